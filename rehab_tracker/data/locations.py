@@ -1,0 +1,67 @@
+"""Where the app keeps its files and where the shipped migrations and resources live.
+
+An editable checkout finds ``migrations/`` and ``resources/`` at the repository's top level; an
+installed wheel carries them as ``rehab_tracker/_migrations`` and ``rehab_tracker/_resources``
+(see ``[tool.hatch.build.targets.wheel.force-include]`` in pyproject.toml).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+
+from rehab_tracker import APP_ID
+
+_PACKAGE_DIR = Path(__file__).resolve().parent.parent
+
+#: Environment variable naming the database (a file path or an SQLAlchemy URL).
+DB_ENV = "REHAB_TRACKER_DB"
+#: Environment variable that moves every user folder (used by tests and portable installs).
+HOME_ENV = "REHAB_TRACKER_HOME"
+
+
+def _shipped(name: str) -> Path:
+    installed = _PACKAGE_DIR / f"_{name}"
+    if installed.is_dir():
+        return installed
+    checkout = _PACKAGE_DIR.parent / name
+    if checkout.is_dir():
+        return checkout
+    raise FileNotFoundError(f"cannot find the shipped {name}/ folder next to {_PACKAGE_DIR}")
+
+
+def migrations_dir() -> Path:
+    """The Alembic script folder."""
+    return _shipped("migrations")
+
+
+def resources_dir() -> Path:
+    """The shipped data files: exercise library, program templates, education items."""
+    return _shipped("resources")
+
+
+def data_dir() -> Path:
+    """The user's data folder (database, backups); not created here."""
+    override = os.environ.get(HOME_ENV)
+    if override:
+        return Path(override) / "data"
+    return Path(platformdirs.user_data_dir(APP_ID, appauthor=False))
+
+
+def config_dir() -> Path:
+    """The user's settings folder; not created here."""
+    override = os.environ.get(HOME_ENV)
+    if override:
+        return Path(override) / "config"
+    return Path(platformdirs.user_config_dir(APP_ID, appauthor=False))
+
+
+def default_database_path() -> Path:
+    return data_dir() / "rehab-tracker.db"
+
+
+def backup_dir_for(database_file: Path) -> Path:
+    """Backups sit in a ``backups`` folder beside the database file."""
+    return database_file.parent / "backups"
