@@ -1,0 +1,173 @@
+"""The append-only audit trail: every change to a record, who made it, before and after.
+
+Entries are written automatically on every flush (``install``), so no service can forget one.
+Each entry carries the SHA-256 of its predecessor, so a row changed or removed behind the app's back
+breaks the chain (``verify_chain``); database triggers refuse UPDATE and DELETE on the table.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import event, insert, inspect, select, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from rehab_tracker.data.models import AuditEntry, Base, Counter, Draft
+from rehab_tracker.data.types import jsonable, new_id, utcnow
+
+GENESIS = "0" * 64
+#: rows whose changes are not records of care: drafts, counters, and the audit trail itself
+_NOT_AUDITED = (AuditEntry, Draft, Counter)
+#: any fixed number: the advisory lock that serialises audit appends on PostgreSQL
+_PG_AUDIT_LOCK = 727_001
+
+
+def snapshot(obj: Base) -> dict[str, Any]:
+    """Column values of a model instance as JSON-ready data."""
+    mapper = inspect(obj).mapper
+    return {col.key: jsonable(getattr(obj, col.key)) for col in mapper.column_attrs}
+
+
+def _before(obj: Base) -> dict[str, Any]:
+    state = inspect(obj)
+    values: dict[str, Any] = {}
+    for attr in state.mapper.column_attrs:
+        history = state.attrs[attr.key].history
+        if history.deleted:
+            values[attr.key] = jsonable(history.deleted[0])
+        elif history.unchanged:
+            values[attr.key] = jsonable(history.unchanged[0])
+        else:
+            values[attr.key] = jsonable(getattr(obj, attr.key))
+    return values
+
+
+def entry_hash(prev_hash: str, fields: dict[str, Any]) -> str:
+    canonical = json.dumps(fields, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256((prev_hash + canonical).encode("utf-8")).hexdigest()
+
+
+def _hashed_fields(
+    entry_id: uuid.UUID,
+    at: str,
+    actor: str,
+    action: str,
+    entity: str,
+    entity_id: str,
+    before: Any,
+    after: Any,
+) -> dict[str, Any]:
+    return {
+        "id": str(entry_id),
+        "at": at,
+        "actor": actor,
+        "action": action,
+        "entity": entity,
+        "entity_id": entity_id,
+        "before": before,
+        "after": after,
+    }
+
+
+def _entity_id(obj: Base) -> str:
+    identity = inspect(obj).identity
+    if identity:
+        return ",".join(str(part) for part in identity)
+    return str(getattr(obj, "id", getattr(obj, "key", "?")))
+
+
+def append(
+    session: Session,
+    changes: Iterable[tuple[str, str, str, dict[str, Any] | None, dict[str, Any] | None]],
+) -> int:
+    """Append (action, entity, entity_id, before, after) rows to the chain; returns how many."""
+    rows = list(changes)
+    if not rows:
+        return 0
+    conn = session.connection()
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_AUDIT_LOCK})
+    prev = conn.execute(
+        select(AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)
+    ).scalar_one_or_none() or GENESIS
+    actor = str(session.info.get("actor", "system"))
+    at = utcnow()
+    values = []
+    for action, entity, entity_id, before, after in rows:
+        entry_id = new_id()
+        digest = entry_hash(
+            prev,
+            _hashed_fields(entry_id, at.isoformat(), actor, action, entity, entity_id, before,
+                           after),
+        )
+        values.append(
+            {
+                "id": entry_id,
+                "at": at,
+                "actor": actor,
+                "action": action,
+                "entity": entity,
+                "entity_id": entity_id,
+                "before": before,
+                "after": after,
+                "prev_hash": prev,
+                "hash": digest,
+            }
+        )
+        prev = digest
+    for value in values:  # one by one: the chain order is the insertion order
+        conn.execute(insert(AuditEntry), value)
+    return len(values)
+
+
+def _after_flush(session: Session, flush_context: object) -> None:
+    changes: list[tuple[str, str, str, dict[str, Any] | None, dict[str, Any] | None]] = []
+    for obj in session.new:
+        if isinstance(obj, Base) and not isinstance(obj, _NOT_AUDITED):
+            changes.append(("create", obj.__tablename__, _entity_id(obj), None, snapshot(obj)))
+    for obj in session.dirty:
+        if not isinstance(obj, Base) or isinstance(obj, _NOT_AUDITED):
+            continue
+        if not session.is_modified(obj, include_collections=False):
+            continue
+        before, after = _before(obj), snapshot(obj)
+        if before != after:
+            changes.append(("update", obj.__tablename__, _entity_id(obj), before, after))
+    for obj in session.deleted:
+        if isinstance(obj, Base) and not isinstance(obj, _NOT_AUDITED):
+            changes.append(("delete", obj.__tablename__, _entity_id(obj), _before(obj), None))
+    append(session, changes)
+
+
+def install(factory: sessionmaker[Session]) -> None:
+    """Write audit entries for every flush of sessions made by ``factory``."""
+    event.listen(factory, "after_flush", _after_flush)
+
+
+@dataclass(frozen=True)
+class ChainProblem:
+    seq: int
+    problem: str
+
+
+def verify_chain(session: Session) -> list[ChainProblem]:
+    """Recompute the hash chain; an empty list means the trail is intact."""
+    problems: list[ChainProblem] = []
+    prev = GENESIS
+    for entry in session.scalars(select(AuditEntry).order_by(AuditEntry.seq)):
+        if entry.prev_hash != prev:
+            # a removed or reordered entry breaks the link of the one after it
+            problems.append(ChainProblem(entry.seq, "does not follow the previous entry"))
+        fields = _hashed_fields(
+            entry.id, entry.at.isoformat(), entry.actor, entry.action, entry.entity,
+            entry.entity_id, entry.before, entry.after,
+        )
+        if entry_hash(entry.prev_hash, fields) != entry.hash:
+            problems.append(ChainProblem(entry.seq, "content changed after it was written"))
+        prev = entry.hash
+    return problems

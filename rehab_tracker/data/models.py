@@ -1,0 +1,610 @@
+"""SQLAlchemy 2 models: the clinic's records.
+
+Conventions (see ARCHITECTURE.md, "Data conventions"):
+- every row that can travel between machines (a patient's laptop and the clinic, or several
+  workstations) has a UUID key, ``created_at``/``updated_at`` in UTC and ``created_by``;
+- quantities are stored in SI units: metres, seconds, kilograms;
+- questionnaires keep their raw item answers and the id of the scoring rule that scored them;
+- deletions a user can undo are soft (``deleted_at``); the audit trail is append-only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    Uuid,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from rehab_tracker.data.types import JSONDoc, UTCDateTime, new_id, utcnow
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {
+        dt.datetime: UTCDateTime(),
+        dict[str, Any]: JSONDoc,
+        list[Any]: JSONDoc,
+        uuid.UUID: Uuid(),
+    }
+
+
+class Travelling:
+    """Columns of every row that can travel between machines."""
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    created_by: Mapped[str] = mapped_column(String(100), default="system")
+
+
+# --- people ---------------------------------------------------------------------------------
+
+
+class User(Travelling, Base):
+    """A clinician, an administrator, or a patient using home mode."""
+
+    __tablename__ = "users"
+    __table_args__ = (CheckConstraint("role IN ('clinician', 'admin', 'patient')", name="role"),)
+
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(16), default="clinician")
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Patient(Travelling, Base):
+    __tablename__ = "patients"
+    __table_args__ = (
+        CheckConstraint("sex IN ('male', 'female', 'other', 'unknown')", name="sex"),
+        CheckConstraint("pathway IN ('surgical', 'conservative')", name="pathway"),
+        CheckConstraint("height_m IS NULL OR (height_m > 0.5 AND height_m < 2.8)", name="height"),
+        CheckConstraint("weight_kg IS NULL OR (weight_kg > 20 AND weight_kg < 400)", name="weight"),
+    )
+
+    record_number: Mapped[str] = mapped_column(String(32), unique=True)
+    given_name: Mapped[str] = mapped_column(String(100))
+    family_name: Mapped[str] = mapped_column(String(100), index=True)
+    date_of_birth: Mapped[dt.date] = mapped_column(Date)
+    sex: Mapped[str] = mapped_column(String(8))
+    height_m: Mapped[float | None] = mapped_column(Float)
+    weight_kg: Mapped[float | None] = mapped_column(Float)
+    phone: Mapped[str | None] = mapped_column(String(40))
+    email: Mapped[str | None] = mapped_column(String(200))
+    address: Mapped[str | None] = mapped_column(Text)
+    pathway: Mapped[str] = mapped_column(String(16), default="surgical")
+    notes: Mapped[str | None] = mapped_column(Text)
+    archived_at: Mapped[dt.datetime | None]
+    #: optimistic concurrency: two workstations editing the same patient cannot overwrite each other
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    surgeries: Mapped[list[Surgery]] = relationship(
+        back_populates="patient", order_by="Surgery.surgery_date", cascade="all, delete-orphan"
+    )
+    programs: Mapped[list[Program]] = relationship(
+        back_populates="patient", order_by="Program.start_date", cascade="all, delete-orphan"
+    )
+    restrictions: Mapped[list[Restriction]] = relationship(
+        back_populates="patient", cascade="all, delete-orphan"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_name} {self.family_name}"
+
+
+class Surgery(Travelling, Base):
+    __tablename__ = "surgeries"
+    __table_args__ = (
+        CheckConstraint(
+            "side IS NULL OR side IN ('left', 'right', 'bilateral', 'central')", name="side"
+        ),
+    )
+
+    patient_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"))
+    surgery_date: Mapped[dt.date] = mapped_column(Date)
+    #: spinal levels, e.g. ["L4-L5"] or ["L4-L5", "L5-S1"]
+    levels: Mapped[list[Any]] = mapped_column(default=list)
+    side: Mapped[str | None] = mapped_column(String(16))
+    procedure: Mapped[str] = mapped_column(String(200), default="Lumbar micro-discectomy")
+    surgeon: Mapped[str | None] = mapped_column(String(200))
+    hospital: Mapped[str | None] = mapped_column(String(200))
+    notes: Mapped[str | None] = mapped_column(Text)
+
+    patient: Mapped[Patient] = relationship(back_populates="surgeries")
+
+
+class Restriction(Travelling, Base):
+    """An early post-operative restriction set by the surgeon, with its end date."""
+
+    __tablename__ = "restrictions"
+
+    patient_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(32))
+    detail: Mapped[str] = mapped_column(Text, default="")
+    limit_value: Mapped[float | None] = mapped_column(Float)
+    until: Mapped[dt.date | None] = mapped_column(Date)
+
+    patient: Mapped[Patient] = relationship(back_populates="restrictions")
+
+
+# --- libraries ------------------------------------------------------------------------------
+
+
+class Exercise(Travelling, Base):
+    __tablename__ = "exercises"
+    __table_args__ = (
+        CheckConstraint("dosage_type IN ('reps', 'hold', 'distance', 'time')", name="dosage_type"),
+    )
+
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    body_region: Mapped[str] = mapped_column(String(32))
+    equipment: Mapped[list[Any]] = mapped_column(default=list)
+    dosage_type: Mapped[str] = mapped_column(String(16))
+    instructions: Mapped[str] = mapped_column(Text, default="")
+    cautions: Mapped[str] = mapped_column(Text, default="")
+    #: default dosage per phase code, SI units
+    default_dosage: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    progression: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    #: image paths or video links the clinic attached
+    media: Mapped[list[Any]] = mapped_column(default=list)
+    builtin: Mapped[bool] = mapped_column(Boolean, default=False)
+    retired_at: Mapped[dt.datetime | None]
+
+
+class ProgramTemplate(Travelling, Base):
+    """A program template: the shipped one, or a clinic's own saved from a program."""
+
+    __tablename__ = "program_templates"
+
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    body: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    builtin: Mapped[bool] = mapped_column(Boolean, default=False)
+    retired_at: Mapped[dt.datetime | None]
+
+
+class EducationItem(Travelling, Base):
+    __tablename__ = "education_items"
+
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    body: Mapped[str] = mapped_column(Text, default="")
+    url: Mapped[str | None] = mapped_column(String(500))
+    kind: Mapped[str] = mapped_column(String(16), default="text")
+    builtin: Mapped[bool] = mapped_column(Boolean, default=False)
+    retired_at: Mapped[dt.datetime | None]
+
+
+# --- programs -------------------------------------------------------------------------------
+
+
+class Program(Travelling, Base):
+    __tablename__ = "programs"
+    __table_args__ = (
+        CheckConstraint("intensity IN ('high', 'low')", name="intensity"),
+        CheckConstraint(
+            "status IN ('planned', 'active', 'completed', 'stopped')", name="status"
+        ),
+    )
+
+    patient_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("patients.id", ondelete="CASCADE"), index=True
+    )
+    template_code: Mapped[str | None] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(200))
+    intensity: Mapped[str] = mapped_column(String(8), default="high")
+    start_date: Mapped[dt.date] = mapped_column(Date)
+    weeks: Mapped[int] = mapped_column(Integer, default=12)
+    sessions_per_week: Mapped[int] = mapped_column(Integer, default=3)
+    status: Mapped[str] = mapped_column(String(16), default="active")
+    #: why the program started earlier than 4 weeks after surgery, when it did
+    early_start_reason: Mapped[str | None] = mapped_column(Text)
+    notes: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    patient: Mapped[Patient] = relationship(back_populates="programs")
+    phases: Mapped[list[ProgramPhase]] = relationship(
+        back_populates="program", order_by="ProgramPhase.position", cascade="all, delete-orphan"
+    )
+    prescriptions: Mapped[list[Prescription]] = relationship(
+        back_populates="program", order_by="Prescription.position", cascade="all, delete-orphan"
+    )
+    scheduled_sessions: Mapped[list[ScheduledSession]] = relationship(
+        back_populates="program",
+        order_by="ScheduledSession.number",
+        cascade="all, delete-orphan",
+    )
+    assessments_due: Mapped[list[ScheduledAssessment]] = relationship(
+        back_populates="program",
+        order_by="ScheduledAssessment.due_date",
+        cascade="all, delete-orphan",
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class ProgramPhase(Travelling, Base):
+    __tablename__ = "program_phases"
+
+    program_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("programs.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer)
+    code: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(200))
+    start_week: Mapped[int] = mapped_column(Integer)
+    end_week: Mapped[int] = mapped_column(Integer)
+    start_date: Mapped[dt.date] = mapped_column(Date)
+    end_date: Mapped[dt.date] = mapped_column(Date)
+    goals: Mapped[str] = mapped_column(Text, default="")
+
+    program: Mapped[Program] = relationship(back_populates="phases")
+
+
+class Prescription(Travelling, Base):
+    """One exercise prescribed in one phase.
+
+    A change to a running program closes the old row (``valid_to``) and adds a new one, so the
+    history of what was prescribed when is kept.
+    """
+
+    __tablename__ = "prescriptions"
+    __table_args__ = (
+        CheckConstraint("sets >= 1", name="sets"),
+        CheckConstraint(
+            "effort_target IS NULL OR (effort_target >= 0 AND effort_target <= 10)",
+            name="effort_target",
+        ),
+        Index("ix_prescriptions_program_phase", "program_id", "phase_id"),
+    )
+
+    program_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("programs.id", ondelete="CASCADE"))
+    phase_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("program_phases.id", ondelete="CASCADE")
+    )
+    exercise_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("exercises.id"))
+    position: Mapped[int] = mapped_column(Integer)
+    dosage_type: Mapped[str] = mapped_column(String(16))
+    sets: Mapped[int] = mapped_column(Integer)
+    reps_min: Mapped[int | None] = mapped_column(Integer)
+    reps_max: Mapped[int | None] = mapped_column(Integer)
+    hold_s: Mapped[float | None] = mapped_column(Float)
+    load_kg: Mapped[float | None] = mapped_column(Float)
+    distance_m: Mapped[float | None] = mapped_column(Float)
+    duration_s: Mapped[float | None] = mapped_column(Float)
+    effort_target: Mapped[int | None] = mapped_column(Integer)
+    sessions_per_week: Mapped[int] = mapped_column(Integer, default=3)
+    notes: Mapped[str | None] = mapped_column(Text)
+    valid_from: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    valid_to: Mapped[dt.datetime | None]
+
+    program: Mapped[Program] = relationship(back_populates="prescriptions")
+    phase: Mapped[ProgramPhase] = relationship()
+    exercise: Mapped[Exercise] = relationship()
+
+
+class ScheduledSession(Travelling, Base):
+    __tablename__ = "scheduled_sessions"
+    __table_args__ = (
+        UniqueConstraint("program_id", "number", name="uq_scheduled_sessions_program_number"),
+        CheckConstraint("kind IN ('education', 'exercise')", name="kind"),
+    )
+
+    program_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("programs.id", ondelete="CASCADE"))
+    #: 0 is the education session; exercise sessions are numbered 1..36
+    number: Mapped[int] = mapped_column(Integer)
+    week: Mapped[int] = mapped_column(Integer)
+    scheduled_date: Mapped[dt.date] = mapped_column(Date, index=True)
+    kind: Mapped[str] = mapped_column(String(16), default="exercise")
+    location: Mapped[str] = mapped_column(String(8), default="clinic")
+
+    program: Mapped[Program] = relationship(back_populates="scheduled_sessions")
+
+
+class ScheduledAssessment(Travelling, Base):
+    __tablename__ = "scheduled_assessments"
+
+    program_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("programs.id", ondelete="CASCADE"))
+    timepoint: Mapped[str] = mapped_column(String(32))
+    label: Mapped[str] = mapped_column(String(100))
+    due_date: Mapped[dt.date] = mapped_column(Date)
+    instruments: Mapped[list[Any]] = mapped_column(default=list)
+
+    program: Mapped[Program] = relationship(back_populates="assessments_due")
+
+
+class EducationRecord(Travelling, Base):
+    """Which education items were covered with the patient, and when."""
+
+    __tablename__ = "education_records"
+
+    program_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("programs.id", ondelete="CASCADE"), index=True
+    )
+    item_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("education_items.id"))
+    covered_on: Mapped[dt.date] = mapped_column(Date)
+    notes: Mapped[str | None] = mapped_column(Text)
+
+
+# --- sessions -------------------------------------------------------------------------------
+
+
+class SessionLog(Travelling, Base):
+    """What happened at one session, in the clinic or at home."""
+
+    __tablename__ = "session_logs"
+    __table_args__ = (
+        CheckConstraint("location IN ('clinic', 'home')", name="location"),
+        CheckConstraint("status IN ('draft', 'final', 'aborted')", name="status"),
+        CheckConstraint(
+            "red_flag_result IN ('clear', 'positive', 'not_screened')", name="red_flag_result"
+        ),
+        *(
+            CheckConstraint(f"{c} IS NULL OR ({c} >= 0 AND {c} <= 10)", name=c)
+            for c in (
+                "pain_back_before",
+                "pain_back_after",
+                "pain_leg_before",
+                "pain_leg_after",
+                "effort",
+            )
+        ),
+        Index("ix_session_logs_patient_date", "patient_id", "session_date"),
+    )
+
+    patient_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"))
+    program_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("programs.id", ondelete="SET NULL")
+    )
+    #: a scheduled slot can be logged only once (unscheduled sessions leave it empty)
+    scheduled_session_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("scheduled_sessions.id", ondelete="SET NULL"), unique=True
+    )
+    session_date: Mapped[dt.date] = mapped_column(Date)
+    location: Mapped[str] = mapped_column(String(8), default="clinic")
+    attended: Mapped[bool] = mapped_column(Boolean, default=True)
+    missed_reason: Mapped[str | None] = mapped_column(Text)
+    pain_back_before: Mapped[int | None] = mapped_column(Integer)
+    pain_back_after: Mapped[int | None] = mapped_column(Integer)
+    pain_leg_before: Mapped[int | None] = mapped_column(Integer)
+    pain_leg_after: Mapped[int | None] = mapped_column(Integer)
+    effort: Mapped[int | None] = mapped_column(Integer)
+    notes: Mapped[str | None] = mapped_column(Text)
+    red_flag_result: Mapped[str] = mapped_column(String(16), default="not_screened")
+    #: the screen's answers, item code -> bool
+    red_flags: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    red_flag_acknowledged_at: Mapped[dt.datetime | None]
+    red_flag_acknowledged_by: Mapped[str | None] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(16), default="final")
+    #: where the record came from: typed at this clinic, or imported from a home log file
+    source: Mapped[str] = mapped_column(String(16), default="clinic")
+    deleted_at: Mapped[dt.datetime | None]
+
+    exercises: Mapped[list[ExerciseLog]] = relationship(
+        back_populates="session", order_by="ExerciseLog.position", cascade="all, delete-orphan"
+    )
+    adverse_events: Mapped[list[AdverseEvent]] = relationship(back_populates="session")
+
+
+class ExerciseLog(Travelling, Base):
+    __tablename__ = "exercise_logs"
+
+    session_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("session_logs.id", ondelete="CASCADE"), index=True
+    )
+    exercise_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("exercises.id"))
+    prescription_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("prescriptions.id", ondelete="SET NULL")
+    )
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    notes: Mapped[str | None] = mapped_column(Text)
+
+    session: Mapped[SessionLog] = relationship(back_populates="exercises")
+    exercise: Mapped[Exercise] = relationship()
+    sets: Mapped[list[SetLog]] = relationship(
+        back_populates="exercise_log", order_by="SetLog.set_number", cascade="all, delete-orphan"
+    )
+
+
+class SetLog(Travelling, Base):
+    __tablename__ = "set_logs"
+    __table_args__ = (
+        CheckConstraint("effort IS NULL OR (effort >= 0 AND effort <= 10)", name="effort"),
+        CheckConstraint("reps IS NULL OR reps >= 0", name="reps"),
+        CheckConstraint("load_kg IS NULL OR load_kg >= 0", name="load"),
+    )
+
+    exercise_log_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("exercise_logs.id", ondelete="CASCADE"), index=True
+    )
+    set_number: Mapped[int] = mapped_column(Integer)
+    reps: Mapped[int | None] = mapped_column(Integer)
+    hold_s: Mapped[float | None] = mapped_column(Float)
+    load_kg: Mapped[float | None] = mapped_column(Float)
+    distance_m: Mapped[float | None] = mapped_column(Float)
+    duration_s: Mapped[float | None] = mapped_column(Float)
+    effort: Mapped[int | None] = mapped_column(Integer)
+
+    exercise_log: Mapped[ExerciseLog] = relationship(back_populates="sets")
+
+
+class AdverseEvent(Travelling, Base):
+    __tablename__ = "adverse_events"
+    __table_args__ = (
+        CheckConstraint(
+            "severity IN ('mild', 'moderate', 'severe', 'serious')", name="severity"
+        ),
+    )
+
+    patient_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("patients.id", ondelete="CASCADE"), index=True
+    )
+    session_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("session_logs.id", ondelete="SET NULL")
+    )
+    occurred_on: Mapped[dt.date] = mapped_column(Date)
+    description: Mapped[str] = mapped_column(Text)
+    severity: Mapped[str] = mapped_column(String(16))
+    action_taken: Mapped[str] = mapped_column(Text, default="")
+    deleted_at: Mapped[dt.datetime | None]
+
+    session: Mapped[SessionLog | None] = relationship(back_populates="adverse_events")
+
+
+class Draft(Base):
+    """Form contents saved as the user types, so a crash or a closed window loses nothing."""
+
+    __tablename__ = "drafts"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    updated_by: Mapped[str] = mapped_column(String(100), default="system")
+
+
+# --- outcomes -------------------------------------------------------------------------------
+
+
+class OutcomeAssessment(Travelling, Base):
+    """A questionnaire or rating: ODI, RMDQ, back or leg pain (NPRS), with its raw answers."""
+
+    __tablename__ = "outcome_assessments"
+    __table_args__ = (
+        CheckConstraint(
+            "instrument IN ('odi', 'rmdq', 'nprs_back', 'nprs_leg')", name="instrument"
+        ),
+        Index("ix_outcome_assessments_patient_instrument", "patient_id", "instrument"),
+    )
+
+    patient_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"))
+    program_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("programs.id", ondelete="SET NULL")
+    )
+    instrument: Mapped[str] = mapped_column(String(16))
+    assessed_on: Mapped[dt.date] = mapped_column(Date)
+    timepoint: Mapped[str] = mapped_column(String(32), default="other")
+    #: raw item answers, e.g. {"sections": [3, 2, None, ...]} or {"items": [true, ...]}
+    answers: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    score: Mapped[float] = mapped_column(Float)
+    #: which rule scored it, e.g. "odi-2.1a;max_missing=1"
+    scoring_rule: Mapped[str] = mapped_column(String(64))
+    source: Mapped[str] = mapped_column(String(16), default="clinic")
+    notes: Mapped[str | None] = mapped_column(Text)
+    deleted_at: Mapped[dt.datetime | None]
+
+
+class WalkTest(Travelling, Base):
+    """A walking or mobility test, its result in SI units (metres or seconds)."""
+
+    __tablename__ = "walk_tests"
+    __table_args__ = (
+        CheckConstraint(
+            "test IN ('walk_5min', 'walk_6min', 'walk_50ft_preferred', 'walk_50ft_fastest', "
+            "'tug')",
+            name="test",
+        ),
+        CheckConstraint("value >= 0", name="value"),
+        Index("ix_walk_tests_patient_test", "patient_id", "test"),
+    )
+
+    patient_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"))
+    program_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("programs.id", ondelete="SET NULL")
+    )
+    test: Mapped[str] = mapped_column(String(32))
+    performed_on: Mapped[dt.date] = mapped_column(Date)
+    timepoint: Mapped[str] = mapped_column(String(32), default="other")
+    #: metres for distance tests, seconds for timed tests
+    value: Mapped[float] = mapped_column(Float)
+    unit: Mapped[str] = mapped_column(String(4))
+    #: laps, course_length_m, partial_lap_m, rests, stop_reason, effort/breathlessness, HR, SpO2
+    details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    source: Mapped[str] = mapped_column(String(16), default="clinic")
+    notes: Mapped[str | None] = mapped_column(Text)
+    deleted_at: Mapped[dt.datetime | None]
+
+
+# --- settings, imports, audit ---------------------------------------------------------------
+
+
+class Setting(Base):
+    """Clinic-wide settings shared by every workstation (plain JSON values)."""
+
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Counter(Base):
+    """Named counters (e.g. the next clinic record number), incremented inside a write."""
+
+    __tablename__ = "counters"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ImportBatch(Base):
+    """One home-log file merged into the clinic database; importing it again changes nothing."""
+
+    __tablename__ = "import_batches"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    patient_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"))
+    device: Mapped[str] = mapped_column(String(200))
+    exported_at: Mapped[dt.datetime]
+    imported_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    imported_by: Mapped[str] = mapped_column(String(100))
+    sha256: Mapped[str] = mapped_column(String(64))
+    counts: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class AuditEntry(Base):
+    """Append-only audit trail, chained by SHA-256 so a changed or removed row shows.
+
+    Database triggers refuse UPDATE and DELETE on this table (see the initial migration).
+    """
+
+    __tablename__ = "audit_log"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    id: Mapped[uuid.UUID] = mapped_column(unique=True, default=new_id)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    actor: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(32))
+    entity: Mapped[str] = mapped_column(String(64))
+    entity_id: Mapped[str] = mapped_column(String(64), index=True)
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSONDoc)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSONDoc)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
