@@ -1,0 +1,192 @@
+"""Minimal clinically important change (MCIC) thresholds as data, each with its source.
+
+Defaults follow /work/shared/domain/CLINICAL.md:
+
+* ODI 10 points or 30%; NPRS 2 points or 30%; RMDQ 5 points (relative 30% as for the other
+  patient-reported scores) -- Ostelo et al., Spine 2008;33(1):90-94, international consensus.
+* 5-minute walk +45.5 m, 50-foot walk -0.6 s, Timed Up and Go -1.3 s -- Jakobsson et al. 2019,
+  lumbar fusion cohort.
+* 6-minute walk +30 m: the middle of the 26-35 m reported after spinal stenosis surgery.
+
+A clinic may override the absolute and relative parts per measure with :func:`with_overrides`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from types import MappingProxyType
+from typing import Literal, TypeGuard
+
+from rehab_tracker.domain.errors import Collector
+from rehab_tracker.domain.units import format_number
+
+Direction = Literal["lower_better", "higher_better"]
+
+
+@dataclass(frozen=True)
+class MeasureInfo:
+    """Display metadata for an outcome measure (stored values are in ``unit``)."""
+
+    key: str
+    label: str  # column / field label, e.g. "Back pain (NPRS)"
+    noun: str  # how a sentence names it, e.g. "Back pain", "TUG time"
+    unit: str  # "points", "m" or "s"
+    direction: Direction
+    valid_range: tuple[float, float | None]  # inclusive; None = no upper limit
+
+
+@dataclass(frozen=True)
+class Threshold:
+    """One measure's clinically important change: ``absolute`` (in ``unit``) or ``relative``.
+
+    ``relative`` is a fraction of the baseline (0.3 = 30%), or None when only the absolute rule
+    applies. ``source`` cites where the numbers come from.
+    """
+
+    measure: str
+    label: str
+    unit: str
+    direction: Direction
+    absolute: float
+    relative: float | None
+    valid_range: tuple[float, float | None]
+    source: str
+
+    def describe(self) -> str:
+        """Adjective form for sentences: ``"10-point or 30%"``, ``"30 m"``, ``"1.3 s"``."""
+        amount = format_number(self.absolute, 2)
+        absolute = f"{amount}-point" if self.unit == "points" else f"{amount} {self.unit}"
+        if self.relative is None:
+            return absolute
+        return f"{absolute} or {format_number(self.relative * 100)}%"
+
+    def describe_absolute(self) -> str:
+        return replace(self, relative=None).describe()
+
+    def describe_relative(self) -> str:
+        if self.relative is None:
+            return ""
+        return f"{format_number(self.relative * 100)}%"
+
+
+_OSTELO = (
+    "Ostelo et al. 2008, Spine 33(1):90-94: international consensus on minimal important change "
+    "in back pain"
+)
+_JAKOBSSON = "Jakobsson et al. 2019: lumbar fusion cohort"
+_STENOSIS = "26-35 m reported after spinal stenosis surgery; 30 m used as the default"
+
+MEASURES: Mapping[str, MeasureInfo] = MappingProxyType(
+    {
+        info.key: info
+        for info in (
+            MeasureInfo("odi", "ODI", "ODI", "points", "lower_better", (0.0, 100.0)),
+            MeasureInfo(
+                "nprs_back", "Back pain (NPRS)", "Back pain", "points", "lower_better", (0.0, 10.0)
+            ),
+            MeasureInfo(
+                "nprs_leg", "Leg pain (NPRS)", "Leg pain", "points", "lower_better", (0.0, 10.0)
+            ),
+            MeasureInfo("rmdq", "RMDQ", "RMDQ", "points", "lower_better", (0.0, 24.0)),
+            MeasureInfo(
+                "walk_5min", "5-minute walk", "5-minute walk", "m", "higher_better", (0.0, None)
+            ),
+            MeasureInfo(
+                "walk_6min", "6-minute walk", "6-minute walk", "m", "higher_better", (0.0, None)
+            ),
+            MeasureInfo(
+                "walk_50ft", "50-foot walk", "50-foot walk time", "s", "lower_better", (0.0, None)
+            ),
+            MeasureInfo("tug", "Timed Up and Go", "TUG time", "s", "lower_better", (0.0, None)),
+        )
+    }
+)
+
+
+def _threshold(key: str, absolute: float, relative: float | None, source: str) -> Threshold:
+    info = MEASURES[key]
+    return Threshold(
+        measure=key,
+        label=info.label,
+        unit=info.unit,
+        direction=info.direction,
+        absolute=absolute,
+        relative=relative,
+        valid_range=info.valid_range,
+        source=source,
+    )
+
+
+DEFAULT_THRESHOLDS: Mapping[str, Threshold] = MappingProxyType(
+    {
+        t.measure: t
+        for t in (
+            _threshold("odi", 10.0, 0.30, _OSTELO),
+            _threshold("nprs_back", 2.0, 0.30, _OSTELO),
+            _threshold("nprs_leg", 2.0, 0.30, _OSTELO),
+            _threshold("rmdq", 5.0, 0.30, _OSTELO),
+            _threshold("walk_5min", 45.5, None, _JAKOBSSON),
+            _threshold("walk_6min", 30.0, None, _STENOSIS),
+            _threshold("walk_50ft", 0.6, None, _JAKOBSSON),
+            _threshold("tug", 1.3, None, _JAKOBSSON),
+        )
+    }
+)
+
+_OVERRIDABLE = ("absolute", "relative")
+
+
+def with_overrides(
+    overrides: Mapping[str, Mapping[str, float | None]],
+    base: Mapping[str, Threshold] = DEFAULT_THRESHOLDS,
+) -> dict[str, Threshold]:
+    """Return ``base`` with a clinic's overrides applied, e.g. ``{"odi": {"absolute": 13}}``.
+
+    Each override may set ``absolute`` (a positive number) and ``relative`` (a fraction strictly
+    between 0 and 1, or None to switch the relative rule off). Every problem is reported at once
+    as :class:`~rehab_tracker.domain.errors.ValidationError`, keyed ``"<measure>.<field>"``.
+    An overridden threshold's ``source`` says it is a clinic setting and keeps the default's source.
+    """
+    errors = Collector()
+    result = dict(base)
+    for measure, fields in overrides.items():
+        if measure not in base:
+            errors.add(measure, f"Unknown measure {measure!r}; known: {', '.join(base)}.")
+            continue
+        if not isinstance(fields, Mapping):
+            errors.add(measure, "Expected a mapping of 'absolute' and/or 'relative'.")
+            continue
+        current = base[measure]
+        absolute = current.absolute
+        relative = current.relative
+        for name, value in fields.items():
+            field = f"{measure}.{name}"
+            if name not in _OVERRIDABLE:
+                errors.add(field, "Only 'absolute' and 'relative' can be changed.")
+            elif name == "absolute":
+                if _is_number(value) and math.isfinite(value) and value > 0:
+                    absolute = float(value)
+                else:
+                    errors.add(field, f"Must be a number above 0 {current.unit}, got {value!r}.")
+            elif value is None:
+                relative = None
+            elif _is_number(value) and 0 < value < 1:
+                relative = float(value)
+            else:
+                errors.add(
+                    field,
+                    f"Must be a fraction between 0 and 1 (0.3 = 30%) or empty, got {value!r}.",
+                )
+        if (absolute, relative) != (current.absolute, current.relative):
+            source = current.source
+            if not source.startswith("Clinic setting"):
+                source = f"Clinic setting (default from: {source})"
+            result[measure] = replace(current, absolute=absolute, relative=relative, source=source)
+    errors.raise_if_any()
+    return result
+
+
+def _is_number(value: object) -> TypeGuard[float]:
+    return isinstance(value, int | float) and not isinstance(value, bool)
