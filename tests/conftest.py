@@ -1,0 +1,96 @@
+"""Shared fixtures: isolated user folders, a migrated database per test, PostgreSQL when given."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+# Qt must never look for a display in tests: set before anything imports PySide6.
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+import pytest
+
+from rehab_tracker.data import locations
+from rehab_tracker.data.database import Database, open_database
+
+PG_ENV = "REHAB_TRACKER_TEST_PG_URL"
+#: the date tests treat as "today" unless they say otherwise
+TODAY = dt.date(2026, 11, 23)
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets its own user data and settings folders, and no database override."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv(locations.HOME_ENV, str(home))
+    monkeypatch.delenv(locations.DB_ENV, raising=False)
+    return home
+
+
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One migrated empty database, copied for each test (migrating once is much faster)."""
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    db = open_database(path)
+    db.close()
+    # fold the WAL into the main file so a plain copy of the closed file is complete
+    import sqlite3
+
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    return path
+
+
+@pytest.fixture
+def db_path(tmp_path: Path, migrated_template: Path) -> Path:
+    target = tmp_path / "clinic.db"
+    shutil.copyfile(migrated_template, target)
+    return target
+
+
+@pytest.fixture
+def db(db_path: Path) -> Iterator[Database]:
+    database = open_database(db_path)
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def today() -> dt.date:
+    return TODAY
+
+
+def _pg_url() -> str | None:
+    return os.environ.get(PG_ENV) or None
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A PostgreSQL database emptied for this test (a fresh schema), or a skip with the reason."""
+    url = _pg_url()
+    if url is None:
+        pytest.skip(f"{PG_ENV} is not set: no PostgreSQL server to test against")
+    from sqlalchemy import create_engine, text
+
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(url)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    sep = "&" if "?" in url else "?"
+    yield f"{url}{sep}options=-csearch_path%3D{schema}"
+    with admin.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+@pytest.fixture
+def pg_db(pg_url: str) -> Iterator[Database]:
+    database = open_database(pg_url)
+    yield database
+    database.close()
