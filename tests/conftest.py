@@ -24,7 +24,9 @@ TODAY = dt.date(2026, 11, 23)
 
 
 @pytest.fixture(autouse=True)
-def isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+def isolated_home(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
     """Every test gets its own user data and settings folders, and no database override."""
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv(locations.HOME_ENV, str(home))
