@@ -1,0 +1,346 @@
+"""Outcome scoring and change interpretation (the analysts' public API).
+
+Sources (see /work/shared/domain/CLINICAL.md):
+
+* ODI v2.1a: 10 sections scored 0-5; % = sum of answered / (5 x answered) x 100. Severity bands
+  after Fairbank & Pynsent, Spine 2000.
+* RMDQ: 24 yes/no items, score = number of yes (Roland & Morris 1983).
+* 6-minute walk reference equations: Enright & Sherrill, Am J Respir Crit Care Med 1998
+  (derived in healthy adults aged 40-80; outside that range they extrapolate).
+* Minimal clinically important change: :mod:`rehab_tracker.domain.thresholds`.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from rehab_tracker.domain.instruments import (
+    ODI_SECTION_COUNT,
+    RMDQ_ITEM_COUNT,
+    odi_section_label,
+)
+from rehab_tracker.domain.thresholds import DEFAULT_THRESHOLDS, MEASURES, Threshold
+from rehab_tracker.domain.units import format_number
+
+__all__ = [
+    "ODI_RULE_VERSION",
+    "RELATIVE_TOLERANCE",
+    "SCORING_RULE_VERSION",
+    "IncompleteResponse",
+    "Interpretation",
+    "change_interpretation",
+    "mcid_reached",
+    "nprs_rule_id",
+    "odi_band",
+    "odi_rule_id",
+    "odi_score",
+    "rmdq_rule_id",
+    "rmdq_score",
+    "six_minute_walk_predicted",
+]
+
+ODI_RULE_VERSION = "odi-2.1a"
+RMDQ_RULE_VERSION = "rmdq-24"
+NPRS_RULE_VERSION = "nprs-0-10"
+
+#: Which rule scored a stored record, per instrument.
+SCORING_RULE_VERSION: Mapping[str, str] = MappingProxyType(
+    {"odi": ODI_RULE_VERSION, "rmdq": RMDQ_RULE_VERSION, "nprs": NPRS_RULE_VERSION}
+)
+
+#: Absolute tolerance when comparing a change with a threshold (40 -> 28 is exactly 30%).
+RELATIVE_TOLERANCE = 1e-9
+
+ODI_MAX_SECTION_SCORE = 5
+ODI_BANDS: tuple[tuple[float, str], ...] = (
+    (20.0, "minimal"),
+    (40.0, "moderate"),
+    (60.0, "severe"),
+    (80.0, "crippled"),
+    (100.0, "bed-bound"),
+)
+
+
+class IncompleteResponse(ValueError):
+    """Too many questionnaire sections were left unanswered to give a score."""
+
+
+# --------------------------------------------------------------------------------------------- ODI
+
+
+def _check_max_missing(max_missing: int | None) -> None:
+    if max_missing is None:
+        return
+    if isinstance(max_missing, bool) or not isinstance(max_missing, int) or max_missing < 0:
+        raise ValueError(
+            f"max_missing must be a whole number 0 or more, or None; got {max_missing!r}"
+        )
+
+
+def odi_rule_id(max_missing: int | None = 1) -> str:
+    """``"odi-2.1a;max_missing=1"``, or ``"odi-2.1a;max_missing=any"`` for ``None``."""
+    _check_max_missing(max_missing)
+    return f"{ODI_RULE_VERSION};max_missing={'any' if max_missing is None else max_missing}"
+
+
+def rmdq_rule_id() -> str:
+    return RMDQ_RULE_VERSION
+
+
+def nprs_rule_id() -> str:
+    return NPRS_RULE_VERSION
+
+
+def _as_sequence(values: Iterable[object] | object, what: str) -> tuple[object, ...]:
+    if isinstance(values, str | bytes) or not isinstance(values, Iterable):
+        raise ValueError(f"{what} must be a sequence, got {type(values).__name__}")
+    return tuple(values)
+
+
+def odi_score(sections: Sequence[int | None], *, max_missing: int | None = 1) -> float:
+    """ODI percentage 0-100 (unrounded) from 10 section scores 0-5, ``None`` = unanswered.
+
+    ``max_missing`` is how many unanswered sections the clinic accepts (``None`` = any number, the
+    other common rule). Raises :class:`IncompleteResponse` when more are missing, or when nothing
+    was answered; ValueError for a wrong length or a value that is not a whole number 0-5.
+    """
+    _check_max_missing(max_missing)
+    values = _as_sequence(sections, "ODI sections")
+    if len(values) != ODI_SECTION_COUNT:
+        raise ValueError(f"ODI needs exactly {ODI_SECTION_COUNT} sections, got {len(values)}")
+    total = 0
+    missing: list[str] = []
+    for index, value in enumerate(values):
+        if value is None:
+            missing.append(odi_section_label(index))
+            continue
+        if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+            raise ValueError(
+                f"ODI {odi_section_label(index)}: score must be a whole number 0-5 or empty, "
+                f"got {value!r}"
+            )
+        if not 0 <= int(value) <= ODI_MAX_SECTION_SCORE:
+            raise ValueError(f"ODI {odi_section_label(index)}: score must be 0-5, got {value!r}")
+        total += int(value)
+    answered = ODI_SECTION_COUNT - len(missing)
+    if answered == 0:
+        raise IncompleteResponse("ODI: no section answered, nothing to score")
+    if max_missing is not None and len(missing) > max_missing:
+        raise IncompleteResponse(
+            f"ODI: {len(missing)} sections unanswered ({', '.join(missing)}); "
+            f"the scoring rule allows at most {max_missing}"
+        )
+    return total / (ODI_MAX_SECTION_SCORE * answered) * 100
+
+
+def odi_band(percent: float) -> str:
+    """Fairbank severity band of an ODI percentage (upper bounds inclusive: 20 is "minimal")."""
+    value = _real(percent, "ODI percentage")
+    if not 0 <= value <= 100:
+        raise ValueError(f"ODI percentage must be 0-100, got {percent!r}")
+    for upper, band in ODI_BANDS:
+        if value <= upper:
+            return band
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+# -------------------------------------------------------------------------------------------- RMDQ
+
+
+def rmdq_score(items: Sequence[bool]) -> int:
+    """RMDQ score 0-24: the number of items answered yes (``True``). Only real bools count."""
+    values = _as_sequence(items, "RMDQ items")
+    if len(values) != RMDQ_ITEM_COUNT:
+        raise ValueError(f"RMDQ needs exactly {RMDQ_ITEM_COUNT} answers, got {len(values)}")
+    for index, value in enumerate(values):
+        if not isinstance(value, bool):
+            raise ValueError(f"RMDQ item {index + 1}: answer must be True or False, got {value!r}")
+    return sum(1 for value in values if value)
+
+
+# ----------------------------------------------------------------------------------- 6-minute walk
+
+
+def _real(value: object, name: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise ValueError(f"{name} must be a number, got {value!r}")
+    result = float(value)
+    if math.isnan(result):
+        raise ValueError(f"{name} must be a number, got NaN")
+    return result
+
+
+def _positive(value: object, name: str) -> float:
+    result = _real(value, name)
+    if not math.isfinite(result) or result <= 0:
+        raise ValueError(f"{name} must be a positive number, got {value!r}")
+    return result
+
+
+def six_minute_walk_predicted(
+    sex: str, age_years: float, height_cm: float, weight_kg: float
+) -> tuple[float, float]:
+    """Predicted 6-minute walk distance and lower limit of normal, in metres (Enright-Sherrill).
+
+    Men: 7.57 x height - 5.02 x age - 1.76 x weight - 309; LLN = predicted - 153.
+    Women: 2.11 x height - 2.29 x weight - 5.78 x age + 667; LLN = predicted - 139.
+    ``sex`` is "male" or "female" (case and surrounding spaces ignored).
+    """
+    if not isinstance(sex, str):
+        raise ValueError(f"sex must be 'male' or 'female', got {sex!r}")
+    age = _positive(age_years, "age_years")
+    height = _positive(height_cm, "height_cm")
+    weight = _positive(weight_kg, "weight_kg")
+    key = sex.strip().lower()
+    if key == "male":
+        predicted = 7.57 * height - 5.02 * age - 1.76 * weight - 309
+        return predicted, predicted - 153
+    if key == "female":
+        predicted = 2.11 * height - 2.29 * weight - 5.78 * age + 667
+        return predicted, predicted - 139
+    raise ValueError(f"sex must be 'male' or 'female', got {sex!r}")
+
+
+# ----------------------------------------------------------------------------------------- change
+
+
+@dataclass(frozen=True)
+class Interpretation:
+    """What a change between two measurements means.
+
+    ``change`` is ``follow_up - baseline`` in the measure's unit; ``improvement`` is the same
+    amount signed so that positive is better; ``percent_change`` is ``change`` as a percentage of
+    the baseline (None when the baseline is 0). ``threshold`` describes the rule ("10-point or
+    30%"); ``sentence`` is the plain-words summary the GUI and reports show.
+    """
+
+    measure: str
+    baseline: float
+    follow_up: float
+    change: float
+    improvement: float
+    percent_change: float | None
+    reached: bool
+    worsened_by_threshold: bool
+    threshold: str
+    sentence: str
+
+
+def _check_value(value: object, name: str, threshold: Threshold) -> float:
+    result = _real(value, f"{threshold.label} {name}")
+    low, high = threshold.valid_range
+    if not math.isfinite(result) or result < low or (high is not None and result > high):
+        allowed = (
+            f"{format_number(low)}-{format_number(high)}"
+            if high is not None
+            else (f"{format_number(low)} or more")
+        )
+        raise ValueError(f"{threshold.label} {name} must be {allowed}, got {value!r}")
+    return result
+
+
+def _rules_met(amount: float, baseline: float, threshold: Threshold) -> tuple[bool, bool]:
+    """(absolute rule met, relative rule met) for a non-negative ``amount`` in the good/bad way."""
+    absolute = amount > 0 and amount >= threshold.absolute - RELATIVE_TOLERANCE
+    relative = (
+        threshold.relative is not None
+        and baseline != 0
+        and amount > 0
+        and amount / abs(baseline) >= threshold.relative - RELATIVE_TOLERANCE
+    )
+    return absolute, relative
+
+
+def _amount(value: float, unit: str) -> str:
+    text = format_number(value)
+    if unit == "points":
+        return f"{text} point" if text == "1" else f"{text} points"
+    return f"{text} {unit}"
+
+
+def change_interpretation(
+    measure: str,
+    baseline: float,
+    follow_up: float,
+    thresholds: Mapping[str, Threshold] | None = None,
+) -> Interpretation:
+    """Interpret the change from ``baseline`` to ``follow_up`` against the measure's threshold.
+
+    A change is clinically important when the improvement reaches the absolute threshold or, where
+    the measure has one and the baseline is not 0, the relative one (both inclusive, with a 1e-9
+    tolerance for float rounding). ``worsened_by_threshold`` applies the same rules to a
+    deterioration. Raises ValueError for an unknown measure or a value outside the measure's range.
+    """
+    table = DEFAULT_THRESHOLDS if thresholds is None else thresholds
+    if measure not in table:
+        raise ValueError(f"unknown measure {measure!r}; known: {', '.join(table)}")
+    threshold = table[measure]
+    base = _check_value(baseline, "baseline", threshold)
+    follow = _check_value(follow_up, "follow-up", threshold)
+    change = follow - base
+    improvement = -change if threshold.direction == "lower_better" else change
+    percent_change = change / base * 100 if base != 0 else None
+
+    better_abs, better_rel = _rules_met(improvement, base, threshold)
+    worse_abs, worse_rel = _rules_met(-improvement, base, threshold)
+    reached = better_abs or better_rel
+    worsened = worse_abs or worse_rel
+
+    info = MEASURES.get(measure)
+    noun = info.noun if info is not None else threshold.label
+    values = f"from {format_number(base)} to {format_number(follow)}"
+    if abs(improvement) <= RELATIVE_TOLERANCE:
+        sentence = f"{noun} did not change ({format_number(base)} at both measurements)."
+    else:
+        amount = abs(improvement)
+        if improvement > 0:
+            verb, met_abs, met_rel = "improved", better_abs, better_rel
+        else:
+            verb, met_abs, met_rel = "got worse by", worse_abs, worse_rel
+        percent = ""
+        if met_rel and not met_abs and percent_change is not None:
+            percent = f", {format_number(abs(percent_change))}%"
+        sentence = (
+            f"{noun} {verb} {_amount(amount, threshold.unit)}{percent} ({values}), "
+            f"{_comparison(amount, base, threshold, met_abs, met_rel)} threshold."
+        )
+    return Interpretation(
+        measure=measure,
+        baseline=base,
+        follow_up=follow,
+        change=change,
+        improvement=improvement,
+        percent_change=percent_change,
+        reached=reached,
+        worsened_by_threshold=worsened,
+        threshold=threshold.describe(),
+        sentence=sentence,
+    )
+
+
+def _comparison(
+    amount: float, baseline: float, threshold: Threshold, met_abs: bool, met_rel: bool
+) -> str:
+    """ "more than the 10-point", "reaching the 30%", "less than the 2-point or 30%"."""
+    if met_abs:
+        exact = abs(amount - threshold.absolute) <= RELATIVE_TOLERANCE
+        return f"{'reaching' if exact else 'more than'} the {threshold.describe_absolute()}"
+    if met_rel and threshold.relative is not None:
+        exact = abs(amount / abs(baseline) - threshold.relative) <= RELATIVE_TOLERANCE
+        return f"{'reaching' if exact else 'more than'} the {threshold.describe_relative()}"
+    rule = threshold.describe() if baseline != 0 else threshold.describe_absolute()
+    return f"less than the {rule}"
+
+
+def mcid_reached(
+    measure: str,
+    baseline: float,
+    follow_up: float,
+    thresholds: Mapping[str, Threshold] | None = None,
+) -> bool:
+    """Whether the change is a clinically important improvement (see change_interpretation)."""
+    return change_interpretation(measure, baseline, follow_up, thresholds).reached
