@@ -1,0 +1,468 @@
+"""Rules for session logs and walking tests (pure: no clock, no I/O; pass ``today`` in).
+
+* A session entry is checked field by field (:func:`validate_session`); every problem comes back at
+  once as a :class:`~rehab_tracker.domain.errors.ValidationError` keyed by the form's field names
+  (``pain_back_before``, ``exercises.2.sets.1.reps``, ``adverse_events.0.description``...).
+* Adherence = attended / planned, per program week and overall (:func:`compute_adherence`).
+  A slot is planned once its date has come (or once it was logged early); it is attended when a
+  final log says the patient attended. Aborted (red-flag) and missed sessions count as planned,
+  not attended. The rate is therefore always between 0 and 1.
+* Walking and mobility tests have plausible ranges (:data:`WALK_LIMITS`): a value outside them is
+  a typing slip (a 5-minute walk over 1,000 m would be a running pace), refused at the field.
+* The 6-minute walk distance is laps x course length + the partial last lap (ATS 2002).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from rehab_tracker.domain.errors import Collector
+from rehab_tracker.domain.units import format_number, metres_to_feet
+
+Location = Literal["clinic", "home"]
+Severity = Literal["mild", "moderate", "severe", "serious"]
+SEVERITIES: tuple[str, ...] = ("mild", "moderate", "severe", "serious")
+LOCATIONS: tuple[str, ...] = ("clinic", "home")
+PAIN_FIELDS: tuple[str, ...] = (
+    "pain_back_before",
+    "pain_back_after",
+    "pain_leg_before",
+    "pain_leg_after",
+)
+PAIN_MESSAGE = "Pain must be a whole number from 0 to 10."
+EFFORT_MESSAGE = "Effort must be a whole number from 0 to 10."
+
+#: set values beyond these are typing slips, not performances
+MAX_REPS = 200
+MAX_HOLD_S = 600.0
+MAX_LOAD_KG = 500.0
+MAX_DISTANCE_M = 10_000.0
+MAX_DURATION_S = 4 * 3600.0
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_real(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def check_score(
+    value: object,
+    field_name: str,
+    errors: Collector,
+    *,
+    low: int = 0,
+    high: int = 10,
+    message: str = PAIN_MESSAGE,
+) -> None:
+    """A whole-number 0-10 (by default) score, or None (not recorded)."""
+    if value is None:
+        return
+    if not _is_int(value) or not low <= value <= high:  # type: ignore[operator]
+        errors.add(field_name, message)
+
+
+def check_date(
+    value: dt.date | None,
+    field_name: str,
+    errors: Collector,
+    *,
+    today: dt.date,
+    surgery_date: dt.date | None,
+    what: str = "The date",
+) -> None:
+    """Required; not in the future; not before the surgery (when there is one)."""
+    if value is None:
+        errors.add(field_name, f"{what} is required.")
+        return
+    if value > today:
+        errors.add(field_name, f"{what} cannot be in the future (today is {today.isoformat()}).")
+    elif surgery_date is not None and value < surgery_date:
+        errors.add(
+            field_name,
+            f"{what} cannot be before the surgery ({surgery_date.isoformat()}).",
+        )
+
+
+# ------------------------------------------------------------------------------ session entry
+
+
+@dataclass(frozen=True)
+class SetEntry:
+    """One set as performed (SI units; None = not recorded)."""
+
+    reps: int | None = None
+    hold_s: float | None = None
+    load_kg: float | None = None
+    distance_m: float | None = None
+    duration_s: float | None = None
+    effort: int | None = None
+
+    @property
+    def empty(self) -> bool:
+        return all(
+            v is None
+            for v in (
+                self.reps,
+                self.hold_s,
+                self.load_kg,
+                self.distance_m,
+                self.duration_s,
+                self.effort,
+            )
+        )
+
+
+@dataclass(frozen=True)
+class ExerciseEntry:
+    """What was done of one exercise; ``prescription_id`` None for an extra exercise."""
+
+    exercise_id: uuid.UUID
+    name: str
+    dosage_type: str
+    prescription_id: uuid.UUID | None = None
+    prescribed: str = ""
+    suggestion: str = ""
+    sets: tuple[SetEntry, ...] = ()
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class AdverseEventEntry:
+    description: str
+    severity: str = "mild"
+    action_taken: str = ""
+
+
+@dataclass(frozen=True)
+class SessionEntry:
+    """A session as typed in the form (a red-flag screen is recorded separately)."""
+
+    session_date: dt.date | None
+    location: str = "clinic"
+    attended: bool = True
+    missed_reason: str = ""
+    pain_back_before: int | None = None
+    pain_back_after: int | None = None
+    pain_leg_before: int | None = None
+    pain_leg_after: int | None = None
+    exercises: tuple[ExerciseEntry, ...] = ()
+    adverse_events: tuple[AdverseEventEntry, ...] = ()
+    notes: str = ""
+    red_flags: dict[str, bool] = field(default_factory=dict)
+
+
+def set_errors(entry: SetEntry, prefix: str, errors: Collector) -> None:
+    """Check one set; fields are ``<prefix>.reps`` etc."""
+    if entry.reps is not None and (not _is_int(entry.reps) or not 0 <= entry.reps <= MAX_REPS):
+        errors.add(f"{prefix}.reps", f"Reps must be a whole number from 0 to {MAX_REPS}.")
+    limits = (
+        ("hold_s", MAX_HOLD_S, "Hold must be 0 to {} seconds."),
+        ("load_kg", MAX_LOAD_KG, "Load must be 0 to {} kg."),
+        ("distance_m", MAX_DISTANCE_M, "Distance must be 0 to {} m."),
+        ("duration_s", MAX_DURATION_S, "Time must be 0 to {} seconds."),
+    )
+    for name, high, message in limits:
+        value = getattr(entry, name)
+        if value is not None and (not _is_real(value) or not 0 <= value <= high):
+            errors.add(f"{prefix}.{name}", message.format(format_number(high)))
+    check_score(entry.effort, f"{prefix}.effort", errors, message=EFFORT_MESSAGE)
+
+
+def validate_session(entry: SessionEntry, *, today: dt.date, surgery_date: dt.date | None) -> None:
+    """Raise ValidationError listing every field the rules refuse."""
+    errors = Collector()
+    check_date(
+        entry.session_date,
+        "session_date",
+        errors,
+        today=today,
+        surgery_date=surgery_date,
+        what="The session date",
+    )
+    errors.check(entry.location in LOCATIONS, "location", "Location must be clinic or home.")
+    if not entry.attended:
+        errors.check(
+            bool(entry.missed_reason.strip()),
+            "missed_reason",
+            "Say why the session was missed (for example: ill, transport, forgot).",
+        )
+    for name in PAIN_FIELDS:
+        check_score(getattr(entry, name), name, errors)
+    for i, exercise in enumerate(entry.exercises):
+        for j, logged in enumerate(exercise.sets):
+            set_errors(logged, f"exercises.{i}.sets.{j}", errors)
+    for i, event in enumerate(entry.adverse_events):
+        errors.check(
+            bool(event.description.strip()),
+            f"adverse_events.{i}.description",
+            "Describe the adverse event.",
+        )
+        errors.check(
+            event.severity in SEVERITIES,
+            f"adverse_events.{i}.severity",
+            f"Severity must be one of: {', '.join(SEVERITIES)}.",
+        )
+    errors.raise_if_any()
+
+
+# ---------------------------------------------------------------------------------- adherence
+
+
+@dataclass(frozen=True)
+class SlotStatus:
+    """One scheduled exercise session and whether a final log says the patient attended."""
+
+    week: int
+    scheduled_date: dt.date
+    logged: bool = False
+    attended: bool = False
+
+
+@dataclass(frozen=True)
+class WeekAdherence:
+    week: int
+    planned: int
+    attended: int
+
+    @property
+    def rate(self) -> float | None:
+        return None if self.planned == 0 else self.attended / self.planned
+
+
+@dataclass(frozen=True)
+class Adherence:
+    """Attended / planned so far, overall and per program week (weeks with nothing planned yet
+    are left out)."""
+
+    planned: int
+    attended: int
+    weeks: tuple[WeekAdherence, ...]
+
+    @property
+    def rate(self) -> float | None:
+        return None if self.planned == 0 else self.attended / self.planned
+
+    def describe(self) -> str:
+        if self.planned == 0:
+            return "Adherence: no sessions planned yet."
+        rate = self.rate or 0.0
+        return (
+            f"Adherence: {self.attended} of {self.planned} planned sessions attended "
+            f"({format_number(rate * 100, 0)}%)."
+        )
+
+
+def compute_adherence(slots: Iterable[SlotStatus], today: dt.date) -> Adherence:
+    """Adherence so far: a slot counts as planned when its date is today or earlier, or when it
+    has been logged (early logging is allowed); attended slots are always planned ones."""
+    per_week: dict[int, list[int]] = {}
+    for slot in slots:
+        if slot.scheduled_date > today and not slot.logged:
+            continue
+        counts = per_week.setdefault(slot.week, [0, 0])
+        counts[0] += 1
+        if slot.attended:
+            counts[1] += 1
+    weeks = tuple(WeekAdherence(w, c[0], c[1]) for w, c in sorted(per_week.items()))
+    return Adherence(
+        planned=sum(w.planned for w in weeks),
+        attended=sum(w.attended for w in weeks),
+        weeks=weeks,
+    )
+
+
+# ------------------------------------------------------------------------------ walking tests
+
+WalkTestCode = Literal["walk_5min", "walk_6min", "walk_50ft_preferred", "walk_50ft_fastest", "tug"]
+WALK_TESTS: tuple[str, ...] = (
+    "walk_5min",
+    "walk_6min",
+    "walk_50ft_preferred",
+    "walk_50ft_fastest",
+    "tug",
+)
+WALK_TEST_LABELS: dict[str, str] = {
+    "walk_5min": "5-minute walk",
+    "walk_6min": "6-minute walk",
+    "walk_50ft_preferred": "50-foot walk, preferred speed",
+    "walk_50ft_fastest": "50-foot walk, fastest speed",
+    "tug": "Timed Up and Go",
+}
+#: the threshold (domain.thresholds) each test's change is judged against
+WALK_THRESHOLD_KEY: dict[str, str] = {
+    "walk_5min": "walk_5min",
+    "walk_6min": "walk_6min",
+    "walk_50ft_preferred": "walk_50ft",
+    "walk_50ft_fastest": "walk_50ft",
+    "tug": "tug",
+}
+
+
+@dataclass(frozen=True)
+class WalkLimit:
+    """Plausible range (exclusive low, inclusive high) in SI; ``unit`` "m" or "s"."""
+
+    low: float
+    high: float
+    unit: str
+
+
+WALK_LIMITS: dict[str, WalkLimit] = {
+    # a brisk healthy walk covers about 500-600 m in 5 minutes; 1,000 m would be running
+    "walk_5min": WalkLimit(0.0, 1000.0, "m"),
+    # healthy adults rarely exceed 800 m (Enright-Sherrill); 1,200 m leaves ample room
+    "walk_6min": WalkLimit(0.0, 1200.0, "m"),
+    # 50 ft (15.24 m): under 2 s is a sprint; 120 s is the slowest plausible timed walk
+    "walk_50ft_preferred": WalkLimit(2.0, 120.0, "s"),
+    "walk_50ft_fastest": WalkLimit(2.0, 120.0, "s"),
+    # TUG: healthy adults take 7-10 s; under 3 s is impossible, over 180 s not a TUG any more
+    "tug": WalkLimit(3.0, 180.0, "s"),
+}
+
+
+def _distance_text(metres: float, units: str) -> str:
+    if units == "imperial":
+        return f"{format_number(metres_to_feet(metres), 0)} ft"
+    return f"{format_number(metres, 0)} m"
+
+
+def walk_value_error(test: str, value: float | None, units: str = "metric") -> str | None:
+    """The message for an implausible value (SI), or None when it is fine."""
+    if test not in WALK_LIMITS:
+        return f"Unknown test {test!r}."
+    limit = WALK_LIMITS[test]
+    label = WALK_TEST_LABELS[test]
+    if limit.unit == "m":
+        allowed = f"more than 0 and at most {_distance_text(limit.high, units)}"
+        what = "distance"
+    else:
+        allowed = f"between {format_number(limit.low)} and {format_number(limit.high)} seconds"
+        what = "time"
+    if value is None:
+        return f"Enter the {label} {what}: {allowed}."
+    if not _is_real(value):
+        return f"The {label} {what} must be {allowed}."
+    low_ok = value > limit.low if limit.unit == "m" else value >= limit.low
+    if not low_ok or value > limit.high:
+        return f"The {label} {what} must be {allowed}."
+    return None
+
+
+# ---------------------------------------------------------------------------- 6-minute walk
+
+MIN_COURSE_M = 10.0
+MAX_COURSE_M = 100.0
+MAX_LAPS = 150
+MAX_RESTS = 30
+
+
+@dataclass(frozen=True)
+class SixMinuteWalkEntry:
+    """A 6-minute walk test as recorded (SI). Distance is computed from laps."""
+
+    course_length_m: float | None = 30.0
+    laps: int | None = None
+    partial_lap_m: float | None = 0.0
+    rests: int | None = 0
+    stop_reason: str = ""
+    effort_before: int | None = None
+    effort_after: int | None = None
+    breathlessness_before: int | None = None
+    breathlessness_after: int | None = None
+    heart_rate_before: int | None = None
+    heart_rate_after: int | None = None
+    spo2_before: int | None = None
+    spo2_after: int | None = None
+
+    def details(self) -> dict[str, object]:
+        return {
+            "course_length_m": self.course_length_m,
+            "laps": self.laps,
+            "partial_lap_m": self.partial_lap_m,
+            "rests": self.rests,
+            "stop_reason": self.stop_reason,
+            "effort_before": self.effort_before,
+            "effort_after": self.effort_after,
+            "breathlessness_before": self.breathlessness_before,
+            "breathlessness_after": self.breathlessness_after,
+            "heart_rate_before": self.heart_rate_before,
+            "heart_rate_after": self.heart_rate_after,
+            "spo2_before": self.spo2_before,
+            "spo2_after": self.spo2_after,
+        }
+
+
+def six_minute_walk_distance(
+    course_length_m: float, laps: int, partial_lap_m: float = 0.0
+) -> float:
+    """Laps x course length + partial lap, in metres (validated by :func:`validate_six_minute`)."""
+    return laps * course_length_m + (partial_lap_m or 0.0)
+
+
+def validate_six_minute(entry: SixMinuteWalkEntry, units: str = "metric") -> float:
+    """Check the entry and return the distance in metres; ValidationError keyed by field."""
+    errors = Collector()
+    course = entry.course_length_m
+    if course is None or not _is_real(course) or not MIN_COURSE_M <= course <= MAX_COURSE_M:
+        errors.add(
+            "course_length_m",
+            f"Course length must be {_distance_text(MIN_COURSE_M, units)} to "
+            f"{_distance_text(MAX_COURSE_M, units)} (ATS: 30 m).",
+        )
+        course = None
+    laps = entry.laps
+    if laps is None or not _is_int(laps) or not 0 <= laps <= MAX_LAPS:
+        errors.add("laps", f"Laps must be a whole number from 0 to {MAX_LAPS}.")
+        laps = None
+    partial = entry.partial_lap_m if entry.partial_lap_m is not None else 0.0
+    if not _is_real(partial) or partial < 0 or (course is not None and partial >= course):
+        errors.add(
+            "partial_lap_m", "The partial lap must be 0 or more and shorter than the course."
+        )
+    if entry.rests is not None and (not _is_int(entry.rests) or not 0 <= entry.rests <= MAX_RESTS):
+        errors.add("rests", f"Rests must be a whole number from 0 to {MAX_RESTS}.")
+    for name in ("effort_before", "effort_after", "breathlessness_before", "breathlessness_after"):
+        check_score(getattr(entry, name), name, errors, message="Must be a whole number 0 to 10.")
+    for name in ("heart_rate_before", "heart_rate_after"):
+        check_score(
+            getattr(entry, name),
+            name,
+            errors,
+            low=30,
+            high=230,
+            message="Heart rate must be a whole number from 30 to 230 beats per minute.",
+        )
+    for name in ("spo2_before", "spo2_after"):
+        check_score(
+            getattr(entry, name),
+            name,
+            errors,
+            low=50,
+            high=100,
+            message="SpO2 must be a whole number from 50 to 100 %.",
+        )
+    errors.raise_if_any()
+    assert course is not None and laps is not None
+    distance = six_minute_walk_distance(course, laps, float(partial))
+    message = walk_value_error("walk_6min", distance, units)
+    if message is not None:
+        errors.add("laps", message)
+        errors.raise_if_any()
+    return distance
+
+
+def first_missing_slot(numbers: Sequence[int], logged: Iterable[int]) -> int | None:
+    """The first session number not yet logged (helper for "open the next session")."""
+    done = set(logged)
+    for number in numbers:
+        if number not in done:
+            return number
+    return None
