@@ -217,12 +217,13 @@ def make_engine(url: str) -> Engine:
 
 
 def open_database(
-    target: str | os.PathLike[str] | None = None, *, upgrade: bool = True
+    target: str | os.PathLike[str] | None = None, *, upgrade: bool = True, create: bool = True
 ) -> Database:
     """Open (creating or upgrading as needed) the database named by ``target``.
 
     ``target`` is a file path or an SQLAlchemy URL; None means ``REHAB_TRACKER_DB`` or the default
-    file in the user's data folder.
+    file in the user's data folder. With ``create=False`` a missing SQLite file is an error
+    (upkeep commands must not leave an empty file behind).
     """
     from rehab_tracker.data import migrate  # Alembic is only needed here
 
@@ -230,6 +231,8 @@ def open_database(
     url = resolve_target(target)
     path = _sqlite_path(make_url(url))
     if path is not None:
+        if not create and not path.exists():
+            raise DatabaseLocationError(f"there is no database at {path}")
         _check_folder(path, is_default=is_default)
         if path.exists():
             problem = quick_check(path)

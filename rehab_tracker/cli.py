@@ -1,0 +1,253 @@
+"""The ``rehab-tracker`` command: the GUI by default, and subcommands for the terminal.
+
+Environment problems (a corrupt or newer database, a folder that cannot be written, a server that
+does not answer) print one line and exit with code 2; only bugs show a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import getpass
+import json
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from rehab_tracker import __version__
+from rehab_tracker.data.locations import DB_ENV
+
+if TYPE_CHECKING:
+    from rehab_tracker.data.database import Database
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+
+
+class CliError(Exception):
+    """A problem to report in one line (exit code 2)."""
+
+
+def _db_option(parser: argparse.ArgumentParser, *, top: bool) -> None:
+    parser.add_argument(
+        "--db",
+        metavar="PATH_OR_URL",
+        default=None if top else argparse.SUPPRESS,
+        help=(
+            "the database: a file path or a postgresql+psycopg:// URL "
+            f"(default: ${DB_ENV}, else rehab-tracker.db in your data folder)"
+        ),
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="rehab-tracker",
+        description=(
+            "Rehab Tracker: the 12-week rehabilitation program after lumbar micro-discectomy. "
+            "Without a command, the desktop application starts."
+        ),
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    _db_option(parser, top=True)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    gui = commands.add_parser("gui", help="start the desktop application (the default)")
+    _db_option(gui, top=False)
+
+    demo = commands.add_parser(
+        "demo",
+        help="fill the database with a synthetic demo clinic",
+        description=(
+            "Seed realistic synthetic patients at different weeks of the program, with sessions, "
+            "sets, outcomes and walking tests. Refuses a database that already has patients "
+            "unless --force is given."
+        ),
+    )
+    _db_option(demo, top=False)
+    demo.add_argument("--force", action="store_true", help="add the demo patients anyway")
+    demo.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
+
+    patients = commands.add_parser(
+        "patients",
+        help="list patients, one a line",
+        description="List patients: record number, name, surgery date, program week.",
+    )
+    _db_option(patients, top=False)
+    patients.add_argument("--json", action="store_true", help="one JSON object a line")
+
+    db = commands.add_parser("db", help="database upkeep", description="Database upkeep.")
+    db_commands = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    for name, text in (
+        ("upgrade", "back up (SQLite) and upgrade the database to the latest schema"),
+        ("current", "show the database's schema revision and the latest one"),
+        ("check", "run SQLite's integrity check, compare the schema, verify the audit trail"),
+        ("backup", "make an online backup of an SQLite database"),
+    ):
+        sub = db_commands.add_parser(name, help=text, description=text[0].upper() + text[1:] + ".")
+        _db_option(sub, top=False)
+
+    report = commands.add_parser(
+        "report",
+        help="write a patient's progress report as PDF",
+        description="Write a patient's progress report as a PDF file.",
+    )
+    _db_option(report, top=False)
+    report.add_argument("patient", metavar="PATIENT", help="record number or patient id")
+    report.add_argument("--out", required=True, metavar="FILE.pdf", help="where to write it")
+    report.add_argument(
+        "--audience",
+        choices=("clinical", "patient"),
+        default="clinical",
+        help="clinical (surgeon, insurer; the default) or patient (plain language)",
+    )
+
+    export = commands.add_parser(
+        "export-reports",
+        help="write the progress reports of all active patients",
+        description="Write a PDF progress report for every patient with an active program.",
+    )
+    _db_option(export, top=False)
+    export.add_argument("--out", required=True, metavar="FOLDER", help="folder for the PDFs")
+    export.add_argument(
+        "--audience", choices=("clinical", "patient"), default="clinical", help="report version"
+    )
+    return parser
+
+
+def _open(args: argparse.Namespace, *, upgrade: bool = True, create: bool = True) -> Database:
+    from rehab_tracker.data.database import open_database
+
+    return open_database(args.db, upgrade=upgrade, create=create)
+
+
+def _cmd_patients(args: argparse.Namespace) -> int:
+    from rehab_tracker.services.patients import PatientService
+
+    db = _open(args)
+    try:
+        rows = PatientService(db, getpass.getuser()).list_patients(today=dt.date.today())
+    finally:
+        db.close()
+    for row in rows:
+        if args.json:
+            print(json.dumps(row.as_dict(), ensure_ascii=False))
+        else:
+            surgery = row.surgery_date.isoformat() if row.surgery_date else "conservative"
+            week = "-" if row.program_week is None else f"week {row.program_week}"
+            print(f"{row.record_number}\t{row.name}\t{surgery}\t{week}")
+    if not rows and not args.json:
+        print("No patients yet. `rehab-tracker demo` adds a demo clinic.", file=sys.stderr)
+    return EXIT_OK
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from rehab_tracker.services.demo import seed_demo
+
+    db = _open(args)
+    try:
+        made = seed_demo(db, today=dt.date.today(), seed=args.seed, force=args.force)
+    finally:
+        db.close()
+    print(f"Added {len(made)} demo patients to {db.display_name}:")
+    for line in made:
+        print(f"  {line}")
+    return EXIT_OK
+
+
+def _cmd_db(args: argparse.Namespace) -> int:
+    from rehab_tracker.data import maintenance
+
+    if args.db_command == "current":
+        db = _open(args, upgrade=False, create=False)
+        try:
+            current, head = maintenance.revisions(db)
+        finally:
+            db.close()
+        print(f"database: {db.display_name}")
+        print(f"schema revision: {current or 'none (empty database)'}")
+        print(f"latest revision: {head}{' (up to date)' if current == head else ''}")
+        return EXIT_OK
+    if args.db_command == "upgrade":
+        db = _open(args, upgrade=False)
+        try:
+            before, after, backup = maintenance.upgrade(db)
+        finally:
+            db.close()
+        if backup is not None:
+            print(f"backup: {backup}")
+        if before == after:
+            print(f"{db.display_name} is already at the latest revision ({after})")
+        else:
+            print(f"upgraded {db.display_name} from {before or 'empty'} to {after}")
+        return EXIT_OK
+    if args.db_command == "backup":
+        db = _open(args)
+        try:
+            made = db.backup("manual")
+        finally:
+            db.close()
+        print(f"backup written: {made}")
+        return EXIT_OK
+    # check
+    db = _open(args, upgrade=False, create=False)
+    try:
+        report = maintenance.check(db)
+    finally:
+        db.close()
+    for line in report.lines():
+        print(line)
+    return EXIT_OK if report.ok else EXIT_FAILED
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from rehab_tracker.reports.cli_support import run_report
+
+    return int(run_report(args.db, args.patient, args.out, args.audience))
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from rehab_tracker.reports.cli_support import run_batch
+
+    return int(run_batch(args.db, args.out, args.audience))
+
+
+def _cmd_gui(args: argparse.Namespace) -> int:
+    from rehab_tracker.app import run_gui
+
+    return int(run_gui(args.db))
+
+
+_COMMANDS = {
+    None: _cmd_gui,
+    "gui": _cmd_gui,
+    "demo": _cmd_demo,
+    "patients": _cmd_patients,
+    "db": _cmd_db,
+    "report": _cmd_report,
+    "export-reports": _cmd_export,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from rehab_tracker.data.database import DatabaseError
+    from rehab_tracker.domain.errors import ValidationError
+    from rehab_tracker.services.errors import ServiceError
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "db"):
+        args.db = None
+    try:
+        return _COMMANDS[args.command](args)
+    except (DatabaseError, ServiceError, ValidationError, CliError) as exc:
+        print(f"rehab-tracker: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("rehab-tracker: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,121 @@
+"""Database upkeep behind ``rehab-tracker db``: revisions, upgrade, full check."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+
+from rehab_tracker.data import audit, locations, migrate
+from rehab_tracker.data.backup import online_backup
+from rehab_tracker.data.database import Database
+from rehab_tracker.data.models import Base
+
+
+def revisions(db: Database) -> tuple[str | None, str]:
+    """(the database's revision, the latest revision this code knows)."""
+    with db.engine.connect() as conn:
+        state = migrate.state(conn)
+    return state.current, state.head
+
+
+def upgrade(db: Database) -> tuple[str | None, str, Path | None]:
+    """Back up (SQLite, when there is something to lose) and upgrade; (before, after, backup)."""
+    before, head = revisions(db)
+    backup = None
+    if before != head:
+        if db.path is not None and before is not None:
+            backup = online_backup(
+                db.path, locations.backup_dir_for(db.path), f"before-upgrade-{before}"
+            )
+        migrate.upgrade(db.engine)
+    after, _ = revisions(db)
+    return before, after or head, backup
+
+
+@dataclass
+class CheckReport:
+    database: str
+    integrity: str
+    revision: str | None
+    head: str
+    schema_differences: list[str] = field(default_factory=list)
+    audit_problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return (
+            self.integrity == "ok"
+            and self.revision == self.head
+            and not self.schema_differences
+            and not self.audit_problems
+        )
+
+    def lines(self) -> list[str]:
+        out = [
+            f"database: {self.database}",
+            f"integrity check: {self.integrity}",
+            f"schema revision: {self.revision or 'none'} (latest {self.head})",
+        ]
+        if self.schema_differences:
+            out.append(f"schema differs from the code in {len(self.schema_differences)} places:")
+            out.extend(f"  {d}" for d in self.schema_differences[:20])
+        else:
+            out.append("schema matches the code")
+        if self.audit_problems:
+            out.append(f"audit trail: {len(self.audit_problems)} problems:")
+            out.extend(f"  {p}" for p in self.audit_problems[:20])
+        else:
+            out.append("audit trail: intact")
+        out.append("result: OK" if self.ok else "result: PROBLEMS FOUND")
+        return out
+
+
+def describe_difference(diff: Any) -> str:
+    """One readable line for an Alembic autogenerate difference."""
+    if isinstance(diff, list):  # column modifications come grouped
+        return "; ".join(describe_difference(d) for d in diff)
+    kind = str(diff[0])
+    subject = diff[1] if len(diff) > 1 else None
+    if kind in ("add_table", "remove_table"):
+        return f"{kind.replace('_', ' ')}: {getattr(subject, 'name', subject)}"
+    if kind in ("add_column", "remove_column"):
+        return f"{kind.replace('_', ' ')}: {diff[2]}.{diff[3].name}"
+    if kind.startswith("modify_"):
+        return f"{kind.replace('_', ' ')}: {diff[2]}.{diff[3]}: {diff[5]!r} -> {diff[6]!r}"
+    name = getattr(subject, "name", None) or repr(subject)
+    return f"{kind.replace('_', ' ')}: {name}"
+
+
+def _integrity(db: Database) -> str:
+    if db.path is None:
+        return "ok"  # PostgreSQL checks its own pages; nothing comparable to run from here
+    conn = sqlite3.connect(f"{db.path.as_uri()}?mode=ro", uri=True)
+    try:
+        rows = conn.execute("PRAGMA integrity_check").fetchall()
+    finally:
+        conn.close()
+    return "ok" if rows == [("ok",)] else "; ".join(str(r[0]) for r in rows[:5])
+
+
+def check(db: Database) -> CheckReport:
+    current, head = revisions(db)
+    report = CheckReport(
+        database=db.display_name, integrity=_integrity(db), revision=current, head=head
+    )
+    with db.engine.connect() as conn:
+        context = MigrationContext.configure(
+            conn, opts={"compare_type": True, "compare_server_default": True}
+        )
+        diffs = compare_metadata(context, Base.metadata)
+        report.schema_differences = [describe_difference(diff) for diff in diffs]
+    if current is not None:
+        with db.reading() as session:
+            report.audit_problems = [
+                f"entry {p.seq}: {p.problem}" for p in audit.verify_chain(session)
+            ]
+    return report
