@@ -1,0 +1,309 @@
+"""The models and the Alembic migrations agree, and the migrations run both ways, on both backends.
+
+Also: opening an existing database whose schema is behind backs it up first and keeps its data;
+a database from a newer Rehab Tracker is refused without touching the file.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import Engine, inspect, select, text
+
+from rehab_tracker.data import audit, locations, migrate
+from rehab_tracker.data.backup import list_backups, passes_integrity_check
+from rehab_tracker.data.database import Database, DatabaseTooNew, open_database
+from rehab_tracker.data.models import Base, Patient
+from tests.data.helpers import file_digest, make_patient
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def fresh_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A database that does not exist yet: a new SQLite file, or an empty PostgreSQL schema."""
+    if request.param == "sqlite":
+        return str(tmp_path / "fresh.db")
+    url: str = request.getfixturevalue("pg_url")
+    return url
+
+
+@pytest.fixture
+def fresh_db(fresh_url: str) -> Iterator[Database]:
+    database = open_database(fresh_url)
+    yield database
+    database.close()
+
+
+def _drift(engine: Engine) -> list[object]:
+    with engine.connect() as conn:
+        context = MigrationContext.configure(
+            conn,
+            opts={
+                "compare_type": True,
+                "compare_server_default": True,
+                "user_module_prefix": "rehab_tracker.data.types.",
+            },
+        )
+        return list(compare_metadata(context, Base.metadata))
+
+
+def _tables(engine: Engine) -> set[str]:
+    return set(inspect(engine).get_table_names())
+
+
+def _audit_triggers(engine: Engine) -> set[str]:
+    with engine.connect() as conn:
+        if engine.dialect.name == "sqlite":
+            return set(
+                conn.scalars(text("SELECT name FROM sqlite_master WHERE type = 'trigger'"))
+            )
+        triggers = set(
+            conn.scalars(
+                text(
+                    "SELECT t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+                    "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                    "WHERE n.nspname = current_schema() AND NOT t.tgisinternal"
+                )
+            )
+        )
+        functions = set(
+            conn.scalars(
+                text(
+                    "SELECT p.proname FROM pg_proc p JOIN pg_namespace n "
+                    "ON n.oid = p.pronamespace WHERE n.nspname = current_schema()"
+                )
+            )
+        )
+        return triggers | {f"function:{name}" for name in functions}
+
+
+def _expected_triggers(engine: Engine) -> set[str]:
+    if engine.dialect.name == "sqlite":
+        return {"audit_log_no_update", "audit_log_no_delete"}
+    return {"audit_log_no_change", "audit_log_no_truncate", "function:audit_log_append_only"}
+
+
+def test_upgraded_schema_matches_the_models(fresh_db: Database) -> None:
+    assert _drift(fresh_db.engine) == []
+    # the comparison is not vacuous: the schema has the models' tables
+    assert set(Base.metadata.tables) <= _tables(fresh_db.engine)
+
+
+def test_drift_detection_is_not_blind(fresh_db: Database) -> None:
+    """A column added behind the migrations' back shows up in the comparison."""
+    with fresh_db.engine.begin() as conn:
+        conn.execute(text("ALTER TABLE patients ADD COLUMN nickname VARCHAR(20)"))
+    diff = _drift(fresh_db.engine)
+    assert any("nickname" in repr(item) for item in diff), diff
+
+
+def test_audit_triggers_exist_after_upgrade(fresh_db: Database) -> None:
+    assert _audit_triggers(fresh_db.engine) >= _expected_triggers(fresh_db.engine)
+
+
+def test_downgrade_to_base_removes_everything_and_upgrade_works_again(fresh_db: Database) -> None:
+    engine = fresh_db.engine
+    with fresh_db.unit_of_work("tester") as session:
+        session.add(make_patient())
+    migrate.downgrade(engine, "base")
+    assert _tables(engine) == {"alembic_version"}
+    assert _audit_triggers(engine) == set()
+    with engine.connect() as conn:
+        assert migrate.state(conn).current is None
+
+    migrate.upgrade(engine)
+    assert set(Base.metadata.tables) | {"alembic_version"} == _tables(engine)
+    assert _drift(engine) == []
+    assert _audit_triggers(engine) >= _expected_triggers(engine)
+    with engine.connect() as conn:
+        assert migrate.state(conn).current == migrate.head_revision()
+
+
+def test_head_is_the_only_revision_and_state_reports_it(fresh_db: Database) -> None:
+    with fresh_db.engine.connect() as conn:
+        state = migrate.state(conn)
+    assert state.current == state.head == migrate.head_revision()
+    assert not state.too_new
+    assert not state.needs_upgrade
+
+
+# --- upgrading a real older database ------------------------------------------------------
+
+_NOOP_0002 = '''"""a later release (test only): no schema change
+
+Revision ID: 0002
+Revises: 0001
+"""
+
+revision = "0002"
+down_revision = "0001"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass
+'''
+
+
+@pytest.fixture
+def newer_migrations(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the shipped migrations with a no-op revision 0002 on top, made the app's own."""
+    folder = tmp_path / "migrations-with-0002"
+    shutil.copytree(
+        locations.migrations_dir(), folder, ignore=shutil.ignore_patterns("__pycache__")
+    )
+    (folder / "versions" / "0002_later_release.py").write_text(_NOOP_0002, encoding="utf-8")
+    monkeypatch.setattr(locations, "migrations_dir", lambda: folder)
+    return folder
+
+
+def _revision(path: Path) -> list[str]:
+    conn = sqlite3.connect(path)
+    try:
+        return [row[0] for row in conn.execute("SELECT version_num FROM alembic_version")]
+    finally:
+        conn.close()
+
+
+def _patient_numbers(path: Path) -> list[str]:
+    conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+    try:
+        return sorted(row[0] for row in conn.execute("SELECT record_number FROM patients"))
+    finally:
+        conn.close()
+
+
+def test_database_behind_is_backed_up_then_upgraded_with_its_data(
+    db_path: Path, newer_migrations: Path
+) -> None:
+    # a clinic database written by the release whose newest revision was 0001
+    assert _revision(db_path) == ["0001"]
+    assert migrate.head_revision() == "0002"
+    database = open_database(db_path, upgrade=False)
+    with database.unit_of_work("dr.kim") as session:
+        session.add(make_patient("RT-00001"))
+        session.add(make_patient("RT-00002", given_name="Grace"))
+    database.close()
+    assert _revision(db_path) == ["0001"]
+    backups = locations.backup_dir_for(db_path)
+    assert list_backups(backups, db_path.stem) == []
+
+    upgraded = open_database(db_path)
+    try:
+        assert _revision(db_path) == ["0002"]
+        with upgraded.reading() as session:
+            names = sorted(session.scalars(select(Patient.record_number)))
+            assert names == ["RT-00001", "RT-00002"]
+            assert audit.verify_chain(session) == []
+    finally:
+        upgraded.close()
+
+    made = list_backups(backups, db_path.stem)
+    assert len(made) == 1
+    backup = made[0][1]
+    assert "before-upgrade-0001" in backup.name
+    assert passes_integrity_check(backup)
+    assert _revision(backup) == ["0001"]  # taken before the migration ran
+    assert _patient_numbers(backup) == ["RT-00001", "RT-00002"]
+
+
+def test_database_at_head_is_opened_without_a_backup(db_path: Path) -> None:
+    open_database(db_path).close()
+    assert list_backups(locations.backup_dir_for(db_path), db_path.stem) == []
+
+
+def test_database_at_base_is_upgraded_without_a_backup(tmp_path: Path) -> None:
+    """An emptied schema (alembic_version present, no row) holds nothing to lose: no backup."""
+    path = tmp_path / "base.db"
+    database = open_database(path)
+    migrate.downgrade(database.engine, "base")
+    database.close()
+    assert _revision(path) == []
+
+    reopened = open_database(path)
+    try:
+        assert _revision(path) == [migrate.head_revision()]
+        assert _drift(reopened.engine) == []
+        with reopened.unit_of_work() as session:
+            session.add(make_patient())
+    finally:
+        reopened.close()
+    assert list_backups(locations.backup_dir_for(path), path.stem) == []
+
+
+def test_empty_file_becomes_a_migrated_database(tmp_path: Path) -> None:
+    path = tmp_path / "empty.db"
+    path.write_bytes(b"")
+    database = open_database(path)
+    try:
+        assert _drift(database.engine) == []
+    finally:
+        database.close()
+    assert _revision(path) == [migrate.head_revision()]
+
+
+def test_upgrade_false_leaves_a_database_behind_as_it_is(
+    db_path: Path, newer_migrations: Path
+) -> None:
+    open_database(db_path, upgrade=False).close()
+    assert _revision(db_path) == ["0001"]
+    assert list_backups(locations.backup_dir_for(db_path), db_path.stem) == []
+
+
+def _stamp(path: Path, revision: str) -> None:
+    conn = sqlite3.connect(path)
+    try:
+        with conn:
+            conn.execute("UPDATE alembic_version SET version_num = ?", (revision,))
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        conn.close()
+
+
+def test_database_from_a_newer_release_is_refused_and_untouched(db_path: Path) -> None:
+    database = open_database(db_path)
+    with database.unit_of_work() as session:
+        session.add(make_patient())
+    database.close()
+    _stamp(db_path, "9999")
+    before = file_digest(db_path)
+    siblings = sorted(p.name for p in db_path.parent.iterdir())
+
+    with pytest.raises(DatabaseTooNew) as caught:
+        open_database(db_path)
+    message = str(caught.value)
+    assert "\n" not in message
+    assert str(db_path) in message and "9999" in message
+
+    assert file_digest(db_path) == before
+    assert _revision(db_path) == ["9999"]
+    assert list_backups(locations.backup_dir_for(db_path), db_path.stem) == []
+    # no WAL or backup folder left behind either
+    assert sorted(p.name for p in db_path.parent.iterdir()) == siblings
+
+
+@pytest.mark.postgres
+def test_postgres_database_from_a_newer_release_is_refused(pg_url: str) -> None:
+    open_database(pg_url).close()
+    from sqlalchemy import create_engine
+
+    engine = create_engine(pg_url)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+    try:
+        with pytest.raises(DatabaseTooNew, match="9999"):
+            open_database(pg_url)
+        with engine.connect() as conn:
+            assert conn.scalar(text("SELECT version_num FROM alembic_version")) == "9999"
+    finally:
+        engine.dispose()
