@@ -1,0 +1,194 @@
+"""Patient education: the shipped items and the clinic's own, and what was covered with whom."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from rehab_tracker.data import resources
+from rehab_tracker.data.database import Database
+from rehab_tracker.data.models import EducationItem, EducationRecord, Program
+from rehab_tracker.domain.education import education_item_errors
+from rehab_tracker.domain.errors import ValidationError
+from rehab_tracker.services.errors import NotFoundError
+from rehab_tracker.services.library import slugify
+
+
+@dataclass(frozen=True)
+class EducationRow:
+    id: uuid.UUID
+    code: str
+    title: str
+    summary: str
+    body: str
+    url: str | None
+    kind: str
+    builtin: bool
+
+
+@dataclass(frozen=True)
+class EducationForm:
+    title: str
+    summary: str
+    body: str = ""
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class CoveredRow:
+    item_id: uuid.UUID
+    title: str
+    covered_on: dt.date
+    notes: str | None
+
+
+def _row(item: EducationItem) -> EducationRow:
+    return EducationRow(
+        id=item.id,
+        code=item.code,
+        title=item.title,
+        summary=item.summary,
+        body=item.body,
+        url=item.url,
+        kind=item.kind,
+        builtin=item.builtin,
+    )
+
+
+def _as_dict(form: EducationForm, code: str) -> dict[str, object]:
+    url = (form.url or "").strip() or None
+    return {
+        "code": code,
+        "title": form.title,
+        "summary": form.summary,
+        "body": form.body,
+        "url": url,
+        "kind": "text" if form.body.strip() or url is None else "link",
+    }
+
+
+def form_errors(form: EducationForm) -> dict[str, str]:
+    """Field errors of the add-item form, in plain words (no item code in front)."""
+    errors = education_item_errors(_as_dict(form, slugify(form.title)))
+    return {k: v.split(": ", 1)[-1] for k, v in errors.items() if k != "code"}
+
+
+class EducationService:
+    def __init__(self, db: Database, actor: str) -> None:
+        self.db = db
+        self.actor = actor
+
+    def ensure_seeded(self) -> int:
+        """Add the shipped items not yet in the database; returns how many were added."""
+        shipped = resources.load_education()
+        added = 0
+        with self.db.unit_of_work(self.actor) as session:
+            have = set(session.scalars(select(EducationItem.code)))
+            for item in shipped:
+                if item.code in have:
+                    continue
+                session.add(
+                    EducationItem(
+                        code=item.code,
+                        title=item.title,
+                        summary=item.summary,
+                        body=item.body,
+                        url=item.url,
+                        kind=item.kind,
+                        builtin=True,
+                        created_by=self.actor,
+                    )
+                )
+                added += 1
+        return added
+
+    def list_items(self) -> list[EducationRow]:
+        with self.db.reading() as session:
+            query = (
+                select(EducationItem)
+                .where(EducationItem.retired_at.is_(None))
+                .order_by(EducationItem.builtin.desc(), EducationItem.title)
+            )
+            return [_row(i) for i in session.scalars(query)]
+
+    def item(self, item_id: uuid.UUID) -> EducationRow:
+        with self.db.reading() as session:
+            return _row(self._get(session, item_id))
+
+    def add_item(self, form: EducationForm) -> uuid.UUID:
+        errors = form_errors(form)
+        if errors:
+            raise ValidationError(errors)
+        with self.db.unit_of_work(self.actor) as session:
+            base = "clinic-" + slugify(form.title).replace("_", "-")
+            taken = set(session.scalars(select(EducationItem.code)))
+            code, n = base, 2
+            while code in taken:
+                code, n = f"{base}-{n}", n + 1
+            d = _as_dict(form, code)
+            item = EducationItem(
+                code=code,
+                title=form.title.strip(),
+                summary=form.summary.strip(),
+                body=form.body.strip(),
+                url=d["url"],
+                kind=str(d["kind"]),
+                builtin=False,
+                created_by=self.actor,
+            )
+            session.add(item)
+            session.flush()
+            return item.id
+
+    def record_covered(
+        self,
+        program_id: uuid.UUID,
+        item_ids: list[uuid.UUID],
+        covered_on: dt.date,
+        *,
+        today: dt.date,
+        notes: str | None = None,
+    ) -> None:
+        """Record that these items were gone through with the patient on ``covered_on``."""
+        errors: dict[str, str] = {}
+        if not item_ids:
+            errors["items"] = "Tick at least one item."
+        if covered_on > today:
+            errors["covered_on"] = "The date cannot be in the future."
+        if errors:
+            raise ValidationError(errors)
+        with self.db.unit_of_work(self.actor) as session:
+            if session.get(Program, program_id) is None:
+                raise NotFoundError(f"no program with id {program_id}")
+            for item_id in item_ids:
+                self._get(session, item_id)
+                session.add(
+                    EducationRecord(
+                        program_id=program_id,
+                        item_id=item_id,
+                        covered_on=covered_on,
+                        notes=(notes or "").strip() or None,
+                        created_by=self.actor,
+                    )
+                )
+
+    def covered(self, program_id: uuid.UUID) -> list[CoveredRow]:
+        with self.db.reading() as session:
+            rows = session.execute(
+                select(EducationRecord, EducationItem.title)
+                .join(EducationItem, EducationItem.id == EducationRecord.item_id)
+                .where(EducationRecord.program_id == program_id)
+                .order_by(EducationRecord.covered_on, EducationItem.title)
+            ).tuples()
+            return [CoveredRow(r.item_id, title, r.covered_on, r.notes) for r, title in rows]
+
+    @staticmethod
+    def _get(session: Session, item_id: uuid.UUID) -> EducationItem:
+        item = session.get(EducationItem, item_id)
+        if item is None:
+            raise NotFoundError(f"no education item with id {item_id}")
+        return item

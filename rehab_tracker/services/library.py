@@ -1,0 +1,365 @@
+"""The exercise library: seed the shipped exercises and templates, list, edit, retire, restore.
+
+The UI gets plain dataclasses (:class:`ExerciseRow`, :class:`ExerciseDetail`) and hands back an
+:class:`ExerciseForm`; every check is the domain's (``rehab_tracker.domain.library``).
+Retired exercises stay in the database so past prescriptions and logs keep pointing at them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+
+from rehab_tracker.data import resources
+from rehab_tracker.data.database import Database
+from rehab_tracker.data.models import Exercise, ProgramTemplate
+from rehab_tracker.data.types import utcnow
+from rehab_tracker.domain.errors import ValidationError
+from rehab_tracker.domain.library import (
+    ExerciseSpec,
+    dosage_to_dict,
+    exercise_field_errors,
+    exercise_to_dict,
+    parse_exercise,
+)
+from rehab_tracker.domain.template import template_to_dict
+from rehab_tracker.services.errors import NotFoundError
+
+#: progression steps, in the order the form shows them
+STEP_FIELDS = ("load_step_kg", "reps_step", "hold_step_s", "distance_step_m", "duration_step_s")
+
+
+@dataclass(frozen=True)
+class ExerciseRow:
+    """One line of the library list."""
+
+    id: uuid.UUID
+    code: str
+    name: str
+    body_region: str
+    dosage_type: str
+    equipment: tuple[str, ...]
+    builtin: bool
+    retired: bool
+
+
+@dataclass(frozen=True)
+class ExerciseForm:
+    """What the exercise edit form holds; dosage and progression as ``key=value`` lines."""
+
+    name: str
+    body_region: str
+    dosage_type: str
+    equipment: str = ""
+    instructions: str = ""
+    cautions: str = ""
+    default_dosage: str = ""
+    progression_note: str = ""
+    progression_steps: str = ""
+    media: tuple[str, ...] = field(default_factory=tuple)
+    code: str | None = None  # None: made from the name
+
+
+@dataclass(frozen=True)
+class ExerciseDetail:
+    id: uuid.UUID
+    version_stamp: dt.datetime
+    builtin: bool
+    retired: bool
+    form: ExerciseForm
+
+
+# --- the line format of the dosage and progression fields --------------------------------
+
+
+def _value_text(value: Any) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def dosage_lines(spec: ExerciseSpec) -> str:
+    """``phase: sets=3 reps_min=8 reps_max=12 effort_target=4``, one phase per line."""
+    lines = []
+    for phase, dose in spec.default_dosage:
+        pairs = [
+            f"{k}={_value_text(v)}" for k, v in dosage_to_dict(dose).items() if v is not None
+        ]
+        lines.append(f"{phase}: {' '.join(pairs)}")
+    return "\n".join(lines)
+
+
+def steps_line(spec: ExerciseSpec) -> str:
+    pairs = []
+    for name in STEP_FIELDS:
+        value = getattr(spec.progression, name)
+        if value is not None:
+            pairs.append(f"{name}={_value_text(value)}")
+    return " ".join(pairs)
+
+
+def _number(text: str) -> int | float | str:
+    try:
+        return int(text)
+    except ValueError:
+        try:
+            return float(text)
+        except ValueError:
+            return text  # the domain names it as not a number
+
+
+def _pairs(text: str, field_name: str, errors: dict[str, str]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for token in text.split():
+        key, sep, value = token.partition("=")
+        if not sep or not key or not value:
+            errors.setdefault(field_name, f"Write each value as name=number (not {token!r}).")
+            continue
+        out[key] = _number(value)
+    return out
+
+
+def parse_dosage_lines(text: str, errors: dict[str, str]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        phase, sep, rest = line.partition(":")
+        if not sep:
+            errors.setdefault(
+                "default_dosage", f"Start each line with the phase code and a colon: {line!r}."
+            )
+            continue
+        out[phase.strip()] = _pairs(rest, "default_dosage", errors)
+    return out
+
+
+def slugify(text: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
+    return slug[:50] or "item"
+
+
+def _form_of(spec: ExerciseSpec) -> ExerciseForm:
+    return ExerciseForm(
+        code=spec.code,
+        name=spec.name,
+        body_region=spec.body_region,
+        dosage_type=spec.dosage_type,
+        equipment="\n".join(spec.equipment),
+        instructions="\n".join(spec.instructions),
+        cautions="\n".join(spec.cautions),
+        default_dosage=dosage_lines(spec),
+        progression_note=spec.progression.note,
+        progression_steps=steps_line(spec),
+        media=spec.media,
+    )
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def spec_from_form(form: ExerciseForm, code: str) -> ExerciseSpec:
+    """Validate the form with the domain; every problem in one ValidationError (form fields)."""
+    errors: dict[str, str] = {}
+    default_dosage = parse_dosage_lines(form.default_dosage, errors)
+    steps = _pairs(form.progression_steps, "progression_steps", errors)
+    raw = {
+        "code": code,
+        "name": form.name,
+        "body_region": form.body_region,
+        "dosage_type": form.dosage_type,
+        "equipment": _lines(form.equipment),
+        "instructions": _lines(form.instructions),
+        "cautions": _lines(form.cautions),
+        "default_dosage": default_dosage,
+        "progression": {"note": form.progression_note, **steps},
+        "media": list(form.media),
+    }
+    errors.update(
+        exercise_field_errors(
+            code=code,
+            name=form.name,
+            body_region=form.body_region,
+            dosage_type=form.dosage_type,
+            instructions=raw["instructions"],
+            cautions=raw["cautions"],
+            equipment=raw["equipment"],
+            media=raw["media"],
+        )
+    )
+    if errors:
+        raise ValidationError(errors)
+    try:
+        return parse_exercise(raw)
+    except ValidationError as exc:
+        raise ValidationError(_form_fields(exc.errors)) from exc
+
+
+def _form_fields(errors: dict[str, str]) -> dict[str, str]:
+    """Map the domain's nested keys (``default_dosage.strength.sets``) to the form's fields."""
+    out: dict[str, str] = {}
+    for key, message in errors.items():
+        if key.startswith("default_dosage"):
+            out.setdefault("default_dosage", message)
+        elif key == "progression.note" or key == "progression":
+            out.setdefault("progression_note", message)
+        elif key.startswith("progression."):
+            out.setdefault("progression_steps", message)
+        elif key.startswith("media"):
+            out.setdefault("media", message)
+        else:
+            out.setdefault(key, message)
+    return out
+
+
+def _row(e: Exercise) -> ExerciseRow:
+    return ExerciseRow(
+        id=e.id,
+        code=e.code,
+        name=e.name,
+        body_region=e.body_region,
+        dosage_type=e.dosage_type,
+        equipment=tuple(e.equipment),
+        builtin=e.builtin,
+        retired=e.retired_at is not None,
+    )
+
+
+def _spec_of(e: Exercise) -> ExerciseSpec:
+    return parse_exercise(
+        {
+            "code": e.code,
+            "name": e.name,
+            "body_region": e.body_region,
+            "equipment": list(e.equipment),
+            "dosage_type": e.dosage_type,
+            "instructions": [s for s in e.instructions.split("\n") if s.strip()],
+            "cautions": [s for s in e.cautions.split("\n") if s.strip()],
+            "default_dosage": dict(e.default_dosage),
+            "progression": dict(e.progression),
+            "media": list(e.media),
+        }
+    )
+
+
+def _store(e: Exercise, spec: ExerciseSpec) -> None:
+    d = exercise_to_dict(spec)
+    e.name = d["name"]
+    e.body_region = d["body_region"]
+    e.equipment = d["equipment"]
+    e.dosage_type = d["dosage_type"]
+    e.instructions = "\n".join(d["instructions"])
+    e.cautions = "\n".join(d["cautions"])
+    e.default_dosage = d["default_dosage"]
+    e.progression = d["progression"]
+    e.media = d["media"]
+
+
+class LibraryService:
+    def __init__(self, db: Database, actor: str) -> None:
+        self.db = db
+        self.actor = actor
+
+    def ensure_seeded(self) -> int:
+        """Add the shipped exercises and templates that are not in the database yet.
+
+        Idempotent: codes already present (edited or retired by the clinic) are left alone.
+        Returns how many rows were added.
+        """
+        library = resources.load_exercise_library()
+        templates = [
+            resources.load_template(code, exercises=library) for code in resources.list_templates()
+        ]
+        added = 0
+        with self.db.unit_of_work(self.actor) as session:
+            have = set(session.scalars(select(Exercise.code)))
+            for spec in library:
+                if spec.code in have:
+                    continue
+                exercise = Exercise(code=spec.code, builtin=True, created_by=self.actor)
+                _store(exercise, spec)
+                session.add(exercise)
+                added += 1
+            have_templates = set(session.scalars(select(ProgramTemplate.code)))
+            for template in templates:
+                if template.code in have_templates:
+                    continue
+                session.add(
+                    ProgramTemplate(
+                        code=template.code,
+                        name=template.name,
+                        body=template_to_dict(template),
+                        builtin=True,
+                        created_by=self.actor,
+                    )
+                )
+                added += 1
+        return added
+
+    def list_exercises(self) -> list[ExerciseRow]:
+        """Every exercise, retired ones included (the view filters), by name."""
+        with self.db.reading() as session:
+            return [_row(e) for e in session.scalars(select(Exercise).order_by(Exercise.name))]
+
+    def detail(self, exercise_id: uuid.UUID) -> ExerciseDetail:
+        with self.db.reading() as session:
+            e = self._get(session, exercise_id)
+            return ExerciseDetail(
+                id=e.id,
+                version_stamp=e.updated_at,
+                builtin=e.builtin,
+                retired=e.retired_at is not None,
+                form=_form_of(_spec_of(e)),
+            )
+
+    def check(self, form: ExerciseForm) -> None:
+        """Raise ValidationError for the form as it stands (live checks while typing)."""
+        spec_from_form(form, form.code or slugify(form.name))
+
+    def add(self, form: ExerciseForm) -> uuid.UUID:
+        with self.db.unit_of_work(self.actor) as session:
+            code = form.code or self._free_code(session, slugify(form.name))
+            spec = spec_from_form(form, code)
+            if session.scalar(select(Exercise.id).where(Exercise.code == code)) is not None:
+                raise ValidationError.single("code", f"The code {code} is already in use.")
+            exercise = Exercise(code=code, builtin=False, created_by=self.actor)
+            _store(exercise, spec)
+            session.add(exercise)
+            session.flush()
+            return exercise.id
+
+    def update(self, exercise_id: uuid.UUID, form: ExerciseForm) -> None:
+        with self.db.unit_of_work(self.actor) as session:
+            exercise = self._get(session, exercise_id)
+            _store(exercise, spec_from_form(form, exercise.code))
+
+    def retire(self, exercise_id: uuid.UUID) -> None:
+        """Hide the exercise from new programs; history keeps it."""
+        with self.db.unit_of_work(self.actor) as session:
+            exercise = self._get(session, exercise_id)
+            if exercise.retired_at is None:
+                exercise.retired_at = utcnow()
+
+    def restore(self, exercise_id: uuid.UUID) -> None:
+        with self.db.unit_of_work(self.actor) as session:
+            self._get(session, exercise_id).retired_at = None
+
+    @staticmethod
+    def _free_code(session: Any, base: str) -> str:
+        taken = set(session.scalars(select(Exercise.code).where(Exercise.code.like(f"{base}%"))))
+        code, n = base, 2
+        while code in taken:
+            code, n = f"{base}_{n}", n + 1
+        return code
+
+    @staticmethod
+    def _get(session: Any, exercise_id: uuid.UUID) -> Exercise:
+        exercise = session.get(Exercise, exercise_id)
+        if exercise is None:
+            raise NotFoundError(f"no exercise with id {exercise_id}")
+        assert isinstance(exercise, Exercise)
+        return exercise
