@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from rehab_tracker.data.database import Database
+from rehab_tracker.services.education import EducationService
+from rehab_tracker.services.library import LibraryService
 from rehab_tracker.services.patients import PatientService
 
 
@@ -13,3 +15,5 @@ class Services:
         self.db = db
         self.actor = actor
         self.patients = PatientService(db, actor)
+        self.library = LibraryService(db, actor)
+        self.education = EducationService(db, actor)

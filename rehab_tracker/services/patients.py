@@ -22,6 +22,7 @@ from rehab_tracker.data.models import (
     ScheduledSession,
     SessionLog,
     Surgery,
+    WalkTest,
 )
 from rehab_tracker.domain import patients as rules
 from rehab_tracker.domain.errors import ValidationError
@@ -372,3 +373,93 @@ class PatientService:
             if not any(abs((d - due_date).days) <= 14 for d in recorded[program_id]):
                 due.add(program_id)
         return due
+
+    # --- overview (added for the GUI's patient overview tab) --------------------------------
+
+    def overview(self, patient_id: uuid.UUID, *, today: dt.date) -> PatientOverview:
+        """Adherence to date, the latest scores and any open red flag for one patient."""
+        with self.db.reading() as session:
+            self._get(session, patient_id)
+            program = session.scalars(
+                select(Program)
+                .where(Program.patient_id == patient_id, Program.status.in_(("planned", "active")))
+                .order_by(Program.start_date.desc())
+            ).first()
+            planned = attended = 0
+            if program is not None:
+                planned = session.scalar(
+                    select(func.count(ScheduledSession.id)).where(
+                        ScheduledSession.program_id == program.id,
+                        ScheduledSession.kind == "exercise",
+                        ScheduledSession.scheduled_date <= today,
+                    )
+                ) or 0
+                attended = session.scalar(
+                    select(func.count(SessionLog.id))
+                    .join(ScheduledSession, ScheduledSession.id == SessionLog.scheduled_session_id)
+                    .where(
+                        ScheduledSession.program_id == program.id,
+                        ScheduledSession.kind == "exercise",
+                        SessionLog.attended.is_(True),
+                        SessionLog.deleted_at.is_(None),
+                        SessionLog.status == "final",
+                    )
+                ) or 0
+            latest: dict[str, tuple[float, dt.date]] = {}
+            for a in session.scalars(
+                select(OutcomeAssessment)
+                .where(
+                    OutcomeAssessment.patient_id == patient_id,
+                    OutcomeAssessment.deleted_at.is_(None),
+                )
+                .order_by(OutcomeAssessment.assessed_on)
+            ):
+                latest[a.instrument] = (a.score, a.assessed_on)
+            walk = session.scalars(
+                select(WalkTest)
+                .where(
+                    WalkTest.patient_id == patient_id,
+                    WalkTest.test == "walk_6min",
+                    WalkTest.deleted_at.is_(None),
+                )
+                .order_by(WalkTest.performed_on.desc())
+            ).first()
+            if walk is not None:
+                latest["walk_6min"] = (walk.value, walk.performed_on)
+            flag = session.scalars(
+                select(SessionLog.session_date)
+                .where(
+                    SessionLog.patient_id == patient_id,
+                    SessionLog.red_flag_result == "positive",
+                    SessionLog.red_flag_acknowledged_at.is_(None),
+                    SessionLog.deleted_at.is_(None),
+                )
+                .order_by(SessionLog.session_date.desc())
+            ).first()
+            return PatientOverview(
+                program_id=program.id if program else None,
+                program_name=program.name if program else None,
+                sessions_planned_to_date=int(planned),
+                sessions_attended=int(attended),
+                latest_scores=latest,
+                open_red_flag_on=flag,
+            )
+
+
+@dataclass(frozen=True)
+class PatientOverview:
+    """What the overview tab shows beyond the list row."""
+
+    program_id: uuid.UUID | None
+    program_name: str | None
+    sessions_planned_to_date: int
+    sessions_attended: int
+    #: instrument or test code -> (score or SI value, date), the latest of each
+    latest_scores: dict[str, tuple[float, dt.date]]
+    open_red_flag_on: dt.date | None
+
+    @property
+    def adherence(self) -> float | None:
+        if self.sessions_planned_to_date == 0:
+            return None
+        return self.sessions_attended / self.sessions_planned_to_date
