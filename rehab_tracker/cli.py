@@ -20,6 +20,7 @@ from rehab_tracker.data.locations import DB_ENV
 if TYPE_CHECKING:
     from rehab_tracker.data.database import Database
 
+PROGRAM_WEEKS = 12
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
@@ -135,7 +136,14 @@ def _cmd_patients(args: argparse.Namespace) -> int:
             print(json.dumps(row.as_dict(), ensure_ascii=False))
         else:
             surgery = row.surgery_date.isoformat() if row.surgery_date else "conservative"
-            week = "-" if row.program_week is None else f"week {row.program_week}"
+            if row.program_week is None:
+                week = "no program"
+            elif row.program_week == 0:
+                week = "starts soon"
+            elif row.program_week > PROGRAM_WEEKS:
+                week = f"finished (week {row.program_week})"
+            else:
+                week = f"week {row.program_week}"
             print(f"{row.record_number}\t{row.name}\t{surgery}\t{week}")
     if not rows and not args.json:
         print("No patients yet. `rehab-tracker demo` adds a demo clinic.", file=sys.stderr)
@@ -244,6 +252,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (DatabaseError, ServiceError, ValidationError, CliError) as exc:
         print(f"rehab-tracker: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except BrokenPipeError:  # e.g. `rehab-tracker patients | head`
+        sys.stderr.close()
+        return EXIT_OK
     except KeyboardInterrupt:
         print("rehab-tracker: interrupted", file=sys.stderr)
         return 130

@@ -282,7 +282,7 @@ class PatientService:
                         ScheduledSession.program_id.in_(program_ids),
                         ScheduledSession.number == 1,
                     )
-                ).tuples()
+                ).tuples().all()
             )
             phases: dict[uuid.UUID, list[ProgramPhase]] = defaultdict(list)
             for phase in session.scalars(
@@ -301,7 +301,7 @@ class PatientService:
                         ScheduledSession.id.not_in(logged),
                     )
                     .group_by(ScheduledSession.program_id)
-                ).tuples()
+                ).tuples().all()
             )
             due = self._assessments_due(session, program_ids, today)
             flagged = set(
