@@ -74,9 +74,11 @@ def latest_good_backup(dest_dir: Path, stem: str) -> Path | None:
 
 def backups_to_keep(stamps: Iterable[dt.datetime], now: dt.datetime) -> set[dt.datetime]:
     """Which backups a thinned history keeps (all within a day, then daily/weekly/monthly)."""
-    keep: set[dt.datetime] = set()
+    ordered = sorted(stamps, reverse=True)
+    # the newest backup is never thinned away, however old: it may be the only copy left
+    keep: set[dt.datetime] = set(ordered[:1])
     seen: set[tuple[str, object]] = set()
-    for stamp in sorted(stamps, reverse=True):
+    for stamp in ordered:
         age = now - stamp
         if age <= dt.timedelta(days=1):
             keep.add(stamp)
