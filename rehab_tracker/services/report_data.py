@@ -259,6 +259,8 @@ class OutcomeRow:
     status: str  # "change", "no_follow_up", "no_data"
     band_baseline: str | None = None  # ODI severity band
     band_latest: str | None = None
+    #: the value at which a change from baseline becomes a clinically important improvement
+    target: float | None = None
 
 
 @dataclass(frozen=True)
@@ -315,6 +317,22 @@ class ReportData:
 
 def weeks_between(origin: dt.date, day: dt.date) -> float:
     return (day - origin).days / 7.0
+
+
+def important_change_target(threshold: Threshold, baseline: float) -> float:
+    """The follow-up value that just reaches a clinically important improvement from
+    ``baseline`` (the easier of the absolute and relative rules), kept inside the valid range."""
+    if threshold.direction == "lower_better":
+        target = baseline - threshold.absolute
+        if threshold.relative is not None and baseline != 0:
+            target = max(target, baseline * (1 - threshold.relative))
+    else:
+        target = baseline + threshold.absolute
+        if threshold.relative is not None and baseline != 0:
+            target = min(target, baseline * (1 + threshold.relative))
+    low, high = threshold.valid_range
+    target = max(target, low)
+    return target if high is None else min(target, high)
 
 
 def _age(born: dt.date, on: dt.date) -> int:
@@ -480,8 +498,7 @@ def _gather(
             )
             .order_by(SessionLog.session_date)
             .options(
-                selectinload(SessionLog.exercises)
-                .selectinload(ExerciseLog.sets),
+                selectinload(SessionLog.exercises).selectinload(ExerciseLog.sets),
                 selectinload(SessionLog.exercises).selectinload(ExerciseLog.exercise),
             )
         )
@@ -666,9 +683,7 @@ def _adherence(
             for s in slots
             if s.scheduled_date > today and (log := by_slot.get(s.id)) is not None and log.attended
         )
-        planned = len(due) + sum(
-            1 for s in slots if s.scheduled_date > today and s.id in by_slot
-        )
+        planned = len(due) + sum(1 for s in slots if s.scheduled_date > today and s.id in by_slot)
         rows.append(
             WeekAdherence(
                 week=week,
@@ -878,6 +893,7 @@ def _outcome_row(series: OutcomeSeries, thresholds: Mapping[str, Threshold]) -> 
         "threshold": t.describe(),
         "threshold_source": t.source,
         "band_baseline": odi_band(baseline.value) if odi else None,
+        "target": important_change_target(t, baseline.value),
     }
     if latest is None:
         return OutcomeRow(

@@ -1,0 +1,496 @@
+"""Progress chart builders: :class:`~rehab_tracker.services.report_data.ReportData` -> Figure.
+
+Pure matplotlib (``matplotlib.figure.Figure``, never pyplot), so the chart view and the printed
+report draw the very same figures. Every artist a reader may want a value from is registered for
+hover text (:func:`hover_targets`); chart view uses it, the report ignores it.
+
+Artists carry ``gid``s the tests (and anyone debugging) can look for: ``"series:<code>"``,
+``"band:<name>"``, ``"phase:<code>"``, ``"threshold:<code>"``, ``"reference:predicted"``,
+``"reference:lln"``, ``"session:<back|leg>_<before|after>"``, ``"bar:attended"``,
+``"bar:missed"``, ``"empty"`` (the honest "nothing recorded yet" message).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import weakref
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from matplotlib.artist import Artist
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
+
+from rehab_tracker.charts import style
+from rehab_tracker.domain.scoring import ODI_BANDS
+from rehab_tracker.domain.units import format_number
+from rehab_tracker.services.report_data import OutcomeSeries, ReportData
+
+__all__ = [
+    "CHARTS",
+    "ChartSpec",
+    "HoverInfo",
+    "adherence_figure",
+    "build_chart",
+    "hover_targets",
+    "odi_figure",
+    "pain_figure",
+    "training_figure",
+    "walking_figure",
+]
+
+SCREEN_SIZE = (8.0, 4.6)
+BAND_NAMES = {
+    "minimal": "Minimal",
+    "moderate": "Moderate",
+    "severe": "Severe",
+    "crippled": "Crippled",
+    "bed-bound": "Bed-bound",
+}
+
+
+@dataclass(frozen=True)
+class HoverInfo:
+    """What to say about each point of an artist (same order as its data)."""
+
+    texts: tuple[str, ...]
+
+
+_HOVER: weakref.WeakKeyDictionary[Artist, HoverInfo] = weakref.WeakKeyDictionary()
+
+
+def _register(artist: Artist, texts: Sequence[str]) -> None:
+    _HOVER[artist] = HoverInfo(tuple(texts))
+
+
+def hover_targets(fig: Figure) -> list[tuple[Artist, HoverInfo]]:
+    """The artists of ``fig`` that have hover texts, with their texts."""
+    found = []
+    for ax in fig.axes:
+        for artist in (*ax.lines, *ax.collections, *ax.patches):
+            info = _HOVER.get(artist)
+            if info is not None:
+                found.append((artist, info))
+    return found
+
+
+def _date(day: dt.date) -> str:
+    return day.strftime("%d %b %Y")
+
+
+def _new_figure(figsize: tuple[float, float] | None) -> Figure:
+    fig = Figure(figsize=figsize or SCREEN_SIZE, layout="constrained")
+    return fig
+
+
+def _style_axes(ax: Axes) -> None:
+    ax.tick_params(labelsize=8)
+    ax.grid(axis="y", color="#DDDDDD", linewidth=0.6)
+    ax.set_axisbelow(True)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+
+
+def _empty(ax: Axes, text: str) -> None:
+    ax.text(
+        0.5,
+        0.5,
+        text,
+        transform=ax.transAxes,
+        ha="center",
+        va="center",
+        fontsize=10,
+        color="#333333",
+        wrap=True,
+        gid="empty",
+        bbox={"boxstyle": "round,pad=0.6", "facecolor": "white", "edgecolor": "#999999"},
+    )
+
+
+def _phases(
+    ax: Axes, data: ReportData, *, program_weeks: bool = False, labels: bool = True
+) -> None:
+    """Shade the program phases on the time axis (weeks since surgery, or program weeks)."""
+    if data.program is None:
+        return
+    for index, phase in enumerate(data.program.phases):
+        if program_weeks:
+            x0, x1 = phase.start_week - 0.5, phase.end_week + 0.5
+        else:
+            x0, x1 = phase.x_start, phase.x_end
+        ax.axvspan(
+            x0, x1, color=style.PHASE_FILLS[index % 2], zorder=0, linewidth=0,
+            gid=f"phase:{phase.code}",
+        )
+        if labels:
+            ax.text(
+                (x0 + x1) / 2,
+                1.0,
+                phase.name,
+                transform=ax.get_xaxis_transform(),
+                ha="center",
+                va="bottom",
+                fontsize=7,
+                color="#444444",
+                clip_on=False,
+            )
+
+
+def _set_xrange(ax: Axes, data: ReportData) -> None:
+    low, high = data.x_range
+    pad = max((high - low) * 0.03, 0.3)
+    ax.set_xlim(low - pad, high + pad)
+    ax.set_xlabel(data.axis_label)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+
+
+def _plot_series(
+    ax: Axes,
+    series: OutcomeSeries,
+    colour: str,
+    marker: str,
+    linestyle: str,
+    *,
+    label: str | None = None,
+    unit_text: str = "",
+) -> None:
+    if not series.points:
+        return
+    (line,) = ax.plot(
+        series.xs,
+        series.ys,
+        color=colour,
+        marker=marker,
+        linestyle=linestyle,
+        linewidth=1.8,
+        markersize=6,
+        label=label or series.label,
+        gid=f"series:{series.code}",
+        zorder=3,
+    )
+    _register(
+        line,
+        [
+            f"{series.label}: {format_number(p.value)}{unit_text}\n{_date(p.on)} "
+            f"(week {format_number(p.x)}, {p.timepoint})"
+            for p in series.points
+        ],
+    )
+
+
+def _single_point_note(ax: Axes, series: Sequence[OutcomeSeries]) -> None:
+    if series and all(len(s.points) <= 1 for s in series) and any(s.points for s in series):
+        ax.text(
+            0.99,
+            0.02,
+            "One assessment so far: no change to show yet",
+            transform=ax.transAxes,
+            ha="right",
+            va="bottom",
+            fontsize=8,
+            style="italic",
+            color="#333333",
+            gid="note:single",
+        )
+
+
+# ------------------------------------------------------------------------------------ ODI
+
+
+def odi_figure(data: ReportData, *, figsize: tuple[float, float] | None = None) -> Figure:
+    """ODI over weeks since surgery with Fairbank severity bands and the important-change line."""
+    fig = _new_figure(figsize)
+    ax = fig.add_subplot()
+    _style_axes(ax)
+    ax.set_title("Disability (Oswestry Disability Index)", loc="left", pad=14)
+    ax.set_ylabel("ODI (%) — lower is better")
+    ax.set_ylim(0, 100)
+    lower = 0.0
+    for index, (upper, band) in enumerate(ODI_BANDS):
+        ax.axhspan(
+            lower, upper, color=style.BAND_FILLS[index % 2], zorder=0, linewidth=0,
+            gid=f"band:{band}",
+        )
+        ax.text(
+            1.005, (lower + upper) / 2, BAND_NAMES[band], transform=ax.get_yaxis_transform(),
+            ha="left", va="center", fontsize=7, color="#444444",
+        )
+        lower = upper
+    _phases(ax, data)
+    _set_xrange(ax, data)
+    series = data.series("odi")
+    if series is None or not series.points:
+        _empty(ax, "No ODI recorded yet")
+        return fig
+    _plot_series(ax, series, style.OKABE_ITO["blue"], "o", "-", label="ODI", unit_text="%")
+    row = data.row("odi")
+    if row is not None and row.target is not None and row.baseline_on is not None:
+        x0 = data.x_of(row.baseline_on)
+        line = ax.hlines(
+            row.target,
+            x0,
+            ax.get_xlim()[1],
+            colors=style.THRESHOLD_COLOUR,
+            linestyles="--",
+            linewidth=1.4,
+            label=f"Clinically important improvement from baseline ({row.threshold})",
+            gid="threshold:odi",
+            zorder=2,
+        )
+        _register(
+            line,
+            [f"Clinically important improvement: ODI {format_number(row.target)}% or lower"],
+        )
+    _single_point_note(ax, [series])
+    ax.legend(loc="upper right", frameon=True, framealpha=0.9)
+    return fig
+
+
+# ----------------------------------------------------------------------------------- pain
+
+
+def pain_figure(data: ReportData, *, figsize: tuple[float, float] | None = None) -> Figure:
+    """Back and leg pain (NPRS 0-10) over time; session pain before/after as lighter points."""
+    fig = _new_figure(figsize)
+    ax = fig.add_subplot()
+    _style_axes(ax)
+    ax.set_title("Pain (numeric rating 0-10)", loc="left", pad=14)
+    ax.set_ylabel("Pain 0-10 — lower is better")
+    ax.set_ylim(-0.3, 10.3)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    _phases(ax, data)
+    _set_xrange(ax, data)
+    regions = (
+        ("back", "nprs_back", style.OKABE_ITO["vermillion"], "s", "-"),
+        ("leg", "nprs_leg", style.OKABE_ITO["blue"], "^", "--"),
+    )
+    anything = False
+    for region, code, colour, marker, linestyle in regions:
+        for when, filled in (("before", False), ("after", True)):
+            pts = [
+                (p.x, value, p.on)
+                for p in data.session_pain
+                if (value := getattr(p, f"{region}_{when}")) is not None
+            ]
+            if not pts:
+                continue
+            anything = True
+            coll = ax.scatter(
+                [x for x, _v, _d in pts],
+                [v for _x, v, _d in pts],
+                s=14,
+                marker=marker,
+                facecolors=colour if filled else "none",
+                edgecolors=colour,
+                alpha=0.45,
+                linewidths=0.8,
+                label=f"{region.capitalize()} pain at sessions ({when})",
+                gid=f"session:{region}_{when}",
+                zorder=2,
+            )
+            _register(
+                coll,
+                [f"{region.capitalize()} pain {when} session: {v}\n{_date(d)}" for _x, v, d in pts],
+            )
+        series = data.series(code)
+        if series is not None and series.points:
+            anything = True
+            _plot_series(ax, series, colour, marker, linestyle)
+    if not anything:
+        _empty(ax, "No pain ratings recorded yet")
+        return fig
+    _single_point_note(ax, [s for c in ("nprs_back", "nprs_leg") if (s := data.series(c))])
+    ax.legend(loc="upper right", ncols=2, frameon=True, framealpha=0.9)
+    return fig
+
+
+# -------------------------------------------------------------------------------- walking
+
+
+def walking_figure(data: ReportData, *, figsize: tuple[float, float] | None = None) -> Figure:
+    """Walking tests: 5-minute, 6-minute (predicted and lower limit of normal), 50-foot, TUG."""
+    fig = _new_figure(figsize or (SCREEN_SIZE[0], SCREEN_SIZE[1] * 1.35))
+    fig.suptitle("Walking and mobility tests", x=0.01, ha="left", fontsize=10.5)
+    axes = fig.subplots(2, 2, sharex=True)
+    panels: tuple[tuple[Axes, str, tuple[str, ...]], ...] = (
+        (axes[0][0], "5-minute walk (m) — higher is better", ("walk_5min",)),
+        (axes[0][1], "6-minute walk (m) — higher is better", ("walk_6min",)),
+        (
+            axes[1][0],
+            "50-foot walk (s) — lower is better",
+            ("walk_50ft_preferred", "walk_50ft_fastest"),
+        ),
+        (axes[1][1], "Timed Up and Go (s) — lower is better", ("tug",)),
+    )
+    styles = (
+        (style.OKABE_ITO["blue"], "o", "-"),
+        (style.OKABE_ITO["vermillion"], "s", "--"),
+    )
+    for ax, title, codes in panels:
+        _style_axes(ax)
+        ax.set_title(title, loc="left", fontsize=9)
+        _phases(ax, data, labels=False)
+        _set_xrange(ax, data)
+        found = [s for c in codes if (s := data.series(c)) is not None and s.points]
+        for series, (colour, marker, linestyle) in zip(found, styles, strict=False):
+            unit = f" {series.unit}"
+            label = None
+            if len(codes) > 1:
+                label = series.label.replace("50-foot walk, ", "").capitalize()
+            _plot_series(ax, series, colour, marker, linestyle, label=label, unit_text=unit)
+        if "walk_6min" in codes:
+            ref = data.six_minute_reference
+            if ref.predicted_m is not None and ref.lower_limit_m is not None:
+                for y, name, ls, gid in (
+                    (ref.predicted_m, "Predicted", "--", "reference:predicted"),
+                    (ref.lower_limit_m, "Lower limit of normal", ":", "reference:lln"),
+                ):
+                    line = ax.axhline(
+                        y, color=style.REFERENCE_COLOUR, linestyle=ls, linewidth=1.2,
+                        label=f"{name} ({format_number(y)} m)", gid=gid,
+                    )
+                    _register(line, [f"{name}: {format_number(y)} m (Enright & Sherrill)"])
+                values = [ref.lower_limit_m, ref.predicted_m, *(v for s in found for v in s.ys)]
+                ax.set_ylim(min(values) - 40, max(values) + 40)
+        if not found:
+            _empty(ax, "Not tested yet")
+        else:
+            _single_point_note(ax, found)
+        if ax.get_legend_handles_labels()[0]:
+            ax.legend(loc="best", fontsize=7, frameon=True, framealpha=0.9)
+        ax.set_xlabel(data.axis_label if ax in (axes[1][0], axes[1][1]) else "")
+    return fig
+
+
+# ------------------------------------------------------------------------------- training
+
+
+MAX_TRAINING_LINES = 7
+
+
+def training_figure(data: ReportData, *, figsize: tuple[float, float] | None = None) -> Figure:
+    """Heaviest load (kg) per exercise per program week; volume for exercises without load."""
+    fig = _new_figure(figsize or (SCREEN_SIZE[0], SCREEN_SIZE[1] * 1.35))
+    fig.suptitle("Training over the program", x=0.01, ha="left", fontsize=10.5)
+    load = [t for t in data.training if t.metric == "load"]
+    volume = [t for t in data.training if t.metric == "volume"]
+    axes = fig.subplots(2, 1, sharex=True)
+    weeks = data.program.weeks if data.program is not None else 12
+    for ax, group, title, what in (
+        (axes[0], load, "Heaviest load per week (kg)", "load"),
+        (axes[1], volume, "Volume per week (repetitions, or seconds held)", "volume"),
+    ):
+        _style_axes(ax)
+        ax.set_title(title, loc="left", fontsize=9, pad=14 if ax is axes[0] else 6)
+        _phases(ax, data, program_weeks=True, labels=ax is axes[0])
+        ax.set_xlim(0.5, weeks + 0.5)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        styles = style.series_styles()
+        for series in group[:MAX_TRAINING_LINES]:
+            colour, marker, linestyle = next(styles)
+            (line,) = ax.plot(
+                series.weeks, series.values, color=colour, marker=marker, linestyle=linestyle,
+                linewidth=1.5, markersize=5, label=series.exercise_name,
+                gid=f"series:{series.exercise_code}",
+            )
+            _register(
+                line,
+                [
+                    f"{series.exercise_name}, week {w}: {format_number(v)} {series.unit}"
+                    for w, v in zip(series.weeks, series.values, strict=True)
+                ],
+            )
+        if len(group) > MAX_TRAINING_LINES:
+            ax.text(
+                0.99, 0.02, f"+{len(group) - MAX_TRAINING_LINES} more exercises not shown",
+                transform=ax.transAxes, ha="right", va="bottom", fontsize=7, style="italic",
+            )
+        if not group:
+            _empty(ax, f"No {what} recorded yet")
+        else:
+            ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7, frameon=False)
+    axes[1].set_xlabel("Program week")
+    return fig
+
+
+# ------------------------------------------------------------------------------ adherence
+
+
+def adherence_figure(data: ReportData, *, figsize: tuple[float, float] | None = None) -> Figure:
+    """Sessions attended and missed per program week (planned up to today)."""
+    fig = _new_figure(figsize)
+    ax = fig.add_subplot()
+    _style_axes(ax)
+    adherence = data.adherence
+    overall = adherence.percent
+    title = "Attendance per week"
+    if overall is not None:
+        title += (
+            f" — {adherence.attended} of {adherence.planned_to_date} planned sessions so far "
+            f"({format_number(overall, 0)}%)"
+        )
+    ax.set_title(title, loc="left", pad=14)
+    ax.set_ylabel("Sessions")
+    weeks = data.program.weeks if data.program is not None else 12
+    ax.set_xlim(0.5, weeks + 0.5)
+    ax.set_xlabel("Program week")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    _phases(ax, data, program_weeks=True)
+    rows = [w for w in adherence.weeks if w.planned > 0]
+    if not rows:
+        ax.set_ylim(0, 3.5)
+        _empty(
+            ax,
+            "No program yet" if data.program is None else "No sessions due yet",
+        )
+        return fig
+    xs = [w.week for w in rows]
+    attended = ax.bar(
+        xs, [w.attended for w in rows], width=0.6, color=style.OKABE_ITO["green"],
+        edgecolor="black", linewidth=0.6, label="Attended", gid="bar:attended", zorder=3,
+    )
+    missed = ax.bar(
+        xs, [w.missed for w in rows], width=0.6, bottom=[w.attended for w in rows],
+        color="white", edgecolor="black", hatch="///", linewidth=0.6, label="Missed",
+        gid="bar:missed", zorder=3,
+    )
+    for bars in (attended, missed):
+        for rect, w in zip(bars.patches, rows, strict=True):
+            _register(
+                rect,
+                [f"Week {w.week} (from {_date(w.start_date)}): "
+                 f"{w.attended} of {w.planned} attended, {w.missed} missed"],
+            )
+    top = max(w.planned for w in rows)
+    ax.set_ylim(0, top + 1.0)
+    ax.legend(loc="upper right", ncols=2, frameon=True, framealpha=0.9)
+    return fig
+
+
+# -------------------------------------------------------------------------------- registry
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    key: str
+    title: str
+    build: Callable[..., Figure]
+
+
+CHARTS: tuple[ChartSpec, ...] = (
+    ChartSpec("odi", "Disability (ODI)", odi_figure),
+    ChartSpec("pain", "Pain", pain_figure),
+    ChartSpec("walking", "Walking tests", walking_figure),
+    ChartSpec("training", "Training load and volume", training_figure),
+    ChartSpec("adherence", "Attendance", adherence_figure),
+)
+
+
+def build_chart(key: str, data: ReportData, **kwargs: Any) -> Figure:
+    for spec in CHARTS:
+        if spec.key == key:
+            return spec.build(data, **kwargs)
+    raise KeyError(f"unknown chart {key!r}; known: {', '.join(c.key for c in CHARTS)}")
