@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 from rehab_tracker.data.database import Database
+from rehab_tracker.services.drafts import DraftService
 from rehab_tracker.services.education import EducationService
 from rehab_tracker.services.library import LibraryService
+from rehab_tracker.services.outcomes import OutcomeService
 from rehab_tracker.services.patients import PatientService
+from rehab_tracker.services.programs import ProgramService
+from rehab_tracker.services.sessions import SessionService
+from rehab_tracker.services.settings import SettingsService
 
 
 class Services:
@@ -15,5 +20,10 @@ class Services:
         self.db = db
         self.actor = actor
         self.patients = PatientService(db, actor)
+        self.programs = ProgramService(db, actor)
         self.library = LibraryService(db, actor)
         self.education = EducationService(db, actor)
+        self.settings = SettingsService(db, actor)
+        self.drafts = DraftService(db, actor)
+        self.sessions = SessionService(db, actor, self.programs)
+        self.outcomes = OutcomeService(db, actor, self.settings)

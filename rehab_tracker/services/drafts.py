@@ -1,0 +1,76 @@
+"""Form drafts saved as the user types, so a crash or a closed window loses nothing.
+
+A draft is a form's plain JSON payload under a key, e.g. ``"session:<scheduled_session_id>"``,
+``"session:new:<patient_id>"`` or ``"outcome:<patient_id>:<instrument>"``. Each save is one short
+unit of work (the forms call it about 500 ms after the last keystroke); the draft is deleted when
+the form is saved or discarded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import delete, select
+
+from rehab_tracker.data.database import Database
+from rehab_tracker.data.models import Draft
+from rehab_tracker.data.types import utcnow
+
+
+@dataclass(frozen=True)
+class DraftInfo:
+    key: str
+    payload: dict[str, Any]
+    updated_at: dt.datetime
+    updated_by: str
+
+
+def session_key(patient_id: object, scheduled_session_id: object | None) -> str:
+    if scheduled_session_id is None:
+        return f"session:new:{patient_id}"
+    return f"session:{scheduled_session_id}"
+
+
+def outcome_key(patient_id: object, instrument: str) -> str:
+    return f"outcome:{patient_id}:{instrument}"
+
+
+class DraftService:
+    def __init__(self, db: Database, actor: str) -> None:
+        self.db = db
+        self.actor = actor
+
+    def save(self, key: str, payload: dict[str, Any]) -> None:
+        """Insert or replace the draft under ``key`` (one short write)."""
+        with self.db.unit_of_work(self.actor) as session:
+            row = session.get(Draft, key)
+            if row is None:
+                session.add(Draft(key=key, payload=payload, updated_by=self.actor))
+            else:
+                row.payload = payload
+                row.updated_by = self.actor
+                row.updated_at = utcnow()
+
+    def load(self, key: str) -> DraftInfo | None:
+        with self.db.reading() as session:
+            row = session.get(Draft, key)
+            if row is None:
+                return None
+            return DraftInfo(row.key, dict(row.payload), row.updated_at, row.updated_by)
+
+    def discard(self, key: str) -> None:
+        with self.db.unit_of_work(self.actor) as session:
+            session.execute(delete(Draft).where(Draft.key == key))
+
+    def list_drafts(self, prefix: str = "") -> list[DraftInfo]:
+        """Drafts whose key starts with ``prefix``, newest first (offered on app start)."""
+        with self.db.reading() as session:
+            query = select(Draft).order_by(Draft.updated_at.desc())
+            if prefix:
+                query = query.where(Draft.key.startswith(prefix, autoescape=True))
+            return [
+                DraftInfo(r.key, dict(r.payload), r.updated_at, r.updated_by)
+                for r in session.scalars(query)
+            ]

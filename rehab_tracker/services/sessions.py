@@ -1,0 +1,725 @@
+"""Use cases of a visit: red-flag screen, session log, corrections, adherence, red-flag alerts.
+
+Every public method is one unit of work and returns plain dataclasses. Rules live in
+:mod:`rehab_tracker.domain.sessions`; this module adds what needs the database: the slot may be
+logged only once, dates are checked against the patient's surgery, prescriptions prefill the form.
+
+Soft delete: :meth:`SessionService.delete` sets ``deleted_at``; :meth:`SessionService.restore`
+undoes it. A deleted log still holds its slot (the unique constraint); logging that slot again
+removes the deleted log for good (audited) so the new one can take its place.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from rehab_tracker.data.database import Database
+from rehab_tracker.data.models import (
+    AdverseEvent,
+    Exercise,
+    ExerciseLog,
+    Patient,
+    Program,
+    ScheduledSession,
+    SessionLog,
+    SetLog,
+    Surgery,
+)
+from rehab_tracker.data.types import utcnow
+from rehab_tracker.domain.errors import Collector, ValidationError
+from rehab_tracker.domain.redflags import RED_FLAGS_BY_CODE, screen
+from rehab_tracker.domain.sessions import (
+    Adherence,
+    AdverseEventEntry,
+    ExerciseEntry,
+    SessionEntry,
+    SetEntry,
+    SlotStatus,
+    check_date,
+    compute_adherence,
+    validate_session,
+)
+from rehab_tracker.services.errors import NotFoundError, ServiceError
+from rehab_tracker.services.programs import ProgramService
+
+
+@dataclass(frozen=True)
+class SlotInfo:
+    """One scheduled session of the patient's program and what was logged for it."""
+
+    id: uuid.UUID
+    number: int
+    week: int
+    scheduled_date: dt.date
+    kind: str
+    location: str
+    session_id: uuid.UUID | None = None
+    status: str | None = None
+    attended: bool | None = None
+    deleted: bool = False
+
+    @property
+    def label(self) -> str:
+        name = "Education session" if self.kind == "education" else f"Session {self.number}"
+        return f"{name} (week {self.week}, {self.scheduled_date.isoformat()})"
+
+    @property
+    def open(self) -> bool:
+        """Not logged yet (or its log was deleted)."""
+        return self.session_id is None or self.deleted
+
+
+@dataclass(frozen=True)
+class SessionForm:
+    """What the session form opens with: the slot, the patient, and a prefilled entry."""
+
+    patient_id: uuid.UUID
+    patient_name: str
+    program_id: uuid.UUID | None
+    slot: SlotInfo | None
+    session_id: uuid.UUID | None  # None for a new log
+    entry: SessionEntry
+    surgery_date: dt.date | None
+    status: str = "final"
+    red_flag_result: str = "not_screened"
+
+    @property
+    def title(self) -> str:
+        return self.slot.label if self.slot is not None else "Unscheduled session"
+
+
+@dataclass(frozen=True)
+class SessionRow:
+    """One line of the Sessions tab."""
+
+    id: uuid.UUID
+    session_date: dt.date
+    number: int | None
+    week: int | None
+    location: str
+    attended: bool
+    missed_reason: str | None
+    status: str
+    red_flag_result: str
+    pain_back_before: int | None
+    pain_back_after: int | None
+    pain_leg_before: int | None
+    pain_leg_after: int | None
+    exercises: int
+    sets: int
+    adverse_events: int
+    deleted: bool = False
+
+
+@dataclass(frozen=True)
+class RedFlagAlert:
+    """A positive red-flag screen no clinician has acknowledged yet."""
+
+    session_id: uuid.UUID
+    session_date: dt.date
+    positives: tuple[str, ...]
+    message: str
+
+
+@dataclass(frozen=True)
+class PatientSessions:
+    """Everything the Sessions tab and the overview show, read in one go."""
+
+    patient_id: uuid.UUID
+    program_id: uuid.UUID | None
+    rows: list[SessionRow]
+    slots: list[SlotInfo]
+    adherence: Adherence
+    next_slot: SlotInfo | None
+    red_flags: list[RedFlagAlert]
+
+
+def _alert(session_id: uuid.UUID, date: dt.date, answers: Mapping[str, object]) -> RedFlagAlert:
+    clean = {k: v for k, v in answers.items() if k in RED_FLAGS_BY_CODE and isinstance(v, bool)}
+    result = screen(clean)
+    return RedFlagAlert(session_id, date, result.positives, result.message)
+
+
+class SessionService:
+    def __init__(self, db: Database, actor: str, programs: ProgramService | None = None) -> None:
+        self.db = db
+        self.actor = actor
+        self.programs = programs or ProgramService(db, actor)
+
+    # --- helpers ---------------------------------------------------------------------------
+
+    @staticmethod
+    def _patient(session: Session, patient_id: uuid.UUID) -> Patient:
+        patient = session.get(Patient, patient_id)
+        if patient is None:
+            raise NotFoundError(f"no patient with id {patient_id}")
+        return patient
+
+    @staticmethod
+    def _surgery_date(session: Session, patient_id: uuid.UUID) -> dt.date | None:
+        return session.scalar(
+            select(func.max(Surgery.surgery_date)).where(Surgery.patient_id == patient_id)
+        )
+
+    @staticmethod
+    def _program_id(session: Session, patient_id: uuid.UUID) -> uuid.UUID | None:
+        """The patient's current program: the latest active or planned, else the latest."""
+        rows = session.execute(
+            select(Program.id, Program.status)
+            .where(Program.patient_id == patient_id)
+            .order_by(Program.start_date)
+        ).all()
+        if not rows:
+            return None
+        running: list[uuid.UUID] = [r.id for r in rows if r.status in ("active", "planned")]
+        latest: uuid.UUID = rows[-1].id
+        return running[-1] if running else latest
+
+    @staticmethod
+    def _slots(session: Session, program_id: uuid.UUID | None) -> list[SlotInfo]:
+        if program_id is None:
+            return []
+        query = (
+            select(
+                ScheduledSession.id,
+                ScheduledSession.number,
+                ScheduledSession.week,
+                ScheduledSession.scheduled_date,
+                ScheduledSession.kind,
+                ScheduledSession.location,
+                SessionLog.id,
+                SessionLog.status,
+                SessionLog.attended,
+                SessionLog.deleted_at,
+            )
+            .outerjoin(SessionLog, SessionLog.scheduled_session_id == ScheduledSession.id)
+            .where(ScheduledSession.program_id == program_id)
+            .order_by(ScheduledSession.number)
+        )
+        return [
+            SlotInfo(
+                id=r[0],
+                number=r[1],
+                week=r[2],
+                scheduled_date=r[3],
+                kind=r[4],
+                location=r[5],
+                session_id=r[6],
+                status=r[7],
+                attended=r[8],
+                deleted=r[9] is not None,
+            )
+            for r in session.execute(query)
+        ]
+
+    @staticmethod
+    def _slot(session: Session, slot_id: uuid.UUID) -> tuple[ScheduledSession, SlotInfo]:
+        slot = session.get(ScheduledSession, slot_id)
+        if slot is None:
+            raise NotFoundError("that scheduled session no longer exists")
+        log = session.execute(
+            select(
+                SessionLog.id, SessionLog.status, SessionLog.attended, SessionLog.deleted_at
+            ).where(SessionLog.scheduled_session_id == slot_id)
+        ).first()
+        info = SlotInfo(
+            id=slot.id,
+            number=slot.number,
+            week=slot.week,
+            scheduled_date=slot.scheduled_date,
+            kind=slot.kind,
+            location=slot.location,
+            session_id=log[0] if log else None,
+            status=log[1] if log else None,
+            attended=log[2] if log else None,
+            deleted=bool(log and log[3] is not None),
+        )
+        return slot, info
+
+    def _claim_slot(
+        self, session: Session, slot_id: uuid.UUID | None, keep: uuid.UUID | None = None
+    ) -> ScheduledSession | None:
+        """Refuse a slot already logged (clear message before the unique constraint fires);
+        a soft-deleted log in the slot is removed for good so the new log can take it."""
+        if slot_id is None:
+            return None
+        slot, info = self._slot(session, slot_id)
+        if info.session_id is not None and info.session_id != keep:
+            if info.deleted:
+                old = session.get(SessionLog, info.session_id)
+                if old is not None:
+                    for event in list(old.adverse_events):
+                        session.delete(event)
+                    session.delete(old)
+                    session.flush()
+            else:
+                raise ValidationError.single(
+                    "slot",
+                    f"{info.label} is already logged. Open it from the Sessions tab to correct "
+                    "it; a slot can be logged only once.",
+                )
+        return slot
+
+    # --- reading ---------------------------------------------------------------------------
+
+    def slots(self, patient_id: uuid.UUID) -> list[SlotInfo]:
+        with self.db.reading() as session:
+            return self._slots(session, self._program_id(session, patient_id))
+
+    def next_slot(self, patient_id: uuid.UUID) -> SlotInfo | None:
+        """The first scheduled session not logged yet (by number), or None."""
+        return next((s for s in self.slots(patient_id) if s.open), None)
+
+    def new_form(
+        self, patient_id: uuid.UUID, scheduled_session_id: uuid.UUID | None, *, today: dt.date
+    ) -> SessionForm:
+        """A new log for a slot (None = unscheduled), prefilled from the prescription and the
+        progression suggestion. Refuses a slot already logged."""
+        with self.db.reading() as session:
+            patient = self._patient(session, patient_id)
+            program_id = self._program_id(session, patient_id)
+            info = None
+            if scheduled_session_id is not None:
+                slot, info = self._slot(session, scheduled_session_id)
+                if not info.open:
+                    raise ValidationError.single(
+                        "slot",
+                        f"{info.label} is already logged. Open it from the Sessions tab to "
+                        "correct it; a slot can be logged only once.",
+                    )
+                program_id = slot.program_id
+            date = today
+            exercises: tuple[ExerciseEntry, ...] = ()
+            if program_id is not None and (info is None or info.kind == "exercise"):
+                exercises = self._prefill(program_id, scheduled_session_id, date, today)
+            entry = SessionEntry(
+                session_date=date,
+                location=info.location if info is not None else "clinic",
+                exercises=exercises,
+            )
+            return SessionForm(
+                patient_id=patient_id,
+                patient_name=patient.full_name,
+                program_id=program_id,
+                slot=info,
+                session_id=None,
+                entry=entry,
+                surgery_date=self._surgery_date(session, patient_id),
+            )
+
+    def _prefill(
+        self,
+        program_id: uuid.UUID,
+        slot_id: uuid.UUID | None,
+        on: dt.date,
+        today: dt.date,
+    ) -> tuple[ExerciseEntry, ...]:
+        """Exercises of the slot's phase (ProgramService), each set prefilled with the dosage the
+        progression engine suggests from the last logged session (else the prescription)."""
+        ref: uuid.UUID | tuple[uuid.UUID, dt.date] = slot_id if slot_id else (program_id, on)
+        prescribed = self.programs.prescriptions_for_session(ref)
+        suggestions = self.programs.suggestions(program_id, today=today) if prescribed else {}
+        result = []
+        for rx in prescribed:
+            hint = suggestions.get(rx.id)
+            dosage = hint.suggested if hint is not None else rx.dosage
+            reps = dosage.reps_max if dosage.reps_max is not None else dosage.reps_min
+            sets = tuple(
+                SetEntry(
+                    reps=reps if dosage.dosage_type in ("reps", "hold") else None,
+                    hold_s=dosage.hold_s,
+                    load_kg=dosage.load_kg or None,
+                    distance_m=dosage.distance_m,
+                    duration_s=dosage.duration_s,
+                )
+                for _ in range(dosage.sets)
+            )
+            result.append(
+                ExerciseEntry(
+                    exercise_id=rx.exercise_id,
+                    name=rx.exercise_name,
+                    dosage_type=rx.dosage_type,
+                    prescription_id=rx.id,
+                    prescribed=rx.dosage.describe(),
+                    suggestion=hint.reason if hint is not None else "Prescribed dosage.",
+                    sets=sets,
+                )
+            )
+        return tuple(result)
+
+    def edit_form(self, session_id: uuid.UUID) -> SessionForm:
+        """A finished (or aborted) log, to correct it."""
+        with self.db.reading() as session:
+            log = session.get(SessionLog, session_id)
+            if log is None:
+                raise NotFoundError("that session log no longer exists")
+            patient = self._patient(session, log.patient_id)
+            info = None
+            if log.scheduled_session_id is not None:
+                _, info = self._slot(session, log.scheduled_session_id)
+            names: dict[uuid.UUID, str] = {}
+            dosage: dict[uuid.UUID, str] = {}
+            for ex_id, ex_name, ex_type in session.execute(
+                select(Exercise.id, Exercise.name, Exercise.dosage_type).where(
+                    Exercise.id.in_([e.exercise_id for e in log.exercises])
+                )
+            ):
+                names[ex_id] = ex_name
+                dosage[ex_id] = ex_type
+            entry = SessionEntry(
+                session_date=log.session_date,
+                location=log.location,
+                attended=log.attended,
+                missed_reason=log.missed_reason or "",
+                pain_back_before=log.pain_back_before,
+                pain_back_after=log.pain_back_after,
+                pain_leg_before=log.pain_leg_before,
+                pain_leg_after=log.pain_leg_after,
+                exercises=tuple(
+                    ExerciseEntry(
+                        exercise_id=e.exercise_id,
+                        name=names.get(e.exercise_id, "?"),
+                        dosage_type=dosage.get(e.exercise_id, "reps"),
+                        prescription_id=e.prescription_id,
+                        sets=tuple(
+                            SetEntry(
+                                s.reps, s.hold_s, s.load_kg, s.distance_m, s.duration_s, s.effort
+                            )
+                            for s in e.sets
+                        ),
+                        notes=e.notes or "",
+                    )
+                    for e in log.exercises
+                ),
+                adverse_events=tuple(
+                    AdverseEventEntry(a.description, a.severity, a.action_taken)
+                    for a in log.adverse_events
+                    if a.deleted_at is None
+                ),
+                notes=log.notes or "",
+                red_flags={k: bool(v) for k, v in log.red_flags.items()},
+            )
+            return SessionForm(
+                patient_id=log.patient_id,
+                patient_name=patient.full_name,
+                program_id=log.program_id,
+                slot=info,
+                session_id=log.id,
+                entry=entry,
+                surgery_date=self._surgery_date(session, log.patient_id),
+                status=log.status,
+                red_flag_result=log.red_flag_result,
+            )
+
+    def history(self, patient_id: uuid.UUID, *, include_deleted: bool = False) -> list[SessionRow]:
+        with self.db.reading() as session:
+            return self._rows(session, patient_id, include_deleted)
+
+    @staticmethod
+    def _rows(session: Session, patient_id: uuid.UUID, include_deleted: bool) -> list[SessionRow]:
+        query = (
+            select(
+                SessionLog.id,
+                SessionLog.session_date,
+                ScheduledSession.number,
+                ScheduledSession.week,
+                SessionLog.location,
+                SessionLog.attended,
+                SessionLog.missed_reason,
+                SessionLog.status,
+                SessionLog.red_flag_result,
+                SessionLog.pain_back_before,
+                SessionLog.pain_back_after,
+                SessionLog.pain_leg_before,
+                SessionLog.pain_leg_after,
+                SessionLog.deleted_at,
+            )
+            .outerjoin(ScheduledSession, ScheduledSession.id == SessionLog.scheduled_session_id)
+            .where(SessionLog.patient_id == patient_id)
+            .order_by(SessionLog.session_date, ScheduledSession.number)
+        )
+        if not include_deleted:
+            query = query.where(SessionLog.deleted_at.is_(None))
+        logs = session.execute(query).all()
+        ids = [r[0] for r in logs]
+        counts: dict[uuid.UUID, tuple[int, int]] = {}
+        for sid, n_ex, n_sets in session.execute(
+            select(
+                ExerciseLog.session_id,
+                func.count(func.distinct(ExerciseLog.id)),
+                func.count(SetLog.id),
+            )
+            .outerjoin(SetLog, SetLog.exercise_log_id == ExerciseLog.id)
+            .join(SessionLog, SessionLog.id == ExerciseLog.session_id)
+            .where(SessionLog.patient_id == patient_id)
+            .group_by(ExerciseLog.session_id)
+        ):
+            counts[sid] = (n_ex, n_sets)
+        events: dict[uuid.UUID | None, int] = defaultdict(int)
+        if ids:
+            for event_sid, n in session.execute(
+                select(AdverseEvent.session_id, func.count(AdverseEvent.id))
+                .where(AdverseEvent.patient_id == patient_id, AdverseEvent.deleted_at.is_(None))
+                .group_by(AdverseEvent.session_id)
+            ):
+                events[event_sid] = n
+        return [
+            SessionRow(
+                id=r[0],
+                session_date=r[1],
+                number=r[2],
+                week=r[3],
+                location=r[4],
+                attended=r[5],
+                missed_reason=r[6],
+                status=r[7],
+                red_flag_result=r[8],
+                pain_back_before=r[9],
+                pain_back_after=r[10],
+                pain_leg_before=r[11],
+                pain_leg_after=r[12],
+                exercises=counts.get(r[0], (0, 0))[0],
+                sets=counts.get(r[0], (0, 0))[1],
+                adverse_events=events.get(r[0], 0),
+                deleted=r[13] is not None,
+            )
+            for r in logs
+        ]
+
+    @staticmethod
+    def _adherence(slots: Sequence[SlotInfo], today: dt.date) -> Adherence:
+        return compute_adherence(
+            (
+                SlotStatus(
+                    week=s.week,
+                    scheduled_date=s.scheduled_date,
+                    logged=not s.open,
+                    attended=not s.open and s.status == "final" and bool(s.attended),
+                )
+                for s in slots
+                if s.kind == "exercise"
+            ),
+            today,
+        )
+
+    def adherence(self, patient_id: uuid.UUID, *, today: dt.date) -> Adherence:
+        """Attended / planned exercise sessions so far, per program week and overall."""
+        return self._adherence(self.slots(patient_id), today)
+
+    @staticmethod
+    def _red_flags(session: Session, patient_id: uuid.UUID) -> list[RedFlagAlert]:
+        rows = session.execute(
+            select(SessionLog.id, SessionLog.session_date, SessionLog.red_flags)
+            .where(
+                SessionLog.patient_id == patient_id,
+                SessionLog.red_flag_result == "positive",
+                SessionLog.red_flag_acknowledged_at.is_(None),
+                SessionLog.deleted_at.is_(None),
+            )
+            .order_by(SessionLog.session_date)
+        )
+        return [_alert(sid, date, answers or {}) for sid, date, answers in rows]
+
+    def open_red_flags(self, patient_id: uuid.UUID) -> list[RedFlagAlert]:
+        """Positive screens not yet acknowledged (the overview shows them as a banner)."""
+        with self.db.reading() as session:
+            return self._red_flags(session, patient_id)
+
+    def overview(self, patient_id: uuid.UUID, *, today: dt.date) -> PatientSessions:
+        """Everything the Sessions tab and the overview need, in one read."""
+        with self.db.reading() as session:
+            program_id = self._program_id(session, patient_id)
+            slots = self._slots(session, program_id)
+            return PatientSessions(
+                patient_id=patient_id,
+                program_id=program_id,
+                rows=self._rows(session, patient_id, False),
+                slots=slots,
+                adherence=self._adherence(slots, today),
+                next_slot=next((s for s in slots if s.open), None),
+                red_flags=self._red_flags(session, patient_id),
+            )
+
+    # --- writing ---------------------------------------------------------------------------
+
+    def record_red_flag_stop(
+        self,
+        patient_id: uuid.UUID,
+        scheduled_session_id: uuid.UUID | None,
+        answers: Mapping[str, bool | None],
+        *,
+        session_date: dt.date,
+        today: dt.date,
+        location: str = "clinic",
+    ) -> uuid.UUID:
+        """A positive screen: store an aborted session with the answers; returns its id."""
+        result = screen(answers)
+        if result.outcome != "positive":
+            raise ServiceError("the red-flag screen is not positive; nothing to stop")
+        with self.db.unit_of_work(self.actor) as session:
+            self._patient(session, patient_id)
+            errors = Collector()
+            check_date(
+                session_date,
+                "session_date",
+                errors,
+                today=today,
+                surgery_date=self._surgery_date(session, patient_id),
+                what="The session date",
+            )
+            errors.raise_if_any()
+            slot = self._claim_slot(session, scheduled_session_id)
+            log = SessionLog(
+                created_by=self.actor,
+                patient_id=patient_id,
+                program_id=slot.program_id if slot else self._program_id(session, patient_id),
+                scheduled_session_id=scheduled_session_id,
+                session_date=session_date,
+                location=location,
+                attended=True,
+                status="aborted",
+                red_flag_result="positive",
+                red_flags={k: v for k, v in answers.items() if v is not None},
+                notes=result.message,
+            )
+            session.add(log)
+            session.flush()
+            return log.id
+
+    def save(
+        self,
+        patient_id: uuid.UUID,
+        scheduled_session_id: uuid.UUID | None,
+        entry: SessionEntry,
+        *,
+        today: dt.date,
+    ) -> uuid.UUID:
+        """Record a finished session (attended or missed); returns the new log's id."""
+        with self.db.unit_of_work(self.actor) as session:
+            self._patient(session, patient_id)
+            validate_session(
+                entry, today=today, surgery_date=self._surgery_date(session, patient_id)
+            )
+            flag_result = self._screen(entry)
+            slot = self._claim_slot(session, scheduled_session_id)
+            log = SessionLog(
+                created_by=self.actor,
+                patient_id=patient_id,
+                program_id=slot.program_id if slot else self._program_id(session, patient_id),
+                scheduled_session_id=scheduled_session_id,
+                status="final",
+                red_flag_result=flag_result,
+            )
+            self._apply(session, log, entry)
+            session.add(log)
+            session.flush()
+            return log.id
+
+    @staticmethod
+    def _screen(entry: SessionEntry) -> str:
+        if not entry.attended or not entry.red_flags:
+            return "not_screened"
+        result = screen(entry.red_flags)
+        if result.outcome == "positive":
+            raise ValidationError.single("red_flags", result.message)
+        return "clear" if result.outcome == "clear" else "not_screened"
+
+    def _apply(self, session: Session, log: SessionLog, entry: SessionEntry) -> None:
+        assert entry.session_date is not None
+        log.session_date = entry.session_date
+        log.location = entry.location
+        log.attended = entry.attended
+        log.missed_reason = entry.missed_reason.strip() or None if not entry.attended else None
+        log.pain_back_before = entry.pain_back_before
+        log.pain_back_after = entry.pain_back_after
+        log.pain_leg_before = entry.pain_leg_before
+        log.pain_leg_after = entry.pain_leg_after
+        log.notes = entry.notes.strip() or None
+        if entry.red_flags:
+            log.red_flags = dict(entry.red_flags)
+        log.exercises = [
+            ExerciseLog(
+                created_by=self.actor,
+                exercise_id=e.exercise_id,
+                prescription_id=e.prescription_id,
+                position=i,
+                notes=e.notes.strip() or None,
+                sets=[
+                    SetLog(
+                        created_by=self.actor,
+                        set_number=j + 1,
+                        reps=s.reps,
+                        hold_s=s.hold_s,
+                        load_kg=s.load_kg,
+                        distance_m=s.distance_m,
+                        duration_s=s.duration_s,
+                        effort=s.effort,
+                    )
+                    for j, s in enumerate(e.sets)
+                    if not s.empty
+                ],
+            )
+            for i, e in enumerate(entry.exercises if entry.attended else ())
+        ]
+        for old in list(log.adverse_events):
+            session.delete(old)
+        for a in entry.adverse_events:
+            log.adverse_events.append(
+                AdverseEvent(
+                    created_by=self.actor,
+                    patient_id=log.patient_id,
+                    occurred_on=entry.session_date,
+                    description=a.description.strip(),
+                    severity=a.severity,
+                    action_taken=a.action_taken.strip(),
+                )
+            )
+
+    def update(self, session_id: uuid.UUID, entry: SessionEntry, *, today: dt.date) -> None:
+        """Correct a finished session in place (the audit trail keeps before and after)."""
+        with self.db.unit_of_work(self.actor) as session:
+            log = session.get(SessionLog, session_id)
+            if log is None or log.deleted_at is not None:
+                raise NotFoundError("that session log no longer exists")
+            validate_session(
+                entry, today=today, surgery_date=self._surgery_date(session, log.patient_id)
+            )
+            if log.status != "aborted":
+                log.red_flag_result = (
+                    self._screen(entry) if entry.red_flags else log.red_flag_result
+                )
+            self._apply(session, log, replace(entry, red_flags=entry.red_flags or {}))
+
+    def delete(self, session_id: uuid.UUID) -> None:
+        """Soft delete; :meth:`restore` undoes it."""
+        with self.db.unit_of_work(self.actor) as session:
+            log = session.get(SessionLog, session_id)
+            if log is None:
+                raise NotFoundError("that session log no longer exists")
+            log.deleted_at = utcnow()
+
+    def restore(self, session_id: uuid.UUID) -> None:
+        with self.db.unit_of_work(self.actor) as session:
+            log = session.get(SessionLog, session_id)
+            if log is None:
+                raise NotFoundError(
+                    "that session log was replaced by a new log of the same slot; "
+                    "it cannot be restored"
+                )
+            log.deleted_at = None
+
+    def acknowledge_red_flag(self, session_id: uuid.UUID) -> None:
+        """A clinician has seen the positive screen (it leaves the overview banner)."""
+        with self.db.unit_of_work(self.actor) as session:
+            log = session.get(SessionLog, session_id)
+            if log is None:
+                raise NotFoundError("that session log no longer exists")
+            log.red_flag_acknowledged_at = utcnow()
+            log.red_flag_acknowledged_by = self.actor

@@ -1,0 +1,140 @@
+"""Clinic settings shared by every workstation, stored in the Setting table (plain JSON values).
+
+Defaults live here, in one place (:data:`DEFAULTS`). Keys:
+
+* ``units``: ``{"system": "metric" | "imperial"}`` (display only; values are stored in SI);
+* ``odi_rule``: ``{"max_missing": 1}`` how many unanswered ODI sections still give a score
+  (``None`` = any number);
+* ``thresholds``: ``{"overrides": {"odi": {"absolute": 13, "relative": 0.33}, ...}}``
+  (see :func:`rehab_tracker.domain.thresholds.with_overrides`);
+* ``wording.odi`` / ``wording.rmdq``: ``{"document": {...}}`` a licensed clinic's wording file.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from rehab_tracker.data.database import Database
+from rehab_tracker.data.models import Setting
+from rehab_tracker.domain.errors import ValidationError
+from rehab_tracker.domain.instruments import InstrumentWording, parse_wording
+from rehab_tracker.domain.thresholds import DEFAULT_THRESHOLDS, Threshold, with_overrides
+from rehab_tracker.domain.units import UNIT_SYSTEMS
+
+DEFAULTS: Mapping[str, dict[str, Any]] = {
+    "units": {"system": "metric"},
+    "odi_rule": {"max_missing": 1},
+    "thresholds": {"overrides": {}},
+}
+
+
+@dataclass(frozen=True)
+class ClinicSettings:
+    units: str
+    odi_max_missing: int | None
+    threshold_overrides: dict[str, dict[str, float | None]]
+    thresholds: dict[str, Threshold]
+    odi_wording: InstrumentWording | None
+    rmdq_wording: InstrumentWording | None
+
+
+class SettingsService:
+    def __init__(self, db: Database, actor: str) -> None:
+        self.db = db
+        self.actor = actor
+
+    # --- reading ---------------------------------------------------------------------------
+
+    def _values(self) -> dict[str, dict[str, Any]]:
+        with self.db.reading() as session:
+            rows = {s.key: dict(s.value) for s in session.query(Setting).all()}
+        return rows
+
+    def load(self) -> ClinicSettings:
+        """Every clinic setting, defaults filled in; a damaged stored value falls back to its
+        default rather than stopping the app."""
+        raw = self._values()
+        units = raw.get("units", DEFAULTS["units"]).get("system", "metric")
+        if units not in UNIT_SYSTEMS:
+            units = "metric"
+        max_missing = raw.get("odi_rule", DEFAULTS["odi_rule"]).get("max_missing", 1)
+        if max_missing is not None and (not isinstance(max_missing, int) or max_missing < 0):
+            max_missing = 1
+        overrides = raw.get("thresholds", DEFAULTS["thresholds"]).get("overrides", {}) or {}
+        try:
+            thresholds = with_overrides(overrides)
+        except ValidationError:
+            overrides, thresholds = {}, dict(DEFAULT_THRESHOLDS)
+        return ClinicSettings(
+            units=units,
+            odi_max_missing=max_missing,
+            threshold_overrides=overrides,
+            thresholds=thresholds,
+            odi_wording=self._wording(raw, "odi"),
+            rmdq_wording=self._wording(raw, "rmdq"),
+        )
+
+    @staticmethod
+    def _wording(raw: Mapping[str, dict[str, Any]], instrument: str) -> InstrumentWording | None:
+        stored = raw.get(f"wording.{instrument}")
+        if not stored or not stored.get("document"):
+            return None
+        try:
+            return parse_wording(stored["document"], instrument)
+        except ValueError:
+            return None
+
+    def units(self) -> str:
+        return self.load().units
+
+    def thresholds(self) -> dict[str, Threshold]:
+        return self.load().thresholds
+
+    # --- writing ---------------------------------------------------------------------------
+
+    def _put(self, key: str, value: dict[str, Any] | None) -> None:
+        with self.db.unit_of_work(self.actor) as session:
+            row = session.get(Setting, key)
+            if value is None:
+                if row is not None:
+                    session.delete(row)
+                return
+            if row is None:
+                session.add(Setting(key=key, value=value))
+            else:
+                row.value = value
+
+    def set_units(self, system: str) -> None:
+        if system not in UNIT_SYSTEMS:
+            raise ValidationError.single("units", "Units must be metric or imperial.")
+        self._put("units", {"system": system})
+
+    def set_odi_max_missing(self, max_missing: int | None) -> None:
+        if max_missing is not None and (
+            isinstance(max_missing, bool) or not isinstance(max_missing, int) or max_missing < 0
+        ):
+            raise ValidationError.single(
+                "odi_max_missing", "Allowed missing sections: a whole number 0-9, or any."
+            )
+        self._put("odi_rule", {"max_missing": max_missing})
+
+    def set_threshold_overrides(self, overrides: Mapping[str, Mapping[str, float | None]]) -> None:
+        """Replace the clinic's threshold overrides (validated; keys ``<measure>.<field>``)."""
+        with_overrides(overrides)  # raises ValidationError
+        plain = {m: dict(v) for m, v in overrides.items()}
+        self._put("thresholds", {"overrides": plain})
+
+    def import_wording(self, instrument: str, text: str) -> InstrumentWording:
+        """Store a licensed clinic's wording file (JSON text) after checking it."""
+        try:
+            wording = parse_wording(text, instrument)
+        except ValueError as exc:
+            raise ValidationError.single("wording", str(exc)) from exc
+        self._put(f"wording.{instrument}", {"document": json.loads(text)})
+        return wording
+
+    def remove_wording(self, instrument: str) -> None:
+        self._put(f"wording.{instrument}", None)
