@@ -125,7 +125,21 @@ def append(
     return len(values)
 
 
+#: session.info key: column values of changed and deleted rows as they were before the flush
+_BEFORE_IMAGES = "audit_before_images"
+
+
+def _before_flush(session: Session, flush_context: object, instances: object) -> None:
+    # The flush itself bumps ``version`` and ``updated_at``; by after_flush the history shows the
+    # new values as unchanged, so the "before" image must be taken now.
+    images: dict[Base, dict[str, Any]] = session.info.setdefault(_BEFORE_IMAGES, {})
+    for obj in (*session.dirty, *session.deleted):
+        if isinstance(obj, Base) and not isinstance(obj, _NOT_AUDITED):
+            images[obj] = _before(obj)
+
+
 def _after_flush(session: Session, flush_context: object) -> None:
+    images: dict[Base, dict[str, Any]] = session.info.pop(_BEFORE_IMAGES, {})
     changes: list[tuple[str, str, str, dict[str, Any] | None, dict[str, Any] | None]] = []
     for obj in session.new:
         if isinstance(obj, Base) and not isinstance(obj, _NOT_AUDITED):
@@ -135,17 +149,19 @@ def _after_flush(session: Session, flush_context: object) -> None:
             continue
         if not session.is_modified(obj, include_collections=False):
             continue
-        before, after = _before(obj), snapshot(obj)
+        before, after = images.get(obj) or _before(obj), snapshot(obj)
         if before != after:
             changes.append(("update", obj.__tablename__, _entity_id(obj), before, after))
     for obj in session.deleted:
         if isinstance(obj, Base) and not isinstance(obj, _NOT_AUDITED):
-            changes.append(("delete", obj.__tablename__, _entity_id(obj), _before(obj), None))
+            before = images.get(obj) or _before(obj)
+            changes.append(("delete", obj.__tablename__, _entity_id(obj), before, None))
     append(session, changes)
 
 
 def install(factory: sessionmaker[Session]) -> None:
     """Write audit entries for every flush of sessions made by ``factory``."""
+    event.listen(factory, "before_flush", _before_flush)
     event.listen(factory, "after_flush", _after_flush)
 
 
