@@ -284,6 +284,8 @@ def change_interpretation(
     change = follow - base
     improvement = -change if threshold.direction == "lower_better" else change
     percent_change = change / base * 100 if base != 0 else None
+    if percent_change is not None and not math.isfinite(percent_change):
+        percent_change = None  # a baseline so close to 0 that the ratio overflows
 
     better_abs, better_rel = _rules_met(improvement, base, threshold)
     worse_abs, worse_rel = _rules_met(-improvement, base, threshold)

@@ -369,6 +369,13 @@ def test_relative_rule_never_applies_from_a_zero_baseline():
     assert not interpretation.reached
 
 
+def test_tiny_baseline_does_not_overflow_the_percentage():
+    result = change_interpretation("nprs_back", 2.2e-311, 1.0)
+    assert result.percent_change is None
+    assert result.worsened_by_threshold
+    assert result.sentence.startswith("Back pain got worse by 1 point")
+
+
 def test_custom_thresholds_are_used():
     strict = with_overrides({"odi": {"absolute": 13, "relative": 0.33}})
     assert mcid_reached("odi", 46, 36) is True
@@ -452,7 +459,7 @@ def test_interpretation_fields_are_consistent(measure, data):
     assert not (result.reached and result.worsened_by_threshold)
     if baseline == 0:
         assert result.percent_change is None
-    else:
+    elif result.percent_change is not None:
         assert result.percent_change == pytest.approx(result.change / baseline * 100)
     assert result.sentence.endswith(".")
     assert result.sentence[0].isupper() or result.sentence[0].isdigit()
