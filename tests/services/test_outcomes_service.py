@@ -1,0 +1,131 @@
+"""OutcomeService: scoring, bad input, schedule, change from baseline with clinic thresholds."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from test_sessions_support import build_patient
+
+from rehab_tracker.domain.errors import ValidationError
+from rehab_tracker.domain.sessions import SixMinuteWalkEntry
+
+
+def test_odi_scored_with_rule_and_band(db, today):
+    b = build_patient(db, today)
+    o = b.services.outcomes
+    oid = o.record_odi(b.patient_id, [3, 2, 3, 2, 2, 2, 2, None, 2, 2], assessed_on=b.start,
+                       today=today, timepoint="baseline")
+    row = next(r for r in o.history(b.patient_id) if r.id == oid)
+    assert row.value == pytest.approx(20 / 45 * 100)
+    assert "severe" in row.detail and "max_missing=1" in row.detail
+
+
+@pytest.mark.parametrize(
+    ("call", "field", "words"),
+    [
+        (lambda o, b, t: o.record_odi(b.patient_id, [6] + [0] * 9, assessed_on=t, today=t),
+         "section_1", "0 to 5"),
+        (lambda o, b, t: o.record_odi(b.patient_id, [None] * 3 + [1] * 7, assessed_on=t,
+                                      today=t), "sections", "at most 1"),
+        (lambda o, b, t: o.record_nprs(b.patient_id, back=11, leg=2, assessed_on=t, today=t),
+         "back", "0 to 10"),
+        (lambda o, b, t: o.record_walk(b.patient_id, "walk_5min", 1200.0, performed_on=t,
+                                       today=t), "value", "1000 m"),
+        (lambda o, b, t: o.record_walk(b.patient_id, "tug", -3.0, performed_on=t, today=t),
+         "value", "between 3 and 180"),
+        (lambda o, b, t: o.record_nprs(b.patient_id, back=2, leg=2,
+                                       assessed_on=t + dt.timedelta(days=1), today=t),
+         "assessed_on", "future"),
+        (lambda o, b, t: o.record_nprs(b.patient_id, back=2, leg=2,
+                                       assessed_on=dt.date(2020, 1, 1), today=t),
+         "assessed_on", "before the surgery"),
+        (lambda o, b, t: o.record_six_minute_walk(
+            b.patient_id, SixMinuteWalkEntry(30.0, 50, 0.0), performed_on=t, today=t),
+         "laps", "1200 m"),
+    ],
+)
+def test_bad_input_is_refused_and_nothing_saved(db, today, call, field, words):
+    b = build_patient(db, today)
+    with pytest.raises(ValidationError) as err:
+        call(b.services.outcomes, b, today)
+    assert words in err.value.errors[field]
+    assert b.services.outcomes.history(b.patient_id) == []
+
+
+def test_changes_from_baseline_in_words(db, today):
+    b = build_patient(db, today, weeks_ago=12)
+    o = b.services.outcomes
+    base, end = b.start, today
+    o.record_odi(b.patient_id, [4, 4, 4, 4, 4, 4, 4, 4, 4, 5], assessed_on=base, today=today,
+                 timepoint="baseline")  # 82%
+    o.record_odi(b.patient_id, [3, 3, 3, 3, 3, 3, 3, 3, 3, 3], assessed_on=end, today=today,
+                 timepoint="end")  # 60%
+    o.record_nprs(b.patient_id, back=6, leg=7, assessed_on=base, today=today,
+                  timepoint="baseline")
+    o.record_nprs(b.patient_id, back=5, leg=2, assessed_on=end, today=today, timepoint="end")
+    o.record_six_minute_walk(b.patient_id, SixMinuteWalkEntry(30.0, 13, 12.0),
+                             performed_on=base, today=today, timepoint="baseline")
+    o.record_six_minute_walk(b.patient_id, SixMinuteWalkEntry(30.0, 15, 0.0),
+                             performed_on=end, today=today, timepoint="end")
+    changes = {c.measure: c for c in o.changes(b.patient_id)}
+    assert changes["odi"].sentence.startswith("ODI improved 22 points")
+    assert "more than the 10-point" in changes["odi"].sentence
+    assert changes["odi"].interpretation.reached
+    assert not changes["nprs_back"].interpretation.reached
+    assert changes["nprs_leg"].interpretation.reached
+    assert changes["walk_6min"].baseline == 402 and changes["walk_6min"].latest == 450
+    assert "Ostelo" in changes["odi"].threshold_source
+    # the clinic raises the ODI threshold: the same change is now judged against it
+    b.services.settings.set_threshold_overrides({"odi": {"absolute": 25, "relative": None}})
+    odi = next(c for c in o.changes(b.patient_id) if c.measure == "odi")
+    assert not odi.interpretation.reached
+    assert "less than the 25-point" in odi.sentence
+    assert odi.threshold_source.startswith("Clinic setting")
+
+
+def test_missing_section_rule_is_a_setting(db, today):
+    b = build_patient(db, today)
+    b.services.settings.set_odi_max_missing(None)
+    oid = b.services.outcomes.record_odi(b.patient_id, [None] * 5 + [2] * 5, assessed_on=today,
+                                         today=today)
+    row = next(r for r in b.services.outcomes.history(b.patient_id) if r.id == oid)
+    assert "max_missing=any" in row.detail and row.value == 40
+
+
+def test_six_minute_walk_predicted(db, today):
+    b = build_patient(db, today)
+    res = b.services.outcomes.six_minute_walk_result(
+        b.patient_id, SixMinuteWalkEntry(30.0, 14, 10.0), on=today
+    )
+    assert res.distance_m == 430
+    assert res.predicted_m is not None and res.lower_limit_m == pytest.approx(res.predicted_m - 139)
+    assert 0 < (res.percent_predicted or 0) < 150
+
+
+def test_schedule_due_overdue_done_and_follow_up(db, today):
+    b = build_patient(db, today, weeks_ago=7)
+    o = b.services.outcomes
+    states = {a.timepoint: a.state for a in o.schedule(b.patient_id, today=today)}
+    assert states.get("baseline") == "overdue"
+    o.record_nprs(b.patient_id, back=3, leg=3, assessed_on=b.start + dt.timedelta(days=2),
+                  today=today, timepoint="baseline")
+    states = {a.timepoint: a.state for a in o.schedule(b.patient_id, today=today)}
+    assert states["baseline"] == "done"
+    o.add_follow_up(b.patient_id, today + dt.timedelta(weeks=20), label="6-month follow-up")
+    labels = [a.label for a in o.schedule(b.patient_id, today=today)]
+    assert "6-month follow-up" in labels
+
+
+def test_delete_and_undo(db, today):
+    b = build_patient(db, today)
+    o = b.services.outcomes
+    wid = o.record_walk(b.patient_id, "tug", 9.5, performed_on=today, today=today)
+    o.delete("walk", wid)
+    assert o.history(b.patient_id) == []
+    o.restore("walk", wid)
+    assert [r.id for r in o.history(b.patient_id)] == [wid]
