@@ -1,0 +1,38 @@
+"""Message boxes in one place, so tests can answer them (monkeypatch these functions).
+
+Never call QMessageBox's static functions elsewhere: use ``confirm``, ``inform`` and ``error``.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+
+def confirm(parent: QWidget | None, title: str, text: str) -> bool:
+    """Ask a yes/no question; True when the user chose Yes (No is the default button)."""
+    answer = QMessageBox.question(
+        parent,
+        title,
+        text,
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No,
+    )
+    return answer == QMessageBox.StandardButton.Yes
+
+
+def inform(parent: QWidget | None, title: str, text: str) -> None:
+    QMessageBox.information(parent, title, text)
+
+
+def error(parent: QWidget | None, title: str, text: str) -> None:
+    QMessageBox.critical(parent, title, text)
+
+
+def fit_to_screen(widget: QWidget, width: int, height: int) -> None:
+    """Resize to the preferred size, but never beyond 95% of the available screen."""
+    screen = widget.screen() if widget.screen() is not None else None
+    if screen is not None:
+        available = screen.availableGeometry()
+        width = min(width, int(available.width() * 0.95))
+        height = min(height, int(available.height() * 0.9))
+    widget.resize(width, height)

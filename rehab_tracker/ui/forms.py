@@ -1,0 +1,149 @@
+"""Form helpers: a labelled field with its error label below, buddies and mnemonics, errors.
+
+Usage::
+
+    form = FieldForm()
+    name = form.add("given_name", "&Given name", QLineEdit())
+    ...
+    form.show_errors(exc.errors)   # each message under its field; others in the form's banner
+
+Every input gets an accessible name equal to its visible label (without the ``&``), the label
+gets it as buddy (so Alt+mnemonic focuses it), and the red error label is accessible too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import TypeVar
+
+from PySide6.QtCore import QDate
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QDateEdit,
+    QFormLayout,
+    QLabel,
+    QVBoxLayout,
+    QWidget,
+)
+
+ERROR_STYLE = "color: #b00020;"
+W = TypeVar("W", bound=QWidget)
+
+
+def plain(label: str) -> str:
+    """The visible text of a label with a mnemonic (``&Given name`` -> ``Given name``)."""
+    return label.replace("&&", "\0").replace("&", "").replace("\0", "&")
+
+
+def name_widget(widget: QWidget, label: str) -> None:
+    """Give a widget the accessible name of its visible label."""
+    widget.setAccessibleName(plain(label))
+
+
+def error_label() -> QLabel:
+    label = QLabel()
+    label.setStyleSheet(ERROR_STYLE)
+    label.setWordWrap(True)
+    label.setVisible(False)
+    return label
+
+
+class BlankableDateEdit(QDateEdit):
+    """A date edit that can show "no date yet" (its minimum, shown blank).
+
+    The first digit typed into a blank edit starts a date in the year section, so keyboard users
+    type ``19791107`` (the sections advance by themselves) just as in a filled edit.
+    """
+
+    START = QDate(2000, 1, 1)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if self.date() == self.minimumDate() and event.text().isdigit():
+            self.setDate(self.START)
+            self.setCurrentSection(QDateEdit.Section.YearSection)
+            self.setSelectedSection(QDateEdit.Section.YearSection)
+        super().keyPressEvent(event)
+
+
+def date_edit(value: dt.date | None = None, *, allow_blank: bool = False) -> QDateEdit:
+    """A calendar-popup date edit in ISO format; blank shows as the minimum date's text."""
+    edit = BlankableDateEdit() if allow_blank else QDateEdit()
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("yyyy-MM-dd")
+    if allow_blank:
+        edit.setMinimumDate(QDate(1900, 1, 1))
+        edit.setSpecialValueText(" ")
+    if value is not None:
+        set_date(edit, value)
+    elif allow_blank:
+        edit.setDate(edit.minimumDate())
+    return edit
+
+
+def set_date(edit: QDateEdit, value: dt.date) -> None:
+    edit.setDate(QDate(value.year, value.month, value.day))
+
+
+def date_of(edit: QDateEdit) -> dt.date | None:
+    """The edit's date, or None when it shows the blank special value."""
+    if edit.specialValueText() and edit.date() == edit.minimumDate():
+        return None
+    d = edit.date()
+    return dt.date(d.year(), d.month(), d.day())
+
+
+class FieldForm(QWidget):
+    """A QFormLayout of labelled fields, each with an error label below it."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.layout_ = QFormLayout(self)
+        self.layout_.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        self.banner = error_label()
+        self.banner.setAccessibleName("Form errors")
+        self.layout_.addRow(self.banner)
+        self.fields: dict[str, QWidget] = {}
+        self.labels: dict[str, QLabel] = {}
+        self.errors: dict[str, QLabel] = {}
+
+    def add(self, key: str, label: str, widget: W, *, buddy: QWidget | None = None) -> W:
+        """Add ``widget`` under ``label`` (with ``&`` mnemonic); returns the widget."""
+        text = QLabel(label)
+        target = buddy or widget
+        text.setBuddy(target)
+        if not isinstance(target, QAbstractButton):  # a button keeps its own text as name
+            name_widget(target, label)
+        err = error_label()
+        err.setAccessibleName(f"{plain(label)} error")
+        box = QWidget()
+        column = QVBoxLayout(box)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        column.addWidget(widget)
+        column.addWidget(err)
+        self.layout_.addRow(text, box)
+        self.fields[key] = widget
+        self.labels[key] = text
+        self.errors[key] = err
+        return widget
+
+    def set_row_visible(self, key: str, visible: bool) -> None:
+        self.layout_.setRowVisible(self.labels[key], visible)
+
+    def show_errors(self, errors: Mapping[str, str]) -> None:
+        show_errors(self, errors)
+
+
+def show_errors(form: FieldForm, errors: Mapping[str, str]) -> None:
+    """Show each message under its field (clearing the others); unknown keys go to the banner."""
+    for key, label in form.errors.items():
+        message = errors.get(key, "")
+        label.setText(message)
+        label.setAccessibleDescription(message)
+        label.setVisible(bool(message))
+        form.fields[key].setAccessibleDescription(message)
+    others = [m for k, m in errors.items() if k not in form.errors]
+    form.banner.setText("\n".join(others))
+    form.banner.setVisible(bool(others))

@@ -1,0 +1,226 @@
+"""The clinic workstation's main window: patient list | patient view, menus, status bar.
+
+Adding a feature is a few lines, from app.py or the feature's own install function::
+
+    action = window.add_action("&Session", "Log session", self.log_session, "logSession",
+                               shortcut="Ctrl+Shift+L")
+    window.patient_view.add_tab(SessionsTab(window.services, window.today), "&Sessions")
+
+``window.menus`` maps the menu titles (``"&File"``, ``"&Patient"``, ``"&Program"``, ``"&Session"``,
+``"&Outcomes"``, ``"&Reports"``, ``"&Tools"``, ``"&Help"``) to their QMenu.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+import uuid
+from collections.abc import Callable
+
+from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QSplitter, QWidget
+
+from rehab_tracker import APP_NAME, __version__
+from rehab_tracker.data.database import DatabaseError
+from rehab_tracker.services.container import Services
+from rehab_tracker.services.patients import PatientRow
+from rehab_tracker.ui import dialogs
+from rehab_tracker.ui import settings as gui_settings
+from rehab_tracker.ui.patient_list import PatientList
+from rehab_tracker.ui.patient_view import PatientView
+
+MENU_TITLES = (
+    "&File", "&Patient", "&Program", "&Session", "&Outcomes", "&Reports", "&Tools", "&Help"
+)
+#: the module the program builder lives in (wired by its engineer)
+PROGRAM_BUILDER_MODULE = "rehab_tracker.ui.program_builder"
+
+Shortcut = str | QKeySequence | QKeySequence.StandardKey
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self,
+        services: Services,
+        today: Callable[[], dt.date],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.setWindowTitle(APP_NAME)
+        self.services = services
+        self.today = today
+        self.settings = gui_settings.load()
+
+        self.patient_list = PatientList(today)
+        self.patient_view = PatientView(services, today)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(self.patient_list)
+        self.splitter.addWidget(self.patient_view)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.setCentralWidget(self.splitter)
+
+        self.database_label = QLabel(f"Database: {services.db.display_name}")
+        self.database_label.setObjectName("databaseLabel")
+        self.statusBar().addPermanentWidget(self.database_label)
+
+        self.menus: dict[str, QMenu] = {}
+        for title in MENU_TITLES:
+            menu = self.menuBar().addMenu(title)
+            menu.setObjectName(title.replace("&", "").lower() + "Menu")
+            self.menus[title] = menu
+        self._build_actions()
+
+        self.patient_list.patient_selected.connect(self._on_patient_selected)
+        self._restore_geometry()
+        self.refresh_patients()
+
+    # --- extension points -----------------------------------------------------------------
+
+    def add_action(
+        self,
+        menu: str,
+        text: str,
+        slot: Callable[[], object],
+        object_name: str,
+        *,
+        shortcut: Shortcut | None = None,
+        fallback: str | None = None,
+        needs_patient: bool = False,
+    ) -> QAction:
+        """Add an action to a named menu (``"&Session"``...); its accessible name is its text.
+
+        ``shortcut`` is a key text ("Ctrl+L") or a QKeySequence.StandardKey (then ``fallback``
+        is used where the platform binds none). ``needs_patient`` actions are enabled only while
+        a patient is selected.
+        """
+        action = QAction(text, self)
+        action.setObjectName(object_name)
+        plain = text.replace("&", "").rstrip(".…")
+        action.setStatusTip(plain)
+        if isinstance(shortcut, QKeySequence.StandardKey):
+            # some platforms bind no key to a standard action (Quit on Windows): use ``fallback``
+            bindings = QKeySequence.keyBindings(shortcut)
+            action.setShortcuts(bindings or [QKeySequence(fallback or "")])
+        elif shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(lambda _checked=False: slot())
+        if needs_patient:
+            action.setEnabled(self.patient_list.selected_id() is not None)
+            self._patient_actions.append(action)
+        self.menus[menu].addAction(action)
+        self.addAction(action)  # shortcuts work even with the menu bar hidden
+        return action
+
+    def selected_patient(self) -> PatientRow | None:
+        return self.patient_list.selected_row()
+
+    def refresh_patients(self, select: uuid.UUID | None = None) -> None:
+        """Reload the patient list (one service call) and refresh the patient view."""
+        self.patient_list.set_rows(self.services.patients.list_patients(today=self.today()))
+        if select is not None:
+            self.patient_list.select(select)
+        self._on_patient_selected(self.patient_list.selected_id())
+
+    # --- actions --------------------------------------------------------------------------
+
+    def _build_actions(self) -> None:
+        self._patient_actions: list[QAction] = []
+        add = self.add_action
+        add("&Patient", "&New Patient…", self.new_patient, "newPatient",
+            shortcut=QKeySequence.StandardKey.New, fallback="Ctrl+N")
+        add("&Patient", "&Edit Patient…", self.edit_patient, "editPatient",
+            shortcut="Ctrl+E", needs_patient=True)
+        add("&Patient", "&Find Patient", self.focus_find, "findPatientAction",
+            shortcut=QKeySequence.StandardKey.Find, fallback="Ctrl+F")
+        add("&Program", "&Build Program…", self.open_program_builder, "buildProgram",
+            needs_patient=True)
+        add("&Tools", "Exercise &Library", self.open_library, "exerciseLibrary",
+            shortcut="Ctrl+L")
+        add("&Tools", "&Education", self.open_education, "education")
+        add("&File", "&Backup Database", self.backup_database, "backupDatabase",
+            shortcut="Ctrl+B")
+        self.menus["&File"].addSeparator()
+        add("&File", "&Quit", self.close, "quit", shortcut=QKeySequence.StandardKey.Quit,
+            fallback="Ctrl+Q")
+        add("&Help", "&About Rehab Tracker", self.about, "about")
+
+    def new_patient(self) -> None:
+        from rehab_tracker.ui.patient_dialog import PatientDialog
+
+        dialog = PatientDialog(self.services, self.today, parent=self)
+        if dialog.exec() and dialog.saved_id is not None:
+            self.refresh_patients(select=dialog.saved_id)
+            self.statusBar().showMessage("Patient saved", 5000)
+
+    def edit_patient(self) -> None:
+        patient_id = self.patient_list.selected_id()
+        if patient_id is None:
+            return
+        from rehab_tracker.ui.patient_dialog import PatientDialog
+
+        dialog = PatientDialog(self.services, self.today, patient_id, parent=self)
+        if dialog.exec():
+            self.refresh_patients(select=patient_id)
+            self.statusBar().showMessage("Patient saved", 5000)
+
+    def focus_find(self) -> None:
+        self.patient_list.find_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.patient_list.find_edit.selectAll()
+
+    def open_program_builder(self) -> None:
+        """Replaced by the program builder's wiring; says "not available" until it exists."""
+        if importlib.util.find_spec(PROGRAM_BUILDER_MODULE) is None:
+            dialogs.inform(self, "Build program", "The program builder is not available yet.")
+
+    def open_library(self) -> None:
+        from rehab_tracker.ui.library_view import LibraryDialog
+
+        LibraryDialog(self.services, parent=self).exec()
+
+    def open_education(self) -> None:
+        from rehab_tracker.ui.education_view import EducationDialog
+
+        EducationDialog(self.services, parent=self).exec()
+
+    def backup_database(self) -> None:
+        try:
+            made = self.services.db.backup("manual")
+        except (DatabaseError, OSError) as exc:
+            dialogs.error(self, "Backup database", f"The backup failed: {exc}")
+            return
+        self.statusBar().showMessage(f"Backup written to {made}", 10000)
+        dialogs.inform(self, "Backup database", f"Backup written to {made}")
+
+    def about(self) -> None:
+        dialogs.inform(
+            self,
+            f"About {APP_NAME}",
+            f"{APP_NAME} {__version__}\nThe 12-week rehabilitation program after lumbar "
+            "micro-discectomy, for physiotherapists.",
+        )
+
+    # --- internals ------------------------------------------------------------------------
+
+    def _on_patient_selected(self, patient_id: uuid.UUID | None) -> None:
+        for action in self._patient_actions:
+            action.setEnabled(patient_id is not None)
+        self.patient_view.set_patient(self.patient_list.selected_row())
+
+    def _restore_geometry(self) -> None:
+        if self.settings.window_geometry:
+            self.restoreGeometry(QByteArray.fromBase64(self.settings.window_geometry.encode()))
+        else:
+            self.resize(1200, 740)
+        if self.settings.splitter_state:
+            self.splitter.restoreState(QByteArray.fromBase64(self.settings.splitter_state.encode()))
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.settings.window_geometry = bytes(self.saveGeometry().toBase64().data()).decode()
+        self.settings.splitter_state = bytes(self.splitter.saveState().toBase64().data()).decode()
+        gui_settings.save(self.settings)
+        super().closeEvent(event)

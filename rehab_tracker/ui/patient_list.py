@@ -1,0 +1,316 @@
+"""The patient list: a table model of PatientRow, a filter proxy, and the list widget with find."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from rehab_tracker.services.patients import PatientRow, weeks_since
+from rehab_tracker.ui.forms import name_widget
+
+Index = QModelIndex | QPersistentModelIndex
+#: the role holding a value that sorts properly (dates, numbers; None sorts first)
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+ROW_ROLE = Qt.ItemDataRole.UserRole + 2
+
+COLUMNS = (
+    "Record number",
+    "Name",
+    "Surgery date",
+    "Weeks since surgery",
+    "Program week",
+    "Phase",
+    "Next session",
+    "Flags",
+)
+
+
+def _date(value: dt.date | None) -> str:
+    return value.isoformat() if value else ""
+
+
+def flags_text(row: PatientRow) -> str:
+    flags = []
+    if row.open_red_flag:
+        flags.append("RED FLAG")
+    if row.assessment_due:
+        flags.append("Assessment due")
+    if row.pathway == "conservative":
+        flags.append("Conservative")
+    return ", ".join(flags)
+
+
+class PatientTableModel(QAbstractTableModel):
+    """PatientRow dataclasses as table rows; no database access here."""
+
+    def __init__(self, today: Callable[[], dt.date], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[PatientRow] = []
+        self._today = today
+
+    def set_rows(self, rows: Sequence[PatientRow]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def row_at(self, row: int) -> PatientRow:
+        return self._rows[row]
+
+    def row_of(self, patient_id: uuid.UUID) -> int | None:
+        for i, r in enumerate(self._rows):
+            if r.id == patient_id:
+                return i
+        return None
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(COLUMNS)
+        ):
+            return COLUMNS[section]
+        return None
+
+    def _values(self, row: PatientRow) -> tuple[Any, ...]:
+        return (
+            row.record_number,
+            row.name,
+            row.surgery_date,
+            weeks_since(row.surgery_date, self._today()),
+            row.program_week,
+            row.phase,
+            row.next_session,
+            flags_text(row),
+        )
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        value = self._values(row)[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            if isinstance(value, dt.date):
+                return _date(value)
+            return "" if value is None else str(value)
+        if role == SORT_ROLE:
+            if value is None:
+                return ""
+            return value.isoformat() if isinstance(value, dt.date) else value
+        if role == ROW_ROLE:
+            return row
+        if role == Qt.ItemDataRole.ForegroundRole and index.column() == 7 and row.open_red_flag:
+            from PySide6.QtGui import QColor
+
+            return QColor("#b00020")
+        return None
+
+
+class RowFilterProxy(QSortFilterProxyModel):
+    """A proxy whose filter settings change through ``_refilter`` (Qt 6.10 API when present)."""
+
+    def _refilter(self, change: Callable[[], None]) -> None:
+        if hasattr(self, "beginFilterChange"):  # Qt >= 6.10
+            self.beginFilterChange()
+            change()
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:
+            change()
+            self.invalidateFilter()
+
+
+class PatientFilterProxy(RowFilterProxy):
+    """Instant search by name or record number, plus the list's filters."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._text = ""
+        self._active_only = False
+        self._phase: str | None = None
+        self._due_only = False
+        self.setSortRole(SORT_ROLE)
+        self.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+
+    def set_search(self, text: str) -> None:
+        self._refilter(lambda: setattr(self, "_text", text.strip().casefold()))
+
+    def set_active_only(self, on: bool) -> None:
+        self._refilter(lambda: setattr(self, "_active_only", on))
+
+    def set_phase(self, phase: str | None) -> None:
+        self._refilter(lambda: setattr(self, "_phase", phase or None))
+
+    def set_due_only(self, on: bool) -> None:
+        self._refilter(lambda: setattr(self, "_due_only", on))
+
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
+        model = self.sourceModel()
+        assert isinstance(model, PatientTableModel)
+        row = model.row_at(source_row)
+        if self._text and not (
+            self._text in row.name.casefold() or self._text in row.record_number.casefold()
+        ):
+            return False
+        if self._active_only and row.program_status != "active":
+            return False
+        if self._phase is not None and row.phase != self._phase:
+            return False
+        return not (self._due_only and not row.assessment_due)
+
+    def lessThan(self, left: Index, right: Index) -> bool:
+        a, b = left.data(SORT_ROLE), right.data(SORT_ROLE)
+        if type(a) is not type(b):  # blanks ("") against numbers: blanks first
+            return isinstance(a, str)
+        return bool(a < b)
+
+
+class PatientList(QWidget):
+    """Find field, filters and the table. Emits ``patient_selected(id or None)``."""
+
+    patient_selected = Signal(object)
+
+    def __init__(self, today: Callable[[], dt.date], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = PatientTableModel(today, self)
+        self.proxy = PatientFilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+
+        self.find_edit = QLineEdit()
+        self.find_edit.setObjectName("findPatient")
+        self.find_edit.setPlaceholderText("Name or record number")
+        self.find_edit.setClearButtonEnabled(True)
+        find_label = QLabel("&Find:")
+        find_label.setBuddy(self.find_edit)
+        name_widget(self.find_edit, "Find")
+
+        self.active_only = QCheckBox("&Active program only")
+        self.active_only.setAccessibleName("Active program only")
+        self.due_only = QCheckBox("Assessment &due")
+        self.due_only.setAccessibleName("Assessment due")
+        self.phase_combo = QComboBox()
+        self.phase_combo.setObjectName("phaseFilter")
+        phase_label = QLabel("P&hase:")
+        phase_label.setBuddy(self.phase_combo)
+        name_widget(self.phase_combo, "Phase")
+        self.phase_combo.addItem("All phases", None)
+
+        self.table = QTableView()
+        self.table.setObjectName("patientTable")
+        self.table.setAccessibleName("Patients")
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(1, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setVisible(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.count_label = QLabel()
+
+        top = QHBoxLayout()
+        top.addWidget(find_label)
+        top.addWidget(self.find_edit, 1)
+        filters = QHBoxLayout()
+        filters.addWidget(self.active_only)
+        filters.addWidget(self.due_only)
+        filters.addWidget(phase_label)
+        filters.addWidget(self.phase_combo, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top)
+        layout.addLayout(filters)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.count_label)
+
+        self.find_edit.textChanged.connect(self.proxy.set_search)
+        self.active_only.toggled.connect(self.proxy.set_active_only)
+        self.due_only.toggled.connect(self.proxy.set_due_only)
+        self.phase_combo.currentIndexChanged.connect(
+            lambda _i: self.proxy.set_phase(self.phase_combo.currentData())
+        )
+        self.proxy.rowsInserted.connect(self._update_count)
+        self.proxy.rowsRemoved.connect(self._update_count)
+        self.proxy.modelReset.connect(self._update_count)
+        self.proxy.layoutChanged.connect(self._update_count)
+        self.table.selectionModel().selectionChanged.connect(self._on_selection)
+        self.table.activated.connect(lambda _i: self._on_selection())
+
+    def set_rows(self, rows: Sequence[PatientRow]) -> None:
+        """Replace the rows, keeping the selection (by patient) and the phase filter choices."""
+        keep = self.selected_id()
+        self.model.set_rows(rows)
+        phases = sorted({r.phase for r in rows if r.phase})
+        current = self.phase_combo.currentData()
+        self.phase_combo.blockSignals(True)
+        self.phase_combo.clear()
+        self.phase_combo.addItem("All phases", None)
+        for phase in phases:
+            self.phase_combo.addItem(phase, phase)
+        found = self.phase_combo.findData(current)
+        self.phase_combo.setCurrentIndex(max(found, 0))
+        self.phase_combo.blockSignals(False)
+        self.proxy.set_phase(self.phase_combo.currentData())
+        self._update_count()
+        if keep is not None:
+            self.select(keep)
+
+    def selected_id(self) -> uuid.UUID | None:
+        row = self.selected_row()
+        return row.id if row else None
+
+    def selected_row(self) -> PatientRow | None:
+        indexes = self.table.selectionModel().selectedRows()
+        if not indexes:
+            return None
+        row = indexes[0].data(ROW_ROLE)
+        return row if isinstance(row, PatientRow) else None
+
+    def select(self, patient_id: uuid.UUID) -> bool:
+        source_row = self.model.row_of(patient_id)
+        if source_row is None:
+            return False
+        index = self.proxy.mapFromSource(self.model.index(source_row, 0))
+        if not index.isValid():
+            return False
+        self.table.selectRow(index.row())
+        self.table.scrollTo(index)
+        return True
+
+    def _on_selection(self, *_args: object) -> None:
+        self.patient_selected.emit(self.selected_id())
+
+    def _update_count(self, *_args: object) -> None:
+        shown, total = self.proxy.rowCount(), self.model.rowCount()
+        self.count_label.setText(f"{shown} of {total} patients shown")

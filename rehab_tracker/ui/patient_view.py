@@ -1,0 +1,237 @@
+"""The selected patient: a tab widget whose first tab is the Overview.
+
+Other screens add a tab with one line in MainWindow (or anywhere holding the view)::
+
+    window.patient_view.add_tab(SessionsTab(services, today), "&Sessions")
+
+A tab is any QWidget; if it has ``set_patient(row: PatientRow | None)`` the view calls it whenever
+the selection changes (and on ``refresh()``), so each tab loads what it needs through its service.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from rehab_tracker.services.container import Services
+from rehab_tracker.services.patients import PatientRow, weeks_since
+
+SCORE_LABELS = (
+    ("odi", "Disability (ODI)", "{:.0f}%"),
+    ("rmdq", "Disability (RMDQ)", "{:.0f} / 24"),
+    ("nprs_back", "Back pain", "{:.0f} / 10"),
+    ("nprs_leg", "Leg pain", "{:.0f} / 10"),
+    ("walk_6min", "6-minute walk", "{:.0f} m"),
+)
+BANNER_STYLE = (
+    "background: #b00020; color: white; font-weight: bold; padding: 6px; border-radius: 3px;"
+)
+
+
+def _value_label(name: str) -> QLabel:
+    label = QLabel()
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard
+                                  | Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.setAccessibleName(name)
+    label.setWordWrap(True)
+    return label
+
+
+class OverviewTab(QWidget):
+    """Surgery, where the patient is in the program, adherence, latest scores, red flags."""
+
+    def __init__(
+        self, services: Services, today: Callable[[], dt.date], parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.today = today
+        self.row: PatientRow | None = None
+
+        self.banner = QLabel()
+        self.banner.setObjectName("redFlagBanner")
+        self.banner.setStyleSheet(BANNER_STYLE)
+        self.banner.setWordWrap(True)
+        self.banner.setTextFormat(Qt.TextFormat.PlainText)
+        self.banner.setAccessibleName("Red flag")
+        self.banner.setVisible(False)
+        self.title = QLabel()
+        self.title.setObjectName("patientTitle")
+        font = self.title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        font.setBold(True)
+        self.title.setFont(font)
+
+        self.values: dict[str, QLabel] = {}
+
+        def group(title: str, rows: list[tuple[str, str]]) -> QGroupBox:
+            box = QGroupBox(title)
+            form = QFormLayout(box)
+            for key, text in rows:
+                value = _value_label(text)
+                self.values[key] = value
+                form.addRow(f"{text}:", value)
+            return box
+
+        surgery = group(
+            "Surgery",
+            [
+                ("surgery_date", "Date"),
+                ("levels", "Levels"),
+                ("side", "Side"),
+                ("procedure", "Procedure"),
+                ("surgeon", "Surgeon"),
+                ("weeks_since", "Weeks since surgery"),
+            ],
+        )
+        program = group(
+            "Program",
+            [
+                ("program", "Program"),
+                ("phase", "Phase"),
+                ("week", "Program week"),
+                ("next_session", "Next session"),
+                ("adherence", "Adherence to date"),
+            ],
+        )
+        scores = group("Latest scores", [(code, text) for code, text, _ in SCORE_LABELS])
+
+        self.record_education = QPushButton("Record &education covered…")
+        self.record_education.setObjectName("recordEducation")
+        self.record_education.setAccessibleName("Record education covered")
+        self.record_education.clicked.connect(self.open_education_record)
+
+        grid = QHBoxLayout()
+        grid.addWidget(surgery)
+        grid.addWidget(program)
+        grid.addWidget(scores)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.record_education)
+        buttons.addStretch(1)
+
+        inner = QWidget()
+        column = QVBoxLayout(inner)
+        column.addWidget(self.banner)
+        column.addWidget(self.title)
+        column.addLayout(grid)
+        column.addLayout(buttons)
+        column.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(inner)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(scroll)
+        self.set_patient(None)
+
+    def set_patient(self, row: PatientRow | None) -> None:
+        self.row = row
+        self.record_education.setEnabled(row is not None and row.program_id is not None)
+        if row is None:
+            self.title.setText("No patient selected")
+            self.banner.setVisible(False)
+            for label in self.values.values():
+                label.setText("")
+            return
+        today = self.today()
+        record = self.services.patients.record(row.id)
+        overview = self.services.patients.overview(row.id, today=today)
+        self.title.setText(f"{row.name}  ({row.record_number})")
+        s = record.surgery
+        v = self.values
+        if record.details.pathway == "conservative" or s is None:
+            v["surgery_date"].setText("Conservative pathway (no surgery)")
+            for key in ("levels", "side", "procedure", "surgeon", "weeks_since"):
+                v[key].setText("")
+        else:
+            v["surgery_date"].setText(s.surgery_date.isoformat() if s.surgery_date else "")
+            v["levels"].setText(", ".join(s.levels))
+            v["side"].setText((s.side or "not recorded").capitalize())
+            v["procedure"].setText(s.procedure)
+            v["surgeon"].setText(s.surgeon or "not recorded")
+            v["weeks_since"].setText(str(weeks_since(s.surgery_date, today)))
+        v["program"].setText(overview.program_name or "No program yet")
+        v["phase"].setText(row.phase or "")
+        v["week"].setText("" if row.program_week is None else str(row.program_week))
+        v["next_session"].setText(row.next_session.isoformat() if row.next_session else "")
+        if overview.adherence is None:
+            v["adherence"].setText("No sessions planned to date")
+        else:
+            v["adherence"].setText(
+                f"{overview.sessions_attended} of {overview.sessions_planned_to_date} sessions "
+                f"({overview.adherence:.0%})"
+            )
+        for code, _text, fmt in SCORE_LABELS:
+            latest = overview.latest_scores.get(code)
+            v[code].setText(
+                "none yet" if latest is None else f"{fmt.format(latest[0])} on {latest[1]}"
+            )
+        if overview.open_red_flag_on is not None:
+            self.banner.setText(
+                "RED FLAG reported on "
+                f"{overview.open_red_flag_on.isoformat()}: refer urgently and "
+                "acknowledge it in the session log."
+            )
+            self.banner.setVisible(True)
+        else:
+            self.banner.setVisible(False)
+
+    def open_education_record(self) -> None:
+        if self.row is None or self.row.program_id is None:
+            return
+        from rehab_tracker.ui.education_view import RecordEducationDialog
+
+        dialog = RecordEducationDialog(
+            self.services, self.row.program_id, self.today, parent=self
+        )
+        dialog.open()
+
+
+class PatientView(QTabWidget):
+    """The selected patient's tabs; ``add_tab`` is how other screens join."""
+
+    def __init__(
+        self, services: Services, today: Callable[[], dt.date], parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("patientView")
+        self.setAccessibleName("Patient")
+        self.services = services
+        self.today = today
+        self.row: PatientRow | None = None
+        self.overview = OverviewTab(services, today)
+        self.add_tab(self.overview, "&Overview")
+
+    def add_tab(self, widget: QWidget, title: str) -> int:
+        """Add a tab (title may carry a ``&`` mnemonic); it gets the current patient at once."""
+        if not widget.objectName():
+            widget.setObjectName(title.replace("&", "").lower().replace(" ", "_") + "Tab")
+        index = self.addTab(widget, title)
+        setter = getattr(widget, "set_patient", None)
+        if callable(setter) and self.row is not None:
+            setter(self.row)
+        return index
+
+    def set_patient(self, row: PatientRow | None) -> None:
+        self.row = row
+        for i in range(self.count()):
+            setter = getattr(self.widget(i), "set_patient", None)
+            if callable(setter):
+                setter(row)
+
+    def refresh(self) -> None:
+        self.set_patient(self.row)
+

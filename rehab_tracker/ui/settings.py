@@ -1,0 +1,50 @@
+"""Per-workstation window settings: typed, plain values, defaults in one place.
+
+Stored with QSettings (INI format) in the isolated config folder (``locations.config_dir()``),
+never as pickled Qt objects: geometry is kept as base64 text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+from PySide6.QtCore import QSettings
+
+from rehab_tracker.data import locations
+
+SETTINGS_FILE = "gui.ini"
+
+
+@dataclass
+class GuiSettings:
+    """Every GUI setting with its default."""
+
+    window_geometry: str = ""  # base64 of QWidget.saveGeometry()
+    splitter_state: str = ""  # base64 of QSplitter.saveState()
+    show_retired_exercises: bool = False
+
+
+def _store() -> QSettings:
+    folder = locations.config_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    return QSettings(str(folder / SETTINGS_FILE), QSettings.Format.IniFormat)
+
+
+def load() -> GuiSettings:
+    store = _store()
+    values: dict[str, object] = {}
+    for f in fields(GuiSettings):
+        default = f.default
+        raw = store.value(f.name, default)
+        if isinstance(default, bool):
+            values[f.name] = raw in (True, "true", "1", 1)
+        else:
+            values[f.name] = str(raw) if raw is not None else default
+    return GuiSettings(**values)  # type: ignore[arg-type]
+
+
+def save(settings: GuiSettings) -> None:
+    store = _store()
+    for f in fields(GuiSettings):
+        store.setValue(f.name, getattr(settings, f.name))
+    store.sync()
