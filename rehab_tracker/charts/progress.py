@@ -81,8 +81,30 @@ def _date(day: dt.date) -> str:
 
 
 def _new_figure(figsize: tuple[float, float] | None) -> Figure:
-    fig = Figure(figsize=figsize or SCREEN_SIZE, layout="constrained")
-    return fig
+    # fixed margins instead of a layout engine: constrained layout tripled the drawing time
+    return Figure(figsize=figsize or SCREEN_SIZE)
+
+
+def _margins(
+    fig: Figure,
+    *,
+    left: float = 0.65,
+    right: float = 0.2,
+    top: float = 0.55,
+    bottom: float = 0.5,
+    hspace: float = 0.0,
+    wspace: float = 0.0,
+) -> None:
+    """Margins in inches, kept the same whatever the figure's size."""
+    width, height = fig.get_size_inches()
+    fig.subplots_adjust(
+        left=left / width,
+        right=1 - right / width,
+        top=1 - top / height,
+        bottom=bottom / height,
+        hspace=hspace,
+        wspace=wspace,
+    )
 
 
 def _style_axes(ax: Axes) -> None:
@@ -202,6 +224,7 @@ def _single_point_note(ax: Axes, series: Sequence[OutcomeSeries]) -> None:
 def odi_figure(data: ReportData, *, figsize: tuple[float, float] | None = None) -> Figure:
     """ODI over weeks since surgery with Fairbank severity bands and the important-change line."""
     fig = _new_figure(figsize)
+    _margins(fig, right=0.8)
     ax = fig.add_subplot()
     _style_axes(ax)
     ax.set_title("Disability (Oswestry Disability Index)", loc="left", pad=14)
@@ -254,6 +277,7 @@ def odi_figure(data: ReportData, *, figsize: tuple[float, float] | None = None) 
 def pain_figure(data: ReportData, *, figsize: tuple[float, float] | None = None) -> Figure:
     """Back and leg pain (NPRS 0-10) over time; session pain before/after as lighter points."""
     fig = _new_figure(figsize)
+    _margins(fig)
     ax = fig.add_subplot()
     _style_axes(ax)
     ax.set_title("Pain (numeric rating 0-10)", loc="left", pad=14)
@@ -312,6 +336,7 @@ def pain_figure(data: ReportData, *, figsize: tuple[float, float] | None = None)
 def walking_figure(data: ReportData, *, figsize: tuple[float, float] | None = None) -> Figure:
     """Walking tests: 5-minute, 6-minute (predicted and lower limit of normal), 50-foot, TUG."""
     fig = _new_figure(figsize or (SCREEN_SIZE[0], SCREEN_SIZE[1] * 1.35))
+    _margins(fig, top=0.6, hspace=0.3, wspace=0.22)
     fig.suptitle("Walking and mobility tests", x=0.01, ha="left", fontsize=10.5)
     axes = fig.subplots(2, 2, sharex=True)
     panels: tuple[tuple[Axes, str, tuple[str, ...]], ...] = (
@@ -373,6 +398,7 @@ MAX_TRAINING_LINES = 7
 def training_figure(data: ReportData, *, figsize: tuple[float, float] | None = None) -> Figure:
     """Heaviest load (kg) per exercise per program week; volume for exercises without load."""
     fig = _new_figure(figsize or (SCREEN_SIZE[0], SCREEN_SIZE[1] * 1.35))
+    _margins(fig, right=1.9, top=0.75, hspace=0.3)
     fig.suptitle("Training over the program", x=0.01, ha="left", fontsize=10.5)
     load = [t for t in data.training if t.metric == "load"]
     volume = [t for t in data.training if t.metric == "volume"]
@@ -421,6 +447,7 @@ def training_figure(data: ReportData, *, figsize: tuple[float, float] | None = N
 def adherence_figure(data: ReportData, *, figsize: tuple[float, float] | None = None) -> Figure:
     """Sessions attended and missed per program week (planned up to today)."""
     fig = _new_figure(figsize)
+    _margins(fig)
     ax = fig.add_subplot()
     _style_axes(ax)
     adherence = data.adherence

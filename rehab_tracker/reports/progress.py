@@ -1,0 +1,602 @@
+"""The progress report: ReportData -> HTML in a QTextDocument -> PDF (QPdfWriter) or a printer.
+
+Two audiences: ``"clinical"`` (for the surgeon or an insurer: numbers, thresholds and sources) and
+``"patient"`` (the same facts in plain words). The charts are the chart view's own figures
+(:mod:`rehab_tracker.charts.progress`), rendered with Agg at print resolution and embedded as
+images. Missing data is said in words ("No follow-up yet: change cannot be computed"), never
+drawn as a line or a zero.
+
+Qt needs a QGuiApplication for fonts and painting; :func:`ensure_gui_application` makes an
+offscreen one when the caller (the CLI) has none.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from rehab_tracker.domain.units import format_number
+from rehab_tracker.services.report_data import OutcomeRow, ReportData
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+    from PySide6.QtGui import QImage, QPagedPaintDevice, QTextDocument
+
+Audience = Literal["clinical", "patient"]
+AUDIENCES: tuple[Audience, ...] = ("clinical", "patient")
+
+#: chart width on the page (inches) and the resolution charts are drawn at
+CHART_WIDTH_IN = 6.7
+CHART_DPI = 150
+#: the chart's width in the printed document's layout units (points, 1/72 inch)
+CHART_WIDTH_PX = int(CHART_WIDTH_IN * 72)
+
+_ODI_ATTRIBUTION = (
+    "Oswestry Disability Index (ODI) version 2.1a, © Jeremy Fairbank; the questionnaire is "
+    "licensed through Mapi Research Trust. This report shows scores only, not the questionnaire "
+    "wording. Severity bands: Fairbank & Pynsent, Spine 2000;25(22):2940-2953."
+)
+_NPRS_ATTRIBUTION = (
+    "Numeric Pain Rating Scale (NPRS) 0-10, whole numbers, back and leg pain rated separately."
+)
+_RMDQ_ATTRIBUTION = "Roland-Morris Disability Questionnaire (RMDQ): Roland & Morris, Spine 1983."
+_WALK_ATTRIBUTION = (
+    "6-minute walk test after the ATS statement (2002); predicted distance and lower limit of "
+    "normal: Enright & Sherrill, Am J Respir Crit Care Med 1998;158:1384-1387."
+)
+
+PLAIN_MEASURES = {
+    "odi": "How much your back affects everyday activities (0-100, lower is better)",
+    "rmdq": "Everyday activities affected by your back (0-24, lower is better)",
+    "nprs_back": "Back pain (0 = no pain, 10 = worst pain)",
+    "nprs_leg": "Leg pain (0 = no pain, 10 = worst pain)",
+    "walk_5min": "Distance walked in 5 minutes (higher is better)",
+    "walk_6min": "Distance walked in 6 minutes (higher is better)",
+    "walk_50ft_preferred": "Time to walk 50 feet at your usual pace (lower is better)",
+    "walk_50ft_fastest": "Time to walk 50 feet as fast as you safely can (lower is better)",
+    "tug": "Time to stand up, walk 3 m, turn, come back and sit (lower is better)",
+}
+
+
+# ---------------------------------------------------------------------------------- Qt setup
+
+
+def ensure_gui_application() -> object:
+    """The running QGuiApplication, or a new one (offscreen when there is no display)."""
+    from PySide6.QtGui import QGuiApplication
+
+    app = QGuiApplication.instance()
+    if app is None:
+        if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+            os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        app = QGuiApplication(["rehab-tracker-report"])
+    return app
+
+
+# ------------------------------------------------------------------------------------ charts
+
+
+@dataclass(frozen=True)
+class ReportChart:
+    key: str
+    title: str
+    figsize: tuple[float, float]
+
+
+REPORT_CHARTS: tuple[ReportChart, ...] = (
+    ReportChart("odi", "Disability (ODI)", (CHART_WIDTH_IN, 3.3)),
+    ReportChart("pain", "Pain", (CHART_WIDTH_IN, 3.3)),
+    ReportChart("walking", "Walking tests", (CHART_WIDTH_IN, 4.6)),
+    ReportChart("training", "Training", (CHART_WIDTH_IN, 4.4)),
+    ReportChart("adherence", "Attendance", (CHART_WIDTH_IN, 3.0)),
+)
+
+
+def charts_with_data(data: ReportData) -> tuple[list[ReportChart], list[str]]:
+    """The charts worth printing, and the titles of those left out for lack of data."""
+    has = {
+        "odi": bool((s := data.series("odi")) and s.points),
+        "pain": bool(
+            data.session_pain
+            or any((s := data.series(c)) and s.points for c in ("nprs_back", "nprs_leg"))
+        ),
+        "walking": any(w.points for w in data.walks),
+        "training": bool(data.training),
+        "adherence": data.adherence.planned_to_date > 0,
+    }
+    shown = [c for c in REPORT_CHARTS if has[c.key]]
+    missing = [c.title for c in REPORT_CHARTS if not has[c.key]]
+    return shown, missing
+
+
+def report_figures(data: ReportData) -> list[tuple[ReportChart, Figure]]:
+    from rehab_tracker.charts.progress import build_chart
+
+    shown, _missing = charts_with_data(data)
+    return [(c, build_chart(c.key, data, figsize=c.figsize)) for c in shown]
+
+
+def figure_image(fig: Figure, dpi: int = CHART_DPI) -> QImage:
+    """Draw ``fig`` with Agg and hand the pixels to Qt without a PNG round trip."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from PySide6.QtGui import QImage
+
+    fig.set_dpi(dpi)
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()  # type: ignore[no-untyped-call]
+    width, height = canvas.get_width_height()
+    buffer = bytes(canvas.buffer_rgba())  # type: ignore[no-untyped-call]
+    return QImage(buffer, width, height, 4 * width, QImage.Format.Format_RGBA8888).copy()
+
+
+# -------------------------------------------------------------------------------------- HTML
+
+
+def _e(text: object) -> str:
+    return html.escape(str(text))
+
+
+def _d(day: object) -> str:
+    import datetime as dt
+
+    return day.strftime("%d %b %Y") if isinstance(day, dt.date) else "—"
+
+
+def _value(row: OutcomeRow, value: float | None) -> str:
+    if value is None:
+        return "—"
+    unit = {"points": "", "%": "%", "m": " m", "s": " s"}.get(row.unit, f" {row.unit}")
+    return f"{format_number(value)}{unit}"
+
+
+def _change(row: OutcomeRow) -> str:
+    if row.change is None:
+        return "—"
+    sign = "+" if row.change > 0 else ""
+    unit = {"points": "", "%": " points", "m": " m", "s": " s"}.get(row.unit, "")
+    text = f"{sign}{format_number(row.change)}{unit}"
+    if row.percent_change is not None and row.unit in ("points", "%"):
+        text += f" ({sign}{format_number(row.percent_change, 0)}%)"
+    return text
+
+
+def important_text(row: OutcomeRow, audience: Audience) -> str:
+    """The table's "clinically important?" cell, in the audience's words."""
+    if row.status == "no_data":
+        return "Not recorded yet" if audience == "clinical" else "Not measured yet"
+    if row.status == "no_follow_up":
+        return (
+            "No follow-up yet: change cannot be computed"
+            if audience == "clinical"
+            else "Measured once so far: too early to compare"
+        )
+    if audience == "clinical":
+        if row.clinically_important:
+            return "Yes: clinically important improvement"
+        if row.worsened:
+            return "Clinically important worsening"
+        return "No: below the threshold"
+    if row.clinically_important:
+        return "Yes: a big enough improvement to make a real difference"
+    if row.worsened:
+        return "Worse by enough to discuss with your therapist"
+    return "Not yet: a smaller change than one that usually makes a real difference"
+
+
+_CSS = """
+body { font-family: 'DejaVu Sans', sans-serif; font-size: 9pt; color: #000; }
+h1 { font-size: 15pt; margin: 0; }
+h2 { font-size: 11.5pt; margin-top: 12px; margin-bottom: 4px; color: #003a66; }
+p { margin-top: 2px; margin-bottom: 4px; }
+.small { font-size: 7.5pt; color: #333; }
+.muted { color: #444; }
+th { background-color: #e4e4e4; text-align: left; }
+td, th { padding: 3px; }
+.break { page-break-before: always; }
+"""
+
+
+def _table(
+    headers: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[int] = ()
+) -> str:
+    head = "".join(
+        f'<th width="{widths[i]}%">{h}</th>' if i < len(widths) else f"<th>{h}</th>"
+        for i, h in enumerate(headers)
+    )
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
+    return (
+        '<table border="1" cellspacing="0" cellpadding="3" width="100%" '
+        f'style="border-collapse: collapse; border-color: #888;"><tr>{head}</tr>{body}</table>'
+    )
+
+
+def build_html(
+    data: ReportData,
+    audience: Audience = "clinical",
+    notes: str = "",
+    chart_names: Sequence[tuple[str, str]] = (),
+    missing_charts: Sequence[str] = (),
+) -> str:
+    """The report as Qt rich-text HTML. ``chart_names``: (resource name, title) per image."""
+    if audience not in AUDIENCES:
+        raise ValueError(f"audience must be 'clinical' or 'patient', got {audience!r}")
+    clinical = audience == "clinical"
+    p = data.patient
+    out: list[str] = [f"<html><head><style>{_CSS}</style></head><body>"]
+
+    # --- header
+    clinic = _e(data.clinic.name)
+    extra = " · ".join(_e(x) for x in (data.clinic.address, data.clinic.phone) if x)
+    title = "Progress report" if clinical else "Your progress report"
+    out.append(
+        '<table width="100%" cellspacing="0" cellpadding="0"><tr>'
+        f'<td><h1>{title}</h1><p class="muted">{clinic}'
+        f"{'<br>' + extra if extra else ''}</p></td>"
+        f'<td align="right"><p><b>{_e(p.name)}</b><br>Record number: {_e(p.record_number)}<br>'
+        f"Born {_d(p.date_of_birth)} (age {p.age_years})<br>"
+        f"Report date: {_d(data.generated_on)}</p></td></tr></table>"
+    )
+    out.append(
+        f'<p class="small">Period covered: {_d(data.period_start)} to {_d(data.period_end)}.'
+        f"{' Version for the surgeon, referrer or insurer.' if clinical else ''}</p><hr>"
+    )
+
+    # --- surgery and program
+    out.append(f"<h2>{'Surgery and program' if clinical else 'Your surgery and program'}</h2>")
+    lines: list[str] = []
+    if data.surgery is not None:
+        s = data.surgery
+        levels = ", ".join(s.levels) or "level not recorded"
+        side = f", {s.side}" if s.side else ""
+        who = " · ".join(_e(x) for x in (s.surgeon, s.hospital) if x)
+        weeks = int((data.generated_on - s.surgery_date).days // 7)
+        lines.append(
+            f"<b>{_e(s.procedure)}</b> ({_e(levels)}{_e(side)}) on {_d(s.surgery_date)}, "
+            f"{weeks} weeks ago.{' ' + who if who and clinical else ''}"
+        )
+    else:
+        lines.append(
+            "Conservative pathway: no surgery recorded (physiotherapy only)."
+            if clinical
+            else "You are following the exercise program without surgery."
+        )
+    prog = data.program
+    if prog is None:
+        lines.append("No exercise program has been set up yet.")
+    else:
+        if prog.exercise_start is None:
+            when = f"planned from {_d(prog.start_date)}"
+        elif prog.current_week is None:
+            when = f"exercise starts {_d(prog.exercise_start)}"
+        else:
+            when = (
+                f"education on {_d(prog.start_date)}, exercise from {_d(prog.exercise_start)}; "
+                f"week {prog.current_week} of {prog.weeks}"
+            )
+        intensity = f", {prog.intensity} intensity" if clinical else ""
+        lines.append(
+            f"<b>{_e(prog.name)}</b> ({prog.weeks} weeks, {prog.sessions_per_week} sessions a "
+            f"week{intensity}; status {_e(prog.status)}): {when}."
+        )
+        if prog.phases:
+            phases = "; ".join(
+                f"{_e(ph.name)} (weeks {ph.start_week}-{ph.end_week}, "
+                f"{_d(ph.start_date)} to {_d(ph.end_date)})"
+                for ph in prog.phases
+            )
+            lines.append(f"Phases: {phases}.")
+        if prog.early_start_reason and clinical:
+            lines.append(f"Started early: {_e(prog.early_start_reason)}")
+    out.append("".join(f"<p>{line}</p>" for line in lines))
+
+    # --- adherence
+    out.append(f"<h2>{'Adherence' if clinical else 'Your attendance'}</h2>")
+    adh = data.adherence
+    if adh.planned_to_date == 0:
+        out.append("<p>No exercise sessions were due yet, so attendance cannot be given.</p>")
+    else:
+        pct = format_number(adh.percent or 0.0, 0)
+        if clinical:
+            extra_text = (
+                f" {adh.extra_sessions} unscheduled sessions also logged."
+                if adh.extra_sessions
+                else ""
+            )
+            out.append(
+                f"<p>Attended {adh.attended} of {adh.planned_to_date} sessions due so far "
+                f"(<b>{pct}%</b>); {adh.missed} missed; {adh.planned_total} planned in total."
+                f"{extra_text}</p>"
+            )
+        else:
+            out.append(
+                f"<p>You came to {adh.attended} of the {adh.planned_to_date} sessions so far "
+                f"(<b>{pct}%</b>).</p>"
+            )
+        gaps = adh.weeks_without_attendance
+        if gaps:
+            weeks_text = ", ".join(str(w) for w in gaps)
+            out.append(
+                f"<p>Weeks with no session attended: {weeks_text}.</p>"
+                if clinical
+                else f"<p>Weeks you could not come: {weeks_text}.</p>"
+            )
+        rows = [w for w in adh.weeks if w.planned > 0]
+        out.append(
+            _table(
+                ["Week", *[str(w.week) for w in rows]],
+                [["Attended", *[f"{w.attended}/{w.planned}" for w in rows]]],
+            )
+        )
+
+    # --- outcome table
+    out.append(f"<h2>{'Outcomes' if clinical else 'How you are doing'}</h2>")
+    refs: dict[str, int] = {}
+    table_rows = []
+    for row in data.outcome_rows:
+        ref = refs.setdefault(row.threshold_source, len(refs) + 1)
+        base = _value(row, row.baseline)
+        latest = _value(row, row.latest)
+        if clinical:
+            if row.baseline_on:
+                base += f'<br><span class="small">{_d(row.baseline_on)}</span>'
+                if row.band_baseline:
+                    base += f'<span class="small">, {_e(row.band_baseline)}</span>'
+            if row.latest_on:
+                latest += f'<br><span class="small">{_d(row.latest_on)}</span>'
+                if row.band_latest:
+                    latest += f'<span class="small">, {_e(row.band_latest)}</span>'
+            table_rows.append(
+                [
+                    _e(row.label),
+                    base,
+                    latest,
+                    _change(row),
+                    _e(important_text(row, audience)),
+                    f"{_e(row.threshold)} [{ref}]",
+                ]
+            )
+        else:
+            table_rows.append(
+                [
+                    _e(PLAIN_MEASURES.get(row.code, row.label)),
+                    base,
+                    latest,
+                    _change(row),
+                    _e(important_text(row, audience)),
+                ]
+            )
+    if clinical:
+        out.append(
+            _table(
+                ["Measure", "Baseline", "Latest", "Change", "Clinically important?",
+                 "Threshold used"],
+                table_rows,
+                (20, 13, 13, 14, 22, 18),
+            )
+        )
+    else:
+        out.append(
+            _table(
+                ["What was measured", "At the start", "Most recent", "Change",
+                 "Is it a meaningful change?"],
+                table_rows,
+                (34, 12, 12, 14, 28),
+            )
+        )
+    sentences = [r.sentence for r in data.outcome_rows]
+    if clinical:
+        out.append("<p><b>Interpretation</b></p><ul>")
+    else:
+        out.append("<p><b>In words</b></p><ul>")
+    out.extend(f"<li>{_e(s)}</li>" for s in sentences)
+    out.append("</ul>")
+    if not clinical:
+        out.append(
+            "<p class=\"small\">A \"meaningful change\" is the size of change that, in studies of "
+            "people with back problems, usually makes a difference people notice. Your therapist "
+            "will talk you through your own results.</p>"
+        )
+    ref6 = data.six_minute_reference
+    if any(w.code == "walk_6min" and w.points for w in data.walks) or clinical:
+        if ref6.predicted_m is not None and ref6.lower_limit_m is not None:
+            out.append(
+                f'<p class="small">6-minute walk reference for this patient: predicted '
+                f"{format_number(ref6.predicted_m)} m, lower limit of normal "
+                f"{format_number(ref6.lower_limit_m)} m. {_e(ref6.note)}</p>"
+                if clinical
+                else f'<p class="small">For someone of your age, height and weight, the expected '
+                f"6-minute walk is about {format_number(ref6.predicted_m, 0)} m.</p>"
+            )
+        elif clinical:
+            out.append(f'<p class="small">{_e(ref6.note)}</p>')
+
+    # --- events
+    events_title = (
+        "Red flags and adverse events in the period" if clinical else "Warning signs and problems"
+    )
+    out.append(f"<h2>{events_title}</h2>")
+    if data.red_flags:
+        items = "".join(
+            f"<li>{_d(ev.on)}: {_e(', '.join(ev.items) or 'positive screen')}"
+            f"{' (acknowledged)' if ev.acknowledged else ' (not yet acknowledged)'}</li>"
+            for ev in data.red_flags
+        )
+        intro = "Positive red-flag screens:" if clinical else "Warning signs reported at a session:"
+        out.append(f"<p>{intro}</p><ul>{items}</ul>")
+    else:
+        out.append(
+            "<p>No positive red-flag screens in this period.</p>"
+            if clinical
+            else "<p>No warning signs were reported at your sessions.</p>"
+        )
+    if data.adverse_events:
+        rows_ae = [
+            [_d(a.on), _e(a.severity), _e(a.description), _e(a.action_taken or "—")]
+            for a in data.adverse_events
+        ]
+        out.append(_table(["Date", "Severity", "What happened", "Action taken"], rows_ae,
+                          (15, 12, 43, 30)))
+    else:
+        out.append(
+            "<p>No adverse events recorded in this period.</p>"
+            if clinical
+            else "<p>No problems with the exercises were recorded.</p>"
+        )
+
+    # --- notes and signature
+    out.append(f"<h2>{'Clinician notes' if clinical else 'Notes from your therapist'}</h2>")
+    if notes.strip():
+        out.append("".join(f"<p>{_e(par)}</p>" for par in notes.strip().split("\n") if par))
+    else:
+        out.append('<p class="muted">No notes added.</p>')
+    out.append(
+        "<p><br>Clinician: ______________________________ &nbsp; "
+        "Signature: ______________________ &nbsp; Date: ______________</p>"
+    )
+
+    # --- charts
+    if chart_names:
+        charts_title = "Charts" if clinical else "Your progress in pictures"
+        out.append(f'<h2 class="break">{charts_title}</h2>')
+        if data.program is not None and data.program.phases:
+            out.append(
+                '<p class="small">Shaded backgrounds mark the program phases. '
+                f"Time runs in {_e(data.axis_label.lower())}.</p>"
+            )
+        for name, chart_title in chart_names:
+            out.append(
+                f'<p align="center"><img src="{_e(name)}" width="{CHART_WIDTH_PX}" '
+                f'alt="{_e(chart_title)}"></p>'
+            )
+    if missing_charts:
+        out.append(
+            '<p class="muted">Not charted, nothing recorded yet: '
+            f"{_e(', '.join(missing_charts))}.</p>"
+        )
+
+    # --- attributions and disclaimer
+    out.append(f"<h2>{'Instruments and sources' if clinical else 'About the measures'}</h2>")
+    codes = {r.code for r in data.outcome_rows} | {
+        s.code for s in (*data.outcomes, *data.walks) if s.points
+    }
+    attributions = [_ODI_ATTRIBUTION, _NPRS_ATTRIBUTION]
+    if "rmdq" in codes:
+        attributions.append(_RMDQ_ATTRIBUTION)
+    if codes & {"walk_5min", "walk_6min", "walk_50ft_preferred", "walk_50ft_fastest", "tug"}:
+        attributions.append(_WALK_ATTRIBUTION)
+    out.append("".join(f'<p class="small">{_e(a)}</p>' for a in attributions))
+    if refs:
+        out.append('<p class="small"><b>Thresholds for clinically important change:</b></p>')
+        out.append(
+            "".join(f'<p class="small">[{n}] {_e(src)}</p>' for src, n in refs.items())
+        )
+    if clinical:
+        disclaimer = (
+            f"This report summarises what was recorded in Rehab Tracker up to "
+            f"{_d(data.generated_on)}. It supports clinical judgement and does not replace it. "
+            "Thresholds for clinically important change are group-level estimates from the "
+            "studies cited; a change close to a threshold should be read with care. Check against "
+            "the clinical record before relying on it."
+        )
+    else:
+        disclaimer = (
+            "This report shows what was recorded at your sessions. It is not a diagnosis. Get "
+            "urgent medical help straight away if you have numbness between your legs or around "
+            "your bottom, new problems passing or holding urine or stools, weakness in your legs "
+            "that is getting worse, or pain or numbness in both legs."
+        )
+    out.append(f'<p class="small"><b>Disclaimer.</b> {_e(disclaimer)}</p>')
+    out.append("</body></html>")
+    return "".join(out)
+
+
+# --------------------------------------------------------------------------------- documents
+
+
+def build_document(
+    data: ReportData,
+    audience: Audience = "clinical",
+    notes: str = "",
+    *,
+    figures: Sequence[tuple[ReportChart, Figure]] | None = None,
+    dpi: int = CHART_DPI,
+) -> QTextDocument:
+    """The report as a QTextDocument with the charts added as image resources."""
+    from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QFont, QTextDocument
+
+    ensure_gui_application()
+    _shown, missing = charts_with_data(data)
+    figs = report_figures(data) if figures is None else list(figures)
+    doc = QTextDocument()
+    doc.setDefaultFont(QFont("DejaVu Sans", 9))
+    names = []
+    for chart, fig in figs:
+        name = f"chart-{chart.key}.png"
+        doc.addResource(
+            QTextDocument.ResourceType.ImageResource, QUrl(name), figure_image(fig, dpi)
+        )
+        names.append((name, chart.title))
+    doc.setHtml(build_html(data, audience, notes, names, missing))
+    doc.setMetaInformation(
+        QTextDocument.MetaInformation.DocumentTitle,
+        f"Progress report — {data.patient.name} ({data.patient.record_number})",
+    )
+    return doc
+
+
+def _setup_page(device: QPagedPaintDevice) -> None:
+    from PySide6.QtCore import QMarginsF
+    from PySide6.QtGui import QPageLayout, QPageSize
+
+    device.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+    device.setPageMargins(QMarginsF(15, 15, 15, 15), QPageLayout.Unit.Millimeter)
+
+
+def print_document(doc: QTextDocument, device: QPagedPaintDevice) -> None:
+    """Lay ``doc`` out on ``device`` (a QPdfWriter or a QPrinter), page numbers at the bottom."""
+    doc.print_(device)
+
+
+def write_pdf(
+    data: ReportData,
+    path: str | os.PathLike[str],
+    audience: Audience = "clinical",
+    notes: str = "",
+    *,
+    dpi: int = CHART_DPI,
+) -> Path:
+    """Write the report as a PDF file at ``path`` (A4, 300 dpi for its vector text)."""
+    from PySide6.QtGui import QPdfWriter
+
+    ensure_gui_application()
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    doc = build_document(data, audience, notes, dpi=dpi)
+    writer = QPdfWriter(str(target))
+    writer.setResolution(300)
+    writer.setTitle(f"Progress report — {data.patient.name}")
+    writer.setCreator("Rehab Tracker")
+    _setup_page(writer)
+    print_document(doc, writer)
+    del writer  # finishes the file
+    return target
+
+
+def report_file_name(data: ReportData, audience: Audience = "clinical") -> str:
+    """``RT-00001_Jensen_progress_2026-11-23.pdf`` (``_patient`` added for that version)."""
+    family = "".join(
+        c for c in data.patient.name.split(" ")[-1] if c.isalnum() or c in "-_"
+    ) or "patient"
+    suffix = "" if audience == "clinical" else "_patient"
+    return (
+        f"{data.patient.record_number}_{family}_progress{suffix}_"
+        f"{data.generated_on.isoformat()}.pdf"
+    )
+
+
+ProgressCallback = Callable[[int, int, str], bool]
