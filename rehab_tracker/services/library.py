@@ -85,9 +85,7 @@ def dosage_lines(spec: ExerciseSpec) -> str:
     """``phase: sets=3 reps_min=8 reps_max=12 effort_target=4``, one phase per line."""
     lines = []
     for phase, dose in spec.default_dosage:
-        pairs = [
-            f"{k}={_value_text(v)}" for k, v in dosage_to_dict(dose).items() if v is not None
-        ]
+        pairs = [f"{k}={_value_text(v)}" for k, v in dosage_to_dict(dose).items() if v is not None]
         lines.append(f"{phase}: {' '.join(pairs)}")
     return "\n".join(lines)
 
@@ -191,12 +189,14 @@ def spec_from_form(form: ExerciseForm, code: str) -> ExerciseSpec:
             media=raw["media"],
         )
     )
+    try:
+        spec = parse_exercise(raw)
+    except ValidationError as exc:
+        for key, message in _form_fields(exc.errors).items():
+            errors.setdefault(key, message)
     if errors:
         raise ValidationError(errors)
-    try:
-        return parse_exercise(raw)
-    except ValidationError as exc:
-        raise ValidationError(_form_fields(exc.errors)) from exc
+    return spec
 
 
 def _form_fields(errors: dict[str, str]) -> dict[str, str]:

@@ -1,0 +1,453 @@
+"""The exercise library screen: a searchable list and the selected exercise's edit form."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QUrl,
+)
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from rehab_tracker.domain.errors import ValidationError
+from rehab_tracker.domain.library import BODY_REGIONS, DOSAGE_TYPES
+from rehab_tracker.services.container import Services
+from rehab_tracker.services.errors import ServiceError
+from rehab_tracker.services.library import ExerciseForm, ExerciseRow
+from rehab_tracker.ui import dialogs
+from rehab_tracker.ui.forms import FieldForm, name_widget
+from rehab_tracker.ui.patient_list import RowFilterProxy
+
+Index = QModelIndex | QPersistentModelIndex
+ROW_ROLE = Qt.ItemDataRole.UserRole + 1
+COLUMNS = ("Name", "Body region", "Dosage", "Equipment", "Status")
+
+
+def region_text(code: str) -> str:
+    return code.replace("_", " ").capitalize()
+
+
+class ExerciseTableModel(QAbstractTableModel):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[ExerciseRow] = []
+
+    def set_rows(self, rows: Sequence[ExerciseRow]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def row_at(self, row: int) -> ExerciseRow:
+        return self._rows[row]
+
+    def row_of(self, exercise_id: uuid.UUID) -> int | None:
+        return next((i for i, r in enumerate(self._rows) if r.id == exercise_id), None)
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(COLUMNS)
+        ):
+            return COLUMNS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        if role == ROW_ROLE:
+            return row
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (
+                row.name,
+                region_text(row.body_region),
+                row.dosage_type,
+                ", ".join(row.equipment),
+                "Retired" if row.retired else ("Shipped" if row.builtin else "Clinic"),
+            )[index.column()]
+        return None
+
+
+class ExerciseFilterProxy(RowFilterProxy):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._text = ""
+        self._region: str | None = None
+        self._show_retired = False
+        self.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+
+    def set_search(self, text: str) -> None:
+        self._refilter(lambda: setattr(self, "_text", text.strip().casefold()))
+
+    def set_region(self, region: str | None) -> None:
+        self._refilter(lambda: setattr(self, "_region", region or None))
+
+    def set_show_retired(self, on: bool) -> None:
+        self._refilter(lambda: setattr(self, "_show_retired", on))
+
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
+        model = self.sourceModel()
+        assert isinstance(model, ExerciseTableModel)
+        row = model.row_at(source_row)
+        if row.retired and not self._show_retired:
+            return False
+        if self._region is not None and row.body_region != self._region:
+            return False
+        haystack = f"{row.name} {row.code} {' '.join(row.equipment)}".casefold()
+        return not self._text or self._text in haystack
+
+
+class ExerciseEditor(QWidget):
+    """The fields of one exercise (new or existing)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        f = self.form = FieldForm()
+        self.name = f.add("name", "&Name", QLineEdit())
+        self.body_region = f.add("body_region", "Body re&gion", QComboBox())
+        for code in BODY_REGIONS:
+            self.body_region.addItem(region_text(code), code)
+        self.dosage_type = f.add("dosage_type", "Dosage t&ype", QComboBox())
+        for code in DOSAGE_TYPES:
+            self.dosage_type.addItem(code.capitalize(), code)
+        self.equipment = f.add("equipment", "E&quipment (one per line)", self._text(2))
+        self.instructions = f.add("instructions", "&Instructions (one step per line)",
+                                  self._text(5))
+        self.cautions = f.add("cautions", "Cau&tions (one per line)", self._text(3))
+        self.default_dosage = f.add(
+            "default_dosage", "Default &dosage per phase", self._text(3)
+        )
+        self.default_dosage.setPlaceholderText("strength: sets=3 reps_min=8 reps_max=12")
+        self.default_dosage.setToolTip(
+            "One phase per line: the phase code, a colon, then name=number pairs "
+            "(sets, reps_min, reps_max, hold_seconds, distance_m, duration_s, load_kg, "
+            "effort_target)."
+        )
+        self.progression_note = f.add("progression_note", "Progression &note", self._text(2))
+        self.progression_steps = f.add("progression_steps", "Progression ste&p", QLineEdit())
+        self.progression_steps.setPlaceholderText("load_step_kg=2.5 reps_step=2")
+
+        media_box = QWidget()
+        media_layout = QHBoxLayout(media_box)
+        media_layout.setContentsMargins(0, 0, 0, 0)
+        self.media = QListWidget()
+        self.media.setMaximumHeight(self.fontMetrics().lineSpacing() * 5)
+        buttons = QVBoxLayout()
+        self.add_image = QPushButton("Add i&mage…")
+        self.add_video = QPushButton("Add &video link…")
+        self.open_media = QPushButton("&Open")
+        self.remove_media = QPushButton("Remo&ve")
+        for button in (self.add_image, self.add_video, self.open_media, self.remove_media):
+            button.setAccessibleName(button.text().replace("&", "").rstrip("…"))
+            buttons.addWidget(button)
+        media_layout.addWidget(self.media, 1)
+        media_layout.addLayout(buttons)
+        f.add("media", "&Media", media_box, buddy=self.media)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(f)
+
+        self.add_image.clicked.connect(self._add_image)
+        self.add_video.clicked.connect(self._add_video)
+        self.open_media.clicked.connect(self._open_media)
+        self.remove_media.clicked.connect(self._remove_media)
+
+    @staticmethod
+    def _text(lines: int) -> QPlainTextEdit:
+        edit = QPlainTextEdit()
+        edit.setTabChangesFocus(True)
+        edit.setMinimumHeight(edit.fontMetrics().lineSpacing() * min(lines, 3) + 12)
+        edit.setMaximumHeight(edit.fontMetrics().lineSpacing() * lines + 12)
+        return edit
+
+    def set_form(self, form: ExerciseForm) -> None:
+        self.name.setText(form.name)
+        self.body_region.setCurrentIndex(max(self.body_region.findData(form.body_region), 0))
+        self.dosage_type.setCurrentIndex(max(self.dosage_type.findData(form.dosage_type), 0))
+        self.equipment.setPlainText(form.equipment)
+        self.instructions.setPlainText(form.instructions)
+        self.cautions.setPlainText(form.cautions)
+        self.default_dosage.setPlainText(form.default_dosage)
+        self.progression_note.setPlainText(form.progression_note)
+        self.progression_steps.setText(form.progression_steps)
+        self.media.clear()
+        self.media.addItems(list(form.media))
+        self.form.show_errors({})
+
+    def value(self) -> ExerciseForm:
+        return ExerciseForm(
+            name=self.name.text(),
+            body_region=self.body_region.currentData(),
+            dosage_type=self.dosage_type.currentData(),
+            equipment=self.equipment.toPlainText(),
+            instructions=self.instructions.toPlainText(),
+            cautions=self.cautions.toPlainText(),
+            default_dosage=self.default_dosage.toPlainText(),
+            progression_note=self.progression_note.toPlainText(),
+            progression_steps=self.progression_steps.text(),
+            media=tuple(self.media.item(i).text() for i in range(self.media.count())),
+        )
+
+    def _add_image(self) -> None:
+        path, _filter = QFileDialog.getOpenFileName(
+            self, "Add image", "", "Images (*.png *.jpg *.jpeg *.gif *.svg)"
+        )
+        if path:
+            # the domain keeps media paths relative (inside the media folder): store the name
+            self.media.addItem(Path(path).name)
+
+    def _add_video(self) -> None:
+        url, ok = QInputDialog.getText(self, "Add video link", "Web address (https://…):")
+        if ok and url.strip():
+            self.media.addItem(url.strip())
+
+    def _open_media(self) -> None:
+        item = self.media.currentItem()
+        if item is None:
+            return
+        text = item.text()
+        url = QUrl(text) if "://" in text else QUrl.fromLocalFile(text)
+        QDesktopServices.openUrl(url)
+
+    def _remove_media(self) -> None:
+        row = self.media.currentRow()
+        if row >= 0:
+            self.media.takeItem(row)
+
+
+class LibraryView(QWidget):
+    """List on the left, the edit form on the right; Add / Save / Retire / Restore."""
+
+    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("libraryView")
+        self.services = services
+        self.current_id: uuid.UUID | None = None
+
+        self.model = ExerciseTableModel(self)
+        self.proxy = ExerciseFilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+
+        self.search = QLineEdit()
+        self.search.setObjectName("librarySearch")
+        self.search.setClearButtonEnabled(True)
+        search_label = QLabel("&Search:")
+        search_label.setBuddy(self.search)
+        name_widget(self.search, "Search")
+        self.region = QComboBox()
+        self.region.setObjectName("regionFilter")
+        region_label = QLabel("&Region:")
+        region_label.setBuddy(self.region)
+        name_widget(self.region, "Region")
+        self.region.addItem("All regions", None)
+        for code in BODY_REGIONS:
+            self.region.addItem(region_text(code), code)
+        self.show_retired = QCheckBox("Show re&tired")
+        self.show_retired.setObjectName("showRetired")
+        self.show_retired.setAccessibleName("Show retired")
+
+        self.table = QTableView()
+        self.table.setObjectName("exerciseTable")
+        self.table.setAccessibleName("Exercises")
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+
+        self.editor = ExerciseEditor()
+        self.title = QLabel()
+        self.new_button = QPushButton("&New exercise")
+        self.save_button = QPushButton("Sa&ve")
+        self.retire_button = QPushButton("Retire")
+        self.restore_button = QPushButton("Restore")
+        for name, button in (("newExercise", self.new_button), ("saveExercise", self.save_button),
+                             ("retireExercise", self.retire_button),
+                             ("restoreExercise", self.restore_button)):
+            button.setObjectName(name)
+            button.setAccessibleName(button.text().replace("&", ""))
+
+        filters = QHBoxLayout()
+        filters.addWidget(search_label)
+        filters.addWidget(self.search, 2)
+        filters.addWidget(region_label)
+        filters.addWidget(self.region, 1)
+        filters.addWidget(self.show_retired)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addLayout(filters)
+        left_layout.addWidget(self.table, 1)
+        left_layout.addWidget(self.new_button, 0, Qt.AlignmentFlag.AlignLeft)
+
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.editor)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.save_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.retire_button)
+        buttons.addWidget(self.restore_button)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.title)
+        right_layout.addWidget(scroll, 1)
+        right_layout.addLayout(buttons)
+
+        splitter = QSplitter()
+        splitter.setChildrenCollapsible(False)
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter)
+
+        self.search.textChanged.connect(self.proxy.set_search)
+        self.region.currentIndexChanged.connect(
+            lambda _i: self.proxy.set_region(self.region.currentData())
+        )
+        self.show_retired.toggled.connect(self.proxy.set_show_retired)
+        self.table.selectionModel().selectionChanged.connect(self._on_selection)
+        self.new_button.clicked.connect(self.new_exercise)
+        self.save_button.clicked.connect(self.save)
+        self.retire_button.clicked.connect(self.retire)
+        self.restore_button.clicked.connect(self.restore)
+        self.reload()
+        self.new_exercise()
+
+    def reload(self, select: uuid.UUID | None = None) -> None:
+        self.model.set_rows(self.services.library.list_exercises())
+        if select is not None:
+            self.select(select)
+
+    def select(self, exercise_id: uuid.UUID) -> bool:
+        source_row = self.model.row_of(exercise_id)
+        if source_row is None:
+            return False
+        index = self.proxy.mapFromSource(self.model.index(source_row, 0))
+        if not index.isValid():
+            return False
+        self.table.selectRow(index.row())
+        self.table.scrollTo(index)
+        return True
+
+    def selected_row(self) -> ExerciseRow | None:
+        rows = self.table.selectionModel().selectedRows()
+        row = rows[0].data(ROW_ROLE) if rows else None
+        return row if isinstance(row, ExerciseRow) else None
+
+    def new_exercise(self) -> None:
+        self.table.clearSelection()
+        self.current_id = None
+        self.editor.set_form(ExerciseForm(name="", body_region=BODY_REGIONS[0],
+                                          dosage_type=DOSAGE_TYPES[0]))
+        self.title.setText("New exercise")
+        self._update_buttons(None)
+        self.editor.name.setFocus()
+
+    def save(self) -> None:
+        form = self.editor.value()
+        try:
+            if self.current_id is None:
+                saved = self.services.library.add(form)
+            else:
+                self.services.library.update(self.current_id, form)
+                saved = self.current_id
+        except ValidationError as exc:
+            self.editor.form.show_errors(exc.errors)
+            return
+        except ServiceError as exc:
+            dialogs.error(self, "Exercise library", str(exc))
+            return
+        self.reload(select=saved)
+
+    def retire(self) -> None:
+        row = self.selected_row()
+        if row is None or row.retired:
+            return
+        if not dialogs.confirm(
+            self,
+            "Retire exercise",
+            f"Retire “{row.name}”? It will no longer be offered for new programs; "
+            "past sessions keep it.",
+        ):
+            return
+        self.services.library.retire(row.id)
+        self.reload(select=row.id)
+
+    def restore(self) -> None:
+        row = self.selected_row()
+        if row is None or not row.retired:
+            return
+        self.services.library.restore(row.id)
+        self.reload(select=row.id)
+
+    def _on_selection(self, *_args: object) -> None:
+        row = self.selected_row()
+        if row is None:
+            return
+        detail = self.services.library.detail(row.id)
+        self.current_id = row.id
+        self.editor.set_form(detail.form)
+        self.title.setText(f"{row.name}" + (" (retired)" if row.retired else ""))
+        self._update_buttons(row)
+
+    def _update_buttons(self, row: ExerciseRow | None) -> None:
+        self.retire_button.setEnabled(row is not None and not row.retired)
+        self.restore_button.setEnabled(row is not None and row.retired)
+
+
+class LibraryDialog(QDialog):
+    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("libraryDialog")
+        self.setWindowTitle("Exercise library")
+        self.view = LibraryView(services)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(buttons)
+        dialogs.fit_to_screen(self, 1180, 720)
