@@ -59,11 +59,23 @@ from rehab_tracker.services.errors import ConflictError, NotFoundError, ServiceE
 OPEN_STATUSES = ("planned", "active")
 #: what is measured at each assessment (instrument and walk-test codes of the outcome tables)
 ASSESSMENT_INSTRUMENTS: dict[str, list[str]] = {
-    "baseline": ["odi", "nprs_back", "nprs_leg", "walk_5min", "walk_50ft_preferred",
-                 "walk_50ft_fastest"],
+    "baseline": [
+        "odi",
+        "nprs_back",
+        "nprs_leg",
+        "walk_5min",
+        "walk_50ft_preferred",
+        "walk_50ft_fastest",
+    ],
     "mid": ["odi", "nprs_back", "nprs_leg"],
-    "end": ["odi", "nprs_back", "nprs_leg", "walk_5min", "walk_50ft_preferred",
-            "walk_50ft_fastest"],
+    "end": [
+        "odi",
+        "nprs_back",
+        "nprs_leg",
+        "walk_5min",
+        "walk_50ft_preferred",
+        "walk_50ft_fastest",
+    ],
 }
 CLINIC_SETTING = "clinic"
 MAX_SETS = 20
@@ -595,13 +607,11 @@ class ProgramService:
     def exercises(self) -> list[ExerciseInfo]:
         """The exercise library (shipped plus the clinic's own), sorted by name."""
         with self.db.reading() as session:
-            ids = dict(session.execute(select(Exercise.code, Exercise.id)).tuples())
+            ids = {code: id_ for code, id_ in session.execute(select(Exercise.code, Exercise.id))}
             retired = set(
                 session.scalars(select(Exercise.code).where(Exercise.retired_at.is_not(None)))
             )
-            specs = {
-                c: s for c, s in self._library_map(session).items() if c not in retired
-            }
+            specs = {c: s for c, s in self._library_map(session).items() if c not in retired}
         return sorted(
             (
                 ExerciseInfo(
@@ -917,9 +927,7 @@ class ProgramService:
         open_rx = [rx for rx in program.prescriptions if rx.valid_to is None]
         phases = []
         for ph in program.phases:
-            items = sorted(
-                (rx for rx in open_rx if rx.phase_id == ph.id), key=lambda r: r.position
-            )
+            items = sorted((rx for rx in open_rx if rx.phase_id == ph.id), key=lambda r: r.position)
             phases.append(
                 PhaseDetail(
                     id=ph.id,

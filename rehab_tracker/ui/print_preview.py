@@ -1,0 +1,58 @@
+"""Print preview and "Save as PDF" for any QTextDocument (the home sheet, reports).
+
+QtPrintSupport is imported inside the functions, off the start-up path. Tests replace
+:func:`get_save_path` (the file dialog) and :func:`show_print_preview`'s ``exec`` as needed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtGui import QTextDocument
+from PySide6.QtWidgets import QFileDialog, QWidget
+
+from rehab_tracker.reports.handout import a4_printer, write_pdf
+from rehab_tracker.ui import dialogs
+
+
+def show_print_preview(document: QTextDocument, parent: QWidget | None, title: str) -> None:
+    """A print preview of ``document`` on A4, from which the user can print."""
+    from PySide6.QtPrintSupport import QPrintPreviewDialog
+
+    printer = a4_printer()
+    dialog = QPrintPreviewDialog(printer, parent)
+    dialog.setWindowTitle(f"{title} - print preview")
+    dialog.setObjectName("printPreview")
+    dialog.paintRequested.connect(document.print_)
+    dialogs.fit_to_screen(dialog, 900, 1000)
+    dialog.exec()
+
+
+def get_save_path(parent: QWidget | None, title: str, suggested: str) -> Path | None:
+    """Ask where to save a PDF; None when cancelled."""
+    start = str(Path.home() / suggested)
+    path, _ = QFileDialog.getSaveFileName(parent, title, start, "PDF files (*.pdf)")
+    if not path:
+        return None
+    target = Path(path)
+    return target if target.suffix.lower() == ".pdf" else target.with_suffix(".pdf")
+
+
+def save_pdf(document: QTextDocument, path: Path) -> None:
+    write_pdf(document, path)
+
+
+def ask_and_save_pdf(
+    document: QTextDocument, parent: QWidget | None, suggested: str, title: str = "Save as PDF"
+) -> Path | None:
+    """Ask for a file name and write ``document`` there as PDF; tells the user either way."""
+    target = get_save_path(parent, title, suggested)
+    if target is None:
+        return None
+    try:
+        save_pdf(document, target)
+    except OSError as exc:
+        dialogs.error(parent, title, f"The PDF could not be saved: {exc}")
+        return None
+    dialogs.inform(parent, title, f"Saved {target}")
+    return target
