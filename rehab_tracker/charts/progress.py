@@ -414,11 +414,13 @@ def training_figure(data: ReportData, *, figsize: tuple[float, float] | None = N
         ax.set_xlim(0.5, weeks + 0.5)
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         styles = style.series_styles()
-        for series in group[:MAX_TRAINING_LINES]:
+        # the exercises trained most recently and most often: what the program is doing now
+        chosen = sorted(group, key=lambda t: (-max(t.weeks), -len(t.weeks)))[:MAX_TRAINING_LINES]
+        for series in sorted(chosen, key=group.index):
             colour, marker, linestyle = next(styles)
             (line,) = ax.plot(
                 series.weeks, series.values, color=colour, marker=marker, linestyle=linestyle,
-                linewidth=1.5, markersize=5, label=series.exercise_name,
+                linewidth=1.5, markersize=5, label=_short(series.exercise_name),
                 gid=f"series:{series.exercise_code}",
             )
             _register(
@@ -430,7 +432,8 @@ def training_figure(data: ReportData, *, figsize: tuple[float, float] | None = N
             )
         if len(group) > MAX_TRAINING_LINES:
             ax.text(
-                0.99, 0.02, f"+{len(group) - MAX_TRAINING_LINES} more exercises not shown",
+                0.99, 0.02,
+                f"{len(group) - MAX_TRAINING_LINES} more exercises not shown",
                 transform=ax.transAxes, ha="right", va="bottom", fontsize=7, style="italic",
             )
         if not group:
@@ -439,6 +442,10 @@ def training_figure(data: ReportData, *, figsize: tuple[float, float] | None = N
             ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7, frameon=False)
     axes[1].set_xlabel("Program week")
     return fig
+
+
+def _short(name: str, limit: int = 30) -> str:
+    return name if len(name) <= limit else name[: limit - 1].rstrip() + "…"
 
 
 # ------------------------------------------------------------------------------ adherence

@@ -13,8 +13,8 @@ Time axis: weeks since surgery; on the conservative pathway (no surgery) weeks s
 start, or since the first record when there is no program. ``ReportData.axis_label`` says which.
 
 Clinic settings read (table ``settings``, optional): ``"clinic"`` -> ``{"name", "address",
-"phone"}`` for the report header; ``"thresholds"`` -> overrides for
-:func:`rehab_tracker.domain.thresholds.with_overrides` (e.g. ``{"odi": {"absolute": 13}}``).
+"phone"}`` for the report header; ``"thresholds"`` -> ``{"overrides": {...}}`` for
+:func:`rehab_tracker.domain.thresholds.with_overrides` (as services.settings writes it).
 """
 
 from __future__ import annotations
@@ -383,7 +383,9 @@ def _setting(session: Session, key: str) -> dict[str, Any]:
 
 
 def _thresholds(session: Session) -> Mapping[str, Threshold]:
-    overrides = _setting(session, THRESHOLDS_SETTING)
+    raw = _setting(session, THRESHOLDS_SETTING)
+    # services.settings stores {"overrides": {...}}; a bare mapping of measures is accepted too
+    overrides = raw.get("overrides", raw) if isinstance(raw.get("overrides", raw), dict) else {}
     if not overrides:
         return DEFAULT_THRESHOLDS
     try:

@@ -1,0 +1,123 @@
+"""What the command line's ``report`` and ``export-reports`` commands call.
+
+``run_report(db_target, patient_key, out, audience) -> exit code`` and
+``run_batch(db_target, out_dir, audience, progress=...) -> exit code``. Problems the user can act on
+(no such patient, database unusable, file not writable) are one line on stderr and exit code 2
+(1 when some reports of a batch failed); no tracebacks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from rehab_tracker.reports.batch import Progress
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_PROBLEM = 2
+
+
+def _audience(value: str | None) -> str:
+    audience = (value or "clinical").strip().lower()
+    if audience not in ("clinical", "patient"):
+        raise ValueError(f"audience must be 'clinical' or 'patient', not {value!r}")
+    return audience
+
+
+def run_report(
+    db_target: str | None,
+    patient_key: str,
+    out: str | Path,
+    audience: str | None = "clinical",
+    *,
+    today: dt.date | None = None,
+    notes: str = "",
+) -> int:
+    """Write one patient's report (by record number or id) to ``out``; prints where."""
+    from rehab_tracker.data.database import DatabaseError, open_database
+    from rehab_tracker.reports.progress import write_pdf
+    from rehab_tracker.services.errors import ServiceError
+    from rehab_tracker.services.patients import PatientService
+    from rehab_tracker.services.report_data import ReportDataService
+
+    try:
+        kind = _audience(audience)
+        db = open_database(db_target, create=False)
+    except (ValueError, DatabaseError) as exc:
+        print(f"rehab-tracker report: {exc}", file=sys.stderr)
+        return EXIT_PROBLEM
+    try:
+        patient_id = PatientService(db, "report").find(patient_key)
+        data = ReportDataService(db).gather(patient_id, today=today or dt.date.today())
+        path = write_pdf(data, out, kind, notes)  # type: ignore[arg-type]
+    except (ServiceError, DatabaseError, OSError) as exc:
+        print(f"rehab-tracker report: {exc}", file=sys.stderr)
+        return EXIT_PROBLEM
+    finally:
+        db.close()
+    print(f"Wrote the {kind} progress report of {data.patient.name} "
+          f"({data.patient.record_number}) to {path}")
+    return EXIT_OK
+
+
+def terminal_progress(stream: TextIO | None = None) -> Progress:
+    """A progress bar: one ``\\r``-updated line on a terminal, one line per report otherwise."""
+    out = stream or sys.stdout
+    tty = out.isatty()
+
+    def report(done: int, total: int, label: str) -> bool:
+        if tty:
+            width = 24
+            filled = width if total == 0 else int(width * done / total)
+            bar = "#" * filled + "-" * (width - filled)
+            text = "finished" if label == "done" else label
+            out.write(f"\r[{bar}] {done}/{total} {text[:40]:<40}")
+            if done >= total:
+                out.write("\n")
+        elif label != "done":
+            out.write(f"{done + 1}/{total} {label}\n")
+        out.flush()
+        return True
+
+    return report
+
+
+def run_batch(
+    db_target: str | None,
+    out_dir: str | Path,
+    audience: str | None = "clinical",
+    progress: Progress | None = None,
+    *,
+    today: dt.date | None = None,
+) -> int:
+    """Write the reports of all active patients into ``out_dir`` with a progress bar."""
+    from rehab_tracker.data.database import DatabaseError, open_database
+    from rehab_tracker.reports.batch import export_all
+
+    try:
+        kind = _audience(audience)
+        db = open_database(db_target, create=False)
+    except (ValueError, DatabaseError) as exc:
+        print(f"rehab-tracker export-reports: {exc}", file=sys.stderr)
+        return EXIT_PROBLEM
+    try:
+        result = export_all(
+            db,
+            out_dir,
+            today=today or dt.date.today(),
+            audience=kind,  # type: ignore[arg-type]
+            progress=progress or terminal_progress(),
+        )
+    except (DatabaseError, OSError) as exc:
+        print(f"rehab-tracker export-reports: {exc}", file=sys.stderr)
+        return EXIT_PROBLEM
+    finally:
+        db.close()
+    for label, reason in result.failed:
+        print(f"failed: {label}: {reason}", file=sys.stderr)
+    rate = f", {result.per_minute:.0f} reports a minute" if result.written else ""
+    print(f"{result.summary()}{rate}; folder: {Path(out_dir)}")
+    return EXIT_FAILED if result.failed else EXIT_OK
