@@ -13,7 +13,6 @@ Adding a feature is a few lines, from app.py or the feature's own install functi
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import uuid
 from collections.abc import Callable
 
@@ -29,6 +28,7 @@ from rehab_tracker.ui import dialogs
 from rehab_tracker.ui import settings as gui_settings
 from rehab_tracker.ui.patient_list import PatientList
 from rehab_tracker.ui.patient_view import PatientView
+from rehab_tracker.ui.progression_view import ProgramTab
 
 MENU_TITLES = (
     "&File", "&Patient", "&Program", "&Session", "&Outcomes", "&Reports", "&Tools", "&Help"
@@ -55,6 +55,8 @@ class MainWindow(QMainWindow):
 
         self.patient_list = PatientList(today)
         self.patient_view = PatientView(services, today)
+        self.program_tab = ProgramTab(services, today, on_saved=self._program_saved)
+        self.patient_view.add_tab(self.program_tab, "Pro&gram")
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("mainSplitter")
         self.splitter.setChildrenCollapsible(False)
@@ -173,9 +175,19 @@ class MainWindow(QMainWindow):
         self.patient_list.find_edit.selectAll()
 
     def open_program_builder(self) -> None:
-        """Replaced by the program builder's wiring; says "not available" until it exists."""
-        if importlib.util.find_spec(PROGRAM_BUILDER_MODULE) is None:
-            dialogs.inform(self, "Build program", "The program builder is not available yet.")
+        patient_id = self.patient_list.selected_id()
+        if patient_id is None:
+            return
+        from rehab_tracker.ui.program_builder import open_program_builder
+
+        if open_program_builder(self, self.services, self.today, patient_id):
+            self._program_saved(patient_id)
+        else:
+            self.patient_view.refresh()
+
+    def _program_saved(self, patient_id: uuid.UUID) -> None:
+        self.refresh_patients(select=patient_id)
+        self.statusBar().showMessage("Program saved", 5000)
 
     def open_library(self) -> None:
         from rehab_tracker.ui.library_view import LibraryDialog

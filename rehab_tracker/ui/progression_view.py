@@ -1,0 +1,258 @@
+"""The patient view's Program tab: the current phase, its dosages and progression suggestions.
+
+Read-only: changes (including accepting a suggestion) happen in the program builder, where each is
+undoable and saved in one step. The tab also prints the home exercise sheet.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from rehab_tracker.services.container import Services
+from rehab_tracker.services.patients import PatientRow
+from rehab_tracker.services.programs import (
+    PrescribedExercise,
+    ProgramDetail,
+    ProgressionSuggestion,
+)
+from rehab_tracker.ui.forms import name_widget, plain
+
+Index = QModelIndex | QPersistentModelIndex
+_ROOT = QModelIndex()
+ACTION_TEXT = {"progress": "Progress", "hold": "Hold", "step_back": "Step back", "repeat": "Repeat"}
+HEADERS = ("Exercise", "Dosage", "Notes", "Suggestion")
+
+
+class CurrentPhaseModel(QAbstractTableModel):
+    """The current phase's prescriptions (plain rows) with their suggestions."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.rows: list[PrescribedExercise] = []
+        self.suggestions: dict[uuid.UUID, ProgressionSuggestion] = {}
+
+    def set_rows(
+        self,
+        rows: Sequence[PrescribedExercise],
+        suggestions: dict[uuid.UUID, ProgressionSuggestion],
+    ) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.suggestions = dict(suggestions)
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = _ROOT) -> int:
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            return HEADERS[section] if 0 <= section < len(HEADERS) else None
+        return str(section + 1)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+            return None
+        rx = self.rows[index.row()]
+        sug = self.suggestions.get(rx.id)
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == 0:
+                return rx.exercise_name
+            if column == 1:
+                return rx.dosage.describe()
+            if column == 2:
+                return rx.notes or ""
+            if sug is None:
+                return "Not logged yet"
+            return f"{ACTION_TEXT.get(sug.action, sug.action)}: {sug.suggested.describe()}"
+        if role == Qt.ItemDataRole.ToolTipRole and column == 3 and sug is not None:
+            return sug.reason
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+
+class ProgramTab(QWidget):
+    """Shows the selected patient's program; opens the builder and the home sheet."""
+
+    def __init__(
+        self,
+        services: Services,
+        today: Callable[[], dt.date],
+        parent: QWidget | None = None,
+        on_saved: Callable[[uuid.UUID], None] | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("programTab")
+        self.services = services
+        self.today = today
+        self.on_saved = on_saved
+        self.row: PatientRow | None = None
+        self.program: ProgramDetail | None = None
+        self.summary = QLabel()
+        self.summary.setObjectName("programTabSummary")
+        self.summary.setWordWrap(True)
+        self.summary.setAccessibleName("Program summary")
+        self.model = CurrentPhaseModel(self)
+        self.view = QTableView()
+        self.view.setObjectName("currentPhaseTable")
+        self.view.setAccessibleName("Current phase exercises")
+        self.view.setModel(self.model)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.view.horizontalHeader().setStretchLastSection(True)
+        self.view.setColumnWidth(0, 240)
+        self.view.setColumnWidth(1, 200)
+        self.view.setColumnWidth(2, 120)
+        self.reason = QLabel()
+        self.reason.setObjectName("suggestionReason")
+        self.reason.setWordWrap(True)
+        self.reason.setAccessibleName("Suggestion reason")
+        self.view.selectionModel().currentRowChanged.connect(self._show_reason)
+        self.build_button = QPushButton("&Edit program…")
+        self.build_button.setObjectName("programTabBuild")
+        self.sheet_button = QPushButton("S&heet preview…")
+        self.sheet_button.setObjectName("programTabSheet")
+        self.pdf_button = QPushButton("Sheet P&DF…")
+        self.pdf_button.setObjectName("programTabPdf")
+        buttons = QHBoxLayout()
+        tips = ("Build or edit the program", "Home exercise sheet", "Save the sheet as PDF")
+        for button, tip in zip(
+            (self.build_button, self.sheet_button, self.pdf_button), tips, strict=True
+        ):
+            name_widget(button, plain(button.text()).rstrip("…"))
+            button.setToolTip(tip)
+            button.setAccessibleDescription(tip)
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        self.build_button.clicked.connect(self.open_builder)
+        self.sheet_button.clicked.connect(self.preview_sheet)
+        self.pdf_button.clicked.connect(self.save_sheet)
+        inner = QWidget()
+        layout = QVBoxLayout(inner)
+        layout.addWidget(self.summary)
+        layout.addLayout(buttons)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.reason)
+        scroll = QScrollArea()  # keeps the tab usable in a narrow window and at 200% scaling
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(inner)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+        self.set_patient(None)
+
+    def set_patient(self, row: PatientRow | None) -> None:
+        self.row = row
+        self.program = None if row is None else self.services.programs.active_program_for(row.id)
+        program = self.program
+        self.build_button.setEnabled(row is not None)
+        self.sheet_button.setEnabled(program is not None)
+        self.pdf_button.setEnabled(program is not None)
+        self.reason.setText("")
+        if row is None:
+            self.summary.setText("Select a patient.")
+            self.model.set_rows([], {})
+            return
+        if program is None:
+            self.summary.setText(f"{row.name} has no active program. Build one from a template.")
+            self.model.set_rows([], {})
+            return
+        today = self.today()
+        phase = program.phase_on(today)
+        phase_text = (
+            f"Current phase: {phase.name} ({phase.start_date.isoformat()} to "
+            f"{phase.end_date.isoformat()})."
+            if phase is not None
+            else "The program's phases have ended."
+        )
+        early = (
+            f" Early start reason: {program.early_start_reason}."
+            if program.early_start_reason
+            else ""
+        )
+        self.summary.setText(
+            f"{program.name}. {program.intensity.title()} intensity, {program.status}, "
+            f"starts {program.start_date.isoformat()}. {phase_text}{early}"
+        )
+        suggestions = self.services.programs.suggestions(program.id, today=today)
+        self.model.set_rows(phase.prescriptions if phase is not None else [], suggestions)
+
+    def _show_reason(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if not current.isValid():
+            self.reason.setText("")
+            return
+        rx = self.model.rows[current.row()]
+        sug = self.model.suggestions.get(rx.id)
+        text = (
+            f"{rx.exercise_name}: {sug.reason} Accept or edit it in the program builder."
+            if sug is not None
+            else f"{rx.exercise_name}: no session logged yet, so no suggestion."
+        )
+        self.reason.setText(text)
+
+    def open_builder(self) -> None:
+        if self.row is None:
+            return
+        from rehab_tracker.ui.program_builder import open_program_builder
+
+        patient_id = self.row.id
+        saved = open_program_builder(self, self.services, self.today, patient_id)
+        if saved and self.on_saved is not None:
+            self.on_saved(patient_id)
+        else:
+            self.set_patient(self.row)
+
+    def _document(self) -> Any:
+        from rehab_tracker.reports.handout import build_handout_document
+
+        assert self.program is not None
+        return build_handout_document(
+            self.program,
+            today=self.today(),
+            clinic_contact=self.services.programs.clinic_contact(),
+        )
+
+    def preview_sheet(self) -> None:
+        if self.program is None:
+            return
+        from rehab_tracker.ui.print_preview import show_print_preview
+
+        show_print_preview(self._document(), self, "Home exercise sheet")
+
+    def save_sheet(self) -> None:
+        if self.program is None:
+            return
+        from rehab_tracker.ui.print_preview import ask_and_save_pdf
+
+        ask_and_save_pdf(
+            self._document(), self, f"home-exercises-{self.program.record_number}.pdf"
+        )
