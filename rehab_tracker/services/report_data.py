@@ -135,7 +135,7 @@ class ProgramSummary:
 class WeekAdherence:
     week: int
     start_date: dt.date
-    planned: int  # exercise sessions scheduled this week, up to today
+    planned: int  # exercise sessions due this week: before today, or already logged
     attended: int
     missed: int  # recorded as missed, or past and never logged
 
@@ -373,7 +373,7 @@ class ReportDataService:
                     ),
                 )
                 .order_by(Patient.family_name, Patient.given_name, Patient.record_number)
-            ).tuples()
+            )
             return [(pid, number, f"{given} {family}") for pid, number, given, family in rows]
 
 
@@ -677,15 +677,10 @@ def _adherence(
     rows: list[WeekAdherence] = []
     for week in sorted(weeks):
         slots = weeks[week]
-        due = [s for s in slots if s.scheduled_date <= today]
+        # due: past slots, and any slot already logged (today's counts once it is logged)
+        due = [s for s in slots if s.scheduled_date < today or s.id in by_slot]
         attended = sum(1 for s in due if (log := by_slot.get(s.id)) is not None and log.attended)
-        # a slot logged ahead of its date still counts as attended
-        attended += sum(
-            1
-            for s in slots
-            if s.scheduled_date > today and (log := by_slot.get(s.id)) is not None and log.attended
-        )
-        planned = len(due) + sum(1 for s in slots if s.scheduled_date > today and s.id in by_slot)
+        planned = len(due)
         rows.append(
             WeekAdherence(
                 week=week,

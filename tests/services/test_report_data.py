@@ -1,0 +1,166 @@
+"""ReportDataService on real ORM rows: complete, baseline-only, missed weeks, conservative."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+import pytest
+
+# the synthetic patients live with the report tests (tests/reports/sample_data.py)
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from reports.sample_data import (
+    END,
+    TODAY,
+    add_baseline_only_patient,
+    add_conservative_patient,
+    add_empty_patient,
+    add_missed_weeks_patient,
+    add_twelve_week_patient,
+)
+
+from rehab_tracker.data.database import Database
+from rehab_tracker.data.models import Setting
+from rehab_tracker.domain.thresholds import DEFAULT_THRESHOLDS
+from rehab_tracker.services.errors import NotFoundError
+from rehab_tracker.services.report_data import ReportDataService, important_change_target
+
+
+@pytest.fixture
+def service(db: Database) -> ReportDataService:
+    return ReportDataService(db)
+
+
+def test_twelve_week_patient(db: Database, service: ReportDataService) -> None:
+    data = service.gather(add_twelve_week_patient(db), today=TODAY)
+    assert data.patient.name == "Maria Jensen"
+    assert data.patient.record_number == "RT-00001"
+    assert data.patient.age_years == 48
+    assert data.surgery is not None and data.surgery.levels == ("L5-S1",)
+    assert data.axis_label == "Weeks since surgery"
+    program = data.program
+    assert program is not None
+    assert program.exercise_start == dt.date(2026, 8, 24)
+    assert program.current_week == 12
+    assert [p.code for p in program.phases] == ["motor_control", "strength", "strength_function"]
+    # the first phase starts 5 weeks after the surgery (20 Jul -> 24 Aug) and lasts 4 weeks
+    assert (program.phases[0].x_start, program.phases[0].x_end) == (5.0, 9.0)
+    assert data.adherence.planned_to_date == 36
+    assert data.adherence.attended == 36
+    assert data.adherence.percent == 100.0
+    odi = data.series("odi")
+    assert odi is not None
+    assert odi.ys == (42.0, 30.0, 24.0)
+    assert odi.xs == (4.0, 11.0, 17.0)
+    row = data.row("odi")
+    assert row is not None and row.status == "change"
+    assert row.baseline == 42.0 and row.latest == 24.0 and row.change == -18.0
+    assert row.clinically_important is True
+    assert row.threshold == "10-point or 30%"
+    assert "Ostelo" in row.threshold_source
+    assert row.band_baseline == "severe" and row.band_latest == "moderate"
+    assert row.target == 32.0  # 42 - 10 beats 42 x 0.7 = 29.4: the easier rule counts
+    leg = data.row("nprs_leg")
+    assert leg is not None and leg.clinically_important is False
+    assert "less than the 2-point or 30% threshold" in leg.sentence
+    tug = data.row("tug")
+    assert tug is not None and tug.clinically_important is True and tug.latest_on == END
+    ref = data.six_minute_reference
+    # women: 2.11 x 168 - 2.29 x 70 - 5.78 x 48 + 667 = 583.7; LLN = predicted - 139
+    assert ref.predicted_m == pytest.approx(583.7, abs=0.1)
+    assert ref.lower_limit_m == pytest.approx(ref.predicted_m - 139, abs=0.1)
+    loads = {t.exercise_code: t for t in data.training}
+    assert loads["roman_chair_extension"].metric == "load"
+    assert loads["roman_chair_extension"].weeks == tuple(range(1, 13))
+    assert loads["roman_chair_extension"].values[:3] == (3.0, 4.0, 5.0)
+    assert loads["bridge"].metric == "volume" and loads["bridge"].unit == "reps"
+    assert loads["bridge"].values[0] == 3 * 3 * 8  # three sessions x three sets x 8 reps
+    assert [e.items for e in data.red_flags] == [("pain or numbness in both legs",)]
+    assert [a.description for a in data.adverse_events] == ["Muscle soreness after squats"]
+    assert len(data.session_pain) == 36
+
+
+def test_baseline_only_says_no_follow_up(db: Database, service: ReportDataService) -> None:
+    data = service.gather(add_baseline_only_patient(db), today=TODAY)
+    odi = data.row("odi")
+    assert odi is not None
+    assert odi.status == "no_follow_up"
+    assert odi.change is None and odi.clinically_important is None
+    assert odi.sentence == "No follow-up yet: change cannot be computed."
+    leg = data.row("nprs_leg")
+    assert leg is not None and leg.status == "no_data"
+    # no height: no predicted walk distance, and the reason is given
+    assert data.six_minute_reference.predicted_m is None
+    assert "height" in data.six_minute_reference.note
+    # week 1 is past; week 2's Monday session is today and not logged yet: not "missed"
+    assert data.adherence.planned_to_date == 3
+    assert data.adherence.attended == 3
+    assert data.adherence.missed == 0
+
+
+def test_missed_weeks(db: Database, service: ReportDataService) -> None:
+    data = service.gather(add_missed_weeks_patient(db), today=TODAY)
+    adherence = data.adherence
+    assert adherence.weeks_without_attendance == (5, 6, 7)
+    assert adherence.missed == 9 and adherence.attended == 27
+    assert adherence.percent == 75.0
+    week6 = next(w for w in adherence.weeks if w.week == 6)
+    assert (week6.planned, week6.attended, week6.missed) == (3, 0, 3)
+    training = next(t for t in data.training if t.exercise_code == "bridge")
+    assert 6 not in training.weeks  # no invented values for missed weeks
+
+
+def test_conservative_patient_uses_program_start(db: Database, service: ReportDataService) -> None:
+    data = service.gather(add_conservative_patient(db), today=TODAY)
+    assert data.surgery is None
+    assert data.axis_label == "Weeks since program start"
+    assert data.axis_origin == dt.date(2026, 9, 28)
+    odi = data.series("odi")
+    assert odi is not None and odi.xs == (0.0, 7.0)
+    row = data.row("odi")
+    assert row is not None and row.change == -12.0 and row.clinically_important is True
+
+
+def test_empty_patient(db: Database, service: ReportDataService) -> None:
+    data = service.gather(add_empty_patient(db), today=TODAY)
+    assert data.program is None
+    assert data.adherence.percent is None
+    assert all(r.status == "no_data" for r in data.outcome_rows)
+    assert {r.code for r in data.outcome_rows} == {"odi", "nprs_back", "nprs_leg"}
+    assert data.training == ()
+
+
+def test_clinic_threshold_override_is_used_and_cited(
+    db: Database, service: ReportDataService
+) -> None:
+    patient = add_twelve_week_patient(db)
+    with db.unit_of_work("test") as session:
+        session.add(Setting(key="thresholds", value={"overrides": {"odi": {"absolute": 20}}}))
+        session.add(Setting(key="clinic", value={"name": "Harbour Physio"}))
+    data = service.gather(patient, today=TODAY)
+    row = data.row("odi")
+    assert row is not None
+    assert row.threshold == "20-point or 30%"
+    assert row.threshold_source.startswith("Clinic setting")
+    assert row.clinically_important is True  # 18 points is 43%: the relative rule is met
+    assert data.clinic.name == "Harbour Physio"
+
+
+def test_active_patients_and_unknown(db: Database, service: ReportDataService) -> None:
+    import uuid
+
+    add_twelve_week_patient(db)
+    add_empty_patient(db)
+    names = [name for _id, _n, name in service.active_patient_ids()]
+    assert names == ["Maria Jensen"]  # the empty patient has no program
+    with pytest.raises(NotFoundError):
+        service.gather(uuid.uuid4(), today=TODAY)
+
+
+def test_important_change_target() -> None:
+    t = DEFAULT_THRESHOLDS
+    assert important_change_target(t["odi"], 20) == 14  # 30% of 20 = 6 is easier than 10
+    assert important_change_target(t["walk_6min"], 400) == 430
+    assert important_change_target(t["nprs_back"], 1) == pytest.approx(0.7)  # 30% of 1
+    assert important_change_target(t["tug"], 1.0) == 0  # clipped at the scale's floor
