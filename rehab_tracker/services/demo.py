@@ -64,8 +64,18 @@ class DemoPatient:
 CAST = (
     DemoPatient("Maren", "Okafor", "female", 41, 168, 64, week=11, response=1.15),
     DemoPatient("Tomasz", "Lindqvist", "male", 36, 183, 88, week=9, levels=("L4-L5",)),
-    DemoPatient("Aiko", "Brennan", "female", 52, 161, 70, week=7, intensity="low",
-                response=0.8, adverse_event=True),
+    DemoPatient(
+        "Aiko",
+        "Brennan",
+        "female",
+        52,
+        161,
+        70,
+        week=7,
+        intensity="low",
+        response=0.8,
+        adverse_event=True,
+    ),
     DemoPatient("Rafael", "Moreau", "male", 45, 176, 92, week=5, side="right", adherence=0.75),
     DemoPatient("Ingrid", "Castellano", "female", 29, 172, 59, week=3, levels=("L4-L5", "L5-S1")),
     DemoPatient("Dev", "Halvorsen", "male", 58, 179, 84, week=2, red_flag=True),
@@ -92,9 +102,7 @@ def _program_start(today: dt.date, week: int) -> dt.date:
     return start
 
 
-def seed_demo(
-    db: Database, *, today: dt.date, seed: int = 7, force: bool = False
-) -> list[str]:
+def seed_demo(db: Database, *, today: dt.date, seed: int = 7, force: bool = False) -> list[str]:
     """Add the demo clinic; returns one line per patient. Refuses a clinic with patients."""
     with db.reading() as session:
         existing = session.scalar(select(Patient.id).limit(1))
@@ -112,9 +120,7 @@ def seed_demo(
     return made
 
 
-def _seed_one(
-    services: Services, person: DemoPatient, today: dt.date, rng: random.Random
-) -> str:
+def _seed_one(services: Services, person: DemoPatient, today: dt.date, rng: random.Random) -> str:
     start = _program_start(today, max(person.week, 1))
     surgery_date = start - dt.timedelta(weeks=5, days=rng.randint(0, 4))
     if person.week == 0:
@@ -271,8 +277,9 @@ def _pain(value: float) -> int:
 def _log_exercise(
     log: SessionLog, rx: Prescription, position: int, fraction: float, rng: random.Random
 ) -> None:
-    entry = ExerciseLog(created_by=ACTOR, exercise_id=rx.exercise_id, prescription_id=rx.id,
-                        position=position)
+    entry = ExerciseLog(
+        created_by=ACTOR, exercise_id=rx.exercise_id, prescription_id=rx.id, position=position
+    )
     log.exercises.append(entry)
     growth = 1.0 + 0.5 * fraction
     for number in range(1, rx.sets + 1):
@@ -343,12 +350,24 @@ def _record_outcomes(
             rmdq_items[i] = True
         rows: list[tuple[str, dict[str, Any], float | None, str]] = [
             ("odi", {"sections": odi_sections}, odi, scoring.odi_rule_id(1)),
-            ("rmdq", {"items": rmdq_items}, float(scoring.rmdq_score(rmdq_items)),
-             scoring.rmdq_rule_id()),
-            ("nprs_back", {"value": _pain(_trajectory(back0, 1.5, fraction, person.response))},
-             None, scoring.nprs_rule_id()),
-            ("nprs_leg", {"value": _pain(_trajectory(leg0, 0.5, fraction, person.response))},
-             None, scoring.nprs_rule_id()),
+            (
+                "rmdq",
+                {"items": rmdq_items},
+                float(scoring.rmdq_score(rmdq_items)),
+                scoring.rmdq_rule_id(),
+            ),
+            (
+                "nprs_back",
+                {"value": _pain(_trajectory(back0, 1.5, fraction, person.response))},
+                None,
+                scoring.nprs_rule_id(),
+            ),
+            (
+                "nprs_leg",
+                {"value": _pain(_trajectory(leg0, 0.5, fraction, person.response))},
+                None,
+                scoring.nprs_rule_id(),
+            ),
         ]
         for instrument, answers, score, rule in rows:
             value = float(answers["value"]) if score is None else score
@@ -370,14 +389,34 @@ def _record_outcomes(
         laps = int(six // course)
         walks = [
             ("walk_5min", round(_trajectory(330, 420, fraction, person.response)), "m", {}),
-            ("walk_6min", round(laps * course + six % course, 1), "m",
-             {"course_length_m": course, "laps": laps, "partial_lap_m": round(six % course, 1),
-              "rests": 0, "stop_reason": None, "effort_before": 1, "effort_after": 5,
-              "breathlessness_before": 0, "breathlessness_after": 3}),
-            ("walk_50ft_preferred", round(_trajectory(13.5, 10.5, fraction, person.response), 1),
-             "s", {"distance_m": FEET_50_M}),
-            ("walk_50ft_fastest", round(_trajectory(9.5, 7.2, fraction, person.response), 1),
-             "s", {"distance_m": FEET_50_M}),
+            (
+                "walk_6min",
+                round(laps * course + six % course, 1),
+                "m",
+                {
+                    "course_length_m": course,
+                    "laps": laps,
+                    "partial_lap_m": round(six % course, 1),
+                    "rests": 0,
+                    "stop_reason": None,
+                    "effort_before": 1,
+                    "effort_after": 5,
+                    "breathlessness_before": 0,
+                    "breathlessness_after": 3,
+                },
+            ),
+            (
+                "walk_50ft_preferred",
+                round(_trajectory(13.5, 10.5, fraction, person.response), 1),
+                "s",
+                {"distance_m": FEET_50_M},
+            ),
+            (
+                "walk_50ft_fastest",
+                round(_trajectory(9.5, 7.2, fraction, person.response), 1),
+                "s",
+                {"distance_m": FEET_50_M},
+            ),
             ("tug", round(_trajectory(10.8, 7.9, fraction, person.response), 1), "s", {}),
         ]
         for test, value, unit, details in walks:
