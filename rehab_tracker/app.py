@@ -68,7 +68,10 @@ def run_gui(database: str | os.PathLike[str] | None = None) -> int:
     try:
         window = create_main_window(database)
     except (DatabaseError, ResourceError) as exc:
-        dialogs.error(None, APP_NAME, str(exc))
+        # one line for the terminal (and for scripts), a dialog for whoever sits at the screen
+        print(f"rehab-tracker: error: {exc}", file=sys.stderr)
+        if app.platformName() not in ("offscreen", "minimal"):
+            dialogs.error(None, APP_NAME, str(exc))
         return 2
     window.show()
     return app.exec()
