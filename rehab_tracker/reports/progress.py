@@ -164,6 +164,18 @@ def _change(row: OutcomeRow) -> str:
     return text
 
 
+def _plain_change(row: OutcomeRow) -> str:
+    """The patient version's change cell: "3 lower (better)", never a bare minus sign."""
+    if row.change is None:
+        return "—"
+    if row.change == 0:
+        return "No change"
+    unit = {"points": "", "%": " points", "m": " m", "s": " s"}.get(row.unit, "")
+    direction = "lower" if row.change < 0 else "higher"
+    better = (row.change < 0) == (row.direction == "lower_better")
+    return f"{format_number(abs(row.change))}{unit} {direction} ({'better' if better else 'worse'})"
+
+
 def important_text(row: OutcomeRow, audience: Audience) -> str:
     """The table's "clinically important?" cell, in the audience's words."""
     if row.status == "no_data":
@@ -365,7 +377,7 @@ def build_html(
                     _e(PLAIN_MEASURES.get(row.code, row.label)),
                     base,
                     latest,
-                    _change(row),
+                    _plain_change(row),
                     _e(important_text(row, audience)),
                 ]
             )
@@ -490,7 +502,12 @@ def build_html(
         attributions.append(_WALK_ATTRIBUTION)
     out.append("".join(f'<p class="small">{_e(a)}</p>' for a in attributions))
     if refs:
-        out.append('<p class="small"><b>Thresholds for clinically important change:</b></p>')
+        sources_title = (
+            "Thresholds for clinically important change:"
+            if clinical
+            else "Where the sizes of a meaningful change come from:"
+        )
+        out.append(f'<p class="small"><b>{sources_title}</b></p>')
         out.append(
             "".join(f'<p class="small">[{n}] {_e(src)}</p>' for src, n in refs.items())
         )

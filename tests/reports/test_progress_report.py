@@ -1,0 +1,124 @@
+"""The progress report PDF: its text read back with pypdf, for both audiences and partial data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from rehab_tracker.data.database import Database
+from rehab_tracker.reports.progress import build_html, report_file_name, write_pdf
+from rehab_tracker.services.report_data import ReportDataService
+
+from .conftest import pdf_text
+from .sample_data import (
+    TODAY,
+    add_baseline_only_patient,
+    add_empty_patient,
+    add_missed_weeks_patient,
+    add_twelve_week_patient,
+)
+
+
+def test_clinical_report_text(
+    db: Database, report_service: ReportDataService, tmp_path: Path
+) -> None:
+    data = report_service.gather(add_twelve_week_patient(db), today=TODAY)
+    out = write_pdf(data, tmp_path / "r.pdf", "clinical", "Doing well.\nReview in 6 weeks.")
+    text = pdf_text(out)
+    reader = PdfReader(str(out))
+    assert len(reader.pages) >= 3
+    assert "Progress report" in text
+    assert "Maria Jensen" in text and "RT-00001" in text
+    assert "Lumbar micro-discectomy" in text and "L5-S1" in text
+    assert "Attended 36 of 36 sessions" in text
+    # outcome table: baseline, latest, change, interpretation, threshold with its source
+    assert "42%" in text and "24%" in text and "-18 points (-43%)" in text
+    assert "Yes: clinically important improvement" in text
+    assert "No: below the threshold" in text  # leg pain 5 -> 4
+    assert "ODI improved 18 points (from 42 to 24), more than the 10-point threshold." in text
+    assert (
+        "Leg pain improved 1 point (from 5 to 4), less than the 2-point or 30% threshold."
+    ) in text
+    assert "10-point or 30% [1]" in text
+    assert "Ostelo et al. 2008" in text and "Jakobsson et al. 2019" in text
+    assert "predicted 583.7 m" in text and "lower limit of normal 444.7 m" in text
+    # events, notes, signature, attributions, disclaimer
+    assert "21 Sep 2026: pain or numbness in both legs" in text
+    assert "Muscle soreness after squats" in text
+    assert "Doing well." in text and "Review in 6 weeks." in text
+    assert "Signature:" in text
+    assert "Mapi Research Trust" in text and "Fairbank" in text
+    assert "Enright & Sherrill" in text
+    assert "Disclaimer." in text and "does not replace it" in text
+    assert reader.metadata is not None and "Maria Jensen" in (reader.metadata.title or "")
+
+
+def test_patient_version_uses_plain_words(
+    db: Database, report_service: ReportDataService, tmp_path: Path
+) -> None:
+    data = report_service.gather(add_twelve_week_patient(db), today=TODAY)
+    text = pdf_text(write_pdf(data, tmp_path / "p.pdf", "patient"))
+    assert "Your progress report" in text
+    assert "How much your back affects everyday activities" in text
+    assert "18 points lower (better)" in text
+    assert "Yes: a big enough improvement to make a real difference" in text
+    assert "Not yet: a smaller change than one that usually makes a real difference" in text
+    assert "You came to 36 of the 36 sessions" in text
+    assert "It is not a diagnosis" in text and "urgent medical help" in text
+    # no clinical jargon in the patient version (the sources are still cited)
+    assert "Ostelo et al. 2008" in text
+    for jargon in ("clinically important", "Threshold used", "Back pain (NPRS)", "Interpretation"):
+        assert jargon not in text, jargon
+
+
+def test_baseline_only_is_honest(
+    db: Database, report_service: ReportDataService, tmp_path: Path
+) -> None:
+    data = report_service.gather(add_baseline_only_patient(db), today=TODAY)
+    text = pdf_text(write_pdf(data, tmp_path / "b.pdf"))
+    assert "No follow-up yet: change cannot be computed" in text
+    assert "38%" in text
+    assert "No Leg pain (NPRS) recorded yet" in text
+    assert "Not charted, nothing recorded yet: Walking tests" in text
+    assert "No predicted 6-minute walk distance: needs height." in text
+    patient = pdf_text(write_pdf(data, tmp_path / "bp.pdf", "patient"))
+    assert "Measured once so far: too early to compare" in patient
+
+
+def test_missed_weeks_are_named(
+    db: Database, report_service: ReportDataService, tmp_path: Path
+) -> None:
+    data = report_service.gather(add_missed_weeks_patient(db), today=TODAY)
+    text = pdf_text(write_pdf(data, tmp_path / "m.pdf"))
+    assert "Attended 27 of 36 sessions due so far (75%); 9 missed" in text
+    assert "Weeks with no session attended: 5, 6, 7." in text
+
+
+def test_empty_patient_report(
+    db: Database, report_service: ReportDataService, tmp_path: Path
+) -> None:
+    data = report_service.gather(add_empty_patient(db), today=TODAY)
+    out = write_pdf(data, tmp_path / "e.pdf")
+    text = pdf_text(out)
+    assert "Nia Empty" in text
+    assert "No exercise program has been set up yet." in text
+    assert "No exercise sessions were due yet, so attendance cannot be given." in text
+    assert "No ODI recorded yet: change cannot be computed." in text
+    assert "No positive red-flag screens in this period." in text
+    assert "No adverse events recorded in this period." in text
+    assert "Charts" not in text.split("Not charted")[0].split("Clinician notes")[1]
+    assert len(PdfReader(str(out)).pages) <= 2
+
+
+def test_html_escapes_and_rejects_unknown_audience(
+    db: Database, report_service: ReportDataService
+) -> None:
+    data = report_service.gather(add_twelve_week_patient(db), today=TODAY)
+    html = build_html(data, "clinical", "<script>x</script> & more")
+    assert "&lt;script&gt;" in html and "<script>" not in html
+    with pytest.raises(ValueError):
+        build_html(data, "surgeon")  # type: ignore[arg-type]
+    assert report_file_name(data) == "RT-00001_Jensen_progress_2026-11-23.pdf"
+    assert report_file_name(data, "patient").endswith("_patient_2026-11-23.pdf")
