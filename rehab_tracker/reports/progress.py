@@ -579,6 +579,24 @@ def print_document(doc: QTextDocument, device: QPagedPaintDevice) -> None:
     doc.print_(device)
 
 
+def save_document_pdf(doc: QTextDocument, path: str | os.PathLike[str], title: str = "") -> Path:
+    """Write an already built report document as an A4 PDF."""
+    from PySide6.QtGui import QPdfWriter
+
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    writer = QPdfWriter(str(target))
+    writer.setResolution(300)
+    writer.setTitle(title)
+    writer.setCreator("Rehab Tracker")
+    _setup_page(writer)
+    print_document(doc, writer)
+    del writer  # finishes the file
+    if not target.is_file():
+        raise OSError(f"the PDF could not be written to {target}")
+    return target
+
+
 def write_pdf(
     data: ReportData,
     path: str | os.PathLike[str],
@@ -588,20 +606,9 @@ def write_pdf(
     dpi: int = CHART_DPI,
 ) -> Path:
     """Write the report as a PDF file at ``path`` (A4, 300 dpi for its vector text)."""
-    from PySide6.QtGui import QPdfWriter
-
     ensure_gui_application()
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
     doc = build_document(data, audience, notes, dpi=dpi)
-    writer = QPdfWriter(str(target))
-    writer.setResolution(300)
-    writer.setTitle(f"Progress report — {data.patient.name}")
-    writer.setCreator("Rehab Tracker")
-    _setup_page(writer)
-    print_document(doc, writer)
-    del writer  # finishes the file
-    return target
+    return save_document_pdf(doc, path, f"Progress report — {data.patient.name}")
 
 
 def report_file_name(data: ReportData, audience: Audience = "clinical") -> str:

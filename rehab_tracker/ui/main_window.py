@@ -26,6 +26,7 @@ from rehab_tracker.services.container import Services
 from rehab_tracker.services.patients import PatientRow
 from rehab_tracker.ui import dialogs
 from rehab_tracker.ui import settings as gui_settings
+from rehab_tracker.ui.charts_view import install as install_charts_and_reports
 from rehab_tracker.ui.patient_list import PatientList
 from rehab_tracker.ui.patient_view import PatientView
 from rehab_tracker.ui.progression_view import ProgramTab
@@ -76,6 +77,7 @@ class MainWindow(QMainWindow):
             menu.setObjectName(title.replace("&", "").lower() + "Menu")
             self.menus[title] = menu
         self._build_actions()
+        self.charts_tab = install_charts_and_reports(self)
 
         self.patient_list.patient_selected.connect(self._on_patient_selected)
         self._restore_geometry()

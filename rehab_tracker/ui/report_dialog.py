@@ -1,0 +1,226 @@
+"""The progress report dialog (audience, clinician notes, preview and print, save PDF) and the
+batch export of every active patient's report with a progress dialog.
+
+Report code (and matplotlib) load when the dialog first builds a report, not at start-up.
+Previewing and printing reuse :mod:`rehab_tracker.ui.print_preview` (the home-sheet helper).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QApplication,
+    QButtonGroup,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QGroupBox,
+    QLabel,
+    QPlainTextEdit,
+    QProgressDialog,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from rehab_tracker.ui import dialogs, print_preview
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QTextDocument
+
+    from rehab_tracker.reports.batch import BatchResult
+    from rehab_tracker.services.container import Services
+    from rehab_tracker.services.report_data import ReportData
+
+
+def get_export_folder(parent: QWidget | None) -> Path | None:
+    """Ask for the folder a batch export writes into; None when cancelled."""
+    folder = QFileDialog.getExistingDirectory(parent, "Export all reports to", str(Path.home()))
+    return Path(folder) if folder else None
+
+
+class ReportDialog(QDialog):
+    """One patient's progress report: choose the version, add notes, preview/print or save."""
+
+    def __init__(
+        self,
+        services: Services,
+        today: Callable[[], dt.date],
+        patient_id: uuid.UUID,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("reportDialog")
+        self.setWindowTitle("Progress Report")
+        self.services = services
+        self.today = today
+        self.patient_id = patient_id
+        self._data: ReportData | None = None
+        self.saved_path: Path | None = None
+
+        audience_box = QGroupBox("Version")
+        self.clinical = QRadioButton("&Clinical (surgeon, referrer or insurer)")
+        self.clinical.setObjectName("audienceClinical")
+        self.clinical.setAccessibleName("Clinical (surgeon, referrer or insurer)")
+        self.patient = QRadioButton("&Patient (plain language)")
+        self.patient.setObjectName("audiencePatient")
+        self.patient.setAccessibleName("Patient (plain language)")
+        self.clinical.setChecked(True)
+        group = QButtonGroup(self)
+        group.addButton(self.clinical)
+        group.addButton(self.patient)
+        box_layout = QVBoxLayout(audience_box)
+        box_layout.addWidget(self.clinical)
+        box_layout.addWidget(self.patient)
+
+        notes_label = QLabel("Clinician &notes (printed on the report):")
+        self.notes = QPlainTextEdit()
+        self.notes.setObjectName("reportNotes")
+        self.notes.setAccessibleName("Clinician notes (printed on the report)")
+        self.notes.setTabChangesFocus(True)
+        notes_label.setBuddy(self.notes)
+
+        self.status = QLabel("")
+        self.status.setObjectName("reportStatus")
+        self.status.setWordWrap(True)
+
+        buttons = QDialogButtonBox()
+        self.preview_button = QPushButton("Pre&view and Print…")
+        self.preview_button.setObjectName("reportPreview")
+        self.preview_button.setAccessibleName("Preview and Print")
+        self.save_button = QPushButton("&Save PDF…")
+        self.save_button.setObjectName("reportSavePdf")
+        self.save_button.setAccessibleName("Save PDF")
+        buttons.addButton(self.preview_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.ActionRole)
+        close = buttons.addButton(QDialogButtonBox.StandardButton.Close)
+        close.setAccessibleName("Close")
+        buttons.rejected.connect(self.reject)
+        self.preview_button.clicked.connect(self.preview)
+        self.save_button.clicked.connect(self.save_pdf)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(audience_box)
+        layout.addWidget(notes_label)
+        layout.addWidget(self.notes, 1)
+        layout.addWidget(self.status)
+        layout.addWidget(buttons)
+        self.setTabOrder(self.clinical, self.patient)
+        self.setTabOrder(self.patient, self.notes)
+        dialogs.fit_to_screen(self, 560, 420)
+
+    def audience(self) -> str:
+        return "patient" if self.patient.isChecked() else "clinical"
+
+    def report_data(self) -> ReportData:
+        if self._data is None:
+            from rehab_tracker.services.report_data import ReportDataService
+
+            self._data = ReportDataService(self.services.db).gather(
+                self.patient_id, today=self.today()
+            )
+        return self._data
+
+    def document(self) -> QTextDocument:
+        from rehab_tracker.reports.progress import build_document
+
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            return build_document(
+                self.report_data(), self.audience(), self.notes.toPlainText()  # type: ignore[arg-type]
+            )
+        finally:
+            QApplication.restoreOverrideCursor()
+
+    def preview(self) -> None:
+        data = self.report_data()
+        print_preview.show_print_preview(
+            self.document(), self, f"Progress report — {data.patient.name}"
+        )
+
+    def save_pdf(self) -> Path | None:
+        from rehab_tracker.reports.progress import report_file_name, save_document_pdf
+
+        data = self.report_data()
+        target = print_preview.get_save_path(
+            self, "Save progress report", report_file_name(data, self.audience())  # type: ignore[arg-type]
+        )
+        if target is None:
+            return None
+        try:
+            save_document_pdf(self.document(), target, f"Progress report — {data.patient.name}")
+        except OSError as exc:
+            dialogs.error(self, "Save progress report", f"The PDF could not be saved: {exc}")
+            return None
+        self.saved_path = target
+        self.status.setText(f"Saved {target}")
+        return target
+
+
+def open_progress_report(
+    parent: QWidget | None,
+    services: Services,
+    today: Callable[[], dt.date],
+    patient_id: uuid.UUID | None,
+) -> ReportDialog | None:
+    """The Reports > Progress Report… action: a non-blocking dialog for the selected patient."""
+    if patient_id is None:
+        dialogs.inform(parent, "Progress Report", "Select a patient first.")
+        return None
+    dialog = ReportDialog(services, today, patient_id, parent)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.open()
+    return dialog
+
+
+def export_all_reports(
+    parent: QWidget | None,
+    services: Services,
+    today: Callable[[], dt.date],
+    audience: str = "clinical",
+) -> BatchResult | None:
+    """The Reports > Export All Reports… action: every active patient's PDF, with progress."""
+    from rehab_tracker.reports.batch import export_all
+
+    folder = get_export_folder(parent)
+    if folder is None:
+        return None
+    progress = QProgressDialog("Preparing reports…", "Cancel", 0, 1, parent)
+    progress.setObjectName("exportProgress")
+    progress.setWindowTitle("Export All Reports")
+    progress.setWindowModality(Qt.WindowModality.WindowModal)
+    progress.setMinimumDuration(0)
+    progress.setAutoClose(False)
+    progress.setAutoReset(False)
+
+    def step(done: int, total: int, label: str) -> bool:
+        progress.setMaximum(max(total, 1))
+        progress.setValue(done)
+        progress.setLabelText(
+            "Finished" if label == "done" else f"Report {done + 1} of {total}: {label}"
+        )
+        QApplication.processEvents()
+        return not progress.wasCanceled()
+
+    result: Any = None
+    try:
+        result = export_all(
+            services.db, folder, today=today(), audience=audience,  # type: ignore[arg-type]
+            progress=step,
+        )
+    finally:
+        progress.close()
+    text = f"{result.summary()}.\nFolder: {folder}"
+    if result.failed:
+        text += "\n\nNot written:\n" + "\n".join(f"{n}: {why}" for n, why in result.failed)
+        dialogs.error(parent, "Export All Reports", text)
+    else:
+        dialogs.inform(parent, "Export All Reports", text)
+    return result  # type: ignore[no-any-return]
