@@ -95,7 +95,7 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("distance_m", "Distance (m)"),
     ("duration_min", "Time (min)"),
     ("load_kg", "Load (kg)"),
-    ("effort_target", "Effort target (0-10)"),
+    ("effort_target", "Effort (0-10)"),
     ("notes", "Notes"),
     ("suggestion", "Suggestion"),
 )
@@ -543,13 +543,14 @@ class PhaseEditor(QWidget):
             | QAbstractItemView.EditTrigger.AnyKeyPressed
         )
         self.view.setWordWrap(False)
+        self.view.setMinimumHeight(self.view.verticalHeader().defaultSectionSize() * 7)
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(COLUMN["exercise"], QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(COLUMN["notes"], QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        self.view.setColumnWidth(COLUMN["exercise"], 260)
-        self.view.setColumnWidth(COLUMN["notes"], 140)
+        self.view.setColumnWidth(COLUMN["exercise"], 240)
+        self.view.setColumnWidth(COLUMN["notes"], 110)
 
         self.add_button = QPushButton("&Add exercise…")
         self.remove_button = QPushButton("&Remove")
@@ -1012,12 +1013,15 @@ class ProgramBuilderDialog(QDialog):
         self.sources_label.setWordWrap(True)
         self.sources_label.setTextFormat(Qt.TextFormat.RichText)
         self.sources_label.setAccessibleName("Template sources")
-        self.sources_box = QGroupBox("Template sources and dosage note")
-        self.sources_box.setCheckable(True)
-        self.sources_box.setChecked(False)
-        self.sources_box.setAccessibleName("Template sources and dosage note")
-        QVBoxLayout(self.sources_box).addWidget(self.sources_label)
-        self.sources_box.toggled.connect(self.sources_label.setVisible)
+        self.defaults_note = QLabel(
+            "Dosages are the clinic's defaults, not the trial's: adjust them for this patient."
+        )
+        self.defaults_note.setObjectName("defaultsNote")
+        self.defaults_note.setWordWrap(True)
+        self.sources_toggle = QCheckBox("Show template s&ources and dosage note")
+        self.sources_toggle.setObjectName("showSources")
+        name_widget(self.sources_toggle, self.sources_toggle.text())
+        self.sources_toggle.toggled.connect(self.sources_label.setVisible)
         self.sources_label.setVisible(False)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("phaseTabs")
@@ -1060,7 +1064,11 @@ class ProgramBuilderDialog(QDialog):
         editor.setContentsMargins(0, 0, 0, 0)
         editor.addWidget(self.summary)
         editor.addWidget(self.warnings_label)
-        editor.addWidget(self.sources_box)
+        notes = QHBoxLayout()
+        notes.addWidget(self.defaults_note, 1)
+        notes.addWidget(self.sources_toggle)
+        editor.addLayout(notes)
+        editor.addWidget(self.sources_label)
         editor.addWidget(self.tabs, 1)
         editor.addWidget(self.error)
         bottom = QHBoxLayout()
@@ -1155,7 +1163,11 @@ class ProgramBuilderDialog(QDialog):
         suggestions = self.services.programs.suggestions(program.id, today=self.today())
         for phase in program.to_draft().phases:
             editor = PhaseEditor(phase, self.undo_stack, self.exercises, suggestions)
-            self.tabs.addTab(editor, f"{phase.name} (weeks {phase.start_week}-{phase.end_week})")
+            scroll = QScrollArea()  # usable at 200% scaling on a small screen: scroll, not squash
+            scroll.setWidgetResizable(True)
+            scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+            scroll.setWidget(editor)
+            self.tabs.addTab(scroll, f"{phase.name} (weeks {phase.start_week}-{phase.end_week})")
         on = program.phase_on(self.today())
         index = next((i for i, p in enumerate(program.phases) if on and p.id == on.id), 0)
         self.tabs.setCurrentIndex(current if current >= 0 and self.tabs.count() > current
