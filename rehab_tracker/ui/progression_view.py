@@ -36,7 +36,7 @@ from rehab_tracker.ui.forms import name_widget, plain
 Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()
 ACTION_TEXT = {"progress": "Progress", "hold": "Hold", "step_back": "Step back", "repeat": "Repeat"}
-HEADERS = ("Exercise", "Dosage", "Notes", "Suggestion")
+HEADERS = ("Exercise", "Dosage", "Suggestion", "Notes")
 
 
 class CurrentPhaseModel(QAbstractTableModel):
@@ -83,12 +83,12 @@ class CurrentPhaseModel(QAbstractTableModel):
                 return rx.exercise_name
             if column == 1:
                 return rx.dosage.describe()
-            if column == 2:
+            if column == 3:
                 return rx.notes or ""
             if sug is None:
                 return "Not logged yet"
             return f"{ACTION_TEXT.get(sug.action, sug.action)}: {sug.suggested.describe()}"
-        if role == Qt.ItemDataRole.ToolTipRole and column == 3 and sug is not None:
+        if role == Qt.ItemDataRole.ToolTipRole and column == 2 and sug is not None:
             return sug.reason
         return None
 
@@ -128,9 +128,9 @@ class ProgramTab(QWidget):
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.view.horizontalHeader().setStretchLastSection(True)
-        self.view.setColumnWidth(0, 240)
-        self.view.setColumnWidth(1, 200)
-        self.view.setColumnWidth(2, 120)
+        self.view.setColumnWidth(0, 200)
+        self.view.setColumnWidth(1, 170)
+        self.view.setColumnWidth(2, 200)
         self.reason = QLabel()
         self.reason.setObjectName("suggestionReason")
         self.reason.setWordWrap(True)

@@ -36,7 +36,7 @@ def test_build_program_action_opens_builder_and_tab_shows_program(  # type: igno
     assert tab.program is not None and tab.program.id == program.id
     assert "Motor control" in tab.summary.text()
     assert tab.model.rowCount() == len(program.phases[0].prescriptions)
-    assert tab.model.data(tab.model.index(0, 3)) == "Not logged yet"
+    assert tab.model.data(tab.model.index(0, 2)) == "Not logged yet"
     assert tab.sheet_button.isEnabled()
     qtmodeltester.check(tab.model, force_py=True)
     assert_accessible(tab)
