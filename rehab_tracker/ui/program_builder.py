@@ -958,6 +958,48 @@ def _esc(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+class SaveTemplateDialog(QDialog):
+    """Code and name for saving the program as a clinic template; errors at the fields."""
+
+    def __init__(
+        self, services: Services, program: ProgramDetail, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("saveTemplateDialog")
+        self.setWindowTitle("Save as template")
+        self.services = services
+        self.program = program
+        self.saved_code: str | None = None
+        self.form = FieldForm()
+        self.code_edit = self.form.add("code", "&Code", QLineEdit())
+        self.code_edit.setPlaceholderText("e.g. clinic-usc-gentle")
+        self.name_edit = self.form.add("name", "&Name", QLineEdit(f"{program.name} (clinic)"))
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        note = QLabel(
+            "The template keeps the phases and the current dosages (the same for both "
+            "intensities); the sources of the original template travel with it."
+        )
+        note.setWordWrap(True)
+        layout.addWidget(note)
+        layout.addWidget(self.form)
+        layout.addWidget(buttons)
+
+    def accept(self) -> None:
+        try:
+            self.saved_code = self.services.programs.save_as_template(
+                self.program.id, self.code_edit.text().strip(), self.name_edit.text()
+            )
+        except ValidationError as exc:
+            self.form.show_errors(exc.errors)
+            return
+        super().accept()
+
+
 class ProgramBuilderDialog(QDialog):
     """Create (when the patient has no program) and edit a patient's program."""
 
@@ -1043,6 +1085,8 @@ class ProgramBuilderDialog(QDialog):
         self.sheet_button.setObjectName("handoutPreview")
         self.pdf_button = QPushButton("Save sheet as &PDF…")
         self.pdf_button.setObjectName("handoutPdf")
+        self.template_button = QPushButton("Save as te&mplate…")
+        self.template_button.setObjectName("saveAsTemplate")
         self.save_button = QPushButton("&Save")
         self.save_button.setObjectName("saveProgram")
         self.close_button = QPushButton("Close")
@@ -1052,6 +1096,7 @@ class ProgramBuilderDialog(QDialog):
             self.redo_button,
             self.sheet_button,
             self.pdf_button,
+            self.template_button,
             self.save_button,
             self.close_button,
         ):
@@ -1059,6 +1104,7 @@ class ProgramBuilderDialog(QDialog):
         self.sheet_button.clicked.connect(self.preview_handout)
         self.pdf_button.clicked.connect(self.save_handout_pdf)
         self.save_button.clicked.connect(self.save)
+        self.template_button.clicked.connect(self.save_as_template)
         self.close_button.clicked.connect(self.reject)
         editor = QVBoxLayout(self.editor_page)
         editor.setContentsMargins(0, 0, 0, 0)
@@ -1077,6 +1123,7 @@ class ProgramBuilderDialog(QDialog):
         bottom.addStretch(1)
         bottom.addWidget(self.sheet_button)
         bottom.addWidget(self.pdf_button)
+        bottom.addWidget(self.template_button)
         bottom.addWidget(self.save_button)
         bottom.addWidget(self.close_button)
         editor.addLayout(bottom)
@@ -1283,8 +1330,8 @@ class ProgramBuilderDialog(QDialog):
             return False
         if self.dirty and not dialogs.confirm(
             self,
-            "Home exercise sheet",
-            "The sheet shows the saved program. Save your changes first?",
+            "Unsaved changes",
+            "This uses the saved program. Save your changes first?",
         ):
             return True
         return self.save() if self.dirty else True
@@ -1304,6 +1351,13 @@ class ProgramBuilderDialog(QDialog):
         assert self.program is not None
         name = f"home-exercises-{self.program.record_number}.pdf"
         ask_and_save_pdf(self._handout_document(), self, name)
+
+    def save_as_template(self) -> None:
+        if not self._ensure_saved_for_sheet() or self.program is None:
+            return
+        dialog = SaveTemplateDialog(self.services, self.program, self)
+        if dialog.exec() and dialog.saved_code:
+            dialogs.inform(self, "Save as template", f"Saved as template {dialog.saved_code!r}.")
 
     # --- closing ---------------------------------------------------------------------------------
 

@@ -311,3 +311,26 @@ def test_exercise_picker_model(qtbot, services, qtmodeltester, request) -> None:
     chosen = picker.selected()
     assert chosen is not None and "Roman chair" in chosen.name
     assert_accessible(picker)
+
+
+def test_save_as_template_from_builder(qtbot, services, today, ada, answers, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    dialog = build_through_dialog(qtbot, services, today, ada)
+
+    def run(self: pb.SaveTemplateDialog) -> int:
+        qtbot.addWidget(self)
+        assert_accessible(self)
+        save = self.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save)
+        qtbot.keyClicks(self.code_edit, "Bad Code")
+        qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
+        assert self.form.errors["code"].text()  # refused at the field
+        self.code_edit.clear()
+        qtbot.keyClicks(self.code_edit, "clinic-gentle")
+        qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
+        return int(self.result())
+
+    monkeypatch.setattr(pb.SaveTemplateDialog, "exec", run)
+    qtbot.mouseClick(dialog.template_button, Qt.MouseButton.LeftButton)
+    assert "clinic-gentle" in [t.code for t in services.programs.templates()]
+    assert "clinic-gentle" in answers["inform"][-1][1]
