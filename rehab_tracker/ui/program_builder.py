@@ -768,8 +768,15 @@ class CreatePage(QWidget):
         self.templates: list[TemplateInfo] = services.programs.templates()
         self.form = FieldForm()
         self.template_combo = self.form.add("template", "&Template", QComboBox())
+        self.template_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.template_combo.setMinimumContentsLength(24)
         for t in self.templates:
             self.template_combo.addItem(t.name, t.code)
+            self.template_combo.setItemData(
+                self.template_combo.count() - 1, t.name, Qt.ItemDataRole.ToolTipRole
+            )
         self.intensity_combo = self.form.add("intensity", "&Intensity", QComboBox())
         start = services.programs.suggested_start(patient_id, today=today())
         self.start_edit = self.form.add("start_date", "&Start date (education day)",
@@ -1117,13 +1124,16 @@ class ProgramBuilderDialog(QDialog):
         editor.addWidget(self.sources_label)
         editor.addWidget(self.tabs, 1)
         editor.addWidget(self.error)
+        extras = QHBoxLayout()  # two rows so the buttons fit a small screen at 200% scaling
+        extras.addWidget(self.sheet_button)
+        extras.addWidget(self.pdf_button)
+        extras.addWidget(self.template_button)
+        extras.addStretch(1)
+        editor.addLayout(extras)
         bottom = QHBoxLayout()
         bottom.addWidget(self.undo_button)
         bottom.addWidget(self.redo_button)
         bottom.addStretch(1)
-        bottom.addWidget(self.sheet_button)
-        bottom.addWidget(self.pdf_button)
-        bottom.addWidget(self.template_button)
         bottom.addWidget(self.save_button)
         bottom.addWidget(self.close_button)
         editor.addLayout(bottom)
