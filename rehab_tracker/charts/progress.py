@@ -227,7 +227,7 @@ def odi_figure(data: ReportData, *, figsize: tuple[float, float] | None = None) 
     _margins(fig, right=0.8)
     ax = fig.add_subplot()
     _style_axes(ax)
-    ax.set_title("Disability (Oswestry Disability Index)", loc="left", pad=14)
+    ax.set_title("Disability (Oswestry Disability Index)", loc="left", pad=14, y=1.0)
     ax.set_ylabel("ODI (%) — lower is better")
     ax.set_ylim(0, 100)
     lower = 0.0
@@ -280,7 +280,7 @@ def pain_figure(data: ReportData, *, figsize: tuple[float, float] | None = None)
     _margins(fig)
     ax = fig.add_subplot()
     _style_axes(ax)
-    ax.set_title("Pain (numeric rating 0-10)", loc="left", pad=14)
+    ax.set_title("Pain (numeric rating 0-10)", loc="left", pad=14, y=1.0)
     ax.set_ylabel("Pain 0-10 — lower is better")
     ax.set_ylim(-0.3, 10.3)
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
@@ -355,7 +355,7 @@ def walking_figure(data: ReportData, *, figsize: tuple[float, float] | None = No
     )
     for ax, title, codes in panels:
         _style_axes(ax)
-        ax.set_title(title, loc="left", fontsize=9)
+        ax.set_title(title, loc="left", fontsize=9, y=1.0)
         _phases(ax, data, labels=False)
         _set_xrange(ax, data)
         found = [s for c in codes if (s := data.series(c)) is not None and s.points]
@@ -409,7 +409,9 @@ def training_figure(data: ReportData, *, figsize: tuple[float, float] | None = N
         (axes[1], volume, "Volume per week (repetitions, or seconds held)", "volume"),
     ):
         _style_axes(ax)
-        ax.set_title(title, loc="left", fontsize=9, pad=14 if ax is axes[0] else 6)
+        ax.set_title(
+            title, loc="left", fontsize=9, pad=14 if ax is axes[0] else 6, y=1.0
+        )
         _phases(ax, data, program_weeks=True, labels=ax is axes[0])
         ax.set_xlim(0.5, weeks + 0.5)
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
@@ -465,7 +467,7 @@ def adherence_figure(data: ReportData, *, figsize: tuple[float, float] | None = 
             f" — {adherence.attended} of {adherence.planned_to_date} planned sessions so far "
             f"({format_number(overall, 0)}%)"
         )
-    ax.set_title(title, loc="left", pad=14)
+    ax.set_title(title, loc="left", pad=14, y=1.0)
     ax.set_ylabel("Sessions")
     weeks = data.program.weeks if data.program is not None else 12
     ax.set_xlim(0.5, weeks + 0.5)

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from rehab_tracker.data.database import Database
 from rehab_tracker.data.models import (
@@ -40,6 +40,7 @@ from rehab_tracker.data.models import (
     ProgramPhase,
     ScheduledSession,
     SessionLog,
+    SetLog,
     Setting,
     Surgery,
     WalkTest,
@@ -499,10 +500,6 @@ def _gather(
                 SessionLog.session_date <= today,
             )
             .order_by(SessionLog.session_date)
-            .options(
-                selectinload(SessionLog.exercises).selectinload(ExerciseLog.sets),
-                selectinload(SessionLog.exercises).selectinload(ExerciseLog.exercise),
-            )
         )
     )
     adverse_rows = list(
@@ -554,7 +551,7 @@ def _gather(
             )
         )
     )
-    training = _training(logs, program, program_row)
+    training = _training(session, logs, program, program_row)
 
     start = period_start
     if start is None:
@@ -780,32 +777,59 @@ def _six_minute_reference(patient: PatientHeader, today: dt.date) -> SixMinuteRe
 
 
 def _training(
-    logs: Sequence[SessionLog], program: ProgramSummary | None, program_row: Program | None
+    session: Session,
+    logs: Sequence[SessionLog],
+    program: ProgramSummary | None,
+    program_row: Program | None,
 ) -> tuple[TrainingSeries, ...]:
-    """Per exercise and program week: the heaviest load lifted, or else the total volume."""
+    """Per exercise and program week: the heaviest load lifted, or else the total volume.
+
+    The sets are read as plain rows in one query (hundreds of them for 12 weeks): loading them
+    as ORM objects was most of the time the chart view took to open.
+    """
     if program is None or program.exercise_start is None or program_row is None:
         return ()
     start = program.exercise_start
+    weeks_of = {
+        log.id: (log.session_date - start).days // 7 + 1
+        for log in logs
+        if log.attended and log.program_id == program_row.id and log.session_date >= start
+    }
+    if not weeks_of:
+        return ()
+    rows = session.execute(
+        select(
+            ExerciseLog.session_id,
+            Exercise.code,
+            Exercise.name,
+            Exercise.dosage_type,
+            SetLog.reps,
+            SetLog.hold_s,
+            SetLog.load_kg,
+            SetLog.distance_m,
+            SetLog.duration_s,
+        )
+        .join(Exercise, Exercise.id == ExerciseLog.exercise_id)
+        .join(SetLog, SetLog.exercise_log_id == ExerciseLog.id)
+        .where(ExerciseLog.session_id.in_(list(weeks_of)))
+        .order_by(ExerciseLog.position, SetLog.set_number)
+    ).all()
     loads: dict[str, dict[int, float]] = defaultdict(dict)
     volumes: dict[str, dict[int, float]] = defaultdict(lambda: defaultdict(float))
     names: dict[str, str] = {}
     units: dict[str, str] = {}
     order: dict[str, int] = {}
-    for log in logs:
-        if not log.attended or log.program_id != program_row.id or log.session_date < start:
-            continue
-        week = (log.session_date - start).days // 7 + 1
-        for ex_log in log.exercises:
-            ex: Exercise = ex_log.exercise
-            names[ex.code] = ex.name
-            order.setdefault(ex.code, len(order))
-            for s in ex_log.sets:
-                if s.load_kg is not None and s.load_kg > 0:
-                    loads[ex.code][week] = max(loads[ex.code].get(week, 0.0), s.load_kg)
-                amount, unit = _set_volume(ex.dosage_type, s)
-                if amount is not None:
-                    volumes[ex.code][week] += amount
-                    units.setdefault(ex.code, unit)
+    for row in rows:
+        week = weeks_of[row.session_id]
+        code = row.code
+        names[code] = row.name
+        order.setdefault(code, len(order))
+        if row.load_kg is not None and row.load_kg > 0:
+            loads[code][week] = max(loads[code].get(week, 0.0), row.load_kg)
+        amount, unit = _set_volume(row.dosage_type, row)
+        if amount is not None:
+            volumes[code][week] += amount
+            units.setdefault(code, unit)
     result = []
     for code in sorted(order, key=order.__getitem__):
         if loads.get(code):

@@ -1,0 +1,110 @@
+"""Charts and report benchmark: the app's pipeline against matplotlib drawing the same figures.
+
+Run: ``.venv/bin/pytest tests/benchmarks/bench_charts_report.py -s -m benchmark``. All in one
+process, after one warm-up run (imports, font cache), medians of several runs:
+
+* chart view: a patient with 12 weeks of data selected in the Charts tab until the ODI chart is
+  drawn (database read, figure build, Qt canvas draw) against the same figure built from data in
+  memory and drawn bare with Agg;
+* report: the full clinical report (database read, all charts, HTML layout, PDF via QPdfWriter)
+  against the same figures written bare with matplotlib's PdfPages;
+* batch export throughput in reports per minute.
+
+The goal for both ratios is under 1.5; the test fails only above 3 (noise on a busy machine).
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from reports.sample_data import TODAY, add_patient, twelve_week_spec
+
+from rehab_tracker.data.database import Database
+
+RUNS = 7
+GOAL = 1.5
+LIMIT = 3.0
+BATCH_PATIENTS = 6
+
+pytestmark = pytest.mark.benchmark
+
+
+def _median(fn, runs: int = RUNS) -> float:  # type: ignore[no-untyped-def]
+    fn()  # warm-up
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def test_chart_view_and_report_against_bare_matplotlib(qtbot, db: Database, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.backends.backend_pdf import PdfPages
+
+    from rehab_tracker.charts.progress import build_chart
+    from rehab_tracker.reports.batch import export_all
+    from rehab_tracker.reports.progress import report_figures, write_pdf
+    from rehab_tracker.services.container import Services
+    from rehab_tracker.services.report_data import ReportDataService
+    from rehab_tracker.ui.charts_view import ChartsTab
+
+    ids = [add_patient(db, twelve_week_spec(f"RT-{n:05d}")) for n in range(1, BATCH_PATIENTS + 1)]
+    services = Services(db, "bench")
+    row = next(r for r in services.patients.list_patients(today=TODAY) if r.id == ids[0])
+    data = ReportDataService(db).gather(ids[0], today=TODAY)
+
+    tab = ChartsTab(services, lambda: TODAY)
+    qtbot.addWidget(tab)
+    tab.resize(900, 560)
+    tab.show()
+    qtbot.waitExposed(tab)
+
+    def open_view() -> None:
+        tab.set_patient(None)
+        tab.set_patient(row)  # visible: reads the data and builds the figure
+        tab.canvas.draw()  # what draw_idle would do on the next event loop turn
+
+    def bare_chart() -> None:
+        fig = build_chart("odi", data)
+        FigureCanvasAgg(fig).draw()
+
+    view = _median(open_view)
+    bare_view = _median(bare_chart)
+
+    out = tmp_path / "report.pdf"
+
+    def full_report() -> None:
+        write_pdf(ReportDataService(db).gather(ids[0], today=TODAY), out)
+
+    def bare_report() -> None:
+        with PdfPages(tmp_path / "bare.pdf") as pdf:
+            for _chart, fig in report_figures(data):
+                pdf.savefig(fig)
+
+    report = _median(full_report, 5)
+    bare = _median(bare_report, 5)
+
+    start = time.perf_counter()
+    result = export_all(db, tmp_path / "batch", today=TODAY)
+    batch_seconds = time.perf_counter() - start
+    assert len(result.written) == BATCH_PATIENTS
+
+    view_ratio = view / bare_view
+    report_ratio = report / bare
+    print()
+    print(f"chart view open (12 weeks): {view * 1000:.0f} ms; bare Agg {bare_view * 1000:.0f} ms; "
+          f"ratio {view_ratio:.2f} (goal < {GOAL})")
+    print(f"full report: {report * 1000:.0f} ms; bare PdfPages {bare * 1000:.0f} ms; "
+          f"ratio {report_ratio:.2f} (goal < {GOAL})")
+    print(f"batch export: {BATCH_PATIENTS} reports in {batch_seconds:.1f} s = "
+          f"{BATCH_PATIENTS / batch_seconds * 60:.0f} reports a minute")
+    assert view < 1 / 3, "the chart view must open well under a third of a second"
+    assert view_ratio < LIMIT and report_ratio < LIMIT
