@@ -1,0 +1,552 @@
+"""The session log form: attendance, pain before/after, every prescribed exercise's sets, adverse
+events and notes. Keyboard first: the sets are prefilled from the prescription and the progression
+suggestion, so a typical visit is Tab through, type the effort, Ctrl+S.
+
+What is typed is saved as a draft ~500 ms after each edit (DraftService), and restored when the
+form is opened again, so a crash or a closed window loses nothing. Every field is checked as it is
+typed and again by the service; nothing is saved until everything is valid.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from rehab_tracker.domain.errors import ValidationError
+from rehab_tracker.domain.sessions import (
+    EFFORT_MESSAGE,
+    MAX_DISTANCE_M,
+    MAX_DURATION_S,
+    MAX_HOLD_S,
+    MAX_LOAD_KG,
+    MAX_REPS,
+    PAIN_MESSAGE,
+    SEVERITIES,
+    AdverseEventEntry,
+    ExerciseEntry,
+    SessionEntry,
+    SetEntry,
+)
+from rehab_tracker.services.container import Services
+from rehab_tracker.services.drafts import session_key
+from rehab_tracker.services.errors import ServiceError
+from rehab_tracker.services.sessions import SessionForm
+from rehab_tracker.ui import dialogs
+from rehab_tracker.ui.forms import FieldForm, date_edit, date_of, error_label, set_date
+from rehab_tracker.ui.session_widgets import DraftAutosaver, NumberField
+
+#: set columns per dosage type: (SetEntry field, header, integer, high, message)
+COLUMNS: dict[str, tuple[tuple[str, str, bool, float, str], ...]] = {}
+_REPS = ("reps", "Reps", True, MAX_REPS, f"Reps: a whole number 0 to {MAX_REPS}.")
+_HOLD = ("hold_s", "Hold (s)", False, MAX_HOLD_S, f"Hold: 0 to {MAX_HOLD_S:.0f} seconds.")
+_LOAD = ("load_kg", "Load (kg)", False, MAX_LOAD_KG, f"Load: 0 to {MAX_LOAD_KG:.0f} kg.")
+_DIST = ("distance_m", "Distance (m)", False, MAX_DISTANCE_M, "Distance: 0 to 10000 m.")
+_TIME = ("duration_s", "Time (s)", False, MAX_DURATION_S, "Time: 0 to 14400 seconds.")
+_EFFORT = ("effort", "Effort 0-10", True, 10, EFFORT_MESSAGE)
+COLUMNS.update(
+    {
+        "reps": (_REPS, _LOAD, _EFFORT),
+        "hold": (_REPS, _HOLD, _LOAD, _EFFORT),
+        "distance": (_DIST, _EFFORT),
+        "time": (_TIME, _EFFORT),
+    }
+)
+PAIN_LABELS = (
+    ("pain_back_before", "&Back pain before (0-10)"),
+    ("pain_leg_before", "&Leg pain before (0-10)"),
+    ("pain_back_after", "Back pain a&fter (0-10)"),
+    ("pain_leg_after", "Leg pain af&ter (0-10)"),
+)
+
+
+class ExerciseBox(QGroupBox):
+    """One exercise: the prescription and suggestion, a grid of set fields, its error label."""
+
+    def __init__(self, index: int, exercise: ExerciseEntry, on_edit: Callable[[], None]) -> None:
+        super().__init__(f"{index + 1}. {exercise.name}")
+        self.setObjectName(f"exercise_{index}")
+        self.exercise = exercise
+        self.columns = COLUMNS.get(exercise.dosage_type, COLUMNS["reps"])
+        layout = QVBoxLayout(self)
+        if exercise.prescribed or exercise.suggestion:
+            info = QLabel(
+                " — ".join(t for t in (f"Prescribed: {exercise.prescribed}"
+                                       if exercise.prescribed else "", exercise.suggestion) if t)
+            )
+            info.setWordWrap(True)
+            info.setStyleSheet("color: palette(mid);")
+            layout.addWidget(info)
+        self.grid = QGridLayout()
+        layout.addLayout(self.grid)
+        for col, (_key, header, *_rest) in enumerate(self.columns):
+            self.grid.addWidget(QLabel(header), 0, col + 1)
+        self.rows: list[dict[str, NumberField]] = []
+        self.on_edit = on_edit
+        for logged in exercise.sets:
+            self.add_set(logged)
+        self.add_button = QPushButton("Add set")
+        self.add_button.setAccessibleName(f"Add set: {exercise.name}")
+        self.add_button.setAutoDefault(False)
+        self.add_button.clicked.connect(self._add_empty_set)
+        self.error = error_label()
+        self.error.setAccessibleName(f"{exercise.name} error")
+        layout.addWidget(self.error)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.add_button)
+        layout.addLayout(row)
+
+    def _add_empty_set(self) -> None:
+        self.add_set(SetEntry())
+        self.on_edit()
+
+    def add_set(self, logged: SetEntry) -> None:
+        n = len(self.rows) + 1
+        self.grid.addWidget(QLabel(f"Set {n}"), n, 0)
+        fields: dict[str, NumberField] = {}
+        for col, (key, header, integer, high, message) in enumerate(self.columns):
+            name = f"{self.exercise.name} set {n} {header}"
+            field = NumberField(name, low=0, high=high, integer=integer, message=message)
+            field.setObjectName(f"ex{self.objectName().split('_')[1]}_set{n}_{key}")
+            field.set_value(getattr(logged, key))
+            field.textChanged.connect(self.on_edit)
+            field.checked.connect(self._collect_errors)
+            self.grid.addWidget(field, n, col + 1)
+            fields[key] = field
+        self.rows.append(fields)
+
+    def _collect_errors(self) -> None:
+        problems = []
+        for n, fields in enumerate(self.rows, 1):
+            for field in fields.values():
+                problem = field.problem()
+                if problem:
+                    problems.append(f"Set {n}: {problem}")
+        self.show_errors(problems)
+
+    def show_errors(self, problems: list[str]) -> None:
+        self.error.setText("\n".join(problems))
+        self.error.setVisible(bool(problems))
+
+    def has_problems(self) -> bool:
+        return any(f.problem() for fields in self.rows for f in fields.values())
+
+    def entry(self) -> ExerciseEntry:
+        sets = []
+        for fields in self.rows:
+            values: dict[str, Any] = {}
+            for key, field in fields.items():
+                value = field.value()
+                if value is not None and key in ("reps", "effort"):
+                    value = int(value)
+                values[key] = value
+            sets.append(SetEntry(**values))
+        return dataclasses.replace(self.exercise, sets=tuple(sets))
+
+    def payload(self) -> dict[str, Any]:
+        return {
+            "exercise_id": str(self.exercise.exercise_id),
+            "name": self.exercise.name,
+            "dosage_type": self.exercise.dosage_type,
+            "prescription_id": (
+                str(self.exercise.prescription_id) if self.exercise.prescription_id else None
+            ),
+            "prescribed": self.exercise.prescribed,
+            "suggestion": self.exercise.suggestion,
+            "sets": [{k: f.text() for k, f in fields.items()} for fields in self.rows],
+        }
+
+    def restore(self, data: dict[str, Any]) -> None:
+        sets = data.get("sets", [])
+        while len(self.rows) < len(sets):
+            self.add_set(SetEntry())
+        for fields, texts in zip(self.rows, sets, strict=False):
+            for key, field in fields.items():
+                field.setText(str(texts.get(key, "")))
+
+
+class AdverseEventRow(QWidget):
+    def __init__(self, index: int, event: AdverseEventEntry, on_edit: Callable[[], None]) -> None:
+        super().__init__()
+        self.description = QLineEdit(event.description)
+        self.description.setAccessibleName(f"Adverse event {index + 1} description")
+        self.description.setPlaceholderText("What happened")
+        self.severity = QComboBox()
+        self.severity.addItems(list(SEVERITIES))
+        self.severity.setCurrentText(event.severity)
+        self.severity.setAccessibleName(f"Adverse event {index + 1} severity")
+        self.action = QLineEdit(event.action_taken)
+        self.action.setAccessibleName(f"Adverse event {index + 1} action taken")
+        self.action.setPlaceholderText("Action taken")
+        self.error = error_label()
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.description, 3)
+        row.addWidget(self.severity, 1)
+        row.addWidget(self.action, 3)
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addLayout(row)
+        column.addWidget(self.error)
+        self.description.textChanged.connect(on_edit)
+        self.severity.currentTextChanged.connect(on_edit)
+        self.action.textChanged.connect(on_edit)
+
+    def entry(self) -> AdverseEventEntry:
+        return AdverseEventEntry(
+            self.description.text(), self.severity.currentText(), self.action.text()
+        )
+
+
+class SessionFormDialog(QDialog):
+    """Log a new session (``form.session_id`` None) or correct a finished one."""
+
+    def __init__(
+        self,
+        services: Services,
+        form: SessionForm,
+        today: Callable[[], dt.date],
+        *,
+        red_flags: dict[str, bool] | None = None,
+        attended: bool = True,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("sessionForm")
+        self.services = services
+        self.form = form
+        self.today = today
+        self.red_flags = dict(red_flags or form.entry.red_flags)
+        self.saved_id: uuid.UUID | None = None
+        editing = form.session_id is not None
+        self.setWindowTitle(
+            f"{'Correct' if editing else 'Log'} {form.title}: {form.patient_name}"
+        )
+        entry = form.entry
+
+        self.fields = FieldForm()
+        self.fields.setObjectName("sessionFields")
+        self.date = self.fields.add("session_date", "&Date", date_edit(entry.session_date))
+        self.location = self.fields.add("location", "Locatio&n", QComboBox())
+        self.location.addItems(["clinic", "home"])
+        self.location.setCurrentText(entry.location)
+        self.attended = self.fields.add(
+            "attended", "Atte&nded", QCheckBox("Patient attended")
+        )
+        self.attended.setAccessibleName("Attended")
+        self.attended.setChecked(entry.attended and attended)
+        self.missed_reason = self.fields.add("missed_reason", "&Reason missed", QLineEdit())
+        self.missed_reason.setText(entry.missed_reason)
+        self.pain: dict[str, NumberField] = {}
+        for key, label in PAIN_LABELS:
+            field = NumberField(label, low=0, high=10, message=PAIN_MESSAGE)
+            field.setObjectName(key)
+            field.set_value(getattr(entry, key))
+            self.fields.add(key, label, field.with_error(), buddy=field)
+            self.pain[key] = field
+
+        self.exercise_boxes: list[ExerciseBox] = []
+        exercises = QWidget()
+        ex_layout = QVBoxLayout(exercises)
+        ex_layout.setContentsMargins(0, 0, 0, 0)
+        for i, exercise in enumerate(entry.exercises):
+            box = ExerciseBox(i, exercise, self._edited)
+            self.exercise_boxes.append(box)
+            ex_layout.addWidget(box)
+        if not entry.exercises:
+            ex_layout.addWidget(QLabel("No exercises prescribed for this session."))
+        self.exercises_widget = exercises
+
+        self.events_box = QGroupBox("Adverse events")
+        self.events_layout = QVBoxLayout(self.events_box)
+        self.event_rows: list[AdverseEventRow] = []
+        self.add_event_button = QPushButton("Add &adverse event")
+        self.add_event_button.setObjectName("addAdverseEvent")
+        self.add_event_button.setAccessibleName("Add adverse event")
+        self.add_event_button.setAutoDefault(False)
+        self.add_event_button.clicked.connect(lambda: self.add_event(AdverseEventEntry("")))
+        self.events_layout.addWidget(self.add_event_button)
+        for event in entry.adverse_events:
+            self.add_event(event)
+
+        self.notes = QPlainTextEdit(entry.notes)
+        self.notes.setTabChangesFocus(True)
+        self.notes.setAccessibleName("Notes")
+        self.notes.setObjectName("sessionNotes")
+        notes_label = QLabel("N&otes")
+        notes_label.setBuddy(self.notes)
+        self.notes.setMaximumHeight(self.notes.fontMetrics().height() * 5)
+
+        self.status = QLabel()
+        self.status.setObjectName("draftStatus")
+        self.status.setAccessibleName("Draft status")
+        self.save_button = QPushButton("&Save session")
+        self.save_button.setObjectName("saveSession")
+        self.save_button.setAccessibleName("Save session")
+        self.save_button.setToolTip("Save (Ctrl+S)")
+        self.save_button.setAutoDefault(False)
+        self.save_button.clicked.connect(self.save)
+        self.discard_button = QPushButton("Discard draft")
+        self.discard_button.setObjectName("discardDraft")
+        self.discard_button.setAccessibleName("Discard draft")
+        self.discard_button.setAutoDefault(False)
+        self.discard_button.clicked.connect(self.discard)
+        self.close_button = QPushButton("Close (keep draft)")
+        self.close_button.setObjectName("closeSession")
+        self.close_button.setAccessibleName("Close, keep draft")
+        self.close_button.setAutoDefault(False)
+        self.close_button.clicked.connect(self.reject)
+        for seq in ("Ctrl+S", "Ctrl+Return"):
+            QShortcut(QKeySequence(seq), self, self.save)
+
+        self.banner = error_label()
+        self.banner.setObjectName("sessionErrors")
+        self.banner.setAccessibleName("Form errors")
+        inner = QWidget()
+        column = QVBoxLayout(inner)
+        column.addWidget(self.banner)
+        column.addWidget(self.fields)
+        column.addWidget(QLabel("<b>Exercises</b>"))
+        column.addWidget(exercises)
+        column.addWidget(self.events_box)
+        column.addWidget(notes_label)
+        column.addWidget(self.notes)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(inner)
+        self.scroll_area = scroll
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.status, 1)
+        buttons.addWidget(self.discard_button)
+        buttons.addWidget(self.close_button)
+        buttons.addWidget(self.save_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(scroll)
+        layout.addLayout(buttons)
+        dialogs.fit_to_screen(self, 980, 760)
+
+        key = (
+            f"session-edit:{form.session_id}"
+            if editing
+            else session_key(form.patient_id, form.slot.id if form.slot else None)
+        )
+        self.autosave = DraftAutosaver(services.drafts, key, self.payload, self)
+        self.autosave.saved.connect(
+            lambda: self.status.setText(f"Draft saved {dt.datetime.now():%H:%M:%S}")
+        )
+        draft = services.drafts.load(key)
+        if draft is not None:
+            self.restore(draft.payload)
+            self.status.setText("Draft restored: your unsaved entries are back.")
+        self._update_attended()
+        self.date.dateChanged.connect(self._edited)
+        self.location.currentTextChanged.connect(self._edited)
+        self.attended.toggled.connect(self._update_attended)
+        self.attended.toggled.connect(self._edited)
+        self.missed_reason.textChanged.connect(self._edited)
+        for field in self.pain.values():
+            field.textChanged.connect(self._edited)
+        self.notes.textChanged.connect(self._edited)
+        self.date.dateChanged.connect(self._check_date)
+        self._check_date()
+        first = self.pain["pain_back_before"] if self.attended.isChecked() else self.missed_reason
+        first.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    # --- building --------------------------------------------------------------------------
+
+    def add_event(self, event: AdverseEventEntry) -> AdverseEventRow:
+        row = AdverseEventRow(len(self.event_rows), event, self._edited)
+        self.event_rows.append(row)
+        self.events_layout.insertWidget(self.events_layout.count() - 1, row)
+        row.description.setFocus()
+        return row
+
+    def _update_attended(self) -> None:
+        attended = self.attended.isChecked()
+        self.missed_reason.setEnabled(not attended)
+        self.fields.set_row_visible("missed_reason", not attended)
+        for field in self.pain.values():
+            field.setEnabled(attended)
+        self.exercises_widget.setEnabled(attended)
+
+    def _edited(self, *_args: object) -> None:
+        self.autosave.touch()
+
+    def _check_date(self) -> None:
+        errors: dict[str, str] = {}
+        value = date_of(self.date)
+        today = self.today()
+        if value is not None and value > today:
+            errors["session_date"] = (
+                f"The session date cannot be in the future (today is {today.isoformat()})."
+            )
+        elif value is not None and self.form.surgery_date and value < self.form.surgery_date:
+            errors["session_date"] = (
+                f"The session date cannot be before the surgery "
+                f"({self.form.surgery_date.isoformat()})."
+            )
+        label = self.fields.errors["session_date"]
+        label.setText(errors.get("session_date", ""))
+        label.setVisible("session_date" in errors)
+
+    # --- draft -----------------------------------------------------------------------------
+
+    def payload(self) -> dict[str, Any]:
+        value = date_of(self.date)
+        return {
+            "session_date": value.isoformat() if value else None,
+            "location": self.location.currentText(),
+            "attended": self.attended.isChecked(),
+            "missed_reason": self.missed_reason.text(),
+            "pain": {k: f.text() for k, f in self.pain.items()},
+            "exercises": [box.payload() for box in self.exercise_boxes],
+            "adverse_events": [
+                {
+                    "description": r.description.text(),
+                    "severity": r.severity.currentText(),
+                    "action_taken": r.action.text(),
+                }
+                for r in self.event_rows
+            ],
+            "notes": self.notes.toPlainText(),
+            "red_flags": self.red_flags,
+        }
+
+    def restore(self, data: dict[str, Any]) -> None:
+        if data.get("session_date"):
+            set_date(self.date, dt.date.fromisoformat(data["session_date"]))
+        self.location.setCurrentText(data.get("location", "clinic"))
+        self.attended.setChecked(bool(data.get("attended", True)))
+        self.missed_reason.setText(data.get("missed_reason", ""))
+        for key, text in (data.get("pain") or {}).items():
+            if key in self.pain:
+                self.pain[key].setText(str(text))
+        for box, saved in zip(self.exercise_boxes, data.get("exercises", []), strict=False):
+            if saved.get("exercise_id") == str(box.exercise.exercise_id):
+                box.restore(saved)
+        for event in data.get("adverse_events", []):
+            self.add_event(
+                AdverseEventEntry(
+                    event.get("description", ""),
+                    event.get("severity", "mild"),
+                    event.get("action_taken", ""),
+                )
+            )
+        self.notes.setPlainText(data.get("notes", ""))
+        if data.get("red_flags") and not self.red_flags:
+            self.red_flags = dict(data["red_flags"])
+
+    # --- saving ----------------------------------------------------------------------------
+
+    def entry(self) -> SessionEntry:
+        pains = {k: f.int_value() for k, f in self.pain.items()}
+        return SessionEntry(
+            session_date=date_of(self.date),
+            location=self.location.currentText(),
+            attended=self.attended.isChecked(),
+            missed_reason=self.missed_reason.text(),
+            exercises=tuple(box.entry() for box in self.exercise_boxes),
+            adverse_events=tuple(r.entry() for r in self.event_rows),
+            notes=self.notes.toPlainText(),
+            red_flags=self.red_flags,
+            **pains,
+        )
+
+    def live_problems(self) -> dict[str, str]:
+        problems = {k: p for k, f in self.pain.items() if (p := f.problem()) and f.isEnabled()}
+        if self.attended.isChecked():
+            for i, box in enumerate(self.exercise_boxes):
+                if box.has_problems():
+                    problems[f"exercises.{i}"] = f"{box.exercise.name}: see the set messages."
+        return problems
+
+    def save(self) -> None:
+        problems = self.live_problems()
+        if problems:
+            self.show_errors(problems)
+            return
+        entry = self.entry()
+        today = self.today()
+        try:
+            if self.form.session_id is None:
+                self.saved_id = self.services.sessions.save(
+                    self.form.patient_id,
+                    self.form.slot.id if self.form.slot else None,
+                    entry,
+                    today=today,
+                )
+            else:
+                self.services.sessions.update(self.form.session_id, entry, today=today)
+                self.saved_id = self.form.session_id
+        except ValidationError as exc:
+            self.show_errors(exc.errors)
+            return
+        except ServiceError as exc:
+            dialogs.error(self, "Session not saved", str(exc))
+            return
+        self.autosave.discard()
+        self.accept()
+
+    def show_errors(self, errors: dict[str, str]) -> None:
+        field_errors = {k: v for k, v in errors.items() if k in self.fields.errors}
+        for key, field in self.pain.items():
+            if key in errors:
+                field.show_error(errors[key])
+                field_errors.pop(key, None)
+        self.fields.show_errors(field_errors)
+        per_box: dict[int, list[str]] = {}
+        others = []
+        for key, message in errors.items():
+            if key in self.fields.errors or key in self.pain:
+                continue
+            parts = key.split(".")
+            if parts[0] == "exercises" and len(parts) >= 2 and parts[1].isdigit():
+                index = int(parts[1])
+                prefix = f"Set {int(parts[3]) + 1}: " if len(parts) >= 4 else ""
+                per_box.setdefault(index, []).append(prefix + message)
+            elif parts[0] == "adverse_events" and len(parts) >= 2 and parts[1].isdigit():
+                row = self.event_rows[int(parts[1])]
+                row.error.setText(message)
+                row.error.setVisible(True)
+            else:
+                others.append(message)
+        for index, messages in per_box.items():
+            if index < len(self.exercise_boxes):
+                self.exercise_boxes[index].show_errors(messages)
+        self.banner.setText("\n".join(others))
+        self.banner.setVisible(bool(others))
+        self.banner.setAccessibleDescription("\n".join(others))
+
+    def discard(self) -> None:
+        if not dialogs.confirm(
+            self, "Discard draft", "Discard what was typed in this session form?"
+        ):
+            return
+        self.autosave.discard()
+        self.reject()
+
+    def reject(self) -> None:
+        if self.autosave.enabled and self.autosave.timer.isActive():
+            self.autosave.flush()
+        super().reject()

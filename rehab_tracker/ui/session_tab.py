@@ -1,0 +1,354 @@
+"""The Sessions tab: adherence, the session log (a table model fed plain rows), and the actions
+log next / unscheduled, correct, delete (confirmed, with Undo) and acknowledge a red flag.
+
+``start_session`` is the whole visit flow: the red-flag screen first, then the session form.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from rehab_tracker.domain.errors import ValidationError
+from rehab_tracker.services.container import Services
+from rehab_tracker.services.errors import ServiceError
+from rehab_tracker.services.patients import PatientRow
+from rehab_tracker.services.sessions import PatientSessions, SessionRow, SlotInfo
+from rehab_tracker.ui import dialogs
+from rehab_tracker.ui.redflag_dialog import RedFlagDialog
+from rehab_tracker.ui.session_form import SessionFormDialog
+
+Index = QModelIndex | QPersistentModelIndex
+HEADERS = ("Date", "Session", "Week", "Where", "Status", "Red flags", "Back pain", "Leg pain",
+           "Exercises", "Sets", "Adverse events")
+
+
+def _pain(before: int | None, after: int | None) -> str:
+    if before is None and after is None:
+        return ""
+    return f"{'–' if before is None else before} → {'–' if after is None else after}"
+
+
+class SessionTableModel(QAbstractTableModel):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.rows: list[SessionRow] = []
+
+    def set_rows(self, rows: list[SessionRow]) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return HEADERS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+            return None
+        r = self.rows[index.row()]
+        col = index.column()
+        if role == Qt.ItemDataRole.UserRole:
+            return str(r.id)
+        if role == Qt.ItemDataRole.ToolTipRole and col == 4 and r.missed_reason:
+            return r.missed_reason
+        if role == Qt.ItemDataRole.ForegroundRole and r.red_flag_result == "positive":
+            from PySide6.QtGui import QColor
+
+            return QColor("#b00020")
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return None
+        status = {
+            "final": "attended" if r.attended else f"missed ({r.missed_reason or 'no reason'})",
+            "aborted": "stopped: red flag",
+            "draft": "draft",
+        }.get(r.status, r.status)
+        values = (
+            r.session_date.isoformat(),
+            "unscheduled" if r.number is None else ("education" if r.number == 0 else r.number),
+            "" if r.week is None else r.week,
+            r.location,
+            status,
+            {"positive": "POSITIVE", "clear": "clear"}.get(r.red_flag_result, "not screened"),
+            _pain(r.pain_back_before, r.pain_back_after),
+            _pain(r.pain_leg_before, r.pain_leg_after),
+            r.exercises,
+            r.sets,
+            r.adverse_events or "",
+        )
+        value = values[col]
+        return value if isinstance(value, str) else str(value)
+
+
+class SessionsTab(QWidget):
+    def __init__(
+        self,
+        services: Services,
+        today: Callable[[], dt.date],
+        parent: QWidget | None = None,
+        on_change: Callable[[], None] | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("sessionsTab")
+        self.services = services
+        self.today = today
+        self.on_change = on_change
+        self.row: PatientRow | None = None
+        self.view_data: PatientSessions | None = None
+        self.last_deleted: uuid.UUID | None = None
+
+        self.adherence = QLabel()
+        self.adherence.setObjectName("adherenceLabel")
+        self.adherence.setAccessibleName("Adherence")
+        self.adherence.setWordWrap(True)
+        self.weeks = QLabel()
+        self.weeks.setObjectName("adherenceWeeks")
+        self.weeks.setAccessibleName("Adherence per week")
+        self.weeks.setWordWrap(True)
+        self.alerts = QLabel()
+        self.alerts.setObjectName("sessionRedFlag")
+        self.alerts.setAccessibleName("Red flag")
+        self.alerts.setWordWrap(True)
+        self.alerts.setStyleSheet(
+            "background: #b00020; color: white; font-weight: bold; padding: 6px;"
+        )
+        self.alerts.setVisible(False)
+        self.acknowledge_button = QPushButton("Ac&knowledge red flag")
+        self.acknowledge_button.setObjectName("acknowledgeRedFlag")
+        self.acknowledge_button.setAccessibleName("Acknowledge red flag")
+        self.acknowledge_button.clicked.connect(self.acknowledge)
+        self.acknowledge_button.setVisible(False)
+
+        self.model = SessionTableModel(self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.table = QTableView()
+        self.table.setObjectName("sessionTable")
+        self.table.setAccessibleName("Session log")
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents
+        )
+        self.table.doubleClicked.connect(lambda _i: self.edit_selected())
+
+        def button(text: str, name: str, slot: Callable[[], None]) -> QPushButton:
+            b = QPushButton(text)
+            b.setObjectName(name)
+            b.setAccessibleName(text.replace("&", "").rstrip("…"))
+            b.clicked.connect(slot)
+            return b
+
+        self.log_next_button = button("&Log next session…", "logNextSession", self.log_next)
+        self.log_unscheduled_button = button(
+            "Log &unscheduled session…", "logUnscheduled", self.log_unscheduled
+        )
+        self.edit_button = button("&Correct session…", "editSession", self.edit_selected)
+        self.delete_button = button("&Delete session", "deleteSession", self.delete_selected)
+        self.undo_button = button("U&ndo delete", "undoDeleteSession", self.undo_delete)
+        self.undo_button.setEnabled(False)
+        self.message = QLabel()
+        self.message.setObjectName("sessionMessage")
+        self.message.setAccessibleName("Sessions message")
+
+        top = QHBoxLayout()
+        top.addWidget(self.alerts, 1)
+        top.addWidget(self.acknowledge_button)
+        actions = QHBoxLayout()
+        for b in (self.log_next_button, self.log_unscheduled_button, self.edit_button,
+                  self.delete_button, self.undo_button):
+            actions.addWidget(b)
+        actions.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.adherence)
+        layout.addWidget(self.weeks)
+        layout.addLayout(actions)
+        layout.addWidget(self.message)
+        layout.addWidget(self.table, 1)
+        self.set_patient(None)
+
+    # --- loading ---------------------------------------------------------------------------
+
+    def set_patient(self, row: PatientRow | None) -> None:
+        self.row = row
+        enabled = row is not None
+        for b in (self.log_next_button, self.log_unscheduled_button, self.edit_button,
+                  self.delete_button):
+            b.setEnabled(enabled)
+        if row is None:
+            self.view_data = None
+            self.model.set_rows([])
+            self.adherence.setText("No patient selected.")
+            self.weeks.setText("")
+            self.alerts.setVisible(False)
+            self.acknowledge_button.setVisible(False)
+            return
+        self.reload()
+
+    def reload(self) -> None:
+        if self.row is None:
+            return
+        data = self.services.sessions.overview(self.row.id, today=self.today())
+        self.view_data = data
+        self.model.set_rows(data.rows)
+        self.adherence.setText(data.adherence.describe())
+        self.weeks.setText(
+            "Per week: "
+            + ", ".join(f"wk {w.week} {w.attended}/{w.planned}" for w in data.adherence.weeks)
+            if data.adherence.weeks
+            else ""
+        )
+        if data.red_flags:
+            alert = data.red_flags[0]
+            self.alerts.setText(f"RED FLAG {alert.session_date.isoformat()}: {alert.message}")
+            self.alerts.setVisible(True)
+            self.acknowledge_button.setVisible(True)
+        else:
+            self.alerts.setVisible(False)
+            self.acknowledge_button.setVisible(False)
+        next_slot = data.next_slot
+        self.log_next_button.setEnabled(next_slot is not None)
+        self.log_next_button.setToolTip(next_slot.label if next_slot else "Every session is logged")
+
+    def _changed(self) -> None:
+        self.reload()
+        if self.on_change is not None:
+            self.on_change()
+
+    def selected_id(self) -> uuid.UUID | None:
+        indexes = self.table.selectionModel().selectedRows()
+        if not indexes:
+            return None
+        return uuid.UUID(self.proxy.data(indexes[0], Qt.ItemDataRole.UserRole))
+
+    # --- actions ---------------------------------------------------------------------------
+
+    def log_next(self) -> None:
+        if self.row is None:
+            return
+        slot = self.services.sessions.next_slot(self.row.id)
+        if slot is None:
+            dialogs.inform(self, "Log session", "Every scheduled session is logged.")
+            return
+        self.start_session(slot)
+
+    def log_unscheduled(self) -> None:
+        self.start_session(None)
+
+    def start_session(self, slot: SlotInfo | None) -> SessionFormDialog | None:
+        """Red-flag screen, then the session form (or nothing after a positive screen)."""
+        if self.row is None:
+            return None
+        screen = RedFlagDialog(self.services, self.row.id, slot, self.today, parent=self)
+        screen.exec()
+        if screen.outcome == "positive":
+            self._changed()
+            return None
+        if screen.outcome not in ("clear", "missed"):
+            return None
+        answers = {k: bool(v) for k, v in screen.answers().items() if v is not None}
+        return self.open_form(slot, answers if screen.outcome == "clear" else {},
+                              attended=screen.outcome == "clear")
+
+    def open_form(
+        self, slot: SlotInfo | None, red_flags: dict[str, bool], *, attended: bool = True
+    ) -> SessionFormDialog | None:
+        if self.row is None:
+            return None
+        try:
+            form = self.services.sessions.new_form(
+                self.row.id, slot.id if slot else None, today=self.today()
+            )
+        except (ValidationError, ServiceError) as exc:
+            text = "; ".join(exc.errors.values()) if isinstance(exc, ValidationError) else str(exc)
+            dialogs.error(self, "Log session", text)
+            return None
+        dialog = SessionFormDialog(
+            self.services, form, self.today, red_flags=red_flags, attended=attended, parent=self
+        )
+        if dialog.exec():
+            self.message.setText("Session saved.")
+        self._changed()
+        return dialog
+
+    def edit_selected(self) -> None:
+        session_id = self.selected_id()
+        if session_id is None:
+            return
+        form = self.services.sessions.edit_form(session_id)
+        dialog = SessionFormDialog(self.services, form, self.today, parent=self)
+        if dialog.exec():
+            self.message.setText("Session corrected (the change is in the audit trail).")
+        self._changed()
+
+    def delete_selected(self) -> None:
+        session_id = self.selected_id()
+        if session_id is None:
+            return
+        if not dialogs.confirm(
+            self, "Delete session", "Delete the selected session? You can undo this."
+        ):
+            return
+        self.services.sessions.delete(session_id)
+        self.last_deleted = session_id
+        self.undo_button.setEnabled(True)
+        self.message.setText("Session deleted. Press Undo delete (Alt+N) to bring it back.")
+        self._changed()
+
+    def undo_delete(self) -> None:
+        if self.last_deleted is None:
+            return
+        try:
+            self.services.sessions.restore(self.last_deleted)
+        except ServiceError as exc:
+            dialogs.error(self, "Undo delete", str(exc))
+            return
+        self.last_deleted = None
+        self.undo_button.setEnabled(False)
+        self.message.setText("Session restored.")
+        self._changed()
+
+    def acknowledge(self) -> None:
+        if self.view_data is None or not self.view_data.red_flags:
+            return
+        alert = self.view_data.red_flags[0]
+        if not dialogs.confirm(
+            self,
+            "Acknowledge red flag",
+            f"Confirm that the red flag of {alert.session_date.isoformat()} has been seen and "
+            "the patient referred.",
+        ):
+            return
+        self.services.sessions.acknowledge_red_flag(alert.session_id)
+        self._changed()
