@@ -9,13 +9,18 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from rehab_tracker.data import resources
 from rehab_tracker.data.database import Database
 from rehab_tracker.data.models import EducationItem, EducationRecord, Program
 from rehab_tracker.domain.education import education_item_errors
 from rehab_tracker.domain.errors import ValidationError
 from rehab_tracker.services.errors import NotFoundError
-from rehab_tracker.services.library import slugify
+from rehab_tracker.services.library import (
+    EDUCATION_FILE,
+    remember_seeded,
+    resources_fingerprint,
+    seeded_already,
+    slugify,
+)
 
 
 @dataclass(frozen=True)
@@ -83,7 +88,16 @@ class EducationService:
         self.actor = actor
 
     def ensure_seeded(self) -> int:
-        """Add the shipped items not yet in the database; returns how many were added."""
+        """Add the shipped items not yet in the database; returns how many were added.
+
+        Nothing is parsed when the shipped file is unchanged since the last seeding.
+        """
+        fingerprint = resources_fingerprint((EDUCATION_FILE,))
+        with self.db.reading() as session:
+            if seeded_already(session, "education", fingerprint):
+                return 0
+        from rehab_tracker.data import resources
+
         shipped = resources.load_education()
         added = 0
         with self.db.unit_of_work(self.actor) as session:
@@ -104,6 +118,7 @@ class EducationService:
                     )
                 )
                 added += 1
+            remember_seeded(session, "education", fingerprint)
         return added
 
     def list_items(self) -> list[EducationRow]:

@@ -8,16 +8,18 @@ Retired exercises stay in the database so past prescriptions and logs keep point
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from rehab_tracker.data import resources
+from rehab_tracker.data import locations
 from rehab_tracker.data.database import Database
-from rehab_tracker.data.models import Exercise, ProgramTemplate
+from rehab_tracker.data.models import Exercise, ProgramTemplate, Setting
 from rehab_tracker.data.types import utcnow
 from rehab_tracker.domain.errors import ValidationError
 from rehab_tracker.domain.library import (
@@ -27,8 +29,14 @@ from rehab_tracker.domain.library import (
     exercise_to_dict,
     parse_exercise,
 )
-from rehab_tracker.domain.template import template_to_dict
 from rehab_tracker.services.errors import NotFoundError
+
+#: the Setting that remembers which shipped files were last seeded (skip the work at start-up)
+SEEDED_SETTING = "seeded_resources"
+#: the shipped files seeding reads (names as in rehab_tracker.data.resources, which is imported
+#: only when they changed, because it pulls in the template rules)
+EXERCISES_FILE = "exercises.json"
+EDUCATION_FILE = "education.json"
 
 #: progression steps, in the order the form shows them
 STEP_FIELDS = ("load_step_kg", "reps_step", "hold_step_s", "distance_step_m", "duration_step_s")
@@ -216,6 +224,34 @@ def _form_fields(errors: dict[str, str]) -> dict[str, str]:
     return out
 
 
+def resources_fingerprint(names: tuple[str, ...]) -> str:
+    """SHA-256 over the shipped files (and the template folder): changes when a file does."""
+    root = locations.resources_dir()
+    digest = hashlib.sha256()
+    paths = [root / name for name in names]
+    templates = root / "templates"
+    if templates.is_dir():
+        paths += sorted(templates.glob("*.json"))
+    for path in paths:
+        digest.update(path.name.encode())
+        if path.is_file():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def seeded_already(session: Session, what: str, fingerprint: str) -> bool:
+    setting = session.get(Setting, SEEDED_SETTING)
+    return setting is not None and setting.value.get(what) == fingerprint
+
+
+def remember_seeded(session: Session, what: str, fingerprint: str) -> None:
+    setting = session.get(Setting, SEEDED_SETTING)
+    if setting is None:
+        session.add(Setting(key=SEEDED_SETTING, value={what: fingerprint}))
+    else:
+        setting.value = {**setting.value, what: fingerprint}
+
+
 def _row(e: Exercise) -> ExerciseRow:
     return ExerciseRow(
         id=e.id,
@@ -268,8 +304,17 @@ class LibraryService:
         """Add the shipped exercises and templates that are not in the database yet.
 
         Idempotent: codes already present (edited or retired by the clinic) are left alone.
-        Returns how many rows were added.
+        When the shipped files are unchanged since the last seeding nothing is parsed at all
+        (start-up stays fast). Returns how many rows were added.
         """
+        fingerprint = resources_fingerprint((EXERCISES_FILE,))
+        with self.db.reading() as session:
+            if seeded_already(session, "library", fingerprint):
+                return 0
+        # parsing the shipped files needs the template rules too: only when something changed
+        from rehab_tracker.data import resources
+        from rehab_tracker.domain.template import template_to_dict
+
         library = resources.load_exercise_library()
         templates = [
             resources.load_template(code, exercises=library) for code in resources.list_templates()
@@ -298,6 +343,7 @@ class LibraryService:
                     )
                 )
                 added += 1
+            remember_seeded(session, "library", fingerprint)
         return added
 
     def list_exercises(self) -> list[ExerciseRow]:
@@ -349,7 +395,7 @@ class LibraryService:
             self._get(session, exercise_id).retired_at = None
 
     @staticmethod
-    def _free_code(session: Any, base: str) -> str:
+    def _free_code(session: Session, base: str) -> str:
         taken = set(session.scalars(select(Exercise.code).where(Exercise.code.like(f"{base}%"))))
         code, n = base, 2
         while code in taken:
@@ -357,9 +403,8 @@ class LibraryService:
         return code
 
     @staticmethod
-    def _get(session: Any, exercise_id: uuid.UUID) -> Exercise:
+    def _get(session: Session, exercise_id: uuid.UUID) -> Exercise:
         exercise = session.get(Exercise, exercise_id)
         if exercise is None:
             raise NotFoundError(f"no exercise with id {exercise_id}")
-        assert isinstance(exercise, Exercise)
         return exercise

@@ -96,3 +96,11 @@ def test_dosage_line_format() -> None:
     assert parsed == {"strength": {"sets": 3, "reps_min": 8, "load_kg": 2.5}}
     parse_dosage_lines("no colon here", errors)
     assert "default_dosage" in errors
+
+
+def test_file_names_match_resources() -> None:
+    from rehab_tracker.data import resources
+    from rehab_tracker.services import library
+
+    assert library.EXERCISES_FILE == resources.EXERCISES_FILE
+    assert library.EDUCATION_FILE == resources.EDUCATION_FILE
