@@ -30,6 +30,7 @@ from rehab_tracker.ui.charts_view import install as install_charts_and_reports
 from rehab_tracker.ui.patient_list import PatientList
 from rehab_tracker.ui.patient_view import PatientView
 from rehab_tracker.ui.progression_view import ProgramTab
+from rehab_tracker.ui.session_install import install as install_sessions
 
 MENU_TITLES = (
     "&File", "&Patient", "&Program", "&Session", "&Outcomes", "&Reports", "&Tools", "&Help"
@@ -63,8 +64,8 @@ class MainWindow(QMainWindow):
         self.splitter.setChildrenCollapsible(False)
         self.splitter.addWidget(self.patient_list)
         self.splitter.addWidget(self.patient_view)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 1)
         self.setCentralWidget(self.splitter)
 
         self.database_label = QLabel(f"Database: {services.db.display_name}")
@@ -78,6 +79,7 @@ class MainWindow(QMainWindow):
             self.menus[title] = menu
         self._build_actions()
         self.charts_tab = install_charts_and_reports(self)
+        self.session_feature = install_sessions(self)
 
         self.patient_list.patient_selected.connect(self._on_patient_selected)
         self._restore_geometry()

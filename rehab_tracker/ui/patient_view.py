@@ -16,6 +16,7 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QFormLayout,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -114,10 +115,13 @@ class OverviewTab(QWidget):
         self.record_education.setAccessibleName("Record education covered")
         self.record_education.clicked.connect(self.open_education_record)
 
-        grid = QHBoxLayout()
-        grid.addWidget(surgery)
-        grid.addWidget(program)
-        grid.addWidget(scores)
+        # two columns fit the patient pane at 1280x800 and at 200%; the scroll area does the rest
+        grid = QGridLayout()
+        grid.addWidget(surgery, 0, 0)
+        grid.addWidget(program, 0, 1)
+        grid.addWidget(scores, 1, 0, 1, 2)
+        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(1, 1)
         buttons = QHBoxLayout()
         buttons.addWidget(self.record_education)
         buttons.addStretch(1)
@@ -128,6 +132,8 @@ class OverviewTab(QWidget):
         column.addWidget(self.title)
         column.addLayout(grid)
         column.addLayout(buttons)
+        self.column = column
+        self.sections: list[QWidget] = []
         column.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -137,8 +143,16 @@ class OverviewTab(QWidget):
         layout.addWidget(scroll)
         self.set_patient(None)
 
+    def add_section(self, widget: QWidget) -> None:
+        """Add a panel under the banner; it gets ``set_patient(row)`` with the tab."""
+        self.column.insertWidget(1, widget)
+        self.sections.append(widget)
+        widget.set_patient(self.row)  # type: ignore[attr-defined]
+
     def set_patient(self, row: PatientRow | None) -> None:
         self.row = row
+        for section in getattr(self, "sections", []):
+            section.set_patient(row)
         self.record_education.setEnabled(row is not None and row.program_id is not None)
         if row is None:
             self.title.setText("No patient selected")

@@ -415,6 +415,9 @@ class SessionFormDialog(QDialog):
     def payload(self) -> dict[str, Any]:
         value = date_of(self.date)
         return {
+            "patient_id": str(self.form.patient_id),
+            "slot_id": str(self.form.slot.id) if self.form.slot else None,
+            "session_id": str(self.form.session_id) if self.form.session_id else None,
             "session_date": value.isoformat() if value else None,
             "location": self.location.currentText(),
             "attended": self.attended.isChecked(),

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QScrollArea,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -189,7 +190,14 @@ class SessionsTab(QWidget):
                   self.delete_button, self.undo_button):
             actions.addWidget(b)
         actions.addStretch(1)
-        layout = QVBoxLayout(self)
+        inner = QWidget()
+        layout = QVBoxLayout(inner)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea()  # small minimum width: the main window stays usable at 1280x800
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(inner)
+        outer.addWidget(scroll)
         layout.addLayout(top)
         layout.addWidget(self.adherence)
         layout.addWidget(self.weeks)

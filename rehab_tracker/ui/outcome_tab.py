@@ -1,0 +1,311 @@
+"""The Outcomes tab: change from baseline in words, the assessment schedule, every recorded
+measure (a table model fed plain rows), record buttons for each form, delete (confirmed) + undo,
+and adding a follow-up assessment."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from rehab_tracker.domain.errors import ValidationError
+from rehab_tracker.domain.units import format_distance, format_number
+from rehab_tracker.services.container import Services
+from rehab_tracker.services.outcomes import TIMEPOINTS, AssessmentDue, MeasureChange, OutcomeRow
+from rehab_tracker.services.patients import PatientRow
+from rehab_tracker.ui import dialogs
+from rehab_tracker.ui.forms import FieldForm, date_edit, date_of
+from rehab_tracker.ui.outcome_forms import FORMS
+
+Index = QModelIndex | QPersistentModelIndex
+HEADERS = ("Date", "Measure", "Timepoint", "Value", "Details")
+STATE_TEXT = {"done": "done", "due": "DUE", "overdue": "OVERDUE", "upcoming": "upcoming"}
+
+
+def value_text(row: OutcomeRow, units: str) -> str:
+    if row.unit == "m":
+        return format_distance(row.value, units)
+    if row.unit == "s":
+        return f"{format_number(row.value)} s"
+    if row.unit == "%":
+        return f"{format_number(row.value)}%"
+    return f"{format_number(row.value)}"
+
+
+class OutcomeTableModel(QAbstractTableModel):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.rows: list[OutcomeRow] = []
+        self.units = "metric"
+
+    def set_rows(self, rows: list[OutcomeRow], units: str = "metric") -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.units = units
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return HEADERS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+            return None
+        r = self.rows[index.row()]
+        if role == Qt.ItemDataRole.UserRole:
+            return f"{r.kind}:{r.id}"
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return None
+        return (
+            r.date.isoformat(),
+            r.label,
+            TIMEPOINTS.get(r.timepoint, r.timepoint),
+            value_text(r, self.units),
+            r.detail,
+        )[index.column()]
+
+
+class FollowUpDialog(QDialog):
+    def __init__(self, today: dt.date, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Add follow-up assessment")
+        self.form = FieldForm()
+        self.due = self.form.add("due_date", "&Due date", date_edit(today + dt.timedelta(weeks=12)))
+        self.label = self.form.add("label", "&Label", QLineEdit("Follow-up"))
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.form)
+        layout.addWidget(buttons)
+
+
+class OutcomesTab(QWidget):
+    def __init__(
+        self,
+        services: Services,
+        today: Callable[[], dt.date],
+        parent: QWidget | None = None,
+        on_change: Callable[[], None] | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("outcomesTab")
+        self.services = services
+        self.today = today
+        self.on_change = on_change
+        self.row: PatientRow | None = None
+        self.last_deleted: tuple[str, uuid.UUID] | None = None
+        self.changes: list[MeasureChange] = []
+        self.due: list[AssessmentDue] = []
+
+        self.changes_label = QLabel()
+        self.changes_label.setObjectName("changesLabel")
+        self.changes_label.setAccessibleName("Change from baseline")
+        self.changes_label.setWordWrap(True)
+        self.changes_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.schedule_label = QLabel()
+        self.schedule_label.setObjectName("assessmentSchedule")
+        self.schedule_label.setAccessibleName("Assessment schedule")
+        self.schedule_label.setWordWrap(True)
+
+        self.model = OutcomeTableModel(self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.table = QTableView()
+        self.table.setObjectName("outcomeTable")
+        self.table.setAccessibleName("Recorded measures")
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+
+        record_box = QGroupBox("Record")
+        grid = QGridLayout(record_box)
+        self.record_buttons: dict[str, QPushButton] = {}
+        for i, (key, (text, _factory)) in enumerate(FORMS.items()):
+            b = QPushButton(text)
+            b.setObjectName(f"record_{key}")
+            b.setAccessibleName(f"Record {text.replace('&', '').rstrip('…')}")
+            b.clicked.connect(lambda _c=False, k=key: self.open_form(k))
+            grid.addWidget(b, i // 4, i % 4)
+            self.record_buttons[key] = b
+
+        self.delete_button = QPushButton("&Delete measure")
+        self.delete_button.setObjectName("deleteOutcome")
+        self.delete_button.setAccessibleName("Delete measure")
+        self.delete_button.clicked.connect(self.delete_selected)
+        self.undo_button = QPushButton("U&ndo delete")
+        self.undo_button.setObjectName("undoDeleteOutcome")
+        self.undo_button.setAccessibleName("Undo delete")
+        self.undo_button.setEnabled(False)
+        self.undo_button.clicked.connect(self.undo_delete)
+        self.follow_up_button = QPushButton("Add follo&w-up…")
+        self.follow_up_button.setObjectName("addFollowUp")
+        self.follow_up_button.setAccessibleName("Add follow-up")
+        self.follow_up_button.clicked.connect(self.add_follow_up)
+        self.message = QLabel()
+        self.message.setAccessibleName("Outcomes message")
+        actions = QHBoxLayout()
+        for b in (self.delete_button, self.undo_button, self.follow_up_button):
+            actions.addWidget(b)
+        actions.addWidget(self.message, 1)
+
+        changes_box = QGroupBox("Change from baseline")
+        QVBoxLayout(changes_box).addWidget(self.changes_label)
+        schedule_box = QGroupBox("Assessments")
+        QVBoxLayout(schedule_box).addWidget(self.schedule_label)
+        top = QHBoxLayout()
+        top.addWidget(changes_box, 3)
+        top.addWidget(schedule_box, 2)
+        inner = QWidget()
+        layout = QVBoxLayout(inner)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea()  # small minimum width: the main window stays usable at 1280x800
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(inner)
+        outer.addWidget(scroll)
+        layout.addLayout(top)
+        layout.addWidget(record_box)
+        layout.addLayout(actions)
+        layout.addWidget(self.table, 1)
+        self.set_patient(None)
+
+    def set_patient(self, row: PatientRow | None) -> None:
+        self.row = row
+        for b in [*self.record_buttons.values(), self.delete_button, self.follow_up_button]:
+            b.setEnabled(row is not None)
+        if row is None:
+            self.model.set_rows([])
+            self.changes_label.setText("No patient selected.")
+            self.schedule_label.setText("")
+            return
+        self.reload()
+
+    def reload(self) -> None:
+        if self.row is None:
+            return
+        units = self.services.settings.units()
+        self.model.set_rows(self.services.outcomes.history(self.row.id), units)
+        self.changes = self.services.outcomes.changes(self.row.id)
+        self.changes_label.setText(
+            "\n".join(c.sentence for c in self.changes)
+            or "Record a baseline and a later measurement to see the change."
+        )
+        self.changes_label.setToolTip(
+            "\n".join(f"{c.label}: threshold source: {c.threshold_source}" for c in self.changes)
+        )
+        self.due = self.services.outcomes.schedule(self.row.id, today=self.today())
+        self.schedule_label.setText(
+            "\n".join(
+                f"{a.label}: {a.due_date.isoformat()} — {STATE_TEXT[a.state]}" for a in self.due
+            )
+            or "No program: no assessments scheduled."
+        )
+
+    def _changed(self) -> None:
+        self.reload()
+        if self.on_change is not None:
+            self.on_change()
+
+    def timepoint_now(self) -> str:
+        """The scheduled timepoint due around today (pre-selected in the forms)."""
+        today = self.today()
+        for a in self.due:
+            near = a.state in ("due", "overdue") or abs((a.due_date - today).days) <= 14
+            if near and a.state != "done":
+                return a.timepoint if a.timepoint in TIMEPOINTS else "other"
+        return "other"
+
+    def open_form(self, key: str) -> QDialog | None:
+        if self.row is None:
+            return None
+        _text, factory = FORMS[key]
+        dialog = factory(
+            self.services, self.row.id, self.today, timepoint=self.timepoint_now(), parent=self
+        )
+        if dialog.exec():
+            self.message.setText("Saved.")
+        self._changed()
+        return dialog
+
+    def selected(self) -> tuple[str, uuid.UUID] | None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return None
+        kind, _, ident = str(self.proxy.data(rows[0], Qt.ItemDataRole.UserRole)).partition(":")
+        return kind, uuid.UUID(ident)
+
+    def delete_selected(self) -> None:
+        chosen = self.selected()
+        if chosen is None:
+            return
+        if not dialogs.confirm(
+            self, "Delete measure", "Delete the selected measure? You can undo this."
+        ):
+            return
+        self.services.outcomes.delete(*chosen)
+        self.last_deleted = chosen
+        self.undo_button.setEnabled(True)
+        self.message.setText("Deleted. Undo delete brings it back.")
+        self._changed()
+
+    def undo_delete(self) -> None:
+        if self.last_deleted is None:
+            return
+        self.services.outcomes.restore(*self.last_deleted)
+        self.last_deleted = None
+        self.undo_button.setEnabled(False)
+        self.message.setText("Restored.")
+        self._changed()
+
+    def add_follow_up(self) -> None:
+        if self.row is None:
+            return
+        dialog = FollowUpDialog(self.today(), self)
+        if not dialog.exec():
+            return
+        try:
+            self.services.outcomes.add_follow_up(
+                self.row.id, date_of(dialog.due), label=dialog.label.text()
+            )
+        except ValidationError as exc:
+            dialogs.error(self, "Add follow-up", "; ".join(exc.errors.values()))
+            return
+        self._changed()

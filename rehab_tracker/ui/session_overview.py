@@ -1,0 +1,98 @@
+"""The overview's session panel: open red flags with an Acknowledge button, due and overdue
+assessments, and adherence. Joins the Overview tab through ``install`` in session_install."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from rehab_tracker.services.container import Services
+from rehab_tracker.services.patients import PatientRow
+from rehab_tracker.services.sessions import RedFlagAlert
+from rehab_tracker.ui import dialogs
+
+ALERT_STYLE = "background: #fde7ea; color: #7a0014; padding: 6px; border: 1px solid #b00020;"
+
+
+class SessionOverviewPanel(QGroupBox):
+    def __init__(
+        self,
+        services: Services,
+        today: Callable[[], dt.date],
+        parent: QWidget | None = None,
+        on_change: Callable[[], None] | None = None,
+    ) -> None:
+        super().__init__("Red flags and assessments", parent)
+        self.setObjectName("sessionOverviewPanel")
+        self.services = services
+        self.today = today
+        self.on_change = on_change
+        self.row: PatientRow | None = None
+        self.alerts: list[RedFlagAlert] = []
+        self.alert = QLabel()
+        self.alert.setObjectName("overviewRedFlag")
+        self.alert.setAccessibleName("Red flag")
+        self.alert.setWordWrap(True)
+        self.alert.setStyleSheet(ALERT_STYLE)
+        self.acknowledge_button = QPushButton("Ac&knowledge red flag")
+        self.acknowledge_button.setObjectName("overviewAcknowledge")
+        self.acknowledge_button.setAccessibleName("Acknowledge red flag")
+        self.acknowledge_button.clicked.connect(self.acknowledge)
+        self.assessments = QLabel()
+        self.assessments.setObjectName("overviewAssessments")
+        self.assessments.setAccessibleName("Assessments due")
+        self.assessments.setWordWrap(True)
+        row = QHBoxLayout()
+        row.addWidget(self.alert, 1)
+        row.addWidget(self.acknowledge_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(row)
+        layout.addWidget(self.assessments)
+        self.set_patient(None)
+
+    def set_patient(self, row: PatientRow | None) -> None:
+        self.row = row
+        if row is None:
+            self.alerts = []
+            self.alert.setVisible(False)
+            self.acknowledge_button.setVisible(False)
+            self.assessments.setText("")
+            return
+        self.alerts = self.services.sessions.open_red_flags(row.id)
+        shown = bool(self.alerts)
+        self.alert.setVisible(shown)
+        self.acknowledge_button.setVisible(shown)
+        if shown:
+            a = self.alerts[0]
+            more = f" (+{len(self.alerts) - 1} more)" if len(self.alerts) > 1 else ""
+            self.alert.setText(f"Red flag on {a.session_date.isoformat()}{more}: {a.message}")
+        due = [
+            a
+            for a in self.services.outcomes.schedule(row.id, today=self.today())
+            if a.state in ("due", "overdue")
+        ]
+        self.assessments.setText(
+            "Assessments: "
+            + "; ".join(f"{a.label} {a.state} ({a.due_date.isoformat()})" for a in due)
+            if due
+            else "Assessments: nothing due."
+        )
+
+    def acknowledge(self) -> None:
+        if not self.alerts:
+            return
+        alert = self.alerts[0]
+        if not dialogs.confirm(
+            self,
+            "Acknowledge red flag",
+            f"Confirm that the red flag of {alert.session_date.isoformat()} has been seen and "
+            "the patient referred.",
+        ):
+            return
+        self.services.sessions.acknowledge_red_flag(alert.session_id)
+        if self.on_change is not None:
+            self.on_change()
+        else:
+            self.set_patient(self.row)

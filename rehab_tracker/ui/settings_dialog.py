@@ -1,0 +1,210 @@
+"""Clinic settings: units, the ODI missing-section rule, clinically-important-change thresholds
+(each shown with its source) and a licensed clinic's questionnaire wording."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from rehab_tracker.domain.errors import ValidationError
+from rehab_tracker.domain.thresholds import DEFAULT_THRESHOLDS
+from rehab_tracker.services.container import Services
+from rehab_tracker.ui import dialogs
+from rehab_tracker.ui.forms import FieldForm
+from rehab_tracker.ui.session_widgets import NumberField
+
+MISSING_RULES = (
+    ("At most 1 section missing", 1),
+    ("No section missing", 0),
+    ("Any number missing", None),
+    ("At most 2 sections missing", 2),
+)
+
+
+class SettingsDialog(QDialog):
+    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("clinicSettings")
+        self.setWindowTitle("Clinic settings")
+        self.services = services
+        current = services.settings.load()
+
+        form = FieldForm()
+        self.units = form.add("units", "&Units", QComboBox())
+        self.units.addItem("Metric (metres, kg)", "metric")
+        self.units.addItem("Imperial (feet, lb)", "imperial")
+        self.units.setCurrentIndex(0 if current.units == "metric" else 1)
+        self.odi_rule = form.add("odi_max_missing", "&ODI missing sections", QComboBox())
+        for text, value in MISSING_RULES:
+            self.odi_rule.addItem(text, value)
+        self.odi_rule.setCurrentIndex(
+            next(i for i, (_t, v) in enumerate(MISSING_RULES) if v == current.odi_max_missing)
+            if current.odi_max_missing in [v for _t, v in MISSING_RULES]
+            else 0
+        )
+        self.form = form
+
+        box = QGroupBox("Clinically important change")
+        grid = QGridLayout(box)
+        for col, text in enumerate(("Measure", "Absolute", "Relative (%)", "Source")):
+            grid.addWidget(QLabel(f"<b>{text}</b>"), 0, col)
+        self.absolute: dict[str, NumberField] = {}
+        self.relative: dict[str, NumberField] = {}
+        self.sources: dict[str, QLabel] = {}
+        for row, (key, t) in enumerate(current.thresholds.items(), 1):
+            grid.addWidget(QLabel(t.label), row, 0)
+            a = NumberField(
+                f"{t.label} absolute threshold ({t.unit})",
+                low=0,
+                high=1000,
+                integer=False,
+                low_inclusive=False,
+                message=f"A number above 0 {t.unit}.",
+            )
+            a.setObjectName(f"threshold_{key}_absolute")
+            a.set_value(t.absolute)
+            r = NumberField(
+                f"{t.label} relative threshold (%)",
+                low=0,
+                high=100,
+                integer=False,
+                low_inclusive=False,
+                message="A percentage between 0 and 100, or empty.",
+            )
+            r.setObjectName(f"threshold_{key}_relative")
+            r.set_value(None if t.relative is None else round(t.relative * 100, 1))
+            source = QLabel(t.source)
+            source.setWordWrap(True)
+            source.setAccessibleName(f"{t.label} threshold source")
+            grid.addWidget(a.with_error(), row, 1)
+            grid.addWidget(r.with_error(), row, 2)
+            grid.addWidget(source, row, 3)
+            self.absolute[key], self.relative[key], self.sources[key] = a, r, source
+        grid.setColumnStretch(3, 1)
+        reset = QPushButton("&Reset thresholds to the published defaults")
+        reset.clicked.connect(self.reset_thresholds)
+        grid.addWidget(reset, len(current.thresholds) + 1, 0, 1, 4)
+
+        wording = QGroupBox("Licensed questionnaire wording")
+        wl = QVBoxLayout(wording)
+        self.wording_status = QLabel()
+        self.wording_status.setWordWrap(True)
+        self.wording_status.setAccessibleName("Wording status")
+        wl.addWidget(self.wording_status)
+        row_buttons = QHBoxLayout()
+        for instrument, text in (("odi", "Load ODI &wording…"), ("rmdq", "Load RM&DQ wording…")):
+            b = QPushButton(text)
+            b.setAccessibleName(text.replace("&", "").rstrip("…"))
+            b.clicked.connect(lambda _c=False, i=instrument: self.choose_wording(i))
+            row_buttons.addWidget(b)
+        wl.addLayout(row_buttons)
+        self._show_wording()
+
+        self.banner = QLabel()
+        self.banner.setStyleSheet("color: #b00020;")
+        self.banner.setWordWrap(True)
+        save = QPushButton("&Save")
+        save.setObjectName("saveSettings")
+        save.setDefault(True)
+        save.clicked.connect(self.save)
+        cancel = QPushButton("Cancel")
+        cancel.clicked.connect(self.reject)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.banner, 1)
+        buttons.addWidget(cancel)
+        buttons.addWidget(save)
+        inner = QWidget()
+        column = QVBoxLayout(inner)
+        column.addWidget(form)
+        column.addWidget(box)
+        column.addWidget(wording)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(inner)
+        layout = QVBoxLayout(self)
+        layout.addWidget(scroll)
+        layout.addLayout(buttons)
+        dialogs.fit_to_screen(self, 1000, 720)
+
+    def _show_wording(self) -> None:
+        s = self.services.settings.load()
+        parts = []
+        for name, w in (("ODI", s.odi_wording), ("RMDQ", s.rmdq_wording)):
+            parts.append(
+                f"{name}: licensed wording loaded ({w.licence or 'no licence reference'})"
+                if w is not None
+                else f"{name}: neutral labels (no wording loaded)"
+            )
+        self.wording_status.setText(". ".join(parts) + ".")
+
+    def reset_thresholds(self) -> None:
+        for key, t in DEFAULT_THRESHOLDS.items():
+            self.absolute[key].set_value(t.absolute)
+            self.relative[key].set_value(None if t.relative is None else t.relative * 100)
+
+    def choose_wording(self, instrument: str) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, f"Load {instrument.upper()} wording", "", "Wording files (*.json)"
+        )
+        if path:
+            self.import_wording(instrument, Path(path))
+
+    def import_wording(self, instrument: str, path: Path) -> bool:
+        try:
+            text = path.read_text(encoding="utf-8")
+            self.services.settings.import_wording(instrument, text)
+        except (OSError, UnicodeDecodeError) as exc:
+            dialogs.error(self, "Load wording", f"Cannot read {path}: {exc}")
+            return False
+        except ValidationError as exc:
+            dialogs.error(self, "Load wording", "; ".join(exc.errors.values()))
+            return False
+        self._show_wording()
+        return True
+
+    def save(self) -> None:
+        problems = [
+            f.problem() for f in [*self.absolute.values(), *self.relative.values()] if f.problem()
+        ]
+        if problems:
+            self.banner.setText("Fix the thresholds marked in red.")
+            return
+        overrides: dict[str, dict[str, float | None]] = {}
+        for key, default in DEFAULT_THRESHOLDS.items():
+            absolute = self.absolute[key].value()
+            rel = self.relative[key].value()
+            relative = None if rel is None else rel / 100.0
+            change: dict[str, float | None] = {}
+            if absolute is not None and abs(absolute - default.absolute) > 1e-9:
+                change["absolute"] = absolute
+            if relative != default.relative and not (
+                relative is not None
+                and default.relative is not None
+                and abs(relative - default.relative) < 1e-9
+            ):
+                change["relative"] = relative
+            if change:
+                overrides[key] = change
+        try:
+            self.services.settings.set_units(self.units.currentData())
+            self.services.settings.set_odi_max_missing(self.odi_rule.currentData())
+            self.services.settings.set_threshold_overrides(overrides)
+        except ValidationError as exc:
+            self.banner.setText(
+                "; ".join(f"{k}: {v}" for k, v in exc.errors.items())
+            )
+            return
+        self.accept()
