@@ -150,7 +150,7 @@ def _phases(
             ax.text(
                 (x0 + x1) / 2,
                 1.0,
-                phase.name,
+                _fit_label(ax, phase.name, x1 - x0, index),
                 transform=ax.get_xaxis_transform(),
                 ha="center",
                 va="bottom",
@@ -158,6 +158,14 @@ def _phases(
                 color="#444444",
                 clip_on=False,
             )
+
+
+def _fit_label(ax: Axes, name: str, span: float, index: int) -> str:
+    """The phase name, or "Phase N" when the phase is too narrow on the page for it."""
+    low, high = ax.get_xlim()
+    width_in = ax.get_figure().get_size_inches()[0] * ax.get_position().width  # type: ignore[union-attr]
+    available = span / max(high - low, 1e-9) * width_in
+    return name if len(name) * 0.055 <= available else f"Phase {index + 1}"
 
 
 def _set_xrange(ax: Axes, data: ReportData) -> None:
@@ -177,6 +185,7 @@ def _plot_series(
     *,
     label: str | None = None,
     unit_text: str = "",
+    axis_text: str = "weeks",
 ) -> None:
     if not series.points:
         return
@@ -195,11 +204,15 @@ def _plot_series(
     _register(
         line,
         [
-            f"{series.label}: {format_number(p.value)}{unit_text}\n{_date(p.on)} "
-            f"(week {format_number(p.x)}, {p.timepoint})"
+            f"{series.label}: {format_number(p.value)}{unit_text}\n{_date(p.on)}, "
+            f"{format_number(p.x)} {axis_text}{_timepoint(p.timepoint)}"
             for p in series.points
         ],
     )
+
+
+def _timepoint(code: str) -> str:
+    return "" if code in ("", "other") else f" ({code.replace('_', ' ')})"
 
 
 def _single_point_note(ax: Axes, series: Sequence[OutcomeSeries]) -> None:
@@ -228,7 +241,7 @@ def odi_figure(data: ReportData, *, figsize: tuple[float, float] | None = None) 
     ax = fig.add_subplot()
     _style_axes(ax)
     ax.set_title("Disability (Oswestry Disability Index)", loc="left", pad=14, y=1.0)
-    ax.set_ylabel("ODI (%) — lower is better")
+    ax.set_ylabel("ODI % (lower is better)")
     ax.set_ylim(0, 100)
     lower = 0.0
     for index, (upper, band) in enumerate(ODI_BANDS):
@@ -241,13 +254,14 @@ def odi_figure(data: ReportData, *, figsize: tuple[float, float] | None = None) 
             ha="left", va="center", fontsize=7, color="#444444",
         )
         lower = upper
-    _phases(ax, data)
     _set_xrange(ax, data)
+    _phases(ax, data)
     series = data.series("odi")
     if series is None or not series.points:
         _empty(ax, "No ODI recorded yet")
         return fig
-    _plot_series(ax, series, style.OKABE_ITO["blue"], "o", "-", label="ODI", unit_text="%")
+    _plot_series(ax, series, style.OKABE_ITO["blue"], "o", "-", label="ODI", unit_text="%",
+                 axis_text=data.axis_label.lower())
     row = data.row("odi")
     if row is not None and row.target is not None and row.baseline_on is not None:
         x0 = data.x_of(row.baseline_on)
@@ -258,7 +272,7 @@ def odi_figure(data: ReportData, *, figsize: tuple[float, float] | None = None) 
             colors=style.THRESHOLD_COLOUR,
             linestyles="--",
             linewidth=1.4,
-            label=f"Clinically important improvement from baseline ({row.threshold})",
+            label=f"Important improvement from baseline ({row.threshold})",
             gid="threshold:odi",
             zorder=2,
         )
@@ -267,7 +281,7 @@ def odi_figure(data: ReportData, *, figsize: tuple[float, float] | None = None) 
             [f"Clinically important improvement: ODI {format_number(row.target)}% or lower"],
         )
     _single_point_note(ax, [series])
-    ax.legend(loc="upper right", frameon=True, framealpha=0.9)
+    ax.legend(loc="upper right", fontsize=7.5, frameon=True, framealpha=0.9)
     return fig
 
 
@@ -281,11 +295,11 @@ def pain_figure(data: ReportData, *, figsize: tuple[float, float] | None = None)
     ax = fig.add_subplot()
     _style_axes(ax)
     ax.set_title("Pain (numeric rating 0-10)", loc="left", pad=14, y=1.0)
-    ax.set_ylabel("Pain 0-10 — lower is better")
+    ax.set_ylabel("Pain 0-10 (lower is better)")
     ax.set_ylim(-0.3, 10.3)
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-    _phases(ax, data)
     _set_xrange(ax, data)
+    _phases(ax, data)
     regions = (
         ("back", "nprs_back", style.OKABE_ITO["vermillion"], "s", "-"),
         ("leg", "nprs_leg", style.OKABE_ITO["blue"], "^", "--"),
@@ -321,12 +335,14 @@ def pain_figure(data: ReportData, *, figsize: tuple[float, float] | None = None)
         series = data.series(code)
         if series is not None and series.points:
             anything = True
-            _plot_series(ax, series, colour, marker, linestyle)
+            _plot_series(
+                ax, series, colour, marker, linestyle, axis_text=data.axis_label.lower()
+            )
     if not anything:
         _empty(ax, "No pain ratings recorded yet")
         return fig
     _single_point_note(ax, [s for c in ("nprs_back", "nprs_leg") if (s := data.series(c))])
-    ax.legend(loc="upper right", ncols=2, frameon=True, framealpha=0.9)
+    ax.legend(loc="upper right", ncols=2, fontsize=7.5, frameon=True, framealpha=0.9)
     return fig
 
 
@@ -340,14 +356,14 @@ def walking_figure(data: ReportData, *, figsize: tuple[float, float] | None = No
     fig.suptitle("Walking and mobility tests", x=0.01, ha="left", fontsize=10.5)
     axes = fig.subplots(2, 2, sharex=True)
     panels: tuple[tuple[Axes, str, tuple[str, ...]], ...] = (
-        (axes[0][0], "5-minute walk (m) — higher is better", ("walk_5min",)),
-        (axes[0][1], "6-minute walk (m) — higher is better", ("walk_6min",)),
+        (axes[0][0], "5-minute walk (m), higher is better", ("walk_5min",)),
+        (axes[0][1], "6-minute walk (m), higher is better", ("walk_6min",)),
         (
             axes[1][0],
-            "50-foot walk (s) — lower is better",
+            "50-foot walk (s), lower is better",
             ("walk_50ft_preferred", "walk_50ft_fastest"),
         ),
-        (axes[1][1], "Timed Up and Go (s) — lower is better", ("tug",)),
+        (axes[1][1], "Timed Up and Go (s), lower is better", ("tug",)),
     )
     styles = (
         (style.OKABE_ITO["blue"], "o", "-"),
@@ -355,16 +371,19 @@ def walking_figure(data: ReportData, *, figsize: tuple[float, float] | None = No
     )
     for ax, title, codes in panels:
         _style_axes(ax)
-        ax.set_title(title, loc="left", fontsize=9, y=1.0)
-        _phases(ax, data, labels=False)
+        ax.set_title(title, loc="left", fontsize=7.5, y=1.0)
         _set_xrange(ax, data)
+        _phases(ax, data, labels=False)
         found = [s for c in codes if (s := data.series(c)) is not None and s.points]
         for series, (colour, marker, linestyle) in zip(found, styles, strict=False):
             unit = f" {series.unit}"
             label = None
             if len(codes) > 1:
                 label = series.label.replace("50-foot walk, ", "").capitalize()
-            _plot_series(ax, series, colour, marker, linestyle, label=label, unit_text=unit)
+            _plot_series(
+                ax, series, colour, marker, linestyle, label=label, unit_text=unit,
+                axis_text=data.axis_label.lower(),
+            )
         if "walk_6min" in codes:
             ref = data.six_minute_reference
             if ref.predicted_m is not None and ref.lower_limit_m is not None:
@@ -412,8 +431,8 @@ def training_figure(data: ReportData, *, figsize: tuple[float, float] | None = N
         ax.set_title(
             title, loc="left", fontsize=9, pad=14 if ax is axes[0] else 6, y=1.0
         )
-        _phases(ax, data, program_weeks=True, labels=ax is axes[0])
         ax.set_xlim(0.5, weeks + 0.5)
+        _phases(ax, data, program_weeks=True, labels=ax is axes[0])
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         styles = style.series_styles()
         # the exercises trained most recently and most often: what the program is doing now
@@ -502,7 +521,7 @@ def adherence_figure(data: ReportData, *, figsize: tuple[float, float] | None = 
             )
     top = max(w.planned for w in rows)
     ax.set_ylim(0, top + 1.0)
-    ax.legend(loc="upper right", ncols=2, frameon=True, framealpha=0.9)
+    ax.legend(loc="upper right", ncols=2, fontsize=7.5, frameon=True, framealpha=0.9)
     return fig
 
 

@@ -296,9 +296,9 @@ def build_html(
         )
         if prog.phases:
             phases = "; ".join(
-                f"{_e(ph.name)} (weeks {ph.start_week}-{ph.end_week}, "
+                f"{n}. {_e(ph.name)} (weeks {ph.start_week}-{ph.end_week}, "
                 f"{_d(ph.start_date)} to {_d(ph.end_date)})"
-                for ph in prog.phases
+                for n, ph in enumerate(prog.phases, start=1)
             )
             lines.append(f"Phases: {phases}.")
         if prog.early_start_reason and clinical:

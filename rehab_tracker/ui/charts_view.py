@@ -178,7 +178,10 @@ class ChartsTab(QWidget):
         from rehab_tracker.charts.progress import build_chart, hover_targets
 
         self._clear_canvas()
-        self.figure = build_chart(self.current_key(), self.data)
+        # build at the size it will be shown, so margins and labels fit the screen
+        width = max(self.width(), 480) / 100
+        height = max(self.height() - 110, 320) / 100
+        self.figure = build_chart(self.current_key(), self.data, figsize=(width, height))
         self.canvas = FigureCanvasQTAgg(self.figure)  # type: ignore[no-untyped-call]
         self.canvas.setObjectName("chartCanvas")
         self.canvas.setAccessibleName(f"{self.picker.currentText()} chart")
@@ -246,6 +249,11 @@ class ChartsTab(QWidget):
                 zorder=10,
             )
         self._annotation.xy = (x, y)
+        # open towards the middle so the box stays inside the chart
+        low, high = ax.get_xlim()
+        right_half = (x - low) / ((high - low) or 1.0) > 0.5
+        self._annotation.set_position((-12, 12) if right_half else (12, 12))
+        self._annotation.set_horizontalalignment("right" if right_half else "left")
         self._annotation.set_text(text)
         self._annotation.set_visible(True)
         self.canvas.draw_idle()
