@@ -1,0 +1,244 @@
+"""Outcome forms driven through real widgets: live scores, every bad-input case, change in words,
+delete + undo, settings (units, thresholds with sources, licensed wording)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "services"))
+from test_sessions_support import build_patient
+
+from rehab_tracker.ui.outcome_forms import (
+    NprsDialog,
+    OdiDialog,
+    RmdqDialog,
+    SixMinuteWalkDialog,
+    WalkTestDialog,
+)
+from rehab_tracker.ui.outcome_tab import OutcomesTab, OutcomeTableModel
+from rehab_tracker.ui.settings_dialog import SettingsDialog
+
+
+@pytest.fixture
+def built(db, today):
+    return build_patient(db, today, weeks_ago=12)
+
+
+def show(qtbot, dialog):
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    return dialog
+
+
+def click_save(qtbot, dialog):
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+
+
+def type_odi(qtbot, dialog, values):
+    for field, value in zip(dialog.sections, values, strict=True):
+        field.clear()
+        if value is not None:
+            qtbot.keyClicks(field, str(value))
+
+
+def test_odi_live_score_and_save(qtbot, built, today):
+    d = show(qtbot, OdiDialog(built.services, built.patient_id, lambda: today))
+    type_odi(qtbot, d, [2, 2, 2, 2, 2, None, 2, 2, 2, 2])
+    assert d.score.text().startswith("ODI 40% — moderate (9/10")
+    click_save(qtbot, d)
+    assert d.saved_ids
+    rows = built.services.outcomes.history(built.patient_id)
+    assert rows[0].value == 40
+
+
+def test_odi_section_six_refused(qtbot, built, today):
+    d = show(qtbot, OdiDialog(built.services, built.patient_id, lambda: today))
+    type_odi(qtbot, d, [1, 1, 1, 1, 1, 1, 1, 1, 1, 1])
+    d.sections[3].clear()
+    qtbot.keyClicks(d.sections[3], "6")
+    assert "0 to 5" in d.sections[3].error.text()
+    assert "fix the sections" in d.score.text()
+    click_save(qtbot, d)
+    assert not d.saved_ids and built.services.outcomes.history(built.patient_id) == []
+
+
+def test_odi_too_many_missing(qtbot, built, today):
+    d = show(qtbot, OdiDialog(built.services, built.patient_id, lambda: today))
+    type_odi(qtbot, d, [1, 1, None, None, 1, 1, 1, 1, 1, 1])
+    assert "no score yet" in d.score.text()
+    click_save(qtbot, d)
+    assert "at most 1" in d.score.text() and not d.saved_ids
+
+
+@pytest.mark.parametrize(("offset", "words"), [(1, "future"), (-400, "before the surgery")])
+def test_outcome_date_refused(qtbot, built, today, offset, words):
+    d = show(qtbot, NprsDialog(built.services, built.patient_id, lambda: today))
+    qtbot.keyClicks(d.back, "3")
+    d.date.setDate(d.date.date().addDays(offset))
+    assert words in d.form.errors["assessed_on"].text()
+    click_save(qtbot, d)
+    assert not d.saved_ids
+
+
+def test_nprs_eleven_refused_then_saved(qtbot, built, today):
+    d = show(qtbot, NprsDialog(built.services, built.patient_id, lambda: today))
+    qtbot.keyClicks(d.back, "11")
+    assert "0 to 10" in d.back.error.text()
+    click_save(qtbot, d)
+    assert not d.saved_ids
+    d.back.clear()
+    qtbot.keyClicks(d.back, "4")
+    qtbot.keyClicks(d.leg, "2")
+    click_save(qtbot, d)
+    assert len(d.saved_ids) == 2
+
+
+def test_five_minute_walk_over_1000_m_refused(qtbot, built, today):
+    d = show(qtbot, WalkTestDialog(built.services, built.patient_id, lambda: today,
+                                   test="walk_5min"))
+    qtbot.keyClicks(d.value_field, "1200")
+    assert "at most 1000 m" in d.value_field.error.text()
+    click_save(qtbot, d)
+    assert not d.saved_ids
+    d.value_field.clear()
+    qtbot.keyClicks(d.value_field, "-5")
+    assert d.value_field.error.isVisibleTo(d)
+    d.value_field.clear()
+    qtbot.keyClicks(d.value_field, "420")
+    click_save(qtbot, d)
+    assert d.saved_ids
+
+
+def test_walk_in_feet_stored_in_metres(qtbot, built, today):
+    built.services.settings.set_units("imperial")
+    d = show(qtbot, WalkTestDialog(built.services, built.patient_id, lambda: today,
+                                   test="walk_5min"))
+    qtbot.keyClicks(d.value_field, "1000")
+    assert "ft" in d.score.text()
+    click_save(qtbot, d)
+    assert built.services.outcomes.history(built.patient_id)[0].value == pytest.approx(304.8)
+
+
+@pytest.mark.parametrize("test", ["walk_50ft_preferred", "walk_50ft_fastest", "tug"])
+def test_timed_tests(qtbot, built, today, test):
+    d = show(qtbot, WalkTestDialog(built.services, built.patient_id, lambda: today, test=test))
+    qtbot.keyClicks(d.value_field, "0")
+    assert "between" in d.value_field.error.text()
+    d.value_field.clear()
+    qtbot.keyClicks(d.value_field, "9.4")
+    click_save(qtbot, d)
+    assert d.saved_ids
+
+
+def test_six_minute_walk_live_distance_and_predicted(qtbot, built, today):
+    d = show(qtbot, SixMinuteWalkDialog(built.services, built.patient_id, lambda: today))
+    assert d.f["course_length_m"].text() == "30"
+    qtbot.keyClicks(d.f["laps"], "14")
+    qtbot.keyClicks(d.f["partial_lap_m"], "12")
+    qtbot.keyClicks(d.f["rests"], "1")
+    qtbot.keyClicks(d.stop_reason, "calf tightness")
+    qtbot.keyClicks(d.f["effort_after"], "6")
+    qtbot.keyClicks(d.f["spo2_after"], "97")
+    assert "Distance 432 m" in d.score.text()
+    assert "% of predicted" in d.score.text() and "lower limit of normal" in d.score.text()
+    click_save(qtbot, d)
+    row = built.services.outcomes.history(built.patient_id)[0]
+    assert row.value == 432 and "stopped: calf tightness" in row.detail
+
+
+def test_six_minute_walk_bad_input(qtbot, built, today):
+    d = show(qtbot, SixMinuteWalkDialog(built.services, built.patient_id, lambda: today))
+    qtbot.keyClicks(d.f["laps"], "50")  # 1,500 m in 6 minutes
+    click_save(qtbot, d)
+    assert "1200 m" in d.f["laps"].error.text() and not d.saved_ids
+    d.f["laps"].clear()
+    qtbot.keyClicks(d.f["laps"], "10")
+    qtbot.keyClicks(d.f["spo2_after"], "130")
+    assert "50 to 100" in d.f["spo2_after"].error.text()
+    click_save(qtbot, d)
+    assert not d.saved_ids
+
+
+def test_rmdq_live_score(qtbot, built, today):
+    d = show(qtbot, RmdqDialog(built.services, built.patient_id, lambda: today))
+    for box in d.items[:7]:
+        qtbot.keyClick(box, Qt.Key.Key_Space)
+    assert d.score.text() == "RMDQ 7 / 24"
+    click_save(qtbot, d)
+    assert built.services.outcomes.history(built.patient_id)[0].value == 7
+
+
+def test_outcome_draft_restored(qtbot, built, today):
+    d = show(qtbot, OdiDialog(built.services, built.patient_id, lambda: today))
+    qtbot.keyClicks(d.sections[0], "3")
+    with qtbot.waitSignal(d.autosave.saved, timeout=3000):
+        pass
+    d.close()
+    again = show(qtbot, OdiDialog(built.services, built.patient_id, lambda: today))
+    assert again.sections[0].text() == "3" and "restored" in again.status.text()
+
+
+def record_baseline_and_week12(built, today):
+    o = built.services.outcomes
+    o.record_odi(built.patient_id, [4] * 10, assessed_on=built.start, today=today,
+                 timepoint="baseline")
+    o.record_odi(built.patient_id, [2, 2, 2, 2, 2, 2, 2, 1, 1, 1], assessed_on=today,
+                 today=today, timepoint="end")
+
+
+def test_tab_shows_change_in_words_and_delete_undo(qtbot, built, today, answers):
+    record_baseline_and_week12(built, today)
+    tab = OutcomesTab(built.services, lambda: today)
+    qtbot.addWidget(tab)
+    row = next(r for r in built.services.patients.list_patients(today=today)
+               if r.id == built.patient_id)
+    tab.set_patient(row)
+    assert "ODI improved 46 points (from 80 to 34), more than the 10-point threshold." in (
+        tab.changes_label.text()
+    )
+    assert "Ostelo" in tab.changes_label.toolTip()
+    assert "Baseline" in tab.schedule_label.text()
+    tab.table.selectRow(0)
+    qtbot.mouseClick(tab.delete_button, Qt.MouseButton.LeftButton)
+    assert answers["confirm"] and len(tab.model.rows) == 1
+    assert "Record a baseline" in tab.changes_label.text()
+    qtbot.mouseClick(tab.undo_button, Qt.MouseButton.LeftButton)
+    assert len(tab.model.rows) == 2 and "ODI improved" in tab.changes_label.text()
+
+
+def test_settings_thresholds_with_source_and_wording(qtbot, built, today, tmp_path, answers):
+    d = show(qtbot, SettingsDialog(built.services))
+    assert "Ostelo" in d.sources["odi"].text()
+    d.absolute["odi"].clear()
+    qtbot.keyClicks(d.absolute["odi"], "13")
+    d.units.setCurrentIndex(1)
+    d.save()
+    s = built.services.settings.load()
+    assert s.units == "imperial" and s.thresholds["odi"].absolute == 13
+    assert s.thresholds["odi"].source.startswith("Clinic setting")
+    doc = {"instrument": "odi", "licence": "LIC-42",
+           "sections": [{"title": f"Licensed title {i}", "options": [f"o{j}" for j in range(6)]}
+                        for i in range(10)]}
+    path = tmp_path / "odi.json"
+    path.write_text(json.dumps(doc))
+    d2 = show(qtbot, SettingsDialog(built.services))
+    assert d2.import_wording("odi", path)
+    assert "LIC-42" in d2.wording_status.text()
+    odi = show(qtbot, OdiDialog(built.services, built.patient_id, lambda: today))
+    assert odi.sections[0].toolTip().startswith("0: o0")
+    bad = tmp_path / "bad.json"
+    bad.write_text("{")
+    assert not d2.import_wording("odi", bad) and answers["error"]
+
+
+def test_outcome_model(qtmodeltester, built, today):
+    record_baseline_and_week12(built, today)
+    model = OutcomeTableModel()
+    model.set_rows(built.services.outcomes.history(built.patient_id))
+    qtmodeltester.check(model)
