@@ -170,10 +170,42 @@ def _plain_change(row: OutcomeRow) -> str:
         return "—"
     if row.change == 0:
         return "No change"
-    unit = {"points": "", "%": " points", "m": " m", "s": " s"}.get(row.unit, "")
+    amount = format_number(abs(row.change))
+    points = " point" if amount == "1" else " points"
+    unit = {"points": points, "%": points, "m": " m", "s": " s"}.get(row.unit, "")
     direction = "lower" if row.change < 0 else "higher"
     better = (row.change < 0) == (row.direction == "lower_better")
-    return f"{format_number(abs(row.change))}{unit} {direction} ({'better' if better else 'worse'})"
+    return f"{amount}{unit} {direction} ({'better' if better else 'worse'})"
+
+
+PLAIN_SHORT = {
+    "odi": "Daily-activities score",
+    "rmdq": "Everyday-activities score",
+    "nprs_back": "Back pain",
+    "nprs_leg": "Leg pain",
+    "walk_5min": "5-minute walk",
+    "walk_6min": "6-minute walk",
+    "walk_50ft_preferred": "50-foot walk at your usual pace",
+    "walk_50ft_fastest": "50-foot walk at your fastest",
+    "tug": "Stand up, walk and sit test",
+}
+
+
+def plain_sentence(row: OutcomeRow) -> str:
+    """The patient version's summary of one measure, without jargon."""
+    name = PLAIN_SHORT.get(row.code, row.label)
+    if row.status == "no_data":
+        return f"{name}: not measured yet."
+    if row.status == "no_follow_up":
+        return f"{name}: measured once so far ({_value(row, row.baseline)}); too early to compare."
+    change = _plain_change(row)
+    if change == "No change":
+        return f"{name}: the same as at the start ({_value(row, row.baseline)})."
+    meaning = important_text(row, "patient")
+    return (
+        f"{name}: {change.replace(' (', ' than at the start (', 1)} "
+        f"— from {_value(row, row.baseline)} to {_value(row, row.latest)}. {meaning}."
+    )
 
 
 def important_text(row: OutcomeRow, audience: Audience) -> str:
@@ -399,7 +431,7 @@ def build_html(
                 (34, 12, 12, 14, 28),
             )
         )
-    sentences = [r.sentence for r in data.outcome_rows]
+    sentences = [r.sentence if clinical else plain_sentence(r) for r in data.outcome_rows]
     if clinical:
         out.append("<p><b>Interpretation</b></p><ul>")
     else:

@@ -63,6 +63,11 @@ def test_patient_version_uses_plain_words(
     assert "Your progress report" in text
     assert "How much your back affects everyday activities" in text
     assert "18 points lower (better)" in text
+    assert (
+        "Back pain: 3 points lower than at the start (better) — from 6 to 3. "
+        "Yes: a big enough improvement to make a real difference."
+    ) in text
+    assert "Leg pain: 1 point lower than at the start (better)" in text
     assert "Yes: a big enough improvement to make a real difference" in text
     assert "Not yet: a smaller change than one that usually makes a real difference" in text
     assert "You came to 36 of the 36 sessions" in text
@@ -85,6 +90,8 @@ def test_baseline_only_is_honest(
     assert "No predicted 6-minute walk distance: needs height." in text
     patient = pdf_text(write_pdf(data, tmp_path / "bp.pdf", "patient"))
     assert "Measured once so far: too early to compare" in patient
+    assert "Daily-activities score: measured once so far (38%); too early to compare." in patient
+    assert "Leg pain: not measured yet." in patient
 
 
 def test_missed_weeks_are_named(
