@@ -28,9 +28,15 @@ def error(parent: QWidget | None, title: str, text: str) -> None:
     QMessageBox.critical(parent, title, text)
 
 
+def is_narrow_screen(widget: QWidget, width: int = 1000) -> bool:
+    """True when the screen offers fewer than ``width`` logical pixels (e.g. 200% scaling)."""
+    screen = widget.screen()
+    return screen is not None and screen.availableGeometry().width() < width
+
+
 def fit_to_screen(widget: QWidget, width: int, height: int) -> None:
     """Resize to the preferred size, but never beyond 95% of the available screen."""
-    screen = widget.screen() if widget.screen() is not None else None
+    screen = widget.screen()
     if screen is not None:
         available = screen.availableGeometry()
         width = min(width, int(available.width() * 0.95))

@@ -17,13 +17,14 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import TypeVar
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
     QDateEdit,
     QFormLayout,
     QLabel,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -100,7 +101,9 @@ class FieldForm(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.layout_ = QFormLayout(self)
-        self.layout_.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        self.layout_.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        # narrow windows (200% scaling on a laptop) put long labels above their fields
+        self.layout_.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.banner = error_label()
         self.banner.setAccessibleName("Form errors")
         self.layout_.addRow(self.banner)
@@ -117,11 +120,18 @@ class FieldForm(QWidget):
             name_widget(target, label)
         err = error_label()
         err.setAccessibleName(f"{plain(label)} error")
+        # the box takes the whole field width so the error message wraps as little as possible;
+        # a compact input (date, number, choice) keeps its natural width, on the left
         box = QWidget()
+        box.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         column = QVBoxLayout(box)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(2)
-        column.addWidget(widget)
+        policy = widget.sizePolicy().horizontalPolicy()
+        if policy in (QSizePolicy.Policy.Expanding, QSizePolicy.Policy.MinimumExpanding):
+            column.addWidget(widget)
+        else:
+            column.addWidget(widget, 0, Qt.AlignmentFlag.AlignLeft)
         column.addWidget(err)
         self.layout_.addRow(text, box)
         self.fields[key] = widget

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -165,6 +166,7 @@ class ExerciseEditor(QWidget):
         self.progression_steps.setPlaceholderText("load_step_kg=2.5 reps_step=2")
 
         media_box = QWidget()
+        media_box.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         media_layout = QHBoxLayout(media_box)
         media_layout.setContentsMargins(0, 0, 0, 0)
         self.media = QListWidget()
@@ -292,8 +294,12 @@ class LibraryView(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
+        # room for the names: about 55 characters of list before the form takes the rest
+        self.table.setMinimumWidth(self.fontMetrics().averageCharWidth() * 55)
 
         self.editor = ExerciseEditor()
         self.title = QLabel()
@@ -307,15 +313,17 @@ class LibraryView(QWidget):
             button.setObjectName(name)
             button.setAccessibleName(button.text().replace("&", ""))
 
+        search_row = QHBoxLayout()
+        search_row.addWidget(search_label)
+        search_row.addWidget(self.search, 1)
         filters = QHBoxLayout()
-        filters.addWidget(search_label)
-        filters.addWidget(self.search, 2)
         filters.addWidget(region_label)
         filters.addWidget(self.region, 1)
         filters.addWidget(self.show_retired)
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addLayout(search_row)
         left_layout.addLayout(filters)
         left_layout.addWidget(self.table, 1)
         left_layout.addWidget(self.new_button, 0, Qt.AlignmentFlag.AlignLeft)
@@ -335,12 +343,16 @@ class LibraryView(QWidget):
         right_layout.addWidget(scroll, 1)
         right_layout.addLayout(buttons)
 
-        splitter = QSplitter()
+        # side by side on a wide screen; list above the form when narrow (200% scaling)
+        splitter = QSplitter(
+            Qt.Orientation.Vertical if dialogs.is_narrow_screen(self) else Qt.Orientation.Horizontal
+        )
         splitter.setChildrenCollapsible(False)
         splitter.addWidget(left)
         splitter.addWidget(right)
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 1)
+        splitter.setSizes([10_000, 10_000])  # equal halves, whatever the window size
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
 

@@ -159,6 +159,13 @@ class PatientDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(scroll, 1)
         layout.addWidget(self.buttons)
+        # open big enough to show the whole form (wider for the error messages), within the screen
+        hint = inner.sizeHint()
+        dialogs.fit_to_screen(
+            self,
+            hint.width() + 2 * self.fontMetrics().averageCharWidth() * 20,
+            hint.height() + self.buttons.sizeHint().height() + 4 * self.fontMetrics().height(),
+        )
 
         if patient_id is not None:
             self._load(patient_id)

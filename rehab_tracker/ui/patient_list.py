@@ -36,15 +36,16 @@ Index = QModelIndex | QPersistentModelIndex
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ROW_ROLE = Qt.ItemDataRole.UserRole + 2
 
+#: (header, tooltip and accessible description): short headers keep the list narrow
 COLUMNS = (
-    "Record number",
-    "Name",
-    "Surgery date",
-    "Weeks since surgery",
-    "Program week",
-    "Phase",
-    "Next session",
-    "Flags",
+    ("Record no.", "Record number"),
+    ("Name", "Name"),
+    ("Surgery", "Surgery date"),
+    ("Post-op wk", "Weeks since surgery"),
+    ("Program wk", "Program week"),
+    ("Phase", "Program phase"),
+    ("Next session", "Next scheduled session"),
+    ("Flags", "Red flag, assessment due, pathway"),
 )
 
 
@@ -94,12 +95,12 @@ class PatientTableModel(QAbstractTableModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(COLUMNS)
-        ):
-            return COLUMNS[section]
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(COLUMNS):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section][0]
+        if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleDescriptionRole):
+            return COLUMNS[section][1]
         return None
 
     def _values(self, row: PatientRow) -> tuple[Any, ...]:
@@ -233,10 +234,11 @@ class PatientList(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
         self.table.verticalHeader().setVisible(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(True)
         self.count_label = QLabel()
 
         top = QHBoxLayout()
