@@ -173,3 +173,36 @@ def test_empty_results_keep_working(window: MainWindow, qtbot, text: str) -> Non
     qtbot.keyClicks(window.patient_list.find_edit, text)
     window.patient_view.set_patient(None)
     assert window.patient_view.overview.title.text() == "No patient selected"
+
+
+def test_active_and_phase_filters_with_a_program(window: MainWindow, services, patient_ids,
+                                                  today: dt.date) -> None:
+    from rehab_tracker.data.models import Program, ProgramPhase, ScheduledSession
+
+    first = today - dt.timedelta(days=30)
+    with services.db.unit_of_work("tester") as session:
+        program = Program(patient_id=patient_ids[1], name="USC 12-week", start_date=first)
+        session.add(program)
+        session.flush()
+        for position, (name, a, b) in enumerate((("Motor control", 1, 4), ("Strength", 5, 8))):
+            session.add(ProgramPhase(
+                program_id=program.id, position=position, code=name.lower().replace(" ", "_"),
+                name=name, start_week=a, end_week=b,
+                start_date=first + dt.timedelta(weeks=a - 1),
+                end_date=first + dt.timedelta(weeks=b) - dt.timedelta(days=1),
+            ))
+        session.add(ScheduledSession(program_id=program.id, number=1, week=1,
+                                     scheduled_date=first))
+        session.add(ScheduledSession(program_id=program.id, number=20, week=7,
+                                     scheduled_date=today + dt.timedelta(days=2)))
+    window.refresh_patients()
+    window.patient_list.active_only.setChecked(True)
+    assert names_shown(window) == ["Brian Kernighan"]
+    window.patient_list.active_only.setChecked(False)
+    combo = window.patient_list.phase_combo
+    assert combo.findText("Motor control") == -1  # only phases someone is in are offered
+    combo.setCurrentIndex(combo.findText("Strength"))
+    assert names_shown(window) == ["Brian Kernighan"]
+    proxy = window.patient_list.proxy
+    assert proxy.index(0, 4).data() == "5"  # program week
+    assert proxy.index(0, 6).data() == (today + dt.timedelta(days=2)).isoformat()
