@@ -66,14 +66,19 @@ PLAIN_MEASURES = {
 
 
 def ensure_gui_application() -> object:
-    """The running QGuiApplication, or a new one (offscreen when there is no display)."""
-    from PySide6.QtGui import QGuiApplication
+    """The running Qt application, or a new one (offscreen when there is no display).
 
-    app = QGuiApplication.instance()
+    A QApplication (a QGuiApplication that also allows widgets), so that a process which
+    writes reports first and opens a window later (tests, a script) does not abort.
+    """
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtWidgets import QApplication
+
+    app = QCoreApplication.instance()
     if app is None:
         if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
             os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-        app = QGuiApplication(["rehab-tracker-report"])
+        app = QApplication(["rehab-tracker-report"])
     return app
 
 

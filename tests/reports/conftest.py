@@ -22,6 +22,12 @@ def pdf_text(path: Path) -> str:
     return text.replace("( ", "(").replace(" )", ")")
 
 
+@pytest.fixture(autouse=True)
+def _qt_application(qapp):  # type: ignore[no-untyped-def]
+    """pytest-qt's QApplication, made before any report code could make its own."""
+    return qapp
+
+
 @pytest.fixture
 def report_service(db: Database) -> ReportDataService:
     return ReportDataService(db)
