@@ -8,6 +8,7 @@ Previewing and printing reuse :mod:`rehab_tracker.ui.print_preview` (the home-sh
 from __future__ import annotations
 
 import datetime as dt
+import html
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -66,7 +67,7 @@ class ReportDialog(QDialog):
         self.saved_path: Path | None = None
 
         audience_box = QGroupBox("Version")
-        self.clinical = QRadioButton("&Clinical (surgeon, referrer or insurer)")
+        self.clinical = QRadioButton("C&linical (surgeon, referrer or insurer)")
         self.clinical.setObjectName("audienceClinical")
         self.clinical.setAccessibleName("Clinical (surgeon, referrer or insurer)")
         self.patient = QRadioButton("&Patient (plain language)")
@@ -106,7 +107,15 @@ class ReportDialog(QDialog):
         self.preview_button.clicked.connect(self.preview)
         self.save_button.clicked.connect(self.save_pdf)
 
+        data = self.report_data()
+        self.heading = QLabel(
+            f"<b>{html.escape(data.patient.name)}</b> ({html.escape(data.patient.record_number)})"
+        )
+        self.heading.setObjectName("reportPatient")
+        self.setWindowTitle(f"Progress Report — {data.patient.name}")
+
         layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
         layout.addWidget(audience_box)
         layout.addWidget(notes_label)
         layout.addWidget(self.notes, 1)
