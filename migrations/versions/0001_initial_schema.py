@@ -13,8 +13,6 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
-from sqlalchemy import Text
-from sqlalchemy.dialects import postgresql
 
 import rehab_tracker.data.types
 
@@ -37,12 +35,12 @@ def upgrade() -> None:
         sa.Column("entity_id", sa.String(length=64), nullable=False),
         sa.Column(
             "before",
-            sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"),
+            rehab_tracker.data.types.JSONDoc(),
             nullable=True,
         ),
         sa.Column(
             "after",
-            sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"),
+            rehab_tracker.data.types.JSONDoc(),
             nullable=True,
         ),
         sa.Column("prev_hash", sa.String(length=64), nullable=False),
@@ -64,7 +62,7 @@ def upgrade() -> None:
         sa.Column("key", sa.String(length=200), nullable=False),
         sa.Column(
             "payload",
-            sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"),
+            rehab_tracker.data.types.JSONDoc(),
             nullable=False,
         ),
         sa.Column(
@@ -101,7 +99,7 @@ def upgrade() -> None:
         sa.Column("body_region", sa.String(length=32), nullable=False),
         sa.Column(
             "equipment",
-            sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"),
+            rehab_tracker.data.types.JSONDoc(),
             nullable=False,
         ),
         sa.Column("dosage_type", sa.String(length=16), nullable=False),
@@ -109,17 +107,17 @@ def upgrade() -> None:
         sa.Column("cautions", sa.Text(), nullable=False),
         sa.Column(
             "default_dosage",
-            sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"),
+            rehab_tracker.data.types.JSONDoc(),
             nullable=False,
         ),
         sa.Column(
             "progression",
-            sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"),
+            rehab_tracker.data.types.JSONDoc(),
             nullable=False,
         ),
         sa.Column(
             "media",
-            sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"),
+            rehab_tracker.data.types.JSONDoc(),
             nullable=False,
         ),
         sa.Column("builtin", sa.Boolean(), nullable=False),
@@ -191,7 +189,7 @@ def upgrade() -> None:
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column(
             "body",
-            sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"),
+            rehab_tracker.data.types.JSONDoc(),
             nullable=False,
         ),
         sa.Column("builtin", sa.Boolean(), nullable=False),
@@ -212,7 +210,7 @@ def upgrade() -> None:
         sa.Column("key", sa.String(length=100), nullable=False),
         sa.Column(
             "value",
-            sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"),
+            rehab_tracker.data.types.JSONDoc(),
             nullable=False,
         ),
         sa.Column(
@@ -254,7 +252,7 @@ def upgrade() -> None:
         sa.Column("sha256", sa.String(length=64), nullable=False),
         sa.Column(
             "counts",
-            sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"),
+            rehab_tracker.data.types.JSONDoc(),
             nullable=False,
         ),
         sa.ForeignKeyConstraint(
@@ -331,7 +329,7 @@ def upgrade() -> None:
         sa.Column("surgery_date", sa.Date(), nullable=False),
         sa.Column(
             "levels",
-            sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"),
+            rehab_tracker.data.types.JSONDoc(),
             nullable=False,
         ),
         sa.Column("side", sa.String(length=16), nullable=True),
@@ -400,7 +398,7 @@ def upgrade() -> None:
         sa.Column("timepoint", sa.String(length=32), nullable=False),
         sa.Column(
             "answers",
-            sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"),
+            rehab_tracker.data.types.JSONDoc(),
             nullable=False,
         ),
         sa.Column("score", sa.Float(), nullable=False),
@@ -479,7 +477,7 @@ def upgrade() -> None:
         sa.Column("due_date", sa.Date(), nullable=False),
         sa.Column(
             "instruments",
-            sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"),
+            rehab_tracker.data.types.JSONDoc(),
             nullable=False,
         ),
         sa.Column("id", sa.Uuid(), nullable=False),
@@ -542,7 +540,7 @@ def upgrade() -> None:
         sa.Column("unit", sa.String(length=4), nullable=False),
         sa.Column(
             "details",
-            sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"),
+            rehab_tracker.data.types.JSONDoc(),
             nullable=False,
         ),
         sa.Column("source", sa.String(length=16), nullable=False),
@@ -652,7 +650,7 @@ def upgrade() -> None:
         sa.Column("red_flag_result", sa.String(length=16), nullable=False),
         sa.Column(
             "red_flags",
-            sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"),
+            rehab_tracker.data.types.JSONDoc(),
             nullable=False,
         ),
         sa.Column(

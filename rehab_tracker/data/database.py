@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -225,8 +225,6 @@ def open_database(
     file in the user's data folder. With ``create=False`` a missing SQLite file is an error
     (upkeep commands must not leave an empty file behind).
     """
-    from rehab_tracker.data import migrate  # Alembic is only needed here
-
     is_default = target in (None, "") and not os.environ.get(locations.DB_ENV)
     url = resolve_target(target)
     path = _sqlite_path(make_url(url))
@@ -243,18 +241,28 @@ def open_database(
     engine = make_engine(url)
     try:
         with engine.connect() as conn:
-            state = migrate.state(conn)
+            current = _stamped_revision(conn)
+            if current is not None and current == newest_revision_file():
+                state = None  # up to date: no need to load Alembic on the start-up path
+            else:
+                from rehab_tracker.data import migrate
+
+                state = migrate.state(conn)
     except OperationalError as exc:
         engine.dispose()
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
         raise DatabaseUnavailable(f"cannot open {_safe(url)}: {reason}") from exc
-    if state.too_new:
+    if state is None:
+        pass
+    elif state.too_new:
         engine.dispose()
         raise DatabaseTooNew(
             f"{_safe(url)} was upgraded by a newer Rehab Tracker (schema {state.current}); "
             "install the newer version to open it"
         )
-    if upgrade and state.needs_upgrade:
+    elif upgrade and state.needs_upgrade:
+        from rehab_tracker.data import migrate
+
         if path is not None and state.current is not None:
             online_backup(path, locations.backup_dir_for(path), f"before-upgrade-{state.current}")
         migrate.upgrade(engine)
@@ -262,6 +270,23 @@ def open_database(
     reader = sessionmaker(engine.execution_options(rehab_read_only=True), expire_on_commit=False)
     audit.install(writer)
     return Database(url=url, engine=engine, path=path, _writer=writer, _reader=reader)
+
+
+def newest_revision_file() -> str | None:
+    """The head revision, read from the file names alone (``NNNN_slug.py``, a linear history).
+
+    A test holds every revision file to this convention and checks the result against Alembic.
+    """
+    versions = locations.migrations_dir() / "versions"
+    ids = sorted(p.name.split("_", 1)[0] for p in versions.glob("[0-9][0-9][0-9][0-9]_*.py"))
+    return ids[-1] if ids else None
+
+
+def _stamped_revision(conn: Connection) -> str | None:
+    if not inspect(conn).has_table("alembic_version"):
+        return None
+    versions = conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+    return versions[0] if len(versions) == 1 else None
 
 
 def _safe(url: str) -> str:

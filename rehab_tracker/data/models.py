@@ -45,8 +45,8 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map = {
         dt.datetime: UTCDateTime(),
-        dict[str, Any]: JSONDoc,
-        list[Any]: JSONDoc,
+        dict[str, Any]: JSONDoc(),
+        list[Any]: JSONDoc(),
         uuid.UUID: Uuid(),
     }
 
@@ -604,7 +604,7 @@ class AuditEntry(Base):
     action: Mapped[str] = mapped_column(String(32))
     entity: Mapped[str] = mapped_column(String(64))
     entity_id: Mapped[str] = mapped_column(String(64), index=True)
-    before: Mapped[dict[str, Any] | None] = mapped_column(JSONDoc)
-    after: Mapped[dict[str, Any] | None] = mapped_column(JSONDoc)
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSONDoc())
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSONDoc())
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))

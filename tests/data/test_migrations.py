@@ -307,3 +307,37 @@ def test_postgres_database_from_a_newer_release_is_refused(pg_url: str) -> None:
             assert conn.scalar(text("SELECT version_num FROM alembic_version")) == "9999"
     finally:
         engine.dispose()
+
+
+def test_revision_files_follow_the_naming_convention_the_fast_open_relies_on() -> None:
+    """open_database skips loading Alembic when the database carries the newest file's id."""
+    import importlib.util
+
+    from rehab_tracker.data import locations, migrate
+    from rehab_tracker.data.database import newest_revision_file
+
+    files = sorted((locations.migrations_dir() / "versions").glob("*.py"))
+    previous = None
+    for path in files:
+        spec = importlib.util.spec_from_file_location(path.stem, path)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        assert path.name.split("_", 1)[0] == module.revision, path.name
+        assert module.down_revision == previous, f"{path.name} must follow {previous}"
+        previous = module.revision
+    assert newest_revision_file() == migrate.head_revision() == previous
+
+
+def test_opening_an_up_to_date_database_does_not_load_alembic(db_path: Path) -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from rehab_tracker.data.database import open_database\n"
+        f"open_database({str(db_path)!r}).close()\n"
+        "print('alembic' in sys.modules, 'sqlalchemy.dialects.postgresql' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False"]
