@@ -216,7 +216,7 @@ def validate_session(entry: SessionEntry, *, today: dt.date, surgery_date: dt.da
 # ---------------------------------------------------------------------------------- adherence
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class SlotStatus:
     """One scheduled exercise session and whether a final log says the patient attended."""
 

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Connection, Uuid, bindparam, func, null, select, union_all
 from sqlalchemy.orm import Session
 
 from rehab_tracker.data.database import Database
@@ -170,6 +170,32 @@ class SixMinuteWalkResult:
     lower_limit_m: float | None
     percent_predicted: float | None
     note: str
+
+
+# The schedule is read on every patient selection (overview): statements built once.
+_P = bindparam("patient_id", type_=Uuid())
+_G = bindparam("program_id", type_=Uuid())
+_PROGRAMS = (
+    select(Program.id, Program.start_date)
+    .where(Program.patient_id == _P)
+    .order_by(Program.start_date)
+)
+_SCHEDULED = select(
+    ScheduledAssessment.id,
+    ScheduledAssessment.timepoint,
+    ScheduledAssessment.label,
+    ScheduledAssessment.due_date,
+    ScheduledAssessment.instruments,
+).where(ScheduledAssessment.program_id == _G)
+# questionnaires (with their timepoint) and walking tests done: one statement
+_DONE: Any = union_all(
+    select(OutcomeAssessment.assessed_on, OutcomeAssessment.timepoint).where(
+        OutcomeAssessment.patient_id == _P, OutcomeAssessment.deleted_at.is_(None)
+    ),
+    select(WalkTest.performed_on, null()).where(
+        WalkTest.patient_id == _P, WalkTest.deleted_at.is_(None)
+    ),
+)
 
 
 class OutcomeService:
@@ -530,64 +556,12 @@ class OutcomeService:
         """The program's assessments (baseline, week 6, week 12, follow-ups) and their state.
         A program without scheduled assessments gets the default three, from its start date."""
         with self.db.reading() as session:
-            program = None
-            pid = self._program_id(session, patient_id)
-            if pid is not None:
-                program = session.get(Program, pid)
-            if program is None:
+            conn = session.connection()
+            programs = conn.execute(_PROGRAMS, {"patient_id": patient_id}).all()
+            if not programs:
                 return []
-            scheduled: list[tuple[uuid.UUID | None, str, str, dt.date, tuple[str, ...]]] = [
-                (a.id, a.timepoint, a.label, a.due_date, tuple(a.instruments or ()))
-                for a in program.assessments_due
-            ]
-            if not scheduled:
-                scheduled = [
-                    (
-                        None,
-                        tp,
-                        label,
-                        program.start_date + dt.timedelta(weeks=week - 1),
-                        tuple(DEFAULT_INSTRUMENTS),
-                    )
-                    for tp, label, week in DEFAULT_SCHEDULE
-                ]
-            done_dates = [
-                d
-                for (d,) in session.execute(
-                    select(OutcomeAssessment.assessed_on).where(
-                        OutcomeAssessment.patient_id == patient_id,
-                        OutcomeAssessment.deleted_at.is_(None),
-                    )
-                )
-            ] + [
-                d
-                for (d,) in session.execute(
-                    select(WalkTest.performed_on).where(
-                        WalkTest.patient_id == patient_id, WalkTest.deleted_at.is_(None)
-                    )
-                )
-            ]
-            done_tp = set(
-                session.scalars(
-                    select(OutcomeAssessment.timepoint).where(
-                        OutcomeAssessment.patient_id == patient_id,
-                        OutcomeAssessment.deleted_at.is_(None),
-                    )
-                )
-            )
-        result = []
-        for aid, tp, label, due, instruments in sorted(scheduled, key=lambda s: s[3]):
-            near = any(abs((d - due).days) <= DONE_WINDOW_DAYS for d in done_dates)
-            if (tp in done_tp and tp != "follow_up") or near:
-                state = "done"
-            elif due < today:
-                state = "overdue"
-            elif due <= today + dt.timedelta(days=7):
-                state = "due"
-            else:
-                state = "upcoming"
-            result.append(AssessmentDue(aid, tp, label, due, instruments, state))
-        return result
+            program_id, start = programs[-1]
+            return assessment_schedule(conn, patient_id, program_id, start, today)
 
     def add_follow_up(
         self, patient_id: uuid.UUID, due_date: dt.date | None, *, label: str = "Follow-up"
@@ -647,6 +621,46 @@ class OutcomeService:
     def restore(self, kind: str, row_id: uuid.UUID) -> None:
         with self.db.unit_of_work(self.actor) as session:
             self._row(session, kind, row_id).deleted_at = None
+
+
+def assessment_schedule(
+    conn: Connection,
+    patient_id: uuid.UUID,
+    program_id: uuid.UUID,
+    start: dt.date,
+    today: dt.date,
+) -> list[AssessmentDue]:
+    """:meth:`OutcomeService.schedule` inside an open read (the session overview reuses it)."""
+    scheduled: list[tuple[uuid.UUID | None, str, str, dt.date, tuple[str, ...]]] = [
+        (aid, tp, label, due, tuple(instruments or ()))
+        for aid, tp, label, due, instruments in conn.execute(
+            _SCHEDULED, {"program_id": program_id}
+        ).all()
+    ]
+    if not scheduled:
+        scheduled = [
+            (None, tp, label, start + dt.timedelta(weeks=week - 1), tuple(DEFAULT_INSTRUMENTS))
+            for tp, label, week in DEFAULT_SCHEDULE
+        ]
+    done_dates: list[dt.date] = []
+    done_tp: set[str] = set()
+    for done_on, timepoint in conn.execute(_DONE, {"patient_id": patient_id}).all():
+        done_dates.append(done_on)
+        if timepoint is not None:
+            done_tp.add(timepoint)
+    result = []
+    for aid, tp, label, due, instruments in sorted(scheduled, key=lambda s: s[3]):
+        near = any(abs((d - due).days) <= DONE_WINDOW_DAYS for d in done_dates)
+        if (tp in done_tp and tp != "follow_up") or near:
+            state = "done"
+        elif due < today:
+            state = "overdue"
+        elif due <= today + dt.timedelta(days=7):
+            state = "due"
+        else:
+            state = "upcoming"
+        result.append(AssessmentDue(aid, tp, label, due, instruments, state))
+    return result
 
 
 def predicted_for(

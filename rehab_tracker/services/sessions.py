@@ -13,11 +13,10 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
-from sqlalchemy import func, select
+from sqlalchemy import Connection, Uuid, and_, bindparam, case, func, null, select
 from sqlalchemy.orm import Session
 
 from rehab_tracker.data.database import Database
@@ -47,10 +46,11 @@ from rehab_tracker.domain.sessions import (
     validate_session,
 )
 from rehab_tracker.services.errors import NotFoundError, ServiceError
+from rehab_tracker.services.outcomes import AssessmentDue, assessment_schedule
 from rehab_tracker.services.programs import ProgramService
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # built per row on every selection: no frozen overhead
 class SlotInfo:
     """One scheduled session of the patient's program and what was logged for it."""
 
@@ -95,7 +95,7 @@ class SessionForm:
         return self.slot.label if self.slot is not None else "Unscheduled session"
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # built per row on every selection: no frozen overhead
 class SessionRow:
     """One line of the Sessions tab."""
 
@@ -139,6 +139,8 @@ class PatientSessions:
     adherence: Adherence
     next_slot: SlotInfo | None
     red_flags: list[RedFlagAlert]
+    #: the assessment schedule (OutcomeService.schedule), read in the same transaction
+    assessments: list[AssessmentDue] = field(default_factory=list)
 
 
 def _alert(session_id: uuid.UUID, date: dt.date, answers: Mapping[str, object]) -> RedFlagAlert:
@@ -147,11 +149,106 @@ def _alert(session_id: uuid.UUID, date: dt.date, answers: Mapping[str, object]) 
     return RedFlagAlert(session_id, date, result.positives, result.message)
 
 
+# Read statements built once with bind parameters: the "open patient" path runs them on every
+# selection, and building a select() costs more than running it on a patient's 36 sessions.
+_P = bindparam("patient_id", type_=Uuid())
+_G = bindparam("program_id", type_=Uuid())
+_PROGRAMS = (
+    select(Program.id, Program.status, Program.start_date)
+    .where(Program.patient_id == _P)
+    .order_by(Program.start_date)
+)
+_SLOTS = (
+    select(
+        ScheduledSession.id,
+        ScheduledSession.number,
+        ScheduledSession.week,
+        ScheduledSession.scheduled_date,
+        ScheduledSession.kind,
+        ScheduledSession.location,
+        SessionLog.id,
+        SessionLog.status,
+        SessionLog.attended,
+        SessionLog.deleted_at,
+    )
+    .outerjoin(SessionLog, SessionLog.scheduled_session_id == ScheduledSession.id)
+    .where(ScheduledSession.program_id == _G)
+    .order_by(ScheduledSession.number)
+)
+_LOGS_ALL = (
+    select(
+        SessionLog.id,
+        SessionLog.session_date,
+        ScheduledSession.number,
+        ScheduledSession.week,
+        SessionLog.location,
+        SessionLog.attended,
+        SessionLog.missed_reason,
+        SessionLog.status,
+        SessionLog.red_flag_result,
+        SessionLog.pain_back_before,
+        SessionLog.pain_back_after,
+        SessionLog.pain_leg_before,
+        SessionLog.pain_leg_after,
+        SessionLog.deleted_at,
+        # per-session counts as correlated subqueries: one statement for the whole table
+        select(func.count(ExerciseLog.id))
+        .where(ExerciseLog.session_id == SessionLog.id)
+        .correlate(SessionLog)
+        .scalar_subquery(),
+        select(func.count(SetLog.id))
+        .join(ExerciseLog, ExerciseLog.id == SetLog.exercise_log_id)
+        .where(ExerciseLog.session_id == SessionLog.id)
+        .correlate(SessionLog)
+        .scalar_subquery(),
+        select(func.count(AdverseEvent.id))
+        .where(
+            AdverseEvent.patient_id == SessionLog.patient_id,  # uses the patient index
+            AdverseEvent.session_id == SessionLog.id,
+            AdverseEvent.deleted_at.is_(None),
+        )
+        .correlate(SessionLog)
+        .scalar_subquery(),
+        # the screen's answers only where a positive screen is still unacknowledged
+        case(
+            (
+                and_(
+                    SessionLog.red_flag_result == "positive",
+                    SessionLog.red_flag_acknowledged_at.is_(None),
+                ),
+                SessionLog.red_flags,
+            ),
+            else_=null(),
+        ),
+    )
+    .outerjoin(ScheduledSession, ScheduledSession.id == SessionLog.scheduled_session_id)
+    .where(SessionLog.patient_id == _P)
+    .order_by(SessionLog.session_date, ScheduledSession.number)
+)
+_LOGS = _LOGS_ALL.where(SessionLog.deleted_at.is_(None))
+_RED_FLAGS = (
+    select(SessionLog.id, SessionLog.session_date, SessionLog.red_flags)
+    .where(
+        SessionLog.patient_id == _P,
+        SessionLog.red_flag_result == "positive",
+        SessionLog.red_flag_acknowledged_at.is_(None),
+        SessionLog.deleted_at.is_(None),
+    )
+    .order_by(SessionLog.session_date)
+)
+
+
+def _conn(source: Session | Connection) -> Connection:
+    return source if isinstance(source, Connection) else source.connection()
+
+
 class SessionService:
     def __init__(self, db: Database, actor: str, programs: ProgramService | None = None) -> None:
         self.db = db
         self.actor = actor
         self.programs = programs or ProgramService(db, actor)
+        # the same read-only option Database.reading() uses (SQLite: deferred BEGIN, no lock)
+        self._reader = db.engine.execution_options(rehab_read_only=True)
 
     # --- helpers ---------------------------------------------------------------------------
 
@@ -169,13 +266,21 @@ class SessionService:
         )
 
     @staticmethod
-    def _program_id(session: Session, patient_id: uuid.UUID) -> uuid.UUID | None:
+    def _current_program(
+        conn: Connection, patient_id: uuid.UUID
+    ) -> tuple[uuid.UUID, dt.date] | None:
+        """(id, start date) of the current program (see :meth:`_program_id`)."""
+        rows = conn.execute(_PROGRAMS, {"patient_id": patient_id}).all()
+        if not rows:
+            return None
+        running = [r for r in rows if r.status in ("active", "planned")]
+        chosen = running[-1] if running else rows[-1]
+        return chosen.id, chosen.start_date
+
+    @staticmethod
+    def _program_id(session: Session | Connection, patient_id: uuid.UUID) -> uuid.UUID | None:
         """The patient's current program: the latest active or planned, else the latest."""
-        rows = session.execute(
-            select(Program.id, Program.status)
-            .where(Program.patient_id == patient_id)
-            .order_by(Program.start_date)
-        ).all()
+        rows = _conn(session).execute(_PROGRAMS, {"patient_id": patient_id}).all()
         if not rows:
             return None
         running: list[uuid.UUID] = [r.id for r in rows if r.status in ("active", "planned")]
@@ -183,26 +288,9 @@ class SessionService:
         return running[-1] if running else latest
 
     @staticmethod
-    def _slots(session: Session, program_id: uuid.UUID | None) -> list[SlotInfo]:
+    def _slots(session: Session | Connection, program_id: uuid.UUID | None) -> list[SlotInfo]:
         if program_id is None:
             return []
-        query = (
-            select(
-                ScheduledSession.id,
-                ScheduledSession.number,
-                ScheduledSession.week,
-                ScheduledSession.scheduled_date,
-                ScheduledSession.kind,
-                ScheduledSession.location,
-                SessionLog.id,
-                SessionLog.status,
-                SessionLog.attended,
-                SessionLog.deleted_at,
-            )
-            .outerjoin(SessionLog, SessionLog.scheduled_session_id == ScheduledSession.id)
-            .where(ScheduledSession.program_id == program_id)
-            .order_by(ScheduledSession.number)
-        )
         return [
             SlotInfo(
                 id=r[0],
@@ -216,7 +304,7 @@ class SessionService:
                 attended=r[8],
                 deleted=r[9] is not None,
             )
-            for r in session.execute(query)
+            for r in _conn(session).execute(_SLOTS, {"program_id": program_id}).all()
         ]
 
     @staticmethod
@@ -422,55 +510,19 @@ class SessionService:
         with self.db.reading() as session:
             return self._rows(session, patient_id, include_deleted)
 
+    @classmethod
+    def _rows(
+        cls, session: Session | Connection, patient_id: uuid.UUID, include_deleted: bool
+    ) -> list[SessionRow]:
+        return cls._rows_and_alerts(_conn(session), patient_id, include_deleted)[0]
+
     @staticmethod
-    def _rows(session: Session, patient_id: uuid.UUID, include_deleted: bool) -> list[SessionRow]:
-        query = (
-            select(
-                SessionLog.id,
-                SessionLog.session_date,
-                ScheduledSession.number,
-                ScheduledSession.week,
-                SessionLog.location,
-                SessionLog.attended,
-                SessionLog.missed_reason,
-                SessionLog.status,
-                SessionLog.red_flag_result,
-                SessionLog.pain_back_before,
-                SessionLog.pain_back_after,
-                SessionLog.pain_leg_before,
-                SessionLog.pain_leg_after,
-                SessionLog.deleted_at,
-            )
-            .outerjoin(ScheduledSession, ScheduledSession.id == SessionLog.scheduled_session_id)
-            .where(SessionLog.patient_id == patient_id)
-            .order_by(SessionLog.session_date, ScheduledSession.number)
-        )
-        if not include_deleted:
-            query = query.where(SessionLog.deleted_at.is_(None))
-        logs = session.execute(query).all()
-        ids = [r[0] for r in logs]
-        counts: dict[uuid.UUID, tuple[int, int]] = {}
-        for sid, n_ex, n_sets in session.execute(
-            select(
-                ExerciseLog.session_id,
-                func.count(func.distinct(ExerciseLog.id)),
-                func.count(SetLog.id),
-            )
-            .outerjoin(SetLog, SetLog.exercise_log_id == ExerciseLog.id)
-            .join(SessionLog, SessionLog.id == ExerciseLog.session_id)
-            .where(SessionLog.patient_id == patient_id)
-            .group_by(ExerciseLog.session_id)
-        ):
-            counts[sid] = (n_ex, n_sets)
-        events: dict[uuid.UUID | None, int] = defaultdict(int)
-        if ids:
-            for event_sid, n in session.execute(
-                select(AdverseEvent.session_id, func.count(AdverseEvent.id))
-                .where(AdverseEvent.patient_id == patient_id, AdverseEvent.deleted_at.is_(None))
-                .group_by(AdverseEvent.session_id)
-            ):
-                events[event_sid] = n
-        return [
+    def _rows_and_alerts(
+        conn: Connection, patient_id: uuid.UUID, include_deleted: bool
+    ) -> tuple[list[SessionRow], list[RedFlagAlert]]:
+        params = {"patient_id": patient_id}
+        logs = conn.execute(_LOGS_ALL if include_deleted else _LOGS, params).all()
+        rows = [
             SessionRow(
                 id=r[0],
                 session_date=r[1],
@@ -485,13 +537,17 @@ class SessionService:
                 pain_back_after=r[10],
                 pain_leg_before=r[11],
                 pain_leg_after=r[12],
-                exercises=counts.get(r[0], (0, 0))[0],
-                sets=counts.get(r[0], (0, 0))[1],
-                adverse_events=events.get(r[0], 0),
+                exercises=r[14],
+                sets=r[15],
+                adverse_events=r[16],
                 deleted=r[13] is not None,
             )
             for r in logs
         ]
+        alerts = [
+            _alert(r[0], r[1], r[17] or {}) for r in logs if r[17] is not None and r[13] is None
+        ]
+        return rows, alerts
 
     @staticmethod
     def _adherence(slots: Sequence[SlotInfo], today: dt.date) -> Adherence:
@@ -514,17 +570,8 @@ class SessionService:
         return self._adherence(self.slots(patient_id), today)
 
     @staticmethod
-    def _red_flags(session: Session, patient_id: uuid.UUID) -> list[RedFlagAlert]:
-        rows = session.execute(
-            select(SessionLog.id, SessionLog.session_date, SessionLog.red_flags)
-            .where(
-                SessionLog.patient_id == patient_id,
-                SessionLog.red_flag_result == "positive",
-                SessionLog.red_flag_acknowledged_at.is_(None),
-                SessionLog.deleted_at.is_(None),
-            )
-            .order_by(SessionLog.session_date)
-        )
+    def _red_flags(session: Session | Connection, patient_id: uuid.UUID) -> list[RedFlagAlert]:
+        rows = _conn(session).execute(_RED_FLAGS, {"patient_id": patient_id}).all()
         return [_alert(sid, date, answers or {}) for sid, date, answers in rows]
 
     def open_red_flags(self, patient_id: uuid.UUID) -> list[RedFlagAlert]:
@@ -533,18 +580,29 @@ class SessionService:
             return self._red_flags(session, patient_id)
 
     def overview(self, patient_id: uuid.UUID, *, today: dt.date) -> PatientSessions:
-        """Everything the Sessions tab and the overview need, in one read."""
-        with self.db.reading() as session:
-            program_id = self._program_id(session, patient_id)
-            slots = self._slots(session, program_id)
+        """Everything the Sessions tab and the overview show, in one read of five statements:
+        session rows with their counts and open red flags, slots, adherence, next slot, and the
+        assessment schedule (due/overdue)."""
+        # a plain read-only connection (no ORM Session): this runs on every patient selection
+        with self._reader.connect() as conn, conn.begin():
+            program = self._current_program(conn, patient_id)
+            program_id = program[0] if program else None
+            slots = self._slots(conn, program_id)
+            rows, alerts = self._rows_and_alerts(conn, patient_id, False)
+            assessments = (
+                assessment_schedule(conn, patient_id, program[0], program[1], today)
+                if program is not None
+                else []
+            )
             return PatientSessions(
                 patient_id=patient_id,
                 program_id=program_id,
-                rows=self._rows(session, patient_id, False),
+                rows=rows,
                 slots=slots,
                 adherence=self._adherence(slots, today),
                 next_slot=next((s for s in slots if s.open), None),
-                red_flags=self._red_flags(session, patient_id),
+                red_flags=alerts,
+                assessments=assessments,
             )
 
     # --- writing ---------------------------------------------------------------------------

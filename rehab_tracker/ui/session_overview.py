@@ -60,7 +60,8 @@ class SessionOverviewPanel(QGroupBox):
             self.acknowledge_button.setVisible(False)
             self.assessments.setText("")
             return
-        self.alerts = self.services.sessions.open_red_flags(row.id)
+        data = self.services.sessions.overview(row.id, today=self.today())  # one read
+        self.alerts = data.red_flags
         shown = bool(self.alerts)
         self.alert.setVisible(shown)
         self.acknowledge_button.setVisible(shown)
@@ -68,11 +69,7 @@ class SessionOverviewPanel(QGroupBox):
             a = self.alerts[0]
             more = f" (+{len(self.alerts) - 1} more)" if len(self.alerts) > 1 else ""
             self.alert.setText(f"Red flag on {a.session_date.isoformat()}{more}: {a.message}")
-        due = [
-            a
-            for a in self.services.outcomes.schedule(row.id, today=self.today())
-            if a.state in ("due", "overdue")
-        ]
+        due = [a for a in data.assessments if a.state in ("due", "overdue")]
         self.assessments.setText(
             "Assessments: "
             + "; ".join(f"{a.label} {a.state} ({a.due_date.isoformat()})" for a in due)
