@@ -198,7 +198,7 @@ class EducationService:
                 .join(EducationItem, EducationItem.id == EducationRecord.item_id)
                 .where(EducationRecord.program_id == program_id)
                 .order_by(EducationRecord.covered_on, EducationItem.title)
-            ).tuples()
+            )
             return [CoveredRow(r.item_id, title, r.covered_on, r.notes) for r, title in rows]
 
     @staticmethod

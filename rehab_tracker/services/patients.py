@@ -256,9 +256,7 @@ class PatientService:
                 raise NotFoundError(f"no patient with record number or id {key!r}")
             return found
 
-    def list_patients(
-        self, *, today: dt.date, include_archived: bool = False
-    ) -> list[PatientRow]:
+    def list_patients(self, *, today: dt.date, include_archived: bool = False) -> list[PatientRow]:
         """Every patient with surgery, program week and phase: a fixed number of queries."""
         with self.db.reading() as session:
             query = select(Patient).order_by(Patient.family_name, Patient.given_name)
@@ -282,7 +280,8 @@ class PatientService:
                         ScheduledSession.program_id.in_(program_ids),
                         ScheduledSession.number == 1,
                     )
-                ).tuples().all()
+                )
+                .all()
             )
             phases: dict[uuid.UUID, list[ProgramPhase]] = defaultdict(list)
             for phase in session.scalars(
@@ -301,7 +300,8 @@ class PatientService:
                         ScheduledSession.id.not_in(logged),
                     )
                     .group_by(ScheduledSession.program_id)
-                ).tuples().all()
+                )
+                .all()
             )
             due = self._assessments_due(session, program_ids, today)
             flagged = set(
@@ -359,14 +359,14 @@ class PatientService:
                 ScheduledAssessment.program_id.in_(program_ids),
                 ScheduledAssessment.due_date <= today + window,
             )
-        ).tuples()
+        )
         recorded: dict[uuid.UUID, list[dt.date]] = defaultdict(list)
         for program_id, assessed_on in session.execute(
             select(OutcomeAssessment.program_id, OutcomeAssessment.assessed_on).where(
                 OutcomeAssessment.program_id.in_(program_ids),
                 OutcomeAssessment.deleted_at.is_(None),
             )
-        ).tuples():
+        ):
             if program_id is not None:
                 recorded[program_id].append(assessed_on)
         for program_id, due_date in scheduled:
@@ -387,24 +387,32 @@ class PatientService:
             ).first()
             planned = attended = 0
             if program is not None:
-                planned = session.scalar(
-                    select(func.count(ScheduledSession.id)).where(
-                        ScheduledSession.program_id == program.id,
-                        ScheduledSession.kind == "exercise",
-                        ScheduledSession.scheduled_date <= today,
+                planned = (
+                    session.scalar(
+                        select(func.count(ScheduledSession.id)).where(
+                            ScheduledSession.program_id == program.id,
+                            ScheduledSession.kind == "exercise",
+                            ScheduledSession.scheduled_date <= today,
+                        )
                     )
-                ) or 0
-                attended = session.scalar(
-                    select(func.count(SessionLog.id))
-                    .join(ScheduledSession, ScheduledSession.id == SessionLog.scheduled_session_id)
-                    .where(
-                        ScheduledSession.program_id == program.id,
-                        ScheduledSession.kind == "exercise",
-                        SessionLog.attended.is_(True),
-                        SessionLog.deleted_at.is_(None),
-                        SessionLog.status == "final",
+                    or 0
+                )
+                attended = (
+                    session.scalar(
+                        select(func.count(SessionLog.id))
+                        .join(
+                            ScheduledSession, ScheduledSession.id == SessionLog.scheduled_session_id
+                        )
+                        .where(
+                            ScheduledSession.program_id == program.id,
+                            ScheduledSession.kind == "exercise",
+                            SessionLog.attended.is_(True),
+                            SessionLog.deleted_at.is_(None),
+                            SessionLog.status == "final",
+                        )
                     )
-                ) or 0
+                    or 0
+                )
             latest: dict[str, tuple[float, dt.date]] = {}
             for a in session.scalars(
                 select(OutcomeAssessment)
