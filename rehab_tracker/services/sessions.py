@@ -238,6 +238,15 @@ _RED_FLAGS = (
 )
 
 
+def _next_open(slots: Sequence[SlotInfo]) -> SlotInfo | None:
+    """The first open slot after the last logged one (an old slot left unlogged, e.g. an
+    education session nobody recorded, does not block "log next"); else the first open one."""
+    logged = [s.number for s in slots if not s.open]
+    last = max(logged) if logged else -1
+    after = next((s for s in slots if s.open and s.number > last), None)
+    return after or next((s for s in slots if s.open), None)
+
+
 def _conn(source: Session | Connection) -> Connection:
     return source if isinstance(source, Connection) else source.connection()
 
@@ -363,7 +372,7 @@ class SessionService:
 
     def next_slot(self, patient_id: uuid.UUID) -> SlotInfo | None:
         """The first scheduled session not logged yet (by number), or None."""
-        return next((s for s in self.slots(patient_id) if s.open), None)
+        return _next_open(self.slots(patient_id))
 
     def new_form(
         self, patient_id: uuid.UUID, scheduled_session_id: uuid.UUID | None, *, today: dt.date
@@ -600,7 +609,7 @@ class SessionService:
                 rows=rows,
                 slots=slots,
                 adherence=self._adherence(slots, today),
-                next_slot=next((s for s in slots if s.open), None),
+                next_slot=_next_open(slots),
                 red_flags=alerts,
                 assessments=assessments,
             )

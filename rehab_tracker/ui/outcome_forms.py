@@ -276,9 +276,10 @@ class OdiDialog(OutcomeDialog):
             title = (
                 wording.sections[i].title
                 if wording is not None
-                else f"Section {i + 1}: {ODI_SECTIONS[i]}"
+                else ODI_SECTIONS[i].capitalize()
             )
-            label = QLabel(f"&{i + 1 if i < 9 else 0}. {title}" if i < 10 else title)
+            number = f"&{i + 1}" if i < 9 else "1&0"  # Alt+1..Alt+9, Alt+0
+            label = QLabel(f"{number}. {title}")
             field = NumberField(
                 f"ODI section {i + 1} ({ODI_SECTIONS[i]})",
                 low=0,
@@ -420,8 +421,10 @@ class NprsDialog(OutcomeDialog):
             "Leg pain (0-10)", low=0, high=10, message="Pain must be a whole number from 0 to 10."
         )
         self.leg.setObjectName("nprs_leg")
-        form.add("back", "&Back pain (0-10)", self.back.with_error(), buddy=self.back)
-        form.add("leg", "&Leg pain (0-10)", self.leg.with_error(), buddy=self.leg)
+        form.add("back", "&Back pain (0-10)", self.back)
+        form.add("leg", "&Leg pain (0-10)", self.leg)
+        self.back.use_error_label(form.errors["back"])
+        self.leg.use_error_label(form.errors["leg"])
         self.back.textChanged.connect(self.changed)
         self.leg.textChanged.connect(self.changed)
 
@@ -522,7 +525,8 @@ class WalkTestDialog(OutcomeDialog):
                 message=walk_value_error(self.test, -1.0, self.units) or "",
             )
         self.value_field.setObjectName("walkValue")
-        form.add("value", label, self.value_field.with_error(), buddy=self.value_field)
+        form.add("value", label, self.value_field)
+        self.value_field.use_error_label(form.errors["value"])
         self.value_field.textChanged.connect(self.changed)
 
     def update_score(self) -> None:
@@ -584,7 +588,8 @@ class SixMinuteWalkDialog(OutcomeDialog):
         def add(key: str, label: str, **kw: Any) -> NumberField:
             field = NumberField(label, **kw)
             field.setObjectName(f"six_{key}")
-            form.add(key, label, field.with_error(), buddy=field)
+            form.add(key, label, field)
+            field.use_error_label(form.errors[key])
             field.textChanged.connect(self.changed)
             self.f[key] = field
             return field
@@ -704,8 +709,8 @@ class SixMinuteWalkDialog(OutcomeDialog):
             )
             if result.lower_limit_m is not None and result.distance_m < result.lower_limit_m:
                 text += " — below the lower limit of normal"
-        text += f". {result.note}"
         self.score.setText(text)
+        self.score.setToolTip(result.note)
         self.score.setStyleSheet(SCORE_STYLE)
 
     def values(self) -> dict[str, Any]:

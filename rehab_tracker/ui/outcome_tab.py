@@ -150,6 +150,7 @@ class OutcomesTab(QWidget):
         self.table.setAccessibleName("Recorded measures")
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)  # newest first
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -163,7 +164,7 @@ class OutcomesTab(QWidget):
             b.setObjectName(f"record_{key}")
             b.setAccessibleName(f"Record {text.replace('&', '').rstrip('…')}")
             b.clicked.connect(lambda _c=False, k=key: self.open_form(k))
-            grid.addWidget(b, i // 4, i % 4)
+            grid.addWidget(b, i // 3, i % 3)
             self.record_buttons[key] = b
 
         self.delete_button = QPushButton("&Delete measure")
@@ -190,9 +191,9 @@ class OutcomesTab(QWidget):
         QVBoxLayout(changes_box).addWidget(self.changes_label)
         schedule_box = QGroupBox("Assessments")
         QVBoxLayout(schedule_box).addWidget(self.schedule_label)
-        top = QHBoxLayout()
-        top.addWidget(changes_box, 3)
-        top.addWidget(schedule_box, 2)
+        top = QVBoxLayout()  # stacked: the patient pane is narrow at 1280x800
+        top.addWidget(changes_box)
+        top.addWidget(schedule_box)
         inner = QWidget()
         layout = QVBoxLayout(inner)
         outer = QVBoxLayout(self)

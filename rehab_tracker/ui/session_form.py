@@ -263,7 +263,8 @@ class SessionFormDialog(QDialog):
             field = NumberField(label, low=0, high=10, message=PAIN_MESSAGE)
             field.setObjectName(key)
             field.set_value(getattr(entry, key))
-            self.fields.add(key, label, field.with_error(), buddy=field)
+            self.fields.add(key, label, field)
+            field.use_error_label(self.fields.errors[key])
             self.pain[key] = field
 
         self.exercise_boxes: list[ExerciseBox] = []
@@ -323,8 +324,12 @@ class SessionFormDialog(QDialog):
         self.banner = error_label()
         self.banner.setObjectName("sessionErrors")
         self.banner.setAccessibleName("Form errors")
+        header = QLabel(f"<b>{form.patient_name}</b> — {form.title}")
+        header.setObjectName("sessionHeader")
+        header.setWordWrap(True)
         inner = QWidget()
         column = QVBoxLayout(inner)
+        column.addWidget(header)
         column.addWidget(self.banner)
         column.addWidget(self.fields)
         column.addWidget(QLabel("<b>Exercises</b>"))
@@ -513,10 +518,9 @@ class SessionFormDialog(QDialog):
 
     def show_errors(self, errors: dict[str, str]) -> None:
         field_errors = {k: v for k, v in errors.items() if k in self.fields.errors}
-        for key, field in self.pain.items():
-            if key in errors:
-                field.show_error(errors[key])
-                field_errors.pop(key, None)
+        for key, field in self.pain.items():  # keep live messages the service did not repeat
+            if key not in field_errors and field.problem():
+                field_errors[key] = field.problem() or ""
         self.fields.show_errors(field_errors)
         per_box: dict[int, list[str]] = {}
         others = []

@@ -20,6 +20,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -155,6 +156,7 @@ class SessionsTab(QWidget):
         self.table.setAccessibleName("Session log")
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)  # newest first
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -185,11 +187,11 @@ class SessionsTab(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.alerts, 1)
         top.addWidget(self.acknowledge_button)
-        actions = QHBoxLayout()
-        for b in (self.log_next_button, self.log_unscheduled_button, self.edit_button,
-                  self.delete_button, self.undo_button):
-            actions.addWidget(b)
-        actions.addStretch(1)
+        actions = QGridLayout()  # two rows: fits the patient pane at 1280x800
+        for i, b in enumerate((self.log_next_button, self.log_unscheduled_button,
+                               self.edit_button, self.delete_button, self.undo_button)):
+            actions.addWidget(b, i // 3, i % 3)
+        actions.setColumnStretch(3, 1)
         inner = QWidget()
         layout = QVBoxLayout(inner)
         outer = QVBoxLayout(self)

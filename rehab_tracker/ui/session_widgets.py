@@ -103,6 +103,11 @@ class NumberField(QLineEdit):
         self.show_error(problem)
         self.checked.emit()
 
+    def use_error_label(self, label: QLabel) -> None:
+        """Show messages in ``label`` (e.g. the FieldForm's own label under the field)."""
+        self.error.deleteLater()
+        self.error = label
+
     def with_error(self) -> QWidget:
         """The field with its error label below it, for layouts."""
         box = QWidget()
