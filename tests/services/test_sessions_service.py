@@ -220,3 +220,16 @@ def test_log_and_refuse_twice_on_postgres(pg_db, today):
             b.patient_id, slot.id, b.services.sessions.edit_form(sid).entry, today=today
         )
     assert b.services.sessions.adherence(b.patient_id, today=today).attended == 1
+
+
+def test_next_slot_skips_an_old_unlogged_slot(db, today):
+    b = build_patient(db, today, weeks_ago=3)
+    s = b.services.sessions
+    slots = s.slots(b.patient_id)
+    exercise = [x for x in slots if x.kind == "exercise"]
+    form = s.new_form(b.patient_id, exercise[0].id, today=today)
+    s.save(b.patient_id, exercise[0].id, dataclasses.replace(form.entry, red_flags=ALL_NO),
+           today=today)
+    # the education slot (number 0) was never logged: "next" is the slot after the last logged
+    assert s.next_slot(b.patient_id).id == exercise[1].id
+    assert s.overview(b.patient_id, today=today).next_slot.id == exercise[1].id
