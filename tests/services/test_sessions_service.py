@@ -220,6 +220,18 @@ def test_log_and_refuse_twice_on_postgres(pg_db, today):
             b.patient_id, slot.id, b.services.sessions.edit_form(sid).entry, today=today
         )
     assert b.services.sessions.adherence(b.patient_id, today=today).attended == 1
+    # the one-read overview (correlated counts, red flags, schedule union) on PostgreSQL
+    slot2 = b.services.sessions.next_slot(b.patient_id)
+    b.services.sessions.record_red_flag_stop(
+        b.patient_id, slot2.id, {**ALL_NO, "infection": True}, session_date=today, today=today
+    )
+    b.services.outcomes.record_nprs(b.patient_id, back=4, leg=3, assessed_on=b.start,
+                                    today=today, timepoint="baseline")
+    b.services.outcomes.record_walk(b.patient_id, "tug", 9.0, performed_on=today, today=today)
+    view = b.services.sessions.overview(b.patient_id, today=today)
+    assert view.rows[0].sets > 0 and view.rows[0].exercises > 0
+    assert [a.positives for a in view.red_flags] == [("infection",)]
+    assert {a.timepoint: a.state for a in view.assessments}["baseline"] == "done"
 
 
 def test_next_slot_skips_an_old_unlogged_slot(db, today):
