@@ -235,9 +235,12 @@ def _log_history(
                 continue
             noise = rng.choice((-1, 0, 0, 0, 1))
             log.pain_back_before = _pain(back + noise)
-            log.pain_back_after = _pain(back + noise + rng.choice((-1, 0, 0, 1)))
+            log.pain_back_after = _pain(back + noise + rng.choice((-1, -1, 0, 0, 0, 1)))
             log.pain_leg_before = _pain(leg)
-            log.pain_leg_after = _pain(leg + rng.choice((0, 0, 0, 1)))
+            # leg pain seldom rises during a session once the nerve has settled
+            log.pain_leg_after = (
+                log.pain_leg_before if rng.random() > 0.06 else _pain(leg + 1)
+            )
             log.effort = rng.randint(5, 7)
             phase = next(
                 (p for p in phases if p.start_date <= slot.scheduled_date <= p.end_date), None
@@ -283,15 +286,17 @@ def _log_exercise(
     log.exercises.append(entry)
     growth = 1.0 + 0.5 * fraction
     for number in range(1, rx.sets + 1):
-        effort = max(0, min(10, (rx.effort_target or 6) + rng.choice((-1, 0, 0, 1))))
+        effort = max(0, min(10, (rx.effort_target or 6) + rng.choice((-1, 0, 0, 0, 0, 1))))
         set_log = SetLog(created_by=ACTOR, set_number=number, effort=effort)
         if rx.dosage_type == "reps":
             top = rx.reps_max or rx.reps_min or 10
-            set_log.reps = max(1, top - rng.choice((0, 0, 1, 2)))
+            set_log.reps = max(1, top - rng.choice((0, 0, 0, 0, 1)))
             if rx.load_kg:
                 set_log.load_kg = round(rx.load_kg * growth * 2) / 2
         elif rx.dosage_type == "hold":
             set_log.hold_s = round((rx.hold_s or 20) * (0.9 + 0.3 * fraction))
+            if rx.reps_max:  # repeated holds, e.g. 8-10 x 10 s
+                set_log.reps = max(1, rx.reps_max - rng.choice((0, 0, 0, 1)))
         elif rx.dosage_type == "distance":
             set_log.distance_m = round((rx.distance_m or 400) * growth)
         else:
