@@ -506,7 +506,7 @@ class WalkTestDialog(OutcomeDialog):
         if limit.unit == "m":
             unit = _distance_unit(self.units)
             high = metres_to_feet(limit.high) if self.units == "imperial" else limit.high
-            label = f"&Distance ({unit})"
+            label = f"D&istance ({unit})"
             self.value_field = NumberField(
                 label,
                 low=0,
@@ -615,7 +615,7 @@ class SixMinuteWalkDialog(OutcomeDialog):
         )
         add(
             "partial_lap_m",
-            f"&Partial lap ({unit})",
+            f"Part&ial lap ({unit})",
             low=0,
             high=conv(MAX_COURSE_M),
             integer=False,
@@ -623,20 +623,20 @@ class SixMinuteWalkDialog(OutcomeDialog):
         )
         add(
             "rests",
-            "&Rests taken",
+            "Rests ta&ken",
             low=0,
             high=MAX_RESTS,
             message=f"Rests: a whole number from 0 to {MAX_RESTS}.",
         )
         self.stop_reason = QLineEdit()
         self.stop_reason.setObjectName("six_stop_reason")
-        form.add("stop_reason", "Reason for &stopping early", self.stop_reason)
+        form.add("stop_reason", "Reason for stopping &early", self.stop_reason)
         self.stop_reason.textChanged.connect(self.changed)
         for key, label in (
             ("effort_before", "Effort &before (0-10)"),
             ("effort_after", "Effort &after (0-10)"),
-            ("breathlessness_before", "Breathlessness b&efore (0-10)"),
-            ("breathlessness_after", "Breathlessness a&fter (0-10)"),
+            ("breathlessness_before", "Breat&hlessness before (0-10)"),
+            ("breathlessness_after", "Breathlessness afte&r (0-10)"),
         ):
             add(key, label, low=0, high=10, message="A whole number from 0 to 10.")
         for key, label in (
@@ -753,7 +753,7 @@ FORMS: dict[str, tuple[str, Callable[..., OutcomeDialog]]] = {
     "walk_6min": ("&6-minute walk…", SixMinuteWalkDialog),
     "walk_5min": ("&5-minute walk…", lambda *a, **k: WalkTestDialog(*a, test="walk_5min", **k)),
     "walk_50ft_preferred": (
-        "50-foot walk, p&referred…",
+        "50-foot walk, pref&erred…",
         lambda *a, **k: WalkTestDialog(*a, test="walk_50ft_preferred", **k),
     ),
     "walk_50ft_fastest": (

@@ -16,6 +16,7 @@ from PySide6.QtCore import (
     QSortFilterProxyModel,
     Qt,
 )
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -128,6 +129,7 @@ class OutcomesTab(QWidget):
         self.today = today
         self.on_change = on_change
         self.row: PatientRow | None = None
+        self.stale = False
         self.last_deleted: tuple[str, uuid.UUID] | None = None
         self.changes: list[MeasureChange] = []
         self.due: list[AssessmentDue] = []
@@ -217,9 +219,18 @@ class OutcomesTab(QWidget):
             self.changes_label.setText("No patient selected.")
             self.schedule_label.setText("")
             return
-        self.reload()
+        if self.isVisible():
+            self.reload()
+        else:
+            self.stale = True  # loaded when the tab is shown: selecting a patient stays quick
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self.stale:
+            self.reload()
 
     def reload(self) -> None:
+        self.stale = False
         if self.row is None:
             return
         units = self.services.settings.units()

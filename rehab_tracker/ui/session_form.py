@@ -248,7 +248,7 @@ class SessionFormDialog(QDialog):
         self.fields = FieldForm()
         self.fields.setObjectName("sessionFields")
         self.date = self.fields.add("session_date", "&Date", date_edit(entry.session_date))
-        self.location = self.fields.add("location", "Locatio&n", QComboBox())
+        self.location = self.fields.add("location", "Lo&cation", QComboBox())
         self.location.addItems(["clinic", "home"])
         self.location.setCurrentText(entry.location)
         self.attended = self.fields.add(

@@ -18,6 +18,7 @@ from PySide6.QtCore import (
     QSortFilterProxyModel,
     Qt,
 )
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
@@ -123,6 +124,7 @@ class SessionsTab(QWidget):
         self.today = today
         self.on_change = on_change
         self.row: PatientRow | None = None
+        self.stale = False
         self.view_data: PatientSessions | None = None
         self.last_deleted: uuid.UUID | None = None
 
@@ -224,9 +226,18 @@ class SessionsTab(QWidget):
             self.alerts.setVisible(False)
             self.acknowledge_button.setVisible(False)
             return
-        self.reload()
+        if self.isVisible():
+            self.reload()
+        else:
+            self.stale = True  # loaded when the tab is shown: selecting a patient stays quick
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self.stale:
+            self.reload()
 
     def reload(self) -> None:
+        self.stale = False
         if self.row is None:
             return
         data = self.services.sessions.overview(self.row.id, today=self.today())

@@ -196,6 +196,7 @@ def test_tab_shows_change_in_words_and_delete_undo(qtbot, built, today, answers)
     record_baseline_and_week12(built, today)
     tab = OutcomesTab(built.services, lambda: today)
     qtbot.addWidget(tab)
+    tab.show()  # tabs load when shown
     row = next(r for r in built.services.patients.list_patients(today=today)
                if r.id == built.patient_id)
     tab.set_patient(row)

@@ -179,6 +179,7 @@ def test_red_flag_positive_stops_and_banner_until_acknowledged(qtbot, built, tod
     assert screen.stopped_session_id is not None
     tab = SessionsTab(built.services, lambda: today)
     qtbot.addWidget(tab)
+    tab.show()  # tabs load when shown
     tab.set_patient(row_for(built))
     assert tab.alerts.isVisibleTo(tab) and "bladder" in tab.alerts.text()
     assert row_for(built).open_red_flag

@@ -1,0 +1,116 @@
+"""The Session and Outcomes menu actions in the real main window: log a session by keyboard from
+the menu, record an ODI from the menu, acknowledge a red flag on the overview."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QApplication
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "services"))
+from test_sessions_support import build_patient
+
+from rehab_tracker.domain.redflags import RED_FLAGS
+from rehab_tracker.ui.outcome_forms import OdiDialog
+from rehab_tracker.ui.redflag_dialog import RedFlagDialog
+from rehab_tracker.ui.session_form import SessionFormDialog
+
+
+def make_window(qtbot, db, today):
+    from rehab_tracker.app import create_main_window
+
+    b = build_patient(db, today)
+    win = create_main_window(db, today=today, actor="tester")
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    win.refresh_patients(select=b.patient_id)
+    return b, win
+
+
+def drive(qtbot, owner, steps):
+    """Run each step on the modal dialog of its type once it is up and active."""
+    done = []
+
+    def run(i=0):
+        if i >= len(steps):
+            return
+        kind, action = steps[i]
+        w = QApplication.activeModalWidget()
+        if not isinstance(w, kind):
+            QTimer.singleShot(50, lambda: run(i))
+            return
+        if not w.isActiveWindow():
+            w.activateWindow()
+            QTimer.singleShot(50, lambda: run(i))
+            return
+        action(w)
+        done.append(kind.__name__)
+        QTimer.singleShot(50, lambda: run(i + 1))
+
+    def give_up():
+        w = QApplication.activeModalWidget()
+        if w is not None:
+            w.reject()
+
+    QTimer.singleShot(50, run)
+    QTimer.singleShot(10000, owner, give_up)
+    return done
+
+
+def test_log_session_from_the_menu_by_keyboard(qtbot, db, today, answers):
+    b, win = make_window(qtbot, db, today)
+    action = win.findChild(QAction, "logSession")
+    assert action.isEnabled() and action.shortcut().toString() == "Ctrl+Shift+L"
+
+    def screen(w):
+        qtbot.keyClick(w.all_no, Qt.Key.Key_Space)
+        qtbot.keyClick(w.continue_button, Qt.Key.Key_Space)
+
+    def form(w):
+        for value in ("2", "1", "2", "1"):
+            qtbot.keyClicks(w.focusWidget(), value)
+            qtbot.keyClick(w.focusWidget(), Qt.Key.Key_Tab)
+        qtbot.keyClick(w.focusWidget(), Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+
+    done = drive(qtbot, win, [(RedFlagDialog, screen), (SessionFormDialog, form)])
+    action.trigger()
+    assert done == ["RedFlagDialog", "SessionFormDialog"]
+    rows = b.services.sessions.history(b.patient_id)
+    assert rows and rows[-1].pain_back_before == 2 and rows[-1].pain_leg_after == 1
+    tab = win.session_feature.sessions_tab
+    assert win.patient_view.currentWidget() is tab and tab.model.rows
+
+
+def test_record_odi_from_the_menu(qtbot, db, today, answers):
+    b, win = make_window(qtbot, db, today)
+
+    def odi(w):
+        for field in w.sections:
+            qtbot.keyClicks(field, "1")
+        qtbot.mouseClick(w.save_button, Qt.MouseButton.LeftButton)
+
+    done = drive(qtbot, win, [(OdiDialog, odi)])
+    win.findChild(QAction, "recordOutcome").trigger()
+    assert done == ["OdiDialog"]
+    assert b.services.outcomes.history(b.patient_id)[0].value == 20
+
+
+def test_overview_panel_acknowledges_red_flag(qtbot, db, today, answers):
+    b, win = make_window(qtbot, db, today)
+    slot = b.services.sessions.next_slot(b.patient_id)
+    b.services.sessions.record_red_flag_stop(
+        b.patient_id, slot.id, {**{f.code: False for f in RED_FLAGS}, "both_legs": True},
+        session_date=today, today=today,
+    )
+    win.refresh_patients(select=b.patient_id)
+    panel = win.session_feature.panel
+    assert panel.alert.isVisibleTo(win) and "both legs" in panel.alert.text()
+    assert win.patient_view.overview.banner.isVisibleTo(win)
+    qtbot.mouseClick(panel.acknowledge_button, Qt.MouseButton.LeftButton)
+    assert not panel.alert.isVisibleTo(win)
+    assert not win.patient_view.overview.banner.isVisibleTo(win)
+    assert "Baseline" in panel.assessments.text() or "nothing due" in panel.assessments.text()
