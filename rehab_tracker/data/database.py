@@ -23,6 +23,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from rehab_tracker.data import audit, locations
 from rehab_tracker.data.backup import latest_good_backup, online_backup, thin_backups
+from rehab_tracker.data.locations import (  # re-exported for callers and tests
+    newest_revision_file as newest_revision_file,
+)
 
 
 class DatabaseError(Exception):
@@ -270,16 +273,6 @@ def open_database(
     reader = sessionmaker(engine.execution_options(rehab_read_only=True), expire_on_commit=False)
     audit.install(writer)
     return Database(url=url, engine=engine, path=path, _writer=writer, _reader=reader)
-
-
-def newest_revision_file() -> str | None:
-    """The head revision, read from the file names alone (``NNNN_slug.py``, a linear history).
-
-    A test holds every revision file to this convention and checks the result against Alembic.
-    """
-    versions = locations.migrations_dir() / "versions"
-    ids = sorted(p.name.split("_", 1)[0] for p in versions.glob("[0-9][0-9][0-9][0-9]_*.py"))
-    return ids[-1] if ids else None
 
 
 def _stamped_revision(conn: Connection) -> str | None:

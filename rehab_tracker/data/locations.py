@@ -37,6 +37,17 @@ def migrations_dir() -> Path:
     return _shipped("migrations")
 
 
+def newest_revision_file() -> str | None:
+    """The head revision, read from the file names alone (``NNNN_slug.py``, a linear history).
+
+    A test holds every revision file to this convention and checks the result against Alembic.
+    Lives here (no SQLAlchemy) so the fast start-up read can check the schema revision too.
+    """
+    versions = migrations_dir() / "versions"
+    ids = sorted(p.name.split("_", 1)[0] for p in versions.glob("[0-9][0-9][0-9][0-9]_*.py"))
+    return ids[-1] if ids else None
+
+
 def resources_dir() -> Path:
     """The shipped data files: exercise library, program templates, education items."""
     return _shipped("resources")

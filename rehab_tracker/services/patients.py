@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Date, Row, bindparam, func, select, text
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -17,57 +18,22 @@ from rehab_tracker.data.models import (
     OutcomeAssessment,
     Patient,
     Program,
-    ProgramPhase,
-    ScheduledAssessment,
     ScheduledSession,
     SessionLog,
     Surgery,
     WalkTest,
 )
+from rehab_tracker.data.patient_list import (  # PatientRow, weeks_since: re-exported
+    PatientRow as PatientRow,
+)
+from rehab_tracker.data.patient_list import read_patient_list
+from rehab_tracker.data.patient_list import weeks_since as weeks_since
 from rehab_tracker.domain import patients as rules
 from rehab_tracker.domain.errors import ValidationError
-from rehab_tracker.domain.template import program_week
 from rehab_tracker.services.errors import ConflictError, NotFoundError
 
 RECORD_COUNTER = "record_number"
 RECORD_PREFIX = "RT-"
-
-
-@dataclass(frozen=True)
-class PatientRow:
-    """One line of the patient list."""
-
-    id: uuid.UUID
-    record_number: str
-    name: str
-    date_of_birth: dt.date
-    pathway: str
-    surgery_date: dt.date | None
-    levels: tuple[str, ...]
-    program_id: uuid.UUID | None
-    program_status: str | None
-    program_week: int | None
-    phase: str | None
-    next_session: dt.date | None
-    assessment_due: bool
-    open_red_flag: bool
-
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "id": str(self.id),
-            "record_number": self.record_number,
-            "name": self.name,
-            "date_of_birth": self.date_of_birth.isoformat(),
-            "pathway": self.pathway,
-            "surgery_date": self.surgery_date.isoformat() if self.surgery_date else None,
-            "levels": list(self.levels),
-            "program_status": self.program_status,
-            "program_week": self.program_week,
-            "phase": self.phase,
-            "next_session": self.next_session.isoformat() if self.next_session else None,
-            "assessment_due": self.assessment_due,
-            "open_red_flag": self.open_red_flag,
-        }
 
 
 @dataclass(frozen=True)
@@ -78,11 +44,6 @@ class PatientRecord:
     version: int
     details: rules.PatientDetails
     surgery: rules.SurgeryDetails | None
-
-
-def weeks_since(start: dt.date | None, today: dt.date) -> int | None:
-    """Whole weeks from ``start`` to ``today`` (None without a start)."""
-    return None if start is None else (today - start).days // 7
 
 
 def _next_record_number(session: Session) -> str:
@@ -257,122 +218,19 @@ class PatientService:
             return found
 
     def list_patients(self, *, today: dt.date, include_archived: bool = False) -> list[PatientRow]:
-        """Every patient with surgery, program week and phase: a fixed number of queries."""
-        with self.db.reading() as session:
-            query = select(Patient).order_by(Patient.family_name, Patient.given_name)
-            if not include_archived:
-                query = query.where(Patient.archived_at.is_(None))
-            patients = list(session.scalars(query))
-            surgeries: dict[uuid.UUID, Surgery] = {}
-            for s in session.scalars(select(Surgery).order_by(Surgery.surgery_date)):
-                surgeries[s.patient_id] = s  # the latest wins
-            programs: dict[uuid.UUID, Program] = {}
-            for program in session.scalars(
-                select(Program)
-                .where(Program.status.in_(("planned", "active")))
-                .order_by(Program.start_date)
-            ):
-                programs[program.patient_id] = program
-            program_ids = [p.id for p in programs.values()]
-            first_session = dict(
-                session.execute(
-                    select(ScheduledSession.program_id, ScheduledSession.scheduled_date).where(
-                        ScheduledSession.program_id.in_(program_ids),
-                        ScheduledSession.number == 1,
-                    )
-                )
-                .all()
-            )
-            phases: dict[uuid.UUID, list[ProgramPhase]] = defaultdict(list)
-            for phase in session.scalars(
-                select(ProgramPhase).where(ProgramPhase.program_id.in_(program_ids))
-            ):
-                phases[phase.program_id].append(phase)
-            logged = select(SessionLog.scheduled_session_id).where(
-                SessionLog.scheduled_session_id.is_not(None), SessionLog.deleted_at.is_(None)
-            )
-            next_session = dict(
-                session.execute(
-                    select(ScheduledSession.program_id, func.min(ScheduledSession.scheduled_date))
-                    .where(
-                        ScheduledSession.program_id.in_(program_ids),
-                        ScheduledSession.scheduled_date >= today,
-                        ScheduledSession.id.not_in(logged),
-                    )
-                    .group_by(ScheduledSession.program_id)
-                )
-                .all()
-            )
-            due = self._assessments_due(session, program_ids, today)
-            flagged = set(
-                session.scalars(
-                    select(SessionLog.patient_id).where(
-                        SessionLog.red_flag_result == "positive",
-                        SessionLog.red_flag_acknowledged_at.is_(None),
-                        SessionLog.deleted_at.is_(None),
-                    )
-                )
-            )
-            rows = []
-            for p in patients:
-                surgery = surgeries.get(p.id)
-                prog = programs.get(p.id)
-                week = None
-                phase_name = None
-                if prog is not None:
-                    week = program_week(first_session.get(prog.id), today)
-                    for ph in phases.get(prog.id, []):
-                        if ph.start_date <= today <= ph.end_date:
-                            phase_name = ph.name
-                rows.append(
-                    PatientRow(
-                        id=p.id,
-                        record_number=p.record_number,
-                        name=p.full_name,
-                        date_of_birth=p.date_of_birth,
-                        pathway=p.pathway,
-                        surgery_date=surgery.surgery_date if surgery else None,
-                        levels=tuple(surgery.levels) if surgery else (),
-                        program_id=prog.id if prog else None,
-                        program_status=prog.status if prog else None,
-                        program_week=week,
-                        phase=phase_name,
-                        next_session=next_session.get(prog.id) if prog else None,
-                        assessment_due=prog is not None and prog.id in due,
-                        open_red_flag=p.id in flagged,
-                    )
-                )
-            return rows
+        """Every patient with surgery, program week and phase: a fixed number of queries.
 
-    @staticmethod
-    def _assessments_due(
-        session: Session, program_ids: list[uuid.UUID], today: dt.date
-    ) -> set[uuid.UUID]:
-        """Programs with a scheduled assessment due (within a week) and no outcome recorded."""
-        due: set[uuid.UUID] = set()
-        window = dt.timedelta(days=7)
-        scheduled = session.execute(
-            select(
-                ScheduledAssessment.program_id,
-                ScheduledAssessment.due_date,
-            ).where(
-                ScheduledAssessment.program_id.in_(program_ids),
-                ScheduledAssessment.due_date <= today + window,
-            )
-        )
-        recorded: dict[uuid.UUID, list[dt.date]] = defaultdict(list)
-        for program_id, assessed_on in session.execute(
-            select(OutcomeAssessment.program_id, OutcomeAssessment.assessed_on).where(
-                OutcomeAssessment.program_id.in_(program_ids),
-                OutcomeAssessment.deleted_at.is_(None),
-            )
-        ):
-            if program_id is not None:
-                recorded[program_id].append(assessed_on)
-        for program_id, due_date in scheduled:
-            if not any(abs((d - due_date).days) <= 14 for d in recorded[program_id]):
-                due.add(program_id)
-        return due
+        The statements and the row building live in ``data.patient_list`` (plain SQL, no
+        SQLAlchemy) so the start-up screen can read the same list before SQLAlchemy loads.
+        """
+        with self.db.reading() as session:
+            conn = session.connection()
+
+            def execute(sql: str, params: Mapping[str, dt.date]) -> list[Row[Any]]:
+                statement = text(sql).bindparams(*(bindparam(k, type_=Date) for k in params))
+                return list(conn.execute(statement, dict(params)).all())
+
+            return read_patient_list(execute, today=today, include_archived=include_archived)
 
     # --- overview (added for the GUI's patient overview tab) --------------------------------
 

@@ -1,0 +1,257 @@
+"""The patient list as plain SQL: one read shared by the service and the fast start-up path.
+
+Standard library only (no SQLAlchemy, not even indirectly), so the main window can show its
+patients before SQLAlchemy and the models are imported. The statements are plain, portable SELECTs
+with ``:name`` parameters (sqlite3 and SQLAlchemy's ``text()`` both accept them).
+:func:`read_patient_list` runs them through an ``execute`` callable and :func:`build_rows` turns
+the raw rows into :class:`PatientRow` values, normalising what the two back ends return
+differently: SQLAlchemy's ``Uuid`` is 32 hex characters on SQLite and a native uuid on PostgreSQL,
+dates are ISO text on SQLite, JSON is text on SQLite.
+
+``PatientService.list_patients`` runs the same statements on its session's connection, and
+:func:`read_sqlite` runs them on a read-only sqlite3 connection, so the two never disagree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+import uuid
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from rehab_tracker.data.locations import newest_revision_file
+from rehab_tracker.domain.template import program_week
+
+#: an assessment is "due" from this many days before its date until an outcome is recorded
+DUE_WITHIN = dt.timedelta(days=7)
+#: an outcome recorded this many days either side of the due date counts for it
+RECORDED_WITHIN_DAYS = 14
+
+_OPEN_PROGRAM = "g.status IN ('planned', 'active')"
+
+PATIENTS = (
+    "SELECT p.id, p.record_number, p.given_name, p.family_name, p.date_of_birth, p.pathway"
+    " FROM patients p{where} ORDER BY p.family_name, p.given_name, p.record_number"
+)
+PATIENTS_CURRENT = PATIENTS.format(where=" WHERE p.archived_at IS NULL")
+PATIENTS_ALL = PATIENTS.format(where="")
+#: every surgery, oldest first: the latest per patient wins
+SURGERIES = (
+    "SELECT s.patient_id, s.surgery_date, s.levels FROM surgeries s"
+    " ORDER BY s.surgery_date, s.created_at"
+)
+#: open programs, oldest start first (the latest per patient wins), with the date of exercise
+#: session 1, the next scheduled session not logged yet, and the phase ``:today`` falls in
+PROGRAMS = (
+    "SELECT g.id, g.patient_id, g.status,"
+    " (SELECT MIN(s.scheduled_date) FROM scheduled_sessions s"
+    "   WHERE s.program_id = g.id AND s.number = 1) AS first_session,"
+    " (SELECT MIN(s.scheduled_date) FROM scheduled_sessions s"
+    "   WHERE s.program_id = g.id AND s.scheduled_date >= :today"
+    "   AND NOT EXISTS (SELECT 1 FROM session_logs l"
+    "     WHERE l.scheduled_session_id = s.id AND l.deleted_at IS NULL)) AS next_session,"
+    " (SELECT ph.name FROM program_phases ph"
+    "   WHERE ph.program_id = g.id AND ph.start_date <= :today AND ph.end_date >= :today"
+    "   ORDER BY ph.position DESC LIMIT 1) AS phase"
+    f" FROM programs g WHERE {_OPEN_PROGRAM} ORDER BY g.start_date, g.created_at"
+)
+#: scheduled assessments of open programs due by ``:due_until``
+ASSESSMENTS = (
+    "SELECT a.program_id, a.due_date FROM scheduled_assessments a"
+    f" JOIN programs g ON g.id = a.program_id WHERE {_OPEN_PROGRAM} AND a.due_date <= :due_until"
+)
+#: outcomes recorded in open programs
+OUTCOMES = (
+    "SELECT o.program_id, o.assessed_on FROM outcome_assessments o"
+    f" JOIN programs g ON g.id = o.program_id WHERE {_OPEN_PROGRAM} AND o.deleted_at IS NULL"
+)
+#: patients with a positive red-flag screen nobody has acknowledged
+RED_FLAGS = (
+    "SELECT DISTINCT l.patient_id FROM session_logs l WHERE l.red_flag_result = 'positive'"
+    " AND l.red_flag_acknowledged_at IS NULL AND l.deleted_at IS NULL"
+)
+
+#: runs one statement with its parameters (dates as dt.date) and returns the rows as sequences
+Execute = Callable[[str, Mapping[str, dt.date]], Iterable[Sequence[Any]]]
+
+
+@dataclass(frozen=True)
+class PatientRow:
+    """One line of the patient list."""
+
+    id: uuid.UUID
+    record_number: str
+    name: str
+    date_of_birth: dt.date
+    pathway: str
+    surgery_date: dt.date | None
+    levels: tuple[str, ...]
+    program_id: uuid.UUID | None
+    program_status: str | None
+    program_week: int | None
+    phase: str | None
+    next_session: dt.date | None
+    assessment_due: bool
+    open_red_flag: bool
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "id": str(self.id),
+            "record_number": self.record_number,
+            "name": self.name,
+            "date_of_birth": self.date_of_birth.isoformat(),
+            "pathway": self.pathway,
+            "surgery_date": self.surgery_date.isoformat() if self.surgery_date else None,
+            "levels": list(self.levels),
+            "program_status": self.program_status,
+            "program_week": self.program_week,
+            "phase": self.phase,
+            "next_session": self.next_session.isoformat() if self.next_session else None,
+            "assessment_due": self.assessment_due,
+            "open_red_flag": self.open_red_flag,
+        }
+
+
+def weeks_since(start: dt.date | None, today: dt.date) -> int | None:
+    """Whole weeks from ``start`` to ``today`` (None without a start)."""
+    return None if start is None else (today - start).days // 7
+
+
+def _uuid(value: Any) -> uuid.UUID:
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+
+
+def _date(value: Any) -> dt.date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+def _levels(value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str | bytes):
+        value = json.loads(value)
+    return tuple(str(v) for v in value)
+
+
+def read_patient_list(
+    execute: Execute, *, today: dt.date, include_archived: bool = False
+) -> list[PatientRow]:
+    """Run the list's statements through ``execute`` and build the rows."""
+    dates = {"today": today}
+    return build_rows(
+        patients=execute(PATIENTS_ALL if include_archived else PATIENTS_CURRENT, {}),
+        surgeries=execute(SURGERIES, {}),
+        programs=execute(PROGRAMS, dates),
+        assessments=execute(ASSESSMENTS, {"due_until": today + DUE_WITHIN}),
+        outcomes=execute(OUTCOMES, {}),
+        red_flags=execute(RED_FLAGS, {}),
+        today=today,
+    )
+
+
+def build_rows(
+    *,
+    patients: Iterable[Sequence[Any]],
+    surgeries: Iterable[Sequence[Any]],
+    programs: Iterable[Sequence[Any]],
+    assessments: Iterable[Sequence[Any]],
+    outcomes: Iterable[Sequence[Any]],
+    red_flags: Iterable[Sequence[Any]],
+    today: dt.date,
+) -> list[PatientRow]:
+    """The patient list from the raw rows of the statements above (in their column order)."""
+    latest_surgery: dict[uuid.UUID, tuple[dt.date | None, tuple[str, ...]]] = {}
+    for patient_id, surgery_date, levels in surgeries:
+        latest_surgery[_uuid(patient_id)] = (_date(surgery_date), _levels(levels))
+    # program id, status, program week, phase, next session; the latest program wins
+    program_of: dict[uuid.UUID, tuple[uuid.UUID, str, int | None, str | None, dt.date | None]] = {}
+    for program_id, patient_id, status, first, next_session, phase in programs:
+        program_of[_uuid(patient_id)] = (
+            _uuid(program_id),
+            str(status),
+            program_week(_date(first), today),
+            None if phase is None else str(phase),
+            _date(next_session),
+        )
+    recorded: dict[uuid.UUID, list[dt.date]] = defaultdict(list)
+    for program_id, assessed_on in outcomes:
+        when = _date(assessed_on)
+        if when is not None:
+            recorded[_uuid(program_id)].append(when)
+    due: set[uuid.UUID] = set()
+    for program_id, due_date in assessments:
+        pid, when = _uuid(program_id), _date(due_date)
+        if when is not None and not any(
+            abs((d - when).days) <= RECORDED_WITHIN_DAYS for d in recorded[pid]
+        ):
+            due.add(pid)
+    flagged = {_uuid(patient_id) for (patient_id,) in red_flags}
+
+    rows = []
+    for patient_id, record_number, given, family, born, pathway in patients:
+        pid = _uuid(patient_id)
+        surgery_date, levels = latest_surgery.get(pid, (None, ()))
+        program = program_of.get(pid)
+        date_of_birth = _date(born)
+        assert date_of_birth is not None  # NOT NULL column
+        rows.append(
+            PatientRow(
+                id=pid,
+                record_number=str(record_number),
+                name=f"{given} {family}",
+                date_of_birth=date_of_birth,
+                pathway=str(pathway),
+                surgery_date=surgery_date,
+                levels=levels,
+                program_id=program[0] if program else None,
+                program_status=program[1] if program else None,
+                program_week=program[2] if program else None,
+                phase=program[3] if program else None,
+                next_session=program[4] if program else None,
+                assessment_due=program is not None and program[0] in due,
+                open_red_flag=pid in flagged,
+            )
+        )
+    return rows
+
+
+def read_sqlite(path: Path, today: dt.date) -> list[PatientRow] | None:
+    """The current patients straight from an SQLite file, opened read-only; None if unsure.
+
+    None (the caller takes the normal way in) when the file is missing or empty, is not at the
+    newest schema revision, or SQLite reports any error. Nothing here writes to the file.
+    """
+    try:
+        if not path.is_file() or path.stat().st_size == 0:
+            return None
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
+    except (OSError, sqlite3.Error):
+        return None
+    try:
+        conn.isolation_level = None  # explicit BEGIN: every statement sees the same snapshot
+        conn.execute("BEGIN")
+        stamped = [r[0] for r in conn.execute("SELECT version_num FROM alembic_version")]
+        head = newest_revision_file()
+        if head is None or stamped != [head]:
+            return None
+
+        def execute(sql: str, params: Mapping[str, dt.date]) -> list[Any]:
+            plain = {k: v.isoformat() for k, v in params.items()}  # dates are ISO text here
+            return conn.execute(sql, plain).fetchall()
+
+        return read_patient_list(execute, today=today)
+    except (sqlite3.Error, OSError, ValueError, TypeError):
+        return None
+    finally:
+        conn.close()
