@@ -1,5 +1,12 @@
 """The composition root: open the database, seed it, build the services and the main window.
 
+Start-up is progressive (``start_window``, the path ``run_gui`` takes): for an existing SQLite file
+at the newest schema, the main window is shown with its patients read straight from the file
+(``data.patient_list.read_sqlite``, standard library only) before SQLAlchemy and the models are
+imported; the full open (integrity check, migrations, backups), seeding and the services follow
+from the event loop, and ``MainWindow.attach`` completes the window. Anything else (PostgreSQL, a
+new file, an older schema) opens synchronously first, as ``create_main_window`` does.
+
 Nothing here imports matplotlib or report code: those load on first use.
 """
 
@@ -10,11 +17,18 @@ import getpass
 import os
 import sys
 from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QMainWindow
+if TYPE_CHECKING:
+    from rehab_tracker.data.database import Database
+    from rehab_tracker.services.container import Services
+    from rehab_tracker.ui.main_window import MainWindow
 
-from rehab_tracker.data.database import Database, DatabaseError, open_database
-from rehab_tracker.services.container import Services
+#: run_gui's exit code when the database cannot be opened
+EXIT_DATABASE = 2
+
+Today = dt.date | Callable[[], dt.date] | None
 
 
 def default_actor() -> str:
@@ -25,30 +39,180 @@ def default_actor() -> str:
         return os.environ.get("USER") or os.environ.get("USERNAME") or "clinician"
 
 
-def create_main_window(
-    database: str | os.PathLike[str] | Database | None,
-    *,
-    today: dt.date | Callable[[], dt.date] | None = None,
-    actor: str | None = None,
-) -> QMainWindow:
-    """Open ``database`` (path, URL or an open Database), seed it on first run, build the window.
+def _clock(today: Today) -> Callable[[], dt.date]:
+    if today is None:
+        return dt.date.today
+    if isinstance(today, dt.date):
+        fixed = today
+        return lambda: fixed
+    return today
 
-    ``today`` fixes the date (tests); by default it is the workstation's date, asked each time.
+
+def open_services(
+    database: str | os.PathLike[str] | Database | None, actor: str | None = None
+) -> Services:
+    """Open ``database`` (path, URL or an open Database), seed it on first run, build the services.
+
+    Raises DatabaseError / ResourceError for problems the user can act on.
     """
-    from rehab_tracker.ui.main_window import MainWindow
+    from rehab_tracker.data.database import Database, open_database
+    from rehab_tracker.services.container import Services
 
     db = database if isinstance(database, Database) else open_database(database)
     services = Services(db, actor or default_actor())
     services.library.ensure_seeded()
     services.education.ensure_seeded()
-    if today is None:
-        clock: Callable[[], dt.date] = dt.date.today
-    elif isinstance(today, dt.date):
-        fixed = today
-        clock = lambda: fixed  # noqa: E731
+    return services
+
+
+def create_main_window(
+    database: str | os.PathLike[str] | Database | None,
+    *,
+    today: Today = None,
+    actor: str | None = None,
+) -> MainWindow:
+    """Open ``database`` (path, URL or an open Database), seed it on first run, build the window.
+
+    ``today`` fixes the date (tests); by default it is the workstation's date, asked each time.
+    The window comes back attached to its services (synchronous; for tests and scripts).
+    """
+    from rehab_tracker.ui.main_window import MainWindow
+
+    services = open_services(database, actor)
+    window = MainWindow(_clock(today), services.db.display_name)
+    window.attach(services)
+    return window
+
+
+def existing_sqlite_file(database: str | os.PathLike[str] | None) -> Path | None:
+    """The SQLite file ``database`` names if it is a plain path (or the default) that exists.
+
+    Mirrors ``data.database.resolve_target`` for file paths without importing SQLAlchemy; URLs
+    (PostgreSQL, or an explicit sqlite:// URL) give None and take the normal way in.
+    """
+    from rehab_tracker.data import locations
+
+    if database is None or str(database) == "":
+        database = os.environ.get(locations.DB_ENV) or None
+    if database is None:
+        path = locations.default_database_path()
+    elif "://" in str(database):
+        return None
     else:
-        clock = today
-    return MainWindow(services, clock)
+        path = Path(str(database)).expanduser().resolve()
+    return path if path.is_file() else None
+
+
+def start_window(
+    database: str | os.PathLike[str] | None,
+    *,
+    today: Today = None,
+    actor: str | None = None,
+    on_shown: Callable[[MainWindow], object] | None = None,
+) -> MainWindow:
+    """Show the main window as early as possible; the app's start-up path.
+
+    Raises DatabaseError / ResourceError when the normal (synchronous) way in fails. On the fast
+    path the window is shown with the rows read from the file, and once it has been exposed (its
+    first paint is on screen) the database is opened from the event loop and the window attached;
+    a failure there prints one line on stderr, shows an error dialog on a real screen, closes the
+    window and ends the event loop with exit code 2. ``on_shown(window)`` is called once the
+    window is on screen, before the deferred stage (the start-up benchmark times it).
+    """
+    from rehab_tracker.data.patient_list import read_sqlite
+
+    clock = _clock(today)
+    path = existing_sqlite_file(database)
+    rows = read_sqlite(path, clock()) if path is not None else None
+    if path is None or rows is None:
+        window = create_main_window(database, today=clock, actor=actor)
+        if on_shown is not None:
+            _after_first_expose(window, lambda: on_shown(window))
+        window.show()
+        return window
+
+    from rehab_tracker.ui.main_window import MainWindow
+
+    window = MainWindow(clock, str(path))
+    window.show_rows(rows)
+
+    def second_stage() -> None:
+        if on_shown is not None:
+            on_shown(window)
+        _finish_start(window, database, actor)
+
+    _after_first_expose(window, second_stage)
+    window.show()
+    return window
+
+
+#: if the window system never says the window is exposed (minimised start...), go on anyway
+EXPOSE_TIMEOUT_MS = 1000
+
+
+def _after_first_expose(window: MainWindow, callback: Callable[[], object]) -> None:
+    """Run ``callback`` from the event loop once ``window`` has been exposed and painted.
+
+    The deferred stage blocks the GUI thread (importing SQLAlchemy): started earlier, a real
+    screen would show an empty frame instead of the patient list meanwhile.
+    """
+    from PySide6.QtCore import QEvent, QObject, QTimer
+
+    class ExposeWatch(QObject):
+        done = False
+
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Expose and window.windowHandle().isExposed():
+                # let Qt paint this expose first; the callback runs on the next loop turn
+                QTimer.singleShot(0, self.fire)
+            return False
+
+        def fire(self) -> None:
+            if self.done:
+                return
+            self.done = True
+            handle = window.windowHandle()
+            if handle is not None:
+                handle.removeEventFilter(self)
+            self.deleteLater()
+            callback()
+
+    window.winId()  # creates the native window (windowHandle) before it is shown
+    watch = ExposeWatch(window)
+    window.windowHandle().installEventFilter(watch)
+    QTimer.singleShot(EXPOSE_TIMEOUT_MS, watch, watch.fire)
+
+
+def _finish_start(
+    window: MainWindow, database: str | os.PathLike[str] | None, actor: str | None
+) -> None:
+    """The deferred second stage: open, migrate and seed the database, then attach."""
+    from rehab_tracker.data.database import DatabaseError
+    from rehab_tracker.data.resources import ResourceError
+
+    try:
+        services = open_services(database, actor)
+    except (DatabaseError, ResourceError) as exc:
+        window.startup_failed = True
+        _report_start_error(window, exc)
+        window.close()
+        from PySide6.QtCore import QCoreApplication
+
+        QCoreApplication.exit(EXIT_DATABASE)
+        return
+    window.attach(services)
+
+
+def _report_start_error(parent: MainWindow | None, exc: Exception) -> None:
+    """One line for the terminal (and for scripts), a dialog for whoever sits at the screen."""
+    from PySide6.QtGui import QGuiApplication
+
+    from rehab_tracker import APP_NAME
+    from rehab_tracker.ui import dialogs
+
+    print(f"rehab-tracker: error: {exc}", file=sys.stderr)
+    if QGuiApplication.platformName() not in ("offscreen", "minimal"):
+        dialogs.error(parent, APP_NAME, str(exc))
 
 
 def run_gui(database: str | os.PathLike[str] | None = None) -> int:
@@ -57,8 +221,6 @@ def run_gui(database: str | os.PathLike[str] | None = None) -> int:
     from PySide6.QtWidgets import QApplication
 
     from rehab_tracker import APP_ID, APP_NAME
-    from rehab_tracker.data.resources import ResourceError
-    from rehab_tracker.ui import dialogs
 
     QCoreApplication.setOrganizationName("Rehab Tracker")
     QCoreApplication.setApplicationName(APP_NAME)
@@ -66,12 +228,15 @@ def run_gui(database: str | os.PathLike[str] | None = None) -> int:
     assert isinstance(app, QApplication)
     app.setDesktopFileName(APP_ID)
     try:
-        window = create_main_window(database)
-    except (DatabaseError, ResourceError) as exc:
-        # one line for the terminal (and for scripts), a dialog for whoever sits at the screen
-        print(f"rehab-tracker: error: {exc}", file=sys.stderr)
-        if app.platformName() not in ("offscreen", "minimal"):
-            dialogs.error(None, APP_NAME, str(exc))
-        return 2
-    window.show()
-    return app.exec()
+        window = start_window(database)
+    except Exception as exc:
+        # the error classes are imported only now: they live beside SQLAlchemy
+        from rehab_tracker.data.database import DatabaseError
+        from rehab_tracker.data.resources import ResourceError
+
+        if not isinstance(exc, DatabaseError | ResourceError):
+            raise
+        _report_start_error(None, exc)
+        return EXIT_DATABASE
+    code = app.exec()
+    return EXIT_DATABASE if window.startup_failed else code

@@ -238,26 +238,33 @@ _COMMANDS = {
 }
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def _reported(exc: BaseException) -> bool:
+    """An error to report in one line (classes imported late: keep SQLAlchemy off the GUI start)."""
     from rehab_tracker.data.database import DatabaseError
     from rehab_tracker.domain.errors import ValidationError
     from rehab_tracker.services.errors import ServiceError
 
+    return isinstance(exc, DatabaseError | ServiceError | ValidationError | CliError)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not hasattr(args, "db"):
         args.db = None
     try:
         return _COMMANDS[args.command](args)
-    except (DatabaseError, ServiceError, ValidationError, CliError) as exc:
-        print(f"rehab-tracker: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
     except BrokenPipeError:  # e.g. `rehab-tracker patients | head`
         sys.stderr.close()
         return EXIT_OK
     except KeyboardInterrupt:
         print("rehab-tracker: interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:
+        if not _reported(exc):
+            raise
+        print(f"rehab-tracker: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
 
 
 if __name__ == "__main__":

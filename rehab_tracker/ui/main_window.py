@@ -8,29 +8,38 @@ Adding a feature is a few lines, from app.py or the feature's own install functi
 
 ``window.menus`` maps the menu titles (``"&File"``, ``"&Patient"``, ``"&Program"``, ``"&Session"``,
 ``"&Outcomes"``, ``"&Reports"``, ``"&Tools"``, ``"&Help"``) to their QMenu.
+
+The window starts in two stages so it can be on screen before SQLAlchemy is imported: built
+without services it shows the patient list (``show_rows``: rows read straight from the file), the
+menus (actions that need the database disabled) and a placeholder for the patient view;
+``attach(services)`` then builds the patient view and every feature (their imports happen there),
+enables the actions and reloads the list through the service, keeping the selection. Nothing this
+module imports at the top loads SQLAlchemy or the services.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QSplitter, QWidget
 
 from rehab_tracker import APP_NAME, __version__
-from rehab_tracker.data.database import DatabaseError
-from rehab_tracker.services.container import Services
-from rehab_tracker.services.patients import PatientRow
+from rehab_tracker.data.patient_list import PatientRow
 from rehab_tracker.ui import dialogs
 from rehab_tracker.ui import settings as gui_settings
-from rehab_tracker.ui.charts_view import install as install_charts_and_reports
 from rehab_tracker.ui.patient_list import PatientList
-from rehab_tracker.ui.patient_view import PatientView
-from rehab_tracker.ui.progression_view import ProgramTab
-from rehab_tracker.ui.session_install import install as install_sessions
+
+if TYPE_CHECKING:
+    from rehab_tracker.services.container import Services
+    from rehab_tracker.ui.charts_view import ChartsTab
+    from rehab_tracker.ui.patient_view import PatientView
+    from rehab_tracker.ui.progression_view import ProgramTab
+    from rehab_tracker.ui.session_install import SessionFeature
 
 MENU_TITLES = (
     "&File", "&Patient", "&Program", "&Session", "&Outcomes", "&Reports", "&Tools", "&Help"
@@ -41,36 +50,52 @@ PROGRAM_BUILDER_MODULE = "rehab_tracker.ui.program_builder"
 Shortcut = str | QKeySequence | QKeySequence.StandardKey
 
 
+#: the status bar's message until the database is open
+OPENING_MESSAGE = "Opening the database…"
+
+
 class MainWindow(QMainWindow):
+    # set by attach(): the window works without them until then (see the module docstring)
+    services: Services
+    patient_view: PatientView
+    program_tab: ProgramTab
+    charts_tab: ChartsTab
+    session_feature: SessionFeature
+
     def __init__(
         self,
-        services: Services,
         today: Callable[[], dt.date],
+        database_label: str,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self.setWindowTitle(APP_NAME)
-        self.services = services
         self.today = today
         self.settings = gui_settings.load()
+        self.attached = False
+        #: set by the app when the deferred database open failed (run_gui exits 2)
+        self.startup_failed = False
 
         self.patient_list = PatientList(today)
-        self.patient_view = PatientView(services, today)
-        self.program_tab = ProgramTab(services, today, on_saved=self._program_saved)
-        self.patient_view.add_tab(self.program_tab, "Pro&gram")
+        self.placeholder = QLabel(OPENING_MESSAGE)
+        self.placeholder.setObjectName("patientViewPlaceholder")
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.placeholder.setAccessibleName("Patient")
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("mainSplitter")
         self.splitter.setChildrenCollapsible(False)
         self.splitter.addWidget(self.patient_list)
-        self.splitter.addWidget(self.patient_view)
+        self.splitter.addWidget(self.placeholder)
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 1)
         self.setCentralWidget(self.splitter)
 
-        self.database_label = QLabel(f"Database: {services.db.display_name}")
+        self.database_label = QLabel(f"Database: {database_label}")
         self.database_label.setObjectName("databaseLabel")
         self.statusBar().addPermanentWidget(self.database_label)
+        self.statusBar().showMessage(OPENING_MESSAGE)
+        self.setCursor(Qt.CursorShape.BusyCursor)
 
         self.menus: dict[str, QMenu] = {}
         for title in MENU_TITLES:
@@ -78,12 +103,42 @@ class MainWindow(QMainWindow):
             menu.setObjectName(title.replace("&", "").lower() + "Menu")
             self.menus[title] = menu
         self._build_actions()
-        self.charts_tab = install_charts_and_reports(self)
-        self.session_feature = install_sessions(self)
 
         self.patient_list.patient_selected.connect(self._on_patient_selected)
         self._restore_geometry()
+        self.patient_list.find_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def show_rows(self, rows: Sequence[PatientRow]) -> None:
+        """Show patient rows read before the services exist (the fast start-up read)."""
+        self.patient_list.set_rows(rows)
+        self._on_patient_selected(self.patient_list.selected_id())
+
+    def attach(self, services: Services) -> None:
+        """Second stage: the patient view, every feature, enabled actions, the list reloaded."""
+        from rehab_tracker.ui.charts_view import install as install_charts_and_reports
+        from rehab_tracker.ui.patient_view import PatientView
+        from rehab_tracker.ui.progression_view import ProgramTab
+        from rehab_tracker.ui.session_install import install as install_sessions
+
+        if self.attached:
+            raise RuntimeError("the main window is already attached to its services")
+        self.services = services
+        today = self.today
+        self.patient_view = PatientView(services, today)
+        self.program_tab = ProgramTab(services, today, on_saved=self._program_saved)
+        self.patient_view.add_tab(self.program_tab, "Pro&gram")
+        sizes = self.splitter.sizes()
+        self.splitter.replaceWidget(1, self.patient_view)
+        self.splitter.setSizes(sizes)
+        self.placeholder.deleteLater()
+        self.database_label.setText(f"Database: {services.db.display_name}")
+        self.attached = True
+        self.charts_tab = install_charts_and_reports(self)
+        self.session_feature = install_sessions(self)
         self.refresh_patients()
+        if self.statusBar().currentMessage() == OPENING_MESSAGE:
+            self.statusBar().clearMessage()
+        self.unsetCursor()
 
     # --- extension points -----------------------------------------------------------------
 
@@ -97,12 +152,13 @@ class MainWindow(QMainWindow):
         shortcut: Shortcut | None = None,
         fallback: str | None = None,
         needs_patient: bool = False,
+        needs_services: bool = True,
     ) -> QAction:
         """Add an action to a named menu (``"&Session"``...); its accessible name is its text.
 
         ``shortcut`` is a key text ("Ctrl+L") or a QKeySequence.StandardKey (then ``fallback``
         is used where the platform binds none). ``needs_patient`` actions are enabled only while
-        a patient is selected.
+        a patient is selected; ``needs_services`` ones only once the window is attached.
         """
         action = QAction(text, self)
         action.setObjectName(object_name)
@@ -115,9 +171,8 @@ class MainWindow(QMainWindow):
         elif shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
         action.triggered.connect(lambda _checked=False: slot())
-        if needs_patient:
-            action.setEnabled(self.patient_list.selected_id() is not None)
-            self._patient_actions.append(action)
+        self._needs[action] = (needs_patient, needs_services)
+        action.setEnabled(self._may_enable(action))
         self.menus[menu].addAction(action)
         self.addAction(action)  # shortcuts work even with the menu bar hidden
         return action
@@ -127,6 +182,8 @@ class MainWindow(QMainWindow):
 
     def refresh_patients(self, select: uuid.UUID | None = None) -> None:
         """Reload the patient list (one service call) and refresh the patient view."""
+        if not self.attached:
+            return
         self.patient_list.set_rows(self.services.patients.list_patients(today=self.today()))
         if select is not None:
             self.patient_list.select(select)
@@ -135,14 +192,14 @@ class MainWindow(QMainWindow):
     # --- actions --------------------------------------------------------------------------
 
     def _build_actions(self) -> None:
-        self._patient_actions: list[QAction] = []
+        self._needs: dict[QAction, tuple[bool, bool]] = {}
         add = self.add_action
         add("&Patient", "&New Patient…", self.new_patient, "newPatient",
             shortcut=QKeySequence.StandardKey.New, fallback="Ctrl+N")
         add("&Patient", "&Edit Patient…", self.edit_patient, "editPatient",
             shortcut="Ctrl+E", needs_patient=True)
         add("&Patient", "&Find Patient", self.focus_find, "findPatientAction",
-            shortcut=QKeySequence.StandardKey.Find, fallback="Ctrl+F")
+            shortcut=QKeySequence.StandardKey.Find, fallback="Ctrl+F", needs_services=False)
         add("&Program", "&Build Program…", self.open_program_builder, "buildProgram",
             needs_patient=True)
         add("&Tools", "Exercise &Library", self.open_library, "exerciseLibrary",
@@ -152,8 +209,8 @@ class MainWindow(QMainWindow):
             shortcut="Ctrl+B")
         self.menus["&File"].addSeparator()
         add("&File", "&Quit", self.close, "quit", shortcut=QKeySequence.StandardKey.Quit,
-            fallback="Ctrl+Q")
-        add("&Help", "&About Rehab Tracker", self.about, "about")
+            fallback="Ctrl+Q", needs_services=False)
+        add("&Help", "&About Rehab Tracker", self.about, "about", needs_services=False)
 
     def new_patient(self) -> None:
         from rehab_tracker.ui.patient_dialog import PatientDialog
@@ -204,6 +261,8 @@ class MainWindow(QMainWindow):
         EducationDialog(self.services, parent=self).exec()
 
     def backup_database(self) -> None:
+        from rehab_tracker.data.database import DatabaseError
+
         try:
             made = self.services.db.backup("manual")
         except (DatabaseError, OSError) as exc:
@@ -222,10 +281,17 @@ class MainWindow(QMainWindow):
 
     # --- internals ------------------------------------------------------------------------
 
-    def _on_patient_selected(self, patient_id: uuid.UUID | None) -> None:
-        for action in self._patient_actions:
-            action.setEnabled(patient_id is not None)
-        self.patient_view.set_patient(self.patient_list.selected_row())
+    def _may_enable(self, action: QAction) -> bool:
+        needs_patient, needs_services = self._needs[action]
+        if needs_services and not self.attached:
+            return False
+        return not needs_patient or self.patient_list.selected_id() is not None
+
+    def _on_patient_selected(self, _patient_id: uuid.UUID | None = None) -> None:
+        for action in self._needs:
+            action.setEnabled(self._may_enable(action))
+        if self.attached:
+            self.patient_view.set_patient(self.patient_list.selected_row())
 
     def _restore_geometry(self) -> None:
         if self.settings.window_geometry:

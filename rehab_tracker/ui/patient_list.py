@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rehab_tracker.services.patients import PatientRow, weeks_since
+from rehab_tracker.data.patient_list import PatientRow, weeks_since
 from rehab_tracker.ui.forms import name_widget
 
 Index = QModelIndex | QPersistentModelIndex
@@ -65,16 +65,24 @@ def flags_text(row: PatientRow) -> str:
 
 
 class PatientTableModel(QAbstractTableModel):
-    """PatientRow dataclasses as table rows; no database access here."""
+    """PatientRow dataclasses as table rows; no database access here.
+
+    Display texts and sort keys are worked out once per row (and again when ``today`` changes):
+    the view asks ``data()`` thousands of times while it sizes its columns.
+    """
 
     def __init__(self, today: Callable[[], dt.date], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._rows: list[PatientRow] = []
         self._today = today
+        self._cells_for: dt.date | None = None
+        self._texts: list[tuple[str, ...]] = []
+        self._keys: list[tuple[Any, ...]] = []
 
     def set_rows(self, rows: Sequence[PatientRow]) -> None:
         self.beginResetModel()
         self._rows = list(rows)
+        self._cells_for = None
         self.endResetModel()
 
     def row_at(self, row: int) -> PatientRow:
@@ -103,38 +111,55 @@ class PatientTableModel(QAbstractTableModel):
             return COLUMNS[section][1]
         return None
 
-    def _values(self, row: PatientRow) -> tuple[Any, ...]:
+    def _values(self, row: PatientRow, today: dt.date) -> tuple[Any, ...]:
         return (
             row.record_number,
             row.name,
             row.surgery_date,
-            weeks_since(row.surgery_date, self._today()),
+            weeks_since(row.surgery_date, today),
             row.program_week,
             row.phase,
             row.next_session,
             flags_text(row),
         )
 
+    def _cells(self) -> tuple[list[tuple[str, ...]], list[tuple[Any, ...]]]:
+        today = self._today()
+        if self._cells_for != today:
+            self._texts, self._keys = [], []
+            for row in self._rows:
+                values = self._values(row, today)
+                self._texts.append(tuple(
+                    _date(v) if isinstance(v, dt.date) else "" if v is None else str(v)
+                    for v in values
+                ))
+                self._keys.append(tuple(
+                    "" if v is None else v.isoformat() if isinstance(v, dt.date) else v
+                    for v in values
+                ))
+            self._cells_for = today
+        return self._texts, self._keys
+
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        if role not in _ROLES or not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
-        row = self._rows[index.row()]
-        value = self._values(row)[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            if isinstance(value, dt.date):
-                return _date(value)
-            return "" if value is None else str(value)
+        if role == _DISPLAY:
+            return self._cells()[0][index.row()][index.column()]
         if role == SORT_ROLE:
-            if value is None:
-                return ""
-            return value.isoformat() if isinstance(value, dt.date) else value
+            return self._cells()[1][index.row()][index.column()]
+        row = self._rows[index.row()]
         if role == ROW_ROLE:
             return row
-        if role == Qt.ItemDataRole.ForegroundRole and index.column() == 7 and row.open_red_flag:
+        if index.column() == 7 and row.open_red_flag:  # the foreground role
             from PySide6.QtGui import QColor
 
             return QColor("#b00020")
         return None
+
+
+_DISPLAY = Qt.ItemDataRole.DisplayRole
+#: the roles data() answers (the view asks for many more)
+_ROLES = frozenset((_DISPLAY, SORT_ROLE, ROW_ROLE, Qt.ItemDataRole.ForegroundRole))
 
 
 class RowFilterProxy(QSortFilterProxyModel):
