@@ -210,7 +210,9 @@ def _report_start_error(parent: MainWindow | None, exc: Exception) -> None:
     from rehab_tracker import APP_NAME
     from rehab_tracker.ui import dialogs
 
-    print(f"rehab-tracker: error: {exc}", file=sys.stderr)
+    # one line even when SQLite's detail spans several (quick_check lists every bad page)
+    line = " ".join(str(exc).split())
+    print(f"rehab-tracker: error: {line}", file=sys.stderr)
     if QGuiApplication.platformName() not in ("offscreen", "minimal"):
         dialogs.error(parent, APP_NAME, str(exc))
 

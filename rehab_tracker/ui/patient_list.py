@@ -263,6 +263,7 @@ class PatientList(QWidget):
         self.table.verticalHeader().setVisible(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setResizeContentsPrecision(0)  # size columns by the rows on screen: fast start
         header.setStretchLastSection(True)
         self.count_label = QLabel()
 

@@ -1,35 +1,157 @@
-"""The start-up path stays light: no matplotlib or report code imported by create_main_window."""
+"""Start-up: the window shows its patients before SQLAlchemy loads, then attaches its services.
+
+Also: the start-up path stays light (no matplotlib or report code, before or after attach), and a
+database that cannot be opened exits with code 2 and one line on stderr.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
+from PySide6.QtGui import QAction
+
+from rehab_tracker.data.database import Database, quick_check
+from rehab_tracker.data.patient_list import read_sqlite
+from rehab_tracker.services.demo import seed_demo
+from rehab_tracker.ui.main_window import OPENING_MESSAGE
+
 CODE = """
 import sys
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 app = QApplication(sys.argv[:1])
-from rehab_tracker.app import create_main_window
-window = create_main_window(sys.argv[1], actor="test")
-window.show()
-app.processEvents()
-heavy = sorted(m for m in sys.modules
-               if m.split(".")[0] == "matplotlib" or m.startswith("rehab_tracker.reports")
-               or m.startswith("rehab_tracker.charts"))
-print("HEAVY:" + ",".join(heavy))
+from rehab_tracker.app import start_window
+
+def heavy():
+    return ",".join(sorted(
+        m for m in sys.modules
+        if m.split(".")[0] == "matplotlib" or m.startswith("rehab_tracker.reports")
+        or m.startswith("rehab_tracker.charts")))
+
+def shown(window):
+    print("SHOWN:" + str(window.attached) + ":" + str("sqlalchemy" in sys.modules) + ":" + heavy())
+    QTimer.singleShot(0, lambda: attached(window))
+
+def attached(window):
+    print("ATTACHED:" + str(window.attached) + ":" + heavy())
+    app.quit()
+
+window = start_window(sys.argv[1], actor="test", on_shown=shown)
+app.exec()
 """
 
 
-def test_no_matplotlib_or_reports_on_startup(db_path: Path) -> None:
+def run_app(code: str, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    out = subprocess.run(
-        [sys.executable, "-c", CODE, str(db_path)],
-        env=env, capture_output=True, text=True, check=True, timeout=120,
+    return subprocess.run([sys.executable, "-c", code, *args], env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_shown_without_sqlalchemy_and_no_matplotlib_or_reports(db_path: Path) -> None:
+    out = run_app(CODE, str(db_path))
+    assert out.returncode == 0, out.stderr
+    lines = [x for x in out.stdout.splitlines() if x.startswith(("SHOWN:", "ATTACHED:"))]
+    assert lines == ["SHOWN:False:False:", "ATTACHED:True:"], out.stdout
+
+
+def demo_file(db: Database, today: dt.date) -> Path:
+    seed_demo(db, today=today)
+    assert db.path is not None
+    return db.path
+
+
+def action(window, name: str) -> QAction:  # type: ignore[no-untyped-def]
+    found = window.findChild(QAction, name)
+    assert found is not None, name
+    return found
+
+
+def test_start_window_shows_rows_then_attaches(qtbot, db, today, answers) -> None:  # type: ignore[no-untyped-def]
+    from rehab_tracker.app import start_window
+
+    window = start_window(demo_file(db, today), today=today, actor="tester")
+    qtbot.addWidget(window)
+    # first stage: the rows from the file, database actions disabled, focus in Find
+    assert not window.attached
+    assert window.patient_list.model.rowCount() == 9
+    assert window.statusBar().currentMessage() == OPENING_MESSAGE
+    assert window.focusWidget() is window.patient_list.find_edit
+    for name in ("newPatient", "editPatient", "buildProgram", "exerciseLibrary", "education",
+                 "backupDatabase"):
+        assert not action(window, name).isEnabled(), name
+    for name in ("findPatientAction", "quit", "about"):
+        assert action(window, name).isEnabled(), name
+    qtbot.keyClicks(window.patient_list.find_edit, "okafor")
+    assert window.patient_list.proxy.rowCount() == 1
+    window.patient_list.table.selectRow(0)
+    assert window.selected_patient() is not None
+    assert not action(window, "editPatient").isEnabled()  # still no database
+
+    # second stage, from the event loop
+    qtbot.waitUntil(lambda: window.attached, timeout=20000)
+    assert window.statusBar().currentMessage() != OPENING_MESSAGE
+    assert window.patient_list.proxy.rowCount() == 1  # the search is kept
+    selected = window.selected_patient()
+    assert selected is not None and selected.name == "Maren Okafor"  # and the selection
+    assert "Maren Okafor" in window.patient_view.overview.title.text()
+    for name in ("newPatient", "editPatient", "buildProgram", "backupDatabase", "logSession",
+                 "progressReport", "recordOutcome"):
+        assert action(window, name).isEnabled(), name
+    assert window.patient_view.count() >= 5  # overview, program, charts, sessions, outcomes
+    assert window.patient_view.widget(1) is window.program_tab
+    window.patient_list.find_edit.clear()
+    assert window.patient_list.proxy.rowCount() == 9
+
+
+def test_a_new_file_takes_the_normal_path(qtbot, tmp_path: Path, today, answers) -> None:  # type: ignore[no-untyped-def]
+    from rehab_tracker.app import start_window
+
+    target = tmp_path / "new-clinic.db"
+    window = start_window(target, today=today, actor="tester")
+    qtbot.addWidget(window)
+    assert window.attached  # opened (created, migrated, seeded) before it was shown
+    assert window.isVisible() and target.exists()
+    assert action(window, "newPatient").isEnabled()
+    assert window.patient_list.model.rowCount() == 0
+
+
+def corrupt_a_page_the_list_does_not_read(path: Path) -> None:
+    """Overwrite the audit trail's root page: the list still reads, quick_check fails."""
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'audit_log'").fetchone()[0]
+    conn.close()
+    with open(path, "r+b") as handle:
+        handle.seek((root - 1) * page_size)
+        handle.write(b"\xa5" * page_size)
+
+
+def test_a_database_failing_the_full_open_exits_2(db, today) -> None:  # type: ignore[no-untyped-def]
+    path = demo_file(db, today)
+    db.close()
+    corrupt_a_page_the_list_does_not_read(path)
+    assert read_sqlite(path, today) is not None  # the fast path shows the window first...
+    assert quick_check(path) is not None  # ...and the full open refuses the file
+    before = path.read_bytes()
+    code = (
+        "import sys\n"
+        "from rehab_tracker.ui import dialogs\n"
+        "dialogs.error = lambda p, t, x: print('ERROR:' + x)\n"
+        "from rehab_tracker.app import run_gui\n"
+        "sys.exit(run_gui(sys.argv[1]))\n"
     )
-    line = next(x for x in out.stdout.splitlines() if x.startswith("HEAVY:"))
-    assert line == "HEAVY:", line
+    out = run_app(code, str(path))
+    assert out.returncode == 2, out.stderr
+    assert "ERROR:" not in out.stdout  # offscreen: no dialog nobody could close
+    lines = [x for x in out.stderr.strip().splitlines() if "propagateSizeHints" not in x]
+    assert len(lines) == 1 and "not a usable Rehab Tracker database" in lines[0], lines
+    assert path.read_bytes() == before  # left untouched
 
 
 def test_run_gui_reports_a_bad_database_and_exits_2(tmp_path: Path) -> None:
@@ -42,9 +164,7 @@ def test_run_gui_reports_a_bad_database_and_exits_2(tmp_path: Path) -> None:
         "from rehab_tracker.app import run_gui\n"
         "sys.exit(run_gui(sys.argv[1]))\n"
     )
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    out = subprocess.run([sys.executable, "-c", code, str(bad)], env=env,
-                         capture_output=True, text=True, timeout=120)
+    out = run_app(code, str(bad))
     assert out.returncode == 2
     # offscreen nobody could click a modal dialog away: one line on stderr instead
     assert "ERROR:" not in out.stdout
