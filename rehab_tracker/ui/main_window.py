@@ -129,6 +129,12 @@ class MainWindow(QMainWindow):
         self.patient_view.add_tab(self.program_tab, "Pro&gram")
         sizes = self.splitter.sizes()
         self.splitter.replaceWidget(1, self.patient_view)
+        if not self.settings.splitter_state:
+            # share the width as the splitter would have between the list and the real view
+            hints = [self.patient_list.sizeHint().width(), self.patient_view.sizeHint().width()]
+            total = sum(sizes)
+            first = total * hints[0] // max(sum(hints), 1)
+            sizes = [first, total - first]
         self.splitter.setSizes(sizes)
         self.placeholder.deleteLater()
         self.database_label.setText(f"Database: {services.db.display_name}")
