@@ -15,9 +15,11 @@ Questionnaires store their raw answers with the scoring rule id; walking tests s
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import Connection, Uuid, bindparam, func, null, select, union_all
@@ -172,30 +174,38 @@ class SixMinuteWalkResult:
     note: str
 
 
-# The schedule is read on every patient selection (overview): statements built once.
-_P = bindparam("patient_id", type_=Uuid())
-_G = bindparam("program_id", type_=Uuid())
-_PROGRAMS = (
-    select(Program.id, Program.start_date)
-    .where(Program.patient_id == _P)
-    .order_by(Program.start_date)
-)
-_SCHEDULED = select(
-    ScheduledAssessment.id,
-    ScheduledAssessment.timepoint,
-    ScheduledAssessment.label,
-    ScheduledAssessment.due_date,
-    ScheduledAssessment.instruments,
-).where(ScheduledAssessment.program_id == _G)
-# questionnaires (with their timepoint) and walking tests done: one statement
-_DONE: Any = union_all(
-    select(OutcomeAssessment.assessed_on, OutcomeAssessment.timepoint).where(
-        OutcomeAssessment.patient_id == _P, OutcomeAssessment.deleted_at.is_(None)
-    ),
-    select(WalkTest.performed_on, null()).where(
-        WalkTest.patient_id == _P, WalkTest.deleted_at.is_(None)
-    ),
-)
+@functools.cache
+def _q() -> SimpleNamespace:
+    """The read statements, built once on first use (not at import: start-up time)."""
+    # The schedule is read on every patient selection (overview): statements built once.
+    _P = bindparam("patient_id", type_=Uuid())
+    _G = bindparam("program_id", type_=Uuid())
+    _PROGRAMS = (
+        select(Program.id, Program.start_date)
+        .where(Program.patient_id == _P)
+        .order_by(Program.start_date)
+    )
+    _SCHEDULED = select(
+        ScheduledAssessment.id,
+        ScheduledAssessment.timepoint,
+        ScheduledAssessment.label,
+        ScheduledAssessment.due_date,
+        ScheduledAssessment.instruments,
+    ).where(ScheduledAssessment.program_id == _G)
+    # questionnaires (with their timepoint) and walking tests done: one statement
+    _DONE: Any = union_all(
+        select(OutcomeAssessment.assessed_on, OutcomeAssessment.timepoint).where(
+            OutcomeAssessment.patient_id == _P, OutcomeAssessment.deleted_at.is_(None)
+        ),
+        select(WalkTest.performed_on, null()).where(
+            WalkTest.patient_id == _P, WalkTest.deleted_at.is_(None)
+        ),
+    )
+    return SimpleNamespace(
+        programs=_PROGRAMS,
+        scheduled=_SCHEDULED,
+        done=_DONE,
+    )
 
 
 class OutcomeService:
@@ -557,7 +567,7 @@ class OutcomeService:
         A program without scheduled assessments gets the default three, from its start date."""
         with self.db.reading() as session:
             conn = session.connection()
-            programs = conn.execute(_PROGRAMS, {"patient_id": patient_id}).all()
+            programs = conn.execute(_q().programs, {"patient_id": patient_id}).all()
             if not programs:
                 return []
             program_id, start = programs[-1]
@@ -634,7 +644,7 @@ def assessment_schedule(
     scheduled: list[tuple[uuid.UUID | None, str, str, dt.date, tuple[str, ...]]] = [
         (aid, tp, label, due, tuple(instruments or ()))
         for aid, tp, label, due, instruments in conn.execute(
-            _SCHEDULED, {"program_id": program_id}
+            _q().scheduled, {"program_id": program_id}
         ).all()
     ]
     if not scheduled:
@@ -644,7 +654,7 @@ def assessment_schedule(
         ]
     done_dates: list[dt.date] = []
     done_tp: set[str] = set()
-    for done_on, timepoint in conn.execute(_DONE, {"patient_id": patient_id}).all():
+    for done_on, timepoint in conn.execute(_q().done, {"patient_id": patient_id}).all():
         done_dates.append(done_on)
         if timepoint is not None:
             done_tp.add(timepoint)

@@ -12,9 +12,11 @@ removes the deleted log for good (audited) so the new one can take its place.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from types import SimpleNamespace
 
 from sqlalchemy import Connection, Uuid, and_, bindparam, case, func, null, select
 from sqlalchemy.orm import Session
@@ -149,93 +151,103 @@ def _alert(session_id: uuid.UUID, date: dt.date, answers: Mapping[str, object]) 
     return RedFlagAlert(session_id, date, result.positives, result.message)
 
 
-# Read statements built once with bind parameters: the "open patient" path runs them on every
-# selection, and building a select() costs more than running it on a patient's 36 sessions.
-_P = bindparam("patient_id", type_=Uuid())
-_G = bindparam("program_id", type_=Uuid())
-_PROGRAMS = (
-    select(Program.id, Program.status, Program.start_date)
-    .where(Program.patient_id == _P)
-    .order_by(Program.start_date)
-)
-_SLOTS = (
-    select(
-        ScheduledSession.id,
-        ScheduledSession.number,
-        ScheduledSession.week,
-        ScheduledSession.scheduled_date,
-        ScheduledSession.kind,
-        ScheduledSession.location,
-        SessionLog.id,
-        SessionLog.status,
-        SessionLog.attended,
-        SessionLog.deleted_at,
+@functools.cache
+def _q() -> SimpleNamespace:
+    """The read statements, built once on first use (not at import: start-up time)."""
+    # Read statements built once with bind parameters: the "open patient" path runs them on every
+    # selection, and building a select() costs more than running it on a patient's 36 sessions.
+    _P = bindparam("patient_id", type_=Uuid())
+    _G = bindparam("program_id", type_=Uuid())
+    _PROGRAMS = (
+        select(Program.id, Program.status, Program.start_date)
+        .where(Program.patient_id == _P)
+        .order_by(Program.start_date)
     )
-    .outerjoin(SessionLog, SessionLog.scheduled_session_id == ScheduledSession.id)
-    .where(ScheduledSession.program_id == _G)
-    .order_by(ScheduledSession.number)
-)
-_LOGS_ALL = (
-    select(
-        SessionLog.id,
-        SessionLog.session_date,
-        ScheduledSession.number,
-        ScheduledSession.week,
-        SessionLog.location,
-        SessionLog.attended,
-        SessionLog.missed_reason,
-        SessionLog.status,
-        SessionLog.red_flag_result,
-        SessionLog.pain_back_before,
-        SessionLog.pain_back_after,
-        SessionLog.pain_leg_before,
-        SessionLog.pain_leg_after,
-        SessionLog.deleted_at,
-        # per-session counts as correlated subqueries: one statement for the whole table
-        select(func.count(ExerciseLog.id))
-        .where(ExerciseLog.session_id == SessionLog.id)
-        .correlate(SessionLog)
-        .scalar_subquery(),
-        select(func.count(SetLog.id))
-        .join(ExerciseLog, ExerciseLog.id == SetLog.exercise_log_id)
-        .where(ExerciseLog.session_id == SessionLog.id)
-        .correlate(SessionLog)
-        .scalar_subquery(),
-        select(func.count(AdverseEvent.id))
-        .where(
-            AdverseEvent.patient_id == SessionLog.patient_id,  # uses the patient index
-            AdverseEvent.session_id == SessionLog.id,
-            AdverseEvent.deleted_at.is_(None),
+    _SLOTS = (
+        select(
+            ScheduledSession.id,
+            ScheduledSession.number,
+            ScheduledSession.week,
+            ScheduledSession.scheduled_date,
+            ScheduledSession.kind,
+            ScheduledSession.location,
+            SessionLog.id,
+            SessionLog.status,
+            SessionLog.attended,
+            SessionLog.deleted_at,
         )
-        .correlate(SessionLog)
-        .scalar_subquery(),
-        # the screen's answers only where a positive screen is still unacknowledged
-        case(
-            (
-                and_(
-                    SessionLog.red_flag_result == "positive",
-                    SessionLog.red_flag_acknowledged_at.is_(None),
+        .outerjoin(SessionLog, SessionLog.scheduled_session_id == ScheduledSession.id)
+        .where(ScheduledSession.program_id == _G)
+        .order_by(ScheduledSession.number)
+    )
+    _LOGS_ALL = (
+        select(
+            SessionLog.id,
+            SessionLog.session_date,
+            ScheduledSession.number,
+            ScheduledSession.week,
+            SessionLog.location,
+            SessionLog.attended,
+            SessionLog.missed_reason,
+            SessionLog.status,
+            SessionLog.red_flag_result,
+            SessionLog.pain_back_before,
+            SessionLog.pain_back_after,
+            SessionLog.pain_leg_before,
+            SessionLog.pain_leg_after,
+            SessionLog.deleted_at,
+            # per-session counts as correlated subqueries: one statement for the whole table
+            select(func.count(ExerciseLog.id))
+            .where(ExerciseLog.session_id == SessionLog.id)
+            .correlate(SessionLog)
+            .scalar_subquery(),
+            select(func.count(SetLog.id))
+            .join(ExerciseLog, ExerciseLog.id == SetLog.exercise_log_id)
+            .where(ExerciseLog.session_id == SessionLog.id)
+            .correlate(SessionLog)
+            .scalar_subquery(),
+            select(func.count(AdverseEvent.id))
+            .where(
+                AdverseEvent.patient_id == SessionLog.patient_id,  # uses the patient index
+                AdverseEvent.session_id == SessionLog.id,
+                AdverseEvent.deleted_at.is_(None),
+            )
+            .correlate(SessionLog)
+            .scalar_subquery(),
+            # the screen's answers only where a positive screen is still unacknowledged
+            case(
+                (
+                    and_(
+                        SessionLog.red_flag_result == "positive",
+                        SessionLog.red_flag_acknowledged_at.is_(None),
+                    ),
+                    SessionLog.red_flags,
                 ),
-                SessionLog.red_flags,
+                else_=null(),
             ),
-            else_=null(),
-        ),
+        )
+        .outerjoin(ScheduledSession, ScheduledSession.id == SessionLog.scheduled_session_id)
+        .where(SessionLog.patient_id == _P)
+        .order_by(SessionLog.session_date, ScheduledSession.number)
     )
-    .outerjoin(ScheduledSession, ScheduledSession.id == SessionLog.scheduled_session_id)
-    .where(SessionLog.patient_id == _P)
-    .order_by(SessionLog.session_date, ScheduledSession.number)
-)
-_LOGS = _LOGS_ALL.where(SessionLog.deleted_at.is_(None))
-_RED_FLAGS = (
-    select(SessionLog.id, SessionLog.session_date, SessionLog.red_flags)
-    .where(
-        SessionLog.patient_id == _P,
-        SessionLog.red_flag_result == "positive",
-        SessionLog.red_flag_acknowledged_at.is_(None),
-        SessionLog.deleted_at.is_(None),
+    _LOGS = _LOGS_ALL.where(SessionLog.deleted_at.is_(None))
+    _RED_FLAGS = (
+        select(SessionLog.id, SessionLog.session_date, SessionLog.red_flags)
+        .where(
+            SessionLog.patient_id == _P,
+            SessionLog.red_flag_result == "positive",
+            SessionLog.red_flag_acknowledged_at.is_(None),
+            SessionLog.deleted_at.is_(None),
+        )
+        .order_by(SessionLog.session_date)
     )
-    .order_by(SessionLog.session_date)
-)
+    return SimpleNamespace(
+        programs=_PROGRAMS,
+        slots=_SLOTS,
+        logs_all=_LOGS_ALL,
+        logs=_LOGS,
+        red_flags=_RED_FLAGS,
+    )
 
 
 def _next_open(slots: Sequence[SlotInfo]) -> SlotInfo | None:
@@ -279,7 +291,7 @@ class SessionService:
         conn: Connection, patient_id: uuid.UUID
     ) -> tuple[uuid.UUID, dt.date] | None:
         """(id, start date) of the current program (see :meth:`_program_id`)."""
-        rows = conn.execute(_PROGRAMS, {"patient_id": patient_id}).all()
+        rows = conn.execute(_q().programs, {"patient_id": patient_id}).all()
         if not rows:
             return None
         running = [r for r in rows if r.status in ("active", "planned")]
@@ -289,7 +301,7 @@ class SessionService:
     @staticmethod
     def _program_id(session: Session | Connection, patient_id: uuid.UUID) -> uuid.UUID | None:
         """The patient's current program: the latest active or planned, else the latest."""
-        rows = _conn(session).execute(_PROGRAMS, {"patient_id": patient_id}).all()
+        rows = _conn(session).execute(_q().programs, {"patient_id": patient_id}).all()
         if not rows:
             return None
         running: list[uuid.UUID] = [r.id for r in rows if r.status in ("active", "planned")]
@@ -313,7 +325,7 @@ class SessionService:
                 attended=r[8],
                 deleted=r[9] is not None,
             )
-            for r in _conn(session).execute(_SLOTS, {"program_id": program_id}).all()
+            for r in _conn(session).execute(_q().slots, {"program_id": program_id}).all()
         ]
 
     @staticmethod
@@ -530,7 +542,7 @@ class SessionService:
         conn: Connection, patient_id: uuid.UUID, include_deleted: bool
     ) -> tuple[list[SessionRow], list[RedFlagAlert]]:
         params = {"patient_id": patient_id}
-        logs = conn.execute(_LOGS_ALL if include_deleted else _LOGS, params).all()
+        logs = conn.execute(_q().logs_all if include_deleted else _q().logs, params).all()
         rows = [
             SessionRow(
                 id=r[0],
@@ -580,7 +592,7 @@ class SessionService:
 
     @staticmethod
     def _red_flags(session: Session | Connection, patient_id: uuid.UUID) -> list[RedFlagAlert]:
-        rows = _conn(session).execute(_RED_FLAGS, {"patient_id": patient_id}).all()
+        rows = _conn(session).execute(_q().red_flags, {"patient_id": patient_id}).all()
         return [_alert(sid, date, answers or {}) for sid, date, answers in rows]
 
     def open_red_flags(self, patient_id: uuid.UUID) -> list[RedFlagAlert]:

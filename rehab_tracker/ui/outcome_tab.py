@@ -41,7 +41,18 @@ from rehab_tracker.services.outcomes import TIMEPOINTS, AssessmentDue, MeasureCh
 from rehab_tracker.services.patients import PatientRow
 from rehab_tracker.ui import dialogs
 from rehab_tracker.ui.forms import FieldForm, date_edit, date_of
-from rehab_tracker.ui.outcome_forms import FORMS
+
+#: the record buttons and menu items; the forms module loads when a form is first opened
+FORM_LABELS: dict[str, str] = {
+    "odi": "&ODI…",
+    "rmdq": "&RMDQ…",
+    "nprs": "&Pain (NPRS)…",
+    "walk_6min": "&6-minute walk…",
+    "walk_5min": "&5-minute walk…",
+    "walk_50ft_preferred": "50-foot walk, pref&erred…",
+    "walk_50ft_fastest": "50-foot walk, &fastest…",
+    "tug": "&Timed Up and Go…",
+}
 
 Index = QModelIndex | QPersistentModelIndex
 HEADERS = ("Date", "Measure", "Timepoint", "Value", "Details")
@@ -161,7 +172,7 @@ class OutcomesTab(QWidget):
         record_box = QGroupBox("Record")
         grid = QGridLayout(record_box)
         self.record_buttons: dict[str, QPushButton] = {}
-        for i, (key, (text, _factory)) in enumerate(FORMS.items()):
+        for i, (key, text) in enumerate(FORM_LABELS.items()):
             b = QPushButton(text)
             b.setObjectName(f"record_{key}")
             b.setAccessibleName(f"Record {text.replace('&', '').rstrip('…')}")
@@ -268,6 +279,8 @@ class OutcomesTab(QWidget):
     def open_form(self, key: str) -> QDialog | None:
         if self.row is None:
             return None
+        from rehab_tracker.ui.outcome_forms import FORMS
+
         _text, factory = FORMS[key]
         dialog = factory(
             self.services, self.row.id, self.today, timepoint=self.timepoint_now(), parent=self

@@ -13,9 +13,7 @@ from PySide6.QtCore import QTimer
 from rehab_tracker.domain.errors import ValidationError
 from rehab_tracker.services.errors import ServiceError
 from rehab_tracker.ui import dialogs
-from rehab_tracker.ui.outcome_forms import FORMS
-from rehab_tracker.ui.outcome_tab import OutcomesTab
-from rehab_tracker.ui.session_form import SessionFormDialog
+from rehab_tracker.ui.outcome_tab import FORM_LABELS, OutcomesTab
 from rehab_tracker.ui.session_overview import SessionOverviewPanel
 from rehab_tracker.ui.session_tab import SessionsTab
 
@@ -68,7 +66,7 @@ class SessionFeature:
             shortcut="Ctrl+Shift+O",
             needs_patient=True,
         )
-        for key, (text, _factory) in FORMS.items():
+        for key, text in FORM_LABELS.items():
             if key != "odi":
                 add(
                     "&Outcomes",
@@ -118,8 +116,11 @@ class SessionFeature:
                 30000,
             )
 
-    def resume_draft(self) -> SessionFormDialog | None:
-        """Open the most recent session draft (its form restores what was typed)."""
+    def resume_draft(self) -> Any:
+        """Open the most recent session draft (its form restores what was typed); returns the
+        SessionFormDialog, or None."""
+        from rehab_tracker.ui.session_form import SessionFormDialog
+
         services = self.window.services
         drafts = [d for d in services.drafts.list_drafts() if d.key.startswith("session")]
         if not drafts:
@@ -127,7 +128,7 @@ class SessionFeature:
             if others:
                 _, patient, instrument = others[0].key.split(":", 2)
                 self.window.refresh_patients(select=uuid.UUID(patient))
-                if instrument in FORMS:
+                if instrument in FORM_LABELS:
                     self.record(instrument)
                 return None
             dialogs.inform(self.window, "Resume draft", "There are no unsaved drafts.")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -38,8 +38,9 @@ from rehab_tracker.services.errors import ServiceError
 from rehab_tracker.services.patients import PatientRow
 from rehab_tracker.services.sessions import PatientSessions, SessionRow, SlotInfo
 from rehab_tracker.ui import dialogs
-from rehab_tracker.ui.redflag_dialog import RedFlagDialog
-from rehab_tracker.ui.session_form import SessionFormDialog
+
+if TYPE_CHECKING:  # the dialogs load when first opened, not at start-up
+    from rehab_tracker.ui.session_form import SessionFormDialog
 
 Index = QModelIndex | QPersistentModelIndex
 HEADERS = ("Date", "Session", "Week", "Where", "Status", "Red flags", "Back pain", "Leg pain",
@@ -291,6 +292,8 @@ class SessionsTab(QWidget):
         """Red-flag screen, then the session form (or nothing after a positive screen)."""
         if self.row is None:
             return None
+        from rehab_tracker.ui.redflag_dialog import RedFlagDialog
+
         screen = RedFlagDialog(self.services, self.row.id, slot, self.today, parent=self)
         screen.exec()
         if screen.outcome == "positive":
@@ -315,6 +318,8 @@ class SessionsTab(QWidget):
             text = "; ".join(exc.errors.values()) if isinstance(exc, ValidationError) else str(exc)
             dialogs.error(self, "Log session", text)
             return None
+        from rehab_tracker.ui.session_form import SessionFormDialog
+
         dialog = SessionFormDialog(
             self.services, form, self.today, red_flags=red_flags, attended=attended, parent=self
         )
@@ -327,6 +332,8 @@ class SessionsTab(QWidget):
         session_id = self.selected_id()
         if session_id is None:
             return
+        from rehab_tracker.ui.session_form import SessionFormDialog
+
         form = self.services.sessions.edit_form(session_id)
         dialog = SessionFormDialog(self.services, form, self.today, parent=self)
         if dialog.exec():
