@@ -336,9 +336,9 @@ def _record_outcomes(
     exercise = [s for s in slots if s.kind == "exercise"]
     points = [("baseline", exercise[0].scheduled_date - dt.timedelta(days=2), 0.0)]
     if len(exercise) >= 18 and exercise[17].scheduled_date < today:
-        points.append(("week 6", exercise[17].scheduled_date, 0.5))
+        points.append(("mid", exercise[17].scheduled_date, 0.5))
     if exercise[-1].scheduled_date < today:
-        points.append(("week 12", exercise[-1].scheduled_date + dt.timedelta(days=1), 1.0))
+        points.append(("end", exercise[-1].scheduled_date + dt.timedelta(days=1), 1.0))
     age = today.year - patient.date_of_birth.year
     height_cm = (patient.height_m or 1.7) * 100
     predicted, _ = scoring.six_minute_walk_predicted(
