@@ -27,6 +27,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     Uuid,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -378,15 +379,23 @@ class SessionLog(Travelling, Base):
             )
         ),
         Index("ix_session_logs_patient_date", "patient_id", "session_date"),
+        Index(
+            "uq_session_logs_live_slot",
+            "scheduled_session_id",
+            unique=True,
+            sqlite_where=text("deleted_at IS NULL"),
+            postgresql_where=text("deleted_at IS NULL"),
+        ),
     )
 
     patient_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"))
     program_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("programs.id", ondelete="SET NULL")
     )
-    #: a scheduled slot can be logged only once (unscheduled sessions leave it empty)
+    #: a scheduled slot can be logged only once among live rows (unscheduled sessions leave it
+    #: empty; a deleted log keeps its slot id so undoing the delete restores it)
     scheduled_session_id: Mapped[uuid.UUID | None] = mapped_column(
-        ForeignKey("scheduled_sessions.id", ondelete="SET NULL"), unique=True
+        ForeignKey("scheduled_sessions.id", ondelete="SET NULL")
     )
     session_date: Mapped[dt.date] = mapped_column(Date)
     location: Mapped[str] = mapped_column(String(8), default="clinic")
@@ -468,7 +477,7 @@ class AdverseEvent(Travelling, Base):
         ForeignKey("patients.id", ondelete="CASCADE"), index=True
     )
     session_id: Mapped[uuid.UUID | None] = mapped_column(
-        ForeignKey("session_logs.id", ondelete="SET NULL")
+        ForeignKey("session_logs.id", ondelete="SET NULL"), index=True
     )
     occurred_on: Mapped[dt.date] = mapped_column(Date)
     description: Mapped[str] = mapped_column(Text)

@@ -134,14 +134,15 @@ def test_head_is_the_only_revision_and_state_reports_it(fresh_db: Database) -> N
 
 # --- upgrading a real older database ------------------------------------------------------
 
-_NOOP_0002 = '''"""a later release (test only): no schema change
+def _noop_revision(revision: str, down: str) -> str:
+    return f'''"""a later release (test only): no schema change
 
-Revision ID: 0002
-Revises: 0001
+Revision ID: {revision}
+Revises: {down}
 """
 
-revision = "0002"
-down_revision = "0001"
+revision = "{revision}"
+down_revision = "{down}"
 branch_labels = None
 depends_on = None
 
@@ -156,15 +157,22 @@ def downgrade() -> None:
 
 
 @pytest.fixture
-def newer_migrations(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A copy of the shipped migrations with a no-op revision 0002 on top, made the app's own."""
-    folder = tmp_path / "migrations-with-0002"
+def newer_migrations(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[str, str]:
+    """A copy of the shipped migrations with a no-op revision on top, made the app's own.
+
+    Returns (the shipped head, the new head).
+    """
+    shipped = migrate.head_revision()
+    later = f"{int(shipped) + 1:04d}"
+    folder = tmp_path / "migrations-later"
     shutil.copytree(
         locations.migrations_dir(), folder, ignore=shutil.ignore_patterns("__pycache__")
     )
-    (folder / "versions" / "0002_later_release.py").write_text(_NOOP_0002, encoding="utf-8")
+    (folder / "versions" / f"{later}_later_release.py").write_text(
+        _noop_revision(later, shipped), encoding="utf-8"
+    )
     monkeypatch.setattr(locations, "migrations_dir", lambda: folder)
-    return folder
+    return shipped, later
 
 
 def _revision(path: Path) -> list[str]:
@@ -184,23 +192,24 @@ def _patient_numbers(path: Path) -> list[str]:
 
 
 def test_database_behind_is_backed_up_then_upgraded_with_its_data(
-    db_path: Path, newer_migrations: Path
+    db_path: Path, newer_migrations: tuple[str, str]
 ) -> None:
-    # a clinic database written by the release whose newest revision was 0001
-    assert _revision(db_path) == ["0001"]
-    assert migrate.head_revision() == "0002"
+    shipped, later = newer_migrations
+    # a clinic database written by the release whose newest revision was the shipped head
+    assert _revision(db_path) == [shipped]
+    assert migrate.head_revision() == later
     database = open_database(db_path, upgrade=False)
     with database.unit_of_work("dr.kim") as session:
         session.add(make_patient("RT-00001"))
         session.add(make_patient("RT-00002", given_name="Grace"))
     database.close()
-    assert _revision(db_path) == ["0001"]
+    assert _revision(db_path) == [shipped]
     backups = locations.backup_dir_for(db_path)
     assert list_backups(backups, db_path.stem) == []
 
     upgraded = open_database(db_path)
     try:
-        assert _revision(db_path) == ["0002"]
+        assert _revision(db_path) == [later]
         with upgraded.reading() as session:
             names = sorted(session.scalars(select(Patient.record_number)))
             assert names == ["RT-00001", "RT-00002"]
@@ -211,9 +220,9 @@ def test_database_behind_is_backed_up_then_upgraded_with_its_data(
     made = list_backups(backups, db_path.stem)
     assert len(made) == 1
     backup = made[0][1]
-    assert "before-upgrade-0001" in backup.name
+    assert f"before-upgrade-{shipped}" in backup.name
     assert passes_integrity_check(backup)
-    assert _revision(backup) == ["0001"]  # taken before the migration ran
+    assert _revision(backup) == [shipped]  # taken before the migration ran
     assert _patient_numbers(backup) == ["RT-00001", "RT-00002"]
 
 
@@ -253,10 +262,10 @@ def test_empty_file_becomes_a_migrated_database(tmp_path: Path) -> None:
 
 
 def test_upgrade_false_leaves_a_database_behind_as_it_is(
-    db_path: Path, newer_migrations: Path
+    db_path: Path, newer_migrations: tuple[str, str]
 ) -> None:
     open_database(db_path, upgrade=False).close()
-    assert _revision(db_path) == ["0001"]
+    assert _revision(db_path) == [newer_migrations[0]]
     assert list_backups(locations.backup_dir_for(db_path), db_path.stem) == []
 
 
@@ -337,7 +346,95 @@ def test_opening_an_up_to_date_database_does_not_load_alembic(db_path: Path) -> 
         "import sys\n"
         "from rehab_tracker.data.database import open_database\n"
         f"open_database({str(db_path)!r}).close()\n"
-        "print('alembic' in sys.modules, 'sqlalchemy.dialects.postgresql' in sys.modules)\n"
+        "print('alembic' in sys.modules)\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.split() == ["False", "False"]
+    assert out.stdout.split() == ["False"]
+
+
+# --- a real clinic file written by release 0001 -------------------------------------------
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def _schema_sql(path: Path, table: str) -> str:
+    conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+    try:
+        row = conn.execute(
+            "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)
+        ).fetchone()
+        return str(row[0])
+    finally:
+        conn.close()
+
+
+def test_a_real_0001_clinic_file_upgrades_with_every_record_and_constraint(
+    tmp_path: Path,
+) -> None:
+    """clinic-0001.db.gz was written by the 0001 release (two demo patients, 49 sessions)."""
+    import gzip
+
+    path = tmp_path / "clinic.db"
+    path.write_bytes(gzip.decompress((FIXTURES / "clinic-0001.db.gz").read_bytes()))
+    assert _revision(path) == ["0001"]
+    counts_before = _table_counts(path)
+
+    database = open_database(path)
+    try:
+        assert _revision(path) == [migrate.head_revision()]
+        assert _drift(database.engine) == []
+        with database.reading() as session:
+            assert audit.verify_chain(session) == []
+    finally:
+        database.close()
+    assert _table_counts(path) == counts_before
+    # the batch rebuild of session_logs kept every CHECK constraint and foreign key
+    sql = _schema_sql(path, "session_logs")
+    for name in ("ck_session_logs_status", "ck_session_logs_pain_leg_after",
+                 "ck_session_logs_red_flag_result", "fk_session_logs_patient_id_patients"):
+        assert name in sql, name
+    assert "UNIQUE (scheduled_session_id)" not in sql
+    backups = list_backups(locations.backup_dir_for(path), path.stem)
+    assert len(backups) == 1 and _revision(backups[0][1]) == ["0001"]
+
+
+def _table_counts(path: Path) -> dict[str, int]:
+    conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+    try:
+        names = [
+            r[0]
+            for r in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name != 'alembic_version'"
+            )
+        ]
+        return {n: conn.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0] for n in names}
+    finally:
+        conn.close()
+
+
+def test_a_deleted_session_log_no_longer_holds_its_slot(db: Database) -> None:
+    """Only undeleted logs must be unique per slot, so a deleted one can still be undone."""
+    from sqlalchemy.exc import IntegrityError
+
+    from rehab_tracker.data.models import Program, ScheduledSession, SessionLog
+    from rehab_tracker.data.types import utcnow
+
+    with db.unit_of_work("t") as s:
+        patient = make_patient("RT-00001")
+        s.add(patient)
+        s.flush()
+        program = Program(patient_id=patient.id, name="p", start_date=patient.date_of_birth)
+        s.add(program)
+        s.flush()
+        slot = ScheduledSession(program_id=program.id, number=1, week=1,
+                                scheduled_date=patient.date_of_birth)
+        s.add(slot)
+        s.flush()
+        first = SessionLog(patient_id=patient.id, scheduled_session_id=slot.id,
+                           session_date=slot.scheduled_date, deleted_at=utcnow())
+        s.add(first)
+        s.add(SessionLog(patient_id=patient.id, scheduled_session_id=slot.id,
+                         session_date=slot.scheduled_date))
+    with pytest.raises(IntegrityError), db.unit_of_work("t") as s:
+        s.add(SessionLog(patient_id=patient.id, scheduled_session_id=slot.id,
+                         session_date=slot.scheduled_date))
