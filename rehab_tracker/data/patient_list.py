@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from rehab_tracker.data.locations import newest_revision_file
-from rehab_tracker.domain.template import program_week
+from rehab_tracker.domain.weeks import program_week
 
 #: an assessment is "due" from this many days before its date until an outcome is recorded
 DUE_WITHIN = dt.timedelta(days=7)

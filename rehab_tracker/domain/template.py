@@ -24,6 +24,7 @@ from rehab_tracker.domain.library import (
     dosage_to_dict,
     infer_dosage_type,
 )
+from rehab_tracker.domain.weeks import program_week
 
 SCHEMA_VERSION: Final = 1
 REQUIRED_VARIANTS: Final = ("high", "low")
@@ -511,20 +512,6 @@ def template_to_dict(t: ProgramTemplate) -> dict[str, Any]:
 
 
 # ----------------------------------------------------------------------------- weeks and phases
-
-
-def program_week(start_date: date | None, on: date) -> int | None:
-    """The program week ``on`` falls in, counted from the first exercise session.
-
-    ``start_date`` is the date of exercise session 1 (``PlannedProgram.exercise_start``), not the
-    education day. Returns None when the program has no start date yet, 0 before it starts, 1..N
-    during it and N+1 or more after it (the caller knows N, usually 12).
-    """
-    if start_date is None:
-        return None
-    if on < start_date:
-        return 0
-    return (on - start_date).days // 7 + 1
 
 
 def phase_for_week(template: ProgramTemplate, week: int) -> PhaseSpec:
