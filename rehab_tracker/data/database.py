@@ -41,6 +41,8 @@ class DatabaseCorrupt(DatabaseError):
 
     def __init__(self, path: Path, detail: str, backup: Path | None) -> None:
         self.path = path
+        # quick_check can report many lines; the message stays one line
+        detail = " ".join(detail.split())
         self.detail = detail
         self.backup = backup
         hint = (
