@@ -4,9 +4,11 @@
   once as a :class:`~rehab_tracker.domain.errors.ValidationError` keyed by the form's field names
   (``pain_back_before``, ``exercises.2.sets.1.reps``, ``adverse_events.0.description``...).
 * Adherence = attended / planned, per program week and overall (:func:`compute_adherence`).
-  A slot is planned once its date has come (or once it was logged early); it is attended when a
-  final log says the patient attended. Aborted (red-flag) and missed sessions count as planned,
-  not attended. The rate is therefore always between 0 and 1.
+  A slot is planned (due) once its date has passed, or once it was logged (early logging is
+  allowed): a session scheduled for today is not missed until it is over. It is attended when its
+  live (not deleted) log is final and says the patient attended. Aborted (red-flag) and missed
+  sessions count as planned, not attended. The rate is therefore always between 0 and 1.
+  Screens, the patient overview and reports all call this one function.
 * Walking and mobility tests have plausible ranges (:data:`WALK_LIMITS`): a value outside them is
   a typing slip (a 5-minute walk over 1,000 m would be a running pace), refused at the field.
 * The 6-minute walk distance is laps x course length + the partial last lap (ATS 2002).
@@ -216,9 +218,16 @@ def validate_session(entry: SessionEntry, *, today: dt.date, surgery_date: dt.da
 # ---------------------------------------------------------------------------------- adherence
 
 
+def log_counts_as_attended(status: str | None, attended: bool | None) -> bool:
+    """Whether a live (not deleted) session log counts as attended: a final log that says the
+    patient attended. An aborted (red-flag stop) or missed session does not."""
+    return status == "final" and bool(attended)
+
+
 @dataclass(slots=True)
 class SlotStatus:
-    """One scheduled exercise session and whether a final log says the patient attended."""
+    """One scheduled exercise session: ``logged`` when a live (not deleted) log exists for it,
+    ``attended`` when that log counts as attended (:func:`log_counts_as_attended`)."""
 
     week: int
     scheduled_date: dt.date
@@ -228,9 +237,18 @@ class SlotStatus:
 
 @dataclass(frozen=True)
 class WeekAdherence:
+    """One program week: ``planned`` = slots due so far, ``attended`` of them; ``start_date``
+    is the week's first scheduled session (None when not known)."""
+
     week: int
     planned: int
     attended: int
+    start_date: dt.date | None = None
+
+    @property
+    def missed(self) -> int:
+        """Due and not attended: recorded as missed or aborted, or past and never logged."""
+        return self.planned - self.attended
 
     @property
     def rate(self) -> float | None:
@@ -239,12 +257,19 @@ class WeekAdherence:
 
 @dataclass(frozen=True)
 class Adherence:
-    """Attended / planned so far, overall and per program week (weeks with nothing planned yet
-    are left out)."""
+    """Attended / planned so far, overall and per program week (weeks with nothing due yet are
+    left out). ``scheduled`` counts every exercise slot of the program; ``extra_sessions`` the
+    attended sessions logged without a slot (reported beside the rate, never in it)."""
 
     planned: int
     attended: int
     weeks: tuple[WeekAdherence, ...]
+    scheduled: int = 0
+    extra_sessions: int = 0
+
+    @property
+    def missed(self) -> int:
+        return self.planned - self.attended
 
     @property
     def rate(self) -> float | None:
@@ -260,22 +285,48 @@ class Adherence:
         )
 
 
-def compute_adherence(slots: Iterable[SlotStatus], today: dt.date) -> Adherence:
-    """Adherence so far: a slot counts as planned when its date is today or earlier, or when it
-    has been logged (early logging is allowed); attended slots are always planned ones."""
+def slot_is_due(slot: SlotStatus, today: dt.date) -> bool:
+    """A slot is due when its date is before today, or once it has been logged (early logging is
+    allowed): a session scheduled for today is not missed until the day is over."""
+    return slot.scheduled_date < today or slot.logged
+
+
+def compute_adherence(
+    slots: Iterable[SlotStatus],
+    today: dt.date,
+    *,
+    extra_attended: Iterable[bool] = (),
+) -> Adherence:
+    """THE adherence rule (screens, overview and reports all use it).
+
+    ``slots``: the program's scheduled exercise sessions. Planned = due slots
+    (:func:`slot_is_due`); attended = due slots whose live log counts as attended. Per program
+    week and overall. ``extra_attended``: one flag per unscheduled session log (True when it
+    counts as attended); the attended ones are counted in ``extra_sessions``, outside the rate.
+    """
     per_week: dict[int, list[int]] = {}
+    starts: dict[int, dt.date] = {}
+    scheduled = 0
     for slot in slots:
-        if slot.scheduled_date > today and not slot.logged:
+        scheduled += 1
+        start = starts.get(slot.week)
+        if start is None or slot.scheduled_date < start:
+            starts[slot.week] = slot.scheduled_date
+        if not slot_is_due(slot, today):
             continue
         counts = per_week.setdefault(slot.week, [0, 0])
         counts[0] += 1
         if slot.attended:
             counts[1] += 1
-    weeks = tuple(WeekAdherence(w, c[0], c[1]) for w, c in sorted(per_week.items()))
+    weeks = tuple(
+        WeekAdherence(w, c[0], c[1], starts.get(w)) for w, c in sorted(per_week.items())
+    )
     return Adherence(
         planned=sum(w.planned for w in weeks),
         attended=sum(w.attended for w in weeks),
         weeks=weeks,
+        scheduled=scheduled,
+        extra_sessions=sum(1 for flag in extra_attended if flag),
     )
 
 
