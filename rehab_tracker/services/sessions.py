@@ -5,8 +5,9 @@ Every public method is one unit of work and returns plain dataclasses. Rules liv
 logged only once, dates are checked against the patient's surgery, prescriptions prefill the form.
 
 Soft delete: :meth:`SessionService.delete` sets ``deleted_at``; :meth:`SessionService.restore`
-undoes it. A deleted log still holds its slot (the unique constraint); logging that slot again
-removes the deleted log for good (audited) so the new one can take its place.
+undoes it. A slot is unique among undeleted logs only (migration 0002's partial index), so a
+deleted log frees its slot and is kept when the slot is logged again (nothing is destroyed);
+restoring it while its slot holds a live log is refused with the date of that log.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from dataclasses import dataclass, field, replace
 from types import SimpleNamespace
 
 from sqlalchemy import Connection, Uuid, and_, bindparam, case, func, null, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from rehab_tracker.data.database import Database
@@ -47,7 +49,7 @@ from rehab_tracker.domain.sessions import (
     compute_adherence,
     validate_session,
 )
-from rehab_tracker.services.errors import NotFoundError, ServiceError
+from rehab_tracker.services.errors import ConflictError, NotFoundError, ServiceError
 from rehab_tracker.services.outcomes import AssessmentDue, assessment_schedule
 from rehab_tracker.services.programs import ProgramService
 
@@ -176,7 +178,14 @@ def _q() -> SimpleNamespace:
             SessionLog.attended,
             SessionLog.deleted_at,
         )
-        .outerjoin(SessionLog, SessionLog.scheduled_session_id == ScheduledSession.id)
+        # the live log only: deleted logs of a slot are kept but do not fill it
+        .outerjoin(
+            SessionLog,
+            and_(
+                SessionLog.scheduled_session_id == ScheduledSession.id,
+                SessionLog.deleted_at.is_(None),
+            ),
+        )
         .where(ScheduledSession.program_id == _G)
         .order_by(ScheduledSession.number)
     )
@@ -268,8 +277,6 @@ class SessionService:
         self.db = db
         self.actor = actor
         self.programs = programs or ProgramService(db, actor)
-        # the same read-only option Database.reading() uses (SQLite: deferred BEGIN, no lock)
-        self._reader = db.engine.execution_options(rehab_read_only=True)
 
     # --- helpers ---------------------------------------------------------------------------
 
@@ -336,7 +343,9 @@ class SessionService:
         log = session.execute(
             select(
                 SessionLog.id, SessionLog.status, SessionLog.attended, SessionLog.deleted_at
-            ).where(SessionLog.scheduled_session_id == slot_id)
+            ).where(
+                SessionLog.scheduled_session_id == slot_id, SessionLog.deleted_at.is_(None)
+            )
         ).first()
         info = SlotInfo(
             id=slot.id,
@@ -355,26 +364,38 @@ class SessionService:
     def _claim_slot(
         self, session: Session, slot_id: uuid.UUID | None, keep: uuid.UUID | None = None
     ) -> ScheduledSession | None:
-        """Refuse a slot already logged (clear message before the unique constraint fires);
-        a soft-deleted log in the slot is removed for good so the new log can take it."""
+        """Refuse a slot that already has a live log (a clear message at the field before the
+        partial unique index fires). Deleted logs of the slot are left alone: their undo stays
+        possible until the slot is logged again (then :meth:`restore` explains why not)."""
         if slot_id is None:
             return None
         slot, info = self._slot(session, slot_id)
         if info.session_id is not None and info.session_id != keep:
-            if info.deleted:
-                old = session.get(SessionLog, info.session_id)
-                if old is not None:
-                    for event in list(old.adverse_events):
-                        session.delete(event)
-                    session.delete(old)
-                    session.flush()
-            else:
-                raise ValidationError.single(
-                    "slot",
-                    f"{info.label} is already logged. Open it from the Sessions tab to correct "
-                    "it; a slot can be logged only once.",
-                )
+            raise ValidationError.single(
+                "slot",
+                f"{info.label} is already logged. Open it from the Sessions tab to correct "
+                "it; a slot can be logged only once.",
+            )
         return slot
+
+    @staticmethod
+    def _flush_new(session: Session, slot: ScheduledSession | None) -> None:
+        """Flush a new log; another workstation logging the same slot at the same moment
+        (PostgreSQL) trips the partial unique index: say so at the field, not as a crash."""
+        try:
+            session.flush()
+        except IntegrityError as exc:
+            text = str(exc.orig)
+            if slot is None or not (
+                "uq_session_logs_live_slot" in text  # PostgreSQL names the index
+                or "session_logs.scheduled_session_id" in text  # SQLite names the column
+            ):
+                raise
+            raise ValidationError.single(
+                "slot",
+                "This slot was just logged on another workstation; a slot can be logged only "
+                "once. Open it from the Sessions tab to correct it.",
+            ) from exc
 
     # --- reading ---------------------------------------------------------------------------
 
@@ -605,7 +626,7 @@ class SessionService:
         session rows with their counts and open red flags, slots, adherence, next slot, and the
         assessment schedule (due/overdue)."""
         # a plain read-only connection (no ORM Session): this runs on every patient selection
-        with self._reader.connect() as conn, conn.begin():
+        with self.db.read_connection() as conn:
             program = self._current_program(conn, patient_id)
             program_id = program[0] if program else None
             slots = self._slots(conn, program_id)
@@ -669,7 +690,7 @@ class SessionService:
                 notes=result.message,
             )
             session.add(log)
-            session.flush()
+            self._flush_new(session, slot)
             return log.id
 
     def save(
@@ -698,7 +719,7 @@ class SessionService:
             )
             self._apply(session, log, entry)
             session.add(log)
-            session.flush()
+            self._flush_new(session, slot)
             return log.id
 
     @staticmethod
@@ -785,13 +806,28 @@ class SessionService:
             log.deleted_at = utcnow()
 
     def restore(self, session_id: uuid.UUID) -> None:
+        """Undo a delete. Refused (ConflictError) when the slot was logged again meanwhile:
+        two live logs of one slot would be two records of one visit."""
         with self.db.unit_of_work(self.actor) as session:
             log = session.get(SessionLog, session_id)
             if log is None:
-                raise NotFoundError(
-                    "that session log was replaced by a new log of the same slot; "
-                    "it cannot be restored"
-                )
+                raise NotFoundError("that session log no longer exists")
+            if log.deleted_at is None:
+                return
+            if log.scheduled_session_id is not None:
+                live = session.execute(
+                    select(SessionLog.session_date).where(
+                        SessionLog.scheduled_session_id == log.scheduled_session_id,
+                        SessionLog.deleted_at.is_(None),
+                    )
+                ).first()
+                if live is not None:
+                    _, info = self._slot(session, log.scheduled_session_id)
+                    raise ConflictError(
+                        f"This session cannot be restored: {info.label} was logged again on "
+                        f"{live[0].isoformat()}. Delete that log first if this one is the "
+                        "right record."
+                    )
             log.deleted_at = None
 
     def acknowledge_red_flag(self, session_id: uuid.UUID) -> None:

@@ -360,6 +360,10 @@ class SessionsTab(QWidget):
         try:
             self.services.sessions.restore(self.last_deleted)
         except ServiceError as exc:
+            # e.g. the slot was logged again meanwhile: this undo can no longer succeed
+            self.last_deleted = None
+            self.undo_button.setEnabled(False)
+            self.message.setText("The deleted session was not restored.")
             dialogs.error(self, "Undo delete", str(exc))
             return
         self.last_deleted = None

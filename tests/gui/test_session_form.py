@@ -252,6 +252,37 @@ def test_tab_flow_log_next_by_keyboard_then_delete_and_undo(qtbot, built, today,
     assert len(tab.model.rows) == before
 
 
+def test_delete_log_again_then_undo_is_refused_with_the_date(qtbot, built, today, answers):
+    s = built.services.sessions
+    slot = s.next_slot(built.patient_id)
+    form = s.new_form(built.patient_id, slot.id, today=today)
+    first = s.save(built.patient_id, slot.id, form.entry.__class__(
+        **{**form.entry.__dict__, "red_flags": ALL_NO}), today=today)
+    tab = SessionsTab(built.services, lambda: today)
+    qtbot.addWidget(tab)
+    tab.set_patient(row_for(built))
+    tab.show()
+    tab.reload()
+    row = next(i for i, r in enumerate(tab.model.rows) if r.id == first)
+    tab.table.selectRow(tab.proxy.mapFromSource(tab.model.index(row, 0)).row())
+    qtbot.mouseClick(tab.delete_button, Qt.MouseButton.LeftButton)
+    assert first not in [r.id for r in tab.model.rows] and tab.undo_button.isEnabled()
+    # the same slot is logged again (the deleted log no longer blocks it)
+    again = dt.date(2026, 11, 22)
+    form = s.new_form(built.patient_id, slot.id, today=today)
+    s.save(built.patient_id, slot.id, form.entry.__class__(
+        **{**form.entry.__dict__, "session_date": again, "red_flags": ALL_NO}), today=today)
+    tab.reload()
+    qtbot.mouseClick(tab.undo_button, Qt.MouseButton.LeftButton)
+    assert len(answers["error"]) == 1
+    title, text = answers["error"][0]
+    assert title == "Undo delete"
+    assert f"logged again on {again.isoformat()}" in text and slot.label in text
+    assert not tab.undo_button.isEnabled()
+    assert first not in [r.id for r in tab.model.rows]
+    assert first in [r.id for r in s.history(built.patient_id, include_deleted=True)]
+
+
 def test_table_model(qtmodeltester, built, today):
     model = SessionTableModel()
     model.set_rows(built.services.sessions.history(built.patient_id))

@@ -17,6 +17,7 @@ from rehab_tracker.data.models import AuditEntry
 from rehab_tracker.domain.errors import ValidationError
 from rehab_tracker.domain.redflags import RED_FLAGS
 from rehab_tracker.domain.sessions import AdverseEventEntry, SetEntry
+from rehab_tracker.services.errors import ServiceError
 
 ALL_NO = {f.code: False for f in RED_FLAGS}
 
@@ -171,14 +172,62 @@ def test_delete_undo_and_relog(db, today):
     s = b.services.sessions
     s.delete(sid)
     assert s.history(b.patient_id) == []
+    assert next(x for x in s.slots(b.patient_id) if x.id == slot.id).open
     s.restore(sid)
     assert [r.id for r in s.history(b.patient_id)] == [sid]
     s.delete(sid)
-    # the slot is free again; logging it replaces the deleted log for good
+    # the slot is free again; logging it keeps the deleted log (not destroyed)
     form = s.new_form(b.patient_id, slot.id, today=today)
     new = s.save(b.patient_id, slot.id, dataclasses.replace(form.entry, red_flags=ALL_NO),
                  today=today)
-    assert [r.id for r in s.history(b.patient_id, include_deleted=True)] == [new]
+    everything = s.history(b.patient_id, include_deleted=True)
+    assert sorted(r.id for r in everything) == sorted([sid, new])
+    assert [r.id for r in everything if r.deleted] == [sid]
+    assert [r.id for r in s.history(b.patient_id)] == [new]
+    # one row per slot in the slot list, filled by the live log
+    mine = [x for x in s.slots(b.patient_id) if x.id == slot.id]
+    assert len(mine) == 1 and mine[0].session_id == new and not mine[0].open
+
+
+def test_restore_refused_when_slot_logged_again(db, today):
+    b = build_patient(db, today)
+    slot, sid = _log(b, today)
+    s = b.services.sessions
+    s.delete(sid)
+    form = s.new_form(b.patient_id, slot.id, today=today)
+    s.save(b.patient_id, slot.id,
+           dataclasses.replace(form.entry, session_date=today - dt.timedelta(days=1),
+                               red_flags=ALL_NO), today=today)
+    with pytest.raises(ServiceError) as caught:
+        s.restore(sid)
+    message = str(caught.value)
+    assert "logged again on " + (today - dt.timedelta(days=1)).isoformat() in message
+    assert slot.label in message
+    # still deleted, still restorable once the new log is deleted
+    assert sid in [r.id for r in s.history(b.patient_id, include_deleted=True) if r.deleted]
+    new = s.history(b.patient_id)[0].id
+    s.delete(new)
+    s.restore(sid)
+    assert [r.id for r in s.history(b.patient_id)] == [sid]
+
+
+def test_second_live_log_of_a_slot_refused_at_the_field(db, today):
+    b = build_patient(db, today)
+    slot, _sid = _log(b, today)
+    s = b.services.sessions
+    with pytest.raises(ValidationError) as caught:
+        s.new_form(b.patient_id, slot.id, today=today)
+    assert "already logged" in caught.value.errors["slot"]
+    form = s.edit_form(_sid)
+    with pytest.raises(ValidationError) as caught:
+        s.save(b.patient_id, slot.id, dataclasses.replace(form.entry, red_flags=ALL_NO),
+               today=today)
+    assert "already logged" in caught.value.errors["slot"]
+    with pytest.raises(ValidationError) as caught:
+        s.record_red_flag_stop(b.patient_id, slot.id, {RED_FLAGS[0].code: True},
+                               session_date=today, today=today)
+    assert "already logged" in caught.value.errors["slot"]
+    assert len(s.history(b.patient_id, include_deleted=True)) == 1
 
 
 def test_adherence_counts_attended_over_planned(db, today):
