@@ -196,6 +196,28 @@ class Database:
         finally:
             session.close()
 
+    @contextlib.contextmanager
+    def read_connection(self) -> Iterator[Connection]:
+        """A plain Core connection in a read-only transaction (no ORM Session), for hot read
+        paths. It uses the reader sessions' ``rehab_read_only`` option: on SQLite a deferred
+        ``BEGIN`` that takes no write lock (writers are never blocked by it); the transaction
+        is rolled back at the end, so nothing written through it is kept."""
+        with self.engine.connect() as conn:
+            conn = conn.execution_options(rehab_read_only=True)
+            raw = conn.connection.dbapi_connection if self.is_sqlite else None
+            if raw is not None:  # SQLite refuses writes on this connection while it is lent
+                raw.execute("PRAGMA query_only=ON")
+            try:
+                with conn.begin() as transaction:
+                    try:
+                        yield conn
+                    finally:
+                        if transaction.is_active:
+                            transaction.rollback()
+            finally:
+                if raw is not None:
+                    raw.execute("PRAGMA query_only=OFF")
+
     def backup(self, reason: str = "manual", dest_dir: Path | None = None) -> Path:
         """An online backup of the SQLite file (the database stays usable while it runs)."""
         if self.path is None:
