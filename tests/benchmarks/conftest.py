@@ -1,5 +1,5 @@
 """Benchmarks print their figures straight to the terminal (not captured), so every run,
-CI included, shows the measured ratios."""
+CI included, shows the measured ratios without ``-s``."""
 
 from __future__ import annotations
 
@@ -8,7 +8,14 @@ from collections.abc import Iterator
 import pytest
 
 
-@pytest.fixture(autouse=True)
-def _print_figures(capsys: pytest.CaptureFixture[str]) -> Iterator[None]:
-    with capsys.disabled():
-        yield
+# trylast: the innermost wrapper, so it runs after the capture plugin has resumed capturing
+@pytest.hookimpl(wrapper=True, trylast=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    capture = item.config.pluginmanager.getplugin("capturemanager")
+    if capture is None:
+        return (yield)
+    capture.suspend_global_capture(in_=False)
+    try:
+        return (yield)
+    finally:
+        capture.resume_global_capture()

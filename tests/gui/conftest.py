@@ -81,10 +81,3 @@ def window(qtbot, db: Database, patient_ids, today: dt.date, answers):  # type: 
 def db_file(db: Database) -> Path:
     assert db.path is not None
     return db.path
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The offscreen platform warns that it cannot pass size hints on: not our problem."""
-    for item in items:
-        if "tests/gui" in str(item.path).replace("\\", "/"):
-            item.add_marker(pytest.mark.qt_log_ignore("does not support propagateSizeHints"))
