@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Date, Row, bindparam, func, select, text
+from sqlalchemy import Date, Row, and_, bindparam, select, text
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -30,6 +30,7 @@ from rehab_tracker.data.patient_list import read_patient_list
 from rehab_tracker.data.patient_list import weeks_since as weeks_since
 from rehab_tracker.domain import patients as rules
 from rehab_tracker.domain.errors import ValidationError
+from rehab_tracker.domain.sessions import SlotStatus, compute_adherence, log_counts_as_attended
 from rehab_tracker.services.errors import ConflictError, NotFoundError
 
 RECORD_COUNTER = "record_number"
@@ -235,42 +236,56 @@ class PatientService:
     # --- overview (added for the GUI's patient overview tab) --------------------------------
 
     def overview(self, patient_id: uuid.UUID, *, today: dt.date) -> PatientOverview:
-        """Adherence to date, the latest scores and any open red flag for one patient."""
+        """Adherence to date, the latest scores and any open red flag for one patient.
+
+        Adherence is :func:`rehab_tracker.domain.sessions.compute_adherence` over the current
+        program's exercise slots (the rule the Sessions tab and the report use)."""
         with self.db.reading() as session:
             self._get(session, patient_id)
-            program = session.scalars(
-                select(Program)
-                .where(Program.patient_id == patient_id, Program.status.in_(("planned", "active")))
-                .order_by(Program.start_date.desc())
-            ).first()
-            planned = attended = 0
-            if program is not None:
-                planned = (
-                    session.scalar(
-                        select(func.count(ScheduledSession.id)).where(
-                            ScheduledSession.program_id == program.id,
-                            ScheduledSession.kind == "exercise",
-                            ScheduledSession.scheduled_date <= today,
-                        )
-                    )
-                    or 0
+            programs = list(
+                session.scalars(
+                    select(Program)
+                    .where(Program.patient_id == patient_id)
+                    .order_by(Program.start_date)
                 )
-                attended = (
-                    session.scalar(
-                        select(func.count(SessionLog.id))
-                        .join(
-                            ScheduledSession, ScheduledSession.id == SessionLog.scheduled_session_id
+            )
+            # the current program as the Sessions tab and the report choose it: the latest
+            # active or planned one, else the latest
+            running = [p for p in programs if p.status in ("active", "planned")]
+            program = running[-1] if running else (programs[-1] if programs else None)
+            adherence = compute_adherence(
+                (
+                    SlotStatus(
+                        week=week,
+                        scheduled_date=day,
+                        logged=log_id is not None,
+                        attended=log_id is not None and log_counts_as_attended(status, attended),
+                    )
+                    for week, day, log_id, status, attended in session.execute(
+                        select(
+                            ScheduledSession.week,
+                            ScheduledSession.scheduled_date,
+                            SessionLog.id,
+                            SessionLog.status,
+                            SessionLog.attended,
+                        )
+                        .outerjoin(
+                            SessionLog,
+                            and_(
+                                SessionLog.scheduled_session_id == ScheduledSession.id,
+                                SessionLog.deleted_at.is_(None),
+                            ),
                         )
                         .where(
                             ScheduledSession.program_id == program.id,
                             ScheduledSession.kind == "exercise",
-                            SessionLog.attended.is_(True),
-                            SessionLog.deleted_at.is_(None),
-                            SessionLog.status == "final",
                         )
                     )
-                    or 0
                 )
+                if program is not None
+                else (),
+                today,
+            )
             latest: dict[str, tuple[float, dt.date]] = {}
             for a in session.scalars(
                 select(OutcomeAssessment)
@@ -305,8 +320,8 @@ class PatientService:
             return PatientOverview(
                 program_id=program.id if program else None,
                 program_name=program.name if program else None,
-                sessions_planned_to_date=int(planned),
-                sessions_attended=int(attended),
+                sessions_planned_to_date=adherence.planned,
+                sessions_attended=adherence.attended,
                 latest_scores=latest,
                 open_red_flag_on=flag,
             )
@@ -314,7 +329,8 @@ class PatientService:
 
 @dataclass(frozen=True)
 class PatientOverview:
-    """What the overview tab shows beyond the list row."""
+    """What the overview tab shows beyond the list row (``sessions_planned_to_date`` and
+    ``sessions_attended`` are domain.sessions.compute_adherence's planned and attended)."""
 
     program_id: uuid.UUID | None
     program_name: str | None

