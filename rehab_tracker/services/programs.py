@@ -37,7 +37,6 @@ from rehab_tracker.data.models import (
     ScheduledAssessment,
     ScheduledSession,
     SessionLog,
-    Setting,
     Surgery,
 )
 from rehab_tracker.data.types import utcnow
@@ -55,6 +54,7 @@ from rehab_tracker.domain.library import (
 )
 from rehab_tracker.domain.units import format_duration, format_number
 from rehab_tracker.services.errors import ConflictError, NotFoundError, ServiceError
+from rehab_tracker.services.settings import SettingsService
 
 OPEN_STATUSES = ("planned", "active")
 #: what is measured at each assessment (instrument and walk-test codes of the outcome tables)
@@ -1009,14 +1009,9 @@ class ProgramService:
             return [_prescribed(rx) for rx in rows]
 
     def clinic_contact(self) -> str | None:
-        """The clinic's contact line for printed sheets (setting ``clinic``), if set."""
-        with self.db.reading() as session:
-            row = session.get(Setting, CLINIC_SETTING)
-            if row is None:
-                return None
-            value: dict[str, Any] = row.value
-            parts = [str(value[k]).strip() for k in ("name", "phone", "email") if value.get(k)]
-            return " - ".join(p for p in parts if p) or None
+        """The clinic's contact line for printed sheets (setting ``clinic``), if set; read
+        through SettingsService (the one reader and writer of that setting)."""
+        return SettingsService(self.db, self.actor).clinic_details().contact_line
 
     # --- editing -------------------------------------------------------------------------------
 

@@ -7,19 +7,23 @@ Defaults live here, in one place (:data:`DEFAULTS`). Keys:
   (``None`` = any number);
 * ``thresholds``: ``{"overrides": {"odi": {"absolute": 13, "relative": 0.33}, ...}}``
   (see :func:`rehab_tracker.domain.thresholds.with_overrides`);
-* ``wording.odi`` / ``wording.rmdq``: ``{"document": {...}}`` a licensed clinic's wording file.
+* ``wording.odi`` / ``wording.rmdq``: ``{"document": {...}}`` a licensed clinic's wording file;
+* ``clinic``: ``{"name", "address", "phone", "email"}`` (strings; absent when nothing is set) for
+  the progress report header (services.report_data reads name, address, phone) and the home
+  exercise sheet (:meth:`ProgramService.clinic_contact` reads it through this service).
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from rehab_tracker.data.database import Database
 from rehab_tracker.data.models import Setting
-from rehab_tracker.domain.errors import ValidationError
+from rehab_tracker.domain.errors import Collector, ValidationError
 from rehab_tracker.domain.instruments import InstrumentWording, parse_wording
 from rehab_tracker.domain.thresholds import DEFAULT_THRESHOLDS, Threshold, with_overrides
 from rehab_tracker.domain.units import UNIT_SYSTEMS
@@ -29,6 +33,57 @@ DEFAULTS: Mapping[str, dict[str, Any]] = {
     "odi_rule": {"max_missing": 1},
     "thresholds": {"overrides": {}},
 }
+
+
+CLINIC_KEY = "clinic"
+CLINIC_FIELDS = ("name", "address", "phone", "email")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]{2,}$")
+_PHONE = re.compile(r"^\+?[0-9 ().\-/]+$")
+_MAX_LENGTH = {"name": 120, "address": 300, "phone": 30, "email": 254}
+
+
+@dataclass(frozen=True)
+class ClinicDetails:
+    """The clinic's name and contact details as printed on reports and exercise sheets."""
+
+    name: str = ""
+    address: str = ""
+    phone: str = ""
+    email: str = ""
+
+    @property
+    def empty(self) -> bool:
+        return not any((self.name, self.address, self.phone, self.email))
+
+    @property
+    def contact_line(self) -> str | None:
+        """One line for a printed sheet: name - phone - email (what is set), else None."""
+        return " - ".join(p for p in (self.name, self.phone, self.email) if p) or None
+
+
+def check_clinic_details(details: ClinicDetails) -> ClinicDetails:
+    """The details with surrounding spaces removed; ValidationError (per field) if refused."""
+    clean = ClinicDetails(*(" ".join(getattr(details, f).split()) if f != "address"
+                            else getattr(details, f).strip() for f in CLINIC_FIELDS))
+    errors = Collector()
+    if not clean.empty and not clean.name:
+        errors.add("name", "Enter the clinic name (it heads the report and the exercise sheet).")
+    for name in CLINIC_FIELDS:
+        limit = _MAX_LENGTH[name]
+        if len(getattr(clean, name)) > limit:
+            errors.add(name, f"At most {limit} characters.")
+    if clean.phone and (
+        not _PHONE.match(clean.phone) or sum(c.isdigit() for c in clean.phone) < 5
+    ):
+        errors.add(
+            "phone",
+            "Phone: digits, spaces and + ( ) - . / only, at least 5 digits "
+            "(e.g. +44 20 7946 0000).",
+        )
+    if clean.email and not _EMAIL.match(clean.email):
+        errors.add("email", "Email: an address like reception@clinic.example.")
+    errors.raise_if_any()
+    return clean
 
 
 @dataclass(frozen=True)
@@ -93,6 +148,15 @@ class SettingsService:
     def thresholds(self) -> dict[str, Threshold]:
         return self.load().thresholds
 
+    def clinic_details(self) -> ClinicDetails:
+        """The stored clinic details (empty strings where nothing is set)."""
+        with self.db.reading() as session:
+            row = session.get(Setting, CLINIC_KEY)
+            value = dict(row.value) if row is not None and isinstance(row.value, dict) else {}
+        return ClinicDetails(
+            *(str(value.get(f) or "").strip() for f in CLINIC_FIELDS)
+        )
+
     # --- writing ---------------------------------------------------------------------------
 
     def _put(self, key: str, value: dict[str, Any] | None) -> None:
@@ -126,6 +190,14 @@ class SettingsService:
         with_overrides(overrides)  # raises ValidationError
         plain = {m: dict(v) for m, v in overrides.items()}
         self._put("thresholds", {"overrides": plain})
+
+    def set_clinic_details(self, details: ClinicDetails) -> ClinicDetails:
+        """Store the clinic details (validated; all empty removes them); returns what was kept.
+        Empty fields are left out of the stored value so readers fall back to their defaults."""
+        clean = check_clinic_details(details)
+        stored = {f: getattr(clean, f) for f in CLINIC_FIELDS if getattr(clean, f)}
+        self._put(CLINIC_KEY, stored or None)
+        return clean
 
     def import_wording(self, instrument: str, text: str) -> InstrumentWording:
         """Store a licensed clinic's wording file (JSON text) after checking it."""

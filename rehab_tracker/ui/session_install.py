@@ -104,8 +104,12 @@ class SessionFeature:
     def open_settings(self) -> None:
         from rehab_tracker.ui.settings_dialog import SettingsDialog
 
-        if SettingsDialog(self.window.services, self.window).exec():
-            self.refresh()
+        dialog = SettingsDialog(self.window.services, self.window)
+        try:
+            if dialog.exec():
+                self.refresh()
+        finally:
+            dialog.deleteLater()
 
     def offer_drafts(self) -> None:
         count = len(self.window.services.drafts.list_drafts())

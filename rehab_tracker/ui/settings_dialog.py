@@ -1,5 +1,6 @@
-"""Clinic settings: units, the ODI missing-section rule, clinically-important-change thresholds
-(each shown with its source) and a licensed clinic's questionnaire wording."""
+"""Clinic settings: the clinic's name and contact details (report header, exercise sheet), units,
+the ODI missing-section rule, clinically-important-change thresholds (each shown with its source)
+and a licensed clinic's questionnaire wording."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -22,6 +24,7 @@ from PySide6.QtWidgets import (
 from rehab_tracker.domain.errors import ValidationError
 from rehab_tracker.domain.thresholds import DEFAULT_THRESHOLDS
 from rehab_tracker.services.container import Services
+from rehab_tracker.services.settings import ClinicDetails, check_clinic_details
 from rehab_tracker.ui import dialogs
 from rehab_tracker.ui.forms import FieldForm
 from rehab_tracker.ui.session_widgets import NumberField
@@ -41,6 +44,26 @@ class SettingsDialog(QDialog):
         self.setWindowTitle("Clinic settings")
         self.services = services
         current = services.settings.load()
+
+        clinic_box = QGroupBox("Clinic")
+        clinic_layout = QVBoxLayout(clinic_box)
+        hint = QLabel("Printed in the progress report header and on the home exercise sheet.")
+        hint.setWordWrap(True)
+        clinic_layout.addWidget(hint)
+        self.clinic_form = FieldForm()
+        details = services.settings.clinic_details()
+        self.clinic: dict[str, QLineEdit] = {}
+        for key, label, stored, placeholder in (
+            ("name", "Clinic &name", details.name, "e.g. Riverside Physiotherapy"),
+            ("address", "&Address", details.address, "street, town, postcode"),
+            ("phone", "&Phone", details.phone, "e.g. +44 20 7946 0000"),
+            ("email", "&Email", details.email, "e.g. reception@clinic.example"),
+        ):
+            edit = QLineEdit(stored)
+            edit.setObjectName(f"clinic_{key}")
+            edit.setPlaceholderText(placeholder)
+            self.clinic[key] = self.clinic_form.add(key, label, edit)
+        clinic_layout.addWidget(self.clinic_form)
 
         form = FieldForm()
         self.units = form.add("units", "&Units", QComboBox())
@@ -128,6 +151,7 @@ class SettingsDialog(QDialog):
         buttons.addWidget(save)
         inner = QWidget()
         column = QVBoxLayout(inner)
+        column.addWidget(clinic_box)
         column.addWidget(form)
         column.addWidget(box)
         column.addWidget(wording)
@@ -175,7 +199,19 @@ class SettingsDialog(QDialog):
         self._show_wording()
         return True
 
+    def clinic_details(self) -> ClinicDetails:
+        return ClinicDetails(**{key: edit.text() for key, edit in self.clinic.items()})
+
     def save(self) -> None:
+        # nothing is saved until every part is valid: the clinic details are checked first
+        try:
+            details = check_clinic_details(self.clinic_details())
+        except ValidationError as exc:
+            self.clinic_form.show_errors(exc.errors)
+            self.banner.setText("Fix the clinic details marked in red.")
+            self.clinic[next(iter(exc.errors))].setFocus()
+            return
+        self.clinic_form.show_errors({})
         problems = [
             f.problem() for f in [*self.absolute.values(), *self.relative.values()] if f.problem()
         ]
@@ -199,6 +235,7 @@ class SettingsDialog(QDialog):
             if change:
                 overrides[key] = change
         try:
+            self.services.settings.set_clinic_details(details)
             self.services.settings.set_units(self.units.currentData())
             self.services.settings.set_odi_max_missing(self.odi_rule.currentData())
             self.services.settings.set_threshold_overrides(overrides)

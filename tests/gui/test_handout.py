@@ -79,3 +79,22 @@ def test_builder_sheet_buttons(  # type: ignore[no-untyped-def]
     )
     qtbot.mouseClick(dialog.sheet_button, Qt.MouseButton.LeftButton)
     assert shown == ["Home exercise sheet - print preview"]
+
+
+def test_sheet_shows_the_clinic_details_set_in_settings(  # type: ignore[no-untyped-def]
+    qtbot, services, program, today, tmp_path, monkeypatch, answers
+) -> None:
+    from rehab_tracker.services.settings import ClinicDetails
+
+    services.settings.set_clinic_details(
+        ClinicDetails("Riverside Physiotherapy", "1 River Road", "0113 496 0000", "")
+    )
+    dialog = ProgramBuilderDialog(services, lambda: today, program.patient_id)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    target = tmp_path / "sheet.pdf"
+    monkeypatch.setattr(print_preview, "get_save_path", lambda parent, title, name: target)
+    qtbot.mouseClick(dialog.pdf_button, Qt.MouseButton.LeftButton)
+    _count, text = pdf_text(target)
+    assert "Riverside Physiotherapy" in text and "0113 496 0000" in text
+    assert "call your physiotherapy clinic" not in text
