@@ -24,7 +24,7 @@ from rehab_tracker.domain.instruments import (
     odi_section_label,
 )
 from rehab_tracker.domain.thresholds import DEFAULT_THRESHOLDS, MEASURES, Threshold
-from rehab_tracker.domain.units import format_number
+from rehab_tracker.domain.units import UNIT_SYSTEMS, format_number, metres_to_feet
 
 __all__ = [
     "ODI_RULE_VERSION",
@@ -33,6 +33,7 @@ __all__ = [
     "IncompleteResponse",
     "Interpretation",
     "change_interpretation",
+    "describe_threshold",
     "mcid_reached",
     "nprs_rule_id",
     "odi_band",
@@ -255,11 +256,42 @@ def _rules_met(amount: float, baseline: float, threshold: Threshold) -> tuple[bo
     return absolute, relative
 
 
-def _amount(value: float, unit: str) -> str:
-    text = format_number(value)
-    if unit == "points":
+def _distance(metres: float, units: str) -> str:
+    """A distance for a sentence, without its unit: metres as stored, or feet for an imperial
+    clinic (whole feet with thousands separators; one decimal below 10 ft)."""
+    if units != "imperial":
+        return format_number(metres)
+    feet = metres_to_feet(metres)
+    if abs(feet) < 10:
+        return format_number(feet)
+    return f"{round(feet):,}"
+
+
+def _words(value: float, unit: str, units: str) -> tuple[str, str]:
+    """(number, unit) as a sentence shows them: distances ("m") become feet when imperial."""
+    if unit == "m" and units == "imperial":
+        return _distance(value, units), "ft"
+    return format_number(value), unit
+
+
+def _amount(value: float, unit: str, units: str = "metric") -> str:
+    text, shown = _words(value, unit, units)
+    if shown == "points":
         return f"{text} point" if text == "1" else f"{text} points"
-    return f"{text} {unit}"
+    return f"{text} {shown}"
+
+
+def describe_threshold(
+    threshold: Threshold, units: str = "metric", *, absolute_only: bool = False
+) -> str:
+    """``Threshold.describe`` in the clinic's unit system: "30 m" or "98 ft" (the threshold itself
+    stays in SI; only its words change)."""
+    if threshold.unit != "m" or units != "imperial":
+        return threshold.describe_absolute() if absolute_only else threshold.describe()
+    absolute = " ".join(_words(threshold.absolute, threshold.unit, units))
+    if absolute_only or threshold.relative is None:
+        return absolute
+    return f"{absolute} or {threshold.describe_relative()}"
 
 
 def change_interpretation(
@@ -267,6 +299,9 @@ def change_interpretation(
     baseline: float,
     follow_up: float,
     thresholds: Mapping[str, Threshold] | None = None,
+    *,
+    units: str = "metric",
+    noun: str | None = None,
 ) -> Interpretation:
     """Interpret the change from ``baseline`` to ``follow_up`` against the measure's threshold.
 
@@ -274,7 +309,15 @@ def change_interpretation(
     the measure has one and the baseline is not 0, the relative one (both inclusive, with a 1e-9
     tolerance for float rounding). ``worsened_by_threshold`` applies the same rules to a
     deterioration. Raises ValueError for an unknown measure or a value outside the measure's range.
+
+    Values and thresholds are SI and every comparison is made in SI; ``units`` ("metric" or
+    "imperial") only changes the sentence's words: an imperial clinic reads distances in feet
+    ("6-minute walk improved 370 ft (from 1,465 to 1,835 ft), more than the 98 ft threshold.").
+    ``noun`` names the measure in the sentence instead of the measure's own noun (the 50-foot
+    walk tests share one threshold but are named apart).
     """
+    if units not in UNIT_SYSTEMS:
+        raise ValueError(f"units must be one of {', '.join(UNIT_SYSTEMS)}, got {units!r}")
     table = DEFAULT_THRESHOLDS if thresholds is None else thresholds
     if measure not in table:
         raise ValueError(f"unknown measure {measure!r}; known: {', '.join(table)}")
@@ -292,11 +335,17 @@ def change_interpretation(
     reached = better_abs or better_rel
     worsened = worse_abs or worse_rel
 
-    info = MEASURES.get(measure)
-    noun = info.noun if info is not None else threshold.label
-    values = f"from {format_number(base)} to {format_number(follow)}"
+    if noun is None:
+        info = MEASURES.get(measure)
+        noun = info.noun if info is not None else threshold.label
+    imperial_distance = threshold.unit == "m" and units == "imperial"
+    base_text, shown_unit = _words(base, threshold.unit, units)
+    follow_text = _words(follow, threshold.unit, units)[0]
+    # metric sentences name the unit once, in the amount; feet are named with the values too
+    suffix = f" {shown_unit}" if imperial_distance else ""
+    values = f"from {base_text} to {follow_text}{suffix}"
     if abs(improvement) <= RELATIVE_TOLERANCE:
-        sentence = f"{noun} did not change ({format_number(base)} at both measurements)."
+        sentence = f"{noun} did not change ({base_text}{suffix} at both measurements)."
     else:
         amount = abs(improvement)
         if improvement > 0:
@@ -307,8 +356,8 @@ def change_interpretation(
         if met_rel and not met_abs and percent_change is not None:
             percent = f", {format_number(abs(percent_change))}%"
         sentence = (
-            f"{noun} {verb} {_amount(amount, threshold.unit)}{percent} ({values}), "
-            f"{_comparison(amount, base, threshold, met_abs, met_rel)} threshold."
+            f"{noun} {verb} {_amount(amount, threshold.unit, units)}{percent} ({values}), "
+            f"{_comparison(amount, base, threshold, met_abs, met_rel, units)} threshold."
         )
     return Interpretation(
         measure=measure,
@@ -319,22 +368,28 @@ def change_interpretation(
         percent_change=percent_change,
         reached=reached,
         worsened_by_threshold=worsened,
-        threshold=threshold.describe(),
+        threshold=describe_threshold(threshold, units),
         sentence=sentence,
     )
 
 
 def _comparison(
-    amount: float, baseline: float, threshold: Threshold, met_abs: bool, met_rel: bool
+    amount: float,
+    baseline: float,
+    threshold: Threshold,
+    met_abs: bool,
+    met_rel: bool,
+    units: str = "metric",
 ) -> str:
     """ "more than the 10-point", "reaching the 30%", "less than the 2-point or 30%"."""
+    absolute = describe_threshold(threshold, units, absolute_only=True)
     if met_abs:
         exact = abs(amount - threshold.absolute) <= RELATIVE_TOLERANCE
-        return f"{'reaching' if exact else 'more than'} the {threshold.describe_absolute()}"
+        return f"{'reaching' if exact else 'more than'} the {absolute}"
     if met_rel and threshold.relative is not None:
         exact = abs(amount / abs(baseline) - threshold.relative) <= RELATIVE_TOLERANCE
         return f"{'reaching' if exact else 'more than'} the {threshold.describe_relative()}"
-    rule = threshold.describe() if baseline != 0 else threshold.describe_absolute()
+    rule = describe_threshold(threshold, units) if baseline != 0 else absolute
     return f"less than the {rule}"
 
 
