@@ -37,11 +37,11 @@ from rehab_tracker.data.models import (
 from rehab_tracker.data.types import utcnow
 from rehab_tracker.domain.errors import Collector, ValidationError
 from rehab_tracker.domain.instruments import ODI_SECTION_COUNT, RMDQ_ITEM_COUNT, odi_section_label
+from rehab_tracker.domain.outcomes import baseline_and_latest, interpret_change, threshold_key
 from rehab_tracker.domain.patients import age_on
 from rehab_tracker.domain.scoring import (
     IncompleteResponse,
     Interpretation,
-    change_interpretation,
     nprs_rule_id,
     odi_band,
     odi_rule_id,
@@ -53,13 +53,11 @@ from rehab_tracker.domain.scoring import (
 from rehab_tracker.domain.sessions import (
     WALK_TEST_LABELS,
     WALK_TESTS,
-    WALK_THRESHOLD_KEY,
     SixMinuteWalkEntry,
     check_date,
     validate_six_minute,
     walk_value_error,
 )
-from rehab_tracker.domain.thresholds import MEASURES
 from rehab_tracker.services.errors import NotFoundError
 from rehab_tracker.services.settings import SettingsService
 
@@ -125,6 +123,11 @@ class OutcomeRow:
     unit: str
     detail: str
     deleted: bool = False
+
+    @property
+    def on(self) -> dt.date:
+        """The record's date (what domain.outcomes.baseline_and_latest reads)."""
+        return self.date
 
 
 @dataclass(frozen=True)
@@ -479,8 +482,18 @@ class OutcomeService:
     def history(self, patient_id: uuid.UUID, *, include_deleted: bool = False) -> list[OutcomeRow]:
         """Every questionnaire and walking test, oldest first."""
         with self.db.reading() as session:
-            q1 = select(OutcomeAssessment).where(OutcomeAssessment.patient_id == patient_id)
-            q2 = select(WalkTest).where(WalkTest.patient_id == patient_id)
+            # oldest entry first within a day (as the report reads them): same-day ties stay
+            # in entry order through the sort below
+            q1 = (
+                select(OutcomeAssessment)
+                .where(OutcomeAssessment.patient_id == patient_id)
+                .order_by(OutcomeAssessment.assessed_on, OutcomeAssessment.created_at)
+            )
+            q2 = (
+                select(WalkTest)
+                .where(WalkTest.patient_id == patient_id)
+                .order_by(WalkTest.performed_on, WalkTest.created_at)
+            )
             if not include_deleted:
                 q1 = q1.where(OutcomeAssessment.deleted_at.is_(None))
                 q2 = q2.where(WalkTest.deleted_at.is_(None))
@@ -520,43 +533,35 @@ class OutcomeService:
     def changes(self, patient_id: uuid.UUID) -> list[MeasureChange]:
         """Change from baseline for every measure that has a baseline and a later value.
 
-        Baseline: the earliest record marked "baseline", else the earliest record; latest: the
-        most recent record after the baseline. Judged with the clinic's thresholds.
+        Which records are compared: :func:`rehab_tracker.domain.outcomes.baseline_and_latest`
+        (the report's outcome table uses it too). Judged with the clinic's thresholds and worded
+        in the clinic's units (feet for an imperial clinic; values stay SI).
         """
-        thresholds = self.settings.load().thresholds
+        settings = self.settings.load()
+        thresholds = settings.thresholds
         by_measure: dict[str, list[OutcomeRow]] = {}
         for row in self.history(patient_id):
             by_measure.setdefault(row.measure, []).append(row)
-        order = [*QUESTIONNAIRES, *WALK_TESTS]
         result = []
-        for measure in order:
-            rows = by_measure.get(measure)
-            if not rows or len(rows) < 2:
+        for measure in [*QUESTIONNAIRES, *WALK_TESTS]:
+            pair = baseline_and_latest(by_measure.get(measure, ()))
+            if pair is None:
                 continue
-            marked = [r for r in rows if r.timepoint == "baseline"]
-            base = marked[0] if marked else rows[0]
-            later = [r for r in rows[rows.index(base) + 1 :] if r.timepoint != "baseline"]
-            if not later:
-                continue
-            latest = later[-1]
-            key = WALK_THRESHOLD_KEY.get(measure, measure)
-            interpretation = change_interpretation(key, base.value, latest.value, thresholds)
-            noun = MEASURES[key].noun
-            label = MEASURE_LABELS[measure]
-            if noun != label and measure.startswith("walk_50ft"):
-                sentence = interpretation.sentence.replace(noun, label, 1)
-                interpretation = _with_sentence(interpretation, sentence)
+            base, latest = pair
+            key = threshold_key(measure)
             result.append(
                 MeasureChange(
                     measure=measure,
-                    label=label,
+                    label=MEASURE_LABELS[measure],
                     threshold_key=key,
                     baseline_date=base.date,
                     baseline=base.value,
                     latest_date=latest.date,
                     latest=latest.value,
                     unit=thresholds[key].unit,
-                    interpretation=interpretation,
+                    interpretation=interpret_change(
+                        measure, base.value, latest.value, thresholds, units=settings.units
+                    ),
                     threshold_source=thresholds[key].source,
                 )
             )
@@ -698,12 +703,6 @@ def predicted_for(
     if not 40 <= age <= 80:
         note += " (derived at ages 40-80; extrapolated)"
     return SixMinuteWalkResult(distance, predicted, lower, percent, note)
-
-
-def _with_sentence(i: Interpretation, sentence: str) -> Interpretation:
-    from dataclasses import replace
-
-    return replace(i, sentence=sentence)
 
 
 def _questionnaire_detail(o: OutcomeAssessment) -> str:

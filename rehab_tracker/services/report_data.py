@@ -46,11 +46,13 @@ from rehab_tracker.data.models import (
     WalkTest,
 )
 from rehab_tracker.domain.errors import ValidationError
+from rehab_tracker.domain.outcomes import baseline_and_latest, baseline_of, interpret_change
 from rehab_tracker.domain.redflags import RED_FLAGS
-from rehab_tracker.domain.scoring import change_interpretation, odi_band, six_minute_walk_predicted
+from rehab_tracker.domain.scoring import odi_band, six_minute_walk_predicted
 from rehab_tracker.domain.sessions import SlotStatus, compute_adherence, log_counts_as_attended
 from rehab_tracker.domain.thresholds import DEFAULT_THRESHOLDS, MEASURES, Threshold, with_overrides
 from rehab_tracker.services.errors import NotFoundError
+from rehab_tracker.services.settings import SettingsService
 
 CLINIC_SETTING = "clinic"
 THRESHOLDS_SETTING = "thresholds"
@@ -286,6 +288,8 @@ class ReportData:
     adverse_events: tuple[AdverseEventRow, ...]
     outcome_rows: tuple[OutcomeRow, ...]
     thresholds: Mapping[str, Threshold]
+    #: the clinic's unit system ("metric"/"imperial"): the words of the change sentences
+    units: str = "metric"
 
     def series(self, code: str) -> OutcomeSeries | None:
         """An outcome or walk series by instrument/test code (``"odi"``, ``"walk_6min"``)."""
@@ -359,8 +363,9 @@ class ReportDataService:
         period_start: dt.date | None = None,
     ) -> ReportData:
         """The report data of one patient up to ``today`` (events from ``period_start`` on)."""
+        units = SettingsService(self.db, self.actor).load().units
         with self.db.reading() as session:
-            return _gather(session, patient_id, today, period_start)
+            return _gather(session, patient_id, today, period_start, units)
 
     def active_patient_ids(self) -> list[tuple[uuid.UUID, str, str]]:
         """(id, record number, name) of every patient not archived with a planned or active
@@ -404,7 +409,11 @@ def _choose_program(programs: Sequence[Program]) -> Program | None:
 
 
 def _gather(
-    session: Session, patient_id: uuid.UUID, today: dt.date, period_start: dt.date | None
+    session: Session,
+    patient_id: uuid.UUID,
+    today: dt.date,
+    period_start: dt.date | None,
+    units: str = "metric",
 ) -> ReportData:
     patient = session.get(Patient, patient_id)
     if patient is None:
@@ -584,7 +593,7 @@ def _gather(
         if start <= a.occurred_on <= today
     )
     rows = tuple(
-        _outcome_row(s, thresholds)
+        _outcome_row(s, thresholds, units)
         if s.points
         else _empty_row(s.code, s.measure, s.label, thresholds)
         for s in (*outcome_series, *walks)
@@ -610,6 +619,7 @@ def _gather(
         adverse_events=adverse,
         outcome_rows=rows,
         thresholds=thresholds,
+        units=units,
     )
 
 
@@ -899,12 +909,21 @@ def _empty_row(
     )
 
 
-def _outcome_row(series: OutcomeSeries, thresholds: Mapping[str, Threshold]) -> OutcomeRow:
+def _outcome_row(
+    series: OutcomeSeries, thresholds: Mapping[str, Threshold], units: str = "metric"
+) -> OutcomeRow:
+    """Baseline and latest from :func:`rehab_tracker.domain.outcomes.baseline_and_latest` and
+    the sentence from :func:`~rehab_tracker.domain.outcomes.interpret_change`, as the Outcomes
+    tab (OutcomeService.changes) has them."""
     t = thresholds[series.measure]
     points = series.points
-    baseline = next((p for p in points if p.timepoint == "baseline"), points[0])
-    later = [p for p in points if p.on > baseline.on]
-    latest = later[-1] if later else None
+    pair = baseline_and_latest(points)
+    if pair is not None:
+        baseline, latest = pair
+    else:
+        only = baseline_of(points)
+        assert only is not None  # callers pass a series with points
+        baseline, latest = only, None
     odi = series.code == "odi"
     common: dict[str, Any] = {
         "measure": series.measure,
@@ -931,7 +950,7 @@ def _outcome_row(series: OutcomeSeries, thresholds: Mapping[str, Threshold]) -> 
             sentence="No follow-up yet: change cannot be computed.",
             status="no_follow_up",
         )
-    interp = change_interpretation(series.measure, baseline.value, latest.value, thresholds)
+    interp = interpret_change(series.code, baseline.value, latest.value, thresholds, units=units)
     return OutcomeRow(
         **common,
         latest=latest.value,

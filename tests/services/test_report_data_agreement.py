@@ -89,3 +89,60 @@ def test_adherence_agrees_on_the_edge_cases(clinic: Services, today: dt.date) ->
     after = _adherence_three_ways(clinic, pid, today)
     assert len(set(after.values())) == 1, after
     assert after["sessions"] == (planned, before["sessions"][1])
+
+
+def _changes_both_ways(services: Services, pid, today: dt.date):
+    tab = {c.measure: c for c in services.outcomes.changes(pid)}
+    data = ReportDataService(services.db).gather(pid, today=today)
+    table = {r.code: r for r in data.outcome_rows if r.status == "change"}
+    return tab, table, data
+
+
+@pytest.mark.parametrize("units", ["metric", "imperial"])
+def test_outcome_changes_agree_for_every_demo_patient(
+    clinic: Services, today: dt.date, units: str
+) -> None:
+    clinic.settings.set_units(units)
+    compared = 0
+    for row in clinic.patients.list_patients(today=today):
+        tab, table, data = _changes_both_ways(clinic, row.id, today)
+        assert data.units == units
+        assert set(tab) == set(table), row.name
+        for code, change in tab.items():
+            line = table[code]
+            assert (line.baseline_on, line.baseline) == (change.baseline_date, change.baseline)
+            assert (line.latest_on, line.latest) == (change.latest_date, change.latest)
+            assert line.change == change.interpretation.change
+            assert line.clinically_important == change.interpretation.reached
+            assert line.sentence == change.sentence
+            compared += 1
+        walk = tab.get("walk_6min")
+        if walk is not None:
+            assert (" ft " in walk.sentence) == (units == "imperial")
+            assert (" m " in walk.sentence) == (units == "metric")
+    assert compared >= 10
+
+
+def test_outcome_changes_agree_on_tricky_records(clinic: Services, today: dt.date) -> None:
+    """An unmarked record before the marked baseline, two follow-ups on one day, a re-marked
+    baseline later on: the Outcomes tab and the report still pick the same two records."""
+    pid = next(
+        r.id
+        for r in clinic.patients.list_patients(today=today)
+        if "nprs_back" in {c.measure for c in clinic.outcomes.changes(r.id)}
+    )
+    back_rows = [r for r in clinic.outcomes.history(pid) if r.measure == "nprs_back"]
+    assert any(r.timepoint == "baseline" for r in back_rows)
+    earlier = min(r.date for r in back_rows) - dt.timedelta(days=3)
+    record = clinic.outcomes.record_nprs
+    record(pid, back=9, leg=None, assessed_on=earlier, timepoint="other", today=today)
+    record(pid, back=8, leg=None, assessed_on=today, timepoint="baseline", today=today)
+    record(pid, back=7, leg=None, assessed_on=today, timepoint="other", today=today)
+    tab, table, _ = _changes_both_ways(clinic, pid, today)
+    back, line = tab["nprs_back"], table["nprs_back"]
+    assert back.baseline_date != earlier  # the marked baseline wins over an earlier record
+    assert (back.latest_date, back.latest) == (today, 7.0)  # the last entered on the newest day
+    assert (line.baseline_on, line.baseline, line.latest_on, line.latest) == (
+        back.baseline_date, back.baseline, back.latest_date, back.latest
+    )
+    assert line.sentence == back.sentence
