@@ -28,7 +28,6 @@ from sqlalchemy.orm import Session
 from rehab_tracker.data.database import Database
 from rehab_tracker.data.models import (
     OutcomeAssessment,
-    Patient,
     Program,
     ScheduledAssessment,
     Surgery,
@@ -58,6 +57,7 @@ from rehab_tracker.domain.sessions import (
     validate_six_minute,
     walk_value_error,
 )
+from rehab_tracker.services import _lookup as lookup
 from rehab_tracker.services.errors import NotFoundError
 from rehab_tracker.services.settings import SettingsService
 
@@ -220,13 +220,6 @@ class OutcomeService:
     # --- helpers ---------------------------------------------------------------------------
 
     @staticmethod
-    def _patient(session: Session, patient_id: uuid.UUID) -> Patient:
-        patient = session.get(Patient, patient_id)
-        if patient is None:
-            raise NotFoundError(f"no patient with id {patient_id}")
-        return patient
-
-    @staticmethod
     def _program_id(session: Session, patient_id: uuid.UUID) -> uuid.UUID | None:
         ids = list(
             session.scalars(
@@ -267,7 +260,7 @@ class OutcomeService:
         if timepoint not in TIMEPOINTS:
             raise ValidationError.single("timepoint", "Choose a timepoint from the list.")
         with self.db.unit_of_work(self.actor) as session:
-            self._patient(session, patient_id)
+            lookup.patient(session, patient_id)
             self._check_date(session, patient_id, assessed_on, today)
             assert assessed_on is not None
             row = OutcomeAssessment(
@@ -430,7 +423,7 @@ class OutcomeService:
         if timepoint not in TIMEPOINTS:
             raise ValidationError.single("timepoint", "Choose a timepoint from the list.")
         with self.db.unit_of_work(self.actor) as session:
-            self._patient(session, patient_id)
+            lookup.patient(session, patient_id)
             self._check_date(session, patient_id, performed_on, today, "performed_on")
             assert performed_on is not None
             row = WalkTest(
@@ -455,7 +448,7 @@ class OutcomeService:
         """Distance, % of predicted and lower limit of normal (needs sex, age, height, weight)."""
         distance = validate_six_minute(entry, self.settings.load().units)
         with self.db.reading() as session:
-            p = self._patient(session, patient_id)
+            p = lookup.patient(session, patient_id)
             return predicted_for(
                 distance, p.sex, age_on(p.date_of_birth, on), p.height_m, p.weight_kg
             )

@@ -17,7 +17,6 @@ from rehab_tracker.data.models import (
     Counter,
     OutcomeAssessment,
     Patient,
-    Program,
     ScheduledSession,
     SessionLog,
     Surgery,
@@ -31,6 +30,7 @@ from rehab_tracker.data.patient_list import weeks_since as weeks_since
 from rehab_tracker.domain import patients as rules
 from rehab_tracker.domain.errors import ValidationError
 from rehab_tracker.domain.sessions import SlotStatus, compute_adherence, log_counts_as_attended
+from rehab_tracker.services import _lookup as lookup
 from rehab_tracker.services.errors import ConflictError, NotFoundError
 
 RECORD_COUNTER = "record_number"
@@ -101,7 +101,7 @@ class PatientService:
         rules.validate(details, surgery, today=today)
         try:
             with self.db.unit_of_work(self.actor) as session:
-                patient = self._get(session, patient_id)
+                patient = lookup.patient(session, patient_id)
                 if expected_version is not None and patient.version != expected_version:
                     raise ConflictError(
                         f"{patient.full_name} was changed at another workstation; "
@@ -162,18 +162,11 @@ class PatientService:
                 "record_number", f"Record number {number} belongs to another patient."
             )
 
-    @staticmethod
-    def _get(session: Session, patient_id: uuid.UUID) -> Patient:
-        patient = session.get(Patient, patient_id)
-        if patient is None:
-            raise NotFoundError(f"no patient with id {patient_id}")
-        return patient
-
     # --- reading ---------------------------------------------------------------------------
 
     def record(self, patient_id: uuid.UUID) -> PatientRecord:
         with self.db.reading() as session:
-            p = self._get(session, patient_id)
+            p = lookup.patient(session, patient_id)
             surgery = p.surgeries[-1] if p.surgeries else None
             return PatientRecord(
                 id=p.id,
@@ -241,18 +234,9 @@ class PatientService:
         Adherence is :func:`rehab_tracker.domain.sessions.compute_adherence` over the current
         program's exercise slots (the rule the Sessions tab and the report use)."""
         with self.db.reading() as session:
-            self._get(session, patient_id)
-            programs = list(
-                session.scalars(
-                    select(Program)
-                    .where(Program.patient_id == patient_id)
-                    .order_by(Program.start_date)
-                )
-            )
-            # the current program as the Sessions tab and the report choose it: the latest
-            # active or planned one, else the latest
-            running = [p for p in programs if p.status in ("active", "planned")]
-            program = running[-1] if running else (programs[-1] if programs else None)
+            lookup.patient(session, patient_id)
+            # the current program as the Sessions tab and the report choose it
+            program = lookup.current_program(lookup.programs_by_start(session, patient_id))
             adherence = compute_adherence(
                 (
                     SlotStatus(

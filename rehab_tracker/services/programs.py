@@ -37,7 +37,6 @@ from rehab_tracker.data.models import (
     ScheduledAssessment,
     ScheduledSession,
     SessionLog,
-    Surgery,
 )
 from rehab_tracker.data.types import utcnow
 from rehab_tracker.domain import progression
@@ -53,6 +52,7 @@ from rehab_tracker.domain.library import (
     parse_exercise,
 )
 from rehab_tracker.domain.units import format_duration, format_number
+from rehab_tracker.services import _lookup as lookup
 from rehab_tracker.services.errors import ConflictError, NotFoundError, ServiceError
 from rehab_tracker.services.settings import SettingsService
 
@@ -724,27 +724,16 @@ class ProgramService:
     # --- creating ------------------------------------------------------------------------------
 
     @staticmethod
-    def _patient(session: Session, patient_id: uuid.UUID) -> Patient:
-        patient = session.get(Patient, patient_id)
-        if patient is None:
-            raise NotFoundError(f"no patient with id {patient_id}")
-        return patient
-
-    @staticmethod
     def _surgery_date(session: Session, patient: Patient) -> dt.date | None:
+        """The latest surgery's date; None on a non-surgical pathway (programs date from it)."""
         if patient.pathway != "surgical":
             return None
-        return session.scalar(
-            select(Surgery.surgery_date)
-            .where(Surgery.patient_id == patient.id)
-            .order_by(Surgery.surgery_date.desc())
-            .limit(1)
-        )
+        return lookup.latest_surgery_date(session, patient.id)
 
     def suggested_start(self, patient_id: uuid.UUID, *, today: dt.date) -> dt.date:
         """The suggested program start (education day) for this patient."""
         with self.db.reading() as session:
-            surgery = self._surgery_date(session, self._patient(session, patient_id))
+            surgery = self._surgery_date(session, lookup.patient(session, patient_id))
         return tpl.suggest_start_date(surgery, today)
 
     def preview(
@@ -760,7 +749,7 @@ class ProgramService:
     ) -> SchedulePreview:
         """The schedule a program would get, with warnings; ValidationError as for create."""
         with self.db.reading() as session:
-            surgery = self._surgery_date(session, self._patient(session, patient_id))
+            surgery = self._surgery_date(session, lookup.patient(session, patient_id))
             template, _ = self._load_template(session, template_code)
         early = surgery is not None and (
             surgery <= start_date < surgery + dt.timedelta(weeks=template.start_weeks_min)
@@ -801,7 +790,7 @@ class ProgramService:
         program.
         """
         with self.db.unit_of_work(self.actor) as session:
-            patient = self._patient(session, patient_id)
+            patient = lookup.patient(session, patient_id)
             open_program = session.scalar(
                 select(Program).where(
                     Program.patient_id == patient_id, Program.status.in_(OPEN_STATUSES)

@@ -28,12 +28,10 @@ from rehab_tracker.data.models import (
     AdverseEvent,
     Exercise,
     ExerciseLog,
-    Patient,
     Program,
     ScheduledSession,
     SessionLog,
     SetLog,
-    Surgery,
 )
 from rehab_tracker.data.types import utcnow
 from rehab_tracker.domain.errors import Collector, ValidationError
@@ -49,6 +47,7 @@ from rehab_tracker.domain.sessions import (
     compute_adherence,
     validate_session,
 )
+from rehab_tracker.services import _lookup as lookup
 from rehab_tracker.services.errors import ConflictError, NotFoundError, ServiceError
 from rehab_tracker.services.outcomes import AssessmentDue, assessment_schedule
 from rehab_tracker.services.programs import ProgramService
@@ -281,39 +280,19 @@ class SessionService:
     # --- helpers ---------------------------------------------------------------------------
 
     @staticmethod
-    def _patient(session: Session, patient_id: uuid.UUID) -> Patient:
-        patient = session.get(Patient, patient_id)
-        if patient is None:
-            raise NotFoundError(f"no patient with id {patient_id}")
-        return patient
-
-    @staticmethod
-    def _surgery_date(session: Session, patient_id: uuid.UUID) -> dt.date | None:
-        return session.scalar(
-            select(func.max(Surgery.surgery_date)).where(Surgery.patient_id == patient_id)
-        )
-
-    @staticmethod
     def _current_program(
-        conn: Connection, patient_id: uuid.UUID
+        session: Session | Connection, patient_id: uuid.UUID
     ) -> tuple[uuid.UUID, dt.date] | None:
-        """(id, start date) of the current program (see :meth:`_program_id`)."""
-        rows = conn.execute(_q().programs, {"patient_id": patient_id}).all()
-        if not rows:
-            return None
-        running = [r for r in rows if r.status in ("active", "planned")]
-        chosen = running[-1] if running else rows[-1]
-        return chosen.id, chosen.start_date
+        """(id, start date) of the patient's current program (:func:`lookup.current_program`)."""
+        rows = _conn(session).execute(_q().programs, {"patient_id": patient_id}).all()
+        chosen = lookup.current_program(rows)
+        return None if chosen is None else (chosen.id, chosen.start_date)
 
     @staticmethod
     def _program_id(session: Session | Connection, patient_id: uuid.UUID) -> uuid.UUID | None:
-        """The patient's current program: the latest active or planned, else the latest."""
-        rows = _conn(session).execute(_q().programs, {"patient_id": patient_id}).all()
-        if not rows:
-            return None
-        running: list[uuid.UUID] = [r.id for r in rows if r.status in ("active", "planned")]
-        latest: uuid.UUID = rows[-1].id
-        return running[-1] if running else latest
+        """The id of the patient's current program."""
+        current = SessionService._current_program(session, patient_id)
+        return None if current is None else current[0]
 
     @staticmethod
     def _slots(session: Session | Connection, program_id: uuid.UUID | None) -> list[SlotInfo]:
@@ -413,7 +392,7 @@ class SessionService:
         """A new log for a slot (None = unscheduled), prefilled from the prescription and the
         progression suggestion. Refuses a slot already logged."""
         with self.db.reading() as session:
-            patient = self._patient(session, patient_id)
+            patient = lookup.patient(session, patient_id)
             program_id = self._program_id(session, patient_id)
             info = None
             if scheduled_session_id is not None:
@@ -441,7 +420,7 @@ class SessionService:
                 slot=info,
                 session_id=None,
                 entry=entry,
-                surgery_date=self._surgery_date(session, patient_id),
+                surgery_date=lookup.latest_surgery_date(session, patient_id),
             )
 
     def _prefill(
@@ -490,7 +469,7 @@ class SessionService:
             log = session.get(SessionLog, session_id)
             if log is None:
                 raise NotFoundError("that session log no longer exists")
-            patient = self._patient(session, log.patient_id)
+            patient = lookup.patient(session, log.patient_id)
             info = None
             if log.scheduled_session_id is not None:
                 _, info = self._slot(session, log.scheduled_session_id)
@@ -543,7 +522,7 @@ class SessionService:
                 slot=info,
                 session_id=log.id,
                 entry=entry,
-                surgery_date=self._surgery_date(session, log.patient_id),
+                surgery_date=lookup.latest_surgery_date(session, log.patient_id),
                 status=log.status,
                 red_flag_result=log.red_flag_result,
             )
@@ -664,14 +643,14 @@ class SessionService:
         if result.outcome != "positive":
             raise ServiceError("the red-flag screen is not positive; nothing to stop")
         with self.db.unit_of_work(self.actor) as session:
-            self._patient(session, patient_id)
+            lookup.patient(session, patient_id)
             errors = Collector()
             check_date(
                 session_date,
                 "session_date",
                 errors,
                 today=today,
-                surgery_date=self._surgery_date(session, patient_id),
+                surgery_date=lookup.latest_surgery_date(session, patient_id),
                 what="The session date",
             )
             errors.raise_if_any()
@@ -703,9 +682,9 @@ class SessionService:
     ) -> uuid.UUID:
         """Record a finished session (attended or missed); returns the new log's id."""
         with self.db.unit_of_work(self.actor) as session:
-            self._patient(session, patient_id)
+            lookup.patient(session, patient_id)
             validate_session(
-                entry, today=today, surgery_date=self._surgery_date(session, patient_id)
+                entry, today=today, surgery_date=lookup.latest_surgery_date(session, patient_id)
             )
             flag_result = self._screen(entry)
             slot = self._claim_slot(session, scheduled_session_id)
@@ -789,7 +768,7 @@ class SessionService:
             if log is None or log.deleted_at is not None:
                 raise NotFoundError("that session log no longer exists")
             validate_session(
-                entry, today=today, surgery_date=self._surgery_date(session, log.patient_id)
+                entry, today=today, surgery_date=lookup.latest_surgery_date(session, log.patient_id)
             )
             if log.status != "aborted":
                 log.red_flag_result = (
