@@ -41,17 +41,15 @@ from rehab_tracker.data.models import (
     ScheduledSession,
     SessionLog,
     SetLog,
-    Setting,
     Surgery,
     WalkTest,
 )
-from rehab_tracker.domain.errors import ValidationError
 from rehab_tracker.domain.outcomes import baseline_and_latest, baseline_of, interpret_change
 from rehab_tracker.domain.redflags import RED_FLAGS
 from rehab_tracker.domain.scoring import odi_band, six_minute_walk_predicted
 from rehab_tracker.domain.sessions import SlotStatus, compute_adherence, log_counts_as_attended
-from rehab_tracker.domain.thresholds import DEFAULT_THRESHOLDS, MEASURES, Threshold, with_overrides
-from rehab_tracker.services.errors import NotFoundError
+from rehab_tracker.domain.thresholds import MEASURES, Threshold
+from rehab_tracker.services import _lookup as lookup
 from rehab_tracker.services.settings import SettingsService
 
 CLINIC_SETTING = "clinic"
@@ -363,9 +361,20 @@ class ReportDataService:
         period_start: dt.date | None = None,
     ) -> ReportData:
         """The report data of one patient up to ``today`` (events from ``period_start`` on)."""
-        units = SettingsService(self.db, self.actor).load().units
+        settings = SettingsService(self.db, self.actor)
+        clinic = settings.clinic_details()
+        header = ClinicHeader(
+            name=clinic.name or DEFAULT_CLINIC_NAME,
+            address=clinic.address or None,
+            phone=clinic.phone or None,
+        )
+        # the clinic's settings as every service reads them: a damaged value falls back to
+        # its default (thresholds: the cited defaults) instead of stopping the report
+        loaded = settings.load()
         with self.db.reading() as session:
-            return _gather(session, patient_id, today, period_start, units)
+            return _gather(
+                session, patient_id, today, period_start, loaded.units, header, loaded.thresholds
+            )
 
     def active_patient_ids(self) -> list[tuple[uuid.UUID, str, str]]:
         """(id, record number, name) of every patient not archived with a planned or active
@@ -384,47 +393,16 @@ class ReportDataService:
             return [(pid, number, f"{given} {family}") for pid, number, given, family in rows]
 
 
-def _setting(session: Session, key: str) -> dict[str, Any]:
-    row = session.get(Setting, key)
-    return dict(row.value) if row is not None and isinstance(row.value, dict) else {}
-
-
-def _thresholds(session: Session) -> Mapping[str, Threshold]:
-    raw = _setting(session, THRESHOLDS_SETTING)
-    # services.settings stores {"overrides": {...}}; a bare mapping of measures is accepted too
-    overrides = raw.get("overrides", raw) if isinstance(raw.get("overrides", raw), dict) else {}
-    if not overrides:
-        return DEFAULT_THRESHOLDS
-    try:
-        return with_overrides(overrides)
-    except ValidationError:
-        return DEFAULT_THRESHOLDS  # a broken setting must not stop a report; defaults are cited
-
-
-def _choose_program(programs: Sequence[Program]) -> Program | None:
-    live = [p for p in programs if p.status in ("active", "planned")]
-    if live:
-        return live[-1]
-    return programs[-1] if programs else None
-
-
 def _gather(
     session: Session,
     patient_id: uuid.UUID,
     today: dt.date,
     period_start: dt.date | None,
-    units: str = "metric",
+    units: str,
+    clinic: ClinicHeader,
+    thresholds: Mapping[str, Threshold],
 ) -> ReportData:
-    patient = session.get(Patient, patient_id)
-    if patient is None:
-        raise NotFoundError(f"no patient with id {patient_id}")
-    clinic_cfg = _setting(session, CLINIC_SETTING)
-    clinic = ClinicHeader(
-        name=str(clinic_cfg.get("name") or DEFAULT_CLINIC_NAME),
-        address=clinic_cfg.get("address") or None,
-        phone=clinic_cfg.get("phone") or None,
-    )
-    thresholds = _thresholds(session)
+    patient = lookup.patient(session, patient_id)
     header = PatientHeader(
         id=patient.id,
         record_number=patient.record_number,
@@ -455,12 +433,7 @@ def _gather(
             hospital=surgery_row.hospital,
         )
     )
-    programs = list(
-        session.scalars(
-            select(Program).where(Program.patient_id == patient_id).order_by(Program.start_date)
-        )
-    )
-    program_row = _choose_program(programs)
+    program_row = lookup.current_program(lookup.programs_by_start(session, patient_id))
     scheduled: list[ScheduledSession] = []
     phases_rows: list[ProgramPhase] = []
     if program_row is not None:

@@ -105,7 +105,12 @@ class SettingsService:
 
     def _values(self) -> dict[str, dict[str, Any]]:
         with self.db.reading() as session:
-            rows = {s.key: dict(s.value) for s in session.query(Setting).all()}
+            # a value of the wrong shape counts as missing: its default is used
+            rows = {
+                s.key: dict(s.value)
+                for s in session.query(Setting).all()
+                if isinstance(s.value, Mapping)
+            }
         return rows
 
     def load(self) -> ClinicSettings:
@@ -120,6 +125,8 @@ class SettingsService:
             max_missing = 1
         overrides = raw.get("thresholds", DEFAULTS["thresholds"]).get("overrides", {}) or {}
         try:
+            if not isinstance(overrides, Mapping):
+                raise ValidationError.single("thresholds", "Expected a mapping of measures.")
             thresholds = with_overrides(overrides)
         except ValidationError:
             overrides, thresholds = {}, dict(DEFAULT_THRESHOLDS)

@@ -164,3 +164,29 @@ def test_important_change_target() -> None:
     assert important_change_target(t["walk_6min"], 400) == 430
     assert important_change_target(t["nprs_back"], 1) == pytest.approx(0.7)  # 30% of 1
     assert important_change_target(t["tug"], 1.0) == 0  # clipped at the scale's floor
+
+
+@pytest.mark.parametrize(
+    "stored",
+    [
+        {"overrides": {"odi": {"absolute": -3}}},  # refused by the domain rule
+        {"overrides": {"nonsense": {"absolute": 5}}},
+        {"overrides": ["not", "a", "mapping"]},
+        ["not", "a", "mapping"],
+    ],
+)
+def test_a_broken_threshold_setting_is_read_as_every_service_reads_it(
+    db: Database, service: ReportDataService, stored: object
+) -> None:
+    """The report takes the clinic's thresholds through SettingsService: a damaged setting falls
+    back to the cited defaults in the report exactly as in SettingsService (and OutcomeService)."""
+    from rehab_tracker.services.settings import SettingsService
+
+    patient = add_twelve_week_patient(db)
+    with db.unit_of_work("test") as session:
+        session.add(Setting(key="thresholds", value=stored))
+    assert SettingsService(db, "test").thresholds() == DEFAULT_THRESHOLDS
+    data = service.gather(patient, today=TODAY)
+    assert dict(data.thresholds) == DEFAULT_THRESHOLDS
+    row = data.row("odi")
+    assert row is not None and not row.threshold_source.startswith("Clinic setting")

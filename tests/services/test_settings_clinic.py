@@ -43,15 +43,24 @@ def test_round_trip_and_the_shape_report_data_reads(db: Database) -> None:
 
 
 def test_report_header_uses_the_clinic_details(db: Database, today) -> None:  # type: ignore[no-untyped-def]
-    from rehab_tracker.services import report_data
+    from rehab_tracker.domain import patients as rules
+    from rehab_tracker.services.report_data import ReportDataService
 
     services = Services(db, "tester")
     services.settings.set_clinic_details(
         ClinicDetails("Riverside", "1 River Road", "0113 496 0000", "")
     )
-    with db.reading() as session:
-        cfg = report_data._setting(session, report_data.CLINIC_SETTING)
-    assert (cfg["name"], cfg["address"], cfg["phone"]) == (
+    pid = services.patients.enrol(
+        rules.PatientDetails(
+            record_number=None, given_name="Ada", family_name="Lane",
+            date_of_birth=today.replace(year=today.year - 50), sex="female",
+            pathway="conservative",
+        ),
+        None,
+        today=today,
+    )
+    clinic = ReportDataService(db).gather(pid, today=today).clinic
+    assert (clinic.name, clinic.address, clinic.phone) == (
         "Riverside", "1 River Road", "0113 496 0000"
     )
 
