@@ -25,7 +25,12 @@ from matplotlib.ticker import MaxNLocator
 
 from rehab_tracker.charts import style
 from rehab_tracker.domain.scoring import ODI_BANDS
-from rehab_tracker.domain.units import format_number
+from rehab_tracker.domain.units import (
+    distance_in,
+    distance_unit,
+    format_distance_number,
+    format_number,
+)
 from rehab_tracker.services.report_data import OutcomeSeries, ReportData
 
 __all__ = [
@@ -186,12 +191,19 @@ def _plot_series(
     label: str | None = None,
     unit_text: str = "",
     axis_text: str = "weeks",
+    units: str = "metric",
 ) -> None:
+    """Plot one series; distances (stored in metres) in the clinic's ``units``."""
     if not series.points:
         return
+    distance = series.unit == "m"
+
+    def shown(value: float) -> str:
+        return format_distance_number(value, units) if distance else format_number(value)
+
     (line,) = ax.plot(
         series.xs,
-        series.ys,
+        [distance_in(y, units) for y in series.ys] if distance else series.ys,
         color=colour,
         marker=marker,
         linestyle=linestyle,
@@ -204,7 +216,7 @@ def _plot_series(
     _register(
         line,
         [
-            f"{series.label}: {format_number(p.value)}{unit_text}\n{_date(p.on)}, "
+            f"{series.label}: {shown(p.value)}{unit_text}\n{_date(p.on)}, "
             f"{format_number(p.x)} {axis_text}{_timepoint(p.timepoint)}"
             for p in series.points
         ],
@@ -355,9 +367,10 @@ def walking_figure(data: ReportData, *, figsize: tuple[float, float] | None = No
     _margins(fig, top=0.6, hspace=0.3, wspace=0.22)
     fig.suptitle("Walking and mobility tests", x=0.01, ha="left", fontsize=10.5)
     axes = fig.subplots(2, 2, sharex=True)
+    unit = distance_unit(data.units)  # values stay metres; the clinic reads them in its units
     panels: tuple[tuple[Axes, str, tuple[str, ...]], ...] = (
-        (axes[0][0], "5-minute walk (m), higher is better", ("walk_5min",)),
-        (axes[0][1], "6-minute walk (m), higher is better", ("walk_6min",)),
+        (axes[0][0], f"5-minute walk ({unit}), higher is better", ("walk_5min",)),
+        (axes[0][1], f"6-minute walk ({unit}), higher is better", ("walk_6min",)),
         (
             axes[1][0],
             "50-foot walk (s), lower is better",
@@ -376,13 +389,13 @@ def walking_figure(data: ReportData, *, figsize: tuple[float, float] | None = No
         _phases(ax, data, labels=False)
         found = [s for c in codes if (s := data.series(c)) is not None and s.points]
         for series, (colour, marker, linestyle) in zip(found, styles, strict=False):
-            unit = f" {series.unit}"
             label = None
             if len(codes) > 1:
                 label = series.label.replace("50-foot walk, ", "").capitalize()
             _plot_series(
-                ax, series, colour, marker, linestyle, label=label, unit_text=unit,
-                axis_text=data.axis_label.lower(),
+                ax, series, colour, marker, linestyle, label=label,
+                unit_text=f" {unit if series.unit == 'm' else series.unit}",
+                axis_text=data.axis_label.lower(), units=data.units,
             )
         if "walk_6min" in codes:
             ref = data.six_minute_reference
@@ -391,13 +404,17 @@ def walking_figure(data: ReportData, *, figsize: tuple[float, float] | None = No
                     (ref.predicted_m, "Predicted", "--", "reference:predicted"),
                     (ref.lower_limit_m, "Lower limit of normal", ":", "reference:lln"),
                 ):
+                    text = f"{format_distance_number(y, data.units)} {unit}"
                     line = ax.axhline(
-                        y, color=style.REFERENCE_COLOUR, linestyle=ls, linewidth=1.2,
-                        label=f"{name} ({format_number(y)} m)", gid=gid,
+                        distance_in(y, data.units), color=style.REFERENCE_COLOUR, linestyle=ls,
+                        linewidth=1.2, label=f"{name} ({text})", gid=gid,
                     )
-                    _register(line, [f"{name}: {format_number(y)} m (Enright & Sherrill)"])
+                    _register(line, [f"{name}: {text} (Enright & Sherrill)"])
                 values = [ref.lower_limit_m, ref.predicted_m, *(v for s in found for v in s.ys)]
-                ax.set_ylim(min(values) - 40, max(values) + 40)
+                ax.set_ylim(
+                    distance_in(min(values) - 40, data.units),
+                    distance_in(max(values) + 40, data.units),
+                )
         if not found:
             _empty(ax, "Not tested yet")
         else:

@@ -24,7 +24,11 @@ from rehab_tracker.domain.instruments import (
     odi_section_label,
 )
 from rehab_tracker.domain.thresholds import DEFAULT_THRESHOLDS, MEASURES, Threshold
-from rehab_tracker.domain.units import UNIT_SYSTEMS, format_number, metres_to_feet
+from rehab_tracker.domain.units import (
+    UNIT_SYSTEMS,
+    format_distance_number,
+    format_number,
+)
 
 __all__ = [
     "ODI_RULE_VERSION",
@@ -259,12 +263,7 @@ def _rules_met(amount: float, baseline: float, threshold: Threshold) -> tuple[bo
 def _distance(metres: float, units: str) -> str:
     """A distance for a sentence, without its unit: metres as stored, or feet for an imperial
     clinic (whole feet with thousands separators; one decimal below 10 ft)."""
-    if units != "imperial":
-        return format_number(metres)
-    feet = metres_to_feet(metres)
-    if abs(feet) < 10:
-        return format_number(feet)
-    return f"{round(feet):,}"
+    return format_distance_number(metres, "imperial" if units == "imperial" else "metric")
 
 
 def _words(value: float, unit: str, units: str) -> tuple[str, str]:

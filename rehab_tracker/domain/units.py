@@ -90,6 +90,28 @@ def format_distance(metres: float, system: str = "metric") -> str:
     return f"{format_number(value, 1 if abs(value) < 10 else 0)} {unit}"
 
 
+def distance_unit(system: str = "metric") -> str:
+    """The unit a clinic reads distances in: ``"m"`` or ``"ft"``."""
+    return "m" if _system(system) == "metric" else "ft"
+
+
+def distance_in(metres: float, system: str = "metric") -> float:
+    """A distance as a number in the clinic's unit (metres as stored, or feet): for plotting."""
+    return _finite(metres, "distance") if _system(system) == "metric" else metres_to_feet(metres)
+
+
+def format_distance_number(metres: float, system: str = "metric") -> str:
+    """A measured distance's number for tables and sentences, without its unit: metres as stored
+    (one decimal, ``"446.6"``), or whole feet with thousands separators (``"1,465"``; one
+    decimal below 10 ft). Add :func:`distance_unit` for the unit."""
+    if _system(system) == "metric":
+        return format_number(_finite(metres, "distance"))
+    feet = metres_to_feet(metres)
+    if abs(feet) < 10:
+        return format_number(feet)
+    return f"{round(feet):,}"
+
+
 def format_weight(kg: float, system: str = "metric") -> str:
     """``"17.5 kg"`` or ``"38.6 lb"`` (one decimal, trailing ``.0`` dropped)."""
     unit_system = _system(system)

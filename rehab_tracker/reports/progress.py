@@ -14,12 +14,19 @@ from __future__ import annotations
 
 import html
 import os
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from rehab_tracker.domain.units import format_number
+from rehab_tracker.domain.units import (
+    distance_unit,
+    format_distance,
+    format_distance_number,
+    format_number,
+    metres_to_feet,
+)
 from rehab_tracker.services.report_data import OutcomeRow, ReportData
 
 if TYPE_CHECKING:
@@ -151,36 +158,60 @@ def _d(day: object) -> str:
     return day.strftime("%d %b %Y") if isinstance(day, dt.date) else "—"
 
 
-def _value(row: OutcomeRow, value: float | None) -> str:
+def _amount(row: OutcomeRow, value: float, units: str) -> str:
+    """A value's number: distances (stored in metres) in the clinic's unit system."""
+    return format_distance_number(value, units) if row.unit == "m" else format_number(value)
+
+
+def _unit(row: OutcomeRow, units: str, others: dict[str, str], default: str) -> str:
+    """The unit after a number: distances in the clinic's unit system, the rest from ``others``."""
+    if row.unit == "m":
+        return f" {distance_unit(units)}"
+    return others.get(row.unit, default)
+
+
+def _value(row: OutcomeRow, value: float | None, units: str = "metric") -> str:
     if value is None:
         return "—"
-    unit = {"points": "", "%": "%", "m": " m", "s": " s"}.get(row.unit, f" {row.unit}")
-    return f"{format_number(value)}{unit}"
+    unit = _unit(row, units, {"points": "", "%": "%", "s": " s"}, f" {row.unit}")
+    return f"{_amount(row, value, units)}{unit}"
 
 
-def _change(row: OutcomeRow) -> str:
+def _change(row: OutcomeRow, units: str = "metric") -> str:
     if row.change is None:
         return "—"
     sign = "+" if row.change > 0 else ""
-    unit = {"points": "", "%": " points", "m": " m", "s": " s"}.get(row.unit, "")
-    text = f"{sign}{format_number(row.change)}{unit}"
+    unit = _unit(row, units, {"points": "", "%": " points", "s": " s"}, "")
+    text = f"{sign}{_amount(row, row.change, units)}{unit}"
     if row.percent_change is not None and row.unit in ("points", "%"):
         text += f" ({sign}{format_number(row.percent_change, 0)}%)"
     return text
 
 
-def _plain_change(row: OutcomeRow) -> str:
+def _plain_change(row: OutcomeRow, units: str = "metric") -> str:
     """The patient version's change cell: "3 lower (better)", never a bare minus sign."""
     if row.change is None:
         return "—"
     if row.change == 0:
         return "No change"
-    amount = format_number(abs(row.change))
+    amount = _amount(row, abs(row.change), units)
     points = " point" if amount == "1" else " points"
-    unit = {"points": points, "%": points, "m": " m", "s": " s"}.get(row.unit, "")
+    unit = _unit(row, units, {"points": points, "%": points, "s": " s"}, "")
     direction = "lower" if row.change < 0 else "higher"
     better = (row.change < 0) == (row.direction == "lower_better")
     return f"{amount}{unit} {direction} ({'better' if better else 'worse'})"
+
+
+#: the TUG course is 3 m; an imperial clinic reads it in feet (3 m is 9.8 ft)
+_PLAIN_TUG_IMPERIAL = (
+    "Time to stand up, walk about 10 feet, turn, come back and sit (lower is better)"
+)
+
+
+def _plain_measure(row: OutcomeRow, units: str) -> str:
+    if row.code == "tug" and units == "imperial":
+        return _PLAIN_TUG_IMPERIAL
+    return PLAIN_MEASURES.get(row.code, row.label)
 
 
 PLAIN_SHORT = {
@@ -196,21 +227,41 @@ PLAIN_SHORT = {
 }
 
 
-def plain_sentence(row: OutcomeRow) -> str:
-    """The patient version's summary of one measure, without jargon."""
+def plain_sentence(row: OutcomeRow, units: str = "metric") -> str:
+    """The patient version's summary of one measure, without jargon (distances in ``units``)."""
     name = PLAIN_SHORT.get(row.code, row.label)
+    base = _value(row, row.baseline, units)
     if row.status == "no_data":
         return f"{name}: not measured yet."
     if row.status == "no_follow_up":
-        return f"{name}: measured once so far ({_value(row, row.baseline)}); too early to compare."
-    change = _plain_change(row)
+        return f"{name}: measured once so far ({base}); too early to compare."
+    change = _plain_change(row, units)
     if change == "No change":
-        return f"{name}: the same as at the start ({_value(row, row.baseline)})."
+        return f"{name}: the same as at the start ({base})."
     meaning = important_text(row, "patient")
     return (
         f"{name}: {change.replace(' (', ' than at the start (', 1)} "
-        f"— from {_value(row, row.baseline)} to {_value(row, row.latest)}. {meaning}."
+        f"— from {base} to {_value(row, row.latest, units)}. {meaning}."
     )
+
+
+_METRES_IN_TEXT = re.compile(r"\b(\d+(?:\.\d+)?)(?:-(\d+(?:\.\d+)?))? m\b")
+
+
+def source_in_units(source: str, units: str) -> str:
+    """A threshold's cited source with its distances in the clinic's unit system ("26-35 m" reads
+    "85-115 ft" for an imperial clinic; the quantities are the same)."""
+    if units != "imperial":
+        return source
+
+    def feet(match: re.Match[str]) -> str:
+        low, high = match.group(1), match.group(2)
+        text = f"{round(metres_to_feet(float(low)))}"
+        if high is not None:
+            text += f"-{round(metres_to_feet(float(high)))}"
+        return f"{text} ft"
+
+    return _METRES_IN_TEXT.sub(feet, source)
 
 
 def important_text(row: OutcomeRow, audience: Audience) -> str:
@@ -387,8 +438,8 @@ def build_html(
     table_rows = []
     for row in data.outcome_rows:
         ref = refs.setdefault(row.threshold_source, len(refs) + 1)
-        base = _value(row, row.baseline)
-        latest = _value(row, row.latest)
+        base = _value(row, row.baseline, data.units)
+        latest = _value(row, row.latest, data.units)
         if clinical:
             if row.baseline_on:
                 base += f'<br><span class="small">{_d(row.baseline_on)}</span>'
@@ -403,7 +454,7 @@ def build_html(
                     _e(row.label),
                     base,
                     latest,
-                    _change(row),
+                    _change(row, data.units),
                     _e(important_text(row, audience)),
                     f"{_e(row.threshold)} [{ref}]",
                 ]
@@ -411,10 +462,10 @@ def build_html(
         else:
             table_rows.append(
                 [
-                    _e(PLAIN_MEASURES.get(row.code, row.label)),
+                    _e(_plain_measure(row, data.units)),
                     base,
                     latest,
-                    _plain_change(row),
+                    _plain_change(row, data.units),
                     _e(important_text(row, audience)),
                 ]
             )
@@ -436,7 +487,9 @@ def build_html(
                 (34, 12, 12, 14, 28),
             )
         )
-    sentences = [r.sentence if clinical else plain_sentence(r) for r in data.outcome_rows]
+    sentences = [
+        r.sentence if clinical else plain_sentence(r, data.units) for r in data.outcome_rows
+    ]
     if clinical:
         out.append("<p><b>Interpretation</b></p><ul>")
     else:
@@ -450,15 +503,22 @@ def build_html(
             "will talk you through your own results.</p>"
         )
     ref6 = data.six_minute_reference
+
+    def distance(metres: float) -> str:
+        return f"{format_distance_number(metres, data.units)} {distance_unit(data.units)}"
+
+    def rounded(metres: float) -> str:  # the patient's version: whole metres or feet
+        return format_distance(metres) if data.units == "metric" else distance(metres)
+
     if any(w.code == "walk_6min" and w.points for w in data.walks) or clinical:
         if ref6.predicted_m is not None and ref6.lower_limit_m is not None:
             out.append(
                 f'<p class="small">6-minute walk reference for this patient: predicted '
-                f"{format_number(ref6.predicted_m)} m, lower limit of normal "
-                f"{format_number(ref6.lower_limit_m)} m. {_e(ref6.note)}</p>"
+                f"{distance(ref6.predicted_m)}, lower limit of normal "
+                f"{distance(ref6.lower_limit_m)}. {_e(ref6.note)}</p>"
                 if clinical
                 else f'<p class="small">For someone of your age, height and weight, the expected '
-                f"6-minute walk is about {format_number(ref6.predicted_m, 0)} m.</p>"
+                f"6-minute walk is about {rounded(ref6.predicted_m)}.</p>"
             )
         elif clinical:
             out.append(f'<p class="small">{_e(ref6.note)}</p>')
@@ -546,7 +606,10 @@ def build_html(
         )
         out.append(f'<p class="small"><b>{sources_title}</b></p>')
         out.append(
-            "".join(f'<p class="small">[{n}] {_e(src)}</p>' for src, n in refs.items())
+            "".join(
+                f'<p class="small">[{n}] {_e(source_in_units(src, data.units))}</p>'
+                for src, n in refs.items()
+            )
         )
     if clinical:
         disclaimer = (

@@ -46,7 +46,7 @@ from rehab_tracker.data.models import (
 )
 from rehab_tracker.domain.outcomes import baseline_and_latest, baseline_of, interpret_change
 from rehab_tracker.domain.redflags import RED_FLAGS
-from rehab_tracker.domain.scoring import odi_band, six_minute_walk_predicted
+from rehab_tracker.domain.scoring import describe_threshold, odi_band, six_minute_walk_predicted
 from rehab_tracker.domain.sessions import SlotStatus, compute_adherence, log_counts_as_attended
 from rehab_tracker.domain.thresholds import MEASURES, Threshold
 from rehab_tracker.services import _lookup as lookup
@@ -568,7 +568,7 @@ def _gather(
     rows = tuple(
         _outcome_row(s, thresholds, units)
         if s.points
-        else _empty_row(s.code, s.measure, s.label, thresholds)
+        else _empty_row(s.code, s.measure, s.label, thresholds, units)
         for s in (*outcome_series, *walks)
         if s.points or s.code in ALWAYS_TABLED
     )
@@ -858,7 +858,7 @@ def _set_volume(dosage_type: str, s: Any) -> tuple[float | None, str]:
 
 
 def _empty_row(
-    code: str, measure: str, label: str, thresholds: Mapping[str, Threshold]
+    code: str, measure: str, label: str, thresholds: Mapping[str, Threshold], units: str
 ) -> OutcomeRow:
     t = thresholds[measure]
     return OutcomeRow(
@@ -875,7 +875,7 @@ def _empty_row(
         percent_change=None,
         clinically_important=None,
         worsened=None,
-        threshold=t.describe(),
+        threshold=describe_threshold(t, units),
         threshold_source=t.source,
         sentence=f"No {label} recorded yet: change cannot be computed.",
         status="no_data",
@@ -906,7 +906,7 @@ def _outcome_row(
         "direction": t.direction,
         "baseline": baseline.value,
         "baseline_on": baseline.on,
-        "threshold": t.describe(),
+        "threshold": describe_threshold(t, units),  # "30 m" or "98 ft"; t stays in SI
         "threshold_source": t.source,
         "band_baseline": odi_band(baseline.value) if odi else None,
         "target": important_change_target(t, baseline.value),

@@ -168,3 +168,35 @@ def test_every_chart_builds_for_every_patient_and_has_hover(report_data: Make) -
 def test_palette_is_okabe_ito() -> None:
     assert set(style.SERIES_COLOURS) <= set(style.OKABE_ITO.values())
     assert len(set(style.MARKERS)) == len(style.MARKERS)
+
+
+def test_walking_in_feet_for_an_imperial_clinic(report_data: Make) -> None:
+    """Imperial: walking panels are titled and plotted in feet; hover texts say ft; the report
+    data itself stays in metres."""
+    from dataclasses import replace
+
+    from rehab_tracker.domain.units import metres_to_feet
+
+    data = replace(report_data("twelve_week"), units="imperial")
+    fig = walking_figure(data)
+    titles = [ax.get_title(loc="left") for ax in fig.axes]
+    assert "6-minute walk (ft), higher is better" in titles
+    assert "5-minute walk (ft), higher is better" in titles
+    assert not any("(m)" in t for t in titles)
+    six = list(one(fig, "series:walk_6min").get_ydata())
+    assert six == pytest.approx([metres_to_feet(v) for v in (420.0, 470.0, 505.0)])
+    assert list(one(fig, "series:tug").get_ydata()) == [9.8, 8.1]  # seconds are unchanged
+    predicted = one(fig, "reference:predicted")
+    assert predicted.get_ydata()[0] == pytest.approx(metres_to_feet(583.7), abs=0.5)
+    assert predicted.get_label() == "Predicted (1,915 ft)"
+    texts = [t for _artist, info in hover_targets(fig) for t in info.texts]
+    assert any(t.startswith("6-minute walk: 1,378 ft") for t in texts)
+    assert not any(" m\n" in t or t.endswith(" m") for t in texts)
+    assert data.walks[0].points[0].value < 1000  # still metres in the data
+
+
+def test_walking_in_metres_for_a_metric_clinic(report_data: Make) -> None:
+    fig = walking_figure(report_data("twelve_week"))
+    titles = [ax.get_title(loc="left") for ax in fig.axes]
+    assert "6-minute walk (m), higher is better" in titles
+    assert one(fig, "reference:predicted").get_label() == "Predicted (583.7 m)"

@@ -135,3 +135,25 @@ def test_format_duration_refuses_negative():
 def test_unknown_unit_system(function, system):
     with pytest.raises(ValueError, match="unit system"):
         function(10, system)
+
+
+@pytest.mark.parametrize(
+    ("metres", "system", "expected"),
+    [
+        (446.6, "metric", "446.6"),  # metres as stored, one decimal
+        (420, "metric", "420"),
+        (420, "imperial", "1,378"),  # whole feet, thousands separated
+        (1, "imperial", "3.3"),
+        (-25.9, "imperial", "-85"),
+    ],
+)
+def test_format_distance_number(metres, system, expected):
+    assert units.format_distance_number(metres, system) == expected
+
+
+def test_distance_unit_and_value():
+    assert (units.distance_unit(), units.distance_unit("imperial")) == ("m", "ft")
+    assert units.distance_in(30) == 30
+    assert units.distance_in(30, "imperial") == pytest.approx(98.425, abs=1e-3)
+    with pytest.raises(ValueError):
+        units.distance_unit("furlongs")

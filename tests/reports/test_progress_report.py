@@ -129,3 +129,48 @@ def test_html_escapes_and_rejects_unknown_audience(
         build_html(data, "surgeon")  # type: ignore[arg-type]
     assert report_file_name(data) == "RT-00001_Jensen_progress_2026-11-23.pdf"
     assert report_file_name(data, "patient").endswith("_patient_2026-11-23.pdf")
+
+
+_METRE_DISTANCE = r"\d m\b"
+
+
+@pytest.mark.parametrize("audience", ["clinical", "patient"])
+def test_imperial_clinic_reads_feet_everywhere(
+    db: Database, report_service: ReportDataService, tmp_path: Path, audience: str
+) -> None:
+    """An imperial clinic: the outcome table, sentences, 6-minute walk reference and cited
+    sources speak feet (values stay metres in the data: 420 m = 1,378 ft, 505 m = 1,657 ft)."""
+    import re
+
+    from rehab_tracker.services.settings import SettingsService
+
+    SettingsService(db, "test").set_units("imperial")
+    data = report_service.gather(add_twelve_week_patient(db), today=TODAY)
+    assert data.units == "imperial"
+    walk = data.row("walk_6min")
+    assert walk is not None and walk.baseline == 420.0  # SI inside
+    text = pdf_text(write_pdf(data, tmp_path / "r.pdf", audience))  # type: ignore[arg-type]
+    assert "1,378 ft" in text and "1,657 ft" in text
+    if audience == "clinical":
+        assert "+279 ft" in text  # the change column: 85 m
+        assert "98 ft [" in text  # the threshold used: 30 m
+        assert "predicted 1,915 ft" in text and "lower limit of normal 1,459 ft" in text
+        assert "85-115 ft reported after spinal stenosis surgery" in text
+    else:
+        assert "279 ft higher (better)" in text
+        assert "expected 6-minute walk is about 1,915 ft" in text
+        assert "walk about 10 feet" in text
+    assert re.findall(_METRE_DISTANCE, text) == []
+
+
+def test_metric_clinic_keeps_metres(
+    db: Database, report_service: ReportDataService, tmp_path: Path
+) -> None:
+    import re
+
+    data = report_service.gather(add_twelve_week_patient(db), today=TODAY)
+    text = pdf_text(write_pdf(data, tmp_path / "r.pdf", "clinical"))
+    assert "420 m" in text and "505 m" in text and "+85 m" in text and "30 m [" in text
+    assert "26-35 m reported" in text
+    assert " ft" not in text
+    assert re.findall(_METRE_DISTANCE, text)
