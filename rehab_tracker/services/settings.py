@@ -125,7 +125,7 @@ class SettingsService:
             max_missing = 1
         overrides = raw.get("thresholds", DEFAULTS["thresholds"]).get("overrides", {}) or {}
         try:
-            if not isinstance(overrides, Mapping):
+            if not isinstance(overrides, dict):
                 raise ValidationError.single("thresholds", "Expected a mapping of measures.")
             thresholds = with_overrides(overrides)
         except ValidationError:
