@@ -456,15 +456,21 @@ def training_figure(data: ReportData, *, figsize: tuple[float, float] | None = N
         chosen = sorted(group, key=lambda t: (-max(t.weeks), -len(t.weeks)))[:MAX_TRAINING_LINES]
         for series in sorted(chosen, key=group.index):
             colour, marker, linestyle = next(styles)
+            # distance-dosed exercises: metres stored, the clinic's unit shown
+            distance = series.unit == "m"
+            unit = distance_unit(data.units) if distance else series.unit
+            values = [distance_in(v, data.units) if distance else v for v in series.values]
             (line,) = ax.plot(
-                series.weeks, series.values, color=colour, marker=marker, linestyle=linestyle,
+                series.weeks, values, color=colour, marker=marker, linestyle=linestyle,
                 linewidth=1.5, markersize=5, label=_short(series.exercise_name),
                 gid=f"series:{series.exercise_code}",
             )
             _register(
                 line,
                 [
-                    f"{series.exercise_name}, week {w}: {format_number(v)} {series.unit}"
+                    f"{series.exercise_name}, week {w}: "
+                    f"{format_distance_number(v, data.units) if distance else format_number(v)}"
+                    f" {unit}"
                     for w, v in zip(series.weeks, series.values, strict=True)
                 ],
             )

@@ -200,3 +200,22 @@ def test_walking_in_metres_for_a_metric_clinic(report_data: Make) -> None:
     titles = [ax.get_title(loc="left") for ax in fig.axes]
     assert "6-minute walk (m), higher is better" in titles
     assert one(fig, "reference:predicted").get_label() == "Predicted (583.7 m)"
+
+
+def test_training_distance_volume_in_feet_for_an_imperial_clinic(report_data: Make) -> None:
+    """A distance-dosed exercise's weekly volume (metres stored) is plotted and told in feet."""
+    from dataclasses import replace
+
+    from rehab_tracker.domain.units import metres_to_feet
+    from rehab_tracker.services.report_data import TrainingSeries
+
+    data = replace(
+        report_data("twelve_week"),
+        units="imperial",
+        training=(TrainingSeries("carry", "Farmer carry", "volume", "m", (1, 2), (60.0, 90.0)),),
+    )
+    fig = training_figure(data)
+    line = one(fig, "series:carry")
+    assert list(line.get_ydata()) == pytest.approx([metres_to_feet(60), metres_to_feet(90)])
+    texts = [t for _artist, info in hover_targets(fig) for t in info.texts]
+    assert "Farmer carry, week 2: 295 ft" in texts
