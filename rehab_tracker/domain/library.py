@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final, TypeGuard
 
 from rehab_tracker.domain.errors import Collector, ValidationError
+from rehab_tracker.domain.units import format_duration, format_number
 
 SCHEMA_VERSION: Final = 1
 
@@ -101,23 +102,50 @@ class Dosage:
 
     def describe(self) -> str:
         """A short human-readable dose, e.g. ``3 x 8-12`` or ``2 x 6 x 10 s hold``."""
-        if self.dosage_type == "reps":
-            reps = _range_text(self.reps_min, self.reps_max)
-            text = f"{self.sets} x {reps}"
-        elif self.dosage_type == "hold":
-            hold = f"{_num(self.hold_seconds)} s hold"
-            if self.reps_min is not None:
-                hold = f"{_range_text(self.reps_min, self.reps_max)} x {hold}"
-            text = f"{self.sets} x {hold}"
-        elif self.dosage_type == "distance":
-            text = f"{self.sets} x {_num(self.distance_m)} m"
-        else:
-            text = f"{self.sets} x {_num((self.duration_s or 0) / 60)} min"
-        if self.load_kg is not None:
-            text += f" @ {_num(self.load_kg)} kg"
-        if self.effort_target is not None:
-            text += f", effort {self.effort_target}/10"
-        return text
+        return describe_dose(
+            self.dosage_type,
+            self.sets,
+            reps_min=self.reps_min,
+            reps_max=self.reps_max,
+            hold_seconds=self.hold_seconds,
+            distance_m=self.distance_m,
+            duration_s=self.duration_s,
+            load_kg=self.load_kg,
+            effort_target=self.effort_target,
+        )
+
+
+def describe_dose(
+    dosage_type: str,
+    sets: int,
+    *,
+    reps_min: int | None = None,
+    reps_max: int | None = None,
+    hold_seconds: float | None = None,
+    distance_m: float | None = None,
+    duration_s: float | None = None,
+    load_kg: float | None = None,
+    effort_target: int | None = None,
+) -> str:
+    """The one short dose text (library defaults, prescriptions, progression suggestions):
+    ``3 x 8-12 @ 20 kg``, ``2 x 6 x 10 s hold``, ``1 x 400 m``, ``1 x 10 min``, with
+    ``, effort 5/10`` when an effort target is given. A load of 0 (body weight) is not shown;
+    a missing number shows as ``?``."""
+    reps = _range_text(reps_min, reps_max) if reps_min is not None else ""
+    if dosage_type == "reps":
+        text = f"{sets} x {reps or '?'}"
+    elif dosage_type == "hold":
+        hold = f"{_amount(hold_seconds)} s hold"
+        text = f"{sets} x {reps} x {hold}" if reps else f"{sets} x {hold}"
+    elif dosage_type == "distance":
+        text = f"{sets} x {_amount(distance_m)} m"
+    else:
+        text = f"{sets} x {'?' if duration_s is None else format_duration(duration_s)}"
+    if load_kg:
+        text += f" @ {format_number(load_kg, 2)} kg"
+    if effort_target is not None:
+        text += f", effort {effort_target}/10"
+    return text
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,10 +194,8 @@ class ExerciseSpec:
 # --------------------------------------------------------------------------------------- helpers
 
 
-def _num(value: float | None) -> str:
-    if value is None:
-        return "?"
-    return f"{value:g}"
+def _amount(value: float | None) -> str:
+    return "?" if value is None else format_number(value)
 
 
 def _range_text(low: int | None, high: int | None) -> str:

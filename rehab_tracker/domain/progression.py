@@ -38,6 +38,7 @@ from dataclasses import dataclass, field, replace
 from typing import Literal, get_args
 
 from rehab_tracker.domain.errors import Collector
+from rehab_tracker.domain.library import describe_dose
 from rehab_tracker.domain.units import format_duration, format_number
 
 DosageType = Literal["reps", "hold", "distance", "time"]
@@ -185,23 +186,18 @@ class Prescription:
         )
 
     def describe(self) -> str:
-        """Short dose text: ``3 x 8-12 @ 20 kg``, ``2 x 6 x 10 s hold``, ``1 x 400 m``."""
-        if self.dosage_type in ("reps", "hold") and self.reps_min is not None:
-            reps = _reps_text(self.reps_min, self.reps_max or self.reps_min)
-        else:
-            reps = ""
-        if self.dosage_type == "reps":
-            text = f"{self.sets} x {reps}"
-        elif self.dosage_type == "hold":
-            hold = f"{format_number(self.hold_seconds or 0)} s hold"
-            text = f"{self.sets} x {reps} x {hold}" if reps else f"{self.sets} x {hold}"
-        elif self.dosage_type == "distance":
-            text = f"{self.sets} x {format_number(self.distance_m or 0)} m"
-        else:
-            text = f"{self.sets} x {format_duration(self.duration_s or 0)}"
-        if self.load_kg:
-            text += f" @ {format_number(self.load_kg, 2)} kg"
-        return text
+        """Short dose text: ``3 x 8-12 @ 20 kg``, ``2 x 6 x 10 s hold``, ``1 x 400 m``
+        (:func:`~rehab_tracker.domain.library.describe_dose`; the effort target is left out)."""
+        return describe_dose(
+            self.dosage_type,
+            self.sets,
+            reps_min=self.reps_min,
+            reps_max=self.reps_max,
+            hold_seconds=self.hold_seconds,
+            distance_m=self.distance_m,
+            duration_s=self.duration_s,
+            load_kg=self.load_kg,
+        )
 
 
 def _reps_text(low: int, high: int) -> str:

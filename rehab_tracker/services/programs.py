@@ -47,11 +47,12 @@ from rehab_tracker.domain.library import (
     SLUG_RE,
     Dosage,
     ExerciseSpec,
+    describe_dose,
     dosage_to_dict,
     exercise_to_dict,
     parse_exercise,
 )
-from rehab_tracker.domain.units import format_duration, format_number
+from rehab_tracker.domain.units import format_number
 from rehab_tracker.services import _lookup as lookup
 from rehab_tracker.services.errors import ConflictError, NotFoundError, ServiceError
 from rehab_tracker.services.settings import SettingsService
@@ -150,25 +151,18 @@ class DosageValues:
         return cls("reps", 1, reps_min=8, reps_max=10)
 
     def describe(self) -> str:
-        """Short dose text, e.g. ``3 x 8-12 @ 5 kg, effort 5/10``."""
-        reps = ""
-        if self.reps_min is not None:
-            high = self.reps_max if self.reps_max is not None else self.reps_min
-            reps = str(self.reps_min) if high == self.reps_min else f"{self.reps_min}-{high}"
-        if self.dosage_type == "reps":
-            text = f"{self.sets} x {reps or '?'}"
-        elif self.dosage_type == "hold":
-            hold = f"{format_number(self.hold_s or 0)} s hold"
-            text = f"{self.sets} x {reps} x {hold}" if reps else f"{self.sets} x {hold}"
-        elif self.dosage_type == "distance":
-            text = f"{self.sets} x {format_number(self.distance_m or 0)} m"
-        else:
-            text = f"{self.sets} x {format_duration(self.duration_s or 0)}"
-        if self.load_kg:
-            text += f" @ {format_number(self.load_kg, 2)} kg"
-        if self.effort_target is not None:
-            text += f", effort {self.effort_target}/10"
-        return text
+        """Short dose text, e.g. ``3 x 8-12 @ 5 kg, effort 5/10`` (domain.library.describe_dose)."""
+        return describe_dose(
+            self.dosage_type,
+            self.sets,
+            reps_min=self.reps_min,
+            reps_max=self.reps_max,
+            hold_seconds=self.hold_s,
+            distance_m=self.distance_m,
+            duration_s=self.duration_s,
+            load_kg=self.load_kg,
+            effort_target=self.effort_target,
+        )
 
     def plain_words(self) -> str:
         """The dose as a patient reads it on the home sheet."""

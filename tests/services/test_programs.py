@@ -377,3 +377,31 @@ def test_create_and_edit_on_postgres(pg_db: Database, today: dt.date) -> None:
     svc.save_edits(pid, draft, expected_version=p.version, today=today)
     assert svc.program(pid).phases[0].prescriptions[0].sets == 4
     assert len(svc.prescription_history(pid)) == 43 + 1
+
+
+def test_one_dose_text_for_library_prescription_and_program() -> None:
+    """Library defaults, progression prescriptions and the program's dosages word a dose the
+    same way (domain.library.describe_dose); only the progression text leaves effort out."""
+    from rehab_tracker.domain.library import Dosage, describe_dose
+    from rehab_tracker.domain.progression import Prescription
+    from rehab_tracker.services.programs import DosageValues
+
+    cases = [
+        (dict(dosage_type="reps", sets=3, reps_min=8, reps_max=12, load_kg=17.25),
+         "3 x 8-12 @ 17.25 kg"),
+        (dict(dosage_type="hold", sets=2, reps_min=5, reps_max=5, hold_seconds=30.0),
+         "2 x 5 x 30 s hold"),
+        (dict(dosage_type="distance", sets=1, distance_m=400.0), "1 x 400 m"),
+        (dict(dosage_type="time", sets=1, duration_s=90.0), "1 x 1 min 30 s"),
+        # body weight: a load of 0 is not shown
+        (dict(dosage_type="reps", sets=2, reps_min=10, reps_max=10, load_kg=0.0), "2 x 10"),
+    ]
+    for fields, text in cases:
+        assert describe_dose(**fields) == text  # type: ignore[arg-type]
+        assert Dosage(**fields).describe() == text  # type: ignore[arg-type]
+        assert Prescription(**fields).describe() == text  # type: ignore[arg-type]
+        values = {("hold_s" if k == "hold_seconds" else k): v for k, v in fields.items()}
+        assert DosageValues(**values).describe() == text  # type: ignore[arg-type]
+    assert Dosage("reps", 2, 8, 12, effort_target=4).describe() == "2 x 8-12, effort 4/10"
+    assert Prescription("reps", 2, 8, 12, effort_target=4).describe() == "2 x 8-12"
+    assert describe_dose("distance", 1) == "1 x ? m"
