@@ -475,59 +475,44 @@ def validate_dosage(d: DosageValues) -> None:
 # ------------------------------------------------------------------------------------ mapping
 
 
+#: The dose fields: (name on DosageValues and the Prescription row, name in the domain's Dosage
+#: and progression.Prescription). The one place the two spellings are paired.
+_DOSE_FIELDS: tuple[tuple[str, str], ...] = (
+    ("dosage_type", "dosage_type"),
+    ("sets", "sets"),
+    ("reps_min", "reps_min"),
+    ("reps_max", "reps_max"),
+    ("hold_s", "hold_seconds"),
+    ("load_kg", "load_kg"),
+    ("distance_m", "distance_m"),
+    ("duration_s", "duration_s"),
+    ("effort_target", "effort_target"),
+)
+
+
+def _dose_in_domain_names(source: DosageValues | Prescription) -> dict[str, Any]:
+    """A DosageValues' or Prescription row's dose fields, keyed as the domain names them."""
+    return {theirs: getattr(source, ours) for ours, theirs in _DOSE_FIELDS}
+
+
 def _dosage_of(rx: Prescription) -> DosageValues:
-    return DosageValues(
-        dosage_type=rx.dosage_type,
-        sets=rx.sets,
-        reps_min=rx.reps_min,
-        reps_max=rx.reps_max,
-        hold_s=rx.hold_s,
-        load_kg=rx.load_kg,
-        distance_m=rx.distance_m,
-        duration_s=rx.duration_s,
-        effort_target=rx.effort_target,
-    )
+    return DosageValues(**{ours: getattr(rx, ours) for ours, _theirs in _DOSE_FIELDS})
 
 
-def _from_domain(d: Dosage) -> DosageValues:
-    return DosageValues(
-        dosage_type=d.dosage_type,
-        sets=d.sets,
-        reps_min=d.reps_min,
-        reps_max=d.reps_max,
-        hold_s=d.hold_seconds,
-        load_kg=d.load_kg,
-        distance_m=d.distance_m,
-        duration_s=d.duration_s,
-        effort_target=d.effort_target,
-    )
+def _from_domain(d: Dosage | progression.Prescription) -> DosageValues:
+    return DosageValues(**{ours: getattr(d, theirs) for ours, theirs in _DOSE_FIELDS})
 
 
 def _to_domain(d: DosageValues) -> Dosage:
-    load = d.load_kg if d.dosage_type in ("reps", "hold") else None
-    return Dosage(
-        dosage_type=d.dosage_type,
-        sets=d.sets,
-        reps_min=d.reps_min,
-        reps_max=d.reps_max,
-        hold_seconds=d.hold_s,
-        distance_m=d.distance_m,
-        duration_s=d.duration_s,
-        load_kg=load,
-        effort_target=d.effort_target,
-    )
+    fields = _dose_in_domain_names(d)
+    if d.dosage_type not in ("reps", "hold"):
+        fields["load_kg"] = None
+    return Dosage(**fields)
 
 
 def _apply_dosage(rx: Prescription, d: DosageValues) -> None:
-    rx.dosage_type = d.dosage_type
-    rx.sets = d.sets
-    rx.reps_min = d.reps_min
-    rx.reps_max = d.reps_max
-    rx.hold_s = d.hold_s
-    rx.load_kg = d.load_kg
-    rx.distance_m = d.distance_m
-    rx.duration_s = d.duration_s
-    rx.effort_target = d.effort_target
+    for ours, _theirs in _DOSE_FIELDS:
+        setattr(rx, ours, getattr(d, ours))
 
 
 def _lines(text: str) -> tuple[str, ...]:
@@ -1365,15 +1350,7 @@ class ProgramService:
 
         try:
             domain_rx = progression.Prescription(
-                dosage_type=rx.dosage_type,  # type: ignore[arg-type]
-                sets=rx.sets,
-                reps_min=rx.reps_min,
-                reps_max=rx.reps_max,
-                hold_seconds=rx.hold_s,
-                distance_m=rx.distance_m,
-                duration_s=rx.duration_s,
-                load_kg=rx.load_kg,
-                effort_target=rx.effort_target,
+                **_dose_in_domain_names(rx),
                 load_step_kg=step("load_step_kg"),
                 reps_step=step("reps_step"),
                 hold_step_s=step("hold_step_s"),
@@ -1386,16 +1363,11 @@ class ProgramService:
             result = progression.suggest(domain_rx, performance)
         except ValidationError:
             return None
-        new = result.dosage
+        # the suggested amounts; the dosage type and effort target stay as prescribed
         suggested = replace(
-            current,
-            sets=new.sets,
-            reps_min=new.reps_min,
-            reps_max=new.reps_max,
-            hold_s=new.hold_seconds,
-            load_kg=new.load_kg,
-            distance_m=new.distance_m,
-            duration_s=new.duration_s,
+            _from_domain(result.dosage),
+            dosage_type=current.dosage_type,
+            effort_target=current.effort_target,
         )
         return ProgressionSuggestion(
             prescription_id=rx.id,
