@@ -11,9 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from rehab_tracker.reports.batch import Progress
+
+if TYPE_CHECKING:
+    from rehab_tracker.data.database import Database
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -27,6 +30,23 @@ def _audience(value: str | None) -> str:
     return audience
 
 
+def _problem(command: str, exc: Exception) -> int:
+    """Say a problem the user can act on in one line; the exit code for it."""
+    print(f"rehab-tracker {command}: {exc}", file=sys.stderr)
+    return EXIT_PROBLEM
+
+
+def _open(command: str, db_target: str | None, audience: str | None) -> tuple[str, Database] | int:
+    """The checked audience and the open database, or the exit code after saying what is wrong
+    (both commands start this way)."""
+    from rehab_tracker.data.database import DatabaseError, open_database
+
+    try:
+        return _audience(audience), open_database(db_target, create=False)
+    except (ValueError, DatabaseError) as exc:
+        return _problem(command, exc)
+
+
 def run_report(
     db_target: str | None,
     patient_key: str,
@@ -37,25 +57,22 @@ def run_report(
     notes: str = "",
 ) -> int:
     """Write one patient's report (by record number or id) to ``out``; prints where."""
-    from rehab_tracker.data.database import DatabaseError, open_database
+    from rehab_tracker.data.database import DatabaseError
     from rehab_tracker.reports.progress import write_pdf
     from rehab_tracker.services.errors import ServiceError
     from rehab_tracker.services.patients import PatientService
     from rehab_tracker.services.report_data import ReportDataService
 
-    try:
-        kind = _audience(audience)
-        db = open_database(db_target, create=False)
-    except (ValueError, DatabaseError) as exc:
-        print(f"rehab-tracker report: {exc}", file=sys.stderr)
-        return EXIT_PROBLEM
+    opened = _open("report", db_target, audience)
+    if isinstance(opened, int):
+        return opened
+    kind, db = opened
     try:
         patient_id = PatientService(db, "report").find(patient_key)
         data = ReportDataService(db).gather(patient_id, today=today or dt.date.today())
         path = write_pdf(data, out, kind, notes)  # type: ignore[arg-type]
     except (ServiceError, DatabaseError, OSError) as exc:
-        print(f"rehab-tracker report: {exc}", file=sys.stderr)
-        return EXIT_PROBLEM
+        return _problem("report", exc)
     finally:
         db.close()
     print(f"Wrote the {kind} progress report of {data.patient.name} "
@@ -94,15 +111,13 @@ def run_batch(
     today: dt.date | None = None,
 ) -> int:
     """Write the reports of all active patients into ``out_dir`` with a progress bar."""
-    from rehab_tracker.data.database import DatabaseError, open_database
+    from rehab_tracker.data.database import DatabaseError
     from rehab_tracker.reports.batch import export_all
 
-    try:
-        kind = _audience(audience)
-        db = open_database(db_target, create=False)
-    except (ValueError, DatabaseError) as exc:
-        print(f"rehab-tracker export-reports: {exc}", file=sys.stderr)
-        return EXIT_PROBLEM
+    opened = _open("export-reports", db_target, audience)
+    if isinstance(opened, int):
+        return opened
+    kind, db = opened
     try:
         result = export_all(
             db,
@@ -112,8 +127,7 @@ def run_batch(
             progress=progress or terminal_progress(),
         )
     except (DatabaseError, OSError) as exc:
-        print(f"rehab-tracker export-reports: {exc}", file=sys.stderr)
-        return EXIT_PROBLEM
+        return _problem("export-reports", exc)
     finally:
         db.close()
     for label, reason in result.failed:
