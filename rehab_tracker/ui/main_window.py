@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QSplitter, QWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QSplitter, QToolButton, QWidget
 
 from rehab_tracker import APP_NAME, __version__
 from rehab_tracker.data.patient_list import PatientRow
@@ -44,6 +44,12 @@ if TYPE_CHECKING:
 MENU_TITLES = (
     "&File", "&Patient", "&Program", "&Session", "&Outcomes", "&Reports", "&Tools", "&Help"
 )
+#: what the menu bar shows where it differs from the key in ``window.menus``: Alt+P opens
+#: Patient, Alt+G Program (both menus on Alt+P made the key cycle between them)
+MENU_BAR_TEXT = {"&Program": "Pro&gram"}
+#: below this many logical pixels (a 1280x800 screen at 200% is 640) the patient list and the
+#: patient view take turns filling the window instead of sitting side by side
+NARROW_WIDTH = 760
 #: the module the program builder lives in (wired by its engineer)
 PROGRAM_BUILDER_MODULE = "rehab_tracker.ui.program_builder"
 
@@ -99,12 +105,15 @@ class MainWindow(QMainWindow):
 
         self.menus: dict[str, QMenu] = {}
         for title in MENU_TITLES:
-            menu = self.menuBar().addMenu(title)
+            menu = self.menuBar().addMenu(MENU_BAR_TEXT.get(title, title))
             menu.setObjectName(title.replace("&", "").lower() + "Menu")
             self.menus[title] = menu
         self._build_actions()
 
         self.patient_list.patient_selected.connect(self._on_patient_selected)
+        # narrow layout: Enter (or a double click) on a patient opens the patient view
+        self.patient_list.table.activated.connect(lambda _i: self.show_patient_view())
+        self.narrow = False
         self._restore_geometry()
         self.patient_list.find_edit.setFocus(Qt.FocusReason.OtherFocusReason)
 
@@ -126,7 +135,7 @@ class MainWindow(QMainWindow):
         today = self.today
         self.patient_view = PatientView(services, today)
         self.program_tab = ProgramTab(services, today, on_saved=self._program_saved)
-        self.patient_view.add_tab(self.program_tab, "Pro&gram")
+        self.patient_view.add_tab(self.program_tab, "Progra&m")
         sizes = self.splitter.sizes()
         self.splitter.replaceWidget(1, self.patient_view)
         if not self.settings.splitter_state:
@@ -137,6 +146,15 @@ class MainWindow(QMainWindow):
             sizes = [first, total - first]
         self.splitter.setSizes(sizes)
         self.placeholder.deleteLater()
+        self.back_button = QToolButton()
+        self.back_button.setObjectName("backToListButton")
+        self.back_button.setText("Patient l&ist")
+        self.back_button.setAccessibleName("Patient list")
+        self.back_button.setToolTip("Back to the patient list (Alt+Left)")
+        self.back_button.clicked.connect(self.show_patient_list)
+        self.patient_view.setCornerWidget(self.back_button, Qt.Corner.TopLeftCorner)
+        self.back_button.setVisible(self.narrow)
+        self.patient_view.setVisible(not self.narrow or self._showing_view)
         self.database_label.setText(f"Database: {services.db.display_name}")
         self.attached = True
         self.charts_tab = install_charts_and_reports(self)
@@ -206,6 +224,10 @@ class MainWindow(QMainWindow):
             shortcut="Ctrl+E", needs_patient=True)
         add("&Patient", "&Find Patient", self.focus_find, "findPatientAction",
             shortcut=QKeySequence.StandardKey.Find, fallback="Ctrl+F", needs_services=False)
+        add("&Patient", "Back to Patient &List", self.show_patient_list, "backToList",
+            shortcut=QKeySequence.StandardKey.Back, fallback="Alt+Left", needs_services=False)
+        add("&Patient", "&Open Patient", self.show_patient_view, "openPatient",
+            needs_patient=True)
         add("&Program", "&Build Program…", self.open_program_builder, "buildProgram",
             needs_patient=True)
         add("&Tools", "Exercise &Library", self.open_library, "exerciseLibrary",
@@ -238,6 +260,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("Patient saved", 5000)
 
     def focus_find(self) -> None:
+        self.show_patient_list()
         self.patient_list.find_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.patient_list.find_edit.selectAll()
 
@@ -299,6 +322,37 @@ class MainWindow(QMainWindow):
         if self.attached:
             self.patient_view.set_patient(self.patient_list.selected_row())
 
+    # --- narrow screens ---------------------------------------------------------------------
+
+    def set_narrow(self, narrow: bool) -> None:
+        """One pane at a time (narrow) or the list beside the patient view (wide).
+
+        Narrow: the list fills the window; Enter on a patient (or Patient > Open Patient) shows
+        the patient view, Patient > Back to Patient List (Alt+Left) or Ctrl+F the list again.
+        """
+        self.narrow = narrow
+        self._showing_view = False
+        self._show_panes()
+        if self.attached:
+            self.back_button.setVisible(narrow)
+
+    def show_patient_list(self) -> None:
+        self._showing_view = False
+        self._show_panes()
+        self.patient_list.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def show_patient_view(self) -> None:
+        if not self.attached or self.patient_list.selected_id() is None:
+            return
+        self._showing_view = True
+        self._show_panes()
+        self.patient_view.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def _show_panes(self) -> None:
+        view: QWidget = self.patient_view if self.attached else self.placeholder
+        self.patient_list.setVisible(not self.narrow or not self._showing_view)
+        view.setVisible(not self.narrow or self._showing_view)
+
     def _restore_geometry(self) -> None:
         if self.settings.window_geometry:
             self.restoreGeometry(QByteArray.fromBase64(self.settings.window_geometry.encode()))
@@ -306,6 +360,25 @@ class MainWindow(QMainWindow):
             self.resize(1200, 740)
         if self.settings.splitter_state:
             self.splitter.restoreState(QByteArray.fromBase64(self.settings.splitter_state.encode()))
+        self.set_narrow(dialogs.is_narrow_screen(self, NARROW_WIDTH))
+        self.fit_screen()
+
+    def fit_screen(self) -> None:
+        """Never larger than the available screen (a geometry saved at 100% restored at 200%)."""
+        screen = self.screen()
+        if screen is None:
+            return
+        available = screen.availableGeometry()
+        frame = self.frameGeometry().size() - self.geometry().size()
+        width = min(self.width(), available.width() - frame.width())
+        height = min(self.height(), available.height() - frame.height())
+        if self.isMaximized() or (width, height) == (self.width(), self.height()):
+            return
+        self.resize(width, height)
+        self.move(
+            max(available.left(), min(self.x(), available.right() - self.frameGeometry().width())),
+            max(available.top(), min(self.y(), available.bottom() - self.frameGeometry().height())),
+        )
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.settings.window_geometry = bytes(self.saveGeometry().toBase64().data()).decode()

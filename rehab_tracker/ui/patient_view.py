@@ -223,11 +223,15 @@ class PatientView(QTabWidget):
         super().__init__(parent)
         self.setObjectName("patientView")
         self.setAccessibleName("Patient")
+        # every tab stays reachable in a narrow window (200% scaling): scroll, never elide
+        self.setUsesScrollButtons(True)
+        self.setElideMode(Qt.TextElideMode.ElideNone)
+        self.tabBar().setExpanding(False)
         self.services = services
         self.today = today
         self.row: PatientRow | None = None
         self.overview = OverviewTab(services, today)
-        self.add_tab(self.overview, "&Overview")
+        self.add_tab(self.overview, "O&verview")
 
     def add_tab(self, widget: QWidget, title: str) -> int:
         """Add a tab (title may carry a ``&`` mnemonic); it gets the current patient at once."""
