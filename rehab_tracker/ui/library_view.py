@@ -161,7 +161,7 @@ class ExerciseEditor(QWidget):
             "(sets, reps_min, reps_max, hold_seconds, distance_m, duration_s, load_kg, "
             "effort_target)."
         )
-        self.progression_note = f.add("progression_note", "Progression &note", self._text(2))
+        self.progression_note = f.add("progression_note", "Progression not&e", self._text(2))
         self.progression_steps = f.add("progression_steps", "Progression ste&p", QLineEdit())
         self.progression_steps.setPlaceholderText("load_step_kg=2.5 reps_step=2")
 
@@ -172,10 +172,10 @@ class ExerciseEditor(QWidget):
         self.media = QListWidget()
         self.media.setMaximumHeight(self.fontMetrics().lineSpacing() * 5)
         buttons = QVBoxLayout()
-        self.add_image = QPushButton("Add i&mage…")
-        self.add_video = QPushButton("Add &video link…")
+        self.add_image = QPushButton("Add im&age…")
+        self.add_video = QPushButton("Add video &link…")
         self.open_media = QPushButton("&Open")
-        self.remove_media = QPushButton("Remo&ve")
+        self.remove_media = QPushButton("Remove")
         for button in (self.add_image, self.add_video, self.open_media, self.remove_media):
             button.setAccessibleName(button.text().replace("&", "").rstrip("…"))
             buttons.addWidget(button)
@@ -281,7 +281,7 @@ class LibraryView(QWidget):
         self.region.addItem("All regions", None)
         for code in BODY_REGIONS:
             self.region.addItem(region_text(code), code)
-        self.show_retired = QCheckBox("Show re&tired")
+        self.show_retired = QCheckBox("Sho&w retired")
         self.show_retired.setObjectName("showRetired")
         self.show_retired.setAccessibleName("Show retired")
 
@@ -303,7 +303,7 @@ class LibraryView(QWidget):
 
         self.editor = ExerciseEditor()
         self.title = QLabel()
-        self.new_button = QPushButton("&New exercise")
+        self.new_button = QPushButton("New e&xercise")
         self.save_button = QPushButton("Sa&ve")
         self.retire_button = QPushButton("Retire")
         self.restore_button = QPushButton("Restore")

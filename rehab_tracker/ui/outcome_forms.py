@@ -287,6 +287,7 @@ class OdiDialog(OutcomeDialog):
                 message=f"Section {i + 1}: a whole number from 0 to 5, or empty.",
             )
             field.setObjectName(f"odi_section_{i + 1}")
+            field.setAccessibleName(f"{i + 1}. {title}")  # what the label shows
             if wording is not None:
                 field.setToolTip(
                     "\n".join(f"{n}: {t}" for n, t in enumerate(wording.sections[i].options))

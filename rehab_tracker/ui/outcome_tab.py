@@ -44,14 +44,14 @@ from rehab_tracker.ui.forms import FieldForm, date_edit, date_of
 
 #: the record buttons and menu items; the forms module loads when a form is first opened
 FORM_LABELS: dict[str, str] = {
-    "odi": "&ODI…",
-    "rmdq": "&RMDQ…",
-    "nprs": "&Pain (NPRS)…",
+    "odi": "ODI…",
+    "rmdq": "RMD&Q…",
+    "nprs": "Pain (NPRS)…",
     "walk_6min": "&6-minute walk…",
     "walk_5min": "&5-minute walk…",
     "walk_50ft_preferred": "50-foot walk, pref&erred…",
-    "walk_50ft_fastest": "50-foot walk, &fastest…",
-    "tug": "&Timed Up and Go…",
+    "walk_50ft_fastest": "50-foot &walk, fastest…",
+    "tug": "Timed Up and Go…",
 }
 
 Index = QModelIndex | QPersistentModelIndex
@@ -180,16 +180,16 @@ class OutcomesTab(QWidget):
             grid.addWidget(b, i // 3, i % 3)
             self.record_buttons[key] = b
 
-        self.delete_button = QPushButton("&Delete measure")
+        self.delete_button = QPushButton("Delete measure")
         self.delete_button.setObjectName("deleteOutcome")
         self.delete_button.setAccessibleName("Delete measure")
         self.delete_button.clicked.connect(self.delete_selected)
-        self.undo_button = QPushButton("U&ndo delete")
+        self.undo_button = QPushButton("Undo delete")
         self.undo_button.setObjectName("undoDeleteOutcome")
         self.undo_button.setAccessibleName("Undo delete")
         self.undo_button.setEnabled(False)
         self.undo_button.clicked.connect(self.undo_delete)
-        self.follow_up_button = QPushButton("Add follo&w-up…")
+        self.follow_up_button = QPushButton("Add fo&llow-up…")
         self.follow_up_button.setObjectName("addFollowUp")
         self.follow_up_button.setAccessibleName("Add follow-up")
         self.follow_up_button.clicked.connect(self.add_follow_up)

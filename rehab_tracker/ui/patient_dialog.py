@@ -108,7 +108,7 @@ class PatientDialog(QDialog):
         row.addWidget(self.surgical)
         row.addWidget(self.conservative)
         row.addStretch(1)
-        f.add("pathway", "Path&way", pathway_box, buddy=self.surgical)
+        f.add("pathway", "Pathwa&y", pathway_box, buddy=self.surgical)
         self.notes = f.add("notes", "&Notes", QPlainTextEdit())
         self.notes.setTabChangesFocus(True)
         self.notes.setMaximumHeight(self.fontMetrics().lineSpacing() * 4)
@@ -133,8 +133,8 @@ class PatientDialog(QDialog):
         for side, side_text in SIDE_LABELS.items():
             self.side.addItem(side_text, side)
         self.procedure = s.add("procedure", "Pr&ocedure", QLineEdit("Lumbar micro-discectomy"))
-        self.surgeon = s.add("surgeon", "Sur&geon", QLineEdit())
-        self.hospital = s.add("hospital", "Hospita&l", QLineEdit())
+        self.surgeon = s.add("surgeon", "Surg&eon", QLineEdit())
+        self.hospital = s.add("hospital", "Hospital", QLineEdit())
         box_layout = QVBoxLayout(self.surgery_box)
         box_layout.addWidget(s)
 

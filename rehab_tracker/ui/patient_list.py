@@ -235,7 +235,7 @@ class PatientList(QWidget):
         self.find_edit.setObjectName("findPatient")
         self.find_edit.setPlaceholderText("Name or record number")
         self.find_edit.setClearButtonEnabled(True)
-        find_label = QLabel("&Find:")
+        find_label = QLabel("F&ind:")
         find_label.setBuddy(self.find_edit)
         name_widget(self.find_edit, "Find")
 
@@ -245,7 +245,7 @@ class PatientList(QWidget):
         self.due_only.setAccessibleName("Assessment due")
         self.phase_combo = QComboBox()
         self.phase_combo.setObjectName("phaseFilter")
-        phase_label = QLabel("P&hase:")
+        phase_label = QLabel("Phase:")
         phase_label.setBuddy(self.phase_combo)
         name_widget(self.phase_combo, "Phase")
         self.phase_combo.addItem("All phases", None)

@@ -516,7 +516,7 @@ class PhaseEditor(QWidget):
         self.form = FieldForm()
         self.name_edit = self.form.add("name", "Phase &name", QLineEdit(phase.name))
         self.start_edit = self.form.add("start_date", "S&tarts", date_edit(phase.start_date))
-        self.end_edit = self.form.add("end_date", "E&nds", date_edit(phase.end_date))
+        self.end_edit = self.form.add("end_date", "En&ds", date_edit(phase.end_date))
         weeks = QLabel(f"Program weeks {phase.start_week} to {phase.end_week}")
         weeks.setAccessibleName("Program weeks")
         self.form.layout_.addRow("", weeks)

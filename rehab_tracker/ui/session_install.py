@@ -28,7 +28,7 @@ class SessionFeature:
         self.outcomes_tab = OutcomesTab(services, today, on_change=self.refresh)
         self.panel = SessionOverviewPanel(services, today, on_change=self.refresh)
         view = window.patient_view
-        view.add_tab(self.sessions_tab, "&Sessions")
+        view.add_tab(self.sessions_tab, "Sessio&ns")
         view.add_tab(self.outcomes_tab, "O&utcomes")
         add_section = getattr(view.overview, "add_section", None)
         if callable(add_section):

@@ -177,11 +177,11 @@ class SessionsTab(QWidget):
 
         self.log_next_button = button("&Log next session…", "logNextSession", self.log_next)
         self.log_unscheduled_button = button(
-            "Log &unscheduled session…", "logUnscheduled", self.log_unscheduled
+            "Log unsch&eduled session…", "logUnscheduled", self.log_unscheduled
         )
-        self.edit_button = button("&Correct session…", "editSession", self.edit_selected)
-        self.delete_button = button("&Delete session", "deleteSession", self.delete_selected)
-        self.undo_button = button("U&ndo delete", "undoDeleteSession", self.undo_delete)
+        self.edit_button = button("Correct session…", "editSession", self.edit_selected)
+        self.delete_button = button("Delete session", "deleteSession", self.delete_selected)
+        self.undo_button = button("Undo delete", "undoDeleteSession", self.undo_delete)
         self.undo_button.setEnabled(False)
         self.message = QLabel()
         self.message.setObjectName("sessionMessage")
