@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,26 +51,17 @@ def entry_hash(prev_hash: str, fields: dict[str, Any]) -> str:
     return hashlib.sha256((prev_hash + canonical).encode("utf-8")).hexdigest()
 
 
-def _hashed_fields(
-    entry_id: uuid.UUID,
-    at: str,
-    actor: str,
-    action: str,
-    entity: str,
-    entity_id: str,
-    before: Any,
-    after: Any,
-) -> dict[str, Any]:
-    return {
-        "id": str(entry_id),
-        "at": at,
-        "actor": actor,
-        "action": action,
-        "entity": entity,
-        "entity_id": entity_id,
-        "before": before,
-        "after": after,
-    }
+#: the columns the hash covers, in this order
+_HASHED = ("id", "at", "actor", "action", "entity", "entity_id", "before", "after")
+
+
+def _hashed_fields(row: Mapping[str, Any]) -> dict[str, Any]:
+    """What an entry's hash covers, from its column values (new or read back): the id as text
+    and the time in ISO form. Writing and checking the chain both use this."""
+    fields = {name: row[name] for name in _HASHED}
+    fields["id"] = str(fields["id"])
+    fields["at"] = fields["at"].isoformat()
+    return fields
 
 
 def _entity_id(obj: Base) -> str:
@@ -99,27 +89,19 @@ def append(
     at = utcnow()
     values = []
     for action, entity, entity_id, before, after in rows:
-        entry_id = new_id()
-        digest = entry_hash(
-            prev,
-            _hashed_fields(entry_id, at.isoformat(), actor, action, entity, entity_id, before,
-                           after),
-        )
-        values.append(
-            {
-                "id": entry_id,
-                "at": at,
-                "actor": actor,
-                "action": action,
-                "entity": entity,
-                "entity_id": entity_id,
-                "before": before,
-                "after": after,
-                "prev_hash": prev,
-                "hash": digest,
-            }
-        )
-        prev = digest
+        value: dict[str, Any] = {
+            "id": new_id(),
+            "at": at,
+            "actor": actor,
+            "action": action,
+            "entity": entity,
+            "entity_id": entity_id,
+            "before": before,
+            "after": after,
+            "prev_hash": prev,
+        }
+        value["hash"] = prev = entry_hash(prev, _hashed_fields(value))
+        values.append(value)
     for value in values:  # one by one: the chain order is the insertion order
         conn.execute(insert(AuditEntry), value)
     return len(values)
@@ -179,10 +161,7 @@ def verify_chain(session: Session) -> list[ChainProblem]:
         if entry.prev_hash != prev:
             # a removed or reordered entry breaks the link of the one after it
             problems.append(ChainProblem(entry.seq, "does not follow the previous entry"))
-        fields = _hashed_fields(
-            entry.id, entry.at.isoformat(), entry.actor, entry.action, entry.entity,
-            entry.entity_id, entry.before, entry.after,
-        )
+        fields = _hashed_fields({name: getattr(entry, name) for name in _HASHED})
         if entry_hash(entry.prev_hash, fields) != entry.hash:
             problems.append(ChainProblem(entry.seq, "content changed after it was written"))
         prev = entry.hash

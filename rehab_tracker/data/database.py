@@ -155,6 +155,16 @@ def _check_folder(path: Path, *, is_default: bool) -> None:
         raise DatabaseLocationError(f"{path} cannot be read and written by this user")
 
 
+def _in_transaction(session: Session) -> Iterator[Session]:
+    """``session`` in one transaction (committed at the end, rolled back on an error), then
+    closed: the body of :meth:`Database.unit_of_work` and :meth:`Database.reading`."""
+    try:
+        with session.begin():
+            yield session
+    finally:
+        session.close()
+
+
 @dataclass
 class Database:
     """An open, migrated database and its session factories."""
@@ -180,21 +190,12 @@ class Database:
         """One user action: a write transaction committed at the end, rolled back on error."""
         session = self._writer()
         session.info["actor"] = actor
-        try:
-            with session.begin():
-                yield session
-        finally:
-            session.close()
+        yield from _in_transaction(session)
 
     @contextlib.contextmanager
     def reading(self) -> Iterator[Session]:
         """A read-only look (a deferred transaction on SQLite, so it never blocks writers)."""
-        session = self._reader()
-        try:
-            with session.begin():
-                yield session
-        finally:
-            session.close()
+        yield from _in_transaction(self._reader())
 
     @contextlib.contextmanager
     def read_connection(self) -> Iterator[Connection]:
