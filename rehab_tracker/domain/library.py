@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any, Final, TypeGuard
 
 from rehab_tracker.domain.errors import Collector, ValidationError
@@ -102,17 +102,13 @@ class Dosage:
 
     def describe(self) -> str:
         """A short human-readable dose, e.g. ``3 x 8-12`` or ``2 x 6 x 10 s hold``."""
-        return describe_dose(
-            self.dosage_type,
-            self.sets,
-            reps_min=self.reps_min,
-            reps_max=self.reps_max,
-            hold_seconds=self.hold_seconds,
-            distance_m=self.distance_m,
-            duration_s=self.duration_s,
-            load_kg=self.load_kg,
-            effort_target=self.effort_target,
-        )
+        return describe_dose(**dose_fields(self))
+
+
+def dose_fields(dose: object) -> dict[str, Any]:
+    """The :class:`Dosage` fields of ``dose`` (a Dosage, or anything that names its dose fields
+    as Dosage does, e.g. progression.Prescription), as describe_dose's keywords."""
+    return {name: getattr(dose, name) for name in DOSE_FIELDS}
 
 
 def describe_dose(
@@ -146,6 +142,10 @@ def describe_dose(
     if effort_target is not None:
         text += f", effort {effort_target}/10"
     return text
+
+
+#: the names of a dose's fields (Dosage's; progression.Prescription uses the same names)
+DOSE_FIELDS: Final = tuple(f.name for f in fields(Dosage))
 
 
 @dataclass(frozen=True, slots=True)

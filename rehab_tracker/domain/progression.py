@@ -38,7 +38,7 @@ from dataclasses import dataclass, field, replace
 from typing import Literal, get_args
 
 from rehab_tracker.domain.errors import Collector
-from rehab_tracker.domain.library import describe_dose
+from rehab_tracker.domain.library import describe_dose, dose_fields
 from rehab_tracker.domain.units import format_duration, format_number
 
 DosageType = Literal["reps", "hold", "distance", "time"]
@@ -188,16 +188,7 @@ class Prescription:
     def describe(self) -> str:
         """Short dose text: ``3 x 8-12 @ 20 kg``, ``2 x 6 x 10 s hold``, ``1 x 400 m``
         (:func:`~rehab_tracker.domain.library.describe_dose`; the effort target is left out)."""
-        return describe_dose(
-            self.dosage_type,
-            self.sets,
-            reps_min=self.reps_min,
-            reps_max=self.reps_max,
-            hold_seconds=self.hold_seconds,
-            distance_m=self.distance_m,
-            duration_s=self.duration_s,
-            load_kg=self.load_kg,
-        )
+        return describe_dose(**{**dose_fields(self), "effort_target": None})
 
 
 def _reps_text(low: int, high: int) -> str:

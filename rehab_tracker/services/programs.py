@@ -152,17 +152,7 @@ class DosageValues:
 
     def describe(self) -> str:
         """Short dose text, e.g. ``3 x 8-12 @ 5 kg, effort 5/10`` (domain.library.describe_dose)."""
-        return describe_dose(
-            self.dosage_type,
-            self.sets,
-            reps_min=self.reps_min,
-            reps_max=self.reps_max,
-            hold_seconds=self.hold_s,
-            distance_m=self.distance_m,
-            duration_s=self.duration_s,
-            load_kg=self.load_kg,
-            effort_target=self.effort_target,
-        )
+        return describe_dose(**_dose_in_domain_names(self))
 
     def plain_words(self) -> str:
         """The dose as a patient reads it on the home sheet."""
