@@ -97,7 +97,7 @@ class ChartsTab(QWidget):
         self.message = QLabel("Select a patient to see their charts.")
         self.message.setObjectName("chartsMessage")
         self.message.setWordWrap(True)
-        self.message.setAccessibleName("Chart value")
+        self.message.setAccessibleDescription("Chart value")
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         # narrow enough for a 1280 px screen split with the patient list, and at 200% scaling

@@ -147,12 +147,12 @@ class OutcomesTab(QWidget):
 
         self.changes_label = QLabel()
         self.changes_label.setObjectName("changesLabel")
-        self.changes_label.setAccessibleName("Change from baseline")
+        self.changes_label.setAccessibleDescription("Change from baseline")
         self.changes_label.setWordWrap(True)
         self.changes_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.schedule_label = QLabel()
         self.schedule_label.setObjectName("assessmentSchedule")
-        self.schedule_label.setAccessibleName("Assessment schedule")
+        self.schedule_label.setAccessibleDescription("Assessment schedule")
         self.schedule_label.setWordWrap(True)
 
         self.model = OutcomeTableModel(self)
@@ -194,7 +194,7 @@ class OutcomesTab(QWidget):
         self.follow_up_button.setAccessibleName("Add follow-up")
         self.follow_up_button.clicked.connect(self.add_follow_up)
         self.message = QLabel()
-        self.message.setAccessibleName("Outcomes message")
+        self.message.setAccessibleDescription("Outcomes message")
         actions = QHBoxLayout()
         for b in (self.delete_button, self.undo_button, self.follow_up_button):
             actions.addWidget(b)

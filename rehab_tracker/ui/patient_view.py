@@ -46,7 +46,9 @@ def _value_label(name: str) -> QLabel:
     label = QLabel()
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard
                                   | Qt.TextInteractionFlag.TextSelectableByMouse)
-    label.setAccessibleName(name)
+    # a screen reader reads a label's name instead of its text: describe, don't rename, so the
+    # value itself is what is heard (the caption label beside it says what it is)
+    label.setAccessibleDescription(name)
     label.setWordWrap(True)
     return label
 
@@ -67,7 +69,7 @@ class OverviewTab(QWidget):
         self.banner.setStyleSheet(BANNER_STYLE)
         self.banner.setWordWrap(True)
         self.banner.setTextFormat(Qt.TextFormat.PlainText)
-        self.banner.setAccessibleName("Red flag")
+        self.banner.setAccessibleDescription("Red flag")
         self.banner.setVisible(False)
         self.title = QLabel()
         self.title.setObjectName("patientTitle")

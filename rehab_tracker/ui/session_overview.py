@@ -33,7 +33,7 @@ class SessionOverviewPanel(QGroupBox):
         self.alerts: list[RedFlagAlert] = []
         self.alert = QLabel()
         self.alert.setObjectName("overviewRedFlag")
-        self.alert.setAccessibleName("Red flag")
+        self.alert.setAccessibleDescription("Red flag")
         self.alert.setWordWrap(True)
         self.alert.setStyleSheet(ALERT_STYLE)
         self.acknowledge_button = QPushButton("Ac&knowledge red flag")
@@ -42,7 +42,7 @@ class SessionOverviewPanel(QGroupBox):
         self.acknowledge_button.clicked.connect(self.acknowledge)
         self.assessments = QLabel()
         self.assessments.setObjectName("overviewAssessments")
-        self.assessments.setAccessibleName("Assessments due")
+        self.assessments.setAccessibleDescription("Assessments due")
         self.assessments.setWordWrap(True)
         row = QHBoxLayout()
         row.addWidget(self.alert, 1)

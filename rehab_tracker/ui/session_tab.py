@@ -131,15 +131,15 @@ class SessionsTab(QWidget):
 
         self.adherence = QLabel()
         self.adherence.setObjectName("adherenceLabel")
-        self.adherence.setAccessibleName("Adherence")
+        self.adherence.setAccessibleDescription("Adherence")
         self.adherence.setWordWrap(True)
         self.weeks = QLabel()
         self.weeks.setObjectName("adherenceWeeks")
-        self.weeks.setAccessibleName("Adherence per week")
+        self.weeks.setAccessibleDescription("Adherence per week")
         self.weeks.setWordWrap(True)
         self.alerts = QLabel()
         self.alerts.setObjectName("sessionRedFlag")
-        self.alerts.setAccessibleName("Red flag")
+        self.alerts.setAccessibleDescription("Red flag")
         self.alerts.setWordWrap(True)
         self.alerts.setStyleSheet(
             "background: #b00020; color: white; font-weight: bold; padding: 6px;"
@@ -185,7 +185,7 @@ class SessionsTab(QWidget):
         self.undo_button.setEnabled(False)
         self.message = QLabel()
         self.message.setObjectName("sessionMessage")
-        self.message.setAccessibleName("Sessions message")
+        self.message.setAccessibleDescription("Sessions message")
 
         top = QHBoxLayout()
         top.addWidget(self.alerts, 1)
