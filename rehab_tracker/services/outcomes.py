@@ -17,12 +17,12 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import Connection, Uuid, bindparam, func, null, select, union_all
+from sqlalchemy import Connection, Uuid, bindparam, null, select, union_all
 from sqlalchemy.orm import Session
 
 from rehab_tracker.data.database import Database
@@ -30,7 +30,6 @@ from rehab_tracker.data.models import (
     OutcomeAssessment,
     Program,
     ScheduledAssessment,
-    Surgery,
     WalkTest,
 )
 from rehab_tracker.data.types import utcnow
@@ -239,9 +238,7 @@ class OutcomeService:
         field: str = "assessed_on",
     ) -> None:
         errors = Collector()
-        surgery = session.scalar(
-            select(func.max(Surgery.surgery_date)).where(Surgery.patient_id == patient_id)
-        )
+        surgery = lookup.latest_surgery_date(session, patient_id)
         check_date(date, field, errors, today=today, surgery_date=surgery, what="The date")
         errors.raise_if_any()
 
@@ -257,24 +254,44 @@ class OutcomeService:
         notes: str,
         today: dt.date,
     ) -> uuid.UUID:
-        if timepoint not in TIMEPOINTS:
-            raise ValidationError.single("timepoint", "Choose a timepoint from the list.")
-        with self.db.unit_of_work(self.actor) as session:
-            lookup.patient(session, patient_id)
-            self._check_date(session, patient_id, assessed_on, today)
-            assert assessed_on is not None
-            row = OutcomeAssessment(
+        return self._add_record(
+            patient_id,
+            assessed_on,
+            today,
+            "assessed_on",
+            timepoint,
+            lambda program_id, on: OutcomeAssessment(
                 created_by=self.actor,
                 patient_id=patient_id,
-                program_id=self._program_id(session, patient_id),
+                program_id=program_id,
                 instrument=instrument,
-                assessed_on=assessed_on,
+                assessed_on=on,
                 timepoint=timepoint,
                 answers=answers,
                 score=score,
                 scoring_rule=rule,
                 notes=notes.strip() or None,
-            )
+            ),
+        )
+
+    def _add_record(
+        self,
+        patient_id: uuid.UUID,
+        on: dt.date | None,
+        today: dt.date,
+        date_field: str,
+        timepoint: str,
+        make: Callable[[uuid.UUID | None, dt.date], OutcomeAssessment | WalkTest],
+    ) -> uuid.UUID:
+        """Record one questionnaire or walk test in one unit of work: timepoint and date checked,
+        tied to the patient's program; ``make(program_id, date)`` builds the row."""
+        if timepoint not in TIMEPOINTS:
+            raise ValidationError.single("timepoint", "Choose a timepoint from the list.")
+        with self.db.unit_of_work(self.actor) as session:
+            lookup.patient(session, patient_id)
+            self._check_date(session, patient_id, on, today, date_field)
+            assert on is not None
+            row = make(self._program_id(session, patient_id), on)
             session.add(row)
             session.flush()
             return row.id
@@ -420,27 +437,25 @@ class OutcomeService:
         notes: str,
         details: dict[str, Any],
     ) -> uuid.UUID:
-        if timepoint not in TIMEPOINTS:
-            raise ValidationError.single("timepoint", "Choose a timepoint from the list.")
-        with self.db.unit_of_work(self.actor) as session:
-            lookup.patient(session, patient_id)
-            self._check_date(session, patient_id, performed_on, today, "performed_on")
-            assert performed_on is not None
-            row = WalkTest(
+        return self._add_record(
+            patient_id,
+            performed_on,
+            today,
+            "performed_on",
+            timepoint,
+            lambda program_id, on: WalkTest(
                 created_by=self.actor,
                 patient_id=patient_id,
-                program_id=self._program_id(session, patient_id),
+                program_id=program_id,
                 test=test,
-                performed_on=performed_on,
+                performed_on=on,
                 timepoint=timepoint,
                 value=value,
                 unit="m" if test in ("walk_5min", "walk_6min") else "s",
                 details=details,
                 notes=notes.strip() or None,
-            )
-            session.add(row)
-            session.flush()
-            return row.id
+            ),
+        )
 
     def six_minute_walk_result(
         self, patient_id: uuid.UUID, entry: SixMinuteWalkEntry, *, on: dt.date
