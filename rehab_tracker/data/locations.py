@@ -69,6 +69,15 @@ def config_dir() -> Path:
     return Path(platformdirs.user_config_dir(APP_ID, appauthor=False))
 
 
+def media_dir() -> Path:
+    """The clinic's exercise images, as ``<exercise code>/<file>``; not created here.
+
+    One per workstation (beside the SQLite database of the default set-up); the library stores
+    paths relative to it, so a folder copied to another workstation keeps working.
+    """
+    return data_dir() / "media"
+
+
 def default_database_path() -> Path:
     return data_dir() / "rehab-tracker.db"
 

@@ -224,6 +224,16 @@ def is_http_url(text: str) -> bool:
     return match is not None and not any(ch.isspace() for ch in text)
 
 
+def is_relative_media_path(text: str) -> bool:
+    """A path inside the media folder: not absolute (``/x``, ``\\x``, ``C:x``), no ``..``.
+
+    (Web addresses are told apart before this check.)
+    """
+    if not text or text.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", text):
+        return False
+    return ".." not in text.replace("\\", "/").split("/")
+
+
 def _check_media(items: object, col: Collector, field_name: str, who: str) -> tuple[str, ...]:
     """Media are image paths (relative) or video/page URLs (http/https only)."""
     if not isinstance(items, list | tuple):
@@ -240,7 +250,7 @@ def _check_media(items: object, col: Collector, field_name: str, who: str) -> tu
             if not is_http_url(text):
                 col.add(key, f"{who}: media address {text!r} must start with http:// or https://.")
                 continue
-        elif text.startswith(("/", "\\")) or ".." in text.replace("\\", "/").split("/"):
+        elif not is_relative_media_path(text):
             col.add(key, f"{who}: media path {text!r} must be relative, inside the media folder.")
             continue
         out.append(text)

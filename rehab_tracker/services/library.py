@@ -10,8 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+import shutil
 import uuid
 from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from sqlalchemy import select
@@ -27,9 +29,11 @@ from rehab_tracker.domain.library import (
     dosage_to_dict,
     exercise_field_errors,
     exercise_to_dict,
+    is_http_url,
+    is_relative_media_path,
     parse_exercise,
 )
-from rehab_tracker.services.errors import NotFoundError
+from rehab_tracker.services.errors import NotFoundError, ServiceError
 
 #: the Setting that remembers which shipped files were last seeded (skip the work at start-up)
 SEEDED_SETTING = "seeded_resources"
@@ -37,6 +41,9 @@ SEEDED_SETTING = "seeded_resources"
 #: only when they changed, because it pulls in the template rules)
 EXERCISES_FILE = "exercises.json"
 EDUCATION_FILE = "education.json"
+
+#: image files the library accepts (the file dialog offers the same)
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")
 
 #: progression steps, in the order the form shows them
 STEP_FIELDS = ("load_step_kg", "reps_step", "hold_step_s", "distance_step_m", "duration_step_s")
@@ -224,6 +231,56 @@ def _form_fields(errors: dict[str, str]) -> dict[str, str]:
     return out
 
 
+# --- media: images copied into the media folder, stored as "<code>/<file>" ----------------
+
+
+def safe_file_name(name: str) -> str:
+    """The file name kept in the media folder: letters, digits, ``-`` and ``_``; suffix lower."""
+    path = PurePosixPath(name.replace("\\", "/")).name
+    stem, dot, suffix = path.rpartition(".")
+    if not dot:
+        stem, suffix = suffix, ""
+    stem = re.sub(r"[^A-Za-z0-9_-]+", "-", stem).strip("-_")[:80] or "image"
+    suffix = re.sub(r"[^a-z0-9]+", "", suffix.lower())
+    return f"{stem}.{suffix}" if suffix else stem
+
+
+def media_file(entry: str) -> Path:
+    """Where a relative media entry (``<code>/<file>``) lives on this workstation.
+
+    Refuses absolute paths and ``..`` (ValidationError): nothing outside the media folder.
+    """
+    if is_http_url(entry) or not is_relative_media_path(entry):
+        raise ValidationError.single(
+            "media", f"The media path {entry!r} must be relative, inside the media folder."
+        )
+    return locations.media_dir().joinpath(*PurePosixPath(entry.replace("\\", "/")).parts)
+
+
+def _copy_new(source: Path, folder: Path, name: str) -> Path:
+    """Copy ``source`` into ``folder`` under ``name``, or name-2, name-3... (never overwrite)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    stem, dot, suffix = name.rpartition(".")
+    if not dot:
+        stem, suffix = name, ""
+    n = 1
+    while True:
+        candidate = name if n == 1 else f"{stem}-{n}" + (f".{suffix}" if suffix else "")
+        target = folder / candidate
+        try:
+            with source.open("rb") as src, target.open("xb") as dst:  # "x": fail if it exists
+                try:
+                    shutil.copyfileobj(src, dst)
+                except BaseException:
+                    dst.close()
+                    target.unlink(missing_ok=True)
+                    raise
+        except FileExistsError:
+            n += 1
+            continue
+        return target
+
+
 def resources_fingerprint(names: tuple[str, ...]) -> str:
     """SHA-256 over the shipped files (and the template folder): changes when a file does."""
     root = locations.resources_dir()
@@ -393,6 +450,77 @@ class LibraryService:
     def restore(self, exercise_id: uuid.UUID) -> None:
         with self.db.unit_of_work(self.actor) as session:
             self._get(session, exercise_id).retired_at = None
+
+    # --- media ----------------------------------------------------------------------------
+
+    @staticmethod
+    def media_folder() -> Path:
+        """This workstation's media folder (it may not exist yet)."""
+        return locations.media_dir()
+
+    @staticmethod
+    def media_file(entry: str) -> Path:
+        """The file of a relative media entry on this workstation (ValidationError if unsafe)."""
+        return media_file(entry)
+
+    def attach_image(self, exercise_id: uuid.UUID, source: Path | str) -> str:
+        """Copy an image into ``media/<code>/`` and add ``<code>/<file>`` to the exercise.
+
+        Returns the stored entry. A name already taken gets ``-2``, ``-3``...; nothing is
+        overwritten. The copy is removed again when the exercise cannot be saved.
+        """
+        source = Path(source)
+        if source.suffix.lower() not in IMAGE_SUFFIXES:
+            raise ValidationError.single(
+                "media",
+                f"{source.name} is not an image the library can show "
+                f"({', '.join(s.lstrip('.') for s in IMAGE_SUFFIXES)}).",
+            )
+        if not source.is_file():
+            raise ValidationError.single("media", f"There is no file {source}.")
+        with self.db.reading() as session:
+            code = self._get(session, exercise_id).code
+        entry = f"{code}/{safe_file_name(source.name)}"
+        folder = media_file(entry).parent  # refuses a code that would leave the media folder
+        try:
+            target = _copy_new(source, folder, safe_file_name(source.name))
+        except OSError as exc:
+            raise ServiceError(
+                f"Could not copy {source.name} into the media folder {folder}: "
+                f"{exc.strerror or exc}."
+            ) from exc
+        entry = f"{code}/{target.name}"
+        try:
+            media_file(entry)
+            with self.db.unit_of_work(self.actor) as session:
+                exercise = self._get(session, exercise_id)
+                exercise.media = [*exercise.media, entry]
+        except BaseException:
+            target.unlink(missing_ok=True)
+            raise
+        return entry
+
+    def add_link(self, exercise_id: uuid.UUID, url: str) -> str:
+        """Add a video or web page address (http/https only) to the exercise."""
+        url = url.strip()
+        if not is_http_url(url):
+            raise ValidationError.single(
+                "media", f"The address {url!r} must start with http:// or https://."
+            )
+        with self.db.unit_of_work(self.actor) as session:
+            exercise = self._get(session, exercise_id)
+            exercise.media = [*exercise.media, url]
+        return url
+
+    def remove_media(self, exercise_id: uuid.UUID, entry: str) -> None:
+        """Take an entry off the exercise; an image file stays in the media folder (history)."""
+        with self.db.unit_of_work(self.actor) as session:
+            exercise = self._get(session, exercise_id)
+            media = list(exercise.media)
+            if entry not in media:
+                raise NotFoundError(f"{entry} is no longer attached to {exercise.name}.")
+            media.remove(entry)
+            exercise.media = media
 
     @staticmethod
     def _free_code(session: Session, base: str) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
@@ -42,7 +41,7 @@ from rehab_tracker.domain.errors import ValidationError
 from rehab_tracker.domain.library import BODY_REGIONS, DOSAGE_TYPES
 from rehab_tracker.services.container import Services
 from rehab_tracker.services.errors import ServiceError
-from rehab_tracker.services.library import ExerciseForm, ExerciseRow
+from rehab_tracker.services.library import IMAGE_SUFFIXES, ExerciseForm, ExerciseRow
 from rehab_tracker.ui import dialogs
 from rehab_tracker.ui.forms import FieldForm, name_widget
 from rehab_tracker.ui.patient_list import RowFilterProxy
@@ -179,17 +178,18 @@ class ExerciseEditor(QWidget):
         for button in (self.add_image, self.add_video, self.open_media, self.remove_media):
             button.setAccessibleName(button.text().replace("&", "").rstrip("…"))
             buttons.addWidget(button)
-        media_layout.addWidget(self.media, 1)
+        self.media_hint = QLabel("Save the exercise first, then attach images or video links.")
+        self.media_hint.setWordWrap(True)
+        column = QVBoxLayout()
+        column.addWidget(self.media, 1)
+        column.addWidget(self.media_hint)
+        media_layout.addLayout(column, 1)
         media_layout.addLayout(buttons)
         f.add("media", "&Media", media_box, buddy=self.media)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(f)
 
-        self.add_image.clicked.connect(self._add_image)
-        self.add_video.clicked.connect(self._add_video)
-        self.open_media.clicked.connect(self._open_media)
-        self.remove_media.clicked.connect(self._remove_media)
 
     @staticmethod
     def _text(lines: int) -> QPlainTextEdit:
@@ -198,6 +198,16 @@ class ExerciseEditor(QWidget):
         edit.setMinimumHeight(edit.fontMetrics().lineSpacing() * min(lines, 3) + 12)
         edit.setMaximumHeight(edit.fontMetrics().lineSpacing() * lines + 12)
         return edit
+
+    def set_media_enabled(self, on: bool) -> None:
+        """Media are attached to a saved exercise (the files go into its code's folder)."""
+        for button in (self.add_image, self.add_video, self.open_media, self.remove_media):
+            button.setEnabled(on)
+        self.media_hint.setVisible(not on)
+
+    def current_media(self) -> str | None:
+        item = self.media.currentItem()
+        return item.text() if item is not None else None
 
     def set_form(self, form: ExerciseForm) -> None:
         self.name.setText(form.name)
@@ -226,32 +236,6 @@ class ExerciseEditor(QWidget):
             progression_steps=self.progression_steps.text(),
             media=tuple(self.media.item(i).text() for i in range(self.media.count())),
         )
-
-    def _add_image(self) -> None:
-        path, _filter = QFileDialog.getOpenFileName(
-            self, "Add image", "", "Images (*.png *.jpg *.jpeg *.gif *.svg)"
-        )
-        if path:
-            # the domain keeps media paths relative (inside the media folder): store the name
-            self.media.addItem(Path(path).name)
-
-    def _add_video(self) -> None:
-        url, ok = QInputDialog.getText(self, "Add video link", "Web address (https://…):")
-        if ok and url.strip():
-            self.media.addItem(url.strip())
-
-    def _open_media(self) -> None:
-        item = self.media.currentItem()
-        if item is None:
-            return
-        text = item.text()
-        url = QUrl(text) if "://" in text else QUrl.fromLocalFile(text)
-        QDesktopServices.openUrl(url)
-
-    def _remove_media(self) -> None:
-        row = self.media.currentRow()
-        if row >= 0:
-            self.media.takeItem(row)
 
 
 class LibraryView(QWidget):
@@ -366,6 +350,10 @@ class LibraryView(QWidget):
         self.save_button.clicked.connect(self.save)
         self.retire_button.clicked.connect(self.retire)
         self.restore_button.clicked.connect(self.restore)
+        self.editor.add_image.clicked.connect(self.add_image)
+        self.editor.add_video.clicked.connect(self.add_video)
+        self.editor.open_media.clicked.connect(self.open_media)
+        self.editor.remove_media.clicked.connect(self.remove_media)
         self.reload()
         self.new_exercise()
 
@@ -436,6 +424,92 @@ class LibraryView(QWidget):
         self.services.library.restore(row.id)
         self.reload(select=row.id)
 
+    # --- media: attached at once to the saved exercise -------------------------------------
+
+    def add_image(self) -> None:
+        if self.current_id is None:
+            return
+        patterns = " ".join(f"*{suffix}" for suffix in IMAGE_SUFFIXES)
+        path, _filter = QFileDialog.getOpenFileName(
+            self, "Add image", "", f"Images ({patterns})"
+        )
+        if not path:
+            return
+        try:
+            entry = self.services.library.attach_image(self.current_id, path)
+        except ValidationError as exc:
+            dialogs.error(self, "Add image", "\n".join(exc.errors.values()))
+            return
+        except ServiceError as exc:
+            dialogs.error(self, "Add image", str(exc))
+            return
+        self._media_added(entry)
+
+    def add_video(self) -> None:
+        if self.current_id is None:
+            return
+        url, ok = QInputDialog.getText(self, "Add video link", "Web address (https://…):")
+        if not ok or not url.strip():
+            return
+        try:
+            entry = self.services.library.add_link(self.current_id, url)
+        except ValidationError as exc:
+            dialogs.error(self, "Add video link", "\n".join(exc.errors.values()))
+            return
+        except ServiceError as exc:
+            dialogs.error(self, "Add video link", str(exc))
+            return
+        self._media_added(entry)
+
+    def _media_added(self, entry: str) -> None:
+        self.editor.media.addItem(entry)
+        self.editor.media.setCurrentRow(self.editor.media.count() - 1)
+
+    def open_media(self) -> None:
+        """A web address opens in the browser; an image in the system viewer."""
+        entry = self.editor.current_media()
+        if entry is None:
+            return
+        if "://" in entry:
+            url = QUrl(entry)
+        else:
+            try:
+                path = self.services.library.media_file(entry)
+            except ValidationError as exc:
+                dialogs.error(self, "Open media", "\n".join(exc.errors.values()))
+                return
+            if not path.is_file():
+                dialogs.error(
+                    self,
+                    "Open media",
+                    f"The image {entry} is not in this workstation's media folder.\n"
+                    f"Looked for: {path}\n"
+                    "It may have been attached on another workstation: copy it from that "
+                    f"workstation's media folder into {self.services.library.media_folder()}, "
+                    "keeping the same sub-folder.",
+                )
+                return
+            url = QUrl.fromLocalFile(str(path))
+        if not QDesktopServices.openUrl(url):
+            dialogs.error(self, "Open media", f"No program on this workstation could open {entry}.")
+
+    def remove_media(self) -> None:
+        entry = self.editor.current_media()
+        if entry is None or self.current_id is None:
+            return
+        if not dialogs.confirm(
+            self,
+            "Remove attachment",
+            f"Remove “{entry}” from this exercise? An image file stays in the media folder.",
+        ):
+            return
+        try:
+            self.services.library.remove_media(self.current_id, entry)
+        except ServiceError as exc:
+            dialogs.error(self, "Remove attachment", str(exc))
+            return
+        self.editor.media.takeItem(self.editor.media.currentRow())
+
     def _on_selection(self, *_args: object) -> None:
         row = self.selected_row()
         if row is None:
@@ -448,6 +522,7 @@ class LibraryView(QWidget):
 
     def _update_buttons(self, row: ExerciseRow | None) -> None:
         self.retire_button.setEnabled(row is not None and not row.retired)
+        self.editor.set_media_enabled(row is not None)
         self.restore_button.setEnabled(row is not None and row.retired)
 
 

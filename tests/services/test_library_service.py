@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -104,3 +105,77 @@ def test_file_names_match_resources() -> None:
 
     assert library.EXERCISES_FILE == resources.EXERCISES_FILE
     assert library.EDUCATION_FILE == resources.EDUCATION_FILE
+
+
+# --- media: images copied into the media folder, stored relative -------------------------
+
+
+def test_media_dir_follows_the_isolated_home(isolated_home: Path) -> None:
+    from rehab_tracker.data import locations
+
+    assert locations.media_dir() == isolated_home / "data" / "media"
+
+
+def test_attach_image_copies_into_the_media_folder(library: LibraryService, tmp_path: Path) -> None:
+    from rehab_tracker.data import locations
+
+    new_id = library.add(valid_form())
+    source = tmp_path / "Bridge photo (1).PNG"
+    source.write_bytes(b"\x89PNG first")
+    entry = library.attach_image(new_id, source)
+    assert entry == "bridge_with_march/Bridge-photo-1.png"
+    stored = locations.media_dir() / "bridge_with_march" / "Bridge-photo-1.png"
+    assert stored.read_bytes() == b"\x89PNG first"
+    assert library.media_file(entry) == stored
+    assert library.detail(new_id).form.media == (entry,)
+
+    # the same name again: a second file, nothing overwritten
+    source.write_bytes(b"\x89PNG second")
+    again = library.attach_image(new_id, source)
+    assert again == "bridge_with_march/Bridge-photo-1-2.png"
+    assert stored.read_bytes() == b"\x89PNG first"
+    assert library.media_file(again).read_bytes() == b"\x89PNG second"
+    assert library.detail(new_id).form.media == (entry, again)
+    library.check(library.detail(new_id).form)  # the domain accepts the stored paths
+
+    # removing keeps the file (past sessions may have shown it)
+    library.remove_media(new_id, entry)
+    assert library.detail(new_id).form.media == (again,)
+    assert stored.is_file()
+
+
+def test_attach_refuses_other_files_and_traversal(library: LibraryService, tmp_path: Path) -> None:
+    from rehab_tracker.data import locations
+
+    new_id = library.add(valid_form())
+    text = tmp_path / "notes.txt"
+    text.write_text("not an image")
+    with pytest.raises(ValidationError) as caught:
+        library.attach_image(new_id, text)
+    assert "media" in caught.value.errors
+    with pytest.raises(ValidationError):
+        library.attach_image(new_id, tmp_path / "missing.png")
+    for bad in ("../secret.png", "a/../../secret.png", "/etc/passwd", "\\\\server\\x.png",
+                "C:/x.png", "c:x.png"):
+        with pytest.raises(ValidationError):
+            library.media_file(bad)
+    with pytest.raises(ValidationError):
+        library.update(new_id, valid_form(media=("../outside.png",)))
+    # a hostile file name is made safe: it lands inside the exercise's folder
+    odd = tmp_path / "..png"
+    odd.write_bytes(b"x")
+    entry = library.attach_image(new_id, odd)
+    assert library.media_file(entry).parent == locations.media_dir() / "bridge_with_march"
+    assert library.detail(new_id).form.media == (entry,)
+
+
+def test_video_links_stay_web_addresses(library: LibraryService) -> None:
+    new_id = library.add(valid_form())
+    assert library.add_link(new_id, " https://example.org/v/1 ") == "https://example.org/v/1"
+    with pytest.raises(ValidationError):
+        library.add_link(new_id, "javascript:alert(1)")
+    with pytest.raises(ValidationError):
+        library.add_link(new_id, "file:///etc/passwd")
+    with pytest.raises(ValidationError):
+        library.media_file("https://example.org/v/1")
+    assert library.detail(new_id).form.media == ("https://example.org/v/1",)
