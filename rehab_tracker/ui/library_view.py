@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from PySide6.QtCore import (
@@ -43,6 +43,7 @@ from rehab_tracker.services.container import Services
 from rehab_tracker.services.errors import ServiceError
 from rehab_tracker.services.library import IMAGE_SUFFIXES, ExerciseForm, ExerciseRow
 from rehab_tracker.ui import dialogs
+from rehab_tracker.ui.dosage_table import DosageTableEditor, StepEditor, parse_dosage_text
 from rehab_tracker.ui.forms import FieldForm, name_widget
 from rehab_tracker.ui.patient_list import RowFilterProxy
 
@@ -151,18 +152,16 @@ class ExerciseEditor(QWidget):
         self.instructions = f.add("instructions", "&Instructions (one step per line)",
                                   self._text(5))
         self.cautions = f.add("cautions", "Cau&tions (one per line)", self._text(3))
-        self.default_dosage = f.add(
-            "default_dosage", "Default &dosage per phase", self._text(3)
+        self.dosage = DosageTableEditor()
+        self.dosage_table = self.dosage.table
+        self.dosage_table.setToolTip(
+            "One row per phase. Select a cell and type, or press F2, to change it; "
+            "a blank cell means the value is not given (no load: body weight or set per patient)."
         )
-        self.default_dosage.setPlaceholderText("strength: sets=3 reps_min=8 reps_max=12")
-        self.default_dosage.setToolTip(
-            "One phase per line: the phase code, a colon, then name=number pairs "
-            "(sets, reps_min, reps_max, hold_seconds, distance_m, duration_s, load_kg, "
-            "effort_target)."
-        )
+        f.add("default_dosage", "Default &dosage per phase", self.dosage, buddy=self.dosage_table)
         self.progression_note = f.add("progression_note", "Progression not&e", self._text(2))
-        self.progression_steps = f.add("progression_steps", "Progression ste&p", QLineEdit())
-        self.progression_steps.setPlaceholderText("load_step_kg=2.5 reps_step=2")
+        self.steps = f.add("progression_steps", "Progression ste&p", StepEditor())
+        self.dosage_type.currentIndexChanged.connect(self._dosage_type_changed)
 
         media_box = QWidget()
         media_box.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
@@ -199,6 +198,27 @@ class ExerciseEditor(QWidget):
         edit.setMaximumHeight(edit.fontMetrics().lineSpacing() * lines + 12)
         return edit
 
+    def _dosage_type_changed(self, _index: int) -> None:
+        """The table's columns and the step boxes follow the dosage type."""
+        dosage_type = self.dosage_type.currentData()
+        self.dosage.model.set_dosage_type(dosage_type)
+        self.steps.set_dosage_type(dosage_type)
+
+    def show_errors(self, errors: Mapping[str, str]) -> None:
+        """Each message at its field; a dose error also selects the cell it is about.
+
+        The service names the dose field as a whole; the domain's check of each row
+        (``dosage_errors``) says which phase and field, so the cell can be selected.
+        """
+        shown = dict(errors)
+        if "default_dosage" in errors:
+            cells = self.dosage.cell_errors()
+            messages = self.dosage.show_cell_errors(cells) if cells else []
+            if messages:
+                shown["default_dosage"] = "\n".join(messages)
+        self.form.show_errors(shown)
+        self.dosage_table.setAccessibleDescription(shown.get("default_dosage", ""))
+
     def set_media_enabled(self, on: bool) -> None:
         """Media are attached to a saved exercise (the files go into its code's folder)."""
         for button in (self.add_image, self.add_video, self.open_media, self.remove_media):
@@ -216,9 +236,12 @@ class ExerciseEditor(QWidget):
         self.equipment.setPlainText(form.equipment)
         self.instructions.setPlainText(form.instructions)
         self.cautions.setPlainText(form.cautions)
-        self.default_dosage.setPlainText(form.default_dosage)
+        rows = parse_dosage_text(form.default_dosage)
+        self.dosage.know_phases(phase for phase, _values in rows)
+        self.dosage.model.set_rows(form.dosage_type, rows)
         self.progression_note.setPlainText(form.progression_note)
-        self.progression_steps.setText(form.progression_steps)
+        self.steps.set_text(form.progression_steps)
+        self.steps.set_dosage_type(form.dosage_type)
         self.media.clear()
         self.media.addItems(list(form.media))
         self.form.show_errors({})
@@ -231,9 +254,9 @@ class ExerciseEditor(QWidget):
             equipment=self.equipment.toPlainText(),
             instructions=self.instructions.toPlainText(),
             cautions=self.cautions.toPlainText(),
-            default_dosage=self.default_dosage.toPlainText(),
+            default_dosage=self.dosage.model.dosage_text(),
             progression_note=self.progression_note.toPlainText(),
-            progression_steps=self.progression_steps.text(),
+            progression_steps=self.steps.text(self.dosage_type.currentData()),
             media=tuple(self.media.item(i).text() for i in range(self.media.count())),
         )
 
@@ -355,7 +378,14 @@ class LibraryView(QWidget):
         self.editor.open_media.clicked.connect(self.open_media)
         self.editor.remove_media.clicked.connect(self.remove_media)
         self.reload()
+        self._learn_phases()
         self.new_exercise()
+
+    def _learn_phases(self) -> None:
+        """Offer the phase codes the shipped doses use (read from the first exercise)."""
+        if self.model.rowCount():
+            form = self.services.library.detail(self.model.row_at(0).id).form
+            self.editor.dosage.know_phases(p for p, _v in parse_dosage_text(form.default_dosage))
 
     def reload(self, select: uuid.UUID | None = None) -> None:
         self.model.set_rows(self.services.library.list_exercises())
@@ -396,7 +426,7 @@ class LibraryView(QWidget):
                 self.services.library.update(self.current_id, form)
                 saved = self.current_id
         except ValidationError as exc:
-            self.editor.form.show_errors(exc.errors)
+            self.editor.show_errors(exc.errors)
             return
         except ServiceError as exc:
             dialogs.error(self, "Exercise library", str(exc))

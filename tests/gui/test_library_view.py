@@ -7,11 +7,12 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QFileDialog, QInputDialog
+from PySide6.QtWidgets import QAbstractItemView, QAbstractSpinBox, QFileDialog, QInputDialog
 
 from rehab_tracker.data import locations
 from rehab_tracker.services.library import ExerciseRow
-from rehab_tracker.ui.library_view import ExerciseTableModel, LibraryView
+from rehab_tracker.ui.dosage_table import parse_dosage_text
+from rehab_tracker.ui.library_view import ROW_ROLE, ExerciseTableModel, LibraryView
 from tests.gui.a11y import assert_accessible
 
 
@@ -39,6 +40,39 @@ def test_search_and_region_filter(qtbot, services) -> None:
     assert_accessible(view)
 
 
+def edit_cell(qtbot, view: LibraryView, phase: str, field: str, value: str) -> None:
+    """Select a dose cell, press F2, type the value and Enter, as a keyboard user does."""
+    table = view.editor.dosage_table
+    index = view.editor.dosage.model.cell_of(phase, field)
+    assert index.isValid(), (phase, field)
+    table.setFocus()
+    table.setCurrentIndex(index)
+    qtbot.keyClick(table, Qt.Key.Key_F2)
+    editor = table.viewport().findChild(QAbstractSpinBox)
+    assert editor is not None and editor.accessibleName() == table.model().headerData(
+        index.column(), Qt.Orientation.Horizontal
+    )
+    editor.lineEdit().selectAll()
+    qtbot.keyClicks(editor, value)
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    # the delegate commits and closes the editor (queued)
+    qtbot.waitUntil(lambda: table.state() != QAbstractItemView.State.EditingState)
+    assert index.data() == value
+
+
+def set_step(qtbot, view: LibraryView, name: str, value: str) -> None:
+    box = view.editor.steps.boxes[name]
+    assert box.isVisible()
+    box.setFocus()
+    box.lineEdit().selectAll()
+    qtbot.keyClicks(box, value)
+
+
+def headers(view: LibraryView) -> list[str]:
+    model = view.editor.dosage.model
+    return [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+
+
 def test_add_exercise_with_errors_then_valid(qtbot, services) -> None:
     view = make_view(qtbot, services)
     before = len(services.library.list_exercises())
@@ -47,17 +81,112 @@ def test_add_exercise_with_errors_then_valid(qtbot, services) -> None:
     qtbot.mouseClick(view.save_button, Qt.MouseButton.LeftButton)
     errors = view.editor.form.errors
     assert errors["instructions"].text()  # no instructions yet
-    assert errors["default_dosage"].text()
+    assert errors["default_dosage"].text()  # no phase yet
     assert len(services.library.list_exercises()) == before
 
     view.editor.instructions.setPlainText("Stand with the back to a wall.\nSlide down slowly.")
-    view.editor.default_dosage.setPlainText("strength: sets=2 reps_min=8 reps_max=12")
+    dosage = view.editor.dosage
+    assert dosage.new_phase.findText("strength") >= 0  # the library's phase codes are offered
+    dosage.new_phase.setCurrentText("strength")
+    qtbot.mouseClick(dosage.add_button, Qt.MouseButton.LeftButton)
+    assert dosage.model.phases() == ["strength"]
+    edit_cell(qtbot, view, "strength", "sets", "2")
+    edit_cell(qtbot, view, "strength", "reps_min", "8")
+    edit_cell(qtbot, view, "strength", "reps_max", "12")
     view.editor.progression_note.setPlainText("Add two repetitions when easy.")
-    view.editor.progression_steps.setText("reps_step=2")
+    set_step(qtbot, view, "reps_step", "2")
     qtbot.mouseClick(view.save_button, Qt.MouseButton.LeftButton)
     assert len(services.library.list_exercises()) == before + 1
-    assert view.selected_row() is not None and view.selected_row().name == "Wall slide"
+    row = view.selected_row()
+    assert row is not None and row.name == "Wall slide"
     assert all(not label.text() for label in errors.values())
+    form = services.library.detail(row.id).form
+    assert form.default_dosage == "strength: sets=2 reps_min=8 reps_max=12"
+    assert form.progression_steps == "reps_step=2"
+
+
+def first_reps_exercise(view: LibraryView) -> ExerciseRow:
+    for r in range(view.proxy.rowCount()):
+        row = view.proxy.index(r, 0).data(ROW_ROLE)
+        if row.dosage_type == "reps":
+            view.table.selectRow(r)
+            return row
+    raise AssertionError("no reps exercise")
+
+
+def test_dosage_cell_and_step_are_saved(qtbot, services) -> None:
+    view = make_view(qtbot, services)
+    row = first_reps_exercise(view)
+    assert headers(view) == ["Phase", "Sets", "Reps min", "Reps max", "Load (kg)", "Effort (0-10)"]
+    assert view.editor.dosage.model.phases() == ["motor_control", "strength", "strength_function"]
+    edit_cell(qtbot, view, "strength", "sets", "4")
+    edit_cell(qtbot, view, "strength", "load_kg", "7.5")
+    set_step(qtbot, view, "load_step_kg", "1.25")
+    assert not view.editor.steps.boxes["hold_step_s"].isVisible()
+    qtbot.mouseClick(view.save_button, Qt.MouseButton.LeftButton)
+    assert all(not label.text() for label in view.editor.form.errors.values())
+
+    stored = services.library.detail(row.id).form
+    strength = dict(parse_dosage_text(stored.default_dosage))["strength"]
+    assert strength["sets"] == 4 and strength["load_kg"] == 7.5
+    assert "load_step_kg=1.25" in stored.progression_steps
+
+    # reopen: a new screen shows the stored values in the widgets
+    again = make_view(qtbot, services)
+    assert again.select(row.id)
+    model = again.editor.dosage.model
+    assert model.cell_of("strength", "sets").data() == "4"
+    assert model.cell_of("strength", "load_kg").data() == "7.5"
+    assert again.editor.steps.boxes["load_step_kg"].value() == 1.25
+
+
+def test_reps_min_above_max_shows_at_the_cell_and_saves_nothing(qtbot, services) -> None:
+    view = make_view(qtbot, services)
+    row = first_reps_exercise(view)
+    before = services.library.detail(row.id)
+    edit_cell(qtbot, view, "strength", "reps_min", "30")
+    edit_cell(qtbot, view, "strength", "reps_max", "10")
+    view.editor.dosage_table.setCurrentIndex(view.editor.dosage.model.index(0, 0))
+    qtbot.mouseClick(view.save_button, Qt.MouseButton.LeftButton)
+    message = view.editor.form.errors["default_dosage"]
+    assert "reps_max must not be less than reps_min" in message.text()
+    assert message.isVisible()
+    current = view.editor.dosage_table.currentIndex()
+    assert current == view.editor.dosage.model.cell_of("strength", "reps_max")
+    after = services.library.detail(row.id)
+    assert after.form == before.form and after.version_stamp == before.version_stamp
+
+
+def test_dosage_type_reshapes_columns_and_steps(qtbot, services) -> None:
+    view = make_view(qtbot, services)
+    first_reps_exercise(view)
+    editor = view.editor
+    steps = editor.steps.boxes
+    editor.dosage_type.setCurrentIndex(editor.dosage_type.findData("hold"))
+    assert headers(view) == [
+        "Phase", "Sets", "Holds min", "Holds max", "Hold (s)", "Load (kg)", "Effort (0-10)",
+    ]
+    assert steps["hold_step_s"].isVisible() and steps["reps_step"].isVisible()
+    editor.dosage_type.setCurrentIndex(editor.dosage_type.findData("distance"))
+    assert headers(view) == ["Phase", "Sets", "Distance (m)", "Effort (0-10)"]
+    assert steps["distance_step_m"].isVisible() and not steps["load_step_kg"].isVisible()
+    editor.dosage_type.setCurrentIndex(editor.dosage_type.findData("time"))
+    assert headers(view) == ["Phase", "Sets", "Duration (s)", "Effort (0-10)"]
+    assert [n for n, box in steps.items() if box.isVisible()] == ["duration_step_s"]
+    assert_accessible(view)
+
+
+def test_remove_phase(qtbot, services) -> None:
+    view = make_view(qtbot, services)
+    row = first_reps_exercise(view)
+    dosage = view.editor.dosage
+    dosage.table.setCurrentIndex(dosage.model.cell_of("strength_function", "sets"))
+    qtbot.mouseClick(dosage.remove_button, Qt.MouseButton.LeftButton)
+    assert dosage.model.phases() == ["motor_control", "strength"]
+    assert dosage.new_phase.findText("strength_function") >= 0
+    qtbot.mouseClick(view.save_button, Qt.MouseButton.LeftButton)
+    stored = services.library.detail(row.id).form.default_dosage
+    assert [p for p, _v in parse_dosage_text(stored)] == ["motor_control", "strength"]
 
 
 def test_edit_exercise(qtbot, services) -> None:
@@ -96,6 +225,12 @@ def test_models(qtmodeltester, qtbot, services) -> None:
     qtmodeltester.check(model, force_py=True)
     view = make_view(qtbot, services)
     qtmodeltester.check(view.proxy, force_py=True)
+    first_reps_exercise(view)
+    dosage = view.editor.dosage.model
+    qtmodeltester.check(dosage, force_py=True)
+    view.editor.dosage_type.setCurrentIndex(view.editor.dosage_type.findData("hold"))
+    dosage.add_phase("maintenance")
+    qtmodeltester.check(dosage, force_py=True)
 
 
 def test_library_opens_from_menu(window, qtbot) -> None:
