@@ -48,8 +48,20 @@ def edit_cell(qtbot, view: LibraryView, phase: str, field: str, value: str) -> N
     table.setFocus()
     table.setCurrentIndex(index)
     qtbot.keyClick(table, Qt.Key.Key_F2)
-    editor = table.viewport().findChild(QAbstractSpinBox)
-    assert editor is not None and editor.accessibleName() == table.model().headerData(
+    # a closed editor is hidden and deleted later (on a slow machine it can still be around):
+    # take the open editor that sits over this cell
+    cell = table.visualRect(index).center()
+
+    def open_editors() -> list[QAbstractSpinBox]:
+        return [
+            e
+            for e in table.viewport().findChildren(QAbstractSpinBox)
+            if e.isVisible() and e.geometry().contains(cell)
+        ]
+
+    qtbot.waitUntil(lambda: len(open_editors()) == 1)
+    editor = open_editors()[0]
+    assert editor.accessibleName() == table.model().headerData(
         index.column(), Qt.Orientation.Horizontal
     )
     editor.lineEdit().selectAll()
