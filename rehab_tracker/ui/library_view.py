@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
@@ -46,6 +45,7 @@ from rehab_tracker.ui import dialogs
 from rehab_tracker.ui.dosage_table import DosageTableEditor, StepEditor, parse_dosage_text
 from rehab_tracker.ui.forms import FieldForm, name_widget
 from rehab_tracker.ui.patient_list import RowFilterProxy
+from rehab_tracker.ui.table_model import RowsTableModel
 
 Index = QModelIndex | QPersistentModelIndex
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -56,43 +56,13 @@ def region_text(code: str) -> str:
     return code.replace("_", " ").capitalize()
 
 
-class ExerciseTableModel(QAbstractTableModel):
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[ExerciseRow] = []
-
-    def set_rows(self, rows: Sequence[ExerciseRow]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def row_at(self, row: int) -> ExerciseRow:
-        return self._rows[row]
+class ExerciseTableModel(RowsTableModel[ExerciseRow]):
+    headers = COLUMNS
 
     def row_of(self, exercise_id: uuid.UUID) -> int | None:
-        return next((i for i, r in enumerate(self._rows) if r.id == exercise_id), None)
+        return next((i for i, r in enumerate(self.rows) if r.id == exercise_id), None)
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(COLUMNS)
-        ):
-            return COLUMNS[section]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        row = self._rows[index.row()]
+    def cell(self, row: ExerciseRow, column: int, role: int) -> Any:
         if role == ROW_ROLE:
             return row
         if role == Qt.ItemDataRole.DisplayRole:
@@ -102,7 +72,7 @@ class ExerciseTableModel(QAbstractTableModel):
                 row.dosage_type,
                 ", ".join(row.equipment),
                 "Retired" if row.retired else ("Shipped" if row.builtin else "Clinic"),
-            )[index.column()]
+            )[column]
         return None
 
 

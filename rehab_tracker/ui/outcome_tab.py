@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
     QSortFilterProxyModel,
@@ -41,6 +40,7 @@ from rehab_tracker.services.outcomes import TIMEPOINTS, AssessmentDue, MeasureCh
 from rehab_tracker.services.patients import PatientRow
 from rehab_tracker.ui import dialogs
 from rehab_tracker.ui.forms import FieldForm, date_edit, date_of
+from rehab_tracker.ui.table_model import RowsTableModel
 
 #: the record buttons and menu items; the forms module loads when a form is first opened
 FORM_LABELS: dict[str, str] = {
@@ -69,33 +69,15 @@ def value_text(row: OutcomeRow, units: str) -> str:
     return f"{format_number(row.value)}"
 
 
-class OutcomeTableModel(QAbstractTableModel):
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.rows: list[OutcomeRow] = []
-        self.units = "metric"
+class OutcomeTableModel(RowsTableModel[OutcomeRow]):
+    headers = HEADERS
+    units = "metric"
 
-    def set_rows(self, rows: list[OutcomeRow], units: str = "metric") -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
+    def set_rows(self, rows: Sequence[OutcomeRow], units: str = "metric") -> None:
         self.units = units
-        self.endResetModel()
+        super().set_rows(rows)
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return HEADERS[section]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.rows):
-            return None
-        r = self.rows[index.row()]
+    def cell(self, r: OutcomeRow, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.UserRole:
             return f"{r.kind}:{r.id}"
         if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
@@ -106,7 +88,7 @@ class OutcomeTableModel(QAbstractTableModel):
             TIMEPOINTS.get(r.timepoint, r.timepoint),
             value_text(r, self.units),
             r.detail,
-        )[index.column()]
+        )[column]
 
 
 class FollowUpDialog(QDialog):

@@ -8,7 +8,6 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
     QSortFilterProxyModel,
@@ -30,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from rehab_tracker.data.patient_list import PatientRow, weeks_since
 from rehab_tracker.ui.forms import name_widget
+from rehab_tracker.ui.table_model import RowsTableModel
 
 Index = QModelIndex | QPersistentModelIndex
 #: the role holding a value that sorts properly (dates, numbers; None sorts first)
@@ -64,51 +64,30 @@ def flags_text(row: PatientRow) -> str:
     return ", ".join(flags)
 
 
-class PatientTableModel(QAbstractTableModel):
+class PatientTableModel(RowsTableModel[PatientRow]):
     """PatientRow dataclasses as table rows; no database access here.
 
     Display texts and sort keys are worked out once per row (and again when ``today`` changes):
     the view asks ``data()`` thousands of times while it sizes its columns.
     """
 
+    headers = tuple(header for header, _tip in COLUMNS)
+    header_tips = tuple(tip for _header, tip in COLUMNS)
+
     def __init__(self, today: Callable[[], dt.date], parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._rows: list[PatientRow] = []
         self._today = today
         self._cells_for: dt.date | None = None
         self._texts: list[tuple[str, ...]] = []
         self._keys: list[tuple[Any, ...]] = []
 
-    def set_rows(self, rows: Sequence[PatientRow]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
+    def rows_changed(self) -> None:
         self._cells_for = None
-        self.endResetModel()
-
-    def row_at(self, row: int) -> PatientRow:
-        return self._rows[row]
 
     def row_of(self, patient_id: uuid.UUID) -> int | None:
-        for i, r in enumerate(self._rows):
+        for i, r in enumerate(self.rows):
             if r.id == patient_id:
                 return i
-        return None
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(COLUMNS):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section][0]
-        if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleDescriptionRole):
-            return COLUMNS[section][1]
         return None
 
     def _values(self, row: PatientRow, today: dt.date) -> tuple[Any, ...]:
@@ -127,7 +106,7 @@ class PatientTableModel(QAbstractTableModel):
         today = self._today()
         if self._cells_for != today:
             self._texts, self._keys = [], []
-            for row in self._rows:
+            for row in self.rows:
                 values = self._values(row, today)
                 self._texts.append(tuple(
                     _date(v) if isinstance(v, dt.date) else "" if v is None else str(v)
@@ -141,16 +120,19 @@ class PatientTableModel(QAbstractTableModel):
         return self._texts, self._keys
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role not in _ROLES or not index.isValid() or not 0 <= index.row() < len(self._rows):
+        # the cached cells are looked up by row number, so display and sort roles skip cell()
+        if role not in _ROLES or not index.isValid() or not 0 <= index.row() < len(self.rows):
             return None
         if role == _DISPLAY:
             return self._cells()[0][index.row()][index.column()]
         if role == SORT_ROLE:
             return self._cells()[1][index.row()][index.column()]
-        row = self._rows[index.row()]
+        return super().data(index, role)
+
+    def cell(self, row: PatientRow, column: int, role: int) -> Any:
         if role == ROW_ROLE:
             return row
-        if index.column() == 7 and row.open_red_flag:  # the foreground role
+        if column == 7 and row.open_red_flag:  # the foreground role
             from PySide6.QtGui import QColor
 
             return QColor("#b00020")

@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -32,52 +32,33 @@ from rehab_tracker.services.programs import (
     ProgressionSuggestion,
 )
 from rehab_tracker.ui.forms import name_widget, plain
+from rehab_tracker.ui.table_model import RowsTableModel
 
 Index = QModelIndex | QPersistentModelIndex
-_ROOT = QModelIndex()
 ACTION_TEXT = {"progress": "Progress", "hold": "Hold", "step_back": "Step back", "repeat": "Repeat"}
 HEADERS = ("Exercise", "Dosage", "Suggestion", "Notes")
 
 
-class CurrentPhaseModel(QAbstractTableModel):
+class CurrentPhaseModel(RowsTableModel[PrescribedExercise]):
     """The current phase's prescriptions (plain rows) with their suggestions."""
+
+    headers = HEADERS
+    numbered_rows = True
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.rows: list[PrescribedExercise] = []
         self.suggestions: dict[uuid.UUID, ProgressionSuggestion] = {}
 
     def set_rows(
         self,
         rows: Sequence[PrescribedExercise],
-        suggestions: dict[uuid.UUID, ProgressionSuggestion],
+        suggestions: dict[uuid.UUID, ProgressionSuggestion] | None = None,
     ) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.suggestions = dict(suggestions)
-        self.endResetModel()
+        self.suggestions = dict(suggestions or {})
+        super().set_rows(rows)
 
-    def rowCount(self, parent: Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if orientation == Qt.Orientation.Horizontal:
-            return HEADERS[section] if 0 <= section < len(HEADERS) else None
-        return str(section + 1)
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.rows):
-            return None
-        rx = self.rows[index.row()]
+    def cell(self, rx: PrescribedExercise, column: int, role: int) -> Any:
         sug = self.suggestions.get(rx.id)
-        column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if column == 0:
                 return rx.exercise_name

@@ -12,7 +12,6 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
     QSortFilterProxyModel,
@@ -38,6 +37,7 @@ from rehab_tracker.services.errors import ServiceError
 from rehab_tracker.services.patients import PatientRow
 from rehab_tracker.services.sessions import PatientSessions, SessionRow, SlotInfo
 from rehab_tracker.ui import dialogs
+from rehab_tracker.ui.table_model import RowsTableModel
 
 if TYPE_CHECKING:  # the dialogs load when first opened, not at start-up
     from rehab_tracker.ui.session_form import SessionFormDialog
@@ -53,32 +53,10 @@ def _pain(before: int | None, after: int | None) -> str:
     return f"{'–' if before is None else before} → {'–' if after is None else after}"
 
 
-class SessionTableModel(QAbstractTableModel):
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.rows: list[SessionRow] = []
+class SessionTableModel(RowsTableModel[SessionRow]):
+    headers = HEADERS
 
-    def set_rows(self, rows: list[SessionRow]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return HEADERS[section]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.rows):
-            return None
-        r = self.rows[index.row()]
-        col = index.column()
+    def cell(self, r: SessionRow, col: int, role: int) -> Any:
         if role == Qt.ItemDataRole.UserRole:
             return str(r.id)
         if role == Qt.ItemDataRole.ToolTipRole and col == 4 and r.missed_reason:
