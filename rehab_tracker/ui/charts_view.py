@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -27,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from rehab_tracker.ui import dialogs
+from rehab_tracker.ui.lazy_tab import LazyTab
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -58,7 +58,7 @@ def get_export_path(parent: QWidget | None, suggested: str, kind: str) -> Path |
     return target if target.suffix.lower() == f".{kind}" else target.with_suffix(f".{kind}")
 
 
-class ChartsTab(QWidget):
+class ChartsTab(LazyTab):
     """The "Charts" tab of the patient view. Loads lazily: nothing happens until it is shown."""
 
     def __init__(
@@ -79,7 +79,7 @@ class ChartsTab(QWidget):
         self.hover_text = ""
         self._annotation: Any = None
         self._targets: list[Any] = []
-        self._stale = True
+        self.stale = True
 
         self.picker = QComboBox()
         self.picker.setObjectName("chartPicker")
@@ -129,23 +129,15 @@ class ChartsTab(QWidget):
         self.patient_id = None if row is None else row.id
         self.patient_label = "" if row is None else f"{row.record_number} {row.name}"
         self.data = None
-        self._stale = True
-        if self.isVisible():
-            self.load()
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if self._stale:
-            self.load()
+        self.load_when_visible()
 
     # --- work -----------------------------------------------------------------------------
 
     def current_key(self) -> str:
         return str(self.picker.currentData())
 
-    def load(self) -> None:
+    def reload(self) -> None:
         """Read the patient's report data (one service call) and draw the current chart."""
-        self._stale = False
         if self.patient_id is None:
             self._clear_canvas()
             self.message.setText("Select a patient to see their charts.")

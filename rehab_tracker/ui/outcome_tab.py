@@ -15,7 +15,6 @@ from PySide6.QtCore import (
     QSortFilterProxyModel,
     Qt,
 )
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -40,6 +39,7 @@ from rehab_tracker.services.outcomes import TIMEPOINTS, AssessmentDue, MeasureCh
 from rehab_tracker.services.patients import PatientRow
 from rehab_tracker.ui import dialogs
 from rehab_tracker.ui.forms import FieldForm, date_edit, date_of
+from rehab_tracker.ui.lazy_tab import LazyTab
 from rehab_tracker.ui.table_model import RowsTableModel
 
 #: the record buttons and menu items; the forms module loads when a form is first opened
@@ -108,7 +108,7 @@ class FollowUpDialog(QDialog):
         layout.addWidget(buttons)
 
 
-class OutcomesTab(QWidget):
+class OutcomesTab(LazyTab):
     def __init__(
         self,
         services: Services,
@@ -122,7 +122,6 @@ class OutcomesTab(QWidget):
         self.today = today
         self.on_change = on_change
         self.row: PatientRow | None = None
-        self.stale = False
         self.last_deleted: tuple[str, uuid.UUID] | None = None
         self.changes: list[MeasureChange] = []
         self.due: list[AssessmentDue] = []
@@ -212,18 +211,9 @@ class OutcomesTab(QWidget):
             self.changes_label.setText("No patient selected.")
             self.schedule_label.setText("")
             return
-        if self.isVisible():
-            self.reload()
-        else:
-            self.stale = True  # loaded when the tab is shown: selecting a patient stays quick
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if self.stale:
-            self.reload()
+        self.load_when_visible()
 
     def reload(self) -> None:
-        self.stale = False
         if self.row is None:
             return
         units = self.services.settings.units()

@@ -17,7 +17,6 @@ from PySide6.QtCore import (
     QSortFilterProxyModel,
     Qt,
 )
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
@@ -37,6 +36,7 @@ from rehab_tracker.services.errors import ServiceError
 from rehab_tracker.services.patients import PatientRow
 from rehab_tracker.services.sessions import PatientSessions, SessionRow, SlotInfo
 from rehab_tracker.ui import dialogs
+from rehab_tracker.ui.lazy_tab import LazyTab
 from rehab_tracker.ui.table_model import RowsTableModel
 
 if TYPE_CHECKING:  # the dialogs load when first opened, not at start-up
@@ -89,7 +89,7 @@ class SessionTableModel(RowsTableModel[SessionRow]):
         return value if isinstance(value, str) else str(value)
 
 
-class SessionsTab(QWidget):
+class SessionsTab(LazyTab):
     def __init__(
         self,
         services: Services,
@@ -103,7 +103,6 @@ class SessionsTab(QWidget):
         self.today = today
         self.on_change = on_change
         self.row: PatientRow | None = None
-        self.stale = False
         self.view_data: PatientSessions | None = None
         self.last_deleted: uuid.UUID | None = None
 
@@ -205,18 +204,9 @@ class SessionsTab(QWidget):
             self.alerts.setVisible(False)
             self.acknowledge_button.setVisible(False)
             return
-        if self.isVisible():
-            self.reload()
-        else:
-            self.stale = True  # loaded when the tab is shown: selecting a patient stays quick
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if self.stale:
-            self.reload()
+        self.load_when_visible()
 
     def reload(self) -> None:
-        self.stale = False
         if self.row is None:
             return
         data = self.services.sessions.overview(self.row.id, today=self.today())
