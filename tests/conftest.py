@@ -40,13 +40,17 @@ def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("template") / "template.db"
     db = open_database(path)
     db.close()
-    # fold the WAL into the main file so a plain copy of the closed file is complete
+    _checkpoint(path)
+    return path
+
+
+def _checkpoint(path: Path) -> None:
+    """Fold the WAL into the main file so a plain copy of the closed file is complete."""
     import sqlite3
 
     conn = sqlite3.connect(path)
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     conn.close()
-    return path
 
 
 @pytest.fixture
@@ -54,6 +58,45 @@ def db_path(tmp_path: Path, migrated_template: Path) -> Path:
     target = tmp_path / "clinic.db"
     shutil.copyfile(migrated_template, target)
     return target
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory, migrated_template: Path) -> Path:
+    """The demo clinic seeded once (as of ``TODAY``) into a copy of the migrated template.
+
+    Seeding takes seconds; tests copy this file instead (``demo_db_path``, ``demo_db``). Every copy
+    holds the same rows with the same ids.
+    """
+    from rehab_tracker.services.demo import seed_demo
+
+    folder = tmp_path_factory.mktemp("demo-template")
+    path = folder / "demo.db"
+    shutil.copyfile(migrated_template, path)
+    with pytest.MonkeyPatch.context() as patch:  # the autouse isolated_home is per test
+        patch.setenv(locations.HOME_ENV, str(folder / "home"))
+        patch.delenv(locations.DB_ENV, raising=False)
+        db = open_database(path)
+        try:
+            seed_demo(db, today=TODAY)
+        finally:
+            db.close()
+    _checkpoint(path)
+    return path
+
+
+@pytest.fixture
+def demo_db_path(tmp_path: Path, demo_template: Path) -> Path:
+    """A copy of the demo clinic for this test (seeded as of ``TODAY``)."""
+    target = tmp_path / "clinic.db"
+    shutil.copyfile(demo_template, target)
+    return target
+
+
+@pytest.fixture
+def demo_db(demo_db_path: Path) -> Iterator[Database]:
+    database = open_database(demo_db_path)
+    yield database
+    database.close()
 
 
 @pytest.fixture

@@ -22,6 +22,11 @@ from rehab_tracker.services.demo import seed_demo
 def populate(db: Database, today: dt.date) -> Services:
     """The demo clinic, plus a conservative patient without a program and an archived one."""
     seed_demo(db, today=today)
+    return add_conservative_and_archived(db, today)
+
+
+def add_conservative_and_archived(db: Database, today: dt.date) -> Services:
+    """A conservative patient without a program and an archived one (on top of the demo)."""
     services = Services(db, "tester")
     services.patients.enrol(
         PatientDetails("Alma", "Zabala", dt.date(1970, 3, 4), "female", pathway="conservative"),
@@ -51,8 +56,9 @@ def comparable(rows: list[PatientRow]) -> list[dict[str, object]]:
     return out
 
 
-def test_read_sqlite_equals_the_service(db: Database, today: dt.date) -> None:
-    services = populate(db, today)
+def test_read_sqlite_equals_the_service(demo_db: Database, today: dt.date) -> None:
+    db = demo_db
+    services = add_conservative_and_archived(db, today)
     assert db.path is not None
     for day in (today, today - dt.timedelta(days=30), today + dt.timedelta(days=20)):
         expected = services.patients.list_patients(today=day)
@@ -72,9 +78,9 @@ def test_read_sqlite_equals_the_service(db: Database, today: dt.date) -> None:
 
 
 def test_service_reads_the_same_on_postgresql(
-    db: Database, pg_db: Database, today: dt.date
+    demo_db: Database, pg_db: Database, today: dt.date
 ) -> None:
-    sqlite_rows = populate(db, today).patients.list_patients(today=today)
+    sqlite_rows = add_conservative_and_archived(demo_db, today).patients.list_patients(today=today)
     pg_rows = populate(pg_db, today).patients.list_patients(today=today)
     assert all(isinstance(r.id, uuid.UUID) for r in pg_rows)
     assert comparable(pg_rows) == comparable(sqlite_rows)
@@ -122,8 +128,9 @@ def test_none_for_a_corrupt_file(tmp_path: Path, today: dt.date) -> None:
 
 
 @pytest.mark.parametrize("stamp", ["0000", "9999", None])  # older, newer, unstamped
-def test_none_at_another_revision(db: Database, today: dt.date, stamp: str | None) -> None:
-    populate(db, today)
+def test_none_at_another_revision(demo_db: Database, today: dt.date, stamp: str | None) -> None:
+    db = demo_db
+    add_conservative_and_archived(db, today)
     assert db.path is not None
     db.close()
     conn = sqlite3.connect(db.path)

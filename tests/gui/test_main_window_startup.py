@@ -6,7 +6,6 @@ database that cannot be opened exits with code 2 and one line on stderr.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import sqlite3
 import subprocess
@@ -15,9 +14,8 @@ from pathlib import Path
 
 from PySide6.QtGui import QAction
 
-from rehab_tracker.data.database import Database, quick_check
+from rehab_tracker.data.database import quick_check
 from rehab_tracker.data.patient_list import read_sqlite
-from rehab_tracker.services.demo import seed_demo
 from rehab_tracker.ui.main_window import OPENING_MESSAGE
 
 CODE = """
@@ -59,22 +57,16 @@ def test_shown_without_sqlalchemy_and_no_matplotlib_or_reports(db_path: Path) ->
     assert lines == ["SHOWN:False:False:", "ATTACHED:True:"], out.stdout
 
 
-def demo_file(db: Database, today: dt.date) -> Path:
-    seed_demo(db, today=today)
-    assert db.path is not None
-    return db.path
-
-
 def action(window, name: str) -> QAction:  # type: ignore[no-untyped-def]
     found = window.findChild(QAction, name)
     assert found is not None, name
     return found
 
 
-def test_start_window_shows_rows_then_attaches(qtbot, db, today, answers) -> None:  # type: ignore[no-untyped-def]
+def test_start_window_shows_rows_then_attaches(qtbot, demo_db_path, today, answers) -> None:  # type: ignore[no-untyped-def]
     from rehab_tracker.app import start_window
 
-    window = start_window(demo_file(db, today), today=today, actor="tester")
+    window = start_window(demo_db_path, today=today, actor="tester")
     qtbot.addWidget(window)
     # first stage: the rows from the file, database actions disabled, focus in Find
     assert not window.attached
@@ -132,9 +124,8 @@ def corrupt_a_page_the_list_does_not_read(path: Path) -> None:
         handle.write(b"\xa5" * page_size)
 
 
-def test_a_database_failing_the_full_open_exits_2(db, today) -> None:  # type: ignore[no-untyped-def]
-    path = demo_file(db, today)
-    db.close()
+def test_a_database_failing_the_full_open_exits_2(demo_db_path, today) -> None:  # type: ignore[no-untyped-def]
+    path = demo_db_path
     corrupt_a_page_the_list_does_not_read(path)
     assert read_sqlite(path, today) is not None  # the fast path shows the window first...
     assert quick_check(path) is not None  # ...and the full open refuses the file

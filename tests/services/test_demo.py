@@ -24,9 +24,9 @@ from rehab_tracker.services.errors import ServiceError
 
 
 @pytest.fixture
-def seeded(db: Database, today: dt.date) -> Database:
-    seed_demo(db, today=today)
-    return db
+def seeded(demo_db: Database) -> Database:
+    """The demo clinic as ``seed_demo(db, today=TODAY)`` leaves it (seeded once, copied)."""
+    return demo_db
 
 
 def test_patients_sit_at_different_weeks(seeded: Database, today: dt.date) -> None:

@@ -12,16 +12,15 @@ import pytest
 from rehab_tracker.data.database import Database
 from rehab_tracker.domain.redflags import RED_FLAGS
 from rehab_tracker.services.container import Services
-from rehab_tracker.services.demo import seed_demo
 from rehab_tracker.services.report_data import ReportDataService
 
 ALL_NO = {flag.code: False for flag in RED_FLAGS}
 
 
 @pytest.fixture
-def clinic(db: Database, today: dt.date) -> Services:
-    seed_demo(db, today=today)
-    return Services(db, "tester")
+def clinic(demo_db: Database) -> Services:
+    """The demo clinic (seeded once as of ``today``, copied for each test)."""
+    return Services(demo_db, "tester")
 
 
 def _adherence_three_ways(services: Services, pid, today: dt.date) -> dict[str, tuple[int, int]]:
