@@ -38,13 +38,6 @@ BAND_FILLS = ("#FFFFFF", "#EEF3F8")
 THRESHOLD_COLOUR = OKABE_ITO["vermillion"]
 REFERENCE_COLOUR = "#555555"
 
-BASE_RC: dict[str, Any] = {
-    "font.size": 9.0,
-    "axes.titlesize": 10.5,
-    "axes.labelsize": 9.0,
-    "legend.fontsize": 8.0,
-}
-
 
 def series_styles() -> Any:
     """Endless (colour, marker, linestyle) triples, each distinct from its neighbours."""

@@ -8,7 +8,7 @@ messages name the exercise code, so a broken file or form says exactly what to f
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any, Final, TypeGuard
 
@@ -671,6 +671,3 @@ def exercise_to_dict(spec: ExerciseSpec) -> dict[str, Any]:
         "media": list(spec.media),
     }
 
-
-def library_by_code(exercises: Sequence[ExerciseSpec]) -> dict[str, ExerciseSpec]:
-    return {spec.code: spec for spec in exercises}

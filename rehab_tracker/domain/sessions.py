@@ -19,14 +19,13 @@ from __future__ import annotations
 import datetime as dt
 import math
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
 from rehab_tracker.domain.errors import Collector
 from rehab_tracker.domain.units import format_number, metres_to_feet
 
-Location = Literal["clinic", "home"]
 Severity = Literal["mild", "moderate", "severe", "serious"]
 SEVERITIES: tuple[str, ...] = ("mild", "moderate", "severe", "serious")
 LOCATIONS: tuple[str, ...] = ("clinic", "home")
@@ -332,7 +331,6 @@ def compute_adherence(
 
 # ------------------------------------------------------------------------------ walking tests
 
-WalkTestCode = Literal["walk_5min", "walk_6min", "walk_50ft_preferred", "walk_50ft_fastest", "tug"]
 WALK_TESTS: tuple[str, ...] = (
     "walk_5min",
     "walk_6min",
@@ -509,11 +507,3 @@ def validate_six_minute(entry: SixMinuteWalkEntry, units: str = "metric") -> flo
         errors.raise_if_any()
     return distance
 
-
-def first_missing_slot(numbers: Sequence[int], logged: Iterable[int]) -> int | None:
-    """The first session number not yet logged (helper for "open the next session")."""
-    done = set(logged)
-    for number in numbers:
-        if number not in done:
-            return number
-    return None

@@ -601,9 +601,6 @@ class PlannedProgram:
         assert week is not None
         return week
 
-    def sessions_in_week(self, week: int) -> tuple[PlannedSession, ...]:
-        return tuple(s for s in self.sessions if s.week == week)
-
 
 def _weekday_text(weekdays: Sequence[int]) -> str:
     return "/".join(WEEKDAY_NAMES[d] for d in sorted(weekdays))

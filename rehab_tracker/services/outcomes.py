@@ -1,6 +1,6 @@
 """Use cases of an assessment: ODI, RMDQ, NPRS, walking tests, their schedule and change.
 
-Public API the reports engineer relies on (keep stable):
+Public API read by the Outcomes tab:
 
 * :meth:`OutcomeService.changes` ``(patient_id) -> list[MeasureChange]``: for every measure with a
   baseline and a later value, the change from baseline interpreted in words with the clinic's

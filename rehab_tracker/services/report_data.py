@@ -52,8 +52,6 @@ from rehab_tracker.domain.thresholds import MEASURES, Threshold
 from rehab_tracker.services import _lookup as lookup
 from rehab_tracker.services.settings import SettingsService
 
-CLINIC_SETTING = "clinic"
-THRESHOLDS_SETTING = "thresholds"
 DEFAULT_CLINIC_NAME = "Rehab Tracker clinic"
 
 #: instruments charted and tabled, in report order
@@ -586,7 +584,7 @@ def _gather(
         outcomes=outcome_series,
         session_pain=pain,
         walks=walks,
-        six_minute_reference=_six_minute_reference(header, today),
+        six_minute_reference=_six_minute_reference(header),
         training=training,
         red_flags=red_flags,
         adverse_events=adverse,
@@ -740,7 +738,7 @@ def _walk_series(
     return tuple(result)
 
 
-def _six_minute_reference(patient: PatientHeader, today: dt.date) -> SixMinuteReference:
+def _six_minute_reference(patient: PatientHeader) -> SixMinuteReference:
     missing = []
     if patient.sex not in ("male", "female"):
         missing.append("sex recorded as male or female")

@@ -50,8 +50,6 @@ MENU_BAR_TEXT = {"&Program": "Pro&gram"}
 #: below this many logical pixels (a 1280x800 screen at 200% is 640) the patient list and the
 #: patient view take turns filling the window instead of sitting side by side
 NARROW_WIDTH = 760
-#: the module the program builder lives in (wired by its engineer)
-PROGRAM_BUILDER_MODULE = "rehab_tracker.ui.program_builder"
 
 Shortcut = str | QKeySequence | QKeySequence.StandardKey
 
