@@ -15,7 +15,7 @@ from __future__ import annotations
 import html
 import os
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -321,253 +321,306 @@ def build_html(
     chart_names: Sequence[tuple[str, str]] = (),
     missing_charts: Sequence[str] = (),
 ) -> str:
-    """The report as Qt rich-text HTML. ``chart_names``: (resource name, title) per image."""
+    """The report as Qt rich-text HTML. ``chart_names``: (resource name, title) per image.
+
+    Built from one function per section, each returning its HTML fragment.
+    """
     if audience not in AUDIENCES:
         raise ValueError(f"audience must be 'clinical' or 'patient', got {audience!r}")
     clinical = audience == "clinical"
-    p = data.patient
-    out: list[str] = [f"<html><head><style>{_CSS}</style></head><body>"]
+    refs = _threshold_refs(data.outcome_rows)
+    sections = (
+        _header(data, clinical),
+        _surgery_and_program(data, clinical),
+        _attendance(data, clinical),
+        _outcomes(data, audience, refs),
+        _six_minute_reference(data, clinical),
+        _events(data, clinical),
+        _notes_and_signature(notes, clinical),
+        _charts(data, clinical, chart_names, missing_charts),
+        _sources(data, clinical, refs),
+        _disclaimer(data, clinical),
+    )
+    return f"<html><head><style>{_CSS}</style></head><body>{''.join(sections)}</body></html>"
 
-    # --- header
+
+def _header(data: ReportData, clinical: bool) -> str:
+    """Title, clinic and patient, the report date and the period covered."""
+    p = data.patient
     clinic = _e(data.clinic.name)
     extra = " · ".join(_e(x) for x in (data.clinic.address, data.clinic.phone) if x)
     title = "Progress report" if clinical else "Your progress report"
-    out.append(
+    return (
         '<table width="100%" cellspacing="0" cellpadding="0"><tr>'
         f'<td><h1>{title}</h1><p class="muted">{clinic}'
         f"{'<br>' + extra if extra else ''}</p></td>"
         f'<td align="right"><p><b>{_e(p.name)}</b><br>Record number: {_e(p.record_number)}<br>'
         f"Born {_d(p.date_of_birth)} (age {p.age_years})<br>"
         f"Report date: {_d(data.generated_on)}</p></td></tr></table>"
-    )
-    out.append(
         f'<p class="small">Period covered: {_d(data.period_start)} to {_d(data.period_end)}.'
         f"{' Version for the surgeon, referrer or insurer.' if clinical else ''}</p><hr>"
     )
 
-    # --- surgery and program
-    out.append(f"<h2>{'Surgery and program' if clinical else 'Your surgery and program'}</h2>")
-    lines: list[str] = []
-    if data.surgery is not None:
-        s = data.surgery
-        levels = ", ".join(s.levels) or "level not recorded"
-        side = f", {s.side}" if s.side else ""
-        who = " · ".join(_e(x) for x in (s.surgeon, s.hospital) if x)
-        weeks = int((data.generated_on - s.surgery_date).days // 7)
-        lines.append(
-            f"<b>{_e(s.procedure)}</b> ({_e(levels)}{_e(side)}) on {_d(s.surgery_date)}, "
-            f"{weeks} weeks ago.{' ' + who if who and clinical else ''}"
-        )
-    else:
-        lines.append(
+
+def _surgery_and_program(data: ReportData, clinical: bool) -> str:
+    lines = [_surgery_line(data, clinical), *_program_lines(data, clinical)]
+    return (
+        f"<h2>{'Surgery and program' if clinical else 'Your surgery and program'}</h2>"
+        + "".join(f"<p>{line}</p>" for line in lines)
+    )
+
+
+def _surgery_line(data: ReportData, clinical: bool) -> str:
+    if data.surgery is None:
+        return (
             "Conservative pathway: no surgery recorded (physiotherapy only)."
             if clinical
             else "You are following the exercise program without surgery."
         )
+    s = data.surgery
+    levels = ", ".join(s.levels) or "level not recorded"
+    side = f", {s.side}" if s.side else ""
+    who = " · ".join(_e(x) for x in (s.surgeon, s.hospital) if x)
+    weeks = int((data.generated_on - s.surgery_date).days // 7)
+    return (
+        f"<b>{_e(s.procedure)}</b> ({_e(levels)}{_e(side)}) on {_d(s.surgery_date)}, "
+        f"{weeks} weeks ago.{' ' + who if who and clinical else ''}"
+    )
+
+
+def _program_lines(data: ReportData, clinical: bool) -> list[str]:
     prog = data.program
     if prog is None:
-        lines.append("No exercise program has been set up yet.")
+        return ["No exercise program has been set up yet."]
+    if prog.exercise_start is None:
+        when = f"planned from {_d(prog.start_date)}"
+    elif prog.current_week is None:
+        when = f"exercise starts {_d(prog.exercise_start)}"
     else:
-        if prog.exercise_start is None:
-            when = f"planned from {_d(prog.start_date)}"
-        elif prog.current_week is None:
-            when = f"exercise starts {_d(prog.exercise_start)}"
-        else:
-            when = (
-                f"education on {_d(prog.start_date)}, exercise from {_d(prog.exercise_start)}; "
-                f"week {prog.current_week} of {prog.weeks}"
-            )
-        intensity = f", {prog.intensity} intensity" if clinical else ""
-        lines.append(
-            f"<b>{_e(prog.name)}</b> ({prog.weeks} weeks, {prog.sessions_per_week} sessions a "
-            f"week{intensity}; status {_e(prog.status)}): {when}."
+        when = (
+            f"education on {_d(prog.start_date)}, exercise from {_d(prog.exercise_start)}; "
+            f"week {prog.current_week} of {prog.weeks}"
         )
-        if prog.phases:
-            phases = "; ".join(
-                f"{n}. {_e(ph.name)} (weeks {ph.start_week}-{ph.end_week}, "
-                f"{_d(ph.start_date)} to {_d(ph.end_date)})"
-                for n, ph in enumerate(prog.phases, start=1)
-            )
-            lines.append(f"Phases: {phases}.")
-        if prog.early_start_reason and clinical:
-            lines.append(f"Started early: {_e(prog.early_start_reason)}")
-    out.append("".join(f"<p>{line}</p>" for line in lines))
+    intensity = f", {prog.intensity} intensity" if clinical else ""
+    lines = [
+        f"<b>{_e(prog.name)}</b> ({prog.weeks} weeks, {prog.sessions_per_week} sessions a "
+        f"week{intensity}; status {_e(prog.status)}): {when}."
+    ]
+    if prog.phases:
+        phases = "; ".join(
+            f"{n}. {_e(ph.name)} (weeks {ph.start_week}-{ph.end_week}, "
+            f"{_d(ph.start_date)} to {_d(ph.end_date)})"
+            for n, ph in enumerate(prog.phases, start=1)
+        )
+        lines.append(f"Phases: {phases}.")
+    if prog.early_start_reason and clinical:
+        lines.append(f"Started early: {_e(prog.early_start_reason)}")
+    return lines
 
-    # --- adherence
-    out.append(f"<h2>{'Adherence' if clinical else 'Your attendance'}</h2>")
+
+def _attendance(data: ReportData, clinical: bool) -> str:
+    """Sessions attended of those due, the weeks without one, and attendance per week."""
+    title = f"<h2>{'Adherence' if clinical else 'Your attendance'}</h2>"
     adh = data.adherence
     if adh.planned_to_date == 0:
-        out.append("<p>No exercise sessions were due yet, so attendance cannot be given.</p>")
-    else:
-        pct = format_number(adh.percent or 0.0, 0)
-        if clinical:
-            extra_text = (
-                f" {adh.extra_sessions} unscheduled sessions also logged."
-                if adh.extra_sessions
-                else ""
-            )
-            out.append(
-                f"<p>Attended {adh.attended} of {adh.planned_to_date} sessions due so far "
-                f"(<b>{pct}%</b>); {adh.missed} missed; {adh.planned_total} planned in total."
-                f"{extra_text}</p>"
-            )
-        else:
-            out.append(
-                f"<p>You came to {adh.attended} of the {adh.planned_to_date} sessions so far "
-                f"(<b>{pct}%</b>).</p>"
-            )
-        gaps = adh.weeks_without_attendance
-        if gaps:
-            weeks_text = ", ".join(str(w) for w in gaps)
-            out.append(
-                f"<p>Weeks with no session attended: {weeks_text}.</p>"
-                if clinical
-                else f"<p>Weeks you could not come: {weeks_text}.</p>"
-            )
-        rows = [w for w in adh.weeks if w.planned > 0]
-        out.append(
-            _table(
-                ["Week", *[str(w.week) for w in rows]],
-                [["Attended", *[f"{w.attended}/{w.planned}" for w in rows]]],
-            )
-        )
-
-    # --- outcome table
-    out.append(f"<h2>{'Outcomes' if clinical else 'How you are doing'}</h2>")
-    refs: dict[str, int] = {}
-    table_rows = []
-    for row in data.outcome_rows:
-        ref = refs.setdefault(row.threshold_source, len(refs) + 1)
-        base = _value(row, row.baseline, data.units)
-        latest = _value(row, row.latest, data.units)
-        if clinical:
-            if row.baseline_on:
-                base += f'<br><span class="small">{_d(row.baseline_on)}</span>'
-                if row.band_baseline:
-                    base += f'<span class="small">, {_e(row.band_baseline)}</span>'
-            if row.latest_on:
-                latest += f'<br><span class="small">{_d(row.latest_on)}</span>'
-                if row.band_latest:
-                    latest += f'<span class="small">, {_e(row.band_latest)}</span>'
-            table_rows.append(
-                [
-                    _e(row.label),
-                    base,
-                    latest,
-                    _change(row, data.units),
-                    _e(important_text(row, audience)),
-                    f"{_e(row.threshold)} [{ref}]",
-                ]
-            )
-        else:
-            table_rows.append(
-                [
-                    _e(_plain_measure(row, data.units)),
-                    base,
-                    latest,
-                    _plain_change(row, data.units),
-                    _e(important_text(row, audience)),
-                ]
-            )
+        return f"{title}<p>No exercise sessions were due yet, so attendance cannot be given.</p>"
+    out = [title]
+    pct = format_number(adh.percent or 0.0, 0)
     if clinical:
+        extra_text = (
+            f" {adh.extra_sessions} unscheduled sessions also logged." if adh.extra_sessions else ""
+        )
         out.append(
-            _table(
-                ["Measure", "Baseline", "Latest", "Change", "Clinically important?",
-                 "Threshold used"],
-                table_rows,
-                (20, 13, 13, 14, 22, 18),
-            )
+            f"<p>Attended {adh.attended} of {adh.planned_to_date} sessions due so far "
+            f"(<b>{pct}%</b>); {adh.missed} missed; {adh.planned_total} planned in total."
+            f"{extra_text}</p>"
         )
     else:
         out.append(
-            _table(
-                ["What was measured", "At the start", "Most recent", "Change",
-                 "Is it a meaningful change?"],
-                table_rows,
-                (34, 12, 12, 14, 28),
-            )
+            f"<p>You came to {adh.attended} of the {adh.planned_to_date} sessions so far "
+            f"(<b>{pct}%</b>).</p>"
+        )
+    gaps = adh.weeks_without_attendance
+    if gaps:
+        weeks_text = ", ".join(str(w) for w in gaps)
+        out.append(
+            f"<p>Weeks with no session attended: {weeks_text}.</p>"
+            if clinical
+            else f"<p>Weeks you could not come: {weeks_text}.</p>"
+        )
+    rows = [w for w in adh.weeks if w.planned > 0]
+    out.append(
+        _table(
+            ["Week", *[str(w.week) for w in rows]],
+            [["Attended", *[f"{w.attended}/{w.planned}" for w in rows]]],
+        )
+    )
+    return "".join(out)
+
+
+def _threshold_refs(rows: Sequence[OutcomeRow]) -> dict[str, int]:
+    """Each threshold's source numbered [1], [2]... in the order the outcome table cites them."""
+    refs: dict[str, int] = {}
+    for row in rows:
+        refs.setdefault(row.threshold_source, len(refs) + 1)
+    return refs
+
+
+def _outcomes(data: ReportData, audience: Audience, refs: Mapping[str, int]) -> str:
+    """The outcome table and its interpretation in sentences."""
+    clinical = audience == "clinical"
+    if clinical:
+        table = _table(
+            ["Measure", "Baseline", "Latest", "Change", "Clinically important?",
+             "Threshold used"],
+            [_clinical_outcome_cells(row, data.units, refs) for row in data.outcome_rows],
+            (20, 13, 13, 14, 22, 18),
+        )
+    else:
+        table = _table(
+            ["What was measured", "At the start", "Most recent", "Change",
+             "Is it a meaningful change?"],
+            [_plain_outcome_cells(row, data.units) for row in data.outcome_rows],
+            (34, 12, 12, 14, 28),
         )
     sentences = [
         r.sentence if clinical else plain_sentence(r, data.units) for r in data.outcome_rows
     ]
-    if clinical:
-        out.append("<p><b>Interpretation</b></p><ul>")
-    else:
-        out.append("<p><b>In words</b></p><ul>")
-    out.extend(f"<li>{_e(s)}</li>" for s in sentences)
-    out.append("</ul>")
+    out = [
+        f"<h2>{'Outcomes' if clinical else 'How you are doing'}</h2>",
+        table,
+        f"<p><b>{'Interpretation' if clinical else 'In words'}</b></p><ul>",
+        *(f"<li>{_e(s)}</li>" for s in sentences),
+        "</ul>",
+    ]
     if not clinical:
         out.append(
             "<p class=\"small\">A \"meaningful change\" is the size of change that, in studies of "
             "people with back problems, usually makes a difference people notice. Your therapist "
             "will talk you through your own results.</p>"
         )
+    return "".join(out)
+
+
+def _dated(value: str, on: object, band: str | None) -> str:
+    """A clinical table cell: the value, then its date and severity band in small print."""
+    if not on:
+        return value
+    value += f'<br><span class="small">{_d(on)}</span>'
+    if band:
+        value += f'<span class="small">, {_e(band)}</span>'
+    return value
+
+
+def _clinical_outcome_cells(row: OutcomeRow, units: str, refs: Mapping[str, int]) -> list[str]:
+    return [
+        _e(row.label),
+        _dated(_value(row, row.baseline, units), row.baseline_on, row.band_baseline),
+        _dated(_value(row, row.latest, units), row.latest_on, row.band_latest),
+        _change(row, units),
+        _e(important_text(row, "clinical")),
+        f"{_e(row.threshold)} [{refs[row.threshold_source]}]",
+    ]
+
+
+def _plain_outcome_cells(row: OutcomeRow, units: str) -> list[str]:
+    return [
+        _e(_plain_measure(row, units)),
+        _value(row, row.baseline, units),
+        _value(row, row.latest, units),
+        _plain_change(row, units),
+        _e(important_text(row, "patient")),
+    ]
+
+
+def _six_minute_reference(data: ReportData, clinical: bool) -> str:
+    """The patient's predicted 6-minute walk (the clinical version also says why it is missing)."""
+    if not (any(w.code == "walk_6min" and w.points for w in data.walks) or clinical):
+        return ""
     ref6 = data.six_minute_reference
+    if ref6.predicted_m is None or ref6.lower_limit_m is None:
+        return f'<p class="small">{_e(ref6.note)}</p>' if clinical else ""
 
     def distance(metres: float) -> str:
         return f"{format_distance_number(metres, data.units)} {distance_unit(data.units)}"
 
-    def rounded(metres: float) -> str:  # the patient's version: whole metres or feet
-        return format_distance(metres) if data.units == "metric" else distance(metres)
+    if clinical:
+        return (
+            f'<p class="small">6-minute walk reference for this patient: predicted '
+            f"{distance(ref6.predicted_m)}, lower limit of normal "
+            f"{distance(ref6.lower_limit_m)}. {_e(ref6.note)}</p>"
+        )
+    # the patient's version: whole metres or feet
+    rounded = (
+        format_distance(ref6.predicted_m)
+        if data.units == "metric"
+        else distance(ref6.predicted_m)
+    )
+    return (
+        f'<p class="small">For someone of your age, height and weight, the expected '
+        f"6-minute walk is about {rounded}.</p>"
+    )
 
-    if any(w.code == "walk_6min" and w.points for w in data.walks) or clinical:
-        if ref6.predicted_m is not None and ref6.lower_limit_m is not None:
-            out.append(
-                f'<p class="small">6-minute walk reference for this patient: predicted '
-                f"{distance(ref6.predicted_m)}, lower limit of normal "
-                f"{distance(ref6.lower_limit_m)}. {_e(ref6.note)}</p>"
-                if clinical
-                else f'<p class="small">For someone of your age, height and weight, the expected '
-                f"6-minute walk is about {rounded(ref6.predicted_m)}.</p>"
-            )
-        elif clinical:
-            out.append(f'<p class="small">{_e(ref6.note)}</p>')
 
-    # --- events
-    events_title = (
+def _events(data: ReportData, clinical: bool) -> str:
+    """Positive red-flag screens and adverse events in the period."""
+    title = (
         "Red flags and adverse events in the period" if clinical else "Warning signs and problems"
     )
-    out.append(f"<h2>{events_title}</h2>")
-    if data.red_flags:
-        items = "".join(
-            f"<li>{_d(ev.on)}: {_e(', '.join(ev.items) or 'positive screen')}"
-            f"{' (acknowledged)' if ev.acknowledged else ' (not yet acknowledged)'}</li>"
-            for ev in data.red_flags
-        )
-        intro = "Positive red-flag screens:" if clinical else "Warning signs reported at a session:"
-        out.append(f"<p>{intro}</p><ul>{items}</ul>")
-    else:
-        out.append(
+    return f"<h2>{title}</h2>{_red_flags(data, clinical)}{_adverse_events(data, clinical)}"
+
+
+def _red_flags(data: ReportData, clinical: bool) -> str:
+    if not data.red_flags:
+        return (
             "<p>No positive red-flag screens in this period.</p>"
             if clinical
             else "<p>No warning signs were reported at your sessions.</p>"
         )
-    if data.adverse_events:
-        rows_ae = [
-            [_d(a.on), _e(a.severity), _e(a.description), _e(a.action_taken or "—")]
-            for a in data.adverse_events
-        ]
-        out.append(_table(["Date", "Severity", "What happened", "Action taken"], rows_ae,
-                          (15, 12, 43, 30)))
-    else:
-        out.append(
+    items = "".join(
+        f"<li>{_d(ev.on)}: {_e(', '.join(ev.items) or 'positive screen')}"
+        f"{' (acknowledged)' if ev.acknowledged else ' (not yet acknowledged)'}</li>"
+        for ev in data.red_flags
+    )
+    intro = "Positive red-flag screens:" if clinical else "Warning signs reported at a session:"
+    return f"<p>{intro}</p><ul>{items}</ul>"
+
+
+def _adverse_events(data: ReportData, clinical: bool) -> str:
+    if not data.adverse_events:
+        return (
             "<p>No adverse events recorded in this period.</p>"
             if clinical
             else "<p>No problems with the exercises were recorded.</p>"
         )
+    rows = [
+        [_d(a.on), _e(a.severity), _e(a.description), _e(a.action_taken or "—")]
+        for a in data.adverse_events
+    ]
+    return _table(["Date", "Severity", "What happened", "Action taken"], rows, (15, 12, 43, 30))
 
-    # --- notes and signature
-    out.append(f"<h2>{'Clinician notes' if clinical else 'Notes from your therapist'}</h2>")
+
+def _notes_and_signature(notes: str, clinical: bool) -> str:
+    """The clinician's notes, one paragraph a line, and the lines to sign on."""
     if notes.strip():
-        out.append("".join(f"<p>{_e(par)}</p>" for par in notes.strip().split("\n") if par))
+        body = "".join(f"<p>{_e(par)}</p>" for par in notes.strip().split("\n") if par)
     else:
-        out.append('<p class="muted">No notes added.</p>')
-    out.append(
+        body = '<p class="muted">No notes added.</p>'
+    return (
+        f"<h2>{'Clinician notes' if clinical else 'Notes from your therapist'}</h2>{body}"
         "<p><br>Clinician: ______________________________ &nbsp; "
         "Signature: ______________________ &nbsp; Date: ______________</p>"
     )
 
-    # --- charts
+
+def _charts(
+    data: ReportData,
+    clinical: bool,
+    chart_names: Sequence[tuple[str, str]],
+    missing_charts: Sequence[str],
+) -> str:
+    """The chart images on a new page, and the charts left out for lack of data."""
+    out = []
     if chart_names:
         charts_title = "Charts" if clinical else "Your progress in pictures"
         out.append(f'<h2 class="break">{charts_title}</h2>')
@@ -576,19 +629,21 @@ def build_html(
                 '<p class="small">Shaded backgrounds mark the program phases. '
                 f"Time runs in {_e(data.axis_label.lower())}.</p>"
             )
-        for name, chart_title in chart_names:
-            out.append(
-                f'<p align="center"><img src="{_e(name)}" width="{CHART_WIDTH_PX}" '
-                f'alt="{_e(chart_title)}"></p>'
-            )
+        out.extend(
+            f'<p align="center"><img src="{_e(name)}" width="{CHART_WIDTH_PX}" '
+            f'alt="{_e(chart_title)}"></p>'
+            for name, chart_title in chart_names
+        )
     if missing_charts:
         out.append(
             '<p class="muted">Not charted, nothing recorded yet: '
             f"{_e(', '.join(missing_charts))}.</p>"
         )
+    return "".join(out)
 
-    # --- attributions and disclaimer
-    out.append(f"<h2>{'Instruments and sources' if clinical else 'About the measures'}</h2>")
+
+def _sources(data: ReportData, clinical: bool, refs: Mapping[str, int]) -> str:
+    """The instruments' attributions and the numbered sources of the thresholds."""
     codes = {r.code for r in data.outcome_rows} | {
         s.code for s in (*data.outcomes, *data.walks) if s.points
     }
@@ -597,7 +652,10 @@ def build_html(
         attributions.append(_RMDQ_ATTRIBUTION)
     if codes & {"walk_5min", "walk_6min", "walk_50ft_preferred", "walk_50ft_fastest", "tug"}:
         attributions.append(_WALK_ATTRIBUTION)
-    out.append("".join(f'<p class="small">{_e(a)}</p>' for a in attributions))
+    out = [
+        f"<h2>{'Instruments and sources' if clinical else 'About the measures'}</h2>",
+        *(f'<p class="small">{_e(a)}</p>' for a in attributions),
+    ]
     if refs:
         sources_title = (
             "Thresholds for clinically important change:"
@@ -605,12 +663,14 @@ def build_html(
             else "Where the sizes of a meaningful change come from:"
         )
         out.append(f'<p class="small"><b>{sources_title}</b></p>')
-        out.append(
-            "".join(
-                f'<p class="small">[{n}] {_e(source_in_units(src, data.units))}</p>'
-                for src, n in refs.items()
-            )
+        out.extend(
+            f'<p class="small">[{n}] {_e(source_in_units(src, data.units))}</p>'
+            for src, n in refs.items()
         )
+    return "".join(out)
+
+
+def _disclaimer(data: ReportData, clinical: bool) -> str:
     if clinical:
         disclaimer = (
             f"This report summarises what was recorded in Rehab Tracker up to "
@@ -626,9 +686,7 @@ def build_html(
             "your bottom, new problems passing or holding urine or stools, weakness in your legs "
             "that is getting worse, or pain or numbness in both legs."
         )
-    out.append(f'<p class="small"><b>Disclaimer.</b> {_e(disclaimer)}</p>')
-    out.append("</body></html>")
-    return "".join(out)
+    return f'<p class="small"><b>Disclaimer.</b> {_e(disclaimer)}</p>'
 
 
 # --------------------------------------------------------------------------------- documents
@@ -722,5 +780,3 @@ def report_file_name(data: ReportData, audience: Audience = "clinical") -> str:
         f"{data.generated_on.isoformat()}.pdf"
     )
 
-
-ProgressCallback = Callable[[int, int, str], bool]
