@@ -23,10 +23,10 @@ from rehab_tracker.data import locations
 from rehab_tracker.data.database import Database
 from rehab_tracker.data.models import Exercise, ProgramTemplate, Setting
 from rehab_tracker.data.types import utcnow
+from rehab_tracker.domain.dosage import dosage_to_dict
 from rehab_tracker.domain.errors import ValidationError
 from rehab_tracker.domain.library import (
     ExerciseSpec,
-    dosage_to_dict,
     exercise_field_errors,
     exercise_to_dict,
     is_http_url,

@@ -41,7 +41,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rehab_tracker.domain.library import dosage_errors
+from rehab_tracker.domain.dosage import dosage_errors
 
 Index = QModelIndex | QPersistentModelIndex
 Number = int | float

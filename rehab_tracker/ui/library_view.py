@@ -36,8 +36,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from rehab_tracker.domain.dosage import DOSAGE_TYPES
 from rehab_tracker.domain.errors import ValidationError
-from rehab_tracker.domain.library import BODY_REGIONS, DOSAGE_TYPES
+from rehab_tracker.domain.library import BODY_REGIONS
 from rehab_tracker.services.container import Services
 from rehab_tracker.services.errors import ServiceError
 from rehab_tracker.services.library import IMAGE_SUFFIXES, ExerciseForm, ExerciseRow
