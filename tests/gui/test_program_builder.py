@@ -11,7 +11,7 @@ from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QLineEdit
 
 from rehab_tracker.data.models import ExerciseLog, SessionLog, SetLog
-from rehab_tracker.domain.dosage import Dosage
+from rehab_tracker.domain.dosage import LIMITS, Dosage
 from rehab_tracker.services.container import Services
 from rehab_tracker.services.programs import PrescriptionDraft
 from rehab_tracker.ui import program_builder as pb
@@ -20,6 +20,7 @@ from rehab_tracker.ui.program_builder import (
     ExercisePicker,
     PrescriptionModel,
     ProgramBuilderDialog,
+    parse_cell,
 )
 from tests.gui.a11y import assert_accessible
 
@@ -303,6 +304,18 @@ def test_prescription_model(qtmodeltester) -> None:  # type: ignore[no-untyped-d
     assert [i.exercise_code for i in model.items][2] == "bridge"
     qtmodeltester.check(model, force_py=True)
     assert replace(items[0]) == model.items[2]
+
+
+def test_dose_cells_accept_exactly_the_domain_limits() -> None:
+    """Every dose cell of the builder takes the range of domain.dosage.LIMITS (time in minutes)."""
+    for name, limit in LIMITS.items():
+        key = "duration_min" if name == "duration_s" else name
+        top = limit.maximum / 60 if key == "duration_min" else limit.maximum
+        assert parse_cell(key, str(top))[0], name
+        assert not parse_cell(key, str(top + 1))[0], name
+        assert parse_cell(key, str(limit.minimum))[0] is not limit.above_minimum, name
+    assert parse_cell("sets", "25") == (False, 25)
+    assert parse_cell("reps_min", "8.5") == (False, None)
 
 
 def test_exercise_picker_model(qtbot, services, qtmodeltester, request) -> None:  # type: ignore[no-untyped-def]
