@@ -32,6 +32,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from rehab_tracker.data.types import JSONDoc, UTCDateTime, new_id, utcnow
+from rehab_tracker.domain.dosage import DOSE_FIELDS, Dosage
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -297,7 +298,8 @@ class Prescription(Travelling, Base):
     sets: Mapped[int] = mapped_column(Integer)
     reps_min: Mapped[int | None] = mapped_column(Integer)
     reps_max: Mapped[int | None] = mapped_column(Integer)
-    hold_s: Mapped[float | None] = mapped_column(Float)
+    # the column keeps its old spelling; Python (and the domain's Dosage) say hold_seconds
+    hold_seconds: Mapped[float | None] = mapped_column("hold_s", Float)
     load_kg: Mapped[float | None] = mapped_column(Float)
     distance_m: Mapped[float | None] = mapped_column(Float)
     duration_s: Mapped[float | None] = mapped_column(Float)
@@ -310,6 +312,16 @@ class Prescription(Travelling, Base):
     program: Mapped[Program] = relationship(back_populates="prescriptions")
     phase: Mapped[ProgramPhase] = relationship()
     exercise: Mapped[Exercise] = relationship()
+
+    @property
+    def dosage(self) -> Dosage:
+        """The row's dose fields as the domain's :class:`Dosage`."""
+        return Dosage(**{name: getattr(self, name) for name in DOSE_FIELDS})
+
+    @dosage.setter
+    def dosage(self, dose: Dosage) -> None:
+        for name in DOSE_FIELDS:
+            setattr(self, name, getattr(dose, name))
 
 
 class ScheduledSession(Travelling, Base):
@@ -456,7 +468,7 @@ class SetLog(Travelling, Base):
     )
     set_number: Mapped[int] = mapped_column(Integer)
     reps: Mapped[int | None] = mapped_column(Integer)
-    hold_s: Mapped[float | None] = mapped_column(Float)
+    hold_seconds: Mapped[float | None] = mapped_column("hold_s", Float)
     load_kg: Mapped[float | None] = mapped_column(Float)
     distance_m: Mapped[float | None] = mapped_column(Float)
     duration_s: Mapped[float | None] = mapped_column(Float)

@@ -1,62 +1,35 @@
-"""The exercise library: what an exercise is, how it is dosed, how it progresses.
+"""The exercise library: what an exercise is, which doses it defaults to, how it progresses.
 
 Pure parsing and validation of already-loaded dicts (``resources/exercises.json`` or a clinic's own
-exercise edited in the GUI). Errors are :class:`ValidationError` whose keys name the field and whose
-messages name the exercise code, so a broken file or form says exactly what to fix.
+exercise edited in the GUI); the dose itself and its checks live in :mod:`.dosage`. Errors are
+:class:`ValidationError` whose keys name the field and whose messages name the exercise code, so a
+broken file or form says exactly what to fix.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
-from typing import Any, Final, TypeGuard
+from dataclasses import dataclass, field
+from typing import Any, Final
 
+from rehab_tracker.domain.dosage import (
+    DOSAGE_TYPES,
+    STEP_FIELDS,
+    STEPS_ALLOWED,
+    Dosage,
+    ProgressionStep,
+    dosage_errors,
+    dosage_to_dict,
+    step_errors,
+)
 from rehab_tracker.domain.errors import Collector, ValidationError
-from rehab_tracker.domain.units import format_duration, format_number
 
 SCHEMA_VERSION: Final = 1
 
 BODY_REGIONS: Final = ("back_extensors", "trunk", "lower_extremity", "endurance", "mobility")
-DOSAGE_TYPES: Final = ("reps", "hold", "distance", "time")
-
-EFFORT_MIN: Final = 0
-EFFORT_MAX: Final = 10
-
 #: A stable identifier: lower-case letters and digits, words joined by "_" or "-".
 SLUG_RE: Final = re.compile(r"^[a-z0-9]+(?:[_-][a-z0-9]+)*$")
-
-# Which measured fields each dosage type requires, allows, and refuses.
-_MEASURE_FIELDS: Final = ("reps_min", "reps_max", "hold_seconds", "distance_m", "duration_s")
-_REQUIRED: Final[dict[str, tuple[str, ...]]] = {
-    "reps": ("reps_min", "reps_max"),
-    "hold": ("hold_seconds",),
-    "distance": ("distance_m",),
-    "time": ("duration_s",),
-}
-# Beyond the required ones; a hold may say how many holds make a set (reps_min/reps_max).
-_OPTIONAL: Final[dict[str, tuple[str, ...]]] = {
-    "reps": (),
-    "hold": ("reps_min", "reps_max"),
-    "distance": (),
-    "time": (),
-}
-_LOAD_ALLOWED: Final = frozenset({"reps", "hold"})
-
-# Which progression steps make sense for each dosage type.
-_STEP_FIELDS: Final = (
-    "load_step_kg",
-    "reps_step",
-    "hold_step_s",
-    "distance_step_m",
-    "duration_step_s",
-)
-_STEPS_ALLOWED: Final[dict[str, frozenset[str]]] = {
-    "reps": frozenset({"load_step_kg", "reps_step"}),
-    "hold": frozenset({"load_step_kg", "reps_step", "hold_step_s"}),
-    "distance": frozenset({"distance_step_m"}),
-    "time": frozenset({"duration_step_s"}),
-}
 
 _EXERCISE_KEYS: Final = frozenset(
     {
@@ -72,96 +45,8 @@ _EXERCISE_KEYS: Final = frozenset(
         "media",
     }
 )
-_DOSAGE_KEYS: Final = frozenset(
-    {"dosage_type", "sets", *_MEASURE_FIELDS, "load_kg", "effort_target"}
-)
-
 MAX_NAME_LENGTH: Final = 80
 MAX_TEXT_LENGTH: Final = 400
-
-
-@dataclass(frozen=True, slots=True)
-class Dosage:
-    """How much of one exercise in one session.
-
-    Only the fields that fit ``dosage_type`` are set: ``reps`` uses reps_min/reps_max; ``hold``
-    uses hold_seconds (and optionally reps_min/reps_max holds per set); ``distance`` uses
-    distance_m; ``time`` uses duration_s. ``load_kg`` is None for body weight or when the therapist
-    sets it per patient; ``effort_target`` is a plain 0-10 effort number.
-    """
-
-    dosage_type: str
-    sets: int
-    reps_min: int | None = None
-    reps_max: int | None = None
-    hold_seconds: float | None = None
-    distance_m: float | None = None
-    duration_s: float | None = None
-    load_kg: float | None = None
-    effort_target: int | None = None
-
-    def describe(self) -> str:
-        """A short human-readable dose, e.g. ``3 x 8-12`` or ``2 x 6 x 10 s hold``."""
-        return describe_dose(**dose_fields(self))
-
-
-def dose_fields(dose: object) -> dict[str, Any]:
-    """The :class:`Dosage` fields of ``dose`` (a Dosage, or anything that names its dose fields
-    as Dosage does, e.g. progression.Prescription), as describe_dose's keywords."""
-    return {name: getattr(dose, name) for name in DOSE_FIELDS}
-
-
-def describe_dose(
-    dosage_type: str,
-    sets: int,
-    *,
-    reps_min: int | None = None,
-    reps_max: int | None = None,
-    hold_seconds: float | None = None,
-    distance_m: float | None = None,
-    duration_s: float | None = None,
-    load_kg: float | None = None,
-    effort_target: int | None = None,
-) -> str:
-    """The one short dose text (library defaults, prescriptions, progression suggestions):
-    ``3 x 8-12 @ 20 kg``, ``2 x 6 x 10 s hold``, ``1 x 400 m``, ``1 x 10 min``, with
-    ``, effort 5/10`` when an effort target is given. A load of 0 (body weight) is not shown;
-    a missing number shows as ``?``."""
-    reps = _range_text(reps_min, reps_max) if reps_min is not None else ""
-    if dosage_type == "reps":
-        text = f"{sets} x {reps or '?'}"
-    elif dosage_type == "hold":
-        hold = f"{_amount(hold_seconds)} s hold"
-        text = f"{sets} x {reps} x {hold}" if reps else f"{sets} x {hold}"
-    elif dosage_type == "distance":
-        text = f"{sets} x {_amount(distance_m)} m"
-    else:
-        text = f"{sets} x {'?' if duration_s is None else format_duration(duration_s)}"
-    if load_kg:
-        text += f" @ {format_number(load_kg, 2)} kg"
-    if effort_target is not None:
-        text += f", effort {effort_target}/10"
-    return text
-
-
-#: the names of a dose's fields (Dosage's; progression.Prescription uses the same names)
-DOSE_FIELDS: Final = tuple(f.name for f in fields(Dosage))
-
-
-@dataclass(frozen=True, slots=True)
-class ProgressionStep:
-    """How to make the exercise harder once the current dose is done well.
-
-    Each step is added when the therapist progresses the patient; ``None`` means that dimension
-    does not progress. ``note`` says in plain words when and how.
-    """
-
-    note: str
-    load_step_kg: float | None = None
-    reps_step: int | None = None
-    hold_step_s: float | None = None
-    distance_step_m: float | None = None
-    duration_step_s: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,26 +77,6 @@ class ExerciseSpec:
 
 
 # --------------------------------------------------------------------------------------- helpers
-
-
-def _amount(value: float | None) -> str:
-    return "?" if value is None else format_number(value)
-
-
-def _range_text(low: int | None, high: int | None) -> str:
-    if low is None:
-        return "?"
-    if high is None or high == low:
-        return str(low)
-    return f"{low}-{high}"
-
-
-def _is_number(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
-def _is_int(value: object) -> TypeGuard[int]:
-    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _label(code: object) -> str:
@@ -282,153 +147,6 @@ def _text_list(
         needed = "one entry" if min_items == 1 else f"{min_items} entries"
         col.add(field_name, f"{who}: {field_name} needs at least {needed}.")
     return tuple(out)
-
-
-# --------------------------------------------------------------------------------------- dosage
-
-
-def infer_dosage_type(d: Mapping[str, Any]) -> str | None:
-    """Guess the dosage type from which measured fields a dose dict fills (None if it can't)."""
-    explicit = d.get("dosage_type")
-    if isinstance(explicit, str):
-        return explicit
-    if d.get("hold_seconds") is not None:
-        return "hold"
-    if d.get("distance_m") is not None:
-        return "distance"
-    if d.get("duration_s") is not None:
-        return "time"
-    if d.get("reps_min") is not None or d.get("reps_max") is not None:
-        return "reps"
-    return None
-
-
-def dosage_errors(
-    d: object, dosage_type: str | None, *, prefix: str = "", who: str = "dosage"
-) -> tuple[Dosage | None, dict[str, str]]:
-    """Check one dose dict; return the Dosage (None when invalid) and the field errors.
-
-    ``dosage_type`` None means: take it from the dict (``dosage_type`` key) or from which fields are
-    filled. Field names in the errors are ``prefix + field`` so a caller can nest them.
-    """
-    col = Collector()
-    if not isinstance(d, Mapping):
-        col.add(prefix.rstrip(".") or "dosage", f"{who}: the dose must be an object.")
-        return None, col.errors
-    unknown = sorted(str(k) for k in d if k not in _DOSAGE_KEYS)
-    if unknown:
-        col.add(prefix + unknown[0], f"{who}: unknown dose field(s): {', '.join(unknown)}.")
-    given_type = d.get("dosage_type")
-    if dosage_type is None:
-        dosage_type = infer_dosage_type(d)
-        if dosage_type is None:
-            col.add(
-                prefix + "dosage_type",
-                f"{who}: cannot tell the dosage type; give reps, hold_seconds, distance_m "
-                "or duration_s.",
-            )
-            return None, col.errors
-    elif given_type is not None and given_type != dosage_type:
-        col.add(
-            prefix + "dosage_type",
-            f"{who}: dosage type {given_type!r} does not match the exercise's {dosage_type!r}.",
-        )
-    if dosage_type not in DOSAGE_TYPES:
-        col.add(
-            prefix + "dosage_type",
-            f"{who}: dosage type must be one of {', '.join(DOSAGE_TYPES)} (got {dosage_type!r}).",
-        )
-        return None, col.errors
-
-    sets = d.get("sets")
-    if not isinstance(sets, int) or isinstance(sets, bool) or not 1 <= sets <= 20:
-        col.add(prefix + "sets", f"{who}: sets must be a whole number from 1 to 20.")
-        sets = 1
-
-    required = _REQUIRED[dosage_type]
-    allowed = set(required) | set(_OPTIONAL[dosage_type])
-    values: dict[str, Any] = {}
-    for name in _MEASURE_FIELDS:
-        value = d.get(name)
-        if value is None:
-            if name in required:
-                col.add(prefix + name, f"{who}: a {dosage_type!r} dose needs {name}.")
-            continue
-        if name not in allowed:
-            col.add(
-                prefix + name,
-                f"{who}: {name} does not belong to a {dosage_type!r} dose; leave it out or null.",
-            )
-            continue
-        if name in ("reps_min", "reps_max"):
-            if not _is_int(value) or not 1 <= value <= 200:
-                col.add(prefix + name, f"{who}: {name} must be a whole number from 1 to 200.")
-                continue
-        elif not _is_number(value) or value <= 0:
-            col.add(prefix + name, f"{who}: {name} must be a number greater than 0.")
-            continue
-        values[name] = value
-    reps_checked = prefix + "reps_min" in col.errors or prefix + "reps_max" in col.errors
-    if ("reps_min" in values) != ("reps_max" in values) and not reps_checked:
-        missing = "reps_max" if "reps_min" in values else "reps_min"
-        col.add(prefix + missing, f"{who}: give both reps_min and reps_max, or neither.")
-    if "reps_min" in values and "reps_max" in values and values["reps_min"] > values["reps_max"]:
-        col.add(prefix + "reps_max", f"{who}: reps_max must not be less than reps_min.")
-
-    load = d.get("load_kg")
-    if load is not None:
-        if dosage_type not in _LOAD_ALLOWED:
-            col.add(prefix + "load_kg", f"{who}: a {dosage_type!r} dose has no load; use null.")
-        elif not _is_number(load) or load < 0 or load > 500:
-            col.add(prefix + "load_kg", f"{who}: load_kg must be a number from 0 to 500, or null.")
-
-    effort = d.get("effort_target")
-    if effort is not None and (not _is_int(effort) or not EFFORT_MIN <= effort <= EFFORT_MAX):
-        col.add(
-            prefix + "effort_target",
-            f"{who}: effort_target must be a whole number from {EFFORT_MIN} to {EFFORT_MAX}.",
-        )
-
-    if col.errors:
-        return None, col.errors
-    return (
-        Dosage(
-            dosage_type=dosage_type,
-            sets=sets,
-            reps_min=values.get("reps_min"),
-            reps_max=values.get("reps_max"),
-            hold_seconds=values.get("hold_seconds"),
-            distance_m=values.get("distance_m"),
-            duration_s=values.get("duration_s"),
-            load_kg=load,
-            effort_target=effort,
-        ),
-        {},
-    )
-
-
-def parse_dosage(d: Mapping[str, Any], dosage_type: str | None = None) -> Dosage:
-    """One dose dict to a :class:`Dosage`; raises :class:`ValidationError`."""
-    dosage, errors = dosage_errors(d, dosage_type)
-    if dosage is None:
-        raise ValidationError(errors)
-    return dosage
-
-
-def dosage_to_dict(dosage: Dosage, *, include_type: bool = False) -> dict[str, Any]:
-    """The file form of a dose: only the fields its type uses (plus load and effort)."""
-    out: dict[str, Any] = {}
-    if include_type:
-        out["dosage_type"] = dosage.dosage_type
-    out["sets"] = dosage.sets
-    for name in _MEASURE_FIELDS:
-        value = getattr(dosage, name)
-        if value is not None:
-            out[name] = value
-    if dosage.dosage_type in _LOAD_ALLOWED:
-        out["load_kg"] = dosage.load_kg
-    out["effort_target"] = dosage.effort_target
-    return out
 
 
 # ------------------------------------------------------------------------------------ exercise
@@ -515,23 +233,12 @@ def _parse_progression(
     note = d.get("note")
     if not isinstance(note, str) or not note.strip():
         col.add("progression.note", f"{who}: progression needs a plain-words note.")
-    unknown = sorted(str(k) for k in d if k not in {*_STEP_FIELDS, "note"})
+    unknown = sorted(str(k) for k in d if k not in {*STEP_FIELDS, "note"})
     if unknown:
         col.add(f"progression.{unknown[0]}", f"{who}: unknown progression field(s): {unknown}.")
-    steps: dict[str, Any] = {}
-    for name in _STEP_FIELDS:
-        value = d.get(name)
-        if value is None:
-            continue
-        key = f"progression.{name}"
-        if name not in _STEPS_ALLOWED.get(dosage_type, frozenset()):
-            col.add(key, f"{who}: {name} does not fit a {dosage_type!r} exercise; use null.")
-        elif name == "reps_step" and not _is_int(value):
-            col.add(key, f"{who}: reps_step must be a whole number.")
-        elif not _is_number(value) or value < 0:
-            col.add(key, f"{who}: {name} must be a number of 0 or more.")
-        else:
-            steps[name] = value
+    steps, errors = step_errors(d, dosage_type, prefix="progression.", who=who)
+    for key, message in errors.items():
+        col.add(key, message)
     if not isinstance(note, str) or not note.strip():
         return None
     return ProgressionStep(note=note.strip(), **steps)
@@ -654,8 +361,8 @@ def exercise_to_dict(spec: ExerciseSpec) -> dict[str, Any]:
     """The file form of an exercise; ``parse_exercise(exercise_to_dict(s)) == s``."""
     progression: dict[str, Any] = {
         name: getattr(spec.progression, name)
-        for name in _STEP_FIELDS
-        if name in _STEPS_ALLOWED[spec.dosage_type]
+        for name in STEP_FIELDS
+        if name in STEPS_ALLOWED[spec.dosage_type]
     }
     progression["note"] = spec.progression.note
     return {

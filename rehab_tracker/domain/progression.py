@@ -35,15 +35,21 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import Literal, get_args
+from typing import Literal
 
+from rehab_tracker.domain.dosage import (
+    STEP_FIELDS,
+    Dosage,
+    ProgressionStep,
+    describe_dose,
+    dosage_errors,
+    dose_fields,
+    step_errors,
+)
 from rehab_tracker.domain.errors import Collector
-from rehab_tracker.domain.library import describe_dose, dose_fields
 from rehab_tracker.domain.units import format_duration, format_number
 
-DosageType = Literal["reps", "hold", "distance", "time"]
 Action = Literal["progress", "hold", "step_back", "repeat"]
-DOSAGE_TYPES: tuple[str, ...] = get_args(DosageType)
 
 MIN_REPS = 1
 MIN_HOLD_S = 5.0
@@ -73,71 +79,31 @@ def _is_real(value: object) -> bool:
 
 @dataclass(frozen=True)
 class Prescription:
-    """One exercise's dosage and how it progresses (SI units; None = not used).
+    """The engine's input: one exercise's dose, how it progresses, and the caps of progression.
 
-    Field names match :class:`rehab_tracker.domain.library.Dosage` and ``ProgressionStep``.
-    ``load_kg`` None or 0 means body weight. ``effort_target`` is a plain 0-10 effort number;
-    None means no target, so effort never holds or blocks a progression.
-    Invalid values raise :class:`~rehab_tracker.domain.errors.ValidationError` keyed by field.
+    ``dose.load_kg`` None or 0 means body weight. ``dose.effort_target`` None means no target, so
+    effort never holds or blocks a progression. The dose is checked by the one dose validator
+    (:func:`rehab_tracker.domain.dosage.dosage_errors`, keys are the dose's field names), the
+    steps and caps here; invalid values raise
+    :class:`~rehab_tracker.domain.errors.ValidationError` keyed by field.
     """
 
-    dosage_type: DosageType
-    sets: int
-    reps_min: int | None = None
-    reps_max: int | None = None
-    hold_seconds: float | None = None
-    distance_m: float | None = None
-    duration_s: float | None = None
-    load_kg: float | None = None
-    effort_target: int | None = None
-    load_step_kg: float | None = None
-    reps_step: int | None = None
-    hold_step_s: float | None = None
-    distance_step_m: float | None = None
-    duration_step_s: float | None = None
+    dose: Dosage
+    step: ProgressionStep = field(default_factory=ProgressionStep)
     reps_cap: int = 20
     hold_cap_s: float = 60.0
     sets_cap: int = 4
 
     def __post_init__(self) -> None:
         c = Collector()
-        c.check(
-            self.dosage_type in DOSAGE_TYPES,
-            "dosage_type",
-            f"Dosage type must be one of {', '.join(DOSAGE_TYPES)}.",
+        _dose, errors = dosage_errors(dose_fields(self.dose), None)
+        for key, message in errors.items():
+            c.add(key, message)
+        _steps, errors = step_errors(
+            {name: getattr(self.step, name) for name in STEP_FIELDS}, None
         )
-        c.check(
-            _is_int(self.sets) and self.sets >= 1, "sets", "Sets must be a whole number, 1 or more."
-        )
-        for name in ("reps_min", "reps_max", "reps_step"):
-            value = getattr(self, name)
-            c.check(
-                value is None or (_is_int(value) and value >= 0),
-                name,
-                "Must be a whole number, 0 or more.",
-            )
-        for name in (
-            "hold_seconds",
-            "distance_m",
-            "duration_s",
-            "load_kg",
-            "load_step_kg",
-            "hold_step_s",
-            "distance_step_m",
-            "duration_step_s",
-        ):
-            value = getattr(self, name)
-            c.check(
-                value is None or (_is_real(value) and value >= 0),
-                name,
-                "Must be a number, 0 or more.",
-            )
-        c.check(
-            self.effort_target is None
-            or (_is_int(self.effort_target) and 0 <= self.effort_target <= 10),
-            "effort_target",
-            "Effort target must be a whole number 0-10.",
-        )
+        for key, message in errors.items():
+            c.add(key, message)
         c.check(
             _is_int(self.reps_cap) and self.reps_cap >= MIN_REPS,
             "reps_cap",
@@ -153,42 +119,21 @@ class Prescription:
             "sets_cap",
             "Sets cap must be a whole number, 1 or more.",
         )
-        c.raise_if_any()  # the checks below rely on the types being right
-
-        counted = self.reps_min is not None or self.reps_max is not None
-        if self.dosage_type == "reps" or counted:
-            c.check(
-                self.reps_min is not None and self.reps_max is not None,
-                "reps_max",
-                "Give both the lowest and the highest number of reps.",
-            )
-            if self.reps_min is not None and self.reps_max is not None:
-                c.check(self.reps_min >= MIN_REPS, "reps_min", "Reps must be 1 or more.")
-                c.check(
-                    self.reps_min <= self.reps_max,
-                    "reps_max",
-                    "The highest number of reps must not be below the lowest.",
-                )
-        main = {"hold": "hold_seconds", "distance": "distance_m", "time": "duration_s"}
-        if self.dosage_type in main:
-            name = main[self.dosage_type]
-            value = getattr(self, name)
-            c.check(value is not None and value > 0, name, "Required, and above 0.")
         c.raise_if_any()
 
     @property
     def loaded(self) -> bool:
         """Progresses by load: load > 0 with a load step > 0, on a reps or hold exercise."""
         return (
-            self.dosage_type in ("reps", "hold")
-            and (self.load_kg or 0) > 0
-            and (self.load_step_kg or 0) > 0
+            self.dose.dosage_type in ("reps", "hold")
+            and (self.dose.load_kg or 0) > 0
+            and (self.step.load_step_kg or 0) > 0
         )
 
     def describe(self) -> str:
         """Short dose text: ``3 x 8-12 @ 20 kg``, ``2 x 6 x 10 s hold``, ``1 x 400 m``
-        (:func:`~rehab_tracker.domain.library.describe_dose`; the effort target is left out)."""
-        return describe_dose(**{**dose_fields(self), "effort_target": None})
+        (:func:`~rehab_tracker.domain.dosage.describe_dose`; the effort target is left out)."""
+        return describe_dose(**{**dose_fields(self.dose), "effort_target": None})
 
 
 def _reps_text(low: int, high: int) -> str:
@@ -258,7 +203,7 @@ class Performance:
 @dataclass(frozen=True)
 class Suggestion:
     action: Action
-    dosage: Prescription
+    dosage: Dosage  # the suggested dose (the prescription's, when it stays)
     reason: str
 
 
@@ -283,47 +228,48 @@ def _lower(current: float, step: float, floor: float) -> float:
     return min(current, max(floor, current - step))
 
 
-def _step_back(p: Prescription) -> tuple[Prescription, str]:
+def _step_back(p: Prescription) -> tuple[Dosage, str]:
+    d, step = p.dose, p.step
     if p.loaded:
-        assert p.load_kg is not None and p.load_step_kg is not None
-        new_load = max(0.0, p.load_kg - p.load_step_kg)
-        return replace(p, load_kg=new_load), (
-            f"step back {format_number(p.load_kg - new_load, 2)} kg "
+        assert d.load_kg is not None and step.load_step_kg is not None
+        new_load = max(0.0, d.load_kg - step.load_step_kg)
+        return replace(d, load_kg=new_load), (
+            f"step back {format_number(d.load_kg - new_load, 2)} kg "
             f"to {format_number(new_load, 2)} kg"
         )
-    if p.dosage_type == "hold":
-        assert p.hold_seconds is not None
-        step = p.hold_step_s or DEFAULT_HOLD_STEP_S
-        new_hold = _lower(p.hold_seconds, step, MIN_HOLD_S)
-        if new_hold < p.hold_seconds:
-            return replace(p, hold_seconds=new_hold), (
-                f"shorten the hold by {format_number(p.hold_seconds - new_hold)} s "
+    if d.dosage_type == "hold":
+        assert d.hold_seconds is not None
+        hold_step = step.hold_step_s or DEFAULT_HOLD_STEP_S
+        new_hold = _lower(d.hold_seconds, hold_step, MIN_HOLD_S)
+        if new_hold < d.hold_seconds:
+            return replace(d, hold_seconds=new_hold), (
+                f"shorten the hold by {format_number(d.hold_seconds - new_hold)} s "
                 f"to {format_number(new_hold)} s"
             )
-    if p.reps_min is not None and p.reps_max is not None:
-        step = p.reps_step or DEFAULT_REPS_STEP
-        new_max = int(_lower(p.reps_max, step, MIN_REPS))
-        new_min = min(int(_lower(p.reps_min, step, MIN_REPS)), new_max)
-        if new_max < p.reps_max:
-            return replace(p, reps_min=new_min, reps_max=new_max), (
-                f"step back {_count(p.reps_max - new_max, 'rep')} "
+    if d.reps_min is not None and d.reps_max is not None:
+        reps_step = step.reps_step or DEFAULT_REPS_STEP
+        new_max = int(_lower(d.reps_max, reps_step, MIN_REPS))
+        new_min = min(int(_lower(d.reps_min, reps_step, MIN_REPS)), new_max)
+        if new_max < d.reps_max:
+            return replace(d, reps_min=new_min, reps_max=new_max), (
+                f"step back {_count(d.reps_max - new_max, 'rep')} "
                 f"to {_reps_text(new_min, new_max)} reps"
             )
-    if p.dosage_type == "distance" and p.distance_step_m:
-        assert p.distance_m is not None
-        new = _lower(p.distance_m, p.distance_step_m, p.distance_step_m)
-        if new < p.distance_m:
-            return replace(p, distance_m=new), (
-                f"step back {format_number(p.distance_m - new)} m to {format_number(new)} m"
+    if d.dosage_type == "distance" and step.distance_step_m:
+        assert d.distance_m is not None
+        new = _lower(d.distance_m, step.distance_step_m, step.distance_step_m)
+        if new < d.distance_m:
+            return replace(d, distance_m=new), (
+                f"step back {format_number(d.distance_m - new)} m to {format_number(new)} m"
             )
-    if p.dosage_type == "time" and p.duration_step_s:
-        assert p.duration_s is not None
-        new = _lower(p.duration_s, p.duration_step_s, p.duration_step_s)
-        if new < p.duration_s:
-            return replace(p, duration_s=new), (
-                f"step back {format_duration(p.duration_s - new)} to {format_duration(new)}"
+    if d.dosage_type == "time" and step.duration_step_s:
+        assert d.duration_s is not None
+        new = _lower(d.duration_s, step.duration_step_s, step.duration_step_s)
+        if new < d.duration_s:
+            return replace(d, duration_s=new), (
+                f"step back {format_duration(d.duration_s - new)} to {format_duration(new)}"
             )
-    return p, (
+    return d, (
         f"the dosage is already at its lowest ({p.describe()}): keep it and review the patient "
         "before continuing"
     )
@@ -337,64 +283,66 @@ def _count(n: int, noun: str) -> str:
 
 
 def _at_top(p: Prescription, s: LoggedSet) -> bool:
-    lighter = s.load_kg is not None and s.load_kg < (p.load_kg or 0) - _TOL
+    d = p.dose
+    lighter = s.load_kg is not None and s.load_kg < (d.load_kg or 0) - _TOL
     if p.loaded and lighter:
         return False
-    counted = p.dosage_type in ("reps", "hold") and p.reps_max is not None
-    if counted and (s.reps is None or s.reps < (p.reps_max or 0)):
+    counted = d.dosage_type in ("reps", "hold") and d.reps_max is not None
+    if counted and (s.reps is None or s.reps < (d.reps_max or 0)):
         return False
-    if p.dosage_type == "hold":
-        return s.hold_seconds is not None and s.hold_seconds >= (p.hold_seconds or 0) - _TOL
-    if p.dosage_type == "distance":
-        return s.distance_m is not None and s.distance_m >= (p.distance_m or 0) - _TOL
-    if p.dosage_type == "time":
-        return s.duration_s is not None and s.duration_s >= (p.duration_s or 0) - _TOL
+    if d.dosage_type == "hold":
+        return s.hold_seconds is not None and s.hold_seconds >= (d.hold_seconds or 0) - _TOL
+    if d.dosage_type == "distance":
+        return s.distance_m is not None and s.distance_m >= (d.distance_m or 0) - _TOL
+    if d.dosage_type == "time":
+        return s.duration_s is not None and s.duration_s >= (d.duration_s or 0) - _TOL
     return True
 
 
-def _target_text(p: Prescription) -> str:
-    if p.dosage_type == "hold":
-        hold = f"the {format_number(p.hold_seconds or 0)} s hold"
-        return f"{hold} for {p.reps_max} reps" if p.reps_max is not None else hold
-    if p.dosage_type == "distance":
-        return f"{format_number(p.distance_m or 0)} m"
-    if p.dosage_type == "time":
-        return format_duration(p.duration_s or 0)
-    return f"{p.reps_max} reps"
+def _target_text(d: Dosage) -> str:
+    if d.dosage_type == "hold":
+        hold = f"the {format_number(d.hold_seconds or 0)} s hold"
+        return f"{hold} for {d.reps_max} reps" if d.reps_max is not None else hold
+    if d.dosage_type == "distance":
+        return f"{format_number(d.distance_m or 0)} m"
+    if d.dosage_type == "time":
+        return format_duration(d.duration_s or 0)
+    return f"{d.reps_max} reps"
 
 
-def _progress(p: Prescription) -> tuple[Prescription, str] | None:
+def _progress(p: Prescription) -> tuple[Dosage, str] | None:
+    d, step = p.dose, p.step
     if p.loaded:
-        assert p.load_kg is not None and p.load_step_kg is not None
-        new_load = p.load_kg + p.load_step_kg
-        return replace(p, load_kg=new_load), (
-            f"add {format_number(p.load_step_kg, 2)} kg to {format_number(new_load, 2)} kg"
+        assert d.load_kg is not None and step.load_step_kg is not None
+        new_load = d.load_kg + step.load_step_kg
+        return replace(d, load_kg=new_load), (
+            f"add {format_number(step.load_step_kg, 2)} kg to {format_number(new_load, 2)} kg"
         )
-    hold = p.hold_seconds
-    if p.dosage_type == "hold" and p.hold_step_s and hold is not None and hold < p.hold_cap_s:
-        new_hold = min(p.hold_cap_s, hold + p.hold_step_s)
-        return replace(p, hold_seconds=new_hold), (
+    hold = d.hold_seconds
+    if d.dosage_type == "hold" and step.hold_step_s and hold is not None and hold < p.hold_cap_s:
+        new_hold = min(p.hold_cap_s, hold + step.hold_step_s)
+        return replace(d, hold_seconds=new_hold), (
             f"hold {format_number(new_hold - hold)} s longer ({format_number(new_hold)} s)"
         )
-    if p.dosage_type in ("reps", "hold") and p.reps_step and p.reps_max is not None:
-        assert p.reps_min is not None
-        if p.reps_max < p.reps_cap:
-            new_max = min(p.reps_cap, p.reps_max + p.reps_step)
-            new_min = p.reps_min + (new_max - p.reps_max)
-            return replace(p, reps_min=new_min, reps_max=new_max), (
-                f"add {_count(new_max - p.reps_max, 'rep')} ({_reps_text(new_min, new_max)} reps)"
+    if d.dosage_type in ("reps", "hold") and step.reps_step and d.reps_max is not None:
+        assert d.reps_min is not None
+        if d.reps_max < p.reps_cap:
+            new_max = min(p.reps_cap, d.reps_max + step.reps_step)
+            new_min = d.reps_min + (new_max - d.reps_max)
+            return replace(d, reps_min=new_min, reps_max=new_max), (
+                f"add {_count(new_max - d.reps_max, 'rep')} ({_reps_text(new_min, new_max)} reps)"
             )
-    if p.dosage_type in ("reps", "hold") and p.sets < p.sets_cap:
-        return replace(p, sets=p.sets + 1), f"add a set ({p.sets + 1} sets)"
-    if p.dosage_type == "distance" and p.distance_step_m and p.distance_m is not None:
-        new = p.distance_m + p.distance_step_m
-        return replace(p, distance_m=new), (
-            f"add {format_number(p.distance_step_m)} m ({format_number(new)} m)"
+    if d.dosage_type in ("reps", "hold") and d.sets < p.sets_cap:
+        return replace(d, sets=d.sets + 1), f"add a set ({d.sets + 1} sets)"
+    if d.dosage_type == "distance" and step.distance_step_m and d.distance_m is not None:
+        new = d.distance_m + step.distance_step_m
+        return replace(d, distance_m=new), (
+            f"add {format_number(step.distance_step_m)} m ({format_number(new)} m)"
         )
-    if p.dosage_type == "time" and p.duration_step_s and p.duration_s is not None:
-        new = p.duration_s + p.duration_step_s
-        return replace(p, duration_s=new), (
-            f"add {format_duration(p.duration_step_s)} ({format_duration(new)})"
+    if d.dosage_type == "time" and step.duration_step_s and d.duration_s is not None:
+        new = d.duration_s + step.duration_step_s
+        return replace(d, duration_s=new), (
+            f"add {format_duration(step.duration_step_s)} ({format_duration(new)})"
         )
     return None
 
@@ -405,6 +353,7 @@ def _progress(p: Prescription) -> tuple[Prescription, str] | None:
 def suggest(prescription: Prescription, performance: Performance) -> Suggestion:
     """Suggest the next dosage (see the module docstring for the rules and their order)."""
     p = prescription
+    d = p.dose
     triggers = _step_back_triggers(performance)
     if triggers:
         new, action_text = _step_back(p)
@@ -413,9 +362,9 @@ def suggest(prescription: Prescription, performance: Performance) -> Suggestion:
 
     logged = performance.sets
     if not logged:
-        return Suggestion("repeat", p, "No sets logged last session: repeat the same dosage.")
+        return Suggestion("repeat", d, "No sets logged last session: repeat the same dosage.")
 
-    target = p.effort_target
+    target = d.effort_target
     if target is not None:
         above = [
             (i, s.effort)
@@ -432,7 +381,7 @@ def suggest(prescription: Prescription, performance: Performance) -> Suggestion:
             highest = max(e for _, e in above if e is not None)
             return Suggestion(
                 "hold",
-                p,
+                d,
                 (
                     f"Effort reached {highest}/10 in {where}, above the target of {target}/10: "
                     f"keep the same dosage ({p.describe()})."
@@ -440,13 +389,13 @@ def suggest(prescription: Prescription, performance: Performance) -> Suggestion:
             )
 
     at_top = [s for s in logged if _at_top(p, s)]
-    goal = _target_text(p)
-    if len(at_top) < p.sets:
+    goal = _target_text(d)
+    if len(at_top) < d.sets:
         return Suggestion(
             "repeat",
-            p,
+            d,
             (
-                f"{len(at_top)} of {p.sets} prescribed sets reached {goal}: "
+                f"{len(at_top)} of {d.sets} prescribed sets reached {goal}: "
                 f"repeat the same dosage ({p.describe()})."
             ),
         )
@@ -455,7 +404,7 @@ def suggest(prescription: Prescription, performance: Performance) -> Suggestion:
         if missing:
             return Suggestion(
                 "repeat",
-                p,
+                d,
                 (
                     f"Effort was not logged for set {missing[0]}, so the progression cannot be "
                     f"confirmed: repeat the same dosage ({p.describe()})."
@@ -463,13 +412,13 @@ def suggest(prescription: Prescription, performance: Performance) -> Suggestion:
             )
 
     effort = f" at effort {target}/10 or less" if target is not None else ""
-    sets = "The prescribed set" if p.sets == 1 else f"All {p.sets} prescribed sets"
+    sets = "The prescribed set" if d.sets == 1 else f"All {d.sets} prescribed sets"
     done = f"{sets} reached {goal}{effort}"
     step = _progress(p)
     if step is None:
         return Suggestion(
             "repeat",
-            p,
+            d,
             (
                 f"{done}, but no further step is set for this exercise: repeat the same dosage "
                 "and consider a harder variation."

@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
+from rehab_tracker.domain.dosage import LIMITS
 from rehab_tracker.domain.errors import Collector
 from rehab_tracker.domain.units import format_number, metres_to_feet
 
@@ -38,12 +39,15 @@ PAIN_FIELDS: tuple[str, ...] = (
 PAIN_MESSAGE = "Pain must be a whole number from 0 to 10."
 EFFORT_MESSAGE = "Effort must be a whole number from 0 to 10."
 
-#: set values beyond these are typing slips, not performances
-MAX_REPS = 200
-MAX_HOLD_S = 600.0
-MAX_LOAD_KG = 500.0
-MAX_DISTANCE_M = 10_000.0
-MAX_DURATION_S = 4 * 3600.0
+#: a logged set's values run from 0 to the dose's maxima (domain.dosage.LIMITS); values beyond
+#: them are typing slips, not performances. Keyed by SetEntry field.
+SET_MAXIMA: dict[str, float] = {
+    "reps": LIMITS["reps_max"].maximum,
+    "hold_seconds": LIMITS["hold_seconds"].maximum,
+    "load_kg": LIMITS["load_kg"].maximum,
+    "distance_m": LIMITS["distance_m"].maximum,
+    "duration_s": LIMITS["duration_s"].maximum,
+}
 
 
 def _is_int(value: object) -> bool:
@@ -100,7 +104,7 @@ class SetEntry:
     """One set as performed (SI units; None = not recorded)."""
 
     reps: int | None = None
-    hold_s: float | None = None
+    hold_seconds: float | None = None
     load_kg: float | None = None
     distance_m: float | None = None
     duration_s: float | None = None
@@ -112,7 +116,7 @@ class SetEntry:
             v is None
             for v in (
                 self.reps,
-                self.hold_s,
+                self.hold_seconds,
                 self.load_kg,
                 self.distance_m,
                 self.duration_s,
@@ -162,16 +166,20 @@ class SessionEntry:
 
 def set_errors(entry: SetEntry, prefix: str, errors: Collector) -> None:
     """Check one set; fields are ``<prefix>.reps`` etc."""
-    if entry.reps is not None and (not _is_int(entry.reps) or not 0 <= entry.reps <= MAX_REPS):
-        errors.add(f"{prefix}.reps", f"Reps must be a whole number from 0 to {MAX_REPS}.")
+    max_reps = SET_MAXIMA["reps"]
+    if entry.reps is not None and (not _is_int(entry.reps) or not 0 <= entry.reps <= max_reps):
+        errors.add(
+            f"{prefix}.reps", f"Reps must be a whole number from 0 to {format_number(max_reps)}."
+        )
     limits = (
-        ("hold_s", MAX_HOLD_S, "Hold must be 0 to {} seconds."),
-        ("load_kg", MAX_LOAD_KG, "Load must be 0 to {} kg."),
-        ("distance_m", MAX_DISTANCE_M, "Distance must be 0 to {} m."),
-        ("duration_s", MAX_DURATION_S, "Time must be 0 to {} seconds."),
+        ("hold_seconds", "Hold must be 0 to {} seconds."),
+        ("load_kg", "Load must be 0 to {} kg."),
+        ("distance_m", "Distance must be 0 to {} m."),
+        ("duration_s", "Time must be 0 to {} seconds."),
     )
-    for name, high, message in limits:
+    for name, message in limits:
         value = getattr(entry, name)
+        high = SET_MAXIMA[name]
         if value is not None and (not _is_real(value) or not 0 <= value <= high):
             errors.add(f"{prefix}.{name}", message.format(format_number(high)))
     check_score(entry.effort, f"{prefix}.effort", errors, message=EFFORT_MESSAGE)

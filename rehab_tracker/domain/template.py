@@ -16,14 +16,14 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Final, TypeGuard
 
-from rehab_tracker.domain.errors import Collector, ValidationError
-from rehab_tracker.domain.library import (
-    SLUG_RE,
+from rehab_tracker.domain.dosage import (
     Dosage,
     dosage_errors,
     dosage_to_dict,
     infer_dosage_type,
 )
+from rehab_tracker.domain.errors import Collector, ValidationError
+from rehab_tracker.domain.library import SLUG_RE
 from rehab_tracker.domain.weeks import program_week
 
 SCHEMA_VERSION: Final = 1

@@ -294,7 +294,7 @@ def _log_exercise(
             if rx.load_kg:
                 set_log.load_kg = round(rx.load_kg * growth * 2) / 2
         elif rx.dosage_type == "hold":
-            set_log.hold_s = round((rx.hold_s or 20) * (0.9 + 0.3 * fraction))
+            set_log.hold_seconds = round((rx.hold_seconds or 20) * (0.9 + 0.3 * fraction))
             if rx.reps_max:  # repeated holds, e.g. 8-10 x 10 s
                 set_log.reps = max(1, rx.reps_max - rng.choice((0, 0, 0, 1)))
         elif rx.dosage_type == "distance":

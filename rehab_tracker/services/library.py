@@ -12,6 +12,7 @@ import hashlib
 import re
 import shutil
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -23,10 +24,10 @@ from rehab_tracker.data import locations
 from rehab_tracker.data.database import Database
 from rehab_tracker.data.models import Exercise, ProgramTemplate, Setting
 from rehab_tracker.data.types import utcnow
+from rehab_tracker.domain.dosage import STEP_FIELDS, dosage_to_dict
 from rehab_tracker.domain.errors import ValidationError
 from rehab_tracker.domain.library import (
     ExerciseSpec,
-    dosage_to_dict,
     exercise_field_errors,
     exercise_to_dict,
     is_http_url,
@@ -45,8 +46,8 @@ EDUCATION_FILE = "education.json"
 #: image files the library accepts (the file dialog offers the same)
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")
 
-#: progression steps, in the order the form shows them
-STEP_FIELDS = ("load_step_kg", "reps_step", "hold_step_s", "distance_step_m", "duration_step_s")
+#: a number of the dose table or the step boxes
+Number = int | float
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,13 @@ class ExerciseRow:
 
 @dataclass(frozen=True)
 class ExerciseForm:
-    """What the exercise edit form holds; dosage and progression as ``key=value`` lines."""
+    """What the exercise edit form holds.
+
+    ``default_dosage`` is one (phase code, dose fields) row per phase, the fields named as in
+    :class:`~rehab_tracker.domain.dosage.Dosage` (a field not given is left out);
+    ``progression_steps`` maps step names (``reps_step``...) to numbers. Both are checked by the
+    domain when the form is saved.
+    """
 
     name: str
     body_region: str
@@ -73,9 +80,9 @@ class ExerciseForm:
     equipment: str = ""
     instructions: str = ""
     cautions: str = ""
-    default_dosage: str = ""
+    default_dosage: tuple[tuple[str, Mapping[str, Number]], ...] = ()
     progression_note: str = ""
-    progression_steps: str = ""
+    progression_steps: Mapping[str, Number] = field(default_factory=dict)
     media: tuple[str, ...] = field(default_factory=tuple)
     code: str | None = None  # None: made from the name
 
@@ -89,65 +96,8 @@ class ExerciseDetail:
     form: ExerciseForm
 
 
-# --- the line format of the dosage and progression fields --------------------------------
-
-
-def _value_text(value: Any) -> str:
-    return f"{value:g}" if isinstance(value, float) else str(value)
-
-
-def dosage_lines(spec: ExerciseSpec) -> str:
-    """``phase: sets=3 reps_min=8 reps_max=12 effort_target=4``, one phase per line."""
-    lines = []
-    for phase, dose in spec.default_dosage:
-        pairs = [f"{k}={_value_text(v)}" for k, v in dosage_to_dict(dose).items() if v is not None]
-        lines.append(f"{phase}: {' '.join(pairs)}")
-    return "\n".join(lines)
-
-
-def steps_line(spec: ExerciseSpec) -> str:
-    pairs = []
-    for name in STEP_FIELDS:
-        value = getattr(spec.progression, name)
-        if value is not None:
-            pairs.append(f"{name}={_value_text(value)}")
-    return " ".join(pairs)
-
-
-def _number(text: str) -> int | float | str:
-    try:
-        return int(text)
-    except ValueError:
-        try:
-            return float(text)
-        except ValueError:
-            return text  # the domain names it as not a number
-
-
-def _pairs(text: str, field_name: str, errors: dict[str, str]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for token in text.split():
-        key, sep, value = token.partition("=")
-        if not sep or not key or not value:
-            errors.setdefault(field_name, f"Write each value as name=number (not {token!r}).")
-            continue
-        out[key] = _number(value)
-    return out
-
-
-def parse_dosage_lines(text: str, errors: dict[str, str]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for line in text.splitlines():
-        if not line.strip():
-            continue
-        phase, sep, rest = line.partition(":")
-        if not sep:
-            errors.setdefault(
-                "default_dosage", f"Start each line with the phase code and a colon: {line!r}."
-            )
-            continue
-        out[phase.strip()] = _pairs(rest, "default_dosage", errors)
-    return out
+def _given(values: Mapping[str, Any]) -> dict[str, Number]:
+    return {k: v for k, v in values.items() if v is not None and k != "dosage_type"}
 
 
 def slugify(text: str) -> str:
@@ -164,9 +114,11 @@ def _form_of(spec: ExerciseSpec) -> ExerciseForm:
         equipment="\n".join(spec.equipment),
         instructions="\n".join(spec.instructions),
         cautions="\n".join(spec.cautions),
-        default_dosage=dosage_lines(spec),
+        default_dosage=tuple(
+            (phase, _given(dosage_to_dict(dose))) for phase, dose in spec.default_dosage
+        ),
         progression_note=spec.progression.note,
-        progression_steps=steps_line(spec),
+        progression_steps=_given({n: getattr(spec.progression, n) for n in STEP_FIELDS}),
         media=spec.media,
     )
 
@@ -178,8 +130,8 @@ def _lines(text: str) -> list[str]:
 def spec_from_form(form: ExerciseForm, code: str) -> ExerciseSpec:
     """Validate the form with the domain; every problem in one ValidationError (form fields)."""
     errors: dict[str, str] = {}
-    default_dosage = parse_dosage_lines(form.default_dosage, errors)
-    steps = _pairs(form.progression_steps, "progression_steps", errors)
+    default_dosage = {phase: dict(values) for phase, values in form.default_dosage}
+    steps = dict(form.progression_steps)
     raw = {
         "code": code,
         "name": form.name,

@@ -15,7 +15,7 @@ import datetime as dt
 import itertools
 import math
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -41,18 +41,22 @@ from rehab_tracker.data.models import (
 from rehab_tracker.data.types import utcnow
 from rehab_tracker.domain import progression
 from rehab_tracker.domain import template as tpl
+from rehab_tracker.domain.dosage import (
+    STEP_FIELDS,
+    Dosage,
+    ProgressionStep,
+    dosage_errors,
+    dosage_to_dict,
+    dose_fields,
+    minimal_dosage,
+)
 from rehab_tracker.domain.errors import Collector, ValidationError
 from rehab_tracker.domain.library import (
-    DOSAGE_TYPES,
     SLUG_RE,
-    Dosage,
     ExerciseSpec,
-    describe_dose,
-    dosage_to_dict,
     exercise_to_dict,
     parse_exercise,
 )
-from rehab_tracker.domain.units import format_number
 from rehab_tracker.services import _lookup as lookup
 from rehab_tracker.services.errors import ConflictError, NotFoundError, ServiceError
 from rehab_tracker.services.settings import SettingsService
@@ -78,10 +82,6 @@ ASSESSMENT_INSTRUMENTS: dict[str, list[str]] = {
         "walk_50ft_fastest",
     ],
 }
-CLINIC_SETTING = "clinic"
-MAX_SETS = 20
-MAX_REPS = 200
-MAX_LOAD_KG = 500.0
 
 
 # ----------------------------------------------------------------------------- plain results
@@ -114,72 +114,16 @@ class ExerciseInfo:
     body_region: str
     dosage_type: str
     equipment: tuple[str, ...]
-    default_dosage: tuple[tuple[str, DosageValues], ...]
+    default_dosage: tuple[tuple[str, Dosage], ...]
 
-    def dosage_for(self, phase_code: str) -> DosageValues:
+    def dosage_for(self, phase_code: str) -> Dosage:
         """The library's default dose for that phase, else its first, else a minimal one."""
         for code, dose in self.default_dosage:
             if code == phase_code:
                 return dose
         if self.default_dosage:
             return self.default_dosage[0][1]
-        return DosageValues.minimal(self.dosage_type)
-
-
-@dataclass(frozen=True)
-class DosageValues:
-    """How much of one exercise in one session, SI units; None = not used by this dosage type."""
-
-    dosage_type: str
-    sets: int
-    reps_min: int | None = None
-    reps_max: int | None = None
-    hold_s: float | None = None
-    load_kg: float | None = None
-    distance_m: float | None = None
-    duration_s: float | None = None
-    effort_target: int | None = None
-
-    @classmethod
-    def minimal(cls, dosage_type: str) -> DosageValues:
-        if dosage_type == "hold":
-            return cls("hold", 1, hold_s=10.0)
-        if dosage_type == "distance":
-            return cls("distance", 1, distance_m=100.0)
-        if dosage_type == "time":
-            return cls("time", 1, duration_s=300.0)
-        return cls("reps", 1, reps_min=8, reps_max=10)
-
-    def describe(self) -> str:
-        """Short dose text, e.g. ``3 x 8-12 @ 5 kg, effort 5/10`` (domain.library.describe_dose)."""
-        return describe_dose(**_dose_in_domain_names(self))
-
-    def plain_words(self) -> str:
-        """The dose as a patient reads it on the home sheet."""
-        sets = "1 set" if self.sets == 1 else f"{self.sets} sets"
-        reps = ""
-        if self.reps_min is not None:
-            high = self.reps_max if self.reps_max is not None else self.reps_min
-            reps = f"{self.reps_min}" if high == self.reps_min else f"{self.reps_min} to {high}"
-        if self.dosage_type == "reps":
-            text = f"{sets} of {reps} repetitions"
-        elif self.dosage_type == "hold":
-            hold = f"{format_number(self.hold_s or 0)} seconds"
-            text = (
-                f"{sets} of {reps} holds, each held for {hold}"
-                if reps
-                else f"{sets}, hold for {hold}"
-            )
-        elif self.dosage_type == "distance":
-            text = f"{sets} of {format_number(self.distance_m or 0)} metres"
-        else:
-            minutes = (self.duration_s or 0) / 60
-            text = f"{sets} of {format_number(minutes)} minutes"
-        if self.load_kg:
-            text += f" with {format_number(self.load_kg, 2)} kg"
-        if self.effort_target is not None:
-            text += f"; effort about {self.effort_target} out of 10"
-        return text
+        return minimal_dosage(self.dosage_type)
 
 
 @dataclass(frozen=True)
@@ -193,49 +137,12 @@ class PrescribedExercise:
     exercise_code: str
     exercise_name: str
     position: int
-    dosage: DosageValues
+    dosage: Dosage
     notes: str | None
     instructions: tuple[str, ...]
     cautions: tuple[str, ...]
     valid_from: dt.datetime
     valid_to: dt.datetime | None
-
-    # flat accessors for callers that log sessions
-    @property
-    def dosage_type(self) -> str:
-        return self.dosage.dosage_type
-
-    @property
-    def sets(self) -> int:
-        return self.dosage.sets
-
-    @property
-    def reps_min(self) -> int | None:
-        return self.dosage.reps_min
-
-    @property
-    def reps_max(self) -> int | None:
-        return self.dosage.reps_max
-
-    @property
-    def hold_s(self) -> float | None:
-        return self.dosage.hold_s
-
-    @property
-    def load_kg(self) -> float | None:
-        return self.dosage.load_kg
-
-    @property
-    def distance_m(self) -> float | None:
-        return self.dosage.distance_m
-
-    @property
-    def duration_s(self) -> float | None:
-        return self.dosage.duration_s
-
-    @property
-    def effort_target(self) -> int | None:
-        return self.dosage.effort_target
 
 
 @dataclass(frozen=True)
@@ -349,8 +256,8 @@ class ProgressionSuggestion:
     exercise_name: str
     action: str  # progress | hold | step_back | repeat
     reason: str
-    current: DosageValues
-    suggested: DosageValues
+    current: Dosage
+    suggested: Dosage
     based_on: dt.date  # date of the logged session it is based on
 
     @property
@@ -366,7 +273,7 @@ class PrescriptionDraft:
     """One exercise in an edited phase; ``prescription_id`` None means newly added."""
 
     exercise_code: str
-    dosage: DosageValues
+    dosage: Dosage
     notes: str | None = None
     prescription_id: uuid.UUID | None = None
     exercise_name: str = ""
@@ -392,10 +299,6 @@ class ProgramDraft:
 # ---------------------------------------------------------------------------------- validation
 
 
-def _is_int(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
 def _is_num(value: object) -> bool:
     return (
         isinstance(value, int | float)
@@ -404,105 +307,12 @@ def _is_num(value: object) -> bool:
     )
 
 
-def dosage_errors(d: DosageValues, prefix: str = "") -> dict[str, str]:
-    """Field errors of one dosage (keys ``prefix + field``); empty when valid."""
-    c = Collector()
-    p = prefix
-    if d.dosage_type not in DOSAGE_TYPES:
-        c.add(p + "dosage_type", f"Dosage type must be one of {', '.join(DOSAGE_TYPES)}.")
-        return c.errors
-    c.check(
-        _is_int(d.sets) and 1 <= d.sets <= MAX_SETS,
-        p + "sets",
-        f"Sets must be a whole number from 1 to {MAX_SETS}.",
-    )
-    for name in ("reps_min", "reps_max"):
-        value = getattr(d, name)
-        c.check(
-            value is None or (_is_int(value) and 1 <= value <= MAX_REPS),
-            p + name,
-            f"Reps must be a whole number from 1 to {MAX_REPS}.",
-        )
-    if (d.reps_min is None) != (d.reps_max is None):
-        missing = "reps_max" if d.reps_max is None else "reps_min"
-        c.add(p + missing, "Give both the lowest and the highest number of reps, or neither.")
-    elif (
-        _is_int(d.reps_min)
-        and _is_int(d.reps_max)
-        and d.reps_min is not None
-        and d.reps_max is not None
-        and d.reps_min > d.reps_max
-    ):
-        c.add(p + "reps_max", "The highest number of reps must not be below the lowest.")
-    if d.dosage_type == "reps" and d.reps_min is None and d.reps_max is None:
-        c.add(p + "reps_min", "A repetitions exercise needs a number of reps.")
-    for name in ("hold_s", "distance_m", "duration_s"):
-        value = getattr(d, name)
-        c.check(value is None or (_is_num(value) and value > 0), p + name, "Must be above 0.")
-    required = {"hold": "hold_s", "distance": "distance_m", "time": "duration_s"}
-    if d.dosage_type in required and getattr(d, required[d.dosage_type]) is None:
-        c.add(p + required[d.dosage_type], "Required for this exercise.")
-    if d.load_kg is not None:
-        if not _is_num(d.load_kg) or d.load_kg < 0 or d.load_kg > MAX_LOAD_KG:
-            c.add(p + "load_kg", f"Load must be a number from 0 to {MAX_LOAD_KG:g} kg.")
-        elif d.load_kg and d.dosage_type not in ("reps", "hold"):
-            c.add(p + "load_kg", "Only repetition and hold exercises take a load.")
-    c.check(
-        d.effort_target is None or (_is_int(d.effort_target) and 0 <= d.effort_target <= 10),
-        p + "effort_target",
-        "Effort target must be a whole number from 0 to 10.",
-    )
-    return c.errors
-
-
-def validate_dosage(d: DosageValues) -> None:
-    """Raise :class:`ValidationError` keyed by field when the dosage is not valid."""
-    errors = dosage_errors(d)
+def validate_dosage(d: Dosage, *, who: str = "dosage") -> None:
+    """Raise :class:`ValidationError` keyed by field when the dose is not valid (the domain's
+    one dose check, :func:`rehab_tracker.domain.dosage.dosage_errors`)."""
+    _dose, errors = dosage_errors(dose_fields(d), None, who=who)
     if errors:
         raise ValidationError(errors)
-
-
-# ------------------------------------------------------------------------------------ mapping
-
-
-#: The dose fields: (name on DosageValues and the Prescription row, name in the domain's Dosage
-#: and progression.Prescription). The one place the two spellings are paired.
-_DOSE_FIELDS: tuple[tuple[str, str], ...] = (
-    ("dosage_type", "dosage_type"),
-    ("sets", "sets"),
-    ("reps_min", "reps_min"),
-    ("reps_max", "reps_max"),
-    ("hold_s", "hold_seconds"),
-    ("load_kg", "load_kg"),
-    ("distance_m", "distance_m"),
-    ("duration_s", "duration_s"),
-    ("effort_target", "effort_target"),
-)
-
-
-def _dose_in_domain_names(source: DosageValues | Prescription) -> dict[str, Any]:
-    """A DosageValues' or Prescription row's dose fields, keyed as the domain names them."""
-    return {theirs: getattr(source, ours) for ours, theirs in _DOSE_FIELDS}
-
-
-def _dosage_of(rx: Prescription) -> DosageValues:
-    return DosageValues(**{ours: getattr(rx, ours) for ours, _theirs in _DOSE_FIELDS})
-
-
-def _from_domain(d: Dosage | progression.Prescription) -> DosageValues:
-    return DosageValues(**{ours: getattr(d, theirs) for ours, theirs in _DOSE_FIELDS})
-
-
-def _to_domain(d: DosageValues) -> Dosage:
-    fields = _dose_in_domain_names(d)
-    if d.dosage_type not in ("reps", "hold"):
-        fields["load_kg"] = None
-    return Dosage(**fields)
-
-
-def _apply_dosage(rx: Prescription, d: DosageValues) -> None:
-    for ours, _theirs in _DOSE_FIELDS:
-        setattr(rx, ours, getattr(d, ours))
 
 
 def _lines(text: str) -> tuple[str, ...]:
@@ -518,7 +328,7 @@ def _prescribed(rx: Prescription) -> PrescribedExercise:
         exercise_code=rx.exercise.code,
         exercise_name=rx.exercise.name,
         position=rx.position,
-        dosage=_dosage_of(rx),
+        dosage=rx.dosage,
         notes=rx.notes,
         instructions=_lines(rx.exercise.instructions),
         cautions=_lines(rx.exercise.cautions),
@@ -590,7 +400,7 @@ class ProgramService:
                     body_region=s.body_region,
                     dosage_type=s.dosage_type,
                     equipment=s.equipment,
-                    default_dosage=tuple((p, _from_domain(d)) for p, d in s.default_dosage),
+                    default_dosage=s.default_dosage,
                 )
                 for s in specs.values()
             ),
@@ -832,7 +642,7 @@ class ProgramService:
                         notes=item.note,
                         valid_from=now,
                     )
-                    _apply_dosage(rx, _from_domain(item.dosage_for(intensity)))
+                    rx.dosage = item.dosage_for(intensity)
                     session.add(rx)
             if plan.education is not None:
                 session.add(
@@ -1010,7 +820,13 @@ class ProgramService:
                         f"{spec.name} is dosed by {spec.dosage_type}, not "
                         f"{item.dosage.dosage_type}.",
                     )
-                for k, message in dosage_errors(item.dosage, f"{ikey}.").items():
+                _dose, errors = dosage_errors(
+                    dose_fields(item.dosage),
+                    None,
+                    prefix=f"{ikey}.",
+                    who=item.exercise_name or item.exercise_code,
+                )
+                for k, message in errors.items():
                     c.add(k, message)
         for i, (a, b) in enumerate(itertools.pairwise(draft.phases)):
             c.check(
@@ -1026,7 +842,6 @@ class ProgramService:
         edited: ProgramDraft,
         *,
         expected_version: int,
-        today: dt.date,
     ) -> int:
         """Apply an edited program in one unit of work; returns the program's new version.
 
@@ -1036,7 +851,6 @@ class ProgramService:
         no longer listed is closed, a new item gets a new row. Raises ConflictError when the
         program was saved elsewhere since ``expected_version``.
         """
-        del today  # the edit takes effect now; kept for a future "from date" option
         try:
             with self.db.unit_of_work(self.actor) as session:
                 program = self._program(session, program_id)
@@ -1072,7 +886,7 @@ class ProgramService:
                         )
                         if old is not None and old.exercise.code == item.exercise_code:
                             kept.add(old.id)
-                            if _dosage_of(old) == item.dosage and old.notes == _clean(item.notes):
+                            if old.dosage == item.dosage and old.notes == _clean(item.notes):
                                 if old.position != position:
                                     old.position = position
                                 continue
@@ -1089,7 +903,7 @@ class ProgramService:
                             notes=_clean(item.notes),
                             valid_from=now,
                         )
-                        _apply_dosage(rx, item.dosage)
+                        rx.dosage = item.dosage
                         session.add(rx)
                     for rx_id, rx in current.items():
                         if rx_id not in kept:
@@ -1198,7 +1012,7 @@ class ProgramService:
                         {
                             "exercise": rx.exercise.code,
                             "dosage": {
-                                v: dosage_to_dict(_to_domain(_dosage_of(rx))) for v in variants
+                                v: dosage_to_dict(rx.dosage) for v in variants
                             },
                             "note": _clean(rx.notes),
                         }
@@ -1317,7 +1131,7 @@ class ProgramService:
             sets=tuple(
                 progression.LoggedSet(
                     reps=s.reps,
-                    hold_seconds=s.hold_s,
+                    hold_seconds=s.hold_seconds,
                     load_kg=s.load_kg,
                     distance_m=s.distance_m,
                     duration_s=s.duration_s,
@@ -1332,30 +1146,22 @@ class ProgramService:
             adverse_event=adverse is not None or slog.status == "aborted",
         )
         steps = rx.exercise.progression or {}
-        current = _dosage_of(rx)
-
-        def step(name: str) -> Any:
-            value = steps.get(name)
-            return value if _is_num(value) else None
-
+        given: dict[str, Any] = {n: steps[n] for n in STEP_FIELDS if _is_num(steps.get(n))}
+        current = rx.dosage
         try:
             domain_rx = progression.Prescription(
-                **_dose_in_domain_names(rx),
-                load_step_kg=step("load_step_kg"),
-                reps_step=step("reps_step"),
-                hold_step_s=step("hold_step_s"),
-                distance_step_m=step("distance_step_m"),
-                duration_step_s=step("duration_step_s"),
-                reps_cap=max(20, rx.reps_max or 0),
-                hold_cap_s=max(60.0, rx.hold_s or 0.0),
-                sets_cap=max(4, rx.sets),
+                current,
+                ProgressionStep(**given),
+                reps_cap=max(20, current.reps_max or 0),
+                hold_cap_s=max(60.0, current.hold_seconds or 0.0),
+                sets_cap=max(4, current.sets),
             )
             result = progression.suggest(domain_rx, performance)
         except ValidationError:
             return None
         # the suggested amounts; the dosage type and effort target stay as prescribed
         suggested = replace(
-            _from_domain(result.dosage),
+            result.dosage,
             dosage_type=current.dosage_type,
             effort_target=current.effort_target,
         )
@@ -1373,7 +1179,7 @@ class ProgramService:
     def accept_suggestion(
         self,
         prescription_id: uuid.UUID,
-        dosage: DosageValues,
+        dosage: Dosage,
         *,
         notes: str | None = None,
     ) -> uuid.UUID:
@@ -1409,7 +1215,7 @@ class ProgramService:
                     notes=_clean(notes) if notes is not None else old.notes,
                     valid_from=now,
                 )
-                _apply_dosage(rx, dosage)
+                rx.dosage = dosage
                 session.add(rx)
                 old.program.updated_at = now  # bump the program's version
                 session.flush()
@@ -1419,7 +1225,3 @@ class ProgramService:
                 "This program was changed at another workstation; reopen it to see the changes."
             ) from exc
 
-
-def describe_dosages(items: Iterable[PrescribedExercise]) -> list[str]:
-    """``name: dose`` lines, e.g. for a session sheet or a log message."""
-    return [f"{rx.exercise_name}: {rx.dosage.describe()}" for rx in items]

@@ -788,7 +788,7 @@ def _training(
             Exercise.name,
             Exercise.dosage_type,
             SetLog.reps,
-            SetLog.hold_s,
+            SetLog.hold_seconds,
             SetLog.load_kg,
             SetLog.distance_m,
             SetLog.duration_s,
@@ -844,8 +844,8 @@ def _training(
 
 
 def _set_volume(dosage_type: str, s: Any) -> tuple[float | None, str]:
-    if dosage_type == "hold" and s.hold_s is not None:
-        return float(s.hold_s) * max(int(s.reps or 1), 1), "s"
+    if dosage_type == "hold" and s.hold_seconds is not None:
+        return float(s.hold_seconds) * max(int(s.reps or 1), 1), "s"
     if dosage_type == "distance" and s.distance_m is not None:
         return float(s.distance_m), "m"
     if dosage_type == "time" and s.duration_s is not None:

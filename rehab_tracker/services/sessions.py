@@ -443,7 +443,7 @@ class SessionService:
             sets = tuple(
                 SetEntry(
                     reps=reps if dosage.dosage_type in ("reps", "hold") else None,
-                    hold_s=dosage.hold_s,
+                    hold_seconds=dosage.hold_seconds,
                     load_kg=dosage.load_kg or None,
                     distance_m=dosage.distance_m,
                     duration_s=dosage.duration_s,
@@ -454,7 +454,7 @@ class SessionService:
                 ExerciseEntry(
                     exercise_id=rx.exercise_id,
                     name=rx.exercise_name,
-                    dosage_type=rx.dosage_type,
+                    dosage_type=rx.dosage.dosage_type,
                     prescription_id=rx.id,
                     prescribed=rx.dosage.describe(),
                     suggestion=hint.reason if hint is not None else "Prescribed dosage.",
@@ -499,7 +499,12 @@ class SessionService:
                         prescription_id=e.prescription_id,
                         sets=tuple(
                             SetEntry(
-                                s.reps, s.hold_s, s.load_kg, s.distance_m, s.duration_s, s.effort
+                                s.reps,
+                                s.hold_seconds,
+                                s.load_kg,
+                                s.distance_m,
+                                s.duration_s,
+                                s.effort,
                             )
                             for s in e.sets
                         ),
@@ -735,7 +740,7 @@ class SessionService:
                         created_by=self.actor,
                         set_number=j + 1,
                         reps=s.reps,
-                        hold_s=s.hold_s,
+                        hold_seconds=s.hold_seconds,
                         load_kg=s.load_kg,
                         distance_m=s.distance_m,
                         duration_s=s.duration_s,

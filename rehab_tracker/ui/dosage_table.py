@@ -4,8 +4,9 @@ The table holds one row per phase code; its columns are the dose fields that fit
 dosage type (``reps``: sets, reps, load, effort; ``hold``: sets, holds per set, hold seconds,
 load, effort; ``distance``: sets, metres, effort; ``time``: sets, seconds, effort). Cells are
 edited with spin boxes; a cell at its lowest value shows blank, meaning "not given".
-Every check stays in the domain and the service: these widgets only hold numbers and hand them
-over in the service's ``ExerciseForm`` text form.
+Every check stays in the domain and the service: these widgets only hold numbers (each spin box
+ranging over the domain's limits table, ``domain.dosage.LIMITS``) and hand them over as the
+service's ``ExerciseForm`` rows of dose fields.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rehab_tracker.domain.library import dosage_errors
+from rehab_tracker.domain.dosage import LIMITS, STEP_FIELDS, STEPS_ALLOWED, dosage_errors
 
 Index = QModelIndex | QPersistentModelIndex
 Number = int | float
@@ -55,16 +56,17 @@ class Column:
     field: str  # the domain's dose field name
     label: str  # the visible header, also the editor's accessible name
     decimals: int = 0  # 0: whole numbers
-    maximum: float = 999
     tip: str = ""  # the header's tooltip
 
+    @property
+    def maximum(self) -> float:
+        """The highest value the domain accepts (``domain.dosage.LIMITS``)."""
+        return LIMITS[self.field].maximum
 
-SETS = Column("sets", "Sets", maximum=99)
-EFFORT = Column("effort_target", "Effort (0-10)", maximum=99)
-LOAD = Column(
-    "load_kg", "Load (kg)", decimals=2, maximum=999,
-    tip="Blank: body weight, or set for each patient",
-)
+
+SETS = Column("sets", "Sets")
+EFFORT = Column("effort_target", "Effort (0-10)")
+LOAD = Column("load_kg", "Load (kg)", decimals=2, tip="Blank: body weight, or set for each patient")
 
 #: the columns of each dosage type, in order
 COLUMNS: Mapping[str, tuple[Column, ...]] = {
@@ -73,51 +75,28 @@ COLUMNS: Mapping[str, tuple[Column, ...]] = {
         SETS,
         Column("reps_min", "Holds min", tip="Holds per set, lowest (blank: not given)"),
         Column("reps_max", "Holds max", tip="Holds per set, highest (blank: not given)"),
-        Column("hold_seconds", "Hold (s)", decimals=1, maximum=9999),
+        Column("hold_seconds", "Hold (s)", decimals=1),
         LOAD,
         EFFORT,
     ),
-    "distance": (SETS, Column("distance_m", "Distance (m)", decimals=1, maximum=99999), EFFORT),
-    "time": (SETS, Column("duration_s", "Duration (s)", decimals=1, maximum=99999), EFFORT),
+    "distance": (SETS, Column("distance_m", "Distance (m)", decimals=1), EFFORT),
+    "time": (SETS, Column("duration_s", "Duration (s)", decimals=1), EFFORT),
 }
 
-#: the progression steps: field, label, decimals, the dosage types it fits
-STEPS: tuple[tuple[str, str, int, frozenset[str]], ...] = (
-    ("load_step_kg", "Load step (kg)", 2, frozenset({"reps", "hold"})),
-    ("reps_step", "Reps step", 0, frozenset({"reps", "hold"})),
-    ("hold_step_s", "Hold step (s)", 1, frozenset({"hold"})),
-    ("distance_step_m", "Distance step (m)", 1, frozenset({"distance"})),
-    ("duration_step_s", "Duration step (s)", 1, frozenset({"time"})),
-)
+#: the progression steps (domain.dosage.STEP_FIELDS): label, decimals
+STEPS: Mapping[str, tuple[str, int]] = {
+    "load_step_kg": ("Load step (kg)", 2),
+    "reps_step": ("Reps step", 0),
+    "hold_step_s": ("Hold step (s)", 1),
+    "distance_step_m": ("Distance step (m)", 1),
+    "duration_step_s": ("Duration step (s)", 1),
+}
+#: the widest a step's spin box goes (the domain sets no upper bound on a step)
+STEP_MAXIMUM = 999
 
 
 def number_text(value: Number) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
-
-
-def parse_pairs(text: str) -> dict[str, Number]:
-    """``sets=3 reps_min=8`` -> {"sets": 3, "reps_min": 8} (what the service hands out)."""
-    out: dict[str, Number] = {}
-    for token in text.split():
-        key, _sep, value = token.partition("=")
-        try:
-            out[key] = int(value)
-        except ValueError:
-            try:
-                out[key] = float(value)
-            except ValueError:
-                continue
-    return out
-
-
-def parse_dosage_text(text: str) -> list[tuple[str, dict[str, Number]]]:
-    """The service's ``phase: name=number ...`` lines as (phase, values) rows."""
-    rows = []
-    for line in text.splitlines():
-        phase, sep, rest = line.partition(":")
-        if sep and phase.strip():
-            rows.append((phase.strip(), parse_pairs(rest)))
-    return rows
 
 
 def spin_box(decimals: int, maximum: float, blank_text: str) -> QAbstractSpinBox:
@@ -184,13 +163,9 @@ class DosageTableModel(QAbstractTableModel):
         _phase, values = self._rows[row]
         return {c.field: values[c.field] for c in self.columns() if values.get(c.field) is not None}
 
-    def dosage_text(self) -> str:
-        """The rows in the service's form: ``phase: name=number ...``, one phase per line."""
-        lines = []
-        for row, (phase, _values) in enumerate(self._rows):
-            pairs = " ".join(f"{k}={number_text(v)}" for k, v in self.values(row).items())
-            lines.append(f"{phase}: {pairs}".rstrip())
-        return "\n".join(lines)
+    def doses(self) -> tuple[tuple[str, dict[str, Number]], ...]:
+        """The rows as the service takes them: (phase, the dose fields given), in table order."""
+        return tuple((phase, self.values(row)) for row, phase in enumerate(self.phases()))
 
     def add_phase(self, phase: str) -> int:
         """Append a row for ``phase`` (or return the row it already has)."""
@@ -451,9 +426,9 @@ class StepEditor(QWidget):
         self.form.setContentsMargins(0, 0, 0, 0)
         self.boxes: dict[str, QAbstractSpinBox] = {}
         self.labels: dict[str, QLabel] = {}
-        self._fits: dict[str, frozenset[str]] = {}
-        for name, label, decimals, fits in STEPS:
-            box = spin_box(decimals, 999, "Not used")
+        for name in STEP_FIELDS:
+            label, decimals = STEPS[name]
+            box = spin_box(decimals, STEP_MAXIMUM, "Not used")
             box.setObjectName(name)
             box.setAccessibleName(label)
             text = QLabel(label)
@@ -461,29 +436,28 @@ class StepEditor(QWidget):
             self.form.addRow(text, box)
             self.boxes[name] = box
             self.labels[name] = text
-            self._fits[name] = fits
         self.set_dosage_type("reps")
 
     def set_dosage_type(self, dosage_type: str) -> None:
         first: QWidget | None = None
         for name, box in self.boxes.items():
-            fits = dosage_type in self._fits[name]
+            fits = name in STEPS_ALLOWED.get(dosage_type, frozenset())
             self.form.setRowVisible(box, fits)
             if fits and first is None:
                 first = box
         if first is not None:
             self.setFocusProxy(first)
 
-    def set_text(self, text: str) -> None:
-        values = parse_pairs(text)
+    def set_steps(self, steps: Mapping[str, Number]) -> None:
         for name, box in self.boxes.items():
-            set_spin_value(box, values.get(name))
+            set_spin_value(box, steps.get(name))
 
-    def text(self, dosage_type: str) -> str:
-        """The steps that fit ``dosage_type`` in the service's ``name=number`` form."""
-        pairs = []
+    def steps(self, dosage_type: str) -> dict[str, Number]:
+        """The steps given that fit ``dosage_type`` (name -> number)."""
+        fits = STEPS_ALLOWED.get(dosage_type, frozenset())
+        out: dict[str, Number] = {}
         for name, box in self.boxes.items():
             value = spin_value(box)
-            if value is not None and dosage_type in self._fits[name]:
-                pairs.append(f"{name}={number_text(value)}")
-        return " ".join(pairs)
+            if value is not None and name in fits:
+                out[name] = value
+        return out

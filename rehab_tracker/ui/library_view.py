@@ -36,13 +36,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from rehab_tracker.domain.dosage import DOSAGE_TYPES
 from rehab_tracker.domain.errors import ValidationError
-from rehab_tracker.domain.library import BODY_REGIONS, DOSAGE_TYPES
+from rehab_tracker.domain.library import BODY_REGIONS
 from rehab_tracker.services.container import Services
 from rehab_tracker.services.errors import ServiceError
 from rehab_tracker.services.library import IMAGE_SUFFIXES, ExerciseForm, ExerciseRow
 from rehab_tracker.ui import dialogs
-from rehab_tracker.ui.dosage_table import DosageTableEditor, StepEditor, parse_dosage_text
+from rehab_tracker.ui.dosage_table import DosageTableEditor, StepEditor
 from rehab_tracker.ui.forms import FieldForm, name_widget
 from rehab_tracker.ui.patient_list import RowFilterProxy
 from rehab_tracker.ui.table_model import RowsTableModel
@@ -206,11 +207,10 @@ class ExerciseEditor(QWidget):
         self.equipment.setPlainText(form.equipment)
         self.instructions.setPlainText(form.instructions)
         self.cautions.setPlainText(form.cautions)
-        rows = parse_dosage_text(form.default_dosage)
-        self.dosage.know_phases(phase for phase, _values in rows)
-        self.dosage.model.set_rows(form.dosage_type, rows)
+        self.dosage.know_phases(phase for phase, _values in form.default_dosage)
+        self.dosage.model.set_rows(form.dosage_type, form.default_dosage)
         self.progression_note.setPlainText(form.progression_note)
-        self.steps.set_text(form.progression_steps)
+        self.steps.set_steps(form.progression_steps)
         self.steps.set_dosage_type(form.dosage_type)
         self.media.clear()
         self.media.addItems(list(form.media))
@@ -224,9 +224,9 @@ class ExerciseEditor(QWidget):
             equipment=self.equipment.toPlainText(),
             instructions=self.instructions.toPlainText(),
             cautions=self.cautions.toPlainText(),
-            default_dosage=self.dosage.model.dosage_text(),
+            default_dosage=self.dosage.model.doses(),
             progression_note=self.progression_note.toPlainText(),
-            progression_steps=self.steps.text(self.dosage_type.currentData()),
+            progression_steps=self.steps.steps(self.dosage_type.currentData()),
             media=tuple(self.media.item(i).text() for i in range(self.media.count())),
         )
 
@@ -355,7 +355,7 @@ class LibraryView(QWidget):
         """Offer the phase codes the shipped doses use (read from the first exercise)."""
         if self.model.rowCount():
             form = self.services.library.detail(self.model.row_at(0).id).form
-            self.editor.dosage.know_phases(p for p, _v in parse_dosage_text(form.default_dosage))
+            self.editor.dosage.know_phases(p for p, _v in form.default_dosage)
 
     def reload(self, select: uuid.UUID | None = None) -> None:
         self.model.set_rows(self.services.library.list_exercises())

@@ -57,11 +57,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from rehab_tracker.domain.dosage import DOSAGE_TYPES, LIMITS, Dosage, Limit, fitting_fields
 from rehab_tracker.domain.errors import ValidationError
 from rehab_tracker.services.container import Services
 from rehab_tracker.services.errors import ConflictError, ServiceError
 from rehab_tracker.services.programs import (
-    DosageValues,
     ExerciseInfo,
     PhaseDraft,
     PrescriptionDraft,
@@ -91,7 +91,7 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("sets", "Sets"),
     ("reps_min", "Reps min"),
     ("reps_max", "Reps max"),
-    ("hold_s", "Hold (s)"),
+    ("hold_seconds", "Hold (s)"),
     ("distance_m", "Distance (m)"),
     ("duration_min", "Time (min)"),
     ("load_kg", "Load (kg)"),
@@ -100,14 +100,21 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("suggestion", "Suggestion"),
 )
 COLUMN = {key: i for i, (key, _) in enumerate(COLUMNS)}
-INT_FIELDS = {"sets": (1, 20), "reps_min": (1, 200), "reps_max": (1, 200), "effort_target": (0, 10)}
-FLOAT_FIELDS = {"hold_s", "distance_m", "duration_min", "load_kg"}
+#: the range of each dose cell: the domain's limits table, the time shown in minutes
+CELL_LIMITS: dict[str, Limit] = {
+    ("duration_min" if name == "duration_s" else name): limit for name, limit in LIMITS.items()
+}
+CELL_LIMITS["duration_min"] = replace(
+    LIMITS["duration_s"], maximum=LIMITS["duration_s"].maximum / 60.0, unit="min"
+)
 #: which dosage cells apply to each dosage type (notes always do)
 APPLIES: dict[str, frozenset[str]] = {
-    "reps": frozenset({"sets", "reps_min", "reps_max", "load_kg", "effort_target"}),
-    "hold": frozenset({"sets", "reps_min", "reps_max", "hold_s", "load_kg", "effort_target"}),
-    "distance": frozenset({"sets", "distance_m", "effort_target"}),
-    "time": frozenset({"sets", "duration_min", "effort_target"}),
+    kind: frozenset(
+        "duration_min" if name == "duration_s" else name
+        for name in fitting_fields(kind)
+        if name != "dosage_type"
+    )
+    for kind in DOSAGE_TYPES
 }
 ACTION_TEXT = {
     "progress": "Progress",
@@ -154,18 +161,15 @@ def parse_cell(key: str, value: Any) -> tuple[bool, Any]:
         return key != "sets", None
     text = str(value).strip().replace(",", ".")
     try:
-        if key in INT_FIELDS:
-            number: float = int(float(text))
-            if float(text) != number:
-                return False, None
-            low, high = INT_FIELDS[key]
-            return low <= number <= high, int(number)
-        number = float(text)
+        number: float = float(text)
     except ValueError:
         return False, None
-    if key == "load_kg":
-        return 0 <= number <= 500, number
-    return number > 0, number
+    limit = CELL_LIMITS[key]
+    if limit.whole:
+        if not number.is_integer():
+            return False, None
+        return limit.allows(int(number)), int(number)
+    return limit.allows(number), number
 
 
 class SetCellCommand(QUndoCommand):
@@ -184,7 +188,7 @@ class SetCellCommand(QUndoCommand):
 
 class SetDosageCommand(QUndoCommand):
     def __init__(
-        self, model: PrescriptionModel, row: int, old: DosageValues, new: DosageValues, text: str
+        self, model: PrescriptionModel, row: int, old: Dosage, new: Dosage, text: str
     ) -> None:
         super().__init__(text)
         self.model, self.row, self.old, self.new = model, row, old, new
@@ -341,7 +345,7 @@ class PrescriptionModel(QAbstractTableModel):
         changed = self.index(row, COLUMN[key])
         self.dataChanged.emit(changed, changed)
 
-    def apply_dosage(self, row: int, dosage: DosageValues) -> None:
+    def apply_dosage(self, row: int, dosage: Dosage) -> None:
         self.items[row] = replace(self.items[row], dosage=dosage)
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
 
@@ -372,11 +376,11 @@ class DosageDelegate(QStyledItemDelegate):
     ) -> QWidget:
         editor = QLineEdit(parent)
         key = COLUMNS[index.column()][0]
-        if key in INT_FIELDS:
-            low, high = INT_FIELDS[key]
-            editor.setValidator(QIntValidator(low if key != "sets" else 1, high, editor))
-        elif key in FLOAT_FIELDS:
-            validator = QDoubleValidator(0.0, 10000.0, 2, editor)
+        limit = CELL_LIMITS.get(key)
+        if limit is not None and limit.whole:
+            editor.setValidator(QIntValidator(int(limit.minimum), int(limit.maximum), editor))
+        elif limit is not None:
+            validator = QDoubleValidator(limit.minimum, limit.maximum, 2, editor)
             validator.setNotation(QDoubleValidator.Notation.StandardNotation)
             validator.setLocale(QLocale.c())
             editor.setValidator(validator)
@@ -1278,7 +1282,6 @@ class ProgramBuilderDialog(QDialog):
                 self.program.id,
                 self.draft(),
                 expected_version=self.program.version,
-                today=self.today(),
             )
         except ValidationError as exc:
             self._show_errors(exc.errors)

@@ -36,12 +36,8 @@ from PySide6.QtWidgets import (
 from rehab_tracker.domain.errors import ValidationError
 from rehab_tracker.domain.sessions import (
     EFFORT_MESSAGE,
-    MAX_DISTANCE_M,
-    MAX_DURATION_S,
-    MAX_HOLD_S,
-    MAX_LOAD_KG,
-    MAX_REPS,
     PAIN_MESSAGE,
+    SET_MAXIMA,
     SEVERITIES,
     AdverseEventEntry,
     ExerciseEntry,
@@ -58,11 +54,21 @@ from rehab_tracker.ui.session_widgets import DraftAutosaver, NumberField
 
 #: set columns per dosage type: (SetEntry field, header, integer, high, message)
 COLUMNS: dict[str, tuple[tuple[str, str, bool, float, str], ...]] = {}
-_REPS = ("reps", "Reps", True, MAX_REPS, f"Reps: a whole number 0 to {MAX_REPS}.")
-_HOLD = ("hold_s", "Hold (s)", False, MAX_HOLD_S, f"Hold: 0 to {MAX_HOLD_S:.0f} seconds.")
-_LOAD = ("load_kg", "Load (kg)", False, MAX_LOAD_KG, f"Load: 0 to {MAX_LOAD_KG:.0f} kg.")
-_DIST = ("distance_m", "Distance (m)", False, MAX_DISTANCE_M, "Distance: 0 to 10000 m.")
-_TIME = ("duration_s", "Time (s)", False, MAX_DURATION_S, "Time: 0 to 14400 seconds.")
+_MAX = SET_MAXIMA
+_REPS = ("reps", "Reps", True, _MAX["reps"], f"Reps: a whole number 0 to {_MAX['reps']:.0f}.")
+_HOLD = (
+    "hold_seconds", "Hold (s)", False, _MAX["hold_seconds"],
+    f"Hold: 0 to {_MAX['hold_seconds']:.0f} seconds.",
+)
+_LOAD = ("load_kg", "Load (kg)", False, _MAX["load_kg"], f"Load: 0 to {_MAX['load_kg']:.0f} kg.")
+_DIST = (
+    "distance_m", "Distance (m)", False, _MAX["distance_m"],
+    f"Distance: 0 to {_MAX['distance_m']:.0f} m.",
+)
+_TIME = (
+    "duration_s", "Time (s)", False, _MAX["duration_s"],
+    f"Time: 0 to {_MAX['duration_s']:.0f} seconds.",
+)
 _EFFORT = ("effort", "Effort 0-10", True, 10, EFFORT_MESSAGE)
 COLUMNS.update(
     {

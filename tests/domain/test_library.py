@@ -10,12 +10,11 @@ from typing import Any
 
 import pytest
 
+from rehab_tracker.domain.dosage import Dosage, parse_dosage
 from rehab_tracker.domain.errors import ValidationError
 from rehab_tracker.domain.library import (
     BODY_REGIONS,
-    Dosage,
     exercise_to_dict,
-    parse_dosage,
     parse_exercise,
     parse_library,
     validate_exercise_fields,

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from rehab_tracker.domain.dosage import STEP_FIELDS, Dosage, ProgressionStep, dose_fields
 from rehab_tracker.domain.errors import ValidationError
 from rehab_tracker.domain.progression import (
     DOSAGE_FIELDS,
@@ -18,31 +19,57 @@ from rehab_tracker.domain.progression import (
     suggest,
 )
 
-LOADED = Prescription(
+CAPS = ("reps_cap", "hold_cap_s", "sets_cap")
+
+
+def make(dosage_type: str, sets: int, **kwargs: object) -> Prescription:
+    """A prescription from flat keywords: the dose's fields, its steps and the caps."""
+    steps = {k: kwargs.pop(k) for k in STEP_FIELDS if k in kwargs}
+    caps = {k: kwargs.pop(k) for k in CAPS if k in kwargs}
+    return Prescription(
+        Dosage(dosage_type, sets, **kwargs),  # type: ignore[arg-type]
+        ProgressionStep(**steps),  # type: ignore[arg-type]
+        **caps,  # type: ignore[arg-type]
+    )
+
+
+def changed(p: Prescription, **changes: object) -> Prescription:
+    """``p`` with some of its dose fields, steps or caps changed."""
+    flat = {
+        **dose_fields(p.dose),
+        **{k: getattr(p.step, k) for k in STEP_FIELDS},
+        **{k: getattr(p, k) for k in CAPS},
+        **changes,
+    }
+    return make(**flat)
+
+
+LOADED = make(
     "reps", 3, reps_min=8, reps_max=12, load_kg=20.0, effort_target=6, load_step_kg=2.5,
     reps_step=2,
 )
-BODYWEIGHT = Prescription("reps", 3, reps_min=8, reps_max=12, effort_target=6, reps_step=2)
-HOLD = Prescription(
+BODYWEIGHT = make("reps", 3, reps_min=8, reps_max=12, effort_target=6, reps_step=2)
+HOLD = make(
     "hold", 2, hold_seconds=30, reps_min=5, reps_max=5, effort_target=5, hold_step_s=5,
     reps_step=1,
 )
-PLAIN_HOLD = Prescription("hold", 3, hold_seconds=20, effort_target=5, hold_step_s=10)
-WALK = Prescription("distance", 1, distance_m=400, effort_target=4, distance_step_m=100)
-BIKE = Prescription("time", 1, duration_s=600, effort_target=4, duration_step_s=120)
+PLAIN_HOLD = make("hold", 3, hold_seconds=20, effort_target=5, hold_step_s=10)
+WALK = make("distance", 1, distance_m=400, effort_target=4, distance_step_m=100)
+BIKE = make("time", 1, duration_s=600, effort_target=4, duration_step_s=120)
 
 
 def top_sets(p: Prescription, effort: int = 5, n: int | None = None) -> list[LoggedSet]:
     """Sets that reach the top of the prescription's target at ``effort``."""
+    d = p.dose
     one = LoggedSet(
-        reps=p.reps_max, hold_seconds=p.hold_seconds, load_kg=p.load_kg,
-        distance_m=p.distance_m, duration_s=p.duration_s, effort=effort,
+        reps=d.reps_max, hold_seconds=d.hold_seconds, load_kg=d.load_kg,
+        distance_m=d.distance_m, duration_s=d.duration_s, effort=effort,
     )
-    return [one] * (p.sets if n is None else n)
+    return [one] * (d.sets if n is None else n)
 
 
-def dosage(p: Prescription) -> dict[str, float]:
-    return {name: getattr(p, name) or 0 for name in DOSAGE_FIELDS}
+def dosage(d: Dosage) -> dict[str, float]:
+    return {name: getattr(d, name) or 0 for name in DOSAGE_FIELDS}
 
 
 # ---------------------------------------------------------------------------------- step back
@@ -51,7 +78,7 @@ def dosage(p: Prescription) -> dict[str, float]:
 def test_leg_pain_rise_steps_back_one_load_step():
     result = suggest(LOADED, Performance(top_sets(LOADED), leg_pain_before=2, leg_pain_after=4))
     assert result.action == "step_back"
-    assert result.dosage == replace(LOADED, load_kg=17.5)
+    assert result.dosage == replace(LOADED.dose, load_kg=17.5)
     assert result.reason == (
         "Leg pain rose from 2 to 4 during the session: step back 2.5 kg to 17.5 kg."
     )
@@ -101,7 +128,7 @@ def test_step_back_beats_hold_and_no_sets():
 
 
 def test_load_never_goes_below_zero():
-    light = replace(LOADED, load_kg=1.0)
+    light = changed(LOADED, load_kg=1.0)
     result = suggest(light, Performance(top_sets(light), adverse_event=True))
     assert result.dosage.load_kg == 0.0
     assert "step back 1 kg to 0 kg" in result.reason
@@ -111,49 +138,49 @@ def test_load_never_goes_below_zero():
     ("prescription", "changes", "words"),
     [
         (BODYWEIGHT, dict(reps_min=6, reps_max=10), "step back 2 reps to 6-10 reps"),
-        (replace(BODYWEIGHT, reps_min=1, reps_max=2), dict(reps_min=1, reps_max=1),
+        (changed(BODYWEIGHT, reps_min=1, reps_max=2), dict(reps_min=1, reps_max=1),
          "step back 1 rep to 1 reps"),
-        (replace(BODYWEIGHT, reps_step=None), dict(reps_min=7, reps_max=11),
+        (changed(BODYWEIGHT, reps_step=None), dict(reps_min=7, reps_max=11),
          "step back 1 rep to 7-11 reps"),
-        (replace(BODYWEIGHT, load_kg=5.0), dict(reps_min=6, reps_max=10),
+        (changed(BODYWEIGHT, load_kg=5.0), dict(reps_min=6, reps_max=10),
          "step back 2 reps"),  # loaded but no load step: reps go down
         (HOLD, dict(hold_seconds=25), "shorten the hold by 5 s to 25 s"),
-        (replace(PLAIN_HOLD, hold_seconds=12), dict(hold_seconds=5), "to 5 s"),
-        (replace(PLAIN_HOLD, hold_step_s=None), dict(hold_seconds=15), "by 5 s to 15 s"),
+        (changed(PLAIN_HOLD, hold_seconds=12), dict(hold_seconds=5), "to 5 s"),
+        (changed(PLAIN_HOLD, hold_step_s=None), dict(hold_seconds=15), "by 5 s to 15 s"),
         (WALK, dict(distance_m=300), "step back 100 m to 300 m"),
-        (replace(WALK, distance_m=150), dict(distance_m=100), "to 100 m"),
+        (changed(WALK, distance_m=150), dict(distance_m=100), "to 100 m"),
         (BIKE, dict(duration_s=480), "step back 2 min to 8 min"),
     ],
 )
 def test_bodyweight_step_back(prescription, changes, words):
     result = suggest(prescription, Performance(top_sets(prescription), adverse_event=True))
     assert result.action == "step_back"
-    assert result.dosage == replace(prescription, **changes)
+    assert result.dosage == replace(prescription.dose, **changes)
     assert words in result.reason
 
 
 @pytest.mark.parametrize(
     "prescription",
     [
-        replace(BODYWEIGHT, reps_min=1, reps_max=1),
-        replace(PLAIN_HOLD, hold_seconds=5),
-        replace(PLAIN_HOLD, hold_seconds=3),  # below the floor already: never raised to 5
-        replace(WALK, distance_m=100),
-        replace(WALK, distance_step_m=None),
-        replace(BIKE, duration_step_s=0),
+        changed(BODYWEIGHT, reps_min=1, reps_max=1),
+        changed(PLAIN_HOLD, hold_seconds=5),
+        changed(PLAIN_HOLD, hold_seconds=3),  # below the floor already: never raised to 5
+        changed(WALK, distance_m=100),
+        changed(WALK, distance_step_m=None),
+        changed(BIKE, duration_step_s=0),
     ],
 )
 def test_step_back_at_the_floor_keeps_the_dosage(prescription):
     result = suggest(prescription, Performance(top_sets(prescription), adverse_event=True))
     assert result.action == "step_back"
-    assert result.dosage == prescription
+    assert result.dosage == prescription.dose
     assert "already at its lowest" in result.reason
 
 
 def test_hold_exercise_at_hold_floor_steps_back_counted_holds():
-    p = replace(HOLD, hold_seconds=5, reps_min=4, reps_max=6)
+    p = changed(HOLD, hold_seconds=5, reps_min=4, reps_max=6)
     result = suggest(p, Performance(top_sets(p), adverse_event=True))
-    assert result.dosage == replace(p, reps_min=3, reps_max=5)
+    assert result.dosage == replace(p.dose, reps_min=3, reps_max=5)
 
 
 # ------------------------------------------------------------------------------- no sets, hold
@@ -161,7 +188,7 @@ def test_hold_exercise_at_hold_floor_steps_back_counted_holds():
 
 def test_no_sets_logged_repeats():
     result = suggest(LOADED, Performance())
-    assert result == Suggestion("repeat", LOADED,
+    assert result == Suggestion("repeat", LOADED.dose,
                                 "No sets logged last session: repeat the same dosage.")
     assert "no sets logged last session" in result.reason.lower()
 
@@ -170,7 +197,7 @@ def test_effort_above_target_holds():
     sets = [*top_sets(LOADED, n=2), LoggedSet(reps=12, load_kg=20, effort=7)]
     result = suggest(LOADED, Performance(sets))
     assert result.action == "hold"
-    assert result.dosage is LOADED
+    assert result.dosage is LOADED.dose
     assert result.reason == ("Effort reached 7/10 in set 3, above the target of 6/10: keep the "
                              "same dosage (3 x 8-12 @ 20 kg).")
 
@@ -191,7 +218,7 @@ def test_hold_beats_progress_even_when_all_sets_reached_the_top():
 
 
 def test_no_effort_target_never_holds_and_does_not_need_effort():
-    p = replace(LOADED, effort_target=None)
+    p = changed(LOADED, effort_target=None)
     sets = [LoggedSet(reps=12, effort=10)] * 3
     result = suggest(p, Performance(sets))
     assert result.action == "progress"
@@ -209,17 +236,17 @@ def test_no_effort_target_never_holds_and_does_not_need_effort():
          "All 3 prescribed sets reached 12 reps at effort 6/10 or less: add 2.5 kg to 22.5 kg."),
         (BODYWEIGHT, dict(reps_min=10, reps_max=14),
          "All 3 prescribed sets reached 12 reps at effort 6/10 or less: add 2 reps (10-14 reps)."),
-        (replace(BODYWEIGHT, reps_max=19), dict(reps_min=9, reps_max=20), "add 1 rep (9-20 reps)"),
-        (replace(BODYWEIGHT, reps_max=20), dict(sets=4), "add a set (4 sets)"),
-        (replace(BODYWEIGHT, reps_step=None), dict(sets=4), "add a set"),
+        (changed(BODYWEIGHT, reps_max=19), dict(reps_min=9, reps_max=20), "add 1 rep (9-20 reps)"),
+        (changed(BODYWEIGHT, reps_max=20), dict(sets=4), "add a set (4 sets)"),
+        (changed(BODYWEIGHT, reps_step=None), dict(sets=4), "add a set"),
         (HOLD, dict(hold_seconds=35),
          "All 2 prescribed sets reached the 30 s hold for 5 reps at effort 5/10 or less: "
          "hold 5 s longer (35 s)."),
-        (replace(HOLD, hold_seconds=58), dict(hold_seconds=60), "hold 2 s longer (60 s)"),
-        (replace(HOLD, hold_seconds=60), dict(reps_min=6, reps_max=6), "add 1 rep (6 reps)"),
-        (replace(HOLD, hold_seconds=90), dict(reps_min=6, reps_max=6), "add 1 rep"),
-        (replace(PLAIN_HOLD, hold_seconds=60), dict(sets=4), "add a set"),
-        (replace(HOLD, load_kg=4.0, load_step_kg=1.0), dict(load_kg=5.0), "add 1 kg to 5 kg"),
+        (changed(HOLD, hold_seconds=58), dict(hold_seconds=60), "hold 2 s longer (60 s)"),
+        (changed(HOLD, hold_seconds=60), dict(reps_min=6, reps_max=6), "add 1 rep (6 reps)"),
+        (changed(HOLD, hold_seconds=90), dict(reps_min=6, reps_max=6), "add 1 rep"),
+        (changed(PLAIN_HOLD, hold_seconds=60), dict(sets=4), "add a set"),
+        (changed(HOLD, load_kg=4.0, load_step_kg=1.0), dict(load_kg=5.0), "add 1 kg to 5 kg"),
         (WALK, dict(distance_m=500),
          "The prescribed set reached 400 m at effort 4/10 or less: add 100 m (500 m)."),
         (BIKE, dict(duration_s=720), "reached 10 min at effort 4/10 or less: add 2 min (12 min)."),
@@ -228,24 +255,24 @@ def test_no_effort_target_never_holds_and_does_not_need_effort():
 def test_progress(prescription, changes, reason):
     result = suggest(prescription, Performance(top_sets(prescription, effort=4)))
     assert result.action == "progress"
-    assert result.dosage == replace(prescription, **changes)
+    assert result.dosage == replace(prescription.dose, **changes)
     assert reason in result.reason
 
 
 @pytest.mark.parametrize(
     "prescription",
     [
-        replace(BODYWEIGHT, reps_max=20, sets=4),
-        replace(BODYWEIGHT, reps_min=25, reps_max=30, sets=5),  # above the caps already
-        replace(PLAIN_HOLD, hold_seconds=60, sets=4),
-        replace(WALK, distance_step_m=None),
-        replace(BIKE, duration_step_s=None),
+        changed(BODYWEIGHT, reps_max=20, sets=4),
+        changed(BODYWEIGHT, reps_min=25, reps_max=30, sets=5),  # above the caps already
+        changed(PLAIN_HOLD, hold_seconds=60, sets=4),
+        changed(WALK, distance_step_m=None),
+        changed(BIKE, duration_step_s=None),
     ],
 )
 def test_nothing_left_to_progress_repeats(prescription):
     result = suggest(prescription, Performance(top_sets(prescription, effort=4)))
     assert result.action == "repeat"
-    assert result.dosage == prescription
+    assert result.dosage == prescription.dose
     assert "harder variation" in result.reason
 
 
@@ -269,7 +296,7 @@ def test_extra_sets_beyond_the_prescription_are_fine():
 def test_not_at_the_top_repeats(sets, words):
     result = suggest(LOADED, Performance(sets))
     assert result.action == "repeat"
-    assert result.dosage is LOADED
+    assert result.dosage is LOADED.dose
     assert words in result.reason
     assert "repeat the same dosage (3 x 8-12 @ 20 kg)" in result.reason
 
@@ -291,7 +318,7 @@ def test_heavier_than_prescribed_still_counts():
     ],
 )
 def test_short_of_target_repeats(prescription, bad_set):
-    sets = [*top_sets(prescription, effort=4, n=prescription.sets - 1), bad_set]
+    sets = [*top_sets(prescription, effort=4, n=prescription.dose.sets - 1), bad_set]
     assert suggest(prescription, Performance(sets)).action == "repeat"
 
 
@@ -334,7 +361,7 @@ def test_missing_effort_blocks_progress():
 )
 def test_invalid_prescription(kwargs, field):
     with pytest.raises(ValidationError) as info:
-        Prescription(**kwargs)
+        make(**kwargs)
     assert field in info.value.errors
 
 
@@ -371,7 +398,7 @@ def test_performance_stores_sets_as_a_tuple():
     ("prescription", "text"),
     [(LOADED, "3 x 8-12 @ 20 kg"), (BODYWEIGHT, "3 x 8-12"), (HOLD, "2 x 5 x 30 s hold"),
      (PLAIN_HOLD, "3 x 20 s hold"), (WALK, "1 x 400 m"), (BIKE, "1 x 10 min"),
-     (replace(LOADED, load_kg=17.25), "3 x 8-12 @ 17.25 kg")],
+     (changed(LOADED, load_kg=17.25), "3 x 8-12 @ 17.25 kg")],
 )
 def test_describe(prescription, text):
     assert prescription.describe() == text
@@ -387,8 +414,9 @@ def prescriptions(draw: st.DrawFn) -> Prescription:
     kind = draw(st.sampled_from(["reps", "hold", "distance", "time"]))
     step = st.none() | st.sampled_from([0, 0.5, 1.0, 2.5, 5.0, 10.0])
     reps_min = draw(st.integers(1, 25))
-    counted = kind == "reps" or draw(st.booleans())
-    return Prescription(
+    counted = kind == "reps" or (kind == "hold" and draw(st.booleans()))
+    loadable = kind in ("reps", "hold")  # a walk or a bike ride takes no load
+    return make(
         kind,
         sets=draw(st.integers(1, 6)),
         reps_min=reps_min if counted else None,
@@ -396,7 +424,7 @@ def prescriptions(draw: st.DrawFn) -> Prescription:
         hold_seconds=draw(st.floats(1, 120)) if kind == "hold" else None,
         distance_m=draw(st.floats(1, 2000)) if kind == "distance" else None,
         duration_s=draw(st.floats(1, 3600)) if kind == "time" else None,
-        load_kg=draw(st.none() | st.floats(0, 100)),
+        load_kg=draw(st.none() | st.floats(0, 100)) if loadable else None,
         effort_target=draw(st.none() | st.integers(0, 10)),
         load_step_kg=draw(step),
         reps_step=draw(st.none() | st.integers(0, 5)),
@@ -441,7 +469,7 @@ def cases(draw: st.DrawFn) -> tuple[Prescription, Performance]:
 def test_properties_of_every_suggestion(case):
     p, perf = case
     result = suggest(p, perf)
-    before, after = dosage(p), dosage(result.dosage)
+    before, after = dosage(p.dose), dosage(result.dosage)
     assert result.reason.strip()
     assert result.reason.endswith(".")
     assert all(value >= 0 for value in after.values())
@@ -454,10 +482,10 @@ def test_properties_of_every_suggestion(case):
         assert all(after[k] >= before[k] for k in DOSAGE_FIELDS)
         assert after != before
     else:
-        assert result.dosage == p
+        assert result.dosage == p.dose
     # the engine's output is itself a valid prescription of the same kind
-    assert result.dosage.dosage_type == p.dosage_type
-    assert replace(result.dosage) == result.dosage
+    assert result.dosage.dosage_type == p.dose.dosage_type
+    assert replace(p, dose=result.dosage).dose == result.dosage
 
 
 @given(cases())
@@ -472,7 +500,7 @@ def test_step_back_exactly_when_a_trigger_is_present(case):
 
 @given(prescriptions())
 def test_top_performance_without_symptoms_never_steps_back_or_holds(p):
-    target = p.effort_target if p.effort_target is not None else 5
+    target = p.dose.effort_target if p.dose.effort_target is not None else 5
     result = suggest(p, Performance(top_sets(p, effort=target)))
     assert result.action in ("progress", "repeat")
     if result.action == "repeat":

@@ -7,11 +7,19 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QAbstractItemView, QAbstractSpinBox, QFileDialog, QInputDialog
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QAbstractSpinBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QInputDialog,
+    QSpinBox,
+    QStyleOptionViewItem,
+)
 
 from rehab_tracker.data import locations
+from rehab_tracker.domain.dosage import DOSAGE_TYPES, LIMITS, fitting_fields
 from rehab_tracker.services.library import ExerciseRow
-from rehab_tracker.ui.dosage_table import parse_dosage_text
 from rehab_tracker.ui.library_view import ROW_ROLE, ExerciseTableModel, LibraryView
 from tests.gui.a11y import assert_accessible
 
@@ -113,8 +121,8 @@ def test_add_exercise_with_errors_then_valid(qtbot, services) -> None:
     assert row is not None and row.name == "Wall slide"
     assert all(not label.text() for label in errors.values())
     form = services.library.detail(row.id).form
-    assert form.default_dosage == "strength: sets=2 reps_min=8 reps_max=12"
-    assert form.progression_steps == "reps_step=2"
+    assert form.default_dosage == (("strength", {"sets": 2, "reps_min": 8, "reps_max": 12}),)
+    assert form.progression_steps == {"reps_step": 2}
 
 
 def first_reps_exercise(view: LibraryView) -> ExerciseRow:
@@ -139,9 +147,9 @@ def test_dosage_cell_and_step_are_saved(qtbot, services) -> None:
     assert all(not label.text() for label in view.editor.form.errors.values())
 
     stored = services.library.detail(row.id).form
-    strength = dict(parse_dosage_text(stored.default_dosage))["strength"]
+    strength = dict(stored.default_dosage)["strength"]
     assert strength["sets"] == 4 and strength["load_kg"] == 7.5
-    assert "load_step_kg=1.25" in stored.progression_steps
+    assert stored.progression_steps["load_step_kg"] == 1.25
 
     # reopen: a new screen shows the stored values in the widgets
     again = make_view(qtbot, services)
@@ -198,7 +206,7 @@ def test_remove_phase(qtbot, services) -> None:
     assert dosage.new_phase.findText("strength_function") >= 0
     qtbot.mouseClick(view.save_button, Qt.MouseButton.LeftButton)
     stored = services.library.detail(row.id).form.default_dosage
-    assert [p for p, _v in parse_dosage_text(stored)] == ["motor_control", "strength"]
+    assert [p for p, _v in stored] == ["motor_control", "strength"]
 
 
 def test_edit_exercise(qtbot, services) -> None:
@@ -376,3 +384,37 @@ def test_remove_attachment_asks_first_and_keeps_the_file(  # type: ignore[no-unt
     assert entry not in services.library.detail(row.id).form.media
     assert view.editor.media.count() == len(services.library.detail(row.id).form.media)
     assert (locations.media_dir() / row.code / "stretch.gif").is_file()
+
+
+def test_dose_spin_boxes_stop_at_the_domain_limits(qtbot, services) -> None:
+    """The editor of every dose cell offers exactly the range the domain accepts: 25 sets
+    cannot be typed (the table used to allow 99 sets where the domain allows 20)."""
+    view = make_view(qtbot, services)
+    first_reps_exercise(view)
+    editor, table = view.editor, view.editor.dosage_table
+    model = editor.dosage.model
+    for dosage_type in DOSAGE_TYPES:
+        editor.dosage_type.setCurrentIndex(editor.dosage_type.findData(dosage_type))
+        for field in fitting_fields(dosage_type):
+            if field == "dosage_type":
+                continue
+            index = model.cell_of("strength", field)
+            box = table.itemDelegate().createEditor(
+                table.viewport(), QStyleOptionViewItem(), index
+            )
+            assert isinstance(box, QSpinBox | QDoubleSpinBox)
+            assert box.maximum() == LIMITS[field].maximum, (dosage_type, field)
+            box.deleteLater()
+    editor.dosage_type.setCurrentIndex(editor.dosage_type.findData("reps"))
+    sets = model.cell_of("strength", "sets")
+    table.setFocus()
+    table.setCurrentIndex(sets)
+    qtbot.keyClick(table, Qt.Key.Key_F2)
+    qtbot.waitUntil(lambda: table.state() == QAbstractItemView.State.EditingState)
+    box = table.viewport().focusWidget()
+    assert isinstance(box, QSpinBox)
+    box.lineEdit().selectAll()
+    qtbot.keyClicks(box, "25")
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: table.state() != QAbstractItemView.State.EditingState)
+    assert sets.data() != "25"

@@ -11,14 +11,16 @@ from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QLineEdit
 
 from rehab_tracker.data.models import ExerciseLog, SessionLog, SetLog
+from rehab_tracker.domain.dosage import LIMITS, Dosage
 from rehab_tracker.services.container import Services
-from rehab_tracker.services.programs import DosageValues, PrescriptionDraft
+from rehab_tracker.services.programs import PrescriptionDraft
 from rehab_tracker.ui import program_builder as pb
 from rehab_tracker.ui.program_builder import (
     COLUMN,
     ExercisePicker,
     PrescriptionModel,
     ProgramBuilderDialog,
+    parse_cell,
 )
 from tests.gui.a11y import assert_accessible
 
@@ -228,7 +230,7 @@ def test_save_shows_errors_and_cancel_asks(qtbot, services, today, ada, answers)
     qtbot.mouseClick(dialog.close_button, Qt.MouseButton.LeftButton)
     assert not dialog.isVisible()
     p = services.programs.active_program_for(ada)
-    assert p is not None and p.phases[0].prescriptions[row].reps_min != 50
+    assert p is not None and p.phases[0].prescriptions[row].dosage.reps_min != 50
 
 
 def test_suggestion_accept_is_an_undoable_edit(qtbot, services, db, today, ada, answers) -> None:  # type: ignore[no-untyped-def]
@@ -246,7 +248,10 @@ def test_suggestion_accept_is_an_undoable_edit(qtbot, services, db, today, ada, 
         log.exercises.append(
             ExerciseLog(
                 exercise_id=rx.exercise_id,
-                sets=[SetLog(set_number=i + 1, reps=rx.reps_max, effort=3) for i in range(rx.sets)],
+                sets=[
+                    SetLog(set_number=i + 1, reps=rx.dosage.reps_max, effort=3)
+                    for i in range(rx.dosage.sets)
+                ],
             )
         )
         s.add(log)
@@ -260,7 +265,7 @@ def test_suggestion_accept_is_an_undoable_edit(qtbot, services, db, today, ada, 
     assert "Progress" in editor.suggestion_label.text()
     assert editor.accept_button.isEnabled()
     qtbot.mouseClick(editor.accept_button, Qt.MouseButton.LeftButton)
-    assert editor.model.items[row].dosage.reps_max == rx.reps_max + 2
+    assert editor.model.items[row].dosage.reps_max == rx.dosage.reps_max + 2
     assert "accepted, not saved" in editor.suggestion_label.text()
     assert not editor.accept_button.isEnabled()
     dialog.undo_stack.undo()
@@ -268,7 +273,7 @@ def test_suggestion_accept_is_an_undoable_edit(qtbot, services, db, today, ada, 
     dialog.undo_stack.redo()
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     saved = services.programs.program(pid).phases[0].prescriptions[row]
-    assert saved.reps_max == rx.reps_max + 2 and saved.id != rx.id
+    assert saved.dosage.reps_max == rx.dosage.reps_max + 2 and saved.id != rx.id
     # Edit puts the dosage cell into editing
     editor = dialog.phase_editors()[0]
     editor.select_row(row)
@@ -281,12 +286,12 @@ def test_prescription_model(qtmodeltester) -> None:  # type: ignore[no-untyped-d
 
     stack = QUndoStack()
     items = [
-        PrescriptionDraft("bridge", DosageValues("reps", 2, 8, 12, effort_target=4), "x",
+        PrescriptionDraft("bridge", Dosage("reps", 2, 8, 12, effort_target=4), "x",
                           uuid.uuid4(), "Bridge"),
-        PrescriptionDraft("front_plank", DosageValues("hold", 3, hold_s=20.0), None, None,
+        PrescriptionDraft("front_plank", Dosage("hold", 3, hold_seconds=20.0), None, None,
                           "Front plank"),
-        PrescriptionDraft("outdoor_walk", DosageValues("distance", 1, distance_m=800.0)),
-        PrescriptionDraft("stationary_bike", DosageValues("time", 1, duration_s=600.0)),
+        PrescriptionDraft("outdoor_walk", Dosage("distance", 1, distance_m=800.0)),
+        PrescriptionDraft("stationary_bike", Dosage("time", 1, duration_s=600.0)),
     ]
     model = PrescriptionModel(items, stack)
     qtmodeltester.check(model, force_py=True)
@@ -299,6 +304,18 @@ def test_prescription_model(qtmodeltester) -> None:  # type: ignore[no-untyped-d
     assert [i.exercise_code for i in model.items][2] == "bridge"
     qtmodeltester.check(model, force_py=True)
     assert replace(items[0]) == model.items[2]
+
+
+def test_dose_cells_accept_exactly_the_domain_limits() -> None:
+    """Every dose cell of the builder takes the range of domain.dosage.LIMITS (time in minutes)."""
+    for name, limit in LIMITS.items():
+        key = "duration_min" if name == "duration_s" else name
+        top = limit.maximum / 60 if key == "duration_min" else limit.maximum
+        assert parse_cell(key, str(top))[0], name
+        assert not parse_cell(key, str(top + 1))[0], name
+        assert parse_cell(key, str(limit.minimum))[0] is not limit.above_minimum, name
+    assert parse_cell("sets", "25") == (False, 25)
+    assert parse_cell("reps_min", "8.5") == (False, None)
 
 
 def test_exercise_picker_model(qtbot, services, qtmodeltester, request) -> None:  # type: ignore[no-untyped-def]

@@ -166,7 +166,7 @@ def add_patient(db: Database, spec: PatientSpec) -> uuid.UUID:
                                     SetLog(
                                         set_number=s,
                                         reps=8 + week // 3 if dosage == "reps" else 1,
-                                        hold_s=20.0 + week if dosage == "hold" else None,
+                                        hold_seconds=20.0 + week if dosage == "hold" else None,
                                         load_kg=None if load is None else load + week,
                                     )
                                 )

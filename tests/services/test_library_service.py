@@ -12,7 +12,7 @@ from rehab_tracker.data.database import Database
 from rehab_tracker.data.models import Exercise, ProgramTemplate
 from rehab_tracker.data.resources import list_templates, load_exercise_library
 from rehab_tracker.domain.errors import ValidationError
-from rehab_tracker.services.library import ExerciseForm, LibraryService, parse_dosage_lines
+from rehab_tracker.services.library import ExerciseForm, LibraryService
 
 
 @pytest.fixture
@@ -33,9 +33,11 @@ def valid_form(**changes: object) -> ExerciseForm:
         equipment="mat",
         instructions="Lie on the back, knees bent.\nLift the hips, then march slowly.",
         cautions="Keep the pelvis level.",
-        default_dosage="strength: sets=2 reps_min=8 reps_max=12 effort_target=5",
+        default_dosage=(
+            ("strength", {"sets": 2, "reps_min": 8, "reps_max": 12, "effort_target": 5}),
+        ),
         progression_note="Add two repetitions when all sets are easy.",
-        progression_steps="reps_step=2",
+        progression_steps={"reps_step": 2},
     )
     return dataclasses.replace(form, **changes)  # type: ignore[arg-type]
 
@@ -63,15 +65,17 @@ def test_detail_round_trips_every_shipped_exercise(library: LibraryService) -> N
     library.ensure_seeded()
     for row in library.list_exercises():
         detail = library.detail(row.id)
-        library.check(detail.form)  # the form text parses back to the same exercise
+        library.check(detail.form)  # the form's doses and steps check back to the same exercise
 
 
 def test_add_and_validation_errors(library: LibraryService) -> None:
     with pytest.raises(ValidationError) as caught:
-        library.add(valid_form(instructions="", default_dosage="strength: sets=0 reps_min=8"))
+        library.add(
+            valid_form(instructions="", default_dosage=(("strength", {"sets": 0, "reps_min": 8}),))
+        )
     assert {"instructions", "default_dosage"} <= set(caught.value.errors)
     with pytest.raises(ValidationError) as caught:
-        library.add(valid_form(progression_steps="distance_step_m=5"))
+        library.add(valid_form(progression_steps={"distance_step_m": 5}))
     assert "progression_steps" in caught.value.errors
     new_id = library.add(valid_form())
     row = next(r for r in library.list_exercises() if r.id == new_id)
@@ -89,14 +93,6 @@ def test_retire_keeps_the_row_and_restore(db: Database, library: LibraryService)
     assert next(r for r in library.list_exercises() if r.id == new_id).retired
     library.restore(new_id)
     assert not library.detail(new_id).retired
-
-
-def test_dosage_line_format() -> None:
-    errors: dict[str, str] = {}
-    parsed = parse_dosage_lines("strength: sets=3 reps_min=8 load_kg=2.5\n\n", errors)
-    assert parsed == {"strength": {"sets": 3, "reps_min": 8, "load_kg": 2.5}}
-    parse_dosage_lines("no colon here", errors)
-    assert "default_dosage" in errors
 
 
 def test_file_names_match_resources() -> None:

@@ -19,12 +19,12 @@ from rehab_tracker.data.models import (
     SessionLog,
     SetLog,
 )
+from rehab_tracker.domain.dosage import Dosage
 from rehab_tracker.domain.errors import ValidationError
 from rehab_tracker.domain.patients import PatientDetails, SurgeryDetails
 from rehab_tracker.services.container import Services
 from rehab_tracker.services.errors import ConflictError, ServiceError
 from rehab_tracker.services.programs import (
-    DosageValues,
     PrescriptionDraft,
     ProgramDetail,
     ProgramService,
@@ -90,7 +90,7 @@ def test_create_schedules_education_and_36_sessions(
     first = p.phases[0].prescriptions
     assert len(first) == 14 and [rx.position for rx in first] == list(range(14))
     brace = next(rx for rx in first if rx.exercise_code == "abdominal_brace_supine")
-    assert brace.dosage == DosageValues("hold", 2, 8, 10, 10.0, None, None, None, 3)
+    assert brace.dosage == Dosage("hold", 2, 8, 10, 10.0, None, None, None, 3)
     assert brace.instructions  # from the library
     # assessments: baseline, week 6, week 12
     assert [a.timepoint for a in p.assessments] == ["baseline", "mid", "end"]
@@ -108,7 +108,7 @@ def test_low_intensity_uses_low_variant(db: Database, svc: ProgramService, today
         for rx in svc.program(pid).phases[0].prescriptions
         if rx.exercise_code == "abdominal_brace_supine"
     )
-    assert brace.sets == 1 and brace.effort_target == 1
+    assert brace.dosage.sets == 1 and brace.dosage.effort_target == 1
 
 
 def test_early_start_needs_reason(db: Database, svc: ProgramService, today: dt.date) -> None:
@@ -154,13 +154,13 @@ def test_save_edits_keeps_history(db: Database, svc: ProgramService, today: dt.d
     removed = items.pop(1)
     items[1], items[2] = items[2], items[1]  # reorder
     items.append(
-        PrescriptionDraft("stationary_bike", DosageValues("time", 1, duration_s=600.0))
+        PrescriptionDraft("stationary_bike", Dosage("time", 1, duration_s=600.0))
     )
     draft = replace(
         draft,
         phases=(replace(ph0, name="Motor control", items=tuple(items)), *draft.phases[1:]),
     )
-    new_version = svc.save_edits(pid, draft, expected_version=p.version, today=today)
+    new_version = svc.save_edits(pid, draft, expected_version=p.version)
     assert new_version == p.version + 1
 
     after = svc.program(pid)
@@ -170,15 +170,15 @@ def test_save_edits_keeps_history(db: Database, svc: ProgramService, today: dt.d
     assert [rx.exercise_code for rx in ph.prescriptions] == [
         i.exercise_code for i in items
     ]
-    assert ph.prescriptions[0].sets == 3 and ph.prescriptions[0].notes == "Watch form"
+    assert ph.prescriptions[0].dosage.sets == 3 and ph.prescriptions[0].notes == "Watch form"
     assert ph.prescriptions[0].id != changed.prescription_id  # a new row
     assert ph.prescriptions[1].id == items[1].prescription_id  # reordered only: same row
-    assert ph.prescriptions[-1].duration_s == 600.0
+    assert ph.prescriptions[-1].dosage.duration_s == 600.0
 
     history = {rx.id: rx for rx in svc.prescription_history(pid)}
     assert changed.prescription_id is not None and removed.prescription_id is not None
     old = history[changed.prescription_id]
-    assert old.valid_to is not None and old.sets == changed.dosage.sets
+    assert old.valid_to is not None and old.dosage.sets == changed.dosage.sets
     assert history[removed.prescription_id].valid_to is not None
     assert history[ph.prescriptions[0].id].valid_to is None
     assert history[ph.prescriptions[0].id].valid_from == old.valid_to
@@ -190,7 +190,7 @@ def test_save_edits_keeps_history(db: Database, svc: ProgramService, today: dt.d
 
     # a stale version is refused
     with pytest.raises(ConflictError):
-        svc.save_edits(pid, after.to_draft(), expected_version=p.version, today=today)
+        svc.save_edits(pid, after.to_draft(), expected_version=p.version)
 
 
 def test_save_edits_validates_fields(db: Database, svc: ProgramService, today: dt.date) -> None:
@@ -206,7 +206,7 @@ def test_save_edits_validates_fields(db: Database, svc: ProgramService, today: d
         draft, phases=(replace(ph0, name=" ", items=(bad, *ph0.items[1:])), *draft.phases[1:])
     )
     with pytest.raises(ValidationError) as info:
-        svc.save_edits(pid, draft, expected_version=p.version, today=today)
+        svc.save_edits(pid, draft, expected_version=p.version)
     assert set(info.value.errors) >= {
         "phases[0].name",
         "phases[0].items[0].sets",
@@ -218,17 +218,17 @@ def test_save_edits_validates_fields(db: Database, svc: ProgramService, today: d
 @pytest.mark.parametrize(
     ("dose", "field"),
     [
-        (DosageValues("reps", 0, 8, 10), "sets"),
-        (DosageValues("reps", 2, 12, 8), "reps_max"),
-        (DosageValues("reps", 2, 8, None), "reps_max"),
-        (DosageValues("reps", 2, 8, 10, effort_target=11), "effort_target"),
-        (DosageValues("reps", 2, 8, 10, load_kg=-1.0), "load_kg"),
-        (DosageValues("hold", 2), "hold_s"),
-        (DosageValues("distance", 1, distance_m=0.0), "distance_m"),
-        (DosageValues("time", 1), "duration_s"),
+        (Dosage("reps", 0, 8, 10), "sets"),
+        (Dosage("reps", 2, 12, 8), "reps_max"),
+        (Dosage("reps", 2, 8, None), "reps_max"),
+        (Dosage("reps", 2, 8, 10, effort_target=11), "effort_target"),
+        (Dosage("reps", 2, 8, 10, load_kg=-1.0), "load_kg"),
+        (Dosage("hold", 2), "hold_seconds"),
+        (Dosage("distance", 1, distance_m=0.0), "distance_m"),
+        (Dosage("time", 1), "duration_s"),
     ],
 )
-def test_dosage_validation(dose: DosageValues, field: str) -> None:
+def test_dosage_validation(dose: Dosage, field: str) -> None:
     from rehab_tracker.services.programs import validate_dosage
 
     with pytest.raises(ValidationError) as info:
@@ -312,15 +312,15 @@ def test_suggestion_from_logged_sets_and_accept(
         p.phases[1].prescriptions
     )
     rx = next(r for r in rxs if r.exercise_code == "roman_chair_extension_60")
-    assert rx.dosage_type == "reps" and rx.reps_max is not None
+    assert rx.dosage.dosage_type == "reps" and rx.dosage.reps_max is not None
     day = session_1.date
     assert svc.suggestion_for(pid, rx.exercise_id, today=day) is None  # nothing logged yet
 
-    top = [{"reps": rx.reps_max, "effort": 3} for _ in range(rx.sets)]
+    top = [{"reps": rx.dosage.reps_max, "effort": 3} for _ in range(rx.dosage.sets)]
     _log(db, p, rx.exercise_id, day, top)
     sug = svc.suggestion_for(pid, rx.exercise_id, today=day)
     assert sug is not None and sug.action == "progress" and sug.changes
-    assert sug.suggested.reps_max == rx.reps_max + 2  # the library's reps step
+    assert sug.suggested.reps_max == rx.dosage.reps_max + 2  # the library's reps step
     assert sug.based_on == day and "reached" in sug.reason
     assert svc.suggestions(pid, today=day)[rx.id] == sug
 
@@ -351,8 +351,8 @@ def test_suggestion_steps_back_after_leg_pain(
     sug = svc.suggestion_for(pid, rx.exercise_id, today=day)
     assert sug is not None and sug.action == "step_back"
     assert "leg pain rose" in sug.reason.lower()
-    assert sug.suggested.reps_max is not None and rx.reps_max is not None
-    assert sug.suggested.reps_max < rx.reps_max
+    assert sug.suggested.reps_max is not None and rx.dosage.reps_max is not None
+    assert sug.suggested.reps_max < rx.dosage.reps_max
 
 
 def test_prescriptions_count_rows(db: Database, svc: ProgramService, today: dt.date) -> None:
@@ -374,17 +374,16 @@ def test_create_and_edit_on_postgres(pg_db: Database, today: dt.date) -> None:
     ph0 = draft.phases[0]
     first = replace(ph0.items[0], dosage=replace(ph0.items[0].dosage, sets=4))
     draft = replace(draft, phases=(replace(ph0, items=(first, *ph0.items[1:])), *draft.phases[1:]))
-    svc.save_edits(pid, draft, expected_version=p.version, today=today)
-    assert svc.program(pid).phases[0].prescriptions[0].sets == 4
+    svc.save_edits(pid, draft, expected_version=p.version)
+    assert svc.program(pid).phases[0].prescriptions[0].dosage.sets == 4
     assert len(svc.prescription_history(pid)) == 43 + 1
 
 
 def test_one_dose_text_for_library_prescription_and_program() -> None:
     """Library defaults, progression prescriptions and the program's dosages word a dose the
-    same way (domain.library.describe_dose); only the progression text leaves effort out."""
-    from rehab_tracker.domain.library import Dosage, describe_dose
+    same way (domain.dosage.describe_dose); only the progression text leaves effort out."""
+    from rehab_tracker.domain.dosage import describe_dose
     from rehab_tracker.domain.progression import Prescription
-    from rehab_tracker.services.programs import DosageValues
 
     cases = [
         (dict(dosage_type="reps", sets=3, reps_min=8, reps_max=12, load_kg=17.25),
@@ -399,9 +398,7 @@ def test_one_dose_text_for_library_prescription_and_program() -> None:
     for fields, text in cases:
         assert describe_dose(**fields) == text  # type: ignore[arg-type]
         assert Dosage(**fields).describe() == text  # type: ignore[arg-type]
-        assert Prescription(**fields).describe() == text  # type: ignore[arg-type]
-        values = {("hold_s" if k == "hold_seconds" else k): v for k, v in fields.items()}
-        assert DosageValues(**values).describe() == text  # type: ignore[arg-type]
+        assert Prescription(Dosage(**fields)).describe() == text  # type: ignore[arg-type]
     assert Dosage("reps", 2, 8, 12, effort_target=4).describe() == "2 x 8-12, effort 4/10"
-    assert Prescription("reps", 2, 8, 12, effort_target=4).describe() == "2 x 8-12"
+    assert Prescription(Dosage("reps", 2, 8, 12, effort_target=4)).describe() == "2 x 8-12"
     assert describe_dose("distance", 1) == "1 x ? m"
