@@ -47,7 +47,6 @@ from rehab_tracker.data.models import (
 from rehab_tracker.domain.outcomes import baseline_and_latest, baseline_of, interpret_change
 from rehab_tracker.domain.redflags import RED_FLAGS
 from rehab_tracker.domain.scoring import describe_threshold, odi_band, six_minute_walk_predicted
-from rehab_tracker.domain.sessions import SlotStatus, compute_adherence, log_counts_as_attended
 from rehab_tracker.domain.thresholds import MEASURES, Threshold
 from rehab_tracker.services import _lookup as lookup
 from rehab_tracker.services.settings import SettingsService
@@ -510,7 +509,7 @@ def _gather(
         return weeks_between(origin, day)
 
     program = _program_summary(program_row, scheduled, phases_rows, today, x)
-    adherence = _adherence(scheduled, logs, program_row, today)
+    adherence = _adherence(session, program_row, today)
     outcome_series = _outcome_series(outcomes_rows, x)
     walks = _walk_series(walk_rows, x)
     pain = tuple(
@@ -644,34 +643,10 @@ def _program_summary(
     )
 
 
-def _adherence(
-    scheduled: Sequence[ScheduledSession],
-    logs: Sequence[SessionLog],
-    program: Program | None,
-    today: dt.date,
-) -> Adherence:
-    """The report's view of :func:`rehab_tracker.domain.sessions.compute_adherence` (the one
-    rule the screens and the overview use too); ``logs`` are the live logs."""
-    by_slot = {log.scheduled_session_id: log for log in logs if log.scheduled_session_id}
-    program_id = program.id if program is not None else None
-    result = compute_adherence(
-        (
-            SlotStatus(
-                week=s.week,
-                scheduled_date=s.scheduled_date,
-                logged=(log := by_slot.get(s.id)) is not None,
-                attended=log is not None and log_counts_as_attended(log.status, log.attended),
-            )
-            for s in scheduled
-            if s.kind == "exercise"
-        ),
-        today,
-        extra_attended=(
-            log_counts_as_attended(log.status, log.attended)
-            for log in logs
-            if log.scheduled_session_id is None and log.program_id == program_id
-        ),
-    )
+def _adherence(session: Session, program: Program | None, today: dt.date) -> Adherence:
+    """The report's view of :func:`lookup.program_adherence` (the one read and rule the
+    Sessions tab and the overview use too)."""
+    result = lookup.program_adherence(session, program.id if program is not None else None, today)
     return Adherence(
         weeks=tuple(
             WeekAdherence(

@@ -42,9 +42,7 @@ from rehab_tracker.domain.sessions import (
     ExerciseEntry,
     SessionEntry,
     SetEntry,
-    SlotStatus,
     check_date,
-    compute_adherence,
     validate_session,
 )
 from rehab_tracker.services import _lookup as lookup
@@ -570,25 +568,11 @@ class SessionService:
         ]
         return rows, alerts
 
-    @staticmethod
-    def _adherence(slots: Sequence[SlotInfo], today: dt.date) -> Adherence:
-        return compute_adherence(
-            (
-                SlotStatus(
-                    week=s.week,
-                    scheduled_date=s.scheduled_date,
-                    logged=not s.open,
-                    attended=not s.open and s.status == "final" and bool(s.attended),
-                )
-                for s in slots
-                if s.kind == "exercise"
-            ),
-            today,
-        )
-
     def adherence(self, patient_id: uuid.UUID, *, today: dt.date) -> Adherence:
-        """Attended / planned exercise sessions so far, per program week and overall."""
-        return self._adherence(self.slots(patient_id), today)
+        """Attended / planned exercise sessions so far, per program week and overall
+        (:func:`lookup.program_adherence`, as the overview and the report have it)."""
+        with self.db.read_connection() as conn:
+            return lookup.program_adherence(conn, self._program_id(conn, patient_id), today)
 
     @staticmethod
     def _red_flags(session: Session | Connection, patient_id: uuid.UUID) -> list[RedFlagAlert]:
@@ -601,7 +585,7 @@ class SessionService:
             return self._red_flags(session, patient_id)
 
     def overview(self, patient_id: uuid.UUID, *, today: dt.date) -> PatientSessions:
-        """Everything the Sessions tab and the overview show, in one read of five statements:
+        """Everything the Sessions tab and the overview show, in one read of six statements:
         session rows with their counts and open red flags, slots, adherence, next slot, and the
         assessment schedule (due/overdue)."""
         # a plain read-only connection (no ORM Session): this runs on every patient selection
@@ -620,7 +604,7 @@ class SessionService:
                 program_id=program_id,
                 rows=rows,
                 slots=slots,
-                adherence=self._adherence(slots, today),
+                adherence=lookup.program_adherence(conn, program_id, today),
                 next_slot=_next_open(slots),
                 red_flags=alerts,
                 assessments=assessments,
