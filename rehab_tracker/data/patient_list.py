@@ -25,14 +25,11 @@ from pathlib import Path
 from typing import Any
 
 from rehab_tracker.data.locations import newest_revision_file
+from rehab_tracker.domain.assessments import assessment_state, due_by, needs_doing
+from rehab_tracker.domain.programs import OPEN_STATUSES
 from rehab_tracker.domain.weeks import program_week
 
-#: an assessment is "due" from this many days before its date until an outcome is recorded
-DUE_WITHIN = dt.timedelta(days=7)
-#: an outcome recorded this many days either side of the due date counts for it
-RECORDED_WITHIN_DAYS = 14
-
-_OPEN_PROGRAM = "g.status IN ('planned', 'active')"
+_OPEN_PROGRAM = "g.status IN (" + ", ".join(f"'{s}'" for s in OPEN_STATUSES) + ")"
 
 PATIENTS = (
     "SELECT p.id, p.record_number, p.given_name, p.family_name, p.date_of_birth, p.pathway"
@@ -153,7 +150,7 @@ def read_patient_list(
         patients=execute(PATIENTS_ALL if include_archived else PATIENTS_CURRENT, {}),
         surgeries=execute(SURGERIES, {}),
         programs=execute(PROGRAMS, dates),
-        assessments=execute(ASSESSMENTS, {"due_until": today + DUE_WITHIN}),
+        assessments=execute(ASSESSMENTS, {"due_until": due_by(today)}),
         outcomes=execute(OUTCOMES, {}),
         red_flags=execute(RED_FLAGS, {}),
         today=today,
@@ -192,9 +189,7 @@ def build_rows(
     due: set[uuid.UUID] = set()
     for program_id, due_date in assessments:
         pid, when = _uuid(program_id), _date(due_date)
-        if when is not None and not any(
-            abs((d - when).days) <= RECORDED_WITHIN_DAYS for d in recorded[pid]
-        ):
+        if when is not None and needs_doing(assessment_state(when, today, recorded[pid])):
             due.add(pid)
     flagged = {_uuid(patient_id) for (patient_id,) in red_flags}
 

@@ -33,6 +33,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from rehab_tracker.data.models import Patient, Program, ScheduledSession, SessionLog, Surgery
+from rehab_tracker.domain.programs import is_open
 from rehab_tracker.domain.sessions import (
     Adherence,
     SlotStatus,
@@ -41,9 +42,6 @@ from rehab_tracker.domain.sessions import (
     log_is_counted,
 )
 from rehab_tracker.services.errors import NotFoundError
-
-#: program statuses that make a program "running" (preferred as the current program)
-RUNNING_STATUSES = ("active", "planned")
 
 
 class _HasStatus(Protocol):
@@ -70,9 +68,10 @@ def latest_surgery_date(session: Session, patient_id: uuid.UUID) -> dt.date | No
 
 
 def current_program(programs: Sequence[_P]) -> _P | None:
-    """The current program among a patient's programs ordered by start date: the latest active
-    or planned one, else the latest one; None when there are none."""
-    running = [p for p in programs if p.status in RUNNING_STATUSES]
+    """The current program among a patient's programs ordered by start date: the latest open
+    one (:data:`~rehab_tracker.domain.programs.OPEN_STATUSES`), else the latest one; None when
+    there are none."""
+    running = [p for p in programs if is_open(p.status)]
     if running:
         return running[-1]
     return programs[-1] if programs else None

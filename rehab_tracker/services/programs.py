@@ -52,12 +52,12 @@ from rehab_tracker.domain.library import (
     exercise_to_dict,
     parse_exercise,
 )
+from rehab_tracker.domain.programs import OPEN_STATUSES
 from rehab_tracker.domain.units import format_number
 from rehab_tracker.services import _lookup as lookup
 from rehab_tracker.services.errors import ConflictError, NotFoundError, ServiceError
 from rehab_tracker.services.settings import SettingsService
 
-OPEN_STATUSES = ("planned", "active")
 #: what is measured at each assessment (instrument and walk-test codes of the outcome tables)
 ASSESSMENT_INSTRUMENTS: dict[str, list[str]] = {
     "baseline": [

@@ -45,6 +45,7 @@ from rehab_tracker.data.models import (
     WalkTest,
 )
 from rehab_tracker.domain.outcomes import baseline_and_latest, baseline_of, interpret_change
+from rehab_tracker.domain.programs import OPEN_STATUSES
 from rehab_tracker.domain.redflags import RED_FLAGS
 from rehab_tracker.domain.scoring import describe_threshold, odi_band, six_minute_walk_predicted
 from rehab_tracker.domain.thresholds import MEASURES, Threshold
@@ -384,7 +385,7 @@ class ReportDataService:
                 .where(
                     Patient.archived_at.is_(None),
                     Patient.id.in_(
-                        select(Program.patient_id).where(Program.status.in_(("planned", "active")))
+                        select(Program.patient_id).where(Program.status.in_(OPEN_STATUSES))
                     ),
                 )
                 .order_by(Patient.family_name, Patient.given_name, Patient.record_number)
