@@ -52,6 +52,7 @@ from rehab_tracker.domain.library import (
     exercise_to_dict,
     parse_exercise,
 )
+from rehab_tracker.domain.phases import phase_on
 from rehab_tracker.domain.programs import OPEN_STATUSES
 from rehab_tracker.domain.units import format_number
 from rehab_tracker.services import _lookup as lookup
@@ -293,13 +294,8 @@ class ProgramDetail:
     warnings: tuple[str, ...]
 
     def phase_on(self, day: dt.date) -> PhaseDetail | None:
-        """The phase running on ``day``; before the first, the first; after the last, None."""
-        for phase in self.phases:
-            if phase.start_date <= day <= phase.end_date:
-                return phase
-        if self.phases and day < self.phases[0].start_date:
-            return self.phases[0]
-        return None
+        """The phase ``day`` falls in (:func:`rehab_tracker.domain.phases.phase_on`)."""
+        return phase_on(self.phases, day)
 
     def to_draft(self) -> ProgramDraft:
         return ProgramDraft(
@@ -1244,14 +1240,8 @@ class ProgramService:
 
     @staticmethod
     def _phase_on(program: Program, on: dt.date) -> ProgramPhase | None:
-        for phase in program.phases:
-            if phase.start_date <= on <= phase.end_date:
-                return phase
-        if program.phases and on < program.phases[0].start_date:
-            return program.phases[0]
-        if program.phases and on > program.phases[-1].end_date:
-            return program.phases[-1]
-        return None
+        """The phase ``on`` falls in (:func:`rehab_tracker.domain.phases.phase_on`)."""
+        return phase_on(program.phases, on)
 
     def suggestion_for(
         self, program_id: uuid.UUID, exercise_id: uuid.UUID, *, today: dt.date

@@ -1,4 +1,5 @@
-"""The small rules that have one home in domain/: open programs and the assessment window."""
+"""The small rules that have one home in domain/: open programs, the assessment window, the
+phase of a date."""
 
 from __future__ import annotations
 
@@ -31,3 +32,26 @@ def test_assessment_window() -> None:
     assert assessment_state(TODAY - 60 * DAY, TODAY, [], timepoint_recorded=True) == "done"
     assert needs_doing("due") and needs_doing("overdue")
     assert not needs_doing("done") and not needs_doing("upcoming")
+
+
+def test_phase_on_before_inside_between_after_and_overlapping() -> None:
+    from dataclasses import dataclass
+
+    from rehab_tracker.domain.phases import phase_on
+
+    @dataclass
+    class Phase:
+        name: str
+        start_date: dt.date
+        end_date: dt.date
+
+    one = Phase("one", TODAY, TODAY + 4 * DAY)
+    two = Phase("two", TODAY + 7 * DAY, TODAY + 11 * DAY)
+    assert phase_on([], TODAY) is None
+    assert phase_on([one, two], TODAY - 9 * DAY) is one  # before the first
+    assert phase_on([one, two], TODAY + 4 * DAY) is one  # its last day
+    assert phase_on([one, two], TODAY + 5 * DAY) is one  # the gap: the one that ended
+    assert phase_on([one, two], TODAY + 7 * DAY) is two
+    assert phase_on([one, two], TODAY + 12 * DAY) is None  # over
+    edited = Phase("edited", TODAY + 3 * DAY, TODAY + 11 * DAY)
+    assert phase_on([one, edited], TODAY + 3 * DAY) is edited  # overlap: the later has begun
