@@ -45,6 +45,7 @@ from rehab_tracker.data.models import (
     WalkTest,
 )
 from rehab_tracker.domain.outcomes import baseline_and_latest, baseline_of, interpret_change
+from rehab_tracker.domain.patients import age_on
 from rehab_tracker.domain.programs import OPEN_STATUSES
 from rehab_tracker.domain.redflags import RED_FLAGS
 from rehab_tracker.domain.scoring import describe_threshold, odi_band, six_minute_walk_predicted
@@ -339,10 +340,6 @@ def important_change_target(threshold: Threshold, baseline: float) -> float:
     return target if high is None else min(target, high)
 
 
-def _age(born: dt.date, on: dt.date) -> int:
-    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
-
-
 # ---------------------------------------------------------------------------------- the service
 
 
@@ -409,7 +406,7 @@ def _gather(
         name=patient.full_name,
         given_name=patient.given_name,
         date_of_birth=patient.date_of_birth,
-        age_years=_age(patient.date_of_birth, today),
+        age_years=age_on(patient.date_of_birth, today),
         sex=patient.sex,
         height_m=patient.height_m,
         weight_kg=patient.weight_kg,
