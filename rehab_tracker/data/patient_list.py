@@ -29,6 +29,7 @@ from rehab_tracker.domain.assessments import assessment_state, due_by, needs_doi
 from rehab_tracker.domain.phases import phase_on
 from rehab_tracker.domain.programs import OPEN_STATUSES
 from rehab_tracker.domain.weeks import program_week
+from rehab_tracker.domain.weeks import weeks_since as weeks_since  # re-exported for the UI
 
 _OPEN_PROGRAM = "g.status IN (" + ", ".join(f"'{s}'" for s in OPEN_STATUSES) + ")"
 
@@ -123,11 +124,6 @@ class _Phase:
     name: str
     start_date: dt.date
     end_date: dt.date
-
-
-def weeks_since(start: dt.date | None, today: dt.date) -> int | None:
-    """Whole weeks from ``start`` to ``today`` (None without a start)."""
-    return None if start is None else (today - start).days // 7
 
 
 def _uuid(value: Any) -> uuid.UUID:

@@ -50,6 +50,7 @@ from rehab_tracker.domain.programs import OPEN_STATUSES
 from rehab_tracker.domain.redflags import RED_FLAGS
 from rehab_tracker.domain.scoring import describe_threshold, odi_band, six_minute_walk_predicted
 from rehab_tracker.domain.thresholds import MEASURES, Threshold
+from rehab_tracker.domain.weeks import program_week, session_week
 from rehab_tracker.services import _lookup as lookup
 from rehab_tracker.services.settings import SettingsService
 
@@ -531,7 +532,7 @@ def _gather(
             )
         )
     )
-    training = _training(session, logs, program, program_row)
+    training = _training(session, logs, scheduled, program, program_row)
 
     start = period_start
     if start is None:
@@ -609,9 +610,8 @@ def _program_summary(
     exercise = [s for s in scheduled if s.kind == "exercise"]
     first = min((s.scheduled_date for s in exercise), default=None)
     last = max((s.scheduled_date for s in scheduled), default=None)
-    current: int | None = None
-    if first is not None and today >= first:
-        current = min((today - first).days // 7 + 1, program.weeks)
+    week = program_week(first, today)
+    current = None if week is None or week == 0 else min(week, program.weeks)
     spans = tuple(
         PhaseSpan(
             code=ph.code,
@@ -738,10 +738,12 @@ def _six_minute_reference(patient: PatientHeader, today: dt.date) -> SixMinuteRe
 def _training(
     session: Session,
     logs: Sequence[SessionLog],
+    scheduled: Sequence[ScheduledSession],
     program: ProgramSummary | None,
     program_row: Program | None,
 ) -> tuple[TrainingSeries, ...]:
-    """Per exercise and program week: the heaviest load lifted, or else the total volume.
+    """Per exercise and program week (:func:`~rehab_tracker.domain.weeks.session_week`): the
+    heaviest load lifted, or else the total volume.
 
     The sets are read as plain rows in one query (hundreds of them for 12 weeks): loading them
     as ORM objects was most of the time the chart view took to open.
@@ -749,11 +751,14 @@ def _training(
     if program is None or program.exercise_start is None or program_row is None:
         return ()
     start = program.exercise_start
-    weeks_of = {
-        log.id: (log.session_date - start).days // 7 + 1
-        for log in logs
-        if log.attended and log.program_id == program_row.id and log.session_date >= start
-    }
+    slot_weeks: dict[uuid.UUID | None, int] = {s.id: s.week for s in scheduled}
+    weeks_of: dict[uuid.UUID, int] = {}
+    for log in logs:
+        if not log.attended or log.program_id != program_row.id:
+            continue
+        week = session_week(start, log.session_date, slot_weeks.get(log.scheduled_session_id))
+        if week:  # None or 0: an unscheduled session before exercise session 1
+            weeks_of[log.id] = week
     if not weeks_of:
         return ()
     rows = session.execute(

@@ -21,7 +21,7 @@ from types import SimpleNamespace
 
 from sqlalchemy import Connection, Uuid, and_, bindparam, case, func, null, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from rehab_tracker.data.database import Database
 from rehab_tracker.data.models import (
@@ -45,6 +45,7 @@ from rehab_tracker.domain.sessions import (
     check_date,
     validate_session,
 )
+from rehab_tracker.domain.weeks import session_week
 from rehab_tracker.services import _lookup as lookup
 from rehab_tracker.services.errors import ConflictError, NotFoundError, ServiceError
 from rehab_tracker.services.outcomes import AssessmentDue, assessment_schedule
@@ -98,7 +99,8 @@ class SessionForm:
 
 @dataclass(slots=True)  # built per row on every selection: no frozen overhead
 class SessionRow:
-    """One line of the Sessions tab."""
+    """One line of the Sessions tab; ``week`` is :func:`rehab_tracker.domain.weeks.session_week`
+    (None for a log outside any program)."""
 
     id: uuid.UUID
     session_date: dt.date
@@ -157,6 +159,7 @@ def _q() -> SimpleNamespace:
     # selection, and building a select() costs more than running it on a patient's 36 sessions.
     _P = bindparam("patient_id", type_=Uuid())
     _G = bindparam("program_id", type_=Uuid())
+    _FIRST = aliased(ScheduledSession)
     _PROGRAMS = (
         select(Program.id, Program.status, Program.start_date)
         .where(Program.patient_id == _P)
@@ -231,6 +234,12 @@ def _q() -> SimpleNamespace:
                 ),
                 else_=null(),
             ),
+            # the date of the log's program's exercise session 1: the week of a log without a
+            # slot (domain.weeks.session_week)
+            select(func.min(_FIRST.scheduled_date))
+            .where(_FIRST.program_id == SessionLog.program_id, _FIRST.kind == "exercise")
+            .correlate(SessionLog)
+            .scalar_subquery(),
         )
         .outerjoin(ScheduledSession, ScheduledSession.id == SessionLog.scheduled_session_id)
         .where(SessionLog.patient_id == _P)
@@ -546,7 +555,7 @@ class SessionService:
                 id=r[0],
                 session_date=r[1],
                 number=r[2],
-                week=r[3],
+                week=session_week(r[18], r[1], r[3]),
                 location=r[4],
                 attended=r[5],
                 missed_reason=r[6],

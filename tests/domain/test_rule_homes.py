@@ -1,5 +1,5 @@
 """The small rules that have one home in domain/: open programs, the assessment window, the
-phase of a date."""
+phase of a date, the week of a session."""
 
 from __future__ import annotations
 
@@ -55,3 +55,16 @@ def test_phase_on_before_inside_between_after_and_overlapping() -> None:
     assert phase_on([one, two], TODAY + 12 * DAY) is None  # over
     edited = Phase("edited", TODAY + 3 * DAY, TODAY + 11 * DAY)
     assert phase_on([one, edited], TODAY + 3 * DAY) is edited  # overlap: the later has begun
+
+
+def test_the_week_of_a_session_is_its_slots_week_else_its_dates() -> None:
+    from rehab_tracker.domain.weeks import program_week, session_week, weeks_since
+
+    start = TODAY
+    logged_early = start + 33 * DAY  # Saturday of week 5
+    assert program_week(start, logged_early) == 5
+    assert session_week(start, logged_early, 6) == 6  # session 16 logged two days early
+    assert session_week(start, logged_early) == 5  # an unscheduled session that day
+    assert session_week(start, start - DAY) == 0
+    assert session_week(None, TODAY) is None and session_week(None, TODAY, 3) == 3
+    assert weeks_since(TODAY - 13 * DAY, TODAY) == 1 and weeks_since(None, TODAY) is None
