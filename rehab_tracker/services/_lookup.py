@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from typing import Protocol, TypeVar
 
 from sqlalchemy import (
+    ColumnElement,
     CompoundSelect,
     Connection,
     Date,
@@ -86,6 +87,15 @@ def programs_by_start(session: Session, patient_id: uuid.UUID) -> list[Program]:
     )
 
 
+def live_log_of_slot() -> ColumnElement[bool]:
+    """Joins a scheduled session to its live (not deleted) log: deleted logs of a slot are kept
+    but do not fill it, and a slot has at most one live log (a partial unique index)."""
+    return and_(
+        SessionLog.scheduled_session_id == ScheduledSession.id,
+        SessionLog.deleted_at.is_(None),
+    )
+
+
 @functools.cache
 def _adherence_rows() -> CompoundSelect[int | None, dt.date | None, dt.date, str, bool]:
     """Built once on first use: the exercise slots of a program with their live log, then the
@@ -99,13 +109,7 @@ def _adherence_rows() -> CompoundSelect[int | None, dt.date | None, dt.date, str
             SessionLog.status,
             SessionLog.attended,
         )
-        .outerjoin(
-            SessionLog,
-            and_(
-                SessionLog.scheduled_session_id == ScheduledSession.id,
-                SessionLog.deleted_at.is_(None),
-            ),
-        )
+        .outerjoin(SessionLog, live_log_of_slot())
         .where(ScheduledSession.program_id == program_id, ScheduledSession.kind == "exercise")
     )
     unscheduled = select(

@@ -178,14 +178,7 @@ def _q() -> SimpleNamespace:
             SessionLog.attended,
             SessionLog.deleted_at,
         )
-        # the live log only: deleted logs of a slot are kept but do not fill it
-        .outerjoin(
-            SessionLog,
-            and_(
-                SessionLog.scheduled_session_id == ScheduledSession.id,
-                SessionLog.deleted_at.is_(None),
-            ),
-        )
+        .outerjoin(SessionLog, lookup.live_log_of_slot())
         .where(ScheduledSession.program_id == _G)
         .order_by(ScheduledSession.number)
     )
