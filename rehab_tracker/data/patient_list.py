@@ -25,14 +25,13 @@ from pathlib import Path
 from typing import Any
 
 from rehab_tracker.data.locations import newest_revision_file
+from rehab_tracker.domain.assessments import assessment_state, due_by, needs_doing
+from rehab_tracker.domain.phases import phase_on
+from rehab_tracker.domain.programs import OPEN_STATUSES
 from rehab_tracker.domain.weeks import program_week
+from rehab_tracker.domain.weeks import weeks_since as weeks_since  # re-exported for the UI
 
-#: an assessment is "due" from this many days before its date until an outcome is recorded
-DUE_WITHIN = dt.timedelta(days=7)
-#: an outcome recorded this many days either side of the due date counts for it
-RECORDED_WITHIN_DAYS = 14
-
-_OPEN_PROGRAM = "g.status IN ('planned', 'active')"
+_OPEN_PROGRAM = "g.status IN (" + ", ".join(f"'{s}'" for s in OPEN_STATUSES) + ")"
 
 PATIENTS = (
     "SELECT p.id, p.record_number, p.given_name, p.family_name, p.date_of_birth, p.pathway"
@@ -46,7 +45,7 @@ SURGERIES = (
     " ORDER BY s.surgery_date, s.created_at"
 )
 #: open programs, oldest start first (the latest per patient wins), with the date of exercise
-#: session 1, the next scheduled session not logged yet, and the phase ``:today`` falls in
+#: session 1 and the next scheduled session not logged yet
 PROGRAMS = (
     "SELECT g.id, g.patient_id, g.status,"
     " (SELECT MIN(s.scheduled_date) FROM scheduled_sessions s"
@@ -54,11 +53,14 @@ PROGRAMS = (
     " (SELECT MIN(s.scheduled_date) FROM scheduled_sessions s"
     "   WHERE s.program_id = g.id AND s.scheduled_date >= :today"
     "   AND NOT EXISTS (SELECT 1 FROM session_logs l"
-    "     WHERE l.scheduled_session_id = s.id AND l.deleted_at IS NULL)) AS next_session,"
-    " (SELECT ph.name FROM program_phases ph"
-    "   WHERE ph.program_id = g.id AND ph.start_date <= :today AND ph.end_date >= :today"
-    "   ORDER BY ph.position DESC LIMIT 1) AS phase"
+    "     WHERE l.scheduled_session_id = s.id AND l.deleted_at IS NULL)) AS next_session"
     f" FROM programs g WHERE {_OPEN_PROGRAM} ORDER BY g.start_date, g.created_at"
+)
+#: the phases of open programs in program order (domain.phases.phase_on picks today's)
+PHASES = (
+    "SELECT ph.program_id, ph.name, ph.start_date, ph.end_date FROM program_phases ph"
+    f" JOIN programs g ON g.id = ph.program_id WHERE {_OPEN_PROGRAM}"
+    " ORDER BY ph.program_id, ph.position"
 )
 #: scheduled assessments of open programs due by ``:due_until``
 ASSESSMENTS = (
@@ -117,9 +119,11 @@ class PatientRow:
         }
 
 
-def weeks_since(start: dt.date | None, today: dt.date) -> int | None:
-    """Whole weeks from ``start`` to ``today`` (None without a start)."""
-    return None if start is None else (today - start).days // 7
+@dataclass(frozen=True)
+class _Phase:
+    name: str
+    start_date: dt.date
+    end_date: dt.date
 
 
 def _uuid(value: Any) -> uuid.UUID:
@@ -153,7 +157,8 @@ def read_patient_list(
         patients=execute(PATIENTS_ALL if include_archived else PATIENTS_CURRENT, {}),
         surgeries=execute(SURGERIES, {}),
         programs=execute(PROGRAMS, dates),
-        assessments=execute(ASSESSMENTS, {"due_until": today + DUE_WITHIN}),
+        phases=execute(PHASES, {}),
+        assessments=execute(ASSESSMENTS, {"due_until": due_by(today)}),
         outcomes=execute(OUTCOMES, {}),
         red_flags=execute(RED_FLAGS, {}),
         today=today,
@@ -165,6 +170,7 @@ def build_rows(
     patients: Iterable[Sequence[Any]],
     surgeries: Iterable[Sequence[Any]],
     programs: Iterable[Sequence[Any]],
+    phases: Iterable[Sequence[Any]],
     assessments: Iterable[Sequence[Any]],
     outcomes: Iterable[Sequence[Any]],
     red_flags: Iterable[Sequence[Any]],
@@ -174,14 +180,21 @@ def build_rows(
     latest_surgery: dict[uuid.UUID, tuple[dt.date | None, tuple[str, ...]]] = {}
     for patient_id, surgery_date, levels in surgeries:
         latest_surgery[_uuid(patient_id)] = (_date(surgery_date), _levels(levels))
+    phases_of: dict[uuid.UUID, list[_Phase]] = defaultdict(list)
+    for program_id, name, start, end in phases:
+        start_date, end_date = _date(start), _date(end)
+        assert start_date is not None and end_date is not None  # NOT NULL columns
+        phases_of[_uuid(program_id)].append(_Phase(str(name), start_date, end_date))
     # program id, status, program week, phase, next session; the latest program wins
     program_of: dict[uuid.UUID, tuple[uuid.UUID, str, int | None, str | None, dt.date | None]] = {}
-    for program_id, patient_id, status, first, next_session, phase in programs:
+    for program_id, patient_id, status, first, next_session in programs:
+        gid = _uuid(program_id)
+        phase = phase_on(phases_of[gid], today)
         program_of[_uuid(patient_id)] = (
-            _uuid(program_id),
+            gid,
             str(status),
             program_week(_date(first), today),
-            None if phase is None else str(phase),
+            None if phase is None else phase.name,
             _date(next_session),
         )
     recorded: dict[uuid.UUID, list[dt.date]] = defaultdict(list)
@@ -192,9 +205,7 @@ def build_rows(
     due: set[uuid.UUID] = set()
     for program_id, due_date in assessments:
         pid, when = _uuid(program_id), _date(due_date)
-        if when is not None and not any(
-            abs((d - when).days) <= RECORDED_WITHIN_DAYS for d in recorded[pid]
-        ):
+        if when is not None and needs_doing(assessment_state(when, today, recorded[pid])):
             due.add(pid)
     flagged = {_uuid(patient_id) for (patient_id,) in red_flags}
 

@@ -52,6 +52,8 @@ class SurgeryDetails:
 
 
 def age_on(date_of_birth: dt.date, on: dt.date) -> int:
+    """Age in whole years on ``on`` (the birthday itself counts; born 29 February: 1 March in
+    other years)."""
     years = on.year - date_of_birth.year
     if (on.month, on.day) < (date_of_birth.month, date_of_birth.day):
         years -= 1

@@ -5,8 +5,9 @@
   (``pain_back_before``, ``exercises.2.sets.1.reps``, ``adverse_events.0.description``...).
 * Adherence = attended / planned, per program week and overall (:func:`compute_adherence`).
   A slot is planned (due) once its date has passed, or once it was logged (early logging is
-  allowed): a session scheduled for today is not missed until it is over. It is attended when its
-  live (not deleted) log is final and says the patient attended. Aborted (red-flag) and missed
+  allowed): a session scheduled for today is not missed until it is over. Only a live (not
+  deleted), finished log dated up to today counts (:func:`log_is_counted`). It is attended when
+  that log is final and says the patient attended. Aborted (red-flag) and missed
   sessions count as planned, not attended. The rate is therefore always between 0 and 1.
   Screens, the patient overview and reports all call this one function.
 * Walking and mobility tests have plausible ranges (:data:`WALK_LIMITS`): a value outside them is
@@ -223,6 +224,13 @@ def validate_session(entry: SessionEntry, *, today: dt.date, surgery_date: dt.da
 
 
 # ---------------------------------------------------------------------------------- adherence
+
+
+def log_is_counted(status: str | None, session_date: dt.date, today: dt.date) -> bool:
+    """Whether a live (not deleted) session log is a record of its session on ``today``: a
+    finished log (``final``, or ``aborted`` by a red-flag stop; never a ``draft``) dated on or
+    before ``today``. A deleted log is no log; a log that is not counted leaves its slot open."""
+    return status in ("final", "aborted") and session_date <= today
 
 
 def log_counts_as_attended(status: str | None, attended: bool | None) -> bool:

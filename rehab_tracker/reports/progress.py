@@ -27,6 +27,7 @@ from rehab_tracker.domain.units import (
     format_number,
     metres_to_feet,
 )
+from rehab_tracker.domain.weeks import weeks_since
 from rehab_tracker.services.report_data import OutcomeRow, ReportData
 
 if TYPE_CHECKING:
@@ -381,7 +382,7 @@ def _surgery_line(data: ReportData, clinical: bool) -> str:
     levels = ", ".join(s.levels) or "level not recorded"
     side = f", {s.side}" if s.side else ""
     who = " · ".join(_e(x) for x in (s.surgeon, s.hospital) if x)
-    weeks = int((data.generated_on - s.surgery_date).days // 7)
+    weeks = weeks_since(s.surgery_date, data.generated_on)
     return (
         f"<b>{_e(s.procedure)}</b> ({_e(levels)}{_e(side)}) on {_d(s.surgery_date)}, "
         f"{weeks} weeks ago.{' ' + who if who and clinical else ''}"

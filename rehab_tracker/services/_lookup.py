@@ -4,23 +4,45 @@
 - :func:`latest_surgery_date`: the date of the patient's latest surgery.
 - :func:`current_program`: which of a patient's programs is "the current one" (the Sessions tab,
   the patient overview and the report must agree on it).
+- :func:`program_adherence`: a program's adherence, read in one statement and computed by the one
+  rule (:func:`rehab_tracker.domain.sessions.compute_adherence`); the Sessions tab, the patient
+  overview and the report all call it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import uuid
 from collections.abc import Sequence
 from typing import Protocol, TypeVar
 
-from sqlalchemy import func, select
+from sqlalchemy import (
+    ColumnElement,
+    CompoundSelect,
+    Connection,
+    Date,
+    Integer,
+    Uuid,
+    and_,
+    bindparam,
+    func,
+    null,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
-from rehab_tracker.data.models import Patient, Program, Surgery
+from rehab_tracker.data.models import Patient, Program, ScheduledSession, SessionLog, Surgery
+from rehab_tracker.domain.programs import is_open
+from rehab_tracker.domain.sessions import (
+    Adherence,
+    SlotStatus,
+    compute_adherence,
+    log_counts_as_attended,
+    log_is_counted,
+)
 from rehab_tracker.services.errors import NotFoundError
-
-#: program statuses that make a program "running" (preferred as the current program)
-RUNNING_STATUSES = ("active", "planned")
 
 
 class _HasStatus(Protocol):
@@ -47,9 +69,10 @@ def latest_surgery_date(session: Session, patient_id: uuid.UUID) -> dt.date | No
 
 
 def current_program(programs: Sequence[_P]) -> _P | None:
-    """The current program among a patient's programs ordered by start date: the latest active
-    or planned one, else the latest one; None when there are none."""
-    running = [p for p in programs if p.status in RUNNING_STATUSES]
+    """The current program among a patient's programs ordered by start date: the latest open
+    one (:data:`~rehab_tracker.domain.programs.OPEN_STATUSES`), else the latest one; None when
+    there are none."""
+    running = [p for p in programs if is_open(p.status)]
     if running:
         return running[-1]
     return programs[-1] if programs else None
@@ -62,3 +85,70 @@ def programs_by_start(session: Session, patient_id: uuid.UUID) -> list[Program]:
             select(Program).where(Program.patient_id == patient_id).order_by(Program.start_date)
         )
     )
+
+
+def live_log_of_slot() -> ColumnElement[bool]:
+    """Joins a scheduled session to its live (not deleted) log: deleted logs of a slot are kept
+    but do not fill it, and a slot has at most one live log (a partial unique index)."""
+    return and_(
+        SessionLog.scheduled_session_id == ScheduledSession.id,
+        SessionLog.deleted_at.is_(None),
+    )
+
+
+@functools.cache
+def _adherence_rows() -> CompoundSelect[int | None, dt.date | None, dt.date, str, bool]:
+    """Built once on first use: the exercise slots of a program with their live log, then the
+    program's live unscheduled logs (week and scheduled date NULL)."""
+    program_id = bindparam("program_id", type_=Uuid())
+    slots = (
+        select(
+            ScheduledSession.week,
+            ScheduledSession.scheduled_date,
+            SessionLog.session_date,
+            SessionLog.status,
+            SessionLog.attended,
+        )
+        .outerjoin(SessionLog, live_log_of_slot())
+        .where(ScheduledSession.program_id == program_id, ScheduledSession.kind == "exercise")
+    )
+    unscheduled = select(
+        null().cast(Integer),
+        null().cast(Date),
+        SessionLog.session_date,
+        SessionLog.status,
+        SessionLog.attended,
+    ).where(
+        SessionLog.program_id == program_id,
+        SessionLog.scheduled_session_id.is_(None),
+        SessionLog.deleted_at.is_(None),
+    )
+    return union_all(slots, unscheduled)
+
+
+def program_adherence(
+    source: Session | Connection, program_id: uuid.UUID | None, today: dt.date
+) -> Adherence:
+    """The adherence of one program on ``today`` (no program: nothing planned).
+
+    One statement reads every exercise slot with its live (not deleted) log and every live log
+    of the program without a slot; :func:`~rehab_tracker.domain.sessions.log_is_counted` says
+    which logs count on ``today`` and :func:`~rehab_tracker.domain.sessions.compute_adherence`
+    does the rest.
+    """
+    if program_id is None:
+        return compute_adherence((), today)
+    conn = source if isinstance(source, Connection) else source.connection()
+    slots: list[SlotStatus] = []
+    extra: list[bool] = []
+    for week, scheduled, logged_on, status, attended in conn.execute(
+        _adherence_rows(), {"program_id": program_id}
+    ):
+        counted = logged_on is not None and log_is_counted(status, logged_on, today)
+        counts = counted and log_counts_as_attended(status, attended)
+        if week is None or scheduled is None:  # a log without a slot
+            if counted:
+                extra.append(counts)
+        else:
+            slots.append(SlotStatus(week, scheduled, logged=counted, attended=counts))
+    return compute_adherence(slots, today, extra_attended=extra)

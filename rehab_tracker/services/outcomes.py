@@ -33,6 +33,7 @@ from rehab_tracker.data.models import (
     WalkTest,
 )
 from rehab_tracker.data.types import utcnow
+from rehab_tracker.domain.assessments import assessment_state
 from rehab_tracker.domain.errors import Collector, ValidationError
 from rehab_tracker.domain.instruments import ODI_SECTION_COUNT, RMDQ_ITEM_COUNT, odi_section_label
 from rehab_tracker.domain.outcomes import baseline_and_latest, interpret_change, threshold_key
@@ -74,8 +75,6 @@ DEFAULT_SCHEDULE: tuple[tuple[str, str, int], ...] = (
     ("end", "End of program (week 12)", 12),
 )
 DEFAULT_INSTRUMENTS = ["odi", "nprs_back", "nprs_leg", "walk_6min"]
-#: how far either side of the due date an assessment counts as done
-DONE_WINDOW_DAYS = 14
 QUESTIONNAIRES: tuple[str, ...] = ("odi", "rmdq", "nprs_back", "nprs_leg")
 MEASURE_LABELS: dict[str, str] = {
     "odi": "ODI",
@@ -673,15 +672,9 @@ def assessment_schedule(
             done_tp.add(timepoint)
     result = []
     for aid, tp, label, due, instruments in sorted(scheduled, key=lambda s: s[3]):
-        near = any(abs((d - due).days) <= DONE_WINDOW_DAYS for d in done_dates)
-        if (tp in done_tp and tp != "follow_up") or near:
-            state = "done"
-        elif due < today:
-            state = "overdue"
-        elif due <= today + dt.timedelta(days=7):
-            state = "due"
-        else:
-            state = "upcoming"
+        state = assessment_state(
+            due, today, done_dates, timepoint_recorded=tp in done_tp and tp != "follow_up"
+        )
         result.append(AssessmentDue(aid, tp, label, due, instruments, state))
     return result
 

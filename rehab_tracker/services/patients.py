@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Date, Row, and_, bindparam, select, text
+from sqlalchemy import Date, Row, bindparam, select, text
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -17,7 +17,6 @@ from rehab_tracker.data.models import (
     Counter,
     OutcomeAssessment,
     Patient,
-    ScheduledSession,
     SessionLog,
     Surgery,
     WalkTest,
@@ -29,7 +28,6 @@ from rehab_tracker.data.patient_list import read_patient_list
 from rehab_tracker.data.patient_list import weeks_since as weeks_since
 from rehab_tracker.domain import patients as rules
 from rehab_tracker.domain.errors import ValidationError
-from rehab_tracker.domain.sessions import SlotStatus, compute_adherence, log_counts_as_attended
 from rehab_tracker.services import _lookup as lookup
 from rehab_tracker.services.errors import ConflictError, NotFoundError
 
@@ -231,44 +229,14 @@ class PatientService:
     def overview(self, patient_id: uuid.UUID, *, today: dt.date) -> PatientOverview:
         """Adherence to date, the latest scores and any open red flag for one patient.
 
-        Adherence is :func:`rehab_tracker.domain.sessions.compute_adherence` over the current
-        program's exercise slots (the rule the Sessions tab and the report use)."""
+        Adherence is :func:`lookup.program_adherence` of the current program (the one read and
+        rule the Sessions tab and the report use)."""
         with self.db.reading() as session:
             lookup.patient(session, patient_id)
             # the current program as the Sessions tab and the report choose it
             program = lookup.current_program(lookup.programs_by_start(session, patient_id))
-            adherence = compute_adherence(
-                (
-                    SlotStatus(
-                        week=week,
-                        scheduled_date=day,
-                        logged=log_id is not None,
-                        attended=log_id is not None and log_counts_as_attended(status, attended),
-                    )
-                    for week, day, log_id, status, attended in session.execute(
-                        select(
-                            ScheduledSession.week,
-                            ScheduledSession.scheduled_date,
-                            SessionLog.id,
-                            SessionLog.status,
-                            SessionLog.attended,
-                        )
-                        .outerjoin(
-                            SessionLog,
-                            and_(
-                                SessionLog.scheduled_session_id == ScheduledSession.id,
-                                SessionLog.deleted_at.is_(None),
-                            ),
-                        )
-                        .where(
-                            ScheduledSession.program_id == program.id,
-                            ScheduledSession.kind == "exercise",
-                        )
-                    )
-                )
-                if program is not None
-                else (),
-                today,
+            adherence = lookup.program_adherence(
+                session, program.id if program is not None else None, today
             )
             latest: dict[str, tuple[float, dt.date]] = {}
             for a in session.scalars(

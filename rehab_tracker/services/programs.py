@@ -57,11 +57,12 @@ from rehab_tracker.domain.library import (
     exercise_to_dict,
     parse_exercise,
 )
+from rehab_tracker.domain.phases import phase_on
+from rehab_tracker.domain.programs import OPEN_STATUSES
 from rehab_tracker.services import _lookup as lookup
 from rehab_tracker.services.errors import ConflictError, NotFoundError, ServiceError
 from rehab_tracker.services.settings import SettingsService
 
-OPEN_STATUSES = ("planned", "active")
 #: what is measured at each assessment (instrument and walk-test codes of the outcome tables)
 ASSESSMENT_INSTRUMENTS: dict[str, list[str]] = {
     "baseline": [
@@ -200,13 +201,8 @@ class ProgramDetail:
     warnings: tuple[str, ...]
 
     def phase_on(self, day: dt.date) -> PhaseDetail | None:
-        """The phase running on ``day``; before the first, the first; after the last, None."""
-        for phase in self.phases:
-            if phase.start_date <= day <= phase.end_date:
-                return phase
-        if self.phases and day < self.phases[0].start_date:
-            return self.phases[0]
-        return None
+        """The phase ``day`` falls in (:func:`rehab_tracker.domain.phases.phase_on`)."""
+        return phase_on(self.phases, day)
 
     def to_draft(self) -> ProgramDraft:
         return ProgramDraft(
@@ -1058,14 +1054,8 @@ class ProgramService:
 
     @staticmethod
     def _phase_on(program: Program, on: dt.date) -> ProgramPhase | None:
-        for phase in program.phases:
-            if phase.start_date <= on <= phase.end_date:
-                return phase
-        if program.phases and on < program.phases[0].start_date:
-            return program.phases[0]
-        if program.phases and on > program.phases[-1].end_date:
-            return program.phases[-1]
-        return None
+        """The phase ``on`` falls in (:func:`rehab_tracker.domain.phases.phase_on`)."""
+        return phase_on(program.phases, on)
 
     def suggestion_for(
         self, program_id: uuid.UUID, exercise_id: uuid.UUID, *, today: dt.date

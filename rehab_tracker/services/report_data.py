@@ -45,10 +45,12 @@ from rehab_tracker.data.models import (
     WalkTest,
 )
 from rehab_tracker.domain.outcomes import baseline_and_latest, baseline_of, interpret_change
+from rehab_tracker.domain.patients import age_on
+from rehab_tracker.domain.programs import OPEN_STATUSES
 from rehab_tracker.domain.redflags import RED_FLAGS
 from rehab_tracker.domain.scoring import describe_threshold, odi_band, six_minute_walk_predicted
-from rehab_tracker.domain.sessions import SlotStatus, compute_adherence, log_counts_as_attended
 from rehab_tracker.domain.thresholds import MEASURES, Threshold
+from rehab_tracker.domain.weeks import program_week, session_week
 from rehab_tracker.services import _lookup as lookup
 from rehab_tracker.services.settings import SettingsService
 
@@ -337,10 +339,6 @@ def important_change_target(threshold: Threshold, baseline: float) -> float:
     return target if high is None else min(target, high)
 
 
-def _age(born: dt.date, on: dt.date) -> int:
-    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
-
-
 # ---------------------------------------------------------------------------------- the service
 
 
@@ -383,7 +381,7 @@ class ReportDataService:
                 .where(
                     Patient.archived_at.is_(None),
                     Patient.id.in_(
-                        select(Program.patient_id).where(Program.status.in_(("planned", "active")))
+                        select(Program.patient_id).where(Program.status.in_(OPEN_STATUSES))
                     ),
                 )
                 .order_by(Patient.family_name, Patient.given_name, Patient.record_number)
@@ -407,7 +405,7 @@ def _gather(
         name=patient.full_name,
         given_name=patient.given_name,
         date_of_birth=patient.date_of_birth,
-        age_years=_age(patient.date_of_birth, today),
+        age_years=age_on(patient.date_of_birth, today),
         sex=patient.sex,
         height_m=patient.height_m,
         weight_kg=patient.weight_kg,
@@ -508,7 +506,7 @@ def _gather(
         return weeks_between(origin, day)
 
     program = _program_summary(program_row, scheduled, phases_rows, today, x)
-    adherence = _adherence(scheduled, logs, program_row, today)
+    adherence = _adherence(session, program_row, today)
     outcome_series = _outcome_series(outcomes_rows, x)
     walks = _walk_series(walk_rows, x)
     pain = tuple(
@@ -532,7 +530,7 @@ def _gather(
             )
         )
     )
-    training = _training(session, logs, program, program_row)
+    training = _training(session, logs, scheduled, program, program_row)
 
     start = period_start
     if start is None:
@@ -610,9 +608,8 @@ def _program_summary(
     exercise = [s for s in scheduled if s.kind == "exercise"]
     first = min((s.scheduled_date for s in exercise), default=None)
     last = max((s.scheduled_date for s in scheduled), default=None)
-    current: int | None = None
-    if first is not None and today >= first:
-        current = min((today - first).days // 7 + 1, program.weeks)
+    week = program_week(first, today)
+    current = None if week is None or week == 0 else min(week, program.weeks)
     spans = tuple(
         PhaseSpan(
             code=ph.code,
@@ -642,34 +639,10 @@ def _program_summary(
     )
 
 
-def _adherence(
-    scheduled: Sequence[ScheduledSession],
-    logs: Sequence[SessionLog],
-    program: Program | None,
-    today: dt.date,
-) -> Adherence:
-    """The report's view of :func:`rehab_tracker.domain.sessions.compute_adherence` (the one
-    rule the screens and the overview use too); ``logs`` are the live logs."""
-    by_slot = {log.scheduled_session_id: log for log in logs if log.scheduled_session_id}
-    program_id = program.id if program is not None else None
-    result = compute_adherence(
-        (
-            SlotStatus(
-                week=s.week,
-                scheduled_date=s.scheduled_date,
-                logged=(log := by_slot.get(s.id)) is not None,
-                attended=log is not None and log_counts_as_attended(log.status, log.attended),
-            )
-            for s in scheduled
-            if s.kind == "exercise"
-        ),
-        today,
-        extra_attended=(
-            log_counts_as_attended(log.status, log.attended)
-            for log in logs
-            if log.scheduled_session_id is None and log.program_id == program_id
-        ),
-    )
+def _adherence(session: Session, program: Program | None, today: dt.date) -> Adherence:
+    """The report's view of :func:`lookup.program_adherence` (the one read and rule the
+    Sessions tab and the overview use too)."""
+    result = lookup.program_adherence(session, program.id if program is not None else None, today)
     return Adherence(
         weeks=tuple(
             WeekAdherence(
@@ -763,10 +736,12 @@ def _six_minute_reference(patient: PatientHeader) -> SixMinuteReference:
 def _training(
     session: Session,
     logs: Sequence[SessionLog],
+    scheduled: Sequence[ScheduledSession],
     program: ProgramSummary | None,
     program_row: Program | None,
 ) -> tuple[TrainingSeries, ...]:
-    """Per exercise and program week: the heaviest load lifted, or else the total volume.
+    """Per exercise and program week (:func:`~rehab_tracker.domain.weeks.session_week`): the
+    heaviest load lifted, or else the total volume.
 
     The sets are read as plain rows in one query (hundreds of them for 12 weeks): loading them
     as ORM objects was most of the time the chart view took to open.
@@ -774,11 +749,14 @@ def _training(
     if program is None or program.exercise_start is None or program_row is None:
         return ()
     start = program.exercise_start
-    weeks_of = {
-        log.id: (log.session_date - start).days // 7 + 1
-        for log in logs
-        if log.attended and log.program_id == program_row.id and log.session_date >= start
-    }
+    slot_weeks: dict[uuid.UUID | None, int] = {s.id: s.week for s in scheduled}
+    weeks_of: dict[uuid.UUID, int] = {}
+    for log in logs:
+        if not log.attended or log.program_id != program_row.id:
+            continue
+        week = session_week(start, log.session_date, slot_weeks.get(log.scheduled_session_id))
+        if week:  # None or 0: an unscheduled session before exercise session 1
+            weeks_of[log.id] = week
     if not weeks_of:
         return ()
     rows = session.execute(

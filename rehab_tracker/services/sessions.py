@@ -21,7 +21,7 @@ from types import SimpleNamespace
 
 from sqlalchemy import Connection, Uuid, and_, bindparam, case, func, null, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from rehab_tracker.data.database import Database
 from rehab_tracker.data.models import (
@@ -42,11 +42,10 @@ from rehab_tracker.domain.sessions import (
     ExerciseEntry,
     SessionEntry,
     SetEntry,
-    SlotStatus,
     check_date,
-    compute_adherence,
     validate_session,
 )
+from rehab_tracker.domain.weeks import session_week
 from rehab_tracker.services import _lookup as lookup
 from rehab_tracker.services.errors import ConflictError, NotFoundError, ServiceError
 from rehab_tracker.services.outcomes import AssessmentDue, assessment_schedule
@@ -100,7 +99,8 @@ class SessionForm:
 
 @dataclass(slots=True)  # built per row on every selection: no frozen overhead
 class SessionRow:
-    """One line of the Sessions tab."""
+    """One line of the Sessions tab; ``week`` is :func:`rehab_tracker.domain.weeks.session_week`
+    (None for a log outside any program)."""
 
     id: uuid.UUID
     session_date: dt.date
@@ -159,6 +159,7 @@ def _q() -> SimpleNamespace:
     # selection, and building a select() costs more than running it on a patient's 36 sessions.
     _P = bindparam("patient_id", type_=Uuid())
     _G = bindparam("program_id", type_=Uuid())
+    _FIRST = aliased(ScheduledSession)
     _PROGRAMS = (
         select(Program.id, Program.status, Program.start_date)
         .where(Program.patient_id == _P)
@@ -177,14 +178,7 @@ def _q() -> SimpleNamespace:
             SessionLog.attended,
             SessionLog.deleted_at,
         )
-        # the live log only: deleted logs of a slot are kept but do not fill it
-        .outerjoin(
-            SessionLog,
-            and_(
-                SessionLog.scheduled_session_id == ScheduledSession.id,
-                SessionLog.deleted_at.is_(None),
-            ),
-        )
+        .outerjoin(SessionLog, lookup.live_log_of_slot())
         .where(ScheduledSession.program_id == _G)
         .order_by(ScheduledSession.number)
     )
@@ -233,6 +227,12 @@ def _q() -> SimpleNamespace:
                 ),
                 else_=null(),
             ),
+            # the date of the log's program's exercise session 1: the week of a log without a
+            # slot (domain.weeks.session_week)
+            select(func.min(_FIRST.scheduled_date))
+            .where(_FIRST.program_id == SessionLog.program_id, _FIRST.kind == "exercise")
+            .correlate(SessionLog)
+            .scalar_subquery(),
         )
         .outerjoin(ScheduledSession, ScheduledSession.id == SessionLog.scheduled_session_id)
         .where(SessionLog.patient_id == _P)
@@ -553,7 +553,7 @@ class SessionService:
                 id=r[0],
                 session_date=r[1],
                 number=r[2],
-                week=r[3],
+                week=session_week(r[18], r[1], r[3]),
                 location=r[4],
                 attended=r[5],
                 missed_reason=r[6],
@@ -575,25 +575,11 @@ class SessionService:
         ]
         return rows, alerts
 
-    @staticmethod
-    def _adherence(slots: Sequence[SlotInfo], today: dt.date) -> Adherence:
-        return compute_adherence(
-            (
-                SlotStatus(
-                    week=s.week,
-                    scheduled_date=s.scheduled_date,
-                    logged=not s.open,
-                    attended=not s.open and s.status == "final" and bool(s.attended),
-                )
-                for s in slots
-                if s.kind == "exercise"
-            ),
-            today,
-        )
-
     def adherence(self, patient_id: uuid.UUID, *, today: dt.date) -> Adherence:
-        """Attended / planned exercise sessions so far, per program week and overall."""
-        return self._adherence(self.slots(patient_id), today)
+        """Attended / planned exercise sessions so far, per program week and overall
+        (:func:`lookup.program_adherence`, as the overview and the report have it)."""
+        with self.db.read_connection() as conn:
+            return lookup.program_adherence(conn, self._program_id(conn, patient_id), today)
 
     @staticmethod
     def _red_flags(session: Session | Connection, patient_id: uuid.UUID) -> list[RedFlagAlert]:
@@ -606,7 +592,7 @@ class SessionService:
             return self._red_flags(session, patient_id)
 
     def overview(self, patient_id: uuid.UUID, *, today: dt.date) -> PatientSessions:
-        """Everything the Sessions tab and the overview show, in one read of five statements:
+        """Everything the Sessions tab and the overview show, in one read of six statements:
         session rows with their counts and open red flags, slots, adherence, next slot, and the
         assessment schedule (due/overdue)."""
         # a plain read-only connection (no ORM Session): this runs on every patient selection
@@ -625,7 +611,7 @@ class SessionService:
                 program_id=program_id,
                 rows=rows,
                 slots=slots,
-                adherence=self._adherence(slots, today),
+                adherence=lookup.program_adherence(conn, program_id, today),
                 next_slot=_next_open(slots),
                 red_flags=alerts,
                 assessments=assessments,

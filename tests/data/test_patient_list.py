@@ -91,7 +91,9 @@ def test_build_rows_normalises_both_back_ends(today: dt.date) -> None:
     as_sqlite = build_rows(
         patients=[(pid.hex, "RT-1", "Ada", "Lee", "1980-01-02", "surgical")],
         surgeries=[(pid.hex, "2026-09-01", '["L5-S1"]')],
-        programs=[(gid.hex, pid.hex, "active", "2026-10-05", "2026-11-25", "Phase 2")],
+        programs=[(gid.hex, pid.hex, "active", "2026-10-05", "2026-11-25")],
+        phases=[(gid.hex, "Phase 1", "2026-10-05", "2026-10-30"),
+                (gid.hex, "Phase 2", "2026-11-02", "2026-11-27")],
         assessments=[(gid.hex, "2026-11-28")],
         outcomes=[],
         red_flags=[(pid.hex,)],
@@ -100,7 +102,9 @@ def test_build_rows_normalises_both_back_ends(today: dt.date) -> None:
     as_postgres = build_rows(
         patients=[(pid, "RT-1", "Ada", "Lee", dt.date(1980, 1, 2), "surgical")],
         surgeries=[(pid, dt.date(2026, 9, 1), ["L5-S1"])],
-        programs=[(gid, pid, "active", dt.date(2026, 10, 5), dt.date(2026, 11, 25), "Phase 2")],
+        programs=[(gid, pid, "active", dt.date(2026, 10, 5), dt.date(2026, 11, 25))],
+        phases=[(gid, "Phase 1", dt.date(2026, 10, 5), dt.date(2026, 10, 30)),
+                (gid, "Phase 2", dt.date(2026, 11, 2), dt.date(2026, 11, 27))],
         assessments=[(gid, dt.date(2026, 11, 28))],
         outcomes=[],
         red_flags=[(pid,)],
@@ -109,6 +113,7 @@ def test_build_rows_normalises_both_back_ends(today: dt.date) -> None:
     assert as_sqlite == as_postgres
     row = as_sqlite[0]
     assert row.program_week == 8 and row.assessment_due and row.open_red_flag
+    assert row.phase == "Phase 2"
     assert row.levels == ("L5-S1",) and row.name == "Ada Lee"
 
 

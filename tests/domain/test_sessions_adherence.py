@@ -8,6 +8,7 @@ from rehab_tracker.domain.sessions import (
     SlotStatus,
     compute_adherence,
     log_counts_as_attended,
+    log_is_counted,
     slot_is_due,
 )
 
@@ -80,3 +81,10 @@ def test_extra_sessions_are_reported_outside_the_rate():
 def test_weeks_start_on_their_first_scheduled_session():
     slots = [SlotStatus(1, TODAY - 6 * DAY, True, True), SlotStatus(1, TODAY - 8 * DAY)]
     assert compute_adherence(slots, TODAY).weeks[0].start_date == TODAY - 8 * DAY
+
+
+def test_only_finished_logs_up_to_today_are_counted():
+    assert log_is_counted("final", TODAY, TODAY)
+    assert log_is_counted("aborted", TODAY - DAY, TODAY)  # a red-flag stop is a record
+    assert not log_is_counted("draft", TODAY - DAY, TODAY)  # not finished
+    assert not log_is_counted("final", TODAY + DAY, TODAY)  # not yet, on a report dated earlier

@@ -6,8 +6,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import sys
+from pathlib import Path
 
 import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from test_sessions_support import build_patient
 
 from rehab_tracker.data.database import Database
 from rehab_tracker.domain.redflags import RED_FLAGS
@@ -33,6 +38,23 @@ def _adherence_three_ways(services: Services, pid, today: dt.date) -> dict[str, 
         "overview": (overview.sessions_planned_to_date, overview.sessions_attended),
         "report": (report.planned_to_date, report.attended),
     }
+
+
+def _agree_in_full(services: Services, pid, today: dt.date) -> None:
+    """The three give the same planned and attended, and the Sessions tab and the report the
+    same weeks and the same count of unscheduled sessions."""
+    numbers = _adherence_three_ways(services, pid, today)
+    assert len(set(numbers.values())) == 1, numbers
+    report = ReportDataService(services.db).gather(pid, today=today).adherence
+    sessions = services.sessions.adherence(pid, today=today)
+    assert [(w.week, w.planned, w.attended, w.missed) for w in report.weeks] == [
+        (w.week, w.planned, w.attended, w.missed) for w in sessions.weeks
+    ]
+    assert (report.extra_sessions, report.planned_total) == (
+        sessions.extra_sessions,
+        sessions.scheduled,
+    )
+    assert services.sessions.overview(pid, today=today).adherence == sessions
 
 
 def test_adherence_agrees_for_every_demo_patient(clinic: Services, today: dt.date) -> None:
@@ -88,6 +110,55 @@ def test_adherence_agrees_on_the_edge_cases(clinic: Services, today: dt.date) ->
     after = _adherence_three_ways(clinic, pid, today)
     assert len(set(after.values())) == 1, after
     assert after["sessions"] == (planned, before["sessions"][1])
+
+
+@pytest.mark.parametrize("backend", ["db", "pg_db"])
+def test_adherence_agrees_after_every_kind_of_session(
+    request: pytest.FixtureRequest, backend: str, today: dt.date
+) -> None:
+    """Attended, missed, red-flag stopped, unscheduled (attended and missed), corrected after
+    saving, deleted, and deleted then restored: the Sessions tab, the overview and the report
+    count them all the same way (on SQLite and on PostgreSQL)."""
+    built = build_patient(request.getfixturevalue(backend), today, weeks_ago=4)
+    s, pid = built.services.sessions, built.patient_id
+    past = [x for x in s.slots(pid) if x.kind == "exercise" and x.scheduled_date < today]
+    assert len(past) >= 9
+
+    def log(slot, **changes) -> dt.date:
+        form = s.new_form(pid, slot.id if slot else None, today=today)
+        when = slot.scheduled_date if slot else today - dt.timedelta(days=1)
+        entry = dataclasses.replace(form.entry, session_date=when, red_flags=ALL_NO, **changes)
+        return s.save(pid, slot.id if slot else None, entry, today=today)
+
+    for slot in past[:3]:
+        log(slot)  # attended
+    log(past[3], attended=False, missed_reason="ill")  # missed
+    stopped = dict(ALL_NO, **{RED_FLAGS[0].code: True})
+    s.record_red_flag_stop(pid, past[4].id, stopped, session_date=past[4].scheduled_date,
+                           today=today)
+    corrected = log(past[5])  # corrected to missed after saving
+    form = s.edit_form(corrected)
+    s.update(corrected, dataclasses.replace(form.entry, attended=False, missed_reason="forgot"),
+             today=today)
+    s.delete(log(past[6]))  # deleted: the slot is open again, past, so missed
+    restored = log(past[7])  # deleted, then restored: attended
+    s.delete(restored)
+    s.restore(restored)
+    # past[8] and later: never logged (missed by absence)
+    extra = log(None)  # unscheduled, attended
+    log(None, attended=False, missed_reason="transport")  # unscheduled, missed
+    _agree_in_full(built.services, pid, today)
+
+    sessions = s.adherence(pid, today=today)
+    assert sessions.extra_sessions == 1
+    assert sessions.attended == 4  # three, and the restored one
+    assert sessions.planned == len(past)
+    # the unscheduled attended one corrected to missed: no extra session any more, anywhere
+    form = s.edit_form(extra)
+    s.update(extra, dataclasses.replace(form.entry, attended=False, missed_reason="ill"),
+             today=today)
+    _agree_in_full(built.services, pid, today)
+    assert s.adherence(pid, today=today).extra_sessions == 0
 
 
 def _changes_both_ways(services: Services, pid, today: dt.date):

@@ -1,0 +1,68 @@
+"""When a scheduled outcome assessment is due: standard library only (the start-up path's patient
+list uses it before anything heavy is imported).
+
+The window, in days around an assessment's due date D, on a day T (``today``):
+
+* *done*: a record dated within :data:`DONE_WITHIN_DAYS` days either side of D counts for it
+  (|record - D| <= 14), and so does a record marked with the assessment's timepoint (any date;
+  not for ``follow_up``, which can repeat). Done wins over every other state.
+* *overdue*: not done and D < T.
+* *due*: not done and T <= D <= T + :data:`DUE_AHEAD_DAYS` (from 7 days before its date).
+* *upcoming*: later than that.
+
+The patient list flags a patient whose open program has an assessment due or overdue; the
+patient's Outcomes schedule shows the four states.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Literal
+
+__all__ = [
+    "DONE_WITHIN_DAYS",
+    "DUE_AHEAD_DAYS",
+    "AssessmentState",
+    "assessment_state",
+    "due_by",
+    "needs_doing",
+]
+
+#: an assessment is due from this many days before its date
+DUE_AHEAD_DAYS = 7
+#: a record this many days either side of the due date counts for the assessment
+DONE_WITHIN_DAYS = 14
+
+AssessmentState = Literal["done", "overdue", "due", "upcoming"]
+
+
+def due_by(today: dt.date) -> dt.date:
+    """The latest due date that is already due on ``today`` (today + 7 days)."""
+    return today + dt.timedelta(days=DUE_AHEAD_DAYS)
+
+
+def assessment_state(
+    due: dt.date,
+    today: dt.date,
+    recorded_on: Iterable[dt.date],
+    *,
+    timepoint_recorded: bool = False,
+) -> AssessmentState:
+    """The state of an assessment due on ``due`` (see the module docstring).
+
+    ``recorded_on``: the dates of the records that may count for it; ``timepoint_recorded``:
+    a record is marked with this assessment's timepoint (the caller leaves it False for
+    ``follow_up``)."""
+    if timepoint_recorded or any(abs((d - due).days) <= DONE_WITHIN_DAYS for d in recorded_on):
+        return "done"
+    if due < today:
+        return "overdue"
+    if due <= due_by(today):
+        return "due"
+    return "upcoming"
+
+
+def needs_doing(state: AssessmentState) -> bool:
+    """Due or overdue: what the patient list flags."""
+    return state in ("due", "overdue")
