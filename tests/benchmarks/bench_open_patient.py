@@ -6,7 +6,8 @@ Run: ``.venv/bin/pytest tests/benchmarks/bench_open_patient.py -s -m benchmark``
 after a warm-up, medians of 51 runs of each, run alternately:
 
 * service: ``SessionService.overview`` (session rows with per-session exercise/set/adverse counts,
-  slots, adherence, next slot, open red flags and the assessment schedule, in one read);
+  slots, adherence (its own statement, ``services._lookup.program_adherence``), next slot, open
+  red flags and the assessment schedule, in one read);
 * raw: the same SQL statements in one read transaction with ``sqlite3`` (rows fetched, nothing
   built from them).
 
@@ -56,11 +57,22 @@ RAW = (
         "(SELECT count(ae.id) FROM adverse_events ae WHERE ae.patient_id = sl.patient_id AND "
         "ae.session_id = sl.id AND ae.deleted_at IS NULL), "
         "CASE WHEN sl.red_flag_result = 'positive' AND sl.red_flag_acknowledged_at IS NULL "
-        "THEN sl.red_flags ELSE NULL END "
+        "THEN sl.red_flags ELSE NULL END, "
+        "(SELECT min(f.scheduled_date) FROM scheduled_sessions f "
+        "WHERE f.program_id = sl.program_id AND f.kind = 'exercise') "
         "FROM session_logs sl LEFT OUTER JOIN scheduled_sessions ss "
         "ON ss.id = sl.scheduled_session_id WHERE sl.patient_id = ? AND sl.deleted_at IS NULL "
         "ORDER BY sl.session_date, ss.number",
         "p",
+    ),
+    (
+        "SELECT ss.week, ss.scheduled_date, sl.session_date, sl.status, sl.attended "
+        "FROM scheduled_sessions ss LEFT OUTER JOIN session_logs sl "
+        "ON sl.scheduled_session_id = ss.id AND sl.deleted_at IS NULL "
+        "WHERE ss.program_id = ?1 AND ss.kind = 'exercise' UNION ALL "
+        "SELECT NULL, NULL, sl.session_date, sl.status, sl.attended FROM session_logs sl "
+        "WHERE sl.program_id = ?1 AND sl.scheduled_session_id IS NULL AND sl.deleted_at IS NULL",
+        "g",
     ),
     (
         "SELECT id, timepoint, label, due_date, instruments FROM scheduled_assessments "
