@@ -11,6 +11,9 @@ Each message is written for a clinician and is the same whatever the error: a dr
 carries the SQL and its parameters (patient data), so it is never copied. The driver error stays
 as ``__cause__`` for a developer, and ``code`` (an SQLite result code name or a PostgreSQL
 SQLSTATE, never data) says which one it was.
+
+Standard library only at import (SQLAlchemy is imported on first translation), so the GUI's
+start-up path can import these classes before the database is open.
 """
 
 from __future__ import annotations
@@ -21,8 +24,6 @@ import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import ClassVar
-
-from sqlalchemy.exc import DBAPIError
 
 
 class DatabaseError(Exception):
@@ -117,6 +118,8 @@ def translate(exc: BaseException, path: Path | None = None) -> EnvironmentProble
     open" or an I/O error (it cannot create the ``-shm`` file), which the file system's flags
     tell apart. The caller raises the result ``from exc``; nothing of the driver's message is kept.
     """
+    from sqlalchemy.exc import DBAPIError
+
     orig: object = exc.orig if isinstance(exc, DBAPIError) else exc
     if isinstance(orig, sqlite3.Error):
         extended = getattr(orig, "sqlite_errorcode", None)
@@ -147,6 +150,8 @@ def _read_only_file_system(path: Path) -> bool:
 def translated(path: Path | None = None) -> Iterator[None]:
     """Raise the environment problem a driver error in the body stands for (others unchanged);
     ``path`` is the SQLite file, if any (see :func:`translate`)."""
+    from sqlalchemy.exc import DBAPIError
+
     try:
         yield
     except DBAPIError as exc:

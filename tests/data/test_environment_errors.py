@@ -7,13 +7,11 @@ nothing that was committed before.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import shutil
 import sqlite3
 import subprocess
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,6 +21,7 @@ from rehab_tracker.data import errors
 from rehab_tracker.data.database import Database, open_database
 from rehab_tracker.domain.patients import PatientDetails
 from rehab_tracker.services.container import Services
+from tests.data.helpers import short_busy_timeout, tmpfs
 
 TODAY = dt.date(2026, 11, 23)
 SECRET = "Zebediah-Quintrell"
@@ -42,20 +41,6 @@ def assert_clean(problem: errors.EnvironmentProblem, kind: type[errors.Environme
     assert str(problem) == kind.message
     assert SECRET not in str(problem) and "INSERT" not in str(problem)
     assert problem.__cause__ is not None  # the driver error, for a developer
-
-
-@contextlib.contextmanager
-def tmpfs(folder: Path, size: int) -> Iterator[Path]:
-    folder.mkdir()
-    try:
-        subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)],
-                       check=True, capture_output=True)
-    except (OSError, subprocess.CalledProcessError) as exc:
-        pytest.skip(f"cannot mount a tmpfs here (needs root): {exc}")
-    try:
-        yield folder
-    finally:
-        subprocess.run(["umount", "-l", str(folder)], check=False)
 
 
 def copy_to(template: Path, target: Path) -> Path:
@@ -112,15 +97,6 @@ def test_a_read_only_file_system_is_read_only(tmp_path: Path, migrated_template:
             assert_clean(caught.value, errors.DatabaseReadOnly)
         finally:
             db.close()
-
-
-def short_busy_timeout(db: Database, ms: int = 150) -> None:
-    """New connections of ``db`` wait ``ms`` for a lock instead of the app's 30 s."""
-    db.engine.dispose()
-
-    @event.listens_for(db.engine, "connect")
-    def _short(dbapi_connection, _record):  # type: ignore[no-untyped-def]
-        dbapi_connection.execute(f"PRAGMA busy_timeout={ms}")
 
 
 def test_a_lock_held_by_another_connection_is_busy(db: Database, db_path: Path) -> None:
