@@ -175,16 +175,20 @@ def test_postgresql_a_43_character_phone_is_value_too_long(pg_db: Database) -> N
     assert services.patients.record(kept).details.phone == "0123 456 789"
 
 
-@pytest.mark.postgres
-def test_postgresql_a_read_only_server_is_read_only(pg_db: Database) -> None:
-    pg_db.engine.dispose()
+def pg_session_setting(db: Database, statement: str) -> None:
+    """Run ``statement`` (a SET) on every new server connection of ``db``."""
+    db.engine.dispose()
 
-    @event.listens_for(pg_db.engine, "connect")
-    def _read_only(dbapi_connection, _record):  # type: ignore[no-untyped-def]
+    @event.listens_for(db.engine, "connect")
+    def _setting(dbapi_connection, _record):  # type: ignore[no-untyped-def]
         with dbapi_connection.cursor() as cursor:
-            cursor.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
+            cursor.execute(statement)
         dbapi_connection.commit()
 
+
+@pytest.mark.postgres
+def test_postgresql_a_read_only_server_is_read_only(pg_db: Database) -> None:
+    pg_session_setting(pg_db, "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
     with pytest.raises(errors.EnvironmentProblem) as caught:
         Services(pg_db, "tester").patients.enrol(details(), None, today=TODAY)
     assert_clean(caught.value, errors.DatabaseReadOnly)
@@ -195,14 +199,7 @@ def test_postgresql_a_row_locked_elsewhere_is_busy(pg_db: Database) -> None:
     services = Services(pg_db, "tester")
     patient = services.patients.enrol(details(), None, today=TODAY)
     version = services.patients.record(patient).version
-    pg_db.engine.dispose()
-
-    @event.listens_for(pg_db.engine, "connect")
-    def _short_wait(dbapi_connection, _record):  # type: ignore[no-untyped-def]
-        with dbapi_connection.cursor() as cursor:
-            cursor.execute("SET lock_timeout = '200ms'")
-        dbapi_connection.commit()
-
+    pg_session_setting(pg_db, "SET lock_timeout = '200ms'")
     with pg_db.engine.connect() as other, other.begin():
         other.execute(text("SELECT id FROM patients FOR UPDATE"))  # another desk is saving
         with pytest.raises(errors.EnvironmentProblem) as caught:
