@@ -229,6 +229,9 @@ def run_gui(database: str | os.PathLike[str] | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
     app.setDesktopFileName(APP_ID)
+    from rehab_tracker.ui.errors import install_exception_hook
+
+    install_exception_hook()  # a bug: one dialog and a private log file, without patient data
     try:
         window = start_window(database)
     except Exception as exc:

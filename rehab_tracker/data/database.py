@@ -23,13 +23,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from rehab_tracker.data import audit, locations
 from rehab_tracker.data.backup import latest_good_backup, online_backup, thin_backups
+from rehab_tracker.data.errors import DatabaseError as DatabaseError  # its home is data.errors
+from rehab_tracker.data.errors import translated
 from rehab_tracker.data.locations import (  # re-exported for callers and tests
     newest_revision_file as newest_revision_file,
 )
-
-
-class DatabaseError(Exception):
-    """A problem with the database the user can act on (not a bug): shown as one line."""
 
 
 class DatabaseLocationError(DatabaseError):
@@ -155,11 +153,13 @@ def _check_folder(path: Path, *, is_default: bool) -> None:
         raise DatabaseLocationError(f"{path} cannot be read and written by this user")
 
 
-def _in_transaction(session: Session) -> Iterator[Session]:
+def _in_transaction(session: Session, path: Path | None) -> Iterator[Session]:
     """``session`` in one transaction (committed at the end, rolled back on an error), then
-    closed: the body of :meth:`Database.unit_of_work` and :meth:`Database.reading`."""
+    closed: the body of :meth:`Database.unit_of_work` and :meth:`Database.reading`. A driver
+    error that stands for an environment problem (busy, disk full...) is raised as the
+    matching ``data.errors.EnvironmentProblem``, with the driver error as its cause."""
     try:
-        with session.begin():
+        with translated(path), session.begin():
             yield session
     finally:
         session.close()
@@ -190,12 +190,12 @@ class Database:
         """One user action: a write transaction committed at the end, rolled back on error."""
         session = self._writer()
         session.info["actor"] = actor
-        yield from _in_transaction(session)
+        yield from _in_transaction(session, self.path)
 
     @contextlib.contextmanager
     def reading(self) -> Iterator[Session]:
         """A read-only look (a deferred transaction on SQLite, so it never blocks writers)."""
-        yield from _in_transaction(self._reader())
+        yield from _in_transaction(self._reader(), self.path)
 
     @contextlib.contextmanager
     def read_connection(self) -> Iterator[Connection]:

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rehab_tracker.ui import dialogs
+from rehab_tracker.ui.actions import run_action
 from rehab_tracker.ui.lazy_tab import LazyTab
 
 if TYPE_CHECKING:
@@ -262,14 +262,18 @@ class ChartsTab(LazyTab):
         visible = self._annotation is not None and self._annotation.get_visible()
         if visible:
             self._annotation.set_visible(False)
+        figure = self.figure
         try:
-            self.figure.savefig(target, format=kind, dpi=200 if kind == "png" else None)
-        except OSError as exc:
-            dialogs.error(self, "Export chart", f"The chart could not be saved: {exc}")
-            return None
+            saved = run_action(
+                self,
+                lambda: figure.savefig(target, format=kind, dpi=200 if kind == "png" else None),
+                title="Export chart",
+            )
         finally:
             if visible:
                 self._annotation.set_visible(True)
+        if not saved:
+            return None
         self.message.setText(f"Saved {target}")
         return target
 

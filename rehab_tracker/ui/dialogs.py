@@ -1,6 +1,7 @@
 """Message boxes in one place, so tests can answer them (monkeypatch these functions).
 
-Never call QMessageBox's static functions elsewhere: use ``confirm``, ``inform`` and ``error``.
+Never call QMessageBox's static functions elsewhere: use ``confirm``, ``inform``, ``error`` and
+``ask_reload``.
 """
 
 from __future__ import annotations
@@ -26,6 +27,19 @@ def inform(parent: QWidget | None, title: str, text: str) -> None:
 
 def error(parent: QWidget | None, title: str, text: str) -> None:
     QMessageBox.critical(parent, title, text)
+
+
+def ask_reload(parent: QWidget | None, title: str, text: str) -> bool:
+    """Someone else changed the record: True when the user chose Reload (the default keeps what
+    was typed, so nothing typed is thrown away by Enter or Escape)."""
+    box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.NoButton,
+                      parent)
+    reload = box.addButton("&Reload", QMessageBox.ButtonRole.AcceptRole)
+    keep = box.addButton("&Keep what I typed", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(keep)
+    box.setEscapeButton(keep)
+    box.exec()
+    return box.clickedButton() is reload
 
 
 def is_narrow_screen(widget: QWidget, width: int = 1000) -> bool:

@@ -33,11 +33,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rehab_tracker.domain.errors import ValidationError
 from rehab_tracker.services.container import Services
 from rehab_tracker.services.education import EducationForm, EducationRow
-from rehab_tracker.services.errors import ServiceError
 from rehab_tracker.ui import dialogs
+from rehab_tracker.ui.actions import run_action
 from rehab_tracker.ui.forms import FieldForm, date_edit, date_of, name_widget
 
 Index = QModelIndex | QPersistentModelIndex
@@ -262,11 +261,11 @@ class AddEducationDialog(QDialog):
         )
 
     def save(self) -> None:
-        try:
-            self.saved_id = self.services.education.add_item(self.value())
-        except ValidationError as exc:
-            self.form.show_errors(exc.errors)
+        done = run_action(self, lambda: self.services.education.add_item(self.value()),
+                          form=self.form)
+        if not done:
             return
+        self.saved_id = done.value
         self.accept()
 
 
@@ -320,19 +319,17 @@ class RecordEducationDialog(QDialog):
 
     def save(self) -> None:
         covered_on = date_of(self.covered_on) or self.today()
-        try:
-            self.services.education.record_covered(
+        if not run_action(
+            self,
+            lambda: self.services.education.record_covered(
                 self.program_id,
                 self.model.checked_ids(),
                 covered_on,
                 today=self.today(),
                 notes=self.notes.text(),
-            )
-        except ValidationError as exc:
-            self.form.show_errors(exc.errors)
-            return
-        except ServiceError as exc:
-            dialogs.error(self, self.windowTitle(), str(exc))
+            ),
+            form=self.form,
+        ):
             return
         self.accept()
 

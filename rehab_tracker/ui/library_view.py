@@ -37,12 +37,11 @@ from PySide6.QtWidgets import (
 )
 
 from rehab_tracker.domain.dosage import DOSAGE_TYPES
-from rehab_tracker.domain.errors import ValidationError
 from rehab_tracker.domain.library import BODY_REGIONS
 from rehab_tracker.services.container import Services
-from rehab_tracker.services.errors import ServiceError
 from rehab_tracker.services.library import IMAGE_SUFFIXES, ExerciseForm, ExerciseRow
 from rehab_tracker.ui import dialogs
+from rehab_tracker.ui.actions import run_action
 from rehab_tracker.ui.dosage_table import DosageTableEditor, StepEditor
 from rehab_tracker.ui.forms import FieldForm, name_widget
 from rehab_tracker.ui.patient_list import RowFilterProxy
@@ -388,20 +387,17 @@ class LibraryView(QWidget):
         self.editor.name.setFocus()
 
     def save(self) -> None:
-        form = self.editor.value()
-        try:
-            if self.current_id is None:
-                saved = self.services.library.add(form)
-            else:
-                self.services.library.update(self.current_id, form)
-                saved = self.current_id
-        except ValidationError as exc:
-            self.editor.show_errors(exc.errors)
-            return
-        except ServiceError as exc:
-            dialogs.error(self, "Exercise library", str(exc))
-            return
-        self.reload(select=saved)
+        form, current = self.editor.value(), self.current_id
+
+        def write() -> uuid.UUID:
+            if current is None:
+                return self.services.library.add(form)
+            self.services.library.update(current, form)
+            return current
+
+        done = run_action(self, write, title="Exercise library", form=self.editor)
+        if done:
+            self.reload(select=done.value)
 
     def retire(self) -> None:
         row = self.selected_row()
@@ -414,15 +410,16 @@ class LibraryView(QWidget):
             "past sessions keep it.",
         ):
             return
-        self.services.library.retire(row.id)
-        self.reload(select=row.id)
+        if run_action(self, lambda: self.services.library.retire(row.id), title="Retire exercise"):
+            self.reload(select=row.id)
 
     def restore(self) -> None:
         row = self.selected_row()
         if row is None or not row.retired:
             return
-        self.services.library.restore(row.id)
-        self.reload(select=row.id)
+        if run_action(self, lambda: self.services.library.restore(row.id),
+                      title="Restore exercise"):
+            self.reload(select=row.id)
 
     # --- media: attached at once to the saved exercise -------------------------------------
 
@@ -435,15 +432,11 @@ class LibraryView(QWidget):
         )
         if not path:
             return
-        try:
-            entry = self.services.library.attach_image(self.current_id, path)
-        except ValidationError as exc:
-            dialogs.error(self, "Add image", "\n".join(exc.errors.values()))
-            return
-        except ServiceError as exc:
-            dialogs.error(self, "Add image", str(exc))
-            return
-        self._media_added(entry)
+        current = self.current_id
+        done = run_action(self, lambda: self.services.library.attach_image(current, path),
+                          title="Add image")
+        if done:
+            self._media_added(done.value)
 
     def add_video(self) -> None:
         if self.current_id is None:
@@ -451,15 +444,11 @@ class LibraryView(QWidget):
         url, ok = QInputDialog.getText(self, "Add video link", "Web address (https://…):")
         if not ok or not url.strip():
             return
-        try:
-            entry = self.services.library.add_link(self.current_id, url)
-        except ValidationError as exc:
-            dialogs.error(self, "Add video link", "\n".join(exc.errors.values()))
-            return
-        except ServiceError as exc:
-            dialogs.error(self, "Add video link", str(exc))
-            return
-        self._media_added(entry)
+        current = self.current_id
+        done = run_action(self, lambda: self.services.library.add_link(current, url),
+                          title="Add video link")
+        if done:
+            self._media_added(done.value)
 
     def _media_added(self, entry: str) -> None:
         self.editor.media.addItem(entry)
@@ -473,11 +462,11 @@ class LibraryView(QWidget):
         if "://" in entry:
             url = QUrl(entry)
         else:
-            try:
-                path = self.services.library.media_file(entry)
-            except ValidationError as exc:
-                dialogs.error(self, "Open media", "\n".join(exc.errors.values()))
+            found = run_action(self, lambda: self.services.library.media_file(entry),
+                               title="Open media")
+            if not found:
                 return
+            path = found.value
             if not path.is_file():
                 dialogs.error(
                     self,
@@ -503,12 +492,10 @@ class LibraryView(QWidget):
             f"Remove “{entry}” from this exercise? An image file stays in the media folder.",
         ):
             return
-        try:
-            self.services.library.remove_media(self.current_id, entry)
-        except ServiceError as exc:
-            dialogs.error(self, "Remove attachment", str(exc))
-            return
-        self.editor.media.takeItem(self.editor.media.currentRow())
+        current = self.current_id
+        if run_action(self, lambda: self.services.library.remove_media(current, entry),
+                      title="Remove attachment"):
+            self.editor.media.takeItem(self.editor.media.currentRow())
 
     def _on_selection(self, *_args: object) -> None:
         row = self.selected_row()

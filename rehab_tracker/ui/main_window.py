@@ -32,6 +32,7 @@ from rehab_tracker import APP_NAME, __version__
 from rehab_tracker.data.patient_list import PatientRow
 from rehab_tracker.ui import dialogs
 from rehab_tracker.ui import settings as gui_settings
+from rehab_tracker.ui.actions import run_action
 from rehab_tracker.ui.patient_list import PatientList
 
 if TYPE_CHECKING:
@@ -288,13 +289,10 @@ class MainWindow(QMainWindow):
         EducationDialog(self.services, parent=self).exec()
 
     def backup_database(self) -> None:
-        from rehab_tracker.data.database import DatabaseError
-
-        try:
-            made = self.services.db.backup("manual")
-        except (DatabaseError, OSError) as exc:
-            dialogs.error(self, "Backup database", f"The backup failed: {exc}")
+        done = run_action(self, lambda: self.services.db.backup("manual"), title="Backup database")
+        if not done:
             return
+        made = done.value
         self.statusBar().showMessage(f"Backup written to {made}", 10000)
         dialogs.inform(self, "Backup database", f"Backup written to {made}")
 

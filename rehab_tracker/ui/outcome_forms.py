@@ -49,9 +49,9 @@ from rehab_tracker.domain.sessions import (
 from rehab_tracker.domain.units import feet_to_metres, format_number, metres_to_feet
 from rehab_tracker.services.container import Services
 from rehab_tracker.services.drafts import outcome_key
-from rehab_tracker.services.errors import ServiceError
 from rehab_tracker.services.outcomes import TIMEPOINTS, score_odi
 from rehab_tracker.ui import dialogs
+from rehab_tracker.ui.actions import run_action
 from rehab_tracker.ui.forms import FieldForm, date_edit, date_of, set_date
 from rehab_tracker.ui.session_widgets import DraftAutosaver, NumberField
 
@@ -235,16 +235,17 @@ class OutcomeDialog(QDialog):
         if problems:
             self.show_errors(problems)
             return
-        try:
-            self.saved_ids = self.record(
+        done = run_action(
+            self,
+            lambda: self.record(
                 date_of(self.date), self.timepoint.currentData(), self.notes.text()
-            )
-        except ValidationError as exc:
-            self.show_errors(exc.errors)
+            ),
+            title=self.title,
+            form=self,
+        )
+        if not done:
             return
-        except ServiceError as exc:
-            dialogs.error(self, self.title, str(exc))
-            return
+        self.saved_ids = done.value
         self.autosave.discard()
         self.accept()
 

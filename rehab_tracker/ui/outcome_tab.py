@@ -32,12 +32,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rehab_tracker.domain.errors import ValidationError
 from rehab_tracker.domain.units import format_distance, format_number
 from rehab_tracker.services.container import Services
 from rehab_tracker.services.outcomes import TIMEPOINTS, AssessmentDue, MeasureChange, OutcomeRow
 from rehab_tracker.services.patients import PatientRow
 from rehab_tracker.ui import dialogs
+from rehab_tracker.ui.actions import run_action
 from rehab_tracker.ui.forms import FieldForm, date_edit, date_of
 from rehab_tracker.ui.lazy_tab import LazyTab
 from rehab_tracker.ui.table_model import RowsTableModel
@@ -277,7 +277,9 @@ class OutcomesTab(LazyTab):
             self, "Delete measure", "Delete the selected measure? You can undo this."
         ):
             return
-        self.services.outcomes.delete(*chosen)
+        if not run_action(self, lambda: self.services.outcomes.delete(*chosen),
+                          title="Delete measure"):
+            return
         self.last_deleted = chosen
         self.undo_button.setEnabled(True)
         self.message.setText("Deleted. Undo delete brings it back.")
@@ -286,7 +288,10 @@ class OutcomesTab(LazyTab):
     def undo_delete(self) -> None:
         if self.last_deleted is None:
             return
-        self.services.outcomes.restore(*self.last_deleted)
+        chosen = self.last_deleted
+        if not run_action(self, lambda: self.services.outcomes.restore(*chosen),
+                          title="Undo delete"):
+            return
         self.last_deleted = None
         self.undo_button.setEnabled(False)
         self.message.setText("Restored.")
@@ -298,11 +303,12 @@ class OutcomesTab(LazyTab):
         dialog = FollowUpDialog(self.today(), self)
         if not dialog.exec():
             return
-        try:
-            self.services.outcomes.add_follow_up(
-                self.row.id, date_of(dialog.due), label=dialog.label.text()
-            )
-        except ValidationError as exc:
-            dialogs.error(self, "Add follow-up", "; ".join(exc.errors.values()))
-            return
-        self._changed()
+        row = self.row
+        if run_action(
+            self,
+            lambda: self.services.outcomes.add_follow_up(
+                row.id, date_of(dialog.due), label=dialog.label.text()
+            ),
+            title="Add follow-up",
+        ):
+            self._changed()

@@ -30,8 +30,8 @@ from PySide6.QtWidgets import (
 from rehab_tracker.domain import patients as rules
 from rehab_tracker.domain.errors import ValidationError
 from rehab_tracker.services.container import Services
-from rehab_tracker.services.errors import ServiceError
 from rehab_tracker.ui import dialogs
+from rehab_tracker.ui.actions import run_action
 from rehab_tracker.ui.forms import FieldForm, date_edit, date_of, set_date
 
 SEX_LABELS = {"female": "Female", "male": "Male", "other": "Other", "unknown": "Not stated"}
@@ -226,28 +226,33 @@ class PatientDialog(QDialog):
             if widget is not None:
                 widget.setFocus()
             return
-        try:
-            if self.patient_id is None:
-                self.saved_id = self.services.patients.enrol(
-                    self.details(), self.surgery(), today=self.today()
-                )
-            else:
-                self.services.patients.update(
-                    self.patient_id,
-                    self.details(),
-                    self.surgery(),
-                    expected_version=self.version,
-                    today=self.today(),
-                )
-                self.saved_id = self.patient_id
-        except ValidationError as exc:
-            self.show_errors(exc.errors)
+        done = run_action(self, self._write, form=self,
+                          on_conflict=self.reload if self.patient_id is not None else None)
+        if not done:
             return
-        except ServiceError as exc:
-            dialogs.error(self, self.windowTitle(), str(exc))
-            return
+        self.saved_id = done.value
         self._dirty = False
         self.accept()
+
+    def _write(self) -> uuid.UUID:
+        if self.patient_id is None:
+            return self.services.patients.enrol(self.details(), self.surgery(), today=self.today())
+        self.services.patients.update(
+            self.patient_id,
+            self.details(),
+            self.surgery(),
+            expected_version=self.version,
+            today=self.today(),
+        )
+        return self.patient_id
+
+    def reload(self) -> None:
+        """Show the saved record again (after another workstation changed it)."""
+        if self.patient_id is None:
+            return
+        self._load(self.patient_id)
+        self.show_errors({})
+        self._dirty = False
 
     def reject(self) -> None:
         if self._dirty and not dialogs.confirm(

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 
 from rehab_tracker.reports.handout import a4_printer, write_pdf
 from rehab_tracker.ui import dialogs
+from rehab_tracker.ui.actions import run_action
 
 
 def show_print_preview(document: QTextDocument, parent: QWidget | None, title: str) -> None:
@@ -49,10 +50,7 @@ def ask_and_save_pdf(
     target = get_save_path(parent, title, suggested)
     if target is None:
         return None
-    try:
-        save_pdf(document, target)
-    except OSError as exc:
-        dialogs.error(parent, title, f"The PDF could not be saved: {exc}")
+    if not run_action(parent, lambda: save_pdf(document, target), title=title):
         return None
     dialogs.inform(parent, title, f"Saved {target}")
     return target

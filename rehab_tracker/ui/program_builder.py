@@ -60,7 +60,7 @@ from PySide6.QtWidgets import (
 from rehab_tracker.domain.dosage import DOSAGE_TYPES, LIMITS, Dosage, Limit, fitting_fields
 from rehab_tracker.domain.errors import ValidationError
 from rehab_tracker.services.container import Services
-from rehab_tracker.services.errors import ConflictError, ServiceError
+from rehab_tracker.services.errors import ServiceError
 from rehab_tracker.services.programs import (
     ExerciseInfo,
     PhaseDraft,
@@ -71,6 +71,7 @@ from rehab_tracker.services.programs import (
     TemplateInfo,
 )
 from rehab_tracker.ui import dialogs
+from rehab_tracker.ui.actions import run_action
 from rehab_tracker.ui.forms import (
     FieldForm,
     date_edit,
@@ -947,8 +948,15 @@ class CreatePage(QWidget):
         start = date_of(self.start_edit)
         if info is None or start is None:
             return None
-        try:
-            return self.services.programs.create_from_template(
+
+        def refused(errors: dict[str, str]) -> None:
+            if "start_date" in errors and self._early_needed:
+                errors["early_start_reason"] = "Give the reason for starting early."
+            self.form.show_errors(errors)
+
+        done = run_action(
+            self,
+            lambda: self.services.programs.create_from_template(
                 self.patient_id,
                 info.code,
                 self.intensity_combo.currentData() or "high",
@@ -956,13 +964,11 @@ class CreatePage(QWidget):
                 today=self.today(),
                 early_start_reason=self.early_reason(),
                 weekdays=self.weekdays(),
-            )
-        except ValidationError as exc:
-            errors = dict(exc.errors)
-            if "start_date" in errors and self._early_needed:
-                errors["early_start_reason"] = "Give the reason for starting early."
-            self.form.show_errors(errors)
-            return None
+            ),
+            title="Build program",
+            form=refused,
+        )
+        return done.value if done else None
 
 
 def _esc(text: str) -> str:
@@ -1001,13 +1007,16 @@ class SaveTemplateDialog(QDialog):
         layout.addWidget(buttons)
 
     def accept(self) -> None:
-        try:
-            self.saved_code = self.services.programs.save_as_template(
+        done = run_action(
+            self,
+            lambda: self.services.programs.save_as_template(
                 self.program.id, self.code_edit.text().strip(), self.name_edit.text()
-            )
-        except ValidationError as exc:
-            self.form.show_errors(exc.errors)
+            ),
+            form=self.form,
+        )
+        if not done:
             return
+        self.saved_code = done.value
         super().accept()
 
 
@@ -1199,11 +1208,7 @@ class ProgramBuilderDialog(QDialog):
 
     def create_program(self) -> None:
         assert self.create_page is not None
-        try:
-            program_id = self.create_page.submit()
-        except ServiceError as exc:
-            dialogs.error(self, "Build program", str(exc))
-            return
+        program_id = self.create_page.submit()
         if program_id is None:
             return
         self.saved = True
@@ -1277,20 +1282,18 @@ class ProgramBuilderDialog(QDialog):
             return True
         for editor in self.phase_editors():
             editor.show_errors({})
-        try:
-            self.services.programs.save_edits(
-                self.program.id,
+        program_id, version = self.program.id, self.program.version
+        if not run_action(
+            self,
+            lambda: self.services.programs.save_edits(
+                program_id,
                 self.draft(),
-                expected_version=self.program.version,
-            )
-        except ValidationError as exc:
-            self._show_errors(exc.errors)
-            return False
-        except ConflictError as exc:
-            dialogs.error(self, "Save program", str(exc))
-            return False
-        except ServiceError as exc:
-            dialogs.error(self, "Save program", str(exc))
+                expected_version=version,
+            ),
+            title="Save program",
+            form=self._show_errors,
+            on_conflict=lambda: self.load(self.services.programs.program(program_id)),
+        ):
             return False
         self.saved = True
         self.load(self.services.programs.program(self.program.id))

@@ -25,12 +25,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rehab_tracker.domain.errors import ValidationError
 from rehab_tracker.domain.redflags import RED_FLAGS, screen
 from rehab_tracker.services.container import Services
-from rehab_tracker.services.errors import ServiceError
 from rehab_tracker.services.sessions import SlotInfo
 from rehab_tracker.ui import dialogs
+from rehab_tracker.ui.actions import run_action
 
 STOP_STYLE = (
     "background: #b00020; color: white; font-weight: bold; padding: 8px; border-radius: 3px;"
@@ -174,19 +173,21 @@ class RedFlagDialog(QDialog):
             self.accept()
             return
         today = self.today()
-        try:
-            self.stopped_session_id = self.services.sessions.record_red_flag_stop(
+        done = run_action(
+            self,
+            lambda: self.services.sessions.record_red_flag_stop(
                 self.patient_id,
                 self.slot.id if self.slot is not None else None,
                 self.answers(),
                 session_date=today,
                 today=today,
                 location=self.slot.location if self.slot is not None else "clinic",
-            )
-        except (ValidationError, ServiceError) as exc:
-            text = "; ".join(exc.errors.values()) if isinstance(exc, ValidationError) else str(exc)
-            dialogs.error(self, "Red-flag screen", text)
+            ),
+            title="Red-flag screen",
+        )
+        if not done:
             return
+        self.stopped_session_id = done.value
         self.outcome = "positive"
         self.message.setStyleSheet(STOP_STYLE)
         self.message.setText(

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from rehab_tracker.ui import dialogs, print_preview
+from rehab_tracker.ui.actions import run_action
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QTextDocument
@@ -163,10 +164,13 @@ class ReportDialog(QDialog):
         )
         if target is None:
             return None
-        try:
-            save_document_pdf(self.document(), target, f"Progress report — {data.patient.name}")
-        except OSError as exc:
-            dialogs.error(self, "Save progress report", f"The PDF could not be saved: {exc}")
+        if not run_action(
+            self,
+            lambda: save_document_pdf(
+                self.document(), target, f"Progress report — {data.patient.name}"
+            ),
+            title="Save progress report",
+        ):
             return None
         self.saved_path = target
         self.status.setText(f"Saved {target}")
@@ -218,14 +222,20 @@ def export_all_reports(
         QApplication.processEvents()
         return not progress.wasCanceled()
 
-    result: Any = None
     try:
-        result = export_all(
-            services.db, folder, today=today(), audience=audience,  # type: ignore[arg-type]
-            progress=step,
+        done = run_action(
+            parent,
+            lambda: export_all(
+                services.db, folder, today=today(), audience=audience,  # type: ignore[arg-type]
+                progress=step,
+            ),
+            title="Export All Reports",
         )
     finally:
         progress.close()
+    if not done:
+        return None
+    result: Any = done.value
     text = f"{result.summary()}.\nFolder: {folder}"
     if result.failed:
         text += "\n\nNot written:\n" + "\n".join(f"{n}: {why}" for n, why in result.failed)

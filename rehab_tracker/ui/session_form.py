@@ -33,7 +33,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rehab_tracker.domain.errors import ValidationError
 from rehab_tracker.domain.sessions import (
     EFFORT_MESSAGE,
     PAIN_MESSAGE,
@@ -46,9 +45,9 @@ from rehab_tracker.domain.sessions import (
 )
 from rehab_tracker.services.container import Services
 from rehab_tracker.services.drafts import session_key
-from rehab_tracker.services.errors import ServiceError
 from rehab_tracker.services.sessions import SessionForm
 from rehab_tracker.ui import dialogs
+from rehab_tracker.ui.actions import run_action
 from rehab_tracker.ui.forms import FieldForm, date_edit, date_of, error_label, set_date
 from rehab_tracker.ui.session_widgets import DraftAutosaver, NumberField
 
@@ -502,23 +501,23 @@ class SessionFormDialog(QDialog):
             return
         entry = self.entry()
         today = self.today()
-        try:
-            if self.form.session_id is None:
-                self.saved_id = self.services.sessions.save(
+        session_id = self.form.session_id
+
+        def write() -> uuid.UUID:
+            if session_id is None:
+                return self.services.sessions.save(
                     self.form.patient_id,
                     self.form.slot.id if self.form.slot else None,
                     entry,
                     today=today,
                 )
-            else:
-                self.services.sessions.update(self.form.session_id, entry, today=today)
-                self.saved_id = self.form.session_id
-        except ValidationError as exc:
-            self.show_errors(exc.errors)
+            self.services.sessions.update(session_id, entry, today=today)
+            return session_id
+
+        done = run_action(self, write, title="Session not saved", form=self)
+        if not done:
             return
-        except ServiceError as exc:
-            dialogs.error(self, "Session not saved", str(exc))
-            return
+        self.saved_id = done.value
         self.autosave.discard()
         self.accept()
 

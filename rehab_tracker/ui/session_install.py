@@ -10,9 +10,8 @@ from typing import Any
 
 from PySide6.QtCore import QTimer
 
-from rehab_tracker.domain.errors import ValidationError
-from rehab_tracker.services.errors import ServiceError
 from rehab_tracker.ui import dialogs
+from rehab_tracker.ui.actions import run_action
 from rehab_tracker.ui.outcome_tab import FORM_LABELS, OutcomesTab
 from rehab_tracker.ui.session_overview import SessionOverviewPanel
 from rehab_tracker.ui.session_tab import SessionsTab
@@ -138,17 +137,24 @@ class SessionFeature:
             dialogs.inform(self.window, "Resume draft", "There are no unsaved drafts.")
             return None
         payload = drafts[0].payload
-        try:
+        try:  # a draft is whatever was on disk: its ids may be missing or garbled
             patient_id = uuid.UUID(payload["patient_id"])
-            self.window.refresh_patients(select=patient_id)
-            if payload.get("session_id"):
-                form = services.sessions.edit_form(uuid.UUID(payload["session_id"]))
-            else:
-                slot = uuid.UUID(payload["slot_id"]) if payload.get("slot_id") else None
-                form = services.sessions.new_form(patient_id, slot, today=self.window.today())
-        except (KeyError, ValueError, ValidationError, ServiceError) as exc:
+            session_id = uuid.UUID(payload["session_id"]) if payload.get("session_id") else None
+            slot = (uuid.UUID(payload["slot_id"])
+                    if payload.get("slot_id") and session_id is None else None)
+        except (KeyError, ValueError, TypeError) as exc:
             dialogs.error(self.window, "Resume draft", f"The draft cannot be reopened: {exc}")
             return None
+        self.window.refresh_patients(select=patient_id)
+        opened = run_action(
+            self.window,
+            lambda: services.sessions.edit_form(session_id) if session_id is not None
+            else services.sessions.new_form(patient_id, slot, today=self.window.today()),
+            title="Resume draft",
+        )
+        if not opened:
+            return None
+        form = opened.value
         self._show(self.sessions_tab)
         dialog = SessionFormDialog(services, form, self.window.today, parent=self.window)
         self.last_dialog = dialog

@@ -30,12 +30,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rehab_tracker.domain.errors import ValidationError
 from rehab_tracker.services.container import Services
 from rehab_tracker.services.errors import ServiceError
 from rehab_tracker.services.patients import PatientRow
 from rehab_tracker.services.sessions import PatientSessions, SessionRow, SlotInfo
 from rehab_tracker.ui import dialogs
+from rehab_tracker.ui.actions import run_action
 from rehab_tracker.ui.lazy_tab import LazyTab
 from rehab_tracker.ui.table_model import RowsTableModel
 
@@ -278,14 +278,17 @@ class SessionsTab(LazyTab):
     ) -> SessionFormDialog | None:
         if self.row is None:
             return None
-        try:
-            form = self.services.sessions.new_form(
-                self.row.id, slot.id if slot else None, today=self.today()
-            )
-        except (ValidationError, ServiceError) as exc:
-            text = "; ".join(exc.errors.values()) if isinstance(exc, ValidationError) else str(exc)
-            dialogs.error(self, "Log session", text)
+        row = self.row
+        opened = run_action(
+            self,
+            lambda: self.services.sessions.new_form(
+                row.id, slot.id if slot else None, today=self.today()
+            ),
+            title="Log session",
+        )
+        if not opened:
             return None
+        form = opened.value
         from rehab_tracker.ui.session_form import SessionFormDialog
 
         dialog = SessionFormDialog(
@@ -316,7 +319,9 @@ class SessionsTab(LazyTab):
             self, "Delete session", "Delete the selected session? You can undo this."
         ):
             return
-        self.services.sessions.delete(session_id)
+        if not run_action(self, lambda: self.services.sessions.delete(session_id),
+                          title="Delete session"):
+            return
         self.last_deleted = session_id
         self.undo_button.setEnabled(True)
         self.message.setText("Session deleted. Press Undo delete (Alt+N) to bring it back.")
@@ -325,14 +330,15 @@ class SessionsTab(LazyTab):
     def undo_delete(self) -> None:
         if self.last_deleted is None:
             return
-        try:
-            self.services.sessions.restore(self.last_deleted)
-        except ServiceError as exc:
-            # e.g. the slot was logged again meanwhile: this undo can no longer succeed
-            self.last_deleted = None
-            self.undo_button.setEnabled(False)
-            self.message.setText("The deleted session was not restored.")
-            dialogs.error(self, "Undo delete", str(exc))
+        deleted = self.last_deleted
+        done = run_action(self, lambda: self.services.sessions.restore(deleted),
+                          title="Undo delete")
+        if not done:
+            if isinstance(done.error, ServiceError):
+                # e.g. the slot was logged again meanwhile: this undo can no longer succeed
+                self.last_deleted = None
+                self.undo_button.setEnabled(False)
+                self.message.setText("The deleted session was not restored.")
             return
         self.last_deleted = None
         self.undo_button.setEnabled(False)
@@ -350,5 +356,6 @@ class SessionsTab(LazyTab):
             "the patient referred.",
         ):
             return
-        self.services.sessions.acknowledge_red_flag(alert.session_id)
-        self._changed()
+        if run_action(self, lambda: self.services.sessions.acknowledge_red_flag(alert.session_id),
+                      title="Acknowledge red flag"):
+            self._changed()

@@ -21,11 +21,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rehab_tracker.domain.errors import ValidationError
 from rehab_tracker.domain.thresholds import DEFAULT_THRESHOLDS
 from rehab_tracker.services.container import Services
 from rehab_tracker.services.settings import ClinicDetails, check_clinic_details
 from rehab_tracker.ui import dialogs
+from rehab_tracker.ui.actions import run_action
 from rehab_tracker.ui.forms import FieldForm
 from rehab_tracker.ui.session_widgets import NumberField
 
@@ -189,12 +189,11 @@ class SettingsDialog(QDialog):
     def import_wording(self, instrument: str, path: Path) -> bool:
         try:
             text = path.read_text(encoding="utf-8")
-            self.services.settings.import_wording(instrument, text)
         except (OSError, UnicodeDecodeError) as exc:
             dialogs.error(self, "Load wording", f"Cannot read {path}: {exc}")
             return False
-        except ValidationError as exc:
-            dialogs.error(self, "Load wording", "; ".join(exc.errors.values()))
+        if not run_action(self, lambda: self.services.settings.import_wording(instrument, text),
+                          title="Load wording"):
             return False
         self._show_wording()
         return True
@@ -204,13 +203,16 @@ class SettingsDialog(QDialog):
 
     def save(self) -> None:
         # nothing is saved until every part is valid: the clinic details are checked first
-        try:
-            details = check_clinic_details(self.clinic_details())
-        except ValidationError as exc:
-            self.clinic_form.show_errors(exc.errors)
+        def refused(errors: dict[str, str]) -> None:
+            self.clinic_form.show_errors(errors)
             self.banner.setText("Fix the clinic details marked in red.")
-            self.clinic[next(iter(exc.errors))].setFocus()
+            self.clinic[next(iter(errors))].setFocus()
+
+        checked = run_action(self, lambda: check_clinic_details(self.clinic_details()),
+                             form=refused)
+        if not checked:
             return
+        details = checked.value
         self.clinic_form.show_errors({})
         problems = [
             f.problem() for f in [*self.absolute.values(), *self.relative.values()] if f.problem()
@@ -234,14 +236,14 @@ class SettingsDialog(QDialog):
                 change["relative"] = relative
             if change:
                 overrides[key] = change
-        try:
+        def write() -> None:
             self.services.settings.set_clinic_details(details)
             self.services.settings.set_units(self.units.currentData())
             self.services.settings.set_odi_max_missing(self.odi_rule.currentData())
             self.services.settings.set_threshold_overrides(overrides)
-        except ValidationError as exc:
-            self.banner.setText(
-                "; ".join(f"{k}: {v}" for k, v in exc.errors.items())
-            )
-            return
-        self.accept()
+
+        def show(errors: dict[str, str]) -> None:
+            self.banner.setText("; ".join(f"{k}: {v}" for k, v in errors.items()))
+
+        if run_action(self, write, form=show):
+            self.accept()

@@ -52,10 +52,16 @@ def patient_ids(services: Services, today: dt.date) -> list:
 
 @pytest.fixture
 def answers(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, list]]:
-    """Record every message the app shows; ``confirm`` answers from answers["confirm_reply"]."""
+    """Record every message the app shows; ``confirm`` answers from answers["confirm_reply"],
+    ``ask_reload`` from answers["reload_reply"] (default: keep what was typed)."""
     from rehab_tracker.ui import dialogs
 
-    seen: dict[str, list] = {"confirm": [], "inform": [], "error": [], "confirm_reply": [True]}
+    seen: dict[str, list] = {"confirm": [], "inform": [], "error": [], "confirm_reply": [True],
+                             "reload": [], "reload_reply": [False]}
+
+    def ask_reload(parent, title, text):  # type: ignore[no-untyped-def]
+        seen["reload"].append((title, text))
+        return seen["reload_reply"][-1]
 
     def confirm(parent, title, text):  # type: ignore[no-untyped-def]
         seen["confirm"].append((title, text))
@@ -64,6 +70,7 @@ def answers(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, list]]:
     monkeypatch.setattr(dialogs, "confirm", confirm)
     monkeypatch.setattr(dialogs, "inform", lambda p, t, x: seen["inform"].append((t, x)))
     monkeypatch.setattr(dialogs, "error", lambda p, t, x: seen["error"].append((t, x)))
+    monkeypatch.setattr(dialogs, "ask_reload", ask_reload)
     yield seen
 
 

@@ -146,7 +146,8 @@ def test_edit_conflict_is_shown(window, qtbot, services, answers, today) -> None
         assert dialog.isVisible()
 
     with_modal(qtbot, window.findChild(QAction, "editPatient").trigger, handle)
-    assert "another workstation" in answers["error"][0][1]
+    # the conflict is shown with a Reload choice (the test's answer: keep what was typed)
+    assert "another workstation" in answers["reload"][0][1]
 
 
 def test_escape_asks_before_discarding(window, qtbot, answers) -> None:
