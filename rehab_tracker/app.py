@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from rehab_tracker.data.database import Database
     from rehab_tracker.services.container import Services
-    from rehab_tracker.ui.main_window import MainWindow
+    from rehab_tracker.ui.shell.main_window import MainWindow
 
 #: run_gui's exit code when the database cannot be opened
 EXIT_DATABASE = 2
@@ -76,7 +76,7 @@ def create_main_window(
     ``today`` fixes the date (tests); by default it is the workstation's date, asked each time.
     The window comes back attached to its services (synchronous; for tests and scripts).
     """
-    from rehab_tracker.ui.main_window import MainWindow
+    from rehab_tracker.ui.shell.main_window import MainWindow
 
     services = open_services(database, actor)
     window = MainWindow(_clock(today), services.db.display_name)
@@ -131,7 +131,7 @@ def start_window(
         window.show()
         return window
 
-    from rehab_tracker.ui.main_window import MainWindow
+    from rehab_tracker.ui.shell.main_window import MainWindow
 
     window = MainWindow(clock, str(path))
     window.show_rows(rows)
@@ -208,7 +208,7 @@ def _report_start_error(parent: MainWindow | None, exc: Exception) -> None:
     from PySide6.QtGui import QGuiApplication
 
     from rehab_tracker import APP_NAME
-    from rehab_tracker.ui import dialogs
+    from rehab_tracker.ui.widgets import dialogs
 
     # one line even when SQLite's detail spans several (quick_check lists every bad page)
     line = " ".join(str(exc).split())
@@ -229,7 +229,7 @@ def run_gui(database: str | os.PathLike[str] | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
     app.setDesktopFileName(APP_ID)
-    from rehab_tracker.ui.errors import install_exception_hook
+    from rehab_tracker.ui.shell.errors import install_exception_hook
 
     install_exception_hook()  # a bug: one dialog and a private log file, without patient data
     try:

@@ -54,7 +54,7 @@ def test_chart_view_and_report_against_bare_matplotlib(qtbot, db: Database, tmp_
     from rehab_tracker.reports.progress import report_figures, write_pdf
     from rehab_tracker.services.container import Services
     from rehab_tracker.services.report_data import ReportDataService
-    from rehab_tracker.ui.charts_view import ChartsTab
+    from rehab_tracker.ui.reports.charts_view import ChartsTab
 
     ids = [add_patient(db, twelve_week_spec(f"RT-{n:05d}")) for n in range(1, BATCH_PATIENTS + 1)]
     services = Services(db, "bench")

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rehab_tracker.ui.forms import plain
+from rehab_tracker.ui.widgets.forms import plain
 
 INPUTS = (QLineEdit, QComboBox, QAbstractSpinBox, QDateEdit, QCheckBox, QPlainTextEdit)
 

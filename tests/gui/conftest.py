@@ -54,7 +54,7 @@ def patient_ids(services: Services, today: dt.date) -> list:
 def answers(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, list]]:
     """Record every message the app shows; ``confirm`` answers from answers["confirm_reply"],
     ``ask_reload`` from answers["reload_reply"] (default: keep what was typed)."""
-    from rehab_tracker.ui import dialogs
+    from rehab_tracker.ui.widgets import dialogs
 
     seen: dict[str, list] = {"confirm": [], "inform": [], "error": [], "confirm_reply": [True],
                              "reload": [], "reload_reply": [False]}

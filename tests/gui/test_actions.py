@@ -22,8 +22,8 @@ from PySide6.QtGui import QAction
 
 from rehab_tracker.data import errors as data_errors
 from rehab_tracker.data.database import open_database
-from rehab_tracker.ui import errors as ui_errors
-from rehab_tracker.ui.patient_dialog import PatientDialog
+from rehab_tracker.ui.patients.patient_dialog import PatientDialog
+from rehab_tracker.ui.shell import errors as ui_errors
 from tests.data.helpers import short_busy_timeout, tmpfs
 from tests.gui.conftest import enrol_people
 from tests.gui.test_patient_dialog import fill_required, patient_count, with_modal
@@ -195,8 +195,8 @@ def test_importing_the_app_installs_no_hook() -> None:
     """The hook belongs to the composition root's start-up (run_gui), not to an import."""
     code = (
         "import sys; hook = sys.excepthook\n"
-        "import rehab_tracker.app, rehab_tracker.ui.actions, rehab_tracker.ui.errors\n"
-        "import rehab_tracker.ui.main_window\n"
+        "import rehab_tracker.app, rehab_tracker.ui.shell.actions, rehab_tracker.ui.shell.errors\n"
+        "import rehab_tracker.ui.shell.main_window\n"
         "assert sys.excepthook is hook, sys.excepthook\n"
     )
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}

@@ -13,8 +13,8 @@ from reports.sample_data import TODAY, add_missed_weeks_patient, add_twelve_week
 
 from rehab_tracker.data.database import Database
 from rehab_tracker.services.container import Services
-from rehab_tracker.ui import charts_view
-from rehab_tracker.ui.charts_view import ChartsTab
+from rehab_tracker.ui.reports import charts_view
+from rehab_tracker.ui.reports.charts_view import ChartsTab
 
 
 @pytest.fixture

@@ -31,7 +31,7 @@ def _child(mode: str, db_path: str) -> int:
 
     from rehab_tracker.app import create_main_window
     from rehab_tracker.domain.redflags import RED_FLAGS
-    from rehab_tracker.ui.session_form import SessionFormDialog
+    from rehab_tracker.ui.sessions.session_form import SessionFormDialog
 
     app = QApplication([])
     window = create_main_window(db_path, today=TODAY, actor="killtest")

@@ -7,7 +7,7 @@ import datetime as dt
 from PySide6.QtCore import Qt
 
 from rehab_tracker.data.models import Program
-from rehab_tracker.ui.education_view import (
+from rehab_tracker.ui.education.education_view import (
     AddEducationDialog,
     EducationListModel,
     EducationView,

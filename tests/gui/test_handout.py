@@ -12,8 +12,8 @@ from PySide6.QtCore import Qt
 
 from rehab_tracker.domain.redflags import RED_FLAGS
 from rehab_tracker.reports.handout import build_handout_document, write_handout_pdf
-from rehab_tracker.ui import print_preview
-from rehab_tracker.ui.program_builder import ProgramBuilderDialog
+from rehab_tracker.ui.program.builder import ProgramBuilderDialog
+from rehab_tracker.ui.widgets import print_preview
 
 TEMPLATE = "usc-12-week"
 

@@ -108,13 +108,13 @@ def test_main_window_never_larger_than_the_screen(window):  # type: ignore[no-un
 
 
 def _dialogs(window) -> dict[str, Callable[[], QDialog]]:  # type: ignore[no-untyped-def]
-    from rehab_tracker.ui.education_view import EducationDialog
-    from rehab_tracker.ui.library_view import LibraryDialog
-    from rehab_tracker.ui.outcome_forms import OdiDialog, SixMinuteWalkDialog
-    from rehab_tracker.ui.patient_dialog import PatientDialog
-    from rehab_tracker.ui.program_builder import ProgramBuilderDialog
-    from rehab_tracker.ui.redflag_dialog import RedFlagDialog
-    from rehab_tracker.ui.settings_dialog import SettingsDialog
+    from rehab_tracker.ui.clinic.settings_dialog import SettingsDialog
+    from rehab_tracker.ui.education.education_view import EducationDialog
+    from rehab_tracker.ui.library.library_view import LibraryDialog
+    from rehab_tracker.ui.outcomes.outcome_forms import OdiDialog, SixMinuteWalkDialog
+    from rehab_tracker.ui.patients.patient_dialog import PatientDialog
+    from rehab_tracker.ui.program.builder import ProgramBuilderDialog
+    from rehab_tracker.ui.sessions.redflag_dialog import RedFlagDialog
 
     services, today = window.services, window.today
     patient = window.patient_list.selected_id()

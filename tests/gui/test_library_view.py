@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from rehab_tracker.data import locations
 from rehab_tracker.domain.dosage import DOSAGE_TYPES, LIMITS, fitting_fields
 from rehab_tracker.services.library import ExerciseRow
-from rehab_tracker.ui.library_view import ROW_ROLE, ExerciseTableModel, LibraryView
+from rehab_tracker.ui.library.library_view import ROW_ROLE, ExerciseTableModel, LibraryView
 from tests.gui.a11y import assert_accessible
 
 

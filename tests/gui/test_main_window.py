@@ -9,8 +9,8 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication
 
-from rehab_tracker.ui.main_window import MENU_TITLES, MainWindow
-from rehab_tracker.ui.patient_list import PatientTableModel
+from rehab_tracker.ui.patients.patient_list import PatientTableModel
+from rehab_tracker.ui.shell.main_window import MENU_TITLES, MainWindow
 from tests.gui.a11y import assert_accessible
 
 

@@ -16,7 +16,7 @@ from PySide6.QtGui import QAction
 
 from rehab_tracker.data.database import quick_check
 from rehab_tracker.data.patient_list import read_sqlite
-from rehab_tracker.ui.main_window import OPENING_MESSAGE
+from rehab_tracker.ui.shell.main_window import OPENING_MESSAGE
 
 CODE = """
 import sys
@@ -132,7 +132,7 @@ def test_a_database_failing_the_full_open_exits_2(demo_db_path, today) -> None: 
     before = path.read_bytes()
     code = (
         "import sys\n"
-        "from rehab_tracker.ui import dialogs\n"
+        "from rehab_tracker.ui.widgets import dialogs\n"
         "dialogs.error = lambda p, t, x: print('ERROR:' + x)\n"
         "from rehab_tracker.app import run_gui\n"
         "sys.exit(run_gui(sys.argv[1]))\n"
@@ -150,7 +150,7 @@ def test_run_gui_reports_a_bad_database_and_exits_2(tmp_path: Path) -> None:
     bad.write_bytes(b"this is not sqlite at all, just text" * 10)
     code = (
         "import sys\n"
-        "from rehab_tracker.ui import dialogs\n"
+        "from rehab_tracker.ui.widgets import dialogs\n"
         "dialogs.error = lambda p, t, x: print('ERROR:' + x)\n"
         "from rehab_tracker.app import run_gui\n"
         "sys.exit(run_gui(sys.argv[1]))\n"

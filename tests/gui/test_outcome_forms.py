@@ -13,15 +13,15 @@ from PySide6.QtCore import Qt
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "services"))
 from test_sessions_support import build_patient
 
-from rehab_tracker.ui.outcome_forms import (
+from rehab_tracker.ui.clinic.settings_dialog import SettingsDialog
+from rehab_tracker.ui.outcomes.outcome_forms import (
     NprsDialog,
     OdiDialog,
     RmdqDialog,
     SixMinuteWalkDialog,
     WalkTestDialog,
 )
-from rehab_tracker.ui.outcome_tab import OutcomesTab, OutcomeTableModel
-from rehab_tracker.ui.settings_dialog import SettingsDialog
+from rehab_tracker.ui.outcomes.outcome_tab import OutcomesTab, OutcomeTableModel
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ from PySide6.QtCore import QDate, Qt, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QWidget
 
-from rehab_tracker.ui.main_window import MainWindow
-from rehab_tracker.ui.patient_dialog import PatientDialog
+from rehab_tracker.ui.patients.patient_dialog import PatientDialog
+from rehab_tracker.ui.shell.main_window import MainWindow
 from tests.gui.a11y import assert_accessible
 
 

@@ -14,8 +14,8 @@ from rehab_tracker.data.models import ExerciseLog, SessionLog, SetLog
 from rehab_tracker.domain.dosage import LIMITS, Dosage
 from rehab_tracker.services.container import Services
 from rehab_tracker.services.programs import PrescriptionDraft
-from rehab_tracker.ui import program_builder as pb
-from rehab_tracker.ui.program_builder import (
+from rehab_tracker.ui.program import builder as pb
+from rehab_tracker.ui.program.builder import (
     COLUMN,
     ExercisePicker,
     PrescriptionModel,

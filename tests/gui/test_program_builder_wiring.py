@@ -5,9 +5,9 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 
-from rehab_tracker.ui.main_window import MainWindow
-from rehab_tracker.ui.program_builder import ProgramBuilderDialog
-from rehab_tracker.ui.progression_view import CurrentPhaseModel, ProgramTab
+from rehab_tracker.ui.program.builder import ProgramBuilderDialog
+from rehab_tracker.ui.program.program_tab import CurrentPhaseModel, ProgramTab
+from rehab_tracker.ui.shell.main_window import MainWindow
 from tests.gui.a11y import assert_accessible
 
 

@@ -19,8 +19,9 @@ from reports.sample_data import (
 
 from rehab_tracker.data.database import Database
 from rehab_tracker.services.container import Services
-from rehab_tracker.ui import print_preview, report_dialog
-from rehab_tracker.ui.report_dialog import ReportDialog, export_all_reports
+from rehab_tracker.ui.reports import report_dialog
+from rehab_tracker.ui.reports.report_dialog import ReportDialog, export_all_reports
+from rehab_tracker.ui.widgets import print_preview
 
 
 @pytest.fixture

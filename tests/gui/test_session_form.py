@@ -15,9 +15,9 @@ from test_sessions_support import build_patient
 
 from rehab_tracker.domain.redflags import RED_FLAGS
 from rehab_tracker.services.patients import PatientRow
-from rehab_tracker.ui.redflag_dialog import RedFlagDialog
-from rehab_tracker.ui.session_form import SessionFormDialog
-from rehab_tracker.ui.session_tab import SessionsTab, SessionTableModel
+from rehab_tracker.ui.sessions.redflag_dialog import RedFlagDialog
+from rehab_tracker.ui.sessions.session_form import SessionFormDialog
+from rehab_tracker.ui.sessions.session_tab import SessionsTab, SessionTableModel
 
 ALL_NO = {f.code: False for f in RED_FLAGS}
 

@@ -14,9 +14,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "services"))
 from test_sessions_support import build_patient
 
 from rehab_tracker.domain.redflags import RED_FLAGS
-from rehab_tracker.ui.outcome_forms import OdiDialog
-from rehab_tracker.ui.redflag_dialog import RedFlagDialog
-from rehab_tracker.ui.session_form import SessionFormDialog
+from rehab_tracker.ui.outcomes.outcome_forms import OdiDialog
+from rehab_tracker.ui.sessions.redflag_dialog import RedFlagDialog
+from rehab_tracker.ui.sessions.session_form import SessionFormDialog
 
 
 def make_window(qtbot, db, today):

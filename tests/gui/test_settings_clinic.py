@@ -7,8 +7,8 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QLineEdit, QPushButton
 
 from rehab_tracker.services.settings import ClinicDetails
-from rehab_tracker.ui.forms import plain
-from rehab_tracker.ui.settings_dialog import SettingsDialog
+from rehab_tracker.ui.clinic.settings_dialog import SettingsDialog
+from rehab_tracker.ui.widgets.forms import plain
 
 
 def show(qtbot, dialog):  # type: ignore[no-untyped-def]

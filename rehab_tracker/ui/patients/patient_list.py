@@ -28,8 +28,8 @@ from PySide6.QtWidgets import (
 )
 
 from rehab_tracker.data.patient_list import PatientRow, weeks_since
-from rehab_tracker.ui.forms import name_widget
-from rehab_tracker.ui.table_model import RowsTableModel
+from rehab_tracker.ui.widgets.forms import name_widget
+from rehab_tracker.ui.widgets.table_model import RowsTableModel
 
 Index = QModelIndex | QPersistentModelIndex
 #: the role holding a value that sorts properly (dates, numbers; None sorts first)

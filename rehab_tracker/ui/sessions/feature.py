@@ -10,11 +10,11 @@ from typing import Any
 
 from PySide6.QtCore import QTimer
 
-from rehab_tracker.ui import dialogs
-from rehab_tracker.ui.actions import run_action
-from rehab_tracker.ui.outcome_tab import FORM_LABELS, OutcomesTab
-from rehab_tracker.ui.session_overview import SessionOverviewPanel
-from rehab_tracker.ui.session_tab import SessionsTab
+from rehab_tracker.ui.outcomes.outcome_tab import FORM_LABELS, OutcomesTab
+from rehab_tracker.ui.sessions.session_overview import SessionOverviewPanel
+from rehab_tracker.ui.sessions.session_tab import SessionsTab
+from rehab_tracker.ui.shell.actions import run_action
+from rehab_tracker.ui.widgets import dialogs
 
 
 class SessionFeature:
@@ -101,7 +101,7 @@ class SessionFeature:
         self.outcomes_tab.open_form(key)
 
     def open_settings(self) -> None:
-        from rehab_tracker.ui.settings_dialog import SettingsDialog
+        from rehab_tracker.ui.clinic.settings_dialog import SettingsDialog
 
         dialog = SettingsDialog(self.window.services, self.window)
         try:
@@ -122,7 +122,7 @@ class SessionFeature:
     def resume_draft(self) -> Any:
         """Open the most recent session draft (its form restores what was typed); returns the
         SessionFormDialog, or None."""
-        from rehab_tracker.ui.session_form import SessionFormDialog
+        from rehab_tracker.ui.sessions.session_form import SessionFormDialog
 
         services = self.window.services
         drafts = [d for d in services.drafts.list_drafts() if d.key.startswith("session")]

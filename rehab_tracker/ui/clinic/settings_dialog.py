@@ -24,10 +24,10 @@ from PySide6.QtWidgets import (
 from rehab_tracker.domain.thresholds import DEFAULT_THRESHOLDS
 from rehab_tracker.services.container import Services
 from rehab_tracker.services.settings import ClinicDetails, check_clinic_details
-from rehab_tracker.ui import dialogs
-from rehab_tracker.ui.actions import run_action
-from rehab_tracker.ui.forms import FieldForm
-from rehab_tracker.ui.session_widgets import NumberField
+from rehab_tracker.ui.shell.actions import run_action
+from rehab_tracker.ui.widgets import dialogs
+from rehab_tracker.ui.widgets.fields import NumberField
+from rehab_tracker.ui.widgets.forms import FieldForm
 
 MISSING_RULES = (
     ("At most 1 section missing", 1),

@@ -35,9 +35,9 @@ from PySide6.QtWidgets import (
 
 from rehab_tracker.services.container import Services
 from rehab_tracker.services.education import EducationForm, EducationRow
-from rehab_tracker.ui import dialogs
-from rehab_tracker.ui.actions import run_action
-from rehab_tracker.ui.forms import FieldForm, date_edit, date_of, name_widget
+from rehab_tracker.ui.shell.actions import run_action
+from rehab_tracker.ui.widgets import dialogs
+from rehab_tracker.ui.widgets.forms import FieldForm, date_edit, date_of, name_widget
 
 Index = QModelIndex | QPersistentModelIndex
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1

@@ -30,9 +30,9 @@ from PySide6.QtWidgets import (
 from rehab_tracker.domain import patients as rules
 from rehab_tracker.domain.errors import ValidationError
 from rehab_tracker.services.container import Services
-from rehab_tracker.ui import dialogs
-from rehab_tracker.ui.actions import run_action
-from rehab_tracker.ui.forms import FieldForm, date_edit, date_of, set_date
+from rehab_tracker.ui.shell.actions import run_action
+from rehab_tracker.ui.widgets import dialogs
+from rehab_tracker.ui.widgets.forms import FieldForm, date_edit, date_of, set_date
 
 SEX_LABELS = {"female": "Female", "male": "Male", "other": "Other", "unknown": "Not stated"}
 SIDE_LABELS: dict[str | None, str] = {None: "Not recorded", "left": "Left", "right": "Right",

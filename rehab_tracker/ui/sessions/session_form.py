@@ -46,10 +46,10 @@ from rehab_tracker.domain.sessions import (
 from rehab_tracker.services.container import Services
 from rehab_tracker.services.drafts import session_key
 from rehab_tracker.services.sessions import SessionForm
-from rehab_tracker.ui import dialogs
-from rehab_tracker.ui.actions import run_action
-from rehab_tracker.ui.forms import FieldForm, date_edit, date_of, error_label, set_date
-from rehab_tracker.ui.session_widgets import DraftAutosaver, NumberField
+from rehab_tracker.ui.shell.actions import run_action
+from rehab_tracker.ui.widgets import dialogs
+from rehab_tracker.ui.widgets.fields import DraftAutosaver, NumberField
+from rehab_tracker.ui.widgets.forms import FieldForm, date_edit, date_of, error_label, set_date
 
 #: set columns per dosage type: (SetEntry field, header, integer, high, message)
 COLUMNS: dict[str, tuple[tuple[str, str, bool, float, str], ...]] = {}

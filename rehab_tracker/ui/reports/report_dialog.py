@@ -2,7 +2,7 @@
 batch export of every active patient's report with a progress dialog.
 
 Report code (and matplotlib) load when the dialog first builds a report, not at start-up.
-Previewing and printing reuse :mod:`rehab_tracker.ui.print_preview` (the home-sheet helper).
+Previewing and printing reuse :mod:`rehab_tracker.ui.widgets.print_preview` (the home-sheet helper).
 """
 
 from __future__ import annotations
@@ -31,8 +31,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rehab_tracker.ui import dialogs, print_preview
-from rehab_tracker.ui.actions import run_action
+from rehab_tracker.ui.shell.actions import run_action
+from rehab_tracker.ui.widgets import dialogs, print_preview
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QTextDocument

@@ -36,8 +36,8 @@ from rehab_tracker import APP_NAME
 from rehab_tracker.data.errors import DatabaseError
 from rehab_tracker.domain.errors import ValidationError
 from rehab_tracker.services.errors import ConflictError, ServiceError
-from rehab_tracker.ui import dialogs
-from rehab_tracker.ui.errors import exception_type, log
+from rehab_tracker.ui.shell.errors import exception_type, log
+from rehab_tracker.ui.widgets import dialogs
 
 T = TypeVar("T")
 

@@ -28,8 +28,8 @@ from PySide6.QtWidgets import (
 from rehab_tracker.domain.redflags import RED_FLAGS, screen
 from rehab_tracker.services.container import Services
 from rehab_tracker.services.sessions import SlotInfo
-from rehab_tracker.ui import dialogs
-from rehab_tracker.ui.actions import run_action
+from rehab_tracker.ui.shell.actions import run_action
+from rehab_tracker.ui.widgets import dialogs
 
 STOP_STYLE = (
     "background: #b00020; color: white; font-weight: bold; padding: 8px; border-radius: 3px;"

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBox
 from rehab_tracker.services.container import Services
 from rehab_tracker.services.patients import PatientRow
 from rehab_tracker.services.sessions import RedFlagAlert
-from rehab_tracker.ui import dialogs
+from rehab_tracker.ui.widgets import dialogs
 
 ALERT_STYLE = "background: #fde7ea; color: #7a0014; padding: 6px; border: 1px solid #b00020;"
 

@@ -34,13 +34,13 @@ from rehab_tracker.services.container import Services
 from rehab_tracker.services.errors import ServiceError
 from rehab_tracker.services.patients import PatientRow
 from rehab_tracker.services.sessions import PatientSessions, SessionRow, SlotInfo
-from rehab_tracker.ui import dialogs
-from rehab_tracker.ui.actions import run_action
-from rehab_tracker.ui.lazy_tab import LazyTab
-from rehab_tracker.ui.table_model import RowsTableModel
+from rehab_tracker.ui.shell.actions import run_action
+from rehab_tracker.ui.widgets import dialogs
+from rehab_tracker.ui.widgets.lazy_tab import LazyTab
+from rehab_tracker.ui.widgets.table_model import RowsTableModel
 
 if TYPE_CHECKING:  # the dialogs load when first opened, not at start-up
-    from rehab_tracker.ui.session_form import SessionFormDialog
+    from rehab_tracker.ui.sessions.session_form import SessionFormDialog
 
 Index = QModelIndex | QPersistentModelIndex
 HEADERS = ("Date", "Session", "Week", "Where", "Status", "Red flags", "Back pain", "Leg pain",
@@ -260,7 +260,7 @@ class SessionsTab(LazyTab):
         """Red-flag screen, then the session form (or nothing after a positive screen)."""
         if self.row is None:
             return None
-        from rehab_tracker.ui.redflag_dialog import RedFlagDialog
+        from rehab_tracker.ui.sessions.redflag_dialog import RedFlagDialog
 
         screen = RedFlagDialog(self.services, self.row.id, slot, self.today, parent=self)
         screen.exec()
@@ -289,7 +289,7 @@ class SessionsTab(LazyTab):
         if not opened:
             return None
         form = opened.value
-        from rehab_tracker.ui.session_form import SessionFormDialog
+        from rehab_tracker.ui.sessions.session_form import SessionFormDialog
 
         dialog = SessionFormDialog(
             self.services, form, self.today, red_flags=red_flags, attended=attended, parent=self
@@ -303,7 +303,7 @@ class SessionsTab(LazyTab):
         session_id = self.selected_id()
         if session_id is None:
             return
-        from rehab_tracker.ui.session_form import SessionFormDialog
+        from rehab_tracker.ui.sessions.session_form import SessionFormDialog
 
         form = self.services.sessions.edit_form(session_id)
         dialog = SessionFormDialog(self.services, form, self.today, parent=self)

@@ -21,7 +21,7 @@ from types import TracebackType
 from PySide6.QtWidgets import QApplication, QWidget
 
 from rehab_tracker.data import locations
-from rehab_tracker.ui import dialogs
+from rehab_tracker.ui.widgets import dialogs
 
 #: the app's logger; its records must never carry patient data (see the module docstring)
 log = logging.getLogger("rehab_tracker")

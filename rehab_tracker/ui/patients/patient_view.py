@@ -208,7 +208,7 @@ class OverviewTab(QWidget):
     def open_education_record(self) -> None:
         if self.row is None or self.row.program_id is None:
             return
-        from rehab_tracker.ui.education_view import RecordEducationDialog
+        from rehab_tracker.ui.education.education_view import RecordEducationDialog
 
         dialog = RecordEducationDialog(
             self.services, self.row.program_id, self.today, parent=self

@@ -30,17 +30,17 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QSplitter, QToolButton
 
 from rehab_tracker import APP_NAME, __version__
 from rehab_tracker.data.patient_list import PatientRow
-from rehab_tracker.ui import dialogs
-from rehab_tracker.ui import settings as gui_settings
-from rehab_tracker.ui.actions import run_action
-from rehab_tracker.ui.patient_list import PatientList
+from rehab_tracker.ui.patients.patient_list import PatientList
+from rehab_tracker.ui.shell import settings as gui_settings
+from rehab_tracker.ui.shell.actions import run_action
+from rehab_tracker.ui.widgets import dialogs
 
 if TYPE_CHECKING:
     from rehab_tracker.services.container import Services
-    from rehab_tracker.ui.charts_view import ChartsTab
-    from rehab_tracker.ui.patient_view import PatientView
-    from rehab_tracker.ui.progression_view import ProgramTab
-    from rehab_tracker.ui.session_install import SessionFeature
+    from rehab_tracker.ui.patients.patient_view import PatientView
+    from rehab_tracker.ui.program.program_tab import ProgramTab
+    from rehab_tracker.ui.reports.charts_view import ChartsTab
+    from rehab_tracker.ui.sessions.feature import SessionFeature
 
 MENU_TITLES = (
     "&File", "&Patient", "&Program", "&Session", "&Outcomes", "&Reports", "&Tools", "&Help"
@@ -123,10 +123,10 @@ class MainWindow(QMainWindow):
 
     def attach(self, services: Services) -> None:
         """Second stage: the patient view, every feature, enabled actions, the list reloaded."""
-        from rehab_tracker.ui.charts_view import install as install_charts_and_reports
-        from rehab_tracker.ui.patient_view import PatientView
-        from rehab_tracker.ui.progression_view import ProgramTab
-        from rehab_tracker.ui.session_install import install as install_sessions
+        from rehab_tracker.ui.patients.patient_view import PatientView
+        from rehab_tracker.ui.program.program_tab import ProgramTab
+        from rehab_tracker.ui.reports.charts_view import install as install_charts_and_reports
+        from rehab_tracker.ui.sessions.feature import install as install_sessions
 
         if self.attached:
             raise RuntimeError("the main window is already attached to its services")
@@ -240,7 +240,7 @@ class MainWindow(QMainWindow):
         add("&Help", "&About Rehab Tracker", self.about, "about", needs_services=False)
 
     def new_patient(self) -> None:
-        from rehab_tracker.ui.patient_dialog import PatientDialog
+        from rehab_tracker.ui.patients.patient_dialog import PatientDialog
 
         dialog = PatientDialog(self.services, self.today, parent=self)
         if dialog.exec() and dialog.saved_id is not None:
@@ -251,7 +251,7 @@ class MainWindow(QMainWindow):
         patient_id = self.patient_list.selected_id()
         if patient_id is None:
             return
-        from rehab_tracker.ui.patient_dialog import PatientDialog
+        from rehab_tracker.ui.patients.patient_dialog import PatientDialog
 
         dialog = PatientDialog(self.services, self.today, patient_id, parent=self)
         if dialog.exec():
@@ -267,7 +267,7 @@ class MainWindow(QMainWindow):
         patient_id = self.patient_list.selected_id()
         if patient_id is None:
             return
-        from rehab_tracker.ui.program_builder import open_program_builder
+        from rehab_tracker.ui.program.builder import open_program_builder
 
         if open_program_builder(self, self.services, self.today, patient_id):
             self._program_saved(patient_id)
@@ -279,12 +279,12 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("Program saved", 5000)
 
     def open_library(self) -> None:
-        from rehab_tracker.ui.library_view import LibraryDialog
+        from rehab_tracker.ui.library.library_view import LibraryDialog
 
         LibraryDialog(self.services, parent=self).exec()
 
     def open_education(self) -> None:
-        from rehab_tracker.ui.education_view import EducationDialog
+        from rehab_tracker.ui.education.education_view import EducationDialog
 
         EducationDialog(self.services, parent=self).exec()
 

@@ -40,12 +40,12 @@ from rehab_tracker.domain.dosage import DOSAGE_TYPES
 from rehab_tracker.domain.library import BODY_REGIONS
 from rehab_tracker.services.container import Services
 from rehab_tracker.services.library import IMAGE_SUFFIXES, ExerciseForm, ExerciseRow
-from rehab_tracker.ui import dialogs
-from rehab_tracker.ui.actions import run_action
-from rehab_tracker.ui.dosage_table import DosageTableEditor, StepEditor
-from rehab_tracker.ui.forms import FieldForm, name_widget
-from rehab_tracker.ui.patient_list import RowFilterProxy
-from rehab_tracker.ui.table_model import RowsTableModel
+from rehab_tracker.ui.library.dosage_table import DosageTableEditor, StepEditor
+from rehab_tracker.ui.patients.patient_list import RowFilterProxy
+from rehab_tracker.ui.shell.actions import run_action
+from rehab_tracker.ui.widgets import dialogs
+from rehab_tracker.ui.widgets.forms import FieldForm, name_widget
+from rehab_tracker.ui.widgets.table_model import RowsTableModel
 
 Index = QModelIndex | QPersistentModelIndex
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1

@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from rehab_tracker.services.drafts import DraftService
-from rehab_tracker.ui.forms import ERROR_STYLE, plain
+from rehab_tracker.ui.widgets.forms import ERROR_STYLE, plain
 
 AUTOSAVE_MS = 500
 

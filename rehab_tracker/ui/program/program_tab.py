@@ -31,8 +31,8 @@ from rehab_tracker.services.programs import (
     ProgramDetail,
     ProgressionSuggestion,
 )
-from rehab_tracker.ui.forms import name_widget, plain
-from rehab_tracker.ui.table_model import RowsTableModel
+from rehab_tracker.ui.widgets.forms import name_widget, plain
+from rehab_tracker.ui.widgets.table_model import RowsTableModel
 
 Index = QModelIndex | QPersistentModelIndex
 ACTION_TEXT = {"progress": "Progress", "hold": "Hold", "step_back": "Step back", "repeat": "Repeat"}
@@ -203,7 +203,7 @@ class ProgramTab(QWidget):
     def open_builder(self) -> None:
         if self.row is None:
             return
-        from rehab_tracker.ui.program_builder import open_program_builder
+        from rehab_tracker.ui.program.builder import open_program_builder
 
         patient_id = self.row.id
         saved = open_program_builder(self, self.services, self.today, patient_id)
@@ -225,14 +225,14 @@ class ProgramTab(QWidget):
     def preview_sheet(self) -> None:
         if self.program is None:
             return
-        from rehab_tracker.ui.print_preview import show_print_preview
+        from rehab_tracker.ui.widgets.print_preview import show_print_preview
 
         show_print_preview(self._document(), self, "Home exercise sheet")
 
     def save_sheet(self) -> None:
         if self.program is None:
             return
-        from rehab_tracker.ui.print_preview import ask_and_save_pdf
+        from rehab_tracker.ui.widgets.print_preview import ask_and_save_pdf
 
         ask_and_save_pdf(
             self._document(), self, f"home-exercises-{self.program.record_number}.pdf"

@@ -12,8 +12,8 @@ from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from rehab_tracker.reports.handout import a4_printer, write_pdf
-from rehab_tracker.ui import dialogs
-from rehab_tracker.ui.actions import run_action
+from rehab_tracker.ui.shell.actions import run_action
+from rehab_tracker.ui.widgets import dialogs
 
 
 def show_print_preview(document: QTextDocument, parent: QWidget | None, title: str) -> None:

@@ -70,9 +70,9 @@ from rehab_tracker.services.programs import (
     ProgressionSuggestion,
     TemplateInfo,
 )
-from rehab_tracker.ui import dialogs
-from rehab_tracker.ui.actions import run_action
-from rehab_tracker.ui.forms import (
+from rehab_tracker.ui.shell.actions import run_action
+from rehab_tracker.ui.widgets import dialogs
+from rehab_tracker.ui.widgets.forms import (
     FieldForm,
     date_edit,
     date_of,
@@ -1355,14 +1355,14 @@ class ProgramBuilderDialog(QDialog):
     def preview_handout(self) -> None:
         if not self._ensure_saved_for_sheet():
             return
-        from rehab_tracker.ui.print_preview import show_print_preview
+        from rehab_tracker.ui.widgets.print_preview import show_print_preview
 
         show_print_preview(self._handout_document(), self, "Home exercise sheet")
 
     def save_handout_pdf(self) -> None:
         if not self._ensure_saved_for_sheet():
             return
-        from rehab_tracker.ui.print_preview import ask_and_save_pdf
+        from rehab_tracker.ui.widgets.print_preview import ask_and_save_pdf
 
         assert self.program is not None
         name = f"home-exercises-{self.program.record_number}.pdf"

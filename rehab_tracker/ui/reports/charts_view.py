@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rehab_tracker.ui.actions import run_action
-from rehab_tracker.ui.lazy_tab import LazyTab
+from rehab_tracker.ui.shell.actions import run_action
+from rehab_tracker.ui.widgets.lazy_tab import LazyTab
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -288,14 +288,14 @@ def install(window: Any) -> ChartsTab:
     window.patient_view.add_tab(tab, "&Charts")
 
     def progress_report() -> None:
-        from rehab_tracker.ui.report_dialog import open_progress_report
+        from rehab_tracker.ui.reports.report_dialog import open_progress_report
 
         open_progress_report(
             window, window.services, window.today, window.patient_list.selected_id()
         )
 
     def export_all() -> None:
-        from rehab_tracker.ui.report_dialog import export_all_reports
+        from rehab_tracker.ui.reports.report_dialog import export_all_reports
 
         export_all_reports(window, window.services, window.today)
 

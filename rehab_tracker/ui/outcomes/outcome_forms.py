@@ -50,10 +50,10 @@ from rehab_tracker.domain.units import feet_to_metres, format_number, metres_to_
 from rehab_tracker.services.container import Services
 from rehab_tracker.services.drafts import outcome_key
 from rehab_tracker.services.outcomes import TIMEPOINTS, score_odi
-from rehab_tracker.ui import dialogs
-from rehab_tracker.ui.actions import run_action
-from rehab_tracker.ui.forms import FieldForm, date_edit, date_of, set_date
-from rehab_tracker.ui.session_widgets import DraftAutosaver, NumberField
+from rehab_tracker.ui.shell.actions import run_action
+from rehab_tracker.ui.widgets import dialogs
+from rehab_tracker.ui.widgets.fields import DraftAutosaver, NumberField
+from rehab_tracker.ui.widgets.forms import FieldForm, date_edit, date_of, set_date
 
 SCORE_STYLE = "font-size: 14pt; font-weight: bold; padding: 4px;"
 

@@ -36,11 +36,11 @@ from rehab_tracker.domain.units import format_distance, format_number
 from rehab_tracker.services.container import Services
 from rehab_tracker.services.outcomes import TIMEPOINTS, AssessmentDue, MeasureChange, OutcomeRow
 from rehab_tracker.services.patients import PatientRow
-from rehab_tracker.ui import dialogs
-from rehab_tracker.ui.actions import run_action
-from rehab_tracker.ui.forms import FieldForm, date_edit, date_of
-from rehab_tracker.ui.lazy_tab import LazyTab
-from rehab_tracker.ui.table_model import RowsTableModel
+from rehab_tracker.ui.shell.actions import run_action
+from rehab_tracker.ui.widgets import dialogs
+from rehab_tracker.ui.widgets.forms import FieldForm, date_edit, date_of
+from rehab_tracker.ui.widgets.lazy_tab import LazyTab
+from rehab_tracker.ui.widgets.table_model import RowsTableModel
 
 #: the record buttons and menu items; the forms module loads when a form is first opened
 FORM_LABELS: dict[str, str] = {
@@ -251,7 +251,7 @@ class OutcomesTab(LazyTab):
     def open_form(self, key: str) -> QDialog | None:
         if self.row is None:
             return None
-        from rehab_tracker.ui.outcome_forms import FORMS
+        from rehab_tracker.ui.outcomes.outcome_forms import FORMS
 
         _text, factory = FORMS[key]
         dialog = factory(
