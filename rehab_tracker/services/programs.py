@@ -39,7 +39,7 @@ from rehab_tracker.data.models import (
     SessionLog,
 )
 from rehab_tracker.data.types import utcnow
-from rehab_tracker.domain import progression
+from rehab_tracker.domain import progression, schedule
 from rehab_tracker.domain import template as tpl
 from rehab_tracker.domain.dosage import (
     STEP_FIELDS,
@@ -509,7 +509,7 @@ class ProgramService:
         """The suggested program start (education day) for this patient."""
         with self.db.reading() as session:
             surgery = self._surgery_date(session, lookup.patient(session, patient_id))
-        return tpl.suggest_start_date(surgery, today)
+        return schedule.suggest_start_date(surgery, today)
 
     def preview(
         self,
@@ -520,7 +520,7 @@ class ProgramService:
         *,
         today: dt.date,
         early_start_reason: str | None = None,
-        weekdays: Sequence[int] = tpl.DEFAULT_WEEKDAYS,
+        weekdays: Sequence[int] = schedule.DEFAULT_WEEKDAYS,
     ) -> SchedulePreview:
         """The schedule a program would get, with warnings; ValidationError as for create."""
         with self.db.reading() as session:
@@ -529,7 +529,7 @@ class ProgramService:
         early = surgery is not None and (
             surgery <= start_date < surgery + dt.timedelta(weeks=template.start_weeks_min)
         )
-        plan = tpl.plan_schedule(
+        plan = schedule.plan_schedule(
             template,
             intensity,
             surgery,
@@ -556,7 +556,7 @@ class ProgramService:
         *,
         today: dt.date,
         early_start_reason: str | None = None,
-        weekdays: Sequence[int] = tpl.DEFAULT_WEEKDAYS,
+        weekdays: Sequence[int] = schedule.DEFAULT_WEEKDAYS,
     ) -> uuid.UUID:
         """Create the patient's program, schedule and prescriptions; returns the program id.
 
@@ -579,7 +579,7 @@ class ProgramService:
                 )
             surgery = self._surgery_date(session, patient)
             template, _ = self._load_template(session, template_code)
-            plan = tpl.plan_schedule(
+            plan = schedule.plan_schedule(
                 template,
                 intensity,
                 surgery,
