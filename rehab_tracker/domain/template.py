@@ -8,7 +8,7 @@ by :func:`template_to_dict`. Laying a template out in dates is
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -183,16 +183,28 @@ def _int_range(
     return low, low
 
 
-def _parse_variants(raw: object, col: Collector, who: str) -> tuple[VariantSpec, ...]:
+def _entries(
+    raw: object, field: str, noun: str, col: Collector, who: str
+) -> Iterator[tuple[str, int, Mapping[str, Any]]]:
+    """The objects of a list field as (key, index, object), e.g. ``("phases[0]", 0, {...})``.
+
+    A field that is not a non-empty list, and an entry that is not an object, is an error (added
+    as the entries are read, so errors keep the file's order) and yields nothing.
+    """
     if not isinstance(raw, list) or not raw:
-        col.add("variants", f"{who}: variants must be a non-empty list.")
-        return ()
-    out: list[VariantSpec] = []
+        col.add(field, f"{who}: {field} must be a non-empty list.")
+        return
     for i, item in enumerate(raw):
-        key = f"variants[{i}]"
+        key = f"{field}[{i}]"
         if not isinstance(item, Mapping):
-            col.add(key, f"{who}: each variant must be an object.")
+            col.add(key, f"{who}: each {noun} must be an object.")
             continue
+        yield key, i, item
+
+
+def _parse_variants(raw: object, col: Collector, who: str) -> tuple[VariantSpec, ...]:
+    out: list[VariantSpec] = []
+    for key, _i, item in _entries(raw, "variants", "variant", col, who):
         code = _slug(item, col, f"{key}.code", who)
         name = _text(item, "name", col, f"{key}.name", who)
         description = _text(item, "description", col, f"{key}.description", who)
@@ -312,18 +324,13 @@ def _parse_phases(
     exercises: Collection[str] | Mapping[str, str],
 ) -> tuple[PhaseSpec, ...]:
     """The phases, sorted by first week; together they must tile weeks 1..``weeks`` exactly."""
-    if not isinstance(raw, list) or not raw:
-        col.add("phases", f"{who}: phases must be a non-empty list.")
-        return ()
     out: list[PhaseSpec] = []
-    for i, item in enumerate(raw):
-        phase = _parse_phase(item, f"phases[{i}]", i, col, who, variants, exercises)
+    for key, i, item in _entries(raw, "phases", "phase", col, who):
+        phase = _parse_phase(item, key, i, col, who, variants, exercises)
         if phase is None:
             continue
         if any(p.code == phase.code for p in out):
-            col.add(
-                f"phases[{i}].code", f"{who}, phase {phase.code}: the phase code is used twice."
-            )
+            col.add(f"{key}.code", f"{who}, phase {phase.code}: the phase code is used twice.")
         if phase.first_week:
             out.append(phase)
     if not any(k.startswith("phases") for k in col.errors):
@@ -332,7 +339,7 @@ def _parse_phases(
 
 
 def _parse_phase(
-    item: object,
+    item: Mapping[str, Any],
     key: str,
     index: int,
     col: Collector,
@@ -340,11 +347,7 @@ def _parse_phase(
     variants: Sequence[str],
     exercises: Collection[str] | Mapping[str, str],
 ) -> PhaseSpec | None:
-    """One phase (its weeks 0 when they are invalid); None when it is not an object or has no
-    valid code."""
-    if not isinstance(item, Mapping):
-        col.add(key, f"{who}: each phase must be an object.")
-        return None
+    """One phase (its weeks 0 when they are invalid); None when it has no valid code."""
     code = _slug(item, col, f"{key}.code", who)
     phase_who = f"{who}, phase {code or index}"
     name = _text(item, "name", col, f"{key}.name", phase_who)
@@ -427,15 +430,8 @@ def _check_phases_tile(phases: list[PhaseSpec], col: Collector, who: str, weeks:
 def _parse_assessments(
     raw: object, col: Collector, who: str, weeks: int
 ) -> tuple[AssessmentSpec, ...]:
-    if not isinstance(raw, list) or not raw:
-        col.add("assessments", f"{who}: assessments must be a non-empty list.")
-        return ()
     out: list[AssessmentSpec] = []
-    for i, item in enumerate(raw):
-        key = f"assessments[{i}]"
-        if not isinstance(item, Mapping):
-            col.add(key, f"{who}: each assessment must be an object.")
-            continue
+    for key, _i, item in _entries(raw, "assessments", "assessment", col, who):
         code = _slug(item, col, f"{key}.code", who)
         name = _text(item, "name", col, f"{key}.name", who)
         week = item.get("week")
