@@ -33,9 +33,9 @@ class Limit:
     above_minimum: bool = False
 
     def allows(self, value: object) -> bool:
-        if self.whole and not _is_int(value):
+        if self.whole and not is_int(value):
             return False
-        if not _is_number(value):
+        if not is_number(value):
             return False
         low_ok = value > self.minimum if self.above_minimum else value >= self.minimum
         return low_ok and value <= self.maximum
@@ -376,9 +376,9 @@ def step_errors(
         key = prefix + name
         if dosage_type is not None and name not in STEPS_ALLOWED.get(dosage_type, frozenset()):
             col.add(key, f"{who}: {name} does not fit a {dosage_type!r} exercise; use null.")
-        elif name == "reps_step" and not _is_int(value):
+        elif name == "reps_step" and not is_int(value):
             col.add(key, f"{who}: reps_step must be a whole number.")
-        elif not _is_number(value) or value < 0:
+        elif not is_number(value) or value < 0:
             col.add(key, f"{who}: {name} must be a number of 0 or more.")
         else:
             steps[name] = value
@@ -420,7 +420,8 @@ def _range_text(low: int | None, high: int | None) -> str:
     return f"{low}-{high}"
 
 
-def _is_number(value: object) -> TypeGuard[int | float]:
+def is_number(value: object) -> TypeGuard[int | float]:
+    """A real, finite number (not a bool): what a dose or step field may hold."""
     return (
         isinstance(value, int | float)
         and not isinstance(value, bool)
@@ -428,5 +429,6 @@ def _is_number(value: object) -> TypeGuard[int | float]:
     )
 
 
-def _is_int(value: object) -> TypeGuard[int]:
+def is_int(value: object) -> TypeGuard[int]:
+    """A whole number (not a bool): what a count field (sets, reps, a step of reps) holds."""
     return isinstance(value, int) and not isinstance(value, bool)

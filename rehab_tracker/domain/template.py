@@ -1,35 +1,29 @@
-"""Program templates (phases, exercises, dosage per intensity) and laying a program out in dates.
+"""Program templates (phases, exercises, dosage per intensity): their file form and its rules.
 
 A template is parsed from an already-loaded dict (``resources/templates/*.json`` or a clinic's
-edited copy). :func:`plan_schedule` turns a template, an intensity and dates into the concrete
-calendar: the education session, the numbered exercise sessions, the phases' dates and the
-assessment dates. Pure: no clock (``today`` is passed in), no I/O.
-
-Program weeks count from the first exercise session: week 1 is the seven days starting that day.
-With three distinct training weekdays every such week holds exactly three sessions.
+edited copy) by :func:`parse_template`, which reports every problem at once, and written back
+by :func:`template_to_dict`. Laying a template out in dates is
+:func:`rehab_tracker.domain.schedule.plan_schedule`. Pure: no I/O.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
-from typing import Any, Final, TypeGuard
+from typing import Any, Final
 
 from rehab_tracker.domain.dosage import (
     Dosage,
     dosage_errors,
     dosage_to_dict,
     infer_dosage_type,
+    is_int,
 )
 from rehab_tracker.domain.errors import Collector, ValidationError
 from rehab_tracker.domain.library import SLUG_RE
-from rehab_tracker.domain.weeks import program_week
 
 SCHEMA_VERSION: Final = 1
 REQUIRED_VARIANTS: Final = ("high", "low")
-DEFAULT_WEEKDAYS: Final = (0, 2, 4)  # Monday, Wednesday, Friday
-WEEKDAY_NAMES: Final = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,10 +140,6 @@ _TEMPLATE_KEYS: Final = frozenset(
 )
 
 
-def _is_int(value: object) -> TypeGuard[int]:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
 def _text(d: Mapping[str, Any], key: str, col: Collector, field: str, who: str) -> str:
     value = d.get(key)
     if not isinstance(value, str) or not value.strip():
@@ -184,8 +174,8 @@ def _int_range(
     value = d.get(key)
     if (
         isinstance(value, Mapping)
-        and _is_int(value.get("min"))
-        and _is_int(value.get("max"))
+        and is_int(value.get("min"))
+        and is_int(value.get("max"))
         and low <= value["min"] <= value["max"] <= high
     ):
         return int(value["min"]), int(value["max"])
@@ -193,16 +183,28 @@ def _int_range(
     return low, low
 
 
-def _parse_variants(raw: object, col: Collector, who: str) -> tuple[VariantSpec, ...]:
+def _entries(
+    raw: object, field: str, noun: str, col: Collector, who: str
+) -> Iterator[tuple[str, int, Mapping[str, Any]]]:
+    """The objects of a list field as (key, index, object), e.g. ``("phases[0]", 0, {...})``.
+
+    A field that is not a non-empty list, and an entry that is not an object, is an error (added
+    as the entries are read, so errors keep the file's order) and yields nothing.
+    """
     if not isinstance(raw, list) or not raw:
-        col.add("variants", f"{who}: variants must be a non-empty list.")
-        return ()
-    out: list[VariantSpec] = []
+        col.add(field, f"{who}: {field} must be a non-empty list.")
+        return
     for i, item in enumerate(raw):
-        key = f"variants[{i}]"
+        key = f"{field}[{i}]"
         if not isinstance(item, Mapping):
-            col.add(key, f"{who}: each variant must be an object.")
+            col.add(key, f"{who}: each {noun} must be an object.")
             continue
+        yield key, i, item
+
+
+def _parse_variants(raw: object, col: Collector, who: str) -> tuple[VariantSpec, ...]:
+    out: list[VariantSpec] = []
+    for key, _i, item in _entries(raw, "variants", "variant", col, who):
         code = _slug(item, col, f"{key}.code", who)
         name = _text(item, "name", col, f"{key}.name", who)
         description = _text(item, "description", col, f"{key}.description", who)
@@ -226,6 +228,32 @@ def _parse_item(
     variants: Sequence[str],
     exercises: Collection[str] | Mapping[str, str],
 ) -> TemplateItem | None:
+    """One exercise of a phase with a dose for every variant; None (and errors) when not."""
+    code = _item_exercise(raw, key, col, who, exercises)
+    if code is None:
+        return None
+    assert isinstance(raw, Mapping)
+    expected_type = exercises[code] if isinstance(exercises, Mapping) else None
+    item_who = f"{who}, {code}"
+    doses = raw.get("dosage")
+    if not isinstance(doses, Mapping):
+        col.add(f"{key}.dosage", f"{item_who}: dosage must map each variant to a dose.")
+        return None
+    out = _item_doses(doses, key, col, item_who, variants, expected_type)
+    note = _item_note(raw, key, col, item_who)
+    if len(out) != len(variants):
+        return None
+    return TemplateItem(code, tuple(out), note)
+
+
+def _item_exercise(
+    raw: object,
+    key: str,
+    col: Collector,
+    who: str,
+    exercises: Collection[str] | Mapping[str, str],
+) -> str | None:
+    """The item's exercise code when the item is an object naming a library exercise."""
     if not isinstance(raw, Mapping):
         col.add(key, f"{who}: each item must be an object with 'exercise' and 'dosage'.")
         return None
@@ -236,12 +264,19 @@ def _parse_item(
             f"{who}: exercise {code!r} is not in the exercise library.",
         )
         return None
-    expected_type = exercises[code] if isinstance(exercises, Mapping) else None
-    item_who = f"{who}, {code}"
-    doses = raw.get("dosage")
-    if not isinstance(doses, Mapping):
-        col.add(f"{key}.dosage", f"{item_who}: dosage must map each variant to a dose.")
-        return None
+    return code
+
+
+def _item_doses(
+    doses: Mapping[str, Any],
+    key: str,
+    col: Collector,
+    item_who: str,
+    variants: Sequence[str],
+    expected_type: str | None,
+) -> list[tuple[str, Dosage]]:
+    """The valid dose of each variant; a variant missing, one not in the template, or doses of
+    different types are errors. Without the exercise's type it is inferred from each dose."""
     out: list[tuple[str, Dosage]] = []
     types: set[str] = set()
     for variant in variants:
@@ -265,13 +300,19 @@ def _parse_item(
         col.add(f"{key}.dosage.{extra[0]}", f"{item_who}: dose for unknown variant(s) {extra}.")
     if len(types) > 1:
         col.add(f"{key}.dosage", f"{item_who}: the variants use different dosage types {types}.")
+    return out
+
+
+def _item_note(raw: Mapping[str, Any], key: str, col: Collector, item_who: str) -> str | None:
+    """The item's note, stripped; None when there is none (a blank or non-text one is an
+    error)."""
     note = raw.get("note")
-    if note is not None and (not isinstance(note, str) or not note.strip()):
-        col.add(f"{key}.note", f"{item_who}: note must be a text or null.")
-        note = None
-    if len(out) != len(variants):
+    if note is None:
         return None
-    return TemplateItem(code, tuple(out), note.strip() if isinstance(note, str) else None)
+    if not isinstance(note, str) or not note.strip():
+        col.add(f"{key}.note", f"{item_who}: note must be a text or null.")
+        return None
+    return note.strip()
 
 
 def _parse_phases(
@@ -282,100 +323,119 @@ def _parse_phases(
     variants: Sequence[str],
     exercises: Collection[str] | Mapping[str, str],
 ) -> tuple[PhaseSpec, ...]:
-    if not isinstance(raw, list) or not raw:
-        col.add("phases", f"{who}: phases must be a non-empty list.")
-        return ()
+    """The phases, sorted by first week; together they must tile weeks 1..``weeks`` exactly."""
     out: list[PhaseSpec] = []
-    for i, item in enumerate(raw):
-        key = f"phases[{i}]"
-        if not isinstance(item, Mapping):
-            col.add(key, f"{who}: each phase must be an object.")
+    for key, i, item in _entries(raw, "phases", "phase", col, who):
+        phase = _parse_phase(item, key, i, col, who, variants, exercises)
+        if phase is None:
             continue
-        code = _slug(item, col, f"{key}.code", who)
-        phase_who = f"{who}, phase {code or i}"
-        name = _text(item, "name", col, f"{key}.name", phase_who)
-        goals = _texts(item, "goals", col, f"{key}.goals", phase_who)
-        span = item.get("weeks")
-        first = last = 0
-        if (
-            isinstance(span, Mapping)
-            and _is_int(span.get("first"))
-            and _is_int(span.get("last"))
-            and 1 <= span["first"] <= span["last"]
-        ):
-            first, last = int(span["first"]), int(span["last"])
-        else:
-            col.add(
-                f"{key}.weeks",
-                f"{phase_who}: weeks must be {{'first': a, 'last': b}} with 1 <= a <= b.",
-            )
-        raw_items = item.get("items")
-        items: list[TemplateItem] = []
-        if not isinstance(raw_items, list) or not raw_items:
-            col.add(f"{key}.items", f"{phase_who}: a phase needs at least one exercise.")
-        else:
-            for j, raw_item in enumerate(raw_items):
-                parsed = _parse_item(
-                    raw_item, f"{key}.items[{j}]", col, phase_who, variants, exercises
-                )
-                if parsed is None:
-                    continue
-                if any(x.exercise_code == parsed.exercise_code for x in items):
-                    col.add(
-                        f"{key}.items[{j}].exercise",
-                        f"{phase_who}: exercise {parsed.exercise_code!r} is listed twice.",
-                    )
-                    continue
-                items.append(parsed)
-        if code and any(p.code == code for p in out):
-            col.add(f"{key}.code", f"{phase_who}: the phase code is used twice.")
-        if code and first:
-            out.append(PhaseSpec(code, name, first, last, goals, tuple(items)))
-
-    # Contiguity: sorted by first week, the phases must tile weeks 1..N exactly.
+        if any(p.code == phase.code for p in out):
+            col.add(f"{key}.code", f"{who}, phase {phase.code}: the phase code is used twice.")
+        if phase.first_week:
+            out.append(phase)
     if not any(k.startswith("phases") for k in col.errors):
-        expected = 1
-        for phase in sorted(out, key=lambda p: p.first_week):
-            if phase.first_week > expected:
-                col.add(
-                    "phases",
-                    f"{who}: no phase covers week {expected} (gap before phase {phase.code!r}).",
-                )
-                break
-            if phase.first_week < expected:
-                col.add(
-                    "phases",
-                    f"{who}: phase {phase.code!r} overlaps the previous phase in week "
-                    f"{phase.first_week}.",
-                )
-                break
-            expected = phase.last_week + 1
-        else:
-            if expected - 1 != weeks:
-                col.add(
-                    "phases",
-                    f"{who}: the phases cover weeks 1-{expected - 1} but the program has "
-                    f"{weeks} weeks.",
-                )
+        _check_phases_tile(out, col, who, weeks)
     return tuple(sorted(out, key=lambda p: p.first_week))
+
+
+def _parse_phase(
+    item: Mapping[str, Any],
+    key: str,
+    index: int,
+    col: Collector,
+    who: str,
+    variants: Sequence[str],
+    exercises: Collection[str] | Mapping[str, str],
+) -> PhaseSpec | None:
+    """One phase (its weeks 0 when they are invalid); None when it has no valid code."""
+    code = _slug(item, col, f"{key}.code", who)
+    phase_who = f"{who}, phase {code or index}"
+    name = _text(item, "name", col, f"{key}.name", phase_who)
+    goals = _texts(item, "goals", col, f"{key}.goals", phase_who)
+    first, last = _week_span(item.get("weeks"), key, col, phase_who)
+    items = _phase_items(item.get("items"), key, col, phase_who, variants, exercises)
+    if not code:
+        return None
+    return PhaseSpec(code, name, first, last, goals, items)
+
+
+def _week_span(span: object, key: str, col: Collector, phase_who: str) -> tuple[int, int]:
+    """A phase's ``{"first": a, "last": b}`` weeks; (0, 0) and an error when invalid."""
+    if (
+        isinstance(span, Mapping)
+        and is_int(span.get("first"))
+        and is_int(span.get("last"))
+        and 1 <= span["first"] <= span["last"]
+    ):
+        return int(span["first"]), int(span["last"])
+    col.add(
+        f"{key}.weeks",
+        f"{phase_who}: weeks must be {{'first': a, 'last': b}} with 1 <= a <= b.",
+    )
+    return 0, 0
+
+
+def _phase_items(
+    raw_items: object,
+    key: str,
+    col: Collector,
+    phase_who: str,
+    variants: Sequence[str],
+    exercises: Collection[str] | Mapping[str, str],
+) -> tuple[TemplateItem, ...]:
+    """A phase's exercises: at least one, none listed twice."""
+    items: list[TemplateItem] = []
+    if not isinstance(raw_items, list) or not raw_items:
+        col.add(f"{key}.items", f"{phase_who}: a phase needs at least one exercise.")
+        return ()
+    for j, raw_item in enumerate(raw_items):
+        parsed = _parse_item(raw_item, f"{key}.items[{j}]", col, phase_who, variants, exercises)
+        if parsed is None:
+            continue
+        if any(x.exercise_code == parsed.exercise_code for x in items):
+            col.add(
+                f"{key}.items[{j}].exercise",
+                f"{phase_who}: exercise {parsed.exercise_code!r} is listed twice.",
+            )
+            continue
+        items.append(parsed)
+    return tuple(items)
+
+
+def _check_phases_tile(phases: list[PhaseSpec], col: Collector, who: str, weeks: int) -> None:
+    """Sorted by first week, the phases must tile weeks 1..``weeks`` exactly."""
+    expected = 1
+    for phase in sorted(phases, key=lambda p: p.first_week):
+        if phase.first_week > expected:
+            col.add(
+                "phases",
+                f"{who}: no phase covers week {expected} (gap before phase {phase.code!r}).",
+            )
+            return
+        if phase.first_week < expected:
+            col.add(
+                "phases",
+                f"{who}: phase {phase.code!r} overlaps the previous phase in week "
+                f"{phase.first_week}.",
+            )
+            return
+        expected = phase.last_week + 1
+    if expected - 1 != weeks:
+        col.add(
+            "phases",
+            f"{who}: the phases cover weeks 1-{expected - 1} but the program has {weeks} weeks.",
+        )
 
 
 def _parse_assessments(
     raw: object, col: Collector, who: str, weeks: int
 ) -> tuple[AssessmentSpec, ...]:
-    if not isinstance(raw, list) or not raw:
-        col.add("assessments", f"{who}: assessments must be a non-empty list.")
-        return ()
     out: list[AssessmentSpec] = []
-    for i, item in enumerate(raw):
-        key = f"assessments[{i}]"
-        if not isinstance(item, Mapping):
-            col.add(key, f"{who}: each assessment must be an object.")
-            continue
+    for key, _i, item in _entries(raw, "assessments", "assessment", col, who):
         code = _slug(item, col, f"{key}.code", who)
         name = _text(item, "name", col, f"{key}.name", who)
         week = item.get("week")
-        if not _is_int(week) or not 0 <= week <= weeks:
+        if not is_int(week) or not 0 <= week <= weeks:
             col.add(f"{key}.week", f"{who}: assessment week must be a whole number 0-{weeks}.")
             continue
         if code and any(a.code == code for a in out):
@@ -415,15 +475,15 @@ def parse_template(
     dosage_note = _text(d, "dosage_note", col, "dosage_note", who)
     sources = _texts(d, "sources", col, "sources", who)
     version = d.get("version")
-    if not _is_int(version) or version < 1:
+    if not is_int(version) or version < 1:
         col.add("version", f"{who}: version must be a whole number of 1 or more.")
         version = 1
     weeks = d.get("weeks")
-    if not _is_int(weeks) or not 1 <= weeks <= 52:
+    if not is_int(weeks) or not 1 <= weeks <= 52:
         col.add("weeks", f"{who}: weeks must be a whole number from 1 to 52.")
         weeks = 0
     per_week = d.get("sessions_per_week")
-    if not _is_int(per_week) or not 1 <= per_week <= 7:
+    if not is_int(per_week) or not 1 <= per_week <= 7:
         col.add("sessions_per_week", f"{who}: sessions_per_week must be a whole number 1-7.")
         per_week = 1
     start_min, start_max = _int_range(d, "start_weeks_after_surgery", col, who, low=0, high=52)
@@ -511,7 +571,7 @@ def template_to_dict(t: ProgramTemplate) -> dict[str, Any]:
     }
 
 
-# ----------------------------------------------------------------------------- weeks and phases
+# ---------------------------------------------------------------------------------- queries
 
 
 def phase_for_week(template: ProgramTemplate, week: int) -> PhaseSpec:
@@ -521,231 +581,4 @@ def phase_for_week(template: ProgramTemplate, week: int) -> PhaseSpec:
             return phase
     raise ValueError(
         f"week {week} is outside template {template.code!r} (weeks 1-{template.weeks})"
-    )
-
-
-def suggest_start_date(surgery_date: date | None, today: date, *, weeks_after: int = 4) -> date:
-    """Suggested program start (the education day): the first Monday at or after
-    ``surgery_date + weeks_after`` weeks, and not before ``today``.
-
-    Without a surgery date (conservative pathway) it is the first Monday at or after today.
-    """
-    earliest = (
-        today if surgery_date is None else max(surgery_date + timedelta(weeks=weeks_after), today)
-    )
-    return earliest + timedelta(days=(7 - earliest.weekday()) % 7)
-
-
-# ------------------------------------------------------------------------------------- planning
-
-
-@dataclass(frozen=True, slots=True)
-class PlannedSession:
-    """One planned visit: the education session (number 0, week 0) or exercise session 1..N."""
-
-    number: int
-    date: date
-    week: int
-    kind: str  # "education" or "exercise"
-    phase_code: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class PlannedPhase:
-    code: str
-    name: str
-    first_week: int
-    last_week: int
-    start: date
-    end: date
-
-
-@dataclass(frozen=True, slots=True)
-class PlannedAssessment:
-    """An assessment with the date it is due and the window in which it counts as on time."""
-
-    code: str
-    name: str
-    week: int
-    due: date
-    window_start: date
-    window_end: date
-
-
-@dataclass(frozen=True, slots=True)
-class PlannedProgram:
-    template_code: str
-    template_version: int
-    intensity: str
-    surgery_date: date | None
-    start_date: date
-    weekdays: tuple[int, ...]
-    education: PlannedSession | None
-    sessions: tuple[PlannedSession, ...]
-    phases: tuple[PlannedPhase, ...]
-    assessments: tuple[PlannedAssessment, ...]
-    warnings: tuple[str, ...]
-    early_start_reason: str | None
-
-    @property
-    def exercise_start(self) -> date:
-        return self.sessions[0].date
-
-    @property
-    def end_date(self) -> date:
-        return self.sessions[-1].date
-
-    def week_on(self, day: date) -> int:
-        """Program week of ``day``: 0 before the first exercise session, then 1, 2, ..."""
-        week = program_week(self.exercise_start, day)
-        assert week is not None
-        return week
-
-
-def _weekday_text(weekdays: Sequence[int]) -> str:
-    return "/".join(WEEKDAY_NAMES[d] for d in sorted(weekdays))
-
-
-def plan_schedule(
-    template: ProgramTemplate,
-    intensity: str,
-    surgery_date: date | None,
-    start_date: date,
-    *,
-    today: date,
-    early_start_reason: str | None = None,
-    weekdays: Sequence[int] = DEFAULT_WEEKDAYS,
-) -> PlannedProgram:
-    """Lay the program out in dates.
-
-    ``start_date`` is the program start: the education session's day (when the template has
-    one). Exercise session 1 is the first training weekday at least
-    ``exercise_start_days_min`` days later (a warning says so when the weekdays push it past
-    ``exercise_start_days_max``). Then ``sessions_per_week`` sessions a week on ``weekdays`` for
-    ``weeks`` weeks.
-
-    Rules (after surgery): ``start_date`` must not be before the surgery; starting earlier than
-    ``start_weeks_min`` weeks after surgery is refused (field ``start_date``) unless
-    ``early_start_reason`` gives a reason, which the plan then records; starting later than
-    ``start_weeks_max`` weeks is allowed with a warning. The conservative pathway
-    (``surgery_date`` None) has no such rule.
-    """
-    col = Collector()
-    if intensity not in template.variant_codes:
-        col.add(
-            "intensity",
-            f"Intensity must be one of {', '.join(template.variant_codes)} (got {intensity!r}).",
-        )
-    days = tuple(weekdays)
-    if (
-        len(set(days)) != len(days)
-        or len(days) != template.sessions_per_week
-        or not all(_is_int(d) and 0 <= d <= 6 for d in days)
-    ):
-        col.add(
-            "weekdays",
-            f"Choose {template.sessions_per_week} different training weekdays "
-            "(0 = Monday ... 6 = Sunday).",
-        )
-    warnings: list[str] = []
-    reason = early_start_reason.strip() if early_start_reason else ""
-    recorded_reason: str | None = None
-    if surgery_date is not None:
-        earliest = surgery_date + timedelta(weeks=template.start_weeks_min)
-        latest = surgery_date + timedelta(weeks=template.start_weeks_max)
-        if surgery_date > today:
-            warnings.append(
-                f"The surgery date {surgery_date.isoformat()} is after today; the plan assumes "
-                "the surgery goes ahead on that day."
-            )
-        if start_date < surgery_date:
-            col.add("start_date", "The program cannot start before the surgery date.")
-        elif start_date < earliest:
-            if reason:
-                recorded_reason = reason
-            else:
-                col.add(
-                    "start_date",
-                    f"The program starts {(start_date - surgery_date).days} days after surgery, "
-                    f"before the usual {template.start_weeks_min} weeks "
-                    f"(earliest {earliest.isoformat()}). Give a reason to start early.",
-                )
-        elif start_date > latest:
-            warnings.append(
-                f"The program starts {(start_date - surgery_date).days} days after surgery, later "
-                f"than the usual {template.start_weeks_min}-{template.start_weeks_max} weeks."
-            )
-    col.raise_if_any()
-
-    education: PlannedSession | None = None
-    if template.education_session:
-        education = PlannedSession(0, start_date, 0, "education", None)
-        first = start_date + timedelta(days=template.exercise_start_days_min)
-    else:
-        first = start_date
-    while first.weekday() not in days:
-        first += timedelta(days=1)
-    gap = (first - start_date).days
-    if education is not None and gap > template.exercise_start_days_max:
-        warnings.append(
-            f"With training on {_weekday_text(days)} the first exercise session is {gap} days "
-            f"after the education session (usual: {template.exercise_start_days_min}-"
-            f"{template.exercise_start_days_max} days)."
-        )
-
-    sessions: list[PlannedSession] = []
-    for week in range(1, template.weeks + 1):
-        week_start = first + timedelta(weeks=week - 1)
-        phase_code = phase_for_week(template, week).code
-        for offset in range(7):
-            day = week_start + timedelta(days=offset)
-            if day.weekday() in days:
-                sessions.append(
-                    PlannedSession(len(sessions) + 1, day, week, "exercise", phase_code)
-                )
-
-    phases = tuple(
-        PlannedPhase(
-            code=p.code,
-            name=p.name,
-            first_week=p.first_week,
-            last_week=p.last_week,
-            start=min(s.date for s in sessions if s.week == p.first_week),
-            end=max(s.date for s in sessions if s.week == p.last_week),
-        )
-        for p in template.phases
-    )
-
-    assessments: list[PlannedAssessment] = []
-    for a in template.assessments:
-        if a.week == 0:
-            due, window_start, window_end = start_date, start_date, first
-        else:
-            in_week = [s.date for s in sessions if s.week == a.week]
-            due = max(in_week)
-            window_start = first + timedelta(weeks=a.week - 1)
-            window_end = window_start + timedelta(days=6)
-            if a.week == template.weeks:
-                window_end += timedelta(days=7)  # an end-of-program test may follow the last visit
-        assessments.append(PlannedAssessment(a.code, a.name, a.week, due, window_start, window_end))
-
-    if start_date < today:
-        warnings.append(
-            f"The program start {start_date.isoformat()} is in the past; earlier sessions are "
-            "planned as if they had been scheduled then."
-        )
-
-    return PlannedProgram(
-        template_code=template.code,
-        template_version=template.version,
-        intensity=intensity,
-        surgery_date=surgery_date,
-        start_date=start_date,
-        weekdays=tuple(sorted(days)),
-        education=education,
-        sessions=tuple(sessions),
-        phases=phases,
-        assessments=tuple(assessments),
-        warnings=tuple(warnings),
-        early_start_reason=recorded_reason,
     )

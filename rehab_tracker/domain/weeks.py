@@ -1,8 +1,8 @@
 """Counting weeks: a tiny module, because the start-up path needs it before anything else.
 
 One numbering of program weeks on every screen, chart and report: :func:`program_week` for a
-date, :func:`session_week` for a session. ``rehab_tracker.domain.template`` re-exports
-``program_week`` for everything else.
+date, :func:`session_week` for a session (the schedule, ``rehab_tracker.domain.schedule``,
+counts its weeks with it too).
 """
 
 from __future__ import annotations

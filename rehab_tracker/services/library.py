@@ -291,7 +291,9 @@ def _spec_of(e: Exercise) -> ExerciseSpec:
     )
 
 
-def _store(e: Exercise, spec: ExerciseSpec) -> None:
+def store_spec(e: Exercise, spec: ExerciseSpec) -> None:
+    """Write the exercise's fields into its row (the one mapping of a spec to a row; the
+    program builder adds a shipped exercise's row through it too)."""
     d = exercise_to_dict(spec)
     e.name = d["name"]
     e.body_region = d["body_region"]
@@ -335,7 +337,7 @@ class LibraryService:
                 if spec.code in have:
                     continue
                 exercise = Exercise(code=spec.code, builtin=True, created_by=self.actor)
-                _store(exercise, spec)
+                store_spec(exercise, spec)
                 session.add(exercise)
                 added += 1
             have_templates = set(session.scalars(select(ProgramTemplate.code)))
@@ -382,7 +384,7 @@ class LibraryService:
             if session.scalar(select(Exercise.id).where(Exercise.code == code)) is not None:
                 raise ValidationError.single("code", f"The code {code} is already in use.")
             exercise = Exercise(code=code, builtin=False, created_by=self.actor)
-            _store(exercise, spec)
+            store_spec(exercise, spec)
             session.add(exercise)
             session.flush()
             return exercise.id
@@ -390,7 +392,7 @@ class LibraryService:
     def update(self, exercise_id: uuid.UUID, form: ExerciseForm) -> None:
         with self.db.unit_of_work(self.actor) as session:
             exercise = self._get(session, exercise_id)
-            _store(exercise, spec_from_form(form, exercise.code))
+            store_spec(exercise, spec_from_form(form, exercise.code))
 
     def retire(self, exercise_id: uuid.UUID) -> None:
         """Hide the exercise from new programs; history keeps it."""

@@ -17,7 +17,7 @@ from rehab_tracker.data.resources import (
     load_exercise_library,
     load_template,
 )
-from rehab_tracker.domain.template import plan_schedule
+from rehab_tracker.domain.schedule import plan_schedule
 
 
 @pytest.fixture()

@@ -16,15 +16,14 @@ from hypothesis import strategies as st
 
 from rehab_tracker.domain.errors import ValidationError
 from rehab_tracker.domain.library import parse_library
+from rehab_tracker.domain.schedule import plan_schedule, suggest_start_date
 from rehab_tracker.domain.template import (
     ProgramTemplate,
     parse_template,
     phase_for_week,
-    plan_schedule,
-    program_week,
-    suggest_start_date,
     template_to_dict,
 )
+from rehab_tracker.domain.weeks import program_week
 
 RESOURCES = Path(__file__).resolve().parents[2] / "resources"
 

@@ -1,0 +1,92 @@
+"""What the parts of :class:`~rehab_tracker.services.programs.ProgramService` share.
+
+:class:`ServicePart` holds the database and who acts; the functions read rows every part needs
+(the program, the patient's surgery date, a prescription as a :class:`PrescribedExercise`) and
+turn a write that lost a race with another workstation into one :class:`ConflictError`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from rehab_tracker.data.database import Database
+from rehab_tracker.data.models import Patient, Prescription, Program
+from rehab_tracker.services import _lookup as lookup
+from rehab_tracker.services.errors import ConflictError, NotFoundError
+from rehab_tracker.services.programs.types import PrescribedExercise
+
+
+class ServicePart:
+    """A part of the program service: one job, the shared database and actor."""
+
+    def __init__(self, db: Database, actor: str) -> None:
+        self.db = db
+        self.actor = actor
+
+
+def lines(text: str) -> tuple[str, ...]:
+    """The non-blank lines of a stored multi-line text, stripped."""
+    return tuple(line.strip() for line in text.splitlines() if line.strip())
+
+
+def clean(text: str | None) -> str | None:
+    """A note as stored: stripped, None when blank."""
+    return (text or "").strip() or None
+
+
+def get_program(session: Session, program_id: uuid.UUID) -> Program:
+    program = session.get(Program, program_id)
+    if program is None:
+        raise NotFoundError(f"no program with id {program_id}")
+    return program
+
+
+def surgery_date(session: Session, patient: Patient) -> dt.date | None:
+    """The latest surgery's date; None on a non-surgical pathway (programs date from it)."""
+    if patient.pathway != "surgical":
+        return None
+    return lookup.latest_surgery_date(session, patient.id)
+
+
+def open_prescriptions(program: Program, phase_id: uuid.UUID) -> list[Prescription]:
+    """The phase's open prescription rows (``valid_to`` None), in display order."""
+    return sorted(
+        (rx for rx in program.prescriptions if rx.phase_id == phase_id and rx.valid_to is None),
+        key=lambda r: r.position,
+    )
+
+
+def prescribed(rx: Prescription) -> PrescribedExercise:
+    return PrescribedExercise(
+        id=rx.id,
+        phase_id=rx.phase_id,
+        phase_name=rx.phase.name,
+        exercise_id=rx.exercise_id,
+        exercise_code=rx.exercise.code,
+        exercise_name=rx.exercise.name,
+        position=rx.position,
+        dosage=rx.dosage,
+        notes=rx.notes,
+        instructions=lines(rx.exercise.instructions),
+        cautions=lines(rx.exercise.cautions),
+        valid_from=rx.valid_from,
+        valid_to=rx.valid_to,
+    )
+
+
+@contextmanager
+def stale_is_conflict() -> Iterator[None]:
+    """Turn SQLAlchemy's lost version race (the row was saved elsewhere meanwhile) into the
+    :class:`ConflictError` the UI offers to reload on."""
+    try:
+        yield
+    except StaleDataError as exc:
+        raise ConflictError(
+            "This program was changed at another workstation; reopen it to see the changes."
+        ) from exc

@@ -1,0 +1,208 @@
+"""Progressing a program: the engine's suggestion per prescription from the patient's last
+logged session of the exercise, and accepting it (or the therapist's edit of it) as the new
+prescription row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import replace
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from rehab_tracker.data.models import (
+    AdverseEvent,
+    ExerciseLog,
+    Prescription,
+    Program,
+    SessionLog,
+)
+from rehab_tracker.data.types import utcnow
+from rehab_tracker.domain import progression
+from rehab_tracker.domain.dosage import STEP_FIELDS, Dosage, ProgressionStep, is_number
+from rehab_tracker.domain.errors import ValidationError
+from rehab_tracker.domain.phases import phase_on
+from rehab_tracker.services.errors import ConflictError, NotFoundError
+from rehab_tracker.services.programs.checks import validate_dosage
+from rehab_tracker.services.programs.common import (
+    ServicePart,
+    clean,
+    get_program,
+    stale_is_conflict,
+)
+from rehab_tracker.services.programs.types import ProgressionSuggestion
+
+
+class ProgramProgression(ServicePart):
+    """Suggestions of the next dose, and accepting one."""
+
+    def suggestion_for(
+        self, program_id: uuid.UUID, exercise_id: uuid.UUID, *, today: dt.date
+    ) -> ProgressionSuggestion | None:
+        """Suggest the next dosage of one exercise from the patient's last logged session of it.
+
+        None when the exercise is not currently prescribed or has never been logged.
+        """
+        with self.db.reading() as session:
+            program = get_program(session, program_id)
+            phase = phase_on(program.phases, today)
+            open_rx = [
+                rx
+                for rx in program.prescriptions
+                if rx.valid_to is None and rx.exercise_id == exercise_id
+            ]
+            if not open_rx:
+                return None
+            rx = next((r for r in open_rx if phase is not None and r.phase_id == phase.id), None)
+            rx = rx or open_rx[0]
+            return self._suggest(session, program, rx, today)
+
+    def suggestions(
+        self, program_id: uuid.UUID, *, today: dt.date
+    ) -> dict[uuid.UUID, ProgressionSuggestion]:
+        """Suggestions for every open prescription that has a logged session (by prescription)."""
+        with self.db.reading() as session:
+            program = get_program(session, program_id)
+            out: dict[uuid.UUID, ProgressionSuggestion] = {}
+            for rx in program.prescriptions:
+                if rx.valid_to is None:
+                    found = self._suggest(session, program, rx, today)
+                    if found is not None:
+                        out[rx.id] = found
+            return out
+
+    def _suggest(
+        self, session: Session, program: Program, rx: Prescription, today: dt.date
+    ) -> ProgressionSuggestion | None:
+        last = _last_logged(session, program, rx, today)
+        if last is None:
+            return None
+        log, slog = last
+        performance = _performance(session, log, slog)
+        steps = rx.exercise.progression or {}
+        given: dict[str, Any] = {n: steps[n] for n in STEP_FIELDS if is_number(steps.get(n))}
+        current = rx.dosage
+        try:
+            domain_rx = progression.Prescription(
+                current,
+                ProgressionStep(**given),
+                reps_cap=max(20, current.reps_max or 0),
+                hold_cap_s=max(60.0, current.hold_seconds or 0.0),
+                sets_cap=max(4, current.sets),
+            )
+            result = progression.suggest(domain_rx, performance)
+        except ValidationError:
+            return None
+        # the suggested amounts; the dosage type and effort target stay as prescribed
+        suggested = replace(
+            result.dosage,
+            dosage_type=current.dosage_type,
+            effort_target=current.effort_target,
+        )
+        return ProgressionSuggestion(
+            prescription_id=rx.id,
+            exercise_id=rx.exercise_id,
+            exercise_name=rx.exercise.name,
+            action=result.action,
+            reason=result.reason,
+            current=current,
+            suggested=suggested,
+            based_on=slog.session_date,
+        )
+
+    def accept_suggestion(
+        self,
+        prescription_id: uuid.UUID,
+        dosage: Dosage,
+        *,
+        notes: str | None = None,
+    ) -> uuid.UUID:
+        """Prescribe ``dosage`` (the suggestion, or the therapist's edit of it) from now on.
+
+        Closes the prescription row and opens a new one for the same exercise and phase; returns
+        the new row's id. Refuses a row that is already closed (it was changed meanwhile).
+        """
+        validate_dosage(dosage)
+        with stale_is_conflict(), self.db.unit_of_work(self.actor) as session:
+            old = session.get(Prescription, prescription_id)
+            if old is None:
+                raise NotFoundError(f"no prescription with id {prescription_id}")
+            if old.valid_to is not None:
+                raise ConflictError(
+                    f"The prescription of {old.exercise.name} was changed since it was "
+                    "shown; reopen the program to see the current one."
+                )
+            if dosage.dosage_type != old.dosage_type:
+                raise ValidationError.single(
+                    "dosage_type", f"{old.exercise.name} is dosed by {old.dosage_type}."
+                )
+            now = utcnow()
+            old.valid_to = now
+            rx = Prescription(
+                created_by=self.actor,
+                program_id=old.program_id,
+                phase_id=old.phase_id,
+                exercise_id=old.exercise_id,
+                position=old.position,
+                sessions_per_week=old.sessions_per_week,
+                notes=clean(notes) if notes is not None else old.notes,
+                valid_from=now,
+            )
+            rx.dosage = dosage
+            session.add(rx)
+            old.program.updated_at = now  # bump the program's version
+            session.flush()
+            return rx.id
+
+
+def _last_logged(
+    session: Session, program: Program, rx: Prescription, today: dt.date
+) -> tuple[ExerciseLog, SessionLog] | None:
+    """The patient's last attended, finished session up to ``today`` that logged the exercise,
+    and its log of the exercise."""
+    last = session.execute(
+        select(ExerciseLog, SessionLog)
+        .join(SessionLog, ExerciseLog.session_id == SessionLog.id)
+        .where(
+            SessionLog.patient_id == program.patient_id,
+            ExerciseLog.exercise_id == rx.exercise_id,
+            SessionLog.deleted_at.is_(None),
+            SessionLog.status != "draft",
+            SessionLog.attended.is_(True),
+            SessionLog.session_date <= today,
+        )
+        .order_by(SessionLog.session_date.desc(), SessionLog.created_at.desc())
+        .limit(1)
+    ).first()
+    return None if last is None else (last[0], last[1])
+
+
+def _performance(session: Session, log: ExerciseLog, slog: SessionLog) -> progression.Performance:
+    """What the engine judges: the logged sets, the pain before and after, and whether the
+    session had an adverse event or was stopped."""
+    adverse = session.scalar(
+        select(AdverseEvent.id).where(
+            AdverseEvent.session_id == slog.id, AdverseEvent.deleted_at.is_(None)
+        )
+    )
+    return progression.Performance(
+        sets=tuple(
+            progression.LoggedSet(
+                reps=s.reps,
+                hold_seconds=s.hold_seconds,
+                load_kg=s.load_kg,
+                distance_m=s.distance_m,
+                duration_s=s.duration_s,
+                effort=s.effort,
+            )
+            for s in log.sets
+        ),
+        back_pain_before=slog.pain_back_before,
+        back_pain_after=slog.pain_back_after,
+        leg_pain_before=slog.pain_leg_before,
+        leg_pain_after=slog.pain_leg_after,
+        adverse_event=adverse is not None or slog.status == "aborted",
+    )
