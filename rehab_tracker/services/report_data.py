@@ -345,9 +345,10 @@ def important_change_target(threshold: Threshold, baseline: float) -> float:
 class ReportDataService:
     """Reads what reports and charts need; one read-only session per call."""
 
-    def __init__(self, db: Database, actor: str = "system") -> None:
+    def __init__(self, db: Database, actor: str, settings: SettingsService | None = None) -> None:
         self.db = db
         self.actor = actor
+        self.settings = settings or SettingsService(db, actor)
 
     def gather(
         self,
@@ -357,8 +358,7 @@ class ReportDataService:
         period_start: dt.date | None = None,
     ) -> ReportData:
         """The report data of one patient up to ``today`` (events from ``period_start`` on)."""
-        settings = SettingsService(self.db, self.actor)
-        clinic = settings.clinic_details()
+        clinic = self.settings.clinic_details()
         header = ClinicHeader(
             name=clinic.name or DEFAULT_CLINIC_NAME,
             address=clinic.address or None,
@@ -366,7 +366,7 @@ class ReportDataService:
         )
         # the clinic's settings as every service reads them: a damaged value falls back to
         # its default (thresholds: the cited defaults) instead of stopping the report
-        loaded = settings.load()
+        loaded = self.settings.load()
         with self.db.reading() as session:
             return _gather(
                 session, patient_id, today, period_start, loaded.units, header, loaded.thresholds

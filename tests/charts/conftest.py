@@ -22,6 +22,6 @@ def report_data(db: Database) -> Callable[[str], ReportData]:
 
     def make(kind: str) -> ReportData:
         add = getattr(sample_data, f"add_{kind}_patient")
-        return ReportDataService(db).gather(add(db), today=sample_data.TODAY)
+        return ReportDataService(db, "tester").gather(add(db), today=sample_data.TODAY)
 
     return make

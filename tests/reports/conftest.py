@@ -30,4 +30,4 @@ def _qt_application(qapp):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def report_service(db: Database) -> ReportDataService:
-    return ReportDataService(db)
+    return ReportDataService(db, "tester")

@@ -29,7 +29,7 @@ from rehab_tracker.services.report_data import ReportDataService, important_chan
 
 @pytest.fixture
 def service(db: Database) -> ReportDataService:
-    return ReportDataService(db)
+    return ReportDataService(db, "tester")
 
 
 def test_twelve_week_patient(db: Database, service: ReportDataService) -> None:

@@ -131,11 +131,7 @@ class ReportDialog(QDialog):
 
     def report_data(self) -> ReportData:
         if self._data is None:
-            from rehab_tracker.services.report_data import ReportDataService
-
-            self._data = ReportDataService(self.services.db).gather(
-                self.patient_id, today=self.today()
-            )
+            self._data = self.services.reports.gather(self.patient_id, today=self.today())
         return self._data
 
     def document(self) -> QTextDocument:
@@ -226,7 +222,7 @@ def export_all_reports(
         done = run_action(
             parent,
             lambda: export_all(
-                services.db, folder, today=today(), audience=audience,  # type: ignore[arg-type]
+                services.reports, folder, today=today(), audience=audience,  # type: ignore[arg-type]
                 progress=step,
             ),
             title="Export All Reports",
