@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rehab_tracker.reports.progress import Audience, report_file_name, write_pdf
-from rehab_tracker.services.report_data import ReportDataService
+from rehab_tracker.services.report_data.service import ReportDataService
 
 #: (done, total, label) -> False to cancel (None or True to go on)
 Progress = Callable[[int, int, str], "bool | None"]

@@ -13,7 +13,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from reports import sample_data
 
 from rehab_tracker.data.database import Database
-from rehab_tracker.services.report_data import ReportData, ReportDataService
+from rehab_tracker.services.report_data.model import ReportData
+from rehab_tracker.services.report_data.service import ReportDataService
 
 
 @pytest.fixture

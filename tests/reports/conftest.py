@@ -10,7 +10,7 @@ import pytest
 from pypdf import PdfReader
 
 from rehab_tracker.data.database import Database
-from rehab_tracker.services.report_data import ReportDataService
+from rehab_tracker.services.report_data.service import ReportDataService
 
 
 def pdf_text(path: Path) -> str:

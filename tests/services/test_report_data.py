@@ -24,7 +24,8 @@ from rehab_tracker.data.database import Database
 from rehab_tracker.data.models import Setting
 from rehab_tracker.domain.thresholds import DEFAULT_THRESHOLDS
 from rehab_tracker.services.errors import NotFoundError
-from rehab_tracker.services.report_data import ReportDataService, important_change_target
+from rehab_tracker.services.report_data.outcome_table import important_change_target
+from rehab_tracker.services.report_data.service import ReportDataService
 
 
 @pytest.fixture

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
     from rehab_tracker.services.container import Services
     from rehab_tracker.services.patients import PatientRow
-    from rehab_tracker.services.report_data import ReportData
+    from rehab_tracker.services.report_data.model import ReportData
 
 #: (key, picker label) in picker order; keys match rehab_tracker.charts.progress.CHARTS
 CHART_CHOICES = (

@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 
     from rehab_tracker.reports.batch import BatchResult
     from rehab_tracker.services.container import Services
-    from rehab_tracker.services.report_data import ReportData
+    from rehab_tracker.services.report_data.model import ReportData
 
 
 def get_export_folder(parent: QWidget | None) -> Path | None:
