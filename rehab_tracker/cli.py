@@ -210,15 +210,17 @@ def _cmd_db(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
+    from rehab_tracker.app import default_actor
     from rehab_tracker.reports.cli_support import run_report
 
-    return int(run_report(args.db, args.patient, args.out, args.audience))
+    return int(run_report(args.db, args.patient, args.out, args.audience, actor=default_actor()))
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
+    from rehab_tracker.app import default_actor
     from rehab_tracker.reports.cli_support import run_batch
 
-    return int(run_batch(args.db, args.out, args.audience))
+    return int(run_batch(args.db, args.out, args.audience, actor=default_actor()))
 
 
 def _cmd_gui(args: argparse.Namespace) -> int:

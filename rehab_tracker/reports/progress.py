@@ -28,7 +28,7 @@ from rehab_tracker.domain.units import (
     metres_to_feet,
 )
 from rehab_tracker.domain.weeks import weeks_since
-from rehab_tracker.services.report_data import OutcomeRow, ReportData
+from rehab_tracker.services.report_data.model import OutcomeRow, ReportData
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure

@@ -9,7 +9,7 @@ from pypdf import PdfReader
 
 from rehab_tracker.data.database import Database
 from rehab_tracker.reports.progress import build_html, report_file_name, write_pdf
-from rehab_tracker.services.report_data import ReportDataService
+from rehab_tracker.services.report_data.service import ReportDataService
 
 from .conftest import pdf_text
 from .sample_data import (

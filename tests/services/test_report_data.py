@@ -24,12 +24,13 @@ from rehab_tracker.data.database import Database
 from rehab_tracker.data.models import Setting
 from rehab_tracker.domain.thresholds import DEFAULT_THRESHOLDS
 from rehab_tracker.services.errors import NotFoundError
-from rehab_tracker.services.report_data import ReportDataService, important_change_target
+from rehab_tracker.services.report_data.outcome_table import important_change_target
+from rehab_tracker.services.report_data.service import ReportDataService
 
 
 @pytest.fixture
 def service(db: Database) -> ReportDataService:
-    return ReportDataService(db)
+    return ReportDataService(db, "tester")
 
 
 def test_twelve_week_patient(db: Database, service: ReportDataService) -> None:

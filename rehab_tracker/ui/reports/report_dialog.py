@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 
     from rehab_tracker.reports.batch import BatchResult
     from rehab_tracker.services.container import Services
-    from rehab_tracker.services.report_data import ReportData
+    from rehab_tracker.services.report_data.model import ReportData
 
 
 def get_export_folder(parent: QWidget | None) -> Path | None:
@@ -131,11 +131,7 @@ class ReportDialog(QDialog):
 
     def report_data(self) -> ReportData:
         if self._data is None:
-            from rehab_tracker.services.report_data import ReportDataService
-
-            self._data = ReportDataService(self.services.db).gather(
-                self.patient_id, today=self.today()
-            )
+            self._data = self.services.reports.gather(self.patient_id, today=self.today())
         return self._data
 
     def document(self) -> QTextDocument:
@@ -226,7 +222,7 @@ def export_all_reports(
         done = run_action(
             parent,
             lambda: export_all(
-                services.db, folder, today=today(), audience=audience,  # type: ignore[arg-type]
+                services.reports, folder, today=today(), audience=audience,  # type: ignore[arg-type]
                 progress=step,
             ),
             title="Export All Reports",
