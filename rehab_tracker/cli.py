@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import getpass
 import json
 import sys
 from collections.abc import Sequence
@@ -124,11 +123,12 @@ def _open(args: argparse.Namespace, *, upgrade: bool = True, create: bool = True
 
 
 def _cmd_patients(args: argparse.Namespace) -> int:
+    from rehab_tracker.app import default_actor
     from rehab_tracker.services.patients import PatientService
 
     db = _open(args)
     try:
-        rows = PatientService(db, getpass.getuser()).list_patients(today=dt.date.today())
+        rows = PatientService(db, default_actor()).list_patients(today=dt.date.today())
     finally:
         db.close()
     for row in rows:
