@@ -28,7 +28,8 @@ def read_training(
     session: Session, patient_id: uuid.UUID, program: ProgramSummary | None, today: dt.date
 ) -> tuple[TrainingSeries, ...]:
     """The series of every exercise logged in ``program``'s attended sessions, in the order the
-    exercises first appear."""
+    patient met them: by the first session each was logged in, then its position there, then
+    its code (so the same records always give the same order)."""
     if program is None or program.exercise_start is None:
         return ()
     weeks_of = _session_weeks(session, patient_id, program, program.exercise_start, today)
@@ -48,8 +49,9 @@ def read_training(
         )
         .join(Exercise, Exercise.id == ExerciseLog.exercise_id)
         .join(SetLog, SetLog.exercise_log_id == ExerciseLog.id)
+        .join(SessionLog, SessionLog.id == ExerciseLog.session_id)
         .where(ExerciseLog.session_id.in_(list(weeks_of)))
-        .order_by(ExerciseLog.position, SetLog.set_number)
+        .order_by(SessionLog.session_date, ExerciseLog.position, Exercise.code, SetLog.set_number)
     ).all()
     totals = _tally(rows, weeks_of)
     return tuple(
