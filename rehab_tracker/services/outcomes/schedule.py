@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import Connection, Uuid, bindparam, null, select, union_all
 
 from rehab_tracker.data.models import OutcomeAssessment, Program, ScheduledAssessment, WalkTest
-from rehab_tracker.domain.assessments import assessment_state
+from rehab_tracker.domain.assessments import schedule_states
 from rehab_tracker.domain.errors import ValidationError
 from rehab_tracker.services import _lookup as lookup
 from rehab_tracker.services.outcomes.records import TIMEPOINTS, OutcomeRecords
@@ -53,7 +53,8 @@ def _q() -> SimpleNamespace:
         ScheduledAssessment.due_date,
         ScheduledAssessment.instruments,
     ).where(ScheduledAssessment.program_id == _G)
-    # questionnaires (with their timepoint) and walking tests done: one statement
+    # the records that count (domain.assessments): questionnaires with their timepoint and
+    # walking tests by date, of any program; data.patient_list.RECORDS reads the same
     _DONE: Any = union_all(
         select(OutcomeAssessment.assessed_on, OutcomeAssessment.timepoint).where(
             OutcomeAssessment.patient_id == _P, OutcomeAssessment.deleted_at.is_(None)
@@ -84,19 +85,13 @@ def assessment_schedule(
             (None, tp, label, start + dt.timedelta(weeks=week - 1), tuple(DEFAULT_INSTRUMENTS))
             for tp, label, week in DEFAULT_SCHEDULE
         ]
-    done_dates: list[dt.date] = []
-    done_tp: set[str] = set()
-    for done_on, timepoint in conn.execute(_q().done, {"patient_id": patient_id}).all():
-        done_dates.append(done_on)
-        if timepoint is not None:
-            done_tp.add(timepoint)
-    result = []
-    for aid, tp, label, due, instruments in sorted(scheduled, key=lambda s: s[3]):
-        state = assessment_state(
-            due, today, done_dates, timepoint_recorded=tp in done_tp and tp != "follow_up"
-        )
-        result.append(AssessmentDue(aid, tp, label, due, instruments, state))
-    return result
+    ordered = sorted(scheduled, key=lambda s: s[3])
+    records = conn.execute(_q().done, {"patient_id": patient_id}).all()
+    states = schedule_states([(tp, due) for _aid, tp, _label, due, _i in ordered], records, today)
+    return [
+        AssessmentDue(aid, tp, label, due, instruments, state)
+        for (aid, tp, label, due, instruments), state in zip(ordered, states, strict=True)
+    ]
 
 
 class AssessmentSchedule(OutcomeRecords):
