@@ -8,12 +8,12 @@ input and output), the session form (the upper bounds of a logged set) and the h
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
-from typing import Any, Final, TypeGuard
+from typing import Any, Final
 
 from rehab_tracker.domain.errors import Collector, ValidationError
+from rehab_tracker.domain.numbers import is_int, is_number
 from rehab_tracker.domain.units import format_duration, format_number
 
 DOSAGE_TYPES: Final = ("reps", "hold", "distance", "time")
@@ -419,16 +419,3 @@ def _range_text(low: int | None, high: int | None) -> str:
         return str(low)
     return f"{low}-{high}"
 
-
-def is_number(value: object) -> TypeGuard[int | float]:
-    """A real, finite number (not a bool): what a dose or step field may hold."""
-    return (
-        isinstance(value, int | float)
-        and not isinstance(value, bool)
-        and math.isfinite(float(value))
-    )
-
-
-def is_int(value: object) -> TypeGuard[int]:
-    """A whole number (not a bool): what a count field (sets, reps, a step of reps) holds."""
-    return isinstance(value, int) and not isinstance(value, bool)

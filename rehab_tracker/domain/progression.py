@@ -32,7 +32,6 @@ Rules, in order of precedence:
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
@@ -47,6 +46,7 @@ from rehab_tracker.domain.dosage import (
     step_errors,
 )
 from rehab_tracker.domain.errors import Collector
+from rehab_tracker.domain.numbers import is_int, is_number
 from rehab_tracker.domain.units import format_duration, format_number
 
 Action = Literal["progress", "hold", "step_back", "repeat"]
@@ -67,14 +67,6 @@ DOSAGE_FIELDS: tuple[str, ...] = (
     "load_kg",
 )
 _TOL = 1e-9
-
-
-def _is_int(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _is_real(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
 @dataclass(frozen=True)
@@ -105,17 +97,17 @@ class Prescription:
         for key, message in errors.items():
             c.add(key, message)
         c.check(
-            _is_int(self.reps_cap) and self.reps_cap >= MIN_REPS,
+            is_int(self.reps_cap) and self.reps_cap >= MIN_REPS,
             "reps_cap",
             "Reps cap must be a whole number, 1 or more.",
         )
         c.check(
-            _is_real(self.hold_cap_s) and self.hold_cap_s >= MIN_HOLD_S,
+            is_number(self.hold_cap_s) and self.hold_cap_s >= MIN_HOLD_S,
             "hold_cap_s",
             f"Hold cap must be {format_number(MIN_HOLD_S)} s or more.",
         )
         c.check(
-            _is_int(self.sets_cap) and self.sets_cap >= 1,
+            is_int(self.sets_cap) and self.sets_cap >= 1,
             "sets_cap",
             "Sets cap must be a whole number, 1 or more.",
         )
@@ -154,19 +146,19 @@ class LoggedSet:
     def __post_init__(self) -> None:
         c = Collector()
         c.check(
-            self.reps is None or (_is_int(self.reps) and self.reps >= 0),
+            self.reps is None or (is_int(self.reps) and self.reps >= 0),
             "reps",
             "Reps must be a whole number, 0 or more.",
         )
         for name in ("hold_seconds", "load_kg", "distance_m", "duration_s"):
             value = getattr(self, name)
             c.check(
-                value is None or (_is_real(value) and value >= 0),
+                value is None or (is_number(value) and value >= 0),
                 name,
                 "Must be a number, 0 or more.",
             )
         c.check(
-            self.effort is None or (_is_int(self.effort) and 0 <= self.effort <= 10),
+            self.effort is None or (is_int(self.effort) and 0 <= self.effort <= 10),
             "effort",
             "Effort must be a whole number 0-10.",
         )
@@ -192,7 +184,7 @@ class Performance:
         for name in ("back_pain_before", "back_pain_after", "leg_pain_before", "leg_pain_after"):
             value = getattr(self, name)
             c.check(
-                value is None or (_is_int(value) and 0 <= value <= 10),
+                value is None or (is_int(value) and 0 <= value <= 10),
                 name,
                 "Pain must be a whole number 0-10.",
             )
