@@ -34,7 +34,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import Literal
+from typing import Final, Literal
 
 from rehab_tracker.domain.dosage import (
     STEP_FIELDS,
@@ -302,40 +302,81 @@ def _target_text(d: Dosage) -> str:
     return f"{d.reps_max} reps"
 
 
-def _progress(p: Prescription) -> tuple[Dosage, str] | None:
+_Step = tuple[Dosage, str] | None  # the harder dose and what changed, or None: does not apply
+
+
+def _add_load(p: Prescription) -> _Step:
     d, step = p.dose, p.step
-    if p.loaded:
-        assert d.load_kg is not None and step.load_step_kg is not None
-        new_load = d.load_kg + step.load_step_kg
-        return replace(d, load_kg=new_load), (
-            f"add {format_number(step.load_step_kg, 2)} kg to {format_number(new_load, 2)} kg"
-        )
+    if not p.loaded:
+        return None
+    assert d.load_kg is not None and step.load_step_kg is not None
+    new_load = d.load_kg + step.load_step_kg
+    return replace(d, load_kg=new_load), (
+        f"add {format_number(step.load_step_kg, 2)} kg to {format_number(new_load, 2)} kg"
+    )
+
+
+def _lengthen_hold(p: Prescription) -> _Step:
+    d, step = p.dose, p.step
     hold = d.hold_seconds
-    if d.dosage_type == "hold" and step.hold_step_s and hold is not None and hold < p.hold_cap_s:
-        new_hold = min(p.hold_cap_s, hold + step.hold_step_s)
-        return replace(d, hold_seconds=new_hold), (
-            f"hold {format_number(new_hold - hold)} s longer ({format_number(new_hold)} s)"
-        )
-    if d.dosage_type in ("reps", "hold") and step.reps_step and d.reps_max is not None:
-        assert d.reps_min is not None
-        if d.reps_max < p.reps_cap:
-            new_max = min(p.reps_cap, d.reps_max + step.reps_step)
-            new_min = d.reps_min + (new_max - d.reps_max)
-            return replace(d, reps_min=new_min, reps_max=new_max), (
-                f"add {_count(new_max - d.reps_max, 'rep')} ({_reps_text(new_min, new_max)} reps)"
-            )
-    if d.dosage_type in ("reps", "hold") and d.sets < p.sets_cap:
-        return replace(d, sets=d.sets + 1), f"add a set ({d.sets + 1} sets)"
-    if d.dosage_type == "distance" and step.distance_step_m and d.distance_m is not None:
-        new = d.distance_m + step.distance_step_m
-        return replace(d, distance_m=new), (
-            f"add {format_number(step.distance_step_m)} m ({format_number(new)} m)"
-        )
-    if d.dosage_type == "time" and step.duration_step_s and d.duration_s is not None:
-        new = d.duration_s + step.duration_step_s
-        return replace(d, duration_s=new), (
-            f"add {format_duration(step.duration_step_s)} ({format_duration(new)})"
-        )
+    if d.dosage_type != "hold" or not step.hold_step_s or hold is None or hold >= p.hold_cap_s:
+        return None
+    new_hold = min(p.hold_cap_s, hold + step.hold_step_s)
+    return replace(d, hold_seconds=new_hold), (
+        f"hold {format_number(new_hold - hold)} s longer ({format_number(new_hold)} s)"
+    )
+
+
+def _add_reps(p: Prescription) -> _Step:
+    d, step = p.dose, p.step
+    if d.dosage_type not in ("reps", "hold") or not step.reps_step or d.reps_max is None:
+        return None
+    assert d.reps_min is not None
+    if d.reps_max >= p.reps_cap:
+        return None
+    new_max = min(p.reps_cap, d.reps_max + step.reps_step)
+    new_min = d.reps_min + (new_max - d.reps_max)
+    return replace(d, reps_min=new_min, reps_max=new_max), (
+        f"add {_count(new_max - d.reps_max, 'rep')} ({_reps_text(new_min, new_max)} reps)"
+    )
+
+
+def _add_set(p: Prescription) -> _Step:
+    d = p.dose
+    if d.dosage_type not in ("reps", "hold") or d.sets >= p.sets_cap:
+        return None
+    return replace(d, sets=d.sets + 1), f"add a set ({d.sets + 1} sets)"
+
+
+def _add_distance(p: Prescription) -> _Step:
+    d, step = p.dose, p.step
+    if d.dosage_type != "distance" or not step.distance_step_m or d.distance_m is None:
+        return None
+    new = d.distance_m + step.distance_step_m
+    return replace(d, distance_m=new), (
+        f"add {format_number(step.distance_step_m)} m ({format_number(new)} m)"
+    )
+
+
+def _add_time(p: Prescription) -> _Step:
+    d, step = p.dose, p.step
+    if d.dosage_type != "time" or not step.duration_step_s or d.duration_s is None:
+        return None
+    new = d.duration_s + step.duration_step_s
+    return replace(d, duration_s=new), (
+        f"add {format_duration(step.duration_step_s)} ({format_duration(new)})"
+    )
+
+
+#: the progression steps in order of precedence: the first that applies is taken
+_PROGRESS_STEPS: Final = (_add_load, _lengthen_hold, _add_reps, _add_set, _add_distance, _add_time)
+
+
+def _progress(p: Prescription) -> _Step:
+    for progression_step in _PROGRESS_STEPS:
+        step = progression_step(p)
+        if step is not None:
+            return step
     return None
 
 
@@ -345,67 +386,79 @@ def _progress(p: Prescription) -> tuple[Dosage, str] | None:
 def suggest(prescription: Prescription, performance: Performance) -> Suggestion:
     """Suggest the next dosage (see the module docstring for the rules and their order)."""
     p = prescription
-    d = p.dose
     triggers = _step_back_triggers(performance)
     if triggers:
         new, action_text = _step_back(p)
         cause = "; ".join(triggers)
         return Suggestion("step_back", new, f"{cause[0].upper()}{cause[1:]}: {action_text}.")
-
     logged = performance.sets
     if not logged:
-        return Suggestion("repeat", d, "No sets logged last session: repeat the same dosage.")
+        return Suggestion("repeat", p.dose, "No sets logged last session: repeat the same dosage.")
+    kept = _effort_above_target(p, logged) or _not_done(p, logged)
+    return kept or _progression(p)
 
-    target = d.effort_target
-    if target is not None:
-        above = [
-            (i, s.effort)
-            for i, s in enumerate(logged, 1)
-            if s.effort is not None and s.effort > target
-        ]
-        if above:
-            numbers = [str(i) for i, _ in above]
-            where = (
-                f"set {numbers[0]}"
-                if len(numbers) == 1
-                else (f"sets {', '.join(numbers[:-1])} and {numbers[-1]}")
-            )
-            highest = max(e for _, e in above if e is not None)
-            return Suggestion(
-                "hold",
-                d,
-                (
-                    f"Effort reached {highest}/10 in {where}, above the target of {target}/10: "
-                    f"keep the same dosage ({p.describe()})."
-                ),
-            )
 
+def _effort_above_target(p: Prescription, logged: Sequence[LoggedSet]) -> Suggestion | None:
+    """**hold** when effort in any logged set was above the target."""
+    target = p.dose.effort_target
+    if target is None:
+        return None
+    above = [
+        (i, s.effort) for i, s in enumerate(logged, 1) if s.effort is not None and s.effort > target
+    ]
+    if not above:
+        return None
+    numbers = [str(i) for i, _ in above]
+    where = (
+        f"set {numbers[0]}"
+        if len(numbers) == 1
+        else (f"sets {', '.join(numbers[:-1])} and {numbers[-1]}")
+    )
+    highest = max(e for _, e in above if e is not None)
+    return Suggestion(
+        "hold",
+        p.dose,
+        (
+            f"Effort reached {highest}/10 in {where}, above the target of {target}/10: "
+            f"keep the same dosage ({p.describe()})."
+        ),
+    )
+
+
+def _not_done(p: Prescription, logged: Sequence[LoggedSet]) -> Suggestion | None:
+    """**repeat** when fewer than the prescribed sets reached the top, or when effort was not
+    logged for a set although there is a target."""
+    d = p.dose
     at_top = [s for s in logged if _at_top(p, s)]
-    goal = _target_text(d)
     if len(at_top) < d.sets:
         return Suggestion(
             "repeat",
             d,
             (
-                f"{len(at_top)} of {d.sets} prescribed sets reached {goal}: "
+                f"{len(at_top)} of {d.sets} prescribed sets reached {_target_text(d)}: "
                 f"repeat the same dosage ({p.describe()})."
             ),
         )
-    if target is not None:
-        missing = [i for i, s in enumerate(logged, 1) if s.effort is None]
-        if missing:
-            return Suggestion(
-                "repeat",
-                d,
-                (
-                    f"Effort was not logged for set {missing[0]}, so the progression cannot be "
-                    f"confirmed: repeat the same dosage ({p.describe()})."
-                ),
-            )
+    missing = [i for i, s in enumerate(logged, 1) if s.effort is None]
+    if d.effort_target is None or not missing:
+        return None
+    return Suggestion(
+        "repeat",
+        d,
+        (
+            f"Effort was not logged for set {missing[0]}, so the progression cannot be "
+            f"confirmed: repeat the same dosage ({p.describe()})."
+        ),
+    )
 
+
+def _progression(p: Prescription) -> Suggestion:
+    """**progress** by the first step that applies, or **repeat** when none does."""
+    d = p.dose
+    target = d.effort_target
     effort = f" at effort {target}/10 or less" if target is not None else ""
     sets = "The prescribed set" if d.sets == 1 else f"All {d.sets} prescribed sets"
-    done = f"{sets} reached {goal}{effort}"
+    done = f"{sets} reached {_target_text(d)}{effort}"
     step = _progress(p)
     if step is None:
         return Suggestion(
