@@ -32,9 +32,9 @@ Rules, in order of precedence:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Final, Literal
+from typing import Any, Final, Literal
 
 from rehab_tracker.domain.dosage import (
     STEP_FIELDS,
@@ -247,23 +247,54 @@ def _step_back(p: Prescription) -> tuple[Dosage, str]:
                 f"step back {_count(d.reps_max - new_max, 'rep')} "
                 f"to {_reps_text(new_min, new_max)} reps"
             )
-    if d.dosage_type == "distance" and step.distance_step_m:
-        assert d.distance_m is not None
-        new = _lower(d.distance_m, step.distance_step_m, step.distance_step_m)
-        if new < d.distance_m:
-            return replace(d, distance_m=new), (
-                f"step back {format_number(d.distance_m - new)} m to {format_number(new)} m"
-            )
-    if d.dosage_type == "time" and step.duration_step_s:
-        assert d.duration_s is not None
-        new = _lower(d.duration_s, step.duration_step_s, step.duration_step_s)
-        if new < d.duration_s:
-            return replace(d, duration_s=new), (
-                f"step back {format_duration(d.duration_s - new)} to {format_duration(new)}"
-            )
+    shorter = _shorten(p)
+    if shorter is not None:
+        return shorter
     return d, (
         f"the dosage is already at its lowest ({p.describe()}): keep it and review the patient "
         "before continuing"
+    )
+
+
+#: a changed dose and what changed in words, or None: the change does not apply
+_Step = tuple[Dosage, str] | None
+
+
+@dataclass(frozen=True)
+class _Measure:
+    """A distance or time dose: its field, its step and how an amount of it reads."""
+
+    field: str
+    step: str
+    text: Callable[[float], str]
+
+
+_MEASURES: Final[Mapping[str, _Measure]] = {
+    "distance": _Measure("distance_m", "distance_step_m", lambda m: f"{format_number(m)} m"),
+    "time": _Measure("duration_s", "duration_step_s", format_duration),
+}
+
+
+def _with(d: Dosage, name: str, value: Any) -> Dosage:
+    """``d`` with the dose field ``name`` set to ``value``."""
+    return replace(d, **{name: value})
+
+
+def _shorten(p: Prescription) -> _Step:
+    """Distance or time: one step less, never below one step (None when already there)."""
+    d, measure = p.dose, _MEASURES.get(p.dose.dosage_type)
+    if measure is None:
+        return None
+    by = getattr(p.step, measure.step)
+    if not by:
+        return None
+    current = getattr(d, measure.field)
+    assert current is not None
+    new = _lower(current, by, by)
+    if new >= current:
+        return None
+    return _with(d, measure.field, new), (
+        f"step back {measure.text(current - new)} to {measure.text(new)}"
     )
 
 
@@ -300,9 +331,6 @@ def _target_text(d: Dosage) -> str:
     if d.dosage_type == "time":
         return format_duration(d.duration_s or 0)
     return f"{d.reps_max} reps"
-
-
-_Step = tuple[Dosage, str] | None  # the harder dose and what changed, or None: does not apply
 
 
 def _add_load(p: Prescription) -> _Step:
@@ -348,28 +376,20 @@ def _add_set(p: Prescription) -> _Step:
     return replace(d, sets=d.sets + 1), f"add a set ({d.sets + 1} sets)"
 
 
-def _add_distance(p: Prescription) -> _Step:
-    d, step = p.dose, p.step
-    if d.dosage_type != "distance" or not step.distance_step_m or d.distance_m is None:
+def _lengthen(p: Prescription) -> _Step:
+    """Distance or time: one step more (no cap)."""
+    d, measure = p.dose, _MEASURES.get(p.dose.dosage_type)
+    if measure is None:
         return None
-    new = d.distance_m + step.distance_step_m
-    return replace(d, distance_m=new), (
-        f"add {format_number(step.distance_step_m)} m ({format_number(new)} m)"
-    )
-
-
-def _add_time(p: Prescription) -> _Step:
-    d, step = p.dose, p.step
-    if d.dosage_type != "time" or not step.duration_step_s or d.duration_s is None:
+    current, by = getattr(d, measure.field), getattr(p.step, measure.step)
+    if not by or current is None:
         return None
-    new = d.duration_s + step.duration_step_s
-    return replace(d, duration_s=new), (
-        f"add {format_duration(step.duration_step_s)} ({format_duration(new)})"
-    )
+    new = current + by
+    return _with(d, measure.field, new), f"add {measure.text(by)} ({measure.text(new)})"
 
 
 #: the progression steps in order of precedence: the first that applies is taken
-_PROGRESS_STEPS: Final = (_add_load, _lengthen_hold, _add_reps, _add_set, _add_distance, _add_time)
+_PROGRESS_STEPS: Final = (_add_load, _lengthen_hold, _add_reps, _add_set, _lengthen)
 
 
 def _progress(p: Prescription) -> _Step:
