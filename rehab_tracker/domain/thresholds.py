@@ -13,13 +13,13 @@ A clinic may override the absolute and relative parts per measure with :func:`wi
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from types import MappingProxyType
-from typing import Literal, TypeGuard
+from typing import Literal
 
 from rehab_tracker.domain.errors import Collector
+from rehab_tracker.domain.numbers import is_number
 from rehab_tracker.domain.units import format_number
 
 Direction = Literal["lower_better", "higher_better"]
@@ -184,13 +184,13 @@ def _overridden_values(
         if name not in _OVERRIDABLE:
             errors.add(field, "Only 'absolute' and 'relative' can be changed.")
         elif name == "absolute":
-            if _is_number(value) and math.isfinite(value) and value > 0:
+            if is_number(value) and value > 0:
                 absolute = float(value)
             else:
                 errors.add(field, f"Must be a number above 0 {current.unit}, got {value!r}.")
         elif value is None:
             relative = None
-        elif _is_number(value) and 0 < value < 1:
+        elif is_number(value) and 0 < value < 1:
             relative = float(value)
         else:
             errors.add(
@@ -198,7 +198,3 @@ def _overridden_values(
                 f"Must be a fraction between 0 and 1 (0.3 = 30%) or empty, got {value!r}.",
             )
     return absolute, relative
-
-
-def _is_number(value: object) -> TypeGuard[float]:
-    return isinstance(value, int | float) and not isinstance(value, bool)

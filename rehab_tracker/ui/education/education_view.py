@@ -124,7 +124,13 @@ class EducationView(QWidget):
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self._build_layout(self._build_controls())
+        self._connect_signals()
+        self.reload()
 
+    def _build_controls(self) -> QLabel:
+        """The search field, the item list, the viewer and the buttons; returns the search
+        field's label."""
         self.search = QLineEdit()
         self.search.setObjectName("educationSearch")
         self.search.setClearButtonEnabled(True)
@@ -149,7 +155,10 @@ class EducationView(QWidget):
                              ("printEducation", self.print_button)):
             button.setObjectName(name)
             button.setAccessibleName(button.text().replace("&", "").rstrip("…"))
+        return search_label
 
+    def _build_layout(self, search_label: QLabel) -> None:
+        """Search and list (with Add) on the left, the item (with Open link and Print) right."""
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
@@ -176,12 +185,12 @@ class EducationView(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
 
+    def _connect_signals(self) -> None:
         self.search.textChanged.connect(self.proxy.setFilterFixedString)
         self.list.selectionModel().selectionChanged.connect(self._show_selected)
         self.add_button.clicked.connect(self.add_item)
         self.open_button.clicked.connect(self.open_link)
         self.print_button.clicked.connect(self.print_item)
-        self.reload()
 
     def reload(self, select: uuid.UUID | None = None) -> None:
         self.model.set_rows(self.services.education.list_items())

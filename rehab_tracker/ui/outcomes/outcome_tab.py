@@ -125,7 +125,13 @@ class OutcomesTab(LazyTab):
         self.last_deleted: tuple[str, uuid.UUID] | None = None
         self.changes: list[MeasureChange] = []
         self.due: list[AssessmentDue] = []
+        self._build_summary_labels()
+        self._build_table()
+        self._build_layout(self._build_record_box(), self._build_actions())
+        self.set_patient(None)
 
+    def _build_summary_labels(self) -> None:
+        """The change from baseline in words and the assessment schedule."""
         self.changes_label = QLabel()
         self.changes_label.setObjectName("changesLabel")
         self.changes_label.setAccessibleDescription("Change from baseline")
@@ -136,6 +142,8 @@ class OutcomesTab(LazyTab):
         self.schedule_label.setAccessibleDescription("Assessment schedule")
         self.schedule_label.setWordWrap(True)
 
+    def _build_table(self) -> None:
+        """Every recorded measure, newest first."""
         self.model = OutcomeTableModel(self)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
@@ -150,6 +158,8 @@ class OutcomesTab(LazyTab):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
 
+    def _build_record_box(self) -> QGroupBox:
+        """One record button per form, three to a row."""
         record_box = QGroupBox("Record")
         grid = QGridLayout(record_box)
         self.record_buttons: dict[str, QPushButton] = {}
@@ -160,7 +170,10 @@ class OutcomesTab(LazyTab):
             b.clicked.connect(lambda _c=False, k=key: self.open_form(k))
             grid.addWidget(b, i // 3, i % 3)
             self.record_buttons[key] = b
+        return record_box
 
+    def _build_actions(self) -> QHBoxLayout:
+        """Delete, Undo delete, Add follow-up and the tab's message."""
         self.delete_button = QPushButton("Delete measure")
         self.delete_button.setObjectName("deleteOutcome")
         self.delete_button.setAccessibleName("Delete measure")
@@ -180,7 +193,10 @@ class OutcomesTab(LazyTab):
         for b in (self.delete_button, self.undo_button, self.follow_up_button):
             actions.addWidget(b)
         actions.addWidget(self.message, 1)
+        return actions
 
+    def _build_layout(self, record_box: QGroupBox, actions: QHBoxLayout) -> None:
+        """Summary boxes, record buttons, actions and the table in one scrolling column."""
         changes_box = QGroupBox("Change from baseline")
         QVBoxLayout(changes_box).addWidget(self.changes_label)
         schedule_box = QGroupBox("Assessments")
@@ -200,7 +216,6 @@ class OutcomesTab(LazyTab):
         layout.addWidget(record_box)
         layout.addLayout(actions)
         layout.addWidget(self.table, 1)
-        self.set_patient(None)
 
     def set_patient(self, row: PatientRow | None) -> None:
         self.row = row

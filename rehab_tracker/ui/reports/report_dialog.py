@@ -66,7 +66,26 @@ class ReportDialog(QDialog):
         self.patient_id = patient_id
         self._data: ReportData | None = None
         self.saved_path: Path | None = None
+        audience_box = self._build_audience_box()
+        notes_label = self._build_notes()
+        self.status = QLabel("")
+        self.status.setObjectName("reportStatus")
+        self.status.setWordWrap(True)
+        buttons = self._build_buttons()
+        self._build_heading()
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addWidget(audience_box)
+        layout.addWidget(notes_label)
+        layout.addWidget(self.notes, 1)
+        layout.addWidget(self.status)
+        layout.addWidget(buttons)
+        self.setTabOrder(self.clinical, self.patient)
+        self.setTabOrder(self.patient, self.notes)
+        dialogs.fit_to_screen(self, 560, 420)
 
+    def _build_audience_box(self) -> QGroupBox:
+        """The clinical or patient version of the report."""
         audience_box = QGroupBox("Version")
         self.clinical = QRadioButton("C&linical (surgeon, referrer or insurer)")
         self.clinical.setObjectName("audienceClinical")
@@ -81,18 +100,20 @@ class ReportDialog(QDialog):
         box_layout = QVBoxLayout(audience_box)
         box_layout.addWidget(self.clinical)
         box_layout.addWidget(self.patient)
+        return audience_box
 
+    def _build_notes(self) -> QLabel:
+        """The clinician's notes field; returns its label."""
         notes_label = QLabel("Clinician &notes (printed on the report):")
         self.notes = QPlainTextEdit()
         self.notes.setObjectName("reportNotes")
         self.notes.setAccessibleName("Clinician notes (printed on the report)")
         self.notes.setTabChangesFocus(True)
         notes_label.setBuddy(self.notes)
+        return notes_label
 
-        self.status = QLabel("")
-        self.status.setObjectName("reportStatus")
-        self.status.setWordWrap(True)
-
+    def _build_buttons(self) -> QDialogButtonBox:
+        """Preview and Print, Save PDF, Close."""
         buttons = QDialogButtonBox()
         self.preview_button = QPushButton("Pre&view and Print…")
         self.preview_button.setObjectName("reportPreview")
@@ -107,24 +128,16 @@ class ReportDialog(QDialog):
         buttons.rejected.connect(self.reject)
         self.preview_button.clicked.connect(self.preview)
         self.save_button.clicked.connect(self.save_pdf)
+        return buttons
 
+    def _build_heading(self) -> None:
+        """The patient's name and record number, also in the window title."""
         data = self.report_data()
         self.heading = QLabel(
             f"<b>{html.escape(data.patient.name)}</b> ({html.escape(data.patient.record_number)})"
         )
         self.heading.setObjectName("reportPatient")
         self.setWindowTitle(f"Progress Report — {data.patient.name}")
-
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.heading)
-        layout.addWidget(audience_box)
-        layout.addWidget(notes_label)
-        layout.addWidget(self.notes, 1)
-        layout.addWidget(self.status)
-        layout.addWidget(buttons)
-        self.setTabOrder(self.clinical, self.patient)
-        self.setTabOrder(self.patient, self.notes)
-        dialogs.fit_to_screen(self, 560, 420)
 
     def audience(self) -> str:
         return "patient" if self.patient.isChecked() else "clinical"
