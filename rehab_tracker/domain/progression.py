@@ -47,6 +47,7 @@ from rehab_tracker.domain.dosage import (
 )
 from rehab_tracker.domain.errors import Collector
 from rehab_tracker.domain.numbers import is_int, is_number
+from rehab_tracker.domain.sessions import SetEntry
 from rehab_tracker.domain.units import format_duration, format_number
 
 Action = Literal["progress", "hold", "step_back", "repeat"]
@@ -133,15 +134,10 @@ def _reps_text(low: int, high: int) -> str:
 
 
 @dataclass(frozen=True)
-class LoggedSet:
-    """One set as performed (None = not recorded). ``effort`` is 0-10."""
-
-    reps: int | None = None
-    hold_seconds: float | None = None
-    load_kg: float | None = None
-    distance_m: float | None = None
-    duration_s: float | None = None
-    effort: int | None = None
+class LoggedSet(SetEntry):
+    """One set as performed (:class:`~rehab_tracker.domain.sessions.SetEntry`), checked when it
+    is made: every value 0 or more, ``effort`` 0-10 (None = not recorded). The engine judges a
+    stored set as it is, so the form's upper bounds (``SET_MAXIMA``) are not applied here."""
 
     def __post_init__(self) -> None:
         c = Collector()

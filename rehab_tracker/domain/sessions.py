@@ -21,7 +21,7 @@ import datetime as dt
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from rehab_tracker.domain.dosage import LIMITS
 from rehab_tracker.domain.errors import Collector
@@ -92,9 +92,23 @@ def check_date(
 # ------------------------------------------------------------------------------ session entry
 
 
+#: what a set as performed records, in :class:`SetEntry` order (a stored set row has the same
+#: columns)
+SET_FIELDS: tuple[str, ...] = (
+    "reps",
+    "hold_seconds",
+    "load_kg",
+    "distance_m",
+    "duration_s",
+    "effort",
+)
+
+
 @dataclass(frozen=True)
 class SetEntry:
-    """One set as performed (SI units; None = not recorded)."""
+    """One set as performed (SI units; None = not recorded): the one record of a logged set, as
+    the session form holds it and (checked on construction) as the progression engine judges it
+    (:class:`~rehab_tracker.domain.progression.LoggedSet`)."""
 
     reps: int | None = None
     hold_seconds: float | None = None
@@ -105,17 +119,13 @@ class SetEntry:
 
     @property
     def empty(self) -> bool:
-        return all(
-            v is None
-            for v in (
-                self.reps,
-                self.hold_seconds,
-                self.load_kg,
-                self.distance_m,
-                self.duration_s,
-                self.effort,
-            )
-        )
+        return all(v is None for v in set_values(self).values())
+
+
+def set_values(logged: object) -> dict[str, Any]:
+    """The :data:`SET_FIELDS` of a logged set (an entry, or a stored set row) by name: the one
+    mapping between a set row and a set entry, both ways."""
+    return {name: getattr(logged, name) for name in SET_FIELDS}
 
 
 @dataclass(frozen=True)

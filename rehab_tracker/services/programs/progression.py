@@ -26,6 +26,7 @@ from rehab_tracker.domain.dosage import STEP_FIELDS, Dosage, ProgressionStep
 from rehab_tracker.domain.errors import ValidationError
 from rehab_tracker.domain.numbers import is_number
 from rehab_tracker.domain.phases import phase_on
+from rehab_tracker.domain.sessions import set_values
 from rehab_tracker.services.errors import ConflictError, NotFoundError
 from rehab_tracker.services.programs.checks import validate_dosage
 from rehab_tracker.services.programs.common import (
@@ -190,17 +191,7 @@ def _performance(session: Session, log: ExerciseLog, slog: SessionLog) -> progre
         )
     )
     return progression.Performance(
-        sets=tuple(
-            progression.LoggedSet(
-                reps=s.reps,
-                hold_seconds=s.hold_seconds,
-                load_kg=s.load_kg,
-                distance_m=s.distance_m,
-                duration_s=s.duration_s,
-                effort=s.effort,
-            )
-            for s in log.sets
-        ),
+        sets=tuple(progression.LoggedSet(**set_values(s)) for s in log.sets),
         back_pain_before=slog.pain_back_before,
         back_pain_after=slog.pain_back_after,
         leg_pain_before=slog.pain_leg_before,
