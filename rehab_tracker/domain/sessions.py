@@ -252,15 +252,12 @@ class SlotStatus:
     attended: bool = False
 
 
-@dataclass(frozen=True)
-class WeekAdherence:
-    """One program week: ``planned`` = slots due so far, ``attended`` of them; ``start_date``
-    is the week's first scheduled session (None when not known)."""
+class _Attendance:
+    """What follows from ``planned`` (slots due so far) and ``attended`` (of them), for a week
+    and for the whole program alike."""
 
-    week: int
     planned: int
     attended: int
-    start_date: dt.date | None = None
 
     @property
     def missed(self) -> int:
@@ -269,11 +266,23 @@ class WeekAdherence:
 
     @property
     def rate(self) -> float | None:
+        """attended / planned, None while nothing is due."""
         return None if self.planned == 0 else self.attended / self.planned
 
 
 @dataclass(frozen=True)
-class Adherence:
+class WeekAdherence(_Attendance):
+    """One program week: ``planned`` = slots due so far, ``attended`` of them; ``start_date``
+    is the week's first scheduled session (None when not known)."""
+
+    week: int
+    planned: int
+    attended: int
+    start_date: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Adherence(_Attendance):
     """Attended / planned so far, overall and per program week (weeks with nothing due yet are
     left out). ``scheduled`` counts every exercise slot of the program; ``extra_sessions`` the
     attended sessions logged without a slot (reported beside the rate, never in it)."""
@@ -283,14 +292,6 @@ class Adherence:
     weeks: tuple[WeekAdherence, ...]
     scheduled: int = 0
     extra_sessions: int = 0
-
-    @property
-    def missed(self) -> int:
-        return self.planned - self.attended
-
-    @property
-    def rate(self) -> float | None:
-        return None if self.planned == 0 else self.attended / self.planned
 
     def describe(self) -> str:
         if self.planned == 0:
