@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from rehab_tracker.data.models import Prescription, Program, ScheduledSession
-from rehab_tracker.domain.phases import phase_on
+from rehab_tracker.domain.phases import phase_on, phase_span
 from rehab_tracker.domain.programs import OPEN_STATUSES
 from rehab_tracker.services.errors import NotFoundError
 from rehab_tracker.services.programs.common import (
@@ -41,12 +41,7 @@ def program_detail(session: Session, program: Program) -> ProgramDetail:
             PhaseDetail(
                 id=ph.id,
                 position=ph.position,
-                code=ph.code,
-                name=ph.name,
-                start_week=ph.start_week,
-                end_week=ph.end_week,
-                start_date=ph.start_date,
-                end_date=ph.end_date,
+                **phase_span(ph),
                 goals=ph.goals,
                 prescriptions=tuple(prescribed(rx) for rx in open_prescriptions(program, ph.id)),
             )

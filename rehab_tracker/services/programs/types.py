@@ -12,7 +12,7 @@ import uuid
 from dataclasses import dataclass, field
 
 from rehab_tracker.domain.dosage import Dosage, minimal_dosage
-from rehab_tracker.domain.phases import phase_on
+from rehab_tracker.domain.phases import phase_on, phase_span
 
 # ----------------------------------------------------------------------------- plain results
 
@@ -138,12 +138,7 @@ class ProgramDetail:
             phases=tuple(
                 PhaseDraft(
                     id=p.id,
-                    code=p.code,
-                    name=p.name,
-                    start_week=p.start_week,
-                    end_week=p.end_week,
-                    start_date=p.start_date,
-                    end_date=p.end_date,
+                    **phase_span(p),
                     items=tuple(
                         PrescriptionDraft(
                             exercise_code=rx.exercise_code,
