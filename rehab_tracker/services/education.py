@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -11,14 +12,15 @@ from sqlalchemy.orm import Session
 
 from rehab_tracker.data.database import Database
 from rehab_tracker.data.models import EducationItem, EducationRecord, Program
-from rehab_tracker.domain.education import education_item_errors
+from rehab_tracker.domain import education as domain
+from rehab_tracker.domain.education import education_item_errors, parse_education_item
 from rehab_tracker.domain.errors import ValidationError
 from rehab_tracker.services.errors import NotFoundError
 from rehab_tracker.services.library import (
     EDUCATION_FILE,
-    remember_seeded,
-    resources_fingerprint,
-    seeded_already,
+    add_missing,
+    free_code,
+    seed_when_changed,
     slugify,
 )
 
@@ -92,34 +94,18 @@ class EducationService:
 
         Nothing is parsed when the shipped file is unchanged since the last seeding.
         """
-        fingerprint = resources_fingerprint((EDUCATION_FILE,))
-        with self.db.reading() as session:
-            if seeded_already(session, "education", fingerprint):
-                return 0
+        return seed_when_changed(
+            self.db, self.actor, "education", (EDUCATION_FILE,), self._shipped_items
+        )
+
+    def _shipped_items(self) -> Callable[[Session], int]:
+        """The shipped items, and the writer that adds the missing ones."""
         from rehab_tracker.data import resources
 
         shipped = resources.load_education()
-        added = 0
-        with self.db.unit_of_work(self.actor) as session:
-            have = set(session.scalars(select(EducationItem.code)))
-            for item in shipped:
-                if item.code in have:
-                    continue
-                session.add(
-                    EducationItem(
-                        code=item.code,
-                        title=item.title,
-                        summary=item.summary,
-                        body=item.body,
-                        url=item.url,
-                        kind=item.kind,
-                        builtin=True,
-                        created_by=self.actor,
-                    )
-                )
-                added += 1
-            remember_seeded(session, "education", fingerprint)
-        return added
+        return lambda session: add_missing(
+            session, EducationItem.code, shipped, lambda item: self._new_row(item, builtin=True)
+        )
 
     def list_items(self) -> list[EducationRow]:
         with self.db.reading() as session:
@@ -140,24 +126,24 @@ class EducationService:
             raise ValidationError(errors)
         with self.db.unit_of_work(self.actor) as session:
             base = "clinic-" + slugify(form.title).replace("_", "-")
-            taken = set(session.scalars(select(EducationItem.code)))
-            code, n = base, 2
-            while code in taken:
-                code, n = f"{base}-{n}", n + 1
-            d = _as_dict(form, code)
-            item = EducationItem(
-                code=code,
-                title=form.title.strip(),
-                summary=form.summary.strip(),
-                body=form.body.strip(),
-                url=d["url"],
-                kind=str(d["kind"]),
-                builtin=False,
-                created_by=self.actor,
-            )
+            code = free_code(set(session.scalars(select(EducationItem.code))), base, "-")
+            item = self._new_row(parse_education_item(_as_dict(form, code)), builtin=False)
             session.add(item)
             session.flush()
             return item.id
+
+    def _new_row(self, item: domain.EducationItem, *, builtin: bool) -> EducationItem:
+        """The stored row of a parsed item (shipped, or the clinic's own)."""
+        return EducationItem(
+            code=item.code,
+            title=item.title,
+            summary=item.summary,
+            body=item.body,
+            url=item.url,
+            kind=item.kind,
+            builtin=builtin,
+            created_by=self.actor,
+        )
 
     def record_covered(
         self,
