@@ -23,6 +23,7 @@ from rehab_tracker.domain.instruments import (
     RMDQ_ITEM_COUNT,
     odi_section_label,
 )
+from rehab_tracker.domain.numbers import is_int
 from rehab_tracker.domain.thresholds import DEFAULT_THRESHOLDS, MEASURES, Threshold
 from rehab_tracker.domain.units import (
     UNIT_SYSTEMS,
@@ -80,7 +81,7 @@ class IncompleteResponse(ValueError):
 def _check_max_missing(max_missing: int | None) -> None:
     if max_missing is None:
         return
-    if isinstance(max_missing, bool) or not isinstance(max_missing, int) or max_missing < 0:
+    if not is_int(max_missing) or max_missing < 0:
         raise ValueError(
             f"max_missing must be a whole number 0 or more, or None; got {max_missing!r}"
         )

@@ -25,6 +25,7 @@ from rehab_tracker.data.database import Database
 from rehab_tracker.data.models import Setting
 from rehab_tracker.domain.errors import Collector, ValidationError
 from rehab_tracker.domain.instruments import InstrumentWording, parse_wording
+from rehab_tracker.domain.numbers import is_int
 from rehab_tracker.domain.thresholds import DEFAULT_THRESHOLDS, Threshold, with_overrides
 from rehab_tracker.domain.units import UNIT_SYSTEMS
 
@@ -184,9 +185,7 @@ class SettingsService:
         self._put("units", {"system": system})
 
     def set_odi_max_missing(self, max_missing: int | None) -> None:
-        if max_missing is not None and (
-            isinstance(max_missing, bool) or not isinstance(max_missing, int) or max_missing < 0
-        ):
+        if max_missing is not None and (not is_int(max_missing) or max_missing < 0):
             raise ValidationError.single(
                 "odi_max_missing", "Allowed missing sections: a whole number 0-9, or any."
             )

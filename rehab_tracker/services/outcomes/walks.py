@@ -10,6 +10,7 @@ from typing import Any
 
 from rehab_tracker.data.models import WalkTest
 from rehab_tracker.domain.errors import ValidationError
+from rehab_tracker.domain.outcomes import threshold_key
 from rehab_tracker.domain.patients import age_on
 from rehab_tracker.domain.scoring import six_minute_walk_predicted
 from rehab_tracker.domain.sessions import (
@@ -18,6 +19,7 @@ from rehab_tracker.domain.sessions import (
     validate_six_minute,
     walk_value_error,
 )
+from rehab_tracker.domain.thresholds import shown_unit
 from rehab_tracker.services import _lookup as lookup
 from rehab_tracker.services.outcomes.records import OutcomeRecords
 
@@ -152,7 +154,7 @@ class WalkTests(OutcomeRecords):
                 performed_on=on,
                 timepoint=timepoint,
                 value=value,
-                unit="m" if test in ("walk_5min", "walk_6min") else "s",
+                unit=shown_unit(threshold_key(test)),
                 details=details,
                 notes=notes.strip() or None,
             ),

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from rehab_tracker.data.models import OutcomeAssessment
-from rehab_tracker.domain.thresholds import MEASURES
+from rehab_tracker.domain.thresholds import MEASURES, shown_unit
 from rehab_tracker.services.outcomes.questionnaires import QUESTIONNAIRES
 from rehab_tracker.services.report_data import records
 from rehab_tracker.services.report_data.model import OutcomePoint, OutcomeSeries, ToAxis
@@ -40,7 +40,7 @@ def read_questionnaires(
             measure=code,
             code=code,
             label=MEASURES[code].label,
-            unit="%" if code == "odi" else "points",
+            unit=shown_unit(code),
             points=tuple(points.get(code, ())),
         )
         for code in QUESTIONNAIRES

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from rehab_tracker.data.models import WalkTest
 from rehab_tracker.domain.scoring import six_minute_walk_predicted
 from rehab_tracker.domain.sessions import WALK_TEST_LABELS, WALK_TESTS, WALK_THRESHOLD_KEY
-from rehab_tracker.domain.thresholds import MEASURES
+from rehab_tracker.domain.thresholds import shown_unit
 from rehab_tracker.services.report_data import records
 from rehab_tracker.services.report_data.model import (
     OutcomePoint,
@@ -43,7 +43,7 @@ def read_walks(
             measure=WALK_THRESHOLD_KEY[code],
             code=code,
             label=WALK_TEST_LABELS[code],
-            unit=MEASURES[WALK_THRESHOLD_KEY[code]].unit,
+            unit=shown_unit(WALK_THRESHOLD_KEY[code]),
             points=tuple(points.get(code, ())),
         )
         for code in WALK_TESTS
