@@ -122,7 +122,7 @@ class SettingsService:
         if units not in UNIT_SYSTEMS:
             units = "metric"
         max_missing = raw.get("odi_rule", DEFAULTS["odi_rule"]).get("max_missing", 1)
-        if max_missing is not None and (not isinstance(max_missing, int) or max_missing < 0):
+        if max_missing is not None and (not is_int(max_missing) or max_missing < 0):
             max_missing = 1
         overrides = raw.get("thresholds", DEFAULTS["thresholds"]).get("overrides", {}) or {}
         try:
