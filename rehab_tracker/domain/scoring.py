@@ -78,10 +78,14 @@ class IncompleteResponse(ValueError):
 # --------------------------------------------------------------------------------------------- ODI
 
 
+def is_max_missing(value: object) -> bool:
+    """Whether ``value`` is an ODI missing-section rule: a whole number 0 or more, or None (any
+    number of sections may be missing)."""
+    return value is None or (is_int(value) and value >= 0)
+
+
 def _check_max_missing(max_missing: int | None) -> None:
-    if max_missing is None:
-        return
-    if not is_int(max_missing) or max_missing < 0:
+    if not is_max_missing(max_missing):
         raise ValueError(
             f"max_missing must be a whole number 0 or more, or None; got {max_missing!r}"
         )
