@@ -33,6 +33,7 @@ from rehab_tracker.services.programs.common import (
     ServicePart,
     clean,
     get_program,
+    new_prescription,
     stale_is_conflict,
 )
 from rehab_tracker.services.programs.types import ProgressionSuggestion
@@ -143,17 +144,16 @@ class ProgramProgression(ServicePart):
                 )
             now = utcnow()
             old.valid_to = now
-            rx = Prescription(
-                created_by=self.actor,
-                program_id=old.program_id,
-                phase_id=old.phase_id,
-                exercise_id=old.exercise_id,
-                position=old.position,
-                sessions_per_week=old.sessions_per_week,
-                notes=clean(notes) if notes is not None else old.notes,
-                valid_from=now,
+            rx = new_prescription(
+                self.actor,
+                old.program,
+                old.phase_id,
+                old.exercise_id,
+                old.position,
+                dosage,
+                clean(notes) if notes is not None else old.notes,
+                now,
             )
-            rx.dosage = dosage
             session.add(rx)
             old.program.updated_at = now  # bump the program's version
             session.flush()
