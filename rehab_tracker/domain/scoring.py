@@ -35,8 +35,10 @@ __all__ = [
     "ODI_RULE_VERSION",
     "RELATIVE_TOLERANCE",
     "SCORING_RULE_VERSION",
+    "SIX_MINUTE_AGES",
     "IncompleteResponse",
     "Interpretation",
+    "SixMinutePrediction",
     "change_interpretation",
     "describe_threshold",
     "mcid_reached",
@@ -44,6 +46,7 @@ __all__ = [
     "odi_band",
     "odi_rule_id",
     "odi_score",
+    "predict_six_minute_walk",
     "rmdq_rule_id",
     "rmdq_score",
     "six_minute_walk_predicted",
@@ -213,6 +216,44 @@ def six_minute_walk_predicted(
         predicted = 2.11 * height - 2.29 * weight - 5.78 * age + 667
         return predicted, predicted - 139
     raise ValueError(f"sex must be 'male' or 'female', got {sex!r}")
+
+
+#: the ages the Enright-Sherrill equation was derived in; outside them it is extrapolated
+SIX_MINUTE_AGES = (40, 80)
+
+
+@dataclass(frozen=True)
+class SixMinutePrediction:
+    """Enright-Sherrill for one patient. ``missing`` names what the equation still needs
+    (``"sex"`` as male or female, ``"height"``, ``"weight"``; the distances are None then);
+    ``extrapolated`` when the age lies outside :data:`SIX_MINUTE_AGES`."""
+
+    predicted_m: float | None
+    lower_limit_m: float | None
+    missing: tuple[str, ...]
+    extrapolated: bool
+
+
+def predict_six_minute_walk(
+    sex: str, age_years: int, height_m: float | None, weight_kg: float | None
+) -> SixMinutePrediction:
+    """The predicted 6-minute walk distance and lower limit of normal of a patient as the record
+    holds them (:func:`six_minute_walk_predicted`; an age under 1 counts as 1), or what is
+    missing for them: the one rule the Outcomes tab and the report use."""
+    low, high = SIX_MINUTE_AGES
+    extrapolated = not low <= age_years <= high
+    needs = (
+        ("sex", sex not in ("male", "female")),
+        ("height", height_m is None),
+        ("weight", weight_kg is None),
+    )
+    missing = tuple(name for name, absent in needs if absent)
+    if missing or height_m is None or weight_kg is None:
+        return SixMinutePrediction(None, None, missing, extrapolated)
+    predicted, lower = six_minute_walk_predicted(
+        sex, max(age_years, 1), height_m * 100.0, weight_kg
+    )
+    return SixMinutePrediction(predicted, lower, (), extrapolated)
 
 
 # ----------------------------------------------------------------------------------------- change

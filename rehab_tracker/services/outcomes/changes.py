@@ -11,17 +11,21 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from rehab_tracker.data.models import OutcomeAssessment, WalkTest
-from rehab_tracker.domain.outcomes import baseline_and_latest, interpret_change, threshold_key
+from rehab_tracker.domain.outcomes import (
+    baseline_and_latest,
+    interpret_change,
+    measure_label,
+    threshold_key,
+)
 from rehab_tracker.domain.scoring import Interpretation
-from rehab_tracker.domain.sessions import WALK_TEST_LABELS, WALK_TESTS
-from rehab_tracker.domain.thresholds import MEASURES, shown_unit
+from rehab_tracker.domain.sessions import WALK_TESTS
+from rehab_tracker.domain.thresholds import shown_unit
 from rehab_tracker.services.outcomes.questionnaires import QUESTIONNAIRES, questionnaire_detail
 from rehab_tracker.services.outcomes.records import OutcomeRecords
 from rehab_tracker.services.outcomes.walks import walk_detail
 
 MEASURE_LABELS: dict[str, str] = {
-    **{code: MEASURES[code].label for code in QUESTIONNAIRES},
-    **WALK_TEST_LABELS,
+    code: measure_label(code) for code in (*QUESTIONNAIRES, *WALK_TESTS)
 }
 
 
