@@ -6,6 +6,7 @@ import datetime as dt
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -53,17 +54,17 @@ class CoveredRow:
     notes: str | None
 
 
+#: what a stored item, its list row and a parsed item (shipped or the clinic's own) share
+_ITEM_FIELDS = ("code", "title", "summary", "body", "url", "kind")
+
+
+def _item_values(item: object) -> dict[str, Any]:
+    """The :data:`_ITEM_FIELDS` of an item by name: the one mapping between its forms."""
+    return {name: getattr(item, name) for name in _ITEM_FIELDS}
+
+
 def _row(item: EducationItem) -> EducationRow:
-    return EducationRow(
-        id=item.id,
-        code=item.code,
-        title=item.title,
-        summary=item.summary,
-        body=item.body,
-        url=item.url,
-        kind=item.kind,
-        builtin=item.builtin,
-    )
+    return EducationRow(id=item.id, **_item_values(item), builtin=item.builtin)
 
 
 def _as_dict(form: EducationForm, code: str) -> dict[str, object]:
@@ -134,16 +135,7 @@ class EducationService:
 
     def _new_row(self, item: domain.EducationItem, *, builtin: bool) -> EducationItem:
         """The stored row of a parsed item (shipped, or the clinic's own)."""
-        return EducationItem(
-            code=item.code,
-            title=item.title,
-            summary=item.summary,
-            body=item.body,
-            url=item.url,
-            kind=item.kind,
-            builtin=builtin,
-            created_by=self.actor,
-        )
+        return EducationItem(**_item_values(item), builtin=builtin, created_by=self.actor)
 
     def record_covered(
         self,
