@@ -16,7 +16,7 @@ from rehab_tracker.data.models import EducationItem, EducationRecord, Program
 from rehab_tracker.domain import education as domain
 from rehab_tracker.domain.education import education_item_errors, parse_education_item
 from rehab_tracker.domain.errors import ValidationError
-from rehab_tracker.services.errors import NotFoundError
+from rehab_tracker.services import _lookup as lookup
 from rehab_tracker.services.library import (
     EDUCATION_FILE,
     add_missing,
@@ -155,8 +155,7 @@ class EducationService:
         if errors:
             raise ValidationError(errors)
         with self.db.unit_of_work(self.actor) as session:
-            if session.get(Program, program_id) is None:
-                raise NotFoundError(f"no program with id {program_id}")
+            lookup.by_id(session, Program, program_id, "program")
             for item_id in item_ids:
                 self._get(session, item_id)
                 session.add(
@@ -181,7 +180,4 @@ class EducationService:
 
     @staticmethod
     def _get(session: Session, item_id: uuid.UUID) -> EducationItem:
-        item = session.get(EducationItem, item_id)
-        if item is None:
-            raise NotFoundError(f"no education item with id {item_id}")
-        return item
+        return lookup.by_id(session, EducationItem, item_id, "education item")

@@ -34,6 +34,7 @@ from rehab_tracker.domain.library import (
     is_relative_media_path,
     parse_exercise,
 )
+from rehab_tracker.services import _lookup as lookup
 from rehab_tracker.services.errors import NotFoundError, ServiceError
 
 #: the Setting that remembers which shipped files were last seeded (skip the work at start-up)
@@ -538,7 +539,4 @@ class LibraryService:
 
     @staticmethod
     def _get(session: Session, exercise_id: uuid.UUID) -> Exercise:
-        exercise = session.get(Exercise, exercise_id)
-        if exercise is None:
-            raise NotFoundError(f"no exercise with id {exercise_id}")
-        return exercise
+        return lookup.by_id(session, Exercise, exercise_id, "exercise")

@@ -19,7 +19,7 @@ from rehab_tracker.data.database import Database
 from rehab_tracker.data.models import Patient, Prescription, Program
 from rehab_tracker.domain.dosage import Dosage
 from rehab_tracker.services import _lookup as lookup
-from rehab_tracker.services.errors import ConflictError, NotFoundError
+from rehab_tracker.services.errors import ConflictError
 from rehab_tracker.services.programs.types import PrescribedExercise
 
 
@@ -42,10 +42,7 @@ def clean(text: str | None) -> str | None:
 
 
 def get_program(session: Session, program_id: uuid.UUID) -> Program:
-    program = session.get(Program, program_id)
-    if program is None:
-        raise NotFoundError(f"no program with id {program_id}")
-    return program
+    return lookup.by_id(session, Program, program_id, "program")
 
 
 def surgery_date(session: Session, patient: Patient) -> dt.date | None:

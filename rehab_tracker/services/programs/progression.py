@@ -27,7 +27,8 @@ from rehab_tracker.domain.errors import ValidationError
 from rehab_tracker.domain.numbers import is_number
 from rehab_tracker.domain.phases import phase_on
 from rehab_tracker.domain.sessions import set_values
-from rehab_tracker.services.errors import ConflictError, NotFoundError
+from rehab_tracker.services import _lookup as lookup
+from rehab_tracker.services.errors import ConflictError
 from rehab_tracker.services.programs.checks import validate_dosage
 from rehab_tracker.services.programs.common import (
     ServicePart,
@@ -130,9 +131,7 @@ class ProgramProgression(ServicePart):
         """
         validate_dosage(dosage)
         with stale_is_conflict(), self.db.unit_of_work(self.actor) as session:
-            old = session.get(Prescription, prescription_id)
-            if old is None:
-                raise NotFoundError(f"no prescription with id {prescription_id}")
+            old = lookup.by_id(session, Prescription, prescription_id, "prescription")
             if old.valid_to is not None:
                 raise ConflictError(
                     f"The prescription of {old.exercise.name} was changed since it was "
