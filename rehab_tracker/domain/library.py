@@ -219,8 +219,7 @@ def _parse_progression(
     if unknown:
         col.add(f"progression.{unknown[0]}", f"{who}: unknown progression field(s): {unknown}.")
     steps, errors = step_errors(d, dosage_type, prefix="progression.", who=who)
-    for key, message in errors.items():
-        col.add(key, message)
+    col.add_all(errors)
     if not isinstance(note, str) or not note.strip():
         return None
     return ProgressionStep(note=note.strip(), **steps)
@@ -242,8 +241,7 @@ def _parse_default_dosages(
         dosage, errors = dosage_errors(
             raw, dosage_type, prefix=f"default_dosage.{phase}.", who=f"{who}, {phase}"
         )
-        for key, message in errors.items():
-            col.add(key, message)
+        col.add_all(errors)
         if dosage is not None:
             defaults.append((phase, dosage))
     return defaults
@@ -266,17 +264,18 @@ def parse_exercise(d: Mapping[str, Any]) -> ExerciseSpec:
     missing = sorted(k for k in ("instructions", "default_dosage", "progression") if k not in d)
     for key in missing:
         col.add(key, f"{who}: {key} is missing.")
-    for key, message in exercise_field_errors(
-        code=code,
-        name=d.get("name"),
-        body_region=d.get("body_region"),
-        dosage_type=d.get("dosage_type"),
-        instructions=d.get("instructions", ()),
-        cautions=d.get("cautions", []),
-        equipment=d.get("equipment", []),
-        media=d.get("media", []),
-    ).items():
-        col.add(key, message)
+    col.add_all(
+        exercise_field_errors(
+            code=code,
+            name=d.get("name"),
+            body_region=d.get("body_region"),
+            dosage_type=d.get("dosage_type"),
+            instructions=d.get("instructions", ()),
+            cautions=d.get("cautions", []),
+            equipment=d.get("equipment", []),
+            media=d.get("media", []),
+        )
+    )
     for key in ("instructions", "cautions", "equipment"):
         if isinstance(d.get(key), str):
             col.add(key, f"{who}: {key} must be a list of texts in the file.")
@@ -368,8 +367,7 @@ def parse_coded_list(
         try:
             out.append(parse(item))
         except ValidationError as exc:
-            for key, message in exc.errors.items():
-                col.add(f"{where}.{key}", message)
+            col.add_all(exc.errors, prefix=f"{where}.")
     col.raise_if_any()
     return tuple(out)
 

@@ -89,14 +89,8 @@ class Prescription:
 
     def __post_init__(self) -> None:
         c = Collector()
-        _dose, errors = dosage_errors(dose_fields(self.dose), None)
-        for key, message in errors.items():
-            c.add(key, message)
-        _steps, errors = step_errors(
-            {name: getattr(self.step, name) for name in STEP_FIELDS}, None
-        )
-        for key, message in errors.items():
-            c.add(key, message)
+        c.add_all(dosage_errors(dose_fields(self.dose), None)[1])
+        c.add_all(step_errors({name: getattr(self.step, name) for name in STEP_FIELDS}, None)[1])
         c.check(
             is_int(self.reps_cap) and self.reps_cap >= MIN_REPS,
             "reps_cap",
