@@ -10,7 +10,6 @@ from typing import Any
 from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
-    QSortFilterProxyModel,
     Qt,
     Signal,
 )
@@ -28,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from rehab_tracker.data.patient_list import PatientRow, weeks_since
+from rehab_tracker.ui.widgets.filter_proxy import RowFilterProxy
 from rehab_tracker.ui.widgets.forms import name_widget
 from rehab_tracker.ui.widgets.table_model import RowsTableModel
 
@@ -142,19 +142,6 @@ class PatientTableModel(RowsTableModel[PatientRow]):
 _DISPLAY = Qt.ItemDataRole.DisplayRole
 #: the roles data() answers (the view asks for many more)
 _ROLES = frozenset((_DISPLAY, SORT_ROLE, ROW_ROLE, Qt.ItemDataRole.ForegroundRole))
-
-
-class RowFilterProxy(QSortFilterProxyModel):
-    """A proxy whose filter settings change through ``_refilter`` (Qt 6.10 API when present)."""
-
-    def _refilter(self, change: Callable[[], None]) -> None:
-        if hasattr(self, "beginFilterChange"):  # Qt >= 6.10
-            self.beginFilterChange()
-            change()
-            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-        else:
-            change()
-            self.invalidateFilter()
 
 
 class PatientFilterProxy(RowFilterProxy):
