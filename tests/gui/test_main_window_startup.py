@@ -16,7 +16,9 @@ from PySide6.QtGui import QAction
 
 from rehab_tracker.data.database import quick_check
 from rehab_tracker.data.patient_list import read_sqlite
+from rehab_tracker.ui.program.feature import ProgramFeature
 from rehab_tracker.ui.shell.main_window import OPENING_MESSAGE
+from tests.gui.installed import installed
 
 CODE = """
 import sys
@@ -90,12 +92,13 @@ def test_start_window_shows_rows_then_attaches(qtbot, demo_db_path, today, answe
     assert window.patient_list.proxy.rowCount() == 1  # the search is kept
     selected = window.selected_patient()
     assert selected is not None and selected.name == "Maren Okafor"  # and the selection
-    assert "Maren Okafor" in window.patient_view.overview.title.text()
+    assert "Maren Okafor" in window.workspace.patient_view.overview.title.text()
     for name in ("newPatient", "editPatient", "buildProgram", "backupDatabase", "logSession",
                  "progressReport", "recordOutcome"):
         assert action(window, name).isEnabled(), name
-    assert window.patient_view.count() >= 5  # overview, program, charts, sessions, outcomes
-    assert window.patient_view.widget(1) is window.program_tab
+    view = window.workspace.patient_view
+    assert view.count() >= 5  # overview, program, charts, sessions, outcomes
+    assert view.widget(1) is installed(window, ProgramFeature).tab
     window.patient_list.find_edit.clear()
     assert window.patient_list.proxy.rowCount() == 9
 

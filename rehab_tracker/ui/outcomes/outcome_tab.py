@@ -36,23 +36,12 @@ from rehab_tracker.domain.units import format_distance, format_number
 from rehab_tracker.services.container import Services
 from rehab_tracker.services.outcomes import TIMEPOINTS, AssessmentDue, MeasureChange, OutcomeRow
 from rehab_tracker.services.patients import PatientRow
+from rehab_tracker.ui.outcomes.feature import FORM_LABELS
 from rehab_tracker.ui.shell.actions import run_action
 from rehab_tracker.ui.widgets import dialogs
 from rehab_tracker.ui.widgets.forms import FieldForm, date_edit, date_of
 from rehab_tracker.ui.widgets.lazy_tab import LazyTab
 from rehab_tracker.ui.widgets.table_model import RowsTableModel
-
-#: the record buttons and menu items; the forms module loads when a form is first opened
-FORM_LABELS: dict[str, str] = {
-    "odi": "ODI…",
-    "rmdq": "RMD&Q…",
-    "nprs": "Pain (NPRS)…",
-    "walk_6min": "&6-minute walk…",
-    "walk_5min": "&5-minute walk…",
-    "walk_50ft_preferred": "50-foot walk, pref&erred…",
-    "walk_50ft_fastest": "50-foot &walk, fastest…",
-    "tug": "Timed Up and Go…",
-}
 
 Index = QModelIndex | QPersistentModelIndex
 HEADERS = ("Date", "Measure", "Timepoint", "Value", "Details")
