@@ -126,6 +126,18 @@ class EducationView(QWidget):
         self.proxy.setSourceModel(self.model)
         self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
 
+        search_label = self._build_widgets()
+        self._build_layout(search_label)
+
+        self.search.textChanged.connect(self.proxy.setFilterFixedString)
+        self.list.selectionModel().selectionChanged.connect(self._show_selected)
+        self.add_button.clicked.connect(self.add_item)
+        self.open_button.clicked.connect(self.open_link)
+        self.print_button.clicked.connect(self.print_item)
+        self.reload()
+
+    def _build_widgets(self) -> QLabel:
+        """The search field (its label is returned), the list, the viewer and the buttons."""
         self.search = QLineEdit()
         self.search.setObjectName("educationSearch")
         self.search.setClearButtonEnabled(True)
@@ -150,7 +162,10 @@ class EducationView(QWidget):
                              ("printEducation", self.print_button)):
             button.setObjectName(name)
             button.setAccessibleName(button.text().replace("&", "").rstrip("…"))
+        return search_label
 
+    def _build_layout(self, search_label: QLabel) -> None:
+        """The list with its search and Add on the left, the item and its buttons on the right."""
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
@@ -176,13 +191,6 @@ class EducationView(QWidget):
         splitter.setStretchFactor(1, 2)
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
-
-        self.search.textChanged.connect(self.proxy.setFilterFixedString)
-        self.list.selectionModel().selectionChanged.connect(self._show_selected)
-        self.add_button.clicked.connect(self.add_item)
-        self.open_button.clicked.connect(self.open_link)
-        self.print_button.clicked.connect(self.print_item)
-        self.reload()
 
     def reload(self, select: uuid.UUID | None = None) -> None:
         self.model.set_rows(self.services.education.list_items())

@@ -243,6 +243,31 @@ class LibraryView(QWidget):
         self.proxy = ExerciseFilterProxy(self)
         self.proxy.setSourceModel(self.model)
 
+        search_row, filters = self._build_find_and_filters()
+        self._build_table()
+        self._build_editor()
+        self._build_layout(search_row, filters)
+
+        self.search.textChanged.connect(self.proxy.set_search)
+        self.region.currentIndexChanged.connect(
+            lambda _i: self.proxy.set_region(self.region.currentData())
+        )
+        self.show_retired.toggled.connect(self.proxy.set_show_retired)
+        self.table.selectionModel().selectionChanged.connect(self._on_selection)
+        self.new_button.clicked.connect(self.new_exercise)
+        self.save_button.clicked.connect(self.save)
+        self.retire_button.clicked.connect(self.retire)
+        self.restore_button.clicked.connect(self.restore)
+        self.editor.add_image.clicked.connect(self.add_image)
+        self.editor.add_video.clicked.connect(self.add_video)
+        self.editor.open_media.clicked.connect(self.open_media)
+        self.editor.remove_media.clicked.connect(self.remove_media)
+        self.reload()
+        self._learn_phases()
+        self.new_exercise()
+
+    def _build_find_and_filters(self) -> tuple[QHBoxLayout, QHBoxLayout]:
+        """The search field and the region / retired filters, each row laid out."""
         self.search = QLineEdit()
         self.search.setObjectName("librarySearch")
         self.search.setClearButtonEnabled(True)
@@ -261,6 +286,16 @@ class LibraryView(QWidget):
         self.show_retired.setObjectName("showRetired")
         self.show_retired.setAccessibleName("Show retired")
 
+        search_row = QHBoxLayout()
+        search_row.addWidget(search_label)
+        search_row.addWidget(self.search, 1)
+        filters = QHBoxLayout()
+        filters.addWidget(region_label)
+        filters.addWidget(self.region, 1)
+        filters.addWidget(self.show_retired)
+        return search_row, filters
+
+    def _build_table(self) -> None:
         self.table = QTableView()
         self.table.setObjectName("exerciseTable")
         self.table.setAccessibleName("Exercises")
@@ -277,6 +312,8 @@ class LibraryView(QWidget):
         # room for the names: about 55 characters of list before the form takes the rest
         self.table.setMinimumWidth(self.fontMetrics().averageCharWidth() * 55)
 
+    def _build_editor(self) -> None:
+        """The exercise form and its New / Save / Retire / Restore buttons."""
         self.editor = ExerciseEditor()
         self.title = QLabel()
         self.new_button = QPushButton("New e&xercise")
@@ -289,13 +326,8 @@ class LibraryView(QWidget):
             button.setObjectName(name)
             button.setAccessibleName(button.text().replace("&", ""))
 
-        search_row = QHBoxLayout()
-        search_row.addWidget(search_label)
-        search_row.addWidget(self.search, 1)
-        filters = QHBoxLayout()
-        filters.addWidget(region_label)
-        filters.addWidget(self.region, 1)
-        filters.addWidget(self.show_retired)
+    def _build_layout(self, search_row: QHBoxLayout, filters: QHBoxLayout) -> None:
+        """The list with its filters on one side, the form on the other (or above it)."""
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
@@ -331,24 +363,6 @@ class LibraryView(QWidget):
         splitter.setSizes([10_000, 10_000])  # equal halves, whatever the window size
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
-
-        self.search.textChanged.connect(self.proxy.set_search)
-        self.region.currentIndexChanged.connect(
-            lambda _i: self.proxy.set_region(self.region.currentData())
-        )
-        self.show_retired.toggled.connect(self.proxy.set_show_retired)
-        self.table.selectionModel().selectionChanged.connect(self._on_selection)
-        self.new_button.clicked.connect(self.new_exercise)
-        self.save_button.clicked.connect(self.save)
-        self.retire_button.clicked.connect(self.retire)
-        self.restore_button.clicked.connect(self.restore)
-        self.editor.add_image.clicked.connect(self.add_image)
-        self.editor.add_video.clicked.connect(self.add_video)
-        self.editor.open_media.clicked.connect(self.open_media)
-        self.editor.remove_media.clicked.connect(self.remove_media)
-        self.reload()
-        self._learn_phases()
-        self.new_exercise()
 
     def _learn_phases(self) -> None:
         """Offer the phase codes the shipped doses use (read from the first exercise)."""

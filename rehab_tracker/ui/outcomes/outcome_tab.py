@@ -115,61 +115,10 @@ class OutcomesTab(LazyTab):
         self.changes: list[MeasureChange] = []
         self.due: list[AssessmentDue] = []
 
-        self.changes_label = QLabel()
-        self.changes_label.setObjectName("changesLabel")
-        self.changes_label.setAccessibleDescription("Change from baseline")
-        self.changes_label.setWordWrap(True)
-        self.changes_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.schedule_label = QLabel()
-        self.schedule_label.setObjectName("assessmentSchedule")
-        self.schedule_label.setAccessibleDescription("Assessment schedule")
-        self.schedule_label.setWordWrap(True)
-
-        self.model = OutcomeTableModel(self)
-        self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(self.model)
-        self.table = QTableView()
-        self.table.setObjectName("outcomeTable")
-        self.table.setAccessibleName("Recorded measures")
-        self.table.setModel(self.proxy)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)  # newest first
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-
-        record_box = QGroupBox("Record")
-        grid = QGridLayout(record_box)
-        self.record_buttons: dict[str, QPushButton] = {}
-        for i, (key, text) in enumerate(FORM_LABELS.items()):
-            b = QPushButton(text)
-            b.setObjectName(f"record_{key}")
-            b.setAccessibleName(f"Record {text.replace('&', '').rstrip('…')}")
-            b.clicked.connect(lambda _c=False, k=key: self.open_form(k))
-            grid.addWidget(b, i // 3, i % 3)
-            self.record_buttons[key] = b
-
-        self.delete_button = QPushButton("Delete measure")
-        self.delete_button.setObjectName("deleteOutcome")
-        self.delete_button.setAccessibleName("Delete measure")
-        self.delete_button.clicked.connect(self.delete_selected)
-        self.undo_button = QPushButton("Undo delete")
-        self.undo_button.setObjectName("undoDeleteOutcome")
-        self.undo_button.setAccessibleName("Undo delete")
-        self.undo_button.setEnabled(False)
-        self.undo_button.clicked.connect(self.undo_delete)
-        self.follow_up_button = QPushButton("Add fo&llow-up…")
-        self.follow_up_button.setObjectName("addFollowUp")
-        self.follow_up_button.setAccessibleName("Add follow-up")
-        self.follow_up_button.clicked.connect(self.add_follow_up)
-        self.message = QLabel()
-        self.message.setAccessibleDescription("Outcomes message")
-        actions = QHBoxLayout()
-        for b in (self.delete_button, self.undo_button, self.follow_up_button):
-            actions.addWidget(b)
-        actions.addWidget(self.message, 1)
-
+        self._build_labels()
+        self._build_table()
+        record_box = self._build_record_box()
+        actions = self._build_actions()
         changes_box = QGroupBox("Change from baseline")
         QVBoxLayout(changes_box).addWidget(self.changes_label)
         schedule_box = QGroupBox("Assessments")
@@ -190,6 +139,69 @@ class OutcomesTab(LazyTab):
         layout.addLayout(actions)
         layout.addWidget(self.table, 1)
         self.set_patient(None)
+
+    def _build_labels(self) -> None:
+        self.changes_label = QLabel()
+        self.changes_label.setObjectName("changesLabel")
+        self.changes_label.setAccessibleDescription("Change from baseline")
+        self.changes_label.setWordWrap(True)
+        self.changes_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.schedule_label = QLabel()
+        self.schedule_label.setObjectName("assessmentSchedule")
+        self.schedule_label.setAccessibleDescription("Assessment schedule")
+        self.schedule_label.setWordWrap(True)
+
+    def _build_table(self) -> None:
+        self.model = OutcomeTableModel(self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.table = QTableView()
+        self.table.setObjectName("outcomeTable")
+        self.table.setAccessibleName("Recorded measures")
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)  # newest first
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+
+    def _build_record_box(self) -> QGroupBox:
+        """A button per form (FORM_LABELS), three to a row."""
+        record_box = QGroupBox("Record")
+        grid = QGridLayout(record_box)
+        self.record_buttons: dict[str, QPushButton] = {}
+        for i, (key, text) in enumerate(FORM_LABELS.items()):
+            b = QPushButton(text)
+            b.setObjectName(f"record_{key}")
+            b.setAccessibleName(f"Record {text.replace('&', '').rstrip('…')}")
+            b.clicked.connect(lambda _c=False, k=key: self.open_form(k))
+            grid.addWidget(b, i // 3, i % 3)
+            self.record_buttons[key] = b
+        return record_box
+
+    def _build_actions(self) -> QHBoxLayout:
+        """Delete, Undo delete, Add follow-up and the tab's message line."""
+        self.delete_button = QPushButton("Delete measure")
+        self.delete_button.setObjectName("deleteOutcome")
+        self.delete_button.setAccessibleName("Delete measure")
+        self.delete_button.clicked.connect(self.delete_selected)
+        self.undo_button = QPushButton("Undo delete")
+        self.undo_button.setObjectName("undoDeleteOutcome")
+        self.undo_button.setAccessibleName("Undo delete")
+        self.undo_button.setEnabled(False)
+        self.undo_button.clicked.connect(self.undo_delete)
+        self.follow_up_button = QPushButton("Add fo&llow-up…")
+        self.follow_up_button.setObjectName("addFollowUp")
+        self.follow_up_button.setAccessibleName("Add follow-up")
+        self.follow_up_button.clicked.connect(self.add_follow_up)
+        self.message = QLabel()
+        self.message.setAccessibleDescription("Outcomes message")
+        actions = QHBoxLayout()
+        for b in (self.delete_button, self.undo_button, self.follow_up_button):
+            actions.addWidget(b)
+        actions.addWidget(self.message, 1)
+        return actions
 
     def set_patient(self, row: PatientRow | None) -> None:
         self.row = row

@@ -200,6 +200,19 @@ class PatientList(QWidget):
         self.proxy = PatientFilterProxy(self)
         self.proxy.setSourceModel(self.model)
 
+        top, filters = self._build_find_and_filters()
+        self._build_table()
+        self.count_label = QLabel()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top)
+        layout.addLayout(filters)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.count_label)
+
+        self._connect()
+
+    def _build_find_and_filters(self) -> tuple[QHBoxLayout, QHBoxLayout]:
         self.find_edit = QLineEdit()
         self.find_edit.setObjectName("findPatient")
         self.find_edit.setPlaceholderText("Name or record number")
@@ -219,6 +232,17 @@ class PatientList(QWidget):
         name_widget(self.phase_combo, "Phase")
         self.phase_combo.addItem("All phases", None)
 
+        top = QHBoxLayout()
+        top.addWidget(find_label)
+        top.addWidget(self.find_edit, 1)
+        filters = QHBoxLayout()
+        filters.addWidget(self.active_only)
+        filters.addWidget(self.due_only)
+        filters.addWidget(phase_label)
+        filters.addWidget(self.phase_combo, 1)
+        return top, filters
+
+    def _build_table(self) -> None:
         self.table = QTableView()
         self.table.setObjectName("patientTable")
         self.table.setAccessibleName("Patients")
@@ -234,23 +258,8 @@ class PatientList(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setResizeContentsPrecision(0)  # size columns by the rows on screen: fast start
         header.setStretchLastSection(True)
-        self.count_label = QLabel()
 
-        top = QHBoxLayout()
-        top.addWidget(find_label)
-        top.addWidget(self.find_edit, 1)
-        filters = QHBoxLayout()
-        filters.addWidget(self.active_only)
-        filters.addWidget(self.due_only)
-        filters.addWidget(phase_label)
-        filters.addWidget(self.phase_combo, 1)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(top)
-        layout.addLayout(filters)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.count_label)
-
+    def _connect(self) -> None:
         self.find_edit.textChanged.connect(self.proxy.set_search)
         self.active_only.toggled.connect(self.proxy.set_active_only)
         self.due_only.toggled.connect(self.proxy.set_due_only)

@@ -87,6 +87,29 @@ class OverviewTab(QWidget):
         font.setBold(True)
         self.title.setFont(font)
 
+        grid = self._build_groups()
+        self.buttons = QHBoxLayout()
+        self.buttons.addStretch(1)
+
+        inner = QWidget()
+        column = QVBoxLayout(inner)
+        column.addWidget(self.banner)
+        column.addWidget(self.title)
+        column.addLayout(grid)
+        column.addLayout(self.buttons)
+        self.column = column
+        self.parts: list[ShowsPatient] = []
+        column.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(inner)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(scroll)
+        self.set_patient(None)
+
+    def _build_groups(self) -> QGridLayout:
+        """Surgery, Program and Latest scores: a caption and a value label per line."""
         self.values: dict[str, QLabel] = {}
 
         def group(title: str, rows: list[tuple[str, str]]) -> QGroupBox:
@@ -128,25 +151,7 @@ class OverviewTab(QWidget):
         grid.addWidget(scores, 1, 0, 1, 2)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
-        self.buttons = QHBoxLayout()
-        self.buttons.addStretch(1)
-
-        inner = QWidget()
-        column = QVBoxLayout(inner)
-        column.addWidget(self.banner)
-        column.addWidget(self.title)
-        column.addLayout(grid)
-        column.addLayout(self.buttons)
-        self.column = column
-        self.parts: list[ShowsPatient] = []
-        column.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(inner)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(scroll)
-        self.set_patient(None)
+        return grid
 
     def add_section(self, widget: QWidget) -> None:
         """Add a panel under the banner; it gets ``set_patient(row)`` with the tab."""
