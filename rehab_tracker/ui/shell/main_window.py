@@ -19,8 +19,9 @@ there is the order of the patient view's tabs and of the actions in a shared men
             from rehab_tracker.ui.sessions.session_tab import SessionsTab
 
             self.workspace = workspace
-            self.tab = SessionsTab(workspace.services, workspace.today, on_change=workspace.refresh)
-            workspace.patient_view.add_tab(self.tab, "Sessio&ns")
+            self.sessions_tab = SessionsTab(workspace.services, workspace.today,
+                                            on_change=workspace.refresh)
+            workspace.patient_view.add_tab(self.sessions_tab, "Sessio&ns")
 
     def install(window: MainWindow) -> SessionsFeature:
         return SessionsFeature(window)
