@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QScrollArea,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -41,6 +40,7 @@ from rehab_tracker.ui.shell.actions import run_action
 from rehab_tracker.ui.widgets import dialogs
 from rehab_tracker.ui.widgets.forms import FieldForm, date_edit, date_of
 from rehab_tracker.ui.widgets.lazy_tab import LazyTab
+from rehab_tracker.ui.widgets.scroll import scrolled_column
 from rehab_tracker.ui.widgets.table_model import RowsTableModel
 
 Index = QModelIndex | QPersistentModelIndex
@@ -126,14 +126,7 @@ class OutcomesTab(LazyTab):
         top = QVBoxLayout()  # stacked: the patient pane is narrow at 1280x800
         top.addWidget(changes_box)
         top.addWidget(schedule_box)
-        inner = QWidget()
-        layout = QVBoxLayout(inner)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        scroll = QScrollArea()  # small minimum width: the main window stays usable at 1280x800
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(inner)
-        outer.addWidget(scroll)
+        layout = scrolled_column(self)
         layout.addLayout(top)
         layout.addWidget(record_box)
         layout.addLayout(actions)

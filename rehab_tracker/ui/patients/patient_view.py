@@ -23,14 +23,13 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QScrollArea,
     QTabWidget,
-    QVBoxLayout,
     QWidget,
 )
 
 from rehab_tracker.services.container import Services
 from rehab_tracker.services.patients import PatientRow, weeks_since
+from rehab_tracker.ui.widgets.scroll import scrolled_column
 
 SCORE_LABELS = (
     ("odi", "Disability (ODI)", "{:.0f}%"),
@@ -91,8 +90,7 @@ class OverviewTab(QWidget):
         self.buttons = QHBoxLayout()
         self.buttons.addStretch(1)
 
-        inner = QWidget()
-        column = QVBoxLayout(inner)
+        column = scrolled_column(self)
         column.addWidget(self.banner)
         column.addWidget(self.title)
         column.addLayout(grid)
@@ -100,12 +98,6 @@ class OverviewTab(QWidget):
         self.column = column
         self.parts: list[ShowsPatient] = []
         column.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(inner)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(scroll)
         self.set_patient(None)
 
     def _build_groups(self) -> QGridLayout:
