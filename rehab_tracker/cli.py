@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import getpass
 import json
 import sys
 from collections.abc import Sequence
@@ -124,11 +123,12 @@ def _open(args: argparse.Namespace, *, upgrade: bool = True, create: bool = True
 
 
 def _cmd_patients(args: argparse.Namespace) -> int:
+    from rehab_tracker.app import default_actor
     from rehab_tracker.services.patients import PatientService
 
     db = _open(args)
     try:
-        rows = PatientService(db, getpass.getuser()).list_patients(today=dt.date.today())
+        rows = PatientService(db, default_actor()).list_patients(today=dt.date.today())
     finally:
         db.close()
     for row in rows:
@@ -210,15 +210,17 @@ def _cmd_db(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
+    from rehab_tracker.app import default_actor
     from rehab_tracker.reports.cli_support import run_report
 
-    return int(run_report(args.db, args.patient, args.out, args.audience))
+    return int(run_report(args.db, args.patient, args.out, args.audience, actor=default_actor()))
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
+    from rehab_tracker.app import default_actor
     from rehab_tracker.reports.cli_support import run_batch
 
-    return int(run_batch(args.db, args.out, args.audience))
+    return int(run_batch(args.db, args.out, args.audience, actor=default_actor()))
 
 
 def _cmd_gui(args: argparse.Namespace) -> int:

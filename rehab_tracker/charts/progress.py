@@ -1,4 +1,4 @@
-"""Progress chart builders: :class:`~rehab_tracker.services.report_data.ReportData` -> Figure.
+"""Progress chart builders: :class:`~rehab_tracker.services.report_data.model.ReportData` -> Figure.
 
 Pure matplotlib (``matplotlib.figure.Figure``, never pyplot), so the chart view and the printed
 report draw the very same figures. Every artist a reader may want a value from is registered for
@@ -31,7 +31,7 @@ from rehab_tracker.domain.units import (
     format_distance_number,
     format_number,
 )
-from rehab_tracker.services.report_data import OutcomeSeries, ReportData
+from rehab_tracker.services.report_data.model import OutcomeSeries, ReportData
 
 __all__ = [
     "CHARTS",

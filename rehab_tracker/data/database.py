@@ -257,15 +257,7 @@ def open_database(
     url = resolve_target(target)
     path = _sqlite_path(make_url(url))
     if path is not None:
-        if not create and not path.exists():
-            raise DatabaseLocationError(f"there is no database at {path}")
-        _check_folder(path, is_default=is_default)
-        if path.exists():
-            problem = quick_check(path)
-            if problem is not None:
-                raise DatabaseCorrupt(
-                    path, problem, latest_good_backup(locations.backup_dir_for(path), path.stem)
-                )
+        _check_sqlite_file(path, create=create, is_default=is_default)
     engine = make_engine(url)
     try:
         with engine.connect() as conn:
@@ -298,6 +290,20 @@ def open_database(
     reader = sessionmaker(engine.execution_options(rehab_read_only=True), expire_on_commit=False)
     audit.install(writer)
     return Database(url=url, engine=engine, path=path, _writer=writer, _reader=reader)
+
+
+def _check_sqlite_file(path: Path, *, create: bool, is_default: bool) -> None:
+    """Before opening an SQLite file: it exists (unless it may be created), its folder is usable,
+    and an existing file passes ``quick_check`` (else :class:`DatabaseCorrupt`, file untouched)."""
+    if not create and not path.exists():
+        raise DatabaseLocationError(f"there is no database at {path}")
+    _check_folder(path, is_default=is_default)
+    if path.exists():
+        problem = quick_check(path)
+        if problem is not None:
+            raise DatabaseCorrupt(
+                path, problem, latest_good_backup(locations.backup_dir_for(path), path.stem)
+            )
 
 
 def _stamped_revision(conn: Connection) -> str | None:

@@ -6,6 +6,11 @@ Conventions (see ARCHITECTURE.md, "Data conventions"):
 - quantities are stored in SI units: metres, seconds, kilograms;
 - questionnaires keep their raw item answers and the id of the scoring rule that scored them;
 - deletions a user can undo are soft (``deleted_at``); the audit trail is append-only.
+
+Why one file of over 600 lines: it is the schema, and the schema is read as a whole (foreign
+keys, relationships and constraints point across tables, and Alembic's autogenerate compares
+this one metadata with the database). Each class is a table with no behaviour of its own; split
+by table it would only scatter what a migration author needs side by side.
 """
 
 from __future__ import annotations

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from rehab_tracker.data.locations import newest_revision_file
-from rehab_tracker.domain.assessments import assessment_state, due_by, needs_doing
+from rehab_tracker.domain.assessments import due_by, needs_doing, schedule_states
 from rehab_tracker.domain.phases import phase_on
 from rehab_tracker.domain.programs import OPEN_STATUSES
 from rehab_tracker.domain.weeks import program_week
@@ -64,13 +64,17 @@ PHASES = (
 )
 #: scheduled assessments of open programs due by ``:due_until``
 ASSESSMENTS = (
-    "SELECT a.program_id, a.due_date FROM scheduled_assessments a"
+    "SELECT a.program_id, a.timepoint, a.due_date FROM scheduled_assessments a"
     f" JOIN programs g ON g.id = a.program_id WHERE {_OPEN_PROGRAM} AND a.due_date <= :due_until"
 )
-#: outcomes recorded in open programs
-OUTCOMES = (
-    "SELECT o.program_id, o.assessed_on FROM outcome_assessments o"
-    f" JOIN programs g ON g.id = o.program_id WHERE {_OPEN_PROGRAM} AND o.deleted_at IS NULL"
+_WITH_OPEN_PROGRAM = f"SELECT g.patient_id FROM programs g WHERE {_OPEN_PROGRAM}"
+#: the records that count for an assessment (domain.assessments; the Outcomes schedule reads the
+#: same): questionnaires with their timepoint, walking tests by date, of patients in a program
+RECORDS = (
+    "SELECT o.patient_id, o.assessed_on, o.timepoint FROM outcome_assessments o"
+    f" WHERE o.deleted_at IS NULL AND o.patient_id IN ({_WITH_OPEN_PROGRAM})"
+    " UNION ALL SELECT w.patient_id, w.performed_on, NULL FROM walk_tests w"
+    f" WHERE w.deleted_at IS NULL AND w.patient_id IN ({_WITH_OPEN_PROGRAM})"
 )
 #: patients with a positive red-flag screen nobody has acknowledged
 RED_FLAGS = (
@@ -148,6 +152,35 @@ def _levels(value: Any) -> tuple[str, ...]:
     return tuple(str(v) for v in value)
 
 
+def _assessment_due(
+    program_of: Mapping[uuid.UUID, tuple[uuid.UUID, Any, Any, Any, Any]],
+    assessments: Iterable[Sequence[Any]],
+    records: Iterable[Sequence[Any]],
+    today: dt.date,
+) -> set[uuid.UUID]:
+    """The programs (each patient's current one) with an assessment due or overdue."""
+    patient_of = {program[0]: patient_id for patient_id, program in program_of.items()}
+    records_of: dict[uuid.UUID, list[tuple[dt.date, str | None]]] = defaultdict(list)
+    for patient_id, day, timepoint in records:
+        when, mark = _date(day), None if timepoint is None else str(timepoint)
+        if when is not None:
+            records_of[_uuid(patient_id)].append((when, mark))
+    scheduled_of: dict[uuid.UUID, list[tuple[str, dt.date]]] = defaultdict(list)
+    for program_id, timepoint, due_date in assessments:
+        when = _date(due_date)
+        if when is not None:
+            scheduled_of[_uuid(program_id)].append((str(timepoint), when))
+    return {
+        program_id
+        for program_id, scheduled in scheduled_of.items()
+        if program_id in patient_of
+        and any(
+            needs_doing(state)
+            for state in schedule_states(scheduled, records_of[patient_of[program_id]], today)
+        )
+    }
+
+
 def read_patient_list(
     execute: Execute, *, today: dt.date, include_archived: bool = False
 ) -> list[PatientRow]:
@@ -159,7 +192,7 @@ def read_patient_list(
         programs=execute(PROGRAMS, dates),
         phases=execute(PHASES, {}),
         assessments=execute(ASSESSMENTS, {"due_until": due_by(today)}),
-        outcomes=execute(OUTCOMES, {}),
+        records=execute(RECORDS, {}),
         red_flags=execute(RED_FLAGS, {}),
         today=today,
     )
@@ -172,7 +205,7 @@ def build_rows(
     programs: Iterable[Sequence[Any]],
     phases: Iterable[Sequence[Any]],
     assessments: Iterable[Sequence[Any]],
-    outcomes: Iterable[Sequence[Any]],
+    records: Iterable[Sequence[Any]],
     red_flags: Iterable[Sequence[Any]],
     today: dt.date,
 ) -> list[PatientRow]:
@@ -197,16 +230,7 @@ def build_rows(
             None if phase is None else phase.name,
             _date(next_session),
         )
-    recorded: dict[uuid.UUID, list[dt.date]] = defaultdict(list)
-    for program_id, assessed_on in outcomes:
-        when = _date(assessed_on)
-        if when is not None:
-            recorded[_uuid(program_id)].append(when)
-    due: set[uuid.UUID] = set()
-    for program_id, due_date in assessments:
-        pid, when = _uuid(program_id), _date(due_date)
-        if when is not None and needs_doing(assessment_state(when, today, recorded[pid])):
-            due.add(pid)
+    due = _assessment_due(program_of, assessments, records, today)
     flagged = {_uuid(patient_id) for (patient_id,) in red_flags}
 
     rows = []

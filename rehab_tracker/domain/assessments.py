@@ -10,8 +10,10 @@ The window, in days around an assessment's due date D, on a day T (``today``):
 * *due*: not done and T <= D <= T + :data:`DUE_AHEAD_DAYS` (from 7 days before its date).
 * *upcoming*: later than that.
 
-The patient list flags a patient whose open program has an assessment due or overdue; the
-patient's Outcomes schedule shows the four states.
+What counts as a record: every questionnaire of the patient (with its timepoint) and every
+walking test (by its date only), whichever program it was recorded in. The patient list flags a
+patient whose open program has an assessment due or overdue; the patient's Outcomes schedule shows
+the four states. Both call :func:`schedule_states` with the same records, so they never disagree.
 """
 
 from __future__ import annotations
@@ -27,12 +29,15 @@ __all__ = [
     "assessment_state",
     "due_by",
     "needs_doing",
+    "schedule_states",
 ]
 
 #: an assessment is due from this many days before its date
 DUE_AHEAD_DAYS = 7
 #: a record this many days either side of the due date counts for the assessment
 DONE_WITHIN_DAYS = 14
+#: the timepoint that can repeat: a record marked with it does not mark every follow-up done
+FOLLOW_UP = "follow_up"
 
 AssessmentState = Literal["done", "overdue", "due", "upcoming"]
 
@@ -66,3 +71,26 @@ def assessment_state(
 def needs_doing(state: AssessmentState) -> bool:
     """Due or overdue: what the patient list flags."""
     return state in ("due", "overdue")
+
+
+def schedule_states(
+    scheduled: Iterable[tuple[str, dt.date]],
+    records: Iterable[tuple[dt.date, str | None]],
+    today: dt.date,
+) -> list[AssessmentState]:
+    """The state of each scheduled assessment ``(timepoint, due date)``, in the order given.
+
+    ``records``: ``(date, timepoint)`` of the patient's questionnaires, ``(date, None)`` of their
+    walking tests (see the module docstring)."""
+    dates: list[dt.date] = []
+    timepoints: set[str] = set()
+    for day, timepoint in records:
+        dates.append(day)
+        if timepoint is not None:
+            timepoints.add(timepoint)
+    return [
+        assessment_state(
+            due, today, dates, timepoint_recorded=tp in timepoints and tp != FOLLOW_UP
+        )
+        for tp, due in scheduled
+    ]

@@ -8,12 +8,12 @@ input and output), the session form (the upper bounds of a logged set) and the h
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
-from typing import Any, Final, TypeGuard
+from typing import Any, Final
 
 from rehab_tracker.domain.errors import Collector, ValidationError
+from rehab_tracker.domain.numbers import is_int, is_number
 from rehab_tracker.domain.units import format_duration, format_number
 
 DOSAGE_TYPES: Final = ("reps", "hold", "distance", "time")
@@ -244,6 +244,26 @@ def infer_dosage_type(d: Mapping[str, Any]) -> str | None:
     return None
 
 
+@dataclass(frozen=True, slots=True)
+class _DoseCheck:
+    """Where one dose's errors go: the collector, the key prefix and who the message names."""
+
+    col: Collector
+    prefix: str
+    who: str
+
+    def add(self, name: str, message: str) -> None:
+        self.col.add(self.prefix + name, f"{self.who}: {message}")
+
+    def within(self, name: str, value: object) -> bool:
+        """Whether ``value`` is inside the field's :data:`LIMITS`; records the error if not."""
+        limit = LIMITS[name]
+        ok = limit.allows(value)
+        if not ok:
+            self.add(name, f"{name} must be {limit.describe()}.")
+        return ok
+
+
 def dosage_errors(
     d: object, dosage_type: str | None, *, prefix: str = "", who: str = "dosage"
 ) -> tuple[Dosage | None, dict[str, str]]:
@@ -259,79 +279,18 @@ def dosage_errors(
     if not isinstance(d, Mapping):
         col.add(prefix.rstrip(".") or "dosage", f"{who}: the dose must be an object.")
         return None, col.errors
-    unknown = sorted(str(k) for k in d if k not in DOSE_FIELDS)
-    if unknown:
-        col.add(prefix + unknown[0], f"{who}: unknown dose field(s): {', '.join(unknown)}.")
-    given_type = d.get("dosage_type")
+    check = _DoseCheck(col, prefix, who)
+    _check_unknown_fields(check, d)
+    dosage_type = _checked_type(check, d, dosage_type)
     if dosage_type is None:
-        dosage_type = infer_dosage_type(d)
-        if dosage_type is None:
-            col.add(
-                prefix + "dosage_type",
-                f"{who}: cannot tell the dosage type; give reps, hold_seconds, distance_m "
-                "or duration_s.",
-            )
-            return None, col.errors
-    elif given_type is not None and given_type != dosage_type:
-        col.add(
-            prefix + "dosage_type",
-            f"{who}: dosage type {given_type!r} does not match the exercise's {dosage_type!r}.",
-        )
-    if dosage_type not in DOSAGE_TYPES:
-        col.add(
-            prefix + "dosage_type",
-            f"{who}: dosage type must be one of {', '.join(DOSAGE_TYPES)} (got {dosage_type!r}).",
-        )
         return None, col.errors
-
-    def within(name: str, value: object) -> bool:
-        limit = LIMITS[name]
-        ok = limit.allows(value)
-        if not ok:
-            col.add(prefix + name, f"{who}: {name} must be {limit.describe()}.")
-        return ok
-
-    sets = d.get("sets")
-    if sets is None:
-        col.add(prefix + "sets", f"{who}: sets must be {LIMITS['sets'].describe()}.")
-    elif not within("sets", sets):
-        sets = None
-
-    required = _REQUIRED[dosage_type]
-    allowed = set(required) | set(_OPTIONAL[dosage_type])
-    values: dict[str, Any] = {}
-    for name in MEASURE_FIELDS:
-        value = d.get(name)
-        if value is None:
-            if name in required:
-                col.add(prefix + name, f"{who}: a {dosage_type!r} dose needs {name}.")
-            continue
-        if name not in allowed:
-            col.add(
-                prefix + name,
-                f"{who}: {name} does not belong to a {dosage_type!r} dose; leave it out or null.",
-            )
-            continue
-        if within(name, value):
-            values[name] = value
-    reps_checked = prefix + "reps_min" in col.errors or prefix + "reps_max" in col.errors
-    if ("reps_min" in values) != ("reps_max" in values) and not reps_checked:
-        missing = "reps_max" if "reps_min" in values else "reps_min"
-        col.add(prefix + missing, f"{who}: give both reps_min and reps_max, or neither.")
-    if "reps_min" in values and "reps_max" in values and values["reps_min"] > values["reps_max"]:
-        col.add(prefix + "reps_max", f"{who}: reps_max must not be less than reps_min.")
-
-    load = d.get("load_kg")
-    if load is not None:
-        if dosage_type not in LOAD_TYPES:
-            col.add(prefix + "load_kg", f"{who}: a {dosage_type!r} dose has no load; use null.")
-        else:
-            within("load_kg", load)
-
+    sets = _checked_sets(check, d.get("sets"))
+    values = _checked_measures(check, d, dosage_type)
+    _check_reps_range(check, values)
+    load = _checked_load(check, d.get("load_kg"), dosage_type)
     effort = d.get("effort_target")
     if effort is not None:
-        within("effort_target", effort)
-
+        check.within("effort_target", effort)
     if col.errors:
         return None, col.errors
     assert isinstance(sets, int)
@@ -349,6 +308,88 @@ def dosage_errors(
         ),
         {},
     )
+
+
+def _check_unknown_fields(check: _DoseCheck, d: Mapping[Any, Any]) -> None:
+    unknown = sorted(str(k) for k in d if k not in DOSE_FIELDS)
+    if unknown:
+        check.add(unknown[0], f"unknown dose field(s): {', '.join(unknown)}.")
+
+
+def _checked_type(check: _DoseCheck, d: Mapping[str, Any], dosage_type: str | None) -> str | None:
+    """The dose's type: the one given (which the dict must not contradict) or the inferred one;
+    None (with the error recorded) when it is unknown or not a dosage type."""
+    given_type = d.get("dosage_type")
+    if dosage_type is None:
+        dosage_type = infer_dosage_type(d)
+        if dosage_type is None:
+            check.add(
+                "dosage_type",
+                "cannot tell the dosage type; give reps, hold_seconds, distance_m or duration_s.",
+            )
+            return None
+    elif given_type is not None and given_type != dosage_type:
+        check.add(
+            "dosage_type",
+            f"dosage type {given_type!r} does not match the exercise's {dosage_type!r}.",
+        )
+    if dosage_type not in DOSAGE_TYPES:
+        check.add(
+            "dosage_type",
+            f"dosage type must be one of {', '.join(DOSAGE_TYPES)} (got {dosage_type!r}).",
+        )
+        return None
+    return dosage_type
+
+
+def _checked_sets(check: _DoseCheck, sets: object) -> object:
+    """``sets`` when it is given and within its limits, else None (the error recorded)."""
+    if sets is None:
+        check.add("sets", f"sets must be {LIMITS['sets'].describe()}.")
+        return None
+    return sets if check.within("sets", sets) else None
+
+
+def _checked_measures(
+    check: _DoseCheck, d: Mapping[str, Any], dosage_type: str
+) -> dict[str, Any]:
+    """The measured fields the type requires or allows, each within its limits."""
+    required = _REQUIRED[dosage_type]
+    allowed = set(required) | set(_OPTIONAL[dosage_type])
+    values: dict[str, Any] = {}
+    for name in MEASURE_FIELDS:
+        value = d.get(name)
+        if value is None:
+            if name in required:
+                check.add(name, f"a {dosage_type!r} dose needs {name}.")
+        elif name not in allowed:
+            check.add(
+                name, f"{name} does not belong to a {dosage_type!r} dose; leave it out or null."
+            )
+        elif check.within(name, value):
+            values[name] = value
+    return values
+
+
+def _check_reps_range(check: _DoseCheck, values: Mapping[str, Any]) -> None:
+    """reps_min and reps_max come together, the low end not above the high end."""
+    errors = check.col.errors
+    reps_checked = check.prefix + "reps_min" in errors or check.prefix + "reps_max" in errors
+    if ("reps_min" in values) != ("reps_max" in values) and not reps_checked:
+        missing = "reps_max" if "reps_min" in values else "reps_min"
+        check.add(missing, "give both reps_min and reps_max, or neither.")
+    if "reps_min" in values and "reps_max" in values and values["reps_min"] > values["reps_max"]:
+        check.add("reps_max", "reps_max must not be less than reps_min.")
+
+
+def _checked_load(check: _DoseCheck, load: Any, dosage_type: str) -> Any:
+    """The load as given; an error when a type without load has one or it is out of limits."""
+    if load is not None:
+        if dosage_type not in LOAD_TYPES:
+            check.add("load_kg", f"a {dosage_type!r} dose has no load; use null.")
+        else:
+            check.within("load_kg", load)
+    return load
 
 
 def parse_dosage(d: Mapping[str, Any], dosage_type: str | None = None) -> Dosage:
@@ -419,16 +460,3 @@ def _range_text(low: int | None, high: int | None) -> str:
         return str(low)
     return f"{low}-{high}"
 
-
-def is_number(value: object) -> TypeGuard[int | float]:
-    """A real, finite number (not a bool): what a dose or step field may hold."""
-    return (
-        isinstance(value, int | float)
-        and not isinstance(value, bool)
-        and math.isfinite(float(value))
-    )
-
-
-def is_int(value: object) -> TypeGuard[int]:
-    """A whole number (not a bool): what a count field (sets, reps, a step of reps) holds."""
-    return isinstance(value, int) and not isinstance(value, bool)

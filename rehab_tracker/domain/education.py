@@ -55,6 +55,19 @@ def education_item_errors(d: Mapping[str, Any]) -> dict[str, str]:
     unknown = sorted(str(k) for k in d if k not in _KEYS)
     if unknown:
         col.add(unknown[0], f"{who}: unknown field(s): {', '.join(unknown)}.")
+    _check_heading(d, col, who)
+    kind = d.get("kind", "text")
+    col.check(kind in KINDS, "kind", f"{who}: kind must be one of {', '.join(KINDS)}.")
+    audience = d.get("audience", "patient")
+    col.check(
+        audience in AUDIENCES, "audience", f"{who}: audience must be one of {', '.join(AUDIENCES)}."
+    )
+    _check_content(d, kind, col, who)
+    return col.errors
+
+
+def _check_heading(d: Mapping[str, Any], col: Collector, who: str) -> None:
+    """The title and the one-line summary: present and within their lengths."""
     for key, limit in (("title", MAX_TITLE_LENGTH), ("summary", MAX_SUMMARY_LENGTH)):
         value = d.get(key)
         if not isinstance(value, str) or not value.strip():
@@ -63,12 +76,10 @@ def education_item_errors(d: Mapping[str, Any]) -> dict[str, str]:
             col.add(key, f"{who}: {key} must be at most {limit} characters.")
         elif key == "summary" and "\n" in value.strip():
             col.add(key, f"{who}: the summary must be one line.")
-    kind = d.get("kind", "text")
-    col.check(kind in KINDS, "kind", f"{who}: kind must be one of {', '.join(KINDS)}.")
-    audience = d.get("audience", "patient")
-    col.check(
-        audience in AUDIENCES, "audience", f"{who}: audience must be one of {', '.join(AUDIENCES)}."
-    )
+
+
+def _check_content(d: Mapping[str, Any], kind: object, col: Collector, who: str) -> None:
+    """The body (text items need one) and the URL (http or https; link kinds need one)."""
     body = d.get("body", "")
     if not isinstance(body, str):
         col.add("body", f"{who}: body must be text.")
@@ -80,7 +91,6 @@ def education_item_errors(d: Mapping[str, Any]) -> dict[str, str]:
             col.add("url", f"{who}: the URL must start with http:// or https:// (got {url!r}).")
     elif kind in URL_KINDS:
         col.add("url", f"{who}: a {kind} item needs a URL (http:// or https://).")
-    return col.errors
 
 
 def parse_education_item(d: Mapping[str, Any]) -> EducationItem:

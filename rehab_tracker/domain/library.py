@@ -244,6 +244,29 @@ def _parse_progression(
     return ProgressionStep(note=note.strip(), **steps)
 
 
+def _parse_default_dosages(
+    raw_defaults: object, dosage_type: str, col: Collector, who: str
+) -> list[tuple[str, Dosage]]:
+    """The ``default_dosage`` map (phase code -> dose) as (phase, dose) pairs; problems go to
+    ``col``, keyed ``default_dosage`` or ``default_dosage.<phase>.<field>``."""
+    if not isinstance(raw_defaults, Mapping) or not raw_defaults:
+        col.add("default_dosage", f"{who}: default_dosage must map phase codes to doses.")
+        return []
+    defaults: list[tuple[str, Dosage]] = []
+    for phase, raw in raw_defaults.items():
+        if not isinstance(phase, str) or SLUG_RE.fullmatch(phase) is None:
+            col.add("default_dosage", f"{who}: {phase!r} is not a valid phase code.")
+            continue
+        dosage, errors = dosage_errors(
+            raw, dosage_type, prefix=f"default_dosage.{phase}.", who=f"{who}, {phase}"
+        )
+        for key, message in errors.items():
+            col.add(key, message)
+        if dosage is not None:
+            defaults.append((phase, dosage))
+    return defaults
+
+
 def parse_exercise(d: Mapping[str, Any]) -> ExerciseSpec:
     """Validate one exercise dict and build its :class:`ExerciseSpec`.
 
@@ -281,21 +304,7 @@ def parse_exercise(d: Mapping[str, Any]) -> ExerciseSpec:
     progression: ProgressionStep | None = None
     if dosage_type in DOSAGE_TYPES:
         assert isinstance(dosage_type, str)
-        raw_defaults = d.get("default_dosage")
-        if not isinstance(raw_defaults, Mapping) or not raw_defaults:
-            col.add("default_dosage", f"{who}: default_dosage must map phase codes to doses.")
-        else:
-            for phase, raw in raw_defaults.items():
-                if not isinstance(phase, str) or SLUG_RE.fullmatch(phase) is None:
-                    col.add("default_dosage", f"{who}: {phase!r} is not a valid phase code.")
-                    continue
-                dosage, errors = dosage_errors(
-                    raw, dosage_type, prefix=f"default_dosage.{phase}.", who=f"{who}, {phase}"
-                )
-                for key, message in errors.items():
-                    col.add(key, message)
-                if dosage is not None:
-                    defaults.append((phase, dosage))
+        defaults = _parse_default_dosages(d.get("default_dosage"), dosage_type, col, who)
         progression = _parse_progression(d.get("progression"), dosage_type, col, who)
 
     col.raise_if_any()

@@ -32,10 +32,9 @@ Rules, in order of precedence:
 
 from __future__ import annotations
 
-import math
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Literal
+from typing import Any, Final, Literal
 
 from rehab_tracker.domain.dosage import (
     STEP_FIELDS,
@@ -47,6 +46,7 @@ from rehab_tracker.domain.dosage import (
     step_errors,
 )
 from rehab_tracker.domain.errors import Collector
+from rehab_tracker.domain.numbers import is_int, is_number
 from rehab_tracker.domain.units import format_duration, format_number
 
 Action = Literal["progress", "hold", "step_back", "repeat"]
@@ -67,14 +67,6 @@ DOSAGE_FIELDS: tuple[str, ...] = (
     "load_kg",
 )
 _TOL = 1e-9
-
-
-def _is_int(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _is_real(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
 @dataclass(frozen=True)
@@ -105,17 +97,17 @@ class Prescription:
         for key, message in errors.items():
             c.add(key, message)
         c.check(
-            _is_int(self.reps_cap) and self.reps_cap >= MIN_REPS,
+            is_int(self.reps_cap) and self.reps_cap >= MIN_REPS,
             "reps_cap",
             "Reps cap must be a whole number, 1 or more.",
         )
         c.check(
-            _is_real(self.hold_cap_s) and self.hold_cap_s >= MIN_HOLD_S,
+            is_number(self.hold_cap_s) and self.hold_cap_s >= MIN_HOLD_S,
             "hold_cap_s",
             f"Hold cap must be {format_number(MIN_HOLD_S)} s or more.",
         )
         c.check(
-            _is_int(self.sets_cap) and self.sets_cap >= 1,
+            is_int(self.sets_cap) and self.sets_cap >= 1,
             "sets_cap",
             "Sets cap must be a whole number, 1 or more.",
         )
@@ -154,19 +146,19 @@ class LoggedSet:
     def __post_init__(self) -> None:
         c = Collector()
         c.check(
-            self.reps is None or (_is_int(self.reps) and self.reps >= 0),
+            self.reps is None or (is_int(self.reps) and self.reps >= 0),
             "reps",
             "Reps must be a whole number, 0 or more.",
         )
         for name in ("hold_seconds", "load_kg", "distance_m", "duration_s"):
             value = getattr(self, name)
             c.check(
-                value is None or (_is_real(value) and value >= 0),
+                value is None or (is_number(value) and value >= 0),
                 name,
                 "Must be a number, 0 or more.",
             )
         c.check(
-            self.effort is None or (_is_int(self.effort) and 0 <= self.effort <= 10),
+            self.effort is None or (is_int(self.effort) and 0 <= self.effort <= 10),
             "effort",
             "Effort must be a whole number 0-10.",
         )
@@ -192,7 +184,7 @@ class Performance:
         for name in ("back_pain_before", "back_pain_after", "leg_pain_before", "leg_pain_after"):
             value = getattr(self, name)
             c.check(
-                value is None or (_is_int(value) and 0 <= value <= 10),
+                value is None or (is_int(value) and 0 <= value <= 10),
                 name,
                 "Pain must be a whole number 0-10.",
             )
@@ -255,23 +247,54 @@ def _step_back(p: Prescription) -> tuple[Dosage, str]:
                 f"step back {_count(d.reps_max - new_max, 'rep')} "
                 f"to {_reps_text(new_min, new_max)} reps"
             )
-    if d.dosage_type == "distance" and step.distance_step_m:
-        assert d.distance_m is not None
-        new = _lower(d.distance_m, step.distance_step_m, step.distance_step_m)
-        if new < d.distance_m:
-            return replace(d, distance_m=new), (
-                f"step back {format_number(d.distance_m - new)} m to {format_number(new)} m"
-            )
-    if d.dosage_type == "time" and step.duration_step_s:
-        assert d.duration_s is not None
-        new = _lower(d.duration_s, step.duration_step_s, step.duration_step_s)
-        if new < d.duration_s:
-            return replace(d, duration_s=new), (
-                f"step back {format_duration(d.duration_s - new)} to {format_duration(new)}"
-            )
+    shorter = _shorten(p)
+    if shorter is not None:
+        return shorter
     return d, (
         f"the dosage is already at its lowest ({p.describe()}): keep it and review the patient "
         "before continuing"
+    )
+
+
+#: a changed dose and what changed in words, or None: the change does not apply
+_Step = tuple[Dosage, str] | None
+
+
+@dataclass(frozen=True)
+class _Measure:
+    """A distance or time dose: its field, its step and how an amount of it reads."""
+
+    field: str
+    step: str
+    text: Callable[[float], str]
+
+
+_MEASURES: Final[Mapping[str, _Measure]] = {
+    "distance": _Measure("distance_m", "distance_step_m", lambda m: f"{format_number(m)} m"),
+    "time": _Measure("duration_s", "duration_step_s", format_duration),
+}
+
+
+def _with(d: Dosage, name: str, value: Any) -> Dosage:
+    """``d`` with the dose field ``name`` set to ``value``."""
+    return replace(d, **{name: value})
+
+
+def _shorten(p: Prescription) -> _Step:
+    """Distance or time: one step less, never below one step (None when already there)."""
+    d, measure = p.dose, _MEASURES.get(p.dose.dosage_type)
+    if measure is None:
+        return None
+    by = getattr(p.step, measure.step)
+    if not by:
+        return None
+    current = getattr(d, measure.field)
+    assert current is not None
+    new = _lower(current, by, by)
+    if new >= current:
+        return None
+    return _with(d, measure.field, new), (
+        f"step back {measure.text(current - new)} to {measure.text(new)}"
     )
 
 
@@ -310,40 +333,70 @@ def _target_text(d: Dosage) -> str:
     return f"{d.reps_max} reps"
 
 
-def _progress(p: Prescription) -> tuple[Dosage, str] | None:
+def _add_load(p: Prescription) -> _Step:
     d, step = p.dose, p.step
-    if p.loaded:
-        assert d.load_kg is not None and step.load_step_kg is not None
-        new_load = d.load_kg + step.load_step_kg
-        return replace(d, load_kg=new_load), (
-            f"add {format_number(step.load_step_kg, 2)} kg to {format_number(new_load, 2)} kg"
-        )
+    if not p.loaded:
+        return None
+    assert d.load_kg is not None and step.load_step_kg is not None
+    new_load = d.load_kg + step.load_step_kg
+    return replace(d, load_kg=new_load), (
+        f"add {format_number(step.load_step_kg, 2)} kg to {format_number(new_load, 2)} kg"
+    )
+
+
+def _lengthen_hold(p: Prescription) -> _Step:
+    d, step = p.dose, p.step
     hold = d.hold_seconds
-    if d.dosage_type == "hold" and step.hold_step_s and hold is not None and hold < p.hold_cap_s:
-        new_hold = min(p.hold_cap_s, hold + step.hold_step_s)
-        return replace(d, hold_seconds=new_hold), (
-            f"hold {format_number(new_hold - hold)} s longer ({format_number(new_hold)} s)"
-        )
-    if d.dosage_type in ("reps", "hold") and step.reps_step and d.reps_max is not None:
-        assert d.reps_min is not None
-        if d.reps_max < p.reps_cap:
-            new_max = min(p.reps_cap, d.reps_max + step.reps_step)
-            new_min = d.reps_min + (new_max - d.reps_max)
-            return replace(d, reps_min=new_min, reps_max=new_max), (
-                f"add {_count(new_max - d.reps_max, 'rep')} ({_reps_text(new_min, new_max)} reps)"
-            )
-    if d.dosage_type in ("reps", "hold") and d.sets < p.sets_cap:
-        return replace(d, sets=d.sets + 1), f"add a set ({d.sets + 1} sets)"
-    if d.dosage_type == "distance" and step.distance_step_m and d.distance_m is not None:
-        new = d.distance_m + step.distance_step_m
-        return replace(d, distance_m=new), (
-            f"add {format_number(step.distance_step_m)} m ({format_number(new)} m)"
-        )
-    if d.dosage_type == "time" and step.duration_step_s and d.duration_s is not None:
-        new = d.duration_s + step.duration_step_s
-        return replace(d, duration_s=new), (
-            f"add {format_duration(step.duration_step_s)} ({format_duration(new)})"
-        )
+    if d.dosage_type != "hold" or not step.hold_step_s or hold is None or hold >= p.hold_cap_s:
+        return None
+    new_hold = min(p.hold_cap_s, hold + step.hold_step_s)
+    return replace(d, hold_seconds=new_hold), (
+        f"hold {format_number(new_hold - hold)} s longer ({format_number(new_hold)} s)"
+    )
+
+
+def _add_reps(p: Prescription) -> _Step:
+    d, step = p.dose, p.step
+    if d.dosage_type not in ("reps", "hold") or not step.reps_step or d.reps_max is None:
+        return None
+    assert d.reps_min is not None
+    if d.reps_max >= p.reps_cap:
+        return None
+    new_max = min(p.reps_cap, d.reps_max + step.reps_step)
+    new_min = d.reps_min + (new_max - d.reps_max)
+    return replace(d, reps_min=new_min, reps_max=new_max), (
+        f"add {_count(new_max - d.reps_max, 'rep')} ({_reps_text(new_min, new_max)} reps)"
+    )
+
+
+def _add_set(p: Prescription) -> _Step:
+    d = p.dose
+    if d.dosage_type not in ("reps", "hold") or d.sets >= p.sets_cap:
+        return None
+    return replace(d, sets=d.sets + 1), f"add a set ({d.sets + 1} sets)"
+
+
+def _lengthen(p: Prescription) -> _Step:
+    """Distance or time: one step more (no cap)."""
+    d, measure = p.dose, _MEASURES.get(p.dose.dosage_type)
+    if measure is None:
+        return None
+    current, by = getattr(d, measure.field), getattr(p.step, measure.step)
+    if not by or current is None:
+        return None
+    new = current + by
+    return _with(d, measure.field, new), f"add {measure.text(by)} ({measure.text(new)})"
+
+
+#: the progression steps in order of precedence: the first that applies is taken
+_PROGRESS_STEPS: Final = (_add_load, _lengthen_hold, _add_reps, _add_set, _lengthen)
+
+
+def _progress(p: Prescription) -> _Step:
+    for progression_step in _PROGRESS_STEPS:
+        step = progression_step(p)
+        if step is not None:
+            return step
     return None
 
 
@@ -353,67 +406,79 @@ def _progress(p: Prescription) -> tuple[Dosage, str] | None:
 def suggest(prescription: Prescription, performance: Performance) -> Suggestion:
     """Suggest the next dosage (see the module docstring for the rules and their order)."""
     p = prescription
-    d = p.dose
     triggers = _step_back_triggers(performance)
     if triggers:
         new, action_text = _step_back(p)
         cause = "; ".join(triggers)
         return Suggestion("step_back", new, f"{cause[0].upper()}{cause[1:]}: {action_text}.")
-
     logged = performance.sets
     if not logged:
-        return Suggestion("repeat", d, "No sets logged last session: repeat the same dosage.")
+        return Suggestion("repeat", p.dose, "No sets logged last session: repeat the same dosage.")
+    kept = _effort_above_target(p, logged) or _not_done(p, logged)
+    return kept or _progression(p)
 
-    target = d.effort_target
-    if target is not None:
-        above = [
-            (i, s.effort)
-            for i, s in enumerate(logged, 1)
-            if s.effort is not None and s.effort > target
-        ]
-        if above:
-            numbers = [str(i) for i, _ in above]
-            where = (
-                f"set {numbers[0]}"
-                if len(numbers) == 1
-                else (f"sets {', '.join(numbers[:-1])} and {numbers[-1]}")
-            )
-            highest = max(e for _, e in above if e is not None)
-            return Suggestion(
-                "hold",
-                d,
-                (
-                    f"Effort reached {highest}/10 in {where}, above the target of {target}/10: "
-                    f"keep the same dosage ({p.describe()})."
-                ),
-            )
 
+def _effort_above_target(p: Prescription, logged: Sequence[LoggedSet]) -> Suggestion | None:
+    """**hold** when effort in any logged set was above the target."""
+    target = p.dose.effort_target
+    if target is None:
+        return None
+    above = [
+        (i, s.effort) for i, s in enumerate(logged, 1) if s.effort is not None and s.effort > target
+    ]
+    if not above:
+        return None
+    numbers = [str(i) for i, _ in above]
+    where = (
+        f"set {numbers[0]}"
+        if len(numbers) == 1
+        else (f"sets {', '.join(numbers[:-1])} and {numbers[-1]}")
+    )
+    highest = max(e for _, e in above if e is not None)
+    return Suggestion(
+        "hold",
+        p.dose,
+        (
+            f"Effort reached {highest}/10 in {where}, above the target of {target}/10: "
+            f"keep the same dosage ({p.describe()})."
+        ),
+    )
+
+
+def _not_done(p: Prescription, logged: Sequence[LoggedSet]) -> Suggestion | None:
+    """**repeat** when fewer than the prescribed sets reached the top, or when effort was not
+    logged for a set although there is a target."""
+    d = p.dose
     at_top = [s for s in logged if _at_top(p, s)]
-    goal = _target_text(d)
     if len(at_top) < d.sets:
         return Suggestion(
             "repeat",
             d,
             (
-                f"{len(at_top)} of {d.sets} prescribed sets reached {goal}: "
+                f"{len(at_top)} of {d.sets} prescribed sets reached {_target_text(d)}: "
                 f"repeat the same dosage ({p.describe()})."
             ),
         )
-    if target is not None:
-        missing = [i for i, s in enumerate(logged, 1) if s.effort is None]
-        if missing:
-            return Suggestion(
-                "repeat",
-                d,
-                (
-                    f"Effort was not logged for set {missing[0]}, so the progression cannot be "
-                    f"confirmed: repeat the same dosage ({p.describe()})."
-                ),
-            )
+    missing = [i for i, s in enumerate(logged, 1) if s.effort is None]
+    if d.effort_target is None or not missing:
+        return None
+    return Suggestion(
+        "repeat",
+        d,
+        (
+            f"Effort was not logged for set {missing[0]}, so the progression cannot be "
+            f"confirmed: repeat the same dosage ({p.describe()})."
+        ),
+    )
 
+
+def _progression(p: Prescription) -> Suggestion:
+    """**progress** by the first step that applies, or **repeat** when none does."""
+    d = p.dose
+    target = d.effort_target
     effort = f" at effort {target}/10 or less" if target is not None else ""
     sets = "The prescribed set" if d.sets == 1 else f"All {d.sets} prescribed sets"
-    done = f"{sets} reached {goal}{effort}"
+    done = f"{sets} reached {_target_text(d)}{effort}"
     step = _progress(p)
     if step is None:
         return Suggestion(

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Final
 
-from rehab_tracker.domain.dosage import is_int
 from rehab_tracker.domain.errors import Collector
+from rehab_tracker.domain.numbers import is_int
 from rehab_tracker.domain.template import ProgramTemplate, phase_for_week
 from rehab_tracker.domain.weeks import program_week
 

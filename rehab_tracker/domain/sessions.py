@@ -18,7 +18,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ from typing import Literal
 
 from rehab_tracker.domain.dosage import LIMITS
 from rehab_tracker.domain.errors import Collector
+from rehab_tracker.domain.numbers import is_int, is_number
 from rehab_tracker.domain.units import format_number, metres_to_feet
 
 Severity = Literal["mild", "moderate", "severe", "serious"]
@@ -51,14 +51,6 @@ SET_MAXIMA: dict[str, float] = {
 }
 
 
-def _is_int(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _is_real(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
-
-
 def check_score(
     value: object,
     field_name: str,
@@ -71,7 +63,7 @@ def check_score(
     """A whole-number 0-10 (by default) score, or None (not recorded)."""
     if value is None:
         return
-    if not _is_int(value) or not low <= value <= high:  # type: ignore[operator]
+    if not is_int(value) or not low <= value <= high:
         errors.add(field_name, message)
 
 
@@ -168,7 +160,7 @@ class SessionEntry:
 def set_errors(entry: SetEntry, prefix: str, errors: Collector) -> None:
     """Check one set; fields are ``<prefix>.reps`` etc."""
     max_reps = SET_MAXIMA["reps"]
-    if entry.reps is not None and (not _is_int(entry.reps) or not 0 <= entry.reps <= max_reps):
+    if entry.reps is not None and (not is_int(entry.reps) or not 0 <= entry.reps <= max_reps):
         errors.add(
             f"{prefix}.reps", f"Reps must be a whole number from 0 to {format_number(max_reps)}."
         )
@@ -181,7 +173,7 @@ def set_errors(entry: SetEntry, prefix: str, errors: Collector) -> None:
     for name, message in limits:
         value = getattr(entry, name)
         high = SET_MAXIMA[name]
-        if value is not None and (not _is_real(value) or not 0 <= value <= high):
+        if value is not None and (not is_number(value) or not 0 <= value <= high):
             errors.add(f"{prefix}.{name}", message.format(format_number(high)))
     check_score(entry.effort, f"{prefix}.effort", errors, message=EFFORT_MESSAGE)
 
@@ -413,7 +405,7 @@ def walk_value_error(test: str, value: float | None, units: str = "metric") -> s
         what = "time"
     if value is None:
         return f"Enter the {label} {what}: {allowed}."
-    if not _is_real(value):
+    if not is_number(value):
         return f"The {label} {what} must be {allowed}."
     low_ok = value > limit.low if limit.unit == "m" else value >= limit.low
     if not low_ok or value > limit.high:
@@ -476,7 +468,7 @@ def validate_six_minute(entry: SixMinuteWalkEntry, units: str = "metric") -> flo
     """Check the entry and return the distance in metres; ValidationError keyed by field."""
     errors = Collector()
     course = entry.course_length_m
-    if course is None or not _is_real(course) or not MIN_COURSE_M <= course <= MAX_COURSE_M:
+    if course is None or not is_number(course) or not MIN_COURSE_M <= course <= MAX_COURSE_M:
         errors.add(
             "course_length_m",
             f"Course length must be {_distance_text(MIN_COURSE_M, units)} to "
@@ -484,15 +476,15 @@ def validate_six_minute(entry: SixMinuteWalkEntry, units: str = "metric") -> flo
         )
         course = None
     laps = entry.laps
-    if laps is None or not _is_int(laps) or not 0 <= laps <= MAX_LAPS:
+    if laps is None or not is_int(laps) or not 0 <= laps <= MAX_LAPS:
         errors.add("laps", f"Laps must be a whole number from 0 to {MAX_LAPS}.")
         laps = None
     partial = entry.partial_lap_m if entry.partial_lap_m is not None else 0.0
-    if not _is_real(partial) or partial < 0 or (course is not None and partial >= course):
+    if not is_number(partial) or partial < 0 or (course is not None and partial >= course):
         errors.add(
             "partial_lap_m", "The partial lap must be 0 or more and shorter than the course."
         )
-    if entry.rests is not None and (not _is_int(entry.rests) or not 0 <= entry.rests <= MAX_RESTS):
+    if entry.rests is not None and (not is_int(entry.rests) or not 0 <= entry.rests <= MAX_RESTS):
         errors.add("rests", f"Rests must be a whole number from 0 to {MAX_RESTS}.")
     for name in ("effort_before", "effort_after", "breathlessness_before", "breathlessness_after"):
         check_score(getattr(entry, name), name, errors, message="Must be a whole number 0 to 10.")

@@ -17,10 +17,10 @@ from rehab_tracker.domain.dosage import (
     dosage_errors,
     dosage_to_dict,
     infer_dosage_type,
-    is_int,
 )
 from rehab_tracker.domain.errors import Collector, ValidationError
 from rehab_tracker.domain.library import SLUG_RE
+from rehab_tracker.domain.numbers import is_int
 
 SCHEMA_VERSION: Final = 1
 REQUIRED_VARIANTS: Final = ("high", "low")

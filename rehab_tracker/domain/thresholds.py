@@ -13,13 +13,13 @@ A clinic may override the absolute and relative parts per measure with :func:`wi
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from types import MappingProxyType
-from typing import Literal, TypeGuard
+from typing import Literal
 
 from rehab_tracker.domain.errors import Collector
+from rehab_tracker.domain.numbers import is_number
 from rehab_tracker.domain.units import format_number
 
 Direction = Literal["lower_better", "higher_better"]
@@ -159,26 +159,7 @@ def with_overrides(
             errors.add(measure, "Expected a mapping of 'absolute' and/or 'relative'.")
             continue
         current = base[measure]
-        absolute = current.absolute
-        relative = current.relative
-        for name, value in fields.items():
-            field = f"{measure}.{name}"
-            if name not in _OVERRIDABLE:
-                errors.add(field, "Only 'absolute' and 'relative' can be changed.")
-            elif name == "absolute":
-                if _is_number(value) and math.isfinite(value) and value > 0:
-                    absolute = float(value)
-                else:
-                    errors.add(field, f"Must be a number above 0 {current.unit}, got {value!r}.")
-            elif value is None:
-                relative = None
-            elif _is_number(value) and 0 < value < 1:
-                relative = float(value)
-            else:
-                errors.add(
-                    field,
-                    f"Must be a fraction between 0 and 1 (0.3 = 30%) or empty, got {value!r}.",
-                )
+        absolute, relative = _overridden_values(measure, current, fields, errors)
         if (absolute, relative) != (current.absolute, current.relative):
             source = current.source
             if not source.startswith("Clinic setting"):
@@ -188,5 +169,32 @@ def with_overrides(
     return result
 
 
-def _is_number(value: object) -> TypeGuard[float]:
-    return isinstance(value, int | float) and not isinstance(value, bool)
+def _overridden_values(
+    measure: str,
+    current: Threshold,
+    fields: Mapping[str, float | None],
+    errors: Collector,
+) -> tuple[float, float | None]:
+    """(absolute, relative) of ``current`` with one measure's overrides applied; a bad value is
+    reported to ``errors`` (keyed ``"<measure>.<field>"``) and leaves the current value."""
+    absolute = current.absolute
+    relative = current.relative
+    for name, value in fields.items():
+        field = f"{measure}.{name}"
+        if name not in _OVERRIDABLE:
+            errors.add(field, "Only 'absolute' and 'relative' can be changed.")
+        elif name == "absolute":
+            if is_number(value) and value > 0:
+                absolute = float(value)
+            else:
+                errors.add(field, f"Must be a number above 0 {current.unit}, got {value!r}.")
+        elif value is None:
+            relative = None
+        elif is_number(value) and 0 < value < 1:
+            relative = float(value)
+        else:
+            errors.add(
+                field,
+                f"Must be a fraction between 0 and 1 (0.3 = 30%) or empty, got {value!r}.",
+            )
+    return absolute, relative

@@ -1,7 +1,8 @@
 """Batch export: the progress report of every active patient as PDF files, with progress.
 
 "Active" = not archived, with a planned or active program
-(:meth:`ReportDataService.active_patient_ids`). The progress callback gets
+(:meth:`ReportDataService.active_patient_ids`); the reports come from the service passed in
+(``Services.reports``, which reads as the signed-in user). The progress callback gets
 ``(done, total, label)`` before each report and once at the end; returning ``False`` cancels
 (the reports already written stay). A report that fails is listed, the batch goes on.
 """
@@ -14,9 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rehab_tracker.data.database import Database
 from rehab_tracker.reports.progress import Audience, report_file_name, write_pdf
-from rehab_tracker.services.report_data import ReportDataService
+from rehab_tracker.services.report_data.service import ReportDataService
 
 #: (done, total, label) -> False to cancel (None or True to go on)
 Progress = Callable[[int, int, str], "bool | None"]
@@ -44,7 +44,7 @@ class BatchResult:
 
 
 def export_all(
-    db: Database,
+    service: ReportDataService,
     out_dir: str | Path,
     *,
     today: dt.date,
@@ -57,7 +57,6 @@ def export_all(
     ensure_gui_application()
     target = Path(out_dir)
     target.mkdir(parents=True, exist_ok=True)
-    service = ReportDataService(db)
     patients = service.active_patient_ids()
     result = BatchResult(total=len(patients))
     started = time.perf_counter()

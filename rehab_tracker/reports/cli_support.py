@@ -1,7 +1,9 @@
 """What the command line's ``report`` and ``export-reports`` commands call.
 
-``run_report(db_target, patient_key, out, audience) -> exit code`` and
-``run_batch(db_target, out_dir, audience, progress=...) -> exit code``. Problems the user can act on
+``run_report(db_target, patient_key, out, audience, actor=...) -> exit code`` and
+``run_batch(db_target, out_dir, audience, progress=..., actor=...) -> exit code``; both read through
+``Services(db, actor)``, ``actor`` being the signed-in user (the CLI passes
+:func:`rehab_tracker.app.default_actor`). Problems the user can act on
 (no such patient, database unusable, file not writable) are one line on stderr and exit code 2
 (1 when some reports of a batch failed); no tracebacks.
 """
@@ -53,23 +55,24 @@ def run_report(
     out: str | Path,
     audience: str | None = "clinical",
     *,
+    actor: str,
     today: dt.date | None = None,
     notes: str = "",
 ) -> int:
     """Write one patient's report (by record number or id) to ``out``; prints where."""
     from rehab_tracker.data.database import DatabaseError
     from rehab_tracker.reports.progress import write_pdf
+    from rehab_tracker.services.container import Services
     from rehab_tracker.services.errors import ServiceError
-    from rehab_tracker.services.patients import PatientService
-    from rehab_tracker.services.report_data import ReportDataService
 
     opened = _open("report", db_target, audience)
     if isinstance(opened, int):
         return opened
     kind, db = opened
     try:
-        patient_id = PatientService(db, "report").find(patient_key)
-        data = ReportDataService(db).gather(patient_id, today=today or dt.date.today())
+        services = Services(db, actor)
+        patient_id = services.patients.find(patient_key)
+        data = services.reports.gather(patient_id, today=today or dt.date.today())
         path = write_pdf(data, out, kind, notes)  # type: ignore[arg-type]
     except (ServiceError, DatabaseError, OSError) as exc:
         return _problem("report", exc)
@@ -108,11 +111,13 @@ def run_batch(
     audience: str | None = "clinical",
     progress: Progress | None = None,
     *,
+    actor: str,
     today: dt.date | None = None,
 ) -> int:
     """Write the reports of all active patients into ``out_dir`` with a progress bar."""
     from rehab_tracker.data.database import DatabaseError
     from rehab_tracker.reports.batch import export_all
+    from rehab_tracker.services.container import Services
 
     opened = _open("export-reports", db_target, audience)
     if isinstance(opened, int):
@@ -120,7 +125,7 @@ def run_batch(
     kind, db = opened
     try:
         result = export_all(
-            db,
+            Services(db, actor).reports,
             out_dir,
             today=today or dt.date.today(),
             audience=kind,  # type: ignore[arg-type]

@@ -28,7 +28,7 @@ from rehab_tracker.domain.units import (
     metres_to_feet,
 )
 from rehab_tracker.domain.weeks import weeks_since
-from rehab_tracker.services.report_data import OutcomeRow, ReportData
+from rehab_tracker.services.report_data.model import OutcomeRow, ReportData
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -265,27 +265,41 @@ def source_in_units(source: str, units: str) -> str:
     return _METRES_IN_TEXT.sub(feet, source)
 
 
+#: the "clinically important?" cell per outcome state: (clinical words, patient words)
+_IMPORTANT_TEXT: Mapping[str, tuple[str, str]] = {
+    "no_data": ("Not recorded yet", "Not measured yet"),
+    "no_follow_up": (
+        "No follow-up yet: change cannot be computed",
+        "Measured once so far: too early to compare",
+    ),
+    "important": (
+        "Yes: clinically important improvement",
+        "Yes: a big enough improvement to make a real difference",
+    ),
+    "worsened": (
+        "Clinically important worsening",
+        "Worse by enough to discuss with your therapist",
+    ),
+    "below": (
+        "No: below the threshold",
+        "Not yet: a smaller change than one that usually makes a real difference",
+    ),
+}
+
+
 def important_text(row: OutcomeRow, audience: Audience) -> str:
     """The table's "clinically important?" cell, in the audience's words."""
-    if row.status == "no_data":
-        return "Not recorded yet" if audience == "clinical" else "Not measured yet"
-    if row.status == "no_follow_up":
-        return (
-            "No follow-up yet: change cannot be computed"
-            if audience == "clinical"
-            else "Measured once so far: too early to compare"
-        )
-    if audience == "clinical":
-        if row.clinically_important:
-            return "Yes: clinically important improvement"
-        if row.worsened:
-            return "Clinically important worsening"
-        return "No: below the threshold"
+    clinical, patient = _IMPORTANT_TEXT[_importance(row)]
+    return clinical if audience == "clinical" else patient
+
+
+def _importance(row: OutcomeRow) -> str:
+    """The row's key in :data:`_IMPORTANT_TEXT`."""
+    if row.status in ("no_data", "no_follow_up"):
+        return row.status
     if row.clinically_important:
-        return "Yes: a big enough improvement to make a real difference"
-    if row.worsened:
-        return "Worse by enough to discuss with your therapist"
-    return "Not yet: a smaller change than one that usually makes a real difference"
+        return "important"
+    return "worsened" if row.worsened else "below"
 
 
 _CSS = """

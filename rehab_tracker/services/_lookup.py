@@ -3,7 +3,11 @@
 - :func:`patient`: the patient row or :class:`NotFoundError`.
 - :func:`latest_surgery_date`: the date of the patient's latest surgery.
 - :func:`current_program`: which of a patient's programs is "the current one" (the Sessions tab,
-  the patient overview and the report must agree on it).
+  the patient overview and the report must agree on it); :func:`current_program_of` reads it
+  (id, status, start date) in one prepared statement and :func:`current_program_id` its id (the
+  Sessions and Outcomes services).
+- :func:`check_record_date`: a visit's or an assessment's date against today and the surgery.
+- :func:`connection_of`: the Core connection of a Session (or the connection itself).
 - :func:`program_adherence`: a program's adherence, read in one statement and computed by the one
   rule (:func:`rehab_tracker.domain.sessions.compute_adherence`); the Sessions tab, the patient
   overview and the report all call it.
@@ -23,6 +27,8 @@ from sqlalchemy import (
     Connection,
     Date,
     Integer,
+    Row,
+    Select,
     Uuid,
     and_,
     bindparam,
@@ -34,10 +40,12 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from rehab_tracker.data.models import Patient, Program, ScheduledSession, SessionLog, Surgery
+from rehab_tracker.domain.errors import Collector
 from rehab_tracker.domain.programs import is_open
 from rehab_tracker.domain.sessions import (
     Adherence,
     SlotStatus,
+    check_date,
     compute_adherence,
     log_counts_as_attended,
     log_is_counted,
@@ -68,6 +76,28 @@ def latest_surgery_date(session: Session, patient_id: uuid.UUID) -> dt.date | No
     )
 
 
+def connection_of(source: Session | Connection) -> Connection:
+    """The Core connection behind ``source`` (a read on the hot path skips the ORM)."""
+    return source if isinstance(source, Connection) else source.connection()
+
+
+def check_record_date(
+    session: Session,
+    patient_id: uuid.UUID,
+    date: dt.date | None,
+    field: str,
+    *,
+    today: dt.date,
+    what: str,
+) -> None:
+    """:func:`~rehab_tracker.domain.sessions.check_date` of a record of the patient (a visit, an
+    assessment) against today and their latest surgery; raises the ValidationError at ``field``."""
+    errors = Collector()
+    surgery = latest_surgery_date(session, patient_id)
+    check_date(date, field, errors, today=today, surgery_date=surgery, what=what)
+    errors.raise_if_any()
+
+
 def current_program(programs: Sequence[_P]) -> _P | None:
     """The current program among a patient's programs ordered by start date: the latest open
     one (:data:`~rehab_tracker.domain.programs.OPEN_STATUSES`), else the latest one; None when
@@ -85,6 +115,30 @@ def programs_by_start(session: Session, patient_id: uuid.UUID) -> list[Program]:
             select(Program).where(Program.patient_id == patient_id).order_by(Program.start_date)
         )
     )
+
+
+@functools.cache
+def _programs_of_patient() -> Select[uuid.UUID, str, dt.date]:
+    """Built once on first use: a patient's programs, oldest start first."""
+    return (
+        select(Program.id, Program.status, Program.start_date)
+        .where(Program.patient_id == bindparam("patient_id", type_=Uuid()))
+        .order_by(Program.start_date)
+    )
+
+
+def current_program_of(
+    source: Session | Connection, patient_id: uuid.UUID
+) -> Row[uuid.UUID, str, dt.date] | None:
+    """(id, status, start_date) of the patient's :func:`current_program`, None without one."""
+    rows = connection_of(source).execute(_programs_of_patient(), {"patient_id": patient_id})
+    return current_program(rows.all())
+
+
+def current_program_id(source: Session | Connection, patient_id: uuid.UUID) -> uuid.UUID | None:
+    """The id of the patient's :func:`current_program` (what a new record is tied to)."""
+    row = current_program_of(source, patient_id)
+    return None if row is None else row.id
 
 
 def live_log_of_slot() -> ColumnElement[bool]:
@@ -138,7 +192,7 @@ def program_adherence(
     """
     if program_id is None:
         return compute_adherence((), today)
-    conn = source if isinstance(source, Connection) else source.connection()
+    conn = connection_of(source)
     slots: list[SlotStatus] = []
     extra: list[bool] = []
     for week, scheduled, logged_on, status, attended in conn.execute(

@@ -9,6 +9,7 @@ from rehab_tracker.services.library import LibraryService
 from rehab_tracker.services.outcomes import OutcomeService
 from rehab_tracker.services.patients import PatientService
 from rehab_tracker.services.programs import ProgramService
+from rehab_tracker.services.report_data.service import ReportDataService
 from rehab_tracker.services.sessions import SessionService
 from rehab_tracker.services.settings import SettingsService
 
@@ -27,3 +28,4 @@ class Services:
         self.drafts = DraftService(db, actor)
         self.sessions = SessionService(db, actor, self.programs)
         self.outcomes = OutcomeService(db, actor, self.settings)
+        self.reports = ReportDataService(db, actor, self.settings)

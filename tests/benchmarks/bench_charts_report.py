@@ -53,13 +53,12 @@ def test_chart_view_and_report_against_bare_matplotlib(qtbot, db: Database, tmp_
     from rehab_tracker.reports.batch import export_all
     from rehab_tracker.reports.progress import report_figures, write_pdf
     from rehab_tracker.services.container import Services
-    from rehab_tracker.services.report_data import ReportDataService
     from rehab_tracker.ui.reports.charts_view import ChartsTab
 
     ids = [add_patient(db, twelve_week_spec(f"RT-{n:05d}")) for n in range(1, BATCH_PATIENTS + 1)]
     services = Services(db, "bench")
     row = next(r for r in services.patients.list_patients(today=TODAY) if r.id == ids[0])
-    data = ReportDataService(db).gather(ids[0], today=TODAY)
+    data = services.reports.gather(ids[0], today=TODAY)
 
     tab = ChartsTab(services, lambda: TODAY)
     qtbot.addWidget(tab)
@@ -82,7 +81,7 @@ def test_chart_view_and_report_against_bare_matplotlib(qtbot, db: Database, tmp_
     out = tmp_path / "report.pdf"
 
     def full_report() -> None:
-        write_pdf(ReportDataService(db).gather(ids[0], today=TODAY), out)
+        write_pdf(services.reports.gather(ids[0], today=TODAY), out)
 
     def bare_report() -> None:
         with PdfPages(tmp_path / "bare.pdf") as pdf:
@@ -93,7 +92,7 @@ def test_chart_view_and_report_against_bare_matplotlib(qtbot, db: Database, tmp_
     bare = _median(bare_report, 5)
 
     start = time.perf_counter()
-    result = export_all(db, tmp_path / "batch", today=TODAY)
+    result = export_all(services.reports, tmp_path / "batch", today=TODAY)
     batch_seconds = time.perf_counter() - start
     assert len(result.written) == BATCH_PATIENTS
 

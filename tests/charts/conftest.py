@@ -13,7 +13,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from reports import sample_data
 
 from rehab_tracker.data.database import Database
-from rehab_tracker.services.report_data import ReportData, ReportDataService
+from rehab_tracker.services.report_data.model import ReportData
+from rehab_tracker.services.report_data.service import ReportDataService
 
 
 @pytest.fixture
@@ -22,6 +23,6 @@ def report_data(db: Database) -> Callable[[str], ReportData]:
 
     def make(kind: str) -> ReportData:
         add = getattr(sample_data, f"add_{kind}_patient")
-        return ReportDataService(db).gather(add(db), today=sample_data.TODAY)
+        return ReportDataService(db, "tester").gather(add(db), today=sample_data.TODAY)
 
     return make

@@ -21,7 +21,7 @@ from rehab_tracker.charts.progress import (
     training_figure,
     walking_figure,
 )
-from rehab_tracker.services.report_data import ReportData
+from rehab_tracker.services.report_data.model import ReportData
 
 Make = Callable[[str], ReportData]
 
@@ -207,7 +207,7 @@ def test_training_distance_volume_in_feet_for_an_imperial_clinic(report_data: Ma
     from dataclasses import replace
 
     from rehab_tracker.domain.units import metres_to_feet
-    from rehab_tracker.services.report_data import TrainingSeries
+    from rehab_tracker.services.report_data.model import TrainingSeries
 
     data = replace(
         report_data("twelve_week"),

@@ -94,8 +94,8 @@ def test_build_rows_normalises_both_back_ends(today: dt.date) -> None:
         programs=[(gid.hex, pid.hex, "active", "2026-10-05", "2026-11-25")],
         phases=[(gid.hex, "Phase 1", "2026-10-05", "2026-10-30"),
                 (gid.hex, "Phase 2", "2026-11-02", "2026-11-27")],
-        assessments=[(gid.hex, "2026-11-28")],
-        outcomes=[],
+        assessments=[(gid.hex, "mid", "2026-11-28")],
+        records=[],
         red_flags=[(pid.hex,)],
         today=today,
     )
@@ -105,8 +105,8 @@ def test_build_rows_normalises_both_back_ends(today: dt.date) -> None:
         programs=[(gid, pid, "active", dt.date(2026, 10, 5), dt.date(2026, 11, 25))],
         phases=[(gid, "Phase 1", dt.date(2026, 10, 5), dt.date(2026, 10, 30)),
                 (gid, "Phase 2", dt.date(2026, 11, 2), dt.date(2026, 11, 27))],
-        assessments=[(gid, dt.date(2026, 11, 28))],
-        outcomes=[],
+        assessments=[(gid, "mid", dt.date(2026, 11, 28))],
+        records=[],
         red_flags=[(pid,)],
         today=today,
     )
@@ -165,3 +165,33 @@ def test_importing_it_does_not_import_sqlalchemy() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_the_list_flags_an_assessment_when_the_outcomes_schedule_does(
+    demo_db: Database, today: dt.date
+) -> None:
+    """One rule, one set of records (domain.assessments): the list's "assessment due" flag is
+    the Outcomes schedule's due-or-overdue, for every demo patient, also after a walking test
+    recorded on a due date (it counts in both; the list once looked at questionnaires only)."""
+    services = Services(demo_db, "tester")
+
+    def agree() -> list[uuid.UUID]:
+        flagged = []
+        for row in services.patients.list_patients(today=today):
+            states = [a.state for a in services.outcomes.schedule(row.id, today=today)]
+            assert row.assessment_due == any(s in ("due", "overdue") for s in states), row
+            if row.assessment_due:
+                flagged.append(row.id)
+        return flagged
+
+    flagged = agree()
+    assert flagged, "the demo clinic has a patient with an assessment due"
+    patient_id = flagged[0]
+    for due in services.outcomes.schedule(patient_id, today=today):
+        if due.state in ("due", "overdue"):
+            services.outcomes.record_walk(
+                patient_id, "tug", 9.5, performed_on=min(due.due_date, today), today=today
+            )
+    agree()
+    after = next(r for r in services.patients.list_patients(today=today) if r.id == patient_id)
+    assert not after.assessment_due

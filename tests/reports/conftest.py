@@ -10,7 +10,7 @@ import pytest
 from pypdf import PdfReader
 
 from rehab_tracker.data.database import Database
-from rehab_tracker.services.report_data import ReportDataService
+from rehab_tracker.services.report_data.service import ReportDataService
 
 
 def pdf_text(path: Path) -> str:
@@ -30,4 +30,4 @@ def _qt_application(qapp):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def report_service(db: Database) -> ReportDataService:
-    return ReportDataService(db)
+    return ReportDataService(db, "tester")

@@ -10,6 +10,7 @@ import pytest
 from rehab_tracker.data.database import Database
 from rehab_tracker.reports.batch import export_all
 from rehab_tracker.reports.cli_support import run_batch, run_report, terminal_progress
+from rehab_tracker.services.container import Services
 
 from .conftest import pdf_text
 from .sample_data import (
@@ -27,7 +28,10 @@ def test_batch_exports_active_patients_with_progress(db: Database, tmp_path: Pat
     add_empty_patient(db)  # no program: not active, no report
     seen: list[tuple[int, int, str]] = []
     result = export_all(
-        db, tmp_path / "out", today=TODAY, progress=lambda d, t, label: seen.append((d, t, label))
+        Services(db, "tester").reports,
+        tmp_path / "out",
+        today=TODAY,
+        progress=lambda d, t, label: seen.append((d, t, label)),
     )
     assert result.total == 2 and len(result.written) == 2 and not result.failed
     assert [s[:2] for s in seen] == [(0, 2), (1, 2), (2, 2)]
@@ -45,7 +49,9 @@ def test_batch_cancel_keeps_what_was_written(db: Database, tmp_path: Path) -> No
     add_twelve_week_patient(db)
     add_missed_weeks_patient(db)
     add_baseline_only_patient(db)
-    result = export_all(db, tmp_path, today=TODAY, progress=lambda d, t, label: d < 1)
+    result = export_all(
+        Services(db, "tester").reports, tmp_path, today=TODAY, progress=lambda d, t, label: d < 1
+    )
     assert result.cancelled and len(result.written) == 1
     assert "cancelled" in result.summary()
 
@@ -55,23 +61,25 @@ def test_run_report_by_record_number_and_id(
 ) -> None:
     patient = add_twelve_week_patient(db)
     out = tmp_path / "r.pdf"
-    assert run_report(str(db_path), "RT-00001", out, "clinical", today=TODAY) == 0
+    assert run_report(str(db_path), "RT-00001", out, "clinical", today=TODAY, actor="tester") == 0
     assert "Maria Jensen" in capsys.readouterr().out
     text = pdf_text(out)
     assert "RT-00001" in text and "Yes: clinically important improvement" in text
-    assert run_report(str(db_path), str(patient), tmp_path / "p.pdf", "patient", today=TODAY) == 0
+    assert run_report(
+        str(db_path), str(patient), tmp_path / "p.pdf", "patient", today=TODAY, actor="tester"
+    ) == 0
     assert "Your progress report" in pdf_text(tmp_path / "p.pdf")
 
 
 def test_run_report_problems_are_one_line(
     db: Database, db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert run_report(str(db_path), "RT-404", tmp_path / "x.pdf") == 2
+    assert run_report(str(db_path), "RT-404", tmp_path / "x.pdf", actor="tester") == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "no patient with record number or id 'RT-404'" in err
-    assert run_report(str(db_path), "RT-404", tmp_path / "x.pdf", "surgeon") == 2
+    assert run_report(str(db_path), "RT-404", tmp_path / "x.pdf", "surgeon", actor="tester") == 2
     assert "audience" in capsys.readouterr().err
-    assert run_report(str(tmp_path / "missing.db"), "RT-1", tmp_path / "x.pdf") == 2
+    assert run_report(str(tmp_path / "missing.db"), "RT-1", tmp_path / "x.pdf", actor="tester") == 2
 
 
 def test_run_batch_prints_progress_lines_off_a_terminal(
@@ -79,7 +87,7 @@ def test_run_batch_prints_progress_lines_off_a_terminal(
 ) -> None:
     add_twelve_week_patient(db)
     add_missed_weeks_patient(db)
-    assert run_batch(str(db_path), tmp_path / "all", "patient", today=TODAY) == 0
+    assert run_batch(str(db_path), tmp_path / "all", "patient", today=TODAY, actor="tester") == 0
     out = capsys.readouterr().out
     assert "1/2 RT-00003 Kim Gaps" in out and "2/2 RT-00001 Maria Jensen" in out
     assert "2 of 2 reports written" in out and "reports a minute" in out

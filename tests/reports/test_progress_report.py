@@ -9,7 +9,7 @@ from pypdf import PdfReader
 
 from rehab_tracker.data.database import Database
 from rehab_tracker.reports.progress import build_html, report_file_name, write_pdf
-from rehab_tracker.services.report_data import ReportDataService
+from rehab_tracker.services.report_data.service import ReportDataService
 
 from .conftest import pdf_text
 from .sample_data import (
@@ -174,3 +174,31 @@ def test_metric_clinic_keeps_metres(
     assert "26-35 m reported" in text
     assert " ft" not in text
     assert re.findall(_METRE_DISTANCE, text)
+
+
+@pytest.mark.parametrize(
+    ("status", "important", "worsened", "clinical", "patient"),
+    [
+        ("no_data", None, None, "Not recorded yet", "Not measured yet"),
+        ("no_follow_up", None, None, "No follow-up yet: change cannot be computed",
+         "Measured once so far: too early to compare"),
+        ("change", True, False, "Yes: clinically important improvement",
+         "Yes: a big enough improvement to make a real difference"),
+        ("change", False, True, "Clinically important worsening",
+         "Worse by enough to discuss with your therapist"),
+        ("change", False, False, "No: below the threshold",
+         "Not yet: a smaller change than one that usually makes a real difference"),
+    ],
+)
+def test_important_cell_in_both_audiences_words(
+    status: str, important: bool | None, worsened: bool | None, clinical: str, patient: str
+) -> None:
+    from rehab_tracker.reports.progress import important_text
+    from rehab_tracker.services.report_data.model import OutcomeRow
+
+    row = OutcomeRow(
+        "odi", "odi", "ODI", "%", "lower_better", 40.0, None, 20.0, None, -20.0, -50.0,
+        important, worsened, "10-point or 30%", "source", "", status,
+    )
+    assert important_text(row, "clinical") == clinical
+    assert important_text(row, "patient") == patient

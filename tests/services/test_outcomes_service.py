@@ -129,3 +129,36 @@ def test_delete_and_undo(db, today):
     assert o.history(b.patient_id) == []
     o.restore("walk", wid)
     assert [r.id for r in o.history(b.patient_id)] == [wid]
+
+
+def test_outcomes_follow_the_current_program_as_the_overview_does(db, today):
+    """A running program beats a later-starting closed one (services._lookup.current_program):
+    the Outcomes tab's schedule, a new record's program and a follow-up all belong to the
+    program the Sessions overview shows, not to the one that starts last."""
+    from rehab_tracker.data.models import OutcomeAssessment, Program
+
+    b = build_patient(db, today, weeks_ago=7)
+    with db.unit_of_work("tester") as session:
+        running = session.get(Program, b.program_id)
+        assert running is not None
+        status, running.status = running.status, "stopped"
+    later = b.services.programs.create_from_template(
+        b.patient_id, "usc-12-week", "high", b.start + dt.timedelta(weeks=2), today=today
+    )
+    with db.unit_of_work("tester") as session:
+        session.get(Program, later).status = "stopped"  # type: ignore[union-attr]
+        session.get(Program, b.program_id).status = status  # type: ignore[union-attr]
+
+    o = b.services.outcomes
+    overview = b.services.sessions.overview(b.patient_id, today=today)
+    assert overview.program_id == b.program_id
+    assert o.schedule(b.patient_id, today=today) == overview.assessments
+    assert min(a.due_date for a in overview.assessments) == b.start
+
+    [oid] = o.record_nprs(b.patient_id, back=3, leg=None, assessed_on=today, today=today)
+    with db.reading() as session:
+        assert session.get(OutcomeAssessment, oid).program_id == b.program_id  # type: ignore[union-attr]
+    o.add_follow_up(b.patient_id, today + dt.timedelta(weeks=20), label="6-month follow-up")
+    overview = b.services.sessions.overview(b.patient_id, today=today)
+    assert "6-month follow-up" in [a.label for a in overview.assessments]
+    assert o.schedule(b.patient_id, today=today) == overview.assessments

@@ -24,12 +24,13 @@ from rehab_tracker.data.database import Database
 from rehab_tracker.data.models import Setting
 from rehab_tracker.domain.thresholds import DEFAULT_THRESHOLDS
 from rehab_tracker.services.errors import NotFoundError
-from rehab_tracker.services.report_data import ReportDataService, important_change_target
+from rehab_tracker.services.report_data.outcome_table import important_change_target
+from rehab_tracker.services.report_data.service import ReportDataService
 
 
 @pytest.fixture
 def service(db: Database) -> ReportDataService:
-    return ReportDataService(db)
+    return ReportDataService(db, "tester")
 
 
 def test_twelve_week_patient(db: Database, service: ReportDataService) -> None:
@@ -190,3 +191,32 @@ def test_a_broken_threshold_setting_is_read_as_every_service_reads_it(
     assert dict(data.thresholds) == DEFAULT_THRESHOLDS
     row = data.row("odi")
     assert row is not None and not row.threshold_source.startswith("Clinic setting")
+
+
+def test_training_series_stand_in_the_order_the_patient_met_them(demo_db: Database) -> None:
+    """Series stand in the order of each exercise's first logged session, then its position in
+    that session, ties by code: the same order for the same records whatever ids the rows have
+    (sets of different sessions were once ordered by their random ids, so two seedings differed)."""
+    from sqlalchemy import select
+
+    from rehab_tracker.data.models import Exercise, ExerciseLog, SessionLog, SetLog
+
+    service = ReportDataService(demo_db, "tester")
+    checked = 0
+    for patient_id, _number, _name in service.active_patient_ids():
+        data = service.gather(patient_id, today=TODAY)
+        codes = [series.exercise_code for series in data.training]
+        if len(codes) < 2:
+            continue
+        with demo_db.reading() as session:
+            rows = session.execute(
+                select(Exercise.code, SessionLog.session_date, ExerciseLog.position)
+                .join(ExerciseLog, ExerciseLog.exercise_id == Exercise.id)
+                .join(SessionLog, SessionLog.id == ExerciseLog.session_id)
+                .join(SetLog, SetLog.exercise_log_id == ExerciseLog.id)
+                .where(Exercise.code.in_(codes), SessionLog.patient_id == patient_id)
+            ).all()
+        first_met = {code: min((d, p) for c, d, p in rows if c == code) for code in codes}
+        assert codes == sorted(codes, key=lambda code: (first_met[code], code))
+        checked += 1
+    assert checked

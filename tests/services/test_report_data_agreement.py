@@ -17,7 +17,6 @@ from test_sessions_support import build_patient
 from rehab_tracker.data.database import Database
 from rehab_tracker.domain.redflags import RED_FLAGS
 from rehab_tracker.services.container import Services
-from rehab_tracker.services.report_data import ReportDataService
 
 ALL_NO = {flag.code: False for flag in RED_FLAGS}
 
@@ -31,7 +30,7 @@ def clinic(demo_db: Database) -> Services:
 def _adherence_three_ways(services: Services, pid, today: dt.date) -> dict[str, tuple[int, int]]:
     sessions = services.sessions.adherence(pid, today=today)
     overview = services.patients.overview(pid, today=today)
-    report = ReportDataService(services.db).gather(pid, today=today).adherence
+    report = services.reports.gather(pid, today=today).adherence
     assert services.sessions.overview(pid, today=today).adherence == sessions
     return {
         "sessions": (sessions.planned, sessions.attended),
@@ -45,7 +44,7 @@ def _agree_in_full(services: Services, pid, today: dt.date) -> None:
     same weeks and the same count of unscheduled sessions."""
     numbers = _adherence_three_ways(services, pid, today)
     assert len(set(numbers.values())) == 1, numbers
-    report = ReportDataService(services.db).gather(pid, today=today).adherence
+    report = services.reports.gather(pid, today=today).adherence
     sessions = services.sessions.adherence(pid, today=today)
     assert [(w.week, w.planned, w.attended, w.missed) for w in report.weeks] == [
         (w.week, w.planned, w.attended, w.missed) for w in sessions.weeks
@@ -65,7 +64,7 @@ def test_adherence_agrees_for_every_demo_patient(clinic: Services, today: dt.dat
         numbers = _adherence_three_ways(clinic, row.id, today)
         assert len(set(numbers.values())) == 1, (row.name, numbers)
         seen_planned += numbers["sessions"][0]
-        report = ReportDataService(clinic.db).gather(row.id, today=today).adherence
+        report = clinic.reports.gather(row.id, today=today).adherence
         sessions = clinic.sessions.adherence(row.id, today=today)
         assert [(w.week, w.planned, w.attended) for w in report.weeks] == [
             (w.week, w.planned, w.attended) for w in sessions.weeks
@@ -163,7 +162,7 @@ def test_adherence_agrees_after_every_kind_of_session(
 
 def _changes_both_ways(services: Services, pid, today: dt.date):
     tab = {c.measure: c for c in services.outcomes.changes(pid)}
-    data = ReportDataService(services.db).gather(pid, today=today)
+    data = services.reports.gather(pid, today=today)
     table = {r.code: r for r in data.outcome_rows if r.status == "change"}
     return tab, table, data
 

@@ -44,7 +44,6 @@ def test_round_trip_and_the_shape_report_data_reads(db: Database) -> None:
 
 def test_report_header_uses_the_clinic_details(db: Database, today) -> None:  # type: ignore[no-untyped-def]
     from rehab_tracker.domain import patients as rules
-    from rehab_tracker.services.report_data import ReportDataService
 
     services = Services(db, "tester")
     services.settings.set_clinic_details(
@@ -59,7 +58,7 @@ def test_report_header_uses_the_clinic_details(db: Database, today) -> None:  # 
         None,
         today=today,
     )
-    clinic = ReportDataService(db).gather(pid, today=today).clinic
+    clinic = services.reports.gather(pid, today=today).clinic
     assert (clinic.name, clinic.address, clinic.phone) == (
         "Riverside", "1 River Road", "0113 496 0000"
     )

@@ -18,7 +18,6 @@ from test_sessions_support import build_patient
 from rehab_tracker.charts.progress import hover_targets, training_figure
 from rehab_tracker.data.database import Database
 from rehab_tracker.domain.redflags import RED_FLAGS
-from rehab_tracker.services.report_data import ReportDataService
 
 ALL_NO = {flag.code: False for flag in RED_FLAGS}
 
@@ -27,7 +26,7 @@ def _weeks_shown(built, session_id, today: dt.date) -> dict[str, set[int]]:  # t
     s = built.services.sessions
     form = re.findall(r"week (\d+)", s.edit_form(session_id).title)
     tab = [r.week for r in s.history(built.patient_id) if r.id == session_id]
-    data = ReportDataService(built.services.db).gather(built.patient_id, today=today)
+    data = built.services.reports.gather(built.patient_id, today=today)
     hover = [
         int(m)
         for _artist, info in hover_targets(training_figure(data))

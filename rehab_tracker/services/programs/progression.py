@@ -22,8 +22,9 @@ from rehab_tracker.data.models import (
 )
 from rehab_tracker.data.types import utcnow
 from rehab_tracker.domain import progression
-from rehab_tracker.domain.dosage import STEP_FIELDS, Dosage, ProgressionStep, is_number
+from rehab_tracker.domain.dosage import STEP_FIELDS, Dosage, ProgressionStep
 from rehab_tracker.domain.errors import ValidationError
+from rehab_tracker.domain.numbers import is_number
 from rehab_tracker.domain.phases import phase_on
 from rehab_tracker.services.errors import ConflictError, NotFoundError
 from rehab_tracker.services.programs.checks import validate_dosage

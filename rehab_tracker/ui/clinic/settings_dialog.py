@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rehab_tracker.domain.thresholds import DEFAULT_THRESHOLDS
+from rehab_tracker.domain.thresholds import DEFAULT_THRESHOLDS, Threshold
 from rehab_tracker.services.container import Services
-from rehab_tracker.services.settings import ClinicDetails, check_clinic_details
+from rehab_tracker.services.settings import ClinicDetails, ClinicSettings, check_clinic_details
 from rehab_tracker.ui.shell.actions import run_action
 from rehab_tracker.ui.widgets import dialogs
 from rehab_tracker.ui.widgets.fields import NumberField
@@ -44,14 +44,28 @@ class SettingsDialog(QDialog):
         self.setWindowTitle("Clinic settings")
         self.services = services
         current = services.settings.load()
+        inner = QWidget()
+        column = QVBoxLayout(inner)
+        column.addWidget(self._build_clinic_box(services.settings.clinic_details()))
+        column.addWidget(self._build_general_form(current))
+        column.addWidget(self._build_thresholds(current))
+        column.addWidget(self._build_wording())
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(inner)
+        layout = QVBoxLayout(self)
+        layout.addWidget(scroll)
+        layout.addLayout(self._build_buttons())
+        dialogs.fit_to_screen(self, 1000, 720)
 
+    def _build_clinic_box(self, details: ClinicDetails) -> QGroupBox:
+        """The clinic's name and contact details, in ``self.clinic_form``."""
         clinic_box = QGroupBox("Clinic")
         clinic_layout = QVBoxLayout(clinic_box)
         hint = QLabel("Printed in the progress report header and on the home exercise sheet.")
         hint.setWordWrap(True)
         clinic_layout.addWidget(hint)
         self.clinic_form = FieldForm()
-        details = services.settings.clinic_details()
         self.clinic: dict[str, QLineEdit] = {}
         for key, label, stored, placeholder in (
             ("name", "Clinic &name", details.name, "e.g. Riverside Physiotherapy"),
@@ -64,7 +78,10 @@ class SettingsDialog(QDialog):
             edit.setPlaceholderText(placeholder)
             self.clinic[key] = self.clinic_form.add(key, label, edit)
         clinic_layout.addWidget(self.clinic_form)
+        return clinic_box
 
+    def _build_general_form(self, current: ClinicSettings) -> FieldForm:
+        """Units and the ODI missing-section rule, in ``self.form``."""
         form = FieldForm()
         self.units = form.add("units", "&Units", QComboBox())
         self.units.addItem("Metric (metres, kg)", "metric")
@@ -79,7 +96,10 @@ class SettingsDialog(QDialog):
             else 0
         )
         self.form = form
+        return form
 
+    def _build_thresholds(self, current: ClinicSettings) -> QGroupBox:
+        """One row per measure: its absolute and relative thresholds and their source."""
         box = QGroupBox("Clinically important change")
         grid = QGridLayout(box)
         for col, text in enumerate(("Measure", "Absolute", "Relative (%)", "Source")):
@@ -89,29 +109,7 @@ class SettingsDialog(QDialog):
         self.sources: dict[str, QLabel] = {}
         for row, (key, t) in enumerate(current.thresholds.items(), 1):
             grid.addWidget(QLabel(t.label), row, 0)
-            a = NumberField(
-                f"{t.label} absolute threshold ({t.unit})",
-                low=0,
-                high=1000,
-                integer=False,
-                low_inclusive=False,
-                message=f"A number above 0 {t.unit}.",
-            )
-            a.setObjectName(f"threshold_{key}_absolute")
-            a.set_value(t.absolute)
-            r = NumberField(
-                f"{t.label} relative threshold (%)",
-                low=0,
-                high=100,
-                integer=False,
-                low_inclusive=False,
-                message="A percentage between 0 and 100, or empty.",
-            )
-            r.setObjectName(f"threshold_{key}_relative")
-            r.set_value(None if t.relative is None else round(t.relative * 100, 1))
-            source = QLabel(t.source)
-            source.setWordWrap(True)
-            source.setAccessibleName(f"{t.label} threshold source")
+            a, r, source = self._threshold_row(key, t)
             grid.addWidget(a.with_error(), row, 1)
             grid.addWidget(r.with_error(), row, 2)
             grid.addWidget(source, row, 3)
@@ -120,7 +118,37 @@ class SettingsDialog(QDialog):
         reset = QPushButton("&Reset thresholds to the published defaults")
         reset.clicked.connect(self.reset_thresholds)
         grid.addWidget(reset, len(current.thresholds) + 1, 0, 1, 4)
+        return box
 
+    @staticmethod
+    def _threshold_row(key: str, t: Threshold) -> tuple[NumberField, NumberField, QLabel]:
+        a = NumberField(
+            f"{t.label} absolute threshold ({t.unit})",
+            low=0,
+            high=1000,
+            integer=False,
+            low_inclusive=False,
+            message=f"A number above 0 {t.unit}.",
+        )
+        a.setObjectName(f"threshold_{key}_absolute")
+        a.set_value(t.absolute)
+        r = NumberField(
+            f"{t.label} relative threshold (%)",
+            low=0,
+            high=100,
+            integer=False,
+            low_inclusive=False,
+            message="A percentage between 0 and 100, or empty.",
+        )
+        r.setObjectName(f"threshold_{key}_relative")
+        r.set_value(None if t.relative is None else round(t.relative * 100, 1))
+        source = QLabel(t.source)
+        source.setWordWrap(True)
+        source.setAccessibleName(f"{t.label} threshold source")
+        return a, r, source
+
+    def _build_wording(self) -> QGroupBox:
+        """Which questionnaire wording is loaded, and the buttons that load one."""
         wording = QGroupBox("Licensed questionnaire wording")
         wl = QVBoxLayout(wording)
         self.wording_status = QLabel()
@@ -135,7 +163,10 @@ class SettingsDialog(QDialog):
             row_buttons.addWidget(b)
         wl.addLayout(row_buttons)
         self._show_wording()
+        return wording
 
+    def _build_buttons(self) -> QHBoxLayout:
+        """The message banner, Cancel and Save."""
         self.banner = QLabel()
         self.banner.setStyleSheet("color: #b00020;")
         self.banner.setWordWrap(True)
@@ -149,19 +180,7 @@ class SettingsDialog(QDialog):
         buttons.addWidget(self.banner, 1)
         buttons.addWidget(cancel)
         buttons.addWidget(save)
-        inner = QWidget()
-        column = QVBoxLayout(inner)
-        column.addWidget(clinic_box)
-        column.addWidget(form)
-        column.addWidget(box)
-        column.addWidget(wording)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(inner)
-        layout = QVBoxLayout(self)
-        layout.addWidget(scroll)
-        layout.addLayout(buttons)
-        dialogs.fit_to_screen(self, 1000, 720)
+        return buttons
 
     def _show_wording(self) -> None:
         s = self.services.settings.load()
@@ -220,6 +239,23 @@ class SettingsDialog(QDialog):
         if problems:
             self.banner.setText("Fix the thresholds marked in red.")
             return
+        overrides = self._threshold_overrides()
+
+        def write() -> None:
+            self.services.settings.set_clinic_details(details)
+            self.services.settings.set_units(self.units.currentData())
+            self.services.settings.set_odi_max_missing(self.odi_rule.currentData())
+            self.services.settings.set_threshold_overrides(overrides)
+
+        def show(errors: dict[str, str]) -> None:
+            self.banner.setText("; ".join(f"{k}: {v}" for k, v in errors.items()))
+
+        if run_action(self, write, form=show):
+            self.accept()
+
+    def _threshold_overrides(self) -> dict[str, dict[str, float | None]]:
+        """The thresholds that differ from the published defaults, per measure (relative as a
+        fraction)."""
         overrides: dict[str, dict[str, float | None]] = {}
         for key, default in DEFAULT_THRESHOLDS.items():
             absolute = self.absolute[key].value()
@@ -236,14 +272,4 @@ class SettingsDialog(QDialog):
                 change["relative"] = relative
             if change:
                 overrides[key] = change
-        def write() -> None:
-            self.services.settings.set_clinic_details(details)
-            self.services.settings.set_units(self.units.currentData())
-            self.services.settings.set_odi_max_missing(self.odi_rule.currentData())
-            self.services.settings.set_threshold_overrides(overrides)
-
-        def show(errors: dict[str, str]) -> None:
-            self.banner.setText("; ".join(f"{k}: {v}" for k, v in errors.items()))
-
-        if run_action(self, write, form=show):
-            self.accept()
+        return overrides

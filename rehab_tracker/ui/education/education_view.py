@@ -125,19 +125,13 @@ class EducationView(QWidget):
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-
-        search_label = self._build_widgets()
-        self._build_layout(search_label)
-
-        self.search.textChanged.connect(self.proxy.setFilterFixedString)
-        self.list.selectionModel().selectionChanged.connect(self._show_selected)
-        self.add_button.clicked.connect(self.add_item)
-        self.open_button.clicked.connect(self.open_link)
-        self.print_button.clicked.connect(self.print_item)
+        self._build_layout(self._build_controls())
+        self._connect_signals()
         self.reload()
 
-    def _build_widgets(self) -> QLabel:
-        """The search field (its label is returned), the list, the viewer and the buttons."""
+    def _build_controls(self) -> QLabel:
+        """The search field, the item list, the viewer and the buttons; returns the search
+        field's label."""
         self.search = QLineEdit()
         self.search.setObjectName("educationSearch")
         self.search.setClearButtonEnabled(True)
@@ -165,7 +159,7 @@ class EducationView(QWidget):
         return search_label
 
     def _build_layout(self, search_label: QLabel) -> None:
-        """The list with its search and Add on the left, the item and its buttons on the right."""
+        """Search and list (with Add) on the left, the item (with Open link and Print) right."""
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
@@ -191,6 +185,13 @@ class EducationView(QWidget):
         splitter.setStretchFactor(1, 2)
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
+
+    def _connect_signals(self) -> None:
+        self.search.textChanged.connect(self.proxy.setFilterFixedString)
+        self.list.selectionModel().selectionChanged.connect(self._show_selected)
+        self.add_button.clicked.connect(self.add_item)
+        self.open_button.clicked.connect(self.open_link)
+        self.print_button.clicked.connect(self.print_item)
 
     def reload(self, select: uuid.UUID | None = None) -> None:
         self.model.set_rows(self.services.education.list_items())

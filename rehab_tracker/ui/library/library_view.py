@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from PySide6.QtCore import (
@@ -242,32 +242,33 @@ class LibraryView(QWidget):
         self.model = ExerciseTableModel(self)
         self.proxy = ExerciseFilterProxy(self)
         self.proxy.setSourceModel(self.model)
-
-        search_row, filters = self._build_find_and_filters()
+        search_row, filters = self._build_filters()
         self._build_table()
-        self._build_editor()
-        self._build_layout(search_row, filters)
+        self.editor = ExerciseEditor()
+        self.title = QLabel()
+        self._build_buttons()
 
-        self.search.textChanged.connect(self.proxy.set_search)
-        self.region.currentIndexChanged.connect(
-            lambda _i: self.proxy.set_region(self.region.currentData())
+        # side by side on a wide screen; list above the form when narrow (200% scaling)
+        splitter = QSplitter(
+            Qt.Orientation.Vertical if dialogs.is_narrow_screen(self) else Qt.Orientation.Horizontal
         )
-        self.show_retired.toggled.connect(self.proxy.set_show_retired)
-        self.table.selectionModel().selectionChanged.connect(self._on_selection)
-        self.new_button.clicked.connect(self.new_exercise)
-        self.save_button.clicked.connect(self.save)
-        self.retire_button.clicked.connect(self.retire)
-        self.restore_button.clicked.connect(self.restore)
-        self.editor.add_image.clicked.connect(self.add_image)
-        self.editor.add_video.clicked.connect(self.add_video)
-        self.editor.open_media.clicked.connect(self.open_media)
-        self.editor.remove_media.clicked.connect(self.remove_media)
+        splitter.setChildrenCollapsible(False)
+        splitter.addWidget(self._list_side(search_row, filters))
+        splitter.addWidget(self._form_side())
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([10_000, 10_000])  # equal halves, whatever the window size
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter)
+        self._connect()
         self.reload()
         self._learn_phases()
         self.new_exercise()
 
-    def _build_find_and_filters(self) -> tuple[QHBoxLayout, QHBoxLayout]:
-        """The search field and the region / retired filters, each row laid out."""
+    # --- building ----------------------------------------------------------------------------
+
+    def _build_filters(self) -> tuple[QHBoxLayout, QHBoxLayout]:
+        """The search box; the region filter and Show retired."""
         self.search = QLineEdit()
         self.search.setObjectName("librarySearch")
         self.search.setClearButtonEnabled(True)
@@ -285,7 +286,6 @@ class LibraryView(QWidget):
         self.show_retired = QCheckBox("Sho&w retired")
         self.show_retired.setObjectName("showRetired")
         self.show_retired.setAccessibleName("Show retired")
-
         search_row = QHBoxLayout()
         search_row.addWidget(search_label)
         search_row.addWidget(self.search, 1)
@@ -312,10 +312,7 @@ class LibraryView(QWidget):
         # room for the names: about 55 characters of list before the form takes the rest
         self.table.setMinimumWidth(self.fontMetrics().averageCharWidth() * 55)
 
-    def _build_editor(self) -> None:
-        """The exercise form and its New / Save / Retire / Restore buttons."""
-        self.editor = ExerciseEditor()
-        self.title = QLabel()
+    def _build_buttons(self) -> None:
         self.new_button = QPushButton("New e&xercise")
         self.save_button = QPushButton("Sa&ve")
         self.retire_button = QPushButton("Retire")
@@ -326,8 +323,7 @@ class LibraryView(QWidget):
             button.setObjectName(name)
             button.setAccessibleName(button.text().replace("&", ""))
 
-    def _build_layout(self, search_row: QHBoxLayout, filters: QHBoxLayout) -> None:
-        """The list with its filters on one side, the form on the other (or above it)."""
+    def _list_side(self, search_row: QHBoxLayout, filters: QHBoxLayout) -> QWidget:
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
@@ -335,7 +331,9 @@ class LibraryView(QWidget):
         left_layout.addLayout(filters)
         left_layout.addWidget(self.table, 1)
         left_layout.addWidget(self.new_button, 0, Qt.AlignmentFlag.AlignLeft)
+        return left
 
+    def _form_side(self) -> QWidget:
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.editor)
@@ -350,19 +348,25 @@ class LibraryView(QWidget):
         right_layout.addWidget(self.title)
         right_layout.addWidget(scroll, 1)
         right_layout.addLayout(buttons)
+        return right
 
-        # side by side on a wide screen; list above the form when narrow (200% scaling)
-        splitter = QSplitter(
-            Qt.Orientation.Vertical if dialogs.is_narrow_screen(self) else Qt.Orientation.Horizontal
+    def _connect(self) -> None:
+        self.search.textChanged.connect(self.proxy.set_search)
+        self.region.currentIndexChanged.connect(
+            lambda _i: self.proxy.set_region(self.region.currentData())
         )
-        splitter.setChildrenCollapsible(False)
-        splitter.addWidget(left)
-        splitter.addWidget(right)
-        splitter.setStretchFactor(0, 1)
-        splitter.setStretchFactor(1, 1)
-        splitter.setSizes([10_000, 10_000])  # equal halves, whatever the window size
-        layout = QVBoxLayout(self)
-        layout.addWidget(splitter)
+        self.show_retired.toggled.connect(self.proxy.set_show_retired)
+        self.table.selectionModel().selectionChanged.connect(self._on_selection)
+        self.new_button.clicked.connect(self.new_exercise)
+        self.save_button.clicked.connect(self.save)
+        self.retire_button.clicked.connect(self.retire)
+        self.restore_button.clicked.connect(self.restore)
+        self.editor.add_image.clicked.connect(self.add_image)
+        self.editor.add_video.clicked.connect(self.add_video)
+        self.editor.open_media.clicked.connect(self.open_media)
+        self.editor.remove_media.clicked.connect(self.remove_media)
+
+    # --- the list ----------------------------------------------------------------------------
 
     def _learn_phases(self) -> None:
         """Offer the phase codes the shipped doses use (read from the first exercise)."""
@@ -444,29 +448,26 @@ class LibraryView(QWidget):
         path, _filter = QFileDialog.getOpenFileName(
             self, "Add image", "", f"Images ({patterns})"
         )
-        if not path:
-            return
-        current = self.current_id
-        done = run_action(self, lambda: self.services.library.attach_image(current, path),
-                          title="Add image")
-        if done:
-            self._media_added(done.value)
+        if path:
+            self._attach(lambda exercise_id: self.services.library.attach_image(exercise_id, path),
+                         "Add image")
 
     def add_video(self) -> None:
         if self.current_id is None:
             return
         url, ok = QInputDialog.getText(self, "Add video link", "Web address (https://…):")
-        if not ok or not url.strip():
-            return
-        current = self.current_id
-        done = run_action(self, lambda: self.services.library.add_link(current, url),
-                          title="Add video link")
-        if done:
-            self._media_added(done.value)
+        if ok and url.strip():
+            self._attach(lambda exercise_id: self.services.library.add_link(exercise_id, url),
+                         "Add video link")
 
-    def _media_added(self, entry: str) -> None:
-        self.editor.media.addItem(entry)
-        self.editor.media.setCurrentRow(self.editor.media.count() - 1)
+    def _attach(self, attach: Callable[[uuid.UUID], str], title: str) -> None:
+        """Attach a medium to the current exercise at once; show it selected in the list."""
+        current = self.current_id
+        assert current is not None
+        done = run_action(self, lambda: attach(current), title=title)
+        if done:
+            self.editor.media.addItem(done.value)
+            self.editor.media.setCurrentRow(self.editor.media.count() - 1)
 
     def open_media(self) -> None:
         """A web address opens in the browser; an image in the system viewer."""

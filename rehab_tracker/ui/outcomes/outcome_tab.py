@@ -114,26 +114,13 @@ class OutcomesTab(LazyTab):
         self.last_deleted: tuple[str, uuid.UUID] | None = None
         self.changes: list[MeasureChange] = []
         self.due: list[AssessmentDue] = []
-
-        self._build_labels()
+        self._build_summary_labels()
         self._build_table()
-        record_box = self._build_record_box()
-        actions = self._build_actions()
-        changes_box = QGroupBox("Change from baseline")
-        QVBoxLayout(changes_box).addWidget(self.changes_label)
-        schedule_box = QGroupBox("Assessments")
-        QVBoxLayout(schedule_box).addWidget(self.schedule_label)
-        top = QVBoxLayout()  # stacked: the patient pane is narrow at 1280x800
-        top.addWidget(changes_box)
-        top.addWidget(schedule_box)
-        layout = scrolled_column(self)
-        layout.addLayout(top)
-        layout.addWidget(record_box)
-        layout.addLayout(actions)
-        layout.addWidget(self.table, 1)
+        self._build_layout(self._build_record_box(), self._build_actions())
         self.set_patient(None)
 
-    def _build_labels(self) -> None:
+    def _build_summary_labels(self) -> None:
+        """The change from baseline in words and the assessment schedule."""
         self.changes_label = QLabel()
         self.changes_label.setObjectName("changesLabel")
         self.changes_label.setAccessibleDescription("Change from baseline")
@@ -145,6 +132,7 @@ class OutcomesTab(LazyTab):
         self.schedule_label.setWordWrap(True)
 
     def _build_table(self) -> None:
+        """Every recorded measure, newest first."""
         self.model = OutcomeTableModel(self)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
@@ -160,7 +148,7 @@ class OutcomesTab(LazyTab):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
 
     def _build_record_box(self) -> QGroupBox:
-        """A button per form (FORM_LABELS), three to a row."""
+        """One record button per form, three to a row."""
         record_box = QGroupBox("Record")
         grid = QGridLayout(record_box)
         self.record_buttons: dict[str, QPushButton] = {}
@@ -174,7 +162,7 @@ class OutcomesTab(LazyTab):
         return record_box
 
     def _build_actions(self) -> QHBoxLayout:
-        """Delete, Undo delete, Add follow-up and the tab's message line."""
+        """Delete, Undo delete, Add follow-up and the tab's message."""
         self.delete_button = QPushButton("Delete measure")
         self.delete_button.setObjectName("deleteOutcome")
         self.delete_button.setAccessibleName("Delete measure")
@@ -195,6 +183,21 @@ class OutcomesTab(LazyTab):
             actions.addWidget(b)
         actions.addWidget(self.message, 1)
         return actions
+
+    def _build_layout(self, record_box: QGroupBox, actions: QHBoxLayout) -> None:
+        """Summary boxes, record buttons, actions and the table in one scrolling column."""
+        changes_box = QGroupBox("Change from baseline")
+        QVBoxLayout(changes_box).addWidget(self.changes_label)
+        schedule_box = QGroupBox("Assessments")
+        QVBoxLayout(schedule_box).addWidget(self.schedule_label)
+        top = QVBoxLayout()  # stacked: the patient pane is narrow at 1280x800
+        top.addWidget(changes_box)
+        top.addWidget(schedule_box)
+        layout = scrolled_column(self)
+        layout.addLayout(top)
+        layout.addWidget(record_box)
+        layout.addLayout(actions)
+        layout.addWidget(self.table, 1)
 
     def set_patient(self, row: PatientRow | None) -> None:
         self.row = row

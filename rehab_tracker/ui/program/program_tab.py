@@ -31,11 +31,12 @@ from rehab_tracker.services.programs import (
     ProgramDetail,
     ProgressionSuggestion,
 )
+from rehab_tracker.ui.program import handout
+from rehab_tracker.ui.program.suggestion import suggestion_text
 from rehab_tracker.ui.widgets.forms import name_widget, plain
 from rehab_tracker.ui.widgets.table_model import RowsTableModel
 
 Index = QModelIndex | QPersistentModelIndex
-ACTION_TEXT = {"progress": "Progress", "hold": "Hold", "step_back": "Step back", "repeat": "Repeat"}
 HEADERS = ("Exercise", "Dosage", "Suggestion", "Notes")
 
 
@@ -60,18 +61,20 @@ class CurrentPhaseModel(RowsTableModel[PrescribedExercise]):
     def cell(self, rx: PrescribedExercise, column: int, role: int) -> Any:
         sug = self.suggestions.get(rx.id)
         if role == Qt.ItemDataRole.DisplayRole:
-            if column == 0:
-                return rx.exercise_name
-            if column == 1:
-                return rx.dosage.describe()
-            if column == 3:
-                return rx.notes or ""
-            if sug is None:
-                return "Not logged yet"
-            return f"{ACTION_TEXT.get(sug.action, sug.action)}: {sug.suggested.describe()}"
+            return self._text(rx, column, sug)
         if role == Qt.ItemDataRole.ToolTipRole and column == 2 and sug is not None:
             return sug.reason
         return None
+
+    @staticmethod
+    def _text(rx: PrescribedExercise, column: int, sug: ProgressionSuggestion | None) -> str:
+        if column == 0:
+            return rx.exercise_name
+        if column == 1:
+            return rx.dosage.describe()
+        if column == 3:
+            return rx.notes or ""
+        return "Not logged yet" if sug is None else suggestion_text(sug)
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
@@ -101,6 +104,29 @@ class ProgramTab(QWidget):
         self.summary.setWordWrap(True)
         self.summary.setAccessibleDescription("Program summary")
         self.model = CurrentPhaseModel(self)
+        self._build_table()
+        self.reason = QLabel()
+        self.reason.setObjectName("suggestionReason")
+        self.reason.setWordWrap(True)
+        self.reason.setAccessibleDescription("Suggestion reason")
+        self.view.selectionModel().currentRowChanged.connect(self._show_reason)
+        buttons = self._build_buttons()
+        inner = QWidget()
+        layout = QVBoxLayout(inner)
+        layout.addWidget(self.summary)
+        layout.addLayout(buttons)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.reason)
+        scroll = QScrollArea()  # keeps the tab usable in a narrow window and at 200% scaling
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(inner)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+        self.set_patient(None)
+
+    def _build_table(self) -> None:
         self.view = QTableView()
         self.view.setObjectName("currentPhaseTable")
         self.view.setAccessibleName("Current phase exercises")
@@ -112,11 +138,8 @@ class ProgramTab(QWidget):
         self.view.setColumnWidth(0, 200)
         self.view.setColumnWidth(1, 170)
         self.view.setColumnWidth(2, 200)
-        self.reason = QLabel()
-        self.reason.setObjectName("suggestionReason")
-        self.reason.setWordWrap(True)
-        self.reason.setAccessibleDescription("Suggestion reason")
-        self.view.selectionModel().currentRowChanged.connect(self._show_reason)
+
+    def _build_buttons(self) -> QHBoxLayout:
         self.build_button = QPushButton("&Edit program…")
         self.build_button.setObjectName("programTabBuild")
         self.sheet_button = QPushButton("Sheet previe&w…")
@@ -136,20 +159,7 @@ class ProgramTab(QWidget):
         self.build_button.clicked.connect(self.open_builder)
         self.sheet_button.clicked.connect(self.preview_sheet)
         self.pdf_button.clicked.connect(self.save_sheet)
-        inner = QWidget()
-        layout = QVBoxLayout(inner)
-        layout.addWidget(self.summary)
-        layout.addLayout(buttons)
-        layout.addWidget(self.view, 1)
-        layout.addWidget(self.reason)
-        scroll = QScrollArea()  # keeps the tab usable in a narrow window and at 200% scaling
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setWidget(inner)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scroll)
-        self.set_patient(None)
+        return buttons
 
     def set_patient(self, row: PatientRow | None) -> None:
         self.row = row
@@ -212,28 +222,10 @@ class ProgramTab(QWidget):
         else:
             self.set_patient(self.row)
 
-    def _document(self) -> Any:
-        from rehab_tracker.reports.handout import build_handout_document
-
-        assert self.program is not None
-        return build_handout_document(
-            self.program,
-            today=self.today(),
-            clinic_contact=self.services.programs.clinic_contact(),
-        )
-
     def preview_sheet(self) -> None:
-        if self.program is None:
-            return
-        from rehab_tracker.ui.widgets.print_preview import show_print_preview
-
-        show_print_preview(self._document(), self, "Home exercise sheet")
+        if self.program is not None:
+            handout.preview_sheet(self, self.services, self.program, self.today())
 
     def save_sheet(self) -> None:
-        if self.program is None:
-            return
-        from rehab_tracker.ui.widgets.print_preview import ask_and_save_pdf
-
-        ask_and_save_pdf(
-            self._document(), self, f"home-exercises-{self.program.record_number}.pdf"
-        )
+        if self.program is not None:
+            handout.save_sheet_pdf(self, self.services, self.program, self.today())

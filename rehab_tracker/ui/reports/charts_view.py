@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
     from rehab_tracker.services.container import Services
     from rehab_tracker.services.patients import PatientRow
-    from rehab_tracker.services.report_data import ReportData
+    from rehab_tracker.services.report_data.model import ReportData
 
 #: (key, picker label) in picker order; keys match rehab_tracker.charts.progress.CHARTS
 CHART_CHOICES = (
@@ -143,11 +143,7 @@ class ChartsTab(LazyTab):
             self.message.setText("Select a patient to see their charts.")
             self._set_enabled(False)
             return
-        from rehab_tracker.services.report_data import ReportDataService
-
-        self.data = ReportDataService(self.services.db).gather(
-            self.patient_id, today=self.today()
-        )
+        self.data = self.services.reports.gather(self.patient_id, today=self.today())
         self._draw()
 
     def _set_enabled(self, on: bool) -> None:

@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 
     from rehab_tracker.reports.batch import BatchResult
     from rehab_tracker.services.container import Services
-    from rehab_tracker.services.report_data import ReportData
+    from rehab_tracker.services.report_data.model import ReportData
 
 
 def get_export_folder(parent: QWidget | None) -> Path | None:
@@ -66,7 +66,26 @@ class ReportDialog(QDialog):
         self.patient_id = patient_id
         self._data: ReportData | None = None
         self.saved_path: Path | None = None
+        audience_box = self._build_audience_box()
+        notes_label = self._build_notes()
+        self.status = QLabel("")
+        self.status.setObjectName("reportStatus")
+        self.status.setWordWrap(True)
+        buttons = self._build_buttons()
+        self._build_heading()
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addWidget(audience_box)
+        layout.addWidget(notes_label)
+        layout.addWidget(self.notes, 1)
+        layout.addWidget(self.status)
+        layout.addWidget(buttons)
+        self.setTabOrder(self.clinical, self.patient)
+        self.setTabOrder(self.patient, self.notes)
+        dialogs.fit_to_screen(self, 560, 420)
 
+    def _build_audience_box(self) -> QGroupBox:
+        """The clinical or patient version of the report."""
         audience_box = QGroupBox("Version")
         self.clinical = QRadioButton("C&linical (surgeon, referrer or insurer)")
         self.clinical.setObjectName("audienceClinical")
@@ -81,18 +100,20 @@ class ReportDialog(QDialog):
         box_layout = QVBoxLayout(audience_box)
         box_layout.addWidget(self.clinical)
         box_layout.addWidget(self.patient)
+        return audience_box
 
+    def _build_notes(self) -> QLabel:
+        """The clinician's notes field; returns its label."""
         notes_label = QLabel("Clinician &notes (printed on the report):")
         self.notes = QPlainTextEdit()
         self.notes.setObjectName("reportNotes")
         self.notes.setAccessibleName("Clinician notes (printed on the report)")
         self.notes.setTabChangesFocus(True)
         notes_label.setBuddy(self.notes)
+        return notes_label
 
-        self.status = QLabel("")
-        self.status.setObjectName("reportStatus")
-        self.status.setWordWrap(True)
-
+    def _build_buttons(self) -> QDialogButtonBox:
+        """Preview and Print, Save PDF, Close."""
         buttons = QDialogButtonBox()
         self.preview_button = QPushButton("Pre&view and Print…")
         self.preview_button.setObjectName("reportPreview")
@@ -107,7 +128,10 @@ class ReportDialog(QDialog):
         buttons.rejected.connect(self.reject)
         self.preview_button.clicked.connect(self.preview)
         self.save_button.clicked.connect(self.save_pdf)
+        return buttons
 
+    def _build_heading(self) -> None:
+        """The patient's name and record number, also in the window title."""
         data = self.report_data()
         self.heading = QLabel(
             f"<b>{html.escape(data.patient.name)}</b> ({html.escape(data.patient.record_number)})"
@@ -115,27 +139,12 @@ class ReportDialog(QDialog):
         self.heading.setObjectName("reportPatient")
         self.setWindowTitle(f"Progress Report — {data.patient.name}")
 
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.heading)
-        layout.addWidget(audience_box)
-        layout.addWidget(notes_label)
-        layout.addWidget(self.notes, 1)
-        layout.addWidget(self.status)
-        layout.addWidget(buttons)
-        self.setTabOrder(self.clinical, self.patient)
-        self.setTabOrder(self.patient, self.notes)
-        dialogs.fit_to_screen(self, 560, 420)
-
     def audience(self) -> str:
         return "patient" if self.patient.isChecked() else "clinical"
 
     def report_data(self) -> ReportData:
         if self._data is None:
-            from rehab_tracker.services.report_data import ReportDataService
-
-            self._data = ReportDataService(self.services.db).gather(
-                self.patient_id, today=self.today()
-            )
+            self._data = self.services.reports.gather(self.patient_id, today=self.today())
         return self._data
 
     def document(self) -> QTextDocument:
@@ -226,7 +235,7 @@ def export_all_reports(
         done = run_action(
             parent,
             lambda: export_all(
-                services.db, folder, today=today(), audience=audience,  # type: ignore[arg-type]
+                services.reports, folder, today=today(), audience=audience,  # type: ignore[arg-type]
                 progress=step,
             ),
             title="Export All Reports",

@@ -63,6 +63,26 @@ class RedFlagDialog(QDialog):
             + (f"\n{slot.label}" if slot is not None else "\nUnscheduled session")
         )
         intro.setWordWrap(True)
+        grid = self._build_questions()
+        self._build_message()
+        buttons = self._build_buttons()
+        inner = QWidget()
+        column = QVBoxLayout(inner)
+        column.addWidget(intro)
+        column.addLayout(grid)
+        column.addWidget(self.message)
+        column.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(inner)
+        layout = QVBoxLayout(self)
+        layout.addWidget(scroll)
+        layout.addLayout(buttons)
+        dialogs.fit_to_screen(self, 900, 560)
+        self.no[RED_FLAGS[0].code].setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _build_questions(self) -> QGridLayout:
+        """One row per red flag: the question, Yes and No (a button group each)."""
         grid = QGridLayout()
         self.groups: dict[str, QButtonGroup] = {}
         self.yes: dict[str, QRadioButton] = {}
@@ -90,13 +110,18 @@ class RedFlagDialog(QDialog):
             grid.addWidget(yes, row, 1)
             grid.addWidget(no, row, 2)
         grid.setColumnStretch(0, 1)
+        return grid
 
+    def _build_message(self) -> None:
+        """The screen's result (the urgent-referral message), hidden until there is one."""
         self.message = QLabel()
         self.message.setObjectName("redFlagMessage")
         self.message.setWordWrap(True)
         self.message.setAccessibleName("Screen result")
         self.message.setVisible(False)
 
+    def _build_buttons(self) -> QHBoxLayout:
+        """All answers no, Patient did not attend, Continue, Cancel."""
         self.all_no = QPushButton("All answers &no")
         self.all_no.setObjectName("redFlagAllNo")
         self.all_no.clicked.connect(self.answer_all_no)
@@ -118,21 +143,7 @@ class RedFlagDialog(QDialog):
         buttons.addStretch(1)
         buttons.addWidget(self.continue_button)
         buttons.addWidget(self.cancel)
-
-        inner = QWidget()
-        column = QVBoxLayout(inner)
-        column.addWidget(intro)
-        column.addLayout(grid)
-        column.addWidget(self.message)
-        column.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(inner)
-        layout = QVBoxLayout(self)
-        layout.addWidget(scroll)
-        layout.addLayout(buttons)
-        dialogs.fit_to_screen(self, 900, 560)
-        self.no[RED_FLAGS[0].code].setFocus(Qt.FocusReason.OtherFocusReason)
+        return buttons
 
     def answers(self) -> dict[str, bool | None]:
         out: dict[str, bool | None] = {}

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from rehab_tracker.domain.errors import Collector
 from rehab_tracker.domain.sessions import (
     EFFORT_MESSAGE,
     PAIN_MESSAGE,
@@ -42,13 +43,14 @@ from rehab_tracker.domain.sessions import (
     ExerciseEntry,
     SessionEntry,
     SetEntry,
+    check_date,
 )
 from rehab_tracker.services.container import Services
 from rehab_tracker.services.drafts import session_key
 from rehab_tracker.services.sessions import SessionForm
 from rehab_tracker.ui.shell.actions import run_action
 from rehab_tracker.ui.widgets import dialogs
-from rehab_tracker.ui.widgets.fields import DraftAutosaver, NumberField
+from rehab_tracker.ui.widgets.fields import DraftAutosaver, NumberField, add_number_field
 from rehab_tracker.ui.widgets.forms import FieldForm, date_edit, date_of, error_label, set_date
 
 #: set columns per dosage type: (SetEntry field, header, integer, high, message)
@@ -249,7 +251,25 @@ class SessionFormDialog(QDialog):
             f"{'Correct' if editing else 'Log'} {form.title}: {form.patient_name}"
         )
         entry = form.entry
+        self._build_fields(entry, attended)
+        self.exercises_widget = self._build_exercises(entry)
+        self._build_events(entry)
+        notes_label = self._build_notes(entry)
+        buttons = self._build_buttons()
+        self._layout(notes_label, buttons)
+        dialogs.fit_to_screen(self, 980, 760)
+        self._start_autosave(editing)
+        self._update_attended()
+        self._connect_edits()
+        self.date.dateChanged.connect(self._check_date)
+        self._check_date()
+        first = self.pain["pain_back_before"] if self.attended.isChecked() else self.missed_reason
+        first.setFocus(Qt.FocusReason.OtherFocusReason)
 
+    # --- building --------------------------------------------------------------------------
+
+    def _build_fields(self, entry: SessionEntry, attended: bool) -> None:
+        """Date, location, attendance (or the reason missed) and the four pain ratings."""
         self.fields = FieldForm()
         self.fields.setObjectName("sessionFields")
         self.date = self.fields.add("session_date", "&Date", date_edit(entry.session_date))
@@ -268,10 +288,9 @@ class SessionFormDialog(QDialog):
             field = NumberField(label, low=0, high=10, message=PAIN_MESSAGE)
             field.setObjectName(key)
             field.set_value(getattr(entry, key))
-            self.fields.add(key, label, field)
-            field.use_error_label(self.fields.errors[key])
-            self.pain[key] = field
+            self.pain[key] = add_number_field(self.fields, key, label, field)
 
+    def _build_exercises(self, entry: SessionEntry) -> QWidget:
         self.exercise_boxes: list[ExerciseBox] = []
         exercises = QWidget()
         ex_layout = QVBoxLayout(exercises)
@@ -282,8 +301,9 @@ class SessionFormDialog(QDialog):
             ex_layout.addWidget(box)
         if not entry.exercises:
             ex_layout.addWidget(QLabel("No exercises prescribed for this session."))
-        self.exercises_widget = exercises
+        return exercises
 
+    def _build_events(self, entry: SessionEntry) -> None:
         self.events_box = QGroupBox("Adverse events")
         self.events_layout = QVBoxLayout(self.events_box)
         self.event_rows: list[AdverseEventRow] = []
@@ -296,6 +316,7 @@ class SessionFormDialog(QDialog):
         for event in entry.adverse_events:
             self.add_event(event)
 
+    def _build_notes(self, entry: SessionEntry) -> QLabel:
         self.notes = QPlainTextEdit(entry.notes)
         self.notes.setTabChangesFocus(True)
         self.notes.setAccessibleName("Notes")
@@ -303,33 +324,41 @@ class SessionFormDialog(QDialog):
         notes_label = QLabel("N&otes")
         notes_label.setBuddy(self.notes)
         self.notes.setMaximumHeight(self.notes.fontMetrics().height() * 5)
+        return notes_label
 
+    def _button(self, text: str, object_name: str, accessible: str) -> QPushButton:
+        button = QPushButton(text)
+        button.setObjectName(object_name)
+        button.setAccessibleName(accessible)
+        button.setAutoDefault(False)
+        return button
+
+    def _build_buttons(self) -> QHBoxLayout:
+        """Draft status, Discard draft, Close (keep draft) and Save (Ctrl+S, Ctrl+Return)."""
         self.status = QLabel()
         self.status.setObjectName("draftStatus")
         self.status.setAccessibleName("Draft status")
-        self.save_button = QPushButton("&Save session")
-        self.save_button.setObjectName("saveSession")
-        self.save_button.setAccessibleName("Save session")
+        self.save_button = self._button("&Save session", "saveSession", "Save session")
         self.save_button.setToolTip("Save (Ctrl+S)")
-        self.save_button.setAutoDefault(False)
         self.save_button.clicked.connect(self.save)
-        self.discard_button = QPushButton("Discard draft")
-        self.discard_button.setObjectName("discardDraft")
-        self.discard_button.setAccessibleName("Discard draft")
-        self.discard_button.setAutoDefault(False)
+        self.discard_button = self._button("Discard draft", "discardDraft", "Discard draft")
         self.discard_button.clicked.connect(self.discard)
-        self.close_button = QPushButton("Close (keep draft)")
-        self.close_button.setObjectName("closeSession")
-        self.close_button.setAccessibleName("Close, keep draft")
-        self.close_button.setAutoDefault(False)
+        self.close_button = self._button("Close (keep draft)", "closeSession", "Close, keep draft")
         self.close_button.clicked.connect(self.reject)
         for seq in ("Ctrl+S", "Ctrl+Return"):
             QShortcut(QKeySequence(seq), self, self.save)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.status, 1)
+        buttons.addWidget(self.discard_button)
+        buttons.addWidget(self.close_button)
+        buttons.addWidget(self.save_button)
+        return buttons
 
+    def _layout(self, notes_label: QLabel, buttons: QHBoxLayout) -> None:
         self.banner = error_label()
         self.banner.setObjectName("sessionErrors")
         self.banner.setAccessibleName("Form errors")
-        header = QLabel(f"<b>{form.patient_name}</b> — {form.title}")
+        header = QLabel(f"<b>{self.form.patient_name}</b> — {self.form.title}")
         header.setObjectName("sessionHeader")
         header.setWordWrap(True)
         inner = QWidget()
@@ -338,7 +367,7 @@ class SessionFormDialog(QDialog):
         column.addWidget(self.banner)
         column.addWidget(self.fields)
         column.addWidget(QLabel("<b>Exercises</b>"))
-        column.addWidget(exercises)
+        column.addWidget(self.exercises_widget)
         column.addWidget(self.events_box)
         column.addWidget(notes_label)
         column.addWidget(self.notes)
@@ -346,30 +375,28 @@ class SessionFormDialog(QDialog):
         scroll.setWidgetResizable(True)
         scroll.setWidget(inner)
         self.scroll_area = scroll
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.status, 1)
-        buttons.addWidget(self.discard_button)
-        buttons.addWidget(self.close_button)
-        buttons.addWidget(self.save_button)
         layout = QVBoxLayout(self)
         layout.addWidget(scroll)
         layout.addLayout(buttons)
-        dialogs.fit_to_screen(self, 980, 760)
 
+    def _start_autosave(self, editing: bool) -> None:
+        """Restore this session's draft, if any; each edit then saves the draft again."""
+        form = self.form
         key = (
             f"session-edit:{form.session_id}"
             if editing
             else session_key(form.patient_id, form.slot.id if form.slot else None)
         )
-        self.autosave = DraftAutosaver(services.drafts, key, self.payload, self)
+        self.autosave = DraftAutosaver(self.services.drafts, key, self.payload, self)
         self.autosave.saved.connect(
             lambda: self.status.setText(f"Draft saved {dt.datetime.now():%H:%M:%S}")
         )
-        draft = services.drafts.load(key)
+        draft = self.services.drafts.load(key)
         if draft is not None:
             self.restore(draft.payload)
             self.status.setText("Draft restored: your unsaved entries are back.")
-        self._update_attended()
+
+    def _connect_edits(self) -> None:
         self.date.dateChanged.connect(self._edited)
         self.location.currentTextChanged.connect(self._edited)
         self.attended.toggled.connect(self._update_attended)
@@ -378,12 +405,6 @@ class SessionFormDialog(QDialog):
         for field in self.pain.values():
             field.textChanged.connect(self._edited)
         self.notes.textChanged.connect(self._edited)
-        self.date.dateChanged.connect(self._check_date)
-        self._check_date()
-        first = self.pain["pain_back_before"] if self.attended.isChecked() else self.missed_reason
-        first.setFocus(Qt.FocusReason.OtherFocusReason)
-
-    # --- building --------------------------------------------------------------------------
 
     def add_event(self, event: AdverseEventEntry) -> AdverseEventRow:
         row = AdverseEventRow(len(self.event_rows), event, self._edited)
@@ -404,21 +425,21 @@ class SessionFormDialog(QDialog):
         self.autosave.touch()
 
     def _check_date(self) -> None:
-        errors: dict[str, str] = {}
+        """The domain's date rule, as typed: not in the future, not before the surgery."""
         value = date_of(self.date)
-        today = self.today()
-        if value is not None and value > today:
-            errors["session_date"] = (
-                f"The session date cannot be in the future (today is {today.isoformat()})."
-            )
-        elif value is not None and self.form.surgery_date and value < self.form.surgery_date:
-            errors["session_date"] = (
-                f"The session date cannot be before the surgery "
-                f"({self.form.surgery_date.isoformat()})."
+        errors = Collector()
+        if value is not None:
+            check_date(
+                value,
+                "session_date",
+                errors,
+                today=self.today(),
+                surgery_date=self.form.surgery_date,
+                what="The session date",
             )
         label = self.fields.errors["session_date"]
-        label.setText(errors.get("session_date", ""))
-        label.setVisible("session_date" in errors)
+        label.setText(errors.errors.get("session_date", ""))
+        label.setVisible("session_date" in errors.errors)
 
     # --- draft -----------------------------------------------------------------------------
 
@@ -559,6 +580,5 @@ class SessionFormDialog(QDialog):
         self.reject()
 
     def reject(self) -> None:
-        if self.autosave.enabled and self.autosave.timer.isActive():
-            self.autosave.flush()
+        self.autosave.flush_pending()
         super().reject()

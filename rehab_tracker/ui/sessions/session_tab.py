@@ -104,7 +104,14 @@ class SessionsTab(LazyTab):
         self.row: PatientRow | None = None
         self.view_data: PatientSessions | None = None
         self.last_deleted: uuid.UUID | None = None
+        self._build_status()
+        self._build_table()
+        self._build_buttons()
+        self._build_layout()
+        self.set_patient(None)
 
+    def _build_status(self) -> None:
+        """Adherence overall and per week, and the red-flag alert with its Acknowledge button."""
         self.adherence = QLabel()
         self.adherence.setObjectName("adherenceLabel")
         self.adherence.setAccessibleDescription("Adherence")
@@ -127,6 +134,8 @@ class SessionsTab(LazyTab):
         self.acknowledge_button.clicked.connect(self.acknowledge)
         self.acknowledge_button.setVisible(False)
 
+    def _build_table(self) -> None:
+        """The session log, newest first; a double click corrects a session."""
         self.model = SessionTableModel(self)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
@@ -143,6 +152,9 @@ class SessionsTab(LazyTab):
             QHeaderView.ResizeMode.ResizeToContents
         )
         self.table.doubleClicked.connect(lambda _i: self.edit_selected())
+
+    def _build_buttons(self) -> None:
+        """Log next, log unscheduled, correct, delete and undo; the tab's message."""
 
         def button(text: str, name: str, slot: Callable[[], None]) -> QPushButton:
             b = QPushButton(text)
@@ -163,6 +175,9 @@ class SessionsTab(LazyTab):
         self.message.setObjectName("sessionMessage")
         self.message.setAccessibleDescription("Sessions message")
 
+    def _build_layout(self) -> None:
+        """The alert row, adherence, the action buttons in two rows, the message and the log in
+        one scrolling column."""
         top = QHBoxLayout()
         top.addWidget(self.alerts, 1)
         top.addWidget(self.acknowledge_button)
@@ -178,7 +193,6 @@ class SessionsTab(LazyTab):
         layout.addLayout(actions)
         layout.addWidget(self.message)
         layout.addWidget(self.table, 1)
-        self.set_patient(None)
 
     # --- loading ---------------------------------------------------------------------------
 

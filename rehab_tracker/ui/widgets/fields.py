@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from rehab_tracker.services.drafts import DraftService
-from rehab_tracker.ui.widgets.forms import ERROR_STYLE, plain
+from rehab_tracker.ui.widgets.forms import ERROR_STYLE, FieldForm, plain
 
 AUTOSAVE_MS = 500
 
@@ -119,6 +119,13 @@ class NumberField(QLineEdit):
         return box
 
 
+def add_number_field(form: FieldForm, key: str, label: str, field: NumberField) -> NumberField:
+    """Add ``field`` to ``form`` under ``label``; its messages show in the form's error label."""
+    form.add(key, label, field)
+    field.use_error_label(form.errors[key])
+    return field
+
+
 class DraftAutosaver(QObject):
     """Saves ``payload()`` under ``key`` AUTOSAVE_MS after the last ``touch()``."""
 
@@ -150,6 +157,11 @@ class DraftAutosaver(QObject):
         if self.enabled:
             self.drafts.save(self.key, self.payload())
             self.saved.emit()
+
+    def flush_pending(self) -> None:
+        """Save now if an edit is waiting for the timer (a form closing keeps its last edit)."""
+        if self.enabled and self.timer.isActive():
+            self.flush()
 
     def discard(self) -> None:
         self.enabled = False

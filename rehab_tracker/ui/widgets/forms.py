@@ -51,6 +51,25 @@ def error_label() -> QLabel:
     return label
 
 
+WARNING_STYLE = "color: #8a5300;"
+
+
+def text_label(
+    object_name: str, accessible_name: str = "", *, rich: bool = False, style: str = ""
+) -> QLabel:
+    """A word-wrapped label for text the code fills in (a summary, a preview, warnings)."""
+    label = QLabel()
+    label.setObjectName(object_name)
+    label.setWordWrap(True)
+    if rich:
+        label.setTextFormat(Qt.TextFormat.RichText)
+    if style:
+        label.setStyleSheet(style)
+    if accessible_name:
+        label.setAccessibleName(accessible_name)
+    return label
+
+
 class BlankableDateEdit(QDateEdit):
     """A date edit that can show "no date yet" (its minimum, shown blank).
 

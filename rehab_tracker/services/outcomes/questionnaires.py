@@ -1,0 +1,195 @@
+"""Questionnaires: ODI, RMDQ and NPRS (back and leg), scored by the domain's rules and stored with
+their raw answers and the scoring rule's id."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from rehab_tracker.data.models import OutcomeAssessment
+from rehab_tracker.domain.errors import Collector, ValidationError
+from rehab_tracker.domain.instruments import ODI_SECTION_COUNT, RMDQ_ITEM_COUNT, odi_section_label
+from rehab_tracker.domain.scoring import (
+    IncompleteResponse,
+    nprs_rule_id,
+    odi_band,
+    odi_rule_id,
+    odi_score,
+    rmdq_rule_id,
+    rmdq_score,
+)
+from rehab_tracker.services.outcomes.records import OutcomeRecords
+
+QUESTIONNAIRES: tuple[str, ...] = ("odi", "rmdq", "nprs_back", "nprs_leg")
+
+
+@dataclass(frozen=True)
+class OdiResult:
+    """A live ODI score: ``percent`` None when too many sections are missing (``problem``)."""
+
+    percent: float | None
+    band: str | None
+    answered: int
+    rule: str
+    problem: str | None
+
+
+def score_odi(sections: Sequence[int | None], max_missing: int | None) -> OdiResult:
+    """The ODI score a form shows live (no database; values already checked 0-5)."""
+    rule = odi_rule_id(max_missing)
+    answered = sum(1 for s in sections if s is not None)
+    try:
+        percent = odi_score(list(sections), max_missing=max_missing)
+    except (IncompleteResponse, ValueError) as exc:
+        return OdiResult(None, None, answered, rule, str(exc))
+    return OdiResult(percent, odi_band(percent), answered, rule, None)
+
+
+def questionnaire_detail(o: OutcomeAssessment) -> str:
+    """The history's detail column of a questionnaire."""
+    if o.instrument == "odi":
+        answered = sum(1 for s in o.answers.get("sections", []) if s is not None)
+        return f"{odi_band(o.score)}; {answered}/10 sections; {o.scoring_rule}"
+    if o.instrument == "rmdq":
+        return f"{int(o.score)}/24 yes"
+    return "0-10 scale"
+
+
+class Questionnaires(OutcomeRecords):
+    def record_odi(
+        self,
+        patient_id: uuid.UUID,
+        sections: Sequence[int | None],
+        *,
+        assessed_on: dt.date | None,
+        today: dt.date,
+        timepoint: str = "other",
+        notes: str = "",
+    ) -> uuid.UUID:
+        """Score and store an ODI with the clinic's missing-section rule; fields
+        ``section_1``..``section_10`` and ``sections`` (too many missing)."""
+        errors = Collector()
+        values = list(sections)
+        if len(values) != ODI_SECTION_COUNT:
+            raise ValidationError.single("sections", "The ODI has 10 sections.")
+        for i, v in enumerate(values):
+            if v is not None and (isinstance(v, bool) or not isinstance(v, int) or not 0 <= v <= 5):
+                errors.add(
+                    f"section_{i + 1}",
+                    f"ODI {odi_section_label(i)}: a whole number from 0 to 5, or empty.",
+                )
+        errors.raise_if_any()
+        max_missing = self.settings.load().odi_max_missing
+        result = score_odi(values, max_missing)
+        if result.percent is None:
+            raise ValidationError.single("sections", result.problem or "Cannot score the ODI.")
+        return self._questionnaire(
+            patient_id,
+            "odi",
+            assessed_on,
+            {"sections": values},
+            result.percent,
+            result.rule,
+            timepoint,
+            notes,
+            today,
+        )
+
+    def record_rmdq(
+        self,
+        patient_id: uuid.UUID,
+        items: Sequence[bool],
+        *,
+        assessed_on: dt.date | None,
+        today: dt.date,
+        timepoint: str = "other",
+        notes: str = "",
+    ) -> uuid.UUID:
+        values = list(items)
+        if len(values) != RMDQ_ITEM_COUNT or not all(isinstance(v, bool) for v in values):
+            raise ValidationError.single("items", "Answer each of the 24 items yes or no.")
+        return self._questionnaire(
+            patient_id,
+            "rmdq",
+            assessed_on,
+            {"items": values},
+            float(rmdq_score(values)),
+            rmdq_rule_id(),
+            timepoint,
+            notes,
+            today,
+        )
+
+    def record_nprs(
+        self,
+        patient_id: uuid.UUID,
+        *,
+        back: int | None,
+        leg: int | None,
+        assessed_on: dt.date | None,
+        today: dt.date,
+        timepoint: str = "other",
+        notes: str = "",
+    ) -> list[uuid.UUID]:
+        """Back and leg pain 0-10 (either may be left empty, not both); one row each."""
+        errors = Collector()
+        for name, value in (("back", back), ("leg", leg)):
+            if value is not None and (
+                isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10
+            ):
+                errors.add(name, "Pain must be a whole number from 0 to 10.")
+        if back is None and leg is None:
+            errors.add("back", "Enter back pain, leg pain or both (0 to 10).")
+        errors.raise_if_any()
+        ids = []
+        for instrument, value in (("nprs_back", back), ("nprs_leg", leg)):
+            if value is not None:
+                ids.append(
+                    self._questionnaire(
+                        patient_id,
+                        instrument,
+                        assessed_on,
+                        {"value": value},
+                        float(value),
+                        nprs_rule_id(),
+                        timepoint,
+                        notes,
+                        today,
+                    )
+                )
+        return ids
+
+    def _questionnaire(
+        self,
+        patient_id: uuid.UUID,
+        instrument: str,
+        assessed_on: dt.date | None,
+        answers: dict[str, Any],
+        score: float,
+        rule: str,
+        timepoint: str,
+        notes: str,
+        today: dt.date,
+    ) -> uuid.UUID:
+        return self._add_record(
+            patient_id,
+            assessed_on,
+            today,
+            "assessed_on",
+            timepoint,
+            lambda program_id, on: OutcomeAssessment(
+                created_by=self.actor,
+                patient_id=patient_id,
+                program_id=program_id,
+                instrument=instrument,
+                assessed_on=on,
+                timepoint=timepoint,
+                answers=answers,
+                score=score,
+                scoring_rule=rule,
+                notes=notes.strip() or None,
+            ),
+        )

@@ -1,0 +1,82 @@
+"""Recording and removing one outcome record (a questionnaire or a walking test): the part of
+:class:`~rehab_tracker.services.outcomes.OutcomeService` every kind of record shares.
+
+A record belongs to the patient's current program (:func:`rehab_tracker.services._lookup.
+current_program`, the one the Sessions overview shows). Deletes are soft and can be undone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Callable
+
+from sqlalchemy.orm import Session
+
+from rehab_tracker.data.database import Database
+from rehab_tracker.data.models import OutcomeAssessment, WalkTest
+from rehab_tracker.data.types import utcnow
+from rehab_tracker.domain.errors import ValidationError
+from rehab_tracker.services import _lookup as lookup
+from rehab_tracker.services.errors import NotFoundError
+from rehab_tracker.services.settings import SettingsService
+
+TIMEPOINTS: dict[str, str] = {
+    "baseline": "Baseline",
+    "mid": "Mid-program (week 6)",
+    "end": "End of program (week 12)",
+    "follow_up": "Follow-up",
+    "other": "Other",
+}
+
+
+class OutcomeRecords:
+    def __init__(self, db: Database, actor: str, settings: SettingsService | None = None) -> None:
+        self.db = db
+        self.actor = actor
+        self.settings = settings or SettingsService(db, actor)
+
+    def _add_record(
+        self,
+        patient_id: uuid.UUID,
+        on: dt.date | None,
+        today: dt.date,
+        date_field: str,
+        timepoint: str,
+        make: Callable[[uuid.UUID | None, dt.date], OutcomeAssessment | WalkTest],
+    ) -> uuid.UUID:
+        """Record one questionnaire or walk test in one unit of work: timepoint and date checked,
+        tied to the patient's current program; ``make(program_id, date)`` builds the row."""
+        if timepoint not in TIMEPOINTS:
+            raise ValidationError.single("timepoint", "Choose a timepoint from the list.")
+        with self.db.unit_of_work(self.actor) as session:
+            lookup.patient(session, patient_id)
+            lookup.check_record_date(
+                session, patient_id, on, date_field, today=today, what="The date"
+            )
+            assert on is not None
+            row = make(lookup.current_program_id(session, patient_id), on)
+            session.add(row)
+            session.flush()
+            return row.id
+
+    # --- delete / undo -------------------------------------------------------------------------
+
+    def _row(self, session: Session, kind: str, row_id: uuid.UUID) -> OutcomeAssessment | WalkTest:
+        row: OutcomeAssessment | WalkTest | None
+        if kind == "questionnaire":
+            row = session.get(OutcomeAssessment, row_id)
+        else:
+            row = session.get(WalkTest, row_id)
+        if row is None:
+            raise NotFoundError("that assessment no longer exists")
+        return row
+
+    def delete(self, kind: str, row_id: uuid.UUID) -> None:
+        """Soft delete of an assessment (``kind`` from :class:`OutcomeRow`); undo: restore."""
+        with self.db.unit_of_work(self.actor) as session:
+            self._row(session, kind, row_id).deleted_at = utcnow()
+
+    def restore(self, kind: str, row_id: uuid.UUID) -> None:
+        with self.db.unit_of_work(self.actor) as session:
+            self._row(session, kind, row_id).deleted_at = None

@@ -1,0 +1,159 @@
+"""Walking tests: the 5-minute walk, the 50-foot walks, the TUG and the 6-minute walk with its
+% of predicted; stored as SI values (metres or seconds) with their details."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from rehab_tracker.data.models import WalkTest
+from rehab_tracker.domain.errors import ValidationError
+from rehab_tracker.domain.patients import age_on
+from rehab_tracker.domain.scoring import six_minute_walk_predicted
+from rehab_tracker.domain.sessions import (
+    WALK_TESTS,
+    SixMinuteWalkEntry,
+    validate_six_minute,
+    walk_value_error,
+)
+from rehab_tracker.services import _lookup as lookup
+from rehab_tracker.services.outcomes.records import OutcomeRecords
+
+
+@dataclass(frozen=True)
+class SixMinuteWalkResult:
+    distance_m: float
+    predicted_m: float | None
+    lower_limit_m: float | None
+    percent_predicted: float | None
+    note: str
+
+
+def predicted_for(
+    distance: float, sex: str, age: int, height_m: float | None, weight_kg: float | None
+) -> SixMinuteWalkResult:
+    """% of predicted and the lower limit of normal, or a note saying what is missing."""
+    if sex not in ("male", "female") or height_m is None or weight_kg is None:
+        missing = []
+        if sex not in ("male", "female"):
+            missing.append("sex (male or female)")
+        if height_m is None:
+            missing.append("height")
+        if weight_kg is None:
+            missing.append("weight")
+        return SixMinuteWalkResult(
+            distance,
+            None,
+            None,
+            None,
+            "% of predicted needs the patient's " + ", ".join(missing) + ".",
+        )
+    predicted, lower = six_minute_walk_predicted(sex, max(age, 1), height_m * 100.0, weight_kg)
+    percent = distance / predicted * 100 if predicted > 0 else None
+    note = "Enright-Sherrill 1998 reference equation"
+    if not 40 <= age <= 80:
+        note += " (derived at ages 40-80; extrapolated)"
+    return SixMinuteWalkResult(distance, predicted, lower, percent, note)
+
+
+def walk_detail(w: WalkTest) -> str:
+    """The history's detail column of a walking test (the 6-minute walk's laps and stops)."""
+    d = w.details or {}
+    if w.test == "walk_6min" and d.get("laps") is not None:
+        parts = [f"{d.get('laps')} laps of {d.get('course_length_m')} m"]
+        if d.get("partial_lap_m"):
+            parts.append(f"+ {d.get('partial_lap_m')} m")
+        if d.get("rests"):
+            parts.append(f"{d.get('rests')} rests")
+        if d.get("stop_reason"):
+            parts.append(f"stopped: {d.get('stop_reason')}")
+        return ", ".join(parts)
+    return ""
+
+
+class WalkTests(OutcomeRecords):
+    def record_walk(
+        self,
+        patient_id: uuid.UUID,
+        test: str,
+        value: float | None,
+        *,
+        performed_on: dt.date | None,
+        today: dt.date,
+        timepoint: str = "other",
+        notes: str = "",
+        details: dict[str, Any] | None = None,
+    ) -> uuid.UUID:
+        """A 5-minute walk (metres), 50-foot walk (seconds) or TUG (seconds), SI value.
+        The 6-minute walk goes through :meth:`record_six_minute_walk`. Field: ``value``."""
+        if test not in WALK_TESTS:
+            raise ValidationError.single("test", "Choose a test from the list.")
+        units = self.settings.load().units
+        problem = walk_value_error(test, value, units)
+        if problem is not None:
+            raise ValidationError.single("value", problem)
+        assert value is not None
+        return self._walk(
+            patient_id, test, float(value), performed_on, today, timepoint, notes, details or {}
+        )
+
+    def six_minute_walk_result(
+        self, patient_id: uuid.UUID, entry: SixMinuteWalkEntry, *, on: dt.date
+    ) -> SixMinuteWalkResult:
+        """Distance, % of predicted and lower limit of normal (needs sex, age, height, weight)."""
+        distance = validate_six_minute(entry, self.settings.load().units)
+        with self.db.reading() as session:
+            p = lookup.patient(session, patient_id)
+            return predicted_for(
+                distance, p.sex, age_on(p.date_of_birth, on), p.height_m, p.weight_kg
+            )
+
+    def record_six_minute_walk(
+        self,
+        patient_id: uuid.UUID,
+        entry: SixMinuteWalkEntry,
+        *,
+        performed_on: dt.date | None,
+        today: dt.date,
+        timepoint: str = "other",
+        notes: str = "",
+    ) -> uuid.UUID:
+        distance = validate_six_minute(entry, self.settings.load().units)
+        details = dict(entry.details())
+        details["distance_m"] = distance
+        return self._walk(
+            patient_id, "walk_6min", distance, performed_on, today, timepoint, notes, details
+        )
+
+    def _walk(
+        self,
+        patient_id: uuid.UUID,
+        test: str,
+        value: float,
+        performed_on: dt.date | None,
+        today: dt.date,
+        timepoint: str,
+        notes: str,
+        details: dict[str, Any],
+    ) -> uuid.UUID:
+        return self._add_record(
+            patient_id,
+            performed_on,
+            today,
+            "performed_on",
+            timepoint,
+            lambda program_id, on: WalkTest(
+                created_by=self.actor,
+                patient_id=patient_id,
+                program_id=program_id,
+                test=test,
+                performed_on=on,
+                timepoint=timepoint,
+                value=value,
+                unit="m" if test in ("walk_5min", "walk_6min") else "s",
+                details=details,
+                notes=notes.strip() or None,
+            ),
+        )

@@ -1,0 +1,249 @@
+"""The Sessions service's read statements and the rows they map to, shared by its reads, forms
+and writes.
+
+The statements are built once with bind parameters (:func:`_q`): the "open patient" path runs
+them on every selection, and building a ``select()`` costs more than running it on a patient's
+36 sessions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import uuid
+from collections.abc import Mapping, Sequence
+from types import SimpleNamespace
+from typing import Any
+
+from sqlalchemy import Connection, Uuid, and_, bindparam, case, func, null, select
+from sqlalchemy.orm import Session, aliased
+
+from rehab_tracker.data.models import (
+    AdverseEvent,
+    ExerciseLog,
+    ScheduledSession,
+    SessionLog,
+    SetLog,
+)
+from rehab_tracker.domain.errors import ValidationError
+from rehab_tracker.domain.redflags import RED_FLAGS_BY_CODE, screen
+from rehab_tracker.domain.weeks import session_week
+from rehab_tracker.services import _lookup as lookup
+from rehab_tracker.services.errors import NotFoundError
+from rehab_tracker.services.sessions.types import RedFlagAlert, SessionRow, SlotInfo
+
+
+@functools.cache
+def _q() -> SimpleNamespace:
+    """The read statements, built once on first use (not at import: start-up time)."""
+    _P = bindparam("patient_id", type_=Uuid())
+    _G = bindparam("program_id", type_=Uuid())
+    _FIRST = aliased(ScheduledSession)
+    _SLOT_COLUMNS = (
+        ScheduledSession.id,
+        ScheduledSession.number,
+        ScheduledSession.week,
+        ScheduledSession.scheduled_date,
+        ScheduledSession.kind,
+        ScheduledSession.location,
+        SessionLog.id,
+        SessionLog.status,
+        SessionLog.attended,
+        SessionLog.deleted_at,
+    )
+    _SLOTS = (
+        select(*_SLOT_COLUMNS)
+        .outerjoin(SessionLog, lookup.live_log_of_slot())
+        .where(ScheduledSession.program_id == _G)
+        .order_by(ScheduledSession.number)
+    )
+    # one slot with its live log, and the program it belongs to (last column)
+    _SLOT = (
+        select(*_SLOT_COLUMNS, ScheduledSession.program_id)
+        .outerjoin(SessionLog, lookup.live_log_of_slot())
+        .where(ScheduledSession.id == bindparam("slot_id", type_=Uuid()))
+    )
+    _LOGS_ALL = (
+        select(
+            SessionLog.id,
+            SessionLog.session_date,
+            ScheduledSession.number,
+            ScheduledSession.week,
+            SessionLog.location,
+            SessionLog.attended,
+            SessionLog.missed_reason,
+            SessionLog.status,
+            SessionLog.red_flag_result,
+            SessionLog.pain_back_before,
+            SessionLog.pain_back_after,
+            SessionLog.pain_leg_before,
+            SessionLog.pain_leg_after,
+            SessionLog.deleted_at,
+            # per-session counts as correlated subqueries: one statement for the whole table
+            select(func.count(ExerciseLog.id))
+            .where(ExerciseLog.session_id == SessionLog.id)
+            .correlate(SessionLog)
+            .scalar_subquery(),
+            select(func.count(SetLog.id))
+            .join(ExerciseLog, ExerciseLog.id == SetLog.exercise_log_id)
+            .where(ExerciseLog.session_id == SessionLog.id)
+            .correlate(SessionLog)
+            .scalar_subquery(),
+            select(func.count(AdverseEvent.id))
+            .where(
+                AdverseEvent.patient_id == SessionLog.patient_id,  # uses the patient index
+                AdverseEvent.session_id == SessionLog.id,
+                AdverseEvent.deleted_at.is_(None),
+            )
+            .correlate(SessionLog)
+            .scalar_subquery(),
+            # the screen's answers only where a positive screen is still unacknowledged
+            case(
+                (
+                    and_(
+                        SessionLog.red_flag_result == "positive",
+                        SessionLog.red_flag_acknowledged_at.is_(None),
+                    ),
+                    SessionLog.red_flags,
+                ),
+                else_=null(),
+            ),
+            # the date of the log's program's exercise session 1: the week of a log without a
+            # slot (domain.weeks.session_week)
+            select(func.min(_FIRST.scheduled_date))
+            .where(_FIRST.program_id == SessionLog.program_id, _FIRST.kind == "exercise")
+            .correlate(SessionLog)
+            .scalar_subquery(),
+        )
+        .outerjoin(ScheduledSession, ScheduledSession.id == SessionLog.scheduled_session_id)
+        .where(SessionLog.patient_id == _P)
+        .order_by(SessionLog.session_date, ScheduledSession.number)
+    )
+    _LOGS = _LOGS_ALL.where(SessionLog.deleted_at.is_(None))
+    _RED_FLAGS = (
+        select(SessionLog.id, SessionLog.session_date, SessionLog.red_flags)
+        .where(
+            SessionLog.patient_id == _P,
+            SessionLog.red_flag_result == "positive",
+            SessionLog.red_flag_acknowledged_at.is_(None),
+            SessionLog.deleted_at.is_(None),
+        )
+        .order_by(SessionLog.session_date)
+    )
+    return SimpleNamespace(
+        slots=_SLOTS,
+        slot=_SLOT,
+        logs_all=_LOGS_ALL,
+        logs=_LOGS,
+        red_flags=_RED_FLAGS,
+    )
+
+
+def _slot_info(r: Sequence[Any]) -> SlotInfo:
+    """A row of the slot statements (their first ten columns) as a :class:`SlotInfo`."""
+    return SlotInfo(
+        id=r[0],
+        number=r[1],
+        week=r[2],
+        scheduled_date=r[3],
+        kind=r[4],
+        location=r[5],
+        session_id=r[6],
+        status=r[7],
+        attended=r[8],
+        deleted=r[9] is not None,
+    )
+
+
+def slots_of(source: Session | Connection, program_id: uuid.UUID | None) -> list[SlotInfo]:
+    """Every scheduled session of the program, by number, with its live log (none: [])."""
+    if program_id is None:
+        return []
+    rows = lookup.connection_of(source).execute(_q().slots, {"program_id": program_id})
+    return [_slot_info(r) for r in rows]
+
+
+def slot_of(session: Session, slot_id: uuid.UUID) -> tuple[uuid.UUID, SlotInfo]:
+    """(program id, slot) of one scheduled session; :class:`NotFoundError` when it is gone."""
+    row = session.execute(_q().slot, {"slot_id": slot_id}).first()
+    if row is None:
+        raise NotFoundError("that scheduled session no longer exists")
+    return row[10], _slot_info(row)
+
+
+def open_slot(session: Session, slot_id: uuid.UUID) -> tuple[uuid.UUID, SlotInfo]:
+    """:func:`slot_of`, refused at the field ``slot`` when the slot already has a live log (a
+    clear message before the partial unique index fires). Deleted logs of the slot are left
+    alone: their undo stays possible until the slot is logged again (then ``restore`` explains
+    why not)."""
+    program_id, info = slot_of(session, slot_id)
+    if not info.open:
+        raise ValidationError.single(
+            "slot",
+            f"{info.label} is already logged. Open it from the Sessions tab to correct "
+            "it; a slot can be logged only once.",
+        )
+    return program_id, info
+
+
+def next_open(slots: Sequence[SlotInfo]) -> SlotInfo | None:
+    """The first open slot after the last logged one (an old slot left unlogged, e.g. an
+    education session nobody recorded, does not block "log next"); else the first open one."""
+    logged = [s.number for s in slots if not s.open]
+    last = max(logged) if logged else -1
+    after = next((s for s in slots if s.open and s.number > last), None)
+    return after or next((s for s in slots if s.open), None)
+
+
+def session_log(session: Session, session_id: uuid.UUID, *, live: bool = False) -> SessionLog:
+    """The session log with this id (with ``live``: only if not deleted), else
+    :class:`NotFoundError`."""
+    log = session.get(SessionLog, session_id)
+    if log is None or (live and log.deleted_at is not None):
+        raise NotFoundError("that session log no longer exists")
+    return log
+
+
+def alert(session_id: uuid.UUID, date: dt.date, answers: Mapping[str, object]) -> RedFlagAlert:
+    """The banner of a positive screen from its stored answers (unknown codes ignored)."""
+    clean = {k: v for k, v in answers.items() if k in RED_FLAGS_BY_CODE and isinstance(v, bool)}
+    result = screen(clean)
+    return RedFlagAlert(session_id, date, result.positives, result.message)
+
+
+def red_flag_alerts(source: Session | Connection, patient_id: uuid.UUID) -> list[RedFlagAlert]:
+    """The patient's positive screens not acknowledged yet, oldest first."""
+    rows = lookup.connection_of(source).execute(_q().red_flags, {"patient_id": patient_id})
+    return [alert(sid, date, answers or {}) for sid, date, answers in rows]
+
+
+def rows_and_alerts(
+    conn: Connection, patient_id: uuid.UUID, include_deleted: bool
+) -> tuple[list[SessionRow], list[RedFlagAlert]]:
+    """The Sessions tab's rows and the open red-flag alerts, from one statement."""
+    params = {"patient_id": patient_id}
+    logs = conn.execute(_q().logs_all if include_deleted else _q().logs, params).all()
+    rows = [
+        SessionRow(
+            id=r[0],
+            session_date=r[1],
+            number=r[2],
+            week=session_week(r[18], r[1], r[3]),
+            location=r[4],
+            attended=r[5],
+            missed_reason=r[6],
+            status=r[7],
+            red_flag_result=r[8],
+            pain_back_before=r[9],
+            pain_back_after=r[10],
+            pain_leg_before=r[11],
+            pain_leg_after=r[12],
+            exercises=r[14],
+            sets=r[15],
+            adverse_events=r[16],
+            deleted=r[13] is not None,
+        )
+        for r in logs
+    ]
+    alerts = [alert(r[0], r[1], r[17] or {}) for r in logs if r[17] is not None and r[13] is None]
+    return rows, alerts

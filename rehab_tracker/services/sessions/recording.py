@@ -1,0 +1,228 @@
+"""Writing a visit, each one unit of work: a red-flag stop, a finished session, its correction,
+its soft delete and the undo of that delete.
+
+A slot is unique among undeleted logs only (migration 0002's partial index), so a deleted log
+frees its slot and is kept when the slot is logged again (nothing is destroyed); restoring it
+while its slot holds a live log is refused with the date of that log.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Mapping
+from dataclasses import replace
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from rehab_tracker.data.models import AdverseEvent, ExerciseLog, SessionLog, SetLog
+from rehab_tracker.data.types import utcnow
+from rehab_tracker.domain.errors import ValidationError
+from rehab_tracker.domain.redflags import screen
+from rehab_tracker.domain.sessions import SessionEntry, validate_session
+from rehab_tracker.services import _lookup as lookup
+from rehab_tracker.services.errors import ConflictError, ServiceError
+from rehab_tracker.services.sessions._base import SessionServiceBase
+from rehab_tracker.services.sessions._queries import open_slot, session_log, slot_of
+
+
+class SessionRecording(SessionServiceBase):
+    def record_red_flag_stop(
+        self,
+        patient_id: uuid.UUID,
+        scheduled_session_id: uuid.UUID | None,
+        answers: Mapping[str, bool | None],
+        *,
+        session_date: dt.date,
+        today: dt.date,
+        location: str = "clinic",
+    ) -> uuid.UUID:
+        """A positive screen: store an aborted session with the answers; returns its id."""
+        result = screen(answers)
+        if result.outcome != "positive":
+            raise ServiceError("the red-flag screen is not positive; nothing to stop")
+        with self.db.unit_of_work(self.actor) as session:
+            lookup.patient(session, patient_id)
+            lookup.check_record_date(
+                session,
+                patient_id,
+                session_date,
+                "session_date",
+                today=today,
+                what="The session date",
+            )
+            log = self._new_log(session, patient_id, scheduled_session_id)
+            log.session_date = session_date
+            log.location = location
+            log.attended = True
+            log.status = "aborted"
+            log.red_flag_result = "positive"
+            log.red_flags = {k: v for k, v in answers.items() if v is not None}
+            log.notes = result.message
+            self._add_new(session, log)
+            return log.id
+
+    def save(
+        self,
+        patient_id: uuid.UUID,
+        scheduled_session_id: uuid.UUID | None,
+        entry: SessionEntry,
+        *,
+        today: dt.date,
+    ) -> uuid.UUID:
+        """Record a finished session (attended or missed); returns the new log's id."""
+        with self.db.unit_of_work(self.actor) as session:
+            lookup.patient(session, patient_id)
+            validate_session(
+                entry, today=today, surgery_date=lookup.latest_surgery_date(session, patient_id)
+            )
+            flag_result = _screen(entry)
+            log = self._new_log(session, patient_id, scheduled_session_id)
+            log.status = "final"
+            log.red_flag_result = flag_result
+            self._apply(session, log, entry)
+            self._add_new(session, log)
+            return log.id
+
+    def update(self, session_id: uuid.UUID, entry: SessionEntry, *, today: dt.date) -> None:
+        """Correct a finished session in place (the audit trail keeps before and after)."""
+        with self.db.unit_of_work(self.actor) as session:
+            log = session_log(session, session_id, live=True)
+            validate_session(
+                entry, today=today, surgery_date=lookup.latest_surgery_date(session, log.patient_id)
+            )
+            if log.status != "aborted":
+                log.red_flag_result = _screen(entry) if entry.red_flags else log.red_flag_result
+            self._apply(session, log, replace(entry, red_flags=entry.red_flags or {}))
+
+    def delete(self, session_id: uuid.UUID) -> None:
+        """Soft delete; :meth:`restore` undoes it."""
+        with self.db.unit_of_work(self.actor) as session:
+            session_log(session, session_id).deleted_at = utcnow()
+
+    def restore(self, session_id: uuid.UUID) -> None:
+        """Undo a delete. Refused (ConflictError) when the slot was logged again meanwhile:
+        two live logs of one slot would be two records of one visit."""
+        with self.db.unit_of_work(self.actor) as session:
+            log = session_log(session, session_id)
+            if log.deleted_at is None:
+                return
+            if log.scheduled_session_id is not None:
+                live = session.execute(
+                    select(SessionLog.session_date).where(
+                        SessionLog.scheduled_session_id == log.scheduled_session_id,
+                        SessionLog.deleted_at.is_(None),
+                    )
+                ).first()
+                if live is not None:
+                    _, info = slot_of(session, log.scheduled_session_id)
+                    raise ConflictError(
+                        f"This session cannot be restored: {info.label} was logged again on "
+                        f"{live[0].isoformat()}. Delete that log first if this one is the "
+                        "right record."
+                    )
+            log.deleted_at = None
+
+    # --- steps -----------------------------------------------------------------------------
+
+    def _new_log(
+        self, session: Session, patient_id: uuid.UUID, slot_id: uuid.UUID | None
+    ) -> SessionLog:
+        """A new log of the patient, for an open slot (refused when logged already) or for no
+        slot (then tied to the current program); :meth:`_add_new` adds it once filled in."""
+        if slot_id is None:
+            program_id = lookup.current_program_id(session, patient_id)
+        else:
+            program_id, _ = open_slot(session, slot_id)
+        return SessionLog(
+            created_by=self.actor,
+            patient_id=patient_id,
+            program_id=program_id,
+            scheduled_session_id=slot_id,
+        )
+
+    @staticmethod
+    def _add_new(session: Session, log: SessionLog) -> None:
+        """Add and flush a new log; another workstation logging the same slot at the same moment
+        (PostgreSQL) trips the partial unique index: say so at the field, not as a crash."""
+        session.add(log)
+        try:
+            session.flush()
+        except IntegrityError as exc:
+            text = str(exc.orig)
+            if log.scheduled_session_id is None or not (
+                "uq_session_logs_live_slot" in text  # PostgreSQL names the index
+                or "session_logs.scheduled_session_id" in text  # SQLite names the column
+            ):
+                raise
+            raise ValidationError.single(
+                "slot",
+                "This slot was just logged on another workstation; a slot can be logged only "
+                "once. Open it from the Sessions tab to correct it.",
+            ) from exc
+
+    def _apply(self, session: Session, log: SessionLog, entry: SessionEntry) -> None:
+        """Write the entry onto the log: its fields, its sets (exercise logs replaced) and its
+        adverse events (the old ones removed)."""
+        assert entry.session_date is not None
+        log.session_date = entry.session_date
+        log.location = entry.location
+        log.attended = entry.attended
+        log.missed_reason = entry.missed_reason.strip() or None if not entry.attended else None
+        log.pain_back_before = entry.pain_back_before
+        log.pain_back_after = entry.pain_back_after
+        log.pain_leg_before = entry.pain_leg_before
+        log.pain_leg_after = entry.pain_leg_after
+        log.notes = entry.notes.strip() or None
+        if entry.red_flags:
+            log.red_flags = dict(entry.red_flags)
+        log.exercises = [
+            ExerciseLog(
+                created_by=self.actor,
+                exercise_id=e.exercise_id,
+                prescription_id=e.prescription_id,
+                position=i,
+                notes=e.notes.strip() or None,
+                sets=[
+                    SetLog(
+                        created_by=self.actor,
+                        set_number=j + 1,
+                        reps=s.reps,
+                        hold_seconds=s.hold_seconds,
+                        load_kg=s.load_kg,
+                        distance_m=s.distance_m,
+                        duration_s=s.duration_s,
+                        effort=s.effort,
+                    )
+                    for j, s in enumerate(e.sets)
+                    if not s.empty
+                ],
+            )
+            for i, e in enumerate(entry.exercises if entry.attended else ())
+        ]
+        for old in list(log.adverse_events):
+            session.delete(old)
+        for a in entry.adverse_events:
+            log.adverse_events.append(
+                AdverseEvent(
+                    created_by=self.actor,
+                    patient_id=log.patient_id,
+                    occurred_on=entry.session_date,
+                    description=a.description.strip(),
+                    severity=a.severity,
+                    action_taken=a.action_taken.strip(),
+                )
+            )
+
+
+def _screen(entry: SessionEntry) -> str:
+    """The stored screen result of an entry; a positive screen is refused at ``red_flags`` (it
+    goes through :meth:`SessionRecording.record_red_flag_stop`)."""
+    if not entry.attended or not entry.red_flags:
+        return "not_screened"
+    result = screen(entry.red_flags)
+    if result.outcome == "positive":
+        raise ValidationError.single("red_flags", result.message)
+    return "clear" if result.outcome == "clear" else "not_screened"

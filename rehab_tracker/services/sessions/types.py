@@ -1,0 +1,104 @@
+"""What the Sessions service hands to the UI: plain dataclasses, no database objects."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass, field
+
+from rehab_tracker.domain.sessions import Adherence, SessionEntry
+from rehab_tracker.services.outcomes import AssessmentDue
+
+
+@dataclass(slots=True)  # built per row on every selection: no frozen overhead
+class SlotInfo:
+    """One scheduled session of the patient's program and what was logged for it."""
+
+    id: uuid.UUID
+    number: int
+    week: int
+    scheduled_date: dt.date
+    kind: str
+    location: str
+    session_id: uuid.UUID | None = None
+    status: str | None = None
+    attended: bool | None = None
+    deleted: bool = False
+
+    @property
+    def label(self) -> str:
+        name = "Education session" if self.kind == "education" else f"Session {self.number}"
+        return f"{name} (week {self.week}, {self.scheduled_date.isoformat()})"
+
+    @property
+    def open(self) -> bool:
+        """Not logged yet (or its log was deleted)."""
+        return self.session_id is None or self.deleted
+
+
+@dataclass(frozen=True)
+class SessionForm:
+    """What the session form opens with: the slot, the patient, and a prefilled entry."""
+
+    patient_id: uuid.UUID
+    patient_name: str
+    program_id: uuid.UUID | None
+    slot: SlotInfo | None
+    session_id: uuid.UUID | None  # None for a new log
+    entry: SessionEntry
+    surgery_date: dt.date | None
+    status: str = "final"
+    red_flag_result: str = "not_screened"
+
+    @property
+    def title(self) -> str:
+        return self.slot.label if self.slot is not None else "Unscheduled session"
+
+
+@dataclass(slots=True)  # built per row on every selection: no frozen overhead
+class SessionRow:
+    """One line of the Sessions tab; ``week`` is :func:`rehab_tracker.domain.weeks.session_week`
+    (None for a log outside any program)."""
+
+    id: uuid.UUID
+    session_date: dt.date
+    number: int | None
+    week: int | None
+    location: str
+    attended: bool
+    missed_reason: str | None
+    status: str
+    red_flag_result: str
+    pain_back_before: int | None
+    pain_back_after: int | None
+    pain_leg_before: int | None
+    pain_leg_after: int | None
+    exercises: int
+    sets: int
+    adverse_events: int
+    deleted: bool = False
+
+
+@dataclass(frozen=True)
+class RedFlagAlert:
+    """A positive red-flag screen no clinician has acknowledged yet."""
+
+    session_id: uuid.UUID
+    session_date: dt.date
+    positives: tuple[str, ...]
+    message: str
+
+
+@dataclass(frozen=True)
+class PatientSessions:
+    """Everything the Sessions tab and the overview show, read in one go."""
+
+    patient_id: uuid.UUID
+    program_id: uuid.UUID | None
+    rows: list[SessionRow]
+    slots: list[SlotInfo]
+    adherence: Adherence
+    next_slot: SlotInfo | None
+    red_flags: list[RedFlagAlert]
+    #: the assessment schedule (OutcomeService.schedule), read in the same transaction
+    assessments: list[AssessmentDue] = field(default_factory=list)

@@ -1,0 +1,285 @@
+"""The walking tests: one-value tests (5-minute walk distance, 50-foot walks and Timed Up and Go
+in seconds) and the 6-minute walk (ATS 2002) with its predicted distance.
+
+Distances show in metres or feet by the clinic setting and are stored in metres.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtWidgets import QLineEdit, QWidget
+
+from rehab_tracker.domain.errors import ValidationError
+from rehab_tracker.domain.sessions import (
+    MAX_COURSE_M,
+    MAX_LAPS,
+    MAX_RESTS,
+    MIN_COURSE_M,
+    WALK_LIMITS,
+    WALK_TEST_LABELS,
+    SixMinuteWalkEntry,
+    walk_value_error,
+)
+from rehab_tracker.domain.units import feet_to_metres, format_number, metres_to_feet
+from rehab_tracker.services.container import Services
+from rehab_tracker.services.outcomes import SixMinuteWalkResult
+from rehab_tracker.ui.outcomes.outcome_forms.base import SCORE_STYLE, OutcomeDialog, body_form
+from rehab_tracker.ui.widgets.fields import NumberField
+from rehab_tracker.ui.widgets.forms import date_of
+
+
+def distance_unit(units: str) -> str:
+    return "ft" if units == "imperial" else "m"
+
+
+def to_si(value: float | None, units: str) -> float | None:
+    """A distance as typed (feet when imperial) in metres."""
+    if value is None:
+        return None
+    return feet_to_metres(value) if units == "imperial" else value
+
+
+def from_si(metres: float, units: str) -> float:
+    """A distance in metres as shown (feet when imperial)."""
+    return metres_to_feet(metres) if units == "imperial" else metres
+
+
+class WalkTestDialog(OutcomeDialog):
+    """5-minute walk (distance), 50-foot walk preferred/fastest and TUG (seconds)."""
+
+    test = "walk_5min"
+
+    def __init__(
+        self,
+        services: Services,
+        patient_id: uuid.UUID,
+        today: Callable[[], dt.date],
+        *,
+        test: str = "walk_5min",
+        timepoint: str = "other",
+        parent: QWidget | None = None,
+    ) -> None:
+        self.test = test
+        self.instrument = test
+        self.title = WALK_TEST_LABELS[test]
+        super().__init__(services, patient_id, today, timepoint=timepoint, parent=parent)
+
+    @property
+    def is_distance(self) -> bool:
+        return WALK_LIMITS[self.test].unit == "m"
+
+    def build(self, body: QWidget) -> None:
+        form = body_form(body)
+        limit = WALK_LIMITS[self.test]
+        message = walk_value_error(self.test, -1.0, self.units) or ""
+        if self.is_distance:
+            label = f"D&istance ({distance_unit(self.units)})"
+            self.value_field = NumberField(
+                label,
+                low=0,
+                high=from_si(limit.high, self.units),
+                integer=False,
+                low_inclusive=False,
+                message=message,
+            )
+        else:
+            label = "&Time (seconds)"
+            self.value_field = NumberField(
+                label, low=limit.low, high=limit.high, integer=False, message=message
+            )
+        self.value_field.setObjectName("walkValue")
+        self.add_number(form, "value", label, self.value_field)
+
+    def update_score(self) -> None:
+        value = self.value_field.value()
+        unit = distance_unit(self.units) if self.is_distance else "s"
+        self.score.setText(f"{self.title}: {'–' if value is None else format_number(value)} {unit}")
+        self.score.setStyleSheet(SCORE_STYLE)
+
+    def values(self) -> dict[str, Any]:
+        return {"value": self.value_field.text()}
+
+    def restore_values(self, values: dict[str, Any]) -> None:
+        self.value_field.setText(values.get("value", ""))
+
+    def problems(self) -> dict[str, str]:
+        if self.value_field.problem():
+            return {"value": self.value_field.problem() or ""}
+        if self.value_field.value() is None:
+            return {"value": walk_value_error(self.test, None, self.units) or ""}
+        return {}
+
+    def field_for(self, key: str) -> NumberField | None:
+        return self.value_field if key == "value" else None
+
+    def record(self, on: dt.date | None, timepoint: str, notes: str) -> list[uuid.UUID]:
+        value = self.value_field.value()
+        if self.is_distance:
+            value = to_si(value, self.units)
+        return [
+            self.services.outcomes.record_walk(
+                self.patient_id,
+                self.test,
+                value,
+                performed_on=on,
+                today=self.today(),
+                timepoint=timepoint,
+                notes=notes,
+            )
+        ]
+
+
+#: the 6-minute walk's 0-10 ratings and optional vital signs: (key, label, low, high, message)
+SIX_MINUTE_SCALES: tuple[tuple[str, str, int, int, str], ...] = (
+    ("effort_before", "Effort &before (0-10)", 0, 10, "A whole number from 0 to 10."),
+    ("effort_after", "Effort &after (0-10)", 0, 10, "A whole number from 0 to 10."),
+    ("breathlessness_before", "Breat&hlessness before (0-10)", 0, 10,
+     "A whole number from 0 to 10."),
+    ("breathlessness_after", "Breathlessness afte&r (0-10)", 0, 10,
+     "A whole number from 0 to 10."),
+    ("heart_rate_before", "Heart rate before (bpm, optional)", 30, 230,
+     "Heart rate: 30 to 230 beats per minute."),
+    ("heart_rate_after", "Heart rate after (bpm, optional)", 30, 230,
+     "Heart rate: 30 to 230 beats per minute."),
+    ("spo2_before", "SpO2 before (%, optional)", 50, 100,
+     "SpO2: a whole number from 50 to 100 %."),
+    ("spo2_after", "SpO2 after (%, optional)", 50, 100, "SpO2: a whole number from 50 to 100 %."),
+)
+#: the entry's whole-number fields
+SIX_MINUTE_INTS = ("laps", "rests", *(key for key, *_ in SIX_MINUTE_SCALES))
+
+
+class SixMinuteWalkDialog(OutcomeDialog):
+    instrument = "walk_6min"
+    title = "6-minute walk test (ATS 2002)"
+
+    def build(self, body: QWidget) -> None:
+        form = body_form(body)
+        unit = distance_unit(self.units)
+        self.f: dict[str, NumberField] = {}
+
+        def add(key: str, label: str, **kw: Any) -> NumberField:
+            field = NumberField(label, **kw)
+            field.setObjectName(f"six_{key}")
+            self.f[key] = self.add_number(form, key, label, field)
+            return field
+
+        course = add(
+            "course_length_m",
+            f"&Course length ({unit})",
+            low=from_si(MIN_COURSE_M, self.units),
+            high=from_si(MAX_COURSE_M, self.units),
+            integer=False,
+            required=True,
+            message=f"Course length: {format_number(from_si(MIN_COURSE_M, self.units), 0)} to "
+            f"{format_number(from_si(MAX_COURSE_M, self.units), 0)} {unit} (ATS: 30 m).",
+        )
+        course.set_value(round(from_si(30.0, self.units), 1))
+        add(
+            "laps",
+            "&Laps completed",
+            low=0,
+            high=MAX_LAPS,
+            required=True,
+            message=f"Laps: a whole number from 0 to {MAX_LAPS}.",
+        )
+        add(
+            "partial_lap_m",
+            f"Part&ial lap ({unit})",
+            low=0,
+            high=from_si(MAX_COURSE_M, self.units),
+            integer=False,
+            message="Partial lap: 0 or more, shorter than the course.",
+        )
+        add(
+            "rests",
+            "Rests ta&ken",
+            low=0,
+            high=MAX_RESTS,
+            message=f"Rests: a whole number from 0 to {MAX_RESTS}.",
+        )
+        self.stop_reason = QLineEdit()
+        self.stop_reason.setObjectName("six_stop_reason")
+        form.add("stop_reason", "Reason for stopping &early", self.stop_reason)
+        self.stop_reason.textChanged.connect(self.changed)
+        for key, label, low, high, message in SIX_MINUTE_SCALES:
+            add(key, label, low=low, high=high, message=message)
+
+    def entry(self) -> SixMinuteWalkEntry:
+        f = self.f
+        return SixMinuteWalkEntry(
+            course_length_m=to_si(f["course_length_m"].value(), self.units),
+            partial_lap_m=to_si(f["partial_lap_m"].value(), self.units) or 0.0,
+            stop_reason=self.stop_reason.text(),
+            **{k: f[k].int_value() for k in SIX_MINUTE_INTS},
+        )
+
+    def update_score(self) -> None:
+        if not hasattr(self, "f"):
+            return
+        try:
+            result = self.services.outcomes.six_minute_walk_result(
+                self.patient_id, self.entry(), on=date_of(self.date) or self.today()
+            )
+        except ValidationError as exc:
+            if self.f["laps"].value() is None:
+                self.score.setText("6-minute walk: enter the laps to see the distance.")
+            else:
+                self.score.setText("6-minute walk: " + " ".join(exc.errors.values()))
+            return
+        self.score.setText(self._result_text(result))
+        self.score.setToolTip(result.note)
+        self.score.setStyleSheet(SCORE_STYLE)
+
+    def _result_text(self, result: SixMinuteWalkResult) -> str:
+        unit = distance_unit(self.units)
+
+        def show(m: float) -> str:
+            return format_number(from_si(m, self.units), 0)
+
+        text = f"Distance {show(result.distance_m)} {unit}"
+        if result.percent_predicted is not None and result.predicted_m is not None:
+            text += (
+                f" — {format_number(result.percent_predicted, 0)}% of predicted "
+                f"({show(result.predicted_m)} {unit}); lower limit of normal "
+                f"{show(result.lower_limit_m or 0)} {unit}"
+            )
+            if result.lower_limit_m is not None and result.distance_m < result.lower_limit_m:
+                text += " — below the lower limit of normal"
+        return text
+
+    def values(self) -> dict[str, Any]:
+        out = {k: f.text() for k, f in self.f.items()}
+        out["stop_reason"] = self.stop_reason.text()
+        return out
+
+    def restore_values(self, values: dict[str, Any]) -> None:
+        for key, text in values.items():
+            if key in self.f:
+                self.f[key].setText(str(text))
+        self.stop_reason.setText(values.get("stop_reason", ""))
+
+    def problems(self) -> dict[str, str]:
+        out = {k: p for k, f in self.f.items() if (p := f.problem())}
+        if not out and self.f["laps"].value() is None:
+            out["laps"] = f"Laps: a whole number from 0 to {MAX_LAPS}."
+        return out
+
+    def field_for(self, key: str) -> NumberField | None:
+        return self.f.get(key)
+
+    def record(self, on: dt.date | None, timepoint: str, notes: str) -> list[uuid.UUID]:
+        return [
+            self.services.outcomes.record_six_minute_walk(
+                self.patient_id,
+                self.entry(),
+                performed_on=on,
+                today=self.today(),
+                timepoint=timepoint,
+                notes=notes,
+            )
+        ]

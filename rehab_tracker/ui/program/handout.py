@@ -1,0 +1,44 @@
+"""The home exercise sheet of a saved program: print preview and PDF.
+
+The Program tab and the builder both offer it. The report code is imported on first use, never on
+the start-up path.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from PySide6.QtWidgets import QWidget
+
+from rehab_tracker.services.container import Services
+from rehab_tracker.services.programs import ProgramDetail
+
+TITLE = "Home exercise sheet"
+
+
+def handout_document(services: Services, program: ProgramDetail, today: dt.date) -> Any:
+    """The sheet as a QTextDocument, with the clinic's contact details."""
+    from rehab_tracker.reports.handout import build_handout_document
+
+    return build_handout_document(
+        program, today=today, clinic_contact=services.programs.clinic_contact()
+    )
+
+
+def preview_sheet(
+    parent: QWidget, services: Services, program: ProgramDetail, today: dt.date
+) -> None:
+    from rehab_tracker.ui.widgets.print_preview import show_print_preview
+
+    show_print_preview(handout_document(services, program, today), parent, TITLE)
+
+
+def save_sheet_pdf(
+    parent: QWidget, services: Services, program: ProgramDetail, today: dt.date
+) -> None:
+    """Ask where to save the sheet as PDF (named after the patient's record number)."""
+    from rehab_tracker.ui.widgets.print_preview import ask_and_save_pdf
+
+    name = f"home-exercises-{program.record_number}.pdf"
+    ask_and_save_pdf(handout_document(services, program, today), parent, name)
