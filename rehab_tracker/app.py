@@ -76,10 +76,11 @@ def create_main_window(
     ``today`` fixes the date (tests); by default it is the workstation's date, asked each time.
     The window comes back attached to its services (synchronous; for tests and scripts).
     """
+    from rehab_tracker.ui.features import FEATURES
     from rehab_tracker.ui.shell.main_window import MainWindow
 
     services = open_services(database, actor)
-    window = MainWindow(_clock(today), services.db.display_name)
+    window = MainWindow(_clock(today), services.db.display_name, FEATURES)
     window.attach(services)
     return window
 
@@ -131,9 +132,10 @@ def start_window(
         window.show()
         return window
 
+    from rehab_tracker.ui.features import FEATURES
     from rehab_tracker.ui.shell.main_window import MainWindow
 
-    window = MainWindow(clock, str(path))
+    window = MainWindow(clock, str(path), FEATURES)
     window.show_rows(rows)
 
     def second_stage() -> None:

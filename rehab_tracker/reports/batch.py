@@ -15,7 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rehab_tracker.reports.progress import Audience, report_file_name, write_pdf
+from rehab_tracker.reports.progress import report_file_name, write_pdf
+from rehab_tracker.reports.wording import Audience
 from rehab_tracker.services.report_data.service import ReportDataService
 
 #: (done, total, label) -> False to cancel (None or True to go on)

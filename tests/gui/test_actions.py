@@ -153,7 +153,7 @@ def test_a_bug_goes_to_the_exception_hook_and_a_private_log(  # type: ignore[no-
     def broken(*_args, **_kwargs):  # type: ignore[no-untyped-def]
         raise RuntimeError(f"cannot enrol {secret}")
 
-    monkeypatch.setattr(window.services.patients, "enrol", broken)
+    monkeypatch.setattr(window.workspace.services.patients, "enrol", broken)
     log = tmp_path / "logs" / "rehab-tracker.log"
     hook = ui_errors.ExceptionHook(log).install()
     seen = {}

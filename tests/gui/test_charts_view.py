@@ -104,15 +104,19 @@ def test_no_patient(qtbot, tab) -> None:  # type: ignore[no-untyped-def]
 def test_main_window_has_charts_tab_and_report_actions(window) -> None:  # type: ignore[no-untyped-def]
     from PySide6.QtGui import QAction
 
-    titles = [window.patient_view.tabText(i) for i in range(window.patient_view.count())]
+    from rehab_tracker.ui.reports.feature import ReportsFeature
+    from tests.gui.installed import installed
+
+    view, charts_tab = window.workspace.patient_view, installed(window, ReportsFeature).tab
+    titles = [view.tabText(i) for i in range(view.count())]
     assert "&Charts" in titles
     report = window.findChild(QAction, "progressReport")
     assert report is not None and report.shortcut().toString() == "Ctrl+P"
     assert report in window.menus["&Reports"].actions()
     assert window.findChild(QAction, "exportAllReports") is not None
-    window.patient_view.setCurrentWidget(window.charts_tab)
-    assert window.charts_tab.isVisible()
+    view.setCurrentWidget(charts_tab)
+    assert charts_tab.isVisible()
     selected = window.patient_list.selected_id()
-    assert window.charts_tab.patient_id == selected
+    assert charts_tab.patient_id == selected
     if selected is not None:
-        assert window.charts_tab.canvas is not None
+        assert charts_tab.canvas is not None

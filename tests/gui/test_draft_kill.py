@@ -31,18 +31,19 @@ def _child(mode: str, db_path: str) -> int:
 
     from rehab_tracker.app import create_main_window
     from rehab_tracker.domain.redflags import RED_FLAGS
+    from rehab_tracker.ui.sessions.feature import SessionsFeature
     from rehab_tracker.ui.sessions.session_form import SessionFormDialog
 
     app = QApplication([])
     window = create_main_window(db_path, today=TODAY, actor="killtest")
     window.show()
-    feature = window.session_feature
-    patient = window.services.patients.list_patients(today=TODAY)[0]
-    window.refresh_patients(select=patient.id)
+    feature = next(f for f in window.features if isinstance(f, SessionsFeature))
+    patient = window.workspace.services.patients.list_patients(today=TODAY)[0]
+    window.workspace.refresh_patients(select=patient.id)
 
     if mode == "type":
         tab = feature.sessions_tab
-        slot = window.services.sessions.next_slot(patient.id)
+        slot = window.workspace.services.sessions.next_slot(patient.id)
 
         def drive() -> None:
             dialog = QApplication.activeModalWidget()

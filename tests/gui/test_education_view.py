@@ -13,7 +13,9 @@ from rehab_tracker.ui.education.education_view import (
     EducationView,
     RecordEducationDialog,
 )
+from rehab_tracker.ui.education.feature import EducationFeature
 from tests.gui.a11y import assert_accessible
+from tests.gui.installed import installed
 
 
 def make_program(services, patient_id, today: dt.date):  # type: ignore[no-untyped-def]
@@ -73,8 +75,8 @@ def test_record_covered(qtbot, services, patient_ids, today) -> None:
 
 def test_record_from_overview(window, qtbot, services, patient_ids, today) -> None:
     make_program(services, patient_ids[0], today)
-    window.refresh_patients(select=patient_ids[0])
-    button = window.patient_view.overview.record_education
+    window.workspace.refresh_patients(select=patient_ids[0])
+    button = installed(window, EducationFeature).record_button
     assert button.isEnabled()
 
 

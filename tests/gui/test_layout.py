@@ -69,14 +69,14 @@ def assert_fits_small_screen(widget: QWidget) -> None:
 def test_main_window_narrow_layout_fits_and_shows_every_tab(window, qtbot):  # type: ignore[no-untyped-def]
     window.patient_list.table.selectRow(0)
     window.set_narrow(True)
-    assert window.patient_list.isVisible() and not window.patient_view.isVisible()
+    assert window.patient_list.isVisible() and not window.workspace.patient_view.isVisible()
     assert_fits_small_screen(window)
     window.show_patient_view()
-    assert window.patient_view.isVisible() and not window.patient_list.isVisible()
+    assert window.workspace.patient_view.isVisible() and not window.patient_list.isVisible()
     assert window.back_button.isVisible()
     assert_fits_small_screen(window)
     window.resize(*SMALL)
-    view = window.patient_view
+    view = window.workspace.patient_view
     assert view.usesScrollButtons()
     titles = [view.tabText(i).replace("&", "") for i in range(view.count())]
     assert titles == ["Overview", "Program", "Charts", "Sessions", "Outcomes"]
@@ -93,7 +93,7 @@ def test_main_window_narrow_layout_fits_and_shows_every_tab(window, qtbot):  # t
 
 def test_main_window_wide_mnemonics_unique_per_tab(window):  # type: ignore[no-untyped-def]
     window.patient_list.table.selectRow(0)
-    view = window.patient_view
+    view = window.workspace.patient_view
     for i in range(view.count()):
         view.setCurrentIndex(i)
         assert_unique_mnemonics(window)
@@ -116,7 +116,7 @@ def _dialogs(window) -> dict[str, Callable[[], QDialog]]:  # type: ignore[no-unt
     from rehab_tracker.ui.program.builder import ProgramBuilderDialog
     from rehab_tracker.ui.sessions.redflag_dialog import RedFlagDialog
 
-    services, today = window.services, window.today
+    services, today = window.workspace.services, window.today
     patient = window.patient_list.selected_id()
     return {
         "patient": lambda: PatientDialog(services, today, parent=window),

@@ -69,7 +69,7 @@ def test_filters(window: MainWindow, qtbot) -> None:
 def test_select_patient_shows_overview(window: MainWindow, qtbot, today: dt.date) -> None:
     qtbot.keyClicks(window.patient_list.find_edit, "Lovelace")
     window.patient_list.table.selectRow(0)
-    overview = window.patient_view.overview
+    overview = window.workspace.patient_view.overview
     assert overview.title.text() == "Ada Lovelace  (RT-9001)"
     assert overview.values["surgery_date"].text() == "2026-10-01"
     assert overview.values["levels"].text() == "L5-S1"
@@ -84,7 +84,7 @@ def test_select_patient_shows_overview(window: MainWindow, qtbot, today: dt.date
 def test_conservative_patient_overview(window: MainWindow, qtbot) -> None:
     qtbot.keyClicks(window.patient_list.find_edit, "Ritchie")
     window.patient_list.table.selectRow(0)
-    assert "Conservative" in window.patient_view.overview.values["surgery_date"].text()
+    assert "Conservative" in window.workspace.patient_view.overview.values["surgery_date"].text()
 
 
 def test_menus_and_actions(window: MainWindow) -> None:
@@ -119,7 +119,7 @@ def test_add_action_and_tab_extension_points(window: MainWindow) -> None:
             self.setText(row.name if row else "")
 
     tab = Tab()
-    window.patient_view.add_tab(tab, "&Sessions")
+    window.workspace.patient_view.add_tab(tab, "&Sessions")
     window.patient_list.table.selectRow(0)
     assert tab.text() == window.patient_list.selected_row().name
 
@@ -171,8 +171,8 @@ def test_proxy_passes_qtmodeltester(window: MainWindow, qtmodeltester) -> None:
 @pytest.mark.parametrize("text", ["", "zzz"])
 def test_empty_results_keep_working(window: MainWindow, qtbot, text: str) -> None:
     qtbot.keyClicks(window.patient_list.find_edit, text)
-    window.patient_view.set_patient(None)
-    assert window.patient_view.overview.title.text() == "No patient selected"
+    window.workspace.patient_view.set_patient(None)
+    assert window.workspace.patient_view.overview.title.text() == "No patient selected"
 
 
 def test_active_and_phase_filters_with_a_program(window: MainWindow, services, patient_ids,
@@ -195,7 +195,7 @@ def test_active_and_phase_filters_with_a_program(window: MainWindow, services, p
                                      scheduled_date=first))
         session.add(ScheduledSession(program_id=program.id, number=20, week=7,
                                      scheduled_date=today + dt.timedelta(days=2)))
-    window.refresh_patients()
+    window.workspace.refresh_patients()
     window.patient_list.active_only.setChecked(True)
     assert names_shown(window) == ["Brian Kernighan"]
     window.patient_list.active_only.setChecked(False)

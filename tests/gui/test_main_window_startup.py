@@ -16,7 +16,9 @@ from PySide6.QtGui import QAction
 
 from rehab_tracker.data.database import quick_check
 from rehab_tracker.data.patient_list import read_sqlite
+from rehab_tracker.ui.program.feature import ProgramFeature
 from rehab_tracker.ui.shell.main_window import OPENING_MESSAGE
+from tests.gui.installed import installed
 
 CODE = """
 import sys
@@ -90,12 +92,13 @@ def test_start_window_shows_rows_then_attaches(qtbot, demo_db_path, today, answe
     assert window.patient_list.proxy.rowCount() == 1  # the search is kept
     selected = window.selected_patient()
     assert selected is not None and selected.name == "Maren Okafor"  # and the selection
-    assert "Maren Okafor" in window.patient_view.overview.title.text()
+    assert "Maren Okafor" in window.workspace.patient_view.overview.title.text()
     for name in ("newPatient", "editPatient", "buildProgram", "backupDatabase", "logSession",
                  "progressReport", "recordOutcome"):
         assert action(window, name).isEnabled(), name
-    assert window.patient_view.count() >= 5  # overview, program, charts, sessions, outcomes
-    assert window.patient_view.widget(1) is window.program_tab
+    view = window.workspace.patient_view
+    assert view.count() >= 5  # overview, program, charts, sessions, outcomes
+    assert view.widget(1) is installed(window, ProgramFeature).tab
     window.patient_list.find_edit.clear()
     assert window.patient_list.proxy.rowCount() == 9
 
@@ -162,3 +165,40 @@ def test_run_gui_reports_a_bad_database_and_exits_2(tmp_path: Path) -> None:
     lines = out.stderr.strip().splitlines()
     assert len(lines) == 1 and "not an SQLite database" in lines[0] and str(bad) in lines[0]
     assert bad.read_bytes().startswith(b"this is not sqlite")  # left untouched
+
+
+FEATURES_LOADED = """
+import sys
+from PySide6.QtWidgets import QApplication
+app = QApplication(sys.argv[:1])
+from rehab_tracker.app import start_window
+
+def loaded(prefix):
+    return ",".join(sorted(m for m in sys.modules if m.startswith(prefix)))
+
+def shown(window):
+    print("SHOWN:" + loaded("rehab_tracker.ui."))
+    app.quit()
+
+window = start_window(sys.argv[1], actor="test", on_shown=shown)
+app.exec()
+"""
+#: the feature folders under ui/ (the shell and the shared widgets are not features)
+FEATURE_FOLDERS = ("patients", "program", "sessions", "outcomes", "library", "education",
+                   "reports", "clinic")
+
+
+def test_only_the_feature_entries_load_before_the_window_is_shown(db_path: Path) -> None:
+    """Every feature is installed (its actions exist) before the window is shown, but of each
+    feature folder only its light ``feature.py`` is imported then; the rest loads at attach.
+    The patient list is the one exception: it is what the window shows first."""
+    out = run_app(FEATURES_LOADED, str(db_path))
+    assert out.returncode == 0, out.stderr
+    line = next(x for x in out.stdout.splitlines() if x.startswith("SHOWN:"))
+    modules = line.removeprefix("SHOWN:").split(",")
+    in_features = {m for m in modules if m.split(".")[2] in FEATURE_FOLDERS}
+    expected = {f"rehab_tracker.ui.{f}" for f in FEATURE_FOLDERS}
+    expected |= {f"rehab_tracker.ui.{f}.feature" for f in FEATURE_FOLDERS}
+    expected.add("rehab_tracker.ui.patients.patient_list")
+    assert in_features == expected
+    assert "rehab_tracker.ui.shell.workspace" not in modules

@@ -97,7 +97,7 @@ def test_valid_patient_is_saved_and_listed(window, qtbot, services) -> None:
     assert record.details.height_cm == 168
     assert record.surgery is not None and record.surgery.levels == ("L4-L5",)
     assert record.surgery.surgeon == "Dr Vertebra"
-    assert window.patient_view.overview.title.text().startswith("Grace Hopper")
+    assert window.workspace.patient_view.overview.title.text().startswith("Grace Hopper")
 
 
 def test_conservative_pathway_hides_surgery(window, qtbot, services) -> None:

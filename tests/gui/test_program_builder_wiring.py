@@ -30,7 +30,7 @@ def test_build_program_action_opens_builder_and_tab_shows_program(  # type: igno
     monkeypatch.setattr(ProgramBuilderDialog, "exec", run)
     window.findChild(QAction, "buildProgram").trigger()
 
-    program = window.services.programs.active_program_for(patient.id)
+    program = window.workspace.services.programs.active_program_for(patient.id)
     assert program is not None
     tab = window.findChild(ProgramTab, "programTab")
     assert tab.program is not None and tab.program.id == program.id

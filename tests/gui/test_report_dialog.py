@@ -114,7 +114,7 @@ def test_menu_action_opens_dialog(qtbot, window) -> None:  # type: ignore[no-unt
     from PySide6.QtGui import QAction
 
     action = window.findChild(QAction, "progressReport")
-    first = window.services.patients.list_patients(today=window.today())[0].id
+    first = window.workspace.services.patients.list_patients(today=window.today())[0].id
     window.patient_list.select(first)
     assert action.isEnabled()
     action.trigger()

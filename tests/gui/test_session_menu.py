@@ -15,8 +15,10 @@ from test_sessions_support import build_patient
 
 from rehab_tracker.domain.redflags import RED_FLAGS
 from rehab_tracker.ui.outcomes.outcome_forms import OdiDialog
+from rehab_tracker.ui.sessions.feature import SessionsFeature
 from rehab_tracker.ui.sessions.redflag_dialog import RedFlagDialog
 from rehab_tracker.ui.sessions.session_form import SessionFormDialog
+from tests.gui.installed import installed
 
 
 def make_window(qtbot, db, today):
@@ -27,7 +29,7 @@ def make_window(qtbot, db, today):
     qtbot.addWidget(win)
     win.show()
     qtbot.waitExposed(win)
-    win.refresh_patients(select=b.patient_id)
+    win.workspace.refresh_patients(select=b.patient_id)
     return b, win
 
 
@@ -81,8 +83,8 @@ def test_log_session_from_the_menu_by_keyboard(qtbot, db, today, answers):
     assert done == ["RedFlagDialog", "SessionFormDialog"]
     rows = b.services.sessions.history(b.patient_id)
     assert rows and rows[-1].pain_back_before == 2 and rows[-1].pain_leg_after == 1
-    tab = win.session_feature.sessions_tab
-    assert win.patient_view.currentWidget() is tab and tab.model.rows
+    tab = installed(win, SessionsFeature).sessions_tab
+    assert win.workspace.patient_view.currentWidget() is tab and tab.model.rows
 
 
 def test_record_odi_from_the_menu(qtbot, db, today, answers):
@@ -106,11 +108,11 @@ def test_overview_panel_acknowledges_red_flag(qtbot, db, today, answers):
         b.patient_id, slot.id, {**{f.code: False for f in RED_FLAGS}, "both_legs": True},
         session_date=today, today=today,
     )
-    win.refresh_patients(select=b.patient_id)
-    panel = win.session_feature.panel
+    win.workspace.refresh_patients(select=b.patient_id)
+    panel = installed(win, SessionsFeature).panel
     assert panel.alert.isVisibleTo(win) and "both legs" in panel.alert.text()
-    assert win.patient_view.overview.banner.isVisibleTo(win)
+    assert win.workspace.patient_view.overview.banner.isVisibleTo(win)
     qtbot.mouseClick(panel.acknowledge_button, Qt.MouseButton.LeftButton)
     assert not panel.alert.isVisibleTo(win)
-    assert not win.patient_view.overview.banner.isVisibleTo(win)
+    assert not win.workspace.patient_view.overview.banner.isVisibleTo(win)
     assert "Baseline" in panel.assessments.text() or "nothing due" in panel.assessments.text()

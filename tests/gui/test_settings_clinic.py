@@ -47,7 +47,8 @@ def test_typing_clinic_details(qtbot, services, answers) -> None:  # type: ignor
 
 
 def test_tools_menu_opens_it_with_the_stored_details(qtbot, window, answers) -> None:  # type: ignore[no-untyped-def]
-    window.services.settings.set_clinic_details(ClinicDetails("Riverside", phone="01134960000"))
+    window.workspace.services.settings.set_clinic_details(
+        ClinicDetails("Riverside", phone="01134960000"))
     seen = []
 
     def look() -> None:

@@ -8,7 +8,8 @@ import pytest
 from pypdf import PdfReader
 
 from rehab_tracker.data.database import Database
-from rehab_tracker.reports.progress import build_html, report_file_name, write_pdf
+from rehab_tracker.reports.progress import report_file_name, write_pdf
+from rehab_tracker.reports.sections import build_html
 from rehab_tracker.services.report_data.service import ReportDataService
 
 from .conftest import pdf_text
@@ -193,7 +194,7 @@ def test_metric_clinic_keeps_metres(
 def test_important_cell_in_both_audiences_words(
     status: str, important: bool | None, worsened: bool | None, clinical: str, patient: str
 ) -> None:
-    from rehab_tracker.reports.progress import important_text
+    from rehab_tracker.reports.wording import important_text
     from rehab_tracker.services.report_data.model import OutcomeRow
 
     row = OutcomeRow(

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from rehab_tracker.services.container import Services
 from rehab_tracker.services.education import EducationForm, EducationRow
+from rehab_tracker.services.patients import PatientRow
 from rehab_tracker.ui.shell.actions import run_action
 from rehab_tracker.ui.widgets import dialogs
 from rehab_tracker.ui.widgets.forms import FieldForm, date_edit, date_of, name_widget
@@ -341,6 +342,36 @@ class RecordEducationDialog(QDialog):
         ):
             return
         self.accept()
+
+
+class RecordEducationButton(QPushButton):
+    """The Overview's "Record education covered…" button: enabled while the selected patient has
+    a program; opens a RecordEducationDialog for it."""
+
+    def __init__(
+        self,
+        services: Services,
+        today: Callable[[], dt.date],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__("Record &education covered…", parent)
+        self.setObjectName("recordEducation")
+        self.setAccessibleName("Record education covered")
+        self.services = services
+        self.today = today
+        self.program_id: uuid.UUID | None = None
+        self.clicked.connect(self.open_record)
+        self.set_patient(None)
+
+    def set_patient(self, row: PatientRow | None) -> None:
+        self.program_id = row.program_id if row is not None else None
+        self.setEnabled(self.program_id is not None)
+
+    def open_record(self) -> None:
+        if self.program_id is None:
+            return
+        dialog = RecordEducationDialog(self.services, self.program_id, self.today, parent=self)
+        dialog.open()
 
 
 class EducationDialog(QDialog):

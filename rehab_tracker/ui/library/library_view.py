@@ -41,9 +41,9 @@ from rehab_tracker.domain.library import BODY_REGIONS
 from rehab_tracker.services.container import Services
 from rehab_tracker.services.library import IMAGE_SUFFIXES, ExerciseForm, ExerciseRow
 from rehab_tracker.ui.library.dosage_table import DosageTableEditor, StepEditor
-from rehab_tracker.ui.patients.patient_list import RowFilterProxy
 from rehab_tracker.ui.shell.actions import run_action
 from rehab_tracker.ui.widgets import dialogs
+from rehab_tracker.ui.widgets.filter_proxy import RowFilterProxy
 from rehab_tracker.ui.widgets.forms import FieldForm, name_widget
 from rehab_tracker.ui.widgets.table_model import RowsTableModel
 

@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QScrollArea,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -36,23 +35,13 @@ from rehab_tracker.domain.units import format_distance, format_number
 from rehab_tracker.services.container import Services
 from rehab_tracker.services.outcomes import TIMEPOINTS, AssessmentDue, MeasureChange, OutcomeRow
 from rehab_tracker.services.patients import PatientRow
+from rehab_tracker.ui.outcomes.feature import FORM_LABELS
 from rehab_tracker.ui.shell.actions import run_action
 from rehab_tracker.ui.widgets import dialogs
 from rehab_tracker.ui.widgets.forms import FieldForm, date_edit, date_of
 from rehab_tracker.ui.widgets.lazy_tab import LazyTab
+from rehab_tracker.ui.widgets.scroll import scrolled_column
 from rehab_tracker.ui.widgets.table_model import RowsTableModel
-
-#: the record buttons and menu items; the forms module loads when a form is first opened
-FORM_LABELS: dict[str, str] = {
-    "odi": "ODI…",
-    "rmdq": "RMD&Q…",
-    "nprs": "Pain (NPRS)…",
-    "walk_6min": "&6-minute walk…",
-    "walk_5min": "&5-minute walk…",
-    "walk_50ft_preferred": "50-foot walk, pref&erred…",
-    "walk_50ft_fastest": "50-foot &walk, fastest…",
-    "tug": "Timed Up and Go…",
-}
 
 Index = QModelIndex | QPersistentModelIndex
 HEADERS = ("Date", "Measure", "Timepoint", "Value", "Details")
@@ -204,14 +193,7 @@ class OutcomesTab(LazyTab):
         top = QVBoxLayout()  # stacked: the patient pane is narrow at 1280x800
         top.addWidget(changes_box)
         top.addWidget(schedule_box)
-        inner = QWidget()
-        layout = QVBoxLayout(inner)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        scroll = QScrollArea()  # small minimum width: the main window stays usable at 1280x800
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(inner)
-        outer.addWidget(scroll)
+        layout = scrolled_column(self)
         layout.addLayout(top)
         layout.addWidget(record_box)
         layout.addLayout(actions)

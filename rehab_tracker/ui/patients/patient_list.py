@@ -10,7 +10,6 @@ from typing import Any
 from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
-    QSortFilterProxyModel,
     Qt,
     Signal,
 )
@@ -28,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from rehab_tracker.data.patient_list import PatientRow, weeks_since
+from rehab_tracker.ui.widgets.filter_proxy import RowFilterProxy
 from rehab_tracker.ui.widgets.forms import name_widget
 from rehab_tracker.ui.widgets.table_model import RowsTableModel
 
@@ -144,19 +144,6 @@ _DISPLAY = Qt.ItemDataRole.DisplayRole
 _ROLES = frozenset((_DISPLAY, SORT_ROLE, ROW_ROLE, Qt.ItemDataRole.ForegroundRole))
 
 
-class RowFilterProxy(QSortFilterProxyModel):
-    """A proxy whose filter settings change through ``_refilter`` (Qt 6.10 API when present)."""
-
-    def _refilter(self, change: Callable[[], None]) -> None:
-        if hasattr(self, "beginFilterChange"):  # Qt >= 6.10
-            self.beginFilterChange()
-            change()
-            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-        else:
-            change()
-            self.invalidateFilter()
-
-
 class PatientFilterProxy(RowFilterProxy):
     """Instant search by name or record number, plus the list's filters."""
 
@@ -213,6 +200,19 @@ class PatientList(QWidget):
         self.proxy = PatientFilterProxy(self)
         self.proxy.setSourceModel(self.model)
 
+        top, filters = self._build_find_and_filters()
+        self._build_table()
+        self.count_label = QLabel()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top)
+        layout.addLayout(filters)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.count_label)
+
+        self._connect()
+
+    def _build_find_and_filters(self) -> tuple[QHBoxLayout, QHBoxLayout]:
         self.find_edit = QLineEdit()
         self.find_edit.setObjectName("findPatient")
         self.find_edit.setPlaceholderText("Name or record number")
@@ -232,6 +232,17 @@ class PatientList(QWidget):
         name_widget(self.phase_combo, "Phase")
         self.phase_combo.addItem("All phases", None)
 
+        top = QHBoxLayout()
+        top.addWidget(find_label)
+        top.addWidget(self.find_edit, 1)
+        filters = QHBoxLayout()
+        filters.addWidget(self.active_only)
+        filters.addWidget(self.due_only)
+        filters.addWidget(phase_label)
+        filters.addWidget(self.phase_combo, 1)
+        return top, filters
+
+    def _build_table(self) -> None:
         self.table = QTableView()
         self.table.setObjectName("patientTable")
         self.table.setAccessibleName("Patients")
@@ -247,23 +258,8 @@ class PatientList(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setResizeContentsPrecision(0)  # size columns by the rows on screen: fast start
         header.setStretchLastSection(True)
-        self.count_label = QLabel()
 
-        top = QHBoxLayout()
-        top.addWidget(find_label)
-        top.addWidget(self.find_edit, 1)
-        filters = QHBoxLayout()
-        filters.addWidget(self.active_only)
-        filters.addWidget(self.due_only)
-        filters.addWidget(phase_label)
-        filters.addWidget(self.phase_combo, 1)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(top)
-        layout.addLayout(filters)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.count_label)
-
+    def _connect(self) -> None:
         self.find_edit.textChanged.connect(self.proxy.set_search)
         self.active_only.toggled.connect(self.proxy.set_active_only)
         self.due_only.toggled.connect(self.proxy.set_due_only)

@@ -1,17 +1,20 @@
 """The selected patient: a tab widget whose first tab is the Overview.
 
-Other screens add a tab with one line in MainWindow (or anywhere holding the view)::
+The features add a tab with one line in their ``attach`` (the view is the workspace's)::
 
-    window.patient_view.add_tab(SessionsTab(services, today), "&Sessions")
+    workspace.patient_view.add_tab(SessionsTab(services, today), "Sessio&ns")
 
-A tab is any QWidget; if it has ``set_patient(row: PatientRow | None)`` the view calls it whenever
-the selection changes (and on ``refresh()``), so each tab loads what it needs through its service.
+and may add a panel to the Overview (``overview.add_section``) or a button under it
+(``overview.add_button``). A tab, section or button is any QWidget; if it has
+``set_patient(row: PatientRow | None)`` (:class:`ShowsPatient`) the view calls it whenever the
+selection changes (and on ``refresh()``), so each one loads what it needs through its service.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Protocol, runtime_checkable
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -20,15 +23,13 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QPushButton,
-    QScrollArea,
     QTabWidget,
-    QVBoxLayout,
     QWidget,
 )
 
 from rehab_tracker.services.container import Services
 from rehab_tracker.services.patients import PatientRow, weeks_since
+from rehab_tracker.ui.widgets.scroll import scrolled_column
 
 SCORE_LABELS = (
     ("odi", "Disability (ODI)", "{:.0f}%"),
@@ -40,6 +41,13 @@ SCORE_LABELS = (
 BANNER_STYLE = (
     "background: #b00020; color: white; font-weight: bold; padding: 6px; border-radius: 3px;"
 )
+
+
+@runtime_checkable
+class ShowsPatient(Protocol):
+    """A tab or overview part that follows the selected patient."""
+
+    def set_patient(self, row: PatientRow | None) -> None: ...
 
 
 def _value_label(name: str) -> QLabel:
@@ -78,6 +86,22 @@ class OverviewTab(QWidget):
         font.setBold(True)
         self.title.setFont(font)
 
+        grid = self._build_groups()
+        self.buttons = QHBoxLayout()
+        self.buttons.addStretch(1)
+
+        column = scrolled_column(self)
+        column.addWidget(self.banner)
+        column.addWidget(self.title)
+        column.addLayout(grid)
+        column.addLayout(self.buttons)
+        self.column = column
+        self.parts: list[ShowsPatient] = []
+        column.addStretch(1)
+        self.set_patient(None)
+
+    def _build_groups(self) -> QGridLayout:
+        """Surgery, Program and Latest scores: a caption and a value label per line."""
         self.values: dict[str, QLabel] = {}
 
         def group(title: str, rows: list[tuple[str, str]]) -> QGroupBox:
@@ -112,11 +136,6 @@ class OverviewTab(QWidget):
         )
         scores = group("Latest scores", [(code, text) for code, text, _ in SCORE_LABELS])
 
-        self.record_education = QPushButton("Record &education covered…")
-        self.record_education.setObjectName("recordEducation")
-        self.record_education.setAccessibleName("Record education covered")
-        self.record_education.clicked.connect(self.open_education_record)
-
         # two columns fit the patient pane at 1280x800 and at 200%; the scroll area does the rest
         grid = QGridLayout()
         grid.addWidget(surgery, 0, 0)
@@ -124,38 +143,27 @@ class OverviewTab(QWidget):
         grid.addWidget(scores, 1, 0, 1, 2)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.record_education)
-        buttons.addStretch(1)
-
-        inner = QWidget()
-        column = QVBoxLayout(inner)
-        column.addWidget(self.banner)
-        column.addWidget(self.title)
-        column.addLayout(grid)
-        column.addLayout(buttons)
-        self.column = column
-        self.sections: list[QWidget] = []
-        column.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(inner)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(scroll)
-        self.set_patient(None)
+        return grid
 
     def add_section(self, widget: QWidget) -> None:
         """Add a panel under the banner; it gets ``set_patient(row)`` with the tab."""
         self.column.insertWidget(1, widget)
-        self.sections.append(widget)
-        widget.set_patient(self.row)  # type: ignore[attr-defined]
+        self._follow(widget)
+
+    def add_button(self, button: QWidget) -> None:
+        """Add a button to the row under the scores (left to right in the order added)."""
+        self.buttons.insertWidget(self.buttons.count() - 1, button)
+        self._follow(button)
+
+    def _follow(self, widget: QWidget) -> None:
+        if isinstance(widget, ShowsPatient):
+            self.parts.append(widget)
+            widget.set_patient(self.row)
 
     def set_patient(self, row: PatientRow | None) -> None:
         self.row = row
-        for section in getattr(self, "sections", []):
-            section.set_patient(row)
-        self.record_education.setEnabled(row is not None and row.program_id is not None)
+        for part in self.parts:
+            part.set_patient(row)
         if row is None:
             self.title.setText("No patient selected")
             self.banner.setVisible(False)
@@ -205,19 +213,9 @@ class OverviewTab(QWidget):
         else:
             self.banner.setVisible(False)
 
-    def open_education_record(self) -> None:
-        if self.row is None or self.row.program_id is None:
-            return
-        from rehab_tracker.ui.education.education_view import RecordEducationDialog
-
-        dialog = RecordEducationDialog(
-            self.services, self.row.program_id, self.today, parent=self
-        )
-        dialog.open()
-
 
 class PatientView(QTabWidget):
-    """The selected patient's tabs; ``add_tab`` is how other screens join."""
+    """The selected patient's tabs; ``add_tab`` is how the features join."""
 
     def __init__(
         self, services: Services, today: Callable[[], dt.date], parent: QWidget | None = None
@@ -240,17 +238,16 @@ class PatientView(QTabWidget):
         if not widget.objectName():
             widget.setObjectName(title.replace("&", "").lower().replace(" ", "_") + "Tab")
         index = self.addTab(widget, title)
-        setter = getattr(widget, "set_patient", None)
-        if callable(setter) and self.row is not None:
-            setter(self.row)
+        if isinstance(widget, ShowsPatient) and self.row is not None:
+            widget.set_patient(self.row)
         return index
 
     def set_patient(self, row: PatientRow | None) -> None:
         self.row = row
         for i in range(self.count()):
-            setter = getattr(self.widget(i), "set_patient", None)
-            if callable(setter):
-                setter(row)
+            tab = self.widget(i)
+            if isinstance(tab, ShowsPatient):
+                tab.set_patient(row)
 
     def refresh(self) -> None:
         self.set_patient(self.row)

@@ -272,32 +272,3 @@ class ChartsTab(LazyTab):
             return None
         self.message.setText(f"Saved {target}")
         return target
-
-
-# --- wiring into the main window -------------------------------------------------------------
-
-
-def install(window: Any) -> ChartsTab:
-    """Add the Charts tab and the Reports menu actions to a MainWindow (report code and
-    matplotlib load only when used)."""
-    tab = ChartsTab(window.services, window.today)
-    window.patient_view.add_tab(tab, "&Charts")
-
-    def progress_report() -> None:
-        from rehab_tracker.ui.reports.report_dialog import open_progress_report
-
-        open_progress_report(
-            window, window.services, window.today, window.patient_list.selected_id()
-        )
-
-    def export_all() -> None:
-        from rehab_tracker.ui.reports.report_dialog import export_all_reports
-
-        export_all_reports(window, window.services, window.today)
-
-    window.add_action(
-        "&Reports", "&Progress Report…", progress_report, "progressReport",
-        shortcut="Ctrl+P", needs_patient=True,
-    )
-    window.add_action("&Reports", "&Export All Reports…", export_all, "exportAllReports")
-    return tab

@@ -1,5 +1,5 @@
 """The overview's session panel: open red flags with an Acknowledge button, due and overdue
-assessments, and adherence. Joins the Overview tab through ``install`` in session_install."""
+assessments, and adherence. The sessions feature adds it to the Overview tab (``feature.py``)."""
 
 from __future__ import annotations
 

@@ -24,9 +24,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
-    QScrollArea,
     QTableView,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -37,6 +35,7 @@ from rehab_tracker.services.sessions import PatientSessions, SessionRow, SlotInf
 from rehab_tracker.ui.shell.actions import run_action
 from rehab_tracker.ui.widgets import dialogs
 from rehab_tracker.ui.widgets.lazy_tab import LazyTab
+from rehab_tracker.ui.widgets.scroll import scrolled_column
 from rehab_tracker.ui.widgets.table_model import RowsTableModel
 
 if TYPE_CHECKING:  # the dialogs load when first opened, not at start-up
@@ -187,14 +186,7 @@ class SessionsTab(LazyTab):
                                self.edit_button, self.delete_button, self.undo_button)):
             actions.addWidget(b, i // 3, i % 3)
         actions.setColumnStretch(3, 1)
-        inner = QWidget()
-        layout = QVBoxLayout(inner)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        scroll = QScrollArea()  # small minimum width: the main window stays usable at 1280x800
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(inner)
-        outer.addWidget(scroll)
+        layout = scrolled_column(self)
         layout.addLayout(top)
         layout.addWidget(self.adherence)
         layout.addWidget(self.weeks)

@@ -1,20 +1,46 @@
 """The clinic workstation's main window: patient list | patient view, menus, status bar.
 
-Adding a feature is a few lines, from app.py or the feature's own install function::
+Where things are: ``ui/shell/`` is this window, its settings, the action runner and the exception
+hook; ``ui/widgets/`` the widgets several features share; every other folder under ``ui/`` is one
+feature (patients, program, sessions, outcomes, library, education, reports, clinic) and holds
+everything its menus, tabs and dialogs do.
 
-    action = window.add_action("&Session", "Log session", self.log_session, "logSession",
-                               shortcut="Ctrl+Shift+L")
-    window.patient_view.add_tab(SessionsTab(window.services, window.today), "&Sessions")
+Adding a feature: give its folder a ``feature.py`` with one ``install(window: MainWindow) ->
+ItsFeature`` and add that install to the tuple in :mod:`rehab_tracker.ui.features` (the order
+there is the order of the patient view's tabs and of the actions in a shared menu)::
 
-``window.menus`` maps the menu titles (``"&File"``, ``"&Patient"``, ``"&Program"``, ``"&Session"``,
-``"&Outcomes"``, ``"&Reports"``, ``"&Tools"``, ``"&Help"``) to their QMenu.
+    class SessionsFeature:
+        def __init__(self, window: MainWindow) -> None:
+            self.window = window
+            window.add_action("&Session", "&Log Session…", self.log_session, "logSession",
+                              shortcut="Ctrl+Shift+L", needs_patient=True)
+
+        def attach(self, workspace: Workspace) -> None:   # the database is open
+            from rehab_tracker.ui.sessions.session_tab import SessionsTab
+
+            self.workspace = workspace
+            self.sessions_tab = SessionsTab(workspace.services, workspace.today,
+                                            on_change=workspace.refresh)
+            workspace.patient_view.add_tab(self.sessions_tab, "Sessio&ns")
+
+    def install(window: MainWindow) -> SessionsFeature:
+        return SessionsFeature(window)
+
+(:mod:`rehab_tracker.ui.shell.feature` states the contract.) ``window.menus`` maps the menu
+titles (``"&File"``, ``"&Patient"``, ``"&Program"``, ``"&Session"``, ``"&Outcomes"``,
+``"&Reports"``, ``"&Tools"``, ``"&Help"``) to their QMenu. The window's own actions are the
+database backup, Quit, About and moving between the two panes (Find, Back to List, Open).
 
 The window starts in two stages so it can be on screen before SQLAlchemy is imported: built
-without services it shows the patient list (``show_rows``: rows read straight from the file), the
-menus (actions that need the database disabled) and a placeholder for the patient view;
-``attach(services)`` then builds the patient view and every feature (their imports happen there),
-enables the actions and reloads the list through the service, keeping the selection. Nothing this
-module imports at the top loads SQLAlchemy or the services.
+without services it installs the features (their actions are created, those that need the
+database disabled), shows the patient list (``show_rows``: rows read straight from the file) and a
+placeholder for the patient view; ``attach(services)`` then builds the
+:class:`~rehab_tracker.ui.shell.workspace.Workspace` (the services and the patient view), calls
+every feature's ``attach`` (the feature modules are imported there), enables the actions and
+reloads the list through the service, keeping the selection. One rule says what is usable before
+that: an action added with ``needs_services`` (the default) is disabled until ``attach``; the
+window itself reaches the patient view only through the workspace. Nothing this module or a
+``feature.py`` imports at the top loads SQLAlchemy or the services.
 """
 
 from __future__ import annotations
@@ -24,7 +50,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtCore import QByteArray, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QSplitter, QToolButton, QWidget
 
@@ -33,14 +59,12 @@ from rehab_tracker.data.patient_list import PatientRow
 from rehab_tracker.ui.patients.patient_list import PatientList
 from rehab_tracker.ui.shell import settings as gui_settings
 from rehab_tracker.ui.shell.actions import run_action
+from rehab_tracker.ui.shell.feature import Feature, Install
 from rehab_tracker.ui.widgets import dialogs
 
 if TYPE_CHECKING:
     from rehab_tracker.services.container import Services
-    from rehab_tracker.ui.patients.patient_view import PatientView
-    from rehab_tracker.ui.program.program_tab import ProgramTab
-    from rehab_tracker.ui.reports.charts_view import ChartsTab
-    from rehab_tracker.ui.sessions.feature import SessionFeature
+    from rehab_tracker.ui.shell.workspace import Workspace
 
 MENU_TITLES = (
     "&File", "&Patient", "&Program", "&Session", "&Outcomes", "&Reports", "&Tools", "&Help"
@@ -60,17 +84,18 @@ OPENING_MESSAGE = "Opening the database…"
 
 
 class MainWindow(QMainWindow):
-    # set by attach(): the window works without them until then (see the module docstring)
-    services: Services
-    patient_view: PatientView
-    program_tab: ProgramTab
-    charts_tab: ChartsTab
-    session_feature: SessionFeature
+    #: the selected patient changed (PatientRow or None); the patient view listens once attached
+    patient_changed = Signal(object)
+    #: one pane at a time (True) or side by side; the patient view's back button listens
+    narrow_changed = Signal(bool)
+    #: built by attach(); only actions and slots that run after it use it (the module docstring)
+    workspace: Workspace
 
     def __init__(
         self,
         today: Callable[[], dt.date],
         database_label: str,
+        features: Sequence[Install] = (),
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -81,17 +106,33 @@ class MainWindow(QMainWindow):
         self.attached = False
         #: set by the app when the deferred database open failed (run_gui exits 2)
         self.startup_failed = False
+        self._needs: dict[QAction, tuple[bool, bool]] = {}
+        self._build_panes(database_label)
+        self._build_menus()
+        #: the installed features, in install order (rehab_tracker.ui.features.FEATURES)
+        self.features: tuple[Feature, ...] = tuple(install(self) for install in features)
+        self._build_actions()
 
-        self.patient_list = PatientList(today)
-        self.placeholder = QLabel(OPENING_MESSAGE)
-        self.placeholder.setObjectName("patientViewPlaceholder")
-        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.placeholder.setAccessibleName("Patient")
+        self.patient_list.patient_selected.connect(self.selection_changed)
+        # narrow layout: Enter (or a double click) on a patient opens the patient view
+        self.patient_list.table.activated.connect(lambda _i: self.show_patient_view())
+        self.narrow = False
+        self._restore_geometry()
+        self.patient_list.find_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _build_panes(self, database_label: str) -> None:
+        self.patient_list = PatientList(self.today)
+        placeholder = QLabel(OPENING_MESSAGE)
+        placeholder.setObjectName("patientViewPlaceholder")
+        placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        placeholder.setAccessibleName("Patient")
+        #: the right-hand pane: this placeholder until attach, then the patient view
+        self.pane: QWidget = placeholder
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("mainSplitter")
         self.splitter.setChildrenCollapsible(False)
         self.splitter.addWidget(self.patient_list)
-        self.splitter.addWidget(self.placeholder)
+        self.splitter.addWidget(placeholder)
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 1)
         self.setCentralWidget(self.splitter)
@@ -102,66 +143,61 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(OPENING_MESSAGE)
         self.setCursor(Qt.CursorShape.BusyCursor)
 
+    def _build_menus(self) -> None:
         self.menus: dict[str, QMenu] = {}
         for title in MENU_TITLES:
             menu = self.menuBar().addMenu(MENU_BAR_TEXT.get(title, title))
             menu.setObjectName(title.replace("&", "").lower() + "Menu")
             self.menus[title] = menu
-        self._build_actions()
-
-        self.patient_list.patient_selected.connect(self._on_patient_selected)
-        # narrow layout: Enter (or a double click) on a patient opens the patient view
-        self.patient_list.table.activated.connect(lambda _i: self.show_patient_view())
-        self.narrow = False
-        self._restore_geometry()
-        self.patient_list.find_edit.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def show_rows(self, rows: Sequence[PatientRow]) -> None:
         """Show patient rows read before the services exist (the fast start-up read)."""
         self.patient_list.set_rows(rows)
-        self._on_patient_selected(self.patient_list.selected_id())
+        self.selection_changed()
 
     def attach(self, services: Services) -> None:
-        """Second stage: the patient view, every feature, enabled actions, the list reloaded."""
-        from rehab_tracker.ui.patients.patient_view import PatientView
-        from rehab_tracker.ui.program.program_tab import ProgramTab
-        from rehab_tracker.ui.reports.charts_view import install as install_charts_and_reports
-        from rehab_tracker.ui.sessions.feature import install as install_sessions
+        """Second stage: the workspace, every feature's attach, enabled actions, the list
+        reloaded."""
+        from rehab_tracker.ui.shell.workspace import Workspace
 
         if self.attached:
             raise RuntimeError("the main window is already attached to its services")
-        self.services = services
-        today = self.today
-        self.patient_view = PatientView(services, today)
-        self.program_tab = ProgramTab(services, today, on_saved=self._program_saved)
-        self.patient_view.add_tab(self.program_tab, "Progra&m")
+        self.workspace = workspace = Workspace(self, services)
+        self._place_patient_view(workspace)
+        self.database_label.setText(f"Database: {services.db.display_name}")
+        self.attached = True
+        for feature in self.features:
+            feature.attach(workspace)
+        workspace.refresh_patients()
+        if self.statusBar().currentMessage() == OPENING_MESSAGE:
+            self.statusBar().clearMessage()
+        self.unsetCursor()
+
+    def _place_patient_view(self, workspace: Workspace) -> None:
+        """The patient view takes the placeholder's place (same share of the width)."""
+        view = workspace.patient_view
+        placeholder, self.pane = self.pane, view
         sizes = self.splitter.sizes()
-        self.splitter.replaceWidget(1, self.patient_view)
+        self.splitter.replaceWidget(1, view)
         if not self.settings.splitter_state:
             # share the width as the splitter would have between the list and the real view
-            hints = [self.patient_list.sizeHint().width(), self.patient_view.sizeHint().width()]
+            hints = [self.patient_list.sizeHint().width(), view.sizeHint().width()]
             total = sum(sizes)
             first = total * hints[0] // max(sum(hints), 1)
             sizes = [first, total - first]
         self.splitter.setSizes(sizes)
-        self.placeholder.deleteLater()
+        placeholder.deleteLater()
         self.back_button = QToolButton()
         self.back_button.setObjectName("backToListButton")
         self.back_button.setText("Patient l&ist")
         self.back_button.setAccessibleName("Patient list")
         self.back_button.setToolTip("Back to the patient list (Alt+Left)")
         self.back_button.clicked.connect(self.show_patient_list)
-        self.patient_view.setCornerWidget(self.back_button, Qt.Corner.TopLeftCorner)
+        view.setCornerWidget(self.back_button, Qt.Corner.TopLeftCorner)
         self.back_button.setVisible(self.narrow)
-        self.patient_view.setVisible(not self.narrow or self._showing_view)
-        self.database_label.setText(f"Database: {services.db.display_name}")
-        self.attached = True
-        self.charts_tab = install_charts_and_reports(self)
-        self.session_feature = install_sessions(self)
-        self.refresh_patients()
-        if self.statusBar().currentMessage() == OPENING_MESSAGE:
-            self.statusBar().clearMessage()
-        self.unsetCursor()
+        self.narrow_changed.connect(self.back_button.setVisible)
+        view.setVisible(not self.narrow or self._showing_view)
+        self.patient_changed.connect(view.set_patient)
 
     # --- extension points -----------------------------------------------------------------
 
@@ -203,35 +239,23 @@ class MainWindow(QMainWindow):
     def selected_patient(self) -> PatientRow | None:
         return self.patient_list.selected_row()
 
-    def refresh_patients(self, select: uuid.UUID | None = None) -> None:
-        """Reload the patient list (one service call) and refresh the patient view."""
-        if not self.attached:
-            return
-        self.patient_list.set_rows(self.services.patients.list_patients(today=self.today()))
-        if select is not None:
-            self.patient_list.select(select)
-        self._on_patient_selected(self.patient_list.selected_id())
+    def selection_changed(self, _patient_id: uuid.UUID | None = None) -> None:
+        """Enable the actions for the selection and tell the patient view (once attached)."""
+        for action in self._needs:
+            action.setEnabled(self._may_enable(action))
+        self.patient_changed.emit(self.patient_list.selected_row())
 
-    # --- actions --------------------------------------------------------------------------
+    # --- the window's own actions ---------------------------------------------------------
 
     def _build_actions(self) -> None:
-        self._needs: dict[QAction, tuple[bool, bool]] = {}
+        """After the features' actions: the panes, the backup, Quit and About."""
         add = self.add_action
-        add("&Patient", "&New Patient…", self.new_patient, "newPatient",
-            shortcut=QKeySequence.StandardKey.New, fallback="Ctrl+N")
-        add("&Patient", "&Edit Patient…", self.edit_patient, "editPatient",
-            shortcut="Ctrl+E", needs_patient=True)
         add("&Patient", "&Find Patient", self.focus_find, "findPatientAction",
             shortcut=QKeySequence.StandardKey.Find, fallback="Ctrl+F", needs_services=False)
         add("&Patient", "Back to Patient &List", self.show_patient_list, "backToList",
             shortcut=QKeySequence.StandardKey.Back, fallback="Alt+Left", needs_services=False)
-        add("&Patient", "&Open Patient", self.show_patient_view, "openPatient",
-            needs_patient=True)
-        add("&Program", "&Build Program…", self.open_program_builder, "buildProgram",
-            needs_patient=True)
-        add("&Tools", "Exercise &Library", self.open_library, "exerciseLibrary",
-            shortcut="Ctrl+L")
-        add("&Tools", "&Education", self.open_education, "education")
+        self.open_patient = add("&Patient", "&Open Patient", self.show_patient_view,
+                                "openPatient", needs_patient=True)
         add("&File", "&Backup Database", self.backup_database, "backupDatabase",
             shortcut="Ctrl+B")
         self.menus["&File"].addSeparator()
@@ -239,57 +263,14 @@ class MainWindow(QMainWindow):
             fallback="Ctrl+Q", needs_services=False)
         add("&Help", "&About Rehab Tracker", self.about, "about", needs_services=False)
 
-    def new_patient(self) -> None:
-        from rehab_tracker.ui.patients.patient_dialog import PatientDialog
-
-        dialog = PatientDialog(self.services, self.today, parent=self)
-        if dialog.exec() and dialog.saved_id is not None:
-            self.refresh_patients(select=dialog.saved_id)
-            self.statusBar().showMessage("Patient saved", 5000)
-
-    def edit_patient(self) -> None:
-        patient_id = self.patient_list.selected_id()
-        if patient_id is None:
-            return
-        from rehab_tracker.ui.patients.patient_dialog import PatientDialog
-
-        dialog = PatientDialog(self.services, self.today, patient_id, parent=self)
-        if dialog.exec():
-            self.refresh_patients(select=patient_id)
-            self.statusBar().showMessage("Patient saved", 5000)
-
     def focus_find(self) -> None:
         self.show_patient_list()
         self.patient_list.find_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.patient_list.find_edit.selectAll()
 
-    def open_program_builder(self) -> None:
-        patient_id = self.patient_list.selected_id()
-        if patient_id is None:
-            return
-        from rehab_tracker.ui.program.builder import open_program_builder
-
-        if open_program_builder(self, self.services, self.today, patient_id):
-            self._program_saved(patient_id)
-        else:
-            self.patient_view.refresh()
-
-    def _program_saved(self, patient_id: uuid.UUID) -> None:
-        self.refresh_patients(select=patient_id)
-        self.statusBar().showMessage("Program saved", 5000)
-
-    def open_library(self) -> None:
-        from rehab_tracker.ui.library.library_view import LibraryDialog
-
-        LibraryDialog(self.services, parent=self).exec()
-
-    def open_education(self) -> None:
-        from rehab_tracker.ui.education.education_view import EducationDialog
-
-        EducationDialog(self.services, parent=self).exec()
-
     def backup_database(self) -> None:
-        done = run_action(self, lambda: self.services.db.backup("manual"), title="Backup database")
+        db = self.workspace.services.db
+        done = run_action(self, lambda: db.backup("manual"), title="Backup database")
         if not done:
             return
         made = done.value
@@ -307,16 +288,11 @@ class MainWindow(QMainWindow):
     # --- internals ------------------------------------------------------------------------
 
     def _may_enable(self, action: QAction) -> bool:
+        """The one rule: database actions wait for attach, patient actions for a selection."""
         needs_patient, needs_services = self._needs[action]
         if needs_services and not self.attached:
             return False
         return not needs_patient or self.patient_list.selected_id() is not None
-
-    def _on_patient_selected(self, _patient_id: uuid.UUID | None = None) -> None:
-        for action in self._needs:
-            action.setEnabled(self._may_enable(action))
-        if self.attached:
-            self.patient_view.set_patient(self.patient_list.selected_row())
 
     # --- narrow screens ---------------------------------------------------------------------
 
@@ -329,8 +305,7 @@ class MainWindow(QMainWindow):
         self.narrow = narrow
         self._showing_view = False
         self._show_panes()
-        if self.attached:
-            self.back_button.setVisible(narrow)
+        self.narrow_changed.emit(narrow)
 
     def show_patient_list(self) -> None:
         self._showing_view = False
@@ -338,16 +313,15 @@ class MainWindow(QMainWindow):
         self.patient_list.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def show_patient_view(self) -> None:
-        if not self.attached or self.patient_list.selected_id() is None:
+        if not self.open_patient.isEnabled():  # the one rule: attached, a patient selected
             return
         self._showing_view = True
         self._show_panes()
-        self.patient_view.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.workspace.patient_view.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def _show_panes(self) -> None:
-        view: QWidget = self.patient_view if self.attached else self.placeholder
         self.patient_list.setVisible(not self.narrow or not self._showing_view)
-        view.setVisible(not self.narrow or self._showing_view)
+        self.pane.setVisible(not self.narrow or self._showing_view)
 
     def _restore_geometry(self) -> None:
         if self.settings.window_geometry:

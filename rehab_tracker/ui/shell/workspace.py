@@ -1,0 +1,70 @@
+"""What the main window holds once its database is open: the services, the patient view, the
+list refresh and the unsaved-draft openers. ``MainWindow.attach`` builds one and hands it to every
+feature's ``attach``; nothing here exists before then, so nothing asks whether it is attached.
+
+This module is imported by ``attach`` (it loads the services-backed patient view), never at
+start-up.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QWidget
+
+from rehab_tracker.ui.patients.patient_view import PatientView
+from rehab_tracker.ui.widgets import dialogs
+
+if TYPE_CHECKING:
+    from rehab_tracker.services.container import Services
+    from rehab_tracker.services.drafts import DraftInfo
+    from rehab_tracker.ui.shell.main_window import MainWindow
+
+#: reopens one unsaved draft (its form restores what was typed); returns the dialog, if any
+DraftOpener = Callable[["DraftInfo"], object]
+
+
+class Workspace:
+    """The services-dependent half of the main window (see the module docstring)."""
+
+    def __init__(self, window: MainWindow, services: Services) -> None:
+        self.window = window
+        self.services = services
+        self.today: Callable[[], dt.date] = window.today
+        self.patient_view = PatientView(services, window.today)
+        self._draft_openers: list[tuple[str, DraftOpener]] = []
+
+    def selected_id(self) -> uuid.UUID | None:
+        return self.window.patient_list.selected_id()
+
+    def refresh_patients(self, select: uuid.UUID | None = None) -> None:
+        """Reload the patient list (one service call) and refresh the patient view."""
+        patients = self.window.patient_list
+        patients.set_rows(self.services.patients.list_patients(today=self.today()))
+        if select is not None:
+            patients.select(select)
+        self.window.selection_changed()
+
+    def refresh(self) -> None:
+        """Reload the list keeping the selected patient (after a save in a tab or dialog)."""
+        self.refresh_patients(select=self.selected_id())
+
+    def show_tab(self, tab: QWidget) -> None:
+        self.patient_view.setCurrentWidget(tab)
+
+    def add_draft_opener(self, prefix: str, reopen: DraftOpener) -> None:
+        """Let Resume Unsaved Draft reopen drafts whose key starts with ``prefix`` (first added,
+        first tried)."""
+        self._draft_openers.append((prefix, reopen))
+
+    def resume_draft(self) -> object:
+        """Reopen the newest draft of the first kind that has one; None when there is none."""
+        for prefix, reopen in self._draft_openers:
+            drafts = self.services.drafts.list_drafts(prefix)
+            if drafts:
+                return reopen(drafts[0])
+        dialogs.inform(self.window, "Resume draft", "There are no unsaved drafts.")
+        return None
