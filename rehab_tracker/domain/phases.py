@@ -6,13 +6,28 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass, fields
 from typing import Any, Protocol, TypeVar
 
-__all__ = ["SPAN_FIELDS", "phase_on", "phase_span"]
+__all__ = ["SPAN_FIELDS", "PhaseOutline", "phase_on", "phase_span"]
 
-#: what every view of a program phase carries (the program screen's detail, the edit draft, the
-#: report's time axis), named as in the stored phase row
-SPAN_FIELDS: tuple[str, ...] = ("code", "name", "start_week", "end_week", "start_date", "end_date")
+
+@dataclass(frozen=True)
+class PhaseOutline:
+    """What every view of a program phase carries (the program screen's detail, the edit draft,
+    the report's time axis), named as in the stored phase row: its code and name, its program
+    weeks and its dates (first and last scheduled session)."""
+
+    code: str
+    name: str
+    start_week: int
+    end_week: int
+    start_date: dt.date
+    end_date: dt.date
+
+
+#: the fields of :class:`PhaseOutline`
+SPAN_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(PhaseOutline))
 
 
 def phase_span(phase: object) -> dict[str, Any]:
