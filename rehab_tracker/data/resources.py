@@ -8,9 +8,9 @@ the rules refuse) becomes a :class:`ResourceError` that names the file.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from rehab_tracker.data import locations
 from rehab_tracker.domain.education import EducationItem, parse_education
@@ -22,6 +22,8 @@ EXERCISES_FILE = "exercises.json"
 EDUCATION_FILE = "education.json"
 TEMPLATES_DIR = "templates"
 DEFAULT_TEMPLATE = "usc-12-week"
+
+T = TypeVar("T")
 
 
 class ResourceError(ValueError):
@@ -66,14 +68,18 @@ def _invalid(path: Path, exc: ValidationError) -> ResourceError:
     return ResourceError(path, f"invalid content: {text}", exc.errors)
 
 
-def load_exercise_library(directory: Path | None = None) -> tuple[ExerciseSpec, ...]:
-    """The exercise library (``exercises.json``)."""
-    path = _root(directory) / EXERCISES_FILE
+def _parsed(path: Path, parse: Callable[[Any], T]) -> T:
+    """The JSON file at ``path`` through the domain's ``parse``; any problem a ResourceError."""
     data = _read_json(path)
     try:
-        return parse_library(data)
+        return parse(data)
     except ValidationError as exc:
         raise _invalid(path, exc) from exc
+
+
+def load_exercise_library(directory: Path | None = None) -> tuple[ExerciseSpec, ...]:
+    """The exercise library (``exercises.json``)."""
+    return _parsed(_root(directory) / EXERCISES_FILE, parse_library)
 
 
 def list_templates(directory: Path | None = None) -> list[str]:
@@ -103,12 +109,12 @@ def load_template(
     if not path.is_file():
         available = ", ".join(list_templates(directory)) or "none"
         raise ResourceError(path, f"no template {code!r} (available: {available}).")
-    data = _read_json(path)
-    library = exercises if exercises is not None else load_exercise_library(directory)
-    try:
-        template = parse_template(data, {e.code: e.dosage_type for e in library})
-    except ValidationError as exc:
-        raise _invalid(path, exc) from exc
+
+    def parse(data: Any) -> ProgramTemplate:
+        library = exercises if exercises is not None else load_exercise_library(directory)
+        return parse_template(data, {e.code: e.dosage_type for e in library})
+
+    template = _parsed(path, parse)
     if template.code != code:
         raise ResourceError(
             path, f"the file name says {code!r} but the template's code is {template.code!r}."
@@ -118,9 +124,4 @@ def load_template(
 
 def load_education(directory: Path | None = None) -> tuple[EducationItem, ...]:
     """The patient education items (``education.json``)."""
-    path = _root(directory) / EDUCATION_FILE
-    data = _read_json(path)
-    try:
-        return parse_education(data)
-    except ValidationError as exc:
-        raise _invalid(path, exc) from exc
+    return _parsed(_root(directory) / EDUCATION_FILE, parse_education)

@@ -10,7 +10,12 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from rehab_tracker.domain.errors import Collector, ValidationError
-from rehab_tracker.domain.library import SLUG_RE, is_http_url
+from rehab_tracker.domain.library import (
+    SLUG_RE,
+    check_schema_version,
+    is_http_url,
+    parse_coded_list,
+)
 
 SCHEMA_VERSION: Final = 1
 AUDIENCES: Final = ("patient", "clinician")
@@ -118,30 +123,13 @@ def parse_education(d: Mapping[str, Any]) -> tuple[EducationItem, ...]:
     """
     if not isinstance(d, Mapping):
         raise ValidationError.single("education", "the education file must be a JSON object.")
-    if d.get("schema_version") != SCHEMA_VERSION:
-        raise ValidationError.single(
-            "schema_version",
-            f"education schema_version {d.get('schema_version')!r} is not supported "
-            f"(this version of the app reads {SCHEMA_VERSION}).",
-        )
+    check_schema_version(d, "education", SCHEMA_VERSION)
     raw = d.get("items")
     if not isinstance(raw, list):
         raise ValidationError.single("items", "the education file needs an 'items' list.")
-    col = Collector()
-    out: list[EducationItem] = []
-    seen: set[str] = set()
-    for index, item in enumerate(raw):
-        code = item.get("code") if isinstance(item, Mapping) else None
-        where = code if isinstance(code, str) and SLUG_RE.fullmatch(code) else f"items[{index}]"
-        if isinstance(code, str) and code in seen:
-            col.add(f"items[{index}].code", f"education item {code!r}: the code is used twice.")
-            continue
-        if isinstance(code, str):
-            seen.add(code)
-        try:
-            out.append(parse_education_item(item))
-        except ValidationError as exc:
-            for key, message in exc.errors.items():
-                col.add(f"{where}.{key}", message)
-    col.raise_if_any()
-    return tuple(out)
+    return parse_coded_list(
+        raw,
+        "items",
+        parse_education_item,
+        lambda code, _first, _again: f"education item {code!r}: the code is used twice.",
+    )

@@ -30,6 +30,12 @@ class Collector:
     def add(self, field: str, message: str) -> None:
         self.errors.setdefault(field, message)
 
+    def add_all(self, errors: Mapping[str, str], prefix: str = "") -> None:
+        """Add every error of ``errors`` (another check's), each field with ``prefix`` in front;
+        a field already holding an error keeps it."""
+        for field, message in errors.items():
+            self.add(prefix + field, message)
+
     def check(self, condition: bool, field: str, message: str) -> None:
         if not condition:
             self.add(field, message)

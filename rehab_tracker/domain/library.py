@@ -9,9 +9,9 @@ broken file or form says exactly what to fix.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 from rehab_tracker.domain.dosage import (
     DOSAGE_TYPES,
@@ -198,28 +198,10 @@ def exercise_field_errors(
     return col.errors
 
 
-def validate_exercise_fields(
-    *,
-    code: object,
-    name: object,
-    body_region: object,
-    dosage_type: object,
-    instructions: object,
-    cautions: object = (),
-    equipment: object = (),
-    media: object = (),
-) -> None:
-    """Raise :class:`ValidationError` listing every bad field of the exercise edit form."""
-    errors = exercise_field_errors(
-        code=code,
-        name=name,
-        body_region=body_region,
-        dosage_type=dosage_type,
-        instructions=instructions,
-        cautions=cautions,
-        equipment=equipment,
-        media=media,
-    )
+def validate_exercise_fields(**fields: object) -> None:
+    """Raise :class:`ValidationError` listing every bad field of the exercise edit form; the
+    fields as :func:`exercise_field_errors` takes them."""
+    errors = exercise_field_errors(**fields)
     if errors:
         raise ValidationError(errors)
 
@@ -237,8 +219,7 @@ def _parse_progression(
     if unknown:
         col.add(f"progression.{unknown[0]}", f"{who}: unknown progression field(s): {unknown}.")
     steps, errors = step_errors(d, dosage_type, prefix="progression.", who=who)
-    for key, message in errors.items():
-        col.add(key, message)
+    col.add_all(errors)
     if not isinstance(note, str) or not note.strip():
         return None
     return ProgressionStep(note=note.strip(), **steps)
@@ -260,8 +241,7 @@ def _parse_default_dosages(
         dosage, errors = dosage_errors(
             raw, dosage_type, prefix=f"default_dosage.{phase}.", who=f"{who}, {phase}"
         )
-        for key, message in errors.items():
-            col.add(key, message)
+        col.add_all(errors)
         if dosage is not None:
             defaults.append((phase, dosage))
     return defaults
@@ -284,17 +264,18 @@ def parse_exercise(d: Mapping[str, Any]) -> ExerciseSpec:
     missing = sorted(k for k in ("instructions", "default_dosage", "progression") if k not in d)
     for key in missing:
         col.add(key, f"{who}: {key} is missing.")
-    for key, message in exercise_field_errors(
-        code=code,
-        name=d.get("name"),
-        body_region=d.get("body_region"),
-        dosage_type=d.get("dosage_type"),
-        instructions=d.get("instructions", ()),
-        cautions=d.get("cautions", []),
-        equipment=d.get("equipment", []),
-        media=d.get("media", []),
-    ).items():
-        col.add(key, message)
+    col.add_all(
+        exercise_field_errors(
+            code=code,
+            name=d.get("name"),
+            body_region=d.get("body_region"),
+            dosage_type=d.get("dosage_type"),
+            instructions=d.get("instructions", ()),
+            cautions=d.get("cautions", []),
+            equipment=d.get("equipment", []),
+            media=d.get("media", []),
+        )
+    )
     for key in ("instructions", "cautions", "equipment"):
         if isinstance(d.get(key), str):
             col.add(key, f"{who}: {key} must be a list of texts in the file.")
@@ -333,35 +314,60 @@ def parse_library(d: Mapping[str, Any]) -> tuple[ExerciseSpec, ...]:
     """
     if not isinstance(d, Mapping):
         raise ValidationError.single("library", "the exercise library must be a JSON object.")
-    version = d.get("schema_version")
-    if version != SCHEMA_VERSION:
-        raise ValidationError.single(
-            "schema_version",
-            f"exercise library schema_version {version!r} is not supported "
-            f"(this version of the app reads {SCHEMA_VERSION}).",
-        )
+    check_schema_version(d, "exercise library", SCHEMA_VERSION)
     raw = d.get("exercises")
     if not isinstance(raw, list) or not raw:
         raise ValidationError.single("exercises", "the library needs a non-empty 'exercises' list.")
+    return parse_coded_list(
+        raw,
+        "exercises",
+        parse_exercise,
+        lambda code, first, again: (
+            f"exercise {code!r}: the code is used twice (entries {first} and {again})."
+        ),
+    )
+
+
+def check_schema_version(d: Mapping[str, Any], what: str, version: int) -> None:
+    """ValidationError (``schema_version``) unless the shipped file ``d`` is of ``version``."""
+    given = d.get("schema_version")
+    if given != version:
+        raise ValidationError.single(
+            "schema_version",
+            f"{what} schema_version {given!r} is not supported "
+            f"(this version of the app reads {version}).",
+        )
+
+
+T = TypeVar("T")
+
+
+def parse_coded_list(
+    raw: list[Any],
+    list_key: str,
+    parse: Callable[[Any], T],
+    used_twice: Callable[[str, int, int], str],
+) -> tuple[T, ...]:
+    """Parse every item of a shipped list of coded items; one ValidationError reports all the
+    problems, keyed ``<code>.<field>`` (``<list_key>[<index>].<field>`` when the code itself is
+    bad). A code met again is reported at ``<list_key>[<index>].code`` with
+    ``used_twice(code, first index, this index)`` and that item is skipped."""
     col = Collector()
-    out: list[ExerciseSpec] = []
+    out: list[T] = []
     seen: dict[str, int] = {}
     for index, item in enumerate(raw):
         code = item.get("code") if isinstance(item, Mapping) else None
-        where = code if isinstance(code, str) and SLUG_RE.fullmatch(code) else f"exercises[{index}]"
+        usable = isinstance(code, str) and SLUG_RE.fullmatch(code) is not None
+        where = code if usable else f"{list_key}[{index}]"
         if isinstance(code, str) and code in seen:
-            col.add(
-                f"exercises[{index}].code",
-                f"exercise {code!r}: the code is used twice (entries {seen[code]} and {index}).",
-            )
+            col.add(f"{list_key}[{index}].code", used_twice(code, seen[code], index))
             continue
         if isinstance(code, str):
             seen[code] = index
         try:
-            out.append(parse_exercise(item))
+            out.append(parse(item))
         except ValidationError as exc:
-            for key, message in exc.errors.items():
-                col.add(f"{where}.{key}", message)
+            col.add_all(exc.errors, prefix=f"{where}.")
     col.raise_if_any()
     return tuple(out)
 

@@ -15,7 +15,7 @@ from typing import Protocol, TypeVar
 
 from rehab_tracker.domain.scoring import Interpretation, change_interpretation
 from rehab_tracker.domain.sessions import WALK_TEST_LABELS, WALK_THRESHOLD_KEY
-from rehab_tracker.domain.thresholds import Threshold
+from rehab_tracker.domain.thresholds import MEASURES, Threshold
 
 BASELINE = "baseline"
 
@@ -60,6 +60,12 @@ def baseline_and_latest(points: Iterable[P]) -> tuple[P, P] | None:
 def threshold_key(code: str) -> str:
     """The threshold (domain.thresholds) a stored instrument or test code is judged by."""
     return WALK_THRESHOLD_KEY.get(code, code)
+
+
+def measure_label(code: str) -> str:
+    """The label of a stored instrument or test code on screen and in the report: the walking
+    test's own (the two 50-foot walks share one threshold), else the measure's."""
+    return WALK_TEST_LABELS[code] if code in WALK_TEST_LABELS else MEASURES[code].label
 
 
 def change_noun(code: str) -> str | None:

@@ -83,20 +83,17 @@ def check_patient(details: PatientDetails, *, today: dt.date, errors: Collector)
             "record_number",
             "Use 1-32 letters, digits, '/', '.', '_' or '-', starting with a letter or digit.",
         )
-    if details.height_cm is not None:
-        low_h, high_h = HEIGHT_RANGE_CM
-        errors.check(
-            low_h <= details.height_cm <= high_h,
-            "height_cm",
-            f"Height must be between {low_h:.0f} and {high_h:.0f} cm.",
-        )
-    if details.weight_kg is not None:
-        low_w, high_w = WEIGHT_RANGE_KG
-        errors.check(
-            low_w <= details.weight_kg <= high_w,
-            "weight_kg",
-            f"Weight must be between {low_w:.0f} and {high_w:.0f} kg.",
-        )
+    for name, label, (least, most), unit in (
+        ("height_cm", "Height", HEIGHT_RANGE_CM, "cm"),
+        ("weight_kg", "Weight", WEIGHT_RANGE_KG, "kg"),
+    ):
+        value = getattr(details, name)
+        if value is not None:
+            errors.check(
+                least <= value <= most,
+                name,
+                f"{label} must be between {least:.0f} and {most:.0f} {unit}.",
+            )
     if details.email:
         errors.check(
             bool(_EMAIL.match(details.email.strip())),

@@ -1,13 +1,39 @@
 """The phase of a program a date falls in: one rule for the program screen, the home exercise
-sheet, the session form's prescriptions and progression. Standard library only."""
+sheet, the session form's prescriptions and progression; and the span every view of a phase
+carries (:data:`SPAN_FIELDS`). Standard library only."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Protocol, TypeVar
+from dataclasses import dataclass, fields
+from typing import Any, Protocol, TypeVar
 
-__all__ = ["phase_on"]
+__all__ = ["SPAN_FIELDS", "PhaseOutline", "phase_on", "phase_span"]
+
+
+@dataclass(frozen=True)
+class PhaseOutline:
+    """What every view of a program phase carries (the program screen's detail, the edit draft,
+    the report's time axis), named as in the stored phase row: its code and name, its program
+    weeks and its dates (first and last scheduled session)."""
+
+    code: str
+    name: str
+    start_week: int
+    end_week: int
+    start_date: dt.date
+    end_date: dt.date
+
+
+#: the fields of :class:`PhaseOutline`
+SPAN_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(PhaseOutline))
+
+
+def phase_span(phase: object) -> dict[str, Any]:
+    """The :data:`SPAN_FIELDS` of a phase (its stored row or one of its views) by name: the one
+    mapping of a phase's code, name, weeks and dates from one view to the next."""
+    return {name: getattr(phase, name) for name in SPAN_FIELDS}
 
 
 class DatedPhase(Protocol):

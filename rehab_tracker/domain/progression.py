@@ -47,6 +47,7 @@ from rehab_tracker.domain.dosage import (
 )
 from rehab_tracker.domain.errors import Collector
 from rehab_tracker.domain.numbers import is_int, is_number
+from rehab_tracker.domain.sessions import SetEntry
 from rehab_tracker.domain.units import format_duration, format_number
 
 Action = Literal["progress", "hold", "step_back", "repeat"]
@@ -88,14 +89,8 @@ class Prescription:
 
     def __post_init__(self) -> None:
         c = Collector()
-        _dose, errors = dosage_errors(dose_fields(self.dose), None)
-        for key, message in errors.items():
-            c.add(key, message)
-        _steps, errors = step_errors(
-            {name: getattr(self.step, name) for name in STEP_FIELDS}, None
-        )
-        for key, message in errors.items():
-            c.add(key, message)
+        c.add_all(dosage_errors(dose_fields(self.dose), None)[1])
+        c.add_all(step_errors({name: getattr(self.step, name) for name in STEP_FIELDS}, None)[1])
         c.check(
             is_int(self.reps_cap) and self.reps_cap >= MIN_REPS,
             "reps_cap",
@@ -133,15 +128,10 @@ def _reps_text(low: int, high: int) -> str:
 
 
 @dataclass(frozen=True)
-class LoggedSet:
-    """One set as performed (None = not recorded). ``effort`` is 0-10."""
-
-    reps: int | None = None
-    hold_seconds: float | None = None
-    load_kg: float | None = None
-    distance_m: float | None = None
-    duration_s: float | None = None
-    effort: int | None = None
+class LoggedSet(SetEntry):
+    """One set as performed (:class:`~rehab_tracker.domain.sessions.SetEntry`), checked when it
+    is made: every value 0 or more, ``effort`` 0-10 (None = not recorded). The engine judges a
+    stored set as it is, so the form's upper bounds (``SET_MAXIMA``) are not applied here."""
 
     def __post_init__(self) -> None:
         c = Collector()

@@ -23,6 +23,7 @@ from rehab_tracker.domain.instruments import (
     RMDQ_ITEM_COUNT,
     odi_section_label,
 )
+from rehab_tracker.domain.numbers import is_int
 from rehab_tracker.domain.thresholds import DEFAULT_THRESHOLDS, MEASURES, Threshold
 from rehab_tracker.domain.units import (
     UNIT_SYSTEMS,
@@ -34,8 +35,10 @@ __all__ = [
     "ODI_RULE_VERSION",
     "RELATIVE_TOLERANCE",
     "SCORING_RULE_VERSION",
+    "SIX_MINUTE_AGES",
     "IncompleteResponse",
     "Interpretation",
+    "SixMinutePrediction",
     "change_interpretation",
     "describe_threshold",
     "mcid_reached",
@@ -43,6 +46,7 @@ __all__ = [
     "odi_band",
     "odi_rule_id",
     "odi_score",
+    "predict_six_minute_walk",
     "rmdq_rule_id",
     "rmdq_score",
     "six_minute_walk_predicted",
@@ -77,10 +81,14 @@ class IncompleteResponse(ValueError):
 # --------------------------------------------------------------------------------------------- ODI
 
 
+def is_max_missing(value: object) -> bool:
+    """Whether ``value`` is an ODI missing-section rule: a whole number 0 or more, or None (any
+    number of sections may be missing)."""
+    return value is None or (is_int(value) and value >= 0)
+
+
 def _check_max_missing(max_missing: int | None) -> None:
-    if max_missing is None:
-        return
-    if isinstance(max_missing, bool) or not isinstance(max_missing, int) or max_missing < 0:
+    if not is_max_missing(max_missing):
         raise ValueError(
             f"max_missing must be a whole number 0 or more, or None; got {max_missing!r}"
         )
@@ -208,6 +216,44 @@ def six_minute_walk_predicted(
         predicted = 2.11 * height - 2.29 * weight - 5.78 * age + 667
         return predicted, predicted - 139
     raise ValueError(f"sex must be 'male' or 'female', got {sex!r}")
+
+
+#: the ages the Enright-Sherrill equation was derived in; outside them it is extrapolated
+SIX_MINUTE_AGES = (40, 80)
+
+
+@dataclass(frozen=True)
+class SixMinutePrediction:
+    """Enright-Sherrill for one patient. ``missing`` names what the equation still needs
+    (``"sex"`` as male or female, ``"height"``, ``"weight"``; the distances are None then);
+    ``extrapolated`` when the age lies outside :data:`SIX_MINUTE_AGES`."""
+
+    predicted_m: float | None
+    lower_limit_m: float | None
+    missing: tuple[str, ...]
+    extrapolated: bool
+
+
+def predict_six_minute_walk(
+    sex: str, age_years: int, height_m: float | None, weight_kg: float | None
+) -> SixMinutePrediction:
+    """The predicted 6-minute walk distance and lower limit of normal of a patient as the record
+    holds them (:func:`six_minute_walk_predicted`; an age under 1 counts as 1), or what is
+    missing for them: the one rule the Outcomes tab and the report use."""
+    low, high = SIX_MINUTE_AGES
+    extrapolated = not low <= age_years <= high
+    needs = (
+        ("sex", sex not in ("male", "female")),
+        ("height", height_m is None),
+        ("weight", weight_kg is None),
+    )
+    missing = tuple(name for name, absent in needs if absent)
+    if missing or height_m is None or weight_kg is None:
+        return SixMinutePrediction(None, None, missing, extrapolated)
+    predicted, lower = six_minute_walk_predicted(
+        sex, max(age_years, 1), height_m * 100.0, weight_kg
+    )
+    return SixMinutePrediction(predicted, lower, (), extrapolated)
 
 
 # ----------------------------------------------------------------------------------------- change

@@ -21,7 +21,7 @@ import datetime as dt
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from rehab_tracker.domain.dosage import LIMITS
 from rehab_tracker.domain.errors import Collector
@@ -92,9 +92,23 @@ def check_date(
 # ------------------------------------------------------------------------------ session entry
 
 
+#: what a set as performed records, in :class:`SetEntry` order (a stored set row has the same
+#: columns)
+SET_FIELDS: tuple[str, ...] = (
+    "reps",
+    "hold_seconds",
+    "load_kg",
+    "distance_m",
+    "duration_s",
+    "effort",
+)
+
+
 @dataclass(frozen=True)
 class SetEntry:
-    """One set as performed (SI units; None = not recorded)."""
+    """One set as performed (SI units; None = not recorded): the one record of a logged set, as
+    the session form holds it and (checked on construction) as the progression engine judges it
+    (:class:`~rehab_tracker.domain.progression.LoggedSet`)."""
 
     reps: int | None = None
     hold_seconds: float | None = None
@@ -105,17 +119,13 @@ class SetEntry:
 
     @property
     def empty(self) -> bool:
-        return all(
-            v is None
-            for v in (
-                self.reps,
-                self.hold_seconds,
-                self.load_kg,
-                self.distance_m,
-                self.duration_s,
-                self.effort,
-            )
-        )
+        return all(v is None for v in set_values(self).values())
+
+
+def set_values(logged: object) -> dict[str, Any]:
+    """The :data:`SET_FIELDS` of a logged set (an entry, or a stored set row) by name: the one
+    mapping between a set row and a set entry, both ways."""
+    return {name: getattr(logged, name) for name in SET_FIELDS}
 
 
 @dataclass(frozen=True)
@@ -242,15 +252,12 @@ class SlotStatus:
     attended: bool = False
 
 
-@dataclass(frozen=True)
-class WeekAdherence:
-    """One program week: ``planned`` = slots due so far, ``attended`` of them; ``start_date``
-    is the week's first scheduled session (None when not known)."""
+class _Attendance:
+    """What follows from ``planned`` (slots due so far) and ``attended`` (of them), for a week
+    and for the whole program alike."""
 
-    week: int
     planned: int
     attended: int
-    start_date: dt.date | None = None
 
     @property
     def missed(self) -> int:
@@ -259,11 +266,23 @@ class WeekAdherence:
 
     @property
     def rate(self) -> float | None:
+        """attended / planned, None while nothing is due."""
         return None if self.planned == 0 else self.attended / self.planned
 
 
 @dataclass(frozen=True)
-class Adherence:
+class WeekAdherence(_Attendance):
+    """One program week: ``planned`` = slots due so far, ``attended`` of them; ``start_date``
+    is the week's first scheduled session (None when not known)."""
+
+    week: int
+    planned: int
+    attended: int
+    start_date: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Adherence(_Attendance):
     """Attended / planned so far, overall and per program week (weeks with nothing due yet are
     left out). ``scheduled`` counts every exercise slot of the program; ``extra_sessions`` the
     attended sessions logged without a slot (reported beside the rate, never in it)."""
@@ -273,14 +292,6 @@ class Adherence:
     weeks: tuple[WeekAdherence, ...]
     scheduled: int = 0
     extra_sessions: int = 0
-
-    @property
-    def missed(self) -> int:
-        return self.planned - self.attended
-
-    @property
-    def rate(self) -> float | None:
-        return None if self.planned == 0 else self.attended / self.planned
 
     def describe(self) -> str:
         if self.planned == 0:

@@ -290,8 +290,7 @@ def _item_doses(
         dosage, errors = dosage_errors(
             dose_dict, dose_type, prefix=f"{key}.dosage.{variant}.", who=f"{item_who}, {variant}"
         )
-        for k, message in errors.items():
-            col.add(k, message)
+        col.add_all(errors)
         if dosage is not None:
             out.append((variant, dosage))
             types.add(dosage.dosage_type)

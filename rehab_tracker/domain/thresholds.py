@@ -105,6 +105,12 @@ MEASURES: Mapping[str, MeasureInfo] = MappingProxyType(
 )
 
 
+def shown_unit(measure: str) -> str:
+    """The unit a measure's values are stored and shown in: ``%`` for the ODI (its 0-100 score
+    is a percentage; its threshold counts points), the measure's own unit otherwise."""
+    return "%" if measure == "odi" else MEASURES[measure].unit
+
+
 def _threshold(key: str, absolute: float, relative: float | None, source: str) -> Threshold:
     info = MEASURES[key]
     return Threshold(

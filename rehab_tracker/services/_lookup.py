@@ -1,6 +1,7 @@
 """Lookups several services make the same way, written once.
 
-- :func:`patient`: the patient row or :class:`NotFoundError`.
+- :func:`by_id`: a row by its id, or :class:`NotFoundError` naming what is missing;
+  :func:`patient`: the patient row.
 - :func:`latest_surgery_date`: the date of the patient's latest surgery.
 - :func:`current_program`: which of a patient's programs is "the current one" (the Sessions tab,
   the patient overview and the report must agree on it); :func:`current_program_of` reads it
@@ -61,12 +62,21 @@ class _HasStatus(Protocol):
 _P = TypeVar("_P", bound=_HasStatus)
 
 
+_M = TypeVar("_M")
+
+
+def by_id(session: Session, model: type[_M], row_id: uuid.UUID, what: str) -> _M:
+    """The ``model`` row with this id; :class:`NotFoundError` ("no <what> with id ...") when
+    there is none."""
+    row = session.get(model, row_id)
+    if row is None:
+        raise NotFoundError(f"no {what} with id {row_id}")
+    return row
+
+
 def patient(session: Session, patient_id: uuid.UUID) -> Patient:
     """The patient with this id; :class:`NotFoundError` when there is none."""
-    row = session.get(Patient, patient_id)
-    if row is None:
-        raise NotFoundError(f"no patient with id {patient_id}")
-    return row
+    return by_id(session, Patient, patient_id, "patient")
 
 
 def latest_surgery_date(session: Session, patient_id: uuid.UUID) -> dt.date | None:

@@ -32,7 +32,9 @@ from rehab_tracker.data.models import (
     WalkTest,
 )
 from rehab_tracker.domain import scoring
+from rehab_tracker.domain.outcomes import threshold_key
 from rehab_tracker.domain.patients import PatientDetails, SurgeryDetails
+from rehab_tracker.domain.thresholds import shown_unit
 from rehab_tracker.services.container import Services
 from rehab_tracker.services.errors import ServiceError
 
@@ -393,11 +395,10 @@ def _record_outcomes(
         course = 30.0
         laps = int(six // course)
         walks = [
-            ("walk_5min", round(_trajectory(330, 420, fraction, person.response)), "m", {}),
+            ("walk_5min", round(_trajectory(330, 420, fraction, person.response)), {}),
             (
                 "walk_6min",
                 round(laps * course + six % course, 1),
-                "m",
                 {
                     "course_length_m": course,
                     "laps": laps,
@@ -413,18 +414,16 @@ def _record_outcomes(
             (
                 "walk_50ft_preferred",
                 round(_trajectory(13.5, 10.5, fraction, person.response), 1),
-                "s",
                 {"distance_m": FEET_50_M},
             ),
             (
                 "walk_50ft_fastest",
                 round(_trajectory(9.5, 7.2, fraction, person.response), 1),
-                "s",
                 {"distance_m": FEET_50_M},
             ),
-            ("tug", round(_trajectory(10.8, 7.9, fraction, person.response), 1), "s", {}),
+            ("tug", round(_trajectory(10.8, 7.9, fraction, person.response), 1), {}),
         ]
-        for test, value, unit, details in walks:
+        for test, value, details in walks:
             session.add(
                 WalkTest(
                     created_by=ACTOR,
@@ -434,7 +433,7 @@ def _record_outcomes(
                     performed_on=on,
                     timepoint=timepoint,
                     value=float(value),
-                    unit=unit,
+                    unit=shown_unit(threshold_key(test)),
                     details=details,
                 )
             )

@@ -4,21 +4,24 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from rehab_tracker.data.database import Database
 from rehab_tracker.data.models import EducationItem, EducationRecord, Program
-from rehab_tracker.domain.education import education_item_errors
+from rehab_tracker.domain import education as domain
+from rehab_tracker.domain.education import education_item_errors, parse_education_item
 from rehab_tracker.domain.errors import ValidationError
-from rehab_tracker.services.errors import NotFoundError
+from rehab_tracker.services import _lookup as lookup
 from rehab_tracker.services.library import (
     EDUCATION_FILE,
-    remember_seeded,
-    resources_fingerprint,
-    seeded_already,
+    add_missing,
+    free_code,
+    seed_when_changed,
     slugify,
 )
 
@@ -51,17 +54,17 @@ class CoveredRow:
     notes: str | None
 
 
+#: what a stored item, its list row and a parsed item (shipped or the clinic's own) share
+_ITEM_FIELDS = ("code", "title", "summary", "body", "url", "kind")
+
+
+def _item_values(item: object) -> dict[str, Any]:
+    """The :data:`_ITEM_FIELDS` of an item by name: the one mapping between its forms."""
+    return {name: getattr(item, name) for name in _ITEM_FIELDS}
+
+
 def _row(item: EducationItem) -> EducationRow:
-    return EducationRow(
-        id=item.id,
-        code=item.code,
-        title=item.title,
-        summary=item.summary,
-        body=item.body,
-        url=item.url,
-        kind=item.kind,
-        builtin=item.builtin,
-    )
+    return EducationRow(id=item.id, **_item_values(item), builtin=item.builtin)
 
 
 def _as_dict(form: EducationForm, code: str) -> dict[str, object]:
@@ -92,34 +95,18 @@ class EducationService:
 
         Nothing is parsed when the shipped file is unchanged since the last seeding.
         """
-        fingerprint = resources_fingerprint((EDUCATION_FILE,))
-        with self.db.reading() as session:
-            if seeded_already(session, "education", fingerprint):
-                return 0
+        return seed_when_changed(
+            self.db, self.actor, "education", (EDUCATION_FILE,), self._shipped_items
+        )
+
+    def _shipped_items(self) -> Callable[[Session], int]:
+        """The shipped items, and the writer that adds the missing ones."""
         from rehab_tracker.data import resources
 
         shipped = resources.load_education()
-        added = 0
-        with self.db.unit_of_work(self.actor) as session:
-            have = set(session.scalars(select(EducationItem.code)))
-            for item in shipped:
-                if item.code in have:
-                    continue
-                session.add(
-                    EducationItem(
-                        code=item.code,
-                        title=item.title,
-                        summary=item.summary,
-                        body=item.body,
-                        url=item.url,
-                        kind=item.kind,
-                        builtin=True,
-                        created_by=self.actor,
-                    )
-                )
-                added += 1
-            remember_seeded(session, "education", fingerprint)
-        return added
+        return lambda session: add_missing(
+            session, EducationItem.code, shipped, lambda item: self._new_row(item, builtin=True)
+        )
 
     def list_items(self) -> list[EducationRow]:
         with self.db.reading() as session:
@@ -140,24 +127,15 @@ class EducationService:
             raise ValidationError(errors)
         with self.db.unit_of_work(self.actor) as session:
             base = "clinic-" + slugify(form.title).replace("_", "-")
-            taken = set(session.scalars(select(EducationItem.code)))
-            code, n = base, 2
-            while code in taken:
-                code, n = f"{base}-{n}", n + 1
-            d = _as_dict(form, code)
-            item = EducationItem(
-                code=code,
-                title=form.title.strip(),
-                summary=form.summary.strip(),
-                body=form.body.strip(),
-                url=d["url"],
-                kind=str(d["kind"]),
-                builtin=False,
-                created_by=self.actor,
-            )
+            code = free_code(set(session.scalars(select(EducationItem.code))), base, "-")
+            item = self._new_row(parse_education_item(_as_dict(form, code)), builtin=False)
             session.add(item)
             session.flush()
             return item.id
+
+    def _new_row(self, item: domain.EducationItem, *, builtin: bool) -> EducationItem:
+        """The stored row of a parsed item (shipped, or the clinic's own)."""
+        return EducationItem(**_item_values(item), builtin=builtin, created_by=self.actor)
 
     def record_covered(
         self,
@@ -177,8 +155,7 @@ class EducationService:
         if errors:
             raise ValidationError(errors)
         with self.db.unit_of_work(self.actor) as session:
-            if session.get(Program, program_id) is None:
-                raise NotFoundError(f"no program with id {program_id}")
+            lookup.by_id(session, Program, program_id, "program")
             for item_id in item_ids:
                 self._get(session, item_id)
                 session.add(
@@ -203,7 +180,4 @@ class EducationService:
 
     @staticmethod
     def _get(session: Session, item_id: uuid.UUID) -> EducationItem:
-        item = session.get(EducationItem, item_id)
-        if item is None:
-            raise NotFoundError(f"no education item with id {item_id}")
-        return item
+        return lookup.by_id(session, EducationItem, item_id, "education item")

@@ -12,13 +12,13 @@ import hashlib
 import re
 import shutil
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from rehab_tracker.data import locations
 from rehab_tracker.data.database import Database
@@ -34,6 +34,7 @@ from rehab_tracker.domain.library import (
     is_relative_media_path,
     parse_exercise,
 )
+from rehab_tracker.services import _lookup as lookup
 from rehab_tracker.services.errors import NotFoundError, ServiceError
 
 #: the Setting that remembers which shipped files were last seeded (skip the work at start-up)
@@ -261,6 +262,63 @@ def remember_seeded(session: Session, what: str, fingerprint: str) -> None:
         setting.value = {**setting.value, what: fingerprint}
 
 
+def seed_when_changed(
+    db: Database,
+    actor: str,
+    what: str,
+    files: tuple[str, ...],
+    prepare: Callable[[], Callable[[Session], int]],
+) -> int:
+    """Seed ``what`` from the shipped ``files`` unless they are unchanged since the last seeding.
+
+    ``prepare`` (called only when they changed) reads the shipped files and returns the writer
+    that adds what is missing in one unit of work and says how many rows it added. Returns that
+    number (0 when nothing changed).
+    """
+    fingerprint = resources_fingerprint(files)
+    with db.reading() as session:
+        if seeded_already(session, what, fingerprint):
+            return 0
+    add = prepare()
+    with db.unit_of_work(actor) as session:
+        added = add(session)
+        remember_seeded(session, what, fingerprint)
+    return added
+
+
+class _Coded(Protocol):
+    @property
+    def code(self) -> str: ...
+
+
+S = TypeVar("S", bound=_Coded)
+
+
+def add_missing(
+    session: Session,
+    code_column: InstrumentedAttribute[str],
+    shipped: Iterable[S],
+    make: Callable[[S], object],
+) -> int:
+    """Add a row (``make``) for each shipped item whose code ``code_column`` does not hold yet;
+    codes already present (edited or retired by the clinic) are left alone. Returns how many."""
+    have = set(session.scalars(select(code_column)))
+    added = 0
+    for item in shipped:
+        if item.code not in have:
+            session.add(make(item))
+            added += 1
+    return added
+
+
+def free_code(taken: Collection[str], base: str, separator: str) -> str:
+    """``base``, or the first of base<sep>2, base<sep>3... not in ``taken``."""
+    code, n = base, 2
+    while code in taken:
+        code, n = f"{base}{separator}{n}", n + 1
+    return code
+
+
 def _row(e: Exercise) -> ExerciseRow:
     return ExerciseRow(
         id=e.id,
@@ -318,44 +376,42 @@ class LibraryService:
         When the shipped files are unchanged since the last seeding nothing is parsed at all
         (start-up stays fast). Returns how many rows were added.
         """
-        fingerprint = resources_fingerprint((EXERCISES_FILE,))
-        with self.db.reading() as session:
-            if seeded_already(session, "library", fingerprint):
-                return 0
+        return seed_when_changed(
+            self.db, self.actor, "library", (EXERCISES_FILE,), self._shipped_library
+        )
+
+    def _shipped_library(self) -> Callable[[Session], int]:
+        """The shipped exercises and templates, and the writer that adds the missing ones."""
         # parsing the shipped files needs the template rules too: only when something changed
         from rehab_tracker.data import resources
+        from rehab_tracker.domain.template import ProgramTemplate as TemplateSpec
         from rehab_tracker.domain.template import template_to_dict
 
         library = resources.load_exercise_library()
         templates = [
             resources.load_template(code, exercises=library) for code in resources.list_templates()
         ]
-        added = 0
-        with self.db.unit_of_work(self.actor) as session:
-            have = set(session.scalars(select(Exercise.code)))
-            for spec in library:
-                if spec.code in have:
-                    continue
-                exercise = Exercise(code=spec.code, builtin=True, created_by=self.actor)
-                store_spec(exercise, spec)
-                session.add(exercise)
-                added += 1
-            have_templates = set(session.scalars(select(ProgramTemplate.code)))
-            for template in templates:
-                if template.code in have_templates:
-                    continue
-                session.add(
-                    ProgramTemplate(
-                        code=template.code,
-                        name=template.name,
-                        body=template_to_dict(template),
-                        builtin=True,
-                        created_by=self.actor,
-                    )
-                )
-                added += 1
-            remember_seeded(session, "library", fingerprint)
-        return added
+
+        def exercise(spec: ExerciseSpec) -> Exercise:
+            row = Exercise(code=spec.code, builtin=True, created_by=self.actor)
+            store_spec(row, spec)
+            return row
+
+        def template(spec: TemplateSpec) -> ProgramTemplate:
+            return ProgramTemplate(
+                code=spec.code,
+                name=spec.name,
+                body=template_to_dict(spec),
+                builtin=True,
+                created_by=self.actor,
+            )
+
+        def add(session: Session) -> int:
+            return add_missing(session, Exercise.code, library, exercise) + add_missing(
+                session, ProgramTemplate.code, templates, template
+            )
+
+        return add
 
     def list_exercises(self) -> list[ExerciseRow]:
         """Every exercise, retired ones included (the view filters), by name."""
@@ -479,14 +535,8 @@ class LibraryService:
     @staticmethod
     def _free_code(session: Session, base: str) -> str:
         taken = set(session.scalars(select(Exercise.code).where(Exercise.code.like(f"{base}%"))))
-        code, n = base, 2
-        while code in taken:
-            code, n = f"{base}_{n}", n + 1
-        return code
+        return free_code(taken, base, "_")
 
     @staticmethod
     def _get(session: Session, exercise_id: uuid.UUID) -> Exercise:
-        exercise = session.get(Exercise, exercise_id)
-        if exercise is None:
-            raise NotFoundError(f"no exercise with id {exercise_id}")
-        return exercise
+        return lookup.by_id(session, Exercise, exercise_id, "exercise")

@@ -25,6 +25,7 @@ from rehab_tracker.data.database import Database
 from rehab_tracker.data.models import Setting
 from rehab_tracker.domain.errors import Collector, ValidationError
 from rehab_tracker.domain.instruments import InstrumentWording, parse_wording
+from rehab_tracker.domain.scoring import is_max_missing
 from rehab_tracker.domain.thresholds import DEFAULT_THRESHOLDS, Threshold, with_overrides
 from rehab_tracker.domain.units import UNIT_SYSTEMS
 
@@ -121,7 +122,7 @@ class SettingsService:
         if units not in UNIT_SYSTEMS:
             units = "metric"
         max_missing = raw.get("odi_rule", DEFAULTS["odi_rule"]).get("max_missing", 1)
-        if max_missing is not None and (not isinstance(max_missing, int) or max_missing < 0):
+        if not is_max_missing(max_missing):
             max_missing = 1
         overrides = raw.get("thresholds", DEFAULTS["thresholds"]).get("overrides", {}) or {}
         try:
@@ -184,9 +185,7 @@ class SettingsService:
         self._put("units", {"system": system})
 
     def set_odi_max_missing(self, max_missing: int | None) -> None:
-        if max_missing is not None and (
-            isinstance(max_missing, bool) or not isinstance(max_missing, int) or max_missing < 0
-        ):
+        if not is_max_missing(max_missing):
             raise ValidationError.single(
                 "odi_max_missing", "Allowed missing sections: a whole number 0-9, or any."
             )

@@ -68,3 +68,97 @@ def test_the_week_of_a_session_is_its_slots_week_else_its_dates() -> None:
     assert session_week(start, start - DAY) == 0
     assert session_week(None, TODAY) is None and session_week(None, TODAY, 3) == 3
     assert weeks_since(TODAY - 13 * DAY, TODAY) == 1 and weeks_since(None, TODAY) is None
+
+
+def test_a_logged_set_is_the_session_forms_set_checked_on_construction() -> None:
+    import pytest
+
+    from rehab_tracker.domain.errors import ValidationError
+    from rehab_tracker.domain.progression import LoggedSet
+    from rehab_tracker.domain.sessions import SET_FIELDS, SetEntry, set_values
+
+    entry = SetEntry(reps=8, load_kg=20.0, effort=6)
+    logged = LoggedSet(**set_values(entry))
+    assert isinstance(logged, SetEntry) and set_values(logged) == set_values(entry)
+    assert tuple(set_values(entry)) == SET_FIELDS
+    assert SetEntry().empty and not entry.empty
+    assert SetEntry(reps=-1).reps == -1  # the form checks later, field by field
+    with pytest.raises(ValidationError):
+        LoggedSet(reps=-1)
+
+
+def test_the_span_of_a_phase_is_mapped_once() -> None:
+    from types import SimpleNamespace
+
+    from rehab_tracker.domain.phases import SPAN_FIELDS, phase_span
+
+    row = SimpleNamespace(
+        id=1, code="p1", name="Phase 1", start_week=1, end_week=4,
+        start_date=TODAY, end_date=TODAY + 20 * DAY, goals="",
+    )
+    assert phase_span(row) == {name: getattr(row, name) for name in SPAN_FIELDS}
+    assert "id" not in phase_span(row) and "goals" not in phase_span(row)
+
+
+def test_the_unit_and_label_of_a_measure() -> None:
+    from rehab_tracker.domain.outcomes import measure_label
+    from rehab_tracker.domain.thresholds import shown_unit
+
+    assert shown_unit("odi") == "%"
+    assert [shown_unit(m) for m in ("rmdq", "nprs_back", "walk_6min", "walk_50ft", "tug")] == [
+        "points", "points", "m", "s", "s",
+    ]
+    assert measure_label("odi") == "ODI" and measure_label("nprs_leg") == "Leg pain (NPRS)"
+    assert measure_label("walk_50ft_fastest") == "50-foot walk, fastest speed"
+
+
+def test_the_six_minute_walk_prediction_says_what_it_needs() -> None:
+    from rehab_tracker.domain.scoring import predict_six_minute_walk, six_minute_walk_predicted
+
+    p = predict_six_minute_walk("female", 48, 1.68, 70.0)
+    assert (p.predicted_m, p.lower_limit_m) == six_minute_walk_predicted("female", 48, 168, 70)
+    assert p.missing == () and not p.extrapolated
+    gap = predict_six_minute_walk("other", 85, None, 70.0)
+    assert gap.predicted_m is None and gap.missing == ("sex", "height") and gap.extrapolated
+    assert predict_six_minute_walk("male", 0, 1.8, 80.0).predicted_m == (
+        six_minute_walk_predicted("male", 1, 180, 80)[0]
+    )
+
+
+def test_the_odi_missing_section_rule() -> None:
+    from rehab_tracker.domain.scoring import is_max_missing
+
+    assert is_max_missing(None) and is_max_missing(0) and is_max_missing(3)
+    assert not any(is_max_missing(v) for v in (True, False, -1, 1.0, "1"))
+
+
+def test_a_collector_adds_another_checks_errors_first_one_wins() -> None:
+    from rehab_tracker.domain.errors import Collector
+
+    c = Collector()
+    c.add("a.x", "first")
+    c.add_all({"x": "second", "y": "other"}, prefix="a.")
+    assert c.errors == {"a.x": "first", "a.y": "other"}
+
+
+def test_a_code_used_twice_in_a_shipped_list() -> None:
+    import pytest
+
+    from rehab_tracker.domain.errors import ValidationError
+    from rehab_tracker.domain.library import parse_coded_list
+
+    def parse(item: dict[str, str]) -> str:
+        if "bad" in item:
+            raise ValidationError.single("name", "bad name")
+        return item["code"]
+
+    assert parse_coded_list([{"code": "a"}, {"code": "b"}], "items", parse, str) == ("a", "b")
+    with pytest.raises(ValidationError) as info:
+        parse_coded_list(
+            [{"code": "a"}, {"code": "a"}, {"code": "Bad", "bad": "1"}],
+            "items",
+            parse,
+            lambda code, first, again: f"{code} again at {again} (first {first})",
+        )
+    assert info.value.errors == {"items[1].code": "a again at 1 (first 0)",
+                                 "items[2].name": "bad name"}

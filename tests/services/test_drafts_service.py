@@ -27,6 +27,18 @@ def test_draft_round_trip_and_survives_reopen(db, db_path):
     assert outcome_key("p", "odi") == "outcome:p:odi"
 
 
+@pytest.mark.parametrize("stored", [True, False, -1, 2.5, "1"])
+def test_a_damaged_odi_rule_falls_back_to_its_default(db, stored):
+    """A stored ODI rule the setter would refuse (a yes/no, a negative or broken number) is read
+    as the default, as every damaged setting is: ``true`` is no count of missing sections."""
+    from rehab_tracker.data.models import Setting
+
+    with db.unit_of_work("tester") as session:
+        session.add(Setting(key="odi_rule", value={"max_missing": stored}))
+    loaded = SettingsService(db, "tester").load().odi_max_missing
+    assert loaded == 1 and type(loaded) is int
+
+
 def test_settings_defaults_and_changes(db):
     s = SettingsService(db, "tester")
     assert s.load().units == "metric" and s.load().odi_max_missing == 1

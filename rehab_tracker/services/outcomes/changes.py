@@ -11,19 +11,21 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from rehab_tracker.data.models import OutcomeAssessment, WalkTest
-from rehab_tracker.domain.outcomes import baseline_and_latest, interpret_change, threshold_key
+from rehab_tracker.domain.outcomes import (
+    baseline_and_latest,
+    interpret_change,
+    measure_label,
+    threshold_key,
+)
 from rehab_tracker.domain.scoring import Interpretation
-from rehab_tracker.domain.sessions import WALK_TEST_LABELS, WALK_TESTS
+from rehab_tracker.domain.sessions import WALK_TESTS
+from rehab_tracker.domain.thresholds import shown_unit
 from rehab_tracker.services.outcomes.questionnaires import QUESTIONNAIRES, questionnaire_detail
 from rehab_tracker.services.outcomes.records import OutcomeRecords
 from rehab_tracker.services.outcomes.walks import walk_detail
 
 MEASURE_LABELS: dict[str, str] = {
-    "odi": "ODI",
-    "rmdq": "RMDQ",
-    "nprs_back": "Back pain (NPRS)",
-    "nprs_leg": "Leg pain (NPRS)",
-    **WALK_TEST_LABELS,
+    code: measure_label(code) for code in (*QUESTIONNAIRES, *WALK_TESTS)
 }
 
 
@@ -102,7 +104,7 @@ class OutcomeHistory(OutcomeRecords):
                     date=o.assessed_on,
                     timepoint=o.timepoint,
                     value=o.score,
-                    unit="%" if o.instrument == "odi" else "points",
+                    unit=shown_unit(o.instrument),
                     detail=questionnaire_detail(o),
                     deleted=o.deleted_at is not None,
                 )

@@ -21,6 +21,7 @@ from rehab_tracker.domain.scoring import (
     rmdq_rule_id,
     rmdq_score,
 )
+from rehab_tracker.domain.sessions import check_score
 from rehab_tracker.services.outcomes.records import OutcomeRecords
 
 QUESTIONNAIRES: tuple[str, ...] = ("odi", "rmdq", "nprs_back", "nprs_leg")
@@ -76,11 +77,13 @@ class Questionnaires(OutcomeRecords):
         if len(values) != ODI_SECTION_COUNT:
             raise ValidationError.single("sections", "The ODI has 10 sections.")
         for i, v in enumerate(values):
-            if v is not None and (isinstance(v, bool) or not isinstance(v, int) or not 0 <= v <= 5):
-                errors.add(
-                    f"section_{i + 1}",
-                    f"ODI {odi_section_label(i)}: a whole number from 0 to 5, or empty.",
-                )
+            check_score(
+                v,
+                f"section_{i + 1}",
+                errors,
+                high=5,
+                message=f"ODI {odi_section_label(i)}: a whole number from 0 to 5, or empty.",
+            )
         errors.raise_if_any()
         max_missing = self.settings.load().odi_max_missing
         result = score_odi(values, max_missing)
@@ -137,10 +140,7 @@ class Questionnaires(OutcomeRecords):
         """Back and leg pain 0-10 (either may be left empty, not both); one row each."""
         errors = Collector()
         for name, value in (("back", back), ("leg", leg)):
-            if value is not None and (
-                isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10
-            ):
-                errors.add(name, "Pain must be a whole number from 0 to 10.")
+            check_score(value, name, errors)
         if back is None and leg is None:
             errors.add("back", "Enter back pain, leg pain or both (0 to 10).")
         errors.raise_if_any()

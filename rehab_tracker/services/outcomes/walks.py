@@ -10,14 +10,16 @@ from typing import Any
 
 from rehab_tracker.data.models import WalkTest
 from rehab_tracker.domain.errors import ValidationError
+from rehab_tracker.domain.outcomes import threshold_key
 from rehab_tracker.domain.patients import age_on
-from rehab_tracker.domain.scoring import six_minute_walk_predicted
+from rehab_tracker.domain.scoring import predict_six_minute_walk
 from rehab_tracker.domain.sessions import (
     WALK_TESTS,
     SixMinuteWalkEntry,
     validate_six_minute,
     walk_value_error,
 )
+from rehab_tracker.domain.thresholds import shown_unit
 from rehab_tracker.services import _lookup as lookup
 from rehab_tracker.services.outcomes.records import OutcomeRecords
 
@@ -35,27 +37,21 @@ def predicted_for(
     distance: float, sex: str, age: int, height_m: float | None, weight_kg: float | None
 ) -> SixMinuteWalkResult:
     """% of predicted and the lower limit of normal, or a note saying what is missing."""
-    if sex not in ("male", "female") or height_m is None or weight_kg is None:
-        missing = []
-        if sex not in ("male", "female"):
-            missing.append("sex (male or female)")
-        if height_m is None:
-            missing.append("height")
-        if weight_kg is None:
-            missing.append("weight")
+    p = predict_six_minute_walk(sex, age, height_m, weight_kg)
+    if p.predicted_m is None:
+        words = {"sex": "sex (male or female)", "height": "height", "weight": "weight"}
         return SixMinuteWalkResult(
             distance,
             None,
             None,
             None,
-            "% of predicted needs the patient's " + ", ".join(missing) + ".",
+            "% of predicted needs the patient's " + ", ".join(words[m] for m in p.missing) + ".",
         )
-    predicted, lower = six_minute_walk_predicted(sex, max(age, 1), height_m * 100.0, weight_kg)
-    percent = distance / predicted * 100 if predicted > 0 else None
+    percent = distance / p.predicted_m * 100 if p.predicted_m > 0 else None
     note = "Enright-Sherrill 1998 reference equation"
-    if not 40 <= age <= 80:
+    if p.extrapolated:
         note += " (derived at ages 40-80; extrapolated)"
-    return SixMinuteWalkResult(distance, predicted, lower, percent, note)
+    return SixMinuteWalkResult(distance, p.predicted_m, p.lower_limit_m, percent, note)
 
 
 def walk_detail(w: WalkTest) -> str:
@@ -152,7 +148,7 @@ class WalkTests(OutcomeRecords):
                 performed_on=on,
                 timepoint=timepoint,
                 value=value,
-                unit="m" if test in ("walk_5min", "walk_6min") else "s",
+                unit=shown_unit(threshold_key(test)),
                 details=details,
                 notes=notes.strip() or None,
             ),

@@ -15,7 +15,6 @@ from sqlalchemy.orm import Session
 
 from rehab_tracker.data.models import (
     Patient,
-    Prescription,
     Program,
     ProgramPhase,
     ScheduledAssessment,
@@ -28,7 +27,7 @@ from rehab_tracker.domain.programs import OPEN_STATUSES
 from rehab_tracker.services import _lookup as lookup
 from rehab_tracker.services.errors import ServiceError
 from rehab_tracker.services.programs.catalogue import Catalogue
-from rehab_tracker.services.programs.common import surgery_date
+from rehab_tracker.services.programs.common import new_prescription, surgery_date
 from rehab_tracker.services.programs.types import SchedulePreview
 
 #: what is measured at each assessment (instrument and walk-test codes of the outcome tables)
@@ -205,18 +204,18 @@ class ProgramBuilder(Catalogue):
                     raise ServiceError(
                         f"Exercise {item.exercise_code!r} of the template is not in the library."
                     )
-                rx = Prescription(
-                    created_by=self.actor,
-                    program_id=program.id,
-                    phase_id=phase.id,
-                    exercise_id=exercise.id,
-                    position=item_position,
-                    sessions_per_week=template.sessions_per_week,
-                    notes=item.note,
-                    valid_from=now,
+                session.add(
+                    new_prescription(
+                        self.actor,
+                        program,
+                        phase.id,
+                        exercise.id,
+                        item_position,
+                        item.dosage_for(program.intensity),
+                        item.note,
+                        now,
+                    )
                 )
-                rx.dosage = item.dosage_for(program.intensity)
-                session.add(rx)
 
     def _add_calendar(
         self, session: Session, program: Program, plan: schedule.PlannedProgram

@@ -65,8 +65,7 @@ def validate_draft(draft: ProgramDraft, library: dict[str, ExerciseSpec], known:
                 prefix=f"{ikey}.",
                 who=item.exercise_name or item.exercise_code,
             )
-            for k, message in errors.items():
-                c.add(k, message)
+            c.add_all(errors)
     for i, (a, b) in enumerate(itertools.pairwise(draft.phases)):
         c.check(
             b.start_date > a.end_date,

@@ -17,8 +17,9 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from rehab_tracker.data.database import Database
 from rehab_tracker.data.models import Patient, Prescription, Program
+from rehab_tracker.domain.dosage import Dosage
 from rehab_tracker.services import _lookup as lookup
-from rehab_tracker.services.errors import ConflictError, NotFoundError
+from rehab_tracker.services.errors import ConflictError
 from rehab_tracker.services.programs.types import PrescribedExercise
 
 
@@ -41,10 +42,7 @@ def clean(text: str | None) -> str | None:
 
 
 def get_program(session: Session, program_id: uuid.UUID) -> Program:
-    program = session.get(Program, program_id)
-    if program is None:
-        raise NotFoundError(f"no program with id {program_id}")
-    return program
+    return lookup.by_id(session, Program, program_id, "program")
 
 
 def surgery_date(session: Session, patient: Patient) -> dt.date | None:
@@ -60,6 +58,32 @@ def open_prescriptions(program: Program, phase_id: uuid.UUID) -> list[Prescripti
         (rx for rx in program.prescriptions if rx.phase_id == phase_id and rx.valid_to is None),
         key=lambda r: r.position,
     )
+
+
+def new_prescription(
+    actor: str,
+    program: Program,
+    phase_id: uuid.UUID,
+    exercise_id: uuid.UUID,
+    position: int,
+    dosage: Dosage,
+    notes: str | None,
+    valid_from: dt.datetime,
+) -> Prescription:
+    """A new open prescription row (a first one, or the next version of one): valid from
+    ``valid_from`` until it is replaced, at the program's sessions per week."""
+    rx = Prescription(
+        created_by=actor,
+        program_id=program.id,
+        phase_id=phase_id,
+        exercise_id=exercise_id,
+        position=position,
+        sessions_per_week=program.sessions_per_week,
+        notes=notes,
+        valid_from=valid_from,
+    )
+    rx.dosage = dosage
+    return rx
 
 
 def prescribed(rx: Prescription) -> PrescribedExercise:

@@ -30,6 +30,7 @@ from rehab_tracker.services.programs.common import (
     clean,
     get_program,
     lines,
+    new_prescription,
     open_prescriptions,
     stale_is_conflict,
 )
@@ -107,18 +108,18 @@ class ProgramEditing(Catalogue):
                 old.valid_to = now
             exercise = self._exercise_by_code(session, item.exercise_code, library)
             assert exercise is not None  # validated
-            rx = Prescription(
-                created_by=self.actor,
-                program_id=program.id,
-                phase_id=pd.id,
-                exercise_id=exercise.id,
-                position=position,
-                sessions_per_week=program.sessions_per_week,
-                notes=clean(item.notes),
-                valid_from=now,
+            session.add(
+                new_prescription(
+                    self.actor,
+                    program,
+                    pd.id,
+                    exercise.id,
+                    position,
+                    item.dosage,
+                    clean(item.notes),
+                    now,
+                )
             )
-            rx.dosage = item.dosage
-            session.add(rx)
         for rx_id, rx in current.items():
             if rx_id not in kept:
                 rx.valid_to = now

@@ -26,12 +26,15 @@ from rehab_tracker.domain.dosage import STEP_FIELDS, Dosage, ProgressionStep
 from rehab_tracker.domain.errors import ValidationError
 from rehab_tracker.domain.numbers import is_number
 from rehab_tracker.domain.phases import phase_on
-from rehab_tracker.services.errors import ConflictError, NotFoundError
+from rehab_tracker.domain.sessions import set_values
+from rehab_tracker.services import _lookup as lookup
+from rehab_tracker.services.errors import ConflictError
 from rehab_tracker.services.programs.checks import validate_dosage
 from rehab_tracker.services.programs.common import (
     ServicePart,
     clean,
     get_program,
+    new_prescription,
     stale_is_conflict,
 )
 from rehab_tracker.services.programs.types import ProgressionSuggestion
@@ -128,9 +131,7 @@ class ProgramProgression(ServicePart):
         """
         validate_dosage(dosage)
         with stale_is_conflict(), self.db.unit_of_work(self.actor) as session:
-            old = session.get(Prescription, prescription_id)
-            if old is None:
-                raise NotFoundError(f"no prescription with id {prescription_id}")
+            old = lookup.by_id(session, Prescription, prescription_id, "prescription")
             if old.valid_to is not None:
                 raise ConflictError(
                     f"The prescription of {old.exercise.name} was changed since it was "
@@ -142,17 +143,16 @@ class ProgramProgression(ServicePart):
                 )
             now = utcnow()
             old.valid_to = now
-            rx = Prescription(
-                created_by=self.actor,
-                program_id=old.program_id,
-                phase_id=old.phase_id,
-                exercise_id=old.exercise_id,
-                position=old.position,
-                sessions_per_week=old.sessions_per_week,
-                notes=clean(notes) if notes is not None else old.notes,
-                valid_from=now,
+            rx = new_prescription(
+                self.actor,
+                old.program,
+                old.phase_id,
+                old.exercise_id,
+                old.position,
+                dosage,
+                clean(notes) if notes is not None else old.notes,
+                now,
             )
-            rx.dosage = dosage
             session.add(rx)
             old.program.updated_at = now  # bump the program's version
             session.flush()
@@ -190,17 +190,7 @@ def _performance(session: Session, log: ExerciseLog, slog: SessionLog) -> progre
         )
     )
     return progression.Performance(
-        sets=tuple(
-            progression.LoggedSet(
-                reps=s.reps,
-                hold_seconds=s.hold_seconds,
-                load_kg=s.load_kg,
-                distance_m=s.distance_m,
-                duration_s=s.duration_s,
-                effort=s.effort,
-            )
-            for s in log.sets
-        ),
+        sets=tuple(progression.LoggedSet(**set_values(s)) for s in log.sets),
         back_pain_before=slog.pain_back_before,
         back_pain_after=slog.pain_back_after,
         leg_pain_before=slog.pain_leg_before,

@@ -13,9 +13,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from rehab_tracker.data.models import Prescription, Program, ScheduledSession
-from rehab_tracker.domain.phases import phase_on
+from rehab_tracker.domain.phases import phase_on, phase_span
 from rehab_tracker.domain.programs import OPEN_STATUSES
-from rehab_tracker.services.errors import NotFoundError
+from rehab_tracker.services import _lookup as lookup
 from rehab_tracker.services.programs.common import (
     ServicePart,
     get_program,
@@ -41,12 +41,7 @@ def program_detail(session: Session, program: Program) -> ProgramDetail:
             PhaseDetail(
                 id=ph.id,
                 position=ph.position,
-                code=ph.code,
-                name=ph.name,
-                start_week=ph.start_week,
-                end_week=ph.end_week,
-                start_date=ph.start_date,
-                end_date=ph.end_date,
+                **phase_span(ph),
                 goals=ph.goals,
                 prescriptions=tuple(prescribed(rx) for rx in open_prescriptions(program, ph.id)),
             )
@@ -140,9 +135,7 @@ class ProgramReads(ServicePart):
                 program = get_program(session, program_id)
                 phase = phase_on(program.phases, on)
             else:
-                slot = session.get(ScheduledSession, session_ref)
-                if slot is None:
-                    raise NotFoundError(f"no scheduled session with id {session_ref}")
+                slot = lookup.by_id(session, ScheduledSession, session_ref, "scheduled session")
                 if slot.kind == "education":
                     return []
                 program = slot.program

@@ -12,7 +12,7 @@ import uuid
 from dataclasses import dataclass, field
 
 from rehab_tracker.domain.dosage import Dosage, minimal_dosage
-from rehab_tracker.domain.phases import phase_on
+from rehab_tracker.domain.phases import PhaseOutline, phase_on, phase_span
 
 # ----------------------------------------------------------------------------- plain results
 
@@ -76,15 +76,9 @@ class PrescribedExercise:
 
 
 @dataclass(frozen=True)
-class PhaseDetail:
+class PhaseDetail(PhaseOutline):
     id: uuid.UUID
     position: int
-    code: str
-    name: str
-    start_week: int
-    end_week: int
-    start_date: dt.date
-    end_date: dt.date
     goals: str
     prescriptions: tuple[PrescribedExercise, ...]
 
@@ -138,12 +132,7 @@ class ProgramDetail:
             phases=tuple(
                 PhaseDraft(
                     id=p.id,
-                    code=p.code,
-                    name=p.name,
-                    start_week=p.start_week,
-                    end_week=p.end_week,
-                    start_date=p.start_date,
-                    end_date=p.end_date,
+                    **phase_span(p),
                     items=tuple(
                         PrescriptionDraft(
                             exercise_code=rx.exercise_code,
@@ -205,14 +194,8 @@ class PrescriptionDraft:
 
 
 @dataclass(frozen=True)
-class PhaseDraft:
+class PhaseDraft(PhaseOutline):
     id: uuid.UUID
-    code: str
-    name: str
-    start_week: int
-    end_week: int
-    start_date: dt.date
-    end_date: dt.date
     items: tuple[PrescriptionDraft, ...] = field(default_factory=tuple)
 
 

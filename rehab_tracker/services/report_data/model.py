@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from rehab_tracker.domain.phases import PhaseOutline
 from rehab_tracker.domain.thresholds import Threshold
 
 
@@ -48,15 +49,10 @@ class SurgeryInfo:
 
 
 @dataclass(frozen=True)
-class PhaseSpan:
-    """A program phase on the time axis: weeks (floats, see ReportData.axis_label) and dates."""
+class PhaseSpan(PhaseOutline):
+    """A program phase on the time axis: its outline, and where it starts and ends on the axis
+    (``x_start``, ``x_end``; see ReportData.axis_label)."""
 
-    code: str
-    name: str
-    start_week: int
-    end_week: int
-    start_date: dt.date
-    end_date: dt.date
     x_start: float
     x_end: float
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from rehab_tracker.domain.outcomes import baseline_and_latest, baseline_of, interpret_change
 from rehab_tracker.domain.scoring import describe_threshold, odi_band
-from rehab_tracker.domain.thresholds import Threshold
+from rehab_tracker.domain.thresholds import Threshold, shown_unit
 from rehab_tracker.services.report_data.model import OutcomeRow, OutcomeSeries
 
 #: rows the outcome table shows even without any record, so a gap is visible
@@ -43,26 +43,40 @@ def important_change_target(threshold: Threshold, baseline: float) -> float:
     return target if high is None else min(target, high)
 
 
+#: the fields of a row without a follow-up value: no change to show
+_NO_CHANGE: dict[str, Any] = {
+    "latest": None,
+    "latest_on": None,
+    "change": None,
+    "percent_change": None,
+    "clinically_important": None,
+    "worsened": None,
+}
+
+
+def _heading(
+    code: str, measure: str, label: str, unit: str, t: Threshold, units: str
+) -> dict[str, Any]:
+    """What every row of a series shows whatever it holds: its names, unit and threshold."""
+    return {
+        "measure": measure,
+        "code": code,
+        "label": label,
+        "unit": unit,
+        "direction": t.direction,
+        "threshold": describe_threshold(t, units),  # "30 m" or "98 ft"; t stays in SI
+        "threshold_source": t.source,
+    }
+
+
 def _empty_row(
     code: str, measure: str, label: str, thresholds: Mapping[str, Threshold], units: str
 ) -> OutcomeRow:
-    t = thresholds[measure]
     return OutcomeRow(
-        measure=measure,
-        code=code,
-        label=label,
-        unit="%" if code == "odi" else t.unit,
-        direction=t.direction,
+        **_heading(code, measure, label, shown_unit(measure), thresholds[measure], units),
         baseline=None,
         baseline_on=None,
-        latest=None,
-        latest_on=None,
-        change=None,
-        percent_change=None,
-        clinically_important=None,
-        worsened=None,
-        threshold=describe_threshold(t, units),
-        threshold_source=t.source,
+        **_NO_CHANGE,
         sentence=f"No {label} recorded yet: change cannot be computed.",
         status="no_data",
     )
@@ -85,27 +99,16 @@ def _outcome_row(
         baseline, latest = only, None
     odi = series.code == "odi"
     common: dict[str, Any] = {
-        "measure": series.measure,
-        "code": series.code,
-        "label": series.label,
-        "unit": series.unit,
-        "direction": t.direction,
+        **_heading(series.code, series.measure, series.label, series.unit, t, units),
         "baseline": baseline.value,
         "baseline_on": baseline.on,
-        "threshold": describe_threshold(t, units),  # "30 m" or "98 ft"; t stays in SI
-        "threshold_source": t.source,
         "band_baseline": odi_band(baseline.value) if odi else None,
         "target": important_change_target(t, baseline.value),
     }
     if latest is None:
         return OutcomeRow(
             **common,
-            latest=None,
-            latest_on=None,
-            change=None,
-            percent_change=None,
-            clinically_important=None,
-            worsened=None,
+            **_NO_CHANGE,
             sentence="No follow-up yet: change cannot be computed.",
             status="no_follow_up",
         )

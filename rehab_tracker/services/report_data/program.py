@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from rehab_tracker.data.models import Program, ProgramPhase, ScheduledSession
+from rehab_tracker.domain.phases import phase_span
 from rehab_tracker.domain.weeks import program_week
 from rehab_tracker.services import _lookup as lookup
 from rehab_tracker.services.report_data.model import (
@@ -59,12 +60,7 @@ def _phases(session: Session, program: Program, x: ToAxis) -> tuple[PhaseSpan, .
     )
     return tuple(
         PhaseSpan(
-            code=ph.code,
-            name=ph.name,
-            start_week=ph.start_week,
-            end_week=ph.end_week,
-            start_date=ph.start_date,
-            end_date=ph.end_date,
+            **phase_span(ph),
             x_start=x(ph.start_date),
             x_end=x(ph.end_date + dt.timedelta(days=1)),
         )

@@ -10,7 +10,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from rehab_tracker.data.models import Exercise, SessionLog
-from rehab_tracker.domain.sessions import AdverseEventEntry, ExerciseEntry, SessionEntry, SetEntry
+from rehab_tracker.domain.sessions import (
+    AdverseEventEntry,
+    ExerciseEntry,
+    SessionEntry,
+    SetEntry,
+    set_values,
+)
 from rehab_tracker.services import _lookup as lookup
 from rehab_tracker.services.sessions._base import SessionServiceBase
 from rehab_tracker.services.sessions._queries import open_slot, session_log, slot_of
@@ -135,12 +141,7 @@ def _entry_of(session: Session, log: SessionLog) -> SessionEntry:
                 name=names.get(e.exercise_id, "?"),
                 dosage_type=dosage.get(e.exercise_id, "reps"),
                 prescription_id=e.prescription_id,
-                sets=tuple(
-                    SetEntry(
-                        s.reps, s.hold_seconds, s.load_kg, s.distance_m, s.duration_s, s.effort
-                    )
-                    for s in e.sets
-                ),
+                sets=tuple(SetEntry(**set_values(s)) for s in e.sets),
                 notes=e.notes or "",
             )
             for e in log.exercises

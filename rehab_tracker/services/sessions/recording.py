@@ -21,7 +21,7 @@ from rehab_tracker.data.models import AdverseEvent, ExerciseLog, SessionLog, Set
 from rehab_tracker.data.types import utcnow
 from rehab_tracker.domain.errors import ValidationError
 from rehab_tracker.domain.redflags import screen
-from rehab_tracker.domain.sessions import SessionEntry, validate_session
+from rehab_tracker.domain.sessions import SessionEntry, set_values, validate_session
 from rehab_tracker.services import _lookup as lookup
 from rehab_tracker.services.errors import ConflictError, ServiceError
 from rehab_tracker.services.sessions._base import SessionServiceBase
@@ -186,16 +186,7 @@ class SessionRecording(SessionServiceBase):
                 position=i,
                 notes=e.notes.strip() or None,
                 sets=[
-                    SetLog(
-                        created_by=self.actor,
-                        set_number=j + 1,
-                        reps=s.reps,
-                        hold_seconds=s.hold_seconds,
-                        load_kg=s.load_kg,
-                        distance_m=s.distance_m,
-                        duration_s=s.duration_s,
-                        effort=s.effort,
-                    )
+                    SetLog(created_by=self.actor, set_number=j + 1, **set_values(s))
                     for j, s in enumerate(e.sets)
                     if not s.empty
                 ],
