@@ -179,6 +179,25 @@ def test_a_bug_goes_to_the_exception_hook_and_a_private_log(  # type: ignore[no-
     assert stat.S_IMODE(os.stat(log.parent).st_mode) == 0o700
 
 
+def test_an_environment_problem_outside_an_action_is_told_plainly_not_as_a_bug(  # type: ignore[no-untyped-def]
+    window, qtbot, answers, monkeypatch, tmp_path
+) -> None:
+    """A tab that reads while the database is busy (no action runner around a read) reaches the
+    hook: the user sees the database's plain message, not "something went wrong"."""
+    log = tmp_path / "logs" / "rehab-tracker.log"
+    hook = ui_errors.ExceptionHook(log).install()
+    try:
+        problem = data_errors.DatabaseBusy("busy")
+        hook(type(problem), problem, None)
+    finally:
+        hook.uninstall()
+    [(title, text)] = answers["error"]
+    assert title == ui_errors.ExceptionHook.ENVIRONMENT_TITLE
+    assert text == str(problem) and "IT support" not in text
+    written = log.read_text(encoding="utf-8")
+    assert "DatabaseBusy" in written and "unexpected error" not in written
+
+
 def test_the_log_stays_private_after_a_rollover(tmp_path: Path) -> None:
     log = tmp_path / "app.log"
     handler = ui_errors.PrivateRotatingFileHandler(log, maxBytes=200, backupCount=2)

@@ -21,6 +21,7 @@ from types import TracebackType
 from PySide6.QtWidgets import QApplication, QWidget
 
 from rehab_tracker.data import locations
+from rehab_tracker.data.errors import DatabaseError
 from rehab_tracker.ui.widgets import dialogs
 
 #: the app's logger; its records must never carry patient data (see the module docstring)
@@ -96,6 +97,8 @@ class ExceptionHook:
     """``sys.excepthook`` for the GUI: logs a bug (no patient data) and tells the user once."""
 
     TITLE = "Something went wrong"
+    #: the title for an environment problem that reached the hook (a read outside an action)
+    ENVIRONMENT_TITLE = "Database problem"
 
     def __init__(
         self,
@@ -140,20 +143,26 @@ class ExceptionHook:
             return
         if exc.__traceback__ is None:
             exc = exc.with_traceback(tb)
+        if isinstance(exc, DatabaseError):  # busy, read-only, server gone: not a bug
+            log.warning("environment problem %s outside an action", exception_type(exc))
+            self._tell(self.ENVIRONMENT_TITLE, str(exc))
+            return
         log.error("unexpected error\n%s", describe(exc))
         print(f"rehab-tracker: unexpected error {exception_type(exc)}; details in {self.path}",
               file=sys.stderr)
+        self._tell(
+            self.TITLE,
+            "Something went wrong in Rehab Tracker; what you were doing was not "
+            f"completed.\n\nThe details were written to {self.path} (they contain no "
+            "patient data): please send that file to your IT support.",
+        )
+
+    def _tell(self, title: str, text: str) -> None:
         if self._showing:  # a second error while the dialog is open: logged only
             return
         self._showing = True
         try:
-            dialogs.error(
-                self.parent(),
-                self.TITLE,
-                "Something went wrong in Rehab Tracker; what you were doing was not "
-                f"completed.\n\nThe details were written to {self.path} (they contain no "
-                "patient data): please send that file to your IT support.",
-            )
+            dialogs.error(self.parent(), title, text)
         finally:
             self._showing = False
 
