@@ -6,7 +6,9 @@ Never call QMessageBox's static functions elsewhere: use ``confirm``, ``inform``
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QMessageBox, QWidget
+from collections.abc import Callable
+
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QMessageBox, QVBoxLayout, QWidget
 
 
 def confirm(parent: QWidget | None, title: str, text: str) -> bool:
@@ -56,3 +58,26 @@ def fit_to_screen(widget: QWidget, width: int, height: int) -> None:
         width = min(width, int(available.width() * 0.95))
         height = min(height, int(available.height() * 0.9))
     widget.resize(width, height)
+
+
+def save_cancel_buttons(dialog: QDialog, save: Callable[[], None]) -> QDialogButtonBox:
+    """Save and Cancel for a form dialog: Save (object name ``saveButton``) calls ``save``, Cancel
+    the dialog's ``reject``."""
+    buttons = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+    )
+    buttons.button(QDialogButtonBox.StandardButton.Save).setObjectName("saveButton")
+    buttons.accepted.connect(save)
+    buttons.rejected.connect(dialog.reject)
+    return buttons
+
+
+def hold_view(dialog: QDialog, view: QWidget, width: int, height: int) -> None:
+    """Lay ``dialog`` out as a window for ``view`` with a Close button below it, opening at
+    ``width`` x ``height`` (within the screen): the library and education windows."""
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+    buttons.rejected.connect(dialog.reject)
+    layout = QVBoxLayout(dialog)
+    layout.addWidget(view, 1)
+    layout.addWidget(buttons)
+    fit_to_screen(dialog, width, height)
