@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -28,6 +27,7 @@ from rehab_tracker.ui.shell.actions import run_action
 from rehab_tracker.ui.widgets import dialogs
 from rehab_tracker.ui.widgets.fields import NumberField
 from rehab_tracker.ui.widgets.forms import FieldForm
+from rehab_tracker.ui.widgets.scroll import scrolled
 
 MISSING_RULES = (
     ("At most 1 section missing", 1),
@@ -44,15 +44,12 @@ class SettingsDialog(QDialog):
         self.setWindowTitle("Clinic settings")
         self.services = services
         current = services.settings.load()
-        inner = QWidget()
-        column = QVBoxLayout(inner)
-        column.addWidget(self._build_clinic_box(services.settings.clinic_details()))
-        column.addWidget(self._build_general_form(current))
-        column.addWidget(self._build_thresholds(current))
-        column.addWidget(self._build_wording())
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(inner)
+        scroll = scrolled(
+            self._build_clinic_box(services.settings.clinic_details()),
+            self._build_general_form(current),
+            self._build_thresholds(current),
+            self._build_wording(),
+        )
         layout = QVBoxLayout(self)
         layout.addWidget(scroll)
         layout.addLayout(self._build_buttons())

@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QPlainTextEdit,
     QPushButton,
-    QScrollArea,
     QSizePolicy,
     QSplitter,
     QTableView,
@@ -45,6 +44,7 @@ from rehab_tracker.ui.shell.actions import run_action
 from rehab_tracker.ui.widgets import dialogs
 from rehab_tracker.ui.widgets.filter_proxy import RowFilterProxy
 from rehab_tracker.ui.widgets.forms import FieldForm, name_widget
+from rehab_tracker.ui.widgets.scroll import scroll_area
 from rehab_tracker.ui.widgets.table_model import RowsTableModel
 
 Index = QModelIndex | QPersistentModelIndex
@@ -334,9 +334,7 @@ class LibraryView(QWidget):
         return left
 
     def _form_side(self) -> QWidget:
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(self.editor)
+        scroll = scroll_area(self.editor)
         buttons = QHBoxLayout()
         buttons.addWidget(self.save_button)
         buttons.addStretch(1)

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
-    QScrollArea,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -34,6 +33,7 @@ from rehab_tracker.services.programs import (
 from rehab_tracker.ui.program import handout
 from rehab_tracker.ui.program.suggestion import suggestion_text
 from rehab_tracker.ui.widgets.forms import name_widget, plain
+from rehab_tracker.ui.widgets.scroll import fill_scrolling
 from rehab_tracker.ui.widgets.table_model import RowsTableModel
 
 Index = QModelIndex | QPersistentModelIndex
@@ -117,13 +117,7 @@ class ProgramTab(QWidget):
         layout.addLayout(buttons)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.reason)
-        scroll = QScrollArea()  # keeps the tab usable in a narrow window and at 200% scaling
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setWidget(inner)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scroll)
+        fill_scrolling(self, inner, frame=False)  # usable in a narrow window and at 200% scaling
         self.set_patient(None)
 
     def _build_table(self) -> None:

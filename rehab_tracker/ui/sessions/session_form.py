@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -52,6 +51,7 @@ from rehab_tracker.ui.shell.actions import run_action
 from rehab_tracker.ui.widgets import dialogs
 from rehab_tracker.ui.widgets.fields import DraftAutosaver, NumberField, add_number_field
 from rehab_tracker.ui.widgets.forms import FieldForm, date_edit, date_of, error_label, set_date
+from rehab_tracker.ui.widgets.scroll import scrolled
 
 #: set columns per dosage type: (SetEntry field, header, integer, high, message)
 COLUMNS: dict[str, tuple[tuple[str, str, bool, float, str], ...]] = {}
@@ -361,22 +361,12 @@ class SessionFormDialog(QDialog):
         header = QLabel(f"<b>{self.form.patient_name}</b> — {self.form.title}")
         header.setObjectName("sessionHeader")
         header.setWordWrap(True)
-        inner = QWidget()
-        column = QVBoxLayout(inner)
-        column.addWidget(header)
-        column.addWidget(self.banner)
-        column.addWidget(self.fields)
-        column.addWidget(QLabel("<b>Exercises</b>"))
-        column.addWidget(self.exercises_widget)
-        column.addWidget(self.events_box)
-        column.addWidget(notes_label)
-        column.addWidget(self.notes)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(inner)
-        self.scroll_area = scroll
+        self.scroll_area = scrolled(
+            header, self.banner, self.fields, QLabel("<b>Exercises</b>"), self.exercises_widget,
+            self.events_box, notes_label, self.notes,
+        )
         layout = QVBoxLayout(self)
-        layout.addWidget(scroll)
+        layout.addWidget(self.scroll_area)
         layout.addLayout(buttons)
 
     def _start_autosave(self, editing: bool) -> None:

@@ -2,7 +2,7 @@
 
 ``scroll_area`` holds one widget; ``scrolled`` stacks widgets and layouts in one column inside a
 scroll area (the dialogs and forms); ``scrolled_column`` fills a tab with one (the patient view's
-tabs at 1280x800 and 200%).
+tabs at 1280x800 and 200%); ``fill_scrolling`` fills a tab with content built beforehand.
 """
 
 from __future__ import annotations
@@ -45,7 +45,12 @@ def scrolled_column(owner: QWidget, *, frame: bool = True) -> QVBoxLayout:
     """
     inner = QWidget()
     column = QVBoxLayout(inner)
+    fill_scrolling(owner, inner, frame=frame)
+    return column
+
+
+def fill_scrolling(owner: QWidget, content: QWidget, *, frame: bool = True) -> None:
+    """Fill ``owner`` (edge to edge) with a scroll area holding ``content``, already built."""
     outer = QVBoxLayout(owner)
     outer.setContentsMargins(0, 0, 0, 0)
-    outer.addWidget(scroll_area(inner, frame=frame))
-    return column
+    outer.addWidget(scroll_area(content, frame=frame))

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -35,6 +34,7 @@ from rehab_tracker.ui.shell.actions import run_action
 from rehab_tracker.ui.widgets import dialogs
 from rehab_tracker.ui.widgets.fields import DraftAutosaver, NumberField, add_number_field
 from rehab_tracker.ui.widgets.forms import FieldForm, date_edit, date_of, set_date
+from rehab_tracker.ui.widgets.scroll import scrolled
 
 SCORE_STYLE = "font-size: 14pt; font-weight: bold; padding: 4px;"
 
@@ -132,16 +132,9 @@ class OutcomeDialog(QDialog):
         return buttons
 
     def _layout(self, notes_form: FieldForm, buttons: QHBoxLayout) -> None:
-        inner = QWidget()
-        column = QVBoxLayout(inner)
-        column.addWidget(QLabel(f"<b>{self.patient_name}</b>"))
-        column.addWidget(self.form)
-        column.addWidget(self.body)
-        column.addWidget(notes_form)
-        column.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(inner)
+        scroll = scrolled(
+            QLabel(f"<b>{self.patient_name}</b>"), self.form, self.body, notes_form, stretch=True
+        )
         layout = QVBoxLayout(self)
         layout.addWidget(self.score)
         layout.addWidget(scroll, 1)

@@ -39,6 +39,7 @@ from rehab_tracker.ui.widgets.forms import (
     plain,
     text_label,
 )
+from rehab_tracker.ui.widgets.scroll import scroll_area
 
 PHASE_FIELDS = ("name", "start_date", "end_date")
 
@@ -279,10 +280,7 @@ class ProgramBuilderDialog(QDialog):
         suggestions = self.services.programs.suggestions(program.id, today=self.today())
         for phase in program.to_draft().phases:
             editor = PhaseEditor(phase, self.undo_stack, self.exercises, suggestions)
-            scroll = QScrollArea()  # usable at 200% scaling on a small screen: scroll, not squash
-            scroll.setWidgetResizable(True)
-            scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-            scroll.setWidget(editor)
+            scroll = scroll_area(editor, frame=False)  # usable at 200% on a small screen
             self.tabs.addTab(scroll, f"{phase.name} (weeks {phase.start_week}-{phase.end_week})")
 
     @staticmethod
