@@ -12,7 +12,6 @@ from PySide6.QtCore import (
     QAbstractListModel,
     QModelIndex,
     QPersistentModelIndex,
-    QSortFilterProxyModel,
     Qt,
     QUrl,
 )
@@ -20,7 +19,6 @@ from PySide6.QtGui import QDesktopServices, QTextDocument
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
-    QDialogButtonBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -38,7 +36,9 @@ from rehab_tracker.services.education import EducationForm, EducationRow
 from rehab_tracker.services.patients import PatientRow
 from rehab_tracker.ui.shell.actions import run_action
 from rehab_tracker.ui.widgets import dialogs
-from rehab_tracker.ui.widgets.forms import FieldForm, date_edit, date_of, name_widget
+from rehab_tracker.ui.widgets.filter_proxy import text_filter_proxy
+from rehab_tracker.ui.widgets.forms import FieldForm, date_edit, date_of, search_box
+from rehab_tracker.ui.widgets.table_model import index_of_id
 
 Index = QModelIndex | QPersistentModelIndex
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -63,7 +63,7 @@ class EducationListModel(QAbstractListModel):
         return [r.id for r in self._rows if r.id in self._checked]
 
     def row_of(self, item_id: uuid.UUID) -> int | None:
-        return next((i for i, r in enumerate(self._rows) if r.id == item_id), None)
+        return index_of_id(self._rows, item_id)
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._rows)
@@ -122,9 +122,7 @@ class EducationView(QWidget):
         self.setObjectName("educationView")
         self.services = services
         self.model = EducationListModel(parent=self)
-        self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(self.model)
-        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.proxy = text_filter_proxy(self.model, self)
         self._build_layout(self._build_controls())
         self._connect_signals()
         self.reload()
@@ -132,12 +130,7 @@ class EducationView(QWidget):
     def _build_controls(self) -> QLabel:
         """The search field, the item list, the viewer and the buttons; returns the search
         field's label."""
-        self.search = QLineEdit()
-        self.search.setObjectName("educationSearch")
-        self.search.setClearButtonEnabled(True)
-        search_label = QLabel("&Search:")
-        search_label.setBuddy(self.search)
-        name_widget(self.search, "Search")
+        self.search, search_label = search_box("educationSearch", "&Search:")
         self.list = QListView()
         self.list.setObjectName("educationList")
         self.list.setAccessibleName("Education items")
@@ -252,12 +245,7 @@ class AddEducationDialog(QDialog):
         self.body.setTabChangesFocus(True)
         self.url = f.add("url", "&Web address (optional)", QLineEdit())
         self.url.setPlaceholderText("https://…")
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Save).setObjectName("saveButton")
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons = dialogs.save_cancel_buttons(self, self.save)
         layout = QVBoxLayout(self)
         layout.addWidget(f, 1)
         layout.addWidget(buttons)
@@ -307,12 +295,7 @@ class RecordEducationDialog(QDialog):
         self.history.setObjectName("educationHistory")
         self.history.setWordWrap(True)
         self.history.setTextFormat(Qt.TextFormat.PlainText)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Save).setObjectName("saveButton")
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons = dialogs.save_cancel_buttons(self, self.save)
         layout = QVBoxLayout(self)
         layout.addWidget(f, 1)
         layout.addWidget(self.history)
@@ -380,9 +363,4 @@ class EducationDialog(QDialog):
         self.setObjectName("educationDialog")
         self.setWindowTitle("Patient education")
         self.view = EducationView(services)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.view, 1)
-        layout.addWidget(buttons)
-        dialogs.fit_to_screen(self, 1000, 680)
+        dialogs.hold_view(self, self.view, 1000, 680)

@@ -14,11 +14,9 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
@@ -30,7 +28,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSizePolicy,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -43,9 +40,10 @@ from rehab_tracker.ui.library.dosage_table import DosageTableEditor, StepEditor
 from rehab_tracker.ui.shell.actions import run_action
 from rehab_tracker.ui.widgets import dialogs
 from rehab_tracker.ui.widgets.filter_proxy import RowFilterProxy
-from rehab_tracker.ui.widgets.forms import FieldForm, name_widget
+from rehab_tracker.ui.widgets.forms import FieldForm, buddy_label, search_box
 from rehab_tracker.ui.widgets.scroll import scroll_area
-from rehab_tracker.ui.widgets.table_model import RowsTableModel
+from rehab_tracker.ui.widgets.table_model import RowsTableModel, index_of_id
+from rehab_tracker.ui.widgets.tables import row_table, select_row
 
 Index = QModelIndex | QPersistentModelIndex
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -60,7 +58,7 @@ class ExerciseTableModel(RowsTableModel[ExerciseRow]):
     headers = COLUMNS
 
     def row_of(self, exercise_id: uuid.UUID) -> int | None:
-        return next((i for i, r in enumerate(self.rows) if r.id == exercise_id), None)
+        return index_of_id(self.rows, exercise_id)
 
     def cell(self, row: ExerciseRow, column: int, role: int) -> Any:
         if role == ROW_ROLE:
@@ -269,17 +267,10 @@ class LibraryView(QWidget):
 
     def _build_filters(self) -> tuple[QHBoxLayout, QHBoxLayout]:
         """The search box; the region filter and Show retired."""
-        self.search = QLineEdit()
-        self.search.setObjectName("librarySearch")
-        self.search.setClearButtonEnabled(True)
-        search_label = QLabel("&Search:")
-        search_label.setBuddy(self.search)
-        name_widget(self.search, "Search")
+        self.search, search_label = search_box("librarySearch", "&Search:")
         self.region = QComboBox()
         self.region.setObjectName("regionFilter")
-        region_label = QLabel("&Region:")
-        region_label.setBuddy(self.region)
-        name_widget(self.region, "Region")
+        region_label = buddy_label("&Region:", self.region)
         self.region.addItem("All regions", None)
         for code in BODY_REGIONS:
             self.region.addItem(region_text(code), code)
@@ -296,14 +287,7 @@ class LibraryView(QWidget):
         return search_row, filters
 
     def _build_table(self) -> None:
-        self.table = QTableView()
-        self.table.setObjectName("exerciseTable")
-        self.table.setAccessibleName("Exercises")
-        self.table.setModel(self.proxy)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table = row_table(self.proxy, "exerciseTable", "Exercises")
         self.table.verticalHeader().setVisible(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
@@ -378,15 +362,7 @@ class LibraryView(QWidget):
             self.select(select)
 
     def select(self, exercise_id: uuid.UUID) -> bool:
-        source_row = self.model.row_of(exercise_id)
-        if source_row is None:
-            return False
-        index = self.proxy.mapFromSource(self.model.index(source_row, 0))
-        if not index.isValid():
-            return False
-        self.table.selectRow(index.row())
-        self.table.scrollTo(index)
-        return True
+        return select_row(self.table, self.proxy, self.model.row_of(exercise_id))
 
     def selected_row(self) -> ExerciseRow | None:
         rows = self.table.selectionModel().selectedRows()
@@ -532,9 +508,4 @@ class LibraryDialog(QDialog):
         self.setObjectName("libraryDialog")
         self.setWindowTitle("Exercise library")
         self.view = LibraryView(services)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.view, 1)
-        layout.addWidget(buttons)
-        dialogs.fit_to_screen(self, 1180, 720)
+        dialogs.hold_view(self, self.view, 1180, 720)

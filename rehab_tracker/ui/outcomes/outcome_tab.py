@@ -12,21 +12,17 @@ from typing import Any
 from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
-    QSortFilterProxyModel,
     Qt,
 )
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QDialogButtonBox,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -42,6 +38,7 @@ from rehab_tracker.ui.widgets.forms import FieldForm, date_edit, date_of
 from rehab_tracker.ui.widgets.lazy_tab import LazyTab
 from rehab_tracker.ui.widgets.scroll import scrolled_column
 from rehab_tracker.ui.widgets.table_model import RowsTableModel
+from rehab_tracker.ui.widgets.tables import log_table
 
 Index = QModelIndex | QPersistentModelIndex
 HEADERS = ("Date", "Measure", "Timepoint", "Value", "Details")
@@ -134,18 +131,7 @@ class OutcomesTab(LazyTab):
     def _build_table(self) -> None:
         """Every recorded measure, newest first."""
         self.model = OutcomeTableModel(self)
-        self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(self.model)
-        self.table = QTableView()
-        self.table.setObjectName("outcomeTable")
-        self.table.setAccessibleName("Recorded measures")
-        self.table.setModel(self.proxy)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)  # newest first
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.proxy, self.table = log_table(self, self.model, "outcomeTable", "Recorded measures")
 
     def _build_record_box(self) -> QGroupBox:
         """One record button per form, three to a row."""

@@ -14,17 +14,13 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
-    QSortFilterProxyModel,
     Qt,
 )
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
     QWidget,
 )
 
@@ -37,6 +33,7 @@ from rehab_tracker.ui.widgets import dialogs
 from rehab_tracker.ui.widgets.lazy_tab import LazyTab
 from rehab_tracker.ui.widgets.scroll import scrolled_column
 from rehab_tracker.ui.widgets.table_model import RowsTableModel
+from rehab_tracker.ui.widgets.tables import log_table
 
 if TYPE_CHECKING:  # the dialogs load when first opened, not at start-up
     from rehab_tracker.ui.sessions.session_form import SessionFormDialog
@@ -137,20 +134,7 @@ class SessionsTab(LazyTab):
     def _build_table(self) -> None:
         """The session log, newest first; a double click corrects a session."""
         self.model = SessionTableModel(self)
-        self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(self.model)
-        self.table = QTableView()
-        self.table.setObjectName("sessionTable")
-        self.table.setAccessibleName("Session log")
-        self.table.setModel(self.proxy)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)  # newest first
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setSectionResizeMode(
-            QHeaderView.ResizeMode.ResizeToContents
-        )
+        self.proxy, self.table = log_table(self, self.model, "sessionTable", "Session log")
         self.table.doubleClicked.connect(lambda _i: self.edit_selected())
 
     def _build_buttons(self) -> None:

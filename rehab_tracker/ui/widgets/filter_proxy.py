@@ -1,11 +1,12 @@
 """A sort/filter proxy whose filter settings change through one method (the patient list and the
-exercise library both filter their rows this way)."""
+exercise library both filter their rows this way), and a plain text filter
+(``text_filter_proxy``)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QSortFilterProxyModel
+from PySide6.QtCore import QAbstractItemModel, QObject, QSortFilterProxyModel, Qt
 
 
 class RowFilterProxy(QSortFilterProxyModel):
@@ -19,3 +20,12 @@ class RowFilterProxy(QSortFilterProxyModel):
         else:
             change()
             self.invalidateFilter()
+
+
+def text_filter_proxy(source: QAbstractItemModel, parent: QObject) -> QSortFilterProxyModel:
+    """A proxy over ``source`` that filters on the text typed, whatever its case (the education
+    list and the exercise picker: ``setFilterFixedString`` as the user types)."""
+    proxy = QSortFilterProxyModel(parent)
+    proxy.setSourceModel(source)
+    proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+    return proxy
