@@ -116,3 +116,26 @@ def test_overview_panel_acknowledges_red_flag(qtbot, db, today, answers):
     assert not panel.alert.isVisibleTo(win)
     assert not win.workspace.patient_view.overview.banner.isVisibleTo(win)
     assert "Baseline" in panel.assessments.text() or "nothing due" in panel.assessments.text()
+
+
+def test_overview_acknowledge_failure_is_shown_not_raised(qtbot, db, today, answers, monkeypatch):
+    """The overview's Acknowledge goes through the action runner, as the Sessions tab's does: a
+    refusal (the stopped session is gone) is an error message, and the alert stays."""
+    from rehab_tracker.services.errors import NotFoundError
+
+    b, win = make_window(qtbot, db, today)
+    slot = b.services.sessions.next_slot(b.patient_id)
+    b.services.sessions.record_red_flag_stop(
+        b.patient_id, slot.id, {**{f.code: False for f in RED_FLAGS}, "both_legs": True},
+        session_date=today, today=today,
+    )
+    win.workspace.refresh_patients(select=b.patient_id)
+    panel = installed(win, SessionsFeature).panel
+
+    def gone(_session_id):  # type: ignore[no-untyped-def]
+        raise NotFoundError("that session log no longer exists")
+
+    monkeypatch.setattr(panel.services.sessions, "acknowledge_red_flag", gone)
+    qtbot.mouseClick(panel.acknowledge_button, Qt.MouseButton.LeftButton)
+    assert answers["error"] == [("Acknowledge red flag", "that session log no longer exists")]
+    assert panel.alert.isVisibleTo(win)

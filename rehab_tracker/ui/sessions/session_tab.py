@@ -28,6 +28,7 @@ from rehab_tracker.services.container import Services
 from rehab_tracker.services.errors import ServiceError
 from rehab_tracker.services.patients import PatientRow
 from rehab_tracker.services.sessions import PatientSessions, SessionRow, SlotInfo
+from rehab_tracker.ui.sessions.acknowledge import acknowledge_button, acknowledge_red_flag
 from rehab_tracker.ui.shell.actions import run_action
 from rehab_tracker.ui.widgets import dialogs
 from rehab_tracker.ui.widgets.lazy_tab import LazyTab
@@ -125,10 +126,7 @@ class SessionsTab(LazyTab):
             "background: #b00020; color: white; font-weight: bold; padding: 6px;"
         )
         self.alerts.setVisible(False)
-        self.acknowledge_button = QPushButton("Ac&knowledge red flag")
-        self.acknowledge_button.setObjectName("acknowledgeRedFlag")
-        self.acknowledge_button.setAccessibleName("Acknowledge red flag")
-        self.acknowledge_button.clicked.connect(self.acknowledge)
+        self.acknowledge_button = acknowledge_button("acknowledgeRedFlag", self.acknowledge)
         self.acknowledge_button.setVisible(False)
 
     def _build_table(self) -> None:
@@ -338,14 +336,5 @@ class SessionsTab(LazyTab):
     def acknowledge(self) -> None:
         if self.view_data is None or not self.view_data.red_flags:
             return
-        alert = self.view_data.red_flags[0]
-        if not dialogs.confirm(
-            self,
-            "Acknowledge red flag",
-            f"Confirm that the red flag of {alert.session_date.isoformat()} has been seen and "
-            "the patient referred.",
-        ):
-            return
-        if run_action(self, lambda: self.services.sessions.acknowledge_red_flag(alert.session_id),
-                      title="Acknowledge red flag"):
+        if acknowledge_red_flag(self, self.services, self.view_data.red_flags[0]):
             self._changed()
