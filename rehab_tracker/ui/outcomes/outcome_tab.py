@@ -33,12 +33,12 @@ from rehab_tracker.services.outcomes import TIMEPOINTS, AssessmentDue, MeasureCh
 from rehab_tracker.services.patients import PatientRow
 from rehab_tracker.ui.outcomes.feature import FORM_LABELS
 from rehab_tracker.ui.shell.actions import run_action
-from rehab_tracker.ui.widgets import dialogs
 from rehab_tracker.ui.widgets.forms import FieldForm, date_edit, date_of
 from rehab_tracker.ui.widgets.lazy_tab import LazyTab
 from rehab_tracker.ui.widgets.scroll import scrolled_column
 from rehab_tracker.ui.widgets.table_model import RowsTableModel
 from rehab_tracker.ui.widgets.tables import log_table
+from rehab_tracker.ui.widgets.undo_delete import UndoableDelete
 
 Index = QModelIndex | QPersistentModelIndex
 HEADERS = ("Date", "Measure", "Timepoint", "Value", "Details")
@@ -108,7 +108,6 @@ class OutcomesTab(LazyTab):
         self.today = today
         self.on_change = on_change
         self.row: PatientRow | None = None
-        self.last_deleted: tuple[str, uuid.UUID] | None = None
         self.changes: list[MeasureChange] = []
         self.due: list[AssessmentDue] = []
         self._build_summary_labels()
@@ -164,6 +163,9 @@ class OutcomesTab(LazyTab):
         self.follow_up_button.clicked.connect(self.add_follow_up)
         self.message = QLabel()
         self.message.setAccessibleDescription("Outcomes message")
+        self.deletion: UndoableDelete[tuple[str, uuid.UUID]] = UndoableDelete(
+            self, self.undo_button, self.message, self._changed
+        )
         actions = QHBoxLayout()
         for b in (self.delete_button, self.undo_button, self.follow_up_button):
             actions.addWidget(b)
@@ -253,32 +255,16 @@ class OutcomesTab(LazyTab):
         return kind, uuid.UUID(ident)
 
     def delete_selected(self) -> None:
-        chosen = self.selected()
-        if chosen is None:
-            return
-        if not dialogs.confirm(
-            self, "Delete measure", "Delete the selected measure? You can undo this."
-        ):
-            return
-        if not run_action(self, lambda: self.services.outcomes.delete(*chosen),
-                          title="Delete measure"):
-            return
-        self.last_deleted = chosen
-        self.undo_button.setEnabled(True)
-        self.message.setText("Deleted. Undo delete brings it back.")
-        self._changed()
+        self.deletion.delete(
+            self.selected(),
+            lambda chosen: self.services.outcomes.delete(*chosen),
+            title="Delete measure",
+            question="Delete the selected measure? You can undo this.",
+            done="Deleted. Undo delete brings it back.",
+        )
 
     def undo_delete(self) -> None:
-        if self.last_deleted is None:
-            return
-        chosen = self.last_deleted
-        if not run_action(self, lambda: self.services.outcomes.restore(*chosen),
-                          title="Undo delete"):
-            return
-        self.last_deleted = None
-        self.undo_button.setEnabled(False)
-        self.message.setText("Restored.")
-        self._changed()
+        self.deletion.undo(lambda chosen: self.services.outcomes.restore(*chosen), done="Restored.")
 
     def add_follow_up(self) -> None:
         if self.row is None:

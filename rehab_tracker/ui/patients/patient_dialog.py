@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QRadioButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -83,7 +84,7 @@ class PatientDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(scroll, 1)
         layout.addWidget(self.buttons)
-        self._fit_to_form(scroll.widget())
+        self._fit_to_form(scroll)
 
         if patient_id is not None:
             self._load(patient_id)
@@ -167,9 +168,11 @@ class PatientDialog(QDialog):
         box_layout = QVBoxLayout(self.surgery_box)
         box_layout.addWidget(s)
 
-    def _fit_to_form(self, content: QWidget) -> None:
+    def _fit_to_form(self, scroll: QScrollArea) -> None:
         """Open big enough to show the whole form (wider for the error messages), within the
         screen."""
+        content = scroll.widget()
+        assert content is not None
         hint = content.sizeHint()
         dialogs.fit_to_screen(
             self,

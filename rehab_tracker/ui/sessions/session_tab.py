@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
 )
 
 from rehab_tracker.services.container import Services
-from rehab_tracker.services.errors import ServiceError
 from rehab_tracker.services.patients import PatientRow
 from rehab_tracker.services.sessions import PatientSessions, SessionRow, SlotInfo
 from rehab_tracker.ui.sessions.acknowledge import acknowledge_button, acknowledge_red_flag
@@ -35,6 +34,7 @@ from rehab_tracker.ui.widgets.lazy_tab import LazyTab
 from rehab_tracker.ui.widgets.scroll import scrolled_column
 from rehab_tracker.ui.widgets.table_model import RowsTableModel
 from rehab_tracker.ui.widgets.tables import log_table
+from rehab_tracker.ui.widgets.undo_delete import UndoableDelete
 
 if TYPE_CHECKING:  # the dialogs load when first opened, not at start-up
     from rehab_tracker.ui.sessions.session_form import SessionFormDialog
@@ -101,7 +101,6 @@ class SessionsTab(LazyTab):
         self.on_change = on_change
         self.row: PatientRow | None = None
         self.view_data: PatientSessions | None = None
-        self.last_deleted: uuid.UUID | None = None
         self._build_status()
         self._build_table()
         self._build_buttons()
@@ -156,6 +155,9 @@ class SessionsTab(LazyTab):
         self.message = QLabel()
         self.message.setObjectName("sessionMessage")
         self.message.setAccessibleDescription("Sessions message")
+        self.deletion: UndoableDelete[uuid.UUID] = UndoableDelete(
+            self, self.undo_button, self.message, self._changed
+        )
 
     def _build_layout(self) -> None:
         """The alert row, adherence, the action buttons in two rows, the message and the log in
@@ -300,38 +302,20 @@ class SessionsTab(LazyTab):
         self._changed()
 
     def delete_selected(self) -> None:
-        session_id = self.selected_id()
-        if session_id is None:
-            return
-        if not dialogs.confirm(
-            self, "Delete session", "Delete the selected session? You can undo this."
-        ):
-            return
-        if not run_action(self, lambda: self.services.sessions.delete(session_id),
-                          title="Delete session"):
-            return
-        self.last_deleted = session_id
-        self.undo_button.setEnabled(True)
-        self.message.setText("Session deleted. Press Undo delete (Alt+N) to bring it back.")
-        self._changed()
+        self.deletion.delete(
+            self.selected_id(),
+            self.services.sessions.delete,
+            title="Delete session",
+            question="Delete the selected session? You can undo this.",
+            done="Session deleted. Press Undo delete (Alt+N) to bring it back.",
+        )
 
     def undo_delete(self) -> None:
-        if self.last_deleted is None:
-            return
-        deleted = self.last_deleted
-        done = run_action(self, lambda: self.services.sessions.restore(deleted),
-                          title="Undo delete")
-        if not done:
-            if isinstance(done.error, ServiceError):
-                # e.g. the slot was logged again meanwhile: this undo can no longer succeed
-                self.last_deleted = None
-                self.undo_button.setEnabled(False)
-                self.message.setText("The deleted session was not restored.")
-            return
-        self.last_deleted = None
-        self.undo_button.setEnabled(False)
-        self.message.setText("Session restored.")
-        self._changed()
+        self.deletion.undo(
+            self.services.sessions.restore,
+            done="Session restored.",
+            refused="The deleted session was not restored.",
+        )
 
     def acknowledge(self) -> None:
         if self.view_data is None or not self.view_data.red_flags:
