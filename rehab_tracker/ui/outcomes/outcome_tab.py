@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import (
@@ -28,13 +28,12 @@ from PySide6.QtWidgets import (
 )
 
 from rehab_tracker.domain.units import format_distance, format_number
-from rehab_tracker.services.container import Services
 from rehab_tracker.services.outcomes import TIMEPOINTS, AssessmentDue, MeasureChange, OutcomeRow
 from rehab_tracker.services.patients import PatientRow
 from rehab_tracker.ui.outcomes.feature import FORM_LABELS
 from rehab_tracker.ui.shell.actions import run_action
 from rehab_tracker.ui.widgets.forms import FieldForm, date_edit, date_of
-from rehab_tracker.ui.widgets.lazy_tab import LazyTab
+from rehab_tracker.ui.widgets.lazy_tab import PatientTab
 from rehab_tracker.ui.widgets.scroll import scrolled_column
 from rehab_tracker.ui.widgets.table_model import RowsTableModel
 from rehab_tracker.ui.widgets.tables import log_table
@@ -94,26 +93,15 @@ class FollowUpDialog(QDialog):
         layout.addWidget(buttons)
 
 
-class OutcomesTab(LazyTab):
-    def __init__(
-        self,
-        services: Services,
-        today: Callable[[], dt.date],
-        parent: QWidget | None = None,
-        on_change: Callable[[], None] | None = None,
-    ) -> None:
-        super().__init__(parent)
-        self.setObjectName("outcomesTab")
-        self.services = services
-        self.today = today
-        self.on_change = on_change
-        self.row: PatientRow | None = None
+class OutcomesTab(PatientTab):
+    object_name = "outcomesTab"
+
+    def build(self) -> None:
         self.changes: list[MeasureChange] = []
         self.due: list[AssessmentDue] = []
         self._build_summary_labels()
         self._build_table()
         self._build_layout(self._build_record_box(), self._build_actions())
-        self.set_patient(None)
 
     def _build_summary_labels(self) -> None:
         """The change from baseline in words and the assessment schedule."""
@@ -218,11 +206,6 @@ class OutcomesTab(LazyTab):
             )
             or "No program: no assessments scheduled."
         )
-
-    def _changed(self) -> None:
-        self.reload()
-        if self.on_change is not None:
-            self.on_change()
 
     def timepoint_now(self) -> str:
         """The scheduled timepoint due around today (pre-selected in the forms)."""

@@ -6,7 +6,6 @@ log next / unscheduled, correct, delete (confirmed, with Undo) and acknowledge a
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -21,16 +20,14 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QWidget,
 )
 
-from rehab_tracker.services.container import Services
 from rehab_tracker.services.patients import PatientRow
 from rehab_tracker.services.sessions import PatientSessions, SessionRow, SlotInfo
 from rehab_tracker.ui.sessions.acknowledge import acknowledge_button, acknowledge_red_flag
 from rehab_tracker.ui.shell.actions import run_action
 from rehab_tracker.ui.widgets import dialogs
-from rehab_tracker.ui.widgets.lazy_tab import LazyTab
+from rehab_tracker.ui.widgets.lazy_tab import PatientTab
 from rehab_tracker.ui.widgets.scroll import scrolled_column
 from rehab_tracker.ui.widgets.table_model import RowsTableModel
 from rehab_tracker.ui.widgets.tables import log_table
@@ -86,26 +83,15 @@ class SessionTableModel(RowsTableModel[SessionRow]):
         return value if isinstance(value, str) else str(value)
 
 
-class SessionsTab(LazyTab):
-    def __init__(
-        self,
-        services: Services,
-        today: Callable[[], dt.date],
-        parent: QWidget | None = None,
-        on_change: Callable[[], None] | None = None,
-    ) -> None:
-        super().__init__(parent)
-        self.setObjectName("sessionsTab")
-        self.services = services
-        self.today = today
-        self.on_change = on_change
-        self.row: PatientRow | None = None
+class SessionsTab(PatientTab):
+    object_name = "sessionsTab"
+
+    def build(self) -> None:
         self.view_data: PatientSessions | None = None
         self._build_status()
         self._build_table()
         self._build_buttons()
         self._build_layout()
-        self.set_patient(None)
 
     def _build_status(self) -> None:
         """Adherence overall and per week, and the red-flag alert with its Acknowledge button."""
@@ -220,11 +206,6 @@ class SessionsTab(LazyTab):
         next_slot = data.next_slot
         self.log_next_button.setEnabled(next_slot is not None)
         self.log_next_button.setToolTip(next_slot.label if next_slot else "Every session is logged")
-
-    def _changed(self) -> None:
-        self.reload()
-        if self.on_change is not None:
-            self.on_change()
 
     def selected_id(self) -> uuid.UUID | None:
         indexes = self.table.selectionModel().selectedRows()
