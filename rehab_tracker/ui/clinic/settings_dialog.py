@@ -26,7 +26,7 @@ from rehab_tracker.services.settings import ClinicDetails, ClinicSettings, check
 from rehab_tracker.ui.shell.actions import run_action
 from rehab_tracker.ui.widgets import dialogs
 from rehab_tracker.ui.widgets.fields import NumberField
-from rehab_tracker.ui.widgets.forms import FieldForm
+from rehab_tracker.ui.widgets.forms import FieldForm, name_button
 from rehab_tracker.ui.widgets.scroll import scrolled
 
 MISSING_RULES = (
@@ -154,8 +154,7 @@ class SettingsDialog(QDialog):
         wl.addWidget(self.wording_status)
         row_buttons = QHBoxLayout()
         for instrument, text in (("odi", "Load ODI &wording…"), ("rmdq", "Load RM&DQ wording…")):
-            b = QPushButton(text)
-            b.setAccessibleName(text.replace("&", "").rstrip("…"))
+            b = name_button(QPushButton(text))
             b.clicked.connect(lambda _c=False, i=instrument: self.choose_wording(i))
             row_buttons.addWidget(b)
         wl.addLayout(row_buttons)

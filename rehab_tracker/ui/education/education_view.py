@@ -37,7 +37,7 @@ from rehab_tracker.services.patients import PatientRow
 from rehab_tracker.ui.shell.actions import run_action
 from rehab_tracker.ui.widgets import dialogs
 from rehab_tracker.ui.widgets.filter_proxy import text_filter_proxy
-from rehab_tracker.ui.widgets.forms import FieldForm, date_edit, date_of, search_box
+from rehab_tracker.ui.widgets.forms import FieldForm, date_edit, date_of, name_button, search_box
 from rehab_tracker.ui.widgets.table_model import index_of_id
 
 Index = QModelIndex | QPersistentModelIndex
@@ -147,8 +147,7 @@ class EducationView(QWidget):
         self.print_button = QPushButton("&Print…")
         for name, button in (("addEducation", self.add_button), ("openLink", self.open_button),
                              ("printEducation", self.print_button)):
-            button.setObjectName(name)
-            button.setAccessibleName(button.text().replace("&", "").rstrip("…"))
+            name_button(button, name)
         return search_label
 
     def _build_layout(self, search_label: QLabel) -> None:
@@ -357,10 +356,9 @@ class RecordEducationButton(QPushButton):
         dialog.open()
 
 
-class EducationDialog(QDialog):
+class EducationDialog(dialogs.ViewDialog):
+    view: EducationView
+
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("educationDialog")
-        self.setWindowTitle("Patient education")
-        self.view = EducationView(services)
-        dialogs.hold_view(self, self.view, 1000, 680)
+        super().__init__(EducationView(services), object_name="educationDialog",
+                         title="Patient education", size=(1000, 680), parent=parent)

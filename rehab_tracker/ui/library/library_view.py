@@ -16,7 +16,6 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
@@ -40,7 +39,7 @@ from rehab_tracker.ui.library.dosage_table import DosageTableEditor, StepEditor
 from rehab_tracker.ui.shell.actions import run_action
 from rehab_tracker.ui.widgets import dialogs
 from rehab_tracker.ui.widgets.filter_proxy import RowFilterProxy
-from rehab_tracker.ui.widgets.forms import FieldForm, buddy_label, search_box
+from rehab_tracker.ui.widgets.forms import FieldForm, buddy_label, name_button, search_box
 from rehab_tracker.ui.widgets.scroll import scroll_area
 from rehab_tracker.ui.widgets.table_model import RowsTableModel, index_of_id
 from rehab_tracker.ui.widgets.tables import row_table, select_row
@@ -77,19 +76,14 @@ class ExerciseTableModel(RowsTableModel[ExerciseRow]):
 class ExerciseFilterProxy(RowFilterProxy):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._text = ""
         self._region: str | None = None
         self._show_retired = False
-        self.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-
-    def set_search(self, text: str) -> None:
-        self._refilter(lambda: setattr(self, "_text", text.strip().casefold()))
 
     def set_region(self, region: str | None) -> None:
-        self._refilter(lambda: setattr(self, "_region", region or None))
+        self._set("_region", region or None)
 
     def set_show_retired(self, on: bool) -> None:
-        self._refilter(lambda: setattr(self, "_show_retired", on))
+        self._set("_show_retired", on)
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
         model = self.sourceModel()
@@ -143,8 +137,7 @@ class ExerciseEditor(QWidget):
         self.open_media = QPushButton("&Open")
         self.remove_media = QPushButton("Remove")
         for button in (self.add_image, self.add_video, self.open_media, self.remove_media):
-            button.setAccessibleName(button.text().replace("&", "").rstrip("…"))
-            buttons.addWidget(button)
+            buttons.addWidget(name_button(button))
         self.media_hint = QLabel("Save the exercise first, then attach images or video links.")
         self.media_hint.setWordWrap(True)
         column = QVBoxLayout()
@@ -304,8 +297,7 @@ class LibraryView(QWidget):
         for name, button in (("newExercise", self.new_button), ("saveExercise", self.save_button),
                              ("retireExercise", self.retire_button),
                              ("restoreExercise", self.restore_button)):
-            button.setObjectName(name)
-            button.setAccessibleName(button.text().replace("&", ""))
+            name_button(button, name)
 
     def _list_side(self, search_row: QHBoxLayout, filters: QHBoxLayout) -> QWidget:
         left = QWidget()
@@ -502,10 +494,9 @@ class LibraryView(QWidget):
         self.restore_button.setEnabled(row is not None and row.retired)
 
 
-class LibraryDialog(QDialog):
+class LibraryDialog(dialogs.ViewDialog):
+    view: LibraryView
+
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("libraryDialog")
-        self.setWindowTitle("Exercise library")
-        self.view = LibraryView(services)
-        dialogs.hold_view(self, self.view, 1180, 720)
+        super().__init__(LibraryView(services), object_name="libraryDialog",
+                         title="Exercise library", size=(1180, 720), parent=parent)

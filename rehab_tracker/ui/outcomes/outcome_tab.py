@@ -32,7 +32,7 @@ from rehab_tracker.services.outcomes import TIMEPOINTS, AssessmentDue, MeasureCh
 from rehab_tracker.services.patients import PatientRow
 from rehab_tracker.ui.outcomes.feature import FORM_LABELS
 from rehab_tracker.ui.shell.actions import run_action
-from rehab_tracker.ui.widgets.forms import FieldForm, date_edit, date_of
+from rehab_tracker.ui.widgets.forms import FieldForm, button_name, date_edit, date_of, push_button
 from rehab_tracker.ui.widgets.lazy_tab import PatientTab
 from rehab_tracker.ui.widgets.scroll import scrolled_column
 from rehab_tracker.ui.widgets.table_model import RowsTableModel
@@ -126,9 +126,7 @@ class OutcomesTab(PatientTab):
         grid = QGridLayout(record_box)
         self.record_buttons: dict[str, QPushButton] = {}
         for i, (key, text) in enumerate(FORM_LABELS.items()):
-            b = QPushButton(text)
-            b.setObjectName(f"record_{key}")
-            b.setAccessibleName(f"Record {text.replace('&', '').rstrip('…')}")
+            b = push_button(text, f"record_{key}", f"Record {button_name(text)}")
             b.clicked.connect(lambda _c=False, k=key: self.open_form(k))
             grid.addWidget(b, i // 3, i % 3)
             self.record_buttons[key] = b
@@ -136,18 +134,12 @@ class OutcomesTab(PatientTab):
 
     def _build_actions(self) -> QHBoxLayout:
         """Delete, Undo delete, Add follow-up and the tab's message."""
-        self.delete_button = QPushButton("Delete measure")
-        self.delete_button.setObjectName("deleteOutcome")
-        self.delete_button.setAccessibleName("Delete measure")
+        self.delete_button = push_button("Delete measure", "deleteOutcome")
         self.delete_button.clicked.connect(self.delete_selected)
-        self.undo_button = QPushButton("Undo delete")
-        self.undo_button.setObjectName("undoDeleteOutcome")
-        self.undo_button.setAccessibleName("Undo delete")
+        self.undo_button = push_button("Undo delete", "undoDeleteOutcome")
         self.undo_button.setEnabled(False)
         self.undo_button.clicked.connect(self.undo_delete)
-        self.follow_up_button = QPushButton("Add fo&llow-up…")
-        self.follow_up_button.setObjectName("addFollowUp")
-        self.follow_up_button.setAccessibleName("Add follow-up")
+        self.follow_up_button = push_button("Add fo&llow-up…", "addFollowUp")
         self.follow_up_button.clicked.connect(self.add_follow_up)
         self.message = QLabel()
         self.message.setAccessibleDescription("Outcomes message")

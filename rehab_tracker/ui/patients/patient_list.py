@@ -144,24 +144,19 @@ class PatientFilterProxy(RowFilterProxy):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._text = ""
         self._active_only = False
         self._phase: str | None = None
         self._due_only = False
         self.setSortRole(SORT_ROLE)
-        self.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-
-    def set_search(self, text: str) -> None:
-        self._refilter(lambda: setattr(self, "_text", text.strip().casefold()))
 
     def set_active_only(self, on: bool) -> None:
-        self._refilter(lambda: setattr(self, "_active_only", on))
+        self._set("_active_only", on)
 
     def set_phase(self, phase: str | None) -> None:
-        self._refilter(lambda: setattr(self, "_phase", phase or None))
+        self._set("_phase", phase or None)
 
     def set_due_only(self, on: bool) -> None:
-        self._refilter(lambda: setattr(self, "_due_only", on))
+        self._set("_due_only", on)
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
         model = self.sourceModel()

@@ -32,7 +32,7 @@ from rehab_tracker.services.programs import (
 )
 from rehab_tracker.ui.program import handout
 from rehab_tracker.ui.program.suggestion import suggestion_text
-from rehab_tracker.ui.widgets.forms import name_widget, plain
+from rehab_tracker.ui.widgets.forms import name_button
 from rehab_tracker.ui.widgets.scroll import fill_scrolling
 from rehab_tracker.ui.widgets.table_model import RowsTableModel
 
@@ -145,7 +145,7 @@ class ProgramTab(QWidget):
         for button, tip in zip(
             (self.build_button, self.sheet_button, self.pdf_button), tips, strict=True
         ):
-            name_widget(button, plain(button.text()).rstrip("…"))
+            name_button(button)
             button.setToolTip(tip)
             button.setAccessibleDescription(tip)
             buttons.addWidget(button)

@@ -20,12 +20,12 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from rehab_tracker.ui.shell.actions import run_action
+from rehab_tracker.ui.widgets.forms import buddy_label, push_button
 from rehab_tracker.ui.widgets.lazy_tab import LazyTab
 
 if TYPE_CHECKING:
@@ -83,17 +83,11 @@ class ChartsTab(LazyTab):
 
         self.picker = QComboBox()
         self.picker.setObjectName("chartPicker")
-        self.picker.setAccessibleName("Show chart")
         for key, label in CHART_CHOICES:
             self.picker.addItem(label, key)
-        picker_label = QLabel("Sho&w chart:")
-        picker_label.setBuddy(self.picker)
-        self.export_png = QPushButton("E&xport PNG…")
-        self.export_png.setObjectName("exportPng")
-        self.export_png.setAccessibleName("Export PNG")
-        self.export_svg = QPushButton("&Export SVG…")
-        self.export_svg.setObjectName("exportSvg")
-        self.export_svg.setAccessibleName("Export SVG")
+        picker_label = buddy_label("Sho&w chart:", self.picker)
+        self.export_png = push_button("E&xport PNG…", "exportPng")
+        self.export_svg = push_button("&Export SVG…", "exportSvg")
         self.message = QLabel("Select a patient to see their charts.")
         self.message.setObjectName("chartsMessage")
         self.message.setWordWrap(True)

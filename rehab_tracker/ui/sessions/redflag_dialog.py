@@ -29,6 +29,7 @@ from rehab_tracker.services.container import Services
 from rehab_tracker.services.sessions import SlotInfo
 from rehab_tracker.ui.shell.actions import run_action
 from rehab_tracker.ui.widgets import dialogs
+from rehab_tracker.ui.widgets.forms import name_button
 from rehab_tracker.ui.widgets.scroll import scrolled
 
 STOP_STYLE = (
@@ -128,7 +129,7 @@ class RedFlagDialog(QDialog):
         self.cancel.setObjectName("redFlagCancel")
         self.cancel.clicked.connect(self.reject)
         for button in (self.all_no, self.not_attended, self.continue_button, self.cancel):
-            button.setAccessibleName(button.text().replace("&", "").rstrip("…"))
+            name_button(button)
         buttons = QHBoxLayout()
         buttons.addWidget(self.all_no)
         buttons.addWidget(self.not_attended)

@@ -50,7 +50,14 @@ from rehab_tracker.services.sessions import SessionForm
 from rehab_tracker.ui.shell.actions import run_action
 from rehab_tracker.ui.widgets import dialogs
 from rehab_tracker.ui.widgets.fields import DraftAutosaver, NumberField, add_number_field
-from rehab_tracker.ui.widgets.forms import FieldForm, date_edit, date_of, error_label, set_date
+from rehab_tracker.ui.widgets.forms import (
+    FieldForm,
+    date_edit,
+    date_of,
+    error_label,
+    push_button,
+    set_date,
+)
 from rehab_tracker.ui.widgets.scroll import scrolled
 
 #: set columns per dosage type: (SetEntry field, header, integer, high, message)
@@ -327,9 +334,7 @@ class SessionFormDialog(QDialog):
         return notes_label
 
     def _button(self, text: str, object_name: str, accessible: str) -> QPushButton:
-        button = QPushButton(text)
-        button.setObjectName(object_name)
-        button.setAccessibleName(accessible)
+        button = push_button(text, object_name, accessible)
         button.setAutoDefault(False)
         return button
 

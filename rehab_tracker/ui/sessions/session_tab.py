@@ -27,6 +27,7 @@ from rehab_tracker.services.sessions import PatientSessions, SessionRow, SlotInf
 from rehab_tracker.ui.sessions.acknowledge import acknowledge_button, acknowledge_red_flag
 from rehab_tracker.ui.shell.actions import run_action
 from rehab_tracker.ui.widgets import dialogs
+from rehab_tracker.ui.widgets.forms import push_button
 from rehab_tracker.ui.widgets.lazy_tab import PatientTab
 from rehab_tracker.ui.widgets.scroll import scrolled_column
 from rehab_tracker.ui.widgets.table_model import RowsTableModel
@@ -124,9 +125,7 @@ class SessionsTab(PatientTab):
         """Log next, log unscheduled, correct, delete and undo; the tab's message."""
 
         def button(text: str, name: str, slot: Callable[[], None]) -> QPushButton:
-            b = QPushButton(text)
-            b.setObjectName(name)
-            b.setAccessibleName(text.replace("&", "").rstrip("…"))
+            b = push_button(text, name)
             b.clicked.connect(slot)
             return b
 

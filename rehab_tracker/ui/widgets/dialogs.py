@@ -72,12 +72,26 @@ def save_cancel_buttons(dialog: QDialog, save: Callable[[], None]) -> QDialogBut
     return buttons
 
 
-def hold_view(dialog: QDialog, view: QWidget, width: int, height: int) -> None:
-    """Lay ``dialog`` out as a window for ``view`` with a Close button below it, opening at
-    ``width`` x ``height`` (within the screen): the library and education windows."""
-    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-    buttons.rejected.connect(dialog.reject)
-    layout = QVBoxLayout(dialog)
-    layout.addWidget(view, 1)
-    layout.addWidget(buttons)
-    fit_to_screen(dialog, width, height)
+class ViewDialog(QDialog):
+    """A window holding one view (``self.view``) above a Close button, opening at ``size``
+    within the screen: the exercise library and patient education windows."""
+
+    def __init__(
+        self,
+        view: QWidget,
+        *,
+        object_name: str,
+        title: str,
+        size: tuple[int, int],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName(object_name)
+        self.setWindowTitle(title)
+        self.view = view
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(view, 1)
+        layout.addWidget(buttons)
+        fit_to_screen(self, *size)

@@ -10,7 +10,23 @@ from PySide6.QtCore import QAbstractItemModel, QObject, QSortFilterProxyModel, Q
 
 
 class RowFilterProxy(QSortFilterProxyModel):
-    """A proxy whose filter settings change through ``_refilter`` (Qt 6.10 API when present)."""
+    """A proxy whose filter settings change through ``_set`` (Qt 6.10 API when present).
+
+    Sorting ignores case; ``set_search`` keeps the typed text, stripped and case-folded, in
+    ``_text`` for the subclass's ``filterAcceptsRow``.
+    """
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._text = ""
+        self.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+
+    def set_search(self, text: str) -> None:
+        self._set("_text", text.strip().casefold())
+
+    def _set(self, name: str, value: object) -> None:
+        """Change the filter setting ``name`` to ``value`` and filter the rows again."""
+        self._refilter(lambda: setattr(self, name, value))
 
     def _refilter(self, change: Callable[[], None]) -> None:
         if hasattr(self, "beginFilterChange"):  # Qt >= 6.10

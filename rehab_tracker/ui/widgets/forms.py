@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 ERROR_STYLE = "color: #b00020;"
 W = TypeVar("W", bound=QWidget)
+B = TypeVar("B", bound=QAbstractButton)
 
 
 def plain(label: str) -> str:
@@ -50,12 +51,18 @@ def button_name(text: str) -> str:
     return plain(text).rstrip("…")
 
 
-def push_button(text: str, object_name: str, accessible_name: str = "") -> QPushButton:
-    """A button named ``object_name``, its accessible name ``button_name(text)`` unless given."""
-    button = QPushButton(text)
-    button.setObjectName(object_name)
-    button.setAccessibleName(accessible_name or button_name(text))
+def name_button(button: B, object_name: str = "", accessible_name: str = "") -> B:
+    """Give ``button`` its object name (when given) and its accessible name: ``button_name`` of
+    its text unless given."""
+    if object_name:
+        button.setObjectName(object_name)
+    button.setAccessibleName(accessible_name or button_name(button.text()))
     return button
+
+
+def push_button(text: str, object_name: str, accessible_name: str = "") -> QPushButton:
+    """A push button named by ``name_button``."""
+    return name_button(QPushButton(text), object_name, accessible_name)
 
 
 def buddy_label(text: str, widget: QWidget) -> QLabel:
