@@ -32,7 +32,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rehab_tracker.domain.errors import Collector
 from rehab_tracker.domain.sessions import (
     EFFORT_MESSAGE,
     PAIN_MESSAGE,
@@ -42,14 +41,18 @@ from rehab_tracker.domain.sessions import (
     ExerciseEntry,
     SessionEntry,
     SetEntry,
-    check_date,
 )
 from rehab_tracker.services.container import Services
 from rehab_tracker.services.drafts import session_key
 from rehab_tracker.services.sessions import SessionForm
 from rehab_tracker.ui.shell.actions import run_action
 from rehab_tracker.ui.widgets import dialogs
-from rehab_tracker.ui.widgets.fields import DraftAutosaver, NumberField, add_number_field
+from rehab_tracker.ui.widgets.fields import (
+    DraftAutosaver,
+    NumberField,
+    add_number_field,
+    typed_date_errors,
+)
 from rehab_tracker.ui.widgets.forms import (
     FieldForm,
     date_edit,
@@ -421,20 +424,16 @@ class SessionFormDialog(QDialog):
 
     def _check_date(self) -> None:
         """The domain's date rule, as typed: not in the future, not before the surgery."""
-        value = date_of(self.date)
-        errors = Collector()
-        if value is not None:
-            check_date(
-                value,
-                "session_date",
-                errors,
-                today=self.today(),
-                surgery_date=self.form.surgery_date,
-                what="The session date",
-            )
+        errors = typed_date_errors(
+            self.date,
+            "session_date",
+            today=self.today(),
+            surgery_date=self.form.surgery_date,
+            what="The session date",
+        )
         label = self.fields.errors["session_date"]
-        label.setText(errors.errors.get("session_date", ""))
-        label.setVisible("session_date" in errors.errors)
+        label.setText(errors.get("session_date", ""))
+        label.setVisible("session_date" in errors)
 
     # --- draft -----------------------------------------------------------------------------
 
