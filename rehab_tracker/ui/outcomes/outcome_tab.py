@@ -32,7 +32,14 @@ from rehab_tracker.services.outcomes import TIMEPOINTS, AssessmentDue, MeasureCh
 from rehab_tracker.services.patients import PatientRow
 from rehab_tracker.ui.outcomes.feature import FORM_LABELS
 from rehab_tracker.ui.shell.actions import run_action
-from rehab_tracker.ui.widgets.forms import FieldForm, button_name, date_edit, date_of, push_button
+from rehab_tracker.ui.widgets.forms import (
+    FieldForm,
+    button_name,
+    date_edit,
+    date_of,
+    push_button,
+    text_label,
+)
 from rehab_tracker.ui.widgets.lazy_tab import PatientTab
 from rehab_tracker.ui.widgets.scroll import scrolled_column
 from rehab_tracker.ui.widgets.table_model import RowsTableModel
@@ -105,15 +112,9 @@ class OutcomesTab(PatientTab):
 
     def _build_summary_labels(self) -> None:
         """The change from baseline in words and the assessment schedule."""
-        self.changes_label = QLabel()
-        self.changes_label.setObjectName("changesLabel")
-        self.changes_label.setAccessibleDescription("Change from baseline")
-        self.changes_label.setWordWrap(True)
+        self.changes_label = text_label("changesLabel", description="Change from baseline")
         self.changes_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.schedule_label = QLabel()
-        self.schedule_label.setObjectName("assessmentSchedule")
-        self.schedule_label.setAccessibleDescription("Assessment schedule")
-        self.schedule_label.setWordWrap(True)
+        self.schedule_label = text_label("assessmentSchedule", description="Assessment schedule")
 
     def _build_table(self) -> None:
         """Every recorded measure, newest first."""

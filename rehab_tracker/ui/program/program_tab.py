@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -32,7 +31,7 @@ from rehab_tracker.services.programs import (
 )
 from rehab_tracker.ui.program import handout
 from rehab_tracker.ui.program.suggestion import suggestion_text
-from rehab_tracker.ui.widgets.forms import name_button
+from rehab_tracker.ui.widgets.forms import name_button, text_label
 from rehab_tracker.ui.widgets.scroll import fill_scrolling
 from rehab_tracker.ui.widgets.table_model import RowsTableModel
 
@@ -99,16 +98,10 @@ class ProgramTab(QWidget):
         self.on_saved = on_saved
         self.row: PatientRow | None = None
         self.program: ProgramDetail | None = None
-        self.summary = QLabel()
-        self.summary.setObjectName("programTabSummary")
-        self.summary.setWordWrap(True)
-        self.summary.setAccessibleDescription("Program summary")
+        self.summary = text_label("programTabSummary", description="Program summary")
         self.model = CurrentPhaseModel(self)
         self._build_table()
-        self.reason = QLabel()
-        self.reason.setObjectName("suggestionReason")
-        self.reason.setWordWrap(True)
-        self.reason.setAccessibleDescription("Suggestion reason")
+        self.reason = text_label("suggestionReason", description="Suggestion reason")
         self.view.selectionModel().currentRowChanged.connect(self._show_reason)
         buttons = self._build_buttons()
         inner = QWidget()

@@ -6,12 +6,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QVBoxLayout, QWidget
 
 from rehab_tracker.services.container import Services
 from rehab_tracker.services.patients import PatientRow
 from rehab_tracker.services.sessions import RedFlagAlert
 from rehab_tracker.ui.sessions.acknowledge import acknowledge_button, acknowledge_red_flag
+from rehab_tracker.ui.widgets.forms import text_label
 
 ALERT_STYLE = "background: #fde7ea; color: #7a0014; padding: 6px; border: 1px solid #b00020;"
 
@@ -31,16 +32,10 @@ class SessionOverviewPanel(QGroupBox):
         self.on_change = on_change
         self.row: PatientRow | None = None
         self.alerts: list[RedFlagAlert] = []
-        self.alert = QLabel()
-        self.alert.setObjectName("overviewRedFlag")
-        self.alert.setAccessibleDescription("Red flag")
-        self.alert.setWordWrap(True)
+        self.alert = text_label("overviewRedFlag", description="Red flag")
         self.alert.setStyleSheet(ALERT_STYLE)
         self.acknowledge_button = acknowledge_button("overviewAcknowledge", self.acknowledge)
-        self.assessments = QLabel()
-        self.assessments.setObjectName("overviewAssessments")
-        self.assessments.setAccessibleDescription("Assessments due")
-        self.assessments.setWordWrap(True)
+        self.assessments = text_label("overviewAssessments", description="Assessments due")
         row = QHBoxLayout()
         row.addWidget(self.alert, 1)
         row.addWidget(self.acknowledge_button)

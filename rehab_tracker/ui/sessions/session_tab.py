@@ -27,7 +27,7 @@ from rehab_tracker.services.sessions import PatientSessions, SessionRow, SlotInf
 from rehab_tracker.ui.sessions.acknowledge import acknowledge_button, acknowledge_red_flag
 from rehab_tracker.ui.shell.actions import run_action
 from rehab_tracker.ui.widgets import dialogs
-from rehab_tracker.ui.widgets.forms import push_button
+from rehab_tracker.ui.widgets.forms import push_button, text_label
 from rehab_tracker.ui.widgets.lazy_tab import PatientTab
 from rehab_tracker.ui.widgets.scroll import scrolled_column
 from rehab_tracker.ui.widgets.table_model import RowsTableModel
@@ -96,18 +96,9 @@ class SessionsTab(PatientTab):
 
     def _build_status(self) -> None:
         """Adherence overall and per week, and the red-flag alert with its Acknowledge button."""
-        self.adherence = QLabel()
-        self.adherence.setObjectName("adherenceLabel")
-        self.adherence.setAccessibleDescription("Adherence")
-        self.adherence.setWordWrap(True)
-        self.weeks = QLabel()
-        self.weeks.setObjectName("adherenceWeeks")
-        self.weeks.setAccessibleDescription("Adherence per week")
-        self.weeks.setWordWrap(True)
-        self.alerts = QLabel()
-        self.alerts.setObjectName("sessionRedFlag")
-        self.alerts.setAccessibleDescription("Red flag")
-        self.alerts.setWordWrap(True)
+        self.adherence = text_label("adherenceLabel", description="Adherence")
+        self.weeks = text_label("adherenceWeeks", description="Adherence per week")
+        self.alerts = text_label("sessionRedFlag", description="Red flag")
         self.alerts.setStyleSheet(
             "background: #b00020; color: white; font-weight: bold; padding: 6px;"
         )
