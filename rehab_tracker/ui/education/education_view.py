@@ -5,11 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import html
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractListModel,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
@@ -38,40 +37,33 @@ from rehab_tracker.ui.shell.actions import run_action
 from rehab_tracker.ui.widgets import dialogs
 from rehab_tracker.ui.widgets.filter_proxy import text_filter_proxy
 from rehab_tracker.ui.widgets.forms import FieldForm, date_edit, date_of, name_button, search_box
-from rehab_tracker.ui.widgets.table_model import index_of_id
+from rehab_tracker.ui.widgets.table_model import RowsTableModel, index_of_id
 
 Index = QModelIndex | QPersistentModelIndex
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
-class EducationListModel(QAbstractListModel):
-    """Education items by title (clinic items marked); optionally checkable."""
+class EducationListModel(RowsTableModel[EducationRow]):
+    """Education items by title (clinic items marked), one column for a list view; optionally
+    checkable."""
+
+    headers = ("Title",)
 
     def __init__(self, *, checkable: bool = False, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._rows: list[EducationRow] = []
         self._checked: set[uuid.UUID] = set()
         self._checkable = checkable
 
-    def set_rows(self, rows: Sequence[EducationRow]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self._checked &= {r.id for r in rows}
-        self.endResetModel()
+    def rows_changed(self) -> None:
+        self._checked &= {r.id for r in self.rows}
 
     def checked_ids(self) -> list[uuid.UUID]:
-        return [r.id for r in self._rows if r.id in self._checked]
+        return [r.id for r in self.rows if r.id in self._checked]
 
     def row_of(self, item_id: uuid.UUID) -> int | None:
-        return index_of_id(self._rows, item_id)
+        return index_of_id(self.rows, item_id)
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        row = self._rows[index.row()]
+    def cell(self, row: EducationRow, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
             return row.title if row.builtin else f"{row.title} (clinic)"
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -85,7 +77,7 @@ class EducationListModel(QAbstractListModel):
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if not (self._checkable and index.isValid() and role == Qt.ItemDataRole.CheckStateRole):
             return False
-        item_id = self._rows[index.row()].id
+        item_id = self.rows[index.row()].id
         if Qt.CheckState(value) == Qt.CheckState.Checked:
             self._checked.add(item_id)
         else:
