@@ -101,7 +101,8 @@ def test_record_odi_from_the_menu(qtbot, db, today, answers):
     assert b.services.outcomes.history(b.patient_id)[0].value == 20
 
 
-def test_overview_panel_acknowledges_red_flag(qtbot, db, today, answers):
+def window_with_red_flag(qtbot, db, today):
+    """The main window on a patient whose screen was positive today, and the overview panel."""
     b, win = make_window(qtbot, db, today)
     slot = b.services.sessions.next_slot(b.patient_id)
     b.services.sessions.record_red_flag_stop(
@@ -109,7 +110,11 @@ def test_overview_panel_acknowledges_red_flag(qtbot, db, today, answers):
         session_date=today, today=today,
     )
     win.workspace.refresh_patients(select=b.patient_id)
-    panel = installed(win, SessionsFeature).panel
+    return win, installed(win, SessionsFeature).panel
+
+
+def test_overview_panel_acknowledges_red_flag(qtbot, db, today, answers):
+    win, panel = window_with_red_flag(qtbot, db, today)
     assert panel.alert.isVisibleTo(win) and "both legs" in panel.alert.text()
     assert win.workspace.patient_view.overview.banner.isVisibleTo(win)
     qtbot.mouseClick(panel.acknowledge_button, Qt.MouseButton.LeftButton)
@@ -123,14 +128,7 @@ def test_overview_acknowledge_failure_is_shown_not_raised(qtbot, db, today, answ
     refusal (the stopped session is gone) is an error message, and the alert stays."""
     from rehab_tracker.services.errors import NotFoundError
 
-    b, win = make_window(qtbot, db, today)
-    slot = b.services.sessions.next_slot(b.patient_id)
-    b.services.sessions.record_red_flag_stop(
-        b.patient_id, slot.id, {**{f.code: False for f in RED_FLAGS}, "both_legs": True},
-        session_date=today, today=today,
-    )
-    win.workspace.refresh_patients(select=b.patient_id)
-    panel = installed(win, SessionsFeature).panel
+    win, panel = window_with_red_flag(qtbot, db, today)
 
     def gone(_session_id):  # type: ignore[no-untyped-def]
         raise NotFoundError("that session log no longer exists")
