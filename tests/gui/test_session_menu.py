@@ -101,7 +101,8 @@ def test_record_odi_from_the_menu(qtbot, db, today, answers):
     assert b.services.outcomes.history(b.patient_id)[0].value == 20
 
 
-def test_overview_panel_acknowledges_red_flag(qtbot, db, today, answers):
+def window_with_red_flag(qtbot, db, today):
+    """The main window on a patient whose screen was positive today, and the overview panel."""
     b, win = make_window(qtbot, db, today)
     slot = b.services.sessions.next_slot(b.patient_id)
     b.services.sessions.record_red_flag_stop(
@@ -109,10 +110,30 @@ def test_overview_panel_acknowledges_red_flag(qtbot, db, today, answers):
         session_date=today, today=today,
     )
     win.workspace.refresh_patients(select=b.patient_id)
-    panel = installed(win, SessionsFeature).panel
+    return win, installed(win, SessionsFeature).panel
+
+
+def test_overview_panel_acknowledges_red_flag(qtbot, db, today, answers):
+    win, panel = window_with_red_flag(qtbot, db, today)
     assert panel.alert.isVisibleTo(win) and "both legs" in panel.alert.text()
     assert win.workspace.patient_view.overview.banner.isVisibleTo(win)
     qtbot.mouseClick(panel.acknowledge_button, Qt.MouseButton.LeftButton)
     assert not panel.alert.isVisibleTo(win)
     assert not win.workspace.patient_view.overview.banner.isVisibleTo(win)
     assert "Baseline" in panel.assessments.text() or "nothing due" in panel.assessments.text()
+
+
+def test_overview_acknowledge_failure_is_shown_not_raised(qtbot, db, today, answers, monkeypatch):
+    """The overview's Acknowledge goes through the action runner, as the Sessions tab's does: a
+    refusal (the stopped session is gone) is an error message, and the alert stays."""
+    from rehab_tracker.services.errors import NotFoundError
+
+    win, panel = window_with_red_flag(qtbot, db, today)
+
+    def gone(_session_id):  # type: ignore[no-untyped-def]
+        raise NotFoundError("that session log no longer exists")
+
+    monkeypatch.setattr(panel.services.sessions, "acknowledge_red_flag", gone)
+    qtbot.mouseClick(panel.acknowledge_button, Qt.MouseButton.LeftButton)
+    assert answers["error"] == [("Acknowledge red flag", "that session log no longer exists")]
+    assert panel.alert.isVisibleTo(win)

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -27,7 +26,8 @@ from rehab_tracker.services.settings import ClinicDetails, ClinicSettings, check
 from rehab_tracker.ui.shell.actions import run_action
 from rehab_tracker.ui.widgets import dialogs
 from rehab_tracker.ui.widgets.fields import NumberField
-from rehab_tracker.ui.widgets.forms import FieldForm
+from rehab_tracker.ui.widgets.forms import FieldForm, name_button
+from rehab_tracker.ui.widgets.scroll import scrolled
 
 MISSING_RULES = (
     ("At most 1 section missing", 1),
@@ -44,15 +44,12 @@ class SettingsDialog(QDialog):
         self.setWindowTitle("Clinic settings")
         self.services = services
         current = services.settings.load()
-        inner = QWidget()
-        column = QVBoxLayout(inner)
-        column.addWidget(self._build_clinic_box(services.settings.clinic_details()))
-        column.addWidget(self._build_general_form(current))
-        column.addWidget(self._build_thresholds(current))
-        column.addWidget(self._build_wording())
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(inner)
+        scroll = scrolled(
+            self._build_clinic_box(services.settings.clinic_details()),
+            self._build_general_form(current),
+            self._build_thresholds(current),
+            self._build_wording(),
+        )
         layout = QVBoxLayout(self)
         layout.addWidget(scroll)
         layout.addLayout(self._build_buttons())
@@ -157,8 +154,7 @@ class SettingsDialog(QDialog):
         wl.addWidget(self.wording_status)
         row_buttons = QHBoxLayout()
         for instrument, text in (("odi", "Load ODI &wording…"), ("rmdq", "Load RM&DQ wording…")):
-            b = QPushButton(text)
-            b.setAccessibleName(text.replace("&", "").rstrip("…"))
+            b = name_button(QPushButton(text))
             b.clicked.connect(lambda _c=False, i=instrument: self.choose_wording(i))
             row_buttons.addWidget(b)
         wl.addLayout(row_buttons)

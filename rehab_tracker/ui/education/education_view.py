@@ -5,14 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import html
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractListModel,
     QModelIndex,
     QPersistentModelIndex,
-    QSortFilterProxyModel,
     Qt,
     QUrl,
 )
@@ -20,7 +18,6 @@ from PySide6.QtGui import QDesktopServices, QTextDocument
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
-    QDialogButtonBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -38,40 +35,35 @@ from rehab_tracker.services.education import EducationForm, EducationRow
 from rehab_tracker.services.patients import PatientRow
 from rehab_tracker.ui.shell.actions import run_action
 from rehab_tracker.ui.widgets import dialogs
-from rehab_tracker.ui.widgets.forms import FieldForm, date_edit, date_of, name_widget
+from rehab_tracker.ui.widgets.filter_proxy import text_filter_proxy
+from rehab_tracker.ui.widgets.forms import FieldForm, date_edit, date_of, name_button, search_box
+from rehab_tracker.ui.widgets.table_model import RowsTableModel, index_of_id
 
 Index = QModelIndex | QPersistentModelIndex
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
-class EducationListModel(QAbstractListModel):
-    """Education items by title (clinic items marked); optionally checkable."""
+class EducationListModel(RowsTableModel[EducationRow]):
+    """Education items by title (clinic items marked), one column for a list view; optionally
+    checkable."""
+
+    headers = ("Title",)
 
     def __init__(self, *, checkable: bool = False, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._rows: list[EducationRow] = []
         self._checked: set[uuid.UUID] = set()
         self._checkable = checkable
 
-    def set_rows(self, rows: Sequence[EducationRow]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self._checked &= {r.id for r in rows}
-        self.endResetModel()
+    def rows_changed(self) -> None:
+        self._checked &= {r.id for r in self.rows}
 
     def checked_ids(self) -> list[uuid.UUID]:
-        return [r.id for r in self._rows if r.id in self._checked]
+        return [r.id for r in self.rows if r.id in self._checked]
 
     def row_of(self, item_id: uuid.UUID) -> int | None:
-        return next((i for i, r in enumerate(self._rows) if r.id == item_id), None)
+        return index_of_id(self.rows, item_id)
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        row = self._rows[index.row()]
+    def cell(self, row: EducationRow, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
             return row.title if row.builtin else f"{row.title} (clinic)"
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -85,7 +77,7 @@ class EducationListModel(QAbstractListModel):
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if not (self._checkable and index.isValid() and role == Qt.ItemDataRole.CheckStateRole):
             return False
-        item_id = self._rows[index.row()].id
+        item_id = self.rows[index.row()].id
         if Qt.CheckState(value) == Qt.CheckState.Checked:
             self._checked.add(item_id)
         else:
@@ -122,9 +114,7 @@ class EducationView(QWidget):
         self.setObjectName("educationView")
         self.services = services
         self.model = EducationListModel(parent=self)
-        self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(self.model)
-        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.proxy = text_filter_proxy(self.model, self)
         self._build_layout(self._build_controls())
         self._connect_signals()
         self.reload()
@@ -132,12 +122,7 @@ class EducationView(QWidget):
     def _build_controls(self) -> QLabel:
         """The search field, the item list, the viewer and the buttons; returns the search
         field's label."""
-        self.search = QLineEdit()
-        self.search.setObjectName("educationSearch")
-        self.search.setClearButtonEnabled(True)
-        search_label = QLabel("&Search:")
-        search_label.setBuddy(self.search)
-        name_widget(self.search, "Search")
+        self.search, search_label = search_box("educationSearch", "&Search:")
         self.list = QListView()
         self.list.setObjectName("educationList")
         self.list.setAccessibleName("Education items")
@@ -154,8 +139,7 @@ class EducationView(QWidget):
         self.print_button = QPushButton("&Print…")
         for name, button in (("addEducation", self.add_button), ("openLink", self.open_button),
                              ("printEducation", self.print_button)):
-            button.setObjectName(name)
-            button.setAccessibleName(button.text().replace("&", "").rstrip("…"))
+            name_button(button, name)
         return search_label
 
     def _build_layout(self, search_label: QLabel) -> None:
@@ -252,12 +236,7 @@ class AddEducationDialog(QDialog):
         self.body.setTabChangesFocus(True)
         self.url = f.add("url", "&Web address (optional)", QLineEdit())
         self.url.setPlaceholderText("https://…")
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Save).setObjectName("saveButton")
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons = dialogs.save_cancel_buttons(self, self.save)
         layout = QVBoxLayout(self)
         layout.addWidget(f, 1)
         layout.addWidget(buttons)
@@ -307,12 +286,7 @@ class RecordEducationDialog(QDialog):
         self.history.setObjectName("educationHistory")
         self.history.setWordWrap(True)
         self.history.setTextFormat(Qt.TextFormat.PlainText)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Save).setObjectName("saveButton")
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons = dialogs.save_cancel_buttons(self, self.save)
         layout = QVBoxLayout(self)
         layout.addWidget(f, 1)
         layout.addWidget(self.history)
@@ -374,15 +348,9 @@ class RecordEducationButton(QPushButton):
         dialog.open()
 
 
-class EducationDialog(QDialog):
+class EducationDialog(dialogs.ViewDialog):
+    view: EducationView
+
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("educationDialog")
-        self.setWindowTitle("Patient education")
-        self.view = EducationView(services)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.view, 1)
-        layout.addWidget(buttons)
-        dialogs.fit_to_screen(self, 1000, 680)
+        super().__init__(EducationView(services), object_name="educationDialog",
+                         title="Patient education", size=(1000, 680), parent=parent)

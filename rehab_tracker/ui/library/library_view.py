@@ -14,11 +14,8 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
@@ -28,10 +25,8 @@ from PySide6.QtWidgets import (
     QListWidget,
     QPlainTextEdit,
     QPushButton,
-    QScrollArea,
     QSizePolicy,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -44,8 +39,10 @@ from rehab_tracker.ui.library.dosage_table import DosageTableEditor, StepEditor
 from rehab_tracker.ui.shell.actions import run_action
 from rehab_tracker.ui.widgets import dialogs
 from rehab_tracker.ui.widgets.filter_proxy import RowFilterProxy
-from rehab_tracker.ui.widgets.forms import FieldForm, name_widget
-from rehab_tracker.ui.widgets.table_model import RowsTableModel
+from rehab_tracker.ui.widgets.forms import FieldForm, buddy_label, name_button, search_box
+from rehab_tracker.ui.widgets.scroll import scroll_area
+from rehab_tracker.ui.widgets.table_model import RowsTableModel, index_of_id
+from rehab_tracker.ui.widgets.tables import row_table, select_row
 
 Index = QModelIndex | QPersistentModelIndex
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -60,7 +57,7 @@ class ExerciseTableModel(RowsTableModel[ExerciseRow]):
     headers = COLUMNS
 
     def row_of(self, exercise_id: uuid.UUID) -> int | None:
-        return next((i for i, r in enumerate(self.rows) if r.id == exercise_id), None)
+        return index_of_id(self.rows, exercise_id)
 
     def cell(self, row: ExerciseRow, column: int, role: int) -> Any:
         if role == ROW_ROLE:
@@ -79,19 +76,14 @@ class ExerciseTableModel(RowsTableModel[ExerciseRow]):
 class ExerciseFilterProxy(RowFilterProxy):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._text = ""
         self._region: str | None = None
         self._show_retired = False
-        self.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-
-    def set_search(self, text: str) -> None:
-        self._refilter(lambda: setattr(self, "_text", text.strip().casefold()))
 
     def set_region(self, region: str | None) -> None:
-        self._refilter(lambda: setattr(self, "_region", region or None))
+        self._set("_region", region or None)
 
     def set_show_retired(self, on: bool) -> None:
-        self._refilter(lambda: setattr(self, "_show_retired", on))
+        self._set("_show_retired", on)
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
         model = self.sourceModel()
@@ -145,8 +137,7 @@ class ExerciseEditor(QWidget):
         self.open_media = QPushButton("&Open")
         self.remove_media = QPushButton("Remove")
         for button in (self.add_image, self.add_video, self.open_media, self.remove_media):
-            button.setAccessibleName(button.text().replace("&", "").rstrip("…"))
-            buttons.addWidget(button)
+            buttons.addWidget(name_button(button))
         self.media_hint = QLabel("Save the exercise first, then attach images or video links.")
         self.media_hint.setWordWrap(True)
         column = QVBoxLayout()
@@ -269,17 +260,10 @@ class LibraryView(QWidget):
 
     def _build_filters(self) -> tuple[QHBoxLayout, QHBoxLayout]:
         """The search box; the region filter and Show retired."""
-        self.search = QLineEdit()
-        self.search.setObjectName("librarySearch")
-        self.search.setClearButtonEnabled(True)
-        search_label = QLabel("&Search:")
-        search_label.setBuddy(self.search)
-        name_widget(self.search, "Search")
+        self.search, search_label = search_box("librarySearch", "&Search:")
         self.region = QComboBox()
         self.region.setObjectName("regionFilter")
-        region_label = QLabel("&Region:")
-        region_label.setBuddy(self.region)
-        name_widget(self.region, "Region")
+        region_label = buddy_label("&Region:", self.region)
         self.region.addItem("All regions", None)
         for code in BODY_REGIONS:
             self.region.addItem(region_text(code), code)
@@ -296,14 +280,7 @@ class LibraryView(QWidget):
         return search_row, filters
 
     def _build_table(self) -> None:
-        self.table = QTableView()
-        self.table.setObjectName("exerciseTable")
-        self.table.setAccessibleName("Exercises")
-        self.table.setModel(self.proxy)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table = row_table(self.proxy, "exerciseTable", "Exercises")
         self.table.verticalHeader().setVisible(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
@@ -320,8 +297,7 @@ class LibraryView(QWidget):
         for name, button in (("newExercise", self.new_button), ("saveExercise", self.save_button),
                              ("retireExercise", self.retire_button),
                              ("restoreExercise", self.restore_button)):
-            button.setObjectName(name)
-            button.setAccessibleName(button.text().replace("&", ""))
+            name_button(button, name)
 
     def _list_side(self, search_row: QHBoxLayout, filters: QHBoxLayout) -> QWidget:
         left = QWidget()
@@ -334,9 +310,7 @@ class LibraryView(QWidget):
         return left
 
     def _form_side(self) -> QWidget:
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(self.editor)
+        scroll = scroll_area(self.editor)
         buttons = QHBoxLayout()
         buttons.addWidget(self.save_button)
         buttons.addStretch(1)
@@ -380,15 +354,7 @@ class LibraryView(QWidget):
             self.select(select)
 
     def select(self, exercise_id: uuid.UUID) -> bool:
-        source_row = self.model.row_of(exercise_id)
-        if source_row is None:
-            return False
-        index = self.proxy.mapFromSource(self.model.index(source_row, 0))
-        if not index.isValid():
-            return False
-        self.table.selectRow(index.row())
-        self.table.scrollTo(index)
-        return True
+        return select_row(self.table, self.proxy, self.model.row_of(exercise_id))
 
     def selected_row(self) -> ExerciseRow | None:
         rows = self.table.selectionModel().selectedRows()
@@ -528,15 +494,9 @@ class LibraryView(QWidget):
         self.restore_button.setEnabled(row is not None and row.retired)
 
 
-class LibraryDialog(QDialog):
+class LibraryDialog(dialogs.ViewDialog):
+    view: LibraryView
+
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("libraryDialog")
-        self.setWindowTitle("Exercise library")
-        self.view = LibraryView(services)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.view, 1)
-        layout.addWidget(buttons)
-        dialogs.fit_to_screen(self, 1180, 720)
+        super().__init__(LibraryView(services), object_name="libraryDialog",
+                         title="Exercise library", size=(1180, 720), parent=parent)

@@ -6,42 +6,45 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
-    QSortFilterProxyModel,
     Qt,
 )
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QDialogButtonBox,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from rehab_tracker.domain.units import format_distance, format_number
-from rehab_tracker.services.container import Services
 from rehab_tracker.services.outcomes import TIMEPOINTS, AssessmentDue, MeasureChange, OutcomeRow
 from rehab_tracker.services.patients import PatientRow
 from rehab_tracker.ui.outcomes.feature import FORM_LABELS
 from rehab_tracker.ui.shell.actions import run_action
-from rehab_tracker.ui.widgets import dialogs
-from rehab_tracker.ui.widgets.forms import FieldForm, date_edit, date_of
-from rehab_tracker.ui.widgets.lazy_tab import LazyTab
+from rehab_tracker.ui.widgets.forms import (
+    FieldForm,
+    button_name,
+    date_edit,
+    date_of,
+    push_button,
+    text_label,
+)
+from rehab_tracker.ui.widgets.lazy_tab import PatientTab
 from rehab_tracker.ui.widgets.scroll import scrolled_column
 from rehab_tracker.ui.widgets.table_model import RowsTableModel
+from rehab_tracker.ui.widgets.tables import log_table
+from rehab_tracker.ui.widgets.undo_delete import UndoableDelete
 
 Index = QModelIndex | QPersistentModelIndex
 HEADERS = ("Date", "Measure", "Timepoint", "Value", "Details")
@@ -97,55 +100,26 @@ class FollowUpDialog(QDialog):
         layout.addWidget(buttons)
 
 
-class OutcomesTab(LazyTab):
-    def __init__(
-        self,
-        services: Services,
-        today: Callable[[], dt.date],
-        parent: QWidget | None = None,
-        on_change: Callable[[], None] | None = None,
-    ) -> None:
-        super().__init__(parent)
-        self.setObjectName("outcomesTab")
-        self.services = services
-        self.today = today
-        self.on_change = on_change
-        self.row: PatientRow | None = None
-        self.last_deleted: tuple[str, uuid.UUID] | None = None
+class OutcomesTab(PatientTab):
+    object_name = "outcomesTab"
+
+    def build(self) -> None:
         self.changes: list[MeasureChange] = []
         self.due: list[AssessmentDue] = []
         self._build_summary_labels()
         self._build_table()
         self._build_layout(self._build_record_box(), self._build_actions())
-        self.set_patient(None)
 
     def _build_summary_labels(self) -> None:
         """The change from baseline in words and the assessment schedule."""
-        self.changes_label = QLabel()
-        self.changes_label.setObjectName("changesLabel")
-        self.changes_label.setAccessibleDescription("Change from baseline")
-        self.changes_label.setWordWrap(True)
+        self.changes_label = text_label("changesLabel", description="Change from baseline")
         self.changes_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.schedule_label = QLabel()
-        self.schedule_label.setObjectName("assessmentSchedule")
-        self.schedule_label.setAccessibleDescription("Assessment schedule")
-        self.schedule_label.setWordWrap(True)
+        self.schedule_label = text_label("assessmentSchedule", description="Assessment schedule")
 
     def _build_table(self) -> None:
         """Every recorded measure, newest first."""
         self.model = OutcomeTableModel(self)
-        self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(self.model)
-        self.table = QTableView()
-        self.table.setObjectName("outcomeTable")
-        self.table.setAccessibleName("Recorded measures")
-        self.table.setModel(self.proxy)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)  # newest first
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.proxy, self.table = log_table(self, self.model, "outcomeTable", "Recorded measures")
 
     def _build_record_box(self) -> QGroupBox:
         """One record button per form, three to a row."""
@@ -153,9 +127,7 @@ class OutcomesTab(LazyTab):
         grid = QGridLayout(record_box)
         self.record_buttons: dict[str, QPushButton] = {}
         for i, (key, text) in enumerate(FORM_LABELS.items()):
-            b = QPushButton(text)
-            b.setObjectName(f"record_{key}")
-            b.setAccessibleName(f"Record {text.replace('&', '').rstrip('…')}")
+            b = push_button(text, f"record_{key}", f"Record {button_name(text)}")
             b.clicked.connect(lambda _c=False, k=key: self.open_form(k))
             grid.addWidget(b, i // 3, i % 3)
             self.record_buttons[key] = b
@@ -163,21 +135,18 @@ class OutcomesTab(LazyTab):
 
     def _build_actions(self) -> QHBoxLayout:
         """Delete, Undo delete, Add follow-up and the tab's message."""
-        self.delete_button = QPushButton("Delete measure")
-        self.delete_button.setObjectName("deleteOutcome")
-        self.delete_button.setAccessibleName("Delete measure")
+        self.delete_button = push_button("Delete measure", "deleteOutcome")
         self.delete_button.clicked.connect(self.delete_selected)
-        self.undo_button = QPushButton("Undo delete")
-        self.undo_button.setObjectName("undoDeleteOutcome")
-        self.undo_button.setAccessibleName("Undo delete")
+        self.undo_button = push_button("Undo delete", "undoDeleteOutcome")
         self.undo_button.setEnabled(False)
         self.undo_button.clicked.connect(self.undo_delete)
-        self.follow_up_button = QPushButton("Add fo&llow-up…")
-        self.follow_up_button.setObjectName("addFollowUp")
-        self.follow_up_button.setAccessibleName("Add follow-up")
+        self.follow_up_button = push_button("Add fo&llow-up…", "addFollowUp")
         self.follow_up_button.clicked.connect(self.add_follow_up)
         self.message = QLabel()
         self.message.setAccessibleDescription("Outcomes message")
+        self.deletion: UndoableDelete[tuple[str, uuid.UUID]] = UndoableDelete(
+            self, self.undo_button, self.message, self._changed
+        )
         actions = QHBoxLayout()
         for b in (self.delete_button, self.undo_button, self.follow_up_button):
             actions.addWidget(b)
@@ -231,11 +200,6 @@ class OutcomesTab(LazyTab):
             or "No program: no assessments scheduled."
         )
 
-    def _changed(self) -> None:
-        self.reload()
-        if self.on_change is not None:
-            self.on_change()
-
     def timepoint_now(self) -> str:
         """The scheduled timepoint due around today (pre-selected in the forms)."""
         today = self.today()
@@ -267,32 +231,16 @@ class OutcomesTab(LazyTab):
         return kind, uuid.UUID(ident)
 
     def delete_selected(self) -> None:
-        chosen = self.selected()
-        if chosen is None:
-            return
-        if not dialogs.confirm(
-            self, "Delete measure", "Delete the selected measure? You can undo this."
-        ):
-            return
-        if not run_action(self, lambda: self.services.outcomes.delete(*chosen),
-                          title="Delete measure"):
-            return
-        self.last_deleted = chosen
-        self.undo_button.setEnabled(True)
-        self.message.setText("Deleted. Undo delete brings it back.")
-        self._changed()
+        self.deletion.delete(
+            self.selected(),
+            lambda chosen: self.services.outcomes.delete(*chosen),
+            title="Delete measure",
+            question="Delete the selected measure? You can undo this.",
+            done="Deleted. Undo delete brings it back.",
+        )
 
     def undo_delete(self) -> None:
-        if self.last_deleted is None:
-            return
-        chosen = self.last_deleted
-        if not run_action(self, lambda: self.services.outcomes.restore(*chosen),
-                          title="Undo delete"):
-            return
-        self.last_deleted = None
-        self.undo_button.setEnabled(False)
-        self.message.setText("Restored.")
-        self._changed()
+        self.deletion.undo(lambda chosen: self.services.outcomes.restore(*chosen), done="Restored.")
 
     def add_follow_up(self) -> None:
         if self.row is None:

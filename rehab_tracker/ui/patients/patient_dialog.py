@@ -33,6 +33,7 @@ from rehab_tracker.services.container import Services
 from rehab_tracker.ui.shell.actions import run_action
 from rehab_tracker.ui.widgets import dialogs
 from rehab_tracker.ui.widgets.forms import FieldForm, date_edit, date_of, set_date
+from rehab_tracker.ui.widgets.scroll import scrolled
 
 SEX_LABELS = {"female": "Female", "male": "Male", "other": "Other", "unknown": "Not stated"}
 SIDE_LABELS: dict[str | None, str] = {None: "Not recorded", "left": "Left", "right": "Right",
@@ -74,7 +75,28 @@ class PatientDialog(QDialog):
         self.saved_id: uuid.UUID | None = None
         self._dirty = False
         self.setWindowTitle("New patient" if patient_id is None else "Edit patient")
+        self._build_details()
+        self._build_surgery()
+        scroll = scrolled(self.form, self.surgery_box, stretch=True, frame=False)
+        self.buttons = dialogs.save_cancel_buttons(self, self.save)
+        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setDefault(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(scroll, 1)
+        layout.addWidget(self.buttons)
+        self._fit_to_form(scroll)
 
+        if patient_id is not None:
+            self._load(patient_id)
+        self._connect_changes()
+        self._update_pathway()
+        self.given_name.setFocus()
+
+    # --- building -------------------------------------------------------------------------
+
+    def _build_details(self) -> None:
+        """The patient's details in ``self.form``: names, record number, birth, body, contact,
+        pathway and notes."""
         f = self.form = FieldForm()
         self.given_name = f.add("given_name", "&Given name", QLineEdit())
         self.family_name = f.add("family_name", "&Family name", QLineEdit())
@@ -90,10 +112,19 @@ class PatientDialog(QDialog):
         self.weight_kg = f.add("weight_kg", "&Weight", _optional_spin(" kg", 0, 500))
         self.phone = f.add("phone", "&Phone", QLineEdit())
         self.email = f.add("email", "E&mail", QLineEdit())
-        self.address = f.add("address", "&Address", QPlainTextEdit())
-        self.address.setTabChangesFocus(True)
-        self.address.setMaximumHeight(self.fontMetrics().lineSpacing() * 4)
+        self.address = f.add("address", "&Address", self._text_box())
+        self._build_pathway()
+        self.notes = f.add("notes", "&Notes", self._text_box())
 
+    def _text_box(self) -> QPlainTextEdit:
+        """A few lines of free text; Tab moves on to the next field."""
+        edit = QPlainTextEdit()
+        edit.setTabChangesFocus(True)
+        edit.setMaximumHeight(self.fontMetrics().lineSpacing() * 4)
+        return edit
+
+    def _build_pathway(self) -> None:
+        """Surgical or conservative: two radio buttons in one group, on one row."""
         pathway_box = QWidget()
         row = QHBoxLayout(pathway_box)
         row.setContentsMargins(0, 0, 0, 0)
@@ -108,11 +139,10 @@ class PatientDialog(QDialog):
         row.addWidget(self.surgical)
         row.addWidget(self.conservative)
         row.addStretch(1)
-        f.add("pathway", "Pathwa&y", pathway_box, buddy=self.surgical)
-        self.notes = f.add("notes", "&Notes", QPlainTextEdit())
-        self.notes.setTabChangesFocus(True)
-        self.notes.setMaximumHeight(self.fontMetrics().lineSpacing() * 4)
+        self.form.add("pathway", "Pathwa&y", pathway_box, buddy=self.surgical)
 
+    def _build_surgery(self) -> None:
+        """The surgery group box (shown for the surgical pathway) with ``self.surgery_form``."""
         self.surgery_box = QGroupBox("Surgery")
         s = self.surgery_form = FieldForm()
         self.surgery_date = s.add(
@@ -138,40 +168,17 @@ class PatientDialog(QDialog):
         box_layout = QVBoxLayout(self.surgery_box)
         box_layout.addWidget(s)
 
-        inner = QWidget()
-        column = QVBoxLayout(inner)
-        column.addWidget(f)
-        column.addWidget(self.surgery_box)
-        column.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(inner)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.save_button.setObjectName("saveButton")
-        self.save_button.setDefault(True)
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(scroll, 1)
-        layout.addWidget(self.buttons)
-        # open big enough to show the whole form (wider for the error messages), within the screen
-        hint = inner.sizeHint()
+    def _fit_to_form(self, scroll: QScrollArea) -> None:
+        """Open big enough to show the whole form (wider for the error messages), within the
+        screen."""
+        content = scroll.widget()
+        assert content is not None
+        hint = content.sizeHint()
         dialogs.fit_to_screen(
             self,
             hint.width() + 2 * self.fontMetrics().averageCharWidth() * 20,
             hint.height() + self.buttons.sizeHint().height() + 4 * self.fontMetrics().height(),
         )
-
-        if patient_id is not None:
-            self._load(patient_id)
-        self._connect_changes()
-        self._update_pathway()
-        self.given_name.setFocus()
 
     # --- reading the form -----------------------------------------------------------------
 

@@ -14,22 +14,20 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from rehab_tracker.data.patient_list import PatientRow, weeks_since
 from rehab_tracker.ui.widgets.filter_proxy import RowFilterProxy
-from rehab_tracker.ui.widgets.forms import name_widget
-from rehab_tracker.ui.widgets.table_model import RowsTableModel
+from rehab_tracker.ui.widgets.forms import buddy_label, search_box
+from rehab_tracker.ui.widgets.table_model import RowsTableModel, index_of_id
+from rehab_tracker.ui.widgets.tables import row_table, select_row
 
 Index = QModelIndex | QPersistentModelIndex
 #: the role holding a value that sorts properly (dates, numbers; None sorts first)
@@ -85,10 +83,7 @@ class PatientTableModel(RowsTableModel[PatientRow]):
         self._cells_for = None
 
     def row_of(self, patient_id: uuid.UUID) -> int | None:
-        for i, r in enumerate(self.rows):
-            if r.id == patient_id:
-                return i
-        return None
+        return index_of_id(self.rows, patient_id)
 
     def _values(self, row: PatientRow, today: dt.date) -> tuple[Any, ...]:
         return (
@@ -149,24 +144,19 @@ class PatientFilterProxy(RowFilterProxy):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._text = ""
         self._active_only = False
         self._phase: str | None = None
         self._due_only = False
         self.setSortRole(SORT_ROLE)
-        self.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-
-    def set_search(self, text: str) -> None:
-        self._refilter(lambda: setattr(self, "_text", text.strip().casefold()))
 
     def set_active_only(self, on: bool) -> None:
-        self._refilter(lambda: setattr(self, "_active_only", on))
+        self._set("_active_only", on)
 
     def set_phase(self, phase: str | None) -> None:
-        self._refilter(lambda: setattr(self, "_phase", phase or None))
+        self._set("_phase", phase or None)
 
     def set_due_only(self, on: bool) -> None:
-        self._refilter(lambda: setattr(self, "_due_only", on))
+        self._set("_due_only", on)
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
         model = self.sourceModel()
@@ -213,13 +203,7 @@ class PatientList(QWidget):
         self._connect()
 
     def _build_find_and_filters(self) -> tuple[QHBoxLayout, QHBoxLayout]:
-        self.find_edit = QLineEdit()
-        self.find_edit.setObjectName("findPatient")
-        self.find_edit.setPlaceholderText("Name or record number")
-        self.find_edit.setClearButtonEnabled(True)
-        find_label = QLabel("F&ind:")
-        find_label.setBuddy(self.find_edit)
-        name_widget(self.find_edit, "Find")
+        self.find_edit, find_label = search_box("findPatient", "F&ind:", "Name or record number")
 
         self.active_only = QCheckBox("&Active program only")
         self.active_only.setAccessibleName("Active program only")
@@ -227,9 +211,7 @@ class PatientList(QWidget):
         self.due_only.setAccessibleName("Assessment due")
         self.phase_combo = QComboBox()
         self.phase_combo.setObjectName("phaseFilter")
-        phase_label = QLabel("Phase:")
-        phase_label.setBuddy(self.phase_combo)
-        name_widget(self.phase_combo, "Phase")
+        phase_label = buddy_label("Phase:", self.phase_combo)
         self.phase_combo.addItem("All phases", None)
 
         top = QHBoxLayout()
@@ -243,14 +225,7 @@ class PatientList(QWidget):
         return top, filters
 
     def _build_table(self) -> None:
-        self.table = QTableView()
-        self.table.setObjectName("patientTable")
-        self.table.setAccessibleName("Patients")
-        self.table.setModel(self.proxy)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(1, Qt.SortOrder.AscendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table = row_table(self.proxy, "patientTable", "Patients", sort_column=1)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
         self.table.verticalHeader().setVisible(False)
@@ -304,15 +279,7 @@ class PatientList(QWidget):
         return row if isinstance(row, PatientRow) else None
 
     def select(self, patient_id: uuid.UUID) -> bool:
-        source_row = self.model.row_of(patient_id)
-        if source_row is None:
-            return False
-        index = self.proxy.mapFromSource(self.model.index(source_row, 0))
-        if not index.isValid():
-            return False
-        self.table.selectRow(index.row())
-        self.table.scrollTo(index)
-        return True
+        return select_row(self.table, self.proxy, self.model.row_of(patient_id))
 
     def _on_selection(self, *_args: object) -> None:
         self.patient_selected.emit(self.selected_id())

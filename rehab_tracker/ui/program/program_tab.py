@@ -16,9 +16,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QPushButton,
-    QScrollArea,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -33,7 +31,8 @@ from rehab_tracker.services.programs import (
 )
 from rehab_tracker.ui.program import handout
 from rehab_tracker.ui.program.suggestion import suggestion_text
-from rehab_tracker.ui.widgets.forms import name_widget, plain
+from rehab_tracker.ui.widgets.forms import name_button, text_label
+from rehab_tracker.ui.widgets.scroll import fill_scrolling
 from rehab_tracker.ui.widgets.table_model import RowsTableModel
 
 Index = QModelIndex | QPersistentModelIndex
@@ -99,16 +98,10 @@ class ProgramTab(QWidget):
         self.on_saved = on_saved
         self.row: PatientRow | None = None
         self.program: ProgramDetail | None = None
-        self.summary = QLabel()
-        self.summary.setObjectName("programTabSummary")
-        self.summary.setWordWrap(True)
-        self.summary.setAccessibleDescription("Program summary")
+        self.summary = text_label("programTabSummary", description="Program summary")
         self.model = CurrentPhaseModel(self)
         self._build_table()
-        self.reason = QLabel()
-        self.reason.setObjectName("suggestionReason")
-        self.reason.setWordWrap(True)
-        self.reason.setAccessibleDescription("Suggestion reason")
+        self.reason = text_label("suggestionReason", description="Suggestion reason")
         self.view.selectionModel().currentRowChanged.connect(self._show_reason)
         buttons = self._build_buttons()
         inner = QWidget()
@@ -117,13 +110,7 @@ class ProgramTab(QWidget):
         layout.addLayout(buttons)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.reason)
-        scroll = QScrollArea()  # keeps the tab usable in a narrow window and at 200% scaling
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setWidget(inner)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scroll)
+        fill_scrolling(self, inner, frame=False)  # usable in a narrow window and at 200% scaling
         self.set_patient(None)
 
     def _build_table(self) -> None:
@@ -151,7 +138,7 @@ class ProgramTab(QWidget):
         for button, tip in zip(
             (self.build_button, self.sheet_button, self.pdf_button), tips, strict=True
         ):
-            name_widget(button, plain(button.text()).rstrip("…"))
+            name_button(button)
             button.setToolTip(tip)
             button.setAccessibleDescription(tip)
             buttons.addWidget(button)

@@ -19,13 +19,12 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QHBoxLayout,
-    QLabel,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from rehab_tracker.ui.shell.actions import run_action
+from rehab_tracker.ui.widgets.forms import buddy_label, push_button, text_label
 from rehab_tracker.ui.widgets.lazy_tab import LazyTab
 
 if TYPE_CHECKING:
@@ -83,21 +82,13 @@ class ChartsTab(LazyTab):
 
         self.picker = QComboBox()
         self.picker.setObjectName("chartPicker")
-        self.picker.setAccessibleName("Show chart")
         for key, label in CHART_CHOICES:
             self.picker.addItem(label, key)
-        picker_label = QLabel("Sho&w chart:")
-        picker_label.setBuddy(self.picker)
-        self.export_png = QPushButton("E&xport PNG…")
-        self.export_png.setObjectName("exportPng")
-        self.export_png.setAccessibleName("Export PNG")
-        self.export_svg = QPushButton("&Export SVG…")
-        self.export_svg.setObjectName("exportSvg")
-        self.export_svg.setAccessibleName("Export SVG")
-        self.message = QLabel("Select a patient to see their charts.")
-        self.message.setObjectName("chartsMessage")
-        self.message.setWordWrap(True)
-        self.message.setAccessibleDescription("Chart value")
+        picker_label = buddy_label("Sho&w chart:", self.picker)
+        self.export_png = push_button("E&xport PNG…", "exportPng")
+        self.export_svg = push_button("&Export SVG…", "exportSvg")
+        self.message = text_label("chartsMessage", description="Chart value")
+        self.message.setText("Select a patient to see their charts.")
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         # narrow enough for a 1280 px screen split with the patient list, and at 200% scaling

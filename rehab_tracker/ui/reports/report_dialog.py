@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPlainTextEdit,
     QProgressDialog,
-    QPushButton,
     QRadioButton,
     QVBoxLayout,
     QWidget,
@@ -33,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from rehab_tracker.ui.shell.actions import run_action
 from rehab_tracker.ui.widgets import dialogs, print_preview
+from rehab_tracker.ui.widgets.forms import buddy_label, name_button, push_button
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QTextDocument
@@ -87,12 +87,10 @@ class ReportDialog(QDialog):
     def _build_audience_box(self) -> QGroupBox:
         """The clinical or patient version of the report."""
         audience_box = QGroupBox("Version")
-        self.clinical = QRadioButton("C&linical (surgeon, referrer or insurer)")
-        self.clinical.setObjectName("audienceClinical")
-        self.clinical.setAccessibleName("Clinical (surgeon, referrer or insurer)")
-        self.patient = QRadioButton("&Patient (plain language)")
-        self.patient.setObjectName("audiencePatient")
-        self.patient.setAccessibleName("Patient (plain language)")
+        self.clinical = name_button(
+            QRadioButton("C&linical (surgeon, referrer or insurer)"), "audienceClinical"
+        )
+        self.patient = name_button(QRadioButton("&Patient (plain language)"), "audiencePatient")
         self.clinical.setChecked(True)
         group = QButtonGroup(self)
         group.addButton(self.clinical)
@@ -104,23 +102,16 @@ class ReportDialog(QDialog):
 
     def _build_notes(self) -> QLabel:
         """The clinician's notes field; returns its label."""
-        notes_label = QLabel("Clinician &notes (printed on the report):")
         self.notes = QPlainTextEdit()
         self.notes.setObjectName("reportNotes")
-        self.notes.setAccessibleName("Clinician notes (printed on the report)")
         self.notes.setTabChangesFocus(True)
-        notes_label.setBuddy(self.notes)
-        return notes_label
+        return buddy_label("Clinician &notes (printed on the report):", self.notes)
 
     def _build_buttons(self) -> QDialogButtonBox:
         """Preview and Print, Save PDF, Close."""
         buttons = QDialogButtonBox()
-        self.preview_button = QPushButton("Pre&view and Print…")
-        self.preview_button.setObjectName("reportPreview")
-        self.preview_button.setAccessibleName("Preview and Print")
-        self.save_button = QPushButton("&Save PDF…")
-        self.save_button.setObjectName("reportSavePdf")
-        self.save_button.setAccessibleName("Save PDF")
+        self.preview_button = push_button("Pre&view and Print…", "reportPreview")
+        self.save_button = push_button("&Save PDF…", "reportSavePdf")
         buttons.addButton(self.preview_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.ActionRole)
         close = buttons.addButton(QDialogButtonBox.StandardButton.Close)

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QRadioButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -30,6 +29,8 @@ from rehab_tracker.services.container import Services
 from rehab_tracker.services.sessions import SlotInfo
 from rehab_tracker.ui.shell.actions import run_action
 from rehab_tracker.ui.widgets import dialogs
+from rehab_tracker.ui.widgets.forms import name_button
+from rehab_tracker.ui.widgets.scroll import scrolled
 
 STOP_STYLE = (
     "background: #b00020; color: white; font-weight: bold; padding: 8px; border-radius: 3px;"
@@ -66,15 +67,7 @@ class RedFlagDialog(QDialog):
         grid = self._build_questions()
         self._build_message()
         buttons = self._build_buttons()
-        inner = QWidget()
-        column = QVBoxLayout(inner)
-        column.addWidget(intro)
-        column.addLayout(grid)
-        column.addWidget(self.message)
-        column.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(inner)
+        scroll = scrolled(intro, grid, self.message, stretch=True)
         layout = QVBoxLayout(self)
         layout.addWidget(scroll)
         layout.addLayout(buttons)
@@ -136,7 +129,7 @@ class RedFlagDialog(QDialog):
         self.cancel.setObjectName("redFlagCancel")
         self.cancel.clicked.connect(self.reject)
         for button in (self.all_no, self.not_attended, self.continue_button, self.cancel):
-            button.setAccessibleName(button.text().replace("&", "").rstrip("…"))
+            name_button(button)
         buttons = QHBoxLayout()
         buttons.addWidget(self.all_no)
         buttons.addWidget(self.not_attended)

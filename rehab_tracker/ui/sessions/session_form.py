@@ -28,12 +28,10 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
-from rehab_tracker.domain.errors import Collector
 from rehab_tracker.domain.sessions import (
     EFFORT_MESSAGE,
     PAIN_MESSAGE,
@@ -43,15 +41,27 @@ from rehab_tracker.domain.sessions import (
     ExerciseEntry,
     SessionEntry,
     SetEntry,
-    check_date,
 )
 from rehab_tracker.services.container import Services
 from rehab_tracker.services.drafts import session_key
 from rehab_tracker.services.sessions import SessionForm
 from rehab_tracker.ui.shell.actions import run_action
 from rehab_tracker.ui.widgets import dialogs
-from rehab_tracker.ui.widgets.fields import DraftAutosaver, NumberField, add_number_field
-from rehab_tracker.ui.widgets.forms import FieldForm, date_edit, date_of, error_label, set_date
+from rehab_tracker.ui.widgets.fields import (
+    DraftAutosaver,
+    NumberField,
+    add_number_field,
+    typed_date_errors,
+)
+from rehab_tracker.ui.widgets.forms import (
+    FieldForm,
+    date_edit,
+    date_of,
+    error_label,
+    push_button,
+    set_date,
+)
+from rehab_tracker.ui.widgets.scroll import scrolled
 
 #: set columns per dosage type: (SetEntry field, header, integer, high, message)
 COLUMNS: dict[str, tuple[tuple[str, str, bool, float, str], ...]] = {}
@@ -327,9 +337,7 @@ class SessionFormDialog(QDialog):
         return notes_label
 
     def _button(self, text: str, object_name: str, accessible: str) -> QPushButton:
-        button = QPushButton(text)
-        button.setObjectName(object_name)
-        button.setAccessibleName(accessible)
+        button = push_button(text, object_name, accessible)
         button.setAutoDefault(False)
         return button
 
@@ -361,22 +369,12 @@ class SessionFormDialog(QDialog):
         header = QLabel(f"<b>{self.form.patient_name}</b> — {self.form.title}")
         header.setObjectName("sessionHeader")
         header.setWordWrap(True)
-        inner = QWidget()
-        column = QVBoxLayout(inner)
-        column.addWidget(header)
-        column.addWidget(self.banner)
-        column.addWidget(self.fields)
-        column.addWidget(QLabel("<b>Exercises</b>"))
-        column.addWidget(self.exercises_widget)
-        column.addWidget(self.events_box)
-        column.addWidget(notes_label)
-        column.addWidget(self.notes)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(inner)
-        self.scroll_area = scroll
+        self.scroll_area = scrolled(
+            header, self.banner, self.fields, QLabel("<b>Exercises</b>"), self.exercises_widget,
+            self.events_box, notes_label, self.notes,
+        )
         layout = QVBoxLayout(self)
-        layout.addWidget(scroll)
+        layout.addWidget(self.scroll_area)
         layout.addLayout(buttons)
 
     def _start_autosave(self, editing: bool) -> None:
@@ -426,20 +424,16 @@ class SessionFormDialog(QDialog):
 
     def _check_date(self) -> None:
         """The domain's date rule, as typed: not in the future, not before the surgery."""
-        value = date_of(self.date)
-        errors = Collector()
-        if value is not None:
-            check_date(
-                value,
-                "session_date",
-                errors,
-                today=self.today(),
-                surgery_date=self.form.surgery_date,
-                what="The session date",
-            )
+        errors = typed_date_errors(
+            self.date,
+            "session_date",
+            today=self.today(),
+            surgery_date=self.form.surgery_date,
+            what="The session date",
+        )
         label = self.fields.errors["session_date"]
-        label.setText(errors.errors.get("session_date", ""))
-        label.setVisible("session_date" in errors.errors)
+        label.setText(errors.get("session_date", ""))
+        label.setVisible("session_date" in errors)
 
     # --- draft -----------------------------------------------------------------------------
 

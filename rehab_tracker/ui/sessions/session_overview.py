@@ -6,12 +6,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QVBoxLayout, QWidget
 
 from rehab_tracker.services.container import Services
 from rehab_tracker.services.patients import PatientRow
 from rehab_tracker.services.sessions import RedFlagAlert
-from rehab_tracker.ui.widgets import dialogs
+from rehab_tracker.ui.sessions.acknowledge import acknowledge_button, acknowledge_red_flag
+from rehab_tracker.ui.widgets.forms import text_label
 
 ALERT_STYLE = "background: #fde7ea; color: #7a0014; padding: 6px; border: 1px solid #b00020;"
 
@@ -31,19 +32,10 @@ class SessionOverviewPanel(QGroupBox):
         self.on_change = on_change
         self.row: PatientRow | None = None
         self.alerts: list[RedFlagAlert] = []
-        self.alert = QLabel()
-        self.alert.setObjectName("overviewRedFlag")
-        self.alert.setAccessibleDescription("Red flag")
-        self.alert.setWordWrap(True)
+        self.alert = text_label("overviewRedFlag", description="Red flag")
         self.alert.setStyleSheet(ALERT_STYLE)
-        self.acknowledge_button = QPushButton("Ac&knowledge red flag")
-        self.acknowledge_button.setObjectName("overviewAcknowledge")
-        self.acknowledge_button.setAccessibleName("Acknowledge red flag")
-        self.acknowledge_button.clicked.connect(self.acknowledge)
-        self.assessments = QLabel()
-        self.assessments.setObjectName("overviewAssessments")
-        self.assessments.setAccessibleDescription("Assessments due")
-        self.assessments.setWordWrap(True)
+        self.acknowledge_button = acknowledge_button("overviewAcknowledge", self.acknowledge)
+        self.assessments = text_label("overviewAssessments", description="Assessments due")
         row = QHBoxLayout()
         row.addWidget(self.alert, 1)
         row.addWidget(self.acknowledge_button)
@@ -80,15 +72,8 @@ class SessionOverviewPanel(QGroupBox):
     def acknowledge(self) -> None:
         if not self.alerts:
             return
-        alert = self.alerts[0]
-        if not dialogs.confirm(
-            self,
-            "Acknowledge red flag",
-            f"Confirm that the red flag of {alert.session_date.isoformat()} has been seen and "
-            "the patient referred.",
-        ):
+        if not acknowledge_red_flag(self, self.services, self.alerts[0]):
             return
-        self.services.sessions.acknowledge_red_flag(alert.session_id)
         if self.on_change is not None:
             self.on_change()
         else:

@@ -6,7 +6,6 @@ log next / unscheduled, correct, delete (confirmed, with Undo) and acknowledge a
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -14,29 +13,26 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
-    QSortFilterProxyModel,
     Qt,
 )
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
-    QWidget,
 )
 
-from rehab_tracker.services.container import Services
-from rehab_tracker.services.errors import ServiceError
 from rehab_tracker.services.patients import PatientRow
 from rehab_tracker.services.sessions import PatientSessions, SessionRow, SlotInfo
+from rehab_tracker.ui.sessions.acknowledge import acknowledge_button, acknowledge_red_flag
 from rehab_tracker.ui.shell.actions import run_action
 from rehab_tracker.ui.widgets import dialogs
-from rehab_tracker.ui.widgets.lazy_tab import LazyTab
+from rehab_tracker.ui.widgets.forms import push_button, text_label
+from rehab_tracker.ui.widgets.lazy_tab import PatientTab
 from rehab_tracker.ui.widgets.scroll import scrolled_column
 from rehab_tracker.ui.widgets.table_model import RowsTableModel
+from rehab_tracker.ui.widgets.tables import log_table
+from rehab_tracker.ui.widgets.undo_delete import UndoableDelete
 
 if TYPE_CHECKING:  # the dialogs load when first opened, not at start-up
     from rehab_tracker.ui.sessions.session_form import SessionFormDialog
@@ -88,78 +84,39 @@ class SessionTableModel(RowsTableModel[SessionRow]):
         return value if isinstance(value, str) else str(value)
 
 
-class SessionsTab(LazyTab):
-    def __init__(
-        self,
-        services: Services,
-        today: Callable[[], dt.date],
-        parent: QWidget | None = None,
-        on_change: Callable[[], None] | None = None,
-    ) -> None:
-        super().__init__(parent)
-        self.setObjectName("sessionsTab")
-        self.services = services
-        self.today = today
-        self.on_change = on_change
-        self.row: PatientRow | None = None
+class SessionsTab(PatientTab):
+    object_name = "sessionsTab"
+
+    def build(self) -> None:
         self.view_data: PatientSessions | None = None
-        self.last_deleted: uuid.UUID | None = None
         self._build_status()
         self._build_table()
         self._build_buttons()
         self._build_layout()
-        self.set_patient(None)
 
     def _build_status(self) -> None:
         """Adherence overall and per week, and the red-flag alert with its Acknowledge button."""
-        self.adherence = QLabel()
-        self.adherence.setObjectName("adherenceLabel")
-        self.adherence.setAccessibleDescription("Adherence")
-        self.adherence.setWordWrap(True)
-        self.weeks = QLabel()
-        self.weeks.setObjectName("adherenceWeeks")
-        self.weeks.setAccessibleDescription("Adherence per week")
-        self.weeks.setWordWrap(True)
-        self.alerts = QLabel()
-        self.alerts.setObjectName("sessionRedFlag")
-        self.alerts.setAccessibleDescription("Red flag")
-        self.alerts.setWordWrap(True)
+        self.adherence = text_label("adherenceLabel", description="Adherence")
+        self.weeks = text_label("adherenceWeeks", description="Adherence per week")
+        self.alerts = text_label("sessionRedFlag", description="Red flag")
         self.alerts.setStyleSheet(
             "background: #b00020; color: white; font-weight: bold; padding: 6px;"
         )
         self.alerts.setVisible(False)
-        self.acknowledge_button = QPushButton("Ac&knowledge red flag")
-        self.acknowledge_button.setObjectName("acknowledgeRedFlag")
-        self.acknowledge_button.setAccessibleName("Acknowledge red flag")
-        self.acknowledge_button.clicked.connect(self.acknowledge)
+        self.acknowledge_button = acknowledge_button("acknowledgeRedFlag", self.acknowledge)
         self.acknowledge_button.setVisible(False)
 
     def _build_table(self) -> None:
         """The session log, newest first; a double click corrects a session."""
         self.model = SessionTableModel(self)
-        self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(self.model)
-        self.table = QTableView()
-        self.table.setObjectName("sessionTable")
-        self.table.setAccessibleName("Session log")
-        self.table.setModel(self.proxy)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)  # newest first
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setSectionResizeMode(
-            QHeaderView.ResizeMode.ResizeToContents
-        )
+        self.proxy, self.table = log_table(self, self.model, "sessionTable", "Session log")
         self.table.doubleClicked.connect(lambda _i: self.edit_selected())
 
     def _build_buttons(self) -> None:
         """Log next, log unscheduled, correct, delete and undo; the tab's message."""
 
         def button(text: str, name: str, slot: Callable[[], None]) -> QPushButton:
-            b = QPushButton(text)
-            b.setObjectName(name)
-            b.setAccessibleName(text.replace("&", "").rstrip("…"))
+            b = push_button(text, name)
             b.clicked.connect(slot)
             return b
 
@@ -174,6 +131,9 @@ class SessionsTab(LazyTab):
         self.message = QLabel()
         self.message.setObjectName("sessionMessage")
         self.message.setAccessibleDescription("Sessions message")
+        self.deletion: UndoableDelete[uuid.UUID] = UndoableDelete(
+            self, self.undo_button, self.message, self._changed
+        )
 
     def _build_layout(self) -> None:
         """The alert row, adherence, the action buttons in two rows, the message and the log in
@@ -236,11 +196,6 @@ class SessionsTab(LazyTab):
         next_slot = data.next_slot
         self.log_next_button.setEnabled(next_slot is not None)
         self.log_next_button.setToolTip(next_slot.label if next_slot else "Every session is logged")
-
-    def _changed(self) -> None:
-        self.reload()
-        if self.on_change is not None:
-            self.on_change()
 
     def selected_id(self) -> uuid.UUID | None:
         indexes = self.table.selectionModel().selectedRows()
@@ -318,50 +273,23 @@ class SessionsTab(LazyTab):
         self._changed()
 
     def delete_selected(self) -> None:
-        session_id = self.selected_id()
-        if session_id is None:
-            return
-        if not dialogs.confirm(
-            self, "Delete session", "Delete the selected session? You can undo this."
-        ):
-            return
-        if not run_action(self, lambda: self.services.sessions.delete(session_id),
-                          title="Delete session"):
-            return
-        self.last_deleted = session_id
-        self.undo_button.setEnabled(True)
-        self.message.setText("Session deleted. Press Undo delete (Alt+N) to bring it back.")
-        self._changed()
+        self.deletion.delete(
+            self.selected_id(),
+            self.services.sessions.delete,
+            title="Delete session",
+            question="Delete the selected session? You can undo this.",
+            done="Session deleted. Press Undo delete (Alt+N) to bring it back.",
+        )
 
     def undo_delete(self) -> None:
-        if self.last_deleted is None:
-            return
-        deleted = self.last_deleted
-        done = run_action(self, lambda: self.services.sessions.restore(deleted),
-                          title="Undo delete")
-        if not done:
-            if isinstance(done.error, ServiceError):
-                # e.g. the slot was logged again meanwhile: this undo can no longer succeed
-                self.last_deleted = None
-                self.undo_button.setEnabled(False)
-                self.message.setText("The deleted session was not restored.")
-            return
-        self.last_deleted = None
-        self.undo_button.setEnabled(False)
-        self.message.setText("Session restored.")
-        self._changed()
+        self.deletion.undo(
+            self.services.sessions.restore,
+            done="Session restored.",
+            refused="The deleted session was not restored.",
+        )
 
     def acknowledge(self) -> None:
         if self.view_data is None or not self.view_data.red_flags:
             return
-        alert = self.view_data.red_flags[0]
-        if not dialogs.confirm(
-            self,
-            "Acknowledge red flag",
-            f"Confirm that the red flag of {alert.session_date.isoformat()} has been seen and "
-            "the patient referred.",
-        ):
-            return
-        if run_action(self, lambda: self.services.sessions.acknowledge_red_flag(alert.session_id),
-                      title="Acknowledge red flag"):
+        if acknowledge_red_flag(self, self.services, self.view_data.red_flags[0]):
             self._changed()

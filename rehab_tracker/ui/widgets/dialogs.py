@@ -6,7 +6,9 @@ Never call QMessageBox's static functions elsewhere: use ``confirm``, ``inform``
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QMessageBox, QWidget
+from collections.abc import Callable
+
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QMessageBox, QVBoxLayout, QWidget
 
 
 def confirm(parent: QWidget | None, title: str, text: str) -> bool:
@@ -56,3 +58,40 @@ def fit_to_screen(widget: QWidget, width: int, height: int) -> None:
         width = min(width, int(available.width() * 0.95))
         height = min(height, int(available.height() * 0.9))
     widget.resize(width, height)
+
+
+def save_cancel_buttons(dialog: QDialog, save: Callable[[], None]) -> QDialogButtonBox:
+    """Save and Cancel for a form dialog: Save (object name ``saveButton``) calls ``save``, Cancel
+    the dialog's ``reject``."""
+    buttons = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+    )
+    buttons.button(QDialogButtonBox.StandardButton.Save).setObjectName("saveButton")
+    buttons.accepted.connect(save)
+    buttons.rejected.connect(dialog.reject)
+    return buttons
+
+
+class ViewDialog(QDialog):
+    """A window holding one view (``self.view``) above a Close button, opening at ``size``
+    within the screen: the exercise library and patient education windows."""
+
+    def __init__(
+        self,
+        view: QWidget,
+        *,
+        object_name: str,
+        title: str,
+        size: tuple[int, int],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName(object_name)
+        self.setWindowTitle(title)
+        self.view = view
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(view, 1)
+        layout.addWidget(buttons)
+        fit_to_screen(self, *size)

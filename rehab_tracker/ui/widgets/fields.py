@@ -1,4 +1,5 @@
-"""Small widgets shared by the session and outcome forms: checked number fields and autosave.
+"""Small widgets shared by the session and outcome forms: checked number fields, the date check
+as typed, and autosave.
 
 A :class:`NumberField` is a QLineEdit that checks what is typed as it is typed and shows what is
 allowed in its own red label (nothing is clamped silently, so "11" for pain is refused with a
@@ -8,15 +9,18 @@ edit through :class:`~rehab_tracker.services.drafts.DraftService` (one short wri
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDateEdit, QLabel, QLineEdit, QVBoxLayout, QWidget
 
+from rehab_tracker.domain.errors import Collector
+from rehab_tracker.domain.sessions import check_date
 from rehab_tracker.services.drafts import DraftService
-from rehab_tracker.ui.widgets.forms import ERROR_STYLE, FieldForm, plain
+from rehab_tracker.ui.widgets.forms import ERROR_STYLE, FieldForm, date_of, plain
 
 AUTOSAVE_MS = 500
 
@@ -124,6 +128,23 @@ def add_number_field(form: FieldForm, key: str, label: str, field: NumberField) 
     form.add(key, label, field)
     field.use_error_label(form.errors[key])
     return field
+
+
+def typed_date_errors(
+    edit: QDateEdit,
+    key: str,
+    *,
+    today: dt.date,
+    surgery_date: dt.date | None,
+    what: str = "The date",
+) -> dict[str, str]:
+    """The domain's date rule on the date as typed (nothing while it is blank): not in the
+    future, not before the surgery. The messages are keyed ``key``."""
+    value = date_of(edit)
+    errors = Collector()
+    if value is not None:
+        check_date(value, key, errors, today=today, surgery_date=surgery_date, what=what)
+    return errors.errors
 
 
 class DraftAutosaver(QObject):

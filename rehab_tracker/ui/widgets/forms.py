@@ -24,6 +24,8 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QFormLayout,
     QLabel,
+    QLineEdit,
+    QPushButton,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -31,6 +33,7 @@ from PySide6.QtWidgets import (
 
 ERROR_STYLE = "color: #b00020;"
 W = TypeVar("W", bound=QWidget)
+B = TypeVar("B", bound=QAbstractButton)
 
 
 def plain(label: str) -> str:
@@ -41,6 +44,44 @@ def plain(label: str) -> str:
 def name_widget(widget: QWidget, label: str) -> None:
     """Give a widget the accessible name of its visible label."""
     widget.setAccessibleName(plain(label))
+
+
+def button_name(text: str) -> str:
+    """A button's accessible name: its visible text without the mnemonic and a trailing "…"."""
+    return plain(text).rstrip("…")
+
+
+def name_button(button: B, object_name: str = "", accessible_name: str = "") -> B:
+    """Give ``button`` its object name (when given) and its accessible name: ``button_name`` of
+    its text unless given."""
+    if object_name:
+        button.setObjectName(object_name)
+    button.setAccessibleName(accessible_name or button_name(button.text()))
+    return button
+
+
+def push_button(text: str, object_name: str, accessible_name: str = "") -> QPushButton:
+    """A push button named by ``name_button``."""
+    return name_button(QPushButton(text), object_name, accessible_name)
+
+
+def buddy_label(text: str, widget: QWidget) -> QLabel:
+    """A label for ``widget`` outside a FieldForm: Alt+its mnemonic focuses the widget, which takes
+    the label's text (without the mnemonic and a trailing colon) as its accessible name."""
+    label = QLabel(text)
+    label.setBuddy(widget)
+    name_widget(widget, plain(text).rstrip(":"))
+    return label
+
+
+def search_box(object_name: str, label: str, placeholder: str = "") -> tuple[QLineEdit, QLabel]:
+    """A search field with a clear button, and its label (``buddy_label``)."""
+    edit = QLineEdit()
+    edit.setObjectName(object_name)
+    if placeholder:
+        edit.setPlaceholderText(placeholder)
+    edit.setClearButtonEnabled(True)
+    return edit, buddy_label(label, edit)
 
 
 def error_label() -> QLabel:
@@ -55,11 +96,19 @@ WARNING_STYLE = "color: #8a5300;"
 
 
 def text_label(
-    object_name: str, accessible_name: str = "", *, rich: bool = False, style: str = ""
+    object_name: str,
+    accessible_name: str = "",
+    *,
+    rich: bool = False,
+    style: str = "",
+    description: str = "",
 ) -> QLabel:
-    """A word-wrapped label for text the code fills in (a summary, a preview, warnings)."""
+    """A word-wrapped label for text the code fills in (a summary, a preview, warnings, a tab's
+    status line: ``description`` is then its accessible description)."""
     label = QLabel()
     label.setObjectName(object_name)
+    if description:
+        label.setAccessibleDescription(description)
     label.setWordWrap(True)
     if rich:
         label.setTextFormat(Qt.TextFormat.RichText)

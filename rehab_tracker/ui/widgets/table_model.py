@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any, Generic, TypeVar
+import uuid
+from collections.abc import Iterable, Sequence
+from typing import Any, Generic, Protocol, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
 Index = QModelIndex | QPersistentModelIndex
 RowT = TypeVar("RowT")
 _ROOT = QModelIndex()
+
+
+class HasId(Protocol):
+    @property
+    def id(self) -> uuid.UUID: ...
+
+
+def index_of_id(rows: Iterable[HasId], row_id: uuid.UUID) -> int | None:
+    """The position of the row whose ``id`` is ``row_id``, or None."""
+    return next((i for i, r in enumerate(rows) if r.id == row_id), None)
 
 
 class RowsTableModel(QAbstractTableModel, Generic[RowT]):

@@ -21,20 +21,23 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
-from rehab_tracker.domain.errors import Collector
-from rehab_tracker.domain.sessions import check_date
 from rehab_tracker.services.container import Services
 from rehab_tracker.services.drafts import outcome_key
 from rehab_tracker.services.outcomes import TIMEPOINTS
 from rehab_tracker.ui.shell.actions import run_action
 from rehab_tracker.ui.widgets import dialogs
-from rehab_tracker.ui.widgets.fields import DraftAutosaver, NumberField, add_number_field
+from rehab_tracker.ui.widgets.fields import (
+    DraftAutosaver,
+    NumberField,
+    add_number_field,
+    typed_date_errors,
+)
 from rehab_tracker.ui.widgets.forms import FieldForm, date_edit, date_of, set_date
+from rehab_tracker.ui.widgets.scroll import scrolled
 
 SCORE_STYLE = "font-size: 14pt; font-weight: bold; padding: 4px;"
 
@@ -132,16 +135,9 @@ class OutcomeDialog(QDialog):
         return buttons
 
     def _layout(self, notes_form: FieldForm, buttons: QHBoxLayout) -> None:
-        inner = QWidget()
-        column = QVBoxLayout(inner)
-        column.addWidget(QLabel(f"<b>{self.patient_name}</b>"))
-        column.addWidget(self.form)
-        column.addWidget(self.body)
-        column.addWidget(notes_form)
-        column.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(inner)
+        scroll = scrolled(
+            QLabel(f"<b>{self.patient_name}</b>"), self.form, self.body, notes_form, stretch=True
+        )
         layout = QVBoxLayout(self)
         layout.addWidget(self.score)
         layout.addWidget(scroll, 1)
@@ -203,14 +199,11 @@ class OutcomeDialog(QDialog):
 
     def check_date(self) -> bool:
         """The domain's date rule, as typed: not in the future, not before the surgery."""
-        value = date_of(self.date)
-        errors = Collector()
-        if value is not None:
-            check_date(
-                value, "assessed_on", errors, today=self.today(), surgery_date=self.surgery_date
-            )
-        self.form.show_errors(errors.errors)
-        return not errors.errors
+        errors = typed_date_errors(
+            self.date, "assessed_on", today=self.today(), surgery_date=self.surgery_date
+        )
+        self.form.show_errors(errors)
+        return not errors
 
     def payload(self) -> dict[str, Any]:
         value = date_of(self.date)

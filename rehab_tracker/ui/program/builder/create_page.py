@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLineEdit,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -35,6 +34,7 @@ from rehab_tracker.ui.widgets.forms import (
     name_widget,
     text_label,
 )
+from rehab_tracker.ui.widgets.scroll import scrolled
 
 WEEKDAY_LABELS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 DEFAULT_WEEKDAYS = (0, 2, 4)
@@ -137,16 +137,9 @@ class CreatePage(QWidget):
     def _build_layout(self) -> None:
         info_box = QGroupBox("About the template")
         QVBoxLayout(info_box).addWidget(self.info_label)
-        inner = QWidget()
-        layout = QVBoxLayout(inner)
-        layout.addWidget(self.form)
-        layout.addWidget(self.preview_label)
-        layout.addWidget(self.warnings_label)
-        layout.addWidget(info_box)
-        layout.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(inner)
+        scroll = scrolled(
+            self.form, self.preview_label, self.warnings_label, info_box, stretch=True
+        )
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll, 1)

@@ -36,18 +36,12 @@ from rehab_tracker.ui.widgets.forms import (
     WARNING_STYLE,
     error_label,
     name_widget,
-    plain,
+    push_button,
     text_label,
 )
+from rehab_tracker.ui.widgets.scroll import scroll_area
 
 PHASE_FIELDS = ("name", "start_date", "end_date")
-
-
-def _button(text: str, object_name: str) -> QPushButton:
-    button = QPushButton(text)
-    button.setObjectName(object_name)
-    name_widget(button, plain(text).rstrip("…"))
-    return button
 
 
 def _phase_index(head: str) -> int:
@@ -154,19 +148,19 @@ class ProgramBuilderDialog(QDialog):
         self.error.setAccessibleName("Errors")
 
     def _build_editor_buttons(self) -> None:
-        self.undo_button = _button("Undo", "undoButton")
-        self.redo_button = _button("Redo", "redoButton")
+        self.undo_button = push_button("Undo", "undoButton")
+        self.redo_button = push_button("Redo", "redoButton")
         self.undo_button.clicked.connect(self.undo_stack.undo)
         self.redo_button.clicked.connect(self.undo_stack.redo)
         self.undo_stack.canUndoChanged.connect(self.undo_button.setEnabled)
         self.undo_stack.canRedoChanged.connect(self.redo_button.setEnabled)
         self.undo_button.setEnabled(False)
         self.redo_button.setEnabled(False)
-        self.sheet_button = _button("Home exercise s&heet…", "handoutPreview")
-        self.pdf_button = _button("Save sheet as &PDF…", "handoutPdf")
-        self.template_button = _button("Save as te&mplate…", "saveAsTemplate")
-        self.save_button = _button("&Save", "saveProgram")
-        self.close_button = _button("Close", "closeBuilder")
+        self.sheet_button = push_button("Home exercise s&heet…", "handoutPreview")
+        self.pdf_button = push_button("Save sheet as &PDF…", "handoutPdf")
+        self.template_button = push_button("Save as te&mplate…", "saveAsTemplate")
+        self.save_button = push_button("&Save", "saveProgram")
+        self.close_button = push_button("Close", "closeBuilder")
         self.sheet_button.clicked.connect(self.preview_handout)
         self.pdf_button.clicked.connect(self.save_handout_pdf)
         self.save_button.clicked.connect(self.save)
@@ -279,10 +273,7 @@ class ProgramBuilderDialog(QDialog):
         suggestions = self.services.programs.suggestions(program.id, today=self.today())
         for phase in program.to_draft().phases:
             editor = PhaseEditor(phase, self.undo_stack, self.exercises, suggestions)
-            scroll = QScrollArea()  # usable at 200% scaling on a small screen: scroll, not squash
-            scroll.setWidgetResizable(True)
-            scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-            scroll.setWidget(editor)
+            scroll = scroll_area(editor, frame=False)  # usable at 200% on a small screen
             self.tabs.addTab(scroll, f"{phase.name} (weeks {phase.start_week}-{phase.end_week})")
 
     @staticmethod

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -44,17 +43,16 @@ from rehab_tracker.ui.program.builder.commands import (
 from rehab_tracker.ui.program.builder.delegate import DosageDelegate
 from rehab_tracker.ui.program.builder.model import PrescriptionModel
 from rehab_tracker.ui.program.suggestion import action_text
-from rehab_tracker.ui.widgets.forms import FieldForm, date_edit, date_of, name_widget, text_label
+from rehab_tracker.ui.widgets.forms import (
+    FieldForm,
+    date_edit,
+    date_of,
+    push_button,
+    text_label,
+)
 
 NO_SELECTION = "Select an exercise to see its suggestion."
 NOT_LOGGED = "No suggestion: this exercise has not been logged yet."
-
-
-def _button(text: str, object_name: str, accessible: str) -> QPushButton:
-    button = QPushButton(text)
-    button.setObjectName(object_name)
-    name_widget(button, accessible)
-    return button
 
 
 class PhaseEditor(QWidget):
@@ -139,10 +137,10 @@ class PhaseEditor(QWidget):
         return view
 
     def _build_row_buttons(self) -> QHBoxLayout:
-        self.add_button = _button("&Add exercise…", "addExercise", "&Add exercise")
-        self.remove_button = _button("&Remove", "removeExercise", "&Remove")
-        self.up_button = _button("Move &up", "moveUp", "Move &up")
-        self.down_button = _button("Move do&wn", "moveDown", "Move do&wn")
+        self.add_button = push_button("&Add exercise…", "addExercise")
+        self.remove_button = push_button("&Remove", "removeExercise")
+        self.up_button = push_button("Move &up", "moveUp")
+        self.down_button = push_button("Move do&wn", "moveDown")
         buttons = QHBoxLayout()
         for button in (self.add_button, self.remove_button, self.up_button, self.down_button):
             buttons.addWidget(button)
@@ -158,8 +156,8 @@ class PhaseEditor(QWidget):
         self.suggestion_box = QGroupBox("Progression suggestion")
         self.suggestion_label = text_label("suggestionText", "Progression suggestion")
         self.suggestion_label.setText(NO_SELECTION)
-        self.accept_button = _button("A&ccept suggestion", "acceptSuggestion", "Accept suggestion")
-        self.edit_button = _button("&Edit dosage", "editDosage", "Edit dosage")
+        self.accept_button = push_button("A&ccept suggestion", "acceptSuggestion")
+        self.edit_button = push_button("&Edit dosage", "editDosage")
         self.accept_button.clicked.connect(self.accept_suggestion)
         self.edit_button.clicked.connect(self.edit_dosage)
         box = QHBoxLayout(self.suggestion_box)

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
-    QLabel,
-    QLineEdit,
     QListView,
     QVBoxLayout,
     QWidget,
@@ -20,7 +18,8 @@ from PySide6.QtWidgets import (
 
 from rehab_tracker.services.programs import ExerciseInfo
 from rehab_tracker.ui.widgets import dialogs
-from rehab_tracker.ui.widgets.forms import name_widget
+from rehab_tracker.ui.widgets.filter_proxy import text_filter_proxy
+from rehab_tracker.ui.widgets.forms import search_box
 
 
 def _item(exercise: ExerciseInfo) -> QStandardItem:
@@ -48,16 +47,8 @@ class ExercisePicker(QDialog):
         self.source = QStandardItemModel(self)
         for e in self.exercises:
             self.source.appendRow(_item(e))
-        self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(self.source)
-        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.search = QLineEdit()
-        self.search.setObjectName("exerciseSearch")
-        self.search.setPlaceholderText("Type part of a name")
-        self.search.setClearButtonEnabled(True)
-        label = QLabel("&Search")
-        label.setBuddy(self.search)
-        name_widget(self.search, "&Search")
+        self.proxy = text_filter_proxy(self.source, self)
+        self.search, label = search_box("exerciseSearch", "&Search", "Type part of a name")
         self.list = QListView()
         self.list.setObjectName("exerciseList")
         self.list.setModel(self.proxy)
