@@ -22,8 +22,8 @@ def test_ruff_finds_nothing() -> None:
 
 
 @pytest.mark.slow
-def test_mypy_strict_on_domain_data_services() -> None:
-    # strictness per package is configured in pyproject.toml ([tool.mypy] overrides)
+def test_mypy_strict_on_the_whole_package() -> None:
+    # strict for every module of rehab_tracker (pyproject.toml [tool.mypy])
     result = _run(sys.executable, "-m", "mypy", "--no-incremental")
     assert result.returncode == 0, result.stdout + result.stderr
 
