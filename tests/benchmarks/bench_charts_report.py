@@ -105,5 +105,4 @@ def test_chart_view_and_report_against_bare_matplotlib(qtbot, db: Database, tmp_
           f"ratio {report_ratio:.2f} (goal < {GOAL})")
     print(f"batch export: {BATCH_PATIENTS} reports in {batch_seconds:.1f} s = "
           f"{BATCH_PATIENTS / batch_seconds * 60:.0f} reports a minute")
-    assert view < 1 / 3, "the chart view must open well under a third of a second"
     assert view_ratio < LIMIT and report_ratio < LIMIT
