@@ -147,6 +147,28 @@ def test_draft_restored_after_close(qtbot, built, today):
     assert "restored" in again.status.text()
 
 
+def test_a_draft_from_before_the_hold_was_renamed_keeps_its_hold(qtbot, built, today):
+    """Drafts typed before the upgrade stored a set's hold under ``hold_s``; reopened, the form
+    shows it under the one spelling ``hold_seconds``."""
+    slot, dialog = open_form(qtbot, built, today)
+    box = next(b for b in dialog.exercise_boxes if "hold_seconds" in b.rows[0])
+    payload = dialog.payload()
+    dialog.close()
+    exercise_id = str(box.exercise.exercise_id)
+    saved = next(e for e in payload["exercises"] if e["exercise_id"] == exercise_id)
+    for row in saved["sets"]:
+        row["hold_s"] = "17"
+        del row["hold_seconds"]
+    from rehab_tracker.services.drafts import session_key
+
+    built.services.drafts.save(session_key(built.patient_id, slot.id), payload)
+    form = built.services.sessions.new_form(built.patient_id, slot.id, today=today)
+    again = SessionFormDialog(built.services, form, lambda: today)
+    qtbot.addWidget(again)
+    reopened = next(b for b in again.exercise_boxes if str(b.exercise.exercise_id) == exercise_id)
+    assert [row["hold_seconds"].text() for row in reopened.rows] == ["17"] * len(saved["sets"])
+
+
 def test_adverse_event_and_correction(qtbot, built, today, answers):
     _slot, dialog = open_form(qtbot, built, today)
     qtbot.mouseClick(dialog.add_event_button, Qt.MouseButton.LeftButton)

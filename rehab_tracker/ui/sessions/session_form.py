@@ -97,6 +97,10 @@ PAIN_LABELS = (
 )
 
 
+#: set fields that drafts saved by an older version stored under another name
+_DRAFT_SPELLINGS = {"hold_seconds": "hold_s"}
+
+
 class ExerciseBox(QGroupBox):
     """One exercise: the prescription and suggestion, a grid of set fields, its error label."""
 
@@ -200,7 +204,7 @@ class ExerciseBox(QGroupBox):
             self.add_set(SetEntry())
         for fields, texts in zip(self.rows, sets, strict=False):
             for key, field in fields.items():
-                field.setText(str(texts.get(key, "")))
+                field.setText(str(texts.get(key, texts.get(_DRAFT_SPELLINGS.get(key, key), ""))))
 
 
 class AdverseEventRow(QWidget):
