@@ -6,6 +6,12 @@ defaults, conservative and symptom-led; the therapist always confirms a suggesti
 
 Rules, in order of precedence:
 
+0. **hold** while a positive red-flag screen is not cleared (:func:`hold_for_red_flag`): every
+   suggestion is "Hold: red flag on DATE not yet cleared" and keeps the prescribed dose as it
+   is: no progression, and no step back either, whatever the last session showed. Exercise
+   waits for the patient's assessment; the clearance a clinician records (Acknowledge Red Flag)
+   ends the hold, and the rules below apply again. While the hold lasts, a dose that raises any
+   part of the prescription (:func:`raises_dose`) is refused.
 1. **step_back** when, during the last session, back pain rose by 2 points or more, leg pain rose
    at all (a rise in leg pain suggests nerve-root irritation), or an adverse event was logged.
    A loaded exercise (load > 0 and a load step) loses one load step, never below 0 kg. Otherwise
@@ -32,6 +38,7 @@ Rules, in order of precedence:
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Final, Literal
@@ -120,7 +127,12 @@ class Prescription:
     def describe(self) -> str:
         """Short dose text: ``3 x 8-12 @ 20 kg``, ``2 x 6 x 10 s hold``, ``1 x 400 m``
         (:func:`~rehab_tracker.domain.dosage.describe_dose`; the effort target is left out)."""
-        return describe_dose(**{**dose_fields(self.dose), "effort_target": None})
+        return _describe(self.dose)
+
+
+def _describe(d: Dosage) -> str:
+    """:meth:`Prescription.describe` of a dose."""
+    return describe_dose(**{**dose_fields(d), "effort_target": None})
 
 
 def _reps_text(low: int, high: int) -> str:
@@ -388,6 +400,32 @@ def _progress(p: Prescription) -> _Step:
         if step is not None:
             return step
     return None
+
+
+# ------------------------------------------------------------------------ red flag not cleared
+
+
+def hold_for_red_flag(dose: Dosage, flagged_on: dt.date) -> Suggestion:
+    """Rule 0: the suggestion for every exercise while the positive red-flag screen of
+    ``flagged_on`` is not cleared: **hold**, the prescribed dose unchanged."""
+    return Suggestion(
+        "hold",
+        dose,
+        (
+            f"Hold: red flag on {flagged_on.isoformat()} not yet cleared. Keep the prescribed "
+            f"dose ({_describe(dose)}), with no progression or step back, until a clinician "
+            "records the clearance."
+        ),
+    )
+
+
+def raises_dose(current: Dosage, new: Dosage) -> bool:
+    """True when ``new`` raises any part of ``current`` (sets, reps, hold, distance, time or
+    load): a progression, which an open red flag refuses (rule 0)."""
+    return any(
+        (getattr(new, name) or 0) > (getattr(current, name) or 0) + _TOL
+        for name in DOSAGE_FIELDS
+    )
 
 
 # ---------------------------------------------------------------------------------------- main

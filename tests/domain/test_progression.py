@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import replace
 
 import pytest
@@ -16,6 +17,8 @@ from rehab_tracker.domain.progression import (
     Performance,
     Prescription,
     Suggestion,
+    hold_for_red_flag,
+    raises_dose,
     suggest,
 )
 
@@ -505,3 +508,29 @@ def test_top_performance_without_symptoms_never_steps_back_or_holds(p):
     assert result.action in ("progress", "repeat")
     if result.action == "repeat":
         assert "harder variation" in result.reason
+
+
+# ------------------------------------------------------------------------ red flag not cleared
+
+
+@pytest.mark.parametrize("p", [LOADED, BODYWEIGHT, HOLD, PLAIN_HOLD, WALK, BIKE])
+def test_an_open_red_flag_holds_every_exercise_at_its_prescribed_dose(p: Prescription) -> None:
+    """While a positive red-flag screen is not cleared, every suggestion is "hold" and keeps
+    the prescribed dose: no progression, and no step back either (the dose is not changed
+    until a clinician records the clearance)."""
+    flagged_on = dt.date(2026, 11, 20)
+    result = hold_for_red_flag(p.dose, flagged_on)
+    assert result.action == "hold"
+    assert result.dosage == p.dose
+    assert result.reason.startswith("Hold: red flag on 2026-11-20 not yet cleared.")
+    assert f"Keep the prescribed dose ({p.describe()})" in result.reason
+    assert "clearance" in result.reason
+
+
+def test_a_progression_is_any_raised_part_of_the_dose() -> None:
+    d = LOADED.dose
+    assert not raises_dose(d, d)
+    assert raises_dose(d, replace(d, load_kg=22.5))
+    assert raises_dose(d, replace(d, sets=4))
+    assert not raises_dose(d, replace(d, reps_min=6, reps_max=10))  # a step back
+    assert raises_dose(d, replace(d, reps_min=6, reps_max=14))  # one part up is enough

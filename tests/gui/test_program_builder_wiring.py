@@ -45,3 +45,26 @@ def test_build_program_action_opens_builder_and_tab_shows_program(  # type: igno
 def test_current_phase_model_empty(qtmodeltester) -> None:  # type: ignore[no-untyped-def]
     model = CurrentPhaseModel()
     qtmodeltester.check(model, force_py=True)
+
+
+def test_program_tab_shows_the_red_flag_hold(qtbot, demo_db, today) -> None:  # type: ignore[no-untyped-def]
+    """Issue 9 item 1 on screen: the demo's RT-00006 screened positive; the Program tab says
+    every logged exercise holds, and why, with nothing to accept."""
+    from rehab_tracker.services.container import Services
+
+    services = Services(demo_db, "tester")
+    row = next(
+        r for r in services.patients.list_patients(today=today) if r.record_number == "RT-00006"
+    )
+    [flag] = services.sessions.open_red_flags(row.id)
+    tab = ProgramTab(services, lambda: today)
+    qtbot.addWidget(tab)
+    tab.set_patient(row)
+    held = [i for i, rx in enumerate(tab.model.rows) if rx.id in tab.model.suggestions]
+    assert held
+    for i in held:
+        assert tab.model.data(tab.model.index(i, 2)).startswith("Hold: ")
+    tab.view.setCurrentIndex(tab.model.index(held[0], 0))
+    text = tab.reason.text()
+    assert f"Hold: red flag on {flag.session_date.isoformat()} not yet cleared." in text
+    assert "Accept or edit" not in text  # a hold changes nothing

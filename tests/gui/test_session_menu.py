@@ -137,3 +137,50 @@ def test_overview_acknowledge_failure_is_shown_not_raised(qtbot, db, today, answ
     qtbot.mouseClick(panel.acknowledge_button, Qt.MouseButton.LeftButton)
     assert answers["error"] == [("Acknowledge red flag", "that session log no longer exists")]
     assert panel.alert.isVisibleTo(win)
+
+
+def test_log_session_with_an_open_red_flag_needs_the_clearance_first(
+    qtbot, db, today, answers, monkeypatch
+):
+    """Issue 9 item 1: while a positive screen is not cleared, Session > Log Session and Log
+    Unscheduled Session first show the flag (its date, what was answered yes) and offer to record
+    the clearance or cancel; without the clearance neither the screen nor the form opens."""
+    b, win = make_window(qtbot, db, today)
+    services, patient = b.services, b.patient_id
+    services.sessions.record_red_flag_stop(
+        patient, None, {**{f.code: False for f in RED_FLAGS}, "both_legs": True},
+        session_date=today, today=today,
+    )
+    win.workspace.refresh_patients(select=patient)
+    [flag] = services.sessions.open_red_flags(patient)
+    screens = []
+    real_exec = RedFlagDialog.exec
+    monkeypatch.setattr(RedFlagDialog, "exec", lambda w: screens.append(w) or w.reject())
+
+    answers["confirm_reply"] = [False]  # cancel
+    for name in ("logSession", "logUnscheduled"):
+        win.findChild(QAction, name).trigger()
+    assert screens == [] and len(answers["confirm"]) == 2
+    title, text = answers["confirm"][0]
+    assert title == "Red flag not yet cleared"
+    assert f"red flag on {today.isoformat()} not yet cleared" in text.lower()
+    assert "pain or numbness in both legs" in text
+    assert services.sessions.open_red_flags(patient) == [flag]
+
+    monkeypatch.setattr(RedFlagDialog, "exec", real_exec)
+    answers["confirm_reply"] = [True]  # record the clearance
+
+    def screen(w):
+        qtbot.keyClick(w.all_no, Qt.Key.Key_Space)
+        qtbot.keyClick(w.continue_button, Qt.Key.Key_Space)
+
+    done = drive(qtbot, win, [(RedFlagDialog, screen), (SessionFormDialog, lambda w: w.reject())])
+    win.findChild(QAction, "logUnscheduled").trigger()
+    assert done == ["RedFlagDialog", "SessionFormDialog"]
+    assert services.sessions.open_red_flags(patient) == []
+    from rehab_tracker.data.models import SessionLog
+
+    with db.reading() as s:
+        log = s.get(SessionLog, flag.session_id)
+        assert log.red_flag_acknowledged_by == "tester"
+        assert log.red_flag_acknowledged_at is not None

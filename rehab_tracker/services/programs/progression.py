@@ -1,6 +1,10 @@
 """Progressing a program: the engine's suggestion per prescription from the patient's last
 logged session of the exercise, and accepting it (or the therapist's edit of it) as the new
 prescription row.
+
+While the patient has a positive red-flag screen not yet cleared (acknowledged), every suggestion
+is the engine's hold for it and a progression is refused (rule 0 of
+:mod:`rehab_tracker.domain.progression`).
 """
 
 from __future__ import annotations
@@ -62,7 +66,7 @@ class ProgramProgression(ServicePart):
                 return None
             rx = next((r for r in open_rx if phase is not None and r.phase_id == phase.id), None)
             rx = rx or open_rx[0]
-            return self._suggest(session, program, rx, today)
+            return self._suggest(session, program, rx, today, _open_flag(session, program))
 
     def suggestions(
         self, program_id: uuid.UUID, *, today: dt.date
@@ -71,20 +75,29 @@ class ProgramProgression(ServicePart):
         with self.db.reading() as session:
             program = get_program(session, program_id)
             out: dict[uuid.UUID, ProgressionSuggestion] = {}
+            flagged_on = _open_flag(session, program)
             for rx in program.prescriptions:
                 if rx.valid_to is None:
-                    found = self._suggest(session, program, rx, today)
+                    found = self._suggest(session, program, rx, today, flagged_on)
                     if found is not None:
                         out[rx.id] = found
             return out
 
     def _suggest(
-        self, session: Session, program: Program, rx: Prescription, today: dt.date
+        self,
+        session: Session,
+        program: Program,
+        rx: Prescription,
+        today: dt.date,
+        flagged_on: dt.date | None,
     ) -> ProgressionSuggestion | None:
+        """The suggestion for ``rx``; with ``flagged_on`` (the open red flag's date) the hold."""
         last = _last_logged(session, program, rx, today)
         if last is None:
             return None
         log, slog = last
+        if flagged_on is not None:
+            return _as_suggestion(rx, progression.hold_for_red_flag(rx.dosage, flagged_on), slog)
         performance = _performance(session, log, slog)
         steps = rx.exercise.progression or {}
         given: dict[str, Any] = {n: steps[n] for n in STEP_FIELDS if is_number(steps.get(n))}
@@ -100,22 +113,7 @@ class ProgramProgression(ServicePart):
             result = progression.suggest(domain_rx, performance)
         except ValidationError:
             return None
-        # the suggested amounts; the dosage type and effort target stay as prescribed
-        suggested = replace(
-            result.dosage,
-            dosage_type=current.dosage_type,
-            effort_target=current.effort_target,
-        )
-        return ProgressionSuggestion(
-            prescription_id=rx.id,
-            exercise_id=rx.exercise_id,
-            exercise_name=rx.exercise.name,
-            action=result.action,
-            reason=result.reason,
-            current=current,
-            suggested=suggested,
-            based_on=slog.session_date,
-        )
+        return _as_suggestion(rx, result, slog)
 
     def accept_suggestion(
         self,
@@ -141,6 +139,14 @@ class ProgramProgression(ServicePart):
                 raise ValidationError.single(
                     "dosage_type", f"{old.exercise.name} is dosed by {old.dosage_type}."
                 )
+            flagged_on = _open_flag(session, old.program)
+            if flagged_on is not None and progression.raises_dose(old.dosage, dosage):
+                raise ValidationError.single(
+                    "dosage",
+                    f"{old.exercise.name} cannot progress: red flag on "
+                    f"{flagged_on.isoformat()} not yet cleared. Record the clearance "
+                    "(Acknowledge Red Flag) once the patient has been assessed.",
+                )
             now = utcnow()
             old.valid_to = now
             rx = new_prescription(
@@ -157,6 +163,39 @@ class ProgramProgression(ServicePart):
             old.program.updated_at = now  # bump the program's version
             session.flush()
             return rx.id
+
+
+def _as_suggestion(
+    rx: Prescription, result: progression.Suggestion, slog: SessionLog
+) -> ProgressionSuggestion:
+    """The engine's ``result`` for ``rx``, based on the session ``slog``."""
+    current = rx.dosage
+    # the suggested amounts; the dosage type and effort target stay as prescribed
+    suggested = replace(
+        result.dosage,
+        dosage_type=current.dosage_type,
+        effort_target=current.effort_target,
+    )
+    return ProgressionSuggestion(
+        prescription_id=rx.id,
+        exercise_id=rx.exercise_id,
+        exercise_name=rx.exercise.name,
+        action=result.action,
+        reason=result.reason,
+        current=current,
+        suggested=suggested,
+        based_on=slog.session_date,
+    )
+
+
+def _open_flag(session: Session, program: Program) -> dt.date | None:
+    """The date of the patient's oldest positive red-flag screen not yet cleared (the one the
+    Sessions tab shows and Acknowledge clears first), or None."""
+    # imported here: the sessions package imports the programs package at import time
+    from rehab_tracker.services.sessions._queries import red_flag_alerts
+
+    alerts = red_flag_alerts(session, program.patient_id)
+    return alerts[0].session_date if alerts else None
 
 
 def _last_logged(

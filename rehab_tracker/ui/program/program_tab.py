@@ -190,11 +190,12 @@ class ProgramTab(QWidget):
             return
         rx = self.model.rows[current.row()]
         sug = self.model.suggestions.get(rx.id)
-        text = (
-            f"{rx.exercise_name}: {sug.reason} Accept or edit it in the program builder."
-            if sug is not None
-            else f"{rx.exercise_name}: no session logged yet, so no suggestion."
-        )
+        if sug is None:
+            text = f"{rx.exercise_name}: no session logged yet, so no suggestion."
+        elif sug.changes:
+            text = f"{rx.exercise_name}: {sug.reason} Accept or edit it in the program builder."
+        else:  # the dose stays (a hold or repeat): nothing to accept
+            text = f"{rx.exercise_name}: {sug.reason}"
         self.reason.setText(text)
 
     def open_builder(self) -> None:

@@ -24,7 +24,11 @@ from PySide6.QtWidgets import (
 
 from rehab_tracker.services.patients import PatientRow
 from rehab_tracker.services.sessions import PatientSessions, SessionRow, SlotInfo
-from rehab_tracker.ui.sessions.acknowledge import acknowledge_button, acknowledge_red_flag
+from rehab_tracker.ui.sessions.acknowledge import (
+    acknowledge_button,
+    acknowledge_red_flag,
+    clear_to_log,
+)
 from rehab_tracker.ui.shell.actions import run_action
 from rehab_tracker.ui.widgets import dialogs
 from rehab_tracker.ui.widgets.forms import push_button, text_label
@@ -218,8 +222,13 @@ class SessionsTab(PatientTab):
         self.start_session(None)
 
     def start_session(self, slot: SlotInfo | None) -> SessionFormDialog | None:
-        """Red-flag screen, then the session form (or nothing after a positive screen)."""
+        """Red-flag screen, then the session form (or nothing after a positive screen). An
+        earlier positive screen not yet cleared is shown first and needs its clearance."""
         if self.row is None:
+            return None
+        open_flags = self.services.sessions.open_red_flags(self.row.id)
+        if not clear_to_log(self, self.services, open_flags):
+            self._changed()
             return None
         from rehab_tracker.ui.sessions.redflag_dialog import RedFlagDialog
 

@@ -264,8 +264,9 @@ class PhaseEditor(QWidget):
             return NOT_LOGGED
         current = self.model.items[row].dosage
         state = " (accepted, not saved yet)" if current == sug.suggested and sug.changes else ""
+        to = "to" if sug.changes else "at"  # "Hold at 3 x 8-12 reps": the dose stays
         return (
-            f"{sug.exercise_name}: {action_text(sug)} to {sug.suggested.describe()}{state}.\n"
+            f"{sug.exercise_name}: {action_text(sug)} {to} {sug.suggested.describe()}{state}.\n"
             f"Why: {sug.reason} (last logged {sug.based_on.isoformat()})"
         )
 

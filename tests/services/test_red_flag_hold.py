@@ -1,0 +1,74 @@
+"""Issue 9 item 1, the rule on the demo clinic: while a positive red-flag screen is not cleared,
+every progression suggestion is "hold" at the prescribed dose, and no progression is accepted;
+the recorded clearance (Acknowledge Red Flag) brings the normal suggestions back."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+
+import pytest
+
+from rehab_tracker.data.database import Database
+from rehab_tracker.domain.errors import ValidationError
+from rehab_tracker.services.container import Services
+
+
+@pytest.fixture
+def clinic(demo_db: Database) -> Services:
+    return Services(demo_db, "tester")
+
+
+def _flagged_patient(clinic: Services, today: dt.date):  # the demo's RT-00006
+    row = next(
+        r for r in clinic.patients.list_patients(today=today) if r.record_number == "RT-00006"
+    )
+    program = clinic.programs.active_program_for(row.id)
+    assert program is not None
+    [flag] = clinic.sessions.open_red_flags(row.id)
+    return row, program, flag
+
+
+def test_rt00006_gets_only_holds_until_the_red_flag_is_cleared(
+    clinic: Services, today: dt.date
+) -> None:
+    row, program, flag = _flagged_patient(clinic, today)
+    assert flag.positives == ("both_legs",)
+    held = clinic.programs.suggestions(program.id, today=today)
+    assert held, "the demo patient has logged exercises"
+    reason = f"Hold: red flag on {flag.session_date.isoformat()} not yet cleared."
+    for sug in held.values():
+        assert sug.action == "hold", sug
+        assert sug.reason.startswith(reason)
+        assert sug.suggested == sug.current and not sug.changes
+    one = next(iter(held.values()))
+    assert clinic.programs.suggestion_for(program.id, one.exercise_id, today=today) == one
+
+    clinic.sessions.acknowledge_red_flag(flag.session_id)  # the recorded clearance
+    assert clinic.sessions.open_red_flags(row.id) == []
+    normal = clinic.programs.suggestions(program.id, today=today)
+    assert normal.keys() == held.keys()
+    assert not any(s.reason.startswith("Hold: red flag") for s in normal.values())
+    assert sum(s.action == "progress" for s in normal.values()) == 6  # the issue's six
+
+
+def test_accept_refuses_a_progression_while_the_red_flag_is_open(
+    clinic: Services, today: dt.date
+) -> None:
+    row, program, flag = _flagged_patient(clinic, today)
+    clinic.sessions.acknowledge_red_flag(flag.session_id)
+    progress = next(
+        s for s in clinic.programs.suggestions(program.id, today=today).values()
+        if s.action == "progress"
+    )
+    # the same patient screens positive again today, at an unscheduled visit
+    clinic.sessions.record_red_flag_stop(
+        row.id, None, {"infection": True}, session_date=today, today=today
+    )
+    with pytest.raises(ValidationError) as info:
+        clinic.programs.accept_suggestion(progress.prescription_id, progress.suggested)
+    message = info.value.errors["dosage"]
+    assert f"red flag on {today.isoformat()} not yet cleared" in message
+    # keeping or lowering the dose is not a progression: it may be recorded
+    lower = replace(progress.current, sets=max(1, progress.current.sets - 1))
+    assert clinic.programs.accept_suggestion(progress.prescription_id, lower)
