@@ -216,3 +216,27 @@ def program_adherence(
         else:
             slots.append(SlotStatus(week, scheduled, logged=counted, attended=counts))
     return compute_adherence(slots, today, extra_attended=extra)
+
+
+@functools.cache
+def _open_red_flags() -> Select[uuid.UUID, dt.date, dict[str, bool] | None]:
+    return (
+        select(SessionLog.id, SessionLog.session_date, SessionLog.red_flags)
+        .where(
+            SessionLog.patient_id == bindparam("patient_id", type_=Uuid()),
+            SessionLog.red_flag_result == "positive",
+            SessionLog.red_flag_acknowledged_at.is_(None),
+            SessionLog.deleted_at.is_(None),
+        )
+        .order_by(SessionLog.session_date)
+    )
+
+
+def open_red_flags(
+    source: Session | Connection, patient_id: uuid.UUID
+) -> list[tuple[uuid.UUID, dt.date, dict[str, bool]]]:
+    """The patient's positive red-flag screens not cleared (acknowledged) yet, oldest first:
+    (session log id, date, answers). The Sessions tab, the overview banner and the progression
+    hold all read them here."""
+    rows = connection_of(source).execute(_open_red_flags(), {"patient_id": patient_id})
+    return [(log_id, day, dict(answers or {})) for log_id, day, answers in rows]

@@ -17,7 +17,6 @@ from rehab_tracker.data.models import (
     Counter,
     OutcomeAssessment,
     Patient,
-    SessionLog,
     Surgery,
     WalkTest,
 )
@@ -259,23 +258,14 @@ class PatientService:
             ).first()
             if walk is not None:
                 latest["walk_6min"] = (walk.value, walk.performed_on)
-            flag = session.scalars(
-                select(SessionLog.session_date)
-                .where(
-                    SessionLog.patient_id == patient_id,
-                    SessionLog.red_flag_result == "positive",
-                    SessionLog.red_flag_acknowledged_at.is_(None),
-                    SessionLog.deleted_at.is_(None),
-                )
-                .order_by(SessionLog.session_date.desc())
-            ).first()
+            flags = lookup.open_red_flags(session, patient_id)
             return PatientOverview(
                 program_id=program.id if program else None,
                 program_name=program.name if program else None,
                 sessions_planned_to_date=adherence.planned,
                 sessions_attended=adherence.attended,
                 latest_scores=latest,
-                open_red_flag_on=flag,
+                open_red_flag_on=flags[-1][1] if flags else None,  # the newest
             )
 
 

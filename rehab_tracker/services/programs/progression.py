@@ -191,11 +191,11 @@ def _as_suggestion(
 def _open_flag(session: Session, program: Program) -> dt.date | None:
     """The date of the patient's oldest positive red-flag screen not yet cleared (the one the
     Sessions tab shows and Acknowledge clears first), or None."""
-    # imported here: the sessions package imports the programs package at import time
-    from rehab_tracker.services.sessions._queries import red_flag_alerts
-
-    alerts = red_flag_alerts(session, program.patient_id)
-    return alerts[0].session_date if alerts else None
+    flags = lookup.open_red_flags(session, program.patient_id)
+    if not flags:
+        return None
+    _log_id, oldest_on, _answers = flags[0]
+    return oldest_on
 
 
 def _last_logged(

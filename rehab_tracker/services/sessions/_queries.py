@@ -120,22 +120,11 @@ def _q() -> SimpleNamespace:
         .order_by(SessionLog.session_date, ScheduledSession.number)
     )
     _LOGS = _LOGS_ALL.where(SessionLog.deleted_at.is_(None))
-    _RED_FLAGS = (
-        select(SessionLog.id, SessionLog.session_date, SessionLog.red_flags)
-        .where(
-            SessionLog.patient_id == _P,
-            SessionLog.red_flag_result == "positive",
-            SessionLog.red_flag_acknowledged_at.is_(None),
-            SessionLog.deleted_at.is_(None),
-        )
-        .order_by(SessionLog.session_date)
-    )
     return SimpleNamespace(
         slots=_SLOTS,
         slot=_SLOT,
         logs_all=_LOGS_ALL,
         logs=_LOGS,
-        red_flags=_RED_FLAGS,
     )
 
 
@@ -213,8 +202,8 @@ def alert(session_id: uuid.UUID, date: dt.date, answers: Mapping[str, object]) -
 
 def red_flag_alerts(source: Session | Connection, patient_id: uuid.UUID) -> list[RedFlagAlert]:
     """The patient's positive screens not acknowledged yet, oldest first."""
-    rows = lookup.connection_of(source).execute(_q().red_flags, {"patient_id": patient_id})
-    return [alert(sid, date, answers or {}) for sid, date, answers in rows]
+    flags = lookup.open_red_flags(source, patient_id)
+    return [alert(sid, day, answers) for sid, day, answers in flags]
 
 
 def rows_and_alerts(
