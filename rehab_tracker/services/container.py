@@ -20,11 +20,11 @@ class Services:
     def __init__(self, db: Database, actor: str) -> None:
         self.db = db
         self.actor = actor
+        self.settings = SettingsService(db, actor)
         self.patients = PatientService(db, actor)
-        self.programs = ProgramService(db, actor)
+        self.programs = ProgramService(db, actor, self.settings)
         self.library = LibraryService(db, actor)
         self.education = EducationService(db, actor)
-        self.settings = SettingsService(db, actor)
         self.drafts = DraftService(db, actor)
         self.sessions = SessionService(db, actor, self.programs)
         self.outcomes = OutcomeService(db, actor, self.settings)

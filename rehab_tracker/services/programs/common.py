@@ -21,14 +21,17 @@ from rehab_tracker.domain.dosage import Dosage
 from rehab_tracker.services import _lookup as lookup
 from rehab_tracker.services.errors import ConflictError
 from rehab_tracker.services.programs.types import PrescribedExercise
+from rehab_tracker.services.settings import SettingsService
 
 
 class ServicePart:
-    """A part of the program service: one job, the shared database and actor."""
+    """A part of the program service: one job, the shared database, actor and settings."""
 
-    def __init__(self, db: Database, actor: str) -> None:
+    def __init__(self, db: Database, actor: str, settings: SettingsService | None = None) -> None:
         self.db = db
         self.actor = actor
+        #: the clinic's settings (the container passes its one instance)
+        self.settings = settings or SettingsService(db, actor)
 
 
 def lines(text: str) -> tuple[str, ...]:

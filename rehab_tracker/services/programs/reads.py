@@ -30,7 +30,6 @@ from rehab_tracker.services.programs.types import (
     ProgramDetail,
     ScheduleItem,
 )
-from rehab_tracker.services.settings import SettingsService
 
 
 def program_detail(session: Session, program: Program) -> ProgramDetail:
@@ -119,7 +118,7 @@ class ProgramReads(ServicePart):
     def clinic_contact(self) -> str | None:
         """The clinic's contact line for printed sheets (setting ``clinic``), if set; read
         through SettingsService (the one reader and writer of that setting)."""
-        return SettingsService(self.db, self.actor).clinic_details().contact_line
+        return self.settings.clinic_details().contact_line
 
     def prescriptions_for_session(
         self, session_ref: uuid.UUID | tuple[uuid.UUID, dt.date]
