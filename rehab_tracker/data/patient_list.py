@@ -29,7 +29,6 @@ from rehab_tracker.domain.assessments import due_by, needs_doing, schedule_state
 from rehab_tracker.domain.phases import phase_on
 from rehab_tracker.domain.programs import OPEN_STATUSES
 from rehab_tracker.domain.weeks import program_week
-from rehab_tracker.domain.weeks import weeks_since as weeks_since  # re-exported for the UI
 
 _OPEN_PROGRAM = "g.status IN (" + ", ".join(f"'{s}'" for s in OPEN_STATUSES) + ")"
 

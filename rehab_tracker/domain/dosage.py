@@ -208,7 +208,7 @@ def describe_dose(
     ``3 x 8-12 @ 20 kg``, ``2 x 6 x 10 s hold``, ``1 x 400 m``, ``1 x 10 min``, with
     ``, effort 5/10`` when an effort target is given. A load of 0 (body weight) is not shown;
     a missing number shows as ``?``."""
-    reps = _range_text(reps_min, reps_max) if reps_min is not None else ""
+    reps = range_text(reps_min, reps_max) if reps_min is not None else ""
     if dosage_type == "reps":
         text = f"{sets} x {reps or '?'}"
     elif dosage_type == "hold":
@@ -453,7 +453,8 @@ def _amount(value: float | None) -> str:
     return "?" if value is None else format_number(value)
 
 
-def _range_text(low: int | None, high: int | None) -> str:
+def range_text(low: int | None, high: int | None) -> str:
+    """``8-12``, ``10`` when both ends are equal or there is no top, ``?`` when unknown."""
     if low is None:
         return "?"
     if high is None or high == low:

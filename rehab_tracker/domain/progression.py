@@ -44,12 +44,14 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Final, Literal
 
 from rehab_tracker.domain.dosage import (
+    MEASURE_FIELDS,
     STEP_FIELDS,
     Dosage,
     ProgressionStep,
     describe_dose,
     dosage_errors,
     dose_fields,
+    range_text,
     step_errors,
 )
 from rehab_tracker.domain.errors import Collector
@@ -65,15 +67,7 @@ DEFAULT_REPS_STEP = 1  # used for step back only, when none is configured
 DEFAULT_HOLD_STEP_S = 5.0
 BACK_PAIN_RISE = 2  # points of back pain rise during a session that call for a step back
 #: The parts of a dosage: step back never raises one, progress never lowers one.
-DOSAGE_FIELDS: tuple[str, ...] = (
-    "sets",
-    "reps_min",
-    "reps_max",
-    "hold_seconds",
-    "distance_m",
-    "duration_s",
-    "load_kg",
-)
+DOSAGE_FIELDS: tuple[str, ...] = ("sets", *MEASURE_FIELDS, "load_kg")
 _TOL = 1e-9
 
 
@@ -133,10 +127,6 @@ class Prescription:
 def _describe(d: Dosage) -> str:
     """:meth:`Prescription.describe` of a dose."""
     return describe_dose(**{**dose_fields(d), "effort_target": None})
-
-
-def _reps_text(low: int, high: int) -> str:
-    return str(low) if low == high else f"{low}-{high}"
 
 
 @dataclass(frozen=True)
@@ -247,7 +237,7 @@ def _step_back(p: Prescription) -> tuple[Dosage, str]:
         if new_max < d.reps_max:
             return replace(d, reps_min=new_min, reps_max=new_max), (
                 f"step back {_count(d.reps_max - new_max, 'rep')} "
-                f"to {_reps_text(new_min, new_max)} reps"
+                f"to {range_text(new_min, new_max)} reps"
             )
     shorter = _shorten(p)
     if shorter is not None:
@@ -367,7 +357,7 @@ def _add_reps(p: Prescription) -> _Step:
     new_max = min(p.reps_cap, d.reps_max + step.reps_step)
     new_min = d.reps_min + (new_max - d.reps_max)
     return replace(d, reps_min=new_min, reps_max=new_max), (
-        f"add {_count(new_max - d.reps_max, 'rep')} ({_reps_text(new_min, new_max)} reps)"
+        f"add {_count(new_max - d.reps_max, 'rep')} ({range_text(new_min, new_max)} reps)"
     )
 
 

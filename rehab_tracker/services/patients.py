@@ -20,11 +20,10 @@ from rehab_tracker.data.models import (
     Surgery,
     WalkTest,
 )
-from rehab_tracker.data.patient_list import (  # PatientRow, weeks_since: re-exported
+from rehab_tracker.data.patient_list import (  # PatientRow: re-exported
     PatientRow as PatientRow,
 )
 from rehab_tracker.data.patient_list import read_patient_list
-from rehab_tracker.data.patient_list import weeks_since as weeks_since
 from rehab_tracker.domain import patients as rules
 from rehab_tracker.domain.errors import ValidationError
 from rehab_tracker.services import _lookup as lookup

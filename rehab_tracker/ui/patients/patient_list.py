@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rehab_tracker.data.patient_list import PatientRow, weeks_since
+from rehab_tracker.data.patient_list import PatientRow
+from rehab_tracker.domain.weeks import weeks_since
 from rehab_tracker.ui.widgets.filter_proxy import RowFilterProxy
 from rehab_tracker.ui.widgets.forms import buddy_label, search_box
 from rehab_tracker.ui.widgets.table_model import RowsTableModel, index_of_id

@@ -27,8 +27,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from rehab_tracker.domain.weeks import weeks_since
 from rehab_tracker.services.container import Services
-from rehab_tracker.services.patients import PatientRow, weeks_since
+from rehab_tracker.services.patients import PatientRow
 from rehab_tracker.ui.widgets.scroll import scrolled_column
 
 SCORE_LABELS = (

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QWidget
 
-from rehab_tracker.services.container import Services
-from rehab_tracker.services.patients import PatientRow
+if TYPE_CHECKING:
+    from rehab_tracker.services.container import Services
+    from rehab_tracker.services.patients import PatientRow
 
 
 class LazyTab(QWidget):
