@@ -505,10 +505,12 @@ def validate_six_minute(entry: SixMinuteWalkEntry, units: str = "metric") -> flo
     partial = entry.partial_lap_m if entry.partial_lap_m is not None else 0.0
     lap = lap_length_m(course) if course is not None else None
     if not is_number(partial) or partial < 0 or (lap is not None and partial >= lap):
-        shorter = "a lap" if lap is None else (
-            f"a lap ({_distance_text(lap, units)}: out and back on the "
-            f"{_distance_text(course or 0.0, units)} course)"
-        )
+        shorter = "a lap"
+        if course is not None:
+            shorter += (
+                f" ({_distance_text(lap_length_m(course), units)}: out and back on the "
+                f"{_distance_text(course, units)} course)"
+            )
         errors.add(
             "partial_lap_m", f"The final partial lap must be 0 or more and shorter than {shorter}."
         )
