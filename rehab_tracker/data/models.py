@@ -117,6 +117,14 @@ class Patient(Travelling, Base):
     restrictions: Mapped[list[Restriction]] = relationship(
         back_populates="patient", cascade="all, delete-orphan"
     )
+    # The rows below point at the patient with ON DELETE CASCADE. The ORM deletes them itself
+    # (cascade="all") so the audit trail has an entry for each; a cascade done by the database
+    # alone never reaches the trail (tests/data/test_audit.py checks every foreign key).
+    session_logs: Mapped[list[SessionLog]] = relationship(cascade="all")
+    adverse_events: Mapped[list[AdverseEvent]] = relationship(cascade="all")
+    outcome_assessments: Mapped[list[OutcomeAssessment]] = relationship(cascade="all")
+    walk_tests: Mapped[list[WalkTest]] = relationship(cascade="all")
+    import_batches: Mapped[list[ImportBatch]] = relationship(cascade="all")
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -254,6 +262,12 @@ class Program(Travelling, Base):
         order_by="ScheduledAssessment.due_date",
         cascade="all, delete-orphan",
     )
+    education_records: Mapped[list[EducationRecord]] = relationship(cascade="all")
+    # ON DELETE SET NULL: the ORM clears the link itself (its default for a relationship without
+    # a delete cascade), so each cleared link is an update in the audit trail
+    session_logs: Mapped[list[SessionLog]] = relationship()
+    outcome_assessments: Mapped[list[OutcomeAssessment]] = relationship()
+    walk_tests: Mapped[list[WalkTest]] = relationship()
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -274,6 +288,9 @@ class ProgramPhase(Travelling, Base):
     goals: Mapped[str] = mapped_column(Text, default="")
 
     program: Mapped[Program] = relationship(back_populates="phases")
+    prescriptions: Mapped[list[Prescription]] = relationship(
+        back_populates="phase", cascade="all"
+    )
 
 
 class Prescription(Travelling, Base):
@@ -315,8 +332,10 @@ class Prescription(Travelling, Base):
     valid_to: Mapped[dt.datetime | None]
 
     program: Mapped[Program] = relationship(back_populates="prescriptions")
-    phase: Mapped[ProgramPhase] = relationship()
+    phase: Mapped[ProgramPhase] = relationship(back_populates="prescriptions")
     exercise: Mapped[Exercise] = relationship()
+    #: ON DELETE SET NULL, done by the ORM so the trail sees it (see Patient)
+    exercise_logs: Mapped[list[ExerciseLog]] = relationship()
 
     @property
     def dosage(self) -> Dosage:
@@ -345,6 +364,8 @@ class ScheduledSession(Travelling, Base):
     location: Mapped[str] = mapped_column(String(8), default="clinic")
 
     program: Mapped[Program] = relationship(back_populates="scheduled_sessions")
+    #: ON DELETE SET NULL, done by the ORM so the trail sees it (see Patient)
+    session_logs: Mapped[list[SessionLog]] = relationship()
 
 
 class ScheduledAssessment(Travelling, Base):

@@ -12,7 +12,8 @@
   Screens, the patient overview and reports all call this one function.
 * Walking and mobility tests have plausible ranges (:data:`WALK_LIMITS`): a value outside them is
   a typing slip (a 5-minute walk over 1,000 m would be a running pace), refused at the field.
-* The 6-minute walk distance is laps x course length + the partial last lap (ATS 2002).
+* The 6-minute walk follows the ATS 2002 worksheet: a lap is out and back to the start line
+  (60 m on the 30 m course), so distance = laps x 2 x course length + the final partial lap.
 """
 
 from __future__ import annotations
@@ -451,8 +452,12 @@ class SixMinuteWalkEntry:
     spo2_after: int | None = None
 
     def details(self) -> dict[str, object]:
+        course = self.course_length_m
         return {
-            "course_length_m": self.course_length_m,
+            "course_length_m": course,
+            # what a lap was when this was recorded (records made before the ATS lap was used
+            # have no such key: their laps were single lengths of the course)
+            "lap_length_m": lap_length_m(course) if is_number(course) else None,
             "laps": self.laps,
             "partial_lap_m": self.partial_lap_m,
             "rests": self.rests,
@@ -468,11 +473,18 @@ class SixMinuteWalkEntry:
         }
 
 
+def lap_length_m(course_length_m: float) -> float:
+    """One lap of the ATS 2002 6-minute walk: out to the turn and back to the start line, so
+    twice the course (60 m on the 30 m course)."""
+    return 2 * course_length_m
+
+
 def six_minute_walk_distance(
     course_length_m: float, laps: int, partial_lap_m: float = 0.0
 ) -> float:
-    """Laps x course length + partial lap, in metres (validated by :func:`validate_six_minute`)."""
-    return laps * course_length_m + (partial_lap_m or 0.0)
+    """The ATS 2002 worksheet: laps x 2 x course length + the final partial lap, in metres
+    (validated by :func:`validate_six_minute`)."""
+    return laps * lap_length_m(course_length_m) + (partial_lap_m or 0.0)
 
 
 def validate_six_minute(entry: SixMinuteWalkEntry, units: str = "metric") -> float:
@@ -491,9 +503,16 @@ def validate_six_minute(entry: SixMinuteWalkEntry, units: str = "metric") -> flo
         errors.add("laps", f"Laps must be a whole number from 0 to {MAX_LAPS}.")
         laps = None
     partial = entry.partial_lap_m if entry.partial_lap_m is not None else 0.0
-    if not is_number(partial) or partial < 0 or (course is not None and partial >= course):
+    lap = lap_length_m(course) if course is not None else None
+    if not is_number(partial) or partial < 0 or (lap is not None and partial >= lap):
+        shorter = "a lap"
+        if course is not None:
+            shorter += (
+                f" ({_distance_text(lap_length_m(course), units)}: out and back on the "
+                f"{_distance_text(course, units)} course)"
+            )
         errors.add(
-            "partial_lap_m", "The partial lap must be 0 or more and shorter than the course."
+            "partial_lap_m", f"The final partial lap must be 0 or more and shorter than {shorter}."
         )
     if entry.rests is not None and (not is_int(entry.rests) or not 0 <= entry.rests <= MAX_RESTS):
         errors.add("rests", f"Rests must be a whole number from 0 to {MAX_RESTS}.")

@@ -34,6 +34,7 @@ from rehab_tracker.data.models import (
 from rehab_tracker.domain import scoring
 from rehab_tracker.domain.outcomes import threshold_key
 from rehab_tracker.domain.patients import PatientDetails, SurgeryDetails
+from rehab_tracker.domain.sessions import lap_length_m, six_minute_walk_distance
 from rehab_tracker.domain.thresholds import shown_unit
 from rehab_tracker.services.container import Services
 from rehab_tracker.services.errors import ServiceError
@@ -393,16 +394,18 @@ def _record_outcomes(
             )
         six = _trajectory(predicted * 0.7, predicted * 0.95, fraction, person.response)
         course = 30.0
-        laps = int(six // course)
+        lap = lap_length_m(course)  # ATS 2002: out and back, 60 m
+        laps = int(six // lap)
         walks = [
             ("walk_5min", round(_trajectory(330, 420, fraction, person.response)), {}),
             (
                 "walk_6min",
-                round(laps * course + six % course, 1),
+                round(six_minute_walk_distance(course, laps, round(six % lap, 1)), 1),
                 {
                     "course_length_m": course,
+                    "lap_length_m": lap,
                     "laps": laps,
-                    "partial_lap_m": round(six % course, 1),
+                    "partial_lap_m": round(six % lap, 1),
                     "rests": 0,
                     "stop_reason": None,
                     "effort_before": 1,

@@ -22,7 +22,7 @@ from rehab_tracker.domain.scoring import (
     rmdq_score,
 )
 from rehab_tracker.domain.sessions import check_score
-from rehab_tracker.services.outcomes.records import OutcomeRecords
+from rehab_tracker.services.outcomes.records import OutcomeRecords, RowMaker
 
 QUESTIONNAIRES: tuple[str, ...] = ("odi", "rmdq", "nprs_back", "nprs_leg")
 
@@ -144,23 +144,16 @@ class Questionnaires(OutcomeRecords):
         if back is None and leg is None:
             errors.add("back", "Enter back pain, leg pain or both (0 to 10).")
         errors.raise_if_any()
-        ids = []
-        for instrument, value in (("nprs_back", back), ("nprs_leg", leg)):
-            if value is not None:
-                ids.append(
-                    self._questionnaire(
-                        patient_id,
-                        instrument,
-                        assessed_on,
-                        {"value": value},
-                        float(value),
-                        nprs_rule_id(),
-                        timepoint,
-                        notes,
-                        today,
-                    )
-                )
-        return ids
+        makes = [
+            self._row_maker(
+                patient_id, instrument, {"value": value}, float(value), nprs_rule_id(),
+                timepoint, notes,
+            )
+            for instrument, value in (("nprs_back", back), ("nprs_leg", leg))
+            if value is not None
+        ]
+        # one unit of work: a crash between the two rows leaves neither saved
+        return self._add_records(patient_id, assessed_on, today, "assessed_on", timepoint, makes)
 
     def _questionnaire(
         self,
@@ -180,16 +173,29 @@ class Questionnaires(OutcomeRecords):
             today,
             "assessed_on",
             timepoint,
-            lambda program_id, on: OutcomeAssessment(
-                created_by=self.actor,
-                patient_id=patient_id,
-                program_id=program_id,
-                instrument=instrument,
-                assessed_on=on,
-                timepoint=timepoint,
-                answers=answers,
-                score=score,
-                scoring_rule=rule,
-                notes=notes.strip() or None,
-            ),
+            self._row_maker(patient_id, instrument, answers, score, rule, timepoint, notes),
+        )
+
+    def _row_maker(
+        self,
+        patient_id: uuid.UUID,
+        instrument: str,
+        answers: dict[str, Any],
+        score: float,
+        rule: str,
+        timepoint: str,
+        notes: str,
+    ) -> RowMaker:
+        """How to build one questionnaire row, once the program and the date are known."""
+        return lambda program_id, on: OutcomeAssessment(
+            created_by=self.actor,
+            patient_id=patient_id,
+            program_id=program_id,
+            instrument=instrument,
+            assessed_on=on,
+            timepoint=timepoint,
+            answers=answers,
+            score=score,
+            scoring_rule=rule,
+            notes=notes.strip() or None,
         )
