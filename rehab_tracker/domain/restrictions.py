@@ -30,7 +30,7 @@ from typing import Final
 
 from rehab_tracker.domain.dosage import Dosage
 from rehab_tracker.domain.errors import Collector
-from rehab_tracker.domain.numbers import is_int, is_number
+from rehab_tracker.domain.numbers import is_number
 from rehab_tracker.domain.progression import Action, Suggestion, raises_dose
 from rehab_tracker.domain.units import format_duration, format_number
 
@@ -176,7 +176,11 @@ def restriction_errors(r: Restriction, prefix: str = "") -> dict[str, str]:
 
 
 def _check_limit(c: Collector, prefix: str, kind: RestrictionKind, limit: object) -> None:
-    ok = is_number(limit) and kind.low <= limit <= kind.high and (not kind.whole or is_int(limit))
+    ok = (
+        is_number(limit)
+        and kind.low <= limit <= kind.high
+        and (not kind.whole or float(limit).is_integer())
+    )
     if not ok:
         number = "a whole number" if kind.whole else "a number"
         c.add(
