@@ -47,6 +47,7 @@ def test_restrictions_are_saved_with_the_patient_changed_and_removed_each_audite
 ) -> None:
     pid = _patient(clinic, today)
     until = today + dt.timedelta(days=30)
+    seen = len(_audit(demo_db, "restrictions"))  # the demo's own
     _set_restrictions(clinic, pid, [
         Restriction("lifting", until, limit=5),
         Restriction("other", until, detail="No swimming"),
@@ -61,11 +62,11 @@ def test_restrictions_are_saved_with_the_patient_changed_and_removed_each_audite
     _set_restrictions(clinic, pid, [replace(lifting, until=later)], today)  # "other" removed
     (kept,) = clinic.patients.record(pid).restrictions
     assert kept.id == lifting.id and kept.until == later
-    actions = [(a.action, (a.after or a.before or {}).get("kind")) for a in _audit(demo_db,
-                                                                                    "restrictions")]
+    entries = _audit(demo_db, "restrictions")[seen:]
+    actions = [(a.action, (a.after or a.before or {}).get("kind")) for a in entries]
     assert actions == [("create", "lifting"), ("create", "other"), ("update", "lifting"),
                        ("delete", "other")]
-    update = _audit(demo_db, "restrictions")[2]
+    update = entries[2]
     assert update.before["until"] == until.isoformat()
     assert update.after["until"] == later.isoformat()
     assert clinic.patients.overview(pid, today=today).restrictions == (kept,)
@@ -190,3 +191,20 @@ def test_accepting_a_dose_past_a_restriction_needs_a_reason(
     assert clinic.programs.accept_suggestion(
         sug.prescription_id, heavy, today=today, restriction_reason="Cleared by the surgeon"
     )
+
+
+def test_the_demo_clinic_has_a_patient_whose_restrictions_hold_her_suggestions(
+    clinic: Services, today: dt.date
+) -> None:
+    """RT-00005 (Ingrid Castellano, week 3) had two levels operated: her surgeon's 5 kg lifting
+    limit and no loaded forward bending run to 12 weeks after surgery."""
+    pid = _patient(clinic, today, "RT-00005")
+    active = clinic.patients.overview(pid, today=today).restrictions
+    assert [r.kind for r in active] == ["lifting", "no_loaded_flexion"]
+    program = clinic.programs.active_program_for(pid)
+    assert program is not None
+    suggestions = clinic.programs.suggestions(program.id, today=today)
+    curl = next(s for s in suggestions.values() if s.exercise_name.startswith("Curl-up"))
+    assert curl.action == "hold"
+    assert curl.reason.startswith("Hold: No loaded forward bending until ")
+    assert all((s.suggested.load_kg or 0) <= 5 for s in suggestions.values())
