@@ -51,12 +51,12 @@ def _limits_note(rx: PrescribedExercise, restrictions: Sequence[Restriction]) ->
     if rx.restriction_override:
         return (
             "<br/><b>Your physiotherapist set this amount knowing your surgeon's limits "
-            "below.</b>"
+            "above.</b>"
         )
     until = f" until {_date(ends)}" if ends is not None else ""
     return (
         f"<br/><b style='color:#b00020'>Leave this one out{until}: it goes against a limit your "
-        "surgeon set (see below). Ask your physiotherapist.</b>"
+        "surgeon set (see the limits above). Ask your physiotherapist.</b>"
     )
 
 
