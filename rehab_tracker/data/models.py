@@ -155,15 +155,25 @@ class Surgery(Travelling, Base):
 
 
 class Restriction(Travelling, Base):
-    """An early post-operative restriction set by the surgeon, with its end date."""
+    """An early post-operative restriction set by the surgeon, with its end date.
+
+    ``kind`` is a code of :data:`rehab_tracker.domain.restrictions.KINDS`; ``limit_value`` is
+    in that kind's unit (kg for lifting, minutes for sitting). Active from ``starts_on`` to
+    ``until``, both inclusive.
+    """
 
     __tablename__ = "restrictions"
 
-    patient_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"))
+    patient_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("patients.id", ondelete="CASCADE"), index=True
+    )
     kind: Mapped[str] = mapped_column(String(32))
     detail: Mapped[str] = mapped_column(Text, default="")
     limit_value: Mapped[float | None] = mapped_column(Float)
+    starts_on: Mapped[dt.date | None] = mapped_column(Date)
     until: Mapped[dt.date | None] = mapped_column(Date)
+    #: who gave the restriction ("surgeon", or the surgeon's name)
+    set_by: Mapped[str] = mapped_column(String(100), default="surgeon")
 
     patient: Mapped[Patient] = relationship(back_populates="restrictions")
 
@@ -189,6 +199,8 @@ class Exercise(Travelling, Base):
     progression: Mapped[dict[str, Any]] = mapped_column(default=dict)
     #: image paths or video links the clinic attached
     media: Mapped[list[Any]] = mapped_column(default=list)
+    #: movements a restriction may rule out (domain.restrictions.MOVEMENTS), e.g. ["rotation"]
+    movements: Mapped[list[Any]] = mapped_column(default=list)
     builtin: Mapped[bool] = mapped_column(Boolean, default=False)
     retired_at: Mapped[dt.datetime | None]
 
@@ -328,6 +340,8 @@ class Prescription(Travelling, Base):
     effort_target: Mapped[int | None] = mapped_column(Integer)
     sessions_per_week: Mapped[int] = mapped_column(Integer, default=3)
     notes: Mapped[str | None] = mapped_column(Text)
+    #: why the dose was prescribed although it goes past an active restriction, when it does
+    restriction_override: Mapped[str | None] = mapped_column(Text)
     valid_from: Mapped[dt.datetime] = mapped_column(default=utcnow)
     valid_to: Mapped[dt.datetime | None]
 
