@@ -25,11 +25,11 @@ FORM_LABELS: dict[str, str] = {
     "walk_50ft_preferred": "50-foot walk, pref&erred…",
     "walk_50ft_fastest": "50-foot &walk, fastest…",
     "tug": "Timed Up and Go…",
-    "sts_5x": "Sit-to-sta&nd ×5…",
-    "sorensen": "Back-extensor &hold…",
-    "psfs": "PS&FS…",
-    "grc": "&Global rating of change…",
-    "neuro": "Neurological s&creen…",
+    "sts_5x": "Sit-to-stand ×5…",
+    "sorensen": "Back-extensor hold…",
+    "psfs": "PSFS…",
+    "grc": "Global rating of change…",
+    "neuro": "Neurological screen…",
 }
 #: the draft keys of the questionnaire forms: ``outcome:<patient id>:<form key>``
 DRAFT_PREFIX = "outcome:"

@@ -58,14 +58,14 @@ FORMS: dict[str, tuple[str, Callable[..., OutcomeDialog]]] = {
     ),
     "tug": ("&Timed Up and Go…", lambda *a, **k: WalkTestDialog(*a, test="tug", **k)),
     "sts_5x": (
-        "Sit-to-sta&nd ×5…",
+        "Sit-to-stand ×5…",
         lambda *a, **k: PerformanceTestDialog(*a, test="sts_5x", **k),
     ),
     "sorensen": (
-        "Back-extensor &hold…",
+        "Back-extensor hold…",
         lambda *a, **k: PerformanceTestDialog(*a, test="sorensen", **k),
     ),
-    "psfs": ("PS&FS…", PsfsDialog),
-    "grc": ("&Global rating of change…", GrcDialog),
-    "neuro": ("Neurological s&creen…", NeuroScreenDialog),
+    "psfs": ("PSFS…", PsfsDialog),
+    "grc": ("Global rating of change…", GrcDialog),
+    "neuro": ("Neurological screen…", NeuroScreenDialog),
 }
