@@ -555,12 +555,15 @@ class Draft(Base):
 
 
 class OutcomeAssessment(Travelling, Base):
-    """A questionnaire or rating: ODI, RMDQ, back or leg pain (NPRS), with its raw answers."""
+    """A questionnaire or rating: ODI, RMDQ, back or leg pain (NPRS), the Patient-Specific
+    Functional Scale (its activities and ratings) or a Global Rating of Change, with its raw
+    answers."""
 
     __tablename__ = "outcome_assessments"
     __table_args__ = (
         CheckConstraint(
-            "instrument IN ('odi', 'rmdq', 'nprs_back', 'nprs_leg')", name="instrument"
+            "instrument IN ('odi', 'rmdq', 'nprs_back', 'nprs_leg', 'psfs', 'grc')",
+            name="instrument",
         ),
         Index("ix_outcome_assessments_patient_instrument", "patient_id", "instrument"),
     )
@@ -583,13 +586,14 @@ class OutcomeAssessment(Travelling, Base):
 
 
 class WalkTest(Travelling, Base):
-    """A walking or mobility test, its result in SI units (metres or seconds)."""
+    """A walking, mobility or performance test (the five-repetition sit-to-stand and the
+    Biering-Sorensen hold), its result in SI units (metres or seconds)."""
 
     __tablename__ = "walk_tests"
     __table_args__ = (
         CheckConstraint(
             "test IN ('walk_5min', 'walk_6min', 'walk_50ft_preferred', 'walk_50ft_fastest', "
-            "'tug')",
+            "'tug', 'sts_5x', 'sorensen')",
             name="test",
         ),
         CheckConstraint("value >= 0", name="value"),
@@ -608,6 +612,28 @@ class WalkTest(Travelling, Base):
     unit: Mapped[str] = mapped_column(String(4))
     #: laps, course_length_m, partial_lap_m, rests, stop_reason, effort/breathlessness, HR, SpO2
     details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    source: Mapped[str] = mapped_column(String(16), default="clinic")
+    notes: Mapped[str | None] = mapped_column(Text)
+    deleted_at: Mapped[dt.datetime | None]
+
+
+class NeuroScreen(Travelling, Base):
+    """A neurological screen of both legs (straight-leg raise, myotomes, dermatomes, reflexes)
+    at an assessment time point; the findings as domain.neuro stores them."""
+
+    __tablename__ = "neuro_screens"
+    __table_args__ = (Index("ix_neuro_screens_patient_examined", "patient_id", "examined_on"),)
+
+    patient_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"))
+    program_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("programs.id", ondelete="SET NULL")
+    )
+    examined_on: Mapped[dt.date] = mapped_column(Date)
+    timepoint: Mapped[str] = mapped_column(String(32), default="other")
+    #: {"left": {"slr": ..., "slr_angle": ..., "myotomes": {...}, ...}, "right": {...}}
+    findings: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    #: which rules read the findings, e.g. "neuro-screen-1"
+    rule_version: Mapped[str] = mapped_column(String(32))
     source: Mapped[str] = mapped_column(String(16), default="clinic")
     notes: Mapped[str | None] = mapped_column(Text)
     deleted_at: Mapped[dt.datetime | None]

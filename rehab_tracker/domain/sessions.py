@@ -27,6 +27,13 @@ from typing import Any, Literal
 from rehab_tracker.domain.dosage import LIMITS
 from rehab_tracker.domain.errors import Collector
 from rehab_tracker.domain.numbers import is_int, is_number
+from rehab_tracker.domain.performance import (
+    PERFORMANCE_LABELS,
+    PERFORMANCE_TESTS,
+    SORENSEN,
+    SORENSEN_MAX_S,
+    STS_5X,
+)
 from rehab_tracker.domain.units import format_number, metres_to_feet
 
 Severity = Literal["mild", "moderate", "severe", "serious"]
@@ -357,6 +364,8 @@ WALK_TESTS: tuple[str, ...] = (
     "walk_50ft_preferred",
     "walk_50ft_fastest",
     "tug",
+    # the USC trial's performance tests (domain.performance), timed in seconds
+    *PERFORMANCE_TESTS,
 )
 WALK_TEST_LABELS: dict[str, str] = {
     "walk_5min": "5-minute walk",
@@ -364,6 +373,7 @@ WALK_TEST_LABELS: dict[str, str] = {
     "walk_50ft_preferred": "50-foot walk, preferred speed",
     "walk_50ft_fastest": "50-foot walk, fastest speed",
     "tug": "Timed Up and Go",
+    **PERFORMANCE_LABELS,
 }
 #: the threshold (domain.thresholds) each test's change is judged against
 WALK_THRESHOLD_KEY: dict[str, str] = {
@@ -372,6 +382,7 @@ WALK_THRESHOLD_KEY: dict[str, str] = {
     "walk_50ft_preferred": "walk_50ft",
     "walk_50ft_fastest": "walk_50ft",
     "tug": "tug",
+    **{code: code for code in PERFORMANCE_TESTS},
 }
 
 
@@ -394,6 +405,10 @@ WALK_LIMITS: dict[str, WalkLimit] = {
     "walk_50ft_fastest": WalkLimit(2.0, 120.0, "s"),
     # TUG: healthy adults take 7-10 s; under 3 s is impossible, over 180 s not a TUG any more
     "tug": WalkLimit(3.0, 180.0, "s"),
+    # five sit-to-stands: under 2 s is not a full stand; over 120 s is not a timed test any more
+    STS_5X: WalkLimit(2.0, 120.0, "s"),
+    # a hold of 0 s (cannot take the position) up to the clinic-default maximum
+    SORENSEN: WalkLimit(0.0, SORENSEN_MAX_S, "s"),
 }
 
 

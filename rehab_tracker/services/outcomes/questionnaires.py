@@ -1,5 +1,6 @@
 """Questionnaires: ODI, RMDQ and NPRS (back and leg), scored by the domain's rules and stored with
-their raw answers and the scoring rule's id."""
+their raw answers and the scoring rule's id. The PSFS and the GRC are stored the same way
+(recorded through :mod:`.ratings`)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ from typing import Any
 
 from rehab_tracker.data.models import OutcomeAssessment
 from rehab_tracker.domain.errors import Collector, ValidationError
+from rehab_tracker.domain.grc import grc_text
 from rehab_tracker.domain.instruments import ODI_SECTION_COUNT, RMDQ_ITEM_COUNT, odi_section_label
+from rehab_tracker.domain.psfs import activities_of
 from rehab_tracker.domain.scoring import (
     IncompleteResponse,
     nprs_rule_id,
@@ -24,7 +27,9 @@ from rehab_tracker.domain.scoring import (
 from rehab_tracker.domain.sessions import check_score
 from rehab_tracker.services.outcomes.records import OutcomeRecords, RowMaker
 
-QUESTIONNAIRES: tuple[str, ...] = ("odi", "rmdq", "nprs_back", "nprs_leg")
+#: the questionnaires compared with their baseline, in report order (the GRC is not: it is
+#: itself a rating of change)
+QUESTIONNAIRES: tuple[str, ...] = ("odi", "rmdq", "nprs_back", "nprs_leg", "psfs")
 
 
 @dataclass(frozen=True)
@@ -56,6 +61,10 @@ def questionnaire_detail(o: OutcomeAssessment) -> str:
         return f"{odi_band(o.score)}; {answered}/10 sections; {o.scoring_rule}"
     if o.instrument == "rmdq":
         return f"{int(o.score)}/24 yes"
+    if o.instrument == "psfs":
+        return "; ".join(f"{a.name} {a.rating}" for a in activities_of(o.answers))
+    if o.instrument == "grc":
+        return grc_text(int(o.score))
     return "0-10 scale"
 
 

@@ -1,4 +1,5 @@
-"""Recording and removing one outcome record (a questionnaire or a walking test): the part of
+"""Recording and removing one outcome record (a questionnaire, a walking test or a
+neurological screen): the part of
 :class:`~rehab_tracker.services.outcomes.OutcomeService` every kind of record shares.
 
 A record belongs to the patient's current program (:func:`rehab_tracker.services._lookup.
@@ -14,7 +15,7 @@ from collections.abc import Callable, Sequence
 from sqlalchemy.orm import Session
 
 from rehab_tracker.data.database import Database
-from rehab_tracker.data.models import OutcomeAssessment, WalkTest
+from rehab_tracker.data.models import NeuroScreen, OutcomeAssessment, WalkTest
 from rehab_tracker.data.types import utcnow
 from rehab_tracker.domain.errors import ValidationError
 from rehab_tracker.services import _lookup as lookup
@@ -30,7 +31,7 @@ TIMEPOINTS: dict[str, str] = {
 }
 
 #: builds one row of a record from (program id, date)
-RowMaker = Callable[[uuid.UUID | None, dt.date], OutcomeAssessment | WalkTest]
+RowMaker = Callable[[uuid.UUID | None, dt.date], OutcomeAssessment | WalkTest | NeuroScreen]
 
 
 class OutcomeRecords:
@@ -79,10 +80,14 @@ class OutcomeRecords:
 
     # --- delete / undo -------------------------------------------------------------------------
 
-    def _row(self, session: Session, kind: str, row_id: uuid.UUID) -> OutcomeAssessment | WalkTest:
-        row: OutcomeAssessment | WalkTest | None
+    def _row(
+        self, session: Session, kind: str, row_id: uuid.UUID
+    ) -> OutcomeAssessment | WalkTest | NeuroScreen:
+        row: OutcomeAssessment | WalkTest | NeuroScreen | None
         if kind == "questionnaire":
             row = session.get(OutcomeAssessment, row_id)
+        elif kind == "neuro":
+            row = session.get(NeuroScreen, row_id)
         else:
             row = session.get(WalkTest, row_id)
         if row is None:
