@@ -13,15 +13,12 @@ gets it as buddy (so Alt+mnemonic focuses it), and the red error label is access
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
 from typing import TypeVar
 
-from PySide6.QtCore import QDate, Qt
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
-    QDateEdit,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -117,50 +114,6 @@ def text_label(
     if accessible_name:
         label.setAccessibleName(accessible_name)
     return label
-
-
-class BlankableDateEdit(QDateEdit):
-    """A date edit that can show "no date yet" (its minimum, shown blank).
-
-    The first digit typed into a blank edit starts a date in the year section, so keyboard users
-    type ``19791107`` (the sections advance by themselves) just as in a filled edit.
-    """
-
-    START = QDate(2000, 1, 1)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if self.date() == self.minimumDate() and event.text().isdigit():
-            self.setDate(self.START)
-            self.setCurrentSection(QDateEdit.Section.YearSection)
-            self.setSelectedSection(QDateEdit.Section.YearSection)
-        super().keyPressEvent(event)
-
-
-def date_edit(value: dt.date | None = None, *, allow_blank: bool = False) -> QDateEdit:
-    """A calendar-popup date edit in ISO format; blank shows as the minimum date's text."""
-    edit = BlankableDateEdit() if allow_blank else QDateEdit()
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("yyyy-MM-dd")
-    if allow_blank:
-        edit.setMinimumDate(QDate(1900, 1, 1))
-        edit.setSpecialValueText(" ")
-    if value is not None:
-        set_date(edit, value)
-    elif allow_blank:
-        edit.setDate(edit.minimumDate())
-    return edit
-
-
-def set_date(edit: QDateEdit, value: dt.date) -> None:
-    edit.setDate(QDate(value.year, value.month, value.day))
-
-
-def date_of(edit: QDateEdit) -> dt.date | None:
-    """The edit's date, or None when it shows the blank special value."""
-    if edit.specialValueText() and edit.date() == edit.minimumDate():
-        return None
-    d = edit.date()
-    return dt.date(d.year(), d.month(), d.day())
 
 
 class FieldForm(QWidget):

@@ -30,7 +30,6 @@ from rehab_tracker.services.container import Services
 from rehab_tracker.services.outcomes import SixMinuteWalkResult
 from rehab_tracker.ui.outcomes.outcome_forms.base import SCORE_STYLE, OutcomeDialog, body_form
 from rehab_tracker.ui.widgets.fields import NumberField
-from rehab_tracker.ui.widgets.forms import date_of
 
 
 def distance_unit(units: str) -> str:
@@ -248,7 +247,7 @@ class SixMinuteWalkDialog(OutcomeDialog):
             return
         try:
             result = self.services.outcomes.six_minute_walk_result(
-                self.patient_id, self.entry(), on=date_of(self.date) or self.today()
+                self.patient_id, self.entry(), on=self.date.value() or self.today()
             )
         except ValidationError as exc:
             if self.f["laps"].value() is None:
