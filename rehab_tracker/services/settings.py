@@ -7,6 +7,9 @@ Defaults live here, in one place (:data:`DEFAULTS`). Keys:
   (``None`` = any number);
 * ``thresholds``: ``{"overrides": {"odi": {"absolute": 13, "relative": 0.33}, ...}}``
   (see :func:`rehab_tracker.domain.thresholds.with_overrides`);
+* ``progression``: ``{"pain_ceiling": 7}`` back or leg pain (0-10) at or above which the
+  progression engine holds an exercise (a clinic default,
+  :data:`rehab_tracker.domain.progression.PAIN_CEILING_DEFAULT`);
 * ``wording.odi`` / ``wording.rmdq``: ``{"document": {...}}`` a licensed clinic's wording file;
 * ``clinic``: ``{"name", "address", "phone", "email"}`` (strings; absent when nothing is set) for
   the progress report header (services.report_data reads name, address, phone) and the home
@@ -25,6 +28,7 @@ from rehab_tracker.data.database import Database
 from rehab_tracker.data.models import Setting
 from rehab_tracker.domain.errors import Collector, ValidationError
 from rehab_tracker.domain.instruments import InstrumentWording, parse_wording
+from rehab_tracker.domain.progression import PAIN_CEILING_DEFAULT, is_pain_ceiling
 from rehab_tracker.domain.scoring import is_max_missing
 from rehab_tracker.domain.thresholds import DEFAULT_THRESHOLDS, Threshold, with_overrides
 from rehab_tracker.domain.units import UNIT_SYSTEMS
@@ -33,6 +37,7 @@ DEFAULTS: Mapping[str, dict[str, Any]] = {
     "units": {"system": "metric"},
     "odi_rule": {"max_missing": 1},
     "thresholds": {"overrides": {}},
+    "progression": {"pain_ceiling": PAIN_CEILING_DEFAULT},
 }
 
 
@@ -95,6 +100,8 @@ class ClinicSettings:
     thresholds: dict[str, Threshold]
     odi_wording: InstrumentWording | None
     rmdq_wording: InstrumentWording | None
+    #: back or leg pain (0-10) at or above which an exercise holds (progression rule 4)
+    progression_pain_ceiling: int = PAIN_CEILING_DEFAULT
 
 
 class SettingsService:
@@ -131,6 +138,8 @@ class SettingsService:
             thresholds = with_overrides(overrides)
         except ValidationError:
             overrides, thresholds = {}, dict(DEFAULT_THRESHOLDS)
+        stored = raw.get("progression", DEFAULTS["progression"]).get("pain_ceiling")
+        ceiling = stored if is_pain_ceiling(stored) else PAIN_CEILING_DEFAULT
         return ClinicSettings(
             units=units,
             odi_max_missing=max_missing,
@@ -138,6 +147,7 @@ class SettingsService:
             thresholds=thresholds,
             odi_wording=self._wording(raw, "odi"),
             rmdq_wording=self._wording(raw, "rmdq"),
+            progression_pain_ceiling=ceiling,
         )
 
     @staticmethod
@@ -190,6 +200,14 @@ class SettingsService:
                 "odi_max_missing", "Allowed missing sections: a whole number 0-9, or any."
             )
         self._put("odi_rule", {"max_missing": max_missing})
+
+    def set_progression_pain_ceiling(self, ceiling: int) -> None:
+        """The pain (0-10) at or above which progression holds an exercise (1-10)."""
+        if not is_pain_ceiling(ceiling):
+            raise ValidationError.single(
+                "progression_pain_ceiling", "Pain ceiling: a whole number 1-10."
+            )
+        self._put("progression", {"pain_ceiling": ceiling})
 
     def set_threshold_overrides(self, overrides: Mapping[str, Mapping[str, float | None]]) -> None:
         """Replace the clinic's threshold overrides (validated; keys ``<measure>.<field>``)."""
