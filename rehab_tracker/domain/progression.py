@@ -86,6 +86,7 @@ from rehab_tracker.domain.dosage import (
 )
 from rehab_tracker.domain.errors import Collector
 from rehab_tracker.domain.numbers import is_int, is_number
+from rehab_tracker.domain.redflags import join_words
 from rehab_tracker.domain.sessions import SetEntry
 from rehab_tracker.domain.units import format_duration, format_number
 
@@ -611,13 +612,13 @@ def _pain_concerns(s: Performance, history: History, rules: Rules) -> list[str]:
     """Pain in session ``s`` at or above the ceiling (rule 4), or leg pain above its baseline
     (rule 5)."""
     found = []
-    for name in PAIN_FIELDS:
-        value = getattr(s, name)
-        if value is not None and value >= rules.pain_ceiling:
-            found.append(
-                f"{_pain_words(name)} was {value}/10, at or above the pain ceiling "
-                f"({rules.ceiling_text})"
-            )
+    high = [
+        f"{_pain_words(name)} was {value}/10"
+        for name, value in s.pain.items()
+        if value is not None and value >= rules.pain_ceiling
+    ]
+    if high:
+        found.append(f"{join_words(high)}: at or above the pain ceiling ({rules.ceiling_text})")
     legs = [v for v in (s.leg_pain_before, s.leg_pain_after) if v is not None]
     baseline = history.leg_pain_baseline
     if baseline is not None and legs and max(legs) > baseline:
@@ -680,10 +681,7 @@ def _not_enough_data(p: Prescription, last: Performance) -> Suggestion | None:
 
 def _sets_text(numbers: Sequence[int]) -> str:
     """"set 3", "sets 1, 3 and 4"."""
-    words = [str(n) for n in numbers]
-    if len(words) == 1:
-        return f"set {words[0]}"
-    return f"sets {', '.join(words[:-1])} and {words[-1]}"
+    return f"{'set' if len(numbers) == 1 else 'sets'} {join_words([str(n) for n in numbers])}"
 
 
 def _effort_above_target(p: Prescription, logged: Sequence[LoggedSet]) -> Suggestion | None:

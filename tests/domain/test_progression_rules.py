@@ -194,14 +194,16 @@ def test_leg_pain_above_its_baseline_holds() -> None:
 def test_stable_high_pain_holds_at_the_clinic_default_ceiling() -> None:
     """The issue's case: stable leg pain 7/10 with back pain 8/10 gave "progress"."""
     high = dict(back_pain_before=8, back_pain_after=8, leg_pain_before=7, leg_pain_after=7)
-    result = suggest(ROMAN_CHAIR, history(at_target(**high), at_target(2, **high)), HIGH)
+    steady_high = history(at_target(**high), at_target(2, **high), leg_pain_baseline=2)
+    result = suggest(ROMAN_CHAIR, steady_high, HIGH)
     assert PAIN_CEILING_DEFAULT == 7
     assert result.action == "hold"
-    assert result.reason.startswith(
-        "Back pain before the session was 8/10, at or above the pain ceiling (7/10, clinic "
-        "default); back pain after the session was 8/10"
+    assert result.reason == (
+        "Back pain before the session was 8/10, back pain after the session was 8/10, leg pain "
+        "before the session was 7/10 and leg pain after the session was 7/10: at or above the "
+        "pain ceiling (7/10, clinic default); leg pain of 7/10 is above its baseline of 2/10: "
+        "keep the same dosage (3 x 8-12 @ 20 kg)."
     )
-    assert "leg pain before the session was 7/10" in result.reason
 
 
 def test_a_clinic_can_set_its_own_ceiling_and_the_reason_says_so() -> None:
