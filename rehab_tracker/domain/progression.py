@@ -789,7 +789,9 @@ def _too_few_sessions(p: Prescription, history: History, rules: Rules) -> Sugges
     if run >= needed:
         return None
     if why is not None:
-        earlier = f"the session before{_on(sessions[run])} does not count: {why}"
+        when = sessions[run].on
+        dated = f" ({when.isoformat()})" if when is not None else ""
+        earlier = f"the session before{dated} does not count: {why}"
     else:
         earlier = "no earlier session of this exercise is logged"
     return Suggestion(

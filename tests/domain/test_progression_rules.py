@@ -106,7 +106,7 @@ def test_a_session_short_of_target_breaks_the_run() -> None:
     result = suggest(ROMAN_CHAIR, history(at_target(), short_of_target(2)), HIGH)
     assert result.action == "repeat"
     assert (
-        "the session before on 2026-11-18 does not count: 0 of 3 prescribed sets reached 12 reps"
+        "the session before (2026-11-18) does not count: 0 of 3 prescribed sets reached 12 reps"
         in result.reason
     )
     # an older run does not help: the sessions must be in a row
