@@ -8,7 +8,7 @@ The questions are our own plain wording.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Literal
@@ -87,7 +87,8 @@ class ScreenResult:
         return self.outcome == "clear"
 
 
-def _join(words: list[str]) -> str:
+def join_words(words: Sequence[str]) -> str:
+    """"a", "a and b", "a, b and c" (the screen's and the progression's sentences)."""
     if len(words) <= 1:
         return "".join(words)
     return f"{', '.join(words[:-1])} and {words[-1]}"
@@ -119,7 +120,7 @@ def screen(answers: Mapping[str, bool | None]) -> ScreenResult:
             concerns.append("possible infection")
         message = (
             f"Stop the session. Refer urgently, today, to the surgical team or the emergency "
-            f"department: {_join([f.label for f in positives])} "
+            f"department: {join_words([f.label for f in positives])} "
             f"({' and '.join(concerns)}). Do not exercise until the patient has been assessed."
         )
         return ScreenResult("positive", tuple(f.code for f in positives), message, unanswered)
@@ -128,7 +129,7 @@ def screen(answers: Mapping[str, bool | None]) -> ScreenResult:
         count = len(unanswered)
         message = (
             f"Answer every red-flag question before the session starts: {count} "
-            f"{'question is' if count == 1 else 'questions are'} unanswered ({_join(labels)})."
+            f"{'question is' if count == 1 else 'questions are'} unanswered ({join_words(labels)})."
         )
         return ScreenResult("incomplete", (), message, unanswered)
     return ScreenResult("clear", (), "No red flags reported: the session can start.")
