@@ -124,6 +124,7 @@ class Patient(Travelling, Base):
     adverse_events: Mapped[list[AdverseEvent]] = relationship(cascade="all")
     outcome_assessments: Mapped[list[OutcomeAssessment]] = relationship(cascade="all")
     walk_tests: Mapped[list[WalkTest]] = relationship(cascade="all")
+    neuro_screens: Mapped[list[NeuroScreen]] = relationship(cascade="all")
     import_batches: Mapped[list[ImportBatch]] = relationship(cascade="all")
 
     __mapper_args__ = {"version_id_col": version}
@@ -280,6 +281,7 @@ class Program(Travelling, Base):
     session_logs: Mapped[list[SessionLog]] = relationship()
     outcome_assessments: Mapped[list[OutcomeAssessment]] = relationship()
     walk_tests: Mapped[list[WalkTest]] = relationship()
+    neuro_screens: Mapped[list[NeuroScreen]] = relationship()
 
     __mapper_args__ = {"version_id_col": version}
 
