@@ -9,7 +9,7 @@ Rules, in order of precedence:
 0. **hold** while a positive red-flag screen is not cleared (:func:`hold_for_red_flag`): every
    suggestion is "Hold: red flag on DATE not yet cleared" and keeps the prescribed dose as it
    is: no progression, and no step back either, whatever the last session showed. Exercise
-   waits for the patient's assessment; the clearance a clinician records (Acknowledge Red Flag)
+   waits for the patient's assessment; the clearance a clinician records (who cleared, when)
    ends the hold, and the rules below apply again. While the hold lasts, a dose that raises any
    part of the prescription (:func:`raises_dose`) is refused.
 1. **step_back** when, during the last session, back pain rose by 2 points or more, leg pain rose

@@ -145,7 +145,7 @@ class ProgramProgression(ServicePart):
                     "dosage",
                     f"{old.exercise.name} cannot progress: red flag on "
                     f"{flagged_on.isoformat()} not yet cleared. Record the clearance "
-                    "(Acknowledge Red Flag) once the patient has been assessed.",
+                    "(Session > Record Red-Flag Outcome) once the patient has been assessed.",
                 )
             now = utcnow()
             old.valid_to = now
@@ -190,12 +190,11 @@ def _as_suggestion(
 
 def _open_flag(session: Session, program: Program) -> dt.date | None:
     """The date of the patient's oldest positive red-flag screen not yet cleared (the one the
-    Sessions tab shows and Acknowledge clears first), or None."""
+    Sessions tab shows and a recorded clearance clears first), or None."""
     flags = lookup.open_red_flags(session, program.patient_id)
     if not flags:
         return None
-    _log_id, oldest_on, _answers = flags[0]
-    return oldest_on
+    return flags[0].session_date
 
 
 def _last_logged(
