@@ -338,7 +338,7 @@ def _red_flags(data: ReportData, clinical: bool) -> str:
             [
                 day_text(ev.on),
                 esc(", ".join(ev.items) or "positive screen"),
-                esc(ACTIONS.get(ev.action, "not known")) if ev.action else "—",
+                esc(ACTIONS[ev.action].split(":")[0]) if ev.action in ACTIONS else "—",
                 _red_flag_outcome(ev),
                 _red_flag_clearance(ev),
             ]
@@ -347,11 +347,11 @@ def _red_flags(data: ReportData, clinical: bool) -> str:
         return "<p>Positive red-flag screens:</p>" + _table(
             ["Date", "Answered yes", "Action", "Advice and referral", "Clearance"],
             rows,
-            (12, 22, 18, 26, 22),
+            (12, 22, 11, 30, 25),
         )
     items = "".join(
         f"<li>{day_text(ev.on)}: {esc(', '.join(ev.items) or 'a warning sign')}. "
-        f"{'Advice: ' + esc(ev.advice) + '. ' if ev.advice else ''}"
+        f"{'Advice: ' + esc(ev.advice.rstrip('.')) + '. ' if ev.advice else ''}"
         + (
             f"Cleared to exercise again on {day_text(ev.cleared_on)}."
             if ev.acknowledged

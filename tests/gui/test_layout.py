@@ -109,13 +109,13 @@ def test_main_window_never_larger_than_the_screen(window):  # type: ignore[no-un
 
 
 def _dialogs(window) -> dict[str, Callable[[], QDialog]]:  # type: ignore[no-untyped-def]
+    from rehab_tracker.services.sessions import RedFlagAlert
     from rehab_tracker.ui.clinic.settings_dialog import SettingsDialog
     from rehab_tracker.ui.education.education_view import EducationDialog
     from rehab_tracker.ui.library.library_view import LibraryDialog
     from rehab_tracker.ui.outcomes.outcome_forms import OdiDialog, SixMinuteWalkDialog
     from rehab_tracker.ui.patients.patient_dialog import PatientDialog
     from rehab_tracker.ui.program.builder import ProgramBuilderDialog
-    from rehab_tracker.services.sessions import RedFlagAlert
     from rehab_tracker.ui.sessions.acknowledge import RedFlagOutcomeDialog
     from rehab_tracker.ui.sessions.redflag_dialog import RedFlagDialog
 
