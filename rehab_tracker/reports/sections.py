@@ -338,7 +338,7 @@ def _red_flags(data: ReportData, clinical: bool) -> str:
             [
                 day_text(ev.on),
                 esc(", ".join(ev.items) or "positive screen"),
-                esc(ACTIONS[ev.action].split(":")[0]) if ev.action in ACTIONS else "—",
+                esc(ACTIONS.get(ev.action or "", "—").split(":")[0]),
                 _red_flag_outcome(ev),
                 _red_flag_clearance(ev),
             ]
