@@ -7,6 +7,10 @@ Defaults follow /work/shared/domain/CLINICAL.md:
 * 5-minute walk +45.5 m, 50-foot walk -0.6 s, Timed Up and Go -1.3 s -- Jakobsson et al. 2019,
   lumbar fusion cohort.
 * 6-minute walk +30 m: the middle of the 26-35 m reported after spinal stenosis surgery.
+* Five-repetition sit-to-stand -2 s, modified Biering-Sorensen hold +15 s, Patient-Specific
+  Functional Scale (mean of the activities) +2 points: clinic defaults (see their sources).
+* The Global Rating of Change is itself a rating of change (-5..+5, follow-ups only): it has a
+  label here but no threshold, and is never compared with a baseline.
 
 A clinic may override the absolute and relative parts per measure with :func:`with_overrides`.
 """
@@ -77,6 +81,20 @@ _OSTELO = (
 )
 _JAKOBSSON = "Jakobsson et al. 2019: lumbar fusion cohort"
 _STENOSIS = "26-35 m reported after spinal stenosis surgery; 30 m used as the default"
+_STS = (
+    "Clinic default: no minimal important change of the five-repetition sit-to-stand after "
+    "lumbar discectomy is recorded in the clinic's sources; 2 s chosen, change it in settings"
+)
+_SORENSEN = (
+    "Clinic default: no minimal important change of the modified Biering-Sorensen hold after "
+    "lumbar discectomy is recorded in the clinic's sources; 15 s chosen, change it in settings"
+)
+_PSFS = (
+    "Clinic default of 2 points on the mean score. PSFS: Stratford et al. 1995, Physiotherapy "
+    "Canada 47(4):258-263; published minimal important change varies by study and population "
+    "(e.g. 1.9-2.0 points in shoulder pain, Rysstad et al. 2020, BMC Musculoskeletal Disorders "
+    "21:328); no estimate after discectomy is recorded in the clinic's sources"
+)
 
 MEASURES: Mapping[str, MeasureInfo] = MappingProxyType(
     {
@@ -100,6 +118,34 @@ MEASURES: Mapping[str, MeasureInfo] = MappingProxyType(
                 "walk_50ft", "50-foot walk", "50-foot walk time", "s", "lower_better", (0.0, None)
             ),
             MeasureInfo("tug", "Timed Up and Go", "TUG time", "s", "lower_better", (0.0, None)),
+            MeasureInfo(
+                "sts_5x",
+                "Five-repetition sit-to-stand",
+                "Sit-to-stand time",
+                "s",
+                "lower_better",
+                (0.0, None),
+            ),
+            MeasureInfo(
+                "sorensen",
+                "Back-extensor hold (modified Biering-Sorensen)",
+                "Back-extensor hold",
+                "s",
+                "higher_better",
+                (0.0, 240.0),
+            ),
+            MeasureInfo(
+                "psfs",
+                "Patient-Specific Functional Scale",
+                "PSFS (mean of the activities)",
+                "points",
+                "higher_better",
+                (0.0, 10.0),
+            ),
+            MeasureInfo(
+                "grc", "Global Rating of Change", "Global rating of change", "points",
+                "higher_better", (-5.0, 5.0),
+            ),
         )
     }
 )
@@ -137,6 +183,9 @@ DEFAULT_THRESHOLDS: Mapping[str, Threshold] = MappingProxyType(
             _threshold("walk_6min", 30.0, None, _STENOSIS),
             _threshold("walk_50ft", 0.6, None, _JAKOBSSON),
             _threshold("tug", 1.3, None, _JAKOBSSON),
+            _threshold("sts_5x", 2.0, None, _STS),
+            _threshold("sorensen", 15.0, None, _SORENSEN),
+            _threshold("psfs", 2.0, None, _PSFS),
         )
     }
 )

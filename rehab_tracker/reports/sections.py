@@ -16,6 +16,7 @@ from rehab_tracker.domain.units import (
     format_number,
 )
 from rehab_tracker.domain.weeks import weeks_since
+from rehab_tracker.reports.measures import measure_attributions, measure_notes_section
 from rehab_tracker.reports.wording import (
     AUDIENCES,
     NPRS_ATTRIBUTION,
@@ -88,6 +89,7 @@ def build_html(
         _surgery_and_program(data, clinical),
         _attendance(data, clinical),
         _outcomes(data, audience, refs),
+        measure_notes_section(data, clinical),
         _six_minute_reference(data, clinical),
         _events(data, clinical),
         _notes_and_signature(notes, clinical),
@@ -446,6 +448,7 @@ def _sources(data: ReportData, clinical: bool, refs: Mapping[str, int]) -> str:
         attributions.append(RMDQ_ATTRIBUTION)
     if codes & {"walk_5min", "walk_6min", "walk_50ft_preferred", "walk_50ft_fastest", "tug"}:
         attributions.append(WALK_ATTRIBUTION)
+    attributions.extend(measure_attributions(data, codes, clinical))
     out = [
         f"<h2>{'Instruments and sources' if clinical else 'About the measures'}</h2>",
         *(f'<p class="small">{esc(a)}</p>' for a in attributions),

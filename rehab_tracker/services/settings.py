@@ -168,41 +168,57 @@ class SettingsService:
     # --- writing ---------------------------------------------------------------------------
 
     def _put(self, key: str, value: dict[str, Any] | None) -> None:
+        self._put_all({key: value})
+
+    def _put_all(self, values: Mapping[str, dict[str, Any] | None]) -> None:
+        """Store each key's value (None removes it) in one unit of work: all or none."""
         with self.db.unit_of_work(self.actor) as session:
-            row = session.get(Setting, key)
-            if value is None:
-                if row is not None:
-                    session.delete(row)
-                return
-            if row is None:
-                session.add(Setting(key=key, value=value))
-            else:
-                row.value = value
+            for key, value in values.items():
+                row = session.get(Setting, key)
+                if value is None:
+                    if row is not None:
+                        session.delete(row)
+                elif row is None:
+                    session.add(Setting(key=key, value=value))
+                else:
+                    row.value = value
 
     def set_units(self, system: str) -> None:
-        if system not in UNIT_SYSTEMS:
-            raise ValidationError.single("units", "Units must be metric or imperial.")
-        self._put("units", {"system": system})
+        self._put("units", _units_value(system))
 
     def set_odi_max_missing(self, max_missing: int | None) -> None:
-        if not is_max_missing(max_missing):
-            raise ValidationError.single(
-                "odi_max_missing", "Allowed missing sections: a whole number 0-9, or any."
-            )
-        self._put("odi_rule", {"max_missing": max_missing})
+        self._put("odi_rule", _odi_rule_value(max_missing))
 
     def set_threshold_overrides(self, overrides: Mapping[str, Mapping[str, float | None]]) -> None:
         """Replace the clinic's threshold overrides (validated; keys ``<measure>.<field>``)."""
-        with_overrides(overrides)  # raises ValidationError
-        plain = {m: dict(v) for m, v in overrides.items()}
-        self._put("thresholds", {"overrides": plain})
+        self._put("thresholds", _thresholds_value(overrides))
 
     def set_clinic_details(self, details: ClinicDetails) -> ClinicDetails:
         """Store the clinic details (validated; all empty removes them); returns what was kept.
         Empty fields are left out of the stored value so readers fall back to their defaults."""
-        clean = check_clinic_details(details)
-        stored = {f: getattr(clean, f) for f in CLINIC_FIELDS if getattr(clean, f)}
-        self._put(CLINIC_KEY, stored or None)
+        clean, stored = _clinic_value(details)
+        self._put(CLINIC_KEY, stored)
+        return clean
+
+    def save_clinic_settings(
+        self,
+        details: ClinicDetails,
+        *,
+        units: str,
+        odi_max_missing: int | None,
+        threshold_overrides: Mapping[str, Mapping[str, float | None]],
+    ) -> ClinicDetails:
+        """The Clinic Settings dialog's Save: every part checked first, then all written in one
+        unit of work, so a failure part-way leaves none of them changed."""
+        clean, stored = _clinic_value(details)
+        self._put_all(
+            {
+                CLINIC_KEY: stored,
+                "units": _units_value(units),
+                "odi_rule": _odi_rule_value(odi_max_missing),
+                "thresholds": _thresholds_value(threshold_overrides),
+            }
+        )
         return clean
 
     def import_wording(self, instrument: str, text: str) -> InstrumentWording:
@@ -216,3 +232,32 @@ class SettingsService:
 
     def remove_wording(self, instrument: str) -> None:
         self._put(f"wording.{instrument}", None)
+
+
+# --- the stored value of each setting, checked (ValidationError keyed by the setting) ---------
+
+
+def _units_value(system: str) -> dict[str, Any]:
+    if system not in UNIT_SYSTEMS:
+        raise ValidationError.single("units", "Units must be metric or imperial.")
+    return {"system": system}
+
+
+def _odi_rule_value(max_missing: int | None) -> dict[str, Any]:
+    if not is_max_missing(max_missing):
+        raise ValidationError.single(
+            "odi_max_missing", "Allowed missing sections: a whole number 0-9, or any."
+        )
+    return {"max_missing": max_missing}
+
+
+def _thresholds_value(overrides: Mapping[str, Mapping[str, float | None]]) -> dict[str, Any]:
+    with_overrides(overrides)  # raises ValidationError
+    return {"overrides": {m: dict(v) for m, v in overrides.items()}}
+
+
+def _clinic_value(details: ClinicDetails) -> tuple[ClinicDetails, dict[str, Any] | None]:
+    """The checked details and what is stored (only the fields given; None when all empty)."""
+    clean = check_clinic_details(details)
+    stored = {f: getattr(clean, f) for f in CLINIC_FIELDS if getattr(clean, f)}
+    return clean, stored or None

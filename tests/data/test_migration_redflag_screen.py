@@ -1,4 +1,4 @@
-"""Migration 0003_redflag_screen: an acknowledged red flag becomes a clearance that says honestly
+"""Migration 0005 (redflag_screen): an acknowledged red flag becomes a clearance that says honestly
 what was not recorded; an open one stays open. On SQLite and PostgreSQL (``any_db``)."""
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ def test_acknowledged_flags_become_honest_clearances_and_open_ones_stay_open(
     any_db: Database,
 ) -> None:
     acknowledged, still_open = _two_positive_logs(any_db)
-    migrate.downgrade(any_db.engine, "0002")
+    migrate.downgrade(any_db.engine, "0004")
     with any_db.engine.connect() as conn:
         columns = {c["name"] for c in inspect(conn).get_columns("session_logs")}
     assert "red_flag_cleared_by" not in columns and "red_flag_acknowledged_at" in columns
@@ -69,7 +69,7 @@ def test_acknowledged_flags_become_honest_clearances_and_open_ones_stay_open(
             select(AuditEntry).where(AuditEntry.entity_id == str(acknowledged))
             .order_by(AuditEntry.seq.desc())
         ).first()
-        assert entry is not None and entry.actor == "migration 0003_redflag_screen"
+        assert entry is not None and entry.actor == "migration 0005_redflag_screen"
         assert entry.after is not None
         assert entry.after["red_flag_cleared_on"] == "2026-11-20"
         assert audit.verify_chain(session) == []

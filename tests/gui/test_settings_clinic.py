@@ -64,3 +64,31 @@ def test_tools_menu_opens_it_with_the_stored_details(qtbot, window, answers) -> 
     assert action is not None
     action.trigger()
     assert seen == [("Riverside", "01134960000")]
+
+
+def test_saving_settings_is_one_transaction(qtbot, services, answers) -> None:  # type: ignore[no-untyped-def]
+    """A failure while writing the third setting leaves none of the dialog's changes saved."""
+    from sqlalchemy import event
+
+    from rehab_tracker.data.errors import DiskFull
+    from rehab_tracker.data.models import Setting
+
+    def disk_full(_mapper, _conn, row) -> None:  # type: ignore[no-untyped-def]
+        if row.key == "odi_rule":
+            raise DiskFull()
+
+    d = show(qtbot, SettingsDialog(services))
+    qtbot.keyClicks(d.clinic["name"], "Riverside Physiotherapy")
+    d.units.setFocus()
+    qtbot.keyClick(d.units, Qt.Key.Key_Down)  # Imperial
+    assert d.units.currentData() == "imperial"
+    qtbot.keyClick(d.odi_rule, Qt.Key.Key_Down)
+    event.listen(Setting, "before_insert", disk_full)
+    try:
+        qtbot.mouseClick(d.findChild(QPushButton, "saveSettings"), Qt.MouseButton.LeftButton)
+    finally:
+        event.remove(Setting, "before_insert", disk_full)
+    assert answers["error"] and "disk" in answers["error"][-1][1]
+    assert d.result() != d.DialogCode.Accepted
+    assert services.settings.clinic_details() == ClinicDetails(), "clinic saved alone"
+    assert services.settings.load().units == "metric", "units saved alone"

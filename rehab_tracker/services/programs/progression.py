@@ -5,12 +5,18 @@ prescription row.
 While the patient has a positive red-flag screen not yet cleared (acknowledged), every suggestion
 is the engine's hold for it and a progression is refused (rule 0 of
 :mod:`rehab_tracker.domain.progression`).
+
+Every suggestion then passes through the patient's active surgeon restrictions
+(:func:`rehab_tracker.domain.restrictions.cap_suggestion`), in :func:`_as_suggestion` and
+nowhere else: no suggestion goes past one. Accepting a dose that does needs a reason, as the
+builder's save does.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -26,6 +32,7 @@ from rehab_tracker.data.models import (
 )
 from rehab_tracker.data.types import utcnow
 from rehab_tracker.domain import progression
+from rehab_tracker.domain import restrictions as restriction_rules
 from rehab_tracker.domain.dosage import STEP_FIELDS, Dosage, ProgressionStep
 from rehab_tracker.domain.errors import ValidationError
 from rehab_tracker.domain.numbers import is_number
@@ -41,6 +48,7 @@ from rehab_tracker.services.programs.common import (
     new_prescription,
     stale_is_conflict,
 )
+from rehab_tracker.services.programs.restricted import active_for, checked_reason, facts_of
 from rehab_tracker.services.programs.types import ProgressionSuggestion
 
 
@@ -66,7 +74,10 @@ class ProgramProgression(ServicePart):
                 return None
             rx = next((r for r in open_rx if phase is not None and r.phase_id == phase.id), None)
             rx = rx or open_rx[0]
-            return self._suggest(session, program, rx, today, _open_flag(session, program))
+            return self._suggest(
+                session, program, rx, today, _open_flag(session, program),
+                active_for(session, program, today),
+            )
 
     def suggestions(
         self, program_id: uuid.UUID, *, today: dt.date
@@ -76,9 +87,10 @@ class ProgramProgression(ServicePart):
             program = get_program(session, program_id)
             out: dict[uuid.UUID, ProgressionSuggestion] = {}
             flagged_on = _open_flag(session, program)
+            active = active_for(session, program, today)
             for rx in program.prescriptions:
                 if rx.valid_to is None:
-                    found = self._suggest(session, program, rx, today, flagged_on)
+                    found = self._suggest(session, program, rx, today, flagged_on, active)
                     if found is not None:
                         out[rx.id] = found
             return out
@@ -90,14 +102,17 @@ class ProgramProgression(ServicePart):
         rx: Prescription,
         today: dt.date,
         flagged_on: dt.date | None,
+        active: Sequence[restriction_rules.Restriction],
     ) -> ProgressionSuggestion | None:
-        """The suggestion for ``rx``; with ``flagged_on`` (the open red flag's date) the hold."""
+        """The suggestion for ``rx``; with ``flagged_on`` (the open red flag's date) the hold;
+        either one capped by the ``active`` restrictions."""
         last = _last_logged(session, program, rx, today)
         if last is None:
             return None
         log, slog = last
         if flagged_on is not None:
-            return _as_suggestion(rx, progression.hold_for_red_flag(rx.dosage, flagged_on), slog)
+            hold = progression.hold_for_red_flag(rx.dosage, flagged_on)
+            return _as_suggestion(rx, hold, slog, active)
         performance = _performance(session, log, slog)
         steps = rx.exercise.progression or {}
         given: dict[str, Any] = {n: steps[n] for n in STEP_FIELDS if is_number(steps.get(n))}
@@ -113,7 +128,7 @@ class ProgramProgression(ServicePart):
             result = progression.suggest(domain_rx, performance)
         except ValidationError:
             return None
-        return _as_suggestion(rx, result, slog)
+        return _as_suggestion(rx, result, slog, active)
 
     def accept_suggestion(
         self,
@@ -121,11 +136,15 @@ class ProgramProgression(ServicePart):
         dosage: Dosage,
         *,
         notes: str | None = None,
+        restriction_reason: str | None = None,
+        today: dt.date | None = None,
     ) -> uuid.UUID:
         """Prescribe ``dosage`` (the suggestion, or the therapist's edit of it) from now on.
 
         Closes the prescription row and opens a new one for the same exercise and phase; returns
-        the new row's id. Refuses a row that is already closed (it was changed meanwhile).
+        the new row's id. Refuses a row that is already closed (it was changed meanwhile), and a
+        dose past a restriction active on ``today`` (default: the date today) unless
+        ``restriction_reason`` says why (stored on the new row).
         """
         validate_dosage(dosage)
         with stale_is_conflict(), self.db.unit_of_work(self.actor) as session:
@@ -147,6 +166,12 @@ class ProgramProgression(ServicePart):
                     f"{flagged_on.isoformat()} not yet cleared. Record the clearance "
                     "(Session > Record Red-Flag Outcome) once the patient has been assessed.",
                 )
+            active = active_for(session, old.program, today or dt.date.today())
+            breaches = restriction_rules.check_dose(facts_of(old.exercise), dosage, active)
+            reason = checked_reason(
+                restriction_reason, {"dosage": " ".join(b.message for b in breaches)}
+                if breaches else {},
+            )
             now = utcnow()
             old.valid_to = now
             rx = new_prescription(
@@ -159,6 +184,7 @@ class ProgramProgression(ServicePart):
                 clean(notes) if notes is not None else old.notes,
                 now,
             )
+            rx.restriction_override = reason
             session.add(rx)
             old.program.updated_at = now  # bump the program's version
             session.flush()
@@ -166,10 +192,15 @@ class ProgramProgression(ServicePart):
 
 
 def _as_suggestion(
-    rx: Prescription, result: progression.Suggestion, slog: SessionLog
+    rx: Prescription,
+    result: progression.Suggestion,
+    slog: SessionLog,
+    active: Sequence[restriction_rules.Restriction],
 ) -> ProgressionSuggestion:
-    """The engine's ``result`` for ``rx``, based on the session ``slog``."""
+    """The engine's ``result`` for ``rx``, based on the session ``slog``, capped by the
+    ``active`` restrictions (the one place every suggestion passes through)."""
     current = rx.dosage
+    result = restriction_rules.cap_suggestion(facts_of(rx.exercise), current, result, active)
     # the suggested amounts; the dosage type and effort target stay as prescribed
     suggested = replace(
         result.dosage,

@@ -11,10 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rehab_tracker.domain.phases import PhaseOutline
 from rehab_tracker.domain.thresholds import Threshold
+from rehab_tracker.services.outcomes.summary import MeasureNotes
 
 
 @dataclass(frozen=True)
@@ -237,6 +238,8 @@ class ReportData:
     thresholds: Mapping[str, Threshold]
     #: the clinic's unit system ("metric"/"imperial"): the words of the change sentences
     units: str = "metric"
+    #: each PSFS activity's change, the Global Rating of Change, the neurological screen
+    measure_notes: MeasureNotes = field(default_factory=MeasureNotes)
 
     def series(self, code: str) -> OutcomeSeries | None:
         """An outcome or walk series by instrument/test code (``"odi"``, ``"walk_6min"``)."""

@@ -7,6 +7,7 @@ import uuid
 from dataclasses import dataclass, field
 
 from rehab_tracker.domain.redflags import follow_up_text
+from rehab_tracker.domain.restrictions import Restriction
 from rehab_tracker.domain.sessions import Adherence, SessionEntry
 from rehab_tracker.services.outcomes import AssessmentDue
 
@@ -50,6 +51,8 @@ class SessionForm:
     surgery_date: dt.date | None
     status: str = "final"
     red_flag_result: str = "not_screened"
+    #: the surgeon restrictions in force on the session's date
+    restrictions: tuple[Restriction, ...] = ()
 
     @property
     def title(self) -> str:

@@ -237,11 +237,13 @@ class SettingsDialog(QDialog):
             return
         overrides = self._threshold_overrides()
 
-        def write() -> None:
-            self.services.settings.set_clinic_details(details)
-            self.services.settings.set_units(self.units.currentData())
-            self.services.settings.set_odi_max_missing(self.odi_rule.currentData())
-            self.services.settings.set_threshold_overrides(overrides)
+        def write() -> None:  # one unit of work: all of it saved, or none
+            self.services.settings.save_clinic_settings(
+                details,
+                units=self.units.currentData(),
+                odi_max_missing=self.odi_rule.currentData(),
+                threshold_overrides=overrides,
+            )
 
         def show(errors: dict[str, str]) -> None:
             self.banner.setText("; ".join(f"{k}: {v}" for k, v in errors.items()))

@@ -1,7 +1,7 @@
 """red-flag screen: the outcome and clearance of a positive screen
 
-Revision ID: 0003_redflag_screen
-Revises: 0002
+Revision ID: 0005
+Revises: 0004
 Create Date: 2026-12-01
 
 A positive red-flag screen was only "acknowledged" (who clicked, when). It now records what
@@ -13,7 +13,7 @@ the clearance details.
 Existing acknowledgements become clearances, honestly: cleared on the day of the
 acknowledgement, by "not recorded (acknowledged by <user>)", with a note that the record was made
 before clearance details were kept; advice and referral stay empty (shown as "not recorded").
-Each backfilled row gets an audit entry (actor "migration 0003_redflag_screen").
+Each backfilled row gets an audit entry (actor "migration 0005_redflag_screen").
 """
 
 from __future__ import annotations
@@ -27,12 +27,12 @@ from alembic import op
 
 import rehab_tracker.data.types
 
-revision: str = "0003_redflag_screen"
-down_revision: str | None = "0002"
+revision: str = "0005"
+down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-ACTOR = "migration 0003_redflag_screen"
+ACTOR = "migration 0005_redflag_screen"
 NOTE = (
     "Recorded before clearance details were kept: acknowledged by {by} at {at} UTC. The advice "
     "given, the referral and who cleared exercise to resume were not recorded."
