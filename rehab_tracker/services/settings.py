@@ -7,6 +7,9 @@ Defaults live here, in one place (:data:`DEFAULTS`). Keys:
   (``None`` = any number);
 * ``thresholds``: ``{"overrides": {"odi": {"absolute": 13, "relative": 0.33}, ...}}``
   (see :func:`rehab_tracker.domain.thresholds.with_overrides`);
+* ``progression``: ``{"pain_ceiling": 7}`` back or leg pain (0-10) at or above which the
+  progression engine holds an exercise (a clinic default,
+  :data:`rehab_tracker.domain.progression.PAIN_CEILING_DEFAULT`);
 * ``wording.odi`` / ``wording.rmdq``: ``{"document": {...}}`` a licensed clinic's wording file;
 * ``clinic``: ``{"name", "address", "phone", "email"}`` (strings; absent when nothing is set) for
   the progress report header (services.report_data reads name, address, phone) and the home
@@ -25,6 +28,7 @@ from rehab_tracker.data.database import Database
 from rehab_tracker.data.models import Setting
 from rehab_tracker.domain.errors import Collector, ValidationError
 from rehab_tracker.domain.instruments import InstrumentWording, parse_wording
+from rehab_tracker.domain.progression import PAIN_CEILING_DEFAULT, is_pain_ceiling
 from rehab_tracker.domain.scoring import is_max_missing
 from rehab_tracker.domain.thresholds import DEFAULT_THRESHOLDS, Threshold, with_overrides
 from rehab_tracker.domain.units import UNIT_SYSTEMS
@@ -33,6 +37,7 @@ DEFAULTS: Mapping[str, dict[str, Any]] = {
     "units": {"system": "metric"},
     "odi_rule": {"max_missing": 1},
     "thresholds": {"overrides": {}},
+    "progression": {"pain_ceiling": PAIN_CEILING_DEFAULT},
 }
 
 
@@ -95,6 +100,8 @@ class ClinicSettings:
     thresholds: dict[str, Threshold]
     odi_wording: InstrumentWording | None
     rmdq_wording: InstrumentWording | None
+    #: back or leg pain (0-10) at or above which an exercise holds (progression rule 4)
+    progression_pain_ceiling: int = PAIN_CEILING_DEFAULT
 
 
 class SettingsService:
@@ -131,6 +138,8 @@ class SettingsService:
             thresholds = with_overrides(overrides)
         except ValidationError:
             overrides, thresholds = {}, dict(DEFAULT_THRESHOLDS)
+        stored = raw.get("progression", DEFAULTS["progression"]).get("pain_ceiling")
+        ceiling = stored if is_pain_ceiling(stored) else PAIN_CEILING_DEFAULT
         return ClinicSettings(
             units=units,
             odi_max_missing=max_missing,
@@ -138,6 +147,7 @@ class SettingsService:
             thresholds=thresholds,
             odi_wording=self._wording(raw, "odi"),
             rmdq_wording=self._wording(raw, "rmdq"),
+            progression_pain_ceiling=ceiling,
         )
 
     @staticmethod
@@ -189,6 +199,10 @@ class SettingsService:
     def set_odi_max_missing(self, max_missing: int | None) -> None:
         self._put("odi_rule", _odi_rule_value(max_missing))
 
+    def set_progression_pain_ceiling(self, ceiling: int) -> None:
+        """The pain (0-10) at or above which progression holds an exercise (1-10)."""
+        self._put("progression", _pain_ceiling_value(ceiling))
+
     def set_threshold_overrides(self, overrides: Mapping[str, Mapping[str, float | None]]) -> None:
         """Replace the clinic's threshold overrides (validated; keys ``<measure>.<field>``)."""
         self._put("thresholds", _thresholds_value(overrides))
@@ -206,6 +220,7 @@ class SettingsService:
         *,
         units: str,
         odi_max_missing: int | None,
+        pain_ceiling: int,
         threshold_overrides: Mapping[str, Mapping[str, float | None]],
     ) -> ClinicDetails:
         """The Clinic Settings dialog's Save: every part checked first, then all written in one
@@ -216,6 +231,7 @@ class SettingsService:
                 CLINIC_KEY: stored,
                 "units": _units_value(units),
                 "odi_rule": _odi_rule_value(odi_max_missing),
+                "progression": _pain_ceiling_value(pain_ceiling),
                 "thresholds": _thresholds_value(threshold_overrides),
             }
         )
@@ -241,6 +257,14 @@ def _units_value(system: str) -> dict[str, Any]:
     if system not in UNIT_SYSTEMS:
         raise ValidationError.single("units", "Units must be metric or imperial.")
     return {"system": system}
+
+
+def _pain_ceiling_value(ceiling: int) -> dict[str, Any]:
+    if not is_pain_ceiling(ceiling):
+        raise ValidationError.single(
+            "progression_pain_ceiling", "Pain ceiling: a whole number 1-10."
+        )
+    return {"pain_ceiling": ceiling}
 
 
 def _odi_rule_value(max_missing: int | None) -> dict[str, Any]:

@@ -92,3 +92,20 @@ def test_saving_settings_is_one_transaction(qtbot, services, answers) -> None:  
     assert d.result() != d.DialogCode.Accepted
     assert services.settings.clinic_details() == ClinicDetails(), "clinic saved alone"
     assert services.settings.load().units == "metric", "units saved alone"
+
+
+def test_choosing_the_progression_pain_ceiling(qtbot, services, answers) -> None:  # type: ignore[no-untyped-def]
+    """The pain ceiling is a clinic default (7/10): the clinic picks another with the keyboard
+    and the progression reads it from then on."""
+    d = show(qtbot, SettingsDialog(services))
+    box = d.pain_ceiling
+    label = d.form.labels["progression_pain_ceiling"]
+    assert box.accessibleName() == plain(label.text()) and label.buddy() is box
+    assert box.currentText() == "7/10 (clinic default)"
+    box.setFocus()
+    qtbot.keyClick(box, Qt.Key.Key_Up)
+    assert box.currentText() == "6/10"
+    qtbot.keyClicks(d.clinic["name"], "Riverside Physiotherapy")
+    qtbot.mouseClick(d.findChild(QPushButton, "saveSettings"), Qt.MouseButton.LeftButton)
+    assert d.result() == d.DialogCode.Accepted
+    assert services.settings.load().progression_pain_ceiling == 6

@@ -210,6 +210,7 @@ def test_clinic_settings_are_saved_together_or_not_at_all(any_db):
             ClinicDetails("Riverside Physiotherapy"),
             units="imperial",
             odi_max_missing=2,
+            pain_ceiling=6,
             threshold_overrides={"odi": {"absolute": 12.0}},
         )
 
@@ -221,9 +222,11 @@ def test_clinic_settings_are_saved_together_or_not_at_all(any_db):
         event.remove(Setting, "before_insert", refuse)
     stored = services.settings.load()
     assert (stored.units, stored.odi_max_missing, stored.threshold_overrides) == ("metric", 1, {})
+    assert stored.progression_pain_ceiling == 7
     assert services.settings.clinic_details() == ClinicDetails()
     save()
     stored = services.settings.load()
     assert (stored.units, stored.odi_max_missing) == ("imperial", 2)
+    assert stored.progression_pain_ceiling == 6
     assert stored.thresholds["odi"].absolute == 12.0
     assert services.settings.clinic_details().name == "Riverside Physiotherapy"
