@@ -82,7 +82,7 @@ def parse_date(text: str, order: str | None) -> dt.date | None:
         raise DateTextError(NOT_A_DATE)
     named = dict(zip("yMd" if len(parts[0]) == 4 else order or "", parts, strict=True))
     if len(named["y"]) != 4:
-        raise DateTextError("Type the year with four digits (1978, not 78).")
+        raise DateTextError("Type the year with four digits (1978, not 78).", example=False)
     if len(named["M"]) > 2 or len(named["d"]) > 2:
         raise DateTextError(NOT_A_DATE)
     year, month, day = int(named["y"]), int(named["M"]), int(named["d"])
