@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "services"))
 from test_sessions_support import Built, build_patient
 
+from rehab_tracker.data.models import SessionLog
 from rehab_tracker.domain.patients import PatientDetails, SurgeryDetails
 from rehab_tracker.domain.redflags import RED_FLAGS
 from rehab_tracker.services.container import Services
@@ -38,6 +39,8 @@ from rehab_tracker.ui.outcomes.outcome_forms import NprsDialog, WalkTestDialog
 from rehab_tracker.ui.outcomes.outcome_tab import OutcomesTab
 from rehab_tracker.ui.patients.patient_dialog import PatientDialog
 from rehab_tracker.ui.program.builder import ProgramBuilderDialog
+from rehab_tracker.ui.sessions.acknowledge import RedFlagOutcomeDialog
+from rehab_tracker.ui.sessions.redflag_dialog import RedFlagDialog
 from rehab_tracker.ui.sessions.session_form import SessionFormDialog
 from tests.gui.a11y import assert_accessible
 from tests.gui.test_patient_dialog import with_modal
@@ -321,6 +324,31 @@ def phase_end(qtbot, built, today) -> Case:
     return _phase(qtbot, built, today, "end_date")
 
 
+def red_flag_cleared_on(qtbot, built: Built, today: dt.date) -> Case:
+    """The clearance of a positive red-flag screen (the session stopped on a yes)."""
+    slot = built.services.sessions.next_slot(built.patient_id)
+    screen = RedFlagDialog(built.services, built.patient_id, slot, lambda: today)
+    qtbot.addWidget(screen)
+    screen.show()
+    click(qtbot, screen.all_no)
+    screen.yes["one_sided_leg"].click()
+    click(qtbot, screen.continue_button)
+    (alert,) = built.services.sessions.open_red_flags(built.patient_id)
+    d = show(qtbot, RedFlagOutcomeDialog(built.services, alert, lambda: today,
+                                         require_clearance=True))
+    qtbot.keyClicks(d.advice, "Seen by the surgeon the same day.")
+    d.referred_to.setCurrentIndex(d.referred_to.findData("surgeon"))
+    qtbot.keyClicks(d.cleared_by, "surgeon Dr Ng")
+
+    def stored() -> dt.date | None:
+        with built.services.db.reading() as session:
+            log = session.get(SessionLog, alert.session_id)
+            return None if log is None else log.red_flag_cleared_on
+
+    return Case(d, d.cleared_on, d.fields.errors["cleared_on"],
+                lambda: click(qtbot, d.save_button), stored)
+
+
 #: every date field, with a date it accepts (day <= 12 where the rules allow, so a day/month
 #: mix-up shows as a wrong date)
 FIELDS: dict[str, tuple[Callable[..., Case], dt.date]] = {
@@ -336,6 +364,7 @@ FIELDS: dict[str, tuple[Callable[..., Case], dt.date]] = {
     "program_start": (program_start, dt.date(2026, 11, 2)),
     "phase_start": (phase_start, dt.date(2026, 12, 2)),
     "phase_end": (phase_end, dt.date(2026, 11, 11)),
+    "red_flag_cleared_on": (red_flag_cleared_on, dt.date(2026, 11, 23)),
 }
 
 

@@ -282,7 +282,9 @@ class RecordEducationDialog(QDialog):
         self.items = f.add("items", "&Items covered", QListView())
         self.items.setModel(self.model)
         self.covered_on = f.add("covered_on", "&Date", DateField(today()))
-        self.covered_on.dateChanged.connect(lambda: f.show_errors(date_problems(f.fields)))
+        self.covered_on.dateChanged.connect(
+            lambda: f.show_error("covered_on", self.covered_on.problem() or "")
+        )
         self.notes = f.add("notes", "&Notes", QLineEdit())
         self.history = QLabel()
         self.history.setObjectName("educationHistory")

@@ -88,7 +88,9 @@ class FollowUpDialog(QDialog):
         self.setWindowTitle("Add follow-up assessment")
         self.form = FieldForm()
         self.due = self.form.add("due_date", "&Due date", DateField(today + dt.timedelta(weeks=12)))
-        self.due.dateChanged.connect(lambda: self.form.show_errors(date_problems(self.form.fields)))
+        self.due.dateChanged.connect(
+            lambda: self.form.show_error("due_date", self.due.problem() or "")
+        )
         self.label = self.form.add("label", "&Label", QLineEdit("Follow-up"))
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel

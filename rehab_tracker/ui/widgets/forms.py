@@ -166,15 +166,20 @@ class FieldForm(QWidget):
     def show_errors(self, errors: Mapping[str, str]) -> None:
         show_errors(self, errors)
 
-
-def show_errors(form: FieldForm, errors: Mapping[str, str]) -> None:
-    """Show each message under its field (clearing the others); unknown keys go to the banner."""
-    for key, label in form.errors.items():
-        message = errors.get(key, "")
+    def show_error(self, key: str, message: str) -> None:
+        """Show ``message`` under field ``key`` (or clear it, for ""); the other fields keep
+        theirs."""
+        label = self.errors[key]
         label.setText(message)
         label.setAccessibleDescription(message)
         label.setVisible(bool(message))
-        form.fields[key].setAccessibleDescription(message)
+        self.fields[key].setAccessibleDescription(message)
+
+
+def show_errors(form: FieldForm, errors: Mapping[str, str]) -> None:
+    """Show each message under its field (clearing the others); unknown keys go to the banner."""
+    for key in form.errors:
+        form.show_error(key, errors.get(key, ""))
     others = [m for k, m in errors.items() if k not in form.errors]
     form.banner.setText("\n".join(others))
     form.banner.setVisible(bool(others))

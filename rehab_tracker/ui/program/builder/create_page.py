@@ -26,7 +26,7 @@ from rehab_tracker.services.container import Services
 from rehab_tracker.services.errors import ServiceError
 from rehab_tracker.services.programs import TemplateInfo
 from rehab_tracker.ui.shell.actions import run_action
-from rehab_tracker.ui.widgets.date_field import DateField, date_problems
+from rehab_tracker.ui.widgets.date_field import DateField
 from rehab_tracker.ui.widgets.forms import (
     WARNING_STYLE,
     FieldForm,
@@ -184,7 +184,7 @@ class CreatePage(QWidget):
         info = self.template()
         start = self.start_edit.value()
         if info is None or start is None:
-            self.form.show_errors(date_problems(self.form.fields))
+            self.form.show_error("start_date", self.start_edit.problem() or "")
             self.create_button.setEnabled(False)
             return
         try:

@@ -176,7 +176,7 @@ class PhaseEditor(QWidget):
         if self._applying:
             return
         edit = self.start_edit if key == "start_date" else self.end_edit
-        self.show_errors(self.date_problems())
+        self.form.show_error(key, edit.problem() or "")
         new = edit.value()
         old = self._values[key]
         if new is not None and new != old:
