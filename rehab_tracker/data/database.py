@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +28,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from rehab_tracker.data import audit, locations, private_files, sqlite_file
 from rehab_tracker.data.backup import latest_good_backup, online_backup, thin_backups
 from rehab_tracker.data.errors import DatabaseError as DatabaseError  # its home is data.errors
-from rehab_tracker.data.errors import translated
+from rehab_tracker.data.errors import translate, translated
 from rehab_tracker.data.locations import (  # re-exported for callers and tests
     newest_revision_file as newest_revision_file,
 )
@@ -375,7 +376,11 @@ def _check_sqlite_file(path: Path, *, create: bool, is_default: bool, read_only:
         raise DatabaseLocationError(f"there is no database at {path}")
     _check_folder(path, is_default=is_default, read_only=read_only)
     if not path.exists():
-        sqlite_file.create_new(path)
+        try:
+            sqlite_file.create_new(path)
+        except (OSError, sqlite3.Error) as exc:
+            problem = translate(exc, path) if isinstance(exc, sqlite3.Error) else None
+            raise problem or DatabaseLocationError(f"cannot create {path}: {exc}") from exc
         return True
     found = sqlite_file.examine(path)
     if found.corrupt is not None:

@@ -111,7 +111,11 @@ def _why_not_ours(app_id: int, tables: set[str], revisions: list[object] | None)
 def create_new(path: Path) -> None:
     """A new, empty database at ``path`` (which must not exist): private, with our stamp."""
     private_file(path, exclusive=True)
-    stamp(path)
+    try:
+        stamp(path)
+    except BaseException:  # e.g. a full disk: leave no empty file the next open would refuse
+        path.unlink(missing_ok=True)
+        raise
 
 
 def stamp(path: Path) -> None:

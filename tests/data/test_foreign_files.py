@@ -8,6 +8,7 @@ open, never on a read-only one.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import shutil
 import sqlite3
@@ -200,3 +201,21 @@ def test_the_shipped_0001_file_read_only_is_refused_as_outdated_and_untouched(
     # without needing the latest schema (db current, db check) it opens as it is
     open_database(path, read_only=True, upgrade=False).close()
     assert file_digest(path) == before
+
+
+def test_a_new_database_on_a_full_disk_is_one_clear_error_and_leaves_no_file(
+    tmp_path: Path,
+) -> None:
+    """A new file that cannot be stamped is removed: an empty file left behind would be refused
+    as "not a Rehab Tracker database" by the next open."""
+    from rehab_tracker.data.errors import DiskFull
+    from tests.data.helpers import tmpfs
+
+    with tmpfs(tmp_path / "small", 64 * 1024) as mount:
+        filler = mount / "filler"
+        with contextlib.suppress(OSError), open(filler, "wb", buffering=0) as handle:
+            while True:
+                handle.write(b"\0" * 4096)
+        with pytest.raises(DiskFull):
+            open_database(mount / "clinic.db")
+        assert sorted(p.name for p in mount.iterdir()) == ["filler"]
