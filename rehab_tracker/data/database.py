@@ -371,7 +371,7 @@ def _check_sqlite_file(path: Path, *, create: bool, is_default: bool, read_only:
     (:class:`DatabaseCorrupt`) and ours (:class:`DatabaseNotOurs`), both leaving it untouched.
     True when the file carries our application id (a new one does)."""
     if not create and not path.exists():
-        if not path.parent.is_dir():
+        if not path.parent.is_dir() and not is_default:
             raise DatabaseLocationError(f"the folder {path.parent} does not exist")
         raise DatabaseLocationError(f"there is no database at {path}")
     _check_folder(path, is_default=is_default, read_only=read_only)
