@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -134,15 +135,26 @@ def _open(
     return open_database(args.db, upgrade=upgrade, create=create, read_only=read_only)
 
 
+def _default_database_not_made_yet(args: argparse.Namespace) -> bool:
+    """No --db, no $REHAB_TRACKER_DB, and the default file does not exist yet (a file the user
+    named that does not exist is an error instead: most likely a typo)."""
+    from rehab_tracker.data.locations import default_database_path
+
+    return not args.db and not os.environ.get(DB_ENV) and not default_database_path().exists()
+
+
 def _cmd_patients(args: argparse.Namespace) -> int:
     from rehab_tracker.app import default_actor
     from rehab_tracker.services.patients import PatientService
 
-    db = _open(args, read_only=True)
-    try:
-        rows = PatientService(db, default_actor()).list_patients(today=dt.date.today())
-    finally:
-        db.close()
+    if _default_database_not_made_yet(args):
+        rows = []  # a first run: no patients, and looking creates nothing
+    else:
+        db = _open(args, read_only=True)
+        try:
+            rows = PatientService(db, default_actor()).list_patients(today=dt.date.today())
+        finally:
+            db.close()
     for row in rows:
         if args.json:
             print(for_json_line(json.dumps(row.as_dict(), ensure_ascii=False)))

@@ -160,10 +160,15 @@ def test_a_file_that_is_not_ours_is_refused_by_every_command_untouched(
 
 
 def test_patients_no_longer_creates_a_database(tmp_path: Path) -> None:
-    result = run("patients", home=tmp_path)
-    assert result.returncode == 2
-    assert "there is no database at" in result.stderr
+    first_run = run("patients", home=tmp_path)
+    assert first_run.returncode == 0, first_run.stderr
+    assert "No patients yet" in first_run.stderr
     assert not (tmp_path / "data").exists()
+    named = tmp_path / "typo.db"
+    result = run("patients", "--db", str(named), home=tmp_path)
+    assert result.returncode == 2
+    assert f"there is no database at {named}" in result.stderr
+    assert not named.exists()
 
 
 def _header_journal(path: Path) -> int:
