@@ -79,7 +79,7 @@ class SessionRecording(SessionServiceBase):
                 entry, today=today, surgery_date=lookup.latest_surgery_date(session, patient_id)
             )
             flag_result = _screen(entry)
-            if entry.attended:
+            if entry.attended and entry.session_date is not None:  # a date: validated above
                 _refuse_while_flag_open(session, patient_id, entry.session_date)
             log = self._new_log(session, patient_id, scheduled_session_id)
             log.status = "final"
