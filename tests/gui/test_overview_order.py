@@ -24,8 +24,8 @@ def _position(overview, widget) -> int:  # type: ignore[no-untyped-def]
 def test_change_since_baseline_comes_after_the_scores(window) -> None:  # type: ignore[no-untyped-def]
     overview = window.workspace.patient_view.overview
     [changes] = [p for p in overview.parts if isinstance(p, ChangesPanel)]
-    scores = next(b for b in overview.findChildren(QGroupBox) if b.title() == "Latest scores")
-    flags = next(b for b in overview.findChildren(QGroupBox) if b.title() == "Red flags and assessments")
+    boxes = {box.title(): box for box in overview.findChildren(QGroupBox)}
+    scores, flags = boxes["Latest scores"], boxes["Red flags and assessments"]
     assert _position(overview, overview.banner) < _position(overview, flags)
     assert _position(overview, flags) < _position(overview, overview.title)
     assert _position(overview, scores) < _position(overview, changes)
