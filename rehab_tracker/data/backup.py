@@ -14,6 +14,8 @@ import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
 
+from rehab_tracker.data.private_files import private_dir, private_file
+
 _STAMP = "%Y%m%d-%H%M%S-%f"
 _NAME = re.compile(r"^(?P<stem>.+)-(?P<stamp>\d{8}-\d{6}-\d{6})(?:-(?P<reason>[\w.-]+))?\.db$")
 
@@ -25,8 +27,9 @@ def backup_name(stem: str, when: dt.datetime, reason: str) -> str:
 
 def online_backup(source: Path, dest_dir: Path, reason: str) -> Path:
     """Copy ``source`` into ``dest_dir`` as a timestamped file; returns the new file's path."""
-    dest_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(dest_dir, ours=True)
     target = dest_dir / backup_name(source.stem, dt.datetime.now(dt.UTC), reason)
+    private_file(target, exclusive=True)  # 0600 before a byte of patient data is copied in
     src = sqlite3.connect(f"{source.as_uri()}?mode=ro", uri=True)
     try:
         dst = sqlite3.connect(target)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QSizeF
 from PySide6.QtGui import QGuiApplication, QTextDocument
 
+from rehab_tracker.data.private_files import private_output, was_written
 from rehab_tracker.domain.redflags import RED_FLAGS
 from rehab_tracker.domain.restrictions import ExerciseFacts, Restriction, check_dose
 from rehab_tracker.services.programs import PhaseDetail, PrescribedExercise, ProgramDetail
@@ -216,11 +217,10 @@ def a4_printer(path: str | Path | None = None) -> QPrinter:
 
 def write_pdf(doc: QTextDocument, path: str | Path) -> None:
     """Print ``doc`` to a PDF file on A4."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    target = private_output(Path(path))  # 0600 before Qt writes into it
     printer = a4_printer(target)
     doc.print_(printer)
-    if not target.is_file():
+    if not was_written(target):
         raise OSError(f"the PDF could not be written to {target}")
 
 

@@ -100,3 +100,33 @@ def test_accept_refuses_a_progression_while_the_red_flag_is_open(
     # keeping or lowering the dose is not a progression: it may be recorded
     lower = replace(progress.current, sets=max(1, progress.current.sets - 1))
     assert clinic.programs.accept_suggestion(progress.prescription_id, lower)
+
+
+def test_the_builder_refuses_a_raised_dose_while_the_red_flag_is_open(
+    clinic: Services, today: dt.date
+) -> None:
+    """A dose typed by hand in the builder is a progression too: while the flag is open it is
+    refused at the item; lowering a dose (or changing notes) is still saved."""
+    _row, program, flag = _flagged_patient(clinic, today)
+    detail = clinic.programs.program(program.id)
+    draft = detail.to_draft()
+    phase = draft.phases[0]
+    first = phase.items[0]
+    raised = replace(first, dosage=replace(first.dosage, sets=first.dosage.sets + 1))
+    edited = replace(draft, phases=(replace(phase, items=(raised, *phase.items[1:])),
+                                    *draft.phases[1:]))
+    with pytest.raises(ValidationError) as info:
+        clinic.programs.save_edits(
+            program.id, edited, expected_version=detail.version, today=today
+        )
+    message = info.value.errors["phases[0].items[0].dosage"]
+    assert f"red flag on {flag.session_date.isoformat()} not yet cleared" in message
+    assert clinic.programs.program(program.id).version == detail.version  # nothing saved
+
+    lowered = replace(first, dosage=replace(first.dosage, sets=max(1, first.dosage.sets - 1)),
+                      notes="Easier while the red flag is reviewed")
+    edited = replace(draft, phases=(replace(phase, items=(lowered, *phase.items[1:])),
+                                    *draft.phases[1:]))
+    assert clinic.programs.save_edits(
+        program.id, edited, expected_version=detail.version, today=today
+    ) == detail.version + 1

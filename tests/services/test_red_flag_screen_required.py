@@ -4,6 +4,7 @@ whose red-flag screen is missing or incomplete (nothing is saved). On SQLite and
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import sys
 from pathlib import Path
 
@@ -106,3 +107,36 @@ def test_a_log_screened_with_the_earlier_questions_can_still_be_corrected(
     s.update(sid, corrected, today=today)
     assert s.edit_form(sid).entry.red_flags == old
     assert s.history(built.patient_id)[0].red_flag_result == "clear"
+
+
+def test_an_attended_session_waits_for_the_clearance_of_an_open_red_flag(
+    built: Built, today
+) -> None:  # type: ignore[no-untyped-def]
+    """Issue 9 item 1 in the service: after a positive screen, no attended session is saved until
+    the clearance is recorded (a missed session may be); then it is."""
+    from rehab_tracker.domain.redflags import ClearanceEntry, RedFlagOutcomeEntry
+
+    b = built
+    stop_day = today - dt.timedelta(days=2)
+    stop = b.services.sessions.record_red_flag_stop(
+        b.patient_id, None, {**ALL_NO, "calf": True}, session_date=stop_day, today=today
+    )
+    slot_id, entry = _entry(b, today, red_flags=ALL_NO)
+    with pytest.raises(ValidationError) as info:
+        b.services.sessions.save(b.patient_id, slot_id, entry, today=today)
+    message = info.value.errors["red_flags"]
+    assert message.startswith(f"Red flag on {stop_day.isoformat()} not yet cleared")
+    assert len(b.services.sessions.history(b.patient_id)) == 1  # the stopped session only
+    missed = dataclasses.replace(
+        entry, attended=False, red_flags={}, exercises=(), missed_reason="unwell"
+    )
+    assert b.services.sessions.save(b.patient_id, slot_id, missed, today=today)
+
+    b.services.sessions.record_red_flag_outcome(
+        stop,
+        RedFlagOutcomeEntry("Sent to the emergency department.", "emergency_department"),
+        ClearanceEntry("Dr Ng, vascular team", today, "Scan clear; exercise may resume."),
+        today=today,
+    )
+    next_slot, entry = _entry(b, today, red_flags=ALL_NO)
+    assert b.services.sessions.save(b.patient_id, next_slot, entry, today=today)

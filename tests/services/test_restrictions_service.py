@@ -142,7 +142,7 @@ def test_a_restriction_caps_every_suggestion_of_the_demo_clinic(
 def test_the_builder_saves_a_dose_past_a_restriction_only_with_a_reason(
     clinic: Services, demo_db: Database, today: dt.date
 ) -> None:
-    pid = _patient(clinic, today)
+    pid = _patient(clinic, today, "RT-00003")  # RT-00006's open red flag would refuse first
     _set_restrictions(clinic, pid, [Restriction("lifting", today + dt.timedelta(days=30),
                                                 limit=5)], today)
     program = clinic.programs.active_program_for(pid)

@@ -131,7 +131,7 @@ class ProgramProgression(ServicePart):
                 raise ValidationError.single(
                     "dosage_type", f"{old.exercise.name} is dosed by {old.dosage_type}."
                 )
-            flagged_on = _open_flag(session, old.program)
+            flagged_on = open_flag(session, old.program)
             if flagged_on is not None and progression.raises_dose(old.dosage, dosage):
                 raise ValidationError.single(
                     "dosage",
@@ -241,7 +241,7 @@ def _as_suggestion(
     )
 
 
-def _open_flag(session: Session, program: Program) -> dt.date | None:
+def open_flag(session: Session, program: Program) -> dt.date | None:
     """The date of the patient's oldest positive red-flag screen not yet cleared (the one the
     Sessions tab shows and a recorded clearance clears first), or None."""
     flags = lookup.open_red_flags(session, program.patient_id)
@@ -264,7 +264,7 @@ def _gather(
     rules = progression.Rules(
         "low" if program.intensity == "low" else "high", pain_ceiling=pain_ceiling
     )
-    flagged_on = _open_flag(session, program)
+    flagged_on = open_flag(session, program)
     exercise_ids = {rx.exercise_id for rx in prescriptions}
     rows = _last_logged(session, program.patient_id, exercise_ids, today, rules.sessions_needed)
     adverse = _adverse_sessions(session, {slog.id for _log, slog in rows})

@@ -79,6 +79,8 @@ class SessionRecording(SessionServiceBase):
                 entry, today=today, surgery_date=lookup.latest_surgery_date(session, patient_id)
             )
             flag_result = _screen(entry)
+            if entry.attended and entry.session_date is not None:  # a date: validated above
+                _refuse_while_flag_open(session, patient_id, entry.session_date)
             log = self._new_log(session, patient_id, scheduled_session_id)
             log.status = "final"
             log.red_flag_result = flag_result
@@ -232,6 +234,19 @@ def _screen(entry: SessionEntry) -> str:
             + result.message,
         )
     return "clear"
+
+
+def _refuse_while_flag_open(session: Session, patient_id: uuid.UUID, on: dt.date) -> None:
+    """No attended session on or after a positive screen that is not cleared (issue 9 item 1):
+    the clearance (who cleared exercise to resume) is recorded first. A missed session may be."""
+    for flag in lookup.open_red_flags(session, patient_id):
+        if flag.session_date <= on:
+            raise ValidationError.single(
+                "red_flags",
+                f"Red flag on {flag.session_date.isoformat()} not yet cleared: record who "
+                "cleared exercise to resume (Record red-flag outcome) before logging an "
+                "attended session.",
+            )
 
 
 def _corrected_screen(log: SessionLog, entry: SessionEntry) -> str:
