@@ -36,6 +36,7 @@ from rehab_tracker.domain.units import (
 )
 
 __all__ = [
+    "ODI_BAND_WORDS",
     "ODI_RULE_VERSION",
     "SCORING_RULE_VERSION",
     "SIX_MINUTE_AGES",
@@ -47,11 +48,13 @@ __all__ = [
     "mcid_reached",
     "nprs_rule_id",
     "odi_band",
+    "odi_band_words",
     "odi_rule_id",
     "odi_score",
     "predict_six_minute_walk",
     "rmdq_rule_id",
     "rmdq_score",
+    "six_minute_age_caveat",
     "six_minute_walk_predicted",
 ]
 
@@ -71,6 +74,18 @@ ODI_BANDS: tuple[tuple[float, str], ...] = (
     (60.0, "severe"),
     (80.0, "crippled"),
     (100.0, "bed-bound"),
+)
+#: each band in words, (clinical, patient): Fairbank's names for the clinician (above 80: "bed-bound
+#: or exaggerating symptoms", both readings of so high a score); plain severity words, with no
+#: "crippled" or "bed-bound" label, for the patient
+ODI_BAND_WORDS: Mapping[str, tuple[str, str]] = MappingProxyType(
+    {
+        "minimal": ("minimal", "minimal"),
+        "moderate": ("moderate", "moderate"),
+        "severe": ("severe", "severe"),
+        "crippled": ("crippled", "very severe"),
+        "bed-bound": ("bed-bound or exaggerating symptoms", "extreme"),
+    }
 )
 
 
@@ -161,6 +176,12 @@ def odi_band(percent: float) -> str:
     raise AssertionError("unreachable")  # pragma: no cover
 
 
+def odi_band_words(band: str, audience: str = "clinical") -> str:
+    """A band of :func:`odi_band` in the audience's words ("clinical" or "patient")."""
+    clinical, patient = ODI_BAND_WORDS[band]
+    return patient if audience == "patient" else clinical
+
+
 # -------------------------------------------------------------------------------------------- RMDQ
 
 
@@ -220,6 +241,19 @@ def six_minute_walk_predicted(
 
 #: the ages the Enright-Sherrill equation was derived in; outside them it is extrapolated
 SIX_MINUTE_AGES = (40, 80)
+
+
+def six_minute_age_caveat(age_years: int) -> str | None:
+    """What to say beside a predicted 6-minute walk distance when the patient's age lies outside
+    :data:`SIX_MINUTE_AGES` (None inside them): the walk form, the Outcomes tab and the clinical
+    report all say it in these words."""
+    low, high = SIX_MINUTE_AGES
+    if low <= age_years <= high:
+        return None
+    return (
+        f"The Enright-Sherrill equations were derived in healthy adults aged {low}-{high}: "
+        f"at age {age_years} the predicted distance is an extrapolation."
+    )
 
 
 @dataclass(frozen=True)

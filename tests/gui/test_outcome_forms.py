@@ -3,6 +3,7 @@ delete + undo, settings (units, thresholds with sources, licensed wording)."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 from pathlib import Path
@@ -152,6 +153,35 @@ def test_six_minute_walk_live_distance_and_predicted(qtbot, built, today):
     assert row.value == 432 and "stopped: calf tightness" in row.detail
 
 
+def set_date_of_birth(built, born, today):
+    """Edit the patient's date of birth through the service, as the patient dialog saves it."""
+    record = built.services.patients.record(built.patient_id)
+    details = dataclasses.replace(record.details, date_of_birth=born)
+    built.services.patients.update(
+        built.patient_id, details, record.surgery, expected_version=None, today=today
+    )
+
+
+def test_six_minute_walk_says_the_prediction_is_extrapolated_outside_40_to_80(
+    qtbot, built, today
+):
+    """Enright-Sherrill was derived at ages 40-80: a 30-year-old's form says so at once."""
+    set_date_of_birth(built, today.replace(year=today.year - 30), today)
+    d = show(qtbot, SixMinuteWalkDialog(built.services, built.patient_id, lambda: today))
+    assert d.age_caveat.isVisible()
+    assert d.age_caveat.text() == (
+        "The Enright-Sherrill equations were derived in healthy adults aged 40-80: at age 30 "
+        "the predicted distance is an extrapolation."
+    )
+    qtbot.keyClicks(d.f["laps"], "7")
+    assert "% of predicted" in d.score.text() and "extrapolation" in d.score.toolTip()
+
+
+def test_six_minute_walk_caveat_hidden_inside_40_to_80(qtbot, built, today):
+    d = show(qtbot, SixMinuteWalkDialog(built.services, built.patient_id, lambda: today))
+    assert not d.age_caveat.isVisible() and d.age_caveat.text() == ""  # born 1980
+
+
 def test_six_minute_walk_bad_input(qtbot, built, today):
     d = show(qtbot, SixMinuteWalkDialog(built.services, built.patient_id, lambda: today))
     qtbot.keyClicks(d.f["laps"], "50")  # 1,500 m in 6 minutes
@@ -200,9 +230,9 @@ def test_tab_shows_change_in_words_and_delete_undo(qtbot, built, today, answers)
     row = next(r for r in built.services.patients.list_patients(today=today)
                if r.id == built.patient_id)
     tab.set_patient(row)
-    assert "ODI improved 46 points (from 80 to 34), more than the 10-point threshold." in (
-        tab.changes_label.text()
-    )
+    assert (
+        "ODI improved 46 points (from 80 to 34), more than the 10-point threshold (absolute rule)."
+    ) in tab.changes_label.text()
     assert "Ostelo" in tab.changes_label.toolTip()
     assert "Baseline" in tab.schedule_label.text()
     tab.table.selectRow(0)
