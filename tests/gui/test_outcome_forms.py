@@ -273,3 +273,25 @@ def test_outcome_model(qtmodeltester, built, today):
     model = OutcomeTableModel()
     model.set_rows(built.services.outcomes.history(built.patient_id))
     qtmodeltester.check(model)
+
+
+def test_history_values_read_as_the_change_sentence(qtbot, built, today):
+    """The history's Value column rounds as the sentence above it: 382.1 m stays 382.1 m (not
+    382 m), and an imperial clinic reads the same whole feet, thousands separated."""
+    o = built.services.outcomes
+    for on, metres, timepoint in ((built.start, 382.1, "baseline"), (today, 449.3, "end")):
+        o.record_walk(built.patient_id, "walk_5min", metres, performed_on=on, today=today,
+                      timepoint=timepoint)
+    for units, values in (("metric", ("382.1 m", "449.3 m")), ("imperial", ("1,254 ft",
+                                                                           "1,474 ft"))):
+        built.services.settings.set_units(units)
+        tab = OutcomesTab(built.services, lambda: today)
+        qtbot.addWidget(tab)
+        tab.show()
+        row = next(r for r in built.services.patients.list_patients(today=today)
+                   if r.id == built.patient_id)
+        tab.set_patient(row)
+        shown = {tab.model.data(tab.model.index(i, 3)) for i in range(tab.model.rowCount())}
+        assert shown == set(values)
+        number = values[0].split(" ")[0], values[1].split(" ")[0]
+        assert f"from {number[0]} to {number[1]}" in tab.changes_label.text()
