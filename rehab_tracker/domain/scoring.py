@@ -16,7 +16,7 @@ import math
 import numbers
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from types import MappingProxyType
 
 from rehab_tracker.domain.instruments import (
@@ -394,7 +394,7 @@ def _shown(base: float, follow: float, threshold: Threshold, units: str) -> _Sho
     percent = None
     if b != 0:
         ratio = EXACT.divide(EXACT.multiply(abs(change), 100), abs(b))
-        percent = ratio.quantize(_PERCENT_STEP, rounding=ROUND_HALF_EVEN, context=EXACT)
+        percent = ratio.quantize(_PERCENT_STEP, rounding=ROUND_HALF_UP, context=EXACT)
     relative = None if threshold.relative is None else Decimal(threshold.describe_relative()[:-1])
     return _Shown(
         b, f, change, better, percent, Decimal(_threshold_number(threshold, units)), relative

@@ -9,7 +9,7 @@ pounds. The conversion factors are the exact international definitions (1 ft = 0
 from __future__ import annotations
 
 import math
-from decimal import ROUND_HALF_EVEN, Context, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 from typing import Literal, get_args
 
 UnitSystem = Literal["metric", "imperial"]
@@ -113,7 +113,8 @@ def format_distance_number(metres: float, system: str = "metric") -> str:
 def measured_amount(value: float, unit: str, system: str = "metric") -> Decimal:
     """A measured value exactly as tables and sentences show it, as a decimal number in the shown
     unit: a distance (``unit`` "m") in metres or, for an imperial clinic, feet (whole feet from
-    10 ft, one decimal below); anything else (points, %, seconds) to one decimal.
+    10 ft, one decimal below); anything else (points, %, seconds) to one decimal. Halves round
+    up (0.75 reads 0.8 and 46.25 reads 46.3, so an exact 45.5 change still reads 45.5).
 
     The one rounding every displayed value goes through: a change is the difference of two such
     amounts and is judged against its threshold in the same decimals (domain.scoring), so what is
@@ -124,7 +125,7 @@ def measured_amount(value: float, unit: str, system: str = "metric") -> Decimal:
         step = Decimal(1) if abs(number) >= 10 else Decimal("0.1")
     else:
         step = Decimal("0.1")
-    amount = Decimal(number).quantize(step, rounding=ROUND_HALF_EVEN, context=EXACT)
+    amount = Decimal(number).quantize(step, rounding=ROUND_HALF_UP, context=EXACT)
     return EXACT.plus(amount) if amount else Decimal(0)  # no -0
 
 

@@ -16,7 +16,7 @@ thresholds, and both unit systems (metres and feet).
 from __future__ import annotations
 
 import re
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from hypothesis import given, settings
@@ -107,7 +107,7 @@ def check_sentence(sentence: str, t: Threshold, units: str, base: float, follow:
     percent = None if m["percent"] is None else dec(m["percent"])
     if percent is not None:
         assert b != 0
-        assert percent == (amount / b * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_EVEN)
+        assert percent == (amount / b * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
     shown_threshold = dec(describe_threshold(t, units, absolute_only=True).split("-")[0]
                           .split(" ")[0])
     verdict = m["verdict"]

@@ -424,11 +424,18 @@ def _upper(measure):
     return 1000.0 if high is None else high
 
 
+#: values are compared as shown, to one decimal: rounding each of the two values can move their
+#: difference by up to one such step
+SHOWN_STEP = 0.1
+
+
 @given(st.sampled_from(sorted(DEFAULT_THRESHOLDS)), st.data())
 def test_improvement_of_at_least_the_absolute_threshold_is_always_reached(measure, data):
+    """Any improvement a display step past the threshold is reached (exactly on it: see
+    test_interpretation_rounding, where values are typed as shown)."""
     t = DEFAULT_THRESHOLDS[measure]
     high = _upper(measure)
-    amount = data.draw(st.floats(t.absolute, high))
+    amount = data.draw(st.floats(t.absolute + SHOWN_STEP, high))
     if t.direction == "lower_better":
         baseline = data.draw(st.floats(amount, high))
         follow_up = baseline - amount
