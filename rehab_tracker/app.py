@@ -16,7 +16,7 @@ import datetime as dt
 import getpass
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -219,8 +219,60 @@ def _report_start_error(parent: MainWindow | None, exc: Exception) -> None:
         dialogs.error(parent, APP_NAME, str(exc))
 
 
+#: run_gui's exit code when there is no screen to show the window on
+EXIT_NO_DISPLAY = 2
+
+
+def _x_display_answers(number: str) -> bool:
+    """Whether a local X server listens as display ``number`` (abstract socket or socket file)."""
+    import socket
+
+    for address in (f"\0/tmp/.X11-unix/X{number}", f"/tmp/.X11-unix/X{number}"):
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
+            probe.settimeout(1.0)
+            try:
+                probe.connect(address)
+            except OSError:
+                continue
+            return True
+    return False
+
+
+def display_problem(
+    environ: Mapping[str, str] | None = None, platform: str = sys.platform
+) -> str | None:
+    """Why Qt would find no screen here (it aborts the process then), or None.
+
+    Only the cases that can be told cheaply and surely: a Linux/BSD session with neither an X
+    nor a Wayland display, or a local X display nobody listens on. A platform plug-in chosen
+    with QT_QPA_PLATFORM (offscreen for tests, vnc, ...) is trusted; so is a remote X display.
+    """
+    env = os.environ if environ is None else environ
+    if platform in ("win32", "darwin", "cygwin") or env.get("QT_QPA_PLATFORM"):
+        return None
+    if env.get("WAYLAND_DISPLAY"):
+        return None
+    display = env.get("DISPLAY", "")
+    if not display:
+        return "no graphical display: neither DISPLAY nor WAYLAND_DISPLAY is set"
+    host, _, screen = display.rpartition(":")
+    number = screen.split(".")[0]
+    if host in ("", "unix") and number.isdigit() and not _x_display_answers(number):
+        return f"no graphical display: nothing answers on DISPLAY={display}"
+    return None
+
+
 def run_gui(database: str | os.PathLike[str] | None = None) -> int:
-    """Start the desktop app; returns the exit code (2 when the database cannot be opened)."""
+    """Start the desktop app; returns the exit code (2 when the database cannot be opened or
+    there is no screen)."""
+    problem = display_problem()
+    if problem is not None:
+        print(
+            f"rehab-tracker: {problem}; the command-line subcommands still work "
+            "(rehab-tracker --help)",
+            file=sys.stderr,
+        )
+        return EXIT_NO_DISPLAY
     from PySide6.QtCore import QCoreApplication
     from PySide6.QtWidgets import QApplication
 
@@ -246,4 +298,16 @@ def run_gui(database: str | os.PathLike[str] | None = None) -> int:
         _report_start_error(None, exc)
         return EXIT_DATABASE
     code = app.exec()
+    _release(window)
     return EXIT_DATABASE if window.startup_failed else code
+
+
+def _release(window: MainWindow) -> None:
+    """After the event loop: close the database, and let the interpreter end without a last
+    garbage collection over every widget wrapper (a second or more at exit, measured in
+    tests/benchmarks/test_quit.py). Everything that must reach the disk is written by then."""
+    import gc
+
+    if window.attached:
+        window.workspace.services.db.close()
+    gc.freeze()  # what is left lives until exit: Python's final collection skips it

@@ -139,3 +139,11 @@ def pg_db(pg_url: str) -> Iterator[Database]:
     database = open_database(pg_url)
     yield database
     database.close()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def any_db(request: pytest.FixtureRequest) -> Database:
+    """The migrated SQLite file, then (when REHAB_TRACKER_TEST_PG_URL is set) PostgreSQL."""
+    name = "db" if request.param == "sqlite" else "pg_db"
+    database: Database = request.getfixturevalue(name)
+    return database

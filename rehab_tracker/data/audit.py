@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import event, insert, inspect, select, text
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, object_session, sessionmaker
 
 from rehab_tracker.data.models import AuditEntry, Base, Counter, Draft
 from rehab_tracker.data.types import jsonable, new_id, utcnow
@@ -109,35 +109,56 @@ def append(
 
 #: session.info key: column values of changed and deleted rows as they were before the flush
 _BEFORE_IMAGES = "audit_before_images"
+#: session.info key: (row, before image) of every row the flush deletes: those given to
+#: ``session.delete`` and those the ORM removes by cascade (an exercise row dropped from a
+#: corrected session, and its sets), which ``session.deleted`` never lists
+_DELETED = "audit_deleted"
+
+
+def _audited(obj: object) -> bool:
+    return isinstance(obj, Base) and not isinstance(obj, _NOT_AUDITED)
 
 
 def _before_flush(session: Session, flush_context: object, instances: object) -> None:
     # The flush itself bumps ``version`` and ``updated_at``; by after_flush the history shows the
     # new values as unchanged, so the "before" image must be taken now.
     images: dict[Base, dict[str, Any]] = session.info.setdefault(_BEFORE_IMAGES, {})
+    session.info.setdefault(_DELETED, [])
     for obj in (*session.dirty, *session.deleted):
-        if isinstance(obj, Base) and not isinstance(obj, _NOT_AUDITED):
+        if _audited(obj):
             images[obj] = _before(obj)
+
+
+def _before_delete(mapper: object, connection: object, obj: Base) -> None:
+    """Every row the flush deletes, cascades included (a mapper event: the ORM calls it for each
+    DELETE it emits, whatever asked for it)."""
+    session = object_session(obj)
+    deleted = None if session is None else session.info.get(_DELETED)
+    if deleted is None or not _audited(obj):  # not a session ``install`` audits
+        return
+    assert session is not None
+    image = session.info.get(_BEFORE_IMAGES, {}).get(obj)
+    deleted.append((obj, image or _before(obj)))
 
 
 def _after_flush(session: Session, flush_context: object) -> None:
     images: dict[Base, dict[str, Any]] = session.info.pop(_BEFORE_IMAGES, {})
+    deleted: list[tuple[Base, dict[str, Any]]] = session.info.pop(_DELETED, [])
+    gone = {id(obj) for obj, _ in deleted}
     changes: list[tuple[str, str, str, dict[str, Any] | None, dict[str, Any] | None]] = []
     for obj in session.new:
-        if isinstance(obj, Base) and not isinstance(obj, _NOT_AUDITED):
+        if _audited(obj):
             changes.append(("create", obj.__tablename__, _entity_id(obj), None, snapshot(obj)))
     for obj in session.dirty:
-        if not isinstance(obj, Base) or isinstance(obj, _NOT_AUDITED):
+        if not _audited(obj) or id(obj) in gone:
             continue
         if not session.is_modified(obj, include_collections=False):
             continue
         before, after = images.get(obj) or _before(obj), snapshot(obj)
         if before != after:
             changes.append(("update", obj.__tablename__, _entity_id(obj), before, after))
-    for obj in session.deleted:
-        if isinstance(obj, Base) and not isinstance(obj, _NOT_AUDITED):
-            before = images.get(obj) or _before(obj)
-            changes.append(("delete", obj.__tablename__, _entity_id(obj), before, None))
+    for obj, before in deleted:
+        changes.append(("delete", obj.__tablename__, _entity_id(obj), before, None))
     append(session, changes)
 
 
@@ -145,6 +166,8 @@ def install(factory: sessionmaker[Session]) -> None:
     """Write audit entries for every flush of sessions made by ``factory``."""
     event.listen(factory, "before_flush", _before_flush)
     event.listen(factory, "after_flush", _after_flush)
+    if not event.contains(Base, "before_delete", _before_delete):
+        event.listen(Base, "before_delete", _before_delete, propagate=True)
 
 
 @dataclass(frozen=True)

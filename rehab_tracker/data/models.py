@@ -117,6 +117,15 @@ class Patient(Travelling, Base):
     restrictions: Mapped[list[Restriction]] = relationship(
         back_populates="patient", cascade="all, delete-orphan"
     )
+    # The rows below point at the patient with ON DELETE CASCADE. The ORM deletes them itself
+    # (cascade="all") so the audit trail has an entry for each; a cascade done by the database
+    # alone never reaches the trail (tests/data/test_audit.py checks every foreign key).
+    session_logs: Mapped[list[SessionLog]] = relationship(cascade="all")
+    adverse_events: Mapped[list[AdverseEvent]] = relationship(cascade="all")
+    outcome_assessments: Mapped[list[OutcomeAssessment]] = relationship(cascade="all")
+    walk_tests: Mapped[list[WalkTest]] = relationship(cascade="all")
+    neuro_screens: Mapped[list[NeuroScreen]] = relationship(cascade="all")
+    import_batches: Mapped[list[ImportBatch]] = relationship(cascade="all")
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -147,15 +156,25 @@ class Surgery(Travelling, Base):
 
 
 class Restriction(Travelling, Base):
-    """An early post-operative restriction set by the surgeon, with its end date."""
+    """An early post-operative restriction set by the surgeon, with its end date.
+
+    ``kind`` is a code of :data:`rehab_tracker.domain.restrictions.KINDS`; ``limit_value`` is
+    in that kind's unit (kg for lifting, minutes for sitting). Active from ``starts_on`` to
+    ``until``, both inclusive.
+    """
 
     __tablename__ = "restrictions"
 
-    patient_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"))
+    patient_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("patients.id", ondelete="CASCADE"), index=True
+    )
     kind: Mapped[str] = mapped_column(String(32))
     detail: Mapped[str] = mapped_column(Text, default="")
     limit_value: Mapped[float | None] = mapped_column(Float)
+    starts_on: Mapped[dt.date | None] = mapped_column(Date)
     until: Mapped[dt.date | None] = mapped_column(Date)
+    #: who gave the restriction ("surgeon", or the surgeon's name)
+    set_by: Mapped[str] = mapped_column(String(100), default="surgeon")
 
     patient: Mapped[Patient] = relationship(back_populates="restrictions")
 
@@ -181,6 +200,8 @@ class Exercise(Travelling, Base):
     progression: Mapped[dict[str, Any]] = mapped_column(default=dict)
     #: image paths or video links the clinic attached
     media: Mapped[list[Any]] = mapped_column(default=list)
+    #: movements a restriction may rule out (domain.restrictions.MOVEMENTS), e.g. ["rotation"]
+    movements: Mapped[list[Any]] = mapped_column(default=list)
     builtin: Mapped[bool] = mapped_column(Boolean, default=False)
     retired_at: Mapped[dt.datetime | None]
 
@@ -254,6 +275,13 @@ class Program(Travelling, Base):
         order_by="ScheduledAssessment.due_date",
         cascade="all, delete-orphan",
     )
+    education_records: Mapped[list[EducationRecord]] = relationship(cascade="all")
+    # ON DELETE SET NULL: the ORM clears the link itself (its default for a relationship without
+    # a delete cascade), so each cleared link is an update in the audit trail
+    session_logs: Mapped[list[SessionLog]] = relationship()
+    outcome_assessments: Mapped[list[OutcomeAssessment]] = relationship()
+    walk_tests: Mapped[list[WalkTest]] = relationship()
+    neuro_screens: Mapped[list[NeuroScreen]] = relationship()
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -274,6 +302,9 @@ class ProgramPhase(Travelling, Base):
     goals: Mapped[str] = mapped_column(Text, default="")
 
     program: Mapped[Program] = relationship(back_populates="phases")
+    prescriptions: Mapped[list[Prescription]] = relationship(
+        back_populates="phase", cascade="all"
+    )
 
 
 class Prescription(Travelling, Base):
@@ -311,12 +342,16 @@ class Prescription(Travelling, Base):
     effort_target: Mapped[int | None] = mapped_column(Integer)
     sessions_per_week: Mapped[int] = mapped_column(Integer, default=3)
     notes: Mapped[str | None] = mapped_column(Text)
+    #: why the dose was prescribed although it goes past an active restriction, when it does
+    restriction_override: Mapped[str | None] = mapped_column(Text)
     valid_from: Mapped[dt.datetime] = mapped_column(default=utcnow)
     valid_to: Mapped[dt.datetime | None]
 
     program: Mapped[Program] = relationship(back_populates="prescriptions")
-    phase: Mapped[ProgramPhase] = relationship()
+    phase: Mapped[ProgramPhase] = relationship(back_populates="prescriptions")
     exercise: Mapped[Exercise] = relationship()
+    #: ON DELETE SET NULL, done by the ORM so the trail sees it (see Patient)
+    exercise_logs: Mapped[list[ExerciseLog]] = relationship()
 
     @property
     def dosage(self) -> Dosage:
@@ -345,6 +380,8 @@ class ScheduledSession(Travelling, Base):
     location: Mapped[str] = mapped_column(String(8), default="clinic")
 
     program: Mapped[Program] = relationship(back_populates="scheduled_sessions")
+    #: ON DELETE SET NULL, done by the ORM so the trail sees it (see Patient)
+    session_logs: Mapped[list[SessionLog]] = relationship()
 
 
 class ScheduledAssessment(Travelling, Base):
@@ -384,6 +421,17 @@ class SessionLog(Travelling, Base):
         CheckConstraint("status IN ('draft', 'final', 'aborted')", name="status"),
         CheckConstraint(
             "red_flag_result IN ('clear', 'positive', 'not_screened')", name="red_flag_result"
+        ),
+        CheckConstraint(
+            "red_flag_referred_to IS NULL OR red_flag_referred_to IN ('emergency_services', "
+            "'emergency_department', 'surgeon', 'gp', 'other', 'none')",
+            name="red_flag_referred_to",
+        ),
+        # a positive screen is cleared only with who cleared exercise to resume, and when
+        CheckConstraint(
+            "red_flag_acknowledged_at IS NULL OR "
+            "(red_flag_cleared_by IS NOT NULL AND red_flag_cleared_on IS NOT NULL)",
+            name="red_flag_clearance",
         ),
         *(
             CheckConstraint(f"{c} IS NULL OR ({c} >= 0 AND {c} <= 10)", name=c)
@@ -427,6 +475,19 @@ class SessionLog(Travelling, Base):
     red_flag_result: Mapped[str] = mapped_column(String(16), default="not_screened")
     #: the screen's answers, item code -> bool
     red_flags: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    #: what followed a positive screen: the advice given, who the patient was referred to
+    #: (domain.redflags.REFERRALS) with details, and who recorded it when
+    red_flag_advice: Mapped[str | None] = mapped_column(Text)
+    red_flag_referred_to: Mapped[str | None] = mapped_column(String(32))
+    red_flag_referral_details: Mapped[str | None] = mapped_column(Text)
+    red_flag_outcome_at: Mapped[dt.datetime | None]
+    red_flag_outcome_by: Mapped[str | None] = mapped_column(String(100))
+    #: the clearance: who cleared exercise to resume (name and role) and on which day
+    red_flag_cleared_by: Mapped[str | None] = mapped_column(String(200))
+    red_flag_cleared_on: Mapped[dt.date | None] = mapped_column(Date)
+    red_flag_clearance_note: Mapped[str | None] = mapped_column(Text)
+    #: when and by whom the clearance was recorded: a positive screen is open (progression
+    #: holds) while this is NULL (services._lookup.open_red_flags)
     red_flag_acknowledged_at: Mapped[dt.datetime | None]
     red_flag_acknowledged_by: Mapped[str | None] = mapped_column(String(100))
     status: Mapped[str] = mapped_column(String(16), default="final")
@@ -520,12 +581,15 @@ class Draft(Base):
 
 
 class OutcomeAssessment(Travelling, Base):
-    """A questionnaire or rating: ODI, RMDQ, back or leg pain (NPRS), with its raw answers."""
+    """A questionnaire or rating: ODI, RMDQ, back or leg pain (NPRS), the Patient-Specific
+    Functional Scale (its activities and ratings) or a Global Rating of Change, with its raw
+    answers."""
 
     __tablename__ = "outcome_assessments"
     __table_args__ = (
         CheckConstraint(
-            "instrument IN ('odi', 'rmdq', 'nprs_back', 'nprs_leg')", name="instrument"
+            "instrument IN ('odi', 'rmdq', 'nprs_back', 'nprs_leg', 'psfs', 'grc')",
+            name="instrument",
         ),
         Index("ix_outcome_assessments_patient_instrument", "patient_id", "instrument"),
     )
@@ -548,13 +612,14 @@ class OutcomeAssessment(Travelling, Base):
 
 
 class WalkTest(Travelling, Base):
-    """A walking or mobility test, its result in SI units (metres or seconds)."""
+    """A walking, mobility or performance test (the five-repetition sit-to-stand and the
+    Biering-Sorensen hold), its result in SI units (metres or seconds)."""
 
     __tablename__ = "walk_tests"
     __table_args__ = (
         CheckConstraint(
             "test IN ('walk_5min', 'walk_6min', 'walk_50ft_preferred', 'walk_50ft_fastest', "
-            "'tug')",
+            "'tug', 'sts_5x', 'sorensen')",
             name="test",
         ),
         CheckConstraint("value >= 0", name="value"),
@@ -573,6 +638,28 @@ class WalkTest(Travelling, Base):
     unit: Mapped[str] = mapped_column(String(4))
     #: laps, course_length_m, partial_lap_m, rests, stop_reason, effort/breathlessness, HR, SpO2
     details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    source: Mapped[str] = mapped_column(String(16), default="clinic")
+    notes: Mapped[str | None] = mapped_column(Text)
+    deleted_at: Mapped[dt.datetime | None]
+
+
+class NeuroScreen(Travelling, Base):
+    """A neurological screen of both legs (straight-leg raise, myotomes, dermatomes, reflexes)
+    at an assessment time point; the findings as domain.neuro stores them."""
+
+    __tablename__ = "neuro_screens"
+    __table_args__ = (Index("ix_neuro_screens_patient_examined", "patient_id", "examined_on"),)
+
+    patient_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"))
+    program_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("programs.id", ondelete="SET NULL")
+    )
+    examined_on: Mapped[dt.date] = mapped_column(Date)
+    timepoint: Mapped[str] = mapped_column(String(32), default="other")
+    #: {"left": {"slr": ..., "slr_angle": ..., "myotomes": {...}, ...}, "right": {...}}
+    findings: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    #: which rules read the findings, e.g. "neuro-screen-1"
+    rule_version: Mapped[str] = mapped_column(String(32))
     source: Mapped[str] = mapped_column(String(16), default="clinic")
     notes: Mapped[str | None] = mapped_column(Text)
     deleted_at: Mapped[dt.datetime | None]

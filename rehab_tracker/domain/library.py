@@ -24,6 +24,7 @@ from rehab_tracker.domain.dosage import (
     step_errors,
 )
 from rehab_tracker.domain.errors import Collector, ValidationError
+from rehab_tracker.domain.restrictions import MOVEMENTS
 
 SCHEMA_VERSION: Final = 1
 
@@ -43,6 +44,7 @@ _EXERCISE_KEYS: Final = frozenset(
         "default_dosage",
         "progression",
         "media",
+        "movements",
     }
 )
 MAX_NAME_LENGTH: Final = 80
@@ -63,6 +65,9 @@ class ExerciseSpec:
     default_dosage: tuple[tuple[str, Dosage], ...]
     progression: ProgressionStep
     media: tuple[str, ...] = field(default=())
+    #: what the exercise asks of the back that a surgeon's restriction may rule out
+    #: (:data:`rehab_tracker.domain.restrictions.MOVEMENTS`)
+    movements: tuple[str, ...] = field(default=())
 
     def dosage_for(self, phase_code: str) -> Dosage | None:
         """The default dose for a phase, or None when the library gives none for it."""
@@ -120,6 +125,22 @@ def _check_media(items: object, col: Collector, field_name: str, who: str) -> tu
             continue
         out.append(text)
     return tuple(out)
+
+
+def _check_movements(value: object, col: Collector, who: str) -> tuple[str, ...]:
+    """The exercise's movements: a list of known movement codes, each once."""
+    if not isinstance(value, list | tuple) or not all(isinstance(m, str) for m in value):
+        col.add("movements", f"{who}: movements must be a list of movement codes.")
+        return ()
+    unknown = sorted(set(value) - set(MOVEMENTS))
+    if unknown:
+        col.add(
+            "movements",
+            f"{who}: unknown movement(s) {', '.join(unknown)} "
+            f"(known: {', '.join(MOVEMENTS)}).",
+        )
+        return ()
+    return tuple(m for m in MOVEMENTS if m in value)
 
 
 def _text_list(
@@ -276,6 +297,7 @@ def parse_exercise(d: Mapping[str, Any]) -> ExerciseSpec:
             media=d.get("media", []),
         )
     )
+    movements = _check_movements(d.get("movements", []), col, who)
     for key in ("instructions", "cautions", "equipment"):
         if isinstance(d.get(key), str):
             col.add(key, f"{who}: {key} must be a list of texts in the file.")
@@ -303,6 +325,7 @@ def parse_exercise(d: Mapping[str, Any]) -> ExerciseSpec:
         default_dosage=tuple(defaults),
         progression=progression,
         media=tuple(s.strip() for s in d.get("media", [])),
+        movements=movements,
     )
 
 
@@ -391,5 +414,6 @@ def exercise_to_dict(spec: ExerciseSpec) -> dict[str, Any]:
         "default_dosage": {phase: dosage_to_dict(dose) for phase, dose in spec.default_dosage},
         "progression": progression,
         "media": list(spec.media),
+        "movements": list(spec.movements),
     }
 

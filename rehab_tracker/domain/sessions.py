@@ -12,7 +12,8 @@
   Screens, the patient overview and reports all call this one function.
 * Walking and mobility tests have plausible ranges (:data:`WALK_LIMITS`): a value outside them is
   a typing slip (a 5-minute walk over 1,000 m would be a running pace), refused at the field.
-* The 6-minute walk distance is laps x course length + the partial last lap (ATS 2002).
+* The 6-minute walk follows the ATS 2002 worksheet: a lap is out and back to the start line
+  (60 m on the 30 m course), so distance = laps x 2 x course length + the final partial lap.
 """
 
 from __future__ import annotations
@@ -26,6 +27,13 @@ from typing import Any, Literal
 from rehab_tracker.domain.dosage import LIMITS
 from rehab_tracker.domain.errors import Collector
 from rehab_tracker.domain.numbers import is_int, is_number
+from rehab_tracker.domain.performance import (
+    PERFORMANCE_LABELS,
+    PERFORMANCE_TESTS,
+    SORENSEN,
+    SORENSEN_MAX_S,
+    STS_5X,
+)
 from rehab_tracker.domain.units import format_number, metres_to_feet
 
 Severity = Literal["mild", "moderate", "severe", "serious"]
@@ -356,6 +364,8 @@ WALK_TESTS: tuple[str, ...] = (
     "walk_50ft_preferred",
     "walk_50ft_fastest",
     "tug",
+    # the USC trial's performance tests (domain.performance), timed in seconds
+    *PERFORMANCE_TESTS,
 )
 WALK_TEST_LABELS: dict[str, str] = {
     "walk_5min": "5-minute walk",
@@ -363,6 +373,7 @@ WALK_TEST_LABELS: dict[str, str] = {
     "walk_50ft_preferred": "50-foot walk, preferred speed",
     "walk_50ft_fastest": "50-foot walk, fastest speed",
     "tug": "Timed Up and Go",
+    **PERFORMANCE_LABELS,
 }
 #: the threshold (domain.thresholds) each test's change is judged against
 WALK_THRESHOLD_KEY: dict[str, str] = {
@@ -371,6 +382,7 @@ WALK_THRESHOLD_KEY: dict[str, str] = {
     "walk_50ft_preferred": "walk_50ft",
     "walk_50ft_fastest": "walk_50ft",
     "tug": "tug",
+    **{code: code for code in PERFORMANCE_TESTS},
 }
 
 
@@ -393,6 +405,10 @@ WALK_LIMITS: dict[str, WalkLimit] = {
     "walk_50ft_fastest": WalkLimit(2.0, 120.0, "s"),
     # TUG: healthy adults take 7-10 s; under 3 s is impossible, over 180 s not a TUG any more
     "tug": WalkLimit(3.0, 180.0, "s"),
+    # five sit-to-stands: under 2 s is not a full stand; over 120 s is not a timed test any more
+    STS_5X: WalkLimit(2.0, 120.0, "s"),
+    # a hold of 0 s (cannot take the position) up to the clinic-default maximum
+    SORENSEN: WalkLimit(0.0, SORENSEN_MAX_S, "s"),
 }
 
 
@@ -451,8 +467,12 @@ class SixMinuteWalkEntry:
     spo2_after: int | None = None
 
     def details(self) -> dict[str, object]:
+        course = self.course_length_m
         return {
-            "course_length_m": self.course_length_m,
+            "course_length_m": course,
+            # what a lap was when this was recorded (records made before the ATS lap was used
+            # have no such key: their laps were single lengths of the course)
+            "lap_length_m": lap_length_m(course) if is_number(course) else None,
             "laps": self.laps,
             "partial_lap_m": self.partial_lap_m,
             "rests": self.rests,
@@ -468,11 +488,18 @@ class SixMinuteWalkEntry:
         }
 
 
+def lap_length_m(course_length_m: float) -> float:
+    """One lap of the ATS 2002 6-minute walk: out to the turn and back to the start line, so
+    twice the course (60 m on the 30 m course)."""
+    return 2 * course_length_m
+
+
 def six_minute_walk_distance(
     course_length_m: float, laps: int, partial_lap_m: float = 0.0
 ) -> float:
-    """Laps x course length + partial lap, in metres (validated by :func:`validate_six_minute`)."""
-    return laps * course_length_m + (partial_lap_m or 0.0)
+    """The ATS 2002 worksheet: laps x 2 x course length + the final partial lap, in metres
+    (validated by :func:`validate_six_minute`)."""
+    return laps * lap_length_m(course_length_m) + (partial_lap_m or 0.0)
 
 
 def validate_six_minute(entry: SixMinuteWalkEntry, units: str = "metric") -> float:
@@ -491,9 +518,16 @@ def validate_six_minute(entry: SixMinuteWalkEntry, units: str = "metric") -> flo
         errors.add("laps", f"Laps must be a whole number from 0 to {MAX_LAPS}.")
         laps = None
     partial = entry.partial_lap_m if entry.partial_lap_m is not None else 0.0
-    if not is_number(partial) or partial < 0 or (course is not None and partial >= course):
+    lap = lap_length_m(course) if course is not None else None
+    if not is_number(partial) or partial < 0 or (lap is not None and partial >= lap):
+        shorter = "a lap"
+        if course is not None:
+            shorter += (
+                f" ({_distance_text(lap_length_m(course), units)}: out and back on the "
+                f"{_distance_text(course, units)} course)"
+            )
         errors.add(
-            "partial_lap_m", "The partial lap must be 0 or more and shorter than the course."
+            "partial_lap_m", f"The final partial lap must be 0 or more and shorter than {shorter}."
         )
     if entry.rests is not None and (not is_int(entry.rests) or not 0 <= entry.rests <= MAX_RESTS):
         errors.add("rests", f"Rests must be a whole number from 0 to {MAX_RESTS}.")

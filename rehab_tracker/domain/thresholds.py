@@ -11,6 +11,10 @@ Defaults follow /work/shared/domain/CLINICAL.md:
   change of 3.4 s).
 * 6-minute walk +30 m: the middle of the 26-35 m reported 3 months after spinal stenosis
   surgery (McIlroy et al. 2025, European Spine Journal), a clinic default.
+* Five-repetition sit-to-stand -2 s, modified Biering-Sorensen hold +15 s, Patient-Specific
+  Functional Scale (mean of the activities) +2 points: clinic defaults (see their sources).
+* The Global Rating of Change is itself a rating of change (-5..+5, follow-ups only): it has a
+  label here but no threshold, and is never compared with a baseline.
 
 These thresholds define *improvement*. A worsening is marked only when it reaches the absolute
 threshold (no published threshold for worsening: a clinic default).
@@ -99,6 +103,20 @@ _STENOSIS = (
     "spinal stenosis (97 patients, mean age 70; not a discectomy population); 30 m, the middle "
     "of that range, is a clinic default"
 )
+_STS = (
+    "Clinic default: no minimal important change of the five-repetition sit-to-stand after "
+    "lumbar discectomy is recorded in the clinic's sources; 2 s chosen, change it in settings"
+)
+_SORENSEN = (
+    "Clinic default: no minimal important change of the modified Biering-Sorensen hold after "
+    "lumbar discectomy is recorded in the clinic's sources; 15 s chosen, change it in settings"
+)
+_PSFS = (
+    "Clinic default of 2 points on the mean score. PSFS: Stratford et al. 1995, Physiotherapy "
+    "Canada 47(4):258-263; published minimal important change varies by study and population "
+    "(e.g. 1.9-2.0 points in shoulder pain, Rysstad et al. 2020, BMC Musculoskeletal Disorders "
+    "21:328); no estimate after discectomy is recorded in the clinic's sources"
+)
 
 MEASURES: Mapping[str, MeasureInfo] = MappingProxyType(
     {
@@ -122,6 +140,34 @@ MEASURES: Mapping[str, MeasureInfo] = MappingProxyType(
                 "walk_50ft", "50-foot walk", "50-foot walk time", "s", "lower_better", (0.0, None)
             ),
             MeasureInfo("tug", "Timed Up and Go", "TUG time", "s", "lower_better", (0.0, None)),
+            MeasureInfo(
+                "sts_5x",
+                "Five-repetition sit-to-stand",
+                "Sit-to-stand time",
+                "s",
+                "lower_better",
+                (0.0, None),
+            ),
+            MeasureInfo(
+                "sorensen",
+                "Back-extensor hold (modified Biering-Sorensen)",
+                "Back-extensor hold",
+                "s",
+                "higher_better",
+                (0.0, 240.0),
+            ),
+            MeasureInfo(
+                "psfs",
+                "Patient-Specific Functional Scale",
+                "PSFS (mean of the activities)",
+                "points",
+                "higher_better",
+                (0.0, 10.0),
+            ),
+            MeasureInfo(
+                "grc", "Global Rating of Change", "Global rating of change", "points",
+                "higher_better", (-5.0, 5.0),
+            ),
         )
     }
 )
@@ -159,6 +205,9 @@ DEFAULT_THRESHOLDS: Mapping[str, Threshold] = MappingProxyType(
             _threshold("walk_6min", 30.0, None, _STENOSIS),
             _threshold("walk_50ft", 0.6, None, _JAKOBSSON),
             _threshold("tug", 1.3, None, _JAKOBSSON_TUG),
+            _threshold("sts_5x", 2.0, None, _STS),
+            _threshold("sorensen", 15.0, None, _SORENSEN),
+            _threshold("psfs", 2.0, None, _PSFS),
         )
     }
 )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,7 +17,8 @@ from PySide6.QtCore import QSizeF
 from PySide6.QtGui import QGuiApplication, QTextDocument
 
 from rehab_tracker.domain.redflags import RED_FLAGS
-from rehab_tracker.services.programs import PhaseDetail, ProgramDetail
+from rehab_tracker.domain.restrictions import ExerciseFacts, Restriction, check_dose
+from rehab_tracker.services.programs import PhaseDetail, PrescribedExercise, ProgramDetail
 
 if TYPE_CHECKING:
     from PySide6.QtPrintSupport import QPrinter
@@ -40,6 +42,34 @@ def _sentence(parts: tuple[str, ...]) -> str:
     return " ".join(p if p.endswith((".", "!", "?")) else f"{p}." for p in parts)
 
 
+def _limits_note(rx: PrescribedExercise, restrictions: Sequence[Restriction]) -> str:
+    """What the sheet says under an exercise that goes past one of the surgeon's limits."""
+    breaches = check_dose(ExerciseFacts(rx.exercise_name, rx.movements), rx.dosage, restrictions)
+    if not breaches:
+        return ""
+    ends = max((b.restriction.until for b in breaches if b.restriction.until), default=None)
+    if rx.restriction_override:
+        return (
+            "<br/><b>Your physiotherapist set this amount knowing your surgeon's limits "
+            "above.</b>"
+        )
+    until = f" until {_date(ends)}" if ends is not None else ""
+    return (
+        f"<br/><b style='color:#b00020'>Leave this one out{until}: it goes against a limit your "
+        "surgeon set (see the limits above). Ask your physiotherapist.</b>"
+    )
+
+
+def _restrictions_html(restrictions: Sequence[Restriction]) -> str:
+    if not restrictions:
+        return ""
+    items = "".join(f"<li>{_e(r.plain_words())}</li>" for r in restrictions)
+    return (
+        "<p><b>Limits from your surgeon</b> (these come first, before any exercise on this "
+        f"sheet):</p><ul>{items}</ul>"
+    )
+
+
 def handout_html(
     program: ProgramDetail,
     phase: PhaseDetail | None,
@@ -47,8 +77,10 @@ def handout_html(
     today: dt.date,
     clinic_contact: str | None = None,
     base_pt: float = 10.0,
+    restrictions: Sequence[Restriction] = (),
 ) -> str:
-    """The sheet as HTML (Qt's rich-text subset)."""
+    """The sheet as HTML (Qt's rich-text subset); ``restrictions`` are the surgeon's limits in
+    force, listed in plain words and marked on the exercises that go past one."""
     small = base_pt - 1
     head = base_pt + 5
     rows = []
@@ -57,6 +89,7 @@ def handout_html(
         how = _sentence(rx.instructions)
         care = _sentence(rx.cautions)
         note = f"<br/><i>Note from your physiotherapist:</i> {_e(rx.notes)}" if rx.notes else ""
+        note += _limits_note(rx, restrictions)
         rows.append(
             "<tr>"
             f"<td width='5%' valign='top' nowrap><b>{n}.</b></td>"
@@ -80,7 +113,11 @@ def handout_html(
             f"<b>{_e(phase.name)}</b>, program weeks {phase.start_week} to {phase.end_week}: "
             f"{_date(phase.start_date)} to {_date(phase.end_date)}"
         )
-    flags = "".join(f"<li>{_e(f.label[0].upper() + f.label[1:])}</li>" for f in RED_FLAGS)
+    emergency, urgent = (
+        "".join(f"<li>{_e(f.label[0].upper() + f.label[1:])}</li>" for f in RED_FLAGS
+                if f.action == action)
+        for action in ("emergency", "urgent")
+    )
     contact = (
         f"Questions about your exercises: {_e(clinic_contact)}"
         if clinic_contact
@@ -106,10 +143,12 @@ def handout_html(
         "<table width='100%' cellspacing='0' cellpadding='6' border='1' "
         "style='border-color:#b00020; border-style:solid; margin-bottom:6px'>"
         "<tr><td bgcolor='#fdecee'>"
-        "<b style='color:#b00020'>Get urgent medical help the same day</b> (your surgeon's "
-        "team, your doctor, or the emergency department) and do not exercise if you notice:"
-        f"<ul>{flags}</ul>"
+        "<b style='color:#b00020'>Call emergency services now</b> and do not exercise if you "
+        f"notice:<ul>{emergency}</ul>"
+        "<b style='color:#b00020'>Get medical help the same day</b> (your surgeon's team or "
+        f"your doctor) and do not exercise if you notice:<ul>{urgent}</ul>"
         "These are rare but need checking at once.</td></tr></table>"
+        f"{_restrictions_html(restrictions)}"
         f"{table}"
         f"<p>{contact}</p>"
         "</body></html>"
@@ -131,8 +170,10 @@ def build_handout_document(
     today: dt.date,
     clinic_contact: str | None = None,
     phase: PhaseDetail | None = None,
+    restrictions: Sequence[Restriction] = (),
 ) -> QTextDocument:
-    """The sheet for ``phase`` (default: the phase running ``today``), paginated on A4."""
+    """The sheet for ``phase`` (default: the phase running ``today``), paginated on A4, with
+    the surgeon's ``restrictions`` in force."""
     if phase is None:
         phase = program.phase_on(today)
     doc = QTextDocument()
@@ -141,7 +182,10 @@ def build_handout_document(
         doc.setDocumentMargin(0)
         doc.setPageSize(_page_size())
         doc.setHtml(
-            handout_html(program, phase, today=today, clinic_contact=clinic_contact, base_pt=size)
+            handout_html(
+                program, phase, today=today, clinic_contact=clinic_contact, base_pt=size,
+                restrictions=restrictions,
+            )
         )
         if doc.pageCount() <= MAX_PAGES:
             break
@@ -186,8 +230,11 @@ def write_handout_pdf(
     *,
     today: dt.date,
     clinic_contact: str | None = None,
+    restrictions: Sequence[Restriction] = (),
 ) -> int:
     """Write the home exercise sheet of the current phase to ``path``; returns its page count."""
-    doc = build_handout_document(program, today=today, clinic_contact=clinic_contact)
+    doc = build_handout_document(
+        program, today=today, clinic_contact=clinic_contact, restrictions=restrictions
+    )
     write_pdf(doc, path)
     return doc.pageCount()

@@ -58,6 +58,9 @@ PLAIN_MEASURES = {
     "walk_50ft_preferred": "Time to walk 50 feet at your usual pace (lower is better)",
     "walk_50ft_fastest": "Time to walk 50 feet as fast as you safely can (lower is better)",
     "tug": "Time to stand up, walk 3 m, turn, come back and sit (lower is better)",
+    "sts_5x": "Time to stand up and sit down 5 times (lower is better)",
+    "sorensen": "Time you held your back straight, face down (higher is better)",
+    "psfs": "Your own activities, rated 0 (can't do) to 10 (as before) (higher is better)",
 }
 
 

@@ -10,6 +10,7 @@ from rehab_tracker.services.outcomes import OutcomeService
 from rehab_tracker.services.patients import PatientService
 from rehab_tracker.services.programs import ProgramService
 from rehab_tracker.services.report_data.service import ReportDataService
+from rehab_tracker.services.restrictions import RestrictionService
 from rehab_tracker.services.sessions import SessionService
 from rehab_tracker.services.settings import SettingsService
 
@@ -22,6 +23,7 @@ class Services:
         self.actor = actor
         self.settings = SettingsService(db, actor)
         self.patients = PatientService(db, actor)
+        self.restrictions = RestrictionService(db, actor)
         self.programs = ProgramService(db, actor, self.settings)
         self.library = LibraryService(db, actor)
         self.education = EducationService(db, actor)

@@ -34,6 +34,9 @@ from rehab_tracker.data.models import (
 from rehab_tracker.domain import scoring
 from rehab_tracker.domain.outcomes import threshold_key
 from rehab_tracker.domain.patients import PatientDetails, SurgeryDetails
+from rehab_tracker.domain.redflags import RED_FLAGS
+from rehab_tracker.domain.restrictions import Restriction
+from rehab_tracker.domain.sessions import lap_length_m, six_minute_walk_distance
 from rehab_tracker.domain.thresholds import shown_unit
 from rehab_tracker.services.container import Services
 from rehab_tracker.services.errors import ServiceError
@@ -61,6 +64,8 @@ class DemoPatient:
     adherence: float = 0.88
     red_flag: bool = False
     adverse_event: bool = False
+    #: the surgeon's early restrictions: (kind, limit, weeks after surgery it ends)
+    restrictions: tuple[tuple[str, float | None, int], ...] = ()
 
 
 CAST = (
@@ -79,11 +84,24 @@ CAST = (
         adverse_event=True,
     ),
     DemoPatient("Rafael", "Moreau", "male", 45, 176, 92, week=5, side="right", adherence=0.75),
-    DemoPatient("Ingrid", "Castellano", "female", 29, 172, 59, week=3, levels=("L4-L5", "L5-S1")),
+    DemoPatient(
+        "Ingrid",
+        "Castellano",
+        "female",
+        29,
+        172,
+        59,
+        week=3,
+        levels=("L4-L5", "L5-S1"),
+        restrictions=(("lifting", 5.0, 12), ("no_loaded_flexion", None, 12)),
+    ),
     DemoPatient("Dev", "Halvorsen", "male", 58, 179, 84, week=2, red_flag=True),
     DemoPatient("Noor", "Fitzgerald", "female", 47, 165, 73, week=13, response=0.6),
     DemoPatient("Samuel", "Adeyemi", "male", 39, 187, 95, week=6, pathway="conservative"),
-    DemoPatient("Lucia", "Petrov", "female", 33, 170, 62, week=0),
+    DemoPatient(
+        "Lucia", "Petrov", "female", 33, 170, 62, week=0,
+        restrictions=(("lifting", 4.5, 6), ("sitting", 30, 6), ("no_twisting", None, 6)),
+    ),
 )
 
 
@@ -153,6 +171,14 @@ def _seed_one(services: Services, person: DemoPatient, today: dt.date, rng: rand
         ),
         surgery,
         today=today,
+        restrictions=[
+            Restriction(
+                kind, surgery_date + dt.timedelta(weeks=weeks), limit=limit,
+                starts_on=surgery_date, set_by=surgery.surgeon or "surgeon",
+            )
+            for kind, limit, weeks in person.restrictions
+            if surgery is not None
+        ],
     )
     if person.week == 0:
         return f"{person.given} {person.family}: enrolled, surgery {surgery_date}, no program yet"
@@ -226,8 +252,21 @@ def _log_history(
                 log.attended = True
                 log.status = "aborted"
                 log.red_flag_result = "positive"
-                log.red_flags = {code: code == "both_legs" for code in _RED_FLAG_CODES}
+                log.red_flags = {code: code == "new_both_legs" for code in _RED_FLAG_CODES}
                 log.notes = "Numbness in both legs since yesterday. Session stopped; referred."
+                # the outcome is recorded; the clearance is not yet (RT-00006 stays on hold)
+                log.red_flag_advice = (
+                    "Possible cauda equina syndrome: no exercise; emergency spinal assessment "
+                    "today. Exercise resumes only once a clinician has cleared it."
+                )
+                log.red_flag_referred_to = "emergency_services"
+                log.red_flag_referral_details = (
+                    "Ambulance called from the clinic; taken to the emergency department."
+                )
+                log.red_flag_outcome_at = dt.datetime.combine(
+                    slot.scheduled_date, dt.time(10, 30), tzinfo=dt.UTC
+                )
+                log.red_flag_outcome_by = ACTOR
                 continue
             if rng.random() > person.adherence:
                 log.attended = False
@@ -266,13 +305,7 @@ def _log_history(
         _record_outcomes(session, patient, program_id, slots, person, today, rng, odi0, back0, leg0)
 
 
-_RED_FLAG_CODES = (
-    "both_legs",
-    "saddle_numbness",
-    "bladder_bowel",
-    "progressive_weakness",
-    "infection",
-)
+_RED_FLAG_CODES = tuple(flag.code for flag in RED_FLAGS)
 
 
 def _pain(value: float) -> int:
@@ -393,16 +426,18 @@ def _record_outcomes(
             )
         six = _trajectory(predicted * 0.7, predicted * 0.95, fraction, person.response)
         course = 30.0
-        laps = int(six // course)
+        lap = lap_length_m(course)  # ATS 2002: out and back, 60 m
+        laps = int(six // lap)
         walks = [
             ("walk_5min", round(_trajectory(330, 420, fraction, person.response)), {}),
             (
                 "walk_6min",
-                round(laps * course + six % course, 1),
+                round(six_minute_walk_distance(course, laps, round(six % lap, 1)), 1),
                 {
                     "course_length_m": course,
+                    "lap_length_m": lap,
                     "laps": laps,
-                    "partial_lap_m": round(six % course, 1),
+                    "partial_lap_m": round(six % lap, 1),
                     "rests": 0,
                     "stop_reason": None,
                     "effort_before": 1,

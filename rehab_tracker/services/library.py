@@ -85,6 +85,8 @@ class ExerciseForm:
     progression_note: str = ""
     progression_steps: Mapping[str, Number] = field(default_factory=dict)
     media: tuple[str, ...] = field(default_factory=tuple)
+    #: the movements a restriction can rule out (domain.restrictions.MOVEMENTS codes)
+    movements: tuple[str, ...] = field(default_factory=tuple)
     code: str | None = None  # None: made from the name
 
 
@@ -121,6 +123,7 @@ def _form_of(spec: ExerciseSpec) -> ExerciseForm:
         progression_note=spec.progression.note,
         progression_steps=_given({n: getattr(spec.progression, n) for n in STEP_FIELDS}),
         media=spec.media,
+        movements=spec.movements,
     )
 
 
@@ -144,6 +147,7 @@ def spec_from_form(form: ExerciseForm, code: str) -> ExerciseSpec:
         "default_dosage": default_dosage,
         "progression": {"note": form.progression_note, **steps},
         "media": list(form.media),
+        "movements": list(form.movements),
     }
     errors.update(
         exercise_field_errors(
@@ -345,6 +349,7 @@ def _spec_of(e: Exercise) -> ExerciseSpec:
             "default_dosage": dict(e.default_dosage),
             "progression": dict(e.progression),
             "media": list(e.media),
+            "movements": list(e.movements or []),
         }
     )
 
@@ -362,6 +367,7 @@ def store_spec(e: Exercise, spec: ExerciseSpec) -> None:
     e.default_dosage = d["default_dosage"]
     e.progression = d["progression"]
     e.media = d["media"]
+    e.movements = d["movements"]
 
 
 class LibraryService:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,8 +25,10 @@ from rehab_tracker.data.patient_list import (  # PatientRow: re-exported
 )
 from rehab_tracker.data.patient_list import read_patient_list
 from rehab_tracker.domain import patients as rules
-from rehab_tracker.domain.errors import ValidationError
+from rehab_tracker.domain.errors import Collector, ValidationError
+from rehab_tracker.domain.restrictions import Restriction, restrictions_errors
 from rehab_tracker.services import _lookup as lookup
+from rehab_tracker.services import restrictions as restrictions_store
 from rehab_tracker.services.errors import ConflictError, NotFoundError
 
 RECORD_COUNTER = "record_number"
@@ -41,6 +43,8 @@ class PatientRecord:
     version: int
     details: rules.PatientDetails
     surgery: rules.SurgeryDetails | None
+    #: every restriction of the patient, active or not (by end date)
+    restrictions: tuple[Restriction, ...] = ()
 
 
 def _next_record_number(session: Session) -> str:
@@ -57,6 +61,22 @@ def _next_record_number(session: Session) -> str:
             return candidate
 
 
+def _validate(
+    details: rules.PatientDetails,
+    surgery: rules.SurgeryDetails | None,
+    restrictions: Sequence[Restriction],
+    today: dt.date,
+) -> None:
+    """ValidationError with every problem of the details, the surgery and the restrictions."""
+    errors = Collector()
+    try:
+        rules.validate(details, surgery, today=today)
+    except ValidationError as exc:
+        errors.add_all(exc.errors)
+    errors.add_all(restrictions_errors(restrictions_store.prepared(restrictions, today)))
+    errors.raise_if_any()
+
+
 class PatientService:
     def __init__(self, db: Database, actor: str) -> None:
         self.db = db
@@ -70,9 +90,10 @@ class PatientService:
         surgery: rules.SurgeryDetails | None,
         *,
         today: dt.date,
+        restrictions: Sequence[Restriction] = (),
     ) -> uuid.UUID:
-        """Add a patient (and their surgery); returns the new id."""
-        rules.validate(details, surgery, today=today)
+        """Add a patient (and their surgery and restrictions); returns the new id."""
+        _validate(details, surgery, restrictions, today)
         with self.db.unit_of_work(self.actor) as session:
             number = (details.record_number or "").strip() or _next_record_number(session)
             self._refuse_duplicate_number(session, number, None)
@@ -82,6 +103,9 @@ class PatientService:
             if details.pathway == "surgical" and surgery is not None:
                 patient.surgeries.append(self._surgery(surgery))
             session.flush()
+            restrictions_store.sync_restrictions(
+                session, self.actor, patient.id, restrictions, today=today
+            )
             return patient.id
 
     def update(
@@ -92,9 +116,13 @@ class PatientService:
         *,
         expected_version: int | None,
         today: dt.date,
+        restrictions: Sequence[Restriction] | None = None,
     ) -> None:
-        """Save edits; refuses if another workstation saved this patient in the meantime."""
-        rules.validate(details, surgery, today=today)
+        """Save edits; refuses if another workstation saved this patient in the meantime.
+
+        ``restrictions`` (when given) become the patient's list in the same unit of work:
+        listed ones are added or changed, the others removed."""
+        _validate(details, surgery, restrictions or (), today)
         try:
             with self.db.unit_of_work(self.actor) as session:
                 patient = lookup.patient(session, patient_id)
@@ -113,6 +141,10 @@ class PatientService:
                         patient.surgeries.append(self._surgery(surgery))
                     else:
                         self._apply_surgery(current, surgery)
+                if restrictions is not None:
+                    restrictions_store.sync_restrictions(
+                        session, self.actor, patient_id, restrictions, today=today
+                    )
         except StaleDataError as exc:
             raise ConflictError(
                 "this patient was changed at another workstation; reopen to see the changes"
@@ -192,6 +224,7 @@ class PatientService:
                     hospital=surgery.hospital,
                     notes=surgery.notes,
                 ),
+                restrictions=restrictions_store.read_restrictions(session, p.id),
             )
 
     def find(self, key: str) -> uuid.UUID:
@@ -264,7 +297,8 @@ class PatientService:
                 sessions_planned_to_date=adherence.planned,
                 sessions_attended=adherence.attended,
                 latest_scores=latest,
-                open_red_flag_on=flags[-1][1] if flags else None,  # the newest
+                open_red_flag_on=flags[-1].session_date if flags else None,  # the newest
+                restrictions=restrictions_store.active_restrictions(session, patient_id, today),
             )
 
 
@@ -280,6 +314,8 @@ class PatientOverview:
     #: instrument or test code -> (score or SI value, date), the latest of each
     latest_scores: dict[str, tuple[float, dt.date]]
     open_red_flag_on: dt.date | None
+    #: the surgeon restrictions in force today
+    restrictions: tuple[Restriction, ...] = ()
 
     @property
     def adherence(self) -> float | None:

@@ -7,6 +7,9 @@ Defaults live here, in one place (:data:`DEFAULTS`). Keys:
   (``None`` = any number);
 * ``thresholds``: ``{"overrides": {"odi": {"absolute": 13, "relative": 0.33}, ...}}``
   (see :func:`rehab_tracker.domain.thresholds.with_overrides`);
+* ``progression``: ``{"pain_ceiling": 7}`` back or leg pain (0-10) at or above which the
+  progression engine holds an exercise (a clinic default,
+  :data:`rehab_tracker.domain.progression.PAIN_CEILING_DEFAULT`);
 * ``wording.odi`` / ``wording.rmdq``: ``{"document": {...}}`` a licensed clinic's wording file;
 * ``clinic``: ``{"name", "address", "phone", "email"}`` (strings; absent when nothing is set) for
   the progress report header (services.report_data reads name, address, phone) and the home
@@ -25,6 +28,7 @@ from rehab_tracker.data.database import Database
 from rehab_tracker.data.models import Setting
 from rehab_tracker.domain.errors import Collector, ValidationError
 from rehab_tracker.domain.instruments import InstrumentWording, parse_wording
+from rehab_tracker.domain.progression import PAIN_CEILING_DEFAULT, is_pain_ceiling
 from rehab_tracker.domain.scoring import is_max_missing
 from rehab_tracker.domain.thresholds import DEFAULT_THRESHOLDS, Threshold, with_overrides
 from rehab_tracker.domain.units import UNIT_SYSTEMS
@@ -33,6 +37,7 @@ DEFAULTS: Mapping[str, dict[str, Any]] = {
     "units": {"system": "metric"},
     "odi_rule": {"max_missing": 1},
     "thresholds": {"overrides": {}},
+    "progression": {"pain_ceiling": PAIN_CEILING_DEFAULT},
 }
 
 
@@ -95,6 +100,8 @@ class ClinicSettings:
     thresholds: dict[str, Threshold]
     odi_wording: InstrumentWording | None
     rmdq_wording: InstrumentWording | None
+    #: back or leg pain (0-10) at or above which an exercise holds (progression rule 4)
+    progression_pain_ceiling: int = PAIN_CEILING_DEFAULT
 
 
 class SettingsService:
@@ -131,6 +138,8 @@ class SettingsService:
             thresholds = with_overrides(overrides)
         except ValidationError:
             overrides, thresholds = {}, dict(DEFAULT_THRESHOLDS)
+        stored = raw.get("progression", DEFAULTS["progression"]).get("pain_ceiling")
+        ceiling = stored if is_pain_ceiling(stored) else PAIN_CEILING_DEFAULT
         return ClinicSettings(
             units=units,
             odi_max_missing=max_missing,
@@ -138,6 +147,7 @@ class SettingsService:
             thresholds=thresholds,
             odi_wording=self._wording(raw, "odi"),
             rmdq_wording=self._wording(raw, "rmdq"),
+            progression_pain_ceiling=ceiling,
         )
 
     @staticmethod
@@ -168,41 +178,63 @@ class SettingsService:
     # --- writing ---------------------------------------------------------------------------
 
     def _put(self, key: str, value: dict[str, Any] | None) -> None:
+        self._put_all({key: value})
+
+    def _put_all(self, values: Mapping[str, dict[str, Any] | None]) -> None:
+        """Store each key's value (None removes it) in one unit of work: all or none."""
         with self.db.unit_of_work(self.actor) as session:
-            row = session.get(Setting, key)
-            if value is None:
-                if row is not None:
-                    session.delete(row)
-                return
-            if row is None:
-                session.add(Setting(key=key, value=value))
-            else:
-                row.value = value
+            for key, value in values.items():
+                row = session.get(Setting, key)
+                if value is None:
+                    if row is not None:
+                        session.delete(row)
+                elif row is None:
+                    session.add(Setting(key=key, value=value))
+                else:
+                    row.value = value
 
     def set_units(self, system: str) -> None:
-        if system not in UNIT_SYSTEMS:
-            raise ValidationError.single("units", "Units must be metric or imperial.")
-        self._put("units", {"system": system})
+        self._put("units", _units_value(system))
 
     def set_odi_max_missing(self, max_missing: int | None) -> None:
-        if not is_max_missing(max_missing):
-            raise ValidationError.single(
-                "odi_max_missing", "Allowed missing sections: a whole number 0-9, or any."
-            )
-        self._put("odi_rule", {"max_missing": max_missing})
+        self._put("odi_rule", _odi_rule_value(max_missing))
+
+    def set_progression_pain_ceiling(self, ceiling: int) -> None:
+        """The pain (0-10) at or above which progression holds an exercise (1-10)."""
+        self._put("progression", _pain_ceiling_value(ceiling))
 
     def set_threshold_overrides(self, overrides: Mapping[str, Mapping[str, float | None]]) -> None:
         """Replace the clinic's threshold overrides (validated; keys ``<measure>.<field>``)."""
-        with_overrides(overrides)  # raises ValidationError
-        plain = {m: dict(v) for m, v in overrides.items()}
-        self._put("thresholds", {"overrides": plain})
+        self._put("thresholds", _thresholds_value(overrides))
 
     def set_clinic_details(self, details: ClinicDetails) -> ClinicDetails:
         """Store the clinic details (validated; all empty removes them); returns what was kept.
         Empty fields are left out of the stored value so readers fall back to their defaults."""
-        clean = check_clinic_details(details)
-        stored = {f: getattr(clean, f) for f in CLINIC_FIELDS if getattr(clean, f)}
-        self._put(CLINIC_KEY, stored or None)
+        clean, stored = _clinic_value(details)
+        self._put(CLINIC_KEY, stored)
+        return clean
+
+    def save_clinic_settings(
+        self,
+        details: ClinicDetails,
+        *,
+        units: str,
+        odi_max_missing: int | None,
+        pain_ceiling: int,
+        threshold_overrides: Mapping[str, Mapping[str, float | None]],
+    ) -> ClinicDetails:
+        """The Clinic Settings dialog's Save: every part checked first, then all written in one
+        unit of work, so a failure part-way leaves none of them changed."""
+        clean, stored = _clinic_value(details)
+        self._put_all(
+            {
+                CLINIC_KEY: stored,
+                "units": _units_value(units),
+                "odi_rule": _odi_rule_value(odi_max_missing),
+                "progression": _pain_ceiling_value(pain_ceiling),
+                "thresholds": _thresholds_value(threshold_overrides),
+            }
+        )
         return clean
 
     def import_wording(self, instrument: str, text: str) -> InstrumentWording:
@@ -216,3 +248,40 @@ class SettingsService:
 
     def remove_wording(self, instrument: str) -> None:
         self._put(f"wording.{instrument}", None)
+
+
+# --- the stored value of each setting, checked (ValidationError keyed by the setting) ---------
+
+
+def _units_value(system: str) -> dict[str, Any]:
+    if system not in UNIT_SYSTEMS:
+        raise ValidationError.single("units", "Units must be metric or imperial.")
+    return {"system": system}
+
+
+def _pain_ceiling_value(ceiling: int) -> dict[str, Any]:
+    if not is_pain_ceiling(ceiling):
+        raise ValidationError.single(
+            "progression_pain_ceiling", "Pain ceiling: a whole number 1-10."
+        )
+    return {"pain_ceiling": ceiling}
+
+
+def _odi_rule_value(max_missing: int | None) -> dict[str, Any]:
+    if not is_max_missing(max_missing):
+        raise ValidationError.single(
+            "odi_max_missing", "Allowed missing sections: a whole number 0-9, or any."
+        )
+    return {"max_missing": max_missing}
+
+
+def _thresholds_value(overrides: Mapping[str, Mapping[str, float | None]]) -> dict[str, Any]:
+    with_overrides(overrides)  # raises ValidationError
+    return {"overrides": {m: dict(v) for m, v in overrides.items()}}
+
+
+def _clinic_value(details: ClinicDetails) -> tuple[ClinicDetails, dict[str, Any] | None]:
+    """The checked details and what is stored (only the fields given; None when all empty)."""
+    clean = check_clinic_details(details)
+    stored = {f: getattr(clean, f) for f in CLINIC_FIELDS if getattr(clean, f)}
+    return clean, stored or None

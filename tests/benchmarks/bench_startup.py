@@ -40,6 +40,14 @@ app = QApplication(sys.argv[:1])
 import datetime as dt
 from rehab_tracker.app import start_window
 
+def fail(*exc_info):  # an error in a callback ends the child instead of leaving it waiting
+    import os, traceback
+    traceback.print_exception(*exc_info)
+    sys.stderr.flush()
+    os._exit(1)
+
+sys.excepthook = fail
+
 def shown(window):
     now = time.time()
     assert window.patient_list.model.rowCount() == 50, window.patient_list.model.rowCount()
@@ -76,8 +84,12 @@ def prepare(path: Path, patients: int = 50) -> None:
     services.education.ensure_seeded()
     for i in range(patients):
         services.patients.enrol(
-            PatientDetails(f"Given{i}", f"Family{i:02d}", dt.date(1960 + i % 40, 1 + i % 12, 1),
-                           "female" if i % 2 else "male"),
+            PatientDetails(
+                f"Given{i}",
+                f"Family{i:02d}",
+                dt.date(1960 + i % 40, 1 + i % 12, 1),
+                "female" if i % 2 else "male",
+            ),
             SurgeryDetails(TODAY - dt.timedelta(days=7 * (i % 20)), (LEVELS[3 + i % 2],)),
             today=TODAY,
         )
@@ -99,8 +111,9 @@ def run(code: str, *args: str) -> tuple[float, list[str]]:
     env.update(QT_QPA_PLATFORM="offscreen", **PYCACHE)
     start = time.time()
     out = subprocess.run(
-        [sys.executable, "-c", code, *args], env=env, capture_output=True, text=True, check=True
+        [sys.executable, "-c", code, *args], env=env, capture_output=True, text=True, timeout=180
     )
+    assert out.returncode == 0, out.stderr
     return start, out.stdout.strip().splitlines()
 
 

@@ -6,12 +6,13 @@ import datetime as dt
 import itertools
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import ForeignKey, func, select, text
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import ONETOMANY
 
 from rehab_tracker.data import audit
 from rehab_tracker.data.database import Database
-from rehab_tracker.data.models import AuditEntry, Counter, Draft, Patient
+from rehab_tracker.data.models import AuditEntry, Base, Counter, Draft, Patient
 from tests.data.helpers import make_patient
 
 
@@ -192,3 +193,27 @@ def test_postgres_refuses_truncate(pg_db: Database) -> None:
     with pytest.raises(DBAPIError, match="append-only"), pg_db.engine.begin() as conn:
         conn.execute(text("TRUNCATE audit_log"))
     assert len(_entries(pg_db)) == 3
+
+
+def _orm_handles(fk: ForeignKey) -> bool:
+    """Whether a relationship on the referenced class makes the ORM itself delete (CASCADE) or
+    null (SET NULL) the rows that point at a removed row, so the trail sees each statement."""
+    parent = next(m for m in Base.registry.mappers if m.local_table is fk.column.table)
+    for rel in parent.relationships:
+        if rel.direction is not ONETOMANY or fk.parent not in rel.remote_side:
+            continue
+        if rel.passive_deletes or rel.viewonly:
+            continue
+        return rel.cascade.delete if fk.ondelete == "CASCADE" else not rel.cascade.delete
+    return False
+
+
+def test_every_database_cascade_is_also_done_by_the_orm() -> None:
+    """ON DELETE CASCADE / SET NULL done by the database alone is invisible to the trail."""
+    missing = [
+        f"{table.name}.{fk.parent.name} -> {fk.column.table.name} ({fk.ondelete})"
+        for table in Base.metadata.sorted_tables
+        for fk in table.foreign_keys
+        if fk.ondelete in ("CASCADE", "SET NULL") and not _orm_handles(fk)
+    ]
+    assert not missing, "no ORM relationship does what the database would:\n" + "\n".join(missing)

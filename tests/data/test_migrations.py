@@ -387,7 +387,14 @@ def test_a_real_0001_clinic_file_upgrades_with_every_record_and_constraint(
             assert audit.verify_chain(session) == []
     finally:
         database.close()
-    assert _table_counts(path) == counts_before
+    counts_after = _table_counts(path)
+    # 0004 adds the neurological screens' table, empty; every other table keeps its rows
+    assert counts_after.pop("neuro_screens") == 0
+    assert counts_after == counts_before
+    # the rebuilt outcome tables accept the new measures and keep their other constraints
+    assert "'psfs', 'grc'" in _schema_sql(path, "outcome_assessments")
+    walk_sql = _schema_sql(path, "walk_tests")
+    assert "'sts_5x', 'sorensen'" in walk_sql and "ck_walk_tests_value" in walk_sql
     # the batch rebuild of session_logs kept every CHECK constraint and foreign key
     sql = _schema_sql(path, "session_logs")
     for name in ("ck_session_logs_status", "ck_session_logs_pain_leg_after",

@@ -17,6 +17,7 @@ from rehab_tracker.domain.sessions import (
     SixMinuteWalkEntry,
     SlotStatus,
     compute_adherence,
+    lap_length_m,
     six_minute_walk_distance,
     validate_session,
     validate_six_minute,
@@ -112,10 +113,33 @@ def test_walk_message_in_feet():
     assert "3281 ft" in (walk_value_error("walk_5min", 1200.0, "imperial") or "")
 
 
-@given(st.integers(1, 30), st.floats(0, 29.9))
+def test_six_minute_walk_follows_the_ats_worksheet():
+    """ATS 2002 worksheet: "Number of laps: __ (x 60 meters) + final partial lap: __ meters =
+    total distance". A lap is out and back to the start line: 60 m on the 30 m course."""
+    assert lap_length_m(30.0) == 60.0
+    # 7 laps x 60 m + a final partial lap of 25 m
+    assert six_minute_walk_distance(30.0, 7, 25.0) == 445.0
+    assert validate_six_minute(SixMinuteWalkEntry(30.0, 7, 25.0)) == 445.0
+    # a shorter corridor: laps x 2 x course length + the final partial lap
+    assert validate_six_minute(SixMinuteWalkEntry(20.0, 10, 35.0)) == 435.0
+    # the stored details say what a lap was
+    assert SixMinuteWalkEntry(30.0, 7, 25.0).details()["lap_length_m"] == 60.0
+
+
+@given(st.integers(1, 9), st.floats(0, 59.9))
 def test_six_minute_distance(laps, partial):
     entry = SixMinuteWalkEntry(30.0, laps, partial)
-    assert validate_six_minute(entry) == pytest.approx(six_minute_walk_distance(30, laps, partial))
+    distance = validate_six_minute(entry)
+    assert distance == pytest.approx(laps * 2 * 30 + partial)
+    assert distance == pytest.approx(six_minute_walk_distance(30, laps, partial))
+
+
+def test_final_partial_lap_is_shorter_than_a_lap():
+    # 45 m is past the turn of a 30 m course but short of the start line again: allowed
+    assert validate_six_minute(SixMinuteWalkEntry(30.0, 5, 45.0)) == 345.0
+    with pytest.raises(ValidationError) as err:
+        validate_six_minute(SixMinuteWalkEntry(30.0, 5, 60.0))
+    assert "shorter than a lap (60 m" in err.value.errors["partial_lap_m"]
 
 
 @pytest.mark.parametrize(
@@ -123,10 +147,10 @@ def test_six_minute_distance(laps, partial):
     [
         (SixMinuteWalkEntry(5.0, 10), "course_length_m"),
         (SixMinuteWalkEntry(30.0, None), "laps"),
-        (SixMinuteWalkEntry(30.0, 10, 31.0), "partial_lap_m"),
+        (SixMinuteWalkEntry(30.0, 10, 61.0), "partial_lap_m"),
         (SixMinuteWalkEntry(30.0, 10, spo2_after=120), "spo2_after"),
         (SixMinuteWalkEntry(30.0, 10, effort_after=11), "effort_after"),
-        (SixMinuteWalkEntry(30.0, 60), "laps"),
+        (SixMinuteWalkEntry(30.0, 21), "laps"),  # 1,260 m in 6 minutes
     ],
 )
 def test_six_minute_refused(entry, field):

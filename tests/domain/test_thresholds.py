@@ -24,12 +24,32 @@ EXPECTED = {
     "walk_6min": ("6-minute walk", "m", "higher_better", 30, None, (0, None), "stenosis"),
     "walk_50ft": ("50-foot walk", "s", "lower_better", 0.6, None, (0, None), "Jakobsson"),
     "tug": ("Timed Up and Go", "s", "lower_better", 1.3, None, (0, None), "Jakobsson"),
+    # the trial's performance tests and the PSFS: thresholds that are the clinic's choice
+    "sts_5x": (
+        "Five-repetition sit-to-stand", "s", "lower_better", 2, None, (0, None), "Clinic default"
+    ),
+    "sorensen": (
+        "Back-extensor hold (modified Biering-Sorensen)", "s", "higher_better", 15, None,
+        (0, 240), "Clinic default",
+    ),
+    "psfs": (
+        "Patient-Specific Functional Scale", "points", "higher_better", 2, None, (0, 10),
+        "Stratford et al. 1995",
+    ),
 }
 
 
 def test_the_default_measures_are_exactly_the_documented_ones():
     assert set(DEFAULT_THRESHOLDS) == set(EXPECTED)
-    assert set(MEASURES) == set(EXPECTED)
+    # the Global Rating of Change is a measure with a label but no threshold: it is itself a
+    # rating of change, never compared with a baseline
+    assert set(MEASURES) == {*EXPECTED, "grc"}
+    assert "grc" not in DEFAULT_THRESHOLDS
+
+
+def test_every_threshold_that_is_a_choice_says_clinic_default():
+    for measure in ("sts_5x", "sorensen", "psfs"):
+        assert "Clinic default" in DEFAULT_THRESHOLDS[measure].source
 
 
 @pytest.mark.parametrize("measure", sorted(EXPECTED))

@@ -23,6 +23,8 @@ from rehab_tracker.ui.outcomes.outcome_forms import (
     WalkTestDialog,
 )
 from rehab_tracker.ui.outcomes.outcome_tab import OutcomesTab, OutcomeTableModel
+from rehab_tracker.ui.widgets.forms import FieldForm, plain
+from tests.gui.a11y import assert_accessible
 
 
 @pytest.fixture
@@ -140,7 +142,7 @@ def test_timed_tests(qtbot, built, today, test):
 def test_six_minute_walk_live_distance_and_predicted(qtbot, built, today):
     d = show(qtbot, SixMinuteWalkDialog(built.services, built.patient_id, lambda: today))
     assert d.f["course_length_m"].text() == "30"
-    qtbot.keyClicks(d.f["laps"], "14")
+    qtbot.keyClicks(d.f["laps"], "7")
     qtbot.keyClicks(d.f["partial_lap_m"], "12")
     qtbot.keyClicks(d.f["rests"], "1")
     qtbot.keyClicks(d.stop_reason, "calf tightness")
@@ -182,13 +184,59 @@ def test_six_minute_walk_caveat_hidden_inside_40_to_80(qtbot, built, today):
     assert not d.age_caveat.isVisible() and d.age_caveat.text() == ""  # born 1980
 
 
+def test_six_minute_walk_form_counts_ats_laps(qtbot, built, today):
+    """ATS 2002: a lap is out and back to the start line (60 m on a 30 m course); distance =
+    laps x 2 x course length + the final partial lap. Typed into the real form."""
+    d = show(qtbot, SixMinuteWalkDialog(built.services, built.patient_id, lambda: today))
+    assert_accessible(d)
+    label = d.body.findChild(FieldForm).labels["laps"]
+    assert plain(label.text()) == "Laps (out and back to the start line)"
+    assert d.f["laps"].accessibleName() == plain(label.text())
+    assert "60 m on this 30 m course" in d.lap_note.text()
+    assert "laps × 2 × course length + the final partial lap" in d.lap_note.text()
+    qtbot.keyClicks(d.f["laps"], "7")
+    qtbot.keyClicks(d.f["partial_lap_m"], "25")
+    assert "Distance 445 m (7 laps × 60 m + 25 m)" in d.score.text()
+    # a 20 m corridor: a lap is 40 m, and 45 m is more than a lap
+    d.f["course_length_m"].clear()
+    qtbot.keyClicks(d.f["course_length_m"], "20")
+    assert "40 m on this 20 m course" in d.lap_note.text()
+    assert "Distance 305 m (7 laps × 40 m + 25 m)" in d.score.text()
+    d.f["partial_lap_m"].clear()
+    qtbot.keyClicks(d.f["partial_lap_m"], "45")
+    click_save(qtbot, d)
+    assert "shorter than a lap (40 m" in d.f["partial_lap_m"].error.text() and not d.saved_ids
+    d.f["partial_lap_m"].clear()
+    qtbot.keyClicks(d.f["partial_lap_m"], "35")  # past the turn, not yet back at the start
+    assert "Distance 315 m" in d.score.text()
+    click_save(qtbot, d)
+    row = built.services.outcomes.history(built.patient_id)[0]
+    assert row.value == 315
+    assert row.detail.startswith("7 laps of 40 m (out and back on the 20 m course) + 35 m")
+
+
+def test_six_minute_walk_laps_in_feet(qtbot, built, today):
+    built.services.settings.set_units("imperial")
+    d = show(qtbot, SixMinuteWalkDialog(built.services, built.patient_id, lambda: today))
+    d.f["course_length_m"].clear()
+    qtbot.keyClicks(d.f["course_length_m"], "100")
+    assert "200 ft on this 100 ft course" in d.lap_note.text()
+    qtbot.keyClicks(d.f["laps"], "6")
+    qtbot.keyClicks(d.f["partial_lap_m"], "150")
+    assert "Distance 1350 ft (6 laps × 200 ft + 150 ft)" in d.score.text()
+    click_save(qtbot, d)
+    assert built.services.outcomes.history(built.patient_id)[0].value == pytest.approx(
+        1350 * 0.3048
+    )
+
+
 def test_six_minute_walk_bad_input(qtbot, built, today):
     d = show(qtbot, SixMinuteWalkDialog(built.services, built.patient_id, lambda: today))
-    qtbot.keyClicks(d.f["laps"], "50")  # 1,500 m in 6 minutes
+    qtbot.keyClicks(d.f["laps"], "25")  # 1,500 m in 6 minutes
     click_save(qtbot, d)
     assert "1200 m" in d.f["laps"].error.text() and not d.saved_ids
     d.f["laps"].clear()
-    qtbot.keyClicks(d.f["laps"], "10")
+    qtbot.keyClicks(d.f["laps"], "5")
     qtbot.keyClicks(d.f["spo2_after"], "130")
     assert "50 to 100" in d.f["spo2_after"].error.text()
     click_save(qtbot, d)

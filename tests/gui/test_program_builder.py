@@ -241,20 +241,22 @@ def test_suggestion_accept_is_an_undoable_edit(qtbot, services, db, today, ada, 
         for r in program.phases[0].prescriptions
         if r.exercise_code == "roman_chair_extension_60"
     )
-    day = program.sessions[1].date
-    with db.unit_of_work("tester") as s:
-        log = SessionLog(patient_id=ada, program_id=pid, session_date=day,
-                         pain_leg_before=2, pain_leg_after=2, red_flag_result="clear")
-        log.exercises.append(
-            ExerciseLog(
-                exercise_id=rx.exercise_id,
-                sets=[
-                    SetLog(set_number=i + 1, reps=rx.dosage.reps_max, effort=3)
-                    for i in range(rx.dosage.sets)
-                ],
+    # high intensity: the top of the range in two sessions in a row, with pain recorded
+    for day in (program.sessions[1].date, program.sessions[2].date):
+        with db.unit_of_work("tester") as s:
+            log = SessionLog(patient_id=ada, program_id=pid, session_date=day,
+                             pain_back_before=2, pain_back_after=2,
+                             pain_leg_before=2, pain_leg_after=2, red_flag_result="clear")
+            log.exercises.append(
+                ExerciseLog(
+                    exercise_id=rx.exercise_id,
+                    sets=[
+                        SetLog(set_number=i + 1, reps=rx.dosage.reps_max, effort=3)
+                        for i in range(rx.dosage.sets)
+                    ],
+                )
             )
-        )
-        s.add(log)
+            s.add(log)
     dialog = ProgramBuilderDialog(services, lambda: day, ada)
     qtbot.addWidget(dialog)
     dialog.show()

@@ -64,3 +64,48 @@ def test_tools_menu_opens_it_with_the_stored_details(qtbot, window, answers) -> 
     assert action is not None
     action.trigger()
     assert seen == [("Riverside", "01134960000")]
+
+
+def test_saving_settings_is_one_transaction(qtbot, services, answers) -> None:  # type: ignore[no-untyped-def]
+    """A failure while writing the third setting leaves none of the dialog's changes saved."""
+    from sqlalchemy import event
+
+    from rehab_tracker.data.errors import DiskFull
+    from rehab_tracker.data.models import Setting
+
+    def disk_full(_mapper, _conn, row) -> None:  # type: ignore[no-untyped-def]
+        if row.key == "odi_rule":
+            raise DiskFull()
+
+    d = show(qtbot, SettingsDialog(services))
+    qtbot.keyClicks(d.clinic["name"], "Riverside Physiotherapy")
+    d.units.setFocus()
+    qtbot.keyClick(d.units, Qt.Key.Key_Down)  # Imperial
+    assert d.units.currentData() == "imperial"
+    qtbot.keyClick(d.odi_rule, Qt.Key.Key_Down)
+    event.listen(Setting, "before_insert", disk_full)
+    try:
+        qtbot.mouseClick(d.findChild(QPushButton, "saveSettings"), Qt.MouseButton.LeftButton)
+    finally:
+        event.remove(Setting, "before_insert", disk_full)
+    assert answers["error"] and "disk" in answers["error"][-1][1]
+    assert d.result() != d.DialogCode.Accepted
+    assert services.settings.clinic_details() == ClinicDetails(), "clinic saved alone"
+    assert services.settings.load().units == "metric", "units saved alone"
+
+
+def test_choosing_the_progression_pain_ceiling(qtbot, services, answers) -> None:  # type: ignore[no-untyped-def]
+    """The pain ceiling is a clinic default (7/10): the clinic picks another with the keyboard
+    and the progression reads it from then on."""
+    d = show(qtbot, SettingsDialog(services))
+    box = d.pain_ceiling
+    label = d.form.labels["progression_pain_ceiling"]
+    assert box.accessibleName() == plain(label.text()) and label.buddy() is box
+    assert box.currentText() == "7/10 (clinic default)"
+    box.setFocus()
+    qtbot.keyClick(box, Qt.Key.Key_Up)
+    assert box.currentText() == "6/10"
+    qtbot.keyClicks(d.clinic["name"], "Riverside Physiotherapy")
+    qtbot.mouseClick(d.findChild(QPushButton, "saveSettings"), Qt.MouseButton.LeftButton)
+    assert d.result() == d.DialogCode.Accepted
+    assert services.settings.load().progression_pain_ceiling == 6

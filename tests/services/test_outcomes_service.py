@@ -45,7 +45,7 @@ def test_odi_scored_with_rule_and_band(db, today):
                                        assessed_on=dt.date(2020, 1, 1), today=t),
          "assessed_on", "before the surgery"),
         (lambda o, b, t: o.record_six_minute_walk(
-            b.patient_id, SixMinuteWalkEntry(30.0, 50, 0.0), performed_on=t, today=t),
+            b.patient_id, SixMinuteWalkEntry(30.0, 25, 0.0), performed_on=t, today=t),
          "laps", "1200 m"),
     ],
 )
@@ -68,9 +68,9 @@ def test_changes_from_baseline_in_words(db, today):
     o.record_nprs(b.patient_id, back=6, leg=7, assessed_on=base, today=today,
                   timepoint="baseline")
     o.record_nprs(b.patient_id, back=5, leg=2, assessed_on=end, today=today, timepoint="end")
-    o.record_six_minute_walk(b.patient_id, SixMinuteWalkEntry(30.0, 13, 12.0),
+    o.record_six_minute_walk(b.patient_id, SixMinuteWalkEntry(30.0, 6, 42.0),
                              performed_on=base, today=today, timepoint="baseline")
-    o.record_six_minute_walk(b.patient_id, SixMinuteWalkEntry(30.0, 15, 0.0),
+    o.record_six_minute_walk(b.patient_id, SixMinuteWalkEntry(30.0, 7, 30.0),
                              performed_on=end, today=today, timepoint="end")
     changes = {c.measure: c for c in o.changes(b.patient_id)}
     assert changes["odi"].sentence.startswith("ODI improved 22 points")
@@ -100,7 +100,7 @@ def test_missing_section_rule_is_a_setting(db, today):
 def test_six_minute_walk_predicted(db, today):
     b = build_patient(db, today)
     res = b.services.outcomes.six_minute_walk_result(
-        b.patient_id, SixMinuteWalkEntry(30.0, 14, 10.0), on=today
+        b.patient_id, SixMinuteWalkEntry(30.0, 7, 10.0), on=today
     )
     assert res.distance_m == 430
     assert res.predicted_m is not None and res.lower_limit_m == pytest.approx(res.predicted_m - 139)
@@ -162,3 +162,15 @@ def test_outcomes_follow_the_current_program_as_the_overview_does(db, today):
     overview = b.services.sessions.overview(b.patient_id, today=today)
     assert "6-month follow-up" in [a.label for a in overview.assessments]
     assert o.schedule(b.patient_id, today=today) == overview.assessments
+
+
+def test_walk_detail_says_what_a_lap_was():
+    """Records made before the ATS lap (no lap length stored) counted single lengths."""
+    from rehab_tracker.data.models import WalkTest
+    from rehab_tracker.services.outcomes.walks import walk_detail
+
+    new = WalkTest(test="walk_6min", details=SixMinuteWalkEntry(30.0, 7, 12.0).details())
+    assert walk_detail(new) == "7 laps of 60 m (out and back on the 30 m course) + 12 m"
+    old = WalkTest(test="walk_6min", details={"course_length_m": 30.0, "laps": 14,
+                                              "partial_lap_m": 12.0, "rests": 1})
+    assert walk_detail(old) == "14 lengths of the 30 m course + 12 m, 1 rests"

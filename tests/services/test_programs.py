@@ -318,10 +318,15 @@ def test_suggestion_from_logged_sets_and_accept(
 
     top = [{"reps": rx.dosage.reps_max, "effort": 3} for _ in range(rx.dosage.sets)]
     _log(db, p, rx.exercise_id, day, top)
+    once = svc.suggestion_for(pid, rx.exercise_id, today=day)
+    assert once is not None and once.action == "repeat" and not once.changes  # high: 2 in a row
+    assert "in 1 session, but high intensity progresses after 2 sessions in a row" in once.reason
+    day = p.sessions[2].date
+    _log(db, p, rx.exercise_id, day, top)
     sug = svc.suggestion_for(pid, rx.exercise_id, today=day)
     assert sug is not None and sug.action == "progress" and sug.changes
     assert sug.suggested.reps_max == rx.dosage.reps_max + 2  # the library's reps step
-    assert sug.based_on == day and "reached" in sug.reason
+    assert sug.based_on == day and "in 2 sessions in a row" in sug.reason
     assert svc.suggestions(pid, today=day)[rx.id] == sug
 
     new_id = svc.accept_suggestion(rx.id, sug.suggested)

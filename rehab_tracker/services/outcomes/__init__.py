@@ -1,4 +1,5 @@
-"""Use cases of an assessment: ODI, RMDQ, NPRS, walking tests, their schedule and change.
+"""Use cases of an assessment: ODI, RMDQ, NPRS, PSFS, GRC, walking and performance tests,
+neurological screens, their schedule and change.
 
 Public API read by the Outcomes tab (all on :class:`OutcomeService`):
 
@@ -17,6 +18,10 @@ Where each part lives:
   delete/undo;
 - :mod:`.questionnaires`: ODI (and its live score), RMDQ, NPRS;
 - :mod:`.walks`: walking tests and the 6-minute walk's % of predicted;
+- :mod:`.performance`: the trial's performance tests (sit-to-stand, Biering-Sorensen hold);
+- :mod:`.ratings`: the Patient-Specific Functional Scale and the Global Rating of Change;
+- :mod:`.neuro`: neurological screens and their change;
+- :mod:`.summary`: what the overview and the report show beyond the change sentences;
 - :mod:`.schedule`: the assessment schedule and follow-ups;
 - :mod:`.changes`: history and change from baseline;
 - :mod:`.service`: :class:`OutcomeService`, the parts put together.

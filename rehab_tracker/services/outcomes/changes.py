@@ -11,27 +11,32 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from rehab_tracker.data.models import OutcomeAssessment, WalkTest
+from rehab_tracker.domain.neuro import abnormal
 from rehab_tracker.domain.outcomes import (
     baseline_and_latest,
     interpret_change,
     measure_label,
     threshold_key,
 )
+from rehab_tracker.domain.performance import performance_detail
 from rehab_tracker.domain.scoring import Interpretation
 from rehab_tracker.domain.sessions import WALK_TESTS
 from rehab_tracker.domain.thresholds import shown_unit
+from rehab_tracker.services.outcomes.neuro import read_screens, screen_detail
 from rehab_tracker.services.outcomes.questionnaires import QUESTIONNAIRES, questionnaire_detail
 from rehab_tracker.services.outcomes.records import OutcomeRecords
 from rehab_tracker.services.outcomes.walks import walk_detail
 
 MEASURE_LABELS: dict[str, str] = {
-    code: measure_label(code) for code in (*QUESTIONNAIRES, *WALK_TESTS)
+    code: measure_label(code) for code in (*QUESTIONNAIRES, "grc", *WALK_TESTS)
 }
+NEURO_LABEL = "Neurological screen"
 
 
 @dataclass(frozen=True)
 class OutcomeRow:
-    """One recorded measure. ``kind`` "questionnaire" or "walk"; ``value`` in SI or points."""
+    """One recorded measure. ``kind`` "questionnaire", "walk" or "neuro"; ``value`` in SI or
+    points (a neurological screen: how many findings were not normal, unit "findings")."""
 
     id: uuid.UUID
     kind: str
@@ -78,7 +83,8 @@ class MeasureChange:
 
 class OutcomeHistory(OutcomeRecords):
     def history(self, patient_id: uuid.UUID, *, include_deleted: bool = False) -> list[OutcomeRow]:
-        """Every questionnaire and walking test, oldest first."""
+        """Every questionnaire, walking or performance test and neurological screen, oldest
+        first."""
         with self.db.reading() as session:
             # oldest entry first within a day (as the report reads them): same-day ties stay
             # in entry order through the sort below
@@ -120,10 +126,25 @@ class OutcomeHistory(OutcomeRecords):
                     timepoint=w.timepoint,
                     value=w.value,
                     unit=w.unit,
-                    detail=walk_detail(w),
+                    detail=walk_detail(w) or performance_detail(w.test, w.details or {}),
                     deleted=w.deleted_at is not None,
                 )
                 for w in session.scalars(q2)
+            ]
+            rows += [
+                OutcomeRow(
+                    id=s.id,
+                    kind="neuro",
+                    measure="neuro",
+                    label=NEURO_LABEL,
+                    date=s.on,
+                    timepoint=s.timepoint,
+                    value=float(len(abnormal(s.entry))),
+                    unit="findings",
+                    detail=screen_detail(s.entry),
+                    deleted=s.deleted,
+                )
+                for s in read_screens(session, patient_id, include_deleted=include_deleted)
             ]
         rows.sort(key=lambda r: (r.date, r.label))
         return rows

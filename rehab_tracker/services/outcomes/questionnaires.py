@@ -1,5 +1,6 @@
 """Questionnaires: ODI, RMDQ and NPRS (back and leg), scored by the domain's rules and stored with
-their raw answers and the scoring rule's id."""
+their raw answers and the scoring rule's id. The PSFS and the GRC are stored the same way
+(recorded through :mod:`.ratings`)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ from typing import Any
 
 from rehab_tracker.data.models import OutcomeAssessment
 from rehab_tracker.domain.errors import Collector, ValidationError
+from rehab_tracker.domain.grc import grc_text
 from rehab_tracker.domain.instruments import ODI_SECTION_COUNT, RMDQ_ITEM_COUNT, odi_section_label
+from rehab_tracker.domain.psfs import activities_of
 from rehab_tracker.domain.scoring import (
     IncompleteResponse,
     nprs_rule_id,
@@ -23,9 +26,11 @@ from rehab_tracker.domain.scoring import (
     rmdq_score,
 )
 from rehab_tracker.domain.sessions import check_score
-from rehab_tracker.services.outcomes.records import OutcomeRecords
+from rehab_tracker.services.outcomes.records import OutcomeRecords, RowMaker
 
-QUESTIONNAIRES: tuple[str, ...] = ("odi", "rmdq", "nprs_back", "nprs_leg")
+#: the questionnaires compared with their baseline, in report order (the GRC is not: it is
+#: itself a rating of change)
+QUESTIONNAIRES: tuple[str, ...] = ("odi", "rmdq", "nprs_back", "nprs_leg", "psfs")
 
 
 @dataclass(frozen=True)
@@ -57,6 +62,10 @@ def questionnaire_detail(o: OutcomeAssessment) -> str:
         return f"{odi_band_words(odi_band(o.score))}; {answered}/10 sections; {o.scoring_rule}"
     if o.instrument == "rmdq":
         return f"{int(o.score)}/24 yes"
+    if o.instrument == "psfs":
+        return "; ".join(f"{a.name} {a.rating}" for a in activities_of(o.answers))
+    if o.instrument == "grc":
+        return grc_text(int(o.score))
     return "0-10 scale"
 
 
@@ -145,23 +154,16 @@ class Questionnaires(OutcomeRecords):
         if back is None and leg is None:
             errors.add("back", "Enter back pain, leg pain or both (0 to 10).")
         errors.raise_if_any()
-        ids = []
-        for instrument, value in (("nprs_back", back), ("nprs_leg", leg)):
-            if value is not None:
-                ids.append(
-                    self._questionnaire(
-                        patient_id,
-                        instrument,
-                        assessed_on,
-                        {"value": value},
-                        float(value),
-                        nprs_rule_id(),
-                        timepoint,
-                        notes,
-                        today,
-                    )
-                )
-        return ids
+        makes = [
+            self._row_maker(
+                patient_id, instrument, {"value": value}, float(value), nprs_rule_id(),
+                timepoint, notes,
+            )
+            for instrument, value in (("nprs_back", back), ("nprs_leg", leg))
+            if value is not None
+        ]
+        # one unit of work: a crash between the two rows leaves neither saved
+        return self._add_records(patient_id, assessed_on, today, "assessed_on", timepoint, makes)
 
     def _questionnaire(
         self,
@@ -181,16 +183,29 @@ class Questionnaires(OutcomeRecords):
             today,
             "assessed_on",
             timepoint,
-            lambda program_id, on: OutcomeAssessment(
-                created_by=self.actor,
-                patient_id=patient_id,
-                program_id=program_id,
-                instrument=instrument,
-                assessed_on=on,
-                timepoint=timepoint,
-                answers=answers,
-                score=score,
-                scoring_rule=rule,
-                notes=notes.strip() or None,
-            ),
+            self._row_maker(patient_id, instrument, answers, score, rule, timepoint, notes),
+        )
+
+    def _row_maker(
+        self,
+        patient_id: uuid.UUID,
+        instrument: str,
+        answers: dict[str, Any],
+        score: float,
+        rule: str,
+        timepoint: str,
+        notes: str,
+    ) -> RowMaker:
+        """How to build one questionnaire row, once the program and the date are known."""
+        return lambda program_id, on: OutcomeAssessment(
+            created_by=self.actor,
+            patient_id=patient_id,
+            program_id=program_id,
+            instrument=instrument,
+            assessed_on=on,
+            timepoint=timepoint,
+            answers=answers,
+            score=score,
+            scoring_rule=rule,
+            notes=notes.strip() or None,
         )

@@ -1,4 +1,5 @@
-"""Recording and removing one outcome record (a questionnaire or a walking test): the part of
+"""Recording and removing one outcome record (a questionnaire, a walking test or a
+neurological screen): the part of
 :class:`~rehab_tracker.services.outcomes.OutcomeService` every kind of record shares.
 
 A record belongs to the patient's current program (:func:`rehab_tracker.services._lookup.
@@ -9,12 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from sqlalchemy.orm import Session
 
 from rehab_tracker.data.database import Database
-from rehab_tracker.data.models import OutcomeAssessment, WalkTest
+from rehab_tracker.data.models import NeuroScreen, OutcomeAssessment, WalkTest
 from rehab_tracker.data.types import utcnow
 from rehab_tracker.domain.errors import ValidationError
 from rehab_tracker.services import _lookup as lookup
@@ -28,6 +29,9 @@ TIMEPOINTS: dict[str, str] = {
     "follow_up": "Follow-up",
     "other": "Other",
 }
+
+#: builds one row of a record from (program id, date)
+RowMaker = Callable[[uuid.UUID | None, dt.date], OutcomeAssessment | WalkTest | NeuroScreen]
 
 
 class OutcomeRecords:
@@ -43,10 +47,23 @@ class OutcomeRecords:
         today: dt.date,
         date_field: str,
         timepoint: str,
-        make: Callable[[uuid.UUID | None, dt.date], OutcomeAssessment | WalkTest],
+        make: RowMaker,
     ) -> uuid.UUID:
-        """Record one questionnaire or walk test in one unit of work: timepoint and date checked,
-        tied to the patient's current program; ``make(program_id, date)`` builds the row."""
+        """Record one questionnaire or walk test (see :meth:`_add_records`)."""
+        return self._add_records(patient_id, on, today, date_field, timepoint, [make])[0]
+
+    def _add_records(
+        self,
+        patient_id: uuid.UUID,
+        on: dt.date | None,
+        today: dt.date,
+        date_field: str,
+        timepoint: str,
+        makes: Sequence[RowMaker],
+    ) -> list[uuid.UUID]:
+        """Record the rows of one user action (a questionnaire, a walk test, or the back and
+        leg pain pair) in one unit of work: all of them or none. Timepoint and date checked,
+        tied to the patient's current program; ``make(program_id, date)`` builds each row."""
         if timepoint not in TIMEPOINTS:
             raise ValidationError.single("timepoint", "Choose a timepoint from the list.")
         with self.db.unit_of_work(self.actor) as session:
@@ -55,17 +72,22 @@ class OutcomeRecords:
                 session, patient_id, on, date_field, today=today, what="The date"
             )
             assert on is not None
-            row = make(lookup.current_program_id(session, patient_id), on)
-            session.add(row)
+            program_id = lookup.current_program_id(session, patient_id)
+            rows = [make(program_id, on) for make in makes]
+            session.add_all(rows)
             session.flush()
-            return row.id
+            return [row.id for row in rows]
 
     # --- delete / undo -------------------------------------------------------------------------
 
-    def _row(self, session: Session, kind: str, row_id: uuid.UUID) -> OutcomeAssessment | WalkTest:
-        row: OutcomeAssessment | WalkTest | None
+    def _row(
+        self, session: Session, kind: str, row_id: uuid.UUID
+    ) -> OutcomeAssessment | WalkTest | NeuroScreen:
+        row: OutcomeAssessment | WalkTest | NeuroScreen | None
         if kind == "questionnaire":
             row = session.get(OutcomeAssessment, row_id)
+        elif kind == "neuro":
+            row = session.get(NeuroScreen, row_id)
         else:
             row = session.get(WalkTest, row_id)
         if row is None:

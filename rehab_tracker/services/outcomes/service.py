@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from rehab_tracker.services.outcomes.changes import OutcomeHistory
-from rehab_tracker.services.outcomes.questionnaires import Questionnaires
-from rehab_tracker.services.outcomes.schedule import AssessmentSchedule
-from rehab_tracker.services.outcomes.walks import WalkTests
+from rehab_tracker.services.outcomes.summary import MeasureSummaries
 
 
-class OutcomeService(Questionnaires, WalkTests, AssessmentSchedule, OutcomeHistory):
-    """Questionnaires, walking tests, the assessment schedule, history and change from
-    baseline, and delete/undo; built with ``(db, actor, settings)``
+class OutcomeService(MeasureSummaries):
+    """Questionnaires, the PSFS and GRC, walking and performance tests, neurological screens,
+    the assessment schedule, history and change from baseline (and the overview's summary of
+    it), and delete/undo; built with ``(db, actor, settings)``
     (:class:`~rehab_tracker.services.outcomes.records.OutcomeRecords`)."""

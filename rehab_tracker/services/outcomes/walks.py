@@ -10,6 +10,7 @@ from typing import Any
 
 from rehab_tracker.data.models import WalkTest
 from rehab_tracker.domain.errors import ValidationError
+from rehab_tracker.domain.numbers import is_number
 from rehab_tracker.domain.outcomes import threshold_key
 from rehab_tracker.domain.patients import age_on
 from rehab_tracker.domain.scoring import predict_six_minute_walk, six_minute_age_caveat
@@ -20,6 +21,7 @@ from rehab_tracker.domain.sessions import (
     walk_value_error,
 )
 from rehab_tracker.domain.thresholds import shown_unit
+from rehab_tracker.domain.units import format_number
 from rehab_tracker.services import _lookup as lookup
 from rehab_tracker.services.outcomes.records import OutcomeRecords
 
@@ -55,13 +57,24 @@ def predicted_for(
     return SixMinuteWalkResult(distance, p.predicted_m, p.lower_limit_m, percent, note)
 
 
+def _metres(value: object) -> str:
+    return f"{format_number(value, 1)} m" if is_number(value) else "?"
+
+
 def walk_detail(w: WalkTest) -> str:
     """The history's detail column of a walking test (the 6-minute walk's laps and stops)."""
     d = w.details or {}
     if w.test == "walk_6min" and d.get("laps") is not None:
-        parts = [f"{d.get('laps')} laps of {d.get('course_length_m')} m"]
+        course = _metres(d.get("course_length_m"))
+        if d.get("lap_length_m") is None:  # recorded when a lap was one length of the course
+            parts = [f"{d.get('laps')} lengths of the {course} course"]
+        else:  # an ATS lap: out and back to the start line
+            parts = [
+                f"{d.get('laps')} laps of {_metres(d['lap_length_m'])} "
+                f"(out and back on the {course} course)"
+            ]
         if d.get("partial_lap_m"):
-            parts.append(f"+ {d.get('partial_lap_m')} m")
+            parts[0] += f" + {_metres(d['partial_lap_m'])}"
         if d.get("rests"):
             parts.append(f"{d.get('rests')} rests")
         if d.get("stop_reason"):

@@ -73,6 +73,7 @@ class Catalogue(ServicePart):
                         "default_dosage": row.default_dosage,
                         "progression": row.progression or {"note": "(none)"},
                         "media": list(row.media),
+                        "movements": list(row.movements or []),
                     }
                 )
             except ValidationError:

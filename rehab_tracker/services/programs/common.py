@@ -104,6 +104,8 @@ def prescribed(rx: Prescription) -> PrescribedExercise:
         cautions=lines(rx.exercise.cautions),
         valid_from=rx.valid_from,
         valid_to=rx.valid_to,
+        movements=tuple(rx.exercise.movements or ()),
+        restriction_override=rx.restriction_override,
     )
 
 

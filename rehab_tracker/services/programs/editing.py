@@ -34,6 +34,11 @@ from rehab_tracker.services.programs.common import (
     open_prescriptions,
     stale_is_conflict,
 )
+from rehab_tracker.services.programs.restricted import (
+    active_for,
+    checked_reason,
+    draft_breaches,
+)
 from rehab_tracker.services.programs.types import PhaseDraft, ProgramDraft
 
 
@@ -46,8 +51,15 @@ class ProgramEditing(Catalogue):
         edited: ProgramDraft,
         *,
         expected_version: int,
+        restriction_reason: str | None = None,
+        today: dt.date | None = None,
     ) -> int:
         """Apply an edited program in one unit of work; returns the program's new version.
+
+        A new or changed dose that goes past one of the patient's restrictions active on
+        ``today`` (default: the date today) is refused (ValidationError at the item, key
+        ``phases[i].items[j].restriction``) unless ``restriction_reason`` says why; the reason
+        is stored on each such prescription row (and so in the audit trail).
 
         Phases are matched by id (their name, dates and weeks are updated). In each phase the
         draft's items, in order, become the open prescriptions: an unchanged item keeps its row
@@ -65,6 +77,9 @@ class ProgramEditing(Catalogue):
             library = self._library_map(session)
             known = set(session.scalars(select(Exercise.code)))
             validate_draft(edited, library, known)
+            active = active_for(session, program, today or dt.date.today())
+            breaches = draft_breaches(program, edited, library, active)
+            reason = checked_reason(restriction_reason, breaches)
             phases = {ph.id: ph for ph in program.phases}
             if {p.id for p in edited.phases} != set(phases):
                 raise ValidationError.single(
@@ -72,7 +87,7 @@ class ProgramEditing(Catalogue):
                 )
             now = utcnow()
             open_rx = [rx for rx in program.prescriptions if rx.valid_to is None]
-            for pd in edited.phases:
+            for index, pd in enumerate(edited.phases):
                 phase = phases[pd.id]
                 phase.name = pd.name.strip()
                 phase.start_date = pd.start_date
@@ -80,7 +95,13 @@ class ProgramEditing(Catalogue):
                 phase.start_week = pd.start_week
                 phase.end_week = pd.end_week
                 current = {rx.id: rx for rx in open_rx if rx.phase_id == phase.id}
-                self._apply_items(session, program, pd, current, library, now)
+                overridden = {
+                    j for j in range(len(pd.items))
+                    if f"phases[{index}].items[{j}].restriction" in breaches
+                }
+                self._apply_items(
+                    session, program, pd, current, library, now, (overridden, reason)
+                )
             program.updated_at = now  # bumps the version: other editors see the change
             session.flush()
             return program.version
@@ -93,9 +114,12 @@ class ProgramEditing(Catalogue):
         current: dict[uuid.UUID, Prescription],
         library: dict[str, ExerciseSpec],
         now: dt.datetime,
+        override: tuple[set[int], str | None],
     ) -> None:
         """Make the phase draft's items, in order, the phase's open prescriptions; ``current``
-        are its open rows before the edit (by id)."""
+        are its open rows before the edit (by id); ``override`` the items whose new row goes
+        past a restriction and the reason given for it."""
+        overridden, reason = override
         kept: set[uuid.UUID] = set()
         for position, item in enumerate(pd.items):
             old = current.get(item.prescription_id) if item.prescription_id is not None else None
@@ -108,21 +132,33 @@ class ProgramEditing(Catalogue):
                 old.valid_to = now
             exercise = self._exercise_by_code(session, item.exercise_code, library)
             assert exercise is not None  # validated
-            session.add(
-                new_prescription(
-                    self.actor,
-                    program,
-                    pd.id,
-                    exercise.id,
-                    position,
-                    item.dosage,
-                    clean(item.notes),
-                    now,
-                )
+            rx = new_prescription(
+                self.actor,
+                program,
+                pd.id,
+                exercise.id,
+                position,
+                item.dosage,
+                clean(item.notes),
+                now,
             )
+            if position in overridden:
+                rx.restriction_override = reason
+            session.add(rx)
         for rx_id, rx in current.items():
             if rx_id not in kept:
                 rx.valid_to = now
+
+    def restriction_breaches(
+        self, program_id: uuid.UUID, edited: ProgramDraft, *, today: dt.date
+    ) -> dict[str, str]:
+        """The new or changed doses of ``edited`` that go past a restriction of the patient
+        active on ``today`` (keyed as :meth:`save_edits` refuses them): the builder asks for a
+        reason before saving when there are any."""
+        with self.db.reading() as session:
+            program = get_program(session, program_id)
+            library = self._library_map(session)
+            return draft_breaches(program, edited, library, active_for(session, program, today))
 
     def save_as_template(self, program_id: uuid.UUID, code: str, name: str) -> str:
         """Save the program's current phases and prescriptions as a clinic template.

@@ -73,6 +73,10 @@ class PrescribedExercise:
     cautions: tuple[str, ...]
     valid_from: dt.datetime
     valid_to: dt.datetime | None
+    #: the exercise's library movements a restriction may rule out
+    movements: tuple[str, ...] = ()
+    #: why the dose was prescribed although it goes past an active restriction, if it does
+    restriction_override: str | None = None
 
 
 @dataclass(frozen=True)

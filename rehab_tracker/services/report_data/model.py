@@ -11,10 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rehab_tracker.domain.phases import PhaseOutline
 from rehab_tracker.domain.thresholds import Threshold
+from rehab_tracker.services.outcomes.summary import MeasureNotes
 
 
 @dataclass(frozen=True)
@@ -167,9 +168,18 @@ class TrainingSeries:
 
 @dataclass(frozen=True)
 class RedFlagEvent:
+    """A positive screen in the period, what followed it and whether it is cleared."""
+
     on: dt.date
-    items: tuple[str, ...]  # plain labels of the positive answers
-    acknowledged: bool
+    items: tuple[str, ...]  # plain labels of the positive answers (earlier questions say so)
+    acknowledged: bool  # cleared: a clearance is recorded
+    action: str | None = None  # "emergency" / "urgent" (domain.redflags.ACTIONS)
+    advice: str | None = None
+    referred_to: str | None = None  # domain.redflags.REFERRALS code
+    referral_details: str | None = None
+    cleared_by: str | None = None
+    cleared_on: dt.date | None = None
+    clearance_note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -235,6 +245,8 @@ class ReportData:
     thresholds: Mapping[str, Threshold]
     #: the clinic's unit system ("metric"/"imperial"): the words of the change sentences
     units: str = "metric"
+    #: each PSFS activity's change, the Global Rating of Change, the neurological screen
+    measure_notes: MeasureNotes = field(default_factory=MeasureNotes)
 
     def series(self, code: str) -> OutcomeSeries | None:
         """An outcome or walk series by instrument/test code (``"odi"``, ``"walk_6min"``)."""

@@ -15,6 +15,7 @@ from rehab_tracker.data.models import Patient, Program
 from rehab_tracker.domain.programs import OPEN_STATUSES
 from rehab_tracker.domain.thresholds import Threshold
 from rehab_tracker.services import _lookup as lookup
+from rehab_tracker.services.outcomes.summary import read_measure_notes
 from rehab_tracker.services.report_data.axis import time_axis
 from rehab_tracker.services.report_data.header import clinic_header, read_patient, read_surgery
 from rehab_tracker.services.report_data.model import (
@@ -125,6 +126,7 @@ def read_report(
         outcome_rows=outcome_rows((*outcomes, *walks), thresholds, units),
         thresholds=thresholds,
         units=units,
+        measure_notes=read_measure_notes(session, patient_id, today),
     )
 
 

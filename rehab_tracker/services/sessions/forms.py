@@ -18,6 +18,7 @@ from rehab_tracker.domain.sessions import (
     set_values,
 )
 from rehab_tracker.services import _lookup as lookup
+from rehab_tracker.services.restrictions import active_restrictions
 from rehab_tracker.services.sessions._base import SessionServiceBase
 from rehab_tracker.services.sessions._queries import open_slot, session_log, slot_of
 from rehab_tracker.services.sessions.types import SessionForm, SlotInfo
@@ -52,6 +53,7 @@ class SessionForms(SessionServiceBase):
                 session_id=None,
                 entry=entry,
                 surgery_date=lookup.latest_surgery_date(session, patient_id),
+                restrictions=active_restrictions(session, patient_id, date),
             )
 
     def _prefill(
@@ -112,6 +114,7 @@ class SessionForms(SessionServiceBase):
                 surgery_date=lookup.latest_surgery_date(session, log.patient_id),
                 status=log.status,
                 red_flag_result=log.red_flag_result,
+                restrictions=active_restrictions(session, log.patient_id, log.session_date),
             )
 
 

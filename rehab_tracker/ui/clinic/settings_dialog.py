@@ -1,6 +1,7 @@
 """Clinic settings: the clinic's name and contact details (report header, exercise sheet), units,
-the ODI missing-section rule, clinically-important-change thresholds (each shown with its source)
-and a licensed clinic's questionnaire wording."""
+the ODI missing-section rule, the progression's pain ceiling (a clinic default),
+clinically-important-change thresholds (each shown with its source) and a licensed clinic's
+questionnaire wording."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from rehab_tracker.domain.progression import PAIN_CEILING_DEFAULT
 from rehab_tracker.domain.thresholds import DEFAULT_THRESHOLDS, Threshold
 from rehab_tracker.services.container import Services
 from rehab_tracker.services.settings import ClinicDetails, ClinicSettings, check_clinic_details
@@ -78,7 +80,7 @@ class SettingsDialog(QDialog):
         return clinic_box
 
     def _build_general_form(self, current: ClinicSettings) -> FieldForm:
-        """Units and the ODI missing-section rule, in ``self.form``."""
+        """Units, the ODI missing-section rule and the pain ceiling, in ``self.form``."""
         form = FieldForm()
         self.units = form.add("units", "&Units", QComboBox())
         self.units.addItem("Metric (metres, kg)", "metric")
@@ -91,6 +93,17 @@ class SettingsDialog(QDialog):
             next(i for i, (_t, v) in enumerate(MISSING_RULES) if v == current.odi_max_missing)
             if current.odi_max_missing in [v for _t, v in MISSING_RULES]
             else 0
+        )
+        self.pain_ceiling = form.add(
+            "progression_pain_ceiling", "Pain &ceiling for progression", QComboBox()
+        )
+        for value in range(1, 11):
+            default = " (clinic default)" if value == PAIN_CEILING_DEFAULT else ""
+            self.pain_ceiling.addItem(f"{value}/10{default}", value)
+        self.pain_ceiling.setCurrentIndex(current.progression_pain_ceiling - 1)
+        self.pain_ceiling.setToolTip(
+            "Back or leg pain at or above this, before or after a session, holds an exercise "
+            "at its dose instead of progressing it."
         )
         self.form = form
         return form
@@ -237,11 +250,14 @@ class SettingsDialog(QDialog):
             return
         overrides = self._threshold_overrides()
 
-        def write() -> None:
-            self.services.settings.set_clinic_details(details)
-            self.services.settings.set_units(self.units.currentData())
-            self.services.settings.set_odi_max_missing(self.odi_rule.currentData())
-            self.services.settings.set_threshold_overrides(overrides)
+        def write() -> None:  # one unit of work: all of it saved, or none
+            self.services.settings.save_clinic_settings(
+                details,
+                units=self.units.currentData(),
+                odi_max_missing=self.odi_rule.currentData(),
+                pain_ceiling=self.pain_ceiling.currentData(),
+                threshold_overrides=overrides,
+            )
 
         def show(errors: dict[str, str]) -> None:
             self.banner.setText("; ".join(f"{k}: {v}" for k, v in errors.items()))

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from rehab_tracker.domain.dosage import DOSAGE_TYPES
 from rehab_tracker.domain.library import BODY_REGIONS
+from rehab_tracker.domain.restrictions import MOVEMENTS
 from rehab_tracker.services.container import Services
 from rehab_tracker.services.library import IMAGE_SUFFIXES, ExerciseForm, ExerciseRow
 from rehab_tracker.ui.library.dosage_table import DosageTableEditor, StepEditor
@@ -123,6 +124,7 @@ class ExerciseEditor(QWidget):
         f.add("default_dosage", "Default &dosage per phase", self.dosage, buddy=self.dosage_table)
         self.progression_note = f.add("progression_note", "Progression not&e", self._text(2))
         self.steps = f.add("progression_steps", "Progression ste&p", StepEditor())
+        self._build_movements()
         self.dosage_type.currentIndexChanged.connect(self._dosage_type_changed)
 
         media_box = QWidget()
@@ -150,6 +152,21 @@ class ExerciseEditor(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(f)
 
+
+    def _build_movements(self) -> None:
+        """What the exercise asks of the back that a surgeon's restriction can rule out: one
+        check box per movement (no loaded forward bending, no twisting, sitting limit)."""
+        box = QWidget()
+        column = QVBoxLayout(box)
+        column.setContentsMargins(0, 0, 0, 0)
+        self.movements: dict[str, QCheckBox] = {}
+        for code, words in MOVEMENTS.items():
+            check = QCheckBox(f"It {words}")
+            check.setAccessibleName(check.text())
+            self.movements[code] = check
+            column.addWidget(check)
+        first = next(iter(self.movements.values()))
+        self.form.add("movements", "Restri&ctions it falls under", box, buddy=first)
 
     @staticmethod
     def _text(lines: int) -> QPlainTextEdit:
@@ -204,6 +221,8 @@ class ExerciseEditor(QWidget):
         self.steps.set_dosage_type(form.dosage_type)
         self.media.clear()
         self.media.addItems(list(form.media))
+        for code, check in self.movements.items():
+            check.setChecked(code in form.movements)
         self.form.show_errors({})
 
     def value(self) -> ExerciseForm:
@@ -218,6 +237,7 @@ class ExerciseEditor(QWidget):
             progression_note=self.progression_note.toPlainText(),
             progression_steps=self.steps.steps(self.dosage_type.currentData()),
             media=tuple(self.media.item(i).text() for i in range(self.media.count())),
+            movements=tuple(code for code, check in self.movements.items() if check.isChecked()),
         )
 
 

@@ -25,6 +25,11 @@ FORM_LABELS: dict[str, str] = {
     "walk_50ft_preferred": "50-foot walk, pref&erred…",
     "walk_50ft_fastest": "50-foot &walk, fastest…",
     "tug": "Timed Up and Go…",
+    "sts_5x": "Sit-to-stand ×5…",
+    "sorensen": "Back-extensor hold…",
+    "psfs": "PSFS…",
+    "grc": "Global rating of change…",
+    "neuro": "Neurological screen…",
 }
 #: the draft keys of the questionnaire forms: ``outcome:<patient id>:<form key>``
 DRAFT_PREFIX = "outcome:"
@@ -47,8 +52,11 @@ class OutcomesFeature:
         from rehab_tracker.ui.outcomes.outcome_tab import OutcomesTab
 
         self.workspace = workspace
+        from rehab_tracker.ui.outcomes.overview_panel import ChangesPanel
+
         self.tab = OutcomesTab(workspace.services, workspace.today, on_change=workspace.refresh)
         workspace.patient_view.add_tab(self.tab, "O&utcomes")
+        workspace.patient_view.overview.add_section(ChangesPanel(workspace.services))
         workspace.add_draft_opener(DRAFT_PREFIX, self.resume_draft)
 
     def record(self, key: str) -> None:

@@ -1,4 +1,5 @@
-"""New / edit patient dialog: details and surgery, checked live by the domain rules.
+"""New / edit patient dialog: details, surgery and surgeon restrictions, checked live by the
+domain rules.
 
 Nothing is saved until the rules pass; the service checks again on save. Errors show under their
 fields. Escape cancels (asking first when something was typed).
@@ -30,6 +31,7 @@ from PySide6.QtWidgets import (
 from rehab_tracker.domain import patients as rules
 from rehab_tracker.domain.errors import ValidationError
 from rehab_tracker.services.container import Services
+from rehab_tracker.ui.patients.restrictions_editor import RestrictionsEditor
 from rehab_tracker.ui.shell.actions import run_action
 from rehab_tracker.ui.widgets import dialogs
 from rehab_tracker.ui.widgets.forms import FieldForm, date_edit, date_of, set_date
@@ -77,7 +79,10 @@ class PatientDialog(QDialog):
         self.setWindowTitle("New patient" if patient_id is None else "Edit patient")
         self._build_details()
         self._build_surgery()
-        scroll = scrolled(self.form, self.surgery_box, stretch=True, frame=False)
+        self.restrictions = RestrictionsEditor(today)
+        scroll = scrolled(
+            self.form, self.surgery_box, self.restrictions, stretch=True, frame=False
+        )
         self.buttons = dialogs.save_cancel_buttons(self, self.save)
         self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
         self.save_button.setDefault(True)
@@ -211,16 +216,20 @@ class PatientDialog(QDialog):
         )
 
     def _errors(self) -> dict[str, str]:
+        errors = self.restrictions.errors()
         try:
             rules.validate(self.details(), self.surgery(), today=self.today())
         except ValidationError as exc:
-            return exc.errors
-        return {}
+            return {**exc.errors, **errors}
+        return errors
 
     def show_errors(self, errors: dict[str, str]) -> None:
         surgery_keys = self.surgery_form.errors
-        self.form.show_errors({k: v for k, v in errors.items() if k not in surgery_keys})
-        self.surgery_form.show_errors({k: v for k, v in errors.items() if k in surgery_keys})
+        restriction = {k: v for k, v in errors.items() if k.startswith("restrictions[")}
+        others = {k: v for k, v in errors.items() if k not in restriction}
+        self.form.show_errors({k: v for k, v in others.items() if k not in surgery_keys})
+        self.surgery_form.show_errors({k: v for k, v in others.items() if k in surgery_keys})
+        self.restrictions.show_errors(restriction)
 
     # --- actions --------------------------------------------------------------------------
 
@@ -229,7 +238,11 @@ class PatientDialog(QDialog):
         self.show_errors(errors)
         if errors:
             first = next(iter(errors))
-            widget = self.form.fields.get(first) or self.surgery_form.fields.get(first)
+            widget = (
+                self.form.fields.get(first)
+                or self.surgery_form.fields.get(first)
+                or self.restrictions.field(first)
+            )
             if widget is not None:
                 widget.setFocus()
             return
@@ -243,13 +256,17 @@ class PatientDialog(QDialog):
 
     def _write(self) -> uuid.UUID:
         if self.patient_id is None:
-            return self.services.patients.enrol(self.details(), self.surgery(), today=self.today())
+            return self.services.patients.enrol(
+                self.details(), self.surgery(), today=self.today(),
+                restrictions=self.restrictions.items(),
+            )
         self.services.patients.update(
             self.patient_id,
             self.details(),
             self.surgery(),
             expected_version=self.version,
             today=self.today(),
+            restrictions=self.restrictions.items(),
         )
         return self.patient_id
 
@@ -299,6 +316,7 @@ class PatientDialog(QDialog):
             self.procedure.setText(s.procedure)
             self.surgeon.setText(s.surgeon or "")
             self.hospital.setText(s.hospital or "")
+        self.restrictions.set_items(record.restrictions)
 
     def _connect_changes(self) -> None:
         for edit in (self.given_name, self.family_name, self.record_number, self.phone,
@@ -316,6 +334,7 @@ class PatientDialog(QDialog):
             box.toggled.connect(self._changed)
         self.surgical.toggled.connect(self._update_pathway)
         self.surgical.toggled.connect(self._changed)
+        self.restrictions.changed.connect(self._changed)
 
     def _changed(self, *_args: object) -> None:
         self._dirty = True
@@ -323,6 +342,7 @@ class PatientDialog(QDialog):
         # form is not covered in red before the user reaches Save
         labels = {**self.form.errors, **self.surgery_form.errors}
         shown = {key for key, label in labels.items() if label.text()}
+        shown |= self.restrictions.shown_keys()
         errors = self._errors()
         self.show_errors({k: v for k, v in errors.items() if k in shown})
 

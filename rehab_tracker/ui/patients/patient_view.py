@@ -13,7 +13,7 @@ selection changes (and on ``refresh()``), so each one loads what it needs throug
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Protocol, runtime_checkable
 
 from PySide6.QtCore import Qt
@@ -24,9 +24,11 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QTabWidget,
+    QVBoxLayout,
     QWidget,
 )
 
+from rehab_tracker.domain.restrictions import Restriction
 from rehab_tracker.domain.weeks import weeks_since
 from rehab_tracker.services.container import Services
 from rehab_tracker.services.patients import PatientRow
@@ -63,7 +65,8 @@ def _value_label(name: str) -> QLabel:
 
 
 class OverviewTab(QWidget):
-    """Surgery, where the patient is in the program, adherence, latest scores, red flags."""
+    """Surgery, where the patient is in the program, adherence, surgeon restrictions in force,
+    latest scores, red flags."""
 
     def __init__(
         self, services: Services, today: Callable[[], dt.date], parent: QWidget | None = None
@@ -136,12 +139,17 @@ class OverviewTab(QWidget):
             ],
         )
         scores = group("Latest scores", [(code, text) for code, text, _ in SCORE_LABELS])
+        restrictions = QGroupBox("Surgeon restrictions")
+        self.restrictions_label = _value_label("Surgeon restrictions in force")
+        self.restrictions_label.setObjectName("restrictionsInForce")
+        QVBoxLayout(restrictions).addWidget(self.restrictions_label)
 
         # two columns fit the patient pane at 1280x800 and at 200%; the scroll area does the rest
         grid = QGridLayout()
         grid.addWidget(surgery, 0, 0)
         grid.addWidget(program, 0, 1)
-        grid.addWidget(scores, 1, 0, 1, 2)
+        grid.addWidget(restrictions, 1, 0, 1, 2)
+        grid.addWidget(scores, 2, 0, 1, 2)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
         return grid
@@ -170,6 +178,7 @@ class OverviewTab(QWidget):
             self.banner.setVisible(False)
             for label in self.values.values():
                 label.setText("")
+            self.restrictions_label.setText("")
             return
         today = self.today()
         record = self.services.patients.record(row.id)
@@ -204,15 +213,27 @@ class OverviewTab(QWidget):
             v[code].setText(
                 "none yet" if latest is None else f"{fmt.format(latest[0])} on {latest[1]}"
             )
+        self.restrictions_label.setText(_restrictions_text(overview.restrictions,
+                                                           bool(record.restrictions)))
         if overview.open_red_flag_on is not None:
             self.banner.setText(
                 "RED FLAG reported on "
-                f"{overview.open_red_flag_on.isoformat()}: refer urgently and "
-                "acknowledge it in the session log."
+                f"{overview.open_red_flag_on.isoformat()}, not cleared: exercise and "
+                "progression on hold until the clearance is recorded (Session > Record "
+                "Red-Flag Outcome)."
             )
             self.banner.setVisible(True)
         else:
             self.banner.setVisible(False)
+
+
+def _restrictions_text(active: Sequence[Restriction], any_recorded: bool) -> str:
+    """One restriction in force a line; or why there is none."""
+    if active:
+        return "\n".join(r.describe() for r in active)
+    return "None in force today (the recorded ones have ended)" if any_recorded else (
+        "None recorded"
+    )
 
 
 class PatientView(QTabWidget):

@@ -18,11 +18,15 @@ TITLE = "Home exercise sheet"
 
 
 def handout_document(services: Services, program: ProgramDetail, today: dt.date) -> Any:
-    """The sheet as a QTextDocument, with the clinic's contact details."""
+    """The sheet as a QTextDocument, with the clinic's contact details and the surgeon's
+    restrictions in force."""
     from rehab_tracker.reports.handout import build_handout_document
 
     return build_handout_document(
-        program, today=today, clinic_contact=services.programs.clinic_contact()
+        program,
+        today=today,
+        clinic_contact=services.programs.clinic_contact(),
+        restrictions=services.restrictions.active(program.patient_id, today=today),
     )
 
 

@@ -54,12 +54,14 @@ from rehab_tracker.ui.widgets.fields import (
     typed_date_errors,
 )
 from rehab_tracker.ui.widgets.forms import (
+    WARNING_STYLE,
     FieldForm,
     date_edit,
     date_of,
     error_label,
     push_button,
     set_date,
+    text_label,
 )
 from rehab_tracker.ui.widgets.scroll import scrolled
 
@@ -373,9 +375,19 @@ class SessionFormDialog(QDialog):
         header = QLabel(f"<b>{self.form.patient_name}</b> — {self.form.title}")
         header.setObjectName("sessionHeader")
         header.setWordWrap(True)
+        self.restrictions_label = text_label(
+            "sessionRestrictions", style=WARNING_STYLE, description="Surgeon restrictions"
+        )
+        restrictions = self.form.restrictions
+        self.restrictions_label.setText(
+            "Surgeon restrictions in force: " + "; ".join(r.describe() for r in restrictions)
+            if restrictions else ""
+        )
+        self.restrictions_label.setVisible(bool(restrictions))
         self.scroll_area = scrolled(
-            header, self.banner, self.fields, QLabel("<b>Exercises</b>"), self.exercises_widget,
-            self.events_box, notes_label, self.notes,
+            header, self.restrictions_label, self.banner, self.fields,
+            QLabel("<b>Exercises</b>"), self.exercises_widget, self.events_box, notes_label,
+            self.notes,
         )
         layout = QVBoxLayout(self)
         layout.addWidget(self.scroll_area)

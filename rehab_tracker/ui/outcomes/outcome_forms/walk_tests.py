@@ -24,6 +24,7 @@ from rehab_tracker.domain.sessions import (
     WALK_LIMITS,
     WALK_TEST_LABELS,
     SixMinuteWalkEntry,
+    lap_length_m,
     walk_value_error,
 )
 from rehab_tracker.domain.units import feet_to_metres, format_number, metres_to_feet
@@ -182,9 +183,17 @@ class SixMinuteWalkDialog(OutcomeDialog):
             f"{format_number(from_si(MAX_COURSE_M, self.units), 0)} {unit} (ATS: 30 m).",
         )
         course.set_value(round(from_si(30.0, self.units), 1))
+        # the ATS 2002 worksheet counts a lap each time the patient is back at the start line
+        self.lap_note = QLabel()
+        self.lap_note.setObjectName("six_lap_note")
+        self.lap_note.setWordWrap(True)
+        self.lap_note.setAccessibleName("What a lap is")
+        form.layout_.addRow(self.lap_note)
+        course.textChanged.connect(self._show_lap)
+        self._show_lap()
         add(
             "laps",
-            "&Laps completed",
+            "&Laps (out and back to the start line)",
             low=0,
             high=MAX_LAPS,
             required=True,
@@ -192,11 +201,11 @@ class SixMinuteWalkDialog(OutcomeDialog):
         )
         add(
             "partial_lap_m",
-            f"Part&ial lap ({unit})",
+            f"Final part&ial lap ({unit})",
             low=0,
-            high=from_si(MAX_COURSE_M, self.units),
+            high=from_si(lap_length_m(MAX_COURSE_M), self.units),
             integer=False,
-            message="Partial lap: 0 or more, shorter than the course.",
+            message="Final partial lap: 0 or more, shorter than a lap (twice the course).",
         )
         add(
             "rests",
@@ -232,6 +241,22 @@ class SixMinuteWalkDialog(OutcomeDialog):
         self.age_caveat.setText(caveat or "")
         self.age_caveat.setVisible(caveat is not None)
 
+    def _show_lap(self) -> None:
+        """Say what a lap is on the course as typed (ATS 2002: out and back)."""
+        unit = distance_unit(self.units)
+        course = self.f["course_length_m"].value()
+        if course is None:
+            lap = "60 m on the ATS 30 m course"
+        else:
+            lap = (
+                f"{format_number(lap_length_m(course), 1)} {unit} on this "
+                f"{format_number(course, 1)} {unit} course"
+            )
+        self.lap_note.setText(
+            f"A lap is out to the turn and back to the start line: {lap} (ATS 2002). "
+            "Distance = laps × 2 × course length + the final partial lap."
+        )
+
     def entry(self) -> SixMinuteWalkEntry:
         f = self.f
         return SixMinuteWalkEntry(
@@ -255,17 +280,21 @@ class SixMinuteWalkDialog(OutcomeDialog):
             else:
                 self.score.setText("6-minute walk: " + " ".join(exc.errors.values()))
             return
-        self.score.setText(self._result_text(result))
+        self.score.setText(self._result_text(result, self.entry()))
         self.score.setToolTip(result.note)
         self.score.setStyleSheet(SCORE_STYLE)
 
-    def _result_text(self, result: SixMinuteWalkResult) -> str:
+    def _result_text(self, result: SixMinuteWalkResult, entry: SixMinuteWalkEntry) -> str:
         unit = distance_unit(self.units)
 
-        def show(m: float) -> str:
-            return format_number(from_si(m, self.units), 0)
+        def show(m: float, decimals: int = 0) -> str:
+            return format_number(from_si(m, self.units), decimals)
 
-        text = f"Distance {show(result.distance_m)} {unit}"
+        assert entry.course_length_m is not None  # validated
+        sum_ = f"{entry.laps} laps × {show(lap_length_m(entry.course_length_m), 1)} {unit}"
+        if entry.partial_lap_m:
+            sum_ += f" + {show(entry.partial_lap_m, 1)} {unit}"
+        text = f"Distance {show(result.distance_m)} {unit} ({sum_})"
         if result.percent_predicted is not None and result.predicted_m is not None:
             text += (
                 f" — {format_number(result.percent_predicted, 0)}% of predicted "

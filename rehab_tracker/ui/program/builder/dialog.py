@@ -29,6 +29,7 @@ from rehab_tracker.ui.program import handout
 from rehab_tracker.ui.program.builder.cells import HEADER, item_name
 from rehab_tracker.ui.program.builder.create_page import CreatePage, esc, template_sources_html
 from rehab_tracker.ui.program.builder.phase_editor import PhaseEditor
+from rehab_tracker.ui.program.builder.reason_dialog import RestrictionReasonDialog
 from rehab_tracker.ui.program.builder.template_dialog import SaveTemplateDialog
 from rehab_tracker.ui.shell.actions import run_action
 from rehab_tracker.ui.widgets import dialogs
@@ -129,6 +130,9 @@ class ProgramBuilderDialog(QDialog):
     def _build_editor_labels(self) -> None:
         self.summary = text_label("programSummary", "Program")
         self.warnings_label = text_label("programWarnings", "Warnings", style=WARNING_STYLE)
+        self.restrictions_label = text_label(
+            "builderRestrictions", style=WARNING_STYLE, description="Surgeon restrictions"
+        )
         self.sources_label = text_label("programSources", "Template sources", rich=True)
         self.defaults_note = QLabel(
             "Dosages are the clinic's defaults, not the trial's: adjust them for this patient."
@@ -172,6 +176,7 @@ class ProgramBuilderDialog(QDialog):
         editor.setContentsMargins(0, 0, 0, 0)
         editor.addWidget(self.summary)
         editor.addWidget(self.warnings_label)
+        editor.addWidget(self.restrictions_label)
         notes = QHBoxLayout()
         notes.addWidget(self.defaults_note, 1)
         notes.addWidget(self.sources_toggle)
@@ -264,6 +269,12 @@ class ProgramBuilderDialog(QDialog):
         self.summary.setText(self._summary(program))
         self.warnings_label.setText("\n".join(program.warnings))
         self.warnings_label.setVisible(bool(program.warnings))
+        active = self.services.restrictions.active(program.patient_id, today=self.today())
+        self.restrictions_label.setText(
+            "Surgeon restrictions in force (suggestions keep within them; a dose past one "
+            "needs a reason): " + "; ".join(r.describe() for r in active)
+        )
+        self.restrictions_label.setVisible(bool(active))
         self.sources_label.setText(self._sources_html(program))
         self.error.setVisible(False)
         self.stack.setCurrentWidget(self.editor_page)
@@ -313,12 +324,21 @@ class ProgramBuilderDialog(QDialog):
         for editor in self.phase_editors():
             editor.show_errors({})
         program_id, version = self.program.id, self.program.version
+        draft, today = self.draft(), self.today()
+        breaches = self.services.programs.restriction_breaches(program_id, draft, today=today)
+        reason = self._ask_reason(breaches) if breaches else None
+        if breaches and reason is None:
+            self._show_errors({"restriction_reason": "A dose goes past a surgeon restriction "
+                                                     "and no reason was given."})
+            return False
         if not run_action(
             self,
             lambda: self.services.programs.save_edits(
                 program_id,
-                self.draft(),
+                draft,
                 expected_version=version,
+                restriction_reason=reason,
+                today=today,
             ),
             title="Save program",
             form=self._show_errors,
@@ -328,6 +348,17 @@ class ProgramBuilderDialog(QDialog):
         self.saved = True
         self.load(self.services.programs.program(self.program.id))
         return True
+
+    def _ask_reason(self, breaches: dict[str, str]) -> str | None:
+        """The reason the therapist gives for doses past a restriction; None when cancelled."""
+        editors = self.phase_editors()
+        lines = []
+        for key, message in breaches.items():
+            index = _phase_index(key.partition(".")[0])
+            name = editors[index].phase.name if 0 <= index < len(editors) else ""
+            lines.append(f"{name}: {message}" if name else message)
+        dialog = RestrictionReasonDialog(breaches, lines, self)
+        return dialog.reason if dialog.exec() else None
 
     def _show_errors(self, errors: dict[str, str]) -> None:
         """A phase field's error at its field; the others, named, in the line under the tabs."""

@@ -1,0 +1,72 @@
+"""Ask why a dose goes past a surgeon restriction before the builder saves it.
+
+Lists each new or changed dose that goes past a restriction in force and asks for one reason
+(for example "the surgeon agreed 8 kg at the 4-week review"). The reason is checked by the
+service's rule (:func:`rehab_tracker.services.programs.restricted.checked_reason`): blank or too
+long is refused at the field and nothing is saved. The builder then saves with the reason, which
+is stored on each such prescription and so in the audit trail.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from rehab_tracker.domain.errors import ValidationError
+from rehab_tracker.services.programs.restricted import checked_reason
+from rehab_tracker.ui.widgets.forms import FieldForm
+
+
+class RestrictionReasonDialog(QDialog):
+    """The breaches (``key -> what it goes past``, as the service names them) and a reason."""
+
+    def __init__(
+        self, breaches: dict[str, str], lines: list[str], parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("restrictionReasonDialog")
+        self.setWindowTitle("Dose past a surgeon restriction")
+        self.breaches = breaches
+        self.reason: str | None = None
+        intro = QLabel(
+            "These doses go past a restriction the surgeon set. Lower them, or say why they "
+            "are right for this patient (the reason is kept with the prescription):"
+        )
+        intro.setWordWrap(True)
+        listing = QLabel("\n".join(f"- {line}" for line in lines))
+        listing.setObjectName("restrictionBreaches")
+        listing.setWordWrap(True)
+        self.form = FieldForm()
+        self.reason_edit = self.form.add("restriction_reason", "&Reason", QPlainTextEdit())
+        self.reason_edit.setTabChangesFocus(True)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setText("Save with this reason")
+        self.save_button.setAccessibleName("Save with this reason")
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(listing)
+        layout.addWidget(self.form)
+        layout.addWidget(self.buttons)
+        self.reason_edit.setFocus()
+
+    def accept(self) -> None:
+        try:
+            self.reason = checked_reason(self.reason_edit.toPlainText(), self.breaches)
+        except ValidationError as exc:
+            self.form.show_errors(
+                {"restriction_reason": exc.errors.get("restriction_reason", str(exc))}
+            )
+            self.reason_edit.setFocus()
+            return
+        super().accept()
