@@ -353,7 +353,7 @@ def _red_flags(data: ReportData, clinical: bool) -> str:
         return "<p>Positive red-flag screens:</p>" + _table(
             ["Date", "Answered yes", "Action", "Advice and referral", "Clearance"],
             rows,
-            (12, 22, 11, 30, 25),
+            (12, 21, 15, 29, 23),
         )
     items = "".join(
         f"<li>{day_text(ev.on)}: {esc(', '.join(ev.items) or 'a warning sign')}. "
