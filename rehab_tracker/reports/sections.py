@@ -397,7 +397,7 @@ def _adverse_events(data: ReportData, clinical: bool) -> str:
         [day_text(a.on), esc(a.severity), esc(a.description), esc(a.action_taken or "—")]
         for a in data.adverse_events
     ]
-    return _table(["Date", "Severity", "What happened", "Action taken"], rows, (15, 12, 43, 30))
+    return _table(["Date", "Severity", "What happened", "Action taken"], rows, (14, 16, 40, 30))
 
 
 def _notes_and_signature(notes: str, clinical: bool) -> str:
