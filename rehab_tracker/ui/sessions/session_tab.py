@@ -237,8 +237,10 @@ class SessionsTab(PatientTab):
         if self.row is None:
             return None
         open_flags = self.services.sessions.open_red_flags(self.row.id)
-        if not clear_to_log(self, self.services, open_flags, self.today):
-            self._changed()
+        cleared = clear_to_log(self, self.services, open_flags, self.today)
+        if open_flags:
+            self._changed()  # an outcome or clearance was (or may have been) recorded
+        if not cleared:
             return None
         from rehab_tracker.ui.sessions.redflag_dialog import RedFlagDialog
 
