@@ -4,6 +4,7 @@ change shown on the Overview's panel."""
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from pathlib import Path
 from types import SimpleNamespace
@@ -48,7 +49,7 @@ def set_timepoint(qtbot, dialog, label):
 
 
 def back_date(dialog, days):
-    dialog.date.setDate(dialog.date.date().addDays(-days))
+    dialog.date.set_value(dialog.date.value() - dt.timedelta(days=days))
 
 
 def overview_text(qtbot, built):

@@ -4,6 +4,7 @@ delete + undo, settings (units, thresholds with sources, licensed wording)."""
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import json
 import sys
 from pathlib import Path
@@ -83,7 +84,7 @@ def test_odi_too_many_missing(qtbot, built, today):
 def test_outcome_date_refused(qtbot, built, today, offset, words):
     d = show(qtbot, NprsDialog(built.services, built.patient_id, lambda: today))
     qtbot.keyClicks(d.back, "3")
-    d.date.setDate(d.date.date().addDays(offset))
+    d.date.set_value(d.date.value() + dt.timedelta(days=offset))
     assert words in d.form.errors["assessed_on"].text()
     click_save(qtbot, d)
     assert not d.saved_ids

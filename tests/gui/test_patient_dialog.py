@@ -6,7 +6,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Callable
 
-from PySide6.QtCore import QDate, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -45,8 +45,8 @@ def patient_count(window: MainWindow) -> int:
 def fill_required(qtbot, dialog: PatientDialog) -> None:
     qtbot.keyClicks(dialog.given_name, "Grace")
     qtbot.keyClicks(dialog.family_name, "Hopper")
-    dialog.date_of_birth.setDate(QDate(1976, 12, 9))
-    dialog.surgery_date.setDate(QDate(2026, 10, 20))
+    qtbot.keyClicks(dialog.date_of_birth, "1976-12-09")
+    qtbot.keyClicks(dialog.surgery_date, "2026-10-20")
     qtbot.mouseClick(dialog.levels["L4-L5"], Qt.MouseButton.LeftButton)
 
 
@@ -56,7 +56,8 @@ def test_invalid_details_show_field_errors_and_save_nothing(window, qtbot, today
 
     def handle(dialog: PatientDialog) -> None:
         fill_required(qtbot, dialog)
-        dialog.date_of_birth.setDate(QDate(today.year + 1, 1, 1))  # future
+        dialog.date_of_birth.clear()
+        qtbot.keyClicks(dialog.date_of_birth, f"{today.year + 1}-01-01")  # future
         qtbot.keyClicks(dialog.height_cm, "45")  # 45 cm: outside the allowed range
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
         seen["dob"] = dialog.form.errors["date_of_birth"].text()
@@ -104,7 +105,7 @@ def test_conservative_pathway_hides_surgery(window, qtbot, services) -> None:
     def handle(dialog: PatientDialog) -> None:
         qtbot.keyClicks(dialog.given_name, "Alan")
         qtbot.keyClicks(dialog.family_name, "Kay")
-        dialog.date_of_birth.setDate(QDate(1970, 5, 17))
+        qtbot.keyClicks(dialog.date_of_birth, "1970-05-17")
         qtbot.mouseClick(dialog.conservative, Qt.MouseButton.LeftButton)
         assert dialog.surgery_box.isHidden()
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
@@ -183,11 +184,12 @@ def test_keyboard_only_enrolment(window, qtbot, services, today) -> None:
         type_then_tab("Liskov")
         type_then_tab("")  # record number: automatic
         assert QApplication.focusWidget() is dialog.date_of_birth
-        qtbot.keyClicks(dialog.date_of_birth, "19791107")
-        assert dialog.date_of_birth.date() == QDate(1979, 11, 7)
+        qtbot.keyClicks(dialog.date_of_birth, "19791107")  # ISO 8601 without the dashes
+        assert dialog.date_of_birth.value() == dt.date(1979, 11, 7)
         # jump to the surgery date by its mnemonic, as a keyboard user would
         qtbot.keyClick(dialog, Qt.Key.Key_T, Qt.KeyboardModifier.AltModifier)
         assert QApplication.focusWidget() is dialog.surgery_date
+        assert dialog.date_of_birth.text() == "1979-11-07"  # shown back once left
         qtbot.keyClicks(dialog.surgery_date, "20261005")
         qtbot.keyClick(dialog, Qt.Key.Key_L, Qt.KeyboardModifier.AltModifier)
         assert QApplication.focusWidget() is dialog.levels["L1-L2"]

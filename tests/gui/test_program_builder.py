@@ -7,7 +7,7 @@ import uuid
 from dataclasses import replace
 
 import pytest
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit
 
 from rehab_tracker.data.models import ExerciseLog, SessionLog, SetLog
@@ -61,7 +61,7 @@ def test_create_from_template_through_dialog(qtbot, services, today, ada, answer
     assert_accessible(dialog)
     assert "clinic defaults" in page.info_label.text() and "Kulig" in page.info_label.text()
     # start date prefilled with the suggestion (first Monday at or after surgery + 4 weeks)
-    assert QDate(today.year, today.month, today.day) == page.start_edit.date()
+    assert page.start_edit.value() == today
     assert not page.early_check.isEnabled() and not page.reason_edit.isEnabled()
     page.intensity_combo.setFocus()
     low = page.intensity_combo.findData("low")
@@ -88,7 +88,7 @@ def test_early_start_needs_the_override(qtbot, services, today, carol, answers) 
     page = dialog.create_page
     assert page is not None
     # the suggestion is four weeks after surgery; move the start to today instead
-    page.start_edit.setDate(QDate(today.year, today.month, today.day))
+    page.start_edit.set_value(today)
     assert page.early_check.isEnabled()
     assert not page.reason_edit.isEnabled()
     assert "earlier than 4 weeks" in page.warnings_label.text()

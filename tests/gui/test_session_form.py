@@ -102,7 +102,7 @@ def test_set_effort_out_of_range_refused(qtbot, built, today):
 def test_bad_date_refused(qtbot, built, today, offset, words):
     _slot, dialog = open_form(qtbot, built, today)
     dialog.date.setFocus()
-    dialog.date.setDate(dialog.date.date().addDays(offset))
+    dialog.date.set_value(dialog.date.value() + dt.timedelta(days=offset))
     label = dialog.fields.errors["session_date"]
     assert words in label.text()
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)

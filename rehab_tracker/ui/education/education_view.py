@@ -35,8 +35,9 @@ from rehab_tracker.services.education import EducationForm, EducationRow
 from rehab_tracker.services.patients import PatientRow
 from rehab_tracker.ui.shell.actions import run_action
 from rehab_tracker.ui.widgets import dialogs
+from rehab_tracker.ui.widgets.date_field import DateField, date_problems
 from rehab_tracker.ui.widgets.filter_proxy import text_filter_proxy
-from rehab_tracker.ui.widgets.forms import FieldForm, date_edit, date_of, name_button, search_box
+from rehab_tracker.ui.widgets.forms import FieldForm, name_button, search_box
 from rehab_tracker.ui.widgets.table_model import RowsTableModel, index_of_id
 
 Index = QModelIndex | QPersistentModelIndex
@@ -280,7 +281,10 @@ class RecordEducationDialog(QDialog):
         f = self.form = FieldForm()
         self.items = f.add("items", "&Items covered", QListView())
         self.items.setModel(self.model)
-        self.covered_on = f.add("covered_on", "&Date", date_edit(today()))
+        self.covered_on = f.add("covered_on", "&Date", DateField(today()))
+        self.covered_on.dateChanged.connect(
+            lambda: f.show_error("covered_on", self.covered_on.problem() or "")
+        )
         self.notes = f.add("notes", "&Notes", QLineEdit())
         self.history = QLabel()
         self.history.setObjectName("educationHistory")
@@ -302,7 +306,11 @@ class RecordEducationDialog(QDialog):
             self.history.setText("Already covered:\n" + "\n".join(lines))
 
     def save(self) -> None:
-        covered_on = date_of(self.covered_on) or self.today()
+        covered_on = self.covered_on.value()
+        problems = date_problems(self.form.fields)
+        self.form.show_errors(problems)
+        if covered_on is None or problems:
+            return
         if not run_action(
             self,
             lambda: self.services.education.record_covered(

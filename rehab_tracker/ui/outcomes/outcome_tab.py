@@ -32,11 +32,10 @@ from rehab_tracker.services.outcomes import TIMEPOINTS, AssessmentDue, MeasureCh
 from rehab_tracker.services.patients import PatientRow
 from rehab_tracker.ui.outcomes.feature import FORM_LABELS
 from rehab_tracker.ui.shell.actions import run_action
+from rehab_tracker.ui.widgets.date_field import DateField, date_problems
 from rehab_tracker.ui.widgets.forms import (
     FieldForm,
     button_name,
-    date_edit,
-    date_of,
     push_button,
     text_label,
 )
@@ -91,7 +90,10 @@ class FollowUpDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Add follow-up assessment")
         self.form = FieldForm()
-        self.due = self.form.add("due_date", "&Due date", date_edit(today + dt.timedelta(weeks=12)))
+        self.due = self.form.add("due_date", "&Due date", DateField(today + dt.timedelta(weeks=12)))
+        self.due.dateChanged.connect(
+            lambda: self.form.show_error("due_date", self.due.problem() or "")
+        )
         self.label = self.form.add("label", "&Label", QLineEdit("Follow-up"))
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -101,6 +103,15 @@ class FollowUpDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.form)
         layout.addWidget(buttons)
+
+    def accept(self) -> None:
+        """Close only on a due date that is a date (its message shows at the field)."""
+        problems = date_problems(self.form.fields)
+        self.form.show_errors(problems)
+        if problems:
+            self.due.setFocus()
+            return
+        super().accept()
 
 
 class OutcomesTab(PatientTab):
@@ -255,7 +266,7 @@ class OutcomesTab(PatientTab):
         if run_action(
             self,
             lambda: self.services.outcomes.add_follow_up(
-                row.id, date_of(dialog.due), label=dialog.label.text()
+                row.id, dialog.due.value(), label=dialog.label.text()
             ),
             title="Add follow-up",
         ):

@@ -34,7 +34,8 @@ from rehab_tracker.services.container import Services
 from rehab_tracker.ui.patients.restrictions_editor import RestrictionsEditor
 from rehab_tracker.ui.shell.actions import run_action
 from rehab_tracker.ui.widgets import dialogs
-from rehab_tracker.ui.widgets.forms import FieldForm, date_edit, date_of, set_date
+from rehab_tracker.ui.widgets.date_field import DateField, date_problems
+from rehab_tracker.ui.widgets.forms import FieldForm
 from rehab_tracker.ui.widgets.scroll import scrolled
 
 SEX_LABELS = {"female": "Female", "male": "Male", "other": "Other", "unknown": "Not stated"}
@@ -107,9 +108,7 @@ class PatientDialog(QDialog):
         self.family_name = f.add("family_name", "&Family name", QLineEdit())
         self.record_number = f.add("record_number", "&Record number", QLineEdit())
         self.record_number.setPlaceholderText("Leave blank to number automatically")
-        self.date_of_birth = f.add(
-            "date_of_birth", "&Date of birth", date_edit(None, allow_blank=True)
-        )
+        self.date_of_birth = f.add("date_of_birth", "&Date of birth", DateField(optional=True))
         self.sex = f.add("sex", "&Sex", QComboBox())
         for code, text in SEX_LABELS.items():
             self.sex.addItem(text, code)
@@ -150,9 +149,7 @@ class PatientDialog(QDialog):
         """The surgery group box (shown for the surgical pathway) with ``self.surgery_form``."""
         self.surgery_box = QGroupBox("Surgery")
         s = self.surgery_form = FieldForm()
-        self.surgery_date = s.add(
-            "surgery_date", "Surgery da&te", date_edit(None, allow_blank=True)
-        )
+        self.surgery_date = s.add("surgery_date", "Surgery da&te", DateField(optional=True))
         levels_box = QWidget()
         levels_row = QHBoxLayout(levels_box)
         levels_row.setContentsMargins(0, 0, 0, 0)
@@ -191,7 +188,7 @@ class PatientDialog(QDialog):
         return rules.PatientDetails(
             given_name=self.given_name.text(),
             family_name=self.family_name.text(),
-            date_of_birth=date_of(self.date_of_birth),
+            date_of_birth=self.date_of_birth.value(),
             sex=self.sex.currentData(),
             record_number=self.record_number.text().strip() or None,
             height_cm=_spin_value(self.height_cm),
@@ -207,7 +204,7 @@ class PatientDialog(QDialog):
         if self.conservative.isChecked():
             return None
         return rules.SurgeryDetails(
-            surgery_date=date_of(self.surgery_date),
+            surgery_date=self.surgery_date.value(),
             levels=tuple(level for level, box in self.levels.items() if box.isChecked()),
             side=self.side.currentData(),
             procedure=self.procedure.text(),
@@ -215,8 +212,15 @@ class PatientDialog(QDialog):
             hospital=self.hospital.text(),
         )
 
+    def _typed_date_problems(self) -> dict[str, str]:
+        """The date fields whose text is not a date (the surgery's only when it is asked)."""
+        problems = date_problems(self.form.fields)
+        if self.surgical.isChecked():
+            problems |= date_problems(self.surgery_form.fields)
+        return problems
+
     def _errors(self) -> dict[str, str]:
-        errors = self.restrictions.errors()
+        errors = {**self.restrictions.errors(), **self._typed_date_problems()}
         try:
             rules.validate(self.details(), self.surgery(), today=self.today())
         except ValidationError as exc:
@@ -294,8 +298,7 @@ class PatientDialog(QDialog):
         self.given_name.setText(d.given_name)
         self.family_name.setText(d.family_name)
         self.record_number.setText(d.record_number or "")
-        if d.date_of_birth:
-            set_date(self.date_of_birth, d.date_of_birth)
+        self.date_of_birth.set_value(d.date_of_birth)
         self.sex.setCurrentIndex(max(self.sex.findData(d.sex), 0))
         if d.height_cm is not None:
             self.height_cm.setValue(d.height_cm)
@@ -308,8 +311,7 @@ class PatientDialog(QDialog):
         (self.conservative if d.pathway == "conservative" else self.surgical).setChecked(True)
         s = record.surgery
         if s is not None:
-            if s.surgery_date:
-                set_date(self.surgery_date, s.surgery_date)
+            self.surgery_date.set_value(s.surgery_date)
             for level, box in self.levels.items():
                 box.setChecked(level in s.levels)
             self.side.setCurrentIndex(max(self.side.findData(s.side), 0))
@@ -344,6 +346,8 @@ class PatientDialog(QDialog):
         shown = {key for key, label in labels.items() if label.text()}
         shown |= self.restrictions.shown_keys()
         errors = self._errors()
+        # a date that is not a date is told as soon as the field is left
+        shown |= set(self._typed_date_problems()) | set(self.restrictions.date_problems())
         self.show_errors({k: v for k, v in errors.items() if k in shown})
 
     def _update_pathway(self, *_args: object) -> None:

@@ -19,14 +19,8 @@ from PySide6.QtWidgets import QComboBox, QGroupBox, QLabel, QLineEdit, QVBoxLayo
 
 from rehab_tracker.domain.restrictions import KINDS, Restriction, restrictions_errors
 from rehab_tracker.domain.units import format_number
-from rehab_tracker.ui.widgets.forms import (
-    FieldForm,
-    date_edit,
-    date_of,
-    name_widget,
-    push_button,
-    set_date,
-)
+from rehab_tracker.ui.widgets.date_field import DateField, date_problems
+from rehab_tracker.ui.widgets.forms import FieldForm, name_widget, push_button
 
 FIELDS = ("kind", "limit", "starts_on", "until", "detail", "set_by")
 _NOT_A_NUMBER = "Enter a number, like 5 or 2.5."
@@ -46,8 +40,8 @@ class RestrictionRow(QGroupBox):
         for code, kind in KINDS.items():
             self.kind.addItem(kind.label, code)
         self.limit = f.add("limit", "Limit", QLineEdit())
-        self.starts_on = f.add("starts_on", "Starts", date_edit(today))
-        self.until = f.add("until", "Ends", date_edit(None, allow_blank=True))
+        self.starts_on = f.add("starts_on", "Starts", DateField(today))
+        self.until = f.add("until", "Ends", DateField(optional=True))
         self.detail = f.add("detail", "Surgeon's words", QLineEdit())
         self.set_by = f.add("set_by", "Set by", QLineEdit("surgeon"))
         self.remove_button = push_button("Remove", f"removeRestriction{number}")
@@ -78,9 +72,8 @@ class RestrictionRow(QGroupBox):
         self.kind.setCurrentIndex(max(self.kind.findData(r.kind), 0))
         self.limit.setText("" if r.limit is None else format_number(r.limit, 2))
         if r.starts_on is not None:
-            set_date(self.starts_on, r.starts_on)
-        if r.until is not None:
-            set_date(self.until, r.until)
+            self.starts_on.set_value(r.starts_on)
+        self.until.set_value(r.until)
         self.detail.setText(r.detail)
         self.set_by.setText(r.set_by)
 
@@ -96,10 +89,10 @@ class RestrictionRow(QGroupBox):
                 problem = _NOT_A_NUMBER
         r = Restriction(
             kind=self.kind.currentData(),
-            until=date_of(self.until),
+            until=self.until.value(),
             limit=limit,
             detail=self.detail.text(),
-            starts_on=date_of(self.starts_on),
+            starts_on=self.starts_on.value(),
             set_by=self.set_by.text(),
             id=self.restriction_id,
         )
@@ -170,9 +163,18 @@ class RestrictionsEditor(QGroupBox):
             _value, problem = row.value()
             if problem is not None:
                 errors[f"restrictions[{i}].limit"] = problem
+        errors |= self.date_problems()
         for key, message in restrictions_errors(self.items()).items():
             errors.setdefault(key, message)
         return errors
+
+    def date_problems(self) -> dict[str, str]:
+        """The dates typed that are not dates, keyed ``restrictions[i].<field>``."""
+        return {
+            f"restrictions[{i}].{key}": message
+            for i, row in enumerate(self.rows)
+            for key, message in date_problems(row.form.fields).items()
+        }
 
     def show_errors(self, errors: dict[str, str]) -> None:
         for i, row in enumerate(self.rows):

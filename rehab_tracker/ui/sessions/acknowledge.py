@@ -36,7 +36,8 @@ from rehab_tracker.services.container import Services
 from rehab_tracker.services.sessions import RedFlagAlert
 from rehab_tracker.ui.shell.actions import run_action
 from rehab_tracker.ui.widgets import dialogs
-from rehab_tracker.ui.widgets.forms import FieldForm, date_edit, date_of, push_button, text_label
+from rehab_tracker.ui.widgets.date_field import DateField
+from rehab_tracker.ui.widgets.forms import FieldForm, push_button, text_label
 from rehab_tracker.ui.widgets.scroll import scrolled
 
 TITLE = "Red-flag outcome"
@@ -151,7 +152,8 @@ class RedFlagOutcomeDialog(QDialog):
             "cleared_by", "Cleared &by (name and role)", QLineEdit()
         )
         self.cleared_by.setPlaceholderText("e.g. surgeon Dr Ng")
-        self.cleared_on = self.fields.add("cleared_on", "Cleared &on", date_edit(self.today()))
+        self.cleared_on = self.fields.add("cleared_on", "Cleared &on", DateField(self.today()))
+        self.cleared_on.dateChanged.connect(self._check_typed_date)
         self.clearance_note = self.fields.add("clearance_note", "Clearance &note", QLineEdit())
         self.cleared.toggled.connect(self._update_clearance)
         self._update_clearance()
@@ -171,10 +173,21 @@ class RedFlagOutcomeDialog(QDialog):
         if not self.cleared.isChecked():
             return None
         return ClearanceEntry(
-            self.cleared_by.text(), date_of(self.cleared_on), self.clearance_note.text()
+            self.cleared_by.text(), self.cleared_on.value(), self.clearance_note.text()
         )
 
+    def _typed_date_problem(self) -> dict[str, str]:
+        """The clearance date's message when its text is not a date (and it is asked for)."""
+        problem = self.cleared_on.problem() if self.cleared.isChecked() else None
+        return {} if problem is None else {"cleared_on": problem}
+
+    def _check_typed_date(self) -> None:
+        self.fields.show_error("cleared_on", self._typed_date_problem().get("cleared_on", ""))
+
     def save(self) -> None:
+        if typed := self._typed_date_problem():
+            self.show_errors(typed)
+            return
         outcome, clearance, today = self.outcome(), self.clearance(), self.today()
         session_id = self.alert.session_id
         done = run_action(

@@ -47,6 +47,7 @@ from rehab_tracker.services.drafts import session_key
 from rehab_tracker.services.sessions import SessionForm
 from rehab_tracker.ui.shell.actions import run_action
 from rehab_tracker.ui.widgets import dialogs
+from rehab_tracker.ui.widgets.date_field import DateField
 from rehab_tracker.ui.widgets.fields import (
     DraftAutosaver,
     NumberField,
@@ -56,11 +57,8 @@ from rehab_tracker.ui.widgets.fields import (
 from rehab_tracker.ui.widgets.forms import (
     WARNING_STYLE,
     FieldForm,
-    date_edit,
-    date_of,
     error_label,
     push_button,
-    set_date,
     text_label,
 )
 from rehab_tracker.ui.widgets.scroll import scrolled
@@ -288,7 +286,7 @@ class SessionFormDialog(QDialog):
         """Date, location, attendance (or the reason missed) and the four pain ratings."""
         self.fields = FieldForm()
         self.fields.setObjectName("sessionFields")
-        self.date = self.fields.add("session_date", "&Date", date_edit(entry.session_date))
+        self.date = self.fields.add("session_date", "&Date", DateField(entry.session_date))
         self.location = self.fields.add("location", "Lo&cation", QComboBox())
         self.location.addItems(["clinic", "home"])
         self.location.setCurrentText(entry.location)
@@ -454,7 +452,7 @@ class SessionFormDialog(QDialog):
     # --- draft -----------------------------------------------------------------------------
 
     def payload(self) -> dict[str, Any]:
-        value = date_of(self.date)
+        value = self.date.value()
         return {
             "patient_id": str(self.form.patient_id),
             "slot_id": str(self.form.slot.id) if self.form.slot else None,
@@ -479,7 +477,7 @@ class SessionFormDialog(QDialog):
 
     def restore(self, data: dict[str, Any]) -> None:
         if data.get("session_date"):
-            set_date(self.date, dt.date.fromisoformat(data["session_date"]))
+            self.date.set_value(dt.date.fromisoformat(data["session_date"]))
         self.location.setCurrentText(data.get("location", "clinic"))
         self.attended.setChecked(bool(data.get("attended", True)))
         self.missed_reason.setText(data.get("missed_reason", ""))
@@ -506,7 +504,7 @@ class SessionFormDialog(QDialog):
     def entry(self) -> SessionEntry:
         pains = {k: f.int_value() for k, f in self.pain.items()}
         return SessionEntry(
-            session_date=date_of(self.date),
+            session_date=self.date.value(),
             location=self.location.currentText(),
             attended=self.attended.isChecked(),
             missed_reason=self.missed_reason.text(),
@@ -519,6 +517,8 @@ class SessionFormDialog(QDialog):
 
     def live_problems(self) -> dict[str, str]:
         problems = {k: p for k, f in self.pain.items() if (p := f.problem()) and f.isEnabled()}
+        if (date_problem := self.date.problem()) is not None:
+            problems["session_date"] = date_problem
         if self.attended.isChecked():
             for i, box in enumerate(self.exercise_boxes):
                 if box.has_problems():

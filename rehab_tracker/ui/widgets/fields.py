@@ -15,12 +15,13 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtWidgets import QDateEdit, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from rehab_tracker.domain.errors import Collector
 from rehab_tracker.domain.sessions import check_date
 from rehab_tracker.services.drafts import DraftService
-from rehab_tracker.ui.widgets.forms import ERROR_STYLE, FieldForm, date_of, plain
+from rehab_tracker.ui.widgets.date_field import DateField
+from rehab_tracker.ui.widgets.forms import ERROR_STYLE, FieldForm, plain
 
 AUTOSAVE_MS = 500
 
@@ -131,16 +132,19 @@ def add_number_field(form: FieldForm, key: str, label: str, field: NumberField) 
 
 
 def typed_date_errors(
-    edit: QDateEdit,
+    edit: DateField,
     key: str,
     *,
     today: dt.date,
     surgery_date: dt.date | None,
     what: str = "The date",
 ) -> dict[str, str]:
-    """The domain's date rule on the date as typed (nothing while it is blank): not in the
-    future, not before the surgery. The messages are keyed ``key``."""
-    value = date_of(edit)
+    """Why the text is not a date, else the domain's date rule on it (nothing while it is
+    blank): not in the future, not before the surgery. The messages are keyed ``key``."""
+    problem = edit.problem()
+    if problem is not None:
+        return {key: problem}
+    value = edit.value()
     errors = Collector()
     if value is not None:
         check_date(value, key, errors, today=today, surgery_date=surgery_date, what=what)

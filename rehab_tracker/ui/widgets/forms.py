@@ -13,15 +13,12 @@ gets it as buddy (so Alt+mnemonic focuses it), and the red error label is access
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
 from typing import TypeVar
 
-from PySide6.QtCore import QDate, Qt
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
-    QDateEdit,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -119,50 +116,6 @@ def text_label(
     return label
 
 
-class BlankableDateEdit(QDateEdit):
-    """A date edit that can show "no date yet" (its minimum, shown blank).
-
-    The first digit typed into a blank edit starts a date in the year section, so keyboard users
-    type ``19791107`` (the sections advance by themselves) just as in a filled edit.
-    """
-
-    START = QDate(2000, 1, 1)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if self.date() == self.minimumDate() and event.text().isdigit():
-            self.setDate(self.START)
-            self.setCurrentSection(QDateEdit.Section.YearSection)
-            self.setSelectedSection(QDateEdit.Section.YearSection)
-        super().keyPressEvent(event)
-
-
-def date_edit(value: dt.date | None = None, *, allow_blank: bool = False) -> QDateEdit:
-    """A calendar-popup date edit in ISO format; blank shows as the minimum date's text."""
-    edit = BlankableDateEdit() if allow_blank else QDateEdit()
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("yyyy-MM-dd")
-    if allow_blank:
-        edit.setMinimumDate(QDate(1900, 1, 1))
-        edit.setSpecialValueText(" ")
-    if value is not None:
-        set_date(edit, value)
-    elif allow_blank:
-        edit.setDate(edit.minimumDate())
-    return edit
-
-
-def set_date(edit: QDateEdit, value: dt.date) -> None:
-    edit.setDate(QDate(value.year, value.month, value.day))
-
-
-def date_of(edit: QDateEdit) -> dt.date | None:
-    """The edit's date, or None when it shows the blank special value."""
-    if edit.specialValueText() and edit.date() == edit.minimumDate():
-        return None
-    d = edit.date()
-    return dt.date(d.year(), d.month(), d.day())
-
-
 class FieldForm(QWidget):
     """A QFormLayout of labelled fields, each with an error label below it."""
 
@@ -213,15 +166,20 @@ class FieldForm(QWidget):
     def show_errors(self, errors: Mapping[str, str]) -> None:
         show_errors(self, errors)
 
-
-def show_errors(form: FieldForm, errors: Mapping[str, str]) -> None:
-    """Show each message under its field (clearing the others); unknown keys go to the banner."""
-    for key, label in form.errors.items():
-        message = errors.get(key, "")
+    def show_error(self, key: str, message: str) -> None:
+        """Show ``message`` under field ``key`` (or clear it, for ""); the other fields keep
+        theirs."""
+        label = self.errors[key]
         label.setText(message)
         label.setAccessibleDescription(message)
         label.setVisible(bool(message))
-        form.fields[key].setAccessibleDescription(message)
+        self.fields[key].setAccessibleDescription(message)
+
+
+def show_errors(form: FieldForm, errors: Mapping[str, str]) -> None:
+    """Show each message under its field (clearing the others); unknown keys go to the banner."""
+    for key in form.errors:
+        form.show_error(key, errors.get(key, ""))
     others = [m for k, m in errors.items() if k not in form.errors]
     form.banner.setText("\n".join(others))
     form.banner.setVisible(bool(others))

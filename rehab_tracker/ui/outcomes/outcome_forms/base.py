@@ -30,13 +30,14 @@ from rehab_tracker.services.drafts import outcome_key
 from rehab_tracker.services.outcomes import TIMEPOINTS
 from rehab_tracker.ui.shell.actions import run_action
 from rehab_tracker.ui.widgets import dialogs
+from rehab_tracker.ui.widgets.date_field import DateField
 from rehab_tracker.ui.widgets.fields import (
     DraftAutosaver,
     NumberField,
     add_number_field,
     typed_date_errors,
 )
-from rehab_tracker.ui.widgets.forms import FieldForm, date_edit, date_of, set_date
+from rehab_tracker.ui.widgets.forms import FieldForm
 from rehab_tracker.ui.widgets.scroll import scrolled
 
 SCORE_STYLE = "font-size: 14pt; font-weight: bold; padding: 4px;"
@@ -97,7 +98,7 @@ class OutcomeDialog(QDialog):
 
     def _build_header_fields(self, timepoint: str) -> None:
         self.form = FieldForm()
-        self.date = self.form.add("assessed_on", "&Date", date_edit(self.today()))
+        self.date = self.form.add("assessed_on", "&Date", DateField(self.today()))
         self.timepoint = self.form.add("timepoint", "Time&point", QComboBox())
         for key, label in TIMEPOINTS.items():
             self.timepoint.addItem(label, key)
@@ -206,7 +207,7 @@ class OutcomeDialog(QDialog):
         return not errors
 
     def payload(self) -> dict[str, Any]:
-        value = date_of(self.date)
+        value = self.date.value()
         return {
             "assessed_on": value.isoformat() if value else None,
             "timepoint": self.timepoint.currentData(),
@@ -216,7 +217,7 @@ class OutcomeDialog(QDialog):
 
     def restore_payload(self, data: dict[str, Any]) -> None:
         if data.get("assessed_on"):
-            set_date(self.date, dt.date.fromisoformat(data["assessed_on"]))
+            self.date.set_value(dt.date.fromisoformat(data["assessed_on"]))
         if data.get("timepoint") in TIMEPOINTS:
             self.timepoint.setCurrentIndex(list(TIMEPOINTS).index(data["timepoint"]))
         self.notes.setText(data.get("notes", ""))
@@ -246,7 +247,7 @@ class OutcomeDialog(QDialog):
         done = run_action(
             self,
             lambda: self.record(
-                date_of(self.date), self.timepoint.currentData(), self.notes.text()
+                self.date.value(), self.timepoint.currentData(), self.notes.text()
             ),
             title=self.title,
             form=self,

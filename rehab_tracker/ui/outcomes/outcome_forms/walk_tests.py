@@ -32,7 +32,7 @@ from rehab_tracker.services.container import Services
 from rehab_tracker.services.outcomes import SixMinuteWalkResult
 from rehab_tracker.ui.outcomes.outcome_forms.base import SCORE_STYLE, OutcomeDialog, body_form
 from rehab_tracker.ui.widgets.fields import NumberField
-from rehab_tracker.ui.widgets.forms import FieldForm, date_of
+from rehab_tracker.ui.widgets.forms import FieldForm
 
 
 def distance_unit(units: str) -> str:
@@ -232,7 +232,7 @@ class SixMinuteWalkDialog(OutcomeDialog):
         self._show_age_caveat()
 
     def _show_age_caveat(self) -> None:
-        on = date_of(self.date) or self.today()
+        on = self.date.value() or self.today()
         caveat = (
             None
             if self.date_of_birth is None
@@ -272,7 +272,7 @@ class SixMinuteWalkDialog(OutcomeDialog):
         self._show_age_caveat()
         try:
             result = self.services.outcomes.six_minute_walk_result(
-                self.patient_id, self.entry(), on=date_of(self.date) or self.today()
+                self.patient_id, self.entry(), on=self.date.value() or self.today()
             )
         except ValidationError as exc:
             if self.f["laps"].value() is None:

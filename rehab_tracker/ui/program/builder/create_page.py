@@ -26,11 +26,10 @@ from rehab_tracker.services.container import Services
 from rehab_tracker.services.errors import ServiceError
 from rehab_tracker.services.programs import TemplateInfo
 from rehab_tracker.ui.shell.actions import run_action
+from rehab_tracker.ui.widgets.date_field import DateField
 from rehab_tracker.ui.widgets.forms import (
     WARNING_STYLE,
     FieldForm,
-    date_edit,
-    date_of,
     name_widget,
     text_label,
 )
@@ -73,7 +72,7 @@ class CreatePage(QWidget):
         self._build_template_fields()
         start = services.programs.suggested_start(patient_id, today=today())
         self.start_edit = self.form.add("start_date", "&Start date (education day)",
-                                        date_edit(start))
+                                        DateField(start))
         self._build_weekdays()
         self._build_early_start()
         self.preview_label = text_label("schedulePreview", "Schedule")
@@ -183,8 +182,9 @@ class CreatePage(QWidget):
 
     def update_preview(self) -> None:
         info = self.template()
-        start = date_of(self.start_edit)
+        start = self.start_edit.value()
         if info is None or start is None:
+            self.form.show_error("start_date", self.start_edit.problem() or "")
             self.create_button.setEnabled(False)
             return
         try:
@@ -236,7 +236,7 @@ class CreatePage(QWidget):
 
     def submit(self) -> uuid.UUID | None:
         info = self.template()
-        start = date_of(self.start_edit)
+        start = self.start_edit.value()
         if info is None or start is None:
             return None
 

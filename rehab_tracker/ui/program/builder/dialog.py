@@ -321,8 +321,13 @@ class ProgramBuilderDialog(QDialog):
             return False
         if not self.dirty:
             return True
+        typed = {f"phases[{i}].{key}": message for i, editor in enumerate(self.phase_editors())
+                 for key, message in editor.date_problems().items()}
         for editor in self.phase_editors():
             editor.show_errors({})
+        if typed:  # a date that is not a date is never saved as the last good one
+            self._show_errors(typed)
+            return False
         program_id, version = self.program.id, self.program.version
         draft, today = self.draft(), self.today()
         breaches = self.services.programs.restriction_breaches(program_id, draft, today=today)

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -43,13 +43,8 @@ from rehab_tracker.ui.program.builder.commands import (
 from rehab_tracker.ui.program.builder.delegate import DosageDelegate
 from rehab_tracker.ui.program.builder.model import PrescriptionModel
 from rehab_tracker.ui.program.suggestion import action_text
-from rehab_tracker.ui.widgets.forms import (
-    FieldForm,
-    date_edit,
-    date_of,
-    push_button,
-    text_label,
-)
+from rehab_tracker.ui.widgets.date_field import DateField, date_problems
+from rehab_tracker.ui.widgets.forms import FieldForm, push_button, text_label
 
 NO_SELECTION = "Select an exercise to see its suggestion."
 NOT_LOGGED = "No suggestion: this exercise has not been logged yet."
@@ -98,8 +93,8 @@ class PhaseEditor(QWidget):
     def _build_fields(self, phase: PhaseDraft) -> None:
         self.form = FieldForm()
         self.name_edit = self.form.add("name", "Phase &name", QLineEdit(phase.name))
-        self.start_edit = self.form.add("start_date", "S&tarts", date_edit(phase.start_date))
-        self.end_edit = self.form.add("end_date", "En&ds", date_edit(phase.end_date))
+        self.start_edit = self.form.add("start_date", "S&tarts", DateField(phase.start_date))
+        self.end_edit = self.form.add("end_date", "En&ds", DateField(phase.end_date))
         weeks = QLabel(f"Program weeks {phase.start_week} to {phase.end_week}")
         weeks.setAccessibleName("Program weeks")
         self.form.layout_.addRow("", weeks)
@@ -109,8 +104,8 @@ class PhaseEditor(QWidget):
             "end_date": phase.end_date,
         }
         self.name_edit.editingFinished.connect(self._name_edited)
-        self.start_edit.dateChanged.connect(lambda _d: self._date_edited("start_date"))
-        self.end_edit.dateChanged.connect(lambda _d: self._date_edited("end_date"))
+        self.start_edit.dateChanged.connect(lambda: self._date_edited("start_date"))
+        self.end_edit.dateChanged.connect(lambda: self._date_edited("end_date"))
 
     def _build_table(self, phase: PhaseDraft) -> QTableView:
         view = QTableView()
@@ -181,7 +176,8 @@ class PhaseEditor(QWidget):
         if self._applying:
             return
         edit = self.start_edit if key == "start_date" else self.end_edit
-        new = date_of(edit)
+        self.form.show_error(key, edit.problem() or "")
+        new = edit.value()
         old = self._values[key]
         if new is not None and new != old:
             label = "start" if key == "start_date" else "end"
@@ -198,9 +194,13 @@ class PhaseEditor(QWidget):
                     self.name_edit.setText(value)
             else:
                 edit = self.start_edit if key == "start_date" else self.end_edit
-                edit.setDate(QDate(value.year, value.month, value.day))
+                edit.set_value(value)
         finally:
             self._applying = False
+
+    def date_problems(self) -> dict[str, str]:
+        """The phase's dates typed that are not dates (the draft keeps the last good ones)."""
+        return date_problems(self.form.fields)
 
     def draft(self) -> PhaseDraft:
         return replace(
