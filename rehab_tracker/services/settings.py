@@ -21,6 +21,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
 from rehab_tracker.data.database import Database
 from rehab_tracker.data.models import Setting
 from rehab_tracker.domain.errors import Collector, ValidationError
@@ -28,6 +31,8 @@ from rehab_tracker.domain.instruments import InstrumentWording, parse_wording
 from rehab_tracker.domain.scoring import is_max_missing
 from rehab_tracker.domain.thresholds import DEFAULT_THRESHOLDS, Threshold, with_overrides
 from rehab_tracker.domain.units import UNIT_SYSTEMS
+from rehab_tracker.services import _lookup as lookup
+from rehab_tracker.services.errors import ConflictError
 
 DEFAULTS: Mapping[str, dict[str, Any]] = {
     "units": {"system": "metric"},
@@ -95,6 +100,36 @@ class ClinicSettings:
     thresholds: dict[str, Threshold]
     odi_wording: InstrumentWording | None
     rmdq_wording: InstrumentWording | None
+
+
+#: what the second writer of the settings is told they were (``lookup.conflict_message``)
+STALE = "One of the clinic settings"
+
+
+def _units_value(system: str) -> dict[str, Any]:
+    if system not in UNIT_SYSTEMS:
+        raise ValidationError.single("units", "Units must be metric or imperial.")
+    return {"system": system}
+
+
+def _odi_value(max_missing: int | None) -> dict[str, Any]:
+    if not is_max_missing(max_missing):
+        raise ValidationError.single(
+            "odi_max_missing", "Allowed missing sections: a whole number 0-9, or any."
+        )
+    return {"max_missing": max_missing}
+
+
+def _thresholds_value(overrides: Mapping[str, Mapping[str, float | None]]) -> dict[str, Any]:
+    with_overrides(overrides)  # raises ValidationError
+    return {"overrides": {m: dict(v) for m, v in overrides.items()}}
+
+
+def _clinic_value(details: ClinicDetails) -> tuple[ClinicDetails, dict[str, Any] | None]:
+    """The checked details and what is stored of them (None when all are empty)."""
+    clean = check_clinic_details(details)
+    stored = {f: getattr(clean, f) for f in CLINIC_FIELDS if getattr(clean, f)}
+    return clean, stored or None
 
 
 class SettingsService:
@@ -165,44 +200,88 @@ class SettingsService:
             *(str(value.get(f) or "").strip() for f in CLINIC_FIELDS)
         )
 
+    def versions(self) -> dict[str, int]:
+        """The version of each stored setting, by key (a key not stored is at version 0): a
+        settings form keeps them, and its save is refused once another workstation moved one."""
+        with self.db.reading() as session:
+            return {key: version for key, version in session.execute(
+                select(Setting.key, Setting.version))}
+
     # --- writing ---------------------------------------------------------------------------
 
-    def _put(self, key: str, value: dict[str, Any] | None) -> None:
-        with self.db.unit_of_work(self.actor) as session:
-            row = session.get(Setting, key)
-            if value is None:
-                if row is not None:
-                    session.delete(row)
-                return
-            if row is None:
-                session.add(Setting(key=key, value=value))
-            else:
-                row.value = value
+    def _put(self, key: str, value: dict[str, Any] | None, expected: int | None = None) -> None:
+        self._put_all({key: value}, None if expected is None else {key: expected})
 
-    def set_units(self, system: str) -> None:
-        if system not in UNIT_SYSTEMS:
-            raise ValidationError.single("units", "Units must be metric or imperial.")
-        self._put("units", {"system": system})
+    def _put_all(
+        self, values: Mapping[str, dict[str, Any] | None], expected: Mapping[str, int] | None
+    ) -> None:
+        """Store (None: remove) settings in one unit of work. With ``expected`` (key -> version
+        the form read, 0 for a key not stored), refused as a whole (ConflictError) when another
+        workstation changed any of them since."""
+        with lookup.editing(self.db, self.actor, STALE) as session:
+            rows = {key: session.get(Setting, key) for key in values}
+            for key, row in rows.items():
+                if expected is not None:
+                    lookup.check_version(row, expected.get(key, 0), STALE)
+                value = values[key]
+                if value is None:
+                    if row is not None:
+                        session.delete(row)
+                elif row is None:
+                    session.add(Setting(key=key, value=value))
+                else:
+                    row.value = value
+            try:
+                session.flush()
+            except IntegrityError as exc:  # PostgreSQL: another desk added the key meanwhile
+                raise ConflictError(lookup.conflict_message(STALE)) from exc
 
-    def set_odi_max_missing(self, max_missing: int | None) -> None:
-        if not is_max_missing(max_missing):
-            raise ValidationError.single(
-                "odi_max_missing", "Allowed missing sections: a whole number 0-9, or any."
-            )
-        self._put("odi_rule", {"max_missing": max_missing})
+    def set_units(self, system: str, *, expected_version: int | None = None) -> None:
+        self._put("units", _units_value(system), expected_version)
 
-    def set_threshold_overrides(self, overrides: Mapping[str, Mapping[str, float | None]]) -> None:
+    def set_odi_max_missing(
+        self, max_missing: int | None, *, expected_version: int | None = None
+    ) -> None:
+        self._put("odi_rule", _odi_value(max_missing), expected_version)
+
+    def set_threshold_overrides(
+        self,
+        overrides: Mapping[str, Mapping[str, float | None]],
+        *,
+        expected_version: int | None = None,
+    ) -> None:
         """Replace the clinic's threshold overrides (validated; keys ``<measure>.<field>``)."""
-        with_overrides(overrides)  # raises ValidationError
-        plain = {m: dict(v) for m, v in overrides.items()}
-        self._put("thresholds", {"overrides": plain})
+        self._put("thresholds", _thresholds_value(overrides), expected_version)
 
-    def set_clinic_details(self, details: ClinicDetails) -> ClinicDetails:
+    def set_clinic_details(
+        self, details: ClinicDetails, *, expected_version: int | None = None
+    ) -> ClinicDetails:
         """Store the clinic details (validated; all empty removes them); returns what was kept.
         Empty fields are left out of the stored value so readers fall back to their defaults."""
-        clean = check_clinic_details(details)
-        stored = {f: getattr(clean, f) for f in CLINIC_FIELDS if getattr(clean, f)}
-        self._put(CLINIC_KEY, stored or None)
+        clean, stored = _clinic_value(details)
+        self._put(CLINIC_KEY, stored, expected_version)
+        return clean
+
+    def save_all(
+        self,
+        details: ClinicDetails,
+        units: str,
+        odi_max_missing: int | None,
+        overrides: Mapping[str, Mapping[str, float | None]],
+        *,
+        expected_versions: Mapping[str, int],
+    ) -> ClinicDetails:
+        """What the settings dialog saves, in one unit of work: validated as a whole, refused as
+        a whole (ConflictError) when another workstation changed one of these settings since
+        the dialog read ``expected_versions`` (:meth:`versions`). Returns the details kept."""
+        clean, stored = _clinic_value(details)
+        values = {
+            CLINIC_KEY: stored,
+            "units": _units_value(units),
+            "odi_rule": _odi_value(odi_max_missing),
+            "thresholds": _thresholds_value(overrides),
+        }
+        self._put_all(values, {key: expected_versions.get(key, 0) for key in values})
         return clean
 
     def import_wording(self, instrument: str, text: str) -> InstrumentWording:

@@ -112,6 +112,7 @@ class SessionForms(SessionServiceBase):
                 surgery_date=lookup.latest_surgery_date(session, log.patient_id),
                 status=log.status,
                 red_flag_result=log.red_flag_result,
+                version=log.version,
             )
 
 

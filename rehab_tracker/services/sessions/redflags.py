@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 
 from rehab_tracker.data.types import utcnow
+from rehab_tracker.services import _lookup as lookup
 from rehab_tracker.services.sessions._base import SessionServiceBase
 from rehab_tracker.services.sessions._queries import red_flag_alerts, session_log
 from rehab_tracker.services.sessions.types import RedFlagAlert
@@ -19,7 +20,7 @@ class RedFlagAcknowledgement(SessionServiceBase):
 
     def acknowledge_red_flag(self, session_id: uuid.UUID) -> None:
         """A clinician has seen the positive screen (it leaves the overview banner)."""
-        with self.db.unit_of_work(self.actor) as session:
+        with lookup.editing(self.db, self.actor, "This session") as session:
             log = session_log(session, session_id)
             log.red_flag_acknowledged_at = utcnow()
             log.red_flag_acknowledged_by = self.actor

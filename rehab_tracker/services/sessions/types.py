@@ -49,6 +49,8 @@ class SessionForm:
     surgery_date: dt.date | None
     status: str = "final"
     red_flag_result: str = "not_screened"
+    #: the log's version when the form was read (a correction from it is refused once it moved)
+    version: int = 0
 
     @property
     def title(self) -> str:
