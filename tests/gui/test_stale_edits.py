@@ -118,3 +118,28 @@ def test_settings_overtaken_are_refused_whole_then_reload(qtbot, services, answe
     qtbot.mouseClick(save, Qt.MouseButton.LeftButton)  # from the reloaded versions: saved
     assert dialog.result() == dialog.DialogCode.Accepted
     assert services.settings.clinic_details() == ClinicDetails("Hillside", phone="0113 496 0000")
+
+
+def test_exercise_edit_overtaken_keeps_the_typing_then_reload(qtbot, services, answers) -> None:  # type: ignore[no-untyped-def]
+    from tests.gui.test_library_view import first_reps_exercise, make_view
+
+    view = make_view(qtbot, services)
+    row = first_reps_exercise(view)
+    shown = services.library.detail(row.id)
+    services.library.update(row.id, dataclasses.replace(shown.form, cautions="From the lead."),
+                            expected_version=shown.version)  # the other desk
+    view.editor.cautions.setFocus()
+    qtbot.keyClicks(view.editor.cautions, " Mine.")
+    typed = view.editor.cautions.toPlainText()
+    qtbot.mouseClick(view.save_button, Qt.MouseButton.LeftButton)
+    assert "This exercise was changed at another workstation" in answers["reload"][0][1]
+    assert view.editor.cautions.toPlainText() == typed  # kept
+    assert services.library.detail(row.id).form.cautions == "From the lead."
+    answers["reload_reply"].append(True)
+    qtbot.mouseClick(view.save_button, Qt.MouseButton.LeftButton)
+    assert view.editor.cautions.toPlainText() == "From the lead."  # reloaded
+    qtbot.keyClick(view.editor.cautions, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(view.editor.cautions, " Checked.")
+    qtbot.mouseClick(view.save_button, Qt.MouseButton.LeftButton)  # from the fresh version
+    assert len(answers["reload"]) == 2
+    assert services.library.detail(row.id).form.cautions == "From the lead. Checked."
