@@ -117,9 +117,10 @@ class PatientService:
         today: dt.date,
         restrictions: Sequence[Restriction] | None = None,
     ) -> int:
-        """Save edits (the details and the current surgery: one version of the patient);
-        returns the patient's version. Refuses (ConflictError) if another workstation saved this
-        patient since the form read ``expected_version`` (None: no check, for scripts).
+        """Save edits (the details, the current surgery and the restrictions: one version of the
+        patient); returns the patient's version. Refuses (ConflictError) if another workstation
+        saved this patient since the form read ``expected_version`` (None: no check, for
+        scripts).
 
         ``restrictions`` (when given) become the patient's list in the same unit of work:
         listed ones are added or changed, the others removed."""
@@ -141,10 +142,10 @@ class PatientService:
                     self._apply_surgery(current, surgery)
                 if current in session.new or session.is_modified(current):
                     lookup.bump(patient)  # the surgery is part of the patient's record
-            if restrictions is not None:
-                restrictions_store.sync_restrictions(
-                    session, self.actor, patient_id, restrictions, today=today
-                )
+            if restrictions is not None and restrictions_store.sync_restrictions(
+                session, self.actor, patient_id, restrictions, today=today
+            ):
+                lookup.bump(patient)  # so are the restrictions saved with it
             session.flush()
             return patient.version
 

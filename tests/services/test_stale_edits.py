@@ -43,6 +43,7 @@ from rehab_tracker.data.models import (
     WalkTest,
 )
 from rehab_tracker.domain.progression import PAIN_CEILING_DEFAULT
+from rehab_tracker.domain.restrictions import Restriction
 from rehab_tracker.domain.sessions import ExerciseEntry, SessionEntry, SetEntry
 from rehab_tracker.services.errors import ConflictError
 from rehab_tracker.services.library import LibraryService
@@ -253,6 +254,30 @@ def test_unchanged_save_of_a_patient_does_not_move_the_version(any_db: Database)
     service.update(patient_id, seen.details, seen.surgery,
                    expected_version=seen.version, today=TODAY)
     assert service.record(patient_id).version == seen.version
+
+
+def test_restrictions_saved_with_the_patient_move_its_version_and_refuse_a_stale_form(
+    any_db: Database,
+) -> None:
+    """The restrictions are part of the patient's record (saved from the patient dialog): a
+    change of them alone moves the version, so a dialog opened before cannot overwrite it."""
+    service = PatientService(any_db, "dr.kim")
+    patient_id = service.enrol(_details(), SURGERY, today=TODAY)
+    until = TODAY + dt.timedelta(days=30)
+    seen_a, seen_b = service.record(patient_id), service.record(patient_id)
+    new = service.update(patient_id, seen_a.details, seen_a.surgery,
+                         expected_version=seen_a.version, today=TODAY,
+                         restrictions=[Restriction("lifting", until, limit=5)])
+    assert new == seen_a.version + 1
+    with pytest.raises(ConflictError, match=STALE):
+        service.update(patient_id, seen_b.details, seen_b.surgery,
+                       expected_version=seen_b.version, today=TODAY,
+                       restrictions=[Restriction("other", until, detail="No swimming")])
+    kept = service.record(patient_id)
+    assert [(r.kind, r.limit) for r in kept.restrictions] == [("lifting", 5.0)]
+    # saved again unchanged: the version stays
+    assert service.update(patient_id, kept.details, kept.surgery, expected_version=kept.version,
+                          today=TODAY, restrictions=kept.restrictions) == kept.version
 
 
 def test_exercise_edit_from_a_stale_form_is_refused(any_db: Database) -> None:
