@@ -43,6 +43,7 @@ from rehab_tracker.data.models import (
     WalkTest,
 )
 from rehab_tracker.domain.progression import PAIN_CEILING_DEFAULT
+from rehab_tracker.domain.redflags import RED_FLAGS
 from rehab_tracker.domain.restrictions import Restriction
 from rehab_tracker.domain.sessions import ExerciseEntry, SessionEntry, SetEntry
 from rehab_tracker.services.errors import ConflictError
@@ -56,6 +57,7 @@ WORKER = Path(__file__).with_name("stale_worker.py")
 STALE = "another workstation"
 
 EXERCISE = valid_form()
+ALL_NO = {f.code: False for f in RED_FLAGS}
 SURGERY = _SURGERY
 
 
@@ -65,6 +67,7 @@ def _logged_session(db: Database) -> uuid.UUID:
     exercise_id = LibraryService(db, "setup").add(EXERCISE)
     entry = SessionEntry(
         session_date=TODAY,
+        red_flags=ALL_NO,
         exercises=(
             ExerciseEntry(exercise_id, "Bridge with march", "reps",
                           sets=(SetEntry(reps=10), SetEntry(reps=10))),
