@@ -156,3 +156,14 @@ def any_db(request: pytest.FixtureRequest) -> Database:
     name = "db" if request.param == "sqlite" else "pg_db"
     database: Database = request.getfixturevalue(name)
     return database
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def any_db_url(request: pytest.FixtureRequest) -> str:
+    """Where a database lives for other processes: the migrated SQLite file's path, then (when
+    REHAB_TRACKER_TEST_PG_URL is set) the URL of a fresh migrated PostgreSQL schema."""
+    if request.param == "sqlite":
+        return str(request.getfixturevalue("db_path"))
+    url: str = request.getfixturevalue("pg_url")
+    open_database(url).close()  # migrated before the workers open it
+    return url

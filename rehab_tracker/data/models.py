@@ -34,7 +34,7 @@ from sqlalchemy import (
     Uuid,
     text,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
 
 from rehab_tracker.data.types import JSONDoc, UTCDateTime, new_id, utcnow
 from rehab_tracker.domain.dosage import DOSE_FIELDS, Dosage
@@ -65,6 +65,19 @@ class Travelling:
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     created_by: Mapped[str] = mapped_column(String(100), default="system")
+
+
+class Versioned:
+    """Optimistic concurrency of a row a user edits: ``version`` goes up at every change (the
+    mapper's ``version_id_col``), a form keeps the version it was loaded with and the service
+    refuses the save when it moved (``services._lookup.check_version``); an UPDATE that lost a
+    race with another workstation matches no row and raises ``StaleDataError``."""
+
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:
+        return {"version_id_col": cls.__table__.c.version}  # type: ignore[attr-defined]
 
 
 # --- people ---------------------------------------------------------------------------------
@@ -182,7 +195,7 @@ class Restriction(Travelling, Base):
 # --- libraries ------------------------------------------------------------------------------
 
 
-class Exercise(Travelling, Base):
+class Exercise(Versioned, Travelling, Base):
     __tablename__ = "exercises"
     __table_args__ = (
         CheckConstraint("dosage_type IN ('reps', 'hold', 'distance', 'time')", name="dosage_type"),
@@ -218,7 +231,7 @@ class ProgramTemplate(Travelling, Base):
     retired_at: Mapped[dt.datetime | None]
 
 
-class EducationItem(Travelling, Base):
+class EducationItem(Versioned, Travelling, Base):
     __tablename__ = "education_items"
 
     code: Mapped[str] = mapped_column(String(64), unique=True)
@@ -307,7 +320,7 @@ class ProgramPhase(Travelling, Base):
     )
 
 
-class Prescription(Travelling, Base):
+class Prescription(Versioned, Travelling, Base):
     """One exercise prescribed in one phase.
 
     A change to a running program closes the old row (``valid_to``) and adds a new one, so the
@@ -412,7 +425,7 @@ class EducationRecord(Travelling, Base):
 # --- sessions -------------------------------------------------------------------------------
 
 
-class SessionLog(Travelling, Base):
+class SessionLog(Versioned, Travelling, Base):
     """What happened at one session, in the clinic or at home."""
 
     __tablename__ = "session_logs"
@@ -580,7 +593,7 @@ class Draft(Base):
 # --- outcomes -------------------------------------------------------------------------------
 
 
-class OutcomeAssessment(Travelling, Base):
+class OutcomeAssessment(Versioned, Travelling, Base):
     """A questionnaire or rating: ODI, RMDQ, back or leg pain (NPRS), the Patient-Specific
     Functional Scale (its activities and ratings) or a Global Rating of Change, with its raw
     answers."""
@@ -611,7 +624,7 @@ class OutcomeAssessment(Travelling, Base):
     deleted_at: Mapped[dt.datetime | None]
 
 
-class WalkTest(Travelling, Base):
+class WalkTest(Versioned, Travelling, Base):
     """A walking, mobility or performance test (the five-repetition sit-to-stand and the
     Biering-Sorensen hold), its result in SI units (metres or seconds)."""
 
@@ -668,7 +681,7 @@ class NeuroScreen(Travelling, Base):
 # --- settings, imports, audit ---------------------------------------------------------------
 
 
-class Setting(Base):
+class Setting(Versioned, Base):
     """Clinic-wide settings shared by every workstation (plain JSON values)."""
 
     __tablename__ = "settings"

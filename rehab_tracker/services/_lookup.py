@@ -7,6 +7,10 @@
   the patient overview and the report must agree on it); :func:`current_program_of` reads it
   (id, status, start date) in one prepared statement and :func:`current_program_id` its id (the
   Sessions and Outcomes services).
+- :func:`check_version`, :func:`editing` (:func:`stale_is_conflict`) and :func:`bump`: the one
+  guard against a stale edit (a save from a form loaded before another workstation saved the
+  same row), used by every service that edits a versioned row (``data.models.Versioned``,
+  patients, programs).
 - :func:`check_record_date`: a visit's or an assessment's date against today and the surgery.
 - :func:`connection_of`: the Core connection of a Session (or the connection itself).
 - :func:`program_adherence`: a program's adherence, read in one statement and computed by the one
@@ -16,10 +20,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import NamedTuple, Protocol, TypeVar
 
 from sqlalchemy import (
@@ -39,8 +44,11 @@ from sqlalchemy import (
     union_all,
 )
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
+from rehab_tracker.data.database import Database
 from rehab_tracker.data.models import Patient, Program, ScheduledSession, SessionLog, Surgery
+from rehab_tracker.data.types import utcnow
 from rehab_tracker.domain.errors import Collector
 from rehab_tracker.domain.programs import is_open
 from rehab_tracker.domain.sessions import (
@@ -51,7 +59,7 @@ from rehab_tracker.domain.sessions import (
     log_counts_as_attended,
     log_is_counted,
 )
-from rehab_tracker.services.errors import NotFoundError
+from rehab_tracker.services.errors import ConflictError, NotFoundError
 
 
 class _HasStatus(Protocol):
@@ -77,6 +85,57 @@ def by_id(session: Session, model: type[_M], row_id: uuid.UUID, what: str) -> _M
 def patient(session: Session, patient_id: uuid.UUID) -> Patient:
     """The patient with this id; :class:`NotFoundError` when there is none."""
     return by_id(session, Patient, patient_id, "patient")
+
+
+class _Versioned(Protocol):
+    version: int
+
+
+class _Stamped(Protocol):
+    updated_at: dt.datetime
+
+
+def conflict_message(what: str) -> str:
+    """What the second writer of a row is told (``what``: "This session", "The clinic
+    settings"...); the GUI's action runner adds the Reload / Keep what I typed choice."""
+    return (
+        f"{what} was changed at another workstation after you opened the form; "
+        "open it again to see the latest version."
+    )
+
+
+def check_version(row: _Versioned | None, expected: int, what: str) -> None:
+    """Refuse a save from a form loaded at ``expected`` when the row's version has moved since
+    (:class:`ConflictError` with :func:`conflict_message`). ``row`` None: a row keyed by name
+    (a setting) that is not stored, at version 0 (expected 0 when the form found none)."""
+    if (0 if row is None else row.version) != expected:
+        raise ConflictError(conflict_message(what))
+
+
+@contextlib.contextmanager
+def stale_is_conflict(what: str) -> Iterator[None]:
+    """Around a unit of work: an UPDATE that lost the race with another workstation's save of
+    the same row (SQLAlchemy's ``StaleDataError``: the version it expected matched no row, which
+    :func:`check_version` cannot see on PostgreSQL when both read before either wrote) becomes the
+    same :class:`ConflictError`."""
+    try:
+        yield
+    except StaleDataError as exc:
+        raise ConflictError(conflict_message(what)) from exc
+
+
+@contextlib.contextmanager
+def editing(db: Database, actor: str, what: str) -> Iterator[Session]:
+    """A unit of work that changes a versioned row (:func:`stale_is_conflict` around
+    ``db.unit_of_work``)."""
+    with stale_is_conflict(what), db.unit_of_work(actor) as session:
+        yield session
+
+
+def bump(row: _Stamped) -> None:
+    """Count a change of the row's children (a session's sets, a patient's surgery) as a change
+    of the row: its UPDATE moves its version (and is the one checked against a race)."""
+    row.updated_at = utcnow()
 
 
 def latest_surgery_date(session: Session, patient_id: uuid.UUID) -> dt.date | None:

@@ -7,12 +7,12 @@ Retired exercises stay in the database so past prescriptions and logs keep point
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import re
 import shutil
 import uuid
 from collections.abc import Callable, Collection, Iterable, Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, Protocol, TypeVar
@@ -46,6 +46,9 @@ EDUCATION_FILE = "education.json"
 
 #: image files the library accepts (the file dialog offers the same)
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")
+
+#: what the second writer of an exercise is told it was (``lookup.conflict_message``)
+STALE = "This exercise"
 
 #: a number of the dose table or the step boxes
 Number = int | float
@@ -93,7 +96,8 @@ class ExerciseForm:
 @dataclass(frozen=True)
 class ExerciseDetail:
     id: uuid.UUID
-    version_stamp: dt.datetime
+    #: the row's version when read: an update from this form is refused once it moved
+    version: int
     builtin: bool
     retired: bool
     form: ExerciseForm
@@ -429,7 +433,7 @@ class LibraryService:
             e = self._get(session, exercise_id)
             return ExerciseDetail(
                 id=e.id,
-                version_stamp=e.updated_at,
+                version=e.version,
                 builtin=e.builtin,
                 retired=e.retired_at is not None,
                 form=_form_of(_spec_of(e)),
@@ -451,20 +455,24 @@ class LibraryService:
             session.flush()
             return exercise.id
 
-    def update(self, exercise_id: uuid.UUID, form: ExerciseForm) -> None:
-        with self.db.unit_of_work(self.actor) as session:
-            exercise = self._get(session, exercise_id)
+    def update(self, exercise_id: uuid.UUID, form: ExerciseForm, *, expected_version: int) -> int:
+        """Save the edit form; returns the new version. Refused (ConflictError) when the
+        exercise was saved elsewhere since the form read ``expected_version``."""
+        with self._editing() as session:
+            exercise = self._get(session, exercise_id, expected_version)
             store_spec(exercise, spec_from_form(form, exercise.code))
+            session.flush()
+            return exercise.version
 
     def retire(self, exercise_id: uuid.UUID) -> None:
         """Hide the exercise from new programs; history keeps it."""
-        with self.db.unit_of_work(self.actor) as session:
+        with self._editing() as session:
             exercise = self._get(session, exercise_id)
             if exercise.retired_at is None:
                 exercise.retired_at = utcnow()
 
     def restore(self, exercise_id: uuid.UUID) -> None:
-        with self.db.unit_of_work(self.actor) as session:
+        with self._editing() as session:
             self._get(session, exercise_id).retired_at = None
 
     # --- media ----------------------------------------------------------------------------
@@ -479,10 +487,14 @@ class LibraryService:
         """The file of a relative media entry on this workstation (ValidationError if unsafe)."""
         return media_file(entry)
 
-    def attach_image(self, exercise_id: uuid.UUID, source: Path | str) -> str:
+    def attach_image(
+        self, exercise_id: uuid.UUID, source: Path | str, *, expected_version: int | None = None
+    ) -> str:
         """Copy an image into ``media/<code>/`` and add ``<code>/<file>`` to the exercise.
 
-        Returns the stored entry. A name already taken gets ``-2``, ``-3``...; nothing is
+        Returns the stored entry. With ``expected_version`` (the open form's), refused like
+        :meth:`update` once the exercise was saved elsewhere; each media change moves the
+        version by one. A name already taken gets ``-2``, ``-3``...; nothing is
         overwritten. The copy is removed again when the exercise cannot be saved.
         """
         source = Path(source)
@@ -508,35 +520,43 @@ class LibraryService:
         entry = f"{code}/{target.name}"
         try:
             media_file(entry)
-            with self.db.unit_of_work(self.actor) as session:
-                exercise = self._get(session, exercise_id)
+            with self._editing() as session:
+                exercise = self._get(session, exercise_id, expected_version)
                 exercise.media = [*exercise.media, entry]
         except BaseException:
             target.unlink(missing_ok=True)
             raise
         return entry
 
-    def add_link(self, exercise_id: uuid.UUID, url: str) -> str:
-        """Add a video or web page address (http/https only) to the exercise."""
+    def add_link(
+        self, exercise_id: uuid.UUID, url: str, *, expected_version: int | None = None
+    ) -> str:
+        """Add a video or web page address (http/https only) to the exercise
+        (``expected_version``: as for :meth:`attach_image`)."""
         url = url.strip()
         if not is_http_url(url):
             raise ValidationError.single(
                 "media", f"The address {url!r} must start with http:// or https://."
             )
-        with self.db.unit_of_work(self.actor) as session:
-            exercise = self._get(session, exercise_id)
+        with self._editing() as session:
+            exercise = self._get(session, exercise_id, expected_version)
             exercise.media = [*exercise.media, url]
         return url
 
-    def remove_media(self, exercise_id: uuid.UUID, entry: str) -> None:
+    def remove_media(
+        self, exercise_id: uuid.UUID, entry: str, *, expected_version: int | None = None
+    ) -> None:
         """Take an entry off the exercise; an image file stays in the media folder (history)."""
-        with self.db.unit_of_work(self.actor) as session:
-            exercise = self._get(session, exercise_id)
+        with self._editing() as session:
+            exercise = self._get(session, exercise_id, expected_version)
             media = list(exercise.media)
             if entry not in media:
                 raise NotFoundError(f"{entry} is no longer attached to {exercise.name}.")
             media.remove(entry)
             exercise.media = media
+
+    def _editing(self) -> AbstractContextManager[Session]:
+        return lookup.editing(self.db, self.actor, STALE)
 
     @staticmethod
     def _free_code(session: Session, base: str) -> str:
@@ -544,5 +564,11 @@ class LibraryService:
         return free_code(taken, base, "_")
 
     @staticmethod
-    def _get(session: Session, exercise_id: uuid.UUID) -> Exercise:
-        return lookup.by_id(session, Exercise, exercise_id, "exercise")
+    def _get(
+        session: Session, exercise_id: uuid.UUID, expected_version: int | None = None
+    ) -> Exercise:
+        """The exercise; with ``expected_version``, ConflictError once it moved."""
+        exercise = lookup.by_id(session, Exercise, exercise_id, "exercise")
+        if expected_version is not None:
+            lookup.check_version(exercise, expected_version, STALE)
+        return exercise

@@ -10,7 +10,6 @@ from typing import Any
 
 from sqlalchemy import Date, Row, bindparam, select, text
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from rehab_tracker.data.database import Database
 from rehab_tracker.data.models import (
@@ -29,7 +28,7 @@ from rehab_tracker.domain.errors import Collector, ValidationError
 from rehab_tracker.domain.restrictions import Restriction, restrictions_errors
 from rehab_tracker.services import _lookup as lookup
 from rehab_tracker.services import restrictions as restrictions_store
-from rehab_tracker.services.errors import ConflictError, NotFoundError
+from rehab_tracker.services.errors import NotFoundError
 
 RECORD_COUNTER = "record_number"
 RECORD_PREFIX = "RT-"
@@ -117,38 +116,38 @@ class PatientService:
         expected_version: int | None,
         today: dt.date,
         restrictions: Sequence[Restriction] | None = None,
-    ) -> None:
-        """Save edits; refuses if another workstation saved this patient in the meantime.
+    ) -> int:
+        """Save edits (the details, the current surgery and the restrictions: one version of the
+        patient); returns the patient's version. Refuses (ConflictError) if another workstation
+        saved this patient since the form read ``expected_version`` (None: no check, for
+        scripts).
 
         ``restrictions`` (when given) become the patient's list in the same unit of work:
         listed ones are added or changed, the others removed."""
         _validate(details, surgery, restrictions or (), today)
-        try:
-            with self.db.unit_of_work(self.actor) as session:
-                patient = lookup.patient(session, patient_id)
-                if expected_version is not None and patient.version != expected_version:
-                    raise ConflictError(
-                        f"{patient.full_name} was changed at another workstation; "
-                        "reopen the patient to see the latest details"
-                    )
-                number = (details.record_number or patient.record_number).strip()
-                self._refuse_duplicate_number(session, number, patient_id)
-                patient.record_number = number
-                self._apply(patient, details)
-                current = patient.surgeries[-1] if patient.surgeries else None
-                if details.pathway == "surgical" and surgery is not None:
-                    if current is None:
-                        patient.surgeries.append(self._surgery(surgery))
-                    else:
-                        self._apply_surgery(current, surgery)
-                if restrictions is not None:
-                    restrictions_store.sync_restrictions(
-                        session, self.actor, patient_id, restrictions, today=today
-                    )
-        except StaleDataError as exc:
-            raise ConflictError(
-                "this patient was changed at another workstation; reopen to see the changes"
-            ) from exc
+        with lookup.editing(self.db, self.actor, "This patient") as session:
+            patient = lookup.patient(session, patient_id)
+            if expected_version is not None:
+                lookup.check_version(patient, expected_version, f"{patient.full_name}'s record")
+            number = (details.record_number or patient.record_number).strip()
+            self._refuse_duplicate_number(session, number, patient_id)
+            patient.record_number = number
+            self._apply(patient, details)
+            current = patient.surgeries[-1] if patient.surgeries else None
+            if details.pathway == "surgical" and surgery is not None:
+                if current is None:
+                    current = self._surgery(surgery)
+                    patient.surgeries.append(current)
+                else:
+                    self._apply_surgery(current, surgery)
+                if current in session.new or session.is_modified(current):
+                    lookup.bump(patient)  # the surgery is part of the patient's record
+            if restrictions is not None and restrictions_store.sync_restrictions(
+                session, self.actor, patient_id, restrictions, today=today
+            ):
+                lookup.bump(patient)  # so are the restrictions saved with it
+            session.flush()
+            return patient.version
 
     def _apply(self, patient: Patient, details: rules.PatientDetails) -> None:
         patient.given_name = details.given_name.strip()

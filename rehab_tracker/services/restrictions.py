@@ -106,9 +106,10 @@ def sync_restrictions(
     items: Sequence[rules.Restriction],
     *,
     today: dt.date,
-) -> None:
+) -> bool:
     """Make the patient's restrictions the ``items`` (validated first): an item with an id
-    updates that row, one without is added, a row no item names is removed."""
+    updates that row, one without is added, a row no item names is removed. Returns whether
+    anything changed (the patient's version then moves: ``PatientService.update``)."""
     ready = validate(items, today)
     rows = {
         row.id: row
@@ -133,7 +134,11 @@ def sync_restrictions(
     for row_id, row in rows.items():
         if row_id not in kept:
             session.delete(row)
+    changed = any(isinstance(o, RestrictionRow) for o in (*session.new, *session.deleted)) or any(
+        session.is_modified(row) for row in rows.values()
+    )
     session.flush()
+    return changed
 
 
 class RestrictionService:

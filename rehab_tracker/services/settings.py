@@ -24,6 +24,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
 from rehab_tracker.data.database import Database
 from rehab_tracker.data.models import Setting
 from rehab_tracker.domain.errors import Collector, ValidationError
@@ -32,6 +35,8 @@ from rehab_tracker.domain.progression import PAIN_CEILING_DEFAULT, is_pain_ceili
 from rehab_tracker.domain.scoring import is_max_missing
 from rehab_tracker.domain.thresholds import DEFAULT_THRESHOLDS, Threshold, with_overrides
 from rehab_tracker.domain.units import UNIT_SYSTEMS
+from rehab_tracker.services import _lookup as lookup
+from rehab_tracker.services.errors import ConflictError
 
 DEFAULTS: Mapping[str, dict[str, Any]] = {
     "units": {"system": "metric"},
@@ -102,6 +107,10 @@ class ClinicSettings:
     rmdq_wording: InstrumentWording | None
     #: back or leg pain (0-10) at or above which an exercise holds (progression rule 4)
     progression_pain_ceiling: int = PAIN_CEILING_DEFAULT
+
+
+#: what the second writer of the settings is told they were (``lookup.conflict_message``)
+STALE = "One of the clinic settings"
 
 
 class SettingsService:
@@ -175,16 +184,30 @@ class SettingsService:
             *(str(value.get(f) or "").strip() for f in CLINIC_FIELDS)
         )
 
+    def versions(self) -> dict[str, int]:
+        """The version of each stored setting, by key (a key not stored is at version 0): a
+        settings form keeps them, and its save is refused once another workstation moved one."""
+        with self.db.reading() as session:
+            return {key: version for key, version in session.execute(
+                select(Setting.key, Setting.version))}
+
     # --- writing ---------------------------------------------------------------------------
 
-    def _put(self, key: str, value: dict[str, Any] | None) -> None:
-        self._put_all({key: value})
+    def _put(self, key: str, value: dict[str, Any] | None, expected: int | None = None) -> None:
+        self._put_all({key: value}, None if expected is None else {key: expected})
 
-    def _put_all(self, values: Mapping[str, dict[str, Any] | None]) -> None:
-        """Store each key's value (None removes it) in one unit of work: all or none."""
-        with self.db.unit_of_work(self.actor) as session:
-            for key, value in values.items():
-                row = session.get(Setting, key)
+    def _put_all(
+        self, values: Mapping[str, dict[str, Any] | None], expected: Mapping[str, int] | None
+    ) -> None:
+        """Store (None: remove) settings in one unit of work: all or none. With ``expected``
+        (key -> version the form read, 0 for a key not stored), refused as a whole
+        (ConflictError) when another workstation changed any of them since."""
+        with lookup.editing(self.db, self.actor, STALE) as session:
+            rows = {key: session.get(Setting, key) for key in values}
+            for key, row in rows.items():
+                if expected is not None:
+                    lookup.check_version(row, expected.get(key, 0), STALE)
+                value = values[key]
                 if value is None:
                     if row is not None:
                         session.delete(row)
@@ -192,26 +215,41 @@ class SettingsService:
                     session.add(Setting(key=key, value=value))
                 else:
                     row.value = value
+            try:
+                session.flush()
+            except IntegrityError as exc:  # PostgreSQL: another desk added the key meanwhile
+                raise ConflictError(lookup.conflict_message(STALE)) from exc
 
-    def set_units(self, system: str) -> None:
-        self._put("units", _units_value(system))
+    def set_units(self, system: str, *, expected_version: int | None = None) -> None:
+        self._put("units", _units_value(system), expected_version)
 
-    def set_odi_max_missing(self, max_missing: int | None) -> None:
-        self._put("odi_rule", _odi_rule_value(max_missing))
+    def set_odi_max_missing(
+        self, max_missing: int | None, *, expected_version: int | None = None
+    ) -> None:
+        self._put("odi_rule", _odi_rule_value(max_missing), expected_version)
 
-    def set_progression_pain_ceiling(self, ceiling: int) -> None:
+    def set_progression_pain_ceiling(
+        self, ceiling: int, *, expected_version: int | None = None
+    ) -> None:
         """The pain (0-10) at or above which progression holds an exercise (1-10)."""
-        self._put("progression", _pain_ceiling_value(ceiling))
+        self._put("progression", _pain_ceiling_value(ceiling), expected_version)
 
-    def set_threshold_overrides(self, overrides: Mapping[str, Mapping[str, float | None]]) -> None:
+    def set_threshold_overrides(
+        self,
+        overrides: Mapping[str, Mapping[str, float | None]],
+        *,
+        expected_version: int | None = None,
+    ) -> None:
         """Replace the clinic's threshold overrides (validated; keys ``<measure>.<field>``)."""
-        self._put("thresholds", _thresholds_value(overrides))
+        self._put("thresholds", _thresholds_value(overrides), expected_version)
 
-    def set_clinic_details(self, details: ClinicDetails) -> ClinicDetails:
+    def set_clinic_details(
+        self, details: ClinicDetails, *, expected_version: int | None = None
+    ) -> ClinicDetails:
         """Store the clinic details (validated; all empty removes them); returns what was kept.
         Empty fields are left out of the stored value so readers fall back to their defaults."""
         clean, stored = _clinic_value(details)
-        self._put(CLINIC_KEY, stored)
+        self._put(CLINIC_KEY, stored, expected_version)
         return clean
 
     def save_clinic_settings(
@@ -222,19 +260,27 @@ class SettingsService:
         odi_max_missing: int | None,
         pain_ceiling: int,
         threshold_overrides: Mapping[str, Mapping[str, float | None]],
+        expected_versions: Mapping[str, int] | None = None,
     ) -> ClinicDetails:
         """The Clinic Settings dialog's Save: every part checked first, then all written in one
-        unit of work, so a failure part-way leaves none of them changed."""
+        unit of work, so a failure part-way leaves none of them changed. With
+        ``expected_versions`` (:meth:`versions` as the dialog read them; a key not stored at 0)
+        refused as a whole (ConflictError) when another workstation changed one of these
+        settings since; None: no check (scripts). Returns the details kept."""
         clean, stored = _clinic_value(details)
-        self._put_all(
-            {
-                CLINIC_KEY: stored,
-                "units": _units_value(units),
-                "odi_rule": _odi_rule_value(odi_max_missing),
-                "progression": _pain_ceiling_value(pain_ceiling),
-                "thresholds": _thresholds_value(threshold_overrides),
-            }
+        values = {
+            CLINIC_KEY: stored,
+            "units": _units_value(units),
+            "odi_rule": _odi_rule_value(odi_max_missing),
+            "progression": _pain_ceiling_value(pain_ceiling),
+            "thresholds": _thresholds_value(threshold_overrides),
+        }
+        expected = (
+            None
+            if expected_versions is None
+            else {key: expected_versions.get(key, 0) for key in values}
         )
+        self._put_all(values, expected)
         return clean
 
     def import_wording(self, instrument: str, text: str) -> InstrumentWording:

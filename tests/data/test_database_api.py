@@ -29,7 +29,8 @@ def test_read_connection_takes_no_write_lock(db: Database) -> None:
         try:
             other.execute("BEGIN IMMEDIATE")  # would fail with "database is locked"
             other.execute(
-                "INSERT INTO settings (key, value, updated_at) VALUES ('w', '{}', '2026-01-01')"
+                "INSERT INTO settings (key, value, updated_at, version) "
+                "VALUES ('w', '{}', '2026-01-01', 1)"
             )
             other.execute("COMMIT")
         finally:

@@ -174,7 +174,7 @@ def test_reps_min_above_max_shows_at_the_cell_and_saves_nothing(qtbot, services)
     current = view.editor.dosage_table.currentIndex()
     assert current == view.editor.dosage.model.cell_of("strength", "reps_max")
     after = services.library.detail(row.id)
-    assert after.form == before.form and after.version_stamp == before.version_stamp
+    assert after.form == before.form and after.version == before.version
 
 
 def test_dosage_type_reshapes_columns_and_steps(qtbot, services) -> None:

@@ -206,3 +206,39 @@ def test_keyboard_only_enrolment(window, qtbot, services, today) -> None:
     assert row.name == "Barbara Liskov"
     assert row.surgery_date == dt.date(2026, 10, 5)
     assert row.levels == ("L4-L5",)
+
+
+def test_surgery_edited_elsewhere_is_a_conflict_not_an_overwrite(
+    window, qtbot, services, answers, today
+) -> None:
+    """Another desk changes only the surgeon; this desk, from its older form, types the hospital
+    and saves: refused with the conflict message, its typing kept; Reload shows the surgeon."""
+    window.patient_list.table.selectRow(0)
+    patient_id = window.patient_list.selected_id()
+    seen = {}
+    before = services.patients.record(patient_id).surgery
+    assert before is not None
+
+    def handle(dialog: PatientDialog) -> None:
+        record = services.patients.record(patient_id)
+        assert record.surgery is not None
+        services.patients.update(patient_id, record.details,
+                                 dataclasses.replace(record.surgery, surgeon="Ms Okafor"),
+                                 expected_version=record.version, today=today)
+        dialog.hospital.clear()
+        qtbot.keyClicks(dialog.hospital, "St Mary's")
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+        seen["kept"] = (dialog.isVisible(), dialog.hospital.text(), dialog.surgeon.text())
+        answers["reload_reply"].append(True)  # now choose Reload
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+        seen["reloaded"] = (dialog.isVisible(), dialog.hospital.text(), dialog.surgeon.text())
+
+    with_modal(qtbot, window.findChild(QAction, "editPatient").trigger, handle)
+    _title, text = answers["reload"][0]
+    assert "changed at another workstation" in text and "Reload" in text
+    assert seen["kept"] == (True, "St Mary's", before.surgeon)  # the form stays as typed
+    surgery = services.patients.record(patient_id).surgery
+    assert surgery is not None
+    assert (surgery.surgeon, surgery.hospital) == ("Ms Okafor", before.hospital)
+    # Reload shows the other desk's save
+    assert seen["reloaded"] == (True, before.hospital or "", "Ms Okafor")

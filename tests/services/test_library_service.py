@@ -56,7 +56,7 @@ def test_seeding_keeps_clinic_edits(library: LibraryService) -> None:
     library.ensure_seeded()
     row = library.list_exercises()[0]
     form = dataclasses.replace(library.detail(row.id).form, cautions="Clinic caution.")
-    library.update(row.id, form)
+    library.update(row.id, form, expected_version=library.detail(row.id).version)
     library.ensure_seeded()
     assert library.detail(row.id).form.cautions == "Clinic caution."
 
@@ -156,7 +156,7 @@ def test_attach_refuses_other_files_and_traversal(library: LibraryService, tmp_p
         with pytest.raises(ValidationError):
             library.media_file(bad)
     with pytest.raises(ValidationError):
-        library.update(new_id, valid_form(media=("../outside.png",)))
+        library.update(new_id, valid_form(media=("../outside.png",)), expected_version=1)
     # a hostile file name is made safe: it lands inside the exercise's folder
     odd = tmp_path / "..png"
     odd.write_bytes(b"x")

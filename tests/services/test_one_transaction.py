@@ -119,7 +119,8 @@ def test_correction_audits_every_exercise_row_and_set_it_removes(any_db, today):
     form = b.services.sessions.edit_form(sid)
     # the therapist removes the first exercise (with its sets) from the logged session
     b.services.sessions.update(
-        sid, dataclasses.replace(form.entry, exercises=form.entry.exercises[1:]), today=today
+        sid, dataclasses.replace(form.entry, exercises=form.entry.exercises[1:]),
+        expected_version=form.version, today=today,
     )
     left_exercises, left_sets = _children(any_db, sid)
     assert len(left_exercises) == len(exercises) - 1
@@ -161,7 +162,8 @@ def _a_full_record(b, today) -> None:
     sid = _log_session(b, today)
     form = b.services.sessions.edit_form(sid)
     b.services.sessions.update(sid, dataclasses.replace(
-        form.entry, adverse_events=(AdverseEventEntry("dizzy", "mild", "rested"),)), today=today)
+        form.entry, adverse_events=(AdverseEventEntry("dizzy", "mild", "rested"),)),
+        expected_version=form.version, today=today)
     b.services.outcomes.record_nprs(b.patient_id, back=4, leg=3, assessed_on=today, today=today)
     b.services.outcomes.record_walk(b.patient_id, "walk_5min", 400.0, performed_on=today,
                                     today=today)

@@ -82,12 +82,14 @@ def test_a_missed_session_corrected_to_attended_needs_a_screen(built: Built, tod
     slot_id, entry = _entry(built, today, attended=False, missed_reason="Unwell",
                             exercises=(), red_flags={})
     sid = s.save(built.patient_id, slot_id, entry, today=today)
-    corrected = dataclasses.replace(s.edit_form(sid).entry, attended=True, missed_reason="")
+    form = s.edit_form(sid)
+    corrected = dataclasses.replace(form.entry, attended=True, missed_reason="")
     with pytest.raises(ValidationError) as info:
-        s.update(sid, corrected, today=today)
+        s.update(sid, corrected, expected_version=form.version, today=today)
     assert "an attended session needs one" in info.value.errors["red_flags"]
     assert s.edit_form(sid).entry.attended is False  # nothing saved
-    s.update(sid, dataclasses.replace(corrected, red_flags=ALL_NO), today=today)
+    s.update(sid, dataclasses.replace(corrected, red_flags=ALL_NO),
+             expected_version=form.version, today=today)
     assert s.history(built.patient_id)[0].red_flag_result == "clear"
 
 
@@ -103,8 +105,9 @@ def test_a_log_screened_with_the_earlier_questions_can_still_be_corrected(
         log = session.get(SessionLog, sid)
         assert log is not None
         log.red_flags = old
-    corrected = dataclasses.replace(s.edit_form(sid).entry, pain_back_after=1)
-    s.update(sid, corrected, today=today)
+    form = s.edit_form(sid)
+    corrected = dataclasses.replace(form.entry, pain_back_after=1)
+    s.update(sid, corrected, expected_version=form.version, today=today)
     assert s.edit_form(sid).entry.red_flags == old
     assert s.history(built.patient_id)[0].red_flag_result == "clear"
 

@@ -144,7 +144,7 @@ def test_adherence_agrees_after_every_kind_of_session(
     corrected = log(past[5])  # corrected to missed after saving
     form = s.edit_form(corrected)
     s.update(corrected, dataclasses.replace(form.entry, attended=False, missed_reason="forgot"),
-             today=today)
+             expected_version=form.version, today=today)
     s.delete(log(past[6]))  # deleted: the slot is open again, past, so missed
     restored = log(past[7])  # deleted, then restored: attended
     s.delete(restored)
@@ -161,7 +161,7 @@ def test_adherence_agrees_after_every_kind_of_session(
     # the unscheduled attended one corrected to missed: no extra session any more, anywhere
     form = s.edit_form(extra)
     s.update(extra, dataclasses.replace(form.entry, attended=False, missed_reason="ill"),
-             today=today)
+             expected_version=form.version, today=today)
     _agree_in_full(built.services, pid, today)
     assert s.adherence(pid, today=today).extra_sessions == 0
 

@@ -155,6 +155,7 @@ def test_correction_is_audited(db, today):
             pain_back_after=5,
             adverse_events=(AdverseEventEntry("dizzy", "mild", "rested 5 min"),),
         ),
+        expected_version=form.version,
         today=today,
     )
     again = b.services.sessions.edit_form(sid)

@@ -34,6 +34,10 @@ TIMEPOINTS: dict[str, str] = {
 RowMaker = Callable[[uuid.UUID | None, dt.date], OutcomeAssessment | WalkTest | NeuroScreen]
 
 
+#: what the second writer of an assessment is told it was (``lookup.conflict_message``)
+STALE = "This assessment"
+
+
 class OutcomeRecords:
     def __init__(self, db: Database, actor: str, settings: SettingsService | None = None) -> None:
         self.db = db
@@ -96,9 +100,9 @@ class OutcomeRecords:
 
     def delete(self, kind: str, row_id: uuid.UUID) -> None:
         """Soft delete of an assessment (``kind`` from :class:`OutcomeRow`); undo: restore."""
-        with self.db.unit_of_work(self.actor) as session:
+        with lookup.editing(self.db, self.actor, STALE) as session:
             self._row(session, kind, row_id).deleted_at = utcnow()
 
     def restore(self, kind: str, row_id: uuid.UUID) -> None:
-        with self.db.unit_of_work(self.actor) as session:
+        with lookup.editing(self.db, self.actor, STALE) as session:
             self._row(session, kind, row_id).deleted_at = None

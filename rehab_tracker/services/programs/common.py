@@ -9,17 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from rehab_tracker.data.database import Database
 from rehab_tracker.data.models import Patient, Prescription, Program
 from rehab_tracker.domain.dosage import Dosage
 from rehab_tracker.services import _lookup as lookup
-from rehab_tracker.services.errors import ConflictError
 from rehab_tracker.services.programs.types import PrescribedExercise
 from rehab_tracker.services.settings import SettingsService
 
@@ -109,13 +106,11 @@ def prescribed(rx: Prescription) -> PrescribedExercise:
     )
 
 
-@contextmanager
-def stale_is_conflict() -> Iterator[None]:
-    """Turn SQLAlchemy's lost version race (the row was saved elsewhere meanwhile) into the
+#: what the second writer of a program is told it was (``lookup.conflict_message``)
+STALE = "This program"
+
+
+def stale_is_conflict() -> AbstractContextManager[None]:
+    """:func:`lookup.stale_is_conflict` of a program: the lost version race becomes the
     :class:`ConflictError` the UI offers to reload on."""
-    try:
-        yield
-    except StaleDataError as exc:
-        raise ConflictError(
-            "This program was changed at another workstation; reopen it to see the changes."
-        ) from exc
+    return lookup.stale_is_conflict(STALE)

@@ -24,10 +24,12 @@ from rehab_tracker.domain import template as tpl
 from rehab_tracker.domain.dosage import dosage_to_dict
 from rehab_tracker.domain.errors import ValidationError
 from rehab_tracker.domain.library import ExerciseSpec
-from rehab_tracker.services.errors import ConflictError, ServiceError
+from rehab_tracker.services import _lookup as lookup
+from rehab_tracker.services.errors import ServiceError
 from rehab_tracker.services.programs.catalogue import Catalogue, dosage_types
 from rehab_tracker.services.programs.checks import check_template_name, validate_draft
 from rehab_tracker.services.programs.common import (
+    STALE,
     clean,
     get_program,
     lines,
@@ -71,11 +73,7 @@ class ProgramEditing(Catalogue):
         """
         with stale_is_conflict(), self.db.unit_of_work(self.actor) as session:
             program = get_program(session, program_id)
-            if program.version != expected_version:
-                raise ConflictError(
-                    "This program was changed at another workstation since it was opened; "
-                    "reopen it to see the latest version."
-                )
+            lookup.check_version(program, expected_version, STALE)
             library = self._library_map(session)
             known = set(session.scalars(select(Exercise.code)))
             validate_draft(edited, library, known)

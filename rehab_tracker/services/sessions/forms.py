@@ -115,6 +115,7 @@ class SessionForms(SessionServiceBase):
                 status=log.status,
                 red_flag_result=log.red_flag_result,
                 restrictions=active_restrictions(session, log.patient_id, log.session_date),
+                version=log.version,
             )
 
 

@@ -27,6 +27,9 @@ from rehab_tracker.services.errors import ConflictError, ServiceError
 from rehab_tracker.services.sessions._base import SessionServiceBase
 from rehab_tracker.services.sessions._queries import open_slot, session_log, slot_of
 
+#: what the second writer of a session log is told it was (``lookup.conflict_message``)
+STALE = "This session"
+
 
 class SessionRecording(SessionServiceBase):
     def record_red_flag_stop(
@@ -88,26 +91,36 @@ class SessionRecording(SessionServiceBase):
             self._add_new(session, log)
             return log.id
 
-    def update(self, session_id: uuid.UUID, entry: SessionEntry, *, today: dt.date) -> None:
-        """Correct a finished session in place (the audit trail keeps before and after)."""
-        with self.db.unit_of_work(self.actor) as session:
+    def update(
+        self, session_id: uuid.UUID, entry: SessionEntry, *, expected_version: int, today: dt.date
+    ) -> int:
+        """Correct a finished session in place (the audit trail keeps before and after); returns
+        the log's new version. Refused (ConflictError) when the log was saved elsewhere since the
+        form read ``expected_version``: the correction (its exercise rows and sets too) is one
+        new version of the log."""
+        with lookup.editing(self.db, self.actor, STALE) as session:
             log = session_log(session, session_id, live=True)
+            lookup.check_version(log, expected_version, STALE)
             validate_session(
                 entry, today=today, surgery_date=lookup.latest_surgery_date(session, log.patient_id)
             )
-            if log.status != "aborted":
-                log.red_flag_result = _corrected_screen(log, entry)
-            self._apply(session, log, replace(entry, red_flags=entry.red_flags or {}))
+            with session.no_autoflush:  # one flush: one new version
+                if log.status != "aborted":
+                    log.red_flag_result = _corrected_screen(log, entry)
+                self._apply(session, log, replace(entry, red_flags=entry.red_flags or {}))
+                lookup.bump(log)
+            session.flush()
+            return log.version
 
     def delete(self, session_id: uuid.UUID) -> None:
         """Soft delete; :meth:`restore` undoes it."""
-        with self.db.unit_of_work(self.actor) as session:
+        with lookup.editing(self.db, self.actor, STALE) as session:
             session_log(session, session_id).deleted_at = utcnow()
 
     def restore(self, session_id: uuid.UUID) -> None:
         """Undo a delete. Refused (ConflictError) when the slot was logged again meanwhile:
         two live logs of one slot would be two records of one visit."""
-        with self.db.unit_of_work(self.actor) as session:
+        with lookup.editing(self.db, self.actor, STALE) as session:
             log = session_log(session, session_id)
             if log.deleted_at is None:
                 return

@@ -15,6 +15,7 @@ from rehab_tracker.domain.redflags import (
     check_clearance,
     check_outcome,
 )
+from rehab_tracker.services import _lookup as lookup
 from rehab_tracker.services.errors import ServiceError
 from rehab_tracker.services.sessions._base import SessionServiceBase
 from rehab_tracker.services.sessions._queries import red_flag_alerts, session_log
@@ -41,7 +42,7 @@ class RedFlagFollowUp(SessionServiceBase):
         when: the screen is then closed. One unit of work; the audit trail keeps every change
         (recording again corrects the record). Field errors for every problem at once; nothing
         is saved on bad input."""
-        with self.db.unit_of_work(self.actor) as session:
+        with lookup.editing(self.db, self.actor, "This session") as session:
             log = session_log(session, session_id, live=True)
             if log.red_flag_result != "positive":
                 raise ServiceError("this session's red-flag screen was not positive")

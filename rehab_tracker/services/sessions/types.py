@@ -53,6 +53,8 @@ class SessionForm:
     red_flag_result: str = "not_screened"
     #: the surgeon restrictions in force on the session's date
     restrictions: tuple[Restriction, ...] = ()
+    #: the log's version when the form was read (a correction from it is refused once it moved)
+    version: int = 0
 
     @property
     def title(self) -> str:

@@ -45,19 +45,44 @@ class SettingsDialog(QDialog):
         self.setObjectName("clinicSettings")
         self.setWindowTitle("Clinic settings")
         self.services = services
+        #: the settings' versions when read (first: a save over a newer one is refused)
+        self.versions = services.settings.versions()
         current = services.settings.load()
         scroll = scrolled(
-            self._build_clinic_box(services.settings.clinic_details()),
-            self._build_general_form(current),
+            self._build_clinic_box(),
+            self._build_general_form(),
             self._build_thresholds(current),
             self._build_wording(),
         )
         layout = QVBoxLayout(self)
         layout.addWidget(scroll)
         layout.addLayout(self._build_buttons())
+        self._fill(current, services.settings.clinic_details())
         dialogs.fit_to_screen(self, 1000, 720)
 
-    def _build_clinic_box(self, details: ClinicDetails) -> QGroupBox:
+    def _fill(self, current: ClinicSettings, details: ClinicDetails) -> None:
+        """Show the stored settings in the fields."""
+        for key, edit in self.clinic.items():
+            edit.setText(getattr(details, key))
+        self.units.setCurrentIndex(0 if current.units == "metric" else 1)
+        self.odi_rule.setCurrentIndex(
+            next(i for i, (_t, v) in enumerate(MISSING_RULES) if v == current.odi_max_missing)
+            if current.odi_max_missing in [v for _t, v in MISSING_RULES]
+            else 0
+        )
+        self.pain_ceiling.setCurrentIndex(current.progression_pain_ceiling - 1)
+        for key, t in current.thresholds.items():
+            self.absolute[key].set_value(t.absolute)
+            self.relative[key].set_value(None if t.relative is None else round(t.relative * 100, 1))
+
+    def reload(self) -> None:
+        """Show the settings as saved now (another workstation changed them meanwhile)."""
+        self.versions = self.services.settings.versions()
+        self._fill(self.services.settings.load(), self.services.settings.clinic_details())
+        self.clinic_form.show_errors({})
+        self.banner.setText("")
+
+    def _build_clinic_box(self) -> QGroupBox:
         """The clinic's name and contact details, in ``self.clinic_form``."""
         clinic_box = QGroupBox("Clinic")
         clinic_layout = QVBoxLayout(clinic_box)
@@ -66,41 +91,35 @@ class SettingsDialog(QDialog):
         clinic_layout.addWidget(hint)
         self.clinic_form = FieldForm()
         self.clinic: dict[str, QLineEdit] = {}
-        for key, label, stored, placeholder in (
-            ("name", "Clinic &name", details.name, "e.g. Riverside Physiotherapy"),
-            ("address", "&Address", details.address, "street, town, postcode"),
-            ("phone", "&Phone", details.phone, "e.g. +44 20 7946 0000"),
-            ("email", "&Email", details.email, "e.g. reception@clinic.example"),
+        for key, label, placeholder in (
+            ("name", "Clinic &name", "e.g. Riverside Physiotherapy"),
+            ("address", "&Address", "street, town, postcode"),
+            ("phone", "&Phone", "e.g. +44 20 7946 0000"),
+            ("email", "&Email", "e.g. reception@clinic.example"),
         ):
-            edit = QLineEdit(stored)
+            edit = QLineEdit()
             edit.setObjectName(f"clinic_{key}")
             edit.setPlaceholderText(placeholder)
             self.clinic[key] = self.clinic_form.add(key, label, edit)
         clinic_layout.addWidget(self.clinic_form)
         return clinic_box
 
-    def _build_general_form(self, current: ClinicSettings) -> FieldForm:
-        """Units, the ODI missing-section rule and the pain ceiling, in ``self.form``."""
+    def _build_general_form(self) -> FieldForm:
+        """Units, the ODI missing-section rule and the pain ceiling, in ``self.form`` (their
+        values: :meth:`_fill`)."""
         form = FieldForm()
         self.units = form.add("units", "&Units", QComboBox())
         self.units.addItem("Metric (metres, kg)", "metric")
         self.units.addItem("Imperial (feet, lb)", "imperial")
-        self.units.setCurrentIndex(0 if current.units == "metric" else 1)
         self.odi_rule = form.add("odi_max_missing", "&ODI missing sections", QComboBox())
         for text, value in MISSING_RULES:
             self.odi_rule.addItem(text, value)
-        self.odi_rule.setCurrentIndex(
-            next(i for i, (_t, v) in enumerate(MISSING_RULES) if v == current.odi_max_missing)
-            if current.odi_max_missing in [v for _t, v in MISSING_RULES]
-            else 0
-        )
         self.pain_ceiling = form.add(
             "progression_pain_ceiling", "Pain &ceiling for progression", QComboBox()
         )
         for value in range(1, 11):
             default = " (clinic default)" if value == PAIN_CEILING_DEFAULT else ""
             self.pain_ceiling.addItem(f"{value}/10{default}", value)
-        self.pain_ceiling.setCurrentIndex(current.progression_pain_ceiling - 1)
         self.pain_ceiling.setToolTip(
             "Back or leg pain at or above this, before or after a session, holds an exercise "
             "at its dose instead of progressing it."
@@ -141,7 +160,6 @@ class SettingsDialog(QDialog):
             message=f"A number above 0 {t.unit}.",
         )
         a.setObjectName(f"threshold_{key}_absolute")
-        a.set_value(t.absolute)
         r = NumberField(
             f"{t.label} relative threshold (%)",
             low=0,
@@ -151,7 +169,6 @@ class SettingsDialog(QDialog):
             message="A percentage between 0 and 100, or empty.",
         )
         r.setObjectName(f"threshold_{key}_relative")
-        r.set_value(None if t.relative is None else round(t.relative * 100, 1))
         source = QLabel(t.source)
         source.setWordWrap(True)
         source.setAccessibleName(f"{t.label} threshold source")
@@ -250,19 +267,20 @@ class SettingsDialog(QDialog):
             return
         overrides = self._threshold_overrides()
 
-        def write() -> None:  # one unit of work: all of it saved, or none
+        def write() -> None:  # one unit of work: all of it saved, or none; refused if stale
             self.services.settings.save_clinic_settings(
                 details,
                 units=self.units.currentData(),
                 odi_max_missing=self.odi_rule.currentData(),
                 pain_ceiling=self.pain_ceiling.currentData(),
                 threshold_overrides=overrides,
+                expected_versions=self.versions,
             )
 
         def show(errors: dict[str, str]) -> None:
             self.banner.setText("; ".join(f"{k}: {v}" for k, v in errors.items()))
 
-        if run_action(self, write, form=show):
+        if run_action(self, write, form=show, on_conflict=self.reload):
             self.accept()
 
     def _threshold_overrides(self) -> dict[str, dict[str, float | None]]:

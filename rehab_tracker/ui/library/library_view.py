@@ -249,6 +249,8 @@ class LibraryView(QWidget):
         self.setObjectName("libraryView")
         self.services = services
         self.current_id: uuid.UUID | None = None
+        #: the shown exercise's version when read: a save from an older one is refused
+        self.current_version = 0
 
         self.model = ExerciseTableModel(self)
         self.proxy = ExerciseFilterProxy(self)
@@ -391,15 +393,16 @@ class LibraryView(QWidget):
         self.editor.name.setFocus()
 
     def save(self) -> None:
-        form, current = self.editor.value(), self.current_id
+        form, current, version = self.editor.value(), self.current_id, self.current_version
 
         def write() -> uuid.UUID:
             if current is None:
                 return self.services.library.add(form)
-            self.services.library.update(current, form)
+            self.services.library.update(current, form, expected_version=version)
             return current
 
-        done = run_action(self, write, title="Exercise library", form=self.editor)
+        done = run_action(self, write, title="Exercise library", form=self.editor,
+                          on_conflict=self._on_selection if current is not None else None)
         if done:
             self.reload(select=done.value)
 
@@ -435,23 +438,25 @@ class LibraryView(QWidget):
             self, "Add image", "", f"Images ({patterns})"
         )
         if path:
-            self._attach(lambda exercise_id: self.services.library.attach_image(exercise_id, path),
-                         "Add image")
+            self._attach(lambda exercise_id: self.services.library.attach_image(
+                exercise_id, path, expected_version=self.current_version), "Add image")
 
     def add_video(self) -> None:
         if self.current_id is None:
             return
         url, ok = QInputDialog.getText(self, "Add video link", "Web address (https://…):")
         if ok and url.strip():
-            self._attach(lambda exercise_id: self.services.library.add_link(exercise_id, url),
-                         "Add video link")
+            self._attach(lambda exercise_id: self.services.library.add_link(
+                exercise_id, url, expected_version=self.current_version), "Add video link")
 
     def _attach(self, attach: Callable[[uuid.UUID], str], title: str) -> None:
         """Attach a medium to the current exercise at once; show it selected in the list."""
         current = self.current_id
         assert current is not None
-        done = run_action(self, lambda: attach(current), title=title)
+        done = run_action(self, lambda: attach(current), title=title,
+                          on_conflict=self._on_selection)
         if done:
+            self.current_version += 1  # one media change: one version
             self.editor.media.addItem(done.value)
             self.editor.media.setCurrentRow(self.editor.media.count() - 1)
 
@@ -493,9 +498,15 @@ class LibraryView(QWidget):
             f"Remove “{entry}” from this exercise? An image file stays in the media folder.",
         ):
             return
-        current = self.current_id
-        if run_action(self, lambda: self.services.library.remove_media(current, entry),
-                      title="Remove attachment"):
+        current, version = self.current_id, self.current_version
+        done = run_action(
+            self,
+            lambda: self.services.library.remove_media(current, entry, expected_version=version),
+            title="Remove attachment",
+            on_conflict=self._on_selection,
+        )
+        if done:
+            self.current_version += 1  # one media change: one version
             self.editor.media.takeItem(self.editor.media.currentRow())
 
     def _on_selection(self, *_args: object) -> None:
@@ -503,7 +514,7 @@ class LibraryView(QWidget):
         if row is None:
             return
         detail = self.services.library.detail(row.id)
-        self.current_id = row.id
+        self.current_id, self.current_version = row.id, detail.version
         self.editor.set_form(detail.form)
         self.title.setText(f"{row.name}" + (" (retired)" if row.retired else ""))
         self._update_buttons(row)

@@ -108,8 +108,14 @@ class SessionsFeature:
         dialog = SessionFormDialog(services, opened.value, ws.today, parent=window)
         self.last_dialog = dialog
         dialog.open()
-        dialog.finished.connect(lambda _r: ws.refresh())
+        dialog.finished.connect(lambda _r: self._closed(dialog))
         return dialog
+
+    def _closed(self, dialog: SessionFormDialog) -> None:
+        self.workspace.refresh()
+        session_id = dialog.form.session_id
+        if dialog.reload_requested and session_id is not None:  # open the saved one again
+            self.sessions_tab.correct(session_id)
 
 
 def install(window: MainWindow) -> SessionsFeature:

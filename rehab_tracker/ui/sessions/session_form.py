@@ -260,6 +260,9 @@ class SessionFormDialog(QDialog):
         self.today = today
         self.red_flags = dict(red_flags or form.entry.red_flags)
         self.saved_id: uuid.UUID | None = None
+        #: set when the user chose Reload after another workstation corrected this session:
+        #: the dialog closed without saving, and whoever opened it opens the saved session again
+        self.reload_requested = False
         editing = form.session_id is not None
         self.setWindowTitle(
             f"{'Correct' if editing else 'Log'} {form.title}: {form.patient_name}"
@@ -407,6 +410,9 @@ class SessionFormDialog(QDialog):
         if draft is not None:
             self.restore(draft.payload)
             self.status.setText("Draft restored: your unsaved entries are back.")
+            seen = draft.payload.get("version")
+            if editing and isinstance(seen, int):  # typed against that version of the log
+                self.form = dataclasses.replace(self.form, version=seen)
 
     def _connect_edits(self) -> None:
         self.date.dateChanged.connect(self._edited)
@@ -457,6 +463,7 @@ class SessionFormDialog(QDialog):
             "patient_id": str(self.form.patient_id),
             "slot_id": str(self.form.slot.id) if self.form.slot else None,
             "session_id": str(self.form.session_id) if self.form.session_id else None,
+            "version": self.form.version,
             "session_date": value.isoformat() if value else None,
             "location": self.location.currentText(),
             "attended": self.attended.isChecked(),
@@ -542,10 +549,13 @@ class SessionFormDialog(QDialog):
                     entry,
                     today=today,
                 )
-            self.services.sessions.update(session_id, entry, today=today)
+            self.services.sessions.update(
+                session_id, entry, expected_version=self.form.version, today=today
+            )
             return session_id
 
-        done = run_action(self, write, title="Session not saved", form=self)
+        done = run_action(self, write, title="Session not saved", form=self,
+                          on_conflict=self.reload if session_id is not None else None)
         if not done:
             return
         self.saved_id = done.value
@@ -592,3 +602,11 @@ class SessionFormDialog(QDialog):
     def reject(self) -> None:
         self.autosave.flush_pending()
         super().reject()
+
+    def reload(self) -> None:
+        """Another workstation corrected this session and the user chose Reload: what was typed
+        (and its draft) is dropped and the dialog closes; :attr:`reload_requested` tells whoever
+        opened it to open the saved session again."""
+        self.autosave.discard()
+        self.reload_requested = True
+        self.reject()

@@ -283,14 +283,20 @@ class SessionsTab(PatientTab):
 
     def edit_selected(self) -> None:
         session_id = self.selected_id()
-        if session_id is None:
-            return
+        if session_id is not None:
+            self.correct(session_id)
+
+    def correct(self, session_id: uuid.UUID) -> None:
+        """Open the session's correction form (again, after a Reload)."""
         from rehab_tracker.ui.sessions.session_form import SessionFormDialog
 
-        form = self.services.sessions.edit_form(session_id)
-        dialog = SessionFormDialog(self.services, form, self.today, parent=self)
-        if dialog.exec():
-            self.message.setText("Session corrected (the change is in the audit trail).")
+        reload = True
+        while reload:  # Reload after another workstation's correction: open the saved one
+            form = self.services.sessions.edit_form(session_id)
+            dialog = SessionFormDialog(self.services, form, self.today, parent=self)
+            if dialog.exec():
+                self.message.setText("Session corrected (the change is in the audit trail).")
+            reload = dialog.reload_requested
         self._changed()
 
     def delete_selected(self) -> None:
