@@ -258,7 +258,7 @@ def _sqlite_file(args: argparse.Namespace, what: str) -> Path:
 
 def _db_backups(args: argparse.Namespace) -> int:
     from rehab_tracker.data import locations
-    from rehab_tracker.data.backup import describe_backups
+    from rehab_tracker.data.backup import describe_backups, megabytes
 
     path = _sqlite_file(args, "backups")
     found = describe_backups(locations.backup_dir_for(path), path.stem)
@@ -266,7 +266,7 @@ def _db_backups(args: argparse.Namespace) -> int:
         taken = info.taken.astimezone().strftime("%Y-%m-%d %H:%M")
         patients = f"{info.patients} patients" if info.problem is None else "cannot be restored"
         why = f"\t{info.problem}" if info.problem else ""
-        print(f"{taken}\t{info.size / 1_000_000:.1f} MB\t{patients}\t{info.path.name}{why}")
+        print(f"{taken}\t{megabytes(info.size)}\t{patients}\t{info.path.name}{why}")
     if not found:
         print(f"No backups of {path} yet. `rehab-tracker db backup` makes one.", file=sys.stderr)
     return EXIT_OK

@@ -77,14 +77,16 @@ def check_free_space(folder: Path, needed: int, what: str) -> None:
     wanted = needed + SPACE_MARGIN
     if free < wanted:
         raise NotEnoughSpace(
-            f"not enough free space for {what} in {folder}: {_megabytes(free)} free, "
-            f"{_megabytes(wanted)} needed; nothing was written; free some space (or ask your "
+            f"not enough free space for {what} in {folder}: {megabytes(free)} free, "
+            f"{megabytes(wanted)} needed; nothing was written; free some space (or ask your "
             "IT support) and try again"
         )
 
 
-def _megabytes(size: int) -> str:
-    return f"{size / 1_000_000:.1f} MB"
+def megabytes(size: int) -> str:
+    """A file size for people: "2.9 MB" (one decimal; "0.1 MB" at least for a non-empty file)."""
+    shown = size / 1_000_000
+    return f"{max(shown, 0.1) if size else 0:.1f} MB"
 
 
 def online_backup(
