@@ -108,7 +108,7 @@ def online_backup(
         _durable_rename(partial, target)
     except sqlite3.Error as exc:
         raise BackupError(
-            f"the backup could not be written to {dest_dir}: {_why(exc, partial)}; "
+            f"the backup could not be written to {dest_dir}: {write_problem(exc, partial)}; "
             "no backup file was left"
         ) from exc
     finally:
@@ -158,7 +158,7 @@ def _pages(progress: Progress | None) -> Callable[[int, int, int], object] | Non
     return lambda _status, remaining, total: progress(total - remaining, total)
 
 
-def _why(exc: sqlite3.Error, path: Path) -> str:
+def write_problem(exc: sqlite3.Error, path: Path) -> str:
     """A few words for a failed write (never the driver's text, which may carry data)."""
     problem = translate(exc, path)
     for kind, words in _WRITE_PROBLEMS.items():

@@ -33,6 +33,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,6 +44,7 @@ from rehab_tracker.data.backup import (
     copy_database,
     fsync_folder,
     remove_with_journals,
+    write_problem,
 )
 from rehab_tracker.data.errors import DatabaseError
 
@@ -85,12 +87,14 @@ def restore_backup(
         )
     if not database.parent.is_dir():
         raise RestoreRefused(f"the folder {database.parent} does not exist; nothing was changed")
+    if not os.access(database.parent, os.W_OK | os.X_OK):
+        raise RestoreRefused(f"the folder {database.parent} is read-only; nothing was changed")
     _refuse_if_in_use(database)
     check_free_space(database.parent, backup.stat().st_size, "the restored database")
     revision = _revision(backup)
     incoming = database.parent / f".{database.name}.restoring"
     try:
-        copy_database(backup, incoming, progress)
+        _copy(backup, incoming, progress)
         problem = backup_problem(incoming)
         if problem is not None:
             raise RestoreRefused(f"the copy of {backup} failed its check ({problem}); "
@@ -105,6 +109,16 @@ def restore_backup(
         remove_with_journals(incoming)
     _record(database, backup, revision, replaced, actor)
     return Restored(database, backup, revision, replaced)
+
+
+def _copy(backup: Path, incoming: Path, progress: Progress | None) -> None:
+    try:
+        copy_database(backup, incoming, progress)
+    except sqlite3.Error as exc:  # e.g. the disk filled up meanwhile
+        raise RestoreRefused(
+            f"the backup could not be copied into {incoming.parent}: "
+            f"{write_problem(exc, incoming)}; nothing was changed"
+        ) from exc
 
 
 def _refuse_if_in_use(database: Path) -> None:
@@ -163,8 +177,6 @@ def _keep_current(database: Path, now: dt.datetime) -> Path | None:
 
 
 def _revision(path: Path) -> str:
-    import sqlite3
-
     conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
     try:
         return str(conn.execute("SELECT version_num FROM alembic_version").fetchone()[0])

@@ -22,7 +22,7 @@ from sqlalchemy import select
 
 from rehab_tracker.data import audit, locations
 from rehab_tracker.data.backup import backup_problem, describe_backups
-from rehab_tracker.data.database import Database, open_database
+from rehab_tracker.data.database import Database, DatabaseError, open_database
 from rehab_tracker.data.models import AuditEntry
 from rehab_tracker.data.restore import RestoreRefused, restore_backup
 from tests.data.helpers import file_digest, make_patient
@@ -262,3 +262,39 @@ def test_describe_backups_reads_date_size_and_patients_read_only(
     assert {p: file_digest(p) for p in (first, second)} == digests
     assert sorted(os.listdir(first.parent)) == sorted([first.name, second.name])
 
+
+
+def test_a_disk_too_small_for_the_restored_copy_changes_nothing(
+    tmp_path: Path, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a real 2 MB tmpfs: refused before the copy when the space is known to be short, and
+    when the disk fills during the copy (the space check fooled), the half copy is removed."""
+    import shutil
+    from typing import NamedTuple
+
+    from tests.data.helpers import tmpfs
+    from tests.data.test_backup_safety import _fill
+
+    _fill(db, 3)
+    backup = db.backup("manual")
+    db.close()
+    with tmpfs(tmp_path / "small", 2 * 1024 * 1024) as mount:
+        target = mount / "clinic.db"
+        small = open_database(target)
+        _add(small, "RT-SMALL")
+        small.close()
+        before, listing = file_digest(target), sorted(os.listdir(mount))
+        with pytest.raises(DatabaseError, match="not enough free space"):
+            restore_backup(target, backup, actor="ada")
+        assert file_digest(target) == before and sorted(os.listdir(mount)) == listing
+
+        class Usage(NamedTuple):
+            total: int
+            used: int
+            free: int
+
+        monkeypatch.setattr(shutil, "disk_usage", lambda _p: Usage(2**40, 0, 2**40))
+        with pytest.raises(RestoreRefused) as caught:
+            restore_backup(target, backup, actor="ada")
+        assert "the disk is full" in str(caught.value) and "\n" not in str(caught.value)
+        assert file_digest(target) == before and sorted(os.listdir(mount)) == listing
