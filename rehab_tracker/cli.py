@@ -1,7 +1,10 @@
 """The ``rehab-tracker`` command: the GUI by default, and subcommands for the terminal.
 
 Environment problems (a corrupt or newer database, a folder that cannot be written, a server that
-does not answer) print one line and exit with code 2; only bugs show a traceback.
+does not answer) print one line and exit with code 2; only bugs show a traceback. Everything
+printed goes through :func:`say`, which shows control characters in names as escapes. The
+commands that only look (``patients``, ``db current``, ``db check``) open the database
+read-only; every file the process writes is private (``data.private_files``).
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -16,6 +20,8 @@ from typing import TYPE_CHECKING
 
 from rehab_tracker import __version__
 from rehab_tracker.data.locations import DB_ENV
+from rehab_tracker.data.private_files import keep_new_files_private
+from rehab_tracker.domain.escaping import for_json_line, for_terminal
 
 if TYPE_CHECKING:
     from rehab_tracker.data.database import Database
@@ -28,6 +34,11 @@ EXIT_USAGE = 2
 
 class CliError(Exception):
     """A problem to report in one line (exit code 2)."""
+
+
+def say(text: str, *, err: bool = False) -> None:
+    """Print one line; control characters a record may hold are shown as escapes."""
+    print(for_terminal(text), file=sys.stderr if err else sys.stdout)
 
 
 def _db_option(parser: argparse.ArgumentParser, *, top: bool) -> None:
@@ -137,24 +148,37 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _open(args: argparse.Namespace, *, upgrade: bool = True, create: bool = True) -> Database:
+def _open(
+    args: argparse.Namespace, *, upgrade: bool = True, create: bool = True, read_only: bool = False
+) -> Database:
     from rehab_tracker.data.database import open_database
 
-    return open_database(args.db, upgrade=upgrade, create=create)
+    return open_database(args.db, upgrade=upgrade, create=create, read_only=read_only)
+
+
+def _default_database_not_made_yet(args: argparse.Namespace) -> bool:
+    """No --db, no $REHAB_TRACKER_DB, and the default file does not exist yet (a file the user
+    named that does not exist is an error instead: most likely a typo)."""
+    from rehab_tracker.data.locations import default_database_path
+
+    return not args.db and not os.environ.get(DB_ENV) and not default_database_path().exists()
 
 
 def _cmd_patients(args: argparse.Namespace) -> int:
     from rehab_tracker.app import default_actor
     from rehab_tracker.services.patients import PatientService
 
-    db = _open(args)
-    try:
-        rows = PatientService(db, default_actor()).list_patients(today=dt.date.today())
-    finally:
-        db.close()
+    if _default_database_not_made_yet(args):
+        rows = []  # a first run: no patients, and looking creates nothing
+    else:
+        db = _open(args, read_only=True)
+        try:
+            rows = PatientService(db, default_actor()).list_patients(today=dt.date.today())
+        finally:
+            db.close()
     for row in rows:
         if args.json:
-            print(json.dumps(row.as_dict(), ensure_ascii=False))
+            print(for_json_line(json.dumps(row.as_dict(), ensure_ascii=False)))
         else:
             surgery = row.surgery_date.isoformat() if row.surgery_date else "conservative"
             if row.program_week is None:
@@ -165,9 +189,10 @@ def _cmd_patients(args: argparse.Namespace) -> int:
                 week = f"finished (week {row.program_week})"
             else:
                 week = f"week {row.program_week}"
-            print(f"{row.record_number}\t{row.name}\t{surgery}\t{week}")
+            fields = (for_terminal(row.record_number), for_terminal(row.name), surgery, week)
+            print("\t".join(fields))
     if not rows and not args.json:
-        print("No patients yet. `rehab-tracker demo` adds a demo clinic.", file=sys.stderr)
+        say("No patients yet. `rehab-tracker demo` adds a demo clinic.", err=True)
     return EXIT_OK
 
 
@@ -179,9 +204,9 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         made = seed_demo(db, today=dt.date.today(), seed=args.seed, force=args.force)
     finally:
         db.close()
-    print(f"Added {len(made)} demo patients to {db.display_name}:")
+    say(f"Added {len(made)} demo patients to {db.display_name}:")
     for line in made:
-        print(f"  {line}")
+        say(f"  {line}")
     return EXIT_OK
 
 
@@ -192,14 +217,14 @@ def _cmd_db(args: argparse.Namespace) -> int:
 def _db_current(args: argparse.Namespace) -> int:
     from rehab_tracker.data import maintenance
 
-    db = _open(args, upgrade=False, create=False)
+    db = _open(args, upgrade=False, read_only=True)
     try:
         current, head = maintenance.revisions(db)
     finally:
         db.close()
-    print(f"database: {db.display_name}")
-    print(f"schema revision: {current or 'none (empty database)'}")
-    print(f"latest revision: {head}{' (up to date)' if current == head else ''}")
+    say(f"database: {db.display_name}")
+    say(f"schema revision: {current or 'none (empty database)'}")
+    say(f"latest revision: {head}{' (up to date)' if current == head else ''}")
     return EXIT_OK
 
 
@@ -212,11 +237,11 @@ def _db_upgrade(args: argparse.Namespace) -> int:
     finally:
         db.close()
     if backup is not None:
-        print(f"backup: {backup}")
+        say(f"backup: {backup}")
     if before == after:
-        print(f"{db.display_name} is already at the latest revision ({after})")
+        say(f"{db.display_name} is already at the latest revision ({after})")
     else:
-        print(f"upgraded {db.display_name} from {before or 'empty'} to {after}")
+        say(f"upgraded {db.display_name} from {before or 'empty'} to {after}")
     return EXIT_OK
 
 
@@ -226,20 +251,20 @@ def _db_backup(args: argparse.Namespace) -> int:
         made = db.backup("manual")
     finally:
         db.close()
-    print(f"backup written: {made}")
+    say(f"backup written: {made}")
     return EXIT_OK
 
 
 def _db_check(args: argparse.Namespace) -> int:
     from rehab_tracker.data import maintenance
 
-    db = _open(args, upgrade=False, create=False)
+    db = _open(args, upgrade=False, read_only=True)
     try:
         report = maintenance.check(db)
     finally:
         db.close()
     for line in report.lines():
-        print(line)
+        say(line)
     return EXIT_OK if report.ok else EXIT_FAILED
 
 
@@ -265,10 +290,11 @@ def _db_backups(args: argparse.Namespace) -> int:
     for info in found:
         taken = info.taken.astimezone().strftime("%Y-%m-%d %H:%M")
         patients = f"{info.patients} patients" if info.problem is None else "cannot be restored"
-        why = f"\t{info.problem}" if info.problem else ""
-        print(f"{taken}\t{megabytes(info.size)}\t{patients}\t{info.path.name}{why}")
+        fields = [taken, megabytes(info.size), patients, info.path.name]
+        fields += [info.problem] if info.problem else []
+        print("\t".join(for_terminal(field) for field in fields))
     if not found:
-        print(f"No backups of {path} yet. `rehab-tracker db backup` makes one.", file=sys.stderr)
+        say(f"No backups of {path} yet. `rehab-tracker db backup` makes one.", err=True)
     return EXIT_OK
 
 
@@ -282,10 +308,10 @@ def _db_restore(args: argparse.Namespace) -> int:
     if not backup.exists() and backup.name == args.backup:  # a name from `db backups`
         backup = locations.backup_dir_for(path) / backup.name
     done = restore_backup(path, backup.resolve(), actor=default_actor())
-    print(f"restored {path} from {done.backup} (schema revision {done.revision})")
+    say(f"restored {path} from {done.backup} (schema revision {done.revision})")
     if done.replaced is not None:
-        print(f"the replaced file was kept as {done.replaced}")
-    print("the restore is recorded in the audit trail")
+        say(f"the replaced file was kept as {done.replaced}")
+    say("the restore is recorded in the audit trail")
     return EXIT_OK
 
 
@@ -340,6 +366,7 @@ def _reported(exc: BaseException) -> bool:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    keep_new_files_private()  # the database, backups, logs, reports: patient data, 0600
     parser = build_parser()
     args = parser.parse_args(argv)
     if not hasattr(args, "db"):
@@ -350,12 +377,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.close()
         return EXIT_OK
     except KeyboardInterrupt:
-        print("rehab-tracker: interrupted", file=sys.stderr)
+        say("rehab-tracker: interrupted", err=True)
         return 130
     except Exception as exc:
         if not _reported(exc):
             raise
-        print(f"rehab-tracker: error: {exc}", file=sys.stderr)
+        say(f"rehab-tracker: error: {exc}", err=True)
         return EXIT_USAGE
 
 

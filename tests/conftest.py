@@ -107,6 +107,15 @@ def db(db_path: Path) -> Iterator[Database]:
 
 
 @pytest.fixture
+def usual_umask() -> Iterator[None]:
+    """The common umask 022 for the test, whatever the runner's: a file mode the test then sees
+    is the app's doing (tests of private files, issue 10 item 12)."""
+    previous = os.umask(0o022)
+    yield
+    os.umask(previous)
+
+
+@pytest.fixture
 def today() -> dt.date:
     return TODAY
 

@@ -34,7 +34,13 @@ from rehab_tracker.data.errors import (
     StorageIOError,
     translate,
 )
-from rehab_tracker.data.sqlite_file import _HEADER, APPLICATION_ID, OUR_TABLES
+from rehab_tracker.data.private_files import private_dir, private_file
+from rehab_tracker.data.sqlite_file import (
+    _HEADER,
+    APPLICATION_ID,
+    OUR_TABLES,
+    connect_read_only,
+)
 
 _STAMP = "%Y%m%d-%H%M%S-%f"
 _NAME = re.compile(r"^(?P<stem>.+)-(?P<stamp>\d{8}-\d{6}-\d{6})(?:-(?P<reason>[\w.-]+))?\.db$")
@@ -94,11 +100,12 @@ def online_backup(
 ) -> Path:
     """Copy ``source`` into ``dest_dir`` as a checked, timestamped file, then thin the history
     of ``source``'s backups; returns the new file's path (see the module docstring)."""
-    dest_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(dest_dir, ours=True)
     check_free_space(dest_dir, database_size(source), "a backup")
     target = dest_dir / backup_name(source.stem, dt.datetime.now(dt.UTC), reason)
     partial = dest_dir / f".{target.name}.partial"  # never listed: not a backup's name
     try:
+        private_file(partial, exclusive=True)  # 0600 before a byte of patient data is copied in
         copy_database(source, partial, progress)
         problem = backup_problem(partial)
         if problem is not None:
@@ -128,7 +135,7 @@ def copy_database(source: Path, target: Path, progress: Progress | None = None) 
     """``source`` (read-only) copied through the online backup API into the new file ``target``,
     as one self-contained file, stamped with our application id when it is one of ours from
     before the stamp."""
-    src = sqlite3.connect(f"{source.as_uri()}?mode=ro", uri=True)
+    src = connect_read_only(source)
     try:
         dst = sqlite3.connect(target)
         try:
@@ -239,7 +246,7 @@ def _stamp_problem(app_id: int, tables: frozenset[str], revisions: list[str]) ->
 
 def _read_stamp(path: Path) -> str | tuple[int, frozenset[str], list[str]]:
     """The integrity problem of ``path``, or (application id, table names, revisions)."""
-    conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+    conn = connect_read_only(path)
     try:
         rows = conn.execute("PRAGMA integrity_check").fetchall()
         if rows != [("ok",)]:
@@ -305,7 +312,7 @@ def _describe(path: Path, taken: dt.datetime) -> BackupInfo:
     problem = backup_problem(path)
     patients = None
     if problem is None:
-        conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+        conn = connect_read_only(path)
         try:
             patients = int(conn.execute("SELECT count(*) FROM patients").fetchone()[0])
         finally:

@@ -1,9 +1,13 @@
 """Opening the database: where it is, checking it, backing it up, migrating it, units of work.
 
-``open_database`` is the one way in. For SQLite it refuses a folder it cannot write, runs
-``PRAGMA quick_check`` read-only before touching the file, refuses a database made by newer code,
-and takes an online backup before any migration. Every SQLite write transaction starts with
-``BEGIN IMMEDIATE`` (see ARCHITECTURE.md: the driver's default loses concurrent updates).
+``open_database`` is the one way in. For SQLite it refuses a folder it cannot write, looks at
+an existing file read-only before touching it (``PRAGMA quick_check``, and whether it is a Rehab
+Tracker database at all: :mod:`rehab_tracker.data.sqlite_file`), creates a new database only where
+no file exists, refuses a database made by newer code, and takes an online backup before any
+migration. Every SQLite write transaction starts with ``BEGIN IMMEDIATE`` (see ARCHITECTURE.md:
+the driver's default loses concurrent updates). ``read_only=True`` opens the file so that nothing
+can change it (no journal-mode switch, no migration, no stamp), also when the file or its folder
+is read-only. The files are private (0600, the data folder 0700: ``data.private_files``).
 """
 
 from __future__ import annotations
@@ -21,13 +25,14 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from rehab_tracker.data import audit, locations
+from rehab_tracker.data import audit, locations, private_files, sqlite_file
 from rehab_tracker.data.backup import backup_before_upgrade, latest_good_backup, online_backup
 from rehab_tracker.data.errors import DatabaseError as DatabaseError  # its home is data.errors
-from rehab_tracker.data.errors import translated
+from rehab_tracker.data.errors import translate, translated
 from rehab_tracker.data.locations import (  # re-exported for callers and tests
     newest_revision_file as newest_revision_file,
 )
+from rehab_tracker.data.sqlite_file import quick_check as quick_check  # re-exported
 
 
 class DatabaseLocationError(DatabaseError):
@@ -54,8 +59,30 @@ class DatabaseCorrupt(DatabaseError):
         )
 
 
+class DatabaseNotOurs(DatabaseError):
+    """The file is sound but not a Rehab Tracker database (empty, another application's, or
+    without a schema revision): refused, left untouched."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(
+            f"{path} is not a Rehab Tracker database ({reason}); the file was left untouched; "
+            "give the path of a Rehab Tracker database, or a path where no file exists to "
+            "start a new one"
+        )
+
+
 class DatabaseTooNew(DatabaseError):
     """The database was upgraded by a newer Rehab Tracker than this one."""
+
+
+class DatabaseOutdated(DatabaseError):
+    """A read-only look at a database whose schema is older than this version's."""
+
+
+class UnsupportedDatabase(DatabaseError):
+    """``--db`` names a kind of database the app does not work with."""
 
 
 class DatabaseUnavailable(DatabaseError):
@@ -71,12 +98,42 @@ def resolve_target(target: str | os.PathLike[str] | None) -> str:
             .render_as_string(hide_password=False)
     text = str(target)
     if "://" in text:
-        url = make_url(text)
-        if url.drivername == "postgresql":  # psycopg 3 is the driver we ship
-            url = url.set(drivername="postgresql+psycopg")
-        return url.render_as_string(hide_password=False)
+        return _supported_url(text).render_as_string(hide_password=False)
+    if text == ":memory:":
+        raise DatabaseLocationError(
+            "an in-memory database (:memory:) cannot keep records; give a file path such as "
+            "clinic.db (for a file really named so, write ./:memory:)"
+        )
     path = Path(text).expanduser().resolve()
     return URL.create("sqlite+pysqlite", database=str(path)).render_as_string(hide_password=False)
+
+
+#: the back ends and drivers the app ships with
+_DRIVERS = {"sqlite": ("pysqlite",), "postgresql": ("psycopg",)}
+
+
+def _supported_url(text: str) -> URL:
+    """``text`` as a URL of a back end the app works with (psycopg for a plain postgresql://)."""
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        url = make_url(text)
+    except ArgumentError as exc:
+        raise UnsupportedDatabase(f"{text!r} is not a database URL") from exc
+    if url.drivername == "postgresql":  # psycopg 3 is the driver we ship
+        url = url.set(drivername="postgresql+psycopg")
+    drivers = _DRIVERS.get(url.get_backend_name())
+    if drivers is None:
+        raise UnsupportedDatabase(
+            f"{url.get_backend_name()} databases are not supported; give an SQLite file path "
+            "or a postgresql+psycopg:// URL"
+        )
+    if url.get_driver_name() not in drivers:
+        raise UnsupportedDatabase(
+            f"the {url.get_driver_name()} driver is not supported; use "
+            f"{url.get_backend_name()}+{drivers[0]}://"
+        )
+    return url
 
 
 def _sqlite_path(url: URL) -> Path | None:
@@ -87,56 +144,37 @@ def _sqlite_path(url: URL) -> Path | None:
     return Path(url.database)
 
 
-def _install_sqlite_pragmas(engine: Engine) -> None:
+def _install_sqlite_pragmas(engine: Engine, *, read_only: bool) -> None:
+    """Per connection: foreign keys, busy timeout, WAL with synchronous=FULL; a read-only
+    engine sets ``query_only`` instead of the journal mode (which would write the file)."""
+    settings = ["foreign_keys=ON", "busy_timeout=30000"]
+    settings += ["query_only=ON"] if read_only else ["journal_mode=WAL", "synchronous=FULL"]
+
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, connection_record: Any) -> None:
         # Let SQLAlchemy's "begin" event, not the driver, open transactions.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=FULL")
+        for setting in settings:
+            cursor.execute(f"PRAGMA {setting}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        if conn.get_execution_options().get("rehab_read_only"):
+        if read_only or conn.get_execution_options().get("rehab_read_only"):
             conn.exec_driver_sql("BEGIN")
         else:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def quick_check(path: Path) -> str | None:
-    """Run SQLite's quick_check without changing the file; None when it passes."""
-    try:
-        with open(path, "rb") as handle:
-            header = handle.read(16)
-    except OSError as exc:
-        return f"cannot read it: {exc.strerror}"
-    if header and header != b"SQLite format 3\x00":
-        return "not an SQLite database"
-    if not header:
-        return None  # an empty file is a new database
-    try:
-        conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
-        try:
-            rows = conn.execute("PRAGMA quick_check").fetchall()
-        finally:
-            conn.close()
-    except sqlite3.DatabaseError as exc:
-        return str(exc)
-    if rows != [("ok",)]:
-        return "integrity check failed: " + "; ".join(str(r[0]) for r in rows[:3])
-    return None
-
-
-def _check_folder(path: Path, *, is_default: bool) -> None:
+def _check_folder(path: Path, *, is_default: bool, read_only: bool) -> None:
+    """The folder of ``path`` exists (the default data folder is created, 0700) and lets this
+    user do what the open needs: read the file, or also write it and its -wal/-shm files."""
     folder = path.parent
     if not folder.exists():
-        if is_default:
+        if is_default and not read_only:
             try:
-                folder.mkdir(parents=True, exist_ok=True)
+                private_files.private_dir(folder)
             except OSError as exc:
                 raise DatabaseLocationError(
                     f"cannot create the data folder {folder}: {exc.strerror}"
@@ -145,12 +183,18 @@ def _check_folder(path: Path, *, is_default: bool) -> None:
             raise DatabaseLocationError(f"the folder {folder} does not exist")
     if not folder.is_dir():
         raise DatabaseLocationError(f"{folder} is not a folder")
+    if read_only:
+        if path.exists() and not os.access(path, os.R_OK):
+            raise DatabaseLocationError(f"{path} cannot be read by this user")
+        return
     if not os.access(folder, os.W_OK | os.X_OK):
         raise DatabaseLocationError(
             f"the folder {folder} is read-only; choose a folder you can write to"
         )
     if path.exists() and not os.access(path, os.R_OK | os.W_OK):
         raise DatabaseLocationError(f"{path} cannot be read and written by this user")
+    if is_default:
+        private_files.private_dir(folder, ours=True)  # one an older version left open to all
 
 
 def _in_transaction(session: Session, path: Path | None) -> Iterator[Session]:
@@ -234,31 +278,60 @@ class Database:
         self.engine.dispose()
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, *, read_only: bool = False) -> Engine:
+    """The engine for ``url``; ``read_only`` (SQLite) connects so that the file cannot change."""
     parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite":
-        engine = create_engine(parsed, connect_args={"timeout": 30})
-        _install_sqlite_pragmas(engine)
+    if parsed.get_backend_name() != "sqlite":
+        return create_engine(parsed, pool_pre_ping=True)
+    if read_only:
+        path = Path(str(parsed.database))
+        engine = create_engine(parsed, creator=lambda: sqlite_file.connect_read_only(path))
     else:
-        engine = create_engine(parsed, pool_pre_ping=True)
+        engine = create_engine(parsed, connect_args={"timeout": 30})
+    _install_sqlite_pragmas(engine, read_only=read_only)
     return engine
 
 
 def open_database(
-    target: str | os.PathLike[str] | None = None, *, upgrade: bool = True, create: bool = True
+    target: str | os.PathLike[str] | None = None,
+    *,
+    upgrade: bool = True,
+    create: bool = True,
+    read_only: bool = False,
 ) -> Database:
     """Open (creating or upgrading as needed) the database named by ``target``.
 
     ``target`` is a file path or an SQLAlchemy URL; None means ``REHAB_TRACKER_DB`` or the default
     file in the user's data folder. With ``create=False`` a missing SQLite file is an error
-    (upkeep commands must not leave an empty file behind).
+    (upkeep commands must not leave an empty file behind). ``read_only=True`` never creates,
+    migrates or changes the file (SQLite: a read-only connection); with ``upgrade`` it refuses
+    a database whose schema is behind (:class:`DatabaseOutdated`), without it opens it as it is.
     """
     is_default = target in (None, "") and not os.environ.get(locations.DB_ENV)
     url = resolve_target(target)
     path = _sqlite_path(make_url(url))
+    stamped = True
     if path is not None:
-        _check_sqlite_file(path, create=create, is_default=is_default)
-    engine = make_engine(url)
+        stamped = _check_sqlite_file(
+            path, create=create and not read_only, is_default=is_default, read_only=read_only
+        )
+    engine = make_engine(url, read_only=read_only)
+    try:
+        _bring_up_to_date(engine, url, path, upgrade=upgrade, read_only=read_only, stamped=stamped)
+    except BaseException:
+        engine.dispose()
+        raise
+    writer = sessionmaker(engine, expire_on_commit=False)
+    reader = sessionmaker(engine.execution_options(rehab_read_only=True), expire_on_commit=False)
+    audit.install(writer)
+    return Database(url=url, engine=engine, path=path, _writer=writer, _reader=reader)
+
+
+def _bring_up_to_date(
+    engine: Engine, url: str, path: Path | None, *, upgrade: bool, read_only: bool, stamped: bool
+) -> None:
+    """Refuse a schema newer than the code's, stamp a database made before the application id
+    (a write open), and back up (SQLite) and upgrade an older schema when ``upgrade``."""
     try:
         with engine.connect() as conn:
             current = _stamped_revision(conn)
@@ -269,45 +342,57 @@ def open_database(
 
                 state = migrate.state(conn)
     except OperationalError as exc:
-        engine.dispose()
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
         raise DatabaseUnavailable(f"cannot open {_safe(url)}: {reason}") from exc
-    if state is None:
-        pass
-    elif state.too_new:
-        engine.dispose()
+    if state is not None and state.too_new:
         raise DatabaseTooNew(
             f"{_safe(url)} was upgraded by a newer Rehab Tracker (schema {state.current}); "
             "install the newer version to open it"
         )
-    elif upgrade and state.needs_upgrade:
-        from rehab_tracker.data import migrate
+    if path is not None and not read_only and not stamped:
+        sqlite_file.stamp(path)
+    if state is None or not (upgrade and state.needs_upgrade):
+        return
+    if read_only:
+        raise DatabaseOutdated(
+            f"{_safe(url)} has schema {state.current or 'none'}, older than this version's "
+            f"({state.head}); run `rehab-tracker db upgrade` first (it backs the file up)"
+        )
+    from rehab_tracker.data import migrate
 
-        try:
-            if path is not None and state.current is not None:
-                backup_before_upgrade(path, state.current)  # refuses when the disk lacks room
-            migrate.upgrade(engine)
-        except BaseException:
-            engine.dispose()
-            raise
-    writer = sessionmaker(engine, expire_on_commit=False)
-    reader = sessionmaker(engine.execution_options(rehab_read_only=True), expire_on_commit=False)
-    audit.install(writer)
-    return Database(url=url, engine=engine, path=path, _writer=writer, _reader=reader)
+    if path is not None and state.current is not None:
+        backup_before_upgrade(path, state.current)  # refuses when the disk lacks room
+    migrate.upgrade(engine)
 
 
-def _check_sqlite_file(path: Path, *, create: bool, is_default: bool) -> None:
-    """Before opening an SQLite file: it exists (unless it may be created), its folder is usable,
-    and an existing file passes ``quick_check`` (else :class:`DatabaseCorrupt`, file untouched)."""
+def _check_sqlite_file(path: Path, *, create: bool, is_default: bool, read_only: bool) -> bool:
+    """Before opening an SQLite file: it exists (else, when it may be created, a new private
+    database is made), its folder is usable, and an existing file is sound
+    (:class:`DatabaseCorrupt`) and ours (:class:`DatabaseNotOurs`), both leaving it untouched.
+    True when the file carries our application id (a new one does)."""
     if not create and not path.exists():
+        if not path.parent.is_dir() and not is_default:
+            raise DatabaseLocationError(f"the folder {path.parent} does not exist")
         raise DatabaseLocationError(f"there is no database at {path}")
-    _check_folder(path, is_default=is_default)
-    if path.exists():
-        problem = quick_check(path)
-        if problem is not None:
-            raise DatabaseCorrupt(
-                path, problem, latest_good_backup(locations.backup_dir_for(path), path.stem)
-            )
+    _check_folder(path, is_default=is_default, read_only=read_only)
+    if not path.exists():
+        try:
+            sqlite_file.create_new(path)
+        except (OSError, sqlite3.Error) as exc:
+            problem = translate(exc, path) if isinstance(exc, sqlite3.Error) else None
+            raise problem or DatabaseLocationError(f"cannot create {path}: {exc}") from exc
+        return True
+    found = sqlite_file.examine(path)
+    if found.corrupt is not None:
+        raise DatabaseCorrupt(
+            path, found.corrupt, latest_good_backup(locations.backup_dir_for(path), path.stem)
+        )
+    if found.not_ours is not None:
+        raise DatabaseNotOurs(path, found.not_ours)
+    if not read_only:
+        for file in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+            private_files.tighten(file)  # an older version left them readable by everyone
+    return found.stamped
 
 
 def _stamped_revision(conn: Connection) -> str | None:

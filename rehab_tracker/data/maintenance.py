@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,6 +13,7 @@ from rehab_tracker.data import audit, migrate
 from rehab_tracker.data.backup import backup_before_upgrade
 from rehab_tracker.data.database import Database
 from rehab_tracker.data.models import Base
+from rehab_tracker.data.sqlite_file import connect_read_only
 
 
 def revisions(db: Database) -> tuple[str | None, str]:
@@ -92,7 +92,7 @@ def describe_difference(diff: Any) -> str:
 def _integrity(db: Database) -> str:
     if db.path is None:
         return "ok"  # PostgreSQL checks its own pages; nothing comparable to run from here
-    conn = sqlite3.connect(f"{db.path.as_uri()}?mode=ro", uri=True)
+    conn = connect_read_only(db.path)
     try:
         rows = conn.execute("PRAGMA integrity_check").fetchall()
     finally:

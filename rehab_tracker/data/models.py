@@ -124,6 +124,7 @@ class Patient(Travelling, Base):
     adverse_events: Mapped[list[AdverseEvent]] = relationship(cascade="all")
     outcome_assessments: Mapped[list[OutcomeAssessment]] = relationship(cascade="all")
     walk_tests: Mapped[list[WalkTest]] = relationship(cascade="all")
+    neuro_screens: Mapped[list[NeuroScreen]] = relationship(cascade="all")
     import_batches: Mapped[list[ImportBatch]] = relationship(cascade="all")
 
     __mapper_args__ = {"version_id_col": version}
@@ -280,6 +281,7 @@ class Program(Travelling, Base):
     session_logs: Mapped[list[SessionLog]] = relationship()
     outcome_assessments: Mapped[list[OutcomeAssessment]] = relationship()
     walk_tests: Mapped[list[WalkTest]] = relationship()
+    neuro_screens: Mapped[list[NeuroScreen]] = relationship()
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -420,6 +422,17 @@ class SessionLog(Travelling, Base):
         CheckConstraint(
             "red_flag_result IN ('clear', 'positive', 'not_screened')", name="red_flag_result"
         ),
+        CheckConstraint(
+            "red_flag_referred_to IS NULL OR red_flag_referred_to IN ('emergency_services', "
+            "'emergency_department', 'surgeon', 'gp', 'other', 'none')",
+            name="red_flag_referred_to",
+        ),
+        # a positive screen is cleared only with who cleared exercise to resume, and when
+        CheckConstraint(
+            "red_flag_acknowledged_at IS NULL OR "
+            "(red_flag_cleared_by IS NOT NULL AND red_flag_cleared_on IS NOT NULL)",
+            name="red_flag_clearance",
+        ),
         *(
             CheckConstraint(f"{c} IS NULL OR ({c} >= 0 AND {c} <= 10)", name=c)
             for c in (
@@ -462,6 +475,19 @@ class SessionLog(Travelling, Base):
     red_flag_result: Mapped[str] = mapped_column(String(16), default="not_screened")
     #: the screen's answers, item code -> bool
     red_flags: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    #: what followed a positive screen: the advice given, who the patient was referred to
+    #: (domain.redflags.REFERRALS) with details, and who recorded it when
+    red_flag_advice: Mapped[str | None] = mapped_column(Text)
+    red_flag_referred_to: Mapped[str | None] = mapped_column(String(32))
+    red_flag_referral_details: Mapped[str | None] = mapped_column(Text)
+    red_flag_outcome_at: Mapped[dt.datetime | None]
+    red_flag_outcome_by: Mapped[str | None] = mapped_column(String(100))
+    #: the clearance: who cleared exercise to resume (name and role) and on which day
+    red_flag_cleared_by: Mapped[str | None] = mapped_column(String(200))
+    red_flag_cleared_on: Mapped[dt.date | None] = mapped_column(Date)
+    red_flag_clearance_note: Mapped[str | None] = mapped_column(Text)
+    #: when and by whom the clearance was recorded: a positive screen is open (progression
+    #: holds) while this is NULL (services._lookup.open_red_flags)
     red_flag_acknowledged_at: Mapped[dt.datetime | None]
     red_flag_acknowledged_by: Mapped[str | None] = mapped_column(String(100))
     status: Mapped[str] = mapped_column(String(16), default="final")

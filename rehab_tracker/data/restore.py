@@ -47,6 +47,8 @@ from rehab_tracker.data.backup import (
     write_problem,
 )
 from rehab_tracker.data.errors import DatabaseError
+from rehab_tracker.data.private_files import private_file
+from rehab_tracker.data.sqlite_file import connect_read_only
 
 _JOURNALS = ("-wal", "-shm", "-journal")
 #: byte of the ``-shm`` file every connection holds a read lock on (SQLite's UNIX_SHM_DMS:
@@ -93,7 +95,9 @@ def restore_backup(
     check_free_space(database.parent, backup.stat().st_size, "the restored database")
     revision = _revision(backup)
     incoming = database.parent / f".{database.name}.restoring"
+    remove_with_journals(incoming)  # left by a restore that was interrupted
     try:
+        private_file(incoming, exclusive=True)  # 0600 before a byte of patient data is in it
         _copy(backup, incoming, progress)
         problem = backup_problem(incoming)
         if problem is not None:
@@ -177,7 +181,7 @@ def _keep_current(database: Path, now: dt.datetime) -> Path | None:
 
 
 def _revision(path: Path) -> str:
-    conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+    conn = connect_read_only(path)
     try:
         return str(conn.execute("SELECT version_num FROM alembic_version").fetchone()[0])
     finally:

@@ -1,12 +1,136 @@
-"""An SQLite file and whether it is one of ours: the application id the app stamps.
+"""An SQLite file before the app opens it: read-only looks, and whether it is one of ours.
+
+The app stamps each database it creates with ``PRAGMA application_id`` (:data:`APPLICATION_ID`,
+the ASCII letters "RhTk"). :func:`examine` looks at an existing file without changing a byte (a
+read-only connection) and says whether the app may open it:
+
+- ours: it carries our application id and one schema revision (or no tables at all: a creation
+  that stopped right after the stamp);
+- ours from before the stamp: application id 0, one row in ``alembic_version`` and the tables
+  every schema since revision 0001 has; opened as before and stamped on the next write open;
+- not ours: an empty (0-byte) file, an SQLite file of another application (another id, or no
+  Rehab Tracker schema), or a database whose ``alembic_version`` is empty; refused untouched;
+- corrupt: not an SQLite file, or ``PRAGMA quick_check`` fails; refused untouched.
 
 Standard library only (the GUI's fast start-up path may use it before SQLAlchemy loads).
 """
 
 from __future__ import annotations
 
+import os
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from rehab_tracker.data.private_files import private_file
+
 #: ``PRAGMA application_id`` of a Rehab Tracker database: b"RhTk" as a big-endian integer
 APPLICATION_ID = int.from_bytes(b"RhTk", "big")
 _HEADER = b"SQLite format 3\x00"
 #: tables every Rehab Tracker schema has had since revision 0001
 OUR_TABLES = frozenset({"patients", "programs", "session_logs", "audit_log"})
+
+
+def connect_read_only(path: Path, timeout: float = 30) -> sqlite3.Connection:
+    """A connection that cannot change ``path``.
+
+    In a folder this user cannot write, SQLite cannot create the ``-shm`` file a WAL database
+    needs even for reading; when no ``-wal`` file exists there, no process can be writing to the
+    database (a writer needs one), so the file is read as ``immutable``.
+    """
+    query = "mode=ro"
+    if not os.access(path.parent, os.W_OK) and not Path(f"{path}-wal").exists():
+        query += "&immutable=1"
+    return sqlite3.connect(f"{path.as_uri()}?{query}", uri=True, timeout=timeout)
+
+
+@dataclass(frozen=True)
+class Examined:
+    """What :func:`examine` found: at most one of ``corrupt`` and ``not_ours`` is set."""
+
+    corrupt: str | None = None
+    not_ours: str | None = None
+    #: carries our application id (False: made before the app stamped its files)
+    stamped: bool = False
+
+
+def examine(path: Path) -> Examined:
+    """Look at the existing file ``path`` without changing it (see the module docstring)."""
+    try:
+        with open(path, "rb") as handle:
+            header = handle.read(len(_HEADER))
+    except OSError as exc:
+        return Examined(corrupt=f"cannot read it: {exc.strerror}")
+    if not header:
+        return Examined(not_ours="it is an empty file (0 bytes)")
+    if header != _HEADER:
+        return Examined(corrupt="not an SQLite database")
+    try:
+        conn = connect_read_only(path)
+        try:
+            rows = conn.execute("PRAGMA quick_check").fetchall()
+            if rows != [("ok",)]:
+                detail = "; ".join(str(r[0]) for r in rows[:3])
+                return Examined(corrupt=f"integrity check failed: {detail}")
+            app_id = int(conn.execute("PRAGMA application_id").fetchone()[0])
+            tables = {
+                str(r[0])
+                for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            }
+            revisions = (
+                conn.execute("SELECT version_num FROM alembic_version").fetchall()
+                if "alembic_version" in tables
+                else None
+            )
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        return Examined(corrupt=str(exc))
+    return Examined(
+        not_ours=_why_not_ours(app_id, tables, revisions), stamped=app_id == APPLICATION_ID
+    )
+
+
+def _why_not_ours(app_id: int, tables: set[str], revisions: list[object] | None) -> str | None:
+    """None for one of ours (see the module docstring), else the reason in a few words."""
+    stamped = app_id == APPLICATION_ID
+    checks = (
+        (app_id not in (0, APPLICATION_ID),
+         f"it belongs to another application (SQLite application id {app_id:#010x})"),
+        (revisions == [], "its alembic_version table is empty: it names no schema revision"),
+        (revisions is not None and len(revisions) > 1,
+         "its alembic_version table names several schema revisions"),
+        (stamped and revisions is None and bool(tables), "it names no schema revision"),
+        (not stamped and not tables, "it is an SQLite file with no tables"),
+        (not stamped and (revisions is None or not tables >= OUR_TABLES),
+         "it is another application's SQLite database"),
+    )
+    return next((reason for failed, reason in checks if failed), None)
+
+
+def create_new(path: Path) -> None:
+    """A new, empty database at ``path`` (which must not exist): private, with our stamp."""
+    private_file(path, exclusive=True)
+    try:
+        stamp(path)
+    except BaseException:  # e.g. a full disk: leave no empty file the next open would refuse
+        path.unlink(missing_ok=True)
+        raise
+
+
+def stamp(path: Path) -> None:
+    """Write our application id into the file's header (one short write transaction)."""
+    conn = sqlite3.connect(path, timeout=30, isolation_level=None)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
+        conn.execute("COMMIT")
+    finally:
+        conn.close()
+
+
+def quick_check(path: Path) -> str | None:
+    """Run SQLite's quick_check without changing the file; None when it passes.
+
+    (A file that is not ours but sound passes; :func:`examine` tells those apart.)"""
+    return examine(path).corrupt

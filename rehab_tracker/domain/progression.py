@@ -17,7 +17,7 @@ Rules, in order of precedence:
 0. **hold** while a positive red-flag screen is not cleared (:func:`hold_for_red_flag`): every
    suggestion is "Hold: red flag on DATE not yet cleared" and keeps the prescribed dose as it
    is: no progression, and no step back either, whatever the last session showed. Exercise
-   waits for the patient's assessment; the clearance a clinician records (Acknowledge Red Flag)
+   waits for the patient's assessment; the clearance a clinician records (who cleared, when)
    ends the hold, and the rules below apply again. While the hold lasts, a dose that raises any
    part of the prescription (:func:`raises_dose`) is refused.
 1. **step_back** when, during the last session, back pain rose by 2 points or more (the NPRS
@@ -109,7 +109,13 @@ LOAD_STEP_FRACTION: Final[Mapping[str, float]] = {"high": 1.0, "low": 0.5}
 PAIN_CEILING_DEFAULT = 7
 #: The red-flag screen's questions whose "yes" reports new or worse numbness or weakness
 #: (domain.redflags codes): a step back and a review (rule 1), after the flag is cleared.
-NEURO_SIGN_FLAGS: tuple[str, ...] = ("both_legs", "saddle_numbness", "progressive_weakness")
+NEURO_SIGN_FLAGS: tuple[str, ...] = (
+    "new_both_legs",
+    "saddle_numbness",
+    "one_sided_leg",
+    "progressive_weakness",
+    "both_legs",  # the earlier question (screens before the post-discectomy set), still read
+)
 #: The parts of a dosage: step back never raises one, progress never lowers one.
 DOSAGE_FIELDS: tuple[str, ...] = ("sets", *MEASURE_FIELDS, "load_kg")
 _TOL = 1e-9

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rehab_tracker.data.private_files import private_dir
 from rehab_tracker.reports.progress import report_file_name, write_pdf
 from rehab_tracker.reports.wording import Audience
 from rehab_tracker.services.report_data.service import ReportDataService
@@ -52,12 +53,12 @@ def export_all(
     audience: Audience = "clinical",
     progress: Progress | None = None,
 ) -> BatchResult:
-    """Write one PDF per active patient into ``out_dir`` (created if missing)."""
+    """Write one PDF per active patient into ``out_dir`` (created 0700 if missing; each PDF
+    0600)."""
     from rehab_tracker.reports.progress import ensure_gui_application
 
     ensure_gui_application()
-    target = Path(out_dir)
-    target.mkdir(parents=True, exist_ok=True)
+    target = private_dir(Path(out_dir))
     patients = service.active_patient_ids()
     result = BatchResult(total=len(patients))
     started = time.perf_counter()

@@ -5,7 +5,9 @@
 ``Services(db, actor)``, ``actor`` being the signed-in user (the CLI passes
 :func:`rehab_tracker.app.default_actor`). Problems the user can act on
 (no such patient, database unusable, file not writable) are one line on stderr and exit code 2
-(1 when some reports of a batch failed); no tracebacks.
+(1 when some reports of a batch failed); no tracebacks. Names are printed through
+:func:`rehab_tracker.domain.escaping.for_terminal` (a control character in a name is shown as an
+escape, never acted on by the terminal).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from rehab_tracker.domain.escaping import for_terminal
 from rehab_tracker.reports.batch import Progress
 
 if TYPE_CHECKING:
@@ -34,7 +37,7 @@ def _audience(value: str | None) -> str:
 
 def _problem(command: str, exc: Exception) -> int:
     """Say a problem the user can act on in one line; the exit code for it."""
-    print(f"rehab-tracker {command}: {exc}", file=sys.stderr)
+    print(for_terminal(f"rehab-tracker {command}: {exc}"), file=sys.stderr)
     return EXIT_PROBLEM
 
 
@@ -78,8 +81,8 @@ def run_report(
         return _problem("report", exc)
     finally:
         db.close()
-    print(f"Wrote the {kind} progress report of {data.patient.name} "
-          f"({data.patient.record_number}) to {path}")
+    print(for_terminal(f"Wrote the {kind} progress report of {data.patient.name} "
+                       f"({data.patient.record_number}) to {path}"))
     return EXIT_OK
 
 
@@ -89,6 +92,7 @@ def terminal_progress(stream: TextIO | None = None) -> Progress:
     tty = out.isatty()
 
     def report(done: int, total: int, label: str) -> bool:
+        label = for_terminal(label)
         if tty:
             width = 24
             filled = width if total == 0 else int(width * done / total)
@@ -136,7 +140,7 @@ def run_batch(
     finally:
         db.close()
     for label, reason in result.failed:
-        print(f"failed: {label}: {reason}", file=sys.stderr)
+        print(for_terminal(f"failed: {label}: {reason}"), file=sys.stderr)
     rate = f", {result.per_minute:.0f} reports a minute" if result.written else ""
-    print(f"{result.summary()}{rate}; folder: {Path(out_dir)}")
+    print(for_terminal(f"{result.summary()}{rate}; folder: {Path(out_dir)}"))
     return EXIT_FAILED if result.failed else EXIT_OK

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QSizeF
 from PySide6.QtGui import QGuiApplication, QTextDocument
 
+from rehab_tracker.data.private_files import private_output, was_written
 from rehab_tracker.domain.redflags import RED_FLAGS
 from rehab_tracker.domain.restrictions import ExerciseFacts, Restriction, check_dose
 from rehab_tracker.services.programs import PhaseDetail, PrescribedExercise, ProgramDetail
@@ -113,7 +114,11 @@ def handout_html(
             f"<b>{_e(phase.name)}</b>, program weeks {phase.start_week} to {phase.end_week}: "
             f"{_date(phase.start_date)} to {_date(phase.end_date)}"
         )
-    flags = "".join(f"<li>{_e(f.label[0].upper() + f.label[1:])}</li>" for f in RED_FLAGS)
+    emergency, urgent = (
+        "".join(f"<li>{_e(f.label[0].upper() + f.label[1:])}</li>" for f in RED_FLAGS
+                if f.action == action)
+        for action in ("emergency", "urgent")
+    )
     contact = (
         f"Questions about your exercises: {_e(clinic_contact)}"
         if clinic_contact
@@ -139,9 +144,10 @@ def handout_html(
         "<table width='100%' cellspacing='0' cellpadding='6' border='1' "
         "style='border-color:#b00020; border-style:solid; margin-bottom:6px'>"
         "<tr><td bgcolor='#fdecee'>"
-        "<b style='color:#b00020'>Get urgent medical help the same day</b> (your surgeon's "
-        "team, your doctor, or the emergency department) and do not exercise if you notice:"
-        f"<ul>{flags}</ul>"
+        "<b style='color:#b00020'>Call emergency services now</b> and do not exercise if you "
+        f"notice:<ul>{emergency}</ul>"
+        "<b style='color:#b00020'>Get medical help the same day</b> (your surgeon's team or "
+        f"your doctor) and do not exercise if you notice:<ul>{urgent}</ul>"
         "These are rare but need checking at once.</td></tr></table>"
         f"{_restrictions_html(restrictions)}"
         f"{table}"
@@ -211,11 +217,10 @@ def a4_printer(path: str | Path | None = None) -> QPrinter:
 
 def write_pdf(doc: QTextDocument, path: str | Path) -> None:
     """Print ``doc`` to a PDF file on A4."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    target = private_output(Path(path))  # 0600 before Qt writes into it
     printer = a4_printer(target)
     doc.print_(printer)
-    if not target.is_file():
+    if not was_written(target):
         raise OSError(f"the PDF could not be written to {target}")
 
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from rehab_tracker.data.private_files import private_output, was_written
 from rehab_tracker.reports.sections import CHART_DPI, CHART_WIDTH_IN, build_html
 from rehab_tracker.reports.wording import Audience
 from rehab_tracker.services.report_data.model import ReportData
@@ -157,8 +158,7 @@ def save_document_pdf(doc: QTextDocument, path: str | os.PathLike[str], title: s
     """Write an already built report document as an A4 PDF."""
     from PySide6.QtGui import QPdfWriter
 
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    target = private_output(Path(path))  # 0600 before Qt writes into it
     writer = QPdfWriter(str(target))
     writer.setResolution(300)
     writer.setTitle(title)
@@ -166,7 +166,7 @@ def save_document_pdf(doc: QTextDocument, path: str | os.PathLike[str], title: s
     _setup_page(writer)
     print_document(doc, writer)
     del writer  # finishes the file
-    if not target.is_file():
+    if not was_written(target):
         raise OSError(f"the PDF could not be written to {target}")
     return target
 

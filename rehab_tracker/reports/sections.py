@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from rehab_tracker.domain.redflags import ACTIONS, REFERRALS
 from rehab_tracker.domain.units import (
     distance_unit,
     format_distance,
@@ -33,7 +34,7 @@ from rehab_tracker.reports.wording import (
     source_in_units,
     value_text,
 )
-from rehab_tracker.services.report_data.model import OutcomeRow, ReportData
+from rehab_tracker.services.report_data.model import OutcomeRow, RedFlagEvent, ReportData
 
 #: chart width on the page (inches) and the resolution charts are drawn at
 CHART_WIDTH_IN = 6.7
@@ -334,13 +335,51 @@ def _red_flags(data: ReportData, clinical: bool) -> str:
             if clinical
             else "<p>No warning signs were reported at your sessions.</p>"
         )
+    if clinical:
+        rows = [
+            [
+                day_text(ev.on),
+                esc(", ".join(ev.items) or "positive screen"),
+                esc(ACTIONS.get(ev.action or "", "—").split(":")[0]),
+                _red_flag_outcome(ev),
+                _red_flag_clearance(ev),
+            ]
+            for ev in data.red_flags
+        ]
+        return "<p>Positive red-flag screens:</p>" + _table(
+            ["Date", "Answered yes", "Action", "Advice and referral", "Clearance"],
+            rows,
+            (12, 22, 11, 30, 25),
+        )
     items = "".join(
-        f"<li>{day_text(ev.on)}: {esc(', '.join(ev.items) or 'positive screen')}"
-        f"{' (acknowledged)' if ev.acknowledged else ' (not yet acknowledged)'}</li>"
+        f"<li>{day_text(ev.on)}: {esc(', '.join(ev.items) or 'a warning sign')}. "
+        f"{'Advice: ' + esc(ev.advice.rstrip('.')) + '. ' if ev.advice else ''}"
+        + (
+            f"Cleared to exercise again on {day_text(ev.cleared_on)}."
+            if ev.acknowledged
+            else "Not yet cleared to exercise again."
+        )
+        + "</li>"
         for ev in data.red_flags
     )
-    intro = "Positive red-flag screens:" if clinical else "Warning signs reported at a session:"
-    return f"<p>{intro}</p><ul>{items}</ul>"
+    return f"<p>Warning signs reported at a session:</p><ul>{items}</ul>"
+
+
+def _red_flag_outcome(ev: RedFlagEvent) -> str:
+    """Advice given and referral of a positive screen (clinical report)."""
+    if ev.referred_to is None and not ev.advice:
+        return "not recorded"
+    referral = REFERRALS.get(ev.referred_to or "", "not recorded")
+    details = f" ({esc(ev.referral_details)})" if ev.referral_details else ""
+    return f"{esc(ev.advice or 'advice not recorded')}<br>Referred to: {esc(referral)}{details}"
+
+
+def _red_flag_clearance(ev: RedFlagEvent) -> str:
+    """Who cleared exercise to resume and when, or "not cleared" (clinical report)."""
+    if not ev.acknowledged:
+        return "<b>Not cleared</b>: exercise and progression on hold"
+    note = f"<br>{esc(ev.clearance_note)}" if ev.clearance_note else ""
+    return f"{day_text(ev.cleared_on)} by {esc(ev.cleared_by or 'not recorded')}{note}"
 
 
 def _adverse_events(data: ReportData, clinical: bool) -> str:

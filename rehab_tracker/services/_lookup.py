@@ -20,7 +20,7 @@ import datetime as dt
 import functools
 import uuid
 from collections.abc import Sequence
-from typing import Protocol, TypeVar
+from typing import NamedTuple, Protocol, TypeVar
 
 from sqlalchemy import (
     ColumnElement,
@@ -218,10 +218,30 @@ def program_adherence(
     return compute_adherence(slots, today, extra_attended=extra)
 
 
+class OpenRedFlag(NamedTuple):
+    """A positive red-flag screen not cleared yet, with what has been recorded after it."""
+
+    session_id: uuid.UUID
+    session_date: dt.date
+    answers: dict[str, bool]
+    advice: str | None
+    referred_to: str | None
+    referral_details: str | None
+
+
 @functools.cache
-def _open_red_flags() -> Select[uuid.UUID, dt.date, dict[str, bool] | None]:
+def _open_red_flags() -> Select[
+    uuid.UUID, dt.date, dict[str, bool] | None, str | None, str | None, str | None
+]:
     return (
-        select(SessionLog.id, SessionLog.session_date, SessionLog.red_flags)
+        select(
+            SessionLog.id,
+            SessionLog.session_date,
+            SessionLog.red_flags,
+            SessionLog.red_flag_advice,
+            SessionLog.red_flag_referred_to,
+            SessionLog.red_flag_referral_details,
+        )
         .where(
             SessionLog.patient_id == bindparam("patient_id", type_=Uuid()),
             SessionLog.red_flag_result == "positive",
@@ -232,11 +252,11 @@ def _open_red_flags() -> Select[uuid.UUID, dt.date, dict[str, bool] | None]:
     )
 
 
-def open_red_flags(
-    source: Session | Connection, patient_id: uuid.UUID
-) -> list[tuple[uuid.UUID, dt.date, dict[str, bool]]]:
-    """The patient's positive red-flag screens not cleared (acknowledged) yet, oldest first:
-    (session log id, date, answers). The Sessions tab, the overview banner and the progression
-    hold all read them here."""
+def open_red_flags(source: Session | Connection, patient_id: uuid.UUID) -> list[OpenRedFlag]:
+    """The patient's positive red-flag screens not cleared yet (no clearance recorded), oldest
+    first. The Sessions tab, the overview banner and the progression hold all read them here."""
     rows = connection_of(source).execute(_open_red_flags(), {"patient_id": patient_id})
-    return [(log_id, day, dict(answers or {})) for log_id, day, answers in rows]
+    return [
+        OpenRedFlag(log_id, day, dict(answers or {}), advice, referred, details)
+        for log_id, day, answers, advice, referred, details in rows
+    ]

@@ -34,6 +34,7 @@ from rehab_tracker.data.models import (
 from rehab_tracker.domain import scoring
 from rehab_tracker.domain.outcomes import threshold_key
 from rehab_tracker.domain.patients import PatientDetails, SurgeryDetails
+from rehab_tracker.domain.redflags import RED_FLAGS
 from rehab_tracker.domain.restrictions import Restriction
 from rehab_tracker.domain.sessions import lap_length_m, six_minute_walk_distance
 from rehab_tracker.domain.thresholds import shown_unit
@@ -251,8 +252,21 @@ def _log_history(
                 log.attended = True
                 log.status = "aborted"
                 log.red_flag_result = "positive"
-                log.red_flags = {code: code == "both_legs" for code in _RED_FLAG_CODES}
+                log.red_flags = {code: code == "new_both_legs" for code in _RED_FLAG_CODES}
                 log.notes = "Numbness in both legs since yesterday. Session stopped; referred."
+                # the outcome is recorded; the clearance is not yet (RT-00006 stays on hold)
+                log.red_flag_advice = (
+                    "Possible cauda equina syndrome: no exercise; emergency spinal assessment "
+                    "today. Exercise resumes only once a clinician has cleared it."
+                )
+                log.red_flag_referred_to = "emergency_services"
+                log.red_flag_referral_details = (
+                    "Ambulance called from the clinic; taken to the emergency department."
+                )
+                log.red_flag_outcome_at = dt.datetime.combine(
+                    slot.scheduled_date, dt.time(10, 30), tzinfo=dt.UTC
+                )
+                log.red_flag_outcome_by = ACTOR
                 continue
             if rng.random() > person.adherence:
                 log.attended = False
@@ -291,13 +305,7 @@ def _log_history(
         _record_outcomes(session, patient, program_id, slots, person, today, rng, odi0, back0, leg0)
 
 
-_RED_FLAG_CODES = (
-    "both_legs",
-    "saddle_numbness",
-    "bladder_bowel",
-    "progressive_weakness",
-    "infection",
-)
+_RED_FLAG_CODES = tuple(flag.code for flag in RED_FLAGS)
 
 
 def _pain(value: float) -> int:

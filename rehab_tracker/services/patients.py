@@ -297,7 +297,7 @@ class PatientService:
                 sessions_planned_to_date=adherence.planned,
                 sessions_attended=adherence.attended,
                 latest_scores=latest,
-                open_red_flag_on=flags[-1][1] if flags else None,  # the newest
+                open_red_flag_on=flags[-1].session_date if flags else None,  # the newest
                 restrictions=restrictions_store.active_restrictions(session, patient_id, today),
             )
 

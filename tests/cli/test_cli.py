@@ -112,9 +112,11 @@ def test_demo_refuses_a_clinic_that_has_patients(demo_db: Path, tmp_path: Path) 
 
 
 def test_default_database_lives_in_the_user_data_folder(tmp_path: Path) -> None:
+    created = run("db", "upgrade", home=tmp_path)
+    assert created.returncode == 0, created.stderr
+    assert (tmp_path / "data" / "rehab-tracker.db").is_file()
     result = run("patients", home=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert (tmp_path / "data" / "rehab-tracker.db").is_file()
     assert "No patients yet" in result.stderr
 
 

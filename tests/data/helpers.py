@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
+import stat
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -29,6 +30,11 @@ def make_patient(number: str = "RT-T0001", **changes: object) -> Patient:
     }
     values.update(changes)
     return Patient(**values)
+
+
+def file_mode(path: Path) -> int:
+    """The permission bits of ``path`` (0o600...)."""
+    return stat.S_IMODE(path.stat().st_mode)
 
 
 def file_digest(path: Path) -> str:

@@ -18,7 +18,7 @@ from sqlalchemy import Engine, inspect, select, text
 
 from rehab_tracker.data import audit, locations, migrate
 from rehab_tracker.data.backup import list_backups, passes_integrity_check
-from rehab_tracker.data.database import Database, DatabaseTooNew, open_database
+from rehab_tracker.data.database import Database, DatabaseNotOurs, DatabaseTooNew, open_database
 from rehab_tracker.data.models import Base, Patient
 from tests.data.helpers import file_digest, make_patient
 
@@ -231,34 +231,21 @@ def test_database_at_head_is_opened_without_a_backup(db_path: Path) -> None:
     assert list_backups(locations.backup_dir_for(db_path), db_path.stem) == []
 
 
-def test_database_at_base_is_upgraded_without_a_backup(tmp_path: Path) -> None:
-    """An emptied schema (alembic_version present, no row) holds nothing to lose: no backup."""
+def test_database_at_base_is_refused_untouched(tmp_path: Path) -> None:
+    """An emptied schema (alembic_version present, no row) names no revision: the app cannot
+    know what the file holds, so it refuses it rather than build a schema over it (issue 10
+    item 6; it used to be upgraded in place)."""
     path = tmp_path / "base.db"
     database = open_database(path)
     migrate.downgrade(database.engine, "base")
     database.close()
     assert _revision(path) == []
+    before = file_digest(path)
 
-    reopened = open_database(path)
-    try:
-        assert _revision(path) == [migrate.head_revision()]
-        assert _drift(reopened.engine) == []
-        with reopened.unit_of_work() as session:
-            session.add(make_patient())
-    finally:
-        reopened.close()
+    with pytest.raises(DatabaseNotOurs, match="alembic_version table is empty"):
+        open_database(path)
+    assert file_digest(path) == before
     assert list_backups(locations.backup_dir_for(path), path.stem) == []
-
-
-def test_empty_file_becomes_a_migrated_database(tmp_path: Path) -> None:
-    path = tmp_path / "empty.db"
-    path.write_bytes(b"")
-    database = open_database(path)
-    try:
-        assert _drift(database.engine) == []
-    finally:
-        database.close()
-    assert _revision(path) == [migrate.head_revision()]
 
 
 def test_upgrade_false_leaves_a_database_behind_as_it_is(

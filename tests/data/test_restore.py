@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import signal
 import sqlite3
+import stat
 import subprocess
 import sys
 import time
@@ -139,6 +140,7 @@ def test_restore_is_recorded_in_the_trail_of_the_restored_database(
     finally:
         database.close()
     assert last is not None and last.action == "restore" and last.actor == "ada"
+    assert stat.S_IMODE(db_path.stat().st_mode) == 0o600  # private like every database
     assert last.entity == "database"
     assert last.after is not None and restored.replaced is not None
     assert last.after["backup"] == backup.name

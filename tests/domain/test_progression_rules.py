@@ -36,7 +36,7 @@ from rehab_tracker.domain.progression import (
     Rules,
     suggest,
 )
-from rehab_tracker.domain.redflags import RED_FLAGS_BY_CODE
+from rehab_tracker.domain.redflags import KNOWN_FLAGS_BY_CODE
 
 HIGH, LOW = Rules("high"), Rules("low")
 ROMAN_CHAIR = Prescription(
@@ -241,7 +241,7 @@ def test_sessions_before_reported_numbness_or_weakness_do_not_count() -> None:
 
 def test_the_signs_are_questions_of_the_red_flag_screen() -> None:
     for code in NEURO_SIGN_FLAGS:
-        label = RED_FLAGS_BY_CODE[code].label
+        label = KNOWN_FLAGS_BY_CODE[code].label
         assert "numbness" in label or "weakness" in label, code
 
 

@@ -4,6 +4,7 @@ patient tab is reachable, mnemonics are unique in each window, inputs are named 
 from __future__ import annotations
 
 import re
+import uuid
 from collections import defaultdict
 from collections.abc import Callable
 
@@ -108,12 +109,14 @@ def test_main_window_never_larger_than_the_screen(window):  # type: ignore[no-un
 
 
 def _dialogs(window) -> dict[str, Callable[[], QDialog]]:  # type: ignore[no-untyped-def]
+    from rehab_tracker.services.sessions import RedFlagAlert
     from rehab_tracker.ui.clinic.settings_dialog import SettingsDialog
     from rehab_tracker.ui.education.education_view import EducationDialog
     from rehab_tracker.ui.library.library_view import LibraryDialog
     from rehab_tracker.ui.outcomes.outcome_forms import OdiDialog, SixMinuteWalkDialog
     from rehab_tracker.ui.patients.patient_dialog import PatientDialog
     from rehab_tracker.ui.program.builder import ProgramBuilderDialog
+    from rehab_tracker.ui.sessions.acknowledge import RedFlagOutcomeDialog
     from rehab_tracker.ui.sessions.redflag_dialog import RedFlagDialog
 
     services, today = window.workspace.services, window.today
@@ -128,11 +131,15 @@ def _dialogs(window) -> dict[str, Callable[[], QDialog]]:  # type: ignore[no-unt
         "odi": lambda: OdiDialog(services, patient, today, parent=window),
         "walk": lambda: SixMinuteWalkDialog(services, patient, today, parent=window),
         "red flags": lambda: RedFlagDialog(services, patient, None, today, parent=window),
+        "red flag outcome": lambda: RedFlagOutcomeDialog(
+            services, RedFlagAlert(uuid.uuid4(), today(), ("calf",), "Stop.", "emergency"),
+            today, require_clearance=True, parent=window,
+        ),
     }
 
 
 DIALOGS = ["patient", "edit patient", "library", "education", "settings", "builder", "odi",
-           "walk", "red flags"]
+           "walk", "red flags", "red flag outcome"]
 
 
 @pytest.mark.parametrize("name", DIALOGS)

@@ -15,6 +15,7 @@ from test_sessions_support import build_patient
 
 from rehab_tracker.domain.redflags import RED_FLAGS
 from rehab_tracker.services.patients import PatientRow
+from rehab_tracker.ui.sessions.acknowledge import RedFlagOutcomeDialog
 from rehab_tracker.ui.sessions.redflag_dialog import RedFlagDialog
 from rehab_tracker.ui.sessions.session_form import SessionFormDialog
 from rehab_tracker.ui.sessions.session_tab import SessionsTab, SessionTableModel
@@ -187,27 +188,76 @@ def test_adverse_event_and_correction(qtbot, built, today, answers):
     assert built.services.sessions.edit_form(sid).entry.pain_leg_after == 2
 
 
-def test_red_flag_positive_stops_and_banner_until_acknowledged(qtbot, built, today, answers):
-    slot = built.services.sessions.next_slot(built.patient_id)
-    screen = RedFlagDialog(built.services, built.patient_id, slot, lambda: today)
+def answer_yes(qtbot, b, today, code):
+    """The screen of the next slot answered no to everything but ``code``, then Continue."""
+    slot = b.services.sessions.next_slot(b.patient_id)
+    screen = RedFlagDialog(b.services, b.patient_id, slot, lambda: today)
     qtbot.addWidget(screen)
     screen.show()
     qtbot.mouseClick(screen.all_no, Qt.MouseButton.LeftButton)
-    screen.yes["bladder_bowel"].click()
+    screen.yes[code].click()
     qtbot.mouseClick(screen.continue_button, Qt.MouseButton.LeftButton)
-    assert screen.outcome == "positive"
-    assert "SESSION STOPPED" in screen.message.text()
-    assert "Refer urgently" in screen.message.text()
-    assert screen.stopped_session_id is not None
+    return screen
+
+
+def test_an_emergency_answer_stops_the_session_and_the_referral_is_recorded(
+    qtbot, built, today, answers
+):
+    """A yes to calf pain or swelling (possible DVT): the session stops, the message says call
+    emergency services, and "Record advice and referral" records what followed at once; the
+    Sessions tab then shows the flag, the referral and that it is not cleared."""
+    screen = answer_yes(qtbot, built, today, "calf")
+    assert screen.outcome == "positive" and screen.stopped_session_id is not None
+    text = screen.message.text()
+    assert text.startswith("SESSION STOPPED. EMERGENCY: stop the session and call emergency "
+                           "services now.")
+    assert "possible deep vein thrombosis" in text
+    assert not screen.yes["calf"].isEnabled()  # the answers are stored as they are
+    assert screen.record_outcome_button.isVisible()
+    assert screen.focusWidget() is screen.record_outcome_button
+
+    def referral(w):
+        w.advice.setFocus()
+        qtbot.keyClicks(w.advice, "Ambulance called: possible DVT.")
+        w.referred_to.setFocus()
+        qtbot.keyClick(w.referred_to, Qt.Key.Key_Down)  # Emergency services called
+        qtbot.keyClick(w.save_button, Qt.Key.Key_Space)
+
+    QTimer.singleShot(0, lambda: _when_active(qtbot, RedFlagOutcomeDialog, referral))
+    qtbot.keyClick(screen.record_outcome_button, Qt.Key.Key_Space)
+    assert not screen.record_outcome_button.isEnabled()
+    assert screen.record_outcome_button.text() == "Advice and referral recorded"
     tab = SessionsTab(built.services, lambda: today)
     qtbot.addWidget(tab)
     tab.show()  # tabs load when shown
     tab.set_patient(row_for(built))
-    assert tab.alerts.isVisibleTo(tab) and "bladder" in tab.alerts.text()
+    assert tab.alerts.isVisibleTo(tab) and "calf pain or swelling" in tab.alerts.text()
+    assert "Referred to: Emergency services called; not cleared" in tab.alerts.text()
     assert row_for(built).open_red_flag
-    qtbot.mouseClick(tab.acknowledge_button, Qt.MouseButton.LeftButton)
-    assert not tab.alerts.isVisibleTo(tab)
-    assert not row_for(built).open_red_flag
+    cells = [tab.model.data(tab.model.index(i, 5)) for i in range(tab.model.rowCount())]
+    assert [c for c in cells if c.startswith("POSITIVE")] == [
+        "POSITIVE (emergency): referred to: Emergency services called; not cleared (exercise "
+        "and progression on hold)"]
+
+
+def test_an_urgent_answer_stops_but_is_not_an_emergency_call(qtbot, built, today, answers):
+    screen = answer_yes(qtbot, built, today, "one_sided_leg")
+    assert screen.outcome == "positive"
+    text = screen.message.text()
+    assert "not an emergency call" in text and "review today with the surgeon or GP" in text
+    assert "possible recurrent disc herniation" in text
+
+
+def _when_active(qtbot, kind, action, tries=100):
+    w = QApplication.activeModalWidget()
+    if isinstance(w, kind) and w.isActiveWindow():
+        action(w)
+    elif tries:
+        if isinstance(w, kind):
+            w.activateWindow()
+        QTimer.singleShot(30, lambda: _when_active(qtbot, kind, action, tries - 1))
+    elif w is not None:
+        w.reject()
 
 
 def test_red_flag_incomplete_and_clear(qtbot, built, today):

@@ -46,7 +46,8 @@ def test_clinical_report_text(
     assert "Ostelo et al. 2008" in text and "Jakobsson et al. 2019" in text
     assert "predicted 583.7 m" in text and "lower limit of normal 444.7 m" in text
     # events, notes, signature, attributions, disclaimer
-    assert "21 Sep 2026: pain or numbness in both legs" in text
+    assert "21 Sep 2026 pain or numbness in both legs (earlier question" in text
+    assert "not recorded Not cleared : exercise and progression on hold" in text
     assert "Muscle soreness after squats" in text
     assert "Doing well." in text and "Review in 6 weeks." in text
     assert "Signature:" in text
@@ -203,3 +204,36 @@ def test_important_cell_in_both_audiences_words(
     )
     assert important_text(row, "clinical") == clinical
     assert important_text(row, "patient") == patient
+
+
+def test_red_flags_are_listed_with_outcome_and_clearance_in_both_versions(
+    db: Database, report_service: ReportDataService
+) -> None:
+    """The old screen (earlier question set) is listed as not cleared; a cleared one shows the
+    advice, the referral and who cleared exercise, when."""
+    import dataclasses
+    import datetime as dt
+    import re
+
+    from rehab_tracker.services.report_data.model import RedFlagEvent
+
+    data = report_service.gather(add_twelve_week_patient(db), today=TODAY)
+    [old] = data.red_flags
+    cleared = RedFlagEvent(
+        on=dt.date(2026, 10, 1), items=("calf pain or swelling",), acknowledged=True,
+        action="emergency", advice="Ambulance called.", referred_to="emergency_services",
+        referral_details="Taken to St Mary's", cleared_by="vascular surgeon Dr Ng",
+        cleared_on=dt.date(2026, 10, 3), clearance_note="Scan clear",
+    )
+    data = dataclasses.replace(data, red_flags=(cleared, old))
+    clinical = re.sub(r"<[^>]+>", " ", build_html(data, "clinical"))
+    assert "calf pain or swelling" in clinical and "emergency" in clinical
+    assert "Ambulance called." in clinical
+    assert "Referred to: Emergency services called (Taken to St Mary&#x27;s)" in clinical
+    assert "03 Oct 2026 by vascular surgeon Dr Ng" in clinical and "Scan clear" in clinical
+    assert "pain or numbness in both legs (earlier question, not asked as new)" in clinical
+    assert "Not cleared : exercise and progression on hold" in clinical
+    assert "not recorded" in clinical  # the old screen's outcome
+    patient = re.sub(r"<[^>]+>", " ", build_html(data, "patient"))
+    assert "Advice: Ambulance called. Cleared to exercise again on 03 Oct 2026." in patient
+    assert "Not yet cleared to exercise again." in patient

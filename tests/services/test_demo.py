@@ -18,6 +18,7 @@ from rehab_tracker.data.models import (
     SetLog,
     WalkTest,
 )
+from rehab_tracker.domain.redflags import RED_FLAGS
 from rehab_tracker.services.container import Services
 from rehab_tracker.services.demo import seed_demo
 from rehab_tracker.services.errors import ServiceError
@@ -100,6 +101,11 @@ def test_one_open_red_flag_and_missed_sessions(seeded: Database) -> None:
         )
     assert len(flagged) == 1
     assert flagged[0].status == "aborted" and flagged[0].red_flag_acknowledged_at is None
+    # the current questions: new symptoms in both legs; the referral is recorded, no clearance
+    assert {c for c, yes in flagged[0].red_flags.items() if yes} == {"new_both_legs"}
+    assert set(flagged[0].red_flags) == {f.code for f in RED_FLAGS}
+    assert flagged[0].red_flag_referred_to == "emergency_services"
+    assert flagged[0].red_flag_advice and flagged[0].red_flag_cleared_on is None
     assert missed and missed > 0
 
 

@@ -18,7 +18,7 @@ from rehab_tracker.data.database import Database
 from rehab_tracker.data.models import Setting
 from rehab_tracker.domain.errors import ValidationError
 from rehab_tracker.domain.progression import PAIN_CEILING_DEFAULT
-from rehab_tracker.domain.redflags import RED_FLAGS
+from rehab_tracker.domain.redflags import RED_FLAGS, ClearanceEntry, RedFlagOutcomeEntry
 from rehab_tracker.domain.sessions import ExerciseEntry, SessionEntry, SetEntry
 from rehab_tracker.services.container import Services
 from rehab_tracker.services.programs import PrescribedExercise, ProgramDetail
@@ -198,7 +198,12 @@ def test_weakness_reported_at_a_screen_steps_back_and_asks_for_review_once_clear
         session_date=stop_day, today=stop_day,
     )
     assert suggestion(clinic, patient, 3).action == "hold"  # the red flag is not cleared yet
-    clinic.sessions.acknowledge_red_flag(stop)
+    clinic.sessions.record_red_flag_outcome(
+        stop,
+        RedFlagOutcomeEntry("Same-day review with the surgeon.", "surgeon"),
+        ClearanceEntry("surgeon Dr Ng", stop_day, "Strength unchanged on review; resume."),
+        today=stop_day,
+    )
     result = suggestion(clinic, patient, 3)
     assert result.action == "step_back"
     assert result.reason.startswith(

@@ -77,7 +77,10 @@ def test_twelve_week_patient(db: Database, service: ReportDataService) -> None:
     assert loads["roman_chair_extension"].values[:3] == (3.0, 4.0, 5.0)
     assert loads["bridge"].metric == "volume" and loads["bridge"].unit == "reps"
     assert loads["bridge"].values[0] == 3 * 3 * 8  # three sessions x three sets x 8 reps
-    assert [e.items for e in data.red_flags] == [("pain or numbness in both legs",)]
+    # a screen stored with the earlier question set still reads, its old question labelled
+    assert [e.items for e in data.red_flags] == [
+        ("pain or numbness in both legs (earlier question, not asked as new)",)]
+    assert data.red_flags[0].action == "emergency" and not data.red_flags[0].acknowledged
     assert [a.description for a in data.adverse_events] == ["Muscle soreness after squats"]
     assert len(data.session_pain) == 36
 

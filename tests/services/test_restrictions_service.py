@@ -13,6 +13,7 @@ from sqlalchemy import select
 from rehab_tracker.data.database import Database
 from rehab_tracker.data.models import AuditEntry, Prescription
 from rehab_tracker.domain.errors import ValidationError
+from rehab_tracker.domain.redflags import ClearanceEntry, RedFlagOutcomeEntry
 from rehab_tracker.domain.restrictions import ExerciseFacts, Restriction, check_dose
 from rehab_tracker.services.container import Services
 
@@ -94,6 +95,15 @@ ALL_KINDS = (
 )
 
 
+def _clear_red_flags(clinic: Services, patient_id, today: dt.date) -> None:  # type: ignore[no-untyped-def]
+    """Record the outcome and clearance of every open red flag (the hold would mask the caps)."""
+    for flag in clinic.sessions.open_red_flags(patient_id):
+        clinic.sessions.record_red_flag_outcome(
+            flag.session_id, RedFlagOutcomeEntry("Assessed.", "surgeon"),
+            ClearanceEntry("surgeon Dr Ng", today), today=today,
+        )
+
+
 def test_a_restriction_caps_every_suggestion_of_the_demo_clinic(
     clinic: Services, demo_db: Database, today: dt.date
 ) -> None:
@@ -105,8 +115,7 @@ def test_a_restriction_caps_every_suggestion_of_the_demo_clinic(
         program = clinic.programs.active_program_for(row.id)
         if program is None:
             continue
-        for flag in clinic.sessions.open_red_flags(row.id):
-            clinic.sessions.acknowledge_red_flag(flag.session_id)
+        _clear_red_flags(clinic, row.id, today)
         free = clinic.programs.suggestions(program.id, today=today)
         active = [Restriction(k, until, limit=v) for k, v in ALL_KINDS]
         _set_restrictions(clinic, row.id, active, today)
@@ -133,7 +142,7 @@ def test_a_restriction_caps_every_suggestion_of_the_demo_clinic(
 def test_the_builder_saves_a_dose_past_a_restriction_only_with_a_reason(
     clinic: Services, demo_db: Database, today: dt.date
 ) -> None:
-    pid = _patient(clinic, today)
+    pid = _patient(clinic, today, "RT-00003")  # RT-00006's open red flag would refuse first
     _set_restrictions(clinic, pid, [Restriction("lifting", today + dt.timedelta(days=30),
                                                 limit=5)], today)
     program = clinic.programs.active_program_for(pid)
@@ -174,8 +183,7 @@ def test_accepting_a_dose_past_a_restriction_needs_a_reason(
     clinic: Services, today: dt.date
 ) -> None:
     pid = _patient(clinic, today)
-    for flag in clinic.sessions.open_red_flags(pid):
-        clinic.sessions.acknowledge_red_flag(flag.session_id)
+    _clear_red_flags(clinic, pid, today)
     program = clinic.programs.active_program_for(pid)
     assert program is not None
     sug = next(iter(clinic.programs.suggestions(program.id, today=today).values()))

@@ -15,7 +15,7 @@ from test_sessions_support import build_patient
 
 from rehab_tracker.data.models import AuditEntry
 from rehab_tracker.domain.errors import ValidationError
-from rehab_tracker.domain.redflags import RED_FLAGS
+from rehab_tracker.domain.redflags import RED_FLAGS, ClearanceEntry, RedFlagOutcomeEntry
 from rehab_tracker.domain.sessions import AdverseEventEntry, SetEntry
 from rehab_tracker.services.errors import ServiceError
 
@@ -115,7 +115,7 @@ def test_bad_set_effort_is_keyed_by_set(db, today):
     assert "exercises.0.sets.0.effort" in err.value.errors
 
 
-def test_red_flag_stop_is_stored_and_shown_until_acknowledged(db, today):
+def test_red_flag_stop_is_stored_and_shown_until_cleared(db, today):
     b = build_patient(db, today)
     s = b.services.sessions
     slot = s.next_slot(b.patient_id)
@@ -125,12 +125,15 @@ def test_red_flag_stop_is_stored_and_shown_until_acknowledged(db, today):
     )
     alerts = s.open_red_flags(b.patient_id)
     assert [a.session_id for a in alerts] == [sid]
-    assert "saddle" in alerts[0].message and "Refer urgently" in alerts[0].message
+    assert "saddle" in alerts[0].message and "call emergency services" in alerts[0].message
     row = s.history(b.patient_id)[0]
     assert row.status == "aborted" and row.red_flag_result == "positive"
     overview = b.services.patients.list_patients(today=today)
     assert any(r.open_red_flag for r in overview)
-    s.acknowledge_red_flag(sid)
+    s.record_red_flag_outcome(
+        sid, RedFlagOutcomeEntry("Emergency department now.", "emergency_services"),
+        ClearanceEntry("surgeon Dr Ng", today), today=today,
+    )
     assert s.open_red_flags(b.patient_id) == []
     # a positive screen inside a save is refused
     slot2 = s.next_slot(b.patient_id)

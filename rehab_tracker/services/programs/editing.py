@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from rehab_tracker.data import resources
 from rehab_tracker.data.models import Exercise, Prescription, Program, ProgramTemplate
 from rehab_tracker.data.types import utcnow
+from rehab_tracker.domain import progression
 from rehab_tracker.domain import template as tpl
 from rehab_tracker.domain.dosage import dosage_to_dict
 from rehab_tracker.domain.errors import ValidationError
@@ -34,6 +35,7 @@ from rehab_tracker.services.programs.common import (
     open_prescriptions,
     stale_is_conflict,
 )
+from rehab_tracker.services.programs.progression import open_flag
 from rehab_tracker.services.programs.restricted import (
     active_for,
     checked_reason,
@@ -77,6 +79,7 @@ class ProgramEditing(Catalogue):
             library = self._library_map(session)
             known = set(session.scalars(select(Exercise.code)))
             validate_draft(edited, library, known)
+            _refuse_raises_while_flagged(session, program, edited)
             active = active_for(session, program, today or dt.date.today())
             breaches = draft_breaches(program, edited, library, active)
             reason = checked_reason(restriction_reason, breaches)
@@ -251,3 +254,26 @@ def _default_settings(program: Program) -> dict[str, Any]:
             {"code": "end", "name": "End-of-program assessment", "week": program.weeks},
         ],
     }
+
+
+def _refuse_raises_while_flagged(session: Session, program: Program, draft: ProgramDraft) -> None:
+    """A dose raised by hand is a progression: refused at its item while a positive red-flag
+    screen is not cleared (as accepting a suggestion is). Lowering, notes and new rows pass."""
+    flagged_on = open_flag(session, program)
+    if flagged_on is None:
+        return
+    rows = {rx.id: rx for rx in program.prescriptions if rx.valid_to is None}
+    errors = {
+        f"phases[{i}].items[{j}].dosage": (
+            f"{old.exercise.name} cannot progress: red flag on {flagged_on.isoformat()} not yet "
+            "cleared. Record the clearance (Record red-flag outcome) once the patient has been "
+            "assessed."
+        )
+        for i, phase in enumerate(draft.phases)
+        for j, item in enumerate(phase.items)
+        if (old := rows.get(item.prescription_id)) is not None  # type: ignore[arg-type]
+        and old.exercise.code == item.exercise_code
+        and progression.raises_dose(old.dosage, item.dosage)
+    }
+    if errors:
+        raise ValidationError(errors)

@@ -41,7 +41,7 @@ from rehab_tracker.domain.errors import ValidationError
 from rehab_tracker.domain.numbers import is_number
 from rehab_tracker.domain.outcomes import baseline_of
 from rehab_tracker.domain.phases import phase_on
-from rehab_tracker.domain.redflags import RED_FLAGS_BY_CODE
+from rehab_tracker.domain.redflags import KNOWN_FLAGS_BY_CODE
 from rehab_tracker.domain.sessions import set_values
 from rehab_tracker.services import _lookup as lookup
 from rehab_tracker.services.errors import ConflictError
@@ -131,13 +131,13 @@ class ProgramProgression(ServicePart):
                 raise ValidationError.single(
                     "dosage_type", f"{old.exercise.name} is dosed by {old.dosage_type}."
                 )
-            flagged_on = _open_flag(session, old.program)
+            flagged_on = open_flag(session, old.program)
             if flagged_on is not None and progression.raises_dose(old.dosage, dosage):
                 raise ValidationError.single(
                     "dosage",
                     f"{old.exercise.name} cannot progress: red flag on "
                     f"{flagged_on.isoformat()} not yet cleared. Record the clearance "
-                    "(Acknowledge Red Flag) once the patient has been assessed.",
+                    "(Session > Record Red-Flag Outcome) once the patient has been assessed.",
                 )
             active = active_for(session, old.program, today or dt.date.today())
             breaches = restriction_rules.check_dose(facts_of(old.exercise), dosage, active)
@@ -241,14 +241,13 @@ def _as_suggestion(
     )
 
 
-def _open_flag(session: Session, program: Program) -> dt.date | None:
+def open_flag(session: Session, program: Program) -> dt.date | None:
     """The date of the patient's oldest positive red-flag screen not yet cleared (the one the
-    Sessions tab shows and Acknowledge clears first), or None."""
+    Sessions tab shows and a recorded clearance clears first), or None."""
     flags = lookup.open_red_flags(session, program.patient_id)
     if not flags:
         return None
-    _log_id, oldest_on, _answers = flags[0]
-    return oldest_on
+    return flags[0].session_date
 
 
 def _gather(
@@ -265,7 +264,7 @@ def _gather(
     rules = progression.Rules(
         "low" if program.intensity == "low" else "high", pain_ceiling=pain_ceiling
     )
-    flagged_on = _open_flag(session, program)
+    flagged_on = open_flag(session, program)
     exercise_ids = {rx.exercise_id for rx in prescriptions}
     rows = _last_logged(session, program.patient_id, exercise_ids, today, rules.sessions_needed)
     adverse = _adverse_sessions(session, {slog.id for _log, slog in rows})
@@ -365,10 +364,10 @@ def _neuro_signs(
         )
     )
     return tuple(
-        progression.NeuroSign(on, RED_FLAGS_BY_CODE[code].label)
+        progression.NeuroSign(on, KNOWN_FLAGS_BY_CODE[code].label)
         for on, answers in screens.all()
         for code in progression.NEURO_SIGN_FLAGS
-        if code in RED_FLAGS_BY_CODE and (answers or {}).get(code) is True
+        if code in KNOWN_FLAGS_BY_CODE and (answers or {}).get(code) is True
     )
 
 

@@ -166,9 +166,18 @@ class TrainingSeries:
 
 @dataclass(frozen=True)
 class RedFlagEvent:
+    """A positive screen in the period, what followed it and whether it is cleared."""
+
     on: dt.date
-    items: tuple[str, ...]  # plain labels of the positive answers
-    acknowledged: bool
+    items: tuple[str, ...]  # plain labels of the positive answers (earlier questions say so)
+    acknowledged: bool  # cleared: a clearance is recorded
+    action: str | None = None  # "emergency" / "urgent" (domain.redflags.ACTIONS)
+    advice: str | None = None
+    referred_to: str | None = None  # domain.redflags.REFERRALS code
+    referral_details: str | None = None
+    cleared_by: str | None = None
+    cleared_on: dt.date | None = None
+    clearance_note: str | None = None
 
 
 @dataclass(frozen=True)

@@ -9,20 +9,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from rehab_tracker.data.models import AdverseEvent, SessionLog
-from rehab_tracker.domain.redflags import RED_FLAGS
+from rehab_tracker.domain.redflags import label_of, stored_screen
 from rehab_tracker.services.report_data import records
 from rehab_tracker.services.report_data.model import AdverseEventRow, RedFlagEvent
-
-_RED_FLAG_LABELS = {flag.code: flag.label for flag in RED_FLAGS}
 
 
 def read_red_flags(
     session: Session, patient_id: uuid.UUID, start: dt.date, today: dt.date
 ) -> tuple[RedFlagEvent, ...]:
     """Sessions from ``start`` to ``today`` whose screen was positive, with the plain labels of
-    the positive answers."""
-    rows = session.execute(
-        select(SessionLog.session_date, SessionLog.red_flags, SessionLog.red_flag_acknowledged_at)
+    the positive answers (current and earlier questions), the action they needed, the outcome
+    (advice, referral) and the clearance."""
+    rows = session.scalars(
+        select(SessionLog)
         .where(
             *records.session_logs(patient_id, today),
             SessionLog.red_flag_result == "positive",
@@ -30,18 +29,24 @@ def read_red_flags(
         )
         .order_by(SessionLog.session_date)
     )
-    return tuple(
-        RedFlagEvent(
-            on=row.session_date,
-            items=tuple(
-                _RED_FLAG_LABELS.get(code, code.replace("_", " "))
-                for code, answer in sorted(row.red_flags.items())
-                if answer is True
-            ),
-            acknowledged=row.red_flag_acknowledged_at is not None,
+    events = []
+    for log in rows:
+        result = stored_screen(log.red_flags)
+        events.append(
+            RedFlagEvent(
+                on=log.session_date,
+                items=tuple(label_of(code) for code in result.positives),
+                acknowledged=log.red_flag_acknowledged_at is not None,
+                action=result.action,
+                advice=log.red_flag_advice,
+                referred_to=log.red_flag_referred_to,
+                referral_details=log.red_flag_referral_details,
+                cleared_by=log.red_flag_cleared_by,
+                cleared_on=log.red_flag_cleared_on,
+                clearance_note=log.red_flag_clearance_note,
+            )
         )
-        for row in rows
-    )
+    return tuple(events)
 
 
 def read_adverse_events(

@@ -1,4 +1,4 @@
-"""Use cases of a visit: red-flag screen, session log, corrections, adherence, red-flag alerts.
+"""Use cases of a visit: red-flag screen, session log, corrections, adherence, red-flag follow-up.
 
 Every public method of :class:`SessionService` is one unit of work and returns plain
 dataclasses. Rules live in :mod:`rehab_tracker.domain.sessions`; this package adds what needs the
@@ -17,7 +17,7 @@ Where each part lives:
 - :mod:`.reads`: slots, next slot, history, adherence and the one-read overview;
 - :mod:`.forms`: the session form, new (prefilled) or to correct a log;
 - :mod:`.recording`: red-flag stop, save, update, delete and restore;
-- :mod:`.redflags`: open red-flag alerts and their acknowledgement;
+- :mod:`.redflags`: open red-flag alerts, and the outcome and clearance that close them;
 - :mod:`.service`: :class:`SessionService`, the parts put together.
 """
 

@@ -8,14 +8,13 @@ them on every selection, and building a ``select()`` costs more than running it 
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import Connection, Uuid, and_, bindparam, case, func, null, select
+from sqlalchemy import Connection, Uuid, bindparam, case, func, null, select
 from sqlalchemy.orm import Session, aliased
 
 from rehab_tracker.data.models import (
@@ -26,7 +25,7 @@ from rehab_tracker.data.models import (
     SetLog,
 )
 from rehab_tracker.domain.errors import ValidationError
-from rehab_tracker.domain.redflags import RED_FLAGS_BY_CODE, screen
+from rehab_tracker.domain.redflags import follow_up_text, stored_screen
 from rehab_tracker.domain.weeks import session_week
 from rehab_tracker.services import _lookup as lookup
 from rehab_tracker.services.errors import NotFoundError
@@ -97,23 +96,21 @@ def _q() -> SimpleNamespace:
             )
             .correlate(SessionLog)
             .scalar_subquery(),
-            # the screen's answers only where a positive screen is still unacknowledged
-            case(
-                (
-                    and_(
-                        SessionLog.red_flag_result == "positive",
-                        SessionLog.red_flag_acknowledged_at.is_(None),
-                    ),
-                    SessionLog.red_flags,
-                ),
-                else_=null(),
-            ),
+            # the screen's answers only where the screen was positive
+            case((SessionLog.red_flag_result == "positive", SessionLog.red_flags), else_=null()),
             # the date of the log's program's exercise session 1: the week of a log without a
             # slot (domain.weeks.session_week)
             select(func.min(_FIRST.scheduled_date))
             .where(_FIRST.program_id == SessionLog.program_id, _FIRST.kind == "exercise")
             .correlate(SessionLog)
             .scalar_subquery(),
+            # what followed a positive screen (19-24); no clearance recorded: still open
+            SessionLog.red_flag_acknowledged_at,
+            SessionLog.red_flag_referred_to,
+            SessionLog.red_flag_cleared_by,
+            SessionLog.red_flag_cleared_on,
+            SessionLog.red_flag_advice,
+            SessionLog.red_flag_referral_details,
         )
         .outerjoin(ScheduledSession, ScheduledSession.id == SessionLog.scheduled_session_id)
         .where(SessionLog.patient_id == _P)
@@ -193,17 +190,25 @@ def session_log(session: Session, session_id: uuid.UUID, *, live: bool = False) 
     return log
 
 
-def alert(session_id: uuid.UUID, date: dt.date, answers: Mapping[str, object]) -> RedFlagAlert:
-    """The banner of a positive screen from its stored answers (unknown codes ignored)."""
-    clean = {k: v for k, v in answers.items() if k in RED_FLAGS_BY_CODE and isinstance(v, bool)}
-    result = screen(clean)
-    return RedFlagAlert(session_id, date, result.positives, result.message)
+def alert(flag: lookup.OpenRedFlag) -> RedFlagAlert:
+    """The banner of an open positive screen from its stored answers (current and earlier
+    questions: ``domain.redflags.stored_screen``) and its recorded outcome."""
+    result = stored_screen(flag.answers)
+    return RedFlagAlert(
+        flag.session_id,
+        flag.session_date,
+        result.positives,
+        result.message,
+        result.action,
+        flag.advice,
+        flag.referred_to,
+        flag.referral_details,
+    )
 
 
 def red_flag_alerts(source: Session | Connection, patient_id: uuid.UUID) -> list[RedFlagAlert]:
-    """The patient's positive screens not acknowledged yet, oldest first."""
-    flags = lookup.open_red_flags(source, patient_id)
-    return [alert(sid, day, answers) for sid, day, answers in flags]
+    """The patient's positive screens not cleared yet, oldest first."""
+    return [alert(flag) for flag in lookup.open_red_flags(source, patient_id)]
 
 
 def rows_and_alerts(
@@ -231,8 +236,15 @@ def rows_and_alerts(
             sets=r[15],
             adverse_events=r[16],
             deleted=r[13] is not None,
+            red_flag_action=stored_screen(r[17]).action if r[17] is not None else None,
+            red_flag_follow_up=follow_up_text(r[20], r[21], r[22]) if r[17] is not None else "",
+            red_flag_open=r[17] is not None and r[19] is None,
         )
         for r in logs
     ]
-    alerts = [alert(r[0], r[1], r[17] or {}) for r in logs if r[17] is not None and r[13] is None]
+    alerts = [
+        alert(lookup.OpenRedFlag(r[0], r[1], dict(r[17]), r[23], r[20], r[24]))
+        for r, row in zip(logs, rows, strict=True)
+        if row.red_flag_open and not row.deleted
+    ]
     return rows, alerts

@@ -79,6 +79,8 @@ class SessionRecording(SessionServiceBase):
                 entry, today=today, surgery_date=lookup.latest_surgery_date(session, patient_id)
             )
             flag_result = _screen(entry)
+            if entry.attended and entry.session_date is not None:  # a date: validated above
+                _refuse_while_flag_open(session, patient_id, entry.session_date)
             log = self._new_log(session, patient_id, scheduled_session_id)
             log.status = "final"
             log.red_flag_result = flag_result
@@ -94,7 +96,7 @@ class SessionRecording(SessionServiceBase):
                 entry, today=today, surgery_date=lookup.latest_surgery_date(session, log.patient_id)
             )
             if log.status != "aborted":
-                log.red_flag_result = _screen(entry) if entry.red_flags else log.red_flag_result
+                log.red_flag_result = _corrected_screen(log, entry)
             self._apply(session, log, replace(entry, red_flags=entry.red_flags or {}))
 
     def delete(self, session_id: uuid.UUID) -> None:
@@ -209,11 +211,57 @@ class SessionRecording(SessionServiceBase):
 
 
 def _screen(entry: SessionEntry) -> str:
-    """The stored screen result of an entry; a positive screen is refused at ``red_flags`` (it
-    goes through :meth:`SessionRecording.record_red_flag_stop`)."""
-    if not entry.attended or not entry.red_flags:
+    """The stored screen result of a new entry. A missed session has no screen; an attended one
+    needs every current question answered (refused at ``red_flags`` otherwise, issue 9 item 4),
+    and a positive screen is refused too (it goes through
+    :meth:`SessionRecording.record_red_flag_stop`)."""
+    if not entry.attended:
         return "not_screened"
-    result = screen(entry.red_flags)
+    try:
+        result = screen(entry.red_flags)
+    except ValueError as exc:  # e.g. a draft answered with an earlier question set
+        raise ValidationError.single(
+            "red_flags",
+            f"The red-flag screen does not match the current questions ({exc}): ask the "
+            "questions again before the session is saved.",
+        ) from exc
     if result.outcome == "positive":
         raise ValidationError.single("red_flags", result.message)
-    return "clear" if result.outcome == "clear" else "not_screened"
+    if result.outcome == "incomplete":
+        raise ValidationError.single(
+            "red_flags",
+            "An attended session is saved only with a complete red-flag screen. "
+            + result.message,
+        )
+    return "clear"
+
+
+def _refuse_while_flag_open(session: Session, patient_id: uuid.UUID, on: dt.date) -> None:
+    """No attended session on or after a positive screen that is not cleared (issue 9 item 1):
+    the clearance (who cleared exercise to resume) is recorded first. A missed session may be."""
+    for flag in lookup.open_red_flags(session, patient_id):
+        if flag.session_date <= on:
+            raise ValidationError.single(
+                "red_flags",
+                f"Red flag on {flag.session_date.isoformat()} not yet cleared: record who "
+                "cleared exercise to resume (Record red-flag outcome) before logging an "
+                "attended session.",
+            )
+
+
+def _corrected_screen(log: SessionLog, entry: SessionEntry) -> str:
+    """The screen result of a corrected log: the stored one while the answers are unchanged
+    (a log screened with an earlier question set, or saved before the screen was required,
+    stays as it was); a missed session has none; changed answers, or a missed session corrected
+    to attended, need a complete screen (:func:`_screen`)."""
+    if not entry.attended:
+        return "not_screened"
+    if log.attended and dict(entry.red_flags) == dict(log.red_flags):
+        return log.red_flag_result
+    if not entry.red_flags:
+        raise ValidationError.single(
+            "red_flags",
+            "This log has no red-flag screen, and an attended session needs one: delete this "
+            "log and log the session again from the Sessions tab (the screen comes first).",
+        )
+    return _screen(entry)

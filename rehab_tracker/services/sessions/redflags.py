@@ -1,25 +1,64 @@
-"""Positive red-flag screens still waiting for a clinician: the overview's banner, and the
-acknowledgement that takes a screen off it."""
+"""What follows a positive red-flag screen: the open screens (the overview's banner, the
+progression hold), and the record of their outcome (advice given, referred to whom) and of the
+clearance (who cleared exercise to resume, when), which closes a screen."""
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 from rehab_tracker.data.types import utcnow
+from rehab_tracker.domain.errors import Collector
+from rehab_tracker.domain.redflags import (
+    ClearanceEntry,
+    RedFlagOutcomeEntry,
+    check_clearance,
+    check_outcome,
+)
+from rehab_tracker.services.errors import ServiceError
 from rehab_tracker.services.sessions._base import SessionServiceBase
 from rehab_tracker.services.sessions._queries import red_flag_alerts, session_log
 from rehab_tracker.services.sessions.types import RedFlagAlert
 
 
-class RedFlagAcknowledgement(SessionServiceBase):
+class RedFlagFollowUp(SessionServiceBase):
     def open_red_flags(self, patient_id: uuid.UUID) -> list[RedFlagAlert]:
-        """Positive screens not yet acknowledged (the overview shows them as a banner)."""
+        """Positive screens with no clearance recorded yet, oldest first (the overview shows
+        them as a banner; progression holds while there is one)."""
         with self.db.reading() as session:
             return red_flag_alerts(session, patient_id)
 
-    def acknowledge_red_flag(self, session_id: uuid.UUID) -> None:
-        """A clinician has seen the positive screen (it leaves the overview banner)."""
+    def record_red_flag_outcome(
+        self,
+        session_id: uuid.UUID,
+        outcome: RedFlagOutcomeEntry,
+        clearance: ClearanceEntry | None = None,
+        *,
+        today: dt.date,
+    ) -> None:
+        """Record what followed the positive screen of this session (the advice given and who
+        the patient was referred to), and with ``clearance`` who cleared exercise to resume and
+        when: the screen is then closed. One unit of work; the audit trail keeps every change
+        (recording again corrects the record). Field errors for every problem at once; nothing
+        is saved on bad input."""
         with self.db.unit_of_work(self.actor) as session:
-            log = session_log(session, session_id)
-            log.red_flag_acknowledged_at = utcnow()
-            log.red_flag_acknowledged_by = self.actor
+            log = session_log(session, session_id, live=True)
+            if log.red_flag_result != "positive":
+                raise ServiceError("this session's red-flag screen was not positive")
+            errors = Collector()
+            check_outcome(outcome, errors)
+            if clearance is not None:
+                check_clearance(clearance, errors, flagged_on=log.session_date, today=today)
+            errors.raise_if_any()
+            now = utcnow()
+            log.red_flag_advice = outcome.advice.strip()
+            log.red_flag_referred_to = outcome.referred_to
+            log.red_flag_referral_details = outcome.referral_details.strip() or None
+            log.red_flag_outcome_at = now
+            log.red_flag_outcome_by = self.actor
+            if clearance is not None:
+                log.red_flag_cleared_by = clearance.cleared_by.strip()
+                log.red_flag_cleared_on = clearance.cleared_on
+                log.red_flag_clearance_note = clearance.note.strip() or None
+                log.red_flag_acknowledged_at = now
+                log.red_flag_acknowledged_by = self.actor

@@ -5,10 +5,11 @@ from __future__ import annotations
 from rehab_tracker.services.sessions.forms import SessionForms
 from rehab_tracker.services.sessions.reads import SessionReads
 from rehab_tracker.services.sessions.recording import SessionRecording
-from rehab_tracker.services.sessions.redflags import RedFlagAcknowledgement
+from rehab_tracker.services.sessions.redflags import RedFlagFollowUp
 
 
-class SessionService(SessionReads, SessionForms, SessionRecording, RedFlagAcknowledgement):
+class SessionService(SessionReads, SessionForms, SessionRecording, RedFlagFollowUp):
     """Reads (slots, history, adherence, overview), the session form, the log/correct/delete/
-    restore units of work and red-flag acknowledgement; built with ``(db, actor, programs)``
-    (:class:`~rehab_tracker.services.sessions._base.SessionServiceBase`)."""
+    restore units of work and the red-flag follow-up (outcome and clearance); built with
+    ``(db, actor, programs)`` (:class:`~rehab_tracker.services.sessions._base.SessionServiceBase`).
+    """

@@ -6,6 +6,7 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass, field
 
+from rehab_tracker.domain.redflags import follow_up_text
 from rehab_tracker.domain.restrictions import Restriction
 from rehab_tracker.domain.sessions import Adherence, SessionEntry
 from rehab_tracker.services.outcomes import AssessmentDue
@@ -80,16 +81,32 @@ class SessionRow:
     sets: int
     adverse_events: int
     deleted: bool = False
+    #: a positive screen: its action ("emergency"/"urgent"), what followed and whether it is
+    #: still open (no clearance recorded)
+    red_flag_action: str | None = None
+    red_flag_follow_up: str = ""
+    red_flag_open: bool = False
 
 
 @dataclass(frozen=True)
 class RedFlagAlert:
-    """A positive red-flag screen no clinician has acknowledged yet."""
+    """A positive red-flag screen not cleared yet: what was answered yes, the action it needs
+    (``domain.redflags.ACTIONS``), and the outcome recorded so far (None: not yet)."""
 
     session_id: uuid.UUID
     session_date: dt.date
     positives: tuple[str, ...]
     message: str
+    action: str | None = None
+    advice: str | None = None
+    referred_to: str | None = None
+    referral_details: str | None = None
+
+    @property
+    def follow_up(self) -> str:
+        """What followed, in one line (``domain.redflags.follow_up_text``): open, so not
+        cleared."""
+        return follow_up_text(self.referred_to, None, None)
 
 
 @dataclass(frozen=True)

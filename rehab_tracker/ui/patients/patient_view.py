@@ -218,8 +218,9 @@ class OverviewTab(QWidget):
         if overview.open_red_flag_on is not None:
             self.banner.setText(
                 "RED FLAG reported on "
-                f"{overview.open_red_flag_on.isoformat()}: refer urgently and "
-                "acknowledge it in the session log."
+                f"{overview.open_red_flag_on.isoformat()}, not cleared: exercise and "
+                "progression on hold until the clearance is recorded (Session > Record "
+                "Red-Flag Outcome)."
             )
             self.banner.setVisible(True)
         else:

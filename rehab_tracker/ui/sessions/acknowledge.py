@@ -1,70 +1,229 @@
-"""Acknowledging a red flag: the Sessions tab's and the overview panel's Acknowledge button.
+"""What followed a positive red-flag screen: the dialog that records its outcome (advice given,
+referred to whom) and its clearance (who cleared exercise to resume, when, a note).
 
-A clinician confirms that the positive screen has been seen and the patient referred; the
-acknowledgement goes through the action runner like every other user action. It is also the
-recorded clearance (who and when) that logging a new session needs while a positive screen is
-open (:func:`clear_to_log`, issue 9 item 1): progression holds until then.
+The Sessions tab's and the overview panel's "Record red-flag outcome" button open it on the
+oldest open screen; before a new session is logged while a screen is open, :func:`clear_to_log`
+opens it asking for the clearance (issue 9 item 1: progression holds until then). Every write goes
+through the action runner; field errors show at their fields and nothing is saved on bad input.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QPushButton, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
-from rehab_tracker.domain.redflags import RED_FLAGS_BY_CODE
+from rehab_tracker.domain.redflags import (
+    ACTIONS,
+    REFERRALS,
+    ClearanceEntry,
+    RedFlagOutcomeEntry,
+    label_of,
+)
 from rehab_tracker.services.container import Services
 from rehab_tracker.services.sessions import RedFlagAlert
 from rehab_tracker.ui.shell.actions import run_action
 from rehab_tracker.ui.widgets import dialogs
-from rehab_tracker.ui.widgets.forms import push_button
+from rehab_tracker.ui.widgets.forms import FieldForm, date_edit, date_of, push_button, text_label
+from rehab_tracker.ui.widgets.scroll import scrolled
 
-TITLE = "Acknowledge red flag"
+TITLE = "Red-flag outcome"
 CLEARANCE_TITLE = "Red flag not yet cleared"
+CHOOSE = "Choose who…"
 
 
-def acknowledge_button(object_name: str, slot: Callable[[], None]) -> QPushButton:
-    """The "Acknowledge red flag" button (Alt+K), calling ``slot``."""
-    button = push_button("Ac&knowledge red flag", object_name)
+def outcome_button(object_name: str, slot: Callable[[], None]) -> QPushButton:
+    """The "Record red-flag outcome" button (Alt+G), calling ``slot``."""
+    button = push_button("Record red-fla&g outcome…", object_name)
     button.clicked.connect(slot)
     return button
 
 
-def acknowledge_red_flag(parent: QWidget, services: Services, alert: RedFlagAlert) -> bool:
-    """Ask for the confirmation, then record it; True once recorded (a refusal or a database
-    problem has been shown by the action runner)."""
-    if not dialogs.confirm(
-        parent,
-        TITLE,
-        f"Confirm that the red flag of {alert.session_date.isoformat()} has been seen and "
-        "the patient referred.",
-    ):
-        return False
-    return _record(parent, services, alert, TITLE)
-
-
-def _record(parent: QWidget, services: Services, alert: RedFlagAlert, title: str) -> bool:
-    return bool(
-        run_action(parent, lambda: services.sessions.acknowledge_red_flag(alert.session_id),
-                   title=title)
+def alert_text(alert: RedFlagAlert, more: int = 0) -> str:
+    """The banner of an open screen: what was answered yes, the action it needs, what has been
+    recorded since (the overview panel and the Sessions tab show this)."""
+    extra = f" (+{more} more)" if more else ""
+    answered = _answered(alert)
+    action = ACTIONS.get(alert.action or "", "")
+    follow_up = alert.follow_up
+    return (
+        f"RED FLAG on {alert.session_date.isoformat()}{extra}: yes to {answered}"
+        f"{f' ({action})' if action else ''}. {follow_up[:1].upper()}{follow_up[1:]}."
+        + (f" Advice given: {alert.advice}" if alert.advice else "")
     )
 
 
-def clear_to_log(parent: QWidget, services: Services, alerts: list[RedFlagAlert]) -> bool:
-    """Before a new session is logged: each open positive screen (oldest first) is shown with
-    what was answered yes, and its clearance recorded on Yes; False (cancel) at the first No or
-    failure, and the session is not started."""
-    for alert in alerts:
-        answered = ", ".join(RED_FLAGS_BY_CODE[c].label for c in alert.positives) or "a question"
-        question = (
-            f"Red flag on {alert.session_date.isoformat()} not yet cleared: the patient answered "
-            f"yes to {answered}.\n\n{alert.message}\n\nRecord the clearance now: a clinician "
-            "has assessed the patient and exercise may resume (recorded under your name, with "
-            "the time)? Choose No to cancel: the session is not logged until the clearance is "
-            "recorded, and progression holds."
+def _answered(alert: RedFlagAlert) -> str:
+    return ", ".join(label_of(c) for c in alert.positives) or "a question"
+
+
+class RedFlagOutcomeDialog(QDialog):
+    """Advice given, referred to whom, and (ticked, or required by ``require_clearance``) the
+    clearance. ``saved`` is True once recorded."""
+
+    def __init__(
+        self,
+        services: Services,
+        alert: RedFlagAlert,
+        today: Callable[[], dt.date],
+        *,
+        require_clearance: bool = False,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("redFlagOutcomeDialog")
+        self.setWindowTitle(CLEARANCE_TITLE if require_clearance else TITLE)
+        self.services = services
+        self.alert = alert
+        self.today = today
+        self.saved = False
+        intro = text_label("redFlagOutcomeSummary", description="Red flag")
+        intro.setText(
+            f"Red flag on {alert.session_date.isoformat()}: yes to {_answered(alert)}."
+            f"\n\n{alert.message}"
+            + (
+                "\n\nThe session is not logged, and progression holds, until the clearance is "
+                "recorded: who cleared exercise to resume, and when."
+                if require_clearance
+                else ""
+            )
         )
-        if not dialogs.confirm(parent, CLEARANCE_TITLE, question):
-            return False
-        if not _record(parent, services, alert, CLEARANCE_TITLE):
-            return False
-    return True
+        self.fields = FieldForm()
+        self.fields.setObjectName("redFlagOutcomeFields")
+        self._build_outcome()
+        self._build_clearance(require_clearance)
+        self.save_button = push_button("&Save", "redFlagOutcomeSave")
+        self.save_button.setDefault(True)
+        self.save_button.clicked.connect(self.save)
+        self.cancel_button = push_button("Cancel", "redFlagOutcomeCancel")
+        self.cancel_button.clicked.connect(self.reject)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(self.cancel_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(scrolled(intro, self.fields, stretch=True))  # fits at 200% scaling
+        layout.addLayout(buttons)
+        dialogs.fit_to_screen(self, 760, 620)
+        first: QWidget = self.advice if not alert.advice or not require_clearance else (
+            self.cleared_by
+        )
+        first.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _build_outcome(self) -> None:
+        """Advice given, referred to (a choice, none chosen at first), referral details."""
+        self.advice = self.fields.add("advice", "&Advice given", QPlainTextEdit())
+        self.advice.setTabChangesFocus(True)  # Tab leaves the field, as in every other one
+        self.advice.setFixedHeight(70)
+        self.advice.setPlainText(self.alert.advice or "")
+        self.referred_to = self.fields.add("referred_to", "&Referred to", QComboBox())
+        self.referred_to.addItem(CHOOSE, None)
+        for code, label in REFERRALS.items():
+            self.referred_to.addItem(label, code)
+        if self.alert.referred_to is not None:
+            self.referred_to.setCurrentIndex(self.referred_to.findData(self.alert.referred_to))
+        self.referral_details = self.fields.add(
+            "referral_details", "Referral &details", QLineEdit()
+        )
+        self.referral_details.setText(self.alert.referral_details or "")
+
+    def _build_clearance(self, required: bool) -> None:
+        """Cleared to resume (a tick box), cleared by, cleared on, clearance note."""
+        self.cleared = self.fields.add(
+            "cleared", "Clearance", QCheckBox("E&xercise cleared to resume")
+        )
+        self.cleared.setAccessibleName("Exercise cleared to resume")
+        self.cleared.setChecked(required)
+        self.cleared.setEnabled(not required)
+        self.cleared_by = self.fields.add(
+            "cleared_by", "Cleared &by (name and role)", QLineEdit()
+        )
+        self.cleared_by.setPlaceholderText("e.g. surgeon Dr Ng")
+        self.cleared_on = self.fields.add("cleared_on", "Cleared &on", date_edit(self.today()))
+        self.clearance_note = self.fields.add("clearance_note", "Clearance &note", QLineEdit())
+        self.cleared.toggled.connect(self._update_clearance)
+        self._update_clearance()
+
+    def _update_clearance(self) -> None:
+        on = self.cleared.isChecked()
+        for widget in (self.cleared_by, self.cleared_on, self.clearance_note):
+            widget.setEnabled(on)
+
+    def outcome(self) -> RedFlagOutcomeEntry:
+        code = self.referred_to.currentData()
+        return RedFlagOutcomeEntry(
+            self.advice.toPlainText(), code or "", self.referral_details.text()
+        )
+
+    def clearance(self) -> ClearanceEntry | None:
+        if not self.cleared.isChecked():
+            return None
+        return ClearanceEntry(
+            self.cleared_by.text(), date_of(self.cleared_on), self.clearance_note.text()
+        )
+
+    def save(self) -> None:
+        outcome, clearance, today = self.outcome(), self.clearance(), self.today()
+        session_id = self.alert.session_id
+        done = run_action(
+            self,
+            lambda: self.services.sessions.record_red_flag_outcome(
+                session_id, outcome, clearance, today=today
+            ),
+            title=self.windowTitle(),
+            form=self.show_errors,
+        )
+        if done:
+            self.saved = True
+            self.accept()
+
+    def show_errors(self, errors: dict[str, str]) -> None:
+        """Each message at its field; the first field with one takes the focus."""
+        self.fields.show_errors(errors)
+        for key, widget in self.fields.fields.items():
+            if key in errors:
+                widget.setFocus(Qt.FocusReason.OtherFocusReason)
+                break
+
+
+def record_outcome(
+    parent: QWidget,
+    services: Services,
+    alert: RedFlagAlert,
+    today: Callable[[], dt.date],
+    *,
+    require_clearance: bool = False,
+) -> bool:
+    """Open the outcome dialog on ``alert``; True once something was recorded."""
+    dialog = RedFlagOutcomeDialog(
+        services, alert, today, require_clearance=require_clearance, parent=parent
+    )
+    dialog.exec()
+    return dialog.saved
+
+
+def clear_to_log(
+    parent: QWidget,
+    services: Services,
+    alerts: list[RedFlagAlert],
+    today: Callable[[], dt.date],
+) -> bool:
+    """Before a new session is logged: each open positive screen (oldest first) is shown with
+    what was answered yes, and its clearance recorded (with the outcome); False (cancel) at the
+    first one not cleared, and the session is not started."""
+    return all(
+        record_outcome(parent, services, alert, today, require_clearance=True)
+        for alert in alerts
+    )

@@ -1,6 +1,6 @@
 """The sessions feature: the Sessions tab, the Overview's red-flag and assessments panel
-(Acknowledge), Session > Log Session / Log Unscheduled Session / Resume Unsaved Draft /
-Acknowledge Red Flag, and the offer to resume unsaved drafts at start-up."""
+(red-flag outcome), Session > Log Session / Log Unscheduled Session / Resume Unsaved Draft /
+Record Red-Flag Outcome, and the offer to resume unsaved drafts at start-up."""
 
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ class SessionsFeature:
         add("&Session", "Log &Unscheduled Session…", self.log_unscheduled, "logUnscheduled",
             needs_patient=True)
         add("&Session", "&Resume Unsaved Draft…", self.resume_draft, "resumeDraft")
-        add("&Session", "&Acknowledge Red Flag", self.acknowledge, "acknowledgeRedFlag",
+        add("&Session", "Record Red-Flag &Outcome…", self.record_outcome, "redFlagOutcome",
             needs_patient=True)
 
     def attach(self, workspace: Workspace) -> None:
@@ -62,9 +62,9 @@ class SessionsFeature:
         self.workspace.show_tab(self.sessions_tab)
         self.sessions_tab.log_unscheduled()
 
-    def acknowledge(self) -> None:
+    def record_outcome(self) -> None:
         self.workspace.show_tab(self.sessions_tab)
-        self.sessions_tab.acknowledge()
+        self.sessions_tab.record_outcome()
 
     def offer_drafts(self) -> None:
         count = len(self.workspace.services.drafts.list_drafts())

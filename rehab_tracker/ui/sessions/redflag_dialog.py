@@ -1,13 +1,16 @@
 """The red-flag screen asked at the start of every session (clinic or home).
 
-Every question needs a yes or no ("All answers no" answers them in one key press, Alt+N). Any yes
-stops the session: the urgent-referral message is shown in the dialog and the stop is stored with
-the session (an aborted log the overview shows until a clinician acknowledges it).
+Every question needs a yes or no ("All answers no" answers them in one key press, Alt+N); each
+says what it screens for and what a yes means (emergency or urgent review). Any yes stops the
+session: the message says what to do (an emergency answer: call emergency services), the stop is
+stored with the session (an aborted log the overview shows until its clearance is recorded), and
+"Record advice and referral" (Alt+A) records what followed at once.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import html
 import uuid
 from collections.abc import Callable
 
@@ -24,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rehab_tracker.domain.redflags import RED_FLAGS, screen
+from rehab_tracker.domain.redflags import ACTIONS, RED_FLAGS, screen
 from rehab_tracker.services.container import Services
 from rehab_tracker.services.sessions import SlotInfo
 from rehab_tracker.ui.shell.actions import run_action
@@ -60,7 +63,9 @@ class RedFlagDialog(QDialog):
         self.stopped_session_id: uuid.UUID | None = None
 
         intro = QLabel(
-            "Ask before every session. Any yes stops the session and means an urgent referral."
+            "Ask before every session. Any yes stops the session: an emergency answer means "
+            "calling emergency services now, the others an urgent same-day review by the "
+            "surgeon or GP."
             + (f"\n{slot.label}" if slot is not None else "\nUnscheduled session")
         )
         intro.setWordWrap(True)
@@ -81,7 +86,12 @@ class RedFlagDialog(QDialog):
         self.yes: dict[str, QRadioButton] = {}
         self.no: dict[str, QRadioButton] = {}
         for row, flag in enumerate(RED_FLAGS):
-            question = QLabel(f"{row + 1}. {flag.question}")
+            question = QLabel(
+                f"{row + 1}. {html.escape(flag.question)}<br><small>Screens for "
+                f"{html.escape(flag.purpose)}. Yes: {html.escape(ACTIONS[flag.action])}.</small>"
+            )
+            question.setTextFormat(Qt.TextFormat.RichText)
+            question.setToolTip(f"Source: {flag.source}")
             question.setWordWrap(True)
             yes = QRadioButton("Yes")
             no = QRadioButton("No")
@@ -89,8 +99,8 @@ class RedFlagDialog(QDialog):
             no.setObjectName(f"redflag_{flag.code}_no")
             yes.setAccessibleName(f"Yes: {flag.label}")
             no.setAccessibleName(f"No: {flag.label}")
-            yes.setAccessibleDescription(flag.question)
-            no.setAccessibleDescription(flag.question)
+            yes.setAccessibleDescription(f"{flag.question} Screens for {flag.purpose}.")
+            no.setAccessibleDescription(f"{flag.question} Screens for {flag.purpose}.")
             group = QButtonGroup(self)
             group.addButton(yes)
             group.addButton(no)
@@ -128,11 +138,17 @@ class RedFlagDialog(QDialog):
         self.cancel = QPushButton("Cancel")
         self.cancel.setObjectName("redFlagCancel")
         self.cancel.clicked.connect(self.reject)
-        for button in (self.all_no, self.not_attended, self.continue_button, self.cancel):
+        self.record_outcome_button = QPushButton("Record &advice and referral…")
+        self.record_outcome_button.setObjectName("redFlagRecordOutcome")
+        self.record_outcome_button.clicked.connect(self.record_outcome)
+        self.record_outcome_button.setVisible(False)
+        for button in (self.all_no, self.not_attended, self.continue_button, self.cancel,
+                       self.record_outcome_button):
             name_button(button)
         buttons = QHBoxLayout()
         buttons.addWidget(self.all_no)
         buttons.addWidget(self.not_attended)
+        buttons.addWidget(self.record_outcome_button)
         buttons.addStretch(1)
         buttons.addWidget(self.continue_button)
         buttons.addWidget(self.cancel)
@@ -196,7 +212,8 @@ class RedFlagDialog(QDialog):
         self.message.setStyleSheet(STOP_STYLE)
         self.message.setText(
             "SESSION STOPPED. " + result.message + " The stop is recorded with this session "
-            "and shown on the patient's overview until a clinician acknowledges it."
+            "and shown on the patient's overview until the clearance is recorded (who cleared "
+            "exercise to resume, and when)."
         )
         self.message.setVisible(True)
         for group in self.groups.values():
@@ -207,4 +224,20 @@ class RedFlagDialog(QDialog):
         self.cancel.setEnabled(False)
         self.continue_button.setText("&Close")
         self.continue_button.setAccessibleName("Close")
-        self.continue_button.setFocus()
+        self.record_outcome_button.setVisible(True)
+        self.record_outcome_button.setFocus()
+
+    def record_outcome(self) -> None:
+        """After the stop: the advice given and the referral (the outcome dialog)."""
+        from rehab_tracker.ui.sessions.acknowledge import record_outcome
+
+        alert = next(
+            (a for a in self.services.sessions.open_red_flags(self.patient_id)
+             if a.session_id == self.stopped_session_id),
+            None,
+        )
+        if alert is not None and record_outcome(self, self.services, alert, self.today):
+            self.record_outcome_button.setText("Advice and referral recorded")
+            self.record_outcome_button.setAccessibleName("Advice and referral recorded")
+            self.record_outcome_button.setEnabled(False)
+            self.continue_button.setFocus()

@@ -1,17 +1,19 @@
-"""The overview's session panel: open red flags with an Acknowledge button, due and overdue
-assessments, and adherence. The sessions feature adds it to the Overview tab (``feature.py``)."""
+"""The overview's session panel: open red flags (what followed, clearance status) with the
+button that records their outcome and clearance, due and overdue assessments, and adherence.
+The sessions feature adds it to the Overview tab (``feature.py``)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QGroupBox, QVBoxLayout, QWidget
 
 from rehab_tracker.services.container import Services
 from rehab_tracker.services.patients import PatientRow
 from rehab_tracker.services.sessions import RedFlagAlert
-from rehab_tracker.ui.sessions.acknowledge import acknowledge_button, acknowledge_red_flag
+from rehab_tracker.ui.sessions.acknowledge import alert_text, outcome_button, record_outcome
 from rehab_tracker.ui.widgets.forms import text_label
 
 ALERT_STYLE = "background: #fde7ea; color: #7a0014; padding: 6px; border: 1px solid #b00020;"
@@ -34,11 +36,11 @@ class SessionOverviewPanel(QGroupBox):
         self.alerts: list[RedFlagAlert] = []
         self.alert = text_label("overviewRedFlag", description="Red flag")
         self.alert.setStyleSheet(ALERT_STYLE)
-        self.acknowledge_button = acknowledge_button("overviewAcknowledge", self.acknowledge)
+        self.outcome_button = outcome_button("overviewRedFlagOutcome", self.record_outcome)
         self.assessments = text_label("overviewAssessments", description="Assessments due")
-        row = QHBoxLayout()
-        row.addWidget(self.alert, 1)
-        row.addWidget(self.acknowledge_button)
+        row = QVBoxLayout()  # the button under the alert: the overview can be narrow
+        row.addWidget(self.alert)
+        row.addWidget(self.outcome_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout = QVBoxLayout(self)
         layout.addLayout(row)
         layout.addWidget(self.assessments)
@@ -49,18 +51,16 @@ class SessionOverviewPanel(QGroupBox):
         if row is None:
             self.alerts = []
             self.alert.setVisible(False)
-            self.acknowledge_button.setVisible(False)
+            self.outcome_button.setVisible(False)
             self.assessments.setText("")
             return
         data = self.services.sessions.overview(row.id, today=self.today())  # one read
         self.alerts = data.red_flags
         shown = bool(self.alerts)
         self.alert.setVisible(shown)
-        self.acknowledge_button.setVisible(shown)
+        self.outcome_button.setVisible(shown)
         if shown:
-            a = self.alerts[0]
-            more = f" (+{len(self.alerts) - 1} more)" if len(self.alerts) > 1 else ""
-            self.alert.setText(f"Red flag on {a.session_date.isoformat()}{more}: {a.message}")
+            self.alert.setText(alert_text(self.alerts[0], len(self.alerts) - 1))
         due = [a for a in data.assessments if a.state in ("due", "overdue")]
         self.assessments.setText(
             "Assessments: "
@@ -69,10 +69,10 @@ class SessionOverviewPanel(QGroupBox):
             else "Assessments: nothing due."
         )
 
-    def acknowledge(self) -> None:
+    def record_outcome(self) -> None:
         if not self.alerts:
             return
-        if not acknowledge_red_flag(self, self.services, self.alerts[0]):
+        if not record_outcome(self, self.services, self.alerts[0], self.today):
             return
         if self.on_change is not None:
             self.on_change()

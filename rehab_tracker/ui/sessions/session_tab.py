@@ -1,5 +1,6 @@
 """The Sessions tab: adherence, the session log (a table model fed plain rows), and the actions
-log next / unscheduled, correct, delete (confirmed, with Undo) and acknowledge a red flag.
+log next / unscheduled, correct, delete (confirmed, with Undo) and record a red flag's outcome
+and clearance.
 
 ``start_session`` is the whole visit flow: the red-flag screen first, then the session form.
 """
@@ -17,17 +18,18 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import (
     QGridLayout,
-    QHBoxLayout,
     QLabel,
     QPushButton,
+    QVBoxLayout,
 )
 
 from rehab_tracker.services.patients import PatientRow
 from rehab_tracker.services.sessions import PatientSessions, SessionRow, SlotInfo
 from rehab_tracker.ui.sessions.acknowledge import (
-    acknowledge_button,
-    acknowledge_red_flag,
+    alert_text,
     clear_to_log,
+    outcome_button,
+    record_outcome,
 )
 from rehab_tracker.ui.shell.actions import run_action
 from rehab_tracker.ui.widgets import dialogs
@@ -50,6 +52,15 @@ def _pain(before: int | None, after: int | None) -> str:
     if before is None and after is None:
         return ""
     return f"{'–' if before is None else before} → {'–' if after is None else after}"
+
+
+def _red_flag_cell(r: SessionRow) -> str:
+    """The Red flags column: the screen's result and, for a positive one, its action, what
+    followed and whether it is cleared."""
+    if r.red_flag_result != "positive":
+        return "clear" if r.red_flag_result == "clear" else "not screened"
+    action = f" ({r.red_flag_action})" if r.red_flag_action else ""
+    return f"POSITIVE{action}: {r.red_flag_follow_up}"
 
 
 class SessionTableModel(RowsTableModel[SessionRow]):
@@ -77,7 +88,7 @@ class SessionTableModel(RowsTableModel[SessionRow]):
             "" if r.week is None else r.week,
             r.location,
             status,
-            {"positive": "POSITIVE", "clear": "clear"}.get(r.red_flag_result, "not screened"),
+            _red_flag_cell(r),
             _pain(r.pain_back_before, r.pain_back_after),
             _pain(r.pain_leg_before, r.pain_leg_after),
             r.exercises,
@@ -99,7 +110,7 @@ class SessionsTab(PatientTab):
         self._build_layout()
 
     def _build_status(self) -> None:
-        """Adherence overall and per week, and the red-flag alert with its Acknowledge button."""
+        """Adherence overall and per week, and the red-flag alert with its outcome button."""
         self.adherence = text_label("adherenceLabel", description="Adherence")
         self.weeks = text_label("adherenceWeeks", description="Adherence per week")
         self.alerts = text_label("sessionRedFlag", description="Red flag")
@@ -107,8 +118,8 @@ class SessionsTab(PatientTab):
             "background: #b00020; color: white; font-weight: bold; padding: 6px;"
         )
         self.alerts.setVisible(False)
-        self.acknowledge_button = acknowledge_button("acknowledgeRedFlag", self.acknowledge)
-        self.acknowledge_button.setVisible(False)
+        self.outcome_button = outcome_button("recordRedFlagOutcome", self.record_outcome)
+        self.outcome_button.setVisible(False)
 
     def _build_table(self) -> None:
         """The session log, newest first; a double click corrects a session."""
@@ -142,9 +153,9 @@ class SessionsTab(PatientTab):
     def _build_layout(self) -> None:
         """The alert row, adherence, the action buttons in two rows, the message and the log in
         one scrolling column."""
-        top = QHBoxLayout()
-        top.addWidget(self.alerts, 1)
-        top.addWidget(self.acknowledge_button)
+        top = QVBoxLayout()  # the button under the alert: the patient pane can be narrow
+        top.addWidget(self.alerts)
+        top.addWidget(self.outcome_button, 0, Qt.AlignmentFlag.AlignLeft)
         actions = QGridLayout()  # two rows: fits the patient pane at 1280x800
         for i, b in enumerate((self.log_next_button, self.log_unscheduled_button,
                                self.edit_button, self.delete_button, self.undo_button)):
@@ -172,7 +183,7 @@ class SessionsTab(PatientTab):
             self.adherence.setText("No patient selected.")
             self.weeks.setText("")
             self.alerts.setVisible(False)
-            self.acknowledge_button.setVisible(False)
+            self.outcome_button.setVisible(False)
             return
         self.load_when_visible()
 
@@ -190,13 +201,12 @@ class SessionsTab(PatientTab):
             else ""
         )
         if data.red_flags:
-            alert = data.red_flags[0]
-            self.alerts.setText(f"RED FLAG {alert.session_date.isoformat()}: {alert.message}")
+            self.alerts.setText(alert_text(data.red_flags[0], len(data.red_flags) - 1))
             self.alerts.setVisible(True)
-            self.acknowledge_button.setVisible(True)
+            self.outcome_button.setVisible(True)
         else:
             self.alerts.setVisible(False)
-            self.acknowledge_button.setVisible(False)
+            self.outcome_button.setVisible(False)
         next_slot = data.next_slot
         self.log_next_button.setEnabled(next_slot is not None)
         self.log_next_button.setToolTip(next_slot.label if next_slot else "Every session is logged")
@@ -227,7 +237,7 @@ class SessionsTab(PatientTab):
         if self.row is None:
             return None
         open_flags = self.services.sessions.open_red_flags(self.row.id)
-        if not clear_to_log(self, self.services, open_flags):
+        if not clear_to_log(self, self.services, open_flags, self.today):
             self._changed()
             return None
         from rehab_tracker.ui.sessions.redflag_dialog import RedFlagDialog
@@ -297,8 +307,9 @@ class SessionsTab(PatientTab):
             refused="The deleted session was not restored.",
         )
 
-    def acknowledge(self) -> None:
+    def record_outcome(self) -> None:
+        """The oldest open red flag's outcome and clearance (the dialog)."""
         if self.view_data is None or not self.view_data.red_flags:
             return
-        if acknowledge_red_flag(self, self.services, self.view_data.red_flags[0]):
+        if record_outcome(self, self.services, self.view_data.red_flags[0], self.today):
             self._changed()

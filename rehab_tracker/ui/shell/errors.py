@@ -20,7 +20,7 @@ from types import TracebackType
 
 from PySide6.QtWidgets import QApplication, QWidget
 
-from rehab_tracker.data import locations
+from rehab_tracker.data import locations, private_files
 from rehab_tracker.data.errors import DatabaseError
 from rehab_tracker.ui.widgets import dialogs
 
@@ -112,7 +112,7 @@ class ExceptionHook:
         self._showing = False
 
     def install(self) -> ExceptionHook:
-        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        private_files.private_dir(self.path.parent, ours=True)
         handler = PrivateRotatingFileHandler(
             self.path, maxBytes=LOG_MAX_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8"
         )
