@@ -13,6 +13,7 @@ Artists carry ``gid``s the tests (and anyone debugging) can look for: ``"series:
 from __future__ import annotations
 
 import datetime as dt
+import textwrap
 import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -24,7 +25,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from rehab_tracker.charts import style
-from rehab_tracker.domain.scoring import ODI_BANDS
+from rehab_tracker.domain.scoring import ODI_BANDS, odi_band_words
 from rehab_tracker.domain.units import (
     distance_in,
     distance_unit,
@@ -47,13 +48,11 @@ __all__ = [
 ]
 
 SCREEN_SIZE = (8.0, 4.6)
-BAND_NAMES = {
-    "minimal": "Minimal",
-    "moderate": "Moderate",
-    "severe": "Severe",
-    "crippled": "Crippled",
-    "bed-bound": "Bed-bound",
-}
+def band_name(band: str, audience: str = "clinical") -> str:
+    """An ODI band's label beside the chart, in the audience's words, wrapped to the margin
+    ("Bed-bound or / exaggerating / symptoms" for the clinician, "Extreme" for the patient)."""
+    words = odi_band_words(band, audience)
+    return textwrap.fill(words[:1].upper() + words[1:], 14)
 
 
 @dataclass(frozen=True)
@@ -246,8 +245,11 @@ def _single_point_note(ax: Axes, series: Sequence[OutcomeSeries]) -> None:
 # ------------------------------------------------------------------------------------ ODI
 
 
-def odi_figure(data: ReportData, *, figsize: tuple[float, float] | None = None) -> Figure:
-    """ODI over weeks since surgery with Fairbank severity bands and the important-change line."""
+def odi_figure(
+    data: ReportData, *, figsize: tuple[float, float] | None = None, audience: str = "clinical"
+) -> Figure:
+    """ODI over weeks since surgery with Fairbank severity bands (named in the ``audience``'s
+    words: :func:`band_name`) and the important-change line."""
     fig = _new_figure(figsize)
     _margins(fig, right=0.8)
     ax = fig.add_subplot()
@@ -262,7 +264,8 @@ def odi_figure(data: ReportData, *, figsize: tuple[float, float] | None = None) 
             gid=f"band:{band}",
         )
         ax.text(
-            1.005, (lower + upper) / 2, BAND_NAMES[band], transform=ax.get_yaxis_transform(),
+            1.005, (lower + upper) / 2, band_name(band, audience),
+            transform=ax.get_yaxis_transform(),
             ha="left", va="center", fontsize=7, color="#444444",
         )
         lower = upper

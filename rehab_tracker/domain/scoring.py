@@ -16,6 +16,7 @@ import math
 import numbers
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from types import MappingProxyType
 
 from rehab_tracker.domain.instruments import (
@@ -26,14 +27,17 @@ from rehab_tracker.domain.instruments import (
 from rehab_tracker.domain.numbers import is_int
 from rehab_tracker.domain.thresholds import DEFAULT_THRESHOLDS, MEASURES, Threshold
 from rehab_tracker.domain.units import (
+    EXACT,
     UNIT_SYSTEMS,
-    format_distance_number,
+    decimal_text,
     format_number,
+    measured_amount,
+    metres_to_feet,
 )
 
 __all__ = [
+    "ODI_BAND_WORDS",
     "ODI_RULE_VERSION",
-    "RELATIVE_TOLERANCE",
     "SCORING_RULE_VERSION",
     "SIX_MINUTE_AGES",
     "IncompleteResponse",
@@ -44,11 +48,13 @@ __all__ = [
     "mcid_reached",
     "nprs_rule_id",
     "odi_band",
+    "odi_band_words",
     "odi_rule_id",
     "odi_score",
     "predict_six_minute_walk",
     "rmdq_rule_id",
     "rmdq_score",
+    "six_minute_age_caveat",
     "six_minute_walk_predicted",
 ]
 
@@ -61,9 +67,6 @@ SCORING_RULE_VERSION: Mapping[str, str] = MappingProxyType(
     {"odi": ODI_RULE_VERSION, "rmdq": RMDQ_RULE_VERSION, "nprs": NPRS_RULE_VERSION}
 )
 
-#: Absolute tolerance when comparing a change with a threshold (40 -> 28 is exactly 30%).
-RELATIVE_TOLERANCE = 1e-9
-
 ODI_MAX_SECTION_SCORE = 5
 ODI_BANDS: tuple[tuple[float, str], ...] = (
     (20.0, "minimal"),
@@ -71,6 +74,18 @@ ODI_BANDS: tuple[tuple[float, str], ...] = (
     (60.0, "severe"),
     (80.0, "crippled"),
     (100.0, "bed-bound"),
+)
+#: each band in words, (clinical, patient): Fairbank's names for the clinician (above 80: "bed-bound
+#: or exaggerating symptoms", both readings of so high a score); plain severity words, with no
+#: "crippled" or "bed-bound" label, for the patient
+ODI_BAND_WORDS: Mapping[str, tuple[str, str]] = MappingProxyType(
+    {
+        "minimal": ("minimal", "minimal"),
+        "moderate": ("moderate", "moderate"),
+        "severe": ("severe", "severe"),
+        "crippled": ("crippled", "very severe"),
+        "bed-bound": ("bed-bound or exaggerating symptoms", "extreme"),
+    }
 )
 
 
@@ -161,6 +176,12 @@ def odi_band(percent: float) -> str:
     raise AssertionError("unreachable")  # pragma: no cover
 
 
+def odi_band_words(band: str, audience: str = "clinical") -> str:
+    """A band of :func:`odi_band` in the audience's words ("clinical" or "patient")."""
+    clinical, patient = ODI_BAND_WORDS[band]
+    return patient if audience == "patient" else clinical
+
+
 # -------------------------------------------------------------------------------------------- RMDQ
 
 
@@ -222,6 +243,19 @@ def six_minute_walk_predicted(
 SIX_MINUTE_AGES = (40, 80)
 
 
+def six_minute_age_caveat(age_years: int) -> str | None:
+    """What to say beside a predicted 6-minute walk distance when the patient's age lies outside
+    :data:`SIX_MINUTE_AGES` (None inside them): the walk form, the Outcomes tab and the clinical
+    report all say it in these words."""
+    low, high = SIX_MINUTE_AGES
+    if low <= age_years <= high:
+        return None
+    return (
+        f"The Enright-Sherrill equations were derived in healthy adults aged {low}-{high}: "
+        f"at age {age_years} the predicted distance is an extrapolation."
+    )
+
+
 @dataclass(frozen=True)
 class SixMinutePrediction:
     """Enright-Sherrill for one patient. ``missing`` names what the equation still needs
@@ -263,10 +297,22 @@ def predict_six_minute_walk(
 class Interpretation:
     """What a change between two measurements means.
 
-    ``change`` is ``follow_up - baseline`` in the measure's unit; ``improvement`` is the same
-    amount signed so that positive is better; ``percent_change`` is ``change`` as a percentage of
-    the baseline (None when the baseline is 0). ``threshold`` describes the rule ("10-point or
-    30%"); ``sentence`` is the plain-words summary the GUI and reports show.
+    ``change`` is ``follow_up - baseline`` in the measure's unit (SI, unrounded); ``improvement``
+    is the same amount signed so that positive is better; ``percent_change`` is ``change`` as a
+    percentage of the baseline (None when the baseline is 0).
+
+    The verdict is read from the numbers as they are shown
+    (:func:`~rehab_tracker.domain.units.measured_amount`), so no sentence contradicts itself at
+    any rounding: ``shown_change`` is the shown follow-up minus the shown baseline (``"-12"``,
+    ``"+44"``, ``"0"``; feet for an imperial clinic) and ``shown_percent`` that change as a
+    percentage of the shown baseline, to one decimal (None from a shown baseline of 0).
+
+    ``reached``: the shown improvement reaches the absolute threshold, or the relative one (a
+    threshold for improvement only, Ostelo 2008); ``rule`` names the rule met (``"absolute"``,
+    else ``"relative"``; None when neither, nor a worsening). ``worsened_by_threshold``: the shown
+    deterioration reaches the absolute threshold (the relative rule never marks worsening; rule
+    ``"absolute"``). ``threshold`` describes the rule ("10-point or 30%"); ``sentence`` is the
+    plain-words summary the GUI and reports show.
     """
 
     measure: str
@@ -277,7 +323,10 @@ class Interpretation:
     percent_change: float | None
     reached: bool
     worsened_by_threshold: bool
+    rule: str | None
     threshold: str
+    shown_change: str
+    shown_percent: str | None
     sentence: str
 
 
@@ -294,49 +343,79 @@ def _check_value(value: object, name: str, threshold: Threshold) -> float:
     return result
 
 
-def _rules_met(amount: float, baseline: float, threshold: Threshold) -> tuple[bool, bool]:
-    """(absolute rule met, relative rule met) for a non-negative ``amount`` in the good/bad way."""
-    absolute = amount > 0 and amount >= threshold.absolute - RELATIVE_TOLERANCE
-    relative = (
-        threshold.relative is not None
-        and baseline != 0
-        and amount > 0
-        and amount / abs(baseline) >= threshold.relative - RELATIVE_TOLERANCE
-    )
-    return absolute, relative
+def _feet(threshold: Threshold, units: str) -> bool:
+    """Whether the measure's amounts read in feet (a distance for an imperial clinic)."""
+    return threshold.unit == "m" and units == "imperial"
 
 
-def _distance(metres: float, units: str) -> str:
-    """A distance for a sentence, without its unit: metres as stored, or feet for an imperial
-    clinic (whole feet with thousands separators; one decimal below 10 ft)."""
-    return format_distance_number(metres, "imperial" if units == "imperial" else "metric")
-
-
-def _words(value: float, unit: str, units: str) -> tuple[str, str]:
-    """(number, unit) as a sentence shows them: distances ("m") become feet when imperial."""
-    if unit == "m" and units == "imperial":
-        return _distance(value, units), "ft"
-    return format_number(value), unit
-
-
-def _amount(value: float, unit: str, units: str = "metric") -> str:
-    text, shown = _words(value, unit, units)
-    if shown == "points":
-        return f"{text} point" if text == "1" else f"{text} points"
-    return f"{text} {shown}"
+def _threshold_number(threshold: Threshold, units: str) -> str:
+    """The absolute threshold's number as shown and compared: ``"10"``, ``"45.5"``, or feet to
+    one decimal for an imperial clinic (30 m is ``"98.4"``: whole feet would read 98 and make a
+    98 ft change look like it reaches a threshold it does not)."""
+    if _feet(threshold, units):
+        return format_number(metres_to_feet(threshold.absolute), 1)
+    return format_number(threshold.absolute, 2)
 
 
 def describe_threshold(
     threshold: Threshold, units: str = "metric", *, absolute_only: bool = False
 ) -> str:
-    """``Threshold.describe`` in the clinic's unit system: "30 m" or "98 ft" (the threshold itself
-    stays in SI; only its words change)."""
-    if threshold.unit != "m" or units != "imperial":
+    """``Threshold.describe`` in the clinic's unit system: "30 m" or "98.4 ft" (the threshold
+    itself stays in SI; only its words change)."""
+    if not _feet(threshold, units):
         return threshold.describe_absolute() if absolute_only else threshold.describe()
-    absolute = " ".join(_words(threshold.absolute, threshold.unit, units))
+    absolute = f"{_threshold_number(threshold, units)} ft"
     if absolute_only or threshold.relative is None:
         return absolute
     return f"{absolute} or {threshold.describe_relative()}"
+
+
+@dataclass(frozen=True)
+class _Shown:
+    """One change in the numbers a sentence shows (exact decimals in the shown unit)."""
+
+    baseline: Decimal
+    follow_up: Decimal
+    change: Decimal  # shown follow-up - shown baseline
+    better: Decimal  # the shown change signed so that positive is better
+    percent: Decimal | None  # |change| / |baseline| x 100 to one decimal; None from a shown 0
+    absolute: Decimal  # the absolute threshold as shown
+    relative: Decimal | None  # the relative threshold in % as shown; None: no relative rule
+
+
+_PERCENT_STEP = Decimal("0.1")
+
+
+def _shown(base: float, follow: float, threshold: Threshold, units: str) -> _Shown:
+    b = measured_amount(base, threshold.unit, units)
+    f = measured_amount(follow, threshold.unit, units)
+    change = EXACT.subtract(f, b)
+    better = EXACT.minus(change) if threshold.direction == "lower_better" else change
+    percent = None
+    if b != 0:
+        ratio = EXACT.divide(EXACT.multiply(abs(change), 100), abs(b))
+        percent = ratio.quantize(_PERCENT_STEP, rounding=ROUND_HALF_UP, context=EXACT)
+    relative = None if threshold.relative is None else Decimal(threshold.describe_relative()[:-1])
+    return _Shown(
+        b, f, change, better, percent, Decimal(_threshold_number(threshold, units)), relative
+    )
+
+
+def _rules(s: _Shown) -> tuple[str | None, str | None]:
+    """(rule the improvement met, rule the deterioration met): "absolute", "relative" or None.
+    The relative (30%) rule is a threshold for improvement only (Ostelo 2008)."""
+    if s.better > 0:
+        if s.better >= s.absolute:
+            return "absolute", None
+        if s.relative is not None and s.percent is not None and s.percent >= s.relative:
+            return "relative", None
+    elif s.better < 0 and -s.better >= s.absolute:
+        return None, "absolute"
+    return None, None
+
+
+def _signed(value: Decimal, grouped: bool) -> str:
+    return ("+" if value > 0 else "") + decimal_text(value, grouped=grouped)
 
 
 def change_interpretation(
@@ -350,16 +429,19 @@ def change_interpretation(
 ) -> Interpretation:
     """Interpret the change from ``baseline`` to ``follow_up`` against the measure's threshold.
 
-    A change is clinically important when the improvement reaches the absolute threshold or, where
-    the measure has one and the baseline is not 0, the relative one (both inclusive, with a 1e-9
-    tolerance for float rounding). ``worsened_by_threshold`` applies the same rules to a
-    deterioration. Raises ValueError for an unknown measure or a value outside the measure's range.
+    Values are compared as they are shown (metres, points and seconds to one decimal; whole feet
+    for an imperial clinic) with the threshold as shown, so the words follow the numbers: a
+    change is a clinically important improvement when the shown improvement reaches the absolute
+    threshold or, where the measure has one and the shown baseline is not 0, the relative one
+    (both inclusive). The relative rule is never applied to a deterioration; a deterioration of
+    at least the absolute threshold sets ``worsened_by_threshold``. Each sentence names the rule
+    it met ("absolute rule", "relative rule"), and a change below the threshold is "changed by",
+    never "improved". Raises ValueError for an unknown measure or a value outside its range.
 
-    Values and thresholds are SI and every comparison is made in SI; ``units`` ("metric" or
-    "imperial") only changes the sentence's words: an imperial clinic reads distances in feet
-    ("6-minute walk improved 370 ft (from 1,465 to 1,835 ft), more than the 98 ft threshold.").
-    ``noun`` names the measure in the sentence instead of the measure's own noun (the 50-foot
-    walk tests share one threshold but are named apart).
+    ``units`` ("metric" or "imperial") words distances in metres or feet ("6-minute walk improved
+    370 ft (from 1,465 to 1,835 ft), more than the 98.4 ft threshold (absolute rule)."); values
+    and thresholds stay SI. ``noun`` names the measure in the sentence instead of the measure's
+    own noun (the 50-foot walk tests share one threshold but are named apart).
     """
     if units not in UNIT_SYSTEMS:
         raise ValueError(f"units must be one of {', '.join(UNIT_SYSTEMS)}, got {units!r}")
@@ -370,72 +452,126 @@ def change_interpretation(
     base = _check_value(baseline, "baseline", threshold)
     follow = _check_value(follow_up, "follow-up", threshold)
     change = follow - base
-    improvement = -change if threshold.direction == "lower_better" else change
     percent_change = change / base * 100 if base != 0 else None
     if percent_change is not None and not math.isfinite(percent_change):
         percent_change = None  # a baseline so close to 0 that the ratio overflows
 
-    better_abs, better_rel = _rules_met(improvement, base, threshold)
-    worse_abs, worse_rel = _rules_met(-improvement, base, threshold)
-    reached = better_abs or better_rel
-    worsened = worse_abs or worse_rel
-
+    shown = _shown(base, follow, threshold, units)
+    improved, worsened = _rules(shown)
     if noun is None:
         info = MEASURES.get(measure)
         noun = info.noun if info is not None else threshold.label
-    imperial_distance = threshold.unit == "m" and units == "imperial"
-    base_text, shown_unit = _words(base, threshold.unit, units)
-    follow_text = _words(follow, threshold.unit, units)[0]
-    # metric sentences name the unit once, in the amount; feet are named with the values too
-    suffix = f" {shown_unit}" if imperial_distance else ""
-    values = f"from {base_text} to {follow_text}{suffix}"
-    if abs(improvement) <= RELATIVE_TOLERANCE:
-        sentence = f"{noun} did not change ({base_text}{suffix} at both measurements)."
-    else:
-        amount = abs(improvement)
-        if improvement > 0:
-            verb, met_abs, met_rel = "improved", better_abs, better_rel
-        else:
-            verb, met_abs, met_rel = "got worse by", worse_abs, worse_rel
-        percent = ""
-        if met_rel and not met_abs and percent_change is not None:
-            percent = f", {format_number(abs(percent_change))}%"
-        sentence = (
-            f"{noun} {verb} {_amount(amount, threshold.unit, units)}{percent} ({values}), "
-            f"{_comparison(amount, base, threshold, met_abs, met_rel, units)} threshold."
-        )
+    grouped = _feet(threshold, units)
     return Interpretation(
         measure=measure,
         baseline=base,
         follow_up=follow,
         change=change,
-        improvement=improvement,
+        improvement=-change if threshold.direction == "lower_better" else change,
         percent_change=percent_change,
-        reached=reached,
-        worsened_by_threshold=worsened,
+        reached=improved is not None,
+        worsened_by_threshold=worsened is not None,
+        rule=improved or worsened,
         threshold=describe_threshold(threshold, units),
-        sentence=sentence,
+        shown_change=_signed(shown.change, grouped),
+        shown_percent=(
+            None
+            if shown.percent is None
+            else _signed(shown.percent if shown.change > 0 else -shown.percent, False)
+        ),
+        sentence=_Sentence(noun, shown, threshold, units).text(improved, worsened),
     )
 
 
-def _comparison(
-    amount: float,
-    baseline: float,
-    threshold: Threshold,
-    met_abs: bool,
-    met_rel: bool,
-    units: str = "metric",
-) -> str:
-    """ "more than the 10-point", "reaching the 30%", "less than the 2-point or 30%"."""
-    absolute = describe_threshold(threshold, units, absolute_only=True)
-    if met_abs:
-        exact = abs(amount - threshold.absolute) <= RELATIVE_TOLERANCE
-        return f"{'reaching' if exact else 'more than'} the {absolute}"
-    if met_rel and threshold.relative is not None:
-        exact = abs(amount / abs(baseline) - threshold.relative) <= RELATIVE_TOLERANCE
-        return f"{'reaching' if exact else 'more than'} the {threshold.describe_relative()}"
-    rule = describe_threshold(threshold, units) if baseline != 0 else absolute
-    return f"less than the {rule}"
+@dataclass(frozen=True)
+class _Sentence:
+    """The words of one change: "ODI improved 12 points (from 40 to 28), more than the 10-point
+    threshold (absolute rule)."."""
+
+    noun: str
+    shown: _Shown
+    threshold: Threshold
+    units: str
+
+    def text(self, improved: str | None, worsened: str | None) -> str:
+        s = self.shown
+        if s.change == 0:
+            same = f"{self._number(s.baseline)}{self._suffix}"
+            return f"{self.noun} did not change ({same} at both measurements)."
+        absolute = describe_threshold(self.threshold, self.units, absolute_only=True)
+        if improved == "absolute":
+            return self._says(
+                "improved",
+                "",
+                f"{_reach(s.better, s.absolute)} the {absolute} threshold (absolute rule)",
+            )
+        if improved == "relative":
+            return self._says(
+                "improved",
+                self._percent,
+                f"{_reach(s.percent, s.relative)} the {self._relative} threshold (relative rule; "
+                f"less than the {absolute} absolute threshold)",
+            )
+        if worsened == "absolute":
+            return self._says(
+                "got worse by",
+                "",
+                f"{_reach(-s.better, s.absolute)} the {absolute} threshold (absolute rule)",
+            )
+        if s.better > 0:
+            return self._says(
+                "changed by",
+                self._percent if s.relative is not None else "",
+                f"below {self._both(absolute)}",
+            )
+        rest = (
+            f"; the {self._relative} rule applies to improvement only"
+            if s.relative is not None
+            else ""
+        )
+        return self._says("changed by", "", f"below the {absolute} threshold{rest}")
+
+    def _says(self, verb: str, percent: str, verdict: str) -> str:
+        s = self.shown
+        unit = self.threshold.unit
+        amount = self._number(abs(s.change))
+        if unit == "points":
+            words = f"{amount} point" if amount == "1" else f"{amount} points"
+        else:
+            words = f"{amount} {'ft' if _feet(self.threshold, self.units) else unit}"
+        values = f"from {self._number(s.baseline)} to {self._number(s.follow_up)}{self._suffix}"
+        return f"{self.noun} {verb} {words}{percent} ({values}), {verdict}."
+
+    def _number(self, value: Decimal) -> str:
+        return decimal_text(value, grouped=_feet(self.threshold, self.units))
+
+    @property
+    def _suffix(self) -> str:
+        """Metric sentences name the unit once, in the amount; feet are named with the values."""
+        return " ft" if _feet(self.threshold, self.units) else ""
+
+    @property
+    def _percent(self) -> str:
+        """ ", 33.3%" after the amount (nothing from a shown baseline of 0)."""
+        return "" if self.shown.percent is None else f", {decimal_text(self.shown.percent)}%"
+
+    @property
+    def _relative(self) -> str:
+        return self.threshold.describe_relative()
+
+    def _both(self, absolute: str) -> str:
+        """ "the 2-point and 30% thresholds" (the absolute one alone from a shown baseline of 0
+        or for a measure without a relative rule)."""
+        if self.shown.relative is None:
+            return f"the {absolute} threshold"
+        if self.shown.percent is None:
+            return f"the {absolute} threshold (no relative rule from a baseline of 0)"
+        return f"the {absolute} and {self._relative} thresholds"
+
+
+def _reach(amount: Decimal | None, threshold: Decimal | None) -> str:
+    """ "reaching" when the shown amount equals the shown threshold, else "more than"."""
+    return "reaching" if amount == threshold else "more than"
 
 
 def mcid_reached(

@@ -4,13 +4,20 @@ Defaults follow /work/shared/domain/CLINICAL.md:
 
 * ODI 10 points or 30%; NPRS 2 points or 30%; RMDQ 5 points (relative 30% as for the other
   patient-reported scores) -- Ostelo et al., Spine 2008;33(1):90-94, international consensus.
+  The 30% rule is a threshold for improvement: it is never applied to worsening.
 * 5-minute walk +45.5 m, 50-foot walk -0.6 s, Timed Up and Go -1.3 s -- Jakobsson et al. 2019,
-  lumbar fusion cohort.
-* 6-minute walk +30 m: the middle of the 26-35 m reported after spinal stenosis surgery.
+  BMC Musculoskeletal Disorders: a lumbar fusion cohort tested 6 months after surgery, in which
+  the 5-minute walk was not responsive (a disc-surgery cohort, Gautschi 2017, reports a mean TUG
+  change of 3.4 s).
+* 6-minute walk +30 m: the middle of the 26-35 m reported 3 months after spinal stenosis
+  surgery (McIlroy et al. 2025, European Spine Journal), a clinic default.
 * Five-repetition sit-to-stand -2 s, modified Biering-Sorensen hold +15 s, Patient-Specific
   Functional Scale (mean of the activities) +2 points: clinic defaults (see their sources).
 * The Global Rating of Change is itself a rating of change (-5..+5, follow-ups only): it has a
   label here but no threshold, and is never compared with a baseline.
+
+These thresholds define *improvement*. A worsening is marked only when it reaches the absolute
+threshold (no published threshold for worsening: a clinic default).
 
 A clinic may override the absolute and relative parts per measure with :func:`with_overrides`.
 """
@@ -77,10 +84,25 @@ class Threshold:
 
 _OSTELO = (
     "Ostelo et al. 2008, Spine 33(1):90-94: international consensus on minimal important change "
-    "in back pain"
+    "in back pain; the 30% rule is a threshold for improvement and is not applied to worsening"
 )
-_JAKOBSSON = "Jakobsson et al. 2019: lumbar fusion cohort"
-_STENOSIS = "26-35 m reported after spinal stenosis surgery; 30 m used as the default"
+_JAKOBSSON = (
+    "Jakobsson et al. 2019, BMC Musculoskeletal Disorders: a lumbar fusion cohort tested 6 months "
+    "after surgery, not a discectomy population"
+)
+_JAKOBSSON_5MIN = (
+    f"{_JAKOBSSON}; in that study the 5-minute walk was not responsive to change: read this "
+    "threshold with care"
+)
+_JAKOBSSON_TUG = (
+    f"{_JAKOBSSON}; in a disc-surgery cohort (Gautschi et al. 2017, Neurosurgery 80:380; 45% "
+    "microdiscectomy) the mean TUG change was 3.4 s (0.9-6.0)"
+)
+_STENOSIS = (
+    "McIlroy et al. 2025, European Spine Journal: 26-35 m, 3 months after surgery for lumbar "
+    "spinal stenosis (97 patients, mean age 70; not a discectomy population); 30 m, the middle "
+    "of that range, is a clinic default"
+)
 _STS = (
     "Clinic default: no minimal important change of the five-repetition sit-to-stand after "
     "lumbar discectomy is recorded in the clinic's sources; 2 s chosen, change it in settings"
@@ -179,10 +201,10 @@ DEFAULT_THRESHOLDS: Mapping[str, Threshold] = MappingProxyType(
             _threshold("nprs_back", 2.0, 0.30, _OSTELO),
             _threshold("nprs_leg", 2.0, 0.30, _OSTELO),
             _threshold("rmdq", 5.0, 0.30, _OSTELO),
-            _threshold("walk_5min", 45.5, None, _JAKOBSSON),
+            _threshold("walk_5min", 45.5, None, _JAKOBSSON_5MIN),
             _threshold("walk_6min", 30.0, None, _STENOSIS),
             _threshold("walk_50ft", 0.6, None, _JAKOBSSON),
-            _threshold("tug", 1.3, None, _JAKOBSSON),
+            _threshold("tug", 1.3, None, _JAKOBSSON_TUG),
             _threshold("sts_5x", 2.0, None, _STS),
             _threshold("sorensen", 15.0, None, _SORENSEN),
             _threshold("psfs", 2.0, None, _PSFS),

@@ -9,6 +9,7 @@ pounds. The conversion factors are the exact international definitions (1 ft = 0
 from __future__ import annotations
 
 import math
+from decimal import ROUND_HALF_UP, Context, Decimal
 from typing import Literal, get_args
 
 UnitSystem = Literal["metric", "imperial"]
@@ -18,6 +19,8 @@ METRES_PER_FOOT = 0.3048
 KG_PER_POUND = 0.45359237
 CM_PER_INCH = 2.54
 INCHES_PER_FOOT = 12
+#: decimal arithmetic on shown amounts without rounding: any finite float has fewer digits
+EXACT = Context(prec=800)
 
 
 def _finite(value: float, name: str) -> float:
@@ -104,12 +107,41 @@ def format_distance_number(metres: float, system: str = "metric") -> str:
     """A measured distance's number for tables and sentences, without its unit: metres as stored
     (one decimal, ``"446.6"``), or whole feet with thousands separators (``"1,465"``; one
     decimal below 10 ft). Add :func:`distance_unit` for the unit."""
-    if _system(system) == "metric":
-        return format_number(_finite(metres, "distance"))
-    feet = metres_to_feet(metres)
-    if abs(feet) < 10:
-        return format_number(feet)
-    return f"{round(feet):,}"
+    return measured_text(metres, "m", system)
+
+
+def measured_amount(value: float, unit: str, system: str = "metric") -> Decimal:
+    """A measured value exactly as tables and sentences show it, as a decimal number in the shown
+    unit: a distance (``unit`` "m") in metres or, for an imperial clinic, feet (whole feet from
+    10 ft, one decimal below); anything else (points, %, seconds) to one decimal. Halves round
+    up (0.75 reads 0.8 and 46.25 reads 46.3, so an exact 45.5 change still reads 45.5).
+
+    The one rounding every displayed value goes through: a change is the difference of two such
+    amounts and is judged against its threshold in the same decimals (domain.scoring), so what is
+    shown and what is concluded cannot disagree."""
+    number = _finite(value, "value")
+    if unit == "m" and _system(system) == "imperial":
+        number = metres_to_feet(number)
+        step = Decimal(1) if abs(number) >= 10 else Decimal("0.1")
+    else:
+        step = Decimal("0.1")
+    amount = Decimal(number).quantize(step, rounding=ROUND_HALF_UP, context=EXACT)
+    return EXACT.plus(amount) if amount else Decimal(0)  # no -0
+
+
+def decimal_text(value: Decimal, *, grouped: bool = False) -> str:
+    """A decimal for people: no exponent, no trailing zeros (``"30"``, ``"29.9"``), thousands
+    separated when ``grouped`` (feet: ``"1,465"``); ``-0`` reads ``"0"``."""
+    text = format(value, ",f" if grouped else "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def measured_text(value: float, unit: str, system: str = "metric") -> str:
+    """:func:`measured_amount` as text (feet thousands-separated)."""
+    grouped = unit == "m" and _system(system) == "imperial"
+    return decimal_text(measured_amount(value, unit, system), grouped=grouped)
 
 
 def format_weight(kg: float, system: str = "metric") -> str:

@@ -86,11 +86,23 @@ def charts_with_data(data: ReportData) -> tuple[list[ReportChart], list[str]]:
     return shown, missing
 
 
-def report_figures(data: ReportData) -> list[tuple[ReportChart, Figure]]:
+def report_figures(
+    data: ReportData, audience: Audience = "clinical"
+) -> list[tuple[ReportChart, Figure]]:
+    """The charts of :func:`charts_with_data`; the ODI chart names its bands in the
+    ``audience``'s words (no "crippled" or "bed-bound" label in the patient's version)."""
     from rehab_tracker.charts.progress import build_chart
 
     shown, _missing = charts_with_data(data)
-    return [(c, build_chart(c.key, data, figsize=c.figsize)) for c in shown]
+    return [
+        (
+            c,
+            build_chart(c.key, data, figsize=c.figsize, audience=audience)
+            if c.key == "odi"
+            else build_chart(c.key, data, figsize=c.figsize),
+        )
+        for c in shown
+    ]
 
 
 def figure_image(fig: Figure, dpi: int = CHART_DPI) -> QImage:
@@ -123,7 +135,7 @@ def build_document(
 
     ensure_gui_application()
     _shown, missing = charts_with_data(data)
-    figs = report_figures(data) if figures is None else list(figures)
+    figs = report_figures(data, audience) if figures is None else list(figures)
     doc = QTextDocument()
     doc.setDefaultFont(QFont("DejaVu Sans", 9))
     names = []

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from rehab_tracker.domain.redflags import ACTIONS, REFERRALS
+from rehab_tracker.domain.scoring import odi_band_words
 from rehab_tracker.domain.units import (
     distance_unit,
     format_distance,
@@ -21,7 +22,9 @@ from rehab_tracker.reports.wording import (
     AUDIENCES,
     NPRS_ATTRIBUTION,
     ODI_ATTRIBUTION,
+    PLAIN_SIX_MINUTE_AGE_CAVEAT,
     RMDQ_ATTRIBUTION,
+    THRESHOLD_NOTE,
     WALK_ATTRIBUTION,
     Audience,
     change_text,
@@ -266,7 +269,7 @@ def _dated(value: str, on: object, band: str | None) -> str:
         return value
     value += f'<br><span class="small">{day_text(on)}</span>'
     if band:
-        value += f'<span class="small">, {esc(band)}</span>'
+        value += f'<span class="small">, {esc(odi_band_words(band))}</span>'
     return value
 
 
@@ -314,9 +317,10 @@ def _six_minute_reference(data: ReportData, clinical: bool) -> str:
         if data.units == "metric"
         else distance(ref6.predicted_m)
     )
+    caveat = f" {PLAIN_SIX_MINUTE_AGE_CAVEAT}" if ref6.extrapolated else ""
     return (
         f'<p class="small">For someone of your age, height and weight, the expected '
-        f"6-minute walk is about {rounded}.</p>"
+        f"6-minute walk is about {rounded}.{esc(caveat)}</p>"
     )
 
 
@@ -349,7 +353,7 @@ def _red_flags(data: ReportData, clinical: bool) -> str:
         return "<p>Positive red-flag screens:</p>" + _table(
             ["Date", "Answered yes", "Action", "Advice and referral", "Clearance"],
             rows,
-            (12, 22, 11, 30, 25),
+            (12, 21, 15, 29, 23),
         )
     items = "".join(
         f"<li>{day_text(ev.on)}: {esc(', '.join(ev.items) or 'a warning sign')}. "
@@ -393,7 +397,7 @@ def _adverse_events(data: ReportData, clinical: bool) -> str:
         [day_text(a.on), esc(a.severity), esc(a.description), esc(a.action_taken or "—")]
         for a in data.adverse_events
     ]
-    return _table(["Date", "Severity", "What happened", "Action taken"], rows, (15, 12, 43, 30))
+    return _table(["Date", "Severity", "What happened", "Action taken"], rows, (14, 16, 40, 30))
 
 
 def _notes_and_signature(notes: str, clinical: bool) -> str:
@@ -464,6 +468,8 @@ def _sources(data: ReportData, clinical: bool, refs: Mapping[str, int]) -> str:
             f'<p class="small">[{n}] {esc(source_in_units(src, data.units))}</p>'
             for src, n in refs.items()
         )
+        if clinical:
+            out.append(f'<p class="small">{esc(THRESHOLD_NOTE)}</p>')
     return "".join(out)
 
 

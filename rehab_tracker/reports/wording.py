@@ -11,12 +11,8 @@ import re
 from collections.abc import Mapping
 from typing import Literal
 
-from rehab_tracker.domain.units import (
-    distance_unit,
-    format_distance_number,
-    format_number,
-    metres_to_feet,
-)
+from rehab_tracker.domain.scoring import SIX_MINUTE_AGES
+from rehab_tracker.domain.units import distance_unit, measured_text, metres_to_feet
 from rehab_tracker.services.report_data.model import OutcomeRow
 
 Audience = Literal["clinical", "patient"]
@@ -35,6 +31,22 @@ WALK_ATTRIBUTION = (
     "6-minute walk test after the ATS statement (2002); predicted distance and lower limit of "
     "normal: Enright & Sherrill, Am J Respir Crit Care Med 1998;158:1384-1387."
 )
+
+#: how the clinical version's change sentences use the thresholds (domain.scoring)
+THRESHOLD_NOTE = (
+    "These thresholds define improvement: a change is clinically important when it reaches the "
+    "absolute threshold (absolute rule) or, where one is given, the percentage of the baseline "
+    "(relative rule); each sentence names the rule it met. The 30% rule is never applied to "
+    "worsening; a worsening is marked only when it reaches the absolute threshold (a clinic "
+    "default: no published threshold for worsening). Changes are compared in the numbers "
+    "shown, rounded as printed."
+)
+
+#: the patient version's words for domain.scoring.six_minute_age_caveat
+PLAIN_SIX_MINUTE_AGE_CAVEAT = (
+    "This expected distance comes from studies of healthy adults aged {} to {}, so at your age "
+    "it is only a rough guide."
+).format(*SIX_MINUTE_AGES)
 
 PLAIN_MEASURES = {
     "odi": "How much your back affects everyday activities (0-100, lower is better)",
@@ -62,11 +74,6 @@ def day_text(day: object) -> str:
     return day.strftime("%d %b %Y") if isinstance(day, dt.date) else "—"
 
 
-def _amount(row: OutcomeRow, value: float, units: str) -> str:
-    """A value's number: distances (stored in metres) in the clinic's unit system."""
-    return format_distance_number(value, units) if row.unit == "m" else format_number(value)
-
-
 def _unit(row: OutcomeRow, units: str, others: dict[str, str], default: str) -> str:
     """The unit after a number: distances in the clinic's unit system, the rest from ``others``."""
     if row.unit == "m":
@@ -75,35 +82,37 @@ def _unit(row: OutcomeRow, units: str, others: dict[str, str], default: str) -> 
 
 
 def value_text(row: OutcomeRow, value: float | None, units: str = "metric") -> str:
+    """A value as the change sentence shows it (domain.units.measured_text: one decimal, whole
+    feet for an imperial clinic), with its unit."""
     if value is None:
         return "—"
     unit = _unit(row, units, {"points": "", "%": "%", "s": " s"}, f" {row.unit}")
-    return f"{_amount(row, value, units)}{unit}"
+    return f"{measured_text(value, row.unit, units)}{unit}"
 
 
 def change_text(row: OutcomeRow, units: str = "metric") -> str:
-    if row.change is None:
+    """The table's change cell: the sentence's own numbers ("-12 points (-30%)")."""
+    if row.shown_change is None:
         return "—"
-    sign = "+" if row.change > 0 else ""
     unit = _unit(row, units, {"points": "", "%": " points", "s": " s"}, "")
-    text = f"{sign}{_amount(row, row.change, units)}{unit}"
-    if row.percent_change is not None and row.unit in ("points", "%"):
-        text += f" ({sign}{format_number(row.percent_change, 0)}%)"
+    text = f"{row.shown_change}{unit}"
+    if row.shown_percent is not None and row.unit in ("points", "%"):
+        text += f" ({row.shown_percent}%)"
     return text
 
 
 def plain_change_text(row: OutcomeRow, units: str = "metric") -> str:
     """The patient version's change cell: "3 lower (better)", never a bare minus sign."""
-    if row.change is None:
+    if row.shown_change is None:
         return "—"
-    if row.change == 0:
+    if row.shown_change == "0":
         return "No change"
-    amount = _amount(row, abs(row.change), units)
+    lower = row.shown_change.startswith("-")
+    amount = row.shown_change.lstrip("+-")
     points = " point" if amount == "1" else " points"
     unit = _unit(row, units, {"points": points, "%": points, "s": " s"}, "")
-    direction = "lower" if row.change < 0 else "higher"
-    better = (row.change < 0) == (row.direction == "lower_better")
-    return f"{amount}{unit} {direction} ({'better' if better else 'worse'})"
+    better = lower == (row.direction == "lower_better")
+    return f"{amount}{unit} {'lower' if lower else 'higher'} ({'better' if better else 'worse'})"
 
 
 #: the TUG course is 3 m; an imperial clinic reads it in feet (3 m is 9.8 ft)
@@ -176,11 +185,12 @@ _IMPORTANT_TEXT: Mapping[str, tuple[str, str]] = {
         "Measured once so far: too early to compare",
     ),
     "important": (
-        "Yes: clinically important improvement",
+        "Yes: clinically important improvement ({rule} rule)",
         "Yes: a big enough improvement to make a real difference",
     ),
+    # the thresholds were set for improvement: a worsening is only said to reach the absolute one
     "worsened": (
-        "Clinically important worsening",
+        "Worse by at least the threshold (absolute rule)",
         "Worse by enough to discuss with your therapist",
     ),
     "below": (
@@ -193,7 +203,7 @@ _IMPORTANT_TEXT: Mapping[str, tuple[str, str]] = {
 def important_text(row: OutcomeRow, audience: Audience) -> str:
     """The table's "clinically important?" cell, in the audience's words."""
     clinical, patient = _IMPORTANT_TEXT[_importance(row)]
-    return clinical if audience == "clinical" else patient
+    return clinical.format(rule=row.rule) if audience == "clinical" else patient
 
 
 def _importance(row: OutcomeRow) -> str:

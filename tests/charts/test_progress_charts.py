@@ -72,6 +72,24 @@ def test_odi_line_bands_threshold_and_phases(report_data: Make) -> None:
     assert ax.get_xlabel() == "Weeks since surgery"
 
 
+def band_labels(fig: Figure) -> list[str]:
+    """The labels in the right margin, one per band (drawn before anything else)."""
+    return [" ".join(t.get_text().split()) for t in fig.axes[0].texts[:5]]
+
+
+def test_odi_bands_in_each_audiences_words(report_data: Make) -> None:
+    """Fairbank's names for the clinician (above 80: bed-bound or exaggerating symptoms); plain
+    severity words, never "crippled" or "bed-bound", in the patient's report."""
+    data = report_data("twelve_week")
+    clinical = band_labels(odi_figure(data))
+    assert clinical == [
+        "Minimal", "Moderate", "Severe", "Crippled", "Bed-bound or exaggerating symptoms"
+    ]
+    patient = band_labels(odi_figure(data, audience="patient"))
+    assert patient == ["Minimal", "Moderate", "Severe", "Very severe", "Extreme"]
+    assert not any(w in " ".join(patient).lower() for w in ("crippled", "bed-bound"))
+
+
 def test_odi_partial_and_empty(report_data: Make) -> None:
     single = odi_figure(report_data("baseline_only"))
     assert len(one(single, "series:odi").get_xdata()) == 1

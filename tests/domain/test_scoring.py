@@ -353,11 +353,22 @@ def test_mcid_reached(measure, baseline, follow_up, reached):
 
 @pytest.mark.parametrize(
     ("baseline", "follow_up"),
-    [(40, 28), (70, 49), (10, 7), (30, 21), (100, 70), (0.7, 0.49), (33.3, 23.31)],
+    [(40, 28), (70, 49), (10, 7), (30, 21), (100, 70), (1.0, 0.7), (33.3, 23.31)],
 )
 def test_relative_rule_boundary_counts_despite_float_rounding(baseline, follow_up):
     only_relative = with_overrides({"odi": {"absolute": 99}})
     assert mcid_reached("odi", baseline, follow_up, only_relative)
+
+
+def test_values_are_compared_as_shown():
+    """0.7 -> 0.49 reads 0.7 -> 0.5 (one decimal): 0.2 of 0.7 is 28.6%, short of 30%."""
+    only_relative = with_overrides({"odi": {"absolute": 99}})
+    result = change_interpretation("odi", 0.7, 0.49, only_relative)
+    assert not result.reached
+    assert result.sentence == (
+        "ODI changed by 0.2 points, 28.6% (from 0.7 to 0.5), below the 99-point and 30% "
+        "thresholds."
+    )
 
 
 def test_relative_rule_never_applies_from_a_zero_baseline():
@@ -372,8 +383,8 @@ def test_relative_rule_never_applies_from_a_zero_baseline():
 def test_tiny_baseline_does_not_overflow_the_percentage():
     result = change_interpretation("nprs_back", 2.2e-311, 1.0)
     assert result.percent_change is None
-    assert result.worsened_by_threshold
-    assert result.sentence.startswith("Back pain got worse by 1 point")
+    assert not result.worsened_by_threshold  # 1 point: below 2, and no 30% rule for worsening
+    assert result.sentence.startswith("Back pain changed by 1 point (from 0 to 1)")
 
 
 def test_custom_thresholds_are_used():
@@ -413,11 +424,18 @@ def _upper(measure):
     return 1000.0 if high is None else high
 
 
+#: values are compared as shown, to one decimal: rounding each of the two values can move their
+#: difference by up to one such step
+SHOWN_STEP = 0.1
+
+
 @given(st.sampled_from(sorted(DEFAULT_THRESHOLDS)), st.data())
 def test_improvement_of_at_least_the_absolute_threshold_is_always_reached(measure, data):
+    """Any improvement a display step past the threshold is reached (exactly on it: see
+    test_interpretation_rounding, where values are typed as shown)."""
     t = DEFAULT_THRESHOLDS[measure]
     high = _upper(measure)
-    amount = data.draw(st.floats(t.absolute, high))
+    amount = data.draw(st.floats(t.absolute + SHOWN_STEP, high))
     if t.direction == "lower_better":
         baseline = data.draw(st.floats(amount, high))
         follow_up = baseline - amount
@@ -477,8 +495,10 @@ def test_interpretation_example_odi():
     assert result.percent_change == pytest.approx(-18 / 46 * 100)
     assert result.reached and not result.worsened_by_threshold
     assert result.threshold == "10-point or 30%"
+    assert result.rule == "absolute"
+    assert (result.shown_change, result.shown_percent) == ("-18", "-39.1")
     assert result.sentence == (
-        "ODI improved 18 points (from 46 to 28), more than the 10-point threshold."
+        "ODI improved 18 points (from 46 to 28), more than the 10-point threshold (absolute rule)."
     )
 
 
@@ -486,42 +506,59 @@ def test_interpretation_example_odi():
     ("measure", "baseline", "follow_up", "sentence"),
     [
         ("nprs_back", 6, 5,
-         "Back pain improved 1 point (from 6 to 5), less than the 2-point or 30% threshold."),
+         "Back pain changed by 1 point, 16.7% (from 6 to 5), below the 2-point and 30% "
+         "thresholds."),
         ("nprs_leg", 6, 3,
-         "Leg pain improved 3 points (from 6 to 3), more than the 2-point threshold."),
+         "Leg pain improved 3 points (from 6 to 3), more than the 2-point threshold (absolute "
+         "rule)."),
         ("walk_6min", 300, 342,
-         "6-minute walk improved 42 m (from 300 to 342), more than the 30 m threshold."),
+         "6-minute walk improved 42 m (from 300 to 342), more than the 30 m threshold (absolute "
+         "rule)."),
         ("walk_6min", 300, 320,
-         "6-minute walk improved 20 m (from 300 to 320), less than the 30 m threshold."),
+         "6-minute walk changed by 20 m (from 300 to 320), below the 30 m threshold."),
         ("walk_5min", 350, 395.5,
-         "5-minute walk improved 45.5 m (from 350 to 395.5), reaching the 45.5 m threshold."),
+         "5-minute walk improved 45.5 m (from 350 to 395.5), reaching the 45.5 m threshold "
+         "(absolute rule)."),
         ("tug", 10.0, 12.1,
-         "TUG time got worse by 2.1 s (from 10 to 12.1), more than the 1.3 s threshold."),
+         "TUG time got worse by 2.1 s (from 10 to 12.1), more than the 1.3 s threshold "
+         "(absolute rule)."),
         ("tug", 10.0, 10.5,
-         "TUG time got worse by 0.5 s (from 10 to 10.5), less than the 1.3 s threshold."),
+         "TUG time changed by 0.5 s (from 10 to 10.5), below the 1.3 s threshold."),
         ("walk_50ft", 10, 9.4,
-         "50-foot walk time improved 0.6 s (from 10 to 9.4), reaching the 0.6 s threshold."),
+         "50-foot walk time improved 0.6 s (from 10 to 9.4), reaching the 0.6 s threshold "
+         "(absolute rule)."),
         ("odi", 20, 14,
-         "ODI improved 6 points, 30% (from 20 to 14), reaching the 30% threshold."),
+         "ODI improved 6 points, 30% (from 20 to 14), reaching the 30% threshold (relative "
+         "rule; less than the 10-point absolute threshold)."),
         ("odi", 30, 20,
-         "ODI improved 10 points (from 30 to 20), reaching the 10-point threshold."),
+         "ODI improved 10 points (from 30 to 20), reaching the 10-point threshold (absolute "
+         "rule)."),
         ("odi", 0, 4,
-         "ODI got worse by 4 points (from 0 to 4), less than the 10-point threshold."),
+         "ODI changed by 4 points (from 0 to 4), below the 10-point threshold; the 30% rule "
+         "applies to improvement only."),
         ("rmdq", 10, 10, "RMDQ did not change (10 at both measurements)."),
         ("odi", 40, 40 + 1e-12, "ODI did not change (40 at both measurements)."),
         ("odi", 46.67, 28.89,
-         "ODI improved 17.8 points (from 46.7 to 28.9), more than the 10-point threshold."),
+         "ODI improved 17.8 points (from 46.7 to 28.9), more than the 10-point threshold "
+         "(absolute rule)."),
     ],
 )
 def test_interpretation_sentences(measure, baseline, follow_up, sentence):
     assert change_interpretation(measure, baseline, follow_up).sentence == sentence
 
 
-def test_worsening_by_the_relative_rule():
-    result = change_interpretation("nprs_back", 3, 4)  # 1 point worse, 33%
-    assert result.worsened_by_threshold
+def test_no_worsening_by_the_relative_rule():
+    """The 30% rule is a threshold for improvement (Ostelo 2008): 3 -> 4 is 33% worse but only
+    1 point, below the 2-point threshold."""
+    result = change_interpretation("nprs_back", 3, 4)
+    assert not result.worsened_by_threshold
     assert not result.reached
-    assert "got worse by 1 point" in result.sentence
+    assert result.rule is None
+    assert result.sentence == (
+        "Back pain changed by 1 point (from 3 to 4), below the 2-point threshold; the 30% rule "
+        "applies to improvement only."
+    )
+    assert change_interpretation("nprs_back", 3, 5).worsened_by_threshold  # 2 points
 
 
 def test_interpretation_is_frozen():

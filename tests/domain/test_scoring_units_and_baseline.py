@@ -26,47 +26,55 @@ def ft(feet: float) -> float:
 def test_imperial_clinic_reads_feet():
     result = change_interpretation("walk_6min", ft(1465), ft(1835), units="imperial")
     assert result.sentence == (
-        "6-minute walk improved 370 ft (from 1,465 to 1,835 ft), more than the 98 ft threshold."
+        "6-minute walk improved 370 ft (from 1,465 to 1,835 ft), more than the 98.4 ft threshold "
+        "(absolute rule)."
     )
-    assert result.threshold == "98 ft"
+    assert result.threshold == "98.4 ft"  # 30 m: whole feet (98) would misplace the line
 
 
 def test_metric_clinic_reads_metres_as_before():
     result = change_interpretation("walk_6min", 300.0, 342.0)
     assert result.sentence == (
-        "6-minute walk improved 42 m (from 300 to 342), more than the 30 m threshold."
+        "6-minute walk improved 42 m (from 300 to 342), more than the 30 m threshold (absolute "
+        "rule)."
     )
     assert change_interpretation("walk_6min", 300.0, 342.0, units="metric") == result
 
 
-def test_units_change_words_not_judgement():
-    """SI values and SI thresholds decide; 29.9 m is less than 30 m even though both are 98 ft."""
+def test_units_change_words_and_the_verdict_follows_the_words():
+    """29.9 m is less than 30 m; in feet it reads 98 ft, less than the 98.4 ft threshold (not
+    "98 ft, less than the 98 ft threshold")."""
     metric = change_interpretation("walk_6min", 300.0, 329.9)
     imperial = change_interpretation("walk_6min", 300.0, 329.9, units="imperial")
     assert metric.reached is imperial.reached is False
     assert (metric.change, metric.percent_change) == (imperial.change, imperial.percent_change)
     assert imperial.sentence == (
-        "6-minute walk improved 98 ft (from 984 to 1,082 ft), less than the 98 ft threshold."
+        "6-minute walk changed by 98 ft (from 984 to 1,082 ft), below the 98.4 ft threshold."
     )
+    assert imperial.shown_change == "+98"
 
 
 @pytest.mark.parametrize(
     ("measure", "baseline", "follow_up", "sentence"),
     [
+        # 45.5 m is 149.3 ft; 1,148 -> 1,298 ft is 150 ft
         ("walk_5min", 350.0, 395.5,
-         "5-minute walk improved 149 ft (from 1,148 to 1,298 ft), reaching the 149 ft threshold."),
+         "5-minute walk improved 150 ft (from 1,148 to 1,298 ft), more than the 149.3 ft "
+         "threshold (absolute rule)."),
+        # the change is the difference of the numbers shown: 1,312 - 1,247 = 65 (not 66)
         ("walk_6min", 400.0, 380.0,
-         "6-minute walk got worse by 66 ft (from 1,312 to 1,247 ft), less than the 98 ft "
+         "6-minute walk changed by 65 ft (from 1,312 to 1,247 ft), below the 98.4 ft "
          "threshold."),
         ("walk_6min", 400.0, 400.0,
          "6-minute walk did not change (1,312 ft at both measurements)."),
         ("walk_6min", 400.0, 402.0,
-         "6-minute walk improved 6.6 ft (from 1,312 to 1,319 ft), less than the 98 ft threshold."),
+         "6-minute walk changed by 7 ft (from 1,312 to 1,319 ft), below the 98.4 ft threshold."),
         # seconds and points are the same in both systems
         ("tug", 10.0, 12.1, "TUG time got worse by 2.1 s (from 10 to 12.1), more than the 1.3 s "
-         "threshold."),
+         "threshold (absolute rule)."),
         ("odi", 46.0, 28.0,
-         "ODI improved 18 points (from 46 to 28), more than the 10-point threshold."),
+         "ODI improved 18 points (from 46 to 28), more than the 10-point threshold (absolute "
+         "rule)."),
     ],
 )
 def test_imperial_sentences(measure, baseline, follow_up, sentence):
@@ -76,7 +84,8 @@ def test_imperial_sentences(measure, baseline, follow_up, sentence):
 
 def test_describe_threshold():
     assert describe_threshold(DEFAULT_THRESHOLDS["walk_6min"]) == "30 m"
-    assert describe_threshold(DEFAULT_THRESHOLDS["walk_6min"], "imperial") == "98 ft"
+    assert describe_threshold(DEFAULT_THRESHOLDS["walk_6min"], "imperial") == "98.4 ft"
+    assert describe_threshold(DEFAULT_THRESHOLDS["walk_5min"], "imperial") == "149.3 ft"
     assert describe_threshold(DEFAULT_THRESHOLDS["odi"], "imperial") == "10-point or 30%"
     assert describe_threshold(DEFAULT_THRESHOLDS["odi"], absolute_only=True) == "10-point"
 
@@ -90,7 +99,7 @@ def test_fifty_foot_tests_are_named_apart():
     result = interpret_change("walk_50ft_fastest", 10.0, 9.4, units="imperial")
     assert result.sentence == (
         "50-foot walk, fastest speed improved 0.6 s (from 10 to 9.4), reaching the 0.6 s "
-        "threshold."
+        "threshold (absolute rule)."
     )
     assert result.measure == "walk_50ft"
 

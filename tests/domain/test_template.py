@@ -71,6 +71,19 @@ def test_shipped_template_structure() -> None:
     assert any("Oosterhuis" in s for s in t.sources)
 
 
+def test_shipped_template_is_modelled_on_the_trial_not_trial_like() -> None:
+    """The trial's per-exercise dosage is not published (issue 9 item 8): the template says it
+    is modelled on the trial and its doses are clinic defaults, never "trial-like"."""
+    texts = [TEMPLATE.description, *(v.description for v in TEMPLATE.variants)]
+    assert not any("trial-like" in text.lower() for text in texts)
+    assert "follows the trial's approach" not in TEMPLATE.description
+    high = next(v for v in TEMPLATE.variants if v.code == "high")
+    assert high.description.startswith("Modelled on the trial's")
+    assert "not published" in high.description and "clinic defaults" in high.description
+    assert "two sessions in a row" in high.description  # as its progression note says
+    assert "modelled on" in TEMPLATE.description and "not the trial" in TEMPLATE.dosage_note
+
+
 def test_shipped_phases_are_contiguous_and_goal_directed() -> None:
     weeks = [w for phase in TEMPLATE.phases for w in phase.weeks]
     assert weeks == list(range(1, 13))

@@ -163,3 +163,23 @@ def test_every_problem_is_reported_at_once():
 def test_threshold_is_plain_data():
     t = Threshold("x", "X", "m", "higher_better", 1.0, None, (0.0, None), "test")
     assert t.describe() == "1 m"
+
+
+@pytest.mark.parametrize(
+    ("measure", "words"),
+    [
+        ("odi", ("Ostelo et al. 2008", "not applied to worsening")),
+        ("walk_5min", ("Jakobsson et al. 2019", "lumbar fusion cohort tested 6 months after "
+                       "surgery", "5-minute walk was not responsive")),
+        ("walk_50ft", ("Jakobsson et al. 2019", "lumbar fusion", "not a discectomy population")),
+        ("tug", ("Jakobsson et al. 2019", "Gautschi et al. 2017", "3.4 s")),
+        ("walk_6min", ("McIlroy et al. 2025", "26-35 m", "lumbar spinal stenosis",
+                       "not a discectomy population", "clinic default")),
+    ],
+)
+def test_sources_say_which_study_and_population(measure, words):
+    """Each threshold names its study and how far its population is from a discectomy
+    (CLINICAL.md): shown in the clinic's threshold table and the report's notes."""
+    source = DEFAULT_THRESHOLDS[measure].source
+    for word in words:
+        assert word in source

@@ -95,7 +95,8 @@ def test_sit_to_stand_and_sorensen_hold_recorded_and_compared(qtbot, built, toda
     assert row.detail == "held to the 240 s maximum, stopped: reached the maximum"
     text = overview_text(qtbot, built)
     assert (
-        "Sit-to-stand time improved 5.4 s (from 16.4 to 11), more than the 2 s threshold."
+        "Sit-to-stand time improved 5.4 s (from 16.4 to 11), more than the 2 s threshold "
+        "(absolute rule)."
     ) in text
 
 

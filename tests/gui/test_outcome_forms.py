@@ -3,6 +3,7 @@ delete + undo, settings (units, thresholds with sources, licensed wording)."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 from pathlib import Path
@@ -154,6 +155,35 @@ def test_six_minute_walk_live_distance_and_predicted(qtbot, built, today):
     assert row.value == 432 and "stopped: calf tightness" in row.detail
 
 
+def set_date_of_birth(built, born, today):
+    """Edit the patient's date of birth through the service, as the patient dialog saves it."""
+    record = built.services.patients.record(built.patient_id)
+    details = dataclasses.replace(record.details, date_of_birth=born)
+    built.services.patients.update(
+        built.patient_id, details, record.surgery, expected_version=None, today=today
+    )
+
+
+def test_six_minute_walk_says_the_prediction_is_extrapolated_outside_40_to_80(
+    qtbot, built, today
+):
+    """Enright-Sherrill was derived at ages 40-80: a 30-year-old's form says so at once."""
+    set_date_of_birth(built, today.replace(year=today.year - 30), today)
+    d = show(qtbot, SixMinuteWalkDialog(built.services, built.patient_id, lambda: today))
+    assert d.age_caveat.isVisible()
+    assert d.age_caveat.text() == (
+        "The Enright-Sherrill equations were derived in healthy adults aged 40-80: at age 30 "
+        "the predicted distance is an extrapolation."
+    )
+    qtbot.keyClicks(d.f["laps"], "7")
+    assert "% of predicted" in d.score.text() and "extrapolation" in d.score.toolTip()
+
+
+def test_six_minute_walk_caveat_hidden_inside_40_to_80(qtbot, built, today):
+    d = show(qtbot, SixMinuteWalkDialog(built.services, built.patient_id, lambda: today))
+    assert not d.age_caveat.isVisible() and d.age_caveat.text() == ""  # born 1980
+
+
 def test_six_minute_walk_form_counts_ats_laps(qtbot, built, today):
     """ATS 2002: a lap is out and back to the start line (60 m on a 30 m course); distance =
     laps x 2 x course length + the final partial lap. Typed into the real form."""
@@ -248,9 +278,9 @@ def test_tab_shows_change_in_words_and_delete_undo(qtbot, built, today, answers)
     row = next(r for r in built.services.patients.list_patients(today=today)
                if r.id == built.patient_id)
     tab.set_patient(row)
-    assert "ODI improved 46 points (from 80 to 34), more than the 10-point threshold." in (
-        tab.changes_label.text()
-    )
+    assert (
+        "ODI improved 46 points (from 80 to 34), more than the 10-point threshold (absolute rule)."
+    ) in tab.changes_label.text()
     assert "Ostelo" in tab.changes_label.toolTip()
     assert "Baseline" in tab.schedule_label.text()
     tab.table.selectRow(0)
@@ -291,3 +321,25 @@ def test_outcome_model(qtmodeltester, built, today):
     model = OutcomeTableModel()
     model.set_rows(built.services.outcomes.history(built.patient_id))
     qtmodeltester.check(model)
+
+
+def test_history_values_read_as_the_change_sentence(qtbot, built, today):
+    """The history's Value column rounds as the sentence above it: 382.1 m stays 382.1 m (not
+    382 m), and an imperial clinic reads the same whole feet, thousands separated."""
+    o = built.services.outcomes
+    for on, metres, timepoint in ((built.start, 382.1, "baseline"), (today, 449.3, "end")):
+        o.record_walk(built.patient_id, "walk_5min", metres, performed_on=on, today=today,
+                      timepoint=timepoint)
+    for units, values in (("metric", ("382.1 m", "449.3 m")), ("imperial", ("1,254 ft",
+                                                                           "1,474 ft"))):
+        built.services.settings.set_units(units)
+        tab = OutcomesTab(built.services, lambda: today)
+        qtbot.addWidget(tab)
+        tab.show()
+        row = next(r for r in built.services.patients.list_patients(today=today)
+                   if r.id == built.patient_id)
+        tab.set_patient(row)
+        shown = {tab.model.data(tab.model.index(i, 3)) for i in range(tab.model.rowCount())}
+        assert shown == set(values)
+        number = values[0].split(" ")[0], values[1].split(" ")[0]
+        assert f"from {number[0]} to {number[1]}" in tab.changes_label.text()

@@ -35,13 +35,19 @@ def test_clinical_report_text(
     assert "Lumbar micro-discectomy" in text and "L5-S1" in text
     assert "Attended 36 of 36 sessions" in text
     # outcome table: baseline, latest, change, interpretation, threshold with its source
-    assert "42%" in text and "24%" in text and "-18 points (-43%)" in text
-    assert "Yes: clinically important improvement" in text
+    assert "42%" in text and "24%" in text and "-18 points (-42.9%)" in text
+    assert "Yes: clinically important improvement (absolute rule)" in text
     assert "No: below the threshold" in text  # leg pain 5 -> 4
-    assert "ODI improved 18 points (from 42 to 24), more than the 10-point threshold." in text
     assert (
-        "Leg pain improved 1 point (from 5 to 4), less than the 2-point or 30% threshold."
+        "ODI improved 18 points (from 42 to 24), more than the 10-point threshold (absolute rule)."
     ) in text
+    assert (
+        "Leg pain changed by 1 point, 20% (from 5 to 4), below the 2-point and 30% thresholds."
+    ) in text
+    # the notes say how the thresholds are used, and where each comes from
+    assert "The 30% rule is never applied to worsening" in text
+    assert "lumbar fusion cohort tested 6 months after surgery" in text
+    assert "the 5-minute walk was not responsive" in text
     assert "10-point or 30% [1]" in text
     assert "Ostelo et al. 2008" in text and "Jakobsson et al. 2019" in text
     assert "predicted 583.7 m" in text and "lower limit of normal 444.7 m" in text
@@ -155,9 +161,10 @@ def test_imperial_clinic_reads_feet_everywhere(
     assert "1,378 ft" in text and "1,657 ft" in text
     if audience == "clinical":
         assert "+279 ft" in text  # the change column: 85 m
-        assert "98 ft [" in text  # the threshold used: 30 m
+        assert "98.4 ft [" in text  # the threshold used: 30 m (not 98: see domain.scoring)
         assert "predicted 1,915 ft" in text and "lower limit of normal 1,459 ft" in text
-        assert "85-115 ft reported after spinal stenosis surgery" in text
+        assert "McIlroy et al. 2025" in text
+        assert "85-115 ft, 3 months after surgery for lumbar spinal stenosis" in text
     else:
         assert "279 ft higher (better)" in text
         assert "expected 6-minute walk is about 1,915 ft" in text
@@ -173,34 +180,44 @@ def test_metric_clinic_keeps_metres(
     data = report_service.gather(add_twelve_week_patient(db), today=TODAY)
     text = pdf_text(write_pdf(data, tmp_path / "r.pdf", "clinical"))
     assert "420 m" in text and "505 m" in text and "+85 m" in text and "30 m [" in text
-    assert "26-35 m reported" in text
+    assert "26-35 m, 3 months after surgery for lumbar spinal stenosis" in text
     assert " ft" not in text
     assert re.findall(_METRE_DISTANCE, text)
 
 
 @pytest.mark.parametrize(
-    ("status", "important", "worsened", "clinical", "patient"),
+    ("status", "important", "worsened", "rule", "clinical", "patient"),
     [
-        ("no_data", None, None, "Not recorded yet", "Not measured yet"),
-        ("no_follow_up", None, None, "No follow-up yet: change cannot be computed",
+        ("no_data", None, None, None, "Not recorded yet", "Not measured yet"),
+        ("no_follow_up", None, None, None, "No follow-up yet: change cannot be computed",
          "Measured once so far: too early to compare"),
-        ("change", True, False, "Yes: clinically important improvement",
+        ("change", True, False, "absolute",
+         "Yes: clinically important improvement (absolute rule)",
          "Yes: a big enough improvement to make a real difference"),
-        ("change", False, True, "Clinically important worsening",
+        ("change", True, False, "relative",
+         "Yes: clinically important improvement (relative rule)",
+         "Yes: a big enough improvement to make a real difference"),
+        # the thresholds were set for improvement: a worsening reaches the absolute one or nothing
+        ("change", False, True, "absolute", "Worse by at least the threshold (absolute rule)",
          "Worse by enough to discuss with your therapist"),
-        ("change", False, False, "No: below the threshold",
+        ("change", False, False, None, "No: below the threshold",
          "Not yet: a smaller change than one that usually makes a real difference"),
     ],
 )
 def test_important_cell_in_both_audiences_words(
-    status: str, important: bool | None, worsened: bool | None, clinical: str, patient: str
+    status: str,
+    important: bool | None,
+    worsened: bool | None,
+    rule: str | None,
+    clinical: str,
+    patient: str,
 ) -> None:
     from rehab_tracker.reports.wording import important_text
     from rehab_tracker.services.report_data.model import OutcomeRow
 
     row = OutcomeRow(
         "odi", "odi", "ODI", "%", "lower_better", 40.0, None, 20.0, None, -20.0, -50.0,
-        important, worsened, "10-point or 30%", "source", "", status,
+        important, worsened, "10-point or 30%", "source", "", status, rule=rule,
     )
     assert important_text(row, "clinical") == clinical
     assert important_text(row, "patient") == patient

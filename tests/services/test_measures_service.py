@@ -45,7 +45,8 @@ def test_performance_tests_change_from_baseline_in_words(any_db, today):
                                      today=today, timepoint="end")
     changes = {c.measure: c for c in o.changes(b.patient_id)}
     assert changes["sts_5x"].sentence == (
-        "Sit-to-stand time improved 5.4 s (from 16.4 to 11), more than the 2 s threshold."
+        "Sit-to-stand time improved 5.4 s (from 16.4 to 11), more than the 2 s threshold "
+        "(absolute rule)."
     )
     assert changes["sts_5x"].interpretation.reached
     assert "Clinic default" in changes["sts_5x"].threshold_source

@@ -84,7 +84,7 @@ def test_changes_from_baseline_in_words(db, today):
     b.services.settings.set_threshold_overrides({"odi": {"absolute": 25, "relative": None}})
     odi = next(c for c in o.changes(b.patient_id) if c.measure == "odi")
     assert not odi.interpretation.reached
-    assert "less than the 25-point" in odi.sentence
+    assert "changed by 22 points (from 82 to 60), below the 25-point threshold." in odi.sentence
     assert odi.threshold_source.startswith("Clinic setting")
 
 

@@ -64,7 +64,8 @@ def test_twelve_week_patient(db: Database, service: ReportDataService) -> None:
     assert row.target == 32.0  # 42 - 10 beats 42 x 0.7 = 29.4: the easier rule counts
     leg = data.row("nprs_leg")
     assert leg is not None and leg.clinically_important is False
-    assert "less than the 2-point or 30% threshold" in leg.sentence
+    assert "below the 2-point and 30% thresholds" in leg.sentence
+    assert leg.rule is None and (leg.shown_change, leg.shown_percent) == ("-1", "-20")
     tug = data.row("tug")
     assert tug is not None and tug.clinically_important is True and tug.latest_on == END
     ref = data.six_minute_reference
@@ -91,7 +92,15 @@ def test_baseline_only_says_no_follow_up(db: Database, service: ReportDataServic
     assert odi is not None
     assert odi.status == "no_follow_up"
     assert odi.change is None and odi.clinically_important is None
-    assert odi.sentence == "No follow-up yet: change cannot be computed."
+    # the line names its measure, once per measure (issue 9 item 12)
+    assert odi.sentence == "ODI: no follow-up yet, so its change cannot be computed."
+    waiting = [r.sentence for r in data.outcome_rows if r.status == "no_follow_up"]
+    assert len(waiting) > 1 and len(set(waiting)) == len(waiting)
+    assert all(
+        r.sentence.startswith(f"{r.label}: ")
+        for r in data.outcome_rows
+        if r.status == "no_follow_up"
+    )
     leg = data.row("nprs_leg")
     assert leg is not None and leg.status == "no_data"
     # no height: no predicted walk distance, and the reason is given

@@ -15,7 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from test_sessions_support import build_patient
 
 from rehab_tracker.data.database import Database
-from rehab_tracker.domain.redflags import RED_FLAGS
+from rehab_tracker.domain.redflags import RED_FLAGS, ClearanceEntry, RedFlagOutcomeEntry
 from rehab_tracker.services.container import Services
 
 ALL_NO = {flag.code: False for flag in RED_FLAGS}
@@ -133,8 +133,14 @@ def test_adherence_agrees_after_every_kind_of_session(
         log(slot)  # attended
     log(past[3], attended=False, missed_reason="ill")  # missed
     stopped = dict(ALL_NO, **{RED_FLAGS[0].code: True})
-    s.record_red_flag_stop(pid, past[4].id, stopped, session_date=past[4].scheduled_date,
-                           today=today)
+    stop = s.record_red_flag_stop(pid, past[4].id, stopped,
+                                  session_date=past[4].scheduled_date, today=today)
+    s.record_red_flag_outcome(  # cleared: the later sessions may be logged as attended
+        stop,
+        RedFlagOutcomeEntry("Assessed the same day.", "surgeon"),
+        ClearanceEntry("surgeon Dr Ng", past[4].scheduled_date, "Resume the program."),
+        today=today,
+    )
     corrected = log(past[5])  # corrected to missed after saving
     form = s.edit_form(corrected)
     s.update(corrected, dataclasses.replace(form.entry, attended=False, missed_reason="forgot"),

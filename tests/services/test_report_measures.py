@@ -51,11 +51,12 @@ def test_report_data_carries_the_change_lines_of_every_new_measure(db, today):
     data = b.services.reports.gather(b.patient_id, today=today)
     sts, hold, psfs = data.row("sts_5x"), data.row("sorensen"), data.row("psfs")
     assert sts.sentence == (
-        "Sit-to-stand time improved 0.8 s (from 15 to 14.2), less than the 2 s threshold."
+        "Sit-to-stand time changed by 0.8 s (from 15 to 14.2), below the 2 s threshold."
     )
     assert sts.clinically_important is False
     assert hold.sentence == (
-        "Back-extensor hold improved 35 s (from 60 to 95), more than the 15 s threshold."
+        "Back-extensor hold improved 35 s (from 60 to 95), more than the 15 s threshold "
+        "(absolute rule)."
     )
     assert psfs.clinically_important is True and psfs.latest == 5.5
     notes = data.measure_notes

@@ -19,6 +19,7 @@ from rehab_tracker.domain.scoring import (
     IncompleteResponse,
     nprs_rule_id,
     odi_band,
+    odi_band_words,
     odi_rule_id,
     odi_score,
     rmdq_rule_id,
@@ -37,7 +38,7 @@ class OdiResult:
     """A live ODI score: ``percent`` None when too many sections are missing (``problem``)."""
 
     percent: float | None
-    band: str | None
+    band: str | None  #: the severity band in the clinician's words (domain.scoring.odi_band_words)
     answered: int
     rule: str
     problem: str | None
@@ -51,14 +52,14 @@ def score_odi(sections: Sequence[int | None], max_missing: int | None) -> OdiRes
         percent = odi_score(list(sections), max_missing=max_missing)
     except (IncompleteResponse, ValueError) as exc:
         return OdiResult(None, None, answered, rule, str(exc))
-    return OdiResult(percent, odi_band(percent), answered, rule, None)
+    return OdiResult(percent, odi_band_words(odi_band(percent)), answered, rule, None)
 
 
 def questionnaire_detail(o: OutcomeAssessment) -> str:
     """The history's detail column of a questionnaire."""
     if o.instrument == "odi":
         answered = sum(1 for s in o.answers.get("sections", []) if s is not None)
-        return f"{odi_band(o.score)}; {answered}/10 sections; {o.scoring_rule}"
+        return f"{odi_band_words(odi_band(o.score))}; {answered}/10 sections; {o.scoring_rule}"
     if o.instrument == "rmdq":
         return f"{int(o.score)}/24 yes"
     if o.instrument == "psfs":

@@ -13,7 +13,7 @@ from rehab_tracker.domain.errors import ValidationError
 from rehab_tracker.domain.numbers import is_number
 from rehab_tracker.domain.outcomes import threshold_key
 from rehab_tracker.domain.patients import age_on
-from rehab_tracker.domain.scoring import predict_six_minute_walk
+from rehab_tracker.domain.scoring import predict_six_minute_walk, six_minute_age_caveat
 from rehab_tracker.domain.sessions import (
     WALK_TESTS,
     SixMinuteWalkEntry,
@@ -50,9 +50,10 @@ def predicted_for(
             "% of predicted needs the patient's " + ", ".join(words[m] for m in p.missing) + ".",
         )
     percent = distance / p.predicted_m * 100 if p.predicted_m > 0 else None
-    note = "Enright-Sherrill 1998 reference equation"
-    if p.extrapolated:
-        note += " (derived at ages 40-80; extrapolated)"
+    note = "Enright-Sherrill 1998 reference equation."
+    caveat = six_minute_age_caveat(age)
+    if caveat is not None:
+        note += " " + caveat
     return SixMinuteWalkResult(distance, p.predicted_m, p.lower_limit_m, percent, note)
 
 

@@ -150,6 +150,8 @@ class SixMinuteReference:
     predicted_m: float | None
     lower_limit_m: float | None
     note: str
+    #: the patient's age lies outside the ages the equations were derived at (40-80)
+    extrapolated: bool = False
 
 
 @dataclass(frozen=True)
@@ -213,6 +215,11 @@ class OutcomeRow:
     band_latest: str | None = None
     #: the value at which a change from baseline becomes a clinically important improvement
     target: float | None = None
+    #: the change and its percentage as the sentence shows them ("-12", "-30"; feet when
+    #: imperial), and the rule the change met ("absolute", "relative"; None: below)
+    shown_change: str | None = None
+    shown_percent: str | None = None
+    rule: str | None = None
 
 
 @dataclass(frozen=True)

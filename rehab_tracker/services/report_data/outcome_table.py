@@ -109,7 +109,7 @@ def _outcome_row(
         return OutcomeRow(
             **common,
             **_NO_CHANGE,
-            sentence="No follow-up yet: change cannot be computed.",
+            sentence=f"{series.label}: no follow-up yet, so its change cannot be computed.",
             status="no_follow_up",
         )
     interp = interpret_change(series.code, baseline.value, latest.value, thresholds, units=units)
@@ -124,4 +124,7 @@ def _outcome_row(
         sentence=interp.sentence,
         status="change",
         band_latest=odi_band(latest.value) if odi else None,
+        shown_change=interp.shown_change,
+        shown_percent=interp.shown_percent,
+        rule=interp.rule,
     )

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from rehab_tracker.data.models import WalkTest
-from rehab_tracker.domain.scoring import predict_six_minute_walk
+from rehab_tracker.domain.scoring import predict_six_minute_walk, six_minute_age_caveat
 from rehab_tracker.domain.sessions import WALK_TESTS
 from rehab_tracker.services.report_data import records
 from rehab_tracker.services.report_data.model import (
@@ -48,7 +48,10 @@ def six_minute_reference(patient: PatientHeader) -> SixMinuteReference:
             + ", ".join(words[m] for m in p.missing)
             + ".",
         )
-    note = "Predicted distance and lower limit of normal: Enright & Sherrill 1998"
-    if p.extrapolated:
-        note += " (derived in adults aged 40-80; extrapolated for this age)"
-    return SixMinuteReference(round(p.predicted_m, 1), round(p.lower_limit_m, 1), note + ".")
+    note = "Predicted distance and lower limit of normal: Enright & Sherrill 1998."
+    caveat = six_minute_age_caveat(patient.age_years)
+    if caveat is not None:
+        note += " " + caveat
+    return SixMinuteReference(
+        round(p.predicted_m, 1), round(p.lower_limit_m, 1), note, extrapolated=p.extrapolated
+    )

@@ -125,7 +125,7 @@ class SettingsDialog(QDialog):
             grid.addWidget(source, row, 3)
             self.absolute[key], self.relative[key], self.sources[key] = a, r, source
         grid.setColumnStretch(3, 1)
-        reset = QPushButton("&Reset thresholds to the published defaults")
+        reset = QPushButton("&Reset thresholds to the shipped defaults")
         reset.clicked.connect(self.reset_thresholds)
         grid.addWidget(reset, len(current.thresholds) + 1, 0, 1, 4)
         return box

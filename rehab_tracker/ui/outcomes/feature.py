@@ -56,7 +56,9 @@ class OutcomesFeature:
 
         self.tab = OutcomesTab(workspace.services, workspace.today, on_change=workspace.refresh)
         workspace.patient_view.add_tab(self.tab, "O&utcomes")
-        workspace.patient_view.overview.add_section(ChangesPanel(workspace.services))
+        workspace.patient_view.overview.add_section(
+            ChangesPanel(workspace.services), under_scores=True
+        )
         workspace.add_draft_opener(DRAFT_PREFIX, self.resume_draft)
 
     def record(self, key: str) -> None:

@@ -154,9 +154,13 @@ class OverviewTab(QWidget):
         grid.setColumnStretch(1, 1)
         return grid
 
-    def add_section(self, widget: QWidget) -> None:
-        """Add a panel under the banner; it gets ``set_patient(row)`` with the tab."""
-        self.column.insertWidget(1, widget)
+    def add_section(self, widget: QWidget, *, under_scores: bool = False) -> None:
+        """Add a panel under the banner (what must be seen first: red flags), or with
+        ``under_scores`` below the latest scores; it gets ``set_patient(row)`` with the tab."""
+        if under_scores:
+            self.column.insertWidget(self.column.indexOf(self.buttons), widget)
+        else:
+            self.column.insertWidget(1, widget)
         self._follow(widget)
 
     def add_button(self, button: QWidget) -> None:

@@ -87,6 +87,10 @@ OpenServices = Callable[[str, str], "Services"]
 OPENING_MESSAGE = "Opening the database…"
 
 
+#: the patient list's largest share of the window's width when no layout was saved
+LIST_SHARE = 0.4
+
+
 class MainWindow(QMainWindow):
     #: the selected patient changed (PatientRow or None); the patient view listens once attached
     patient_changed = Signal(object)
@@ -201,10 +205,12 @@ class MainWindow(QMainWindow):
         sizes = self.splitter.sizes()
         self.splitter.replaceWidget(1, view)
         if not self.settings.splitter_state:
-            # share the width as the splitter would have between the list and the real view
+            # share the width as the splitter would have between the list and the real view,
+            # the list at most LIST_SHARE of it: the patient's tables need the room more than
+            # the list's last columns (which scroll)
             hints = [self.patient_list.sizeHint().width(), view.sizeHint().width()]
-            total = sum(sizes)
-            first = total * hints[0] // max(sum(hints), 1)
+            total = sum(sizes) or 1000  # not shown yet: the splitter scales the proportions
+            first = min(total * hints[0] // max(sum(hints), 1), int(total * LIST_SHARE))
             sizes = [first, total - first]
         self.splitter.setSizes(sizes)
         placeholder.deleteLater()

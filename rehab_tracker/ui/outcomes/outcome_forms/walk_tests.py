@@ -14,6 +14,8 @@ from typing import Any
 from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
 
 from rehab_tracker.domain.errors import ValidationError
+from rehab_tracker.domain.patients import age_on
+from rehab_tracker.domain.scoring import six_minute_age_caveat
 from rehab_tracker.domain.sessions import (
     MAX_COURSE_M,
     MAX_LAPS,
@@ -30,7 +32,7 @@ from rehab_tracker.services.container import Services
 from rehab_tracker.services.outcomes import SixMinuteWalkResult
 from rehab_tracker.ui.outcomes.outcome_forms.base import SCORE_STYLE, OutcomeDialog, body_form
 from rehab_tracker.ui.widgets.fields import NumberField
-from rehab_tracker.ui.widgets.forms import date_of
+from rehab_tracker.ui.widgets.forms import FieldForm, date_of
 
 
 def distance_unit(units: str) -> str:
@@ -160,6 +162,7 @@ class SixMinuteWalkDialog(OutcomeDialog):
 
     def build(self, body: QWidget) -> None:
         form = body_form(body)
+        self._add_age_caveat(form)
         unit = distance_unit(self.units)
         self.f: dict[str, NumberField] = {}
 
@@ -218,6 +221,26 @@ class SixMinuteWalkDialog(OutcomeDialog):
         for key, label, low, high, message in SIX_MINUTE_SCALES:
             add(key, label, low=low, high=high, message=message)
 
+    def _add_age_caveat(self, form: FieldForm) -> None:
+        """A line at the top of the fields when the patient's age on the test date lies outside
+        the ages the predicted distance was derived at (domain.scoring.six_minute_age_caveat)."""
+        self.date_of_birth = self.services.patients.record(self.patient_id).details.date_of_birth
+        self.age_caveat = QLabel()
+        self.age_caveat.setObjectName("sixAgeCaveat")
+        self.age_caveat.setWordWrap(True)
+        form.layout_.addRow(self.age_caveat)
+        self._show_age_caveat()
+
+    def _show_age_caveat(self) -> None:
+        on = date_of(self.date) or self.today()
+        caveat = (
+            None
+            if self.date_of_birth is None
+            else six_minute_age_caveat(age_on(self.date_of_birth, on))
+        )
+        self.age_caveat.setText(caveat or "")
+        self.age_caveat.setVisible(caveat is not None)
+
     def _show_lap(self) -> None:
         """Say what a lap is on the course as typed (ATS 2002: out and back)."""
         unit = distance_unit(self.units)
@@ -246,6 +269,7 @@ class SixMinuteWalkDialog(OutcomeDialog):
     def update_score(self) -> None:
         if not hasattr(self, "f"):
             return
+        self._show_age_caveat()
         try:
             result = self.services.outcomes.six_minute_walk_result(
                 self.patient_id, self.entry(), on=date_of(self.date) or self.today()
