@@ -80,7 +80,8 @@ def create_main_window(
     from rehab_tracker.ui.shell.main_window import MainWindow
 
     services = open_services(database, actor)
-    window = MainWindow(_clock(today), services.db.display_name, FEATURES)
+    window = MainWindow(_clock(today), services.db.display_name, FEATURES,
+                        open_services=open_services)
     window.attach(services)
     return window
 
@@ -135,7 +136,7 @@ def start_window(
     from rehab_tracker.ui.features import FEATURES
     from rehab_tracker.ui.shell.main_window import MainWindow
 
-    window = MainWindow(clock, str(path), FEATURES)
+    window = MainWindow(clock, str(path), FEATURES, open_services=open_services)
     window.show_rows(rows)
 
     def second_stage() -> None:

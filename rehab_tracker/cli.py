@@ -15,6 +15,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rehab_tracker import __version__
@@ -98,6 +99,26 @@ def build_parser() -> argparse.ArgumentParser:
     ):
         sub = db_commands.add_parser(name, help=text, description=text[0].upper() + text[1:] + ".")
         _db_option(sub, top=False)
+    backups = db_commands.add_parser(
+        "backups",
+        help="list the backups of an SQLite database: date, size, patients",
+        description="List the backups of an SQLite database, newest first: when each was "
+        "taken, its size, its patients, and whether it can be restored.",
+    )
+    _db_option(backups, top=False)
+    restore = db_commands.add_parser(
+        "restore",
+        help="replace an SQLite database with one of its backups",
+        description="Replace an SQLite database with a backup: the backup is checked first, "
+        "the current file (with its -wal and -shm) is kept beside it as a dated copy, and the "
+        "restore is written to the restored database's audit trail. Close the app everywhere "
+        "the database is open first.",
+    )
+    _db_option(restore, top=False)
+    restore.add_argument(
+        "backup", metavar="BACKUP",
+        help="the backup file (a path, or a file name from `rehab-tracker db backups`)",
+    )
 
     report = commands.add_parser(
         "report",
@@ -190,40 +211,53 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _cmd_db(args: argparse.Namespace) -> int:
+    return _DB_COMMANDS[args.db_command](args)
+
+
+def _db_current(args: argparse.Namespace) -> int:
     from rehab_tracker.data import maintenance
 
-    if args.db_command == "current":
-        db = _open(args, upgrade=False, read_only=True)
-        try:
-            current, head = maintenance.revisions(db)
-        finally:
-            db.close()
-        say(f"database: {db.display_name}")
-        say(f"schema revision: {current or 'none (empty database)'}")
-        say(f"latest revision: {head}{' (up to date)' if current == head else ''}")
-        return EXIT_OK
-    if args.db_command == "upgrade":
-        db = _open(args, upgrade=False)
-        try:
-            before, after, backup = maintenance.upgrade(db)
-        finally:
-            db.close()
-        if backup is not None:
-            say(f"backup: {backup}")
-        if before == after:
-            say(f"{db.display_name} is already at the latest revision ({after})")
-        else:
-            say(f"upgraded {db.display_name} from {before or 'empty'} to {after}")
-        return EXIT_OK
-    if args.db_command == "backup":
-        db = _open(args)
-        try:
-            made = db.backup("manual")
-        finally:
-            db.close()
-        say(f"backup written: {made}")
-        return EXIT_OK
-    # check
+    db = _open(args, upgrade=False, read_only=True)
+    try:
+        current, head = maintenance.revisions(db)
+    finally:
+        db.close()
+    say(f"database: {db.display_name}")
+    say(f"schema revision: {current or 'none (empty database)'}")
+    say(f"latest revision: {head}{' (up to date)' if current == head else ''}")
+    return EXIT_OK
+
+
+def _db_upgrade(args: argparse.Namespace) -> int:
+    from rehab_tracker.data import maintenance
+
+    db = _open(args, upgrade=False)
+    try:
+        before, after, backup = maintenance.upgrade(db)
+    finally:
+        db.close()
+    if backup is not None:
+        say(f"backup: {backup}")
+    if before == after:
+        say(f"{db.display_name} is already at the latest revision ({after})")
+    else:
+        say(f"upgraded {db.display_name} from {before or 'empty'} to {after}")
+    return EXIT_OK
+
+
+def _db_backup(args: argparse.Namespace) -> int:
+    db = _open(args)
+    try:
+        made = db.backup("manual")
+    finally:
+        db.close()
+    say(f"backup written: {made}")
+    return EXIT_OK
+
+
+def _db_check(args: argparse.Namespace) -> int:
+    from rehab_tracker.data import maintenance
+
     db = _open(args, upgrade=False, read_only=True)
     try:
         report = maintenance.check(db)
@@ -232,6 +266,63 @@ def _cmd_db(args: argparse.Namespace) -> int:
     for line in report.lines():
         say(line)
     return EXIT_OK if report.ok else EXIT_FAILED
+
+
+def _sqlite_file(args: argparse.Namespace, what: str) -> Path:
+    """The SQLite file ``--db`` names (PostgreSQL is backed up and restored on its server)."""
+    from sqlalchemy.engine import make_url
+
+    from rehab_tracker.data.database import resolve_target
+
+    url = make_url(resolve_target(args.db))
+    if url.get_backend_name() != "sqlite" or not url.database:
+        raise CliError(f"{what} of a PostgreSQL database are made on the server "
+                       "(pg_dump and pg_restore), not here")
+    return Path(url.database)
+
+
+def _db_backups(args: argparse.Namespace) -> int:
+    from rehab_tracker.data import locations
+    from rehab_tracker.data.backup import describe_backups, megabytes
+
+    path = _sqlite_file(args, "backups")
+    found = describe_backups(locations.backup_dir_for(path), path.stem)
+    for info in found:
+        taken = info.taken.astimezone().strftime("%Y-%m-%d %H:%M")
+        patients = f"{info.patients} patients" if info.problem is None else "cannot be restored"
+        fields = [taken, megabytes(info.size), patients, info.path.name]
+        fields += [info.problem] if info.problem else []
+        print("\t".join(for_terminal(field) for field in fields))
+    if not found:
+        say(f"No backups of {path} yet. `rehab-tracker db backup` makes one.", err=True)
+    return EXIT_OK
+
+
+def _db_restore(args: argparse.Namespace) -> int:
+    from rehab_tracker.app import default_actor
+    from rehab_tracker.data import locations
+    from rehab_tracker.data.restore import restore_backup
+
+    path = _sqlite_file(args, "restores")
+    backup = Path(args.backup).expanduser()
+    if not backup.exists() and backup.name == args.backup:  # a name from `db backups`
+        backup = locations.backup_dir_for(path) / backup.name
+    done = restore_backup(path, backup.resolve(), actor=default_actor())
+    say(f"restored {path} from {done.backup} (schema revision {done.revision})")
+    if done.replaced is not None:
+        say(f"the replaced file was kept as {done.replaced}")
+    say("the restore is recorded in the audit trail")
+    return EXIT_OK
+
+
+_DB_COMMANDS = {
+    "current": _db_current,
+    "upgrade": _db_upgrade,
+    "backup": _db_backup,
+    "check": _db_check,
+    "backups": _db_backups,
+    "restore": _db_restore,
+}
 
 
 def _cmd_report(args: argparse.Namespace) -> int:

@@ -26,7 +26,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from rehab_tracker.data import audit, locations, private_files, sqlite_file
-from rehab_tracker.data.backup import latest_good_backup, online_backup, thin_backups
+from rehab_tracker.data.backup import backup_before_upgrade, latest_good_backup, online_backup
 from rehab_tracker.data.errors import DatabaseError as DatabaseError  # its home is data.errors
 from rehab_tracker.data.errors import translate, translated
 from rehab_tracker.data.locations import (  # re-exported for callers and tests
@@ -264,14 +264,14 @@ class Database:
                     raw.execute("PRAGMA query_only=OFF")
 
     def backup(self, reason: str = "manual", dest_dir: Path | None = None) -> Path:
-        """An online backup of the SQLite file (the database stays usable while it runs)."""
+        """An online backup of the SQLite file (the database stays usable while it runs),
+        checked before it is kept; the history is thinned after it (``data.backup``)."""
         if self.path is None:
             raise DatabaseError(
                 "backups of a PostgreSQL database are made on the server (pg_dump), not here"
             )
         target_dir = dest_dir or locations.backup_dir_for(self.path)
         made = online_backup(self.path, target_dir, reason)
-        thin_backups(target_dir, self.path.stem)
         return made
 
     def close(self) -> None:
@@ -361,7 +361,7 @@ def _bring_up_to_date(
     from rehab_tracker.data import migrate
 
     if path is not None and state.current is not None:
-        online_backup(path, locations.backup_dir_for(path), f"before-upgrade-{state.current}")
+        backup_before_upgrade(path, state.current)  # refuses when the disk lacks room
     migrate.upgrade(engine)
 
 

@@ -43,9 +43,15 @@ def newest_revision_file() -> str | None:
     A test holds every revision file to this convention and checks the result against Alembic.
     Lives here (no SQLAlchemy) so the fast start-up read can check the schema revision too.
     """
-    versions = migrations_dir() / "versions"
-    ids = sorted(p.name.split("_", 1)[0] for p in versions.glob("[0-9][0-9][0-9][0-9]_*.py"))
+    ids = sorted(known_revisions())
     return ids[-1] if ids else None
+
+
+def known_revisions() -> frozenset[str]:
+    """Every schema revision this version knows (the ``NNNN`` prefixes of the revision files):
+    a database or backup naming another one was not made by this version or an older one."""
+    versions = migrations_dir() / "versions"
+    return frozenset(p.name.split("_", 1)[0] for p in versions.glob("[0-9][0-9][0-9][0-9]_*.py"))
 
 
 def resources_dir() -> Path:

@@ -9,8 +9,8 @@ from typing import Any
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
-from rehab_tracker.data import audit, locations, migrate
-from rehab_tracker.data.backup import online_backup
+from rehab_tracker.data import audit, migrate
+from rehab_tracker.data.backup import backup_before_upgrade
 from rehab_tracker.data.database import Database
 from rehab_tracker.data.models import Base
 from rehab_tracker.data.sqlite_file import connect_read_only
@@ -29,9 +29,7 @@ def upgrade(db: Database) -> tuple[str | None, str, Path | None]:
     backup = None
     if before != head:
         if db.path is not None and before is not None:
-            backup = online_backup(
-                db.path, locations.backup_dir_for(db.path), f"before-upgrade-{before}"
-            )
+            backup = backup_before_upgrade(db.path, before)
         migrate.upgrade(db.engine)
     after, _ = revisions(db)
     return before, after or head, backup

@@ -29,7 +29,8 @@ there is the order of the patient view's tabs and of the actions in a shared men
 (:mod:`rehab_tracker.ui.shell.feature` states the contract.) ``window.menus`` maps the menu
 titles (``"&File"``, ``"&Patient"``, ``"&Program"``, ``"&Session"``, ``"&Outcomes"``,
 ``"&Reports"``, ``"&Tools"``, ``"&Help"``) to their QMenu. The window's own actions are the
-database backup, Quit, About and moving between the two panes (Find, Back to List, Open).
+database backup and restore (``ui/shell/restore.py``), Quit, About and moving between the two
+panes (Find, Back to List, Open).
 
 The window starts in two stages so it can be on screen before SQLAlchemy is imported: built
 without services it installs the features (their actions are created, those that need the
@@ -48,6 +49,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, Qt, Signal
@@ -77,6 +79,8 @@ MENU_BAR_TEXT = {"&Program": "Pro&gram"}
 NARROW_WIDTH = 760
 
 Shortcut = str | QKeySequence | QKeySequence.StandardKey
+#: ``open_services(database, actor)``: app.open_services (open, upgrade, seed; the services)
+OpenServices = Callable[[str, str], "Services"]
 
 
 #: the status bar's message until the database is open
@@ -101,11 +105,15 @@ class MainWindow(QMainWindow):
         database_label: str,
         features: Sequence[Install] = (),
         parent: QWidget | None = None,
+        *,
+        open_services: OpenServices | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self.setWindowTitle(APP_NAME)
         self.today = today
+        #: the composition root's way to open a database (File > Restore reopens with it)
+        self.open_services = open_services
         self.settings = gui_settings.load()
         self.attached = False
         #: set by the app when the deferred database open failed (run_gui exits 2)
@@ -162,10 +170,23 @@ class MainWindow(QMainWindow):
     def attach(self, services: Services) -> None:
         """Second stage: the workspace, every feature's attach, enabled actions, the list
         reloaded."""
-        from rehab_tracker.ui.shell.workspace import Workspace
-
         if self.attached:
             raise RuntimeError("the main window is already attached to its services")
+        self._attach(services)
+
+    def reopen(self, services: Services) -> None:
+        """Attach to ``services`` in place of the current ones (after a restore): a new
+        workspace and patient view, every feature attached to it, the list reloaded. The
+        caller has closed the old services' database."""
+        old = self.workspace
+        self.patient_changed.disconnect(old.patient_view.set_patient)
+        self.narrow_changed.disconnect(self.back_button.setVisible)
+        self.attached = False
+        self._attach(services)
+
+    def _attach(self, services: Services) -> None:
+        from rehab_tracker.ui.shell.workspace import Workspace
+
         self.workspace = workspace = Workspace(self, services)
         self._place_patient_view(workspace)
         self.database_label.setText(f"Database: {services.db.display_name}")
@@ -264,6 +285,8 @@ class MainWindow(QMainWindow):
                                 "openPatient", needs_patient=True)
         add("&File", "&Backup Database", self.backup_database, "backupDatabase",
             shortcut="Ctrl+B")
+        if self.open_services is not None:
+            add("&File", "&Restore from Backup…", self.restore_from_backup, "restoreDatabase")
         self.menus["&File"].addSeparator()
         add("&File", "&Quit", self.close, "quit", shortcut=QKeySequence.StandardKey.Quit,
             fallback="Ctrl+Q", needs_services=False)
@@ -282,6 +305,57 @@ class MainWindow(QMainWindow):
         made = done.value
         self.statusBar().showMessage(f"Backup written to {made}", 10000)
         dialogs.inform(self, "Backup database", f"Backup written to {made}")
+
+    def restore_from_backup(self) -> None:
+        """File > Restore from Backup…: choose, confirm, restore with progress, reopen."""
+        from rehab_tracker.ui.shell import restore
+
+        path = self.workspace.services.db.path
+        if path is None:
+            dialogs.error(self, restore.TITLE, "A PostgreSQL database is restored on its "
+                          "server (pg_restore), not here.")
+            return
+        dialog = restore.RestoreDialog(path, self)
+        try:
+            chosen = dialog.chosen if dialog.exec() else None
+        finally:
+            dialog.deleteLater()
+        if chosen is None or not dialogs.confirm(
+            self, restore.TITLE, restore.confirmation(path, chosen)
+        ):
+            return
+        self._restore(path, chosen.path)
+
+    def _restore(self, path: Path, backup: Path) -> None:
+        from rehab_tracker.data.restore import restore_backup
+        from rehab_tracker.ui.shell import restore
+
+        services = self.workspace.services
+        services.db.close()  # this window's connections: the in-use check must see only others'
+        progress, step = restore.progress_dialog(self)
+        try:
+            done = run_action(
+                self,
+                lambda: restore_backup(path, backup, actor=services.actor, progress=step),
+                title=restore.TITLE,
+            )
+        finally:
+            progress.close()
+            progress.deleteLater()
+        if not done:
+            return  # told why; the current file is unchanged and stays open
+        assert self.open_services is not None
+        opener = self.open_services
+        reopened = run_action(self, lambda: opener(str(path), services.actor),
+                              title=restore.TITLE)
+        if not reopened:
+            return
+        self.reopen(reopened.value)
+        text = f"Restored the backup {backup.name}."
+        if done.value.replaced is not None:
+            text += f"\nThe replaced database was kept as {done.value.replaced}."
+        self.statusBar().showMessage(f"Restored the backup {backup.name}", 10000)
+        dialogs.inform(self, restore.TITLE, text)
 
     def about(self) -> None:
         dialogs.inform(
