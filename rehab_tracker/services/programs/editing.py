@@ -37,7 +37,7 @@ from rehab_tracker.services.programs.common import (
     open_prescriptions,
     stale_is_conflict,
 )
-from rehab_tracker.services.programs.progression import open_flag
+from rehab_tracker.services.programs.progression import flag_refusal, open_flag
 from rehab_tracker.services.programs.restricted import (
     active_for,
     checked_reason,
@@ -262,11 +262,7 @@ def _refuse_raises_while_flagged(session: Session, program: Program, draft: Prog
         return
     rows = {rx.id: rx for rx in program.prescriptions if rx.valid_to is None}
     errors = {
-        f"phases[{i}].items[{j}].dosage": (
-            f"{old.exercise.name} cannot progress: red flag on {flagged_on.isoformat()} not yet "
-            "cleared. Record the clearance (Record red-flag outcome) once the patient has been "
-            "assessed."
-        )
+        f"phases[{i}].items[{j}].dosage": flag_refusal(old.exercise.name, flagged_on)
         for i, phase in enumerate(draft.phases)
         for j, item in enumerate(phase.items)
         if (old := rows.get(item.prescription_id)) is not None  # type: ignore[arg-type]

@@ -134,10 +134,7 @@ class ProgramProgression(ServicePart):
             flagged_on = open_flag(session, old.program)
             if flagged_on is not None and progression.raises_dose(old.dosage, dosage):
                 raise ValidationError.single(
-                    "dosage",
-                    f"{old.exercise.name} cannot progress: red flag on "
-                    f"{flagged_on.isoformat()} not yet cleared. Record the clearance "
-                    "(Session > Record Red-Flag Outcome) once the patient has been assessed.",
+                    "dosage", flag_refusal(old.exercise.name, flagged_on)
                 )
             active = active_for(session, old.program, today or dt.date.today())
             breaches = restriction_rules.check_dose(facts_of(old.exercise), dosage, active)
@@ -238,6 +235,16 @@ def _as_suggestion(
         current=current,
         suggested=suggested,
         based_on=slog.session_date,
+    )
+
+
+def flag_refusal(exercise_name: str, flagged_on: dt.date) -> str:
+    """Why a raised dose is refused while a positive screen is open (accepting a suggestion,
+    and the builder)."""
+    return (
+        f"{exercise_name} cannot progress: red flag on {flagged_on.isoformat()} not yet "
+        "cleared. Record the clearance (Session > Record Red-Flag Outcome) once the patient "
+        "has been assessed."
     )
 
 

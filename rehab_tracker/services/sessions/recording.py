@@ -257,7 +257,7 @@ def _refuse_while_flag_open(session: Session, patient_id: uuid.UUID, on: dt.date
             raise ValidationError.single(
                 "red_flags",
                 f"Red flag on {flag.session_date.isoformat()} not yet cleared: record who "
-                "cleared exercise to resume (Record red-flag outcome) before logging an "
+                "cleared exercise to resume (Session > Record Red-Flag Outcome) before logging an "
                 "attended session.",
             )
 
