@@ -83,6 +83,12 @@ def program_detail(session: Session, program: Program) -> ProgramDetail:
             for a in program.assessments_due
         ),
         warnings=tuple(warnings),
+        paused_on=program.paused_on,
+        pause_reason=program.pause_reason,
+        paused_days=program.paused_days or 0,
+        ended_on=program.ended_on,
+        end_reason=program.end_reason,
+        end_assessment_skip_reason=program.end_assessment_skip_reason,
     )
 
 
@@ -94,7 +100,7 @@ class ProgramReads(ServicePart):
             return program_detail(session, get_program(session, program_id))
 
     def active_program_for(self, patient_id: uuid.UUID) -> ProgramDetail | None:
-        """The patient's planned or active program, or None."""
+        """The patient's open program (planned, active or paused), or None."""
         with self.db.reading() as session:
             program = session.scalar(
                 select(Program)

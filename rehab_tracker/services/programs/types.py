@@ -126,6 +126,13 @@ class ProgramDetail:
     sessions: tuple[ScheduleItem, ...]
     assessments: tuple[AssessmentDue, ...]
     warnings: tuple[str, ...]
+    #: the pause under way, the days of earlier pauses, the end (see domain.program_status)
+    paused_on: dt.date | None = None
+    pause_reason: str | None = None
+    paused_days: int = 0
+    ended_on: dt.date | None = None
+    end_reason: str | None = None
+    end_assessment_skip_reason: str | None = None
 
     def phase_on(self, day: dt.date) -> PhaseDetail | None:
         """The phase ``day`` falls in (:func:`rehab_tracker.domain.phases.phase_on`)."""
