@@ -110,6 +110,14 @@ class ProgramReads(ServicePart):
             )
             return None if program is None else program_detail(session, program)
 
+    def current_program_for(self, patient_id: uuid.UUID) -> ProgramDetail | None:
+        """The patient's current program (:func:`lookup.current_program`: the open one, else the
+        latest ended one), or None: what the overview's status line and the Program menu's
+        status changes act on."""
+        with self.db.reading() as session:
+            program = lookup.current_program(lookup.programs_by_start(session, patient_id))
+            return None if program is None else program_detail(session, program)
+
     def prescription_history(self, program_id: uuid.UUID) -> list[PrescribedExercise]:
         """Every prescription row ever written for the program, open and closed, oldest first."""
         with self.db.reading() as session:

@@ -17,7 +17,13 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from rehab_tracker.data.models import OutcomeAssessment, Program, SessionLog, WalkTest
+from rehab_tracker.data.models import (
+    OutcomeAssessment,
+    Program,
+    ScheduledSession,
+    SessionLog,
+    WalkTest,
+)
 from rehab_tracker.domain import program_status as rules
 from rehab_tracker.domain.schedule import moved_by_pause, pause_shift_days
 from rehab_tracker.services import _lookup as lookup
@@ -70,6 +76,31 @@ class ProgramStatusChanges(ServicePart):
         with self.db.reading() as session:
             get_program(session, program_id)
             return end_assessment_done(session, program_id, on)
+
+    def logging_refusal(self, patient_id: uuid.UUID) -> str | None:
+        """Why no new session can be logged for the patient now (their current program is
+        paused or has ended; :func:`rules.logging_refusal`), None when one can: the Sessions tab
+        says so before the red-flag screen, the session service refuses the save too."""
+        with self.db.reading() as session:
+            program = lookup.current_program(lookup.programs_by_start(session, patient_id))
+            if program is None:
+                return None
+            return rules.logging_refusal(
+                program.status, paused_on=program.paused_on, ended_on=program.ended_on
+            )
+
+    def resume_preview(self, program_id: uuid.UUID, resume_on: dt.date) -> Resumed:
+        """What :meth:`resume` on ``resume_on`` would move (nothing is written; ``version`` is
+        the program's current one), for the confirmation the user answers first."""
+        with self.db.reading() as session:
+            program = get_program(session, program_id)
+            rules.check_resume(
+                rules.ProgramFacts(program.status, program.start_date, program.paused_on),
+                resume_on=resume_on,
+            )
+            assert program.paused_on is not None  # checked above
+            remaining, shift = _remaining(program, program.paused_on, resume_on)
+            return Resumed(program.version, shift, len(remaining))
 
     @contextlib.contextmanager
     def _changing(
@@ -166,9 +197,11 @@ class ProgramStatusChanges(ServicePart):
         return program.version
 
 
-def _move_remaining(program: Program, paused_on: dt.date, resume_on: dt.date) -> tuple[int, int]:
-    """Move what remains of the schedule after a pause (:func:`pause_shift_days`); returns the
-    days moved and the number of sessions moved."""
+def _remaining(
+    program: Program, paused_on: dt.date, resume_on: dt.date
+) -> tuple[list[ScheduledSession], int]:
+    """The sessions a resume on ``resume_on`` moves (not logged, from the pause's first day on)
+    and by how many days (:func:`pause_shift_days`; no session when that is 0)."""
     remaining = [
         slot
         for slot in program.scheduled_sessions
@@ -176,6 +209,13 @@ def _move_remaining(program: Program, paused_on: dt.date, resume_on: dt.date) ->
         and not any(log.deleted_at is None for log in slot.session_logs)
     ]
     shift = pause_shift_days(min((s.scheduled_date for s in remaining), default=None), resume_on)
+    return (remaining if shift else []), shift
+
+
+def _move_remaining(program: Program, paused_on: dt.date, resume_on: dt.date) -> tuple[int, int]:
+    """Move what remains of the schedule after a pause (:func:`_remaining`); returns the days
+    moved and the number of sessions moved."""
+    remaining, shift = _remaining(program, paused_on, resume_on)
     if not shift:
         return 0, 0
     for slot in remaining:

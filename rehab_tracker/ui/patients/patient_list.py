@@ -44,7 +44,7 @@ COLUMNS = (
     ("Program wk", "Program week"),
     ("Phase", "Program phase"),
     ("Next session", "Next scheduled session"),
-    ("Flags", "Red flag, assessment due, pathway"),
+    ("Flags", "Red flag, program paused, assessment due, pathway"),
 )
 
 
@@ -56,6 +56,8 @@ def flags_text(row: PatientRow) -> str:
     flags = []
     if row.open_red_flag:
         flags.append("RED FLAG")
+    if row.program_status == "paused":
+        flags.append("Program paused")
     if row.assessment_due:
         flags.append("Assessment due")
     if row.pathway == "conservative":
