@@ -30,8 +30,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Final, Literal
+from dataclasses import dataclass, fields
+from typing import Any, Final, Literal
 
 from rehab_tracker.domain.assessments import assessment_state
 from rehab_tracker.domain.errors import Collector, ValidationError
@@ -43,6 +43,7 @@ __all__ = [
     "TRANSITIONS",
     "Change",
     "ProgramFacts",
+    "StatusDetails",
     "allowed",
     "check_complete",
     "check_pause",
@@ -53,6 +54,7 @@ __all__ = [
     "is_closed",
     "logging_refusal",
     "refuse_dose_edit",
+    "status_details",
     "status_words",
 ]
 
@@ -184,6 +186,28 @@ def _check_reason(reason: str | None, field: str, col: Collector, message: str) 
     text = (reason or "").strip()
     col.check(bool(text), field, message)
     return text
+
+
+@dataclass(frozen=True, kw_only=True)
+class StatusDetails:
+    """A program's pause and end as every reader shows them (the program detail, the report):
+    the pause under way, the days of earlier pauses, the end of a completed or stopped program,
+    its reason, and why the end-of-program assessment was skipped (when it was)."""
+
+    paused_on: dt.date | None = None
+    pause_reason: str | None = None
+    paused_days: int = 0
+    ended_on: dt.date | None = None
+    end_reason: str | None = None
+    end_assessment_skip_reason: str | None = None
+
+
+def status_details(row: object) -> dict[str, Any]:
+    """The :class:`StatusDetails` fields of a stored program (any object with those
+    attributes), as keyword arguments."""
+    values = {f.name: getattr(row, f.name) for f in fields(StatusDetails)}
+    values["paused_days"] = values["paused_days"] or 0
+    return values
 
 
 @dataclass(frozen=True, slots=True)

@@ -112,9 +112,16 @@ def test_complete_asks_for_the_end_assessment_and_confirms(qtbot, db, today, ans
     assert detail.end_assessment_skip_reason == "Moved away before the last visit"
     feature = installed(win, ProgramFeature)
     assert f"completed on {today.isoformat()}" in feature.status_line.text()
-    # the completed program leaves the patient list's program columns and every change is off
-    rows = win.patient_list.model.rows
-    assert next(r for r in rows if r.id == b.patient_id).program_status is None
+    # the list flags the completed program and leaves it out of "Active program only"
+    patients = win.patient_list
+    row = next(r for r in patients.model.rows if r.id == b.patient_id)
+    assert row.program_status == "completed" and row.program_week is None
+    flags = patients.model.index(patients.model.row_of(b.patient_id), 7).data()
+    assert "Program completed" in flags
+    patients.active_only.setChecked(True)
+    assert patients.proxy.rowCount() == 0
+    patients.active_only.setChecked(False)
+    patients.select(b.patient_id)
     for name in ("pauseProgram", "resumeProgram", "completeProgram", "stopProgram"):
         assert not action(win, name).isEnabled(), name
 

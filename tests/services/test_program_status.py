@@ -66,7 +66,11 @@ def test_a_completed_program_leaves_the_active_list(db: Database, today: dt.date
     detail = b.services.programs.program(b.program_id)
     assert detail.status == "completed" and detail.ended_on == today
     assert detail.end_assessment_skip_reason is not None
-    assert _listed_status(b, today) is None
+    # listed as completed, with no program week, phase, next session or assessment due
+    row = next(r for r in b.services.patients.list_patients(today=today) if r.id == b.patient_id)
+    assert row.program_status == "completed"
+    assert (row.program_week, row.phase, row.next_session) == (None, None, None)
+    assert not row.assessment_due
     assert b.services.programs.active_program_for(b.patient_id) is None
 
 

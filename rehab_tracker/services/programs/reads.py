@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from rehab_tracker.data.models import Prescription, Program, ScheduledSession
 from rehab_tracker.domain.phases import phase_on, phase_span
+from rehab_tracker.domain.program_status import status_details
 from rehab_tracker.domain.programs import OPEN_STATUSES
 from rehab_tracker.services import _lookup as lookup
 from rehab_tracker.services.programs.common import (
@@ -83,12 +84,7 @@ def program_detail(session: Session, program: Program) -> ProgramDetail:
             for a in program.assessments_due
         ),
         warnings=tuple(warnings),
-        paused_on=program.paused_on,
-        pause_reason=program.pause_reason,
-        paused_days=program.paused_days or 0,
-        ended_on=program.ended_on,
-        end_reason=program.end_reason,
-        end_assessment_skip_reason=program.end_assessment_skip_reason,
+        **status_details(program),
     )
 
 

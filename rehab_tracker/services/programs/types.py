@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from rehab_tracker.domain.dosage import Dosage, minimal_dosage
 from rehab_tracker.domain.phases import PhaseOutline, phase_on, phase_span
+from rehab_tracker.domain.program_status import StatusDetails
 
 # ----------------------------------------------------------------------------- plain results
 
@@ -106,7 +107,10 @@ class AssessmentDue:
 
 
 @dataclass(frozen=True)
-class ProgramDetail:
+class ProgramDetail(StatusDetails):
+    """A program with its phases, schedule and assessments; its pause and end are the
+    :class:`StatusDetails` fields."""
+
     id: uuid.UUID
     patient_id: uuid.UUID
     patient_name: str
@@ -126,13 +130,6 @@ class ProgramDetail:
     sessions: tuple[ScheduleItem, ...]
     assessments: tuple[AssessmentDue, ...]
     warnings: tuple[str, ...]
-    #: the pause under way, the days of earlier pauses, the end (see domain.program_status)
-    paused_on: dt.date | None = None
-    pause_reason: str | None = None
-    paused_days: int = 0
-    ended_on: dt.date | None = None
-    end_reason: str | None = None
-    end_assessment_skip_reason: str | None = None
 
     def phase_on(self, day: dt.date) -> PhaseDetail | None:
         """The phase ``day`` falls in (:func:`rehab_tracker.domain.phases.phase_on`)."""
