@@ -233,7 +233,8 @@ def build_rows(
             str(status),
             program_week(_date(first), today),
             None if phase is None else phase.name,
-            _date(next_session),
+            # a paused program's sessions move when it is resumed: none is next until then
+            None if str(status) == "paused" else _date(next_session),
         )
     due = _assessment_due(program_of, assessments, records, today)
     flagged = {_uuid(patient_id) for (patient_id,) in red_flags}

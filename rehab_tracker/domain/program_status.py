@@ -260,20 +260,27 @@ def check_resume(program: ProgramFacts, *, resume_on: dt.date | None) -> None:
     col.raise_if_any()
 
 
+#: the timepoint marks a record may carry and still count for the end of the program by its date
+#: (the unmarked ones: "other", or none)
+_UNMARKED: Final = (None, "other")
+
+
 def end_assessment_recorded(
     records: Iterable[tuple[dt.date, str | None]], ended_on: dt.date
 ) -> bool:
     """Whether the end-of-program assessment is recorded for a program ending on ``ended_on``:
-    the one rule of :func:`rehab_tracker.domain.assessments.assessment_state` (a questionnaire
-    marked "end of program", or any record within its window) with the end day as the due day.
+    a record marked "end of program" (any date), or an unmarked one within the window of
+    :func:`rehab_tracker.domain.assessments.assessment_state` around the end day (the same rule
+    as a scheduled assessment's). A record marked for another time point (baseline, mid-program,
+    follow-up) is not the end-of-program assessment, however close to the end.
 
-    ``records``: ``(date, timepoint)`` of the program's questionnaires, ``(date, None)`` of its
-    walking tests."""
+    ``records``: ``(date, timepoint)`` of the program's questionnaires and walking tests."""
     dates: list[dt.date] = []
     marked = False
     for day, timepoint in records:
-        dates.append(day)
         marked = marked or timepoint == END_TIMEPOINT
+        if timepoint in _UNMARKED:
+            dates.append(day)
     return assessment_state(ended_on, ended_on, dates, timepoint_recorded=marked) == "done"
 
 

@@ -115,7 +115,11 @@ def test_end_assessment_recorded_by_timepoint_or_near_the_end_day() -> None:
     end = dt.date(2026, 11, 30)
     assert rules.end_assessment_recorded([(dt.date(2026, 10, 1), "end")], end)
     assert rules.end_assessment_recorded([(dt.date(2026, 11, 20), None)], end)
+    assert rules.end_assessment_recorded([(dt.date(2026, 11, 25), "other")], end)
     assert not rules.end_assessment_recorded([(dt.date(2026, 10, 1), "mid")], end)
+    # marked for another time point: not the end-of-program assessment, however close
+    assert not rules.end_assessment_recorded([(dt.date(2026, 11, 28), "mid")], end)
+    assert not rules.end_assessment_recorded([(dt.date(2026, 11, 1), None)], end)  # too early
     assert not rules.end_assessment_recorded([], end)
 
 

@@ -89,7 +89,7 @@ def test_complete_asks_for_the_end_assessment_and_confirms(qtbot, db, today, ans
 
     def fill(w):
         assert w.fields.labels["end_assessment"].isVisible()  # not recorded: a reason is asked
-        assert "Not recorded" in w.assessment.text()
+        assert "not recorded" in w.assessment.text()
         qtbot.keyClicks(w.reason, "Goals met")
         qtbot.mouseClick(w.save_button, Qt.MouseButton.LeftButton)
         steps.append(w.fields.errors["end_assessment"].text())
@@ -139,7 +139,7 @@ def test_complete_with_the_end_assessment_recorded_asks_no_reason(qtbot, db, tod
 
     drive(qtbot, win, [(ProgramStatusDialog, fill)])
     action(win, "completeProgram").trigger()
-    assert seen == [("Recorded.", False)]
+    assert seen == [("End-of-program assessment: recorded.", False)]
     assert b.services.programs.program(b.program_id).status == "completed"
 
 

@@ -51,19 +51,19 @@ def last_logged(session: Session, program_id: uuid.UUID) -> dt.date | None:
 
 
 def end_assessment_done(session: Session, program_id: uuid.UUID, on: dt.date) -> bool:
-    """:func:`rules.end_assessment_recorded` from the program's questionnaires (with their
-    timepoint) and walking tests (by date), not deleted."""
+    """:func:`rules.end_assessment_recorded` from the program's questionnaires and walking
+    tests (their dates and timepoints), not deleted."""
     questionnaires = session.execute(
         select(OutcomeAssessment.assessed_on, OutcomeAssessment.timepoint).where(
             OutcomeAssessment.program_id == program_id, OutcomeAssessment.deleted_at.is_(None)
         )
     ).all()
-    walks = session.scalars(
-        select(WalkTest.performed_on).where(
+    walks = session.execute(
+        select(WalkTest.performed_on, WalkTest.timepoint).where(
             WalkTest.program_id == program_id, WalkTest.deleted_at.is_(None)
         )
-    )
-    records = [*questionnaires, *((day, None) for day in walks)]
+    ).all()
+    records = [(day, mark) for day, mark in (*questionnaires, *walks)]
     return rules.end_assessment_recorded(records, on)
 
 

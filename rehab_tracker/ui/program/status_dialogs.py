@@ -57,13 +57,13 @@ def status_text(program: ProgramDetail | None) -> str:
         return ""
     if program.status == "paused":
         since = program.paused_on.isoformat() if program.paused_on else "?"
-        why = f" ({program.pause_reason})" if program.pause_reason else ""
+        why = f" ({program.pause_reason.rstrip('.')})" if program.pause_reason else ""
         return (
             f"Program paused since {since}{why}. No session can be logged until it is resumed "
             "(Program > Resume Program)."
         )
     ended = program.ended_on.isoformat() if program.ended_on else "?"
-    why = f": {program.end_reason}" if program.end_reason else ""
+    why = f": {program.end_reason.rstrip('.')}" if program.end_reason else ""
     return f"Program {status_words(program.status)} on {ended}{why}."
 
 
@@ -121,6 +121,9 @@ class ProgramStatusDialog(QDialog):
         self.assessment_recorded = False
         intro = text_label("programStatusIntro", description=TITLES[change])
         intro.setText(self._intro())
+        #: the end-of-program assessment's state (Complete program only)
+        self.assessment = text_label("endAssessmentState", description="End-of-program assessment")
+        self.assessment.setVisible(change == "complete")
         self.fields = FieldForm()
         self.fields.setObjectName("programStatusFields")
         self._build_fields()
@@ -128,7 +131,7 @@ class ProgramStatusDialog(QDialog):
             SAVE_TEXT[change], "programStatus", self.save, self.reject
         )
         layout = QVBoxLayout(self)
-        layout.addWidget(scrolled(intro, self.fields, stretch=True))  # fits at 200% scaling
+        layout.addWidget(scrolled(intro, self.assessment, self.fields, stretch=True))  # at 200%
         layout.addLayout(buttons)
         dialogs.fit_to_screen(self, 620, 380 if change != "complete" else 460)
         self.day.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -157,13 +160,11 @@ class ProgramStatusDialog(QDialog):
             self.reason = self.fields.add("reason", "&Reason", QLineEdit())
             self.reason.setPlaceholderText("e.g. moved away, recurrent herniation")
         else:
-            self.day = self.fields.add("ended_on", "&Completed on", DateField(today))
+            self.day = self.fields.add("ended_on", "Completed &on", DateField(today))
             self.reason = self.fields.add("note", "&Note (optional)", QLineEdit())
             self.reason.setPlaceholderText("e.g. goals met")
-            self.assessment = self.fields.add("assessment", "End-of-program assessment", QLabel())
-            self.assessment.setWordWrap(True)
             self.skip_reason = self.fields.add(
-                "end_assessment", "Reason to complete &without it", QLineEdit()
+                "end_assessment", "Assessment &skipped because", QLineEdit()
             )
             self.skip_reason.setPlaceholderText("e.g. patient moved away before the assessment")
             self._update_assessment()
@@ -184,10 +185,10 @@ class ProgramStatusDialog(QDialog):
         )
         self.assessment_recorded = recorded
         self.assessment.setText(
-            "Recorded."
+            "End-of-program assessment: recorded."
             if recorded
-            else "Not recorded. Record it on the Outcomes tab first, or say why the program is "
-            "completed without it."
+            else "End-of-program assessment: not recorded. Record it on the Outcomes tab, or "
+            "say below why it was skipped."
         )
         self.fields.set_row_visible("end_assessment", not recorded)
 
