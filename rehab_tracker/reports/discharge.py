@@ -45,7 +45,8 @@ def _end_lines(prog: ProgramSummary, clinical: bool) -> list[str]:
             label = "Reason for stopping" if prog.status == "stopped" else "Note"
             lines.append(f"{label}: {esc(prog.end_reason)}")
         if prog.paused_days:
-            lines.append(f"Paused for {prog.paused_days} days in all during the program.")
+            days = f"{prog.paused_days} day{'s' if prog.paused_days != 1 else ''}"
+            lines.append(f"Paused for {days} in all during the program.")
         if prog.end_assessment_skip_reason:
             lines.append(
                 "End-of-program assessment not recorded. Reason given: "

@@ -88,6 +88,7 @@ def test_complete_asks_for_the_end_assessment_and_confirms(qtbot, db, today, ans
     steps = []
 
     def fill(w):
+        assert_accessible(w)
         assert w.fields.labels["end_assessment"].isVisible()  # not recorded: a reason is asked
         assert "not recorded" in w.assessment.text()
         qtbot.keyClicks(w.reason, "Goals met")
@@ -148,6 +149,7 @@ def test_stop_early_needs_a_reason(qtbot, db, today, answers):
     messages = []
 
     def fill(w):
+        assert_accessible(w)
         assert w.windowTitle() == "Stop program early"
         qtbot.mouseClick(w.save_button, Qt.MouseButton.LeftButton)
         messages.append(w.fields.errors["reason"].text())
