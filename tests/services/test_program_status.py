@@ -111,9 +111,7 @@ def test_pause_and_resume_move_the_remaining_schedule(db: Database, today: dt.da
     _pause(b, paused_on, "Revision operation", today)
     paused = programs.program(b.program_id)
     assert paused.status == "paused" and paused.pause_reason == "Revision operation"
-    listed = next(
-        r for r in b.services.patients.list_patients(today=today) if r.id == b.patient_id
-    )
+    listed = next(r for r in b.services.patients.list_patients(today=today) if r.id == b.patient_id)
     assert listed.program_status == "paused"  # still the current program
     assert listed.next_session is None  # the sessions move at the resume
     # adherence stops at the pause: the sessions since are not missed
