@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QLabel,
     QPlainTextEdit,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -27,8 +28,15 @@ class RestrictionReasonDialog(QDialog):
     """The breaches (``key -> what it goes past``, as the service names them) and a reason."""
 
     def __init__(
-        self, breaches: dict[str, str], lines: list[str], parent: QWidget | None = None
+        self,
+        breaches: dict[str, str],
+        lines: list[str],
+        parent: QWidget | None = None,
+        *,
+        can_lower: bool = False,
     ) -> None:
+        """``can_lower`` adds "Lower the doses to the limits" (a new program: its loads and
+        sitting times can be brought down to the limits instead; :attr:`lowered` is then True)."""
         super().__init__(parent)
         self.setObjectName("restrictionReasonDialog")
         self.setWindowTitle("Dose past a surgeon restriction")
@@ -53,12 +61,26 @@ class RestrictionReasonDialog(QDialog):
         self.save_button.setAccessibleName("Save with this reason")
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
+        #: the choice to lower the loads and sitting times instead of giving a reason
+        self.lowered = False
+        self.lower_button: QPushButton | None = None
+        if can_lower:
+            self.lower_button = self.buttons.addButton(
+                "&Lower the doses to the limits", QDialogButtonBox.ButtonRole.ActionRole
+            )
+            self.lower_button.setAccessibleName("Lower the doses to the limits")
+            self.lower_button.clicked.connect(self._lower)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(listing)
         layout.addWidget(self.form)
         layout.addWidget(self.buttons)
         self.reason_edit.setFocus()
+
+    def _lower(self) -> None:
+        """Lower what can be lowered; a movement a restriction rules out is asked again."""
+        self.lowered = True
+        super().accept()
 
     def accept(self) -> None:
         try:
