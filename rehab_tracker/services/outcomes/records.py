@@ -68,6 +68,20 @@ class OutcomeRecords:
         """Record the rows of one user action (a questionnaire, a walk test, or the back and
         leg pain pair) in one unit of work: all of them or none. Timepoint and date checked,
         tied to the patient's current program; ``make(program_id, date)`` builds each row."""
+        return self._add_built(patient_id, on, today, date_field, timepoint, lambda _s: makes)
+
+    def _add_built(
+        self,
+        patient_id: uuid.UUID,
+        on: dt.date | None,
+        today: dt.date,
+        date_field: str,
+        timepoint: str,
+        build: Callable[[Session], Sequence[RowMaker]],
+    ) -> list[uuid.UUID]:
+        """:meth:`_add_records` with rows that depend on what is stored: ``build(session)``
+        reads it (and validates against it) inside the same unit of work, so nothing another
+        desk saves in between is missed (the PSFS checks its baseline's activities this way)."""
         if timepoint not in TIMEPOINTS:
             raise ValidationError.single("timepoint", "Choose a timepoint from the list.")
         with self.db.unit_of_work(self.actor) as session:
@@ -76,6 +90,7 @@ class OutcomeRecords:
                 session, patient_id, on, date_field, today=today, what="The date"
             )
             assert on is not None
+            makes = build(session)
             program_id = lookup.current_program_id(session, patient_id)
             rows = [make(program_id, on) for make in makes]
             session.add_all(rows)
