@@ -32,9 +32,11 @@ __all__ = [
     "schedule_states",
 ]
 
-#: an assessment is due from this many days before its date
+#: an assessment is due from this many days before its date (a clinic default)
 DUE_AHEAD_DAYS = 7
-#: a record this many days either side of the due date counts for the assessment
+#: a record this many days either side of the due date counts for the assessment (a clinic
+#: default: the trial measured at baseline 4-6 weeks after surgery and after the 12 weeks,
+#: CLINICAL.md, without a window)
 DONE_WITHIN_DAYS = 14
 #: the timepoint that can repeat: a record marked with it does not mark every follow-up done
 FOLLOW_UP = "follow_up"
