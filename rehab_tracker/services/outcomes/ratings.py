@@ -121,7 +121,7 @@ class PatientRatings(Questionnaires):
                 )
             ]
 
-        return self._add_built(patient_id, assessed_on, today, "assessed_on", timepoint, build)[0]
+        return self._add_records(patient_id, assessed_on, today, "assessed_on", timepoint, build)[0]
 
     def record_grc(
         self,

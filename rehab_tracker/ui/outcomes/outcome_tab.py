@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from rehab_tracker.domain.assessments import default_timepoint
 from rehab_tracker.domain.units import distance_unit, measured_text
 from rehab_tracker.services.outcomes import TIMEPOINTS, AssessmentDue, MeasureChange, OutcomeRow
 from rehab_tracker.services.patients import PatientRow
@@ -215,13 +216,13 @@ class OutcomesTab(PatientTab):
         )
 
     def timepoint_now(self) -> str:
-        """The scheduled timepoint due around today (pre-selected in the forms)."""
-        today = self.today()
-        for a in self.due:
-            near = a.state in ("due", "overdue") or abs((a.due_date - today).days) <= 14
-            if near and a.state != "done":
-                return a.timepoint if a.timepoint in TIMEPOINTS else "other"
-        return "other"
+        """The timepoint every form starts with today (domain.assessments.default_timepoint:
+        the same for every instrument on one day)."""
+        chosen = default_timepoint(
+            ((a.timepoint, a.due_date, a.state) for a in self.due),
+            self.today(),
+        )
+        return chosen if chosen in TIMEPOINTS else "other"
 
     def open_form(self, key: str) -> QDialog | None:
         if self.row is None:
