@@ -1,0 +1,139 @@
+"""Issue 11 item 4 in the real main window: Outcomes > Record Assessment (Ctrl+Shift+A) opens one
+screen for the review at a time point (the one due around today, or any chosen); the clinician
+types the ODI, pain and a walk, skips the rest with a reason, and one Save records the review;
+what is wrong is shown at its field and nothing is saved."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "services"))
+from test_sessions_support import build_patient
+
+from rehab_tracker.ui.outcomes.feature import OutcomesFeature, open_assessment
+from rehab_tracker.ui.outcomes.review_dialog import AssessmentDialog
+from tests.gui.a11y import assert_accessible
+from tests.gui.installed import installed
+
+
+@pytest.fixture
+def clinic(qtbot, db, today, answers):  # type: ignore[no-untyped-def]
+    from rehab_tracker.app import create_main_window
+
+    b = build_patient(db, today, weeks_ago=7)
+    win = create_main_window(db, today=today, actor="tester")
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    win.workspace.refresh_patients(select=b.patient_id)
+    return b, win
+
+
+def _drive(monkeypatch, steps):  # type: ignore[no-untyped-def]
+    seen: list[AssessmentDialog] = []
+
+    def run(self: AssessmentDialog) -> int:
+        seen.append(self)
+        steps(self)
+        return int(self.result())
+
+    monkeypatch.setattr(AssessmentDialog, "exec", run)
+    return seen
+
+
+def _type(qtbot, widget, text: str) -> None:  # type: ignore[no-untyped-def]
+    widget.setFocus()
+    qtbot.keyClicks(widget, text)
+
+
+def _tick(qtbot, box) -> None:  # type: ignore[no-untyped-def]
+    box.setFocus()
+    qtbot.keyClick(box, Qt.Key.Key_Space)
+
+
+def test_a_baseline_review_recorded_and_skipped_on_one_screen(
+    qtbot, clinic, today, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    b, win = clinic
+    action = win.findChild(QAction, "recordAssessment")
+    assert action.shortcut().toString() == "Ctrl+Shift+A"
+    assert action.text() == "Record &Assessment (All Measures)…" and action.isEnabled()
+    assert action in win.menus["&Outcomes"].actions()
+    expected = b.services.outcomes.review_timepoint(b.patient_id, today=today)
+
+    def steps(d: AssessmentDialog) -> None:
+        qtbot.addWidget(d)
+        assert_accessible(d)
+        assert d.timepoint.currentData() == expected  # today's review, as every form defaults
+        d.timepoint.setFocus()
+        d.timepoint.setCurrentIndex(d.timepoint.findData("baseline"))
+        assert "still to record or skip" in d.plan_label.text()
+        assert "5-minute walk" in d.plan_label.text()
+        assert d.groups["odi"].title().endswith("scheduled")
+        assert d.groups["rmdq"].title().endswith("optional")
+        for field in d.odi_fields:
+            _type(qtbot, field, "2")
+        assert d.odi_score.text().startswith("ODI 40%")
+        _type(qtbot, d.numbers["nprs.back"], "5")
+        _type(qtbot, d.numbers["nprs.leg"], "6")
+        _type(qtbot, d.numbers["walk_5min.value"], "350")
+        for code in ("walk_50ft_preferred", "walk_50ft_fastest"):
+            _tick(qtbot, d.parts[code].skip)
+            assert not d.numbers[f"{code}.value"].isEnabled()
+            _type(qtbot, d.parts[code].reason, "Leg pain 8/10 on walking")
+        qtbot.mouseClick(d.save_button, Qt.MouseButton.LeftButton)
+
+    seen = _drive(monkeypatch, steps)
+    action.trigger()
+    assert seen and seen[0].saved_ids
+    base = next(a for a in b.services.outcomes.schedule(b.patient_id, today=today)
+                if a.timepoint == "baseline")
+    assert base.state == "done"
+    rows = b.services.outcomes.history(b.patient_id)
+    assert {r.timepoint for r in rows} == {"baseline"} and len(rows) == 4
+    tab = installed(win, OutcomesFeature).tab
+    assert "Baseline assessment" in tab.schedule_label.text()
+
+
+def test_wrong_input_is_shown_at_its_field_and_nothing_is_saved(
+    qtbot, clinic, today, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    b, win = clinic
+    messages: dict[str, str] = {}
+
+    def steps(d: AssessmentDialog) -> None:
+        qtbot.addWidget(d)
+        _type(qtbot, d.odi_fields[0], "6")  # refused as typed
+        assert "0 to 5" in d.odi_fields[0].error.text()
+        qtbot.mouseClick(d.save_button, Qt.MouseButton.LeftButton)
+        messages["typed"] = d.banner.text()
+        d.odi_fields[0].clear()
+        _tick(qtbot, d.parts["tug"].skip)  # skipped without a reason: the service refuses
+        qtbot.mouseClick(d.save_button, Qt.MouseButton.LeftButton)
+        messages["reason"] = d.forms_error("skip.tug")
+        messages["focus"] = d.focusWidget().objectName()
+        d.reject()
+
+    _drive(monkeypatch, steps)
+    assert open_assessment(win, b.patient_id, "mid") is False
+    assert "Not saved" in messages["typed"]
+    assert "Say why" in messages["reason"] and messages["focus"] == "skip_reason_tug"
+    assert b.services.outcomes.history(b.patient_id) == []
+
+
+def test_the_main_window_opens_the_screen_for_a_patient_and_time_point(
+    qtbot, clinic, today, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """What the Today view's "record the assessment" uses."""
+    b, win = clinic
+    win.workspace.refresh_patients(select=None)
+    seen = _drive(monkeypatch, lambda d: (qtbot.addWidget(d), d.reject()))
+    assert open_assessment(win, b.patient_id, "end") is False
+    assert seen[0].timepoint.currentData() == "end"
+    assert win.patient_list.selected_id() == b.patient_id
+    assert "End of program" in seen[0].windowTitle()
