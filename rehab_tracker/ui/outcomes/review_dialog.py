@@ -85,6 +85,7 @@ class InstrumentPart:
 
     def __init__(self, code: str, form: FieldForm) -> None:
         self.code = code
+        self.form = form
         self.name = instrument_name(code)
         self.inputs: list[QWidget] = []
         self.skip = form.add(f"skipped.{code}", "", QCheckBox(f"Skip: {self.name}"))
@@ -92,13 +93,17 @@ class InstrumentPart:
         self.skip.setAccessibleName(f"Skip: {self.name}")
         self.reason = form.add(f"skip.{code}", f"Why {SHORT_NAMES[code]} is skipped", QLineEdit())
         self.reason.setObjectName(f"skip_reason_{code}")
-        self.reason.setPlaceholderText("e.g. too much leg pain to walk today")
+        self.reason.setPlaceholderText("e.g. patient unwell today, no corridor free")
         self.skip.toggled.connect(self.sync)
         self.sync()
 
     def sync(self) -> None:
+        """The reason shows (and takes the focus) once Skip is ticked; the fields are off."""
         skipped = self.skip.isChecked()
+        self.form.set_row_visible(f"skip.{self.code}", skipped)
         self.reason.setEnabled(skipped)
+        if skipped and self.skip.hasFocus():
+            self.reason.setFocus(Qt.FocusReason.OtherFocusReason)
         for widget in self.inputs:
             widget.setEnabled(not skipped)
 
@@ -182,8 +187,8 @@ class AssessmentDialog(QDialog):
         for code in codes:
             form = FieldForm()
             self.forms.append(form)
+            self.parts[code] = InstrumentPart(code, form)  # Skip first: seen before the fields
             self._build_instrument(code, form, column)
-            self.parts[code] = InstrumentPart(code, form)
             self.parts[code].inputs = self._inputs_of(code)
             self.parts[code].sync()
             self.groups[code] = box
@@ -241,7 +246,7 @@ class AssessmentDialog(QDialog):
             item.setObjectName(f"rmdq_item_{i + 1}")
             item.setAccessibleName(f"RMDQ item {i + 1}: yes")
             item.toggled.connect(self.update_scores)
-            grid.addWidget(item, i // 4, i % 4)
+            grid.addWidget(item, i // 3, i % 3)  # three columns fit a narrow window at 200%
             self.rmdq_items.append(item)
         self.rmdq_items_box = items
         self.rmdq_score = QLabel()
