@@ -137,3 +137,21 @@ def test_the_main_window_opens_the_screen_for_a_patient_and_time_point(
     assert seen[0].timepoint.currentData() == "end"
     assert win.patient_list.selected_id() == b.patient_id
     assert "End of program" in seen[0].windowTitle()
+
+
+def test_the_outcomes_tab_says_what_a_review_still_needs_and_opens_the_screen(
+    qtbot, clinic, today, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    b, win = clinic
+    base = next(a for a in b.services.outcomes.schedule(b.patient_id, today=today)
+                if a.timepoint == "baseline")
+    b.services.outcomes.record_odi(b.patient_id, [1] * 10, assessed_on=base.due_date,
+                                   today=today, timepoint="baseline")
+    tab = installed(win, OutcomesFeature).tab
+    win.workspace.show_tab(tab)
+    line = next(x for x in tab.schedule_label.text().splitlines() if x.startswith("Baseline"))
+    assert "still to record or skip: Back pain (NPRS 0-10), Leg pain (NPRS 0-10)" in line
+    assert tab.assessment_button.accessibleName() == "Record assessment (all measures)"
+    seen = _drive(monkeypatch, lambda d: (qtbot.addWidget(d), d.reject()))
+    qtbot.mouseClick(tab.assessment_button, Qt.MouseButton.LeftButton)
+    assert len(seen) == 1 and seen[0].patient_id == b.patient_id

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from rehab_tracker.domain.assessments import default_timepoint
+from rehab_tracker.domain.review import instrument_name
 from rehab_tracker.domain.units import distance_unit, measured_text
 from rehab_tracker.services.outcomes import TIMEPOINTS, AssessmentDue, MeasureChange, OutcomeRow
 from rehab_tracker.services.patients import PatientRow
@@ -130,6 +131,10 @@ class OutcomesTab(PatientTab):
         self.changes_label = text_label("changesLabel", description="Change from baseline")
         self.changes_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.schedule_label = text_label("assessmentSchedule", description="Assessment schedule")
+        self.assessment_button = push_button(
+            "Record assessment (all measures)…", "recordAssessmentButton"
+        )
+        self.assessment_button.clicked.connect(self.open_assessment)
 
     def _build_table(self) -> None:
         """Every recorded measure, newest first."""
@@ -173,7 +178,9 @@ class OutcomesTab(PatientTab):
         changes_box = QGroupBox("Change from baseline")
         QVBoxLayout(changes_box).addWidget(self.changes_label)
         schedule_box = QGroupBox("Assessments")
-        QVBoxLayout(schedule_box).addWidget(self.schedule_label)
+        schedule_column = QVBoxLayout(schedule_box)
+        schedule_column.addWidget(self.schedule_label)
+        schedule_column.addWidget(self.assessment_button, 0, Qt.AlignmentFlag.AlignLeft)
         top = QVBoxLayout()  # stacked: the patient pane is narrow at 1280x800
         top.addWidget(changes_box)
         top.addWidget(schedule_box)
@@ -185,7 +192,8 @@ class OutcomesTab(PatientTab):
 
     def set_patient(self, row: PatientRow | None) -> None:
         self.row = row
-        for b in [*self.record_buttons.values(), self.delete_button, self.follow_up_button]:
+        for b in [*self.record_buttons.values(), self.delete_button, self.follow_up_button,
+                  self.assessment_button]:
             b.setEnabled(row is not None)
         if row is None:
             self.model.set_rows([])
@@ -210,7 +218,10 @@ class OutcomesTab(PatientTab):
         self.due = self.services.outcomes.schedule(self.row.id, today=self.today())
         self.schedule_label.setText(
             "\n".join(
-                f"{a.label}: {a.due_date.isoformat()} — {STATE_TEXT[a.state]}" for a in self.due
+                f"{a.label}: {a.due_date.isoformat()} — {STATE_TEXT[a.state]}"
+                + (f" (still to record or skip: {', '.join(map(instrument_name, a.missing))})"
+                   if a.state != "done" and 0 < len(a.missing) < len(a.instruments) else "")
+                for a in self.due
             )
             or "No program: no assessments scheduled."
         )
@@ -223,6 +234,16 @@ class OutcomesTab(PatientTab):
             self.today(),
         )
         return chosen if chosen in TIMEPOINTS else "other"
+
+    def open_assessment(self) -> None:
+        """The assessment screen (every measure of today's review on one screen)."""
+        if self.row is None:
+            return
+        from rehab_tracker.ui.outcomes.review_dialog import open_assessment
+
+        if open_assessment(self, self.services, self.row.id, self.today):
+            self.message.setText("Assessment saved.")
+        self._changed()
 
     def open_form(self, key: str) -> QDialog | None:
         if self.row is None:
