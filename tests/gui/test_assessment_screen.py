@@ -155,3 +155,42 @@ def test_the_outcomes_tab_says_what_a_review_still_needs_and_opens_the_screen(
     seen = _drive(monkeypatch, lambda d: (qtbot.addWidget(d), d.reject()))
     qtbot.mouseClick(tab.assessment_button, Qt.MouseButton.LeftButton)
     assert len(seen) == 1 and seen[0].patient_id == b.patient_id
+
+
+def test_what_is_typed_is_kept_as_a_draft_until_saved(
+    qtbot, clinic, today, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """Close (keep draft) keeps what was typed, with its time point; the draft reopens from
+    Session > Resume Unsaved Draft's opener; Save records it and removes the draft."""
+    b, win = clinic
+    feature = installed(win, OutcomesFeature)
+
+    def type_and_close(d: AssessmentDialog) -> None:
+        qtbot.addWidget(d)
+        d.timepoint.setCurrentIndex(d.timepoint.findData("end"))
+        _type(qtbot, d.numbers["nprs.back"], "4")
+        _tick(qtbot, d.parts["tug"].skip)
+        _type(qtbot, d.parts["tug"].reason, "Walking aid forgotten")
+        d.reject()  # Close (keep draft)
+
+    _drive(monkeypatch, type_and_close)
+    assert open_assessment(win, b.patient_id) is False
+    [draft] = b.services.drafts.list_drafts(f"outcome:{b.patient_id}:")
+    seen: list[tuple[str, str, bool, str]] = []
+
+    def check_and_save(d: AssessmentDialog) -> None:
+        qtbot.addWidget(d)
+        seen.append((d.timepoint.currentData(), d.numbers["nprs.back"].text(),
+                     d.parts["tug"].skipped, d.status.text()))
+        d.show()
+        qtbot.waitExposed(d)
+        d.activateWindow()
+        qtbot.waitUntil(d.isActiveWindow)
+        qtbot.keyClick(d.notes, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+
+    _drive(monkeypatch, check_and_save)
+    feature.resume_draft(draft)
+    assert seen == [("end", "4", True,
+                     "Draft restored (End of program (week 12)): your unsaved entries are back.")]
+    assert b.services.drafts.list_drafts(f"outcome:{b.patient_id}:") == []
+    assert [r.timepoint for r in b.services.outcomes.history(b.patient_id)] == ["end"]

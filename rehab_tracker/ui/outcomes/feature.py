@@ -93,6 +93,8 @@ class OutcomesFeature:
         self.workspace.refresh_patients(select=uuid.UUID(patient))
         if instrument in FORM_LABELS:
             self.record(instrument)
+        elif instrument == "assessment":  # the assessment screen's (review_dialog.DRAFT_NAME)
+            self.open_assessment(None)
 
 
 def install(window: MainWindow) -> OutcomesFeature:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -45,17 +46,25 @@ from rehab_tracker.domain.sessions import (
 )
 from rehab_tracker.domain.units import format_number
 from rehab_tracker.services.container import Services
+from rehab_tracker.services.drafts import outcome_key
 from rehab_tracker.services.outcomes import TIMEPOINTS, score_odi
 from rehab_tracker.services.outcomes.review import SINGLE_WALKS, ReviewEntry, ReviewPlan
 from rehab_tracker.ui.outcomes.outcome_forms.walk_tests import distance_unit, from_si, to_si
 from rehab_tracker.ui.shell.actions import run_action
 from rehab_tracker.ui.widgets import dialogs
 from rehab_tracker.ui.widgets.date_field import DateField
-from rehab_tracker.ui.widgets.fields import NumberField, add_number_field, typed_date_errors
+from rehab_tracker.ui.widgets.fields import (
+    DraftAutosaver,
+    NumberField,
+    add_number_field,
+    typed_date_errors,
+)
 from rehab_tracker.ui.widgets.forms import FieldForm, error_label, push_button
 from rehab_tracker.ui.widgets.scroll import scrolled
 
 TITLE = "Assessment"
+#: the screen's draft is ``outcome:<patient id>:assessment`` (Session > Resume Unsaved Draft)
+DRAFT_NAME = "assessment"
 #: the group boxes of the screen: (title, the instruments in it)
 GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Oswestry Disability Index (ODI)", ("odi",)),
@@ -159,6 +168,7 @@ class AssessmentDialog(QDialog):
         dialogs.fit_to_screen(self, 900, 820)
         self.timepoint.currentIndexChanged.connect(self.show_plan)
         self.date.dateChanged.connect(self.check_date)
+        self._start_autosave()
         self.show_plan()
         self.update_scores()
         self.date.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -320,16 +330,89 @@ class AssessmentDialog(QDialog):
         return [self.numbers[f"{code}.value"]]
 
     def _build_buttons(self) -> None:
+        """Draft status, Discard draft, Close (keep draft) and Save (also Ctrl+S), as every
+        outcome form has."""
+        self.status = QLabel()
+        self.status.setAccessibleName("Draft status")
         self.save_button = push_button("&Save", "saveAssessment", "Save")
         self.save_button.setDefault(True)
         self.save_button.clicked.connect(self.save)
-        cancel = push_button("Cancel", "cancelAssessment", "Cancel")
-        cancel.clicked.connect(self.reject)
+        close = push_button("Close (keep draft)", "closeAssessment", "Close, keep draft")
+        close.clicked.connect(self.reject)
+        discard = push_button("Discard draft", "discardAssessment", "Discard draft")
+        discard.clicked.connect(self.discard)
         QShortcut(QKeySequence("Ctrl+S"), self, self.save)
         self.buttons = QHBoxLayout()
-        self.buttons.addStretch(1)
+        self.buttons.addWidget(self.status, 1)
+        self.buttons.addWidget(discard)
+        self.buttons.addWidget(close)
         self.buttons.addWidget(self.save_button)
-        self.buttons.addWidget(cancel)
+
+    # --- the draft -------------------------------------------------------------------------
+
+    def _start_autosave(self) -> None:
+        """Restore this patient's draft of the screen, then save each edit as the new draft
+        (``outcome:<patient>:assessment``, like every outcome form)."""
+        self.autosave = DraftAutosaver(
+            self.services.drafts, outcome_key(self.patient_id, DRAFT_NAME), self.payload, self
+        )
+        draft = self.services.drafts.load(self.autosave.key)
+        if draft is not None:  # with the time point it was typed for, whatever was asked
+            self.restore_payload(draft.payload)
+            point = TIMEPOINTS.get(str(self.timepoint.currentData()), "")
+            self.status.setText(
+                f"Draft restored ({point}): your unsaved entries are back."
+            )
+        touch = self.autosave.touch
+        self.date.dateChanged.connect(touch)
+        self.timepoint.currentIndexChanged.connect(touch)
+        self.notes.textChanged.connect(touch)
+        for field in self.numbers.values():
+            field.textChanged.connect(touch)
+        for box in (self.rmdq_record, *self.rmdq_items):
+            box.toggled.connect(touch)
+        for part in self.parts.values():
+            part.skip.toggled.connect(touch)
+            part.reason.textChanged.connect(touch)
+
+    def payload(self) -> dict[str, Any]:
+        on = self.date.value()
+        return {
+            "assessed_on": on.isoformat() if on else None,
+            "timepoint": self.timepoint.currentData(),
+            "notes": self.notes.text(),
+            "numbers": {key: field.text() for key, field in self.numbers.items()},
+            "rmdq_record": self.rmdq_record.isChecked(),
+            "rmdq": [b.isChecked() for b in self.rmdq_items],
+            "skips": {c: [p.skip.isChecked(), p.reason.text()] for c, p in self.parts.items()},
+        }
+
+    def restore_payload(self, data: dict[str, Any]) -> None:
+        if data.get("assessed_on"):
+            self.date.set_value(dt.date.fromisoformat(data["assessed_on"]))
+        index = self.timepoint.findData(data.get("timepoint"))
+        if index >= 0:
+            self.timepoint.setCurrentIndex(index)
+        self.notes.setText(str(data.get("notes", "")))
+        for key, text in (data.get("numbers") or {}).items():
+            if key in self.numbers:
+                self.numbers[key].setText(str(text))
+        self.rmdq_record.setChecked(bool(data.get("rmdq_record")))
+        for box, value in zip(self.rmdq_items, data.get("rmdq") or [], strict=False):
+            box.setChecked(bool(value))
+        for code, (ticked, reason) in (data.get("skips") or {}).items():
+            if code in self.parts:
+                self.parts[code].skip.setChecked(bool(ticked))
+                self.parts[code].reason.setText(str(reason))
+
+    def discard(self) -> None:
+        if dialogs.confirm(self, "Discard draft", "Discard what was typed on this screen?"):
+            self.autosave.discard()
+            super().reject()
+
+    def reject(self) -> None:
+        self.autosave.flush_pending()
+        super().reject()
 
     # --- showing ---------------------------------------------------------------------------
 
@@ -456,6 +539,7 @@ class AssessmentDialog(QDialog):
         )
         if done:
             self.saved_ids = done.value
+            self.autosave.discard()
             self.accept()
 
     def show_errors(self, errors: dict[str, str]) -> None:
