@@ -9,6 +9,7 @@ is stored on each such prescription and so in the audit trail.
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -21,7 +22,9 @@ from PySide6.QtWidgets import (
 
 from rehab_tracker.domain.errors import ValidationError
 from rehab_tracker.services.programs.restricted import checked_reason
+from rehab_tracker.ui.widgets import dialogs
 from rehab_tracker.ui.widgets.forms import FieldForm
+from rehab_tracker.ui.widgets.scroll import scroll_area
 
 
 class RestrictionReasonDialog(QDialog):
@@ -50,9 +53,12 @@ class RestrictionReasonDialog(QDialog):
         listing = QLabel("\n".join(f"- {line}" for line in lines))
         listing.setObjectName("restrictionBreaches")
         listing.setWordWrap(True)
+        listing.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.form = FieldForm()
         self.reason_edit = self.form.add("restriction_reason", "&Reason", QPlainTextEdit())
         self.reason_edit.setTabChangesFocus(True)
+        # four lines for the reason: the list of doses above takes the rest of the height
+        self.reason_edit.setMaximumHeight(self.reason_edit.fontMetrics().lineSpacing() * 4 + 16)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
@@ -72,9 +78,10 @@ class RestrictionReasonDialog(QDialog):
             self.lower_button.clicked.connect(self._lower)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
-        layout.addWidget(listing)
+        layout.addWidget(scroll_area(listing, frame=False), 1)  # a long list scrolls at 200%
         layout.addWidget(self.form)
         layout.addWidget(self.buttons)
+        dialogs.fit_to_screen(self, 720, 520)
         self.reason_edit.setFocus()
 
     def _lower(self) -> None:
