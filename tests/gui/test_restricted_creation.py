@@ -95,3 +95,37 @@ def test_creating_can_lower_the_template_loads_to_the_limit(
     assert asked == [1]  # a lifting limit only: nothing is left to give a reason for
     loads = _loads(services, ada)
     assert max(kg for kg, _ in loads) == 5 and all(why is None for _, why in loads)
+
+
+def test_lowered_loads_then_a_reason_for_the_movement_that_cannot_be_lowered(
+    qtbot, services, today, ada, answers, monkeypatch
+) -> None:
+    """With no loaded forward bending too, lowering the loads leaves the hip hinges and squats
+    past the restriction: the builder asks again, for the reason only (no second Lower)."""
+    services.restrictions.add(
+        ada, Restriction("no_loaded_flexion", today + dt.timedelta(weeks=10)), today=today
+    )
+    dialog = make_dialog(qtbot, services, today, ada)
+    asked: list[tuple[bool, str]] = []
+
+    def answer(self: RestrictionReasonDialog) -> int:
+        qtbot.addWidget(self)
+        listing = self.findChild(QLabel, "restrictionBreaches").text()
+        asked.append((self.lower_button is not None, listing))
+        if self.lower_button is not None:
+            _click(qtbot, self.lower_button)
+        else:
+            qtbot.keyClicks(self.reason_edit, REASON)
+            _click(qtbot, self.save_button)
+        return int(self.result())
+
+    monkeypatch.setattr(RestrictionReasonDialog, "exec", answer)
+    _click(qtbot, dialog.create_page.create_button)
+    assert [lower for lower, _ in asked] == [True, False]
+    assert "is dosed at" in asked[0][1] and "is dosed at" not in asked[1][1]
+    assert "Romanian deadlift bends the low back forward" in asked[1][1]
+    program = services.programs.active_program_for(ada)
+    rows = [rx for ph in program.phases for rx in ph.prescriptions]
+    assert max(rx.dosage.load_kg or 0 for rx in rows) == 5
+    hinges = [rx for rx in rows if rx.exercise_code == "romanian_deadlift"]
+    assert hinges and all(rx.restriction_override == REASON for rx in hinges)
