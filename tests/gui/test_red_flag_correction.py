@@ -28,12 +28,17 @@ def test_a_mistaken_clearance_is_withdrawn_from_the_sessions_tab(
     s = b.services.sessions
     slot = s.next_slot(b.patient_id)
     sid = s.record_red_flag_stop(
-        b.patient_id, slot.id, {**{f.code: False for f in RED_FLAGS}, "one_sided_leg": True},
-        session_date=today, today=today,
+        b.patient_id,
+        slot.id,
+        {**{f.code: False for f in RED_FLAGS}, "one_sided_leg": True},
+        session_date=today,
+        today=today,
     )
     s.record_red_flag_outcome(
-        sid, RedFlagOutcomeEntry("Seen by the surgeon's team.", "surgeon"),
-        ClearanceEntry("Dr Wrong", today), today=today,
+        sid,
+        RedFlagOutcomeEntry("Seen by the surgeon's team.", "surgeon"),
+        ClearanceEntry("Dr Wrong", today),
+        today=today,
     )
     win = create_main_window(db, today=today, actor="tester")
     qtbot.addWidget(win)
@@ -46,8 +51,11 @@ def test_a_mistaken_clearance_is_withdrawn_from_the_sessions_tab(
     button = tab.findChild(QPushButton, "correctRedFlagOutcome")
     assert button.text() == "Correct red-flag outcome…"
     assert button.accessibleName() == "Correct red-flag outcome"
-    row = next(r for r in range(tab.proxy.rowCount())
-               if tab.proxy.data(tab.proxy.index(r, 0), Qt.ItemDataRole.UserRole) == str(sid))
+    row = next(
+        r
+        for r in range(tab.proxy.rowCount())
+        if tab.proxy.data(tab.proxy.index(r, 0), Qt.ItemDataRole.UserRole) == str(sid)
+    )
     tab.table.selectionModel().select(
         tab.proxy.index(row, 0),
         QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,

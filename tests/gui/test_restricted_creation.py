@@ -23,7 +23,8 @@ REASON = "Surgeon agreed 8 kg hip hinges at the 4-week review"
 def ada(services, patient_ids, today) -> uuid.UUID:  # type: ignore[no-untyped-def]
     """Ada with a 5 kg lifting limit for ten weeks (the strength phases' loads go past it)."""
     services.restrictions.add(
-        patient_ids[0], Restriction("lifting", today + dt.timedelta(weeks=10), limit=5),
+        patient_ids[0],
+        Restriction("lifting", today + dt.timedelta(weeks=10), limit=5),
         today=today,
     )
     return patient_ids[0]
@@ -35,8 +36,11 @@ def _click(qtbot, widget) -> None:  # type: ignore[no-untyped-def]
 
 def _loads(services, patient) -> list[tuple[float, str | None]]:  # type: ignore[no-untyped-def]
     program = services.programs.active_program_for(patient)
-    return [(rx.dosage.load_kg or 0.0, rx.restriction_override)
-            for ph in program.phases for rx in ph.prescriptions]
+    return [
+        (rx.dosage.load_kg or 0.0, rx.restriction_override)
+        for ph in program.phases
+        for rx in ph.prescriptions
+    ]
 
 
 def test_creating_asks_for_a_reason_for_template_doses_past_a_restriction(

@@ -21,14 +21,16 @@ def test_every_form_opened_on_the_mid_program_day_defaults_to_mid_program(
     qtbot, db, today, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
     b = build_patient(db, today, weeks_ago=7)
-    mid = next(a for a in b.services.outcomes.schedule(b.patient_id, today=today)
-               if a.timepoint == "mid")
+    mid = next(
+        a for a in b.services.outcomes.schedule(b.patient_id, today=today) if a.timepoint == "mid"
+    )
     day = min(mid.due_date, today)
     tab = OutcomesTab(b.services, lambda: day)
     qtbot.addWidget(tab)
     tab.show()
-    tab.set_patient(next(r for r in b.services.patients.list_patients(today=today)
-                         if r.id == b.patient_id))
+    tab.set_patient(
+        next(r for r in b.services.patients.list_patients(today=today) if r.id == b.patient_id)
+    )
     opened: list[tuple[str, str]] = []
 
     def fill(kind, type_values):  # type: ignore[no-untyped-def]
@@ -38,6 +40,7 @@ def test_every_form_opened_on_the_mid_program_day_defaults_to_mid_program(
             type_values(self)
             qtbot.mouseClick(self.save_button, Qt.MouseButton.LeftButton)
             return int(self.result())
+
         return run
 
     def odi(d) -> None:  # type: ignore[no-untyped-def]
@@ -48,11 +51,17 @@ def test_every_form_opened_on_the_mid_program_day_defaults_to_mid_program(
         qtbot.keyClicks(d.back, "3")
         qtbot.keyClicks(d.leg, "2")
 
-    for kind, cls, typing in (("odi", OdiDialog, odi), ("nprs", NprsDialog, pain),
-                              ("rmdq", RmdqDialog, lambda d: None)):
+    for kind, cls, typing in (
+        ("odi", OdiDialog, odi),
+        ("nprs", NprsDialog, pain),
+        ("rmdq", RmdqDialog, lambda d: None),
+    ):
         monkeypatch.setattr(cls, "exec", fill(kind, typing))
         qtbot.mouseClick(tab.record_buttons[kind], Qt.MouseButton.LeftButton)
         QApplication.processEvents()
-    assert opened == [("odi", "Mid-program (week 6)"), ("nprs", "Mid-program (week 6)"),
-                      ("rmdq", "Mid-program (week 6)")]
+    assert opened == [
+        ("odi", "Mid-program (week 6)"),
+        ("nprs", "Mid-program (week 6)"),
+        ("rmdq", "Mid-program (week 6)"),
+    ]
     assert {r.timepoint for r in b.services.outcomes.history(b.patient_id)} == {"mid"}

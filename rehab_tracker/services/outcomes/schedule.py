@@ -72,11 +72,12 @@ def _q() -> SimpleNamespace:
         select(WalkTest.performed_on, WalkTest.timepoint, WalkTest.test).where(
             WalkTest.patient_id == _P, WalkTest.deleted_at.is_(None)
         ),
+        select(NeuroScreen.examined_on, NeuroScreen.timepoint, literal("neuro", String(32))).where(
+            NeuroScreen.patient_id == _P, NeuroScreen.deleted_at.is_(None)
+        ),
         select(
-            NeuroScreen.examined_on, NeuroScreen.timepoint, literal("neuro", String(32))
-        ).where(NeuroScreen.patient_id == _P, NeuroScreen.deleted_at.is_(None)),
-        select(AssessmentSkip.skipped_on, AssessmentSkip.timepoint, AssessmentSkip.instrument)
-        .where(AssessmentSkip.patient_id == _P, AssessmentSkip.deleted_at.is_(None)),
+            AssessmentSkip.skipped_on, AssessmentSkip.timepoint, AssessmentSkip.instrument
+        ).where(AssessmentSkip.patient_id == _P, AssessmentSkip.deleted_at.is_(None)),
     )
     return SimpleNamespace(scheduled=_SCHEDULED, done=_DONE)
 
