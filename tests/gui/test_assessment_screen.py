@@ -194,3 +194,37 @@ def test_what_is_typed_is_kept_as_a_draft_until_saved(
                      "Draft restored (End of program (week 12)): your unsaved entries are back.")]
     assert b.services.drafts.list_drafts(f"outcome:{b.patient_id}:") == []
     assert [r.timepoint for r in b.services.outcomes.history(b.patient_id)] == ["end"]
+
+
+def test_a_skip_is_listed_with_its_reason_and_a_wrong_one_is_deleted(
+    qtbot, clinic, today
+) -> None:  # type: ignore[no-untyped-def]
+    """The Outcomes table lists each skipped instrument with its reason; deleting a wrong skip
+    makes the review not done again (Undo delete brings it back)."""
+    from rehab_tracker.services.outcomes.review import ReviewEntry
+
+    b, win = clinic
+    o = b.services.outcomes
+    base = next(a for a in o.schedule(b.patient_id, today=today) if a.timepoint == "baseline")
+    o.record_review(b.patient_id, ReviewEntry(
+        "baseline", base.due_date, odi=[1] * 10, back_pain=3, leg_pain=2,
+        walks={"walk_5min": 320.0, "walk_50ft_preferred": 12.0},
+        skips={"walk_50ft_fastest": "Knee pain on fast walking"}), today=today)
+    assert next(a for a in o.schedule(b.patient_id, today=today)
+                if a.timepoint == "baseline").state == "done"
+    tab = installed(win, OutcomesFeature).tab
+    win.workspace.show_tab(tab)
+    texts = [[tab.proxy.data(tab.proxy.index(r, c)) for c in range(tab.proxy.columnCount())]
+             for r in range(tab.proxy.rowCount())]
+    [skip_row] = [i for i, t in enumerate(texts) if "skipped" in " ".join(map(str, t))]
+    assert "Knee pain on fast walking" in " ".join(map(str, texts[skip_row]))
+    assert "50-foot walk, fastest speed: skipped" in " ".join(map(str, texts[skip_row]))
+    tab.table.selectRow(skip_row)
+    qtbot.mouseClick(tab.delete_button, Qt.MouseButton.LeftButton)
+    base = next(a for a in o.schedule(b.patient_id, today=today) if a.timepoint == "baseline")
+    assert base.state == "overdue" and base.missing == ("walk_50ft_fastest",)
+    qtbot.mouseClick(tab.undo_button, Qt.MouseButton.LeftButton)
+    assert next(a for a in o.schedule(b.patient_id, today=today)
+                if a.timepoint == "baseline").state == "done"
+    # a skip has no value: the change from baseline is computed from records only
+    assert all(c.measure != "walk_50ft_fastest" for c in o.changes(b.patient_id))

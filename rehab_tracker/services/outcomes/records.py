@@ -93,12 +93,14 @@ class OutcomeRecords:
 
     def _row(
         self, session: Session, kind: str, row_id: uuid.UUID
-    ) -> OutcomeAssessment | WalkTest | NeuroScreen:
-        row: OutcomeAssessment | WalkTest | NeuroScreen | None
+    ) -> OutcomeAssessment | WalkTest | NeuroScreen | AssessmentSkip:
+        row: OutcomeAssessment | WalkTest | NeuroScreen | AssessmentSkip | None
         if kind == "questionnaire":
             row = session.get(OutcomeAssessment, row_id)
         elif kind == "neuro":
             row = session.get(NeuroScreen, row_id)
+        elif kind == "skip":
+            row = session.get(AssessmentSkip, row_id)
         else:
             row = session.get(WalkTest, row_id)
         if row is None:

@@ -55,6 +55,8 @@ STATE_TEXT = {"done": "done", "due": "DUE", "overdue": "OVERDUE", "upcoming": "u
 def value_text(row: OutcomeRow, units: str) -> str:
     """A recorded value as the change sentences show it (domain.units.measured_text: one
     decimal, whole feet thousands-separated for an imperial clinic), with its unit."""
+    if row.kind == "skip":
+        return "skipped"
     number = measured_text(row.value, row.unit, units)
     if row.unit == "m":
         return f"{number} {distance_unit(units)}"
@@ -206,7 +208,9 @@ class OutcomesTab(PatientTab):
         if self.row is None:
             return
         units = self.services.settings.units()
-        self.model.set_rows(self.services.outcomes.history(self.row.id), units)
+        self.model.set_rows(
+            self.services.outcomes.history(self.row.id, include_skips=True), units
+        )
         self.changes = self.services.outcomes.changes(self.row.id)
         self.changes_label.setText(
             "\n".join(c.sentence for c in self.changes)
