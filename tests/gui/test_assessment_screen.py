@@ -5,33 +5,20 @@ what is wrong is shown at its field and nothing is saved."""
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "services"))
-from test_sessions_support import build_patient
 
 from rehab_tracker.ui.outcomes.feature import OutcomesFeature, open_assessment
 from rehab_tracker.ui.outcomes.review_dialog import AssessmentDialog
 from tests.gui.a11y import assert_accessible
 from tests.gui.installed import installed
+from tests.gui.test_session_menu import make_window
 
 
 @pytest.fixture
 def clinic(qtbot, db, today, answers):  # type: ignore[no-untyped-def]
-    from rehab_tracker.app import create_main_window
-
-    b = build_patient(db, today, weeks_ago=7)
-    win = create_main_window(db, today=today, actor="tester")
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    win.workspace.refresh_patients(select=b.patient_id)
-    return b, win
+    return make_window(qtbot, db, today, weeks_ago=7)
 
 
 def _drive(monkeypatch, steps):  # type: ignore[no-untyped-def]
