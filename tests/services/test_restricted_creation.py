@@ -1,7 +1,8 @@
 """Issue 9 item 3, creating a program: a template dose that goes past a surgeon restriction in
 force during its phase is refused at its item (nothing created) unless a reason is given, which is
 stored on each such prescription; or the clinician lowers the loads and sitting times to the
-limits, and only what cannot be lowered (a movement ruled out) still needs the reason."""
+limits, and only what cannot be lowered (a movement ruled out) still needs the reason (on SQLite
+and on PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,12 @@ from rehab_tracker.services.container import Services
 from tests.services.test_programs import TEMPLATE, enrol
 
 REASON = "Surgeon agreed the template's doses at the 4-week review"
+
+
+@pytest.fixture
+def db(any_db: Database) -> Database:
+    """SQLite, then PostgreSQL when REHAB_TRACKER_TEST_PG_URL is set."""
+    return any_db
 
 
 @pytest.fixture
