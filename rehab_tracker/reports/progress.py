@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rehab_tracker.data.private_files import private_output, was_written
+from rehab_tracker.reports.paging import keep_rows_together, paginate, print_pages
 from rehab_tracker.reports.sections import CHART_DPI, CHART_WIDTH_IN, build_html
 from rehab_tracker.reports.wording import Audience
 from rehab_tracker.services.report_data.model import ReportData
@@ -138,6 +139,7 @@ def build_document(
     figs = report_figures(data, audience) if figures is None else list(figures)
     doc = QTextDocument()
     doc.setDefaultFont(QFont("DejaVu Sans", 9))
+    paginate(doc)
     names = []
     for chart, fig in figs:
         name = f"chart-{chart.key}.png"
@@ -146,11 +148,14 @@ def build_document(
         )
         names.append((name, chart.title))
     doc.setHtml(build_html(data, audience, notes, names, missing))
-    doc.setMetaInformation(
-        QTextDocument.MetaInformation.DocumentTitle,
-        f"Progress report — {data.patient.name} ({data.patient.record_number})",
-    )
+    keep_rows_together(doc)
+    doc.setMetaInformation(QTextDocument.MetaInformation.DocumentTitle, report_title(data))
     return doc
+
+
+def report_title(data: ReportData) -> str:
+    """The document's title: the print job's name, the PDF's /Title and each page's footer."""
+    return f"Progress report — {data.patient.name} ({data.patient.record_number})"
 
 
 def _setup_page(device: QPagedPaintDevice) -> None:
@@ -162,13 +167,19 @@ def _setup_page(device: QPagedPaintDevice) -> None:
 
 
 def print_document(doc: QTextDocument, device: QPagedPaintDevice) -> None:
-    """Lay ``doc`` out on ``device`` (a QPdfWriter or a QPrinter), page numbers at the bottom."""
-    doc.print_(device)
+    """Print the report ``doc`` (from :func:`build_document`) on ``device`` (a QPdfWriter or a
+    QPrinter), its title and "Page n of N" at the bottom of each page."""
+    from PySide6.QtGui import QTextDocument
+
+    print_pages(doc, device, doc.metaInformation(QTextDocument.MetaInformation.DocumentTitle))
 
 
 def save_document_pdf(doc: QTextDocument, path: str | os.PathLike[str], title: str = "") -> Path:
-    """Write an already built report document as an A4 PDF."""
-    from PySide6.QtGui import QPdfWriter
+    """Write an already built report document as an A4 PDF (``title``: the PDF's /Title, by
+    default the document's own)."""
+    from PySide6.QtGui import QPdfWriter, QTextDocument
+
+    title = title or doc.metaInformation(QTextDocument.MetaInformation.DocumentTitle)
 
     target = private_output(Path(path))  # 0600 before Qt writes into it
     writer = QPdfWriter(str(target))
@@ -194,7 +205,7 @@ def write_pdf(
     """Write the report as a PDF file at ``path`` (A4, 300 dpi for its vector text)."""
     ensure_gui_application()
     doc = build_document(data, audience, notes, dpi=dpi)
-    return save_document_pdf(doc, path, f"Progress report — {data.patient.name}")
+    return save_document_pdf(doc, path)
 
 
 def report_file_name(data: ReportData, audience: Audience = "clinical") -> str:

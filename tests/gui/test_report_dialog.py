@@ -65,7 +65,9 @@ def test_cancelled_save_writes_nothing(qtbot, db, services, monkeypatch) -> None
 def test_preview_uses_the_shared_print_preview(qtbot, db, services, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     shown: list = []
     monkeypatch.setattr(
-        print_preview, "show_print_preview", lambda doc, parent, title: shown.append((doc, title))
+        print_preview,
+        "show_print_preview",
+        lambda doc, parent, title, paint=None: shown.append((doc, title)),
     )
     dialog = ReportDialog(services, lambda: TODAY, add_missed_weeks_patient(db))
     qtbot.addWidget(dialog)

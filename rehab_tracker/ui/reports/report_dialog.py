@@ -150,9 +150,15 @@ class ReportDialog(QDialog):
             QApplication.restoreOverrideCursor()
 
     def preview(self) -> None:
+        from rehab_tracker.reports.progress import print_document
+
         data = self.report_data()
+        doc = self.document()
         print_preview.show_print_preview(
-            self.document(), self, f"Progress report — {data.patient.name}"
+            doc,
+            self,
+            f"Progress report — {data.patient.name}",
+            lambda printer: print_document(doc, printer),
         )
 
     def save_pdf(self) -> Path | None:
@@ -166,9 +172,7 @@ class ReportDialog(QDialog):
             return None
         if not run_action(
             self,
-            lambda: save_document_pdf(
-                self.document(), target, f"Progress report — {data.patient.name}"
-            ),
+            lambda: save_document_pdf(self.document(), target),
             title="Save progress report",
         ):
             return None
