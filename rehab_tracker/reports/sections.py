@@ -31,8 +31,10 @@ from rehab_tracker.reports.wording import (
     day_text,
     esc,
     important_text,
+    interpretation_line,
     plain_change_text,
     plain_measure,
+    plain_name,
     plain_sentence,
     source_in_units,
     value_text,
@@ -245,7 +247,8 @@ def _outcomes(data: ReportData, audience: Audience, refs: Mapping[str, int]) -> 
             (34, 12, 12, 14, 28),
         )
     sentences = [
-        r.sentence if clinical else plain_sentence(r, data.units) for r in data.outcome_rows
+        interpretation_line(r) if clinical else plain_sentence(r, data.units)
+        for r in data.outcome_rows
     ]
     out = [
         f"<h2>{'Outcomes' if clinical else 'How you are doing'}</h2>",
@@ -286,7 +289,7 @@ def _clinical_outcome_cells(row: OutcomeRow, units: str, refs: Mapping[str, int]
 
 def _plain_outcome_cells(row: OutcomeRow, units: str) -> list[str]:
     return [
-        esc(plain_measure(row, units)),
+        f"<b>{esc(plain_name(row))}</b><br>{esc(plain_measure(row, units))}",
         value_text(row, row.baseline, units),
         value_text(row, row.latest, units),
         plain_change_text(row, units),

@@ -220,6 +220,8 @@ class OutcomeRow:
     shown_change: str | None = None
     shown_percent: str | None = None
     rule: str | None = None
+    #: the name ``sentence`` opens with when it is a change sentence ("Back pain", "TUG time")
+    noun: str | None = None
 
 
 @dataclass(frozen=True)
