@@ -1,5 +1,6 @@
 """A4 pages for a report document: the document laid out on the printable area, no table row
-split across two pages, and each page printed with a footer (whose report, page n of N).
+split across two pages, no heading alone at the bottom of a page, and each page printed with a
+footer (whose report, page n of N).
 
 Qt's rich-text layout breaks a table row between pages line by line, so one row's cells end up
 half on one page and half on the next. :func:`keep_rows_together` moves such a row, and the
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING
 from rehab_tracker.reports.handout import A4_MM, MARGIN_MM
 
 if TYPE_CHECKING:
-    from PySide6.QtGui import QPagedPaintDevice, QTextDocument, QTextTable
+    from PySide6.QtGui import QPagedPaintDevice, QTextBlock, QTextDocument, QTextTable
 
 #: the footer's band at the bottom of each page (mm), below the text
 FOOTER_MM = 7.0
@@ -59,8 +60,6 @@ def _tables(doc: QTextDocument) -> Iterator[QTextTable]:
 
 def _row_pages(doc: QTextDocument, table: QTextTable, row: int) -> tuple[int, int] | None:
     """The first and last page a table row's lines are on (None: an empty row)."""
-    layout = doc.documentLayout()
-    page_height = doc.pageSize().height()
     first, last = math.inf, -math.inf
     for column in range(table.columns()):
         cell = table.cellAt(row, column)
@@ -69,12 +68,9 @@ def _row_pages(doc: QTextDocument, table: QTextTable, row: int) -> tuple[int, in
         block = cell.firstCursorPosition().block()
         end = cell.lastCursorPosition().block().blockNumber()
         while block.isValid() and block.blockNumber() <= end:
-            text_layout = block.layout()
-            top = layout.blockBoundingRect(block).top() - text_layout.boundingRect().top()
-            for n in range(text_layout.lineCount()):
-                line = text_layout.lineAt(n)
-                first = min(first, int((top + line.y() + 0.5) // page_height))
-                last = max(last, int((top + line.y() + line.height() - 0.5) // page_height))
+            pages = _line_pages(doc, block)
+            if pages:
+                first, last = min(first, pages[0]), max(last, pages[-1])
             block = block.next()
     if first is math.inf:
         return None
@@ -82,13 +78,23 @@ def _row_pages(doc: QTextDocument, table: QTextTable, row: int) -> tuple[int, in
 
 
 def split_rows(doc: QTextDocument) -> list[tuple[int, int]]:
-    """(table number, row) of each table row whose lines lie on more than one page."""
+    """(table number, row) of each table row whose lines lie on more than one page, and
+    (table number, 1) of a table whose header row is alone at the bottom of a page."""
     found = []
     for number, table in enumerate(_tables(doc)):
+        previous = None
         for row in range(table.rows()):
             pages = _row_pages(doc, table, row)
             if pages is not None and pages[0] != pages[1]:
                 found.append((number, row))
+            elif (
+                row == 1
+                and pages is not None
+                and previous is not None
+                and (previous[1] != pages[0])
+            ):
+                found.append((number, row))  # the header row alone at the bottom
+            previous = pages
     return found
 
 
@@ -120,7 +126,7 @@ def _move_rows_to_next_page(table: QTextTable, row: int) -> None:
     """Rows ``row``.. of ``table`` into a new table on the next page, its header row first."""
     from PySide6.QtGui import QTextCursor, QTextFormat
 
-    header = 1 if row > 1 else 0  # the first row is the header when there is one to repeat
+    header = 1  # the first row: the header, repeated
     moved = table.rows() - row
     cursor = QTextCursor(table.document())
     cursor.setPosition(table.lastPosition() + 1)
@@ -134,22 +140,98 @@ def _move_rows_to_next_page(table: QTextTable, row: int) -> None:
     table.removeRows(row, moved)
 
 
+def _start_on_next_page(table: QTextTable) -> None:
+    """The whole table on the next page, with the heading and the introducing line (one
+    ending in a colon) right before it: a header row or a heading is not left alone at the
+    bottom of a page."""
+    from PySide6.QtGui import QTextFormat
+
+    doc = table.document()
+    first = doc.findBlock(table.firstPosition()).previous()
+    block, lead = first, None
+    for _ in range(2):
+        if not block.isValid() or doc.frameAt(block.position()) is not doc.rootFrame():
+            break
+        if block.blockFormat().headingLevel() > 0 or block.text().rstrip().endswith(":"):
+            lead = block
+            block = block.previous()
+        else:
+            break
+    if lead is not None:
+        _break_before(lead)
+    else:
+        table_format = table.format()
+        table_format.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
+        table.setFormat(table_format)
+
+
+def _line_pages(doc: QTextDocument, block: QTextBlock) -> list[int]:
+    """The page of each line of ``block`` (Qt moves a whole line to the next page)."""
+    text_layout = block.layout()
+    # the block's rect has its top left at the layout's position: the lines' origin
+    top = doc.documentLayout().blockBoundingRect(block).top()
+    height = doc.pageSize().height()
+    return [
+        int((top + text_layout.lineAt(n).y() + 0.5) // height)
+        for n in range(text_layout.lineCount())
+    ]
+
+
+def stranded_headings(doc: QTextDocument) -> list[QTextBlock]:
+    """The headings (h1-h6 outside tables) that end a page, their text on the next."""
+    found = []
+    block = doc.begin()
+    root = doc.rootFrame()
+    while block.isValid():
+        following = block.next()
+        if (
+            block.blockFormat().headingLevel() > 0
+            and following.isValid()
+            and doc.frameAt(block.position()) == root
+        ):
+            here, after = _line_pages(doc, block), _line_pages(doc, following)
+            if here and after and here[-1] != after[0]:
+                found.append(block)
+        block = following
+    return found
+
+
+def _break_before(block: QTextBlock) -> None:
+    from PySide6.QtGui import QTextBlockFormat, QTextCursor, QTextFormat
+
+    fmt = QTextBlockFormat()
+    fmt.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
+    QTextCursor(block).mergeBlockFormat(fmt)
+
+
 def keep_rows_together(doc: QTextDocument) -> int:
-    """Move every table row that would run over a page break to the next page; returns how
-    many tables were split. ``doc`` must be paginated (:func:`paginate`)."""
+    """Move every table row that would run over a page break to the next page (a table whose
+    first row after the header would, with its heading); returns how many moves it made.
+    ``doc`` must be paginated (:func:`paginate`)."""
     splits = 0
     skipped: set[tuple[int, int]] = set()
     while splits < MAX_SPLITS:
         rows = [r for r in split_rows(doc) if r not in skipped]
         if not rows:
-            break
+            headings = stranded_headings(doc)
+            if not headings:
+                break
+            _break_before(headings[0])
+            splits += 1
+            doc.markContentsDirty(0, doc.characterCount())
+            continue
         number, row = rows[0]
         table = list(_tables(doc))[number]
         if row == 0 or not _fits_on_a_page(doc, table, row):
             skipped.add((number, row))
             continue
-        _move_rows_to_next_page(table, row)
+        if row == 1:  # only the header row would stay behind
+            _start_on_next_page(table)
+        else:
+            _move_rows_to_next_page(table, row)
         splits += 1
+        # a format change relayouts only part of the document: lay all of it out again
+        doc.markContentsDirty(0, doc.characterCount())
     return splits
 
 

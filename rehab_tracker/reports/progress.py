@@ -15,6 +15,7 @@ offscreen one when the caller (the CLI) has none.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,7 +24,12 @@ from typing import TYPE_CHECKING
 
 from rehab_tracker.data.private_files import private_output, was_written
 from rehab_tracker.reports.paging import keep_rows_together, paginate, print_pages
-from rehab_tracker.reports.sections import CHART_DPI, CHART_WIDTH_IN, build_html
+from rehab_tracker.reports.sections import (
+    CHART_DPI,
+    CHART_WIDTH_IN,
+    LOGO_RESOURCE,
+    build_html,
+)
 from rehab_tracker.reports.wording import Audience
 from rehab_tracker.services.report_data.model import ReportData
 
@@ -132,7 +138,7 @@ def build_document(
 ) -> QTextDocument:
     """The report as a QTextDocument with the charts added as image resources."""
     from PySide6.QtCore import QUrl
-    from PySide6.QtGui import QFont, QTextDocument
+    from PySide6.QtGui import QFont, QImage, QTextDocument
 
     ensure_gui_application()
     _shown, missing = charts_with_data(data)
@@ -147,6 +153,14 @@ def build_document(
             QTextDocument.ResourceType.ImageResource, QUrl(name), figure_image(fig, dpi)
         )
         names.append((name, chart.title))
+    if data.clinic.logo:
+        logo = QImage.fromData(data.clinic.logo)
+        if logo.isNull():  # not an image Qt reads: the header goes without it
+            data = dataclasses.replace(
+                data, clinic=dataclasses.replace(data.clinic, logo=None)
+            )
+        else:
+            doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl(LOGO_RESOURCE), logo)
     doc.setHtml(build_html(data, audience, notes, names, missing))
     keep_rows_together(doc)
     doc.setMetaInformation(QTextDocument.MetaInformation.DocumentTitle, report_title(data))

@@ -253,5 +253,10 @@ def test_red_flags_are_listed_with_outcome_and_clearance_in_both_versions(
     assert "Not cleared : exercise and progression on hold" in clinical
     assert "not recorded" in clinical  # the old screen's outcome
     patient = re.sub(r"<[^>]+>", " ", build_html(data, "patient"))
-    assert "Advice: Ambulance called. Cleared to exercise again on 03 Oct 2026." in patient
+    # the patient reads who they were sent to, not the clinician's own (clinical) advice text
+    assert (
+        "You were sent to: the emergency services (an ambulance was called). "
+        "Cleared to exercise again on 03 Oct 2026."
+    ) in patient
+    assert "Advice:" not in patient
     assert "Not yet cleared to exercise again." in patient

@@ -51,3 +51,26 @@ def test_no_table_row_is_split_across_pages(
             assert whole, f"{audience}: the row of {event.description[:8]!r} is split"
             holding.extend(whole)
         assert len(set(holding)) >= 2  # the table does run over a page break
+
+
+def test_moved_rows_and_headings_keep_everything_after_them(
+    db: Database, report_service: ReportDataService
+) -> None:
+    from rehab_tracker.reports.paging import split_rows, stranded_headings
+    from rehab_tracker.reports.progress import build_document
+
+    data = report_service.gather(_many_events_patient(db), today=TODAY)  # type: ignore[arg-type]
+    for audience in ("clinical", "patient"):
+        doc = build_document(data, audience, figures=())  # type: ignore[arg-type]
+        assert split_rows(doc) == [] and stranded_headings(doc) == []
+        text = doc.toPlainText()
+        # each event once in its table (the clinical summary names the latest again)
+        assert text.count("bridges, eased with rest") == 40 + (audience == "clinical")
+        assert "Disclaimer." in text
+        # every block is laid out (a relayout after a move once left the rest of the text
+        # unpainted)
+        block = doc.begin()
+        while block.isValid():
+            if block.text().strip():
+                assert block.layout().lineCount() > 0, block.text()[:30]
+            block = block.next()

@@ -23,6 +23,11 @@ class ClinicHeader:
     name: str
     address: str | None
     phone: str | None
+    #: the clinic's logo (PNG or JPEG bytes) for the report header
+    logo: bytes | None = None
+    #: the clinician who signs the report and their registration number (clinic settings)
+    signer: str | None = None
+    signer_registration: str | None = None
 
 
 @dataclass(frozen=True)

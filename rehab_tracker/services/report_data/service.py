@@ -50,7 +50,11 @@ class ReportDataService:
         period_start: dt.date | None = None,
     ) -> ReportData:
         """The report data of one patient up to ``today`` (events from ``period_start`` on)."""
-        clinic = clinic_header(self.settings.clinic_details())
+        clinic = clinic_header(
+            self.settings.clinic_details(),
+            self.settings.report_signer(),
+            self.settings.clinic_logo(),
+        )
         # the clinic's settings as every service reads them: a damaged value falls back to
         # its default (thresholds: the cited defaults) instead of stopping the report
         loaded = self.settings.load()
