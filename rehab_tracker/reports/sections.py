@@ -523,7 +523,7 @@ def _disclaimer(data: ReportData, clinical: bool) -> str:
     if clinical:
         disclaimer = (
             f"This report summarises what was recorded in Rehab Tracker up to "
-            f"{day_text(data.generated_on)}. "
+            f"{day_text(data.period_end)}. "
             "It supports clinical judgement and does not replace it. "
             "Thresholds for clinically important change are group-level estimates from the "
             "studies cited; a change close to a threshold should be read with care. Check against "
