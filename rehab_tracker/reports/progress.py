@@ -168,8 +168,10 @@ def build_document(
 
 
 def report_title(data: ReportData) -> str:
-    """The document's title: the print job's name, the PDF's /Title and each page's footer."""
-    return f"Progress report — {data.patient.name} ({data.patient.record_number})"
+    """The document's title: the print job's name, the PDF's /Title and each page's footer.
+    A plain hyphen, not a dash: CUPS-PDF writes a non-ASCII job name into the file name as
+    octal escapes and into the PDF's title as mojibake."""
+    return f"Progress report - {data.patient.name} ({data.patient.record_number})"
 
 
 def _setup_page(device: QPagedPaintDevice) -> None:

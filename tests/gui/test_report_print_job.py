@@ -41,6 +41,6 @@ def test_printed_report_has_a_document_title(qtbot, db, tmp_path, monkeypatch) -
     qtbot.addWidget(dialog)
     qtbot.mouseClick(dialog.preview_button, Qt.MouseButton.LeftButton)
     job, out = printed[0]
-    assert job == "Progress report — Maria Jensen (RT-00001)"
+    assert job == "Progress report - Maria Jensen (RT-00001)"
     metadata = PdfReader(str(out)).metadata
     assert metadata is not None and metadata.title == job

@@ -61,7 +61,7 @@ def test_clinical_summary_is_page_one(
         assert words in first, words
     # the details start on the next page
     assert "Surgery and program" not in first and "Surgery and program" in second
-    assert "Page 1 of" in first and "Progress report — Maria Jensen (RT-00001)" in first
+    assert "Page 1 of" in first and "Progress report - Maria Jensen (RT-00001)" in first
 
 
 def test_overall_line_agrees_with_the_rows(db: Database, report_service: ReportDataService) -> None:
