@@ -1,6 +1,6 @@
 """A4 pages for a report document: the document laid out on the printable area, no table row
-split across two pages, no heading alone at the bottom of a page, and each page printed with a
-footer (whose report, page n of N).
+split across two pages, no heading alone at the bottom of a page, no list item split, and each
+page printed with a footer (whose report, page n of N).
 
 Qt's rich-text layout breaks a table row between pages line by line, so one row's cells end up
 half on one page and half on the next. :func:`keep_rows_together` moves such a row, and the
@@ -178,19 +178,20 @@ def _line_pages(doc: QTextDocument, block: QTextBlock) -> list[int]:
 
 
 def stranded_headings(doc: QTextDocument) -> list[QTextBlock]:
-    """The headings (h1-h6 outside tables) that end a page, their text on the next."""
+    """The headings (h1-h6 outside tables) that end a page, their text on the next, and the
+    list items that begin on one page and end on the next."""
     found = []
     block = doc.begin()
     root = doc.rootFrame()
     while block.isValid():
         following = block.next()
-        if (
-            block.blockFormat().headingLevel() > 0
-            and following.isValid()
-            and doc.frameAt(block.position()) == root
-        ):
-            here, after = _line_pages(doc, block), _line_pages(doc, following)
-            if here and after and here[-1] != after[0]:
+        if doc.frameAt(block.position()) == root:
+            here = _line_pages(doc, block)
+            if block.blockFormat().headingLevel() > 0 and following.isValid():
+                after = _line_pages(doc, following)
+                if here and after and here[-1] != after[0]:
+                    found.append(block)
+            elif block.textList() is not None and here and here[0] != here[-1]:
                 found.append(block)
         block = following
     return found
