@@ -114,10 +114,10 @@ class ReportDialog(QDialog):
         data = self.report_data()
         self.range_form = FieldForm()
         self.period_start = self.range_form.add(
-            "period_start", "&From", DateField(data.period_start, maximum=self.today())
+            "period_start", "&From date", DateField(data.period_start, maximum=self.today())
         )
         self.period_end = self.range_form.add(
-            "period_end", "&To", DateField(data.period_end, maximum=self.today())
+            "period_end", "&To date", DateField(data.period_end, maximum=self.today())
         )
         self.period_start.setObjectName("reportFrom")
         self.period_end.setObjectName("reportTo")
