@@ -1,7 +1,9 @@
 """The progress report: ReportData -> HTML in a QTextDocument -> PDF (QPdfWriter) or a printer.
 
-The HTML comes from :mod:`rehab_tracker.reports.sections` (one function per section), its words
-from :mod:`rehab_tracker.reports.wording`; this module draws the charts and makes the document.
+The HTML comes from :mod:`rehab_tracker.reports.sections` (one function per section; the first
+page is :mod:`rehab_tracker.reports.summary`), its words from :mod:`rehab_tracker.reports.wording`;
+this module draws the charts and makes the document, which :mod:`rehab_tracker.reports.paging`
+lays out on A4 (no table row split across pages) and prints with a footer on every page.
 
 Two audiences: ``"clinical"`` (for the surgeon or an insurer: numbers, thresholds and sources) and
 ``"patient"`` (the same facts in plain words). The charts are the chart view's own figures

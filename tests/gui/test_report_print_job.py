@@ -42,5 +42,8 @@ def test_printed_report_has_a_document_title(qtbot, db, tmp_path, monkeypatch) -
     qtbot.mouseClick(dialog.preview_button, Qt.MouseButton.LeftButton)
     job, out = printed[0]
     assert job == "Progress report - Maria Jensen (RT-00001)"
-    metadata = PdfReader(str(out)).metadata
-    assert metadata is not None and metadata.title == job
+    reader = PdfReader(str(out))
+    assert reader.metadata is not None and reader.metadata.title == job
+    # printed as saved: the summary first, each page with its footer
+    first = " ".join((reader.pages[0].extract_text() or "").split())
+    assert "Summary" in first and "Page 1 of" in first and job in first
