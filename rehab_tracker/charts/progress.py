@@ -254,8 +254,14 @@ def odi_figure(
     _margins(fig, right=0.8)
     ax = fig.add_subplot()
     _style_axes(ax)
-    ax.set_title("Disability (Oswestry Disability Index)", loc="left", pad=14, y=1.0)
-    ax.set_ylabel("ODI % (lower is better)")
+    patient = audience == "patient"  # the patient's report names no instrument
+    ax.set_title(
+        "How much your back affects everyday activities"
+        if patient
+        else "Disability (Oswestry Disability Index)",
+        loc="left", pad=14, y=1.0,
+    )
+    ax.set_ylabel("Score % (lower is better)" if patient else "ODI % (lower is better)")
     ax.set_ylim(0, 100)
     lower = 0.0
     for index, (upper, band) in enumerate(ODI_BANDS):
@@ -275,7 +281,8 @@ def odi_figure(
     if series is None or not series.points:
         _empty(ax, "No ODI recorded yet")
         return fig
-    _plot_series(ax, series, style.OKABE_ITO["blue"], "o", "-", label="ODI", unit_text="%",
+    _plot_series(ax, series, style.OKABE_ITO["blue"], "o", "-",
+                 label="Your score" if patient else "ODI", unit_text="%",
                  axis_text=data.axis_label.lower())
     row = data.row("odi")
     if row is not None and row.target is not None and row.baseline_on is not None:
@@ -287,7 +294,11 @@ def odi_figure(
             colors=style.THRESHOLD_COLOUR,
             linestyles="--",
             linewidth=1.4,
-            label=f"Important improvement from baseline ({row.threshold})",
+            label=(
+                "A big enough improvement from your start"
+                if patient
+                else f"Important improvement from baseline ({row.threshold})"
+            ),
             gid="threshold:odi",
             zorder=2,
         )
