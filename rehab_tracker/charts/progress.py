@@ -314,8 +314,15 @@ def odi_figure(
 # ----------------------------------------------------------------------------------- pain
 
 
-def pain_figure(data: ReportData, *, figsize: tuple[float, float] | None = None) -> Figure:
-    """Back and leg pain (NPRS 0-10) over time; session pain before/after as lighter points."""
+#: the patient's report's names of the assessed pain series (no instrument name)
+PLAIN_SERIES = {"nprs_back": "Back pain (assessed)", "nprs_leg": "Leg pain (assessed)"}
+
+
+def pain_figure(
+    data: ReportData, *, figsize: tuple[float, float] | None = None, audience: str = "clinical"
+) -> Figure:
+    """Back and leg pain (NPRS 0-10) over time; session pain before/after as lighter points
+    (the patient's version names no instrument)."""
     fig = _new_figure(figsize)
     _margins(fig)
     ax = fig.add_subplot()
@@ -362,7 +369,8 @@ def pain_figure(data: ReportData, *, figsize: tuple[float, float] | None = None)
         if series is not None and series.points:
             anything = True
             _plot_series(
-                ax, series, colour, marker, linestyle, axis_text=data.axis_label.lower()
+                ax, series, colour, marker, linestyle, axis_text=data.axis_label.lower(),
+                label=PLAIN_SERIES[code] if audience == "patient" else None,
             )
     if not anything:
         _empty(ax, "No pain ratings recorded yet")
@@ -375,8 +383,12 @@ def pain_figure(data: ReportData, *, figsize: tuple[float, float] | None = None)
 # -------------------------------------------------------------------------------- walking
 
 
-def walking_figure(data: ReportData, *, figsize: tuple[float, float] | None = None) -> Figure:
-    """Walking tests: 5-minute, 6-minute (predicted and lower limit of normal), 50-foot, TUG."""
+def walking_figure(
+    data: ReportData, *, figsize: tuple[float, float] | None = None, audience: str = "clinical"
+) -> Figure:
+    """Walking tests: 5-minute, 6-minute (predicted and lower limit of normal), 50-foot, TUG
+    (named "stand up, walk and sit" in the patient's version)."""
+    tug = "Stand up, walk and sit" if audience == "patient" else "Timed Up and Go"
     fig = _new_figure(figsize or (SCREEN_SIZE[0], SCREEN_SIZE[1] * 1.35))
     _margins(fig, top=0.6, hspace=0.3, wspace=0.22)
     fig.suptitle("Walking and mobility tests", x=0.01, ha="left", fontsize=10.5)
@@ -390,7 +402,7 @@ def walking_figure(data: ReportData, *, figsize: tuple[float, float] | None = No
             "50-foot walk (s), lower is better",
             ("walk_50ft_preferred", "walk_50ft_fastest"),
         ),
-        (axes[1][1], "Timed Up and Go (s), lower is better", ("tug",)),
+        (axes[1][1], f"{tug} (s), lower is better", ("tug",)),
     )
     styles = (
         (style.OKABE_ITO["blue"], "o", "-"),
@@ -403,7 +415,7 @@ def walking_figure(data: ReportData, *, figsize: tuple[float, float] | None = No
         _phases(ax, data, labels=False)
         found = [s for c in codes if (s := data.series(c)) is not None and s.points]
         for series, (colour, marker, linestyle) in zip(found, styles, strict=False):
-            label = None
+            label = tug if series.code == "tug" else None
             if len(codes) > 1:
                 label = series.label.replace("50-foot walk, ", "").capitalize()
             _plot_series(

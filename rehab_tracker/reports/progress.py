@@ -98,8 +98,9 @@ def charts_with_data(data: ReportData) -> tuple[list[ReportChart], list[str]]:
 def report_figures(
     data: ReportData, audience: Audience = "clinical"
 ) -> list[tuple[ReportChart, Figure]]:
-    """The charts of :func:`charts_with_data`; the ODI chart names its bands in the
-    ``audience``'s words (no "crippled" or "bed-bound" label in the patient's version)."""
+    """The charts of :func:`charts_with_data`; the ODI, pain and walking charts in the
+    ``audience``'s words (the patient's version names no instrument, nor a "crippled" or
+    "bed-bound" band)."""
     from rehab_tracker.charts.progress import build_chart
 
     shown, _missing = charts_with_data(data)
@@ -107,7 +108,7 @@ def report_figures(
         (
             c,
             build_chart(c.key, data, figsize=c.figsize, audience=audience)
-            if c.key == "odi"
+            if c.key in ("odi", "pain", "walking")
             else build_chart(c.key, data, figsize=c.figsize),
         )
         for c in shown
