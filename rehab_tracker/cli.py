@@ -134,6 +134,14 @@ def build_parser() -> argparse.ArgumentParser:
         default="clinical",
         help="clinical (surgeon, insurer; the default) or patient (plain language)",
     )
+    report.add_argument(
+        "--from", dest="period_start", metavar="YYYY-MM-DD",
+        help="start of the date range the report covers (default: the program's start)",
+    )
+    report.add_argument(
+        "--to", dest="period_end", metavar="YYYY-MM-DD",
+        help="end of the date range the report covers (default: today)",
+    )
 
     export = commands.add_parser(
         "export-reports",
@@ -333,7 +341,23 @@ def _cmd_report(args: argparse.Namespace) -> int:
     from rehab_tracker.app import default_actor
     from rehab_tracker.reports.cli_support import run_report
 
-    return int(run_report(args.db, args.patient, args.out, args.audience, actor=default_actor()))
+    return int(
+        run_report(
+            args.db, args.patient, args.out, args.audience, actor=default_actor(),
+            period_start=_iso_date("--from", args.period_start),
+            period_end=_iso_date("--to", args.period_end),
+        )
+    )
+
+
+def _iso_date(option: str, text: str | None) -> dt.date | None:
+    """A YYYY-MM-DD option's date (None when not given); CliError when it is not a date."""
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise CliError(f"{option}: not a date (YYYY-MM-DD): {text!r}") from None
 
 
 def _cmd_export(args: argparse.Namespace) -> int:

@@ -57,7 +57,8 @@ def test_completed_program_gets_a_discharge_summary(
     assert "Note: Goals met" in clinical
     assert "Sessions: attended 36 of the 36 planned (100%); 0 missed." in clinical
     # the headline outcomes first, baseline -> latest with the outcome table's change cells
-    summary = clinical[clinical.index("Discharge summary") : clinical.index("Adherence")]
+    start = clinical.index("Discharge summary")  # the one-page summary before it has its own
+    summary = clinical[start : clinical.index("Adherence", start)]
     assert summary.index("ODI") < summary.index("Back pain") < summary.index("Leg pain")
     assert "-18 points (-42.9%)" in summary
     assert "Yes: clinically important improvement (absolute rule)" in summary

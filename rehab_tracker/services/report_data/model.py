@@ -24,6 +24,11 @@ class ClinicHeader:
     name: str
     address: str | None
     phone: str | None
+    #: the clinic's logo (PNG or JPEG bytes) for the report header
+    logo: bytes | None = None
+    #: the clinician who signs the report and their registration number (clinic settings)
+    signer: str | None = None
+    signer_registration: str | None = None
 
 
 @dataclass(frozen=True)
@@ -223,6 +228,8 @@ class OutcomeRow:
     shown_change: str | None = None
     shown_percent: str | None = None
     rule: str | None = None
+    #: the name ``sentence`` opens with when it is a change sentence ("Back pain", "TUG time")
+    noun: str | None = None
 
 
 @dataclass(frozen=True)
