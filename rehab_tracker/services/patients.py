@@ -72,7 +72,9 @@ def _validate(
         rules.validate(details, surgery, today=today)
     except ValidationError as exc:
         errors.add_all(exc.errors)
-    errors.add_all(restrictions_errors(restrictions_store.prepared(restrictions, today)))
+    errors.add_all(
+        restrictions_errors(restrictions_store.prepared(restrictions, today), today=today)
+    )
     errors.raise_if_any()
 
 

@@ -78,7 +78,7 @@ def prepared(items: Sequence[rules.Restriction], today: dt.date) -> list[rules.R
 def validate(items: Sequence[rules.Restriction], today: dt.date) -> list[rules.Restriction]:
     """The items as they will be stored; ValidationError keyed ``restrictions[i].<field>``."""
     ready = prepared(items, today)
-    errors = rules.restrictions_errors(ready)
+    errors = rules.restrictions_errors(ready, today=today)
     if errors:
         raise ValidationError(errors)
     return ready
