@@ -508,7 +508,11 @@ class LibraryService:
                 f"{source.name} is not an image the library can show "
                 f"({', '.join(s.lstrip('.') for s in IMAGE_SUFFIXES)}).",
             )
-        if not source.is_file():
+        try:
+            found = source.is_file()
+        except OSError:  # a name the file system cannot hold (too long): no such file either
+            found = False
+        if not found:
             raise ValidationError.single("media", f"There is no file {source}.")
         with self.db.reading() as session:
             code = self._get(session, exercise_id).code

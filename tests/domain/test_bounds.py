@@ -171,8 +171,7 @@ def test_length_is_counted_on_what_is_kept() -> None:
 
 @given(st.text(st.characters(codec="utf-8", categories=["L", "M", "N", "P", "S", "Zs"])))
 def test_printable_text_within_the_limit_is_never_refused(text: str) -> None:
-    problem = bounds.text_problem(text, limit=10_000)
-    assert problem is None or bounds.BIDI_CONTROLS & set(text)
+    assert bounds.text_problem(text, limit=10_000) is None
 
 
 def test_a_name_needs_a_letter() -> None:

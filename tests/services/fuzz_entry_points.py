@@ -23,9 +23,11 @@ import datetime as dt
 import json
 import math
 import re
+import tempfile
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from hypothesis import strategies as st
@@ -642,6 +644,20 @@ def add_link(w: World, draw: Draw) -> object:
     return w.services.library.add_link(w.exercise, url)
 
 
+def attach_image(w: World, draw: Draw) -> object:
+    """An image file with a fuzzed name (created when the file system takes the name)."""
+    name = draw(texts("photo")) + draw(choice(".png", ".jpg"))
+    folder = Path(tempfile.mkdtemp(prefix="fuzz-media-"))
+    source = folder / name.replace("/", "_")
+    with contextlib.suppress(OSError, ValueError):
+        source.write_bytes(b"\x89PNG\r\n\x1a\n")
+    return w.services.library.attach_image(w.exercise, str(source))
+
+
+def remove_media(w: World, draw: Draw) -> object:
+    return w.services.library.remove_media(w.exercise, draw(texts("bridge/photo.png")))
+
+
 def add_education(w: World, draw: Draw) -> object:
     form = EducationForm(
         title=draw(texts("Sitting well")),
@@ -740,6 +756,8 @@ ENTRY_POINTS: dict[str, EntryPoint] = {
         add_exercise,
         update_exercise,
         add_link,
+        attach_image,
+        remove_media,
         add_education,
         record_covered,
         clinic_details,

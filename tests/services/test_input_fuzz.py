@@ -10,6 +10,7 @@ SQLite, a raw ``DataError`` or ``ValueError`` on PostgreSQL.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 import sys
 import uuid
@@ -30,6 +31,8 @@ from rehab_tracker.services.container import Services
 from tests.conftest import _pg_url
 
 TODAY = fuzz.TODAY
+#: fuzzed calls per entry point and backend (REHAB_TRACKER_FUZZ_EXAMPLES=200 for a long hunt)
+EXAMPLES = int(os.environ.get("REHAB_TRACKER_FUZZ_EXAMPLES", "15"))
 
 
 @pytest.fixture(
@@ -79,7 +82,7 @@ def test_only_the_apps_refusals_escape_and_they_write_nothing(
     world: fuzz.World, entry: str
 ) -> None:
     @settings(
-        max_examples=15, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+        max_examples=EXAMPLES, deadline=None, database=None, suppress_health_check=list(HealthCheck)
     )
     @given(st.data())
     def run(data: st.DataObject) -> None:
