@@ -136,3 +136,43 @@ def test_editing_on_a_full_disk_keeps_the_form_and_the_committed_record(  # type
     report = maintenance.check(small_disk)
     assert report.ok, report.lines()
     window.close()
+
+
+def test_a_session_typed_on_a_full_disk_gets_one_message_and_is_kept(  # type: ignore[no-untyped-def]
+    qtbot, small_disk, today, answers
+) -> None:
+    """The form's draft autosave runs while the disk is full too: it must not add messages of
+    its own (nor reach the exception hook); the Save tells the user once."""
+    from rehab_tracker.domain.redflags import RED_FLAGS
+    from rehab_tracker.ui.sessions.session_form import SessionFormDialog
+    from tests.services.test_sessions_support import build_patient
+
+    all_no = {f.code: False for f in RED_FLAGS}
+    built = build_patient(small_disk, today)
+    sessions = built.services.sessions
+    committed = sessions.history(built.patient_id)
+    slot = sessions.next_slot(built.patient_id)
+    assert slot is not None
+    form = sessions.new_form(built.patient_id, slot.id, today=today)
+    dialog = SessionFormDialog(built.services, form, lambda: today, red_flags=all_no)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert small_disk.path is not None
+    _truncate_wal(small_disk.path)
+    filler = fill_disk(small_disk.path.parent)
+    qtbot.keyClicks(dialog.pain["pain_back_before"], "4")
+    qtbot.keyClicks(dialog.pain["pain_leg_before"], "3")
+    qtbot.wait(900)  # the draft autosave fires on the full disk
+    qtbot.keyClick(dialog, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert dialog.isVisible()
+    assert [dialog.pain[k].text() for k in ("pain_back_before", "pain_leg_before")] == ["4", "3"]
+    [(_title, text)] = answers["error"]
+    assert text.startswith(data_errors.DiskFull.message) and "still in the form" in text
+    assert sessions.history(built.patient_id) == committed
+    filler.unlink()
+    qtbot.keyClick(dialog, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert dialog.result() == dialog.DialogCode.Accepted
+    saved = sessions.edit_form(dialog.saved_id).entry
+    assert (saved.pain_back_before, saved.pain_leg_before) == (4, 3)
+    assert maintenance.check(small_disk).ok
