@@ -12,19 +12,16 @@ items 3 and 4).
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 
 from rehab_tracker.data import errors as data_errors
 from rehab_tracker.data import maintenance
-from rehab_tracker.data.database import Database, open_database
+from rehab_tracker.data.database import Database
 from rehab_tracker.services.container import Services
 from rehab_tracker.ui.patients.patient_dialog import PatientDialog
-from tests.data.helpers import tmpfs
 from tests.gui.conftest import enrol_people
 from tests.gui.test_actions import fill_disk
 from tests.gui.test_patient_dialog import fill_required, patient_count, with_modal
@@ -72,17 +69,6 @@ def test_a_43_character_phone_and_a_control_character_are_told_at_their_fields( 
     assert answers["error"] == []  # told at the fields, not in a dialog
     assert patient_count(window) == before
     window.close()
-
-
-@pytest.fixture
-def small_disk(tmp_path: Path, migrated_template: Path) -> Iterator[Database]:
-    """A migrated database on a 4 MB tmpfs of its own (skipped where mounting is refused)."""
-    with tmpfs(tmp_path / "small", 4 * 1024 * 1024) as mount:
-        target = mount / "clinic.db"
-        target.write_bytes(migrated_template.read_bytes())
-        db = open_database(target)
-        yield db
-        db.close()
 
 
 def _truncate_wal(path: Path) -> None:
