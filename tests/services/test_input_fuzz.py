@@ -133,3 +133,34 @@ def test_a_nul_in_the_notes_is_refused_at_the_field(any_db) -> None:  # type: ig
         )
     assert set(caught.value.errors) == {"notes"}
     assert services.patients.list_patients(today=TODAY) == []
+
+
+def test_a_patient_without_surgery_gets_no_record_dated_before_birth(any_db) -> None:  # type: ignore[no-untyped-def]
+    """Nothing bounded a conservative patient's dates from below: a session or an outcome of
+    1 January 1900 was saved."""
+    from rehab_tracker.domain.sessions import SessionEntry
+
+    services = Services(any_db, "tester")
+    patient = services.patients.enrol(
+        PatientDetails(
+            given_name="Cyd",
+            family_name="Charisse",
+            sex="female",
+            date_of_birth=dt.date(1980, 5, 17),
+            pathway="conservative",
+        ),
+        None,
+        today=TODAY,
+    )
+    counts = fuzz.row_counts(any_db)
+    day = dt.date(1900, 1, 1)
+    with pytest.raises(ValidationError) as caught:
+        services.sessions.save(
+            patient, None, SessionEntry(session_date=day, red_flags=fuzz.ALL_NO), today=TODAY
+        )
+    assert set(caught.value.errors) == {"session_date"}
+    with pytest.raises(ValidationError) as caught:
+        services.outcomes.record_nprs(patient, back=3, leg=2, assessed_on=day, today=TODAY)
+    assert set(caught.value.errors) == {"assessed_on"}
+    assert "date of birth" in caught.value.errors["assessed_on"]
+    assert fuzz.row_counts(any_db) == counts
