@@ -279,3 +279,13 @@ def test_restriction_dates_within_the_planned_bounds() -> None:
     errors = restrictions.restriction_errors(far, "r.", today=TODAY)
     assert set(errors) == {"r.until", "r.starts_on"}
     assert restrictions.restriction_errors(far) == {}  # no today: only the shape is checked
+
+
+def test_no_restriction_before_the_birth() -> None:
+    early = restrictions.Restriction(
+        "no_twisting", until=dt.date(2026, 12, 1), starts_on=dt.date(1979, 1, 1)
+    )
+    errors = restrictions.restrictions_errors(
+        [early], today=TODAY, date_of_birth=dt.date(1980, 5, 17)
+    )
+    assert set(errors) == {"restrictions[0].starts_on"}
