@@ -161,10 +161,13 @@ def check_record_date(
     what: str,
 ) -> None:
     """:func:`~rehab_tracker.domain.sessions.check_date` of a record of the patient (a visit, an
-    assessment) against today and their latest surgery; raises the ValidationError at ``field``."""
+    assessment) against today, their latest surgery and their birth; raises the ValidationError
+    at ``field``."""
     errors = Collector()
     surgery = latest_surgery_date(session, patient_id)
-    check_date(date, field, errors, today=today, surgery_date=surgery, what=what)
+    born = session.scalar(select(Patient.date_of_birth).where(Patient.id == patient_id))
+    check_date(date, field, errors, today=today, surgery_date=surgery, what=what,
+               date_of_birth=born)
     errors.raise_if_any()
 
 

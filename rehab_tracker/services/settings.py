@@ -35,6 +35,7 @@ from sqlalchemy.exc import IntegrityError
 
 from rehab_tracker.data.database import Database
 from rehab_tracker.data.models import Setting
+from rehab_tracker.domain import bounds
 from rehab_tracker.domain.errors import Collector, ValidationError
 from rehab_tracker.domain.instruments import InstrumentWording, parse_wording
 from rehab_tracker.domain.progression import PAIN_CEILING_DEFAULT, is_pain_ceiling
@@ -89,6 +90,8 @@ def check_clinic_details(details: ClinicDetails) -> ClinicDetails:
         limit = _MAX_LENGTH[name]
         if len(getattr(clean, name)) > limit:
             errors.add(name, f"At most {limit} characters.")
+        bounds.check_text(errors, name, getattr(clean, name), limit=limit,
+                          multiline=name == "address")
     if clean.phone and (
         not _PHONE.match(clean.phone) or sum(c.isdigit() for c in clean.phone) < 5
     ):
@@ -374,6 +377,9 @@ class SettingsService:
             wording = parse_wording(text, instrument)
         except ValueError as exc:
             raise ValidationError.single("wording", str(exc)) from exc
+        problem = _stored_text_problem(json.loads(text))
+        if problem is not None:
+            raise ValidationError.single("wording", f"The wording file: {problem}")
         self._put(f"wording.{instrument}", {"document": json.loads(text)})
         return wording
 
@@ -382,6 +388,22 @@ class SettingsService:
 
 
 # --- the stored value of each setting, checked (ValidationError keyed by the setting) ---------
+
+
+def _stored_text_problem(document: object) -> str | None:
+    """The first text of a JSON document that cannot be stored (a control character: on
+    PostgreSQL a NUL cannot be kept in JSON at all), or None."""
+    if isinstance(document, str):
+        return bounds.text_problem(document, limit=bounds.LONG_TEXT, multiline=True)
+    children = (
+        [*document.keys(), *document.values()] if isinstance(document, dict)
+        else document if isinstance(document, list) else []
+    )
+    for child in children:
+        problem = _stored_text_problem(child)
+        if problem is not None:
+            return problem
+    return None
 
 
 def _units_value(system: str) -> dict[str, Any]:

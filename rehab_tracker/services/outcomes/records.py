@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 from rehab_tracker.data.database import Database
 from rehab_tracker.data.models import AssessmentSkip, NeuroScreen, OutcomeAssessment, WalkTest
 from rehab_tracker.data.types import utcnow
-from rehab_tracker.domain.errors import ValidationError
+from rehab_tracker.domain import bounds
+from rehab_tracker.domain.errors import Collector, ValidationError
 from rehab_tracker.services import _lookup as lookup
 from rehab_tracker.services.errors import NotFoundError
 from rehab_tracker.services.settings import SettingsService
@@ -38,6 +39,25 @@ RowMaker = Callable[
 
 #: what the second writer of an assessment is told it was (``lookup.conflict_message``)
 STALE = "This assessment"
+
+
+def check_record_texts(
+    rows: Sequence[OutcomeAssessment | WalkTest | NeuroScreen | AssessmentSkip],
+) -> None:
+    """The free texts of records about to be stored hold what their columns hold: the notes
+    (multi-line), a skip's reason (multi-line) and any text among a walk test's details (a stop
+    reason: one line); ValidationError at ``notes`` / ``reason`` / ``stop_reason``."""
+    errors = Collector()
+    for row in rows:
+        if isinstance(row, AssessmentSkip):
+            bounds.check_notes(errors, "reason", row.reason)
+            continue
+        bounds.check_notes(errors, "notes", row.notes)
+        details = row.details if isinstance(row, WalkTest) else {}
+        for key, value in details.items():
+            if isinstance(value, str):
+                bounds.check_text(errors, key, value, limit=bounds.LABEL)
+    errors.raise_if_any()
 
 
 class OutcomeRecords:
@@ -85,6 +105,7 @@ class OutcomeRecords:
             built = makes(session) if callable(makes) else makes
             program_id = lookup.current_program_id(session, patient_id)
             rows = [make(program_id, on) for make in built]
+            check_record_texts(rows)
             session.add_all(rows)
             session.flush()
             return [row.id for row in rows]

@@ -24,8 +24,9 @@ from rehab_tracker.data.models import (
     ScheduledAssessment,
     WalkTest,
 )
+from rehab_tracker.domain import bounds
 from rehab_tracker.domain.assessments import schedule_progress
-from rehab_tracker.domain.errors import ValidationError
+from rehab_tracker.domain.errors import Collector, ValidationError
 from rehab_tracker.services import _lookup as lookup
 from rehab_tracker.services.outcomes.records import TIMEPOINTS, OutcomeRecords
 
@@ -141,6 +142,12 @@ class AssessmentSchedule(OutcomeRecords):
                 raise ValidationError.single(
                     "due_date", "A follow-up cannot be due before the program starts."
                 )
+            errors = Collector()
+            bounds.check_planned_date(
+                errors, "due_date", due_date, today=program.start_date, what="The due date"
+            )
+            bounds.check_text(errors, "label", label, limit=bounds.SCHEDULE_LABEL)
+            errors.raise_if_any()
             if not program.assessments_due:
                 for tp, default_label, week in DEFAULT_SCHEDULE:
                     program.assessments_due.append(

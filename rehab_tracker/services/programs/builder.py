@@ -23,10 +23,11 @@ from rehab_tracker.data.models import (
     ScheduledSession,
 )
 from rehab_tracker.data.types import utcnow
+from rehab_tracker.domain import bounds, schedule
 from rehab_tracker.domain import restrictions as rules
-from rehab_tracker.domain import schedule
 from rehab_tracker.domain import template as tpl
 from rehab_tracker.domain.dosage import Dosage
+from rehab_tracker.domain.errors import Collector
 from rehab_tracker.domain.programs import OPEN_STATUSES
 from rehab_tracker.services import _lookup as lookup
 from rehab_tracker.services.errors import ServiceError
@@ -82,6 +83,13 @@ class ProgramBuilder(Catalogue):
     ) -> tuple[tpl.ProgramTemplate, schedule.PlannedProgram, dt.date | None]:
         """The template, its plan in dates for this patient, and the surgery date it counts
         from; ValidationError as :func:`~rehab_tracker.domain.schedule.plan_schedule` gives."""
+        errors = Collector()
+        bounds.check_planned_date(
+            errors, "start_date", asked.start_date, today=asked.today,
+            date_of_birth=patient.date_of_birth, what="The start date",
+        )
+        bounds.check_notes(errors, "early_start_reason", asked.early_start_reason)
+        errors.raise_if_any()
         surgery = surgery_date(session, patient)
         template, _ = self._load_template(session, asked.template_code)
         plan = schedule.plan_schedule(

@@ -78,7 +78,7 @@ class ProgramEditing(Catalogue):
             refuse_dose_edit(program.status)
             library = self._library_map(session)
             known = set(session.scalars(select(Exercise.code)))
-            validate_draft(edited, library, known)
+            validate_draft(edited, library, known, today=today or dt.date.today())
             _refuse_raises_while_flagged(session, program, edited)
             active = active_for(session, program, today or dt.date.today())
             breaches = draft_breaches(program, edited, library, active)

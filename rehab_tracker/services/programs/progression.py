@@ -36,6 +36,7 @@ from rehab_tracker.data.models import (
 from rehab_tracker.data.types import utcnow
 from rehab_tracker.domain import progression
 from rehab_tracker.domain import restrictions as restriction_rules
+from rehab_tracker.domain.bounds import LONG_TEXT, text_problem
 from rehab_tracker.domain.dosage import STEP_FIELDS, Dosage, ProgressionStep
 from rehab_tracker.domain.errors import ValidationError
 from rehab_tracker.domain.numbers import is_number
@@ -121,6 +122,9 @@ class ProgramProgression(ServicePart):
         ``restriction_reason`` says why (stored on the new row).
         """
         validate_dosage(dosage)
+        problem = None if notes is None else text_problem(notes, limit=LONG_TEXT, multiline=True)
+        if problem is not None:
+            raise ValidationError.single("notes", problem)
         with stale_is_conflict(), self.db.unit_of_work(self.actor) as session:
             old = lookup.by_id(session, Prescription, prescription_id, "prescription")
             if old.valid_to is not None:

@@ -22,7 +22,7 @@ from rehab_tracker.data.types import utcnow
 from rehab_tracker.domain.errors import ValidationError
 from rehab_tracker.domain.program_status import logging_refusal
 from rehab_tracker.domain.redflags import screen
-from rehab_tracker.domain.sessions import SessionEntry, set_values, validate_session
+from rehab_tracker.domain.sessions import LOCATIONS, SessionEntry, set_values, validate_session
 from rehab_tracker.services import _lookup as lookup
 from rehab_tracker.services.errors import ConflictError, ServiceError
 from rehab_tracker.services.sessions._base import SessionServiceBase
@@ -47,6 +47,8 @@ class SessionRecording(SessionServiceBase):
         result = screen(answers)
         if result.outcome != "positive":
             raise ServiceError("the red-flag screen is not positive; nothing to stop")
+        if location not in LOCATIONS:
+            raise ValidationError.single("location", "Location must be clinic or home.")
         with self.db.unit_of_work(self.actor) as session:
             lookup.patient(session, patient_id)
             lookup.check_record_date(
@@ -79,9 +81,10 @@ class SessionRecording(SessionServiceBase):
     ) -> uuid.UUID:
         """Record a finished session (attended or missed); returns the new log's id."""
         with self.db.unit_of_work(self.actor) as session:
-            lookup.patient(session, patient_id)
+            patient = lookup.patient(session, patient_id)
             validate_session(
-                entry, today=today, surgery_date=lookup.latest_surgery_date(session, patient_id)
+                entry, today=today, surgery_date=lookup.latest_surgery_date(session, patient_id),
+                date_of_birth=patient.date_of_birth,
             )
             flag_result = _screen(entry)
             if entry.attended and entry.session_date is not None:  # a date: validated above
@@ -104,8 +107,10 @@ class SessionRecording(SessionServiceBase):
         with lookup.editing(self.db, self.actor, STALE) as session:
             log = session_log(session, session_id, live=True)
             lookup.check_version(log, expected_version, STALE)
+            patient = lookup.patient(session, log.patient_id)
             validate_session(
-                entry, today=today, surgery_date=lookup.latest_surgery_date(session, log.patient_id)
+                entry, today=today, surgery_date=lookup.latest_surgery_date(session, patient.id),
+                date_of_birth=patient.date_of_birth,
             )
             with session.no_autoflush:  # one flush: one new version
                 if log.status != "aborted":
