@@ -89,7 +89,7 @@ def log(
         entries.append(
             ExerciseEntry(
                 rx.exercise_id, rx.exercise_name, d.dosage_type, prescription_id=rx.id,
-                sets=(top,) * d.sets,
+                sets=(top,) * d.sets, status="done",
             )
         )
     slot = patient.program.sessions[n]
