@@ -345,6 +345,18 @@ class AdverseEventRow(QWidget):
         )
 
 
+def log_another(parent: QWidget, patient_name: str, on: dt.date, logged: list[str]) -> bool:
+    """Ask before a second session on one day (issue 11 item 3): True when the user chose Yes
+    (No is the default)."""
+    return dialogs.confirm(
+        parent,
+        "Log another session?",
+        f"{patient_name} already has a session logged on {on.isoformat()}: "
+        + "; ".join(logged)
+        + ".\n\nLog another session on the same day?",
+    )
+
+
 class SessionFormDialog(QDialog):
     """Log a new session (``form.session_id`` None) or correct a finished one."""
 
@@ -749,13 +761,7 @@ class SessionFormDialog(QDialog):
         on = self.date.value()
         if not self.same_day or on is None or on == self.same_day_confirmed:
             return True
-        if not dialogs.confirm(
-            self,
-            "Log another session?",
-            f"{self.form.patient_name} already has a session logged on {on.isoformat()}: "
-            + "; ".join(self.same_day)
-            + ".\n\nLog another session on the same day?",
-        ):
+        if not log_another(self, self.form.patient_name, on, self.same_day):
             return False
         self.same_day_confirmed = on
         return True

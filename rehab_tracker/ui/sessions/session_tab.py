@@ -7,6 +7,7 @@ and clearance.
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -236,6 +237,12 @@ class SessionsTab(PatientTab):
         earlier positive screen not yet cleared is shown first and needs its clearance."""
         if self.row is None:
             return None
+        from rehab_tracker.ui.sessions.session_form import log_another
+
+        today = self.today()
+        same_day = self.services.sessions.logged_on(self.row.id, today)
+        if same_day and not log_another(self, self.row.name, today, same_day):
+            return None
         open_flags = self.services.sessions.open_red_flags(self.row.id)
         cleared = clear_to_log(self, self.services, open_flags, self.today)
         if open_flags:
@@ -253,10 +260,16 @@ class SessionsTab(PatientTab):
             return None
         answers = {k: bool(v) for k, v in screen.answers().items() if v is not None}
         return self.open_form(slot, answers if screen.outcome == "clear" else {},
-                              attended=screen.outcome == "clear")
+                              attended=screen.outcome == "clear",
+                              same_day_confirmed=today if same_day else None)
 
     def open_form(
-        self, slot: SlotInfo | None, red_flags: dict[str, bool], *, attended: bool = True
+        self,
+        slot: SlotInfo | None,
+        red_flags: dict[str, bool],
+        *,
+        attended: bool = True,
+        same_day_confirmed: dt.date | None = None,
     ) -> SessionFormDialog | None:
         if self.row is None:
             return None
@@ -274,7 +287,8 @@ class SessionsTab(PatientTab):
         from rehab_tracker.ui.sessions.session_form import SessionFormDialog
 
         dialog = SessionFormDialog(
-            self.services, form, self.today, red_flags=red_flags, attended=attended, parent=self
+            self.services, form, self.today, red_flags=red_flags, attended=attended, parent=self,
+            same_day_confirmed=same_day_confirmed,
         )
         if dialog.exec():
             self.message.setText("Session saved.")
