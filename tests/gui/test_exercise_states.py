@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 
 from tests.gui import test_session_form as base
+from tests.gui.a11y import assert_accessible
 
 built = base.built  # a patient whose next slot is an exercise session
 open_form = base.open_form
@@ -65,6 +66,7 @@ def test_nothing_recorded_is_refused_then_ctrl_d_in_a_set_field_marks_the_rest_d
 
 def test_all_done_button_has_its_label_as_accessible_name(qtbot, built, today):
     _slot, dialog = open_form(qtbot, built, today)
+    assert_accessible(dialog)  # each Status too: its accessible name is its label's text
     button = dialog.all_done_button
     assert button.accessibleName() == button.text() == "All done as prescribed"
     assert "Ctrl+D" in button.toolTip()

@@ -421,7 +421,7 @@ class SessionFormDialog(QDialog):
         self.attended = self.fields.add(
             "attended", "Atte&nded", QCheckBox("Patient attended")
         )
-        self.attended.setAccessibleName("Attended")
+        self.attended.setAccessibleName("Patient attended")
         self.attended.setChecked(entry.attended and attended)
         self.missed_reason = self.fields.add("missed_reason", "&Reason missed", QLineEdit())
         self.missed_reason.setText(entry.missed_reason)
