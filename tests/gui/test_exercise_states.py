@@ -49,12 +49,14 @@ def test_nothing_recorded_is_refused_then_ctrl_d_in_a_set_field_marks_the_rest_d
     assert dialog.focusWidget() is dialog.all_done_button
     assert built.services.sessions.history(built.patient_id)[-1].number == 0  # nothing saved
     first, second = dialog.exercise_boxes[:2]
+    assert dialog.banner.isVisible()
     retype(qtbot, first.rows[0]["reps"], "7")
     assert first.status_code() == "changed" and "Changed" in first.title()
     # the key works from inside a set field, and leaves the changed exercise as it is
     second.rows[0]["effort"].setFocus()
     qtbot.keyClick(second.rows[0]["effort"], Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
     assert statuses(dialog) == ["changed"] + ["done"] * (len(dialog.exercise_boxes) - 1)
+    assert not dialog.banner.isVisible()  # the refusal was answered
     assert first.rows[0]["reps"].text() == "7"
     assert dialog.recorded.text().startswith(f"{len(dialog.exercise_boxes)} of ")
     qtbot.keyClick(dialog, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)

@@ -620,6 +620,10 @@ class SessionFormDialog(QDialog):
         if counts["not_recorded"]:
             text += f"; {counts['not_recorded']} not recorded (not saved)"
         self.recorded.setText(text + ".")
+        if recorded and NOTHING_RECORDED in self.banner.text():  # answered: the refusal goes
+            rest = [m for m in self.banner.text().split("\n") if m != NOTHING_RECORDED]
+            self.banner.setText("\n".join(rest))
+            self.banner.setVisible(bool(rest))
 
     def _show_day(self) -> None:
         """What the form knows of the session's day up front (issue 11 item 3): a red flag not
