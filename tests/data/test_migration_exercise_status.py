@@ -1,4 +1,4 @@
-"""Migration 0007 (exercise_status): every exercise log is kept and gets a status from what was
+"""Migration exercise_status (0009): every exercise log is kept and gets a status from what was
 logged: done when its sets hold its prescription's dose, changed otherwise, not done without a
 set. On SQLite and PostgreSQL (``any_db``)."""
 
@@ -42,7 +42,7 @@ def test_existing_exercise_logs_are_kept_with_the_status_their_sets_show(
             log.exercise_id: len(log.sets) for log in session.scalars(select(ExerciseLog))
         }
 
-    migrate.downgrade(any_db.engine, "0006")
+    migrate.downgrade(any_db.engine, "-1")  # the revision before exercise_status
     with any_db.engine.connect() as conn:
         columns = {c["name"] for c in inspect(conn).get_columns("exercise_logs")}
     assert "status" not in columns

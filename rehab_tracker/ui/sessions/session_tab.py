@@ -27,6 +27,8 @@ from PySide6.QtWidgets import (
 from rehab_tracker.services.patients import PatientRow
 from rehab_tracker.services.sessions import PatientSessions, SessionRow, SlotInfo
 from rehab_tracker.ui.sessions.acknowledge import (
+    CORRECT_TITLE,
+    RedFlagOutcomeDialog,
     alert_text,
     clear_to_log,
     outcome_button,
@@ -141,6 +143,9 @@ class SessionsTab(PatientTab):
             "Log unsch&eduled session…", "logUnscheduled", self.log_unscheduled
         )
         self.edit_button = button("Correct session…", "editSession", self.edit_selected)
+        self.correct_flag_button = button(
+            "Correct red-flag outcome…", "correctRedFlagOutcome", self.correct_red_flag
+        )
         self.delete_button = button("Delete session", "deleteSession", self.delete_selected)
         self.undo_button = button("Undo delete", "undoDeleteSession", self.undo_delete)
         self.undo_button.setEnabled(False)
@@ -159,7 +164,8 @@ class SessionsTab(PatientTab):
         top.addWidget(self.outcome_button, 0, Qt.AlignmentFlag.AlignLeft)
         actions = QGridLayout()  # two rows: fits the patient pane at 1280x800
         for i, b in enumerate((self.log_next_button, self.log_unscheduled_button,
-                               self.edit_button, self.delete_button, self.undo_button)):
+                               self.edit_button, self.correct_flag_button,
+                               self.delete_button, self.undo_button)):
             actions.addWidget(b, i // 3, i % 3)
         actions.setColumnStretch(3, 1)
         layout = scrolled_column(self)
@@ -176,7 +182,7 @@ class SessionsTab(PatientTab):
         self.row = row
         enabled = row is not None
         for b in (self.log_next_button, self.log_unscheduled_button, self.edit_button,
-                  self.delete_button):
+                  self.correct_flag_button, self.delete_button):
             b.setEnabled(enabled)
         if row is None:
             self.view_data = None
@@ -237,11 +243,8 @@ class SessionsTab(PatientTab):
         earlier positive screen not yet cleared is shown first and needs its clearance."""
         if self.row is None:
             return None
-        from rehab_tracker.ui.sessions.session_form import log_another
-
-        today = self.today()
-        same_day = self.services.sessions.logged_on(self.row.id, today)
-        if same_day and not log_another(self, self.row.name, today, same_day):
+        go_on, same_day = self._before_the_screen(self.row)
+        if not go_on:
             return None
         open_flags = self.services.sessions.open_red_flags(self.row.id)
         cleared = clear_to_log(self, self.services, open_flags, self.today)
@@ -261,7 +264,21 @@ class SessionsTab(PatientTab):
         answers = {k: bool(v) for k, v in screen.answers().items() if v is not None}
         return self.open_form(slot, answers if screen.outcome == "clear" else {},
                               attended=screen.outcome == "clear",
-                              same_day_confirmed=today if same_day else None)
+                              same_day_confirmed=same_day)
+
+    def _before_the_screen(self, row: PatientRow) -> tuple[bool, dt.date | None]:
+        """(go on, the day a second session was confirmed for): a paused or ended program is
+        refused, and a session already logged today asks first (issue 11 item 3)."""
+        if refusal := self.services.programs.logging_refusal(row.id):
+            dialogs.error(self, "Log session", refusal)  # paused or ended: before the screen
+            return False, None
+        from rehab_tracker.ui.sessions.session_form import log_another
+
+        today = self.today()
+        same_day = self.services.sessions.logged_on(row.id, today)
+        if not same_day:
+            return True, None
+        return log_another(self, row.name, today, same_day), today
 
     def open_form(
         self,
@@ -312,6 +329,28 @@ class SessionsTab(PatientTab):
                 self.message.setText("Session corrected (the change is in the audit trail).")
             reload = dialog.reload_requested
         self._changed()
+
+    def correct_red_flag(self) -> None:
+        """The selected session's red-flag outcome and clearance, open or cleared, to correct
+        (a clearance entered by mistake is withdrawn here)."""
+        session_id = self.selected_id()
+        if session_id is None:
+            self.message.setText("Select the session with the positive red-flag screen first.")
+            return
+        found = run_action(
+            self, lambda: self.services.sessions.red_flag_follow_up(session_id),
+            title=CORRECT_TITLE,
+        )
+        if not found:
+            return
+        flag, clearance = found.value
+        dialog = RedFlagOutcomeDialog(
+            self.services, flag, self.today, clearance=clearance, parent=self
+        )
+        dialog.exec()
+        if dialog.saved:
+            self.message.setText("Red-flag outcome corrected (the change is in the audit trail).")
+            self._changed()
 
     def delete_selected(self) -> None:
         self.deletion.delete(
