@@ -716,7 +716,8 @@ class ImportBatch(Base):
 
 
 class AuditEntry(Base):
-    """Append-only audit trail, chained by SHA-256 so a changed or removed row shows.
+    """Append-only audit trail, chained and sealed (HMAC-SHA256 under the key ``key_id`` names,
+    kept outside the database) so a changed or removed row shows (``data.audit``).
 
     Database triggers refuse UPDATE and DELETE on this table (see the initial migration).
     """
@@ -734,3 +735,6 @@ class AuditEntry(Base):
     after: Mapped[dict[str, Any] | None] = mapped_column(JSONDoc())
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    #: the key that sealed the entry (``data.audit_keys.key_id``); None: the unkeyed SHA-256
+    #: of entries written before revision 0007
+    key_id: Mapped[str | None] = mapped_column(String(32))

@@ -1,0 +1,84 @@
+"""``db check`` shows tampering by someone who can edit the database but does not hold the
+installation's audit key (issue 10 item 10): a chain recomputed with the unkeyed hash, the last
+entries removed, the triggers dropped, a record changed by direct SQL. On SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import pytest
+
+from rehab_tracker.data import maintenance
+from rehab_tracker.data.database import Database
+from tests.data import tamper
+
+
+def _problems(db: Database) -> list[str]:
+    report = maintenance.check(db)
+    assert report.ok == (not report.audit_problems), report.lines()
+    return report.audit_problems
+
+
+def test_an_untouched_trail_passes(any_db: Database) -> None:
+    tamper.some_records(any_db)
+    assert _problems(any_db) == []
+
+
+def test_a_chain_recomputed_with_the_unkeyed_hash_is_reported(any_db: Database) -> None:
+    tamper.some_records(any_db)
+    tamper.rechain_unkeyed(any_db)
+    problems = _problems(any_db)
+    assert any("content changed" in p for p in problems), problems
+
+
+def test_a_chain_recomputed_and_unsealed_is_reported(any_db: Database) -> None:
+    tamper.some_records(any_db)
+    tamper.rechain_unkeyed(any_db, unseal=True)
+    problems = _problems(any_db)
+    assert any("not sealed" in p for p in problems), problems
+
+
+def test_removed_last_entries_are_reported_against_the_checkpoint(any_db: Database) -> None:
+    tamper.some_records(any_db)
+    assert maintenance.check(any_db).ok  # a successful check leaves a checkpoint
+    tamper.delete_tail(any_db, count=1)
+    problems = _problems(any_db)
+    assert any("checkpoint" in p for p in problems), problems
+
+
+def test_removed_last_entries_are_reported_after_a_backup(db: Database) -> None:
+    tamper.some_records(db)
+    db.backup("manual")  # the backup leaves a checkpoint too
+    tamper.delete_tail(db, count=2)
+    problems = _problems(db)
+    assert any("checkpoint" in p for p in problems), problems
+
+
+def test_dropped_triggers_are_reported(any_db: Database) -> None:
+    tamper.some_records(any_db)
+    tamper.drop_guards(any_db)
+    problems = _problems(any_db)
+    assert any("trigger" in p for p in problems), problems
+
+
+def test_disabled_triggers_are_reported(any_db: Database) -> None:
+    tamper.some_records(any_db)
+    tamper.disable_guards(any_db)
+    problems = _problems(any_db)
+    assert any("trigger" in p for p in problems), problems
+
+
+def test_a_birth_date_changed_by_sql_is_reported(any_db: Database) -> None:
+    ids = tamper.some_records(any_db)
+    tamper.change_birth_date(any_db, ids[1])
+    (problem,) = _problems(any_db)
+    # ids and column names only, never the values (no patient data in the report)
+    assert problem.startswith(
+        f"patients {ids[1]}: differs from the last state the trail recorded (date_of_birth"
+    )
+    assert "1950" not in problem and "1980" not in problem
+
+
+@pytest.mark.parametrize("attack", [tamper.delete_middle, tamper.swap_pair, tamper.forge_appended])
+def test_other_edits_of_the_trail_are_reported(any_db: Database, attack: object) -> None:
+    tamper.some_records(any_db)
+    attack(any_db)  # type: ignore[operator]
+    assert _problems(any_db)
