@@ -82,3 +82,33 @@ def test_other_edits_of_the_trail_are_reported(any_db: Database, attack: object)
     tamper.some_records(any_db)
     attack(any_db)  # type: ignore[operator]
     assert _problems(any_db)
+
+
+def test_a_missing_key_file_is_one_clear_line_not_a_crash(db: Database) -> None:
+    from rehab_tracker.data import audit_keys
+
+    tamper.some_records(db)
+    for key in audit_keys.keys_dir().glob("*.key"):
+        key.unlink()
+    problems = _problems(db)
+    assert len(problems) == 1 and "which this installation does not hold" in problems[0]
+    assert str(audit_keys.keys_dir()) in problems[0]
+
+
+def test_db_check_prints_ids_only_and_exits_nonzero_on_tamper(
+    db: Database, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from rehab_tracker.cli import main
+
+    ids = tamper.some_records(db)
+    assert main(["db", "check", "--db", str(db.path)]) == 0
+    tamper.change_birth_date(db, ids[0])
+    tamper.drop_guards(db)
+    capsys.readouterr()
+    assert main(["db", "check", "--db", str(db.path)]) == 1
+    out = capsys.readouterr().out
+    assert f"patients {ids[0]}: differs" in out
+    assert "trigger audit_log_no_update is missing" in out
+    assert "result: PROBLEMS FOUND" in out
+    for data in ("Ada", "Lovelace", "1950", "1980", "RT-0000"):
+        assert data not in out
