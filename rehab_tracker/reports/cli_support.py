@@ -77,6 +77,9 @@ def run_report(
         patient_id = services.patients.find(patient_key)
         data = services.reports.gather(patient_id, today=today or dt.date.today())
         path = write_pdf(data, out, kind, notes)  # type: ignore[arg-type]
+        services.disclosures.disclosed(
+            patient_id, "report_pdf", str(Path(path).resolve()), audience=kind
+        )
     except (ServiceError, DatabaseError, OSError) as exc:
         return _problem("report", exc)
     finally:
@@ -128,12 +131,14 @@ def run_batch(
         return opened
     kind, db = opened
     try:
+        services = Services(db, actor)
         result = export_all(
-            Services(db, actor).reports,
+            services.reports,
             out_dir,
             today=today or dt.date.today(),
             audience=kind,  # type: ignore[arg-type]
             progress=progress or terminal_progress(),
+            disclosures=services.disclosures,
         )
     except (DatabaseError, OSError) as exc:
         return _problem("export-reports", exc)

@@ -151,9 +151,13 @@ class ReportDialog(QDialog):
 
     def preview(self) -> None:
         data = self.report_data()
-        print_preview.show_print_preview(
+        printed = print_preview.show_print_preview(
             self.document(), self, f"Progress report — {data.patient.name}"
         )
+        if printed is not None:
+            self.services.disclosures.disclosed(
+                self.patient_id, "report_print", printed, audience=self.audience()
+            )
 
     def save_pdf(self) -> Path | None:
         from rehab_tracker.reports.progress import report_file_name, save_document_pdf
@@ -172,6 +176,9 @@ class ReportDialog(QDialog):
             title="Save progress report",
         ):
             return None
+        self.services.disclosures.disclosed(
+            self.patient_id, "report_pdf", str(target), audience=self.audience()
+        )
         self.saved_path = target
         self.status.setText(f"Saved {target}")
         return target
@@ -227,7 +234,7 @@ def export_all_reports(
             parent,
             lambda: export_all(
                 services.reports, folder, today=today(), audience=audience,  # type: ignore[arg-type]
-                progress=step,
+                progress=step, disclosures=services.disclosures,
             ),
             title="Export All Reports",
         )

@@ -7,6 +7,7 @@ QtPrintSupport is imported inside the functions, off the start-up path. Tests re
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QFileDialog, QWidget
@@ -15,9 +16,13 @@ from rehab_tracker.reports.handout import a4_printer, write_pdf
 from rehab_tracker.ui.shell.actions import run_action
 from rehab_tracker.ui.widgets import dialogs
 
+if TYPE_CHECKING:
+    from PySide6.QtPrintSupport import QPrinter
 
-def show_print_preview(document: QTextDocument, parent: QWidget | None, title: str) -> None:
-    """A print preview of ``document`` on A4, from which the user can print."""
+
+def show_print_preview(document: QTextDocument, parent: QWidget | None, title: str) -> str | None:
+    """A print preview of ``document`` on A4, from which the user can print; where it was
+    printed (the printer's name, or the file of "print to file"), None when it was not."""
     from PySide6.QtPrintSupport import QPrintPreviewDialog
 
     printer = a4_printer()
@@ -26,7 +31,14 @@ def show_print_preview(document: QTextDocument, parent: QWidget | None, title: s
     dialog.setObjectName("printPreview")
     dialog.paintRequested.connect(document.print_)
     dialogs.fit_to_screen(dialog, 900, 1000)
-    dialog.exec()
+    if dialog.exec() != QPrintPreviewDialog.DialogCode.Accepted:  # accepted once it printed
+        return None
+    return printed_to(printer)
+
+
+def printed_to(printer: QPrinter) -> str:
+    """Where ``printer`` sent its pages: the file of "print to file", else the printer."""
+    return printer.outputFileName() or printer.printerName() or "the default printer"
 
 
 def get_save_path(parent: QWidget | None, title: str, suggested: str) -> Path | None:
