@@ -10,6 +10,9 @@ Entries already in the trail keep their unkeyed SHA-256 and no key id; one keyed
 appended after the newest of them (when there are any), so that from there on a trail recomputed
 with the unkeyed hash no longer passes ``db check``. Every row is kept.
 
+An index on (entity, entity_id, seq) lets ``db check`` read the trail of each table's records in
+order without a scan of the whole trail per table.
+
 The column is added in place (no table rebuild on SQLite, which would drop the triggers that
 keep the trail append-only). A downgrade keeps it and its key ids: the trail is append-only, and
 an upgrade again seals whatever older code appended meanwhile.
@@ -34,6 +37,9 @@ def upgrade() -> None:
     columns = {c["name"] for c in sa.inspect(op.get_bind()).get_columns("audit_log")}
     if "key_id" not in columns:  # kept by a downgrade
         op.add_column("audit_log", sa.Column("key_id", sa.String(length=32), nullable=True))
+    op.create_index(
+        "ix_audit_log_entity_entity_id_seq", "audit_log", ["entity", "entity_id", "seq"]
+    )
     _seal_existing_entries()
 
 
@@ -78,4 +84,5 @@ def _seal_existing_entries() -> None:
 
 
 def downgrade() -> None:
-    """Nothing to undo: ``key_id`` stays (see the module docstring); older code ignores it."""
+    """``key_id`` stays (see the module docstring); older code ignores it."""
+    op.drop_index("ix_audit_log_entity_entity_id_seq", table_name="audit_log")

@@ -98,14 +98,16 @@ def installation_key() -> bytes:
             f"the audit key file {path} is damaged; restore it from a copy, or move it away "
             "to start a new key (entries sealed with the old key then cannot be verified)"
         )
+    new = secrets.token_bytes(KEY_BYTES)
+    partial = path.with_name(f".{path.name}.{secrets.token_hex(4)}.partial")
     try:
         private_dir(keys_dir(), ours=True)
-        new = secrets.token_bytes(KEY_BYTES)
-        private_file(path, exclusive=True)
-        with open(path, "w", encoding="ascii") as handle:
+        private_file(partial, exclusive=True)  # 0600 before the key is in it
+        with open(partial, "w", encoding="ascii") as handle:
             handle.write(new.hex() + "\n")
             handle.flush()
             os.fsync(handle.fileno())
+        os.link(partial, path)  # complete or absent, never half-written; refuses to replace
     except FileExistsError:  # another process made it meanwhile: use that one
         key = _read_key(path)
         if key is None:
@@ -113,6 +115,9 @@ def installation_key() -> bytes:
         return key
     except OSError as exc:
         raise AuditKeyError(f"cannot write the audit key {path}: {exc.strerror}") from exc
+    finally:
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
     return new
 
 

@@ -6,7 +6,8 @@
   last backup, clean check or restore (``data.audit_keys``): its newest entries were not removed;
 * the guards: the triggers that make the table append-only exist, unaltered and enabled;
 * the records: each current row of every audited table equals the last state the trail recorded
-  for it (a row changed, added or brought back by direct SQL shows).
+  for it (a row changed, added or brought back by direct SQL shows), and every row the trail
+  last saw created or updated is still there (a row removed by direct SQL shows).
 
 Every problem is one line naming tables, columns, entry numbers and record ids, never a value
 (no patient data). Tables and the trail are read in batches, so memory stays bounded however
@@ -19,7 +20,7 @@ import datetime as dt
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Table, select, text
+from sqlalchemy import Connection, Table, func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Mapper
 
@@ -68,8 +69,6 @@ def record_checkpoint(db: Database, reason: str) -> None:
 
 
 def _count() -> Any:
-    from sqlalchemy import func
-
     return func.count(AuditEntry.seq)
 
 
@@ -186,6 +185,7 @@ def record_problems(conn: Connection, batch: int = BATCH) -> Iterator[str]:
     that the trail recorded as removed."""
     for mapper in _audited_mappers():
         yield from _table_problems(conn, mapper, batch)
+        yield from _removed_problems(conn, mapper, batch)
 
 
 def _table_problems(conn: Connection, mapper: Mapper[Any], batch: int) -> Iterator[str]:
@@ -206,6 +206,41 @@ def _table_problems(conn: Connection, mapper: Mapper[Any], batch: int) -> Iterat
             problem = _compare(attrs, row, states.get(entity_id, _NEVER))
             if problem:
                 yield f"{table.name} {entity_id}: {problem}"
+
+
+def _removed_problems(conn: Connection, mapper: Mapper[Any], batch: int) -> Iterator[str]:
+    """Rows whose last entry in the trail is not their removal, yet are gone."""
+    table = mapper.local_table
+    assert isinstance(table, Table)
+    (key_column,) = mapper.primary_key
+    last = (
+        select(func.max(AuditEntry.seq).label("seq"))
+        .where(AuditEntry.entity == table.name, AuditEntry.action.in_(_CHANGES))
+        .group_by(AuditEntry.entity_id)
+        .subquery()
+    )
+    live = (
+        select(AuditEntry.entity_id)
+        .join(last, last.c.seq == AuditEntry.seq)
+        .where(AuditEntry.action != "delete")
+        .order_by(AuditEntry.seq)
+        .execution_options(yield_per=batch)
+    )
+    to_key = key_column.type.python_type
+    for part in conn.execute(live).partitions():
+        wanted: dict[Any, str] = {}
+        for (entity_id,) in part:
+            try:
+                wanted[to_key(entity_id)] = entity_id
+            except ValueError:
+                yield f"{table.name} {entity_id}: the trail names a record that cannot exist"
+        found = set(conn.execute(select(key_column).where(key_column.in_(wanted))).scalars())
+        for key, entity_id in wanted.items():
+            if key not in found:
+                yield (
+                    f"{table.name} {entity_id}: removed behind the app's back (the trail "
+                    "has no record of its removal)"
+                )
 
 
 #: no entry in the trail for the row

@@ -48,6 +48,10 @@ def _birth_date(db: Database) -> None:
     tamper.change_birth_date(db, patient_id)  # type: ignore[arg-type]
 
 
+def _patient_removed_by_sql(db: Database) -> None:
+    tamper.delete_record(db, _first_patient(db))  # type: ignore[arg-type]
+
+
 def _patient_added_by_sql(db: Database) -> None:
     import datetime as dt
     import uuid
@@ -99,6 +103,7 @@ CASES: dict[str, Attack] = {
     "triggers replaced by ones that never fire": tamper.disable_guards,
     "date of birth changed by SQL": _birth_date,
     "patient added by SQL": _patient_added_by_sql,
+    "patient removed by SQL": _patient_removed_by_sql,
     "middle entry removed and the chain relinked": tamper.delete_middle,
     "two entries swapped": tamper.swap_pair,
     "entry appended with a forged hash": tamper.forge_appended,

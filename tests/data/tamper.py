@@ -34,12 +34,12 @@ def unkeyed_hash(prev_hash: str, row: dict[str, Any]) -> str:
     return hashlib.sha256((prev_hash + canonical).encode("utf-8")).hexdigest()
 
 
-def some_records(db: Database, count: int = 3) -> list[uuid.UUID]:
+def some_records(db: Database, count: int = 3, prefix: str = "RT-0") -> list[uuid.UUID]:
     """``count`` patients added through the app, then one of them edited: a trail to attack."""
     ids = []
     for number in range(count):
         with db.unit_of_work("dr.kim") as session:
-            patient = make_patient(f"RT-{number:05d}")
+            patient = make_patient(f"{prefix}{number:04d}")
             session.add(patient)
             session.flush()
             ids.append(patient.id)
@@ -172,3 +172,10 @@ def change_birth_date(db: Database, patient_id: uuid.UUID) -> None:
         conn.execute(
             update(table).where(table.c.id == patient_id).values(date_of_birth=dt.date(1950, 1, 1))
         )
+
+
+def delete_record(db: Database, patient_id: uuid.UUID) -> None:
+    """A patient removed by a direct SQL DELETE (no trail entry)."""
+    table = Patient.__table__
+    with db.engine.begin() as conn:
+        conn.execute(table.delete().where(table.c.id == patient_id))

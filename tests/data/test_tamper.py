@@ -77,6 +77,22 @@ def test_a_birth_date_changed_by_sql_is_reported(any_db: Database) -> None:
     assert "1950" not in problem and "1980" not in problem
 
 
+def test_a_record_removed_by_sql_is_reported_and_one_removed_by_the_app_is_not(
+    any_db: Database,
+) -> None:
+    from rehab_tracker.data.models import Patient
+
+    ids = tamper.some_records(any_db)
+    with any_db.unit_of_work("dr.kim") as session:
+        session.delete(session.get(Patient, ids[0]))
+    assert _problems(any_db) == []
+    tamper.delete_record(any_db, ids[2])
+    assert _problems(any_db) == [
+        f"patients {ids[2]}: removed behind the app's back (the trail has no record of its "
+        "removal)"
+    ]
+
+
 @pytest.mark.parametrize("attack", [tamper.delete_middle, tamper.swap_pair, tamper.forge_appended])
 def test_other_edits_of_the_trail_are_reported(any_db: Database, attack: object) -> None:
     tamper.some_records(any_db)
@@ -112,3 +128,50 @@ def test_db_check_prints_ids_only_and_exits_nonzero_on_tamper(
     assert "result: PROBLEMS FOUND" in out
     for data in ("Ada", "Lovelace", "1950", "1980", "RT-0000"):
         assert data not in out
+
+
+def test_a_restored_older_backup_is_not_reported_as_truncated(db: Database) -> None:
+    from rehab_tracker.data.database import open_database
+    from rehab_tracker.data.restore import restore_backup
+
+    tamper.some_records(db)
+    older = db.backup("manual")
+    tamper.some_records(db, prefix="RT-1")  # the trail grows past the backup
+    assert maintenance.check(db).ok  # a checkpoint of the longer trail
+    assert db.path is not None
+    db.close()
+    restore_backup(db.path, older, actor="dr.kim")
+    restored = open_database(db.path)
+    try:
+        report = maintenance.check(restored)
+    finally:
+        restored.close()
+    assert report.ok, report.lines()
+
+
+def test_the_key_is_private_and_not_in_the_database(db: Database) -> None:
+    from sqlalchemy import text
+
+    from rehab_tracker.data import audit_keys
+    from tests.data.helpers import file_mode
+
+    tamper.some_records(db)
+    (key_file,) = audit_keys.keys_dir().glob("*.key")
+    assert file_mode(key_file) == 0o600 and file_mode(key_file.parent) == 0o700
+    key = key_file.read_text().strip()
+    assert len(bytes.fromhex(key)) == audit_keys.KEY_BYTES
+    assert db.path is not None and key.encode() not in db.path.read_bytes()
+    with db.reading() as session:
+        ids = set(session.execute(text("SELECT DISTINCT key_id FROM audit_log")).scalars())
+    assert ids == {audit_keys.key_id(bytes.fromhex(key))}
+
+
+def test_processes_making_the_key_at_once_agree_on_one(tmp_path: object) -> None:
+    import concurrent.futures
+
+    from rehab_tracker.data import audit_keys
+
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        keys = set(pool.map(lambda _: audit_keys.installation_key(), range(16)))
+    assert len(keys) == 1
+    assert [p.name for p in audit_keys.keys_dir().iterdir()] == ["installation.key"]
