@@ -67,7 +67,8 @@ class CheckReport:
         else:
             out.append("schema matches the code")
         if self.audit_problems:
-            out.append(f"audit trail: {len(self.audit_problems)} problems:")
+            count = len(self.audit_problems)
+            out.append(f"audit trail: {count} problem{'s' if count > 1 else ''}:")
             out.extend(f"  {p}" for p in self.audit_problems[:20])
             if len(self.audit_problems) > 20:
                 out.append(f"  ... and {len(self.audit_problems) - 20} more")
