@@ -372,6 +372,11 @@ def test_a_real_0001_clinic_file_upgrades_with_every_record_and_constraint(
         assert _drift(database.engine) == []
         with database.reading() as session:
             assert audit.verify_chain(session) == []
+        # the whole check: the unkeyed history sealed by 0007, every record as the trail says
+        from rehab_tracker.data import maintenance
+
+        report = maintenance.check(database)
+        assert report.ok, report.lines()
     finally:
         database.close()
     counts_after = _table_counts(path)

@@ -4,7 +4,10 @@ entries removed, the triggers dropped, a record changed by direct SQL. On SQLite
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from sqlalchemy import select
 
 from rehab_tracker.data import maintenance
 from rehab_tracker.data.database import Database
@@ -88,8 +91,7 @@ def test_a_record_removed_by_sql_is_reported_and_one_removed_by_the_app_is_not(
     assert _problems(any_db) == []
     tamper.delete_record(any_db, ids[2])
     assert _problems(any_db) == [
-        f"patients {ids[2]}: removed behind the app's back (the trail has no record of its "
-        "removal)"
+        f"patients {ids[2]}: removed behind the app's back (the trail has no record of its removal)"
     ]
 
 
@@ -175,3 +177,50 @@ def test_processes_making_the_key_at_once_agree_on_one(tmp_path: object) -> None
         keys = set(pool.map(lambda _: audit_keys.installation_key(), range(16)))
     assert len(keys) == 1
     assert [p.name for p in audit_keys.keys_dir().iterdir()] == ["installation.key"]
+
+
+def test_the_unkeyed_history_before_the_seal_cannot_be_rewritten(tmp_path: Path) -> None:
+    """A clinic file from the 0001 release, upgraded (its unkeyed entries sealed by 0007); then
+    one of the old entries changed and the unkeyed part of the chain recomputed up to the
+    seal, whose link is moved too."""
+    import gzip
+
+    from sqlalchemy import update
+
+    from rehab_tracker.data.database import open_database
+    from rehab_tracker.data.models import AuditEntry
+
+    path = tmp_path / "clinic.db"
+    fixture = Path(__file__).parent / "fixtures" / "clinic-0001.db.gz"
+    path.write_bytes(gzip.decompress(fixture.read_bytes()))
+    db = open_database(path)
+    try:
+        assert maintenance.check(db).ok
+        tamper.drop_guards(db)
+        table = AuditEntry.__table__
+        with db.engine.begin() as conn:
+            rows = [
+                dict(r)
+                for r in conn.execute(
+                    select(table).where(table.c.key_id.is_(None)).order_by(table.c.seq)
+                ).mappings()
+            ]
+            rows[3]["actor"] = "someone.else"
+            prev = tamper.GENESIS
+            for row in rows:
+                row["hash"] = tamper.unkeyed_hash(prev, row)
+                conn.execute(
+                    update(table)
+                    .where(table.c.seq == row["seq"])
+                    .values(actor=row["actor"], prev_hash=prev, hash=row["hash"])
+                )
+                prev = row["hash"]
+            conn.execute(
+                update(table).where(table.c.seq == rows[-1]["seq"] + 1).values(prev_hash=prev)
+            )
+        problems = _problems(db)
+    finally:
+        db.close()
+    seal = rows[-1]["seq"] + 1
+    assert problems[0] == f"entry {seal}: content changed after it was written"
+    assert all("trigger" in p for p in problems[1:])  # dropped for the attack
