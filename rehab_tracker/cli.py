@@ -166,6 +166,7 @@ def _default_database_not_made_yet(args: argparse.Namespace) -> bool:
 
 def _cmd_patients(args: argparse.Namespace) -> int:
     from rehab_tracker.app import default_actor
+    from rehab_tracker.domain.program_status import status_words
     from rehab_tracker.services.patients import PatientService
 
     if _default_database_not_made_yet(args):
@@ -181,7 +182,10 @@ def _cmd_patients(args: argparse.Namespace) -> int:
             print(for_json_line(json.dumps(row.as_dict(), ensure_ascii=False)))
         else:
             surgery = row.surgery_date.isoformat() if row.surgery_date else "conservative"
-            if row.program_week is None:
+            if row.program_status in ("completed", "stopped", "paused"):
+                week = status_words(row.program_status)
+                week += f" (week {row.program_week})" if row.program_week else ""
+            elif row.program_week is None:
                 week = "no program"
             elif row.program_week == 0:
                 week = "starts soon"

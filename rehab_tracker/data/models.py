@@ -252,7 +252,11 @@ class Program(Travelling, Base):
     __table_args__ = (
         CheckConstraint("intensity IN ('high', 'low')", name="intensity"),
         CheckConstraint(
-            "status IN ('planned', 'active', 'completed', 'stopped')", name="status"
+            "status IN ('planned', 'active', 'paused', 'completed', 'stopped')", name="status"
+        ),
+        CheckConstraint("status != 'paused' OR paused_on IS NOT NULL", name="paused_on"),
+        CheckConstraint(
+            "status NOT IN ('completed', 'stopped') OR ended_on IS NOT NULL", name="ended_on"
         ),
     )
 
@@ -269,6 +273,16 @@ class Program(Travelling, Base):
     #: why the program started earlier than 4 weeks after surgery, when it did
     early_start_reason: Mapped[str | None] = mapped_column(Text)
     notes: Mapped[str | None] = mapped_column(Text)
+    #: the pause under way (status ``paused``): since when and why
+    paused_on: Mapped[dt.date | None] = mapped_column(Date)
+    pause_reason: Mapped[str | None] = mapped_column(Text)
+    #: the days of the earlier pauses of the program, added up at each resume
+    paused_days: Mapped[int] = mapped_column(Integer, default=0)
+    #: the day the program was completed or stopped early, and why (a stop's reason, a note)
+    ended_on: Mapped[dt.date | None] = mapped_column(Date)
+    end_reason: Mapped[str | None] = mapped_column(Text)
+    #: why the program was completed without the end-of-program assessment, when it was
+    end_assessment_skip_reason: Mapped[str | None] = mapped_column(Text)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     patient: Mapped[Patient] = relationship(back_populates="programs")
@@ -738,5 +752,5 @@ class AuditEntry(Base):
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
     #: the key that sealed the entry (``data.audit_keys.key_id``); None: the unkeyed SHA-256
-    #: of entries written before revision 0007
+    #: of entries written before revision 0008
     key_id: Mapped[str | None] = mapped_column(String(32))

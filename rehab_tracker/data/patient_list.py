@@ -43,8 +43,10 @@ SURGERIES = (
     "SELECT s.patient_id, s.surgery_date, s.levels FROM surgeries s"
     " ORDER BY s.surgery_date, s.created_at"
 )
-#: open programs, oldest start first (the latest per patient wins), with the date of exercise
-#: session 1 and the next scheduled session not logged yet
+#: every program, the closed ones first, then oldest start first: the last per patient wins, so
+#: it is the current one (``services._lookup.current_program``: the latest open one, else the
+#: latest ended one); with the date of exercise session 1 and the next scheduled session not
+#: logged yet
 PROGRAMS = (
     "SELECT g.id, g.patient_id, g.status,"
     " (SELECT MIN(s.scheduled_date) FROM scheduled_sessions s"
@@ -53,7 +55,8 @@ PROGRAMS = (
     "   WHERE s.program_id = g.id AND s.scheduled_date >= :today"
     "   AND NOT EXISTS (SELECT 1 FROM session_logs l"
     "     WHERE l.scheduled_session_id = s.id AND l.deleted_at IS NULL)) AS next_session"
-    f" FROM programs g WHERE {_OPEN_PROGRAM} ORDER BY g.start_date, g.created_at"
+    f" FROM programs g ORDER BY CASE WHEN {_OPEN_PROGRAM} THEN 1 ELSE 0 END,"
+    " g.start_date, g.created_at"
 )
 #: the phases of open programs in program order (domain.phases.phase_on picks today's)
 PHASES = (
@@ -221,13 +224,17 @@ def build_rows(
     program_of: dict[uuid.UUID, tuple[uuid.UUID, str, int | None, str | None, dt.date | None]] = {}
     for program_id, patient_id, status, first, next_session in programs:
         gid = _uuid(program_id)
+        if str(status) not in OPEN_STATUSES:  # ended: no week, phase or next session any more
+            program_of[_uuid(patient_id)] = (gid, str(status), None, None, None)
+            continue
         phase = phase_on(phases_of[gid], today)
         program_of[_uuid(patient_id)] = (
             gid,
             str(status),
             program_week(_date(first), today),
             None if phase is None else phase.name,
-            _date(next_session),
+            # a paused program's sessions move when it is resumed: none is next until then
+            None if str(status) == "paused" else _date(next_session),
         )
     due = _assessment_due(program_of, assessments, records, today)
     flagged = {_uuid(patient_id) for (patient_id,) in red_flags}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from rehab_tracker.domain.program_status import status_words
 from rehab_tracker.domain.redflags import ACTIONS, REFERRALS
 from rehab_tracker.domain.scoring import odi_band_words
 from rehab_tracker.domain.units import (
@@ -17,6 +18,7 @@ from rehab_tracker.domain.units import (
     format_number,
 )
 from rehab_tracker.domain.weeks import weeks_since
+from rehab_tracker.reports.discharge import discharge_section
 from rehab_tracker.reports.measures import measure_attributions, measure_notes_section
 from rehab_tracker.reports.wording import (
     AUDIENCES,
@@ -90,6 +92,7 @@ def build_html(
     sections = (
         _header(data, clinical),
         _surgery_and_program(data, clinical),
+        discharge_section(data, clinical),
         _attendance(data, clinical),
         _outcomes(data, audience, refs),
         measure_notes_section(data, clinical),
@@ -165,7 +168,7 @@ def _program_lines(data: ReportData, clinical: bool) -> list[str]:
     intensity = f", {prog.intensity} intensity" if clinical else ""
     lines = [
         f"<b>{esc(prog.name)}</b> ({prog.weeks} weeks, {prog.sessions_per_week} sessions a "
-        f"week{intensity}; status {esc(prog.status)}): {when}."
+        f"week{intensity}; status {esc(status_words(prog.status))}): {when}."
     ]
     if prog.phases:
         phases = "; ".join(

@@ -186,7 +186,16 @@ def _seed_one(services: Services, person: DemoPatient, today: dt.date, rng: rand
         patient_id, "usc-12-week", person.intensity, start, today=today
     )
     _log_history(services.db, patient_id, program_id, person, today, rng)
-    week = f"week {person.week}" if person.week <= 12 else "program finished"
+    if person.week > 12:  # run its course, end-of-program assessment done: the therapist ends it
+        version = services.programs.program(program_id).version
+        services.programs.complete(
+            program_id,
+            ended_on=today,
+            note="All 12 weeks done; discharged to the home exercise sheet.",
+            expected_version=version,
+            today=today,
+        )
+    week = f"week {person.week}" if person.week <= 12 else "program completed"
     return f"{person.given} {person.family}: {person.pathway}, {person.intensity} intensity, {week}"
 
 

@@ -12,9 +12,9 @@ TODAY = dt.date(2026, 11, 23)
 DAY = dt.timedelta(days=1)
 
 
-def test_open_programs_are_planned_or_active() -> None:
-    assert set(OPEN_STATUSES) == {"planned", "active"}
-    assert is_open("planned") and is_open("active")
+def test_open_programs_are_planned_active_or_paused() -> None:
+    assert set(OPEN_STATUSES) == {"planned", "active", "paused"}
+    assert is_open("planned") and is_open("active") and is_open("paused")
     assert not is_open("completed") and not is_open("stopped") and not is_open(None)
 
 

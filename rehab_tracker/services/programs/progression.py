@@ -41,6 +41,7 @@ from rehab_tracker.domain.errors import ValidationError
 from rehab_tracker.domain.numbers import is_number
 from rehab_tracker.domain.outcomes import baseline_of
 from rehab_tracker.domain.phases import phase_on
+from rehab_tracker.domain.program_status import refuse_dose_edit
 from rehab_tracker.domain.redflags import KNOWN_FLAGS_BY_CODE
 from rehab_tracker.domain.sessions import set_values
 from rehab_tracker.services import _lookup as lookup
@@ -127,6 +128,7 @@ class ProgramProgression(ServicePart):
                     f"The prescription of {old.exercise.name} was changed since it was "
                     "shown; reopen the program to see the current one."
                 )
+            refuse_dose_edit(old.program.status)
             if dosage.dosage_type != old.dosage_type:
                 raise ValidationError.single(
                     "dosage_type", f"{old.exercise.name} is dosed by {old.dosage_type}."

@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from rehab_tracker.domain.phases import PhaseOutline
+from rehab_tracker.domain.program_status import StatusDetails
 from rehab_tracker.domain.thresholds import Threshold
 from rehab_tracker.services.outcomes.summary import MeasureNotes
 
@@ -59,7 +60,9 @@ class PhaseSpan(PhaseOutline):
 
 
 @dataclass(frozen=True)
-class ProgramSummary:
+class ProgramSummary(StatusDetails):
+    """The report's program: its outline, and its pause and end (:class:`StatusDetails`)."""
+
     id: uuid.UUID
     name: str
     intensity: str

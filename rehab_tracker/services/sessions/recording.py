@@ -17,9 +17,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from rehab_tracker.data.models import AdverseEvent, ExerciseLog, SessionLog, SetLog
+from rehab_tracker.data.models import AdverseEvent, ExerciseLog, Program, SessionLog, SetLog
 from rehab_tracker.data.types import utcnow
 from rehab_tracker.domain.errors import ValidationError
+from rehab_tracker.domain.program_status import logging_refusal
 from rehab_tracker.domain.redflags import screen
 from rehab_tracker.domain.sessions import SessionEntry, set_values, validate_session
 from rehab_tracker.services import _lookup as lookup
@@ -57,6 +58,7 @@ class SessionRecording(SessionServiceBase):
                 what="The session date",
             )
             log = self._new_log(session, patient_id, scheduled_session_id)
+            _refuse_for_program_status(session, log.program_id)
             log.session_date = session_date
             log.location = location
             log.attended = True
@@ -85,6 +87,7 @@ class SessionRecording(SessionServiceBase):
             if entry.attended and entry.session_date is not None:  # a date: validated above
                 _refuse_while_flag_open(session, patient_id, entry.session_date)
             log = self._new_log(session, patient_id, scheduled_session_id)
+            _refuse_for_program_status(session, log.program_id)
             log.status = "final"
             log.red_flag_result = flag_result
             self._apply(session, log, entry)
@@ -260,6 +263,20 @@ def _refuse_while_flag_open(session: Session, patient_id: uuid.UUID, on: dt.date
                 "cleared exercise to resume (Session > Record Red-Flag Outcome) before logging an "
                 "attended session.",
             )
+
+
+def _refuse_for_program_status(session: Session, program_id: uuid.UUID | None) -> None:
+    """No new log against a paused, completed or stopped program
+    (:func:`~rehab_tracker.domain.program_status.logging_refusal`); refused at ``slot``, the
+    form's session choice."""
+    if program_id is None:
+        return
+    program = lookup.by_id(session, Program, program_id, "program")
+    refusal = logging_refusal(
+        program.status, paused_on=program.paused_on, ended_on=program.ended_on
+    )
+    if refusal is not None:
+        raise ValidationError.single("slot", refusal)
 
 
 def _corrected_screen(log: SessionLog, entry: SessionEntry) -> str:

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QHBoxLayout,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
@@ -37,7 +36,7 @@ from rehab_tracker.services.sessions import RedFlagAlert
 from rehab_tracker.ui.shell.actions import run_action
 from rehab_tracker.ui.widgets import dialogs
 from rehab_tracker.ui.widgets.date_field import DateField
-from rehab_tracker.ui.widgets.forms import FieldForm, push_button, text_label
+from rehab_tracker.ui.widgets.forms import FieldForm, push_button, save_cancel_row, text_label
 from rehab_tracker.ui.widgets.scroll import scrolled
 
 TITLE = "Red-flag outcome"
@@ -105,15 +104,9 @@ class RedFlagOutcomeDialog(QDialog):
         self.fields.setObjectName("redFlagOutcomeFields")
         self._build_outcome()
         self._build_clearance(require_clearance)
-        self.save_button = push_button("&Save", "redFlagOutcomeSave")
-        self.save_button.setDefault(True)
-        self.save_button.clicked.connect(self.save)
-        self.cancel_button = push_button("Cancel", "redFlagOutcomeCancel")
-        self.cancel_button.clicked.connect(self.reject)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.save_button)
-        buttons.addWidget(self.cancel_button)
+        buttons, self.save_button, self.cancel_button = save_cancel_row(
+            "&Save", "redFlagOutcome", self.save, self.reject
+        )
         layout = QVBoxLayout(self)
         layout.addWidget(scrolled(intro, self.fields, stretch=True))  # fits at 200% scaling
         layout.addLayout(buttons)

@@ -236,6 +236,9 @@ class SessionsTab(PatientTab):
         earlier positive screen not yet cleared is shown first and needs its clearance."""
         if self.row is None:
             return None
+        if refusal := self.services.programs.logging_refusal(self.row.id):
+            dialogs.error(self, "Log session", refusal)  # paused or ended: before the screen
+            return None
         open_flags = self.services.sessions.open_red_flags(self.row.id)
         cleared = clear_to_log(self, self.services, open_flags, self.today)
         if open_flags:

@@ -1,7 +1,7 @@
 """the audit trail sealed with a key kept outside the database
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-01
 
 Every audit entry from now on is sealed with HMAC-SHA256 under the installation's key (a file in
@@ -25,12 +25,12 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0007"
-down_revision: str | None = "0006"
+revision: str = "0008"
+down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-ACTOR = "system (upgrade 0007)"
+ACTOR = "system (upgrade 0008)"
 
 
 def upgrade() -> None:
