@@ -166,6 +166,20 @@ def _before_flush(session: Session, flush_context: object, instances: object) ->
     for obj in (*session.dirty, *session.deleted):
         if _audited(obj):
             images[obj] = _before(obj)
+    stamp = utcnow()
+    for obj in session.dirty:
+        # The change time is set here, not left to the column's ``onupdate``: when one flush
+        # updates several rows of a table at once (executemany), the ORM computes that default
+        # again for the statement, a few microseconds after the value the object (and so the
+        # trail's "after") holds, and ``db check`` would find every such row changed behind
+        # the trail's back.
+        if (
+            _audited(obj)
+            and "updated_at" in inspect(obj).mapper.columns
+            and session.is_modified(obj, include_collections=False)
+            and not inspect(obj).attrs["updated_at"].history.added
+        ):
+            obj.updated_at = stamp
 
 
 def _before_delete(mapper: object, connection: object, obj: Base) -> None:
