@@ -5,7 +5,7 @@ Each entry carries the hash of its predecessor and is sealed with HMAC-SHA256 un
 outside the database (``data.audit_keys``; the entry's ``key_id`` names it), so a row changed or
 removed behind the app's back breaks the chain (``verify_chain``) and cannot be sealed again by
 someone who can edit the database but does not hold the key; database triggers refuse UPDATE and
-DELETE on the table. Entries written before the keys (revision 0008) have an unkeyed SHA-256
+DELETE on the table. Entries written before the keys (revision 0009) have an unkeyed SHA-256
 and no key id; the upgrade seals them with a keyed entry after the newest of them (its seal
 covers their hashes), so unkeyed entries are trusted only where a keyed entry follows them.
 ``data.trail_check`` adds what the chain alone cannot see (removed newest entries, missing
@@ -59,7 +59,7 @@ def _canonical(fields: dict[str, Any]) -> str:
 
 
 def entry_hash(prev_hash: str, fields: dict[str, Any]) -> str:
-    """The unkeyed SHA-256 of an entry written before revision 0008 (kept to verify those)."""
+    """The unkeyed SHA-256 of an entry written before revision 0009 (kept to verify those)."""
     return hashlib.sha256((prev_hash + _canonical(fields)).encode("utf-8")).hexdigest()
 
 
@@ -102,7 +102,7 @@ def append(
     """Append (action, entity, entity_id, before, after) rows to the chain; returns how many.
 
     Sealed with the key of the newest entry when this installation holds it, else with the
-    installation's own key; ``keyed=False`` only for migrations before revision 0008 (whose
+    installation's own key; ``keyed=False`` only for migrations before revision 0009 (whose
     table has no ``key_id`` yet), which write the unkeyed SHA-256 of their time."""
     rows = list(changes)
     if not rows:
@@ -267,7 +267,7 @@ _UNKNOWN_KEY = (
 
 
 def has_key_ids(conn: Connection) -> bool:
-    """Whether the trail's table has the ``key_id`` column (revision 0008 and later)."""
+    """Whether the trail's table has the ``key_id`` column (revision 0009 and later)."""
     return any(c["name"] == "key_id" for c in inspect(conn).get_columns("audit_log"))
 
 
@@ -303,7 +303,7 @@ def walk_chain(
             report(seq, _BROKEN_LINK)
         fields = _hashed_fields(row)
         key_id = row["key_id"] if keyed else None
-        if key_id is None:  # written before 0008 (or by a migration before it): fixed by the
+        if key_id is None:  # written before 0009 (or by a migration before it): fixed by the
             # seal of the next keyed entry, which covers its hash
             if result.unsealed_from is None:
                 result.unsealed_from = seq

@@ -138,6 +138,7 @@ class Patient(Travelling, Base):
     outcome_assessments: Mapped[list[OutcomeAssessment]] = relationship(cascade="all")
     walk_tests: Mapped[list[WalkTest]] = relationship(cascade="all")
     neuro_screens: Mapped[list[NeuroScreen]] = relationship(cascade="all")
+    assessment_skips: Mapped[list[AssessmentSkip]] = relationship(cascade="all")
     import_batches: Mapped[list[ImportBatch]] = relationship(cascade="all")
 
     __mapper_args__ = {"version_id_col": version}
@@ -309,6 +310,7 @@ class Program(Travelling, Base):
     outcome_assessments: Mapped[list[OutcomeAssessment]] = relationship()
     walk_tests: Mapped[list[WalkTest]] = relationship()
     neuro_screens: Mapped[list[NeuroScreen]] = relationship()
+    assessment_skips: Mapped[list[AssessmentSkip]] = relationship()
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -692,6 +694,29 @@ class NeuroScreen(Travelling, Base):
     deleted_at: Mapped[dt.datetime | None]
 
 
+class AssessmentSkip(Travelling, Base):
+    """An instrument of an assessment not done, and why (issue 11 item 4): it counts for the
+    assessment as a record of the instrument does (domain.assessments), so a review is done
+    when each of its instruments is recorded or skipped."""
+
+    __tablename__ = "assessment_skips"
+    __table_args__ = (
+        CheckConstraint("length(trim(reason)) > 0", name="reason"),
+        Index("ix_assessment_skips_patient_skipped", "patient_id", "skipped_on"),
+    )
+
+    patient_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"))
+    program_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("programs.id", ondelete="SET NULL")
+    )
+    #: the instrument's code, as the scheduled assessment lists it ("odi", "walk_5min", ...)
+    instrument: Mapped[str] = mapped_column(String(32))
+    skipped_on: Mapped[dt.date] = mapped_column(Date)
+    timepoint: Mapped[str] = mapped_column(String(32), default="other")
+    reason: Mapped[str] = mapped_column(Text)
+    deleted_at: Mapped[dt.datetime | None]
+
+
 # --- settings, imports, audit ---------------------------------------------------------------
 
 
@@ -752,5 +777,5 @@ class AuditEntry(Base):
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
     #: the key that sealed the entry (``data.audit_keys.key_id``); None: the unkeyed SHA-256
-    #: of entries written before revision 0008
+    #: of entries written before revision 0009
     key_id: Mapped[str | None] = mapped_column(String(32))

@@ -144,6 +144,18 @@ def active_on(restrictions: Iterable[Restriction], day: dt.date) -> tuple[Restri
     )
 
 
+def in_force_between(
+    restrictions: Iterable[Restriction], first: dt.date, last: dt.date
+) -> tuple[Restriction, ...]:
+    """The restrictions in force on at least one day from ``first`` to ``last`` (inclusive):
+    what a phase of a new program, planned for those dates, has to respect."""
+    return tuple(
+        r
+        for r in restrictions
+        if (r.starts_on is None or r.starts_on <= last) and (r.until is None or first <= r.until)
+    )
+
+
 # ---------------------------------------------------------------------------------- validation
 
 

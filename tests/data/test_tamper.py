@@ -180,7 +180,7 @@ def test_processes_making_the_key_at_once_agree_on_one(tmp_path: object) -> None
 
 
 def test_the_unkeyed_history_before_the_seal_cannot_be_rewritten(tmp_path: Path) -> None:
-    """A clinic file from the 0001 release, upgraded (its unkeyed entries sealed by 0008); then
+    """A clinic file from the 0001 release, upgraded (its unkeyed entries sealed by 0009); then
     one of the old entries changed and the unkeyed part of the chain recomputed up to the
     seal, whose link is moved too."""
     import gzip

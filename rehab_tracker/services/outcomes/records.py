@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from sqlalchemy.orm import Session
 
 from rehab_tracker.data.database import Database
-from rehab_tracker.data.models import NeuroScreen, OutcomeAssessment, WalkTest
+from rehab_tracker.data.models import AssessmentSkip, NeuroScreen, OutcomeAssessment, WalkTest
 from rehab_tracker.data.types import utcnow
 from rehab_tracker.domain.errors import ValidationError
 from rehab_tracker.services import _lookup as lookup
@@ -31,7 +31,9 @@ TIMEPOINTS: dict[str, str] = {
 }
 
 #: builds one row of a record from (program id, date)
-RowMaker = Callable[[uuid.UUID | None, dt.date], OutcomeAssessment | WalkTest | NeuroScreen]
+RowMaker = Callable[
+    [uuid.UUID | None, dt.date], OutcomeAssessment | WalkTest | NeuroScreen | AssessmentSkip
+]
 
 
 #: what the second writer of an assessment is told it was (``lookup.conflict_message``)
@@ -63,11 +65,15 @@ class OutcomeRecords:
         today: dt.date,
         date_field: str,
         timepoint: str,
-        makes: Sequence[RowMaker],
+        makes: Sequence[RowMaker] | Callable[[Session], Sequence[RowMaker]],
     ) -> list[uuid.UUID]:
-        """Record the rows of one user action (a questionnaire, a walk test, or the back and
-        leg pain pair) in one unit of work: all of them or none. Timepoint and date checked,
-        tied to the patient's current program; ``make(program_id, date)`` builds each row."""
+        """Record the rows of one user action (a questionnaire, a walk test, the back and leg
+        pain pair, a review of the assessment screen) in one unit of work: all of them or none.
+        Timepoint and date checked, tied to the patient's current program; ``make(program_id,
+        date)`` builds each row. ``makes`` may be a function of the open session: rows that
+        depend on what is stored are then checked against it in the same unit of work, so
+        nothing another desk saves in between is missed (the PSFS checks its baseline's
+        activities this way)."""
         if timepoint not in TIMEPOINTS:
             raise ValidationError.single("timepoint", "Choose a timepoint from the list.")
         with self.db.unit_of_work(self.actor) as session:
@@ -76,8 +82,9 @@ class OutcomeRecords:
                 session, patient_id, on, date_field, today=today, what="The date"
             )
             assert on is not None
+            built = makes(session) if callable(makes) else makes
             program_id = lookup.current_program_id(session, patient_id)
-            rows = [make(program_id, on) for make in makes]
+            rows = [make(program_id, on) for make in built]
             session.add_all(rows)
             session.flush()
             return [row.id for row in rows]
@@ -86,12 +93,14 @@ class OutcomeRecords:
 
     def _row(
         self, session: Session, kind: str, row_id: uuid.UUID
-    ) -> OutcomeAssessment | WalkTest | NeuroScreen:
-        row: OutcomeAssessment | WalkTest | NeuroScreen | None
+    ) -> OutcomeAssessment | WalkTest | NeuroScreen | AssessmentSkip:
+        row: OutcomeAssessment | WalkTest | NeuroScreen | AssessmentSkip | None
         if kind == "questionnaire":
             row = session.get(OutcomeAssessment, row_id)
         elif kind == "neuro":
             row = session.get(NeuroScreen, row_id)
+        elif kind == "skip":
+            row = session.get(AssessmentSkip, row_id)
         else:
             row = session.get(WalkTest, row_id)
         if row is None:

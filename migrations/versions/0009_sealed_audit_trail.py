@@ -1,7 +1,7 @@
 """the audit trail sealed with a key kept outside the database
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-12-01
 
 Every audit entry from now on is sealed with HMAC-SHA256 under the installation's key (a file in
@@ -25,12 +25,12 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0008"
-down_revision: str | None = "0007"
+revision: str = "0009"
+down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-ACTOR = "system (upgrade 0008)"
+ACTOR = "system (upgrade 0009)"
 
 
 def upgrade() -> None:
