@@ -762,12 +762,15 @@ class ImportBatch(Base):
 
 
 class AuditEntry(Base):
-    """Append-only audit trail, chained by SHA-256 so a changed or removed row shows.
+    """Append-only audit trail, chained and sealed (HMAC-SHA256 under the key ``key_id`` names,
+    kept outside the database) so a changed or removed row shows (``data.audit``).
 
     Database triggers refuse UPDATE and DELETE on this table (see the initial migration).
     """
 
     __tablename__ = "audit_log"
+    #: the trail of one table's record, in order (``db check`` compares records with it)
+    __table_args__ = (Index("ix_audit_log_entity_entity_id_seq", "entity", "entity_id", "seq"),)
 
     seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     id: Mapped[uuid.UUID] = mapped_column(unique=True, default=new_id)
@@ -780,3 +783,6 @@ class AuditEntry(Base):
     after: Mapped[dict[str, Any] | None] = mapped_column(JSONDoc())
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    #: the key that sealed the entry (``data.audit_keys.key_id``); None: the unkeyed SHA-256
+    #: of entries written before revision 0009
+    key_id: Mapped[str | None] = mapped_column(String(32))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rehab_tracker.data.database import Database
+from rehab_tracker.services.disclosures import DisclosureService
 from rehab_tracker.services.drafts import DraftService
 from rehab_tracker.services.education import EducationService
 from rehab_tracker.services.library import LibraryService
@@ -31,3 +32,4 @@ class Services:
         self.sessions = SessionService(db, actor, self.programs)
         self.outcomes = OutcomeService(db, actor, self.settings)
         self.reports = ReportDataService(db, actor, self.settings)
+        self.disclosures = DisclosureService(db, actor)
