@@ -11,6 +11,7 @@ from rehab_tracker.services.patients import PatientService
 from rehab_tracker.services.programs import ProgramService
 from rehab_tracker.services.report_data.service import ReportDataService
 from rehab_tracker.services.restrictions import RestrictionService
+from rehab_tracker.services.schedule import ScheduleService
 from rehab_tracker.services.sessions import SessionService
 from rehab_tracker.services.settings import SettingsService
 
@@ -31,3 +32,4 @@ class Services:
         self.sessions = SessionService(db, actor, self.programs)
         self.outcomes = OutcomeService(db, actor, self.settings)
         self.reports = ReportDataService(db, actor, self.settings)
+        self.schedule = ScheduleService(db, actor)
