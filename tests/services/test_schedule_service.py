@@ -70,7 +70,7 @@ def test_booking_a_time_orders_the_day_and_moving_changes_the_week(two, today) -
     booked = s.today(today=today).booked
     assert [(x.patient_name, x.time_text) for x in booked] == [
         ("Ben Later", "08:15"),
-        ("Ana Early", "no time"),
+        ("Ana Early", "no time set"),
     ]
 
     # move Ana's session from Monday to Tuesday 17:00: the week shows it there, today not

@@ -5,6 +5,7 @@ questionnaire draft (Session > Resume Unsaved Draft, after the session drafts)."
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -31,6 +32,8 @@ FORM_LABELS: dict[str, str] = {
     "grc": "Global rating of change…",
     "neuro": "Neurological screen…",
 }
+#: the form (FORM_LABELS key) of a scheduled assessment's instrument, where the names differ
+FORM_OF_INSTRUMENT = {"nprs_back": "nprs", "nprs_leg": "nprs"}
 #: the draft keys of the questionnaire forms: ``outcome:<patient id>:<form key>``
 DRAFT_PREFIX = "outcome:"
 
@@ -60,10 +63,30 @@ class OutcomesFeature:
             ChangesPanel(workspace.services), under_scores=True
         )
         workspace.add_draft_opener(DRAFT_PREFIX, self.resume_draft)
+        workspace.offers.record_assessment = self.record_assessment
 
     def record(self, key: str) -> None:
         self.workspace.show_tab(self.tab)
         self.tab.open_form(key)
+
+    def record_assessment(self, instruments: Sequence[str], timepoint: str) -> None:
+        """A scheduled assessment of the selected patient (the Today view): the form of its
+        first measure that has one, at the assessment's time point."""
+        from rehab_tracker.services.outcomes.records import TIMEPOINTS
+        from rehab_tracker.ui.outcomes.outcome_forms import FORMS
+
+        ws = self.workspace
+        patient_id = ws.selected_id()
+        if patient_id is None:
+            return
+        keys = [FORM_OF_INSTRUMENT.get(i, i) for i in instruments]
+        key = next((k for k in keys if k in FORMS), "odi")
+        dialog = FORMS[key][1](
+            ws.services, patient_id, ws.today,
+            timepoint=timepoint if timepoint in TIMEPOINTS else "other", parent=self.window,
+        )
+        dialog.exec()
+        ws.refresh()
 
     def resume_draft(self, draft: DraftInfo) -> None:
         """Select the draft's patient and open its form (the form restores what was typed)."""
