@@ -93,7 +93,7 @@ class Appointment:
 
     @property
     def name(self) -> str:
-        """ "Session 7" or "Education session"."""
+        """The session's name: "Session 7" or "Education session"."""
         return session_name(self.kind, self.number)
 
     @property
@@ -102,8 +102,8 @@ class Appointment:
 
     @property
     def time_text(self) -> str:
-        """ "09:30", or "no time" when only the date is planned."""
-        return self.time.strftime("%H:%M") if self.time is not None else "no time"
+        """The booked time ("09:30"), or "no time set" when only the date is planned."""
+        return self.time.strftime("%H:%M") if self.time is not None else "no time set"
 
     @property
     def state_text(self) -> str:

@@ -62,7 +62,7 @@ class TodayActs(Protocol):
 
 
 def long_date(day: dt.date) -> str:
-    """ "Monday 23 November 2026" (English, as the rest of the app)."""
+    """A day in words, e.g. "Monday 23 November 2026" (English, as the rest of the app)."""
     return f"{day:%A} {day.day} {day:%B %Y}"
 
 
