@@ -30,6 +30,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    Time,
     UniqueConstraint,
     Uuid,
     text,
@@ -393,7 +394,10 @@ class Prescription(Versioned, Travelling, Base):
             setattr(self, name, getattr(dose, name))
 
 
-class ScheduledSession(Travelling, Base):
+class ScheduledSession(Versioned, Travelling, Base):
+    """One numbered visit of a program on its date; booking or moving it sets the date and
+    the time of day (``appointment_time``; None: planned on the date, no time booked)."""
+
     __tablename__ = "scheduled_sessions"
     __table_args__ = (
         UniqueConstraint("program_id", "number", name="uq_scheduled_sessions_program_number"),
@@ -407,6 +411,7 @@ class ScheduledSession(Travelling, Base):
     scheduled_date: Mapped[dt.date] = mapped_column(Date, index=True)
     kind: Mapped[str] = mapped_column(String(16), default="exercise")
     location: Mapped[str] = mapped_column(String(8), default="clinic")
+    appointment_time: Mapped[dt.time | None] = mapped_column(Time)
 
     program: Mapped[Program] = relationship(back_populates="scheduled_sessions")
     #: ON DELETE SET NULL, done by the ORM so the trail sees it (see Patient)
@@ -416,10 +421,12 @@ class ScheduledSession(Travelling, Base):
 class ScheduledAssessment(Travelling, Base):
     __tablename__ = "scheduled_assessments"
 
-    program_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("programs.id", ondelete="CASCADE"))
+    program_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("programs.id", ondelete="CASCADE"), index=True
+    )
     timepoint: Mapped[str] = mapped_column(String(32))
     label: Mapped[str] = mapped_column(String(100))
-    due_date: Mapped[dt.date] = mapped_column(Date)
+    due_date: Mapped[dt.date] = mapped_column(Date, index=True)
     instruments: Mapped[list[Any]] = mapped_column(default=list)
 
     program: Mapped[Program] = relationship(back_populates="assessments_due")
@@ -473,6 +480,8 @@ class SessionLog(Versioned, Travelling, Base):
             )
         ),
         Index("ix_session_logs_patient_date", "patient_id", "session_date"),
+        # the open positive screens of every patient (the Today view) without a full scan
+        Index("ix_session_logs_red_flag_open", "red_flag_result", "red_flag_acknowledged_at"),
         Index(
             "uq_session_logs_live_slot",
             "scheduled_session_id",

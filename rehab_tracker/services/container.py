@@ -12,6 +12,7 @@ from rehab_tracker.services.patients import PatientService
 from rehab_tracker.services.programs import ProgramService
 from rehab_tracker.services.report_data.service import ReportDataService
 from rehab_tracker.services.restrictions import RestrictionService
+from rehab_tracker.services.schedule import ScheduleService
 from rehab_tracker.services.sessions import SessionService
 from rehab_tracker.services.settings import SettingsService
 
@@ -33,3 +34,4 @@ class Services:
         self.outcomes = OutcomeService(db, actor, self.settings)
         self.reports = ReportDataService(db, actor, self.settings)
         self.disclosures = DisclosureService(db, actor)
+        self.schedule = ScheduleService(db, actor)

@@ -46,15 +46,24 @@ window itself reaches the patient view only through the workspace. Nothing this 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QSplitter, QToolButton, QWidget
+from PySide6.QtWidgets import (
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QSplitter,
+    QStackedWidget,
+    QToolButton,
+    QWidget,
+)
 
 from rehab_tracker import APP_NAME, __version__
 from rehab_tracker.data.patient_list import PatientRow
@@ -119,6 +128,10 @@ class MainWindow(QMainWindow):
         #: set by the app when the deferred database open failed (run_gui exits 2)
         self.startup_failed = False
         self._needs: dict[QAction, tuple[bool, bool]] = {}
+        #: the home page in the patient pane (set_home), in front of the patient view
+        self.home: QWidget | None = None
+        self.home_pages: QStackedWidget | None = None
+        self._keeping_page = False
         self._build_panes(database_label)
         self._build_menus()
         #: the installed features, in install order (rehab_tracker.ui.features.FEATURES)
@@ -126,6 +139,7 @@ class MainWindow(QMainWindow):
         self._build_actions()
 
         self.patient_list.patient_selected.connect(self.selection_changed)
+        self.patient_list.patient_selected.connect(self._patient_picked)
         # narrow layout: Enter (or a double click) on a patient opens the patient view
         self.patient_list.table.activated.connect(lambda _i: self.show_patient_view())
         self.narrow = False
@@ -205,13 +219,7 @@ class MainWindow(QMainWindow):
         sizes = self.splitter.sizes()
         self.splitter.replaceWidget(1, view)
         if not self.settings.splitter_state:
-            # share the width as the splitter would have between the list and the real view,
-            # the list at most LIST_SHARE of it: the patient's tables need the room more than
-            # the list's last columns (which scroll)
-            hints = [self.patient_list.sizeHint().width(), view.sizeHint().width()]
-            total = sum(sizes) or 1000  # not shown yet: the splitter scales the proportions
-            first = min(total * hints[0] // max(sum(hints), 1), int(total * LIST_SHARE))
-            sizes = [first, total - first]
+            sizes = self._shared_width(sum(sizes), view)
         self.splitter.setSizes(sizes)
         placeholder.deleteLater()
         self.back_button = QToolButton()
@@ -225,6 +233,15 @@ class MainWindow(QMainWindow):
         self.narrow_changed.connect(self.back_button.setVisible)
         view.setVisible(not self.narrow or self._showing_view)
         self.patient_changed.connect(view.set_patient)
+
+    def _shared_width(self, total: int, view: QWidget) -> list[int]:
+        """Share the width as the splitter would have between the list and the real view, the
+        list at most LIST_SHARE of it: the patient's tables need the room more than the list's
+        last columns (which scroll)."""
+        hints = [self.patient_list.sizeHint().width(), view.sizeHint().width()]
+        total = total or 1000  # not shown yet: the splitter scales the proportions
+        first = min(total * hints[0] // max(sum(hints), 1), int(total * LIST_SHARE))
+        return [first, total - first]
 
     # --- extension points -----------------------------------------------------------------
 
@@ -395,6 +412,7 @@ class MainWindow(QMainWindow):
     def show_patient_view(self) -> None:
         if not self.open_patient.isEnabled():  # the one rule: attached, a patient selected
             return
+        self.show_patient_page()
         self._showing_view = True
         self._show_panes()
         self.workspace.patient_view.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -402,6 +420,61 @@ class MainWindow(QMainWindow):
     def _show_panes(self) -> None:
         self.patient_list.setVisible(not self.narrow or not self._showing_view)
         self.pane.setVisible(not self.narrow or self._showing_view)
+
+    # --- the home page -----------------------------------------------------------------------
+
+    def set_home(self, home: QWidget) -> None:
+        """Put ``home`` (the Today view) in the patient pane in front of the patient view: it is
+        what the pane shows until a patient is picked in the list, and again on
+        :meth:`show_home`. A feature's ``attach`` calls it (again after a restore, when the pane
+        is new)."""
+        view = self.workspace.patient_view
+        sizes = self.splitter.sizes()
+        pages = QStackedWidget()
+        pages.setObjectName("patientPane")
+        index = self.splitter.indexOf(self.pane)
+        self.splitter.replaceWidget(index, pages)
+        self.splitter.setStretchFactor(index, 1)  # as the pane it replaces
+        pages.addWidget(home)
+        pages.addWidget(view)
+        if not self.settings.splitter_state:
+            sizes = self._shared_width(sum(sizes), view)
+        self.splitter.setSizes(sizes)
+        self.pane, self.home, self.home_pages = pages, home, pages
+        self._show_panes()
+
+    def show_home(self) -> None:
+        """The home page in the patient pane (in a narrow window: instead of the list)."""
+        if self.home_pages is None or self.home is None:
+            return
+        self.home_pages.setCurrentWidget(self.home)
+        if self.narrow:
+            self._showing_view = True
+            self._show_panes()
+        self.home.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def show_patient_page(self) -> None:
+        """The patient view in the patient pane (where the home page was)."""
+        if self.home_pages is not None:
+            self.home_pages.setCurrentWidget(self.workspace.patient_view)
+
+    def showing_home(self) -> bool:
+        return self.home_pages is not None and self.home_pages.currentWidget() is self.home
+
+    @contextlib.contextmanager
+    def keep_page(self) -> Iterator[None]:
+        """Selections made inside (a list reload, the home page choosing a patient to act on)
+        leave the pane on the page it shows."""
+        keeping, self._keeping_page = self._keeping_page, True
+        try:
+            yield
+        finally:
+            self._keeping_page = keeping
+
+    def _patient_picked(self, patient_id: uuid.UUID | None) -> None:
+        """A patient picked in the list is shown (the home page makes way)."""
+        if patient_id is not None and not self._keeping_page:
+            self.show_patient_page()
 
     def _restore_geometry(self) -> None:
         if self.settings.window_geometry:
