@@ -123,8 +123,9 @@ def _program_start(today: dt.date, week: int) -> dt.date:
     return start
 
 
-def seed_demo(db: Database, *, today: dt.date, seed: int = 7, force: bool = False) -> list[str]:
-    """Add the demo clinic; returns one line per patient. Refuses a clinic with patients."""
+def refuse_a_clinic_with_patients(db: Database, *, force: bool) -> None:
+    """ServiceError when the database has patients, unless ``force``: demo patients do not go
+    among real ones by accident."""
     with db.reading() as session:
         existing = session.scalar(select(Patient.id).limit(1))
     if existing is not None and not force:
@@ -132,6 +133,11 @@ def seed_demo(db: Database, *, today: dt.date, seed: int = 7, force: bool = Fals
             "this database already has patients; the demo goes into a new database "
             "(use --db NEW_FILE) or add it anyway with --force"
         )
+
+
+def seed_demo(db: Database, *, today: dt.date, seed: int = 7, force: bool = False) -> list[str]:
+    """Add the demo clinic; returns one line per patient. Refuses a clinic with patients."""
+    refuse_a_clinic_with_patients(db, force=force)
     services = Services(db, ACTOR)
     services.library.ensure_seeded()
     rng = random.Random(seed)

@@ -57,6 +57,7 @@ from rehab_tracker.services.demo import (
     _program_start,
     _trajectory,
     assessment_values,
+    refuse_a_clinic_with_patients,
     set_values,
 )
 from rehab_tracker.services.errors import ServiceError
@@ -205,13 +206,7 @@ def generate_clinic(
     if patients < 1:
         raise ServiceError("the number of patients must be at least 1")
     started = time.perf_counter()
-    with db.reading() as session:
-        existing = session.scalar(select(Patient.id).limit(1))
-    if existing is not None and not force:
-        raise ServiceError(
-            "this database already has patients; the demo goes into a new database "
-            "(use --db NEW_FILE) or add it anyway with --force"
-        )
+    refuse_a_clinic_with_patients(db, force=force)
     LibraryService(db, ACTOR).ensure_seeded()
     catalogue = _template_phases(db)
     with db.reading() as session:
@@ -519,46 +514,22 @@ def _program(
             counts,
         )
     counts["session_logs"] = len(past)
-    sex, age, height_cm, weight_kg = body
-    measured = Measured(
-        sex=sex,
-        age=age,
-        height_cm=height_cm,
-        weight_kg=weight_kg,
-        response=response,
-        odi0=odi0,
-        back0=back0,
-        leg0=leg0,
-    )
+    measured = Measured(*body, response=response, odi0=odi0, back0=back0, leg0=leg0)
     questionnaires, walks = assessment_values(measured, exercise_days, as_of, rng)
-    for values in questionnaires:
-        rows.add(
-            OutcomeAssessment,
-            {
-                "patient_id": patient_id,
-                "program_id": program_id,
-                "source": "clinic",
-                "notes": None,
-                "deleted_at": None,
-                "version": 1,
-                **values,
-            },
-            _at(values["assessed_on"]),
-        )
-    for values in walks:
-        rows.add(
-            WalkTest,
-            {
-                "patient_id": patient_id,
-                "program_id": program_id,
-                "source": "clinic",
-                "notes": None,
-                "deleted_at": None,
-                "version": 1,
-                **values,
-            },
-            _at(values["performed_on"]),
-        )
+    for model, made, day in (
+        (OutcomeAssessment, questionnaires, "assessed_on"),
+        (WalkTest, walks, "performed_on"),
+    ):
+        for values in made:
+            values.update(
+                patient_id=patient_id,
+                program_id=program_id,
+                source="clinic",
+                notes=None,
+                deleted_at=None,
+                version=1,
+            )
+            rows.add(model, values, _at(values[day]))
     counts["outcome_assessments"] = len(questionnaires)
     counts["walk_tests"] = len(walks)
 
