@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -95,6 +96,8 @@ def _integrity(db: Database) -> str:
     conn = connect_read_only(db.path)
     try:
         rows = conn.execute("PRAGMA integrity_check").fetchall()
+    except sqlite3.DatabaseError as exc:  # a page too damaged for the check to go on
+        return f"failed: {exc}"
     finally:
         conn.close()
     return "ok" if rows == [("ok",)] else "; ".join(str(r[0]) for r in rows[:5])
