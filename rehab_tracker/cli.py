@@ -246,8 +246,7 @@ def _demo_clinic(args: argparse.Namespace) -> int:
         )
     finally:
         db.close()
-    say(f"Added {args.patients} generated patients to {db.display_name} "
-        f"in {made.seconds:.1f} s:")
+    say(f"Added {args.patients} generated patients to {db.display_name} in {made.seconds:.1f} s:")
     for table, count in sorted(made.counts.items()):
         say(f"  {table}: {count}")
     return EXIT_OK
