@@ -80,6 +80,14 @@ def build_parser() -> argparse.ArgumentParser:
     _db_option(demo, top=False)
     demo.add_argument("--force", action="store_true", help="add the demo patients anyway")
     demo.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
+    demo.add_argument(
+        "--patients",
+        type=int,
+        metavar="N",
+        default=None,
+        help="instead of the nine demo patients, a clinic of N generated patients for "
+        "benchmarks (bulk inserts; progress on stderr)",
+    )
 
     patients = commands.add_parser(
         "patients",
@@ -211,6 +219,8 @@ def _cmd_patients(args: argparse.Namespace) -> int:
 def _cmd_demo(args: argparse.Namespace) -> int:
     from rehab_tracker.services.demo import seed_demo
 
+    if args.patients is not None:
+        return _demo_clinic(args)
     db = _open(args)
     try:
         made = seed_demo(db, today=dt.date.today(), seed=args.seed, force=args.force)
@@ -219,6 +229,34 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     say(f"Added {len(made)} demo patients to {db.display_name}:")
     for line in made:
         say(f"  {line}")
+    return EXIT_OK
+
+
+def _demo_clinic(args: argparse.Namespace) -> int:
+    from rehab_tracker.services.demo_clinic import generate_clinic
+
+    if args.patients < 1:
+        raise CliError("--patients needs a number of at least 1")
+
+    def progress(done: int, total: int) -> None:
+        say(f"{done} of {total} patients written", err=True)
+
+    db = _open(args)
+    try:
+        made = generate_clinic(
+            db,
+            patients=args.patients,
+            today=dt.date.today(),
+            seed=args.seed,
+            force=args.force,
+            progress=progress,
+            progress_every=max(1, min(500, args.patients // 10)),
+        )
+    finally:
+        db.close()
+    say(f"Added {args.patients} generated patients to {db.display_name} in {made.seconds:.1f} s:")
+    for table, count in sorted(made.counts.items()):
+        say(f"  {table}: {count}")
     return EXIT_OK
 
 

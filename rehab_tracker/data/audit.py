@@ -136,8 +136,11 @@ def append(
         else:
             value["hash"] = prev = entry_hash(prev, fields)
         values.append(value)
-    for value in values:  # one by one: the chain order is the insertion order
-        conn.execute(insert(AuditEntry), value)
+    if conn.dialect.name == "sqlite":  # the driver's executemany inserts them in list order
+        conn.execute(insert(AuditEntry), values)
+    else:
+        for value in values:  # one by one: the chain order is the insertion order
+            conn.execute(insert(AuditEntry), value)
     return len(values)
 
 

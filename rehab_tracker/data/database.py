@@ -1,8 +1,9 @@
 """Opening the database: where it is, checking it, backing it up, migrating it, units of work.
 
 ``open_database`` is the one way in. For SQLite it refuses a folder it cannot write, looks at
-an existing file read-only before touching it (``PRAGMA quick_check``, and whether it is a Rehab
-Tracker database at all: :mod:`rehab_tracker.data.sqlite_file`), creates a new database only where
+an existing file read-only before touching it (a check bounded whatever the file's size: its
+header, schema and the first pages of each table, and whether it is a Rehab Tracker database at
+all: :mod:`rehab_tracker.data.sqlite_file`), creates a new database only where
 no file exists, refuses a database made by newer code, and takes an online backup before any
 migration. Every SQLite write transaction starts with ``BEGIN IMMEDIATE`` (see ARCHITECTURE.md:
 the driver's default loses concurrent updates). ``read_only=True`` opens the file so that nothing
@@ -40,7 +41,7 @@ class DatabaseLocationError(DatabaseError):
 
 
 class DatabaseCorrupt(DatabaseError):
-    """The file is not a database, or fails SQLite's integrity check."""
+    """The file is not a database, or fails the check made before opening it."""
 
     def __init__(self, path: Path, detail: str, backup: Path | None) -> None:
         self.path = path

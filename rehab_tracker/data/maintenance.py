@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -101,6 +102,8 @@ def _integrity(db: Database) -> str:
     conn = connect_read_only(db.path)
     try:
         rows = conn.execute("PRAGMA integrity_check").fetchall()
+    except sqlite3.DatabaseError as exc:  # a page too damaged for the check to go on
+        return f"failed: {exc}"
     finally:
         conn.close()
     return "ok" if rows == [("ok",)] else "; ".join(str(r[0]) for r in rows[:5])
@@ -117,7 +120,10 @@ def check(db: Database) -> CheckReport:
         )
         diffs = compare_metadata(context, Base.metadata)
         report.schema_differences = [describe_difference(diff) for diff in diffs]
-    if current is not None:
+    if current is not None and report.integrity != "ok":
+        # the trail check reads every row: on damaged pages it could only stop half-way
+        report.notes.append("audit trail not checked: the file failed its integrity check")
+    elif current is not None:
         try:
             report.audit_problems = trail_check.problems(db, records=current == head)
         except audit_keys.AuditKeyError as exc:

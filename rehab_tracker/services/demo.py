@@ -32,6 +32,7 @@ from rehab_tracker.data.models import (
     WalkTest,
 )
 from rehab_tracker.domain import scoring
+from rehab_tracker.domain.dosage import Dosage
 from rehab_tracker.domain.outcomes import threshold_key
 from rehab_tracker.domain.patients import PatientDetails, SurgeryDetails
 from rehab_tracker.domain.redflags import RED_FLAGS
@@ -135,8 +136,9 @@ def _program_start(today: dt.date, week: int) -> dt.date:
     return start
 
 
-def seed_demo(db: Database, *, today: dt.date, seed: int = 7, force: bool = False) -> list[str]:
-    """Add the demo clinic; returns one line per patient. Refuses a clinic with patients."""
+def refuse_a_clinic_with_patients(db: Database, *, force: bool) -> None:
+    """ServiceError when the database has patients, unless ``force``: demo patients do not go
+    among real ones by accident."""
     with db.reading() as session:
         existing = session.scalar(select(Patient.id).limit(1))
     if existing is not None and not force:
@@ -144,6 +146,11 @@ def seed_demo(db: Database, *, today: dt.date, seed: int = 7, force: bool = Fals
             "this database already has patients; the demo goes into a new database "
             "(use --db NEW_FILE) or add it anyway with --force"
         )
+
+
+def seed_demo(db: Database, *, today: dt.date, seed: int = 7, force: bool = False) -> list[str]:
+    """Add the demo clinic; returns one line per patient. Refuses a clinic with patients."""
+    refuse_a_clinic_with_patients(db, force=force)
     services = Services(db, ACTOR)
     services.library.ensure_seeded()
     rng = random.Random(seed)
@@ -345,27 +352,45 @@ def _log_exercise(
         created_by=ACTOR, exercise_id=rx.exercise_id, prescription_id=rx.id, position=position
     )
     log.exercises.append(entry)
-    growth = 1.0 + 0.5 * fraction
     for number in range(1, rx.sets + 1):
-        effort = max(0, min(10, (rx.effort_target or 6) + rng.choice((-1, 0, 0, 0, 0, 1))))
-        set_log = SetLog(created_by=ACTOR, set_number=number, effort=effort)
-        if rx.dosage_type == "reps":
-            top = rx.reps_max or rx.reps_min or 10
-            set_log.reps = max(1, top - rng.choice((0, 0, 0, 0, 1)))
-            if rx.load_kg:
-                set_log.load_kg = round(rx.load_kg * growth * 2) / 2
-        elif rx.dosage_type == "hold":
-            set_log.hold_seconds = round((rx.hold_seconds or 20) * (0.9 + 0.3 * fraction))
-            if rx.reps_max:  # repeated holds, e.g. 8-10 x 10 s
-                set_log.reps = max(1, rx.reps_max - rng.choice((0, 0, 0, 1)))
-        elif rx.dosage_type == "distance":
-            set_log.distance_m = round((rx.distance_m or 400) * growth)
-        else:
-            set_log.duration_s = round((rx.duration_s or 600) * (0.9 + 0.3 * fraction))
-        entry.sets.append(set_log)
+        entry.sets.append(
+            SetLog(created_by=ACTOR, **demo_set_values(rx.dosage, number, fraction, rng))
+        )
     entry.status = status_of_sets(
         planned_sets(rx.dosage), [SetEntry(**set_values(s)) for s in entry.sets]
     )
+
+
+def demo_set_values(
+    dose: Dosage, number: int, fraction: float, rng: random.Random
+) -> dict[str, Any]:
+    """What one set of a prescribed dose looks like ``fraction`` of the way through the program:
+    the SetLog attributes (the demo clinic and the clinic-scale generator share it)."""
+    growth = 1.0 + 0.5 * fraction
+    effort = max(0, min(10, (dose.effort_target or 6) + rng.choice((-1, 0, 0, 0, 0, 1))))
+    values: dict[str, Any] = {
+        "set_number": number,
+        "effort": effort,
+        "reps": None,
+        "hold_seconds": None,
+        "load_kg": None,
+        "distance_m": None,
+        "duration_s": None,
+    }
+    if dose.dosage_type == "reps":
+        top = dose.reps_max or dose.reps_min or 10
+        values["reps"] = max(1, top - rng.choice((0, 0, 0, 0, 1)))
+        if dose.load_kg:
+            values["load_kg"] = round(dose.load_kg * growth * 2) / 2
+    elif dose.dosage_type == "hold":
+        values["hold_seconds"] = round((dose.hold_seconds or 20) * (0.9 + 0.3 * fraction))
+        if dose.reps_max:  # repeated holds, e.g. 8-10 x 10 s
+            values["reps"] = max(1, dose.reps_max - rng.choice((0, 0, 0, 1)))
+    elif dose.dosage_type == "distance":
+        values["distance_m"] = round((dose.distance_m or 400) * growth)
+    else:
+        values["duration_s"] = round((dose.duration_s or 600) * (0.9 + 0.3 * fraction))
+    return values
 
 
 def _odi_sections(target: float, rng: random.Random) -> list[int | None]:
@@ -397,25 +422,70 @@ def _record_outcomes(
     back0: int,
     leg0: int,
 ) -> None:
-    exercise = [s for s in slots if s.kind == "exercise"]
-    points = [("baseline", exercise[0].scheduled_date - dt.timedelta(days=2), 0.0)]
-    if len(exercise) >= 18 and exercise[17].scheduled_date < today:
-        points.append(("mid", exercise[17].scheduled_date, 0.5))
-    if exercise[-1].scheduled_date < today:
-        points.append(("end", exercise[-1].scheduled_date + dt.timedelta(days=1), 1.0))
-    age = today.year - patient.date_of_birth.year
-    height_cm = (patient.height_m or 1.7) * 100
-    predicted, _ = scoring.six_minute_walk_predicted(
-        patient.sex if patient.sex in ("male", "female") else "female",
-        age,
-        height_cm,
-        patient.weight_kg or 70,
+    exercise = [s.scheduled_date for s in slots if s.kind == "exercise"]
+    measured = Measured(
+        sex=patient.sex,
+        age=today.year - patient.date_of_birth.year,
+        height_cm=(patient.height_m or 1.7) * 100,
+        weight_kg=patient.weight_kg or 70,
+        response=person.response,
+        odi0=odi0,
+        back0=back0,
+        leg0=leg0,
     )
+    questionnaires, walks = assessment_values(measured, exercise, today, rng)
+    for values in questionnaires:
+        session.add(
+            OutcomeAssessment(
+                created_by=ACTOR, patient_id=patient.id, program_id=program_id, **values
+            )
+        )
+    for values in walks:
+        session.add(
+            WalkTest(created_by=ACTOR, patient_id=patient.id, program_id=program_id, **values)
+        )
+
+
+@dataclass(frozen=True)
+class Measured:
+    """What a patient's assessments are drawn from: who they are, how well they recover, and
+    their baseline questionnaire and pain scores."""
+
+    sex: str
+    age: int
+    height_cm: float
+    weight_kg: float
+    response: float
+    odi0: float
+    back0: int
+    leg0: int
+
+
+def assessment_values(
+    who: Measured, exercise_days: list[dt.date], today: dt.date, rng: random.Random
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The questionnaires and walking tests at baseline, mid-program and end (those before
+    ``today``) of a program whose exercise sessions fall on ``exercise_days``: the attributes
+    of its OutcomeAssessment and WalkTest rows, without patient or program."""
+    points = [("baseline", exercise_days[0] - dt.timedelta(days=2), 0.0)]
+    if len(exercise_days) >= 18 and exercise_days[17] < today:
+        points.append(("mid", exercise_days[17], 0.5))
+    if exercise_days[-1] < today:
+        points.append(("end", exercise_days[-1] + dt.timedelta(days=1), 1.0))
+    predicted, _ = scoring.six_minute_walk_predicted(
+        who.sex if who.sex in ("male", "female") else "female",
+        who.age,
+        who.height_cm,
+        who.weight_kg,
+    )
+    response = who.response
+    questionnaires: list[dict[str, Any]] = []
+    walk_tests: list[dict[str, Any]] = []
     for timepoint, on, fraction in points:
-        odi_sections = _odi_sections(_trajectory(odi0, 14, fraction, person.response), rng)
+        odi_sections = _odi_sections(_trajectory(who.odi0, 14, fraction, response), rng)
         odi = scoring.odi_score(odi_sections, max_missing=1)
         rmdq_items = [False] * 24
-        for i in rng.sample(range(24), round(_trajectory(12, 3, fraction, person.response))):
+        for i in rng.sample(range(24), round(_trajectory(12, 3, fraction, response))):
             rmdq_items[i] = True
         rows: list[tuple[str, dict[str, Any], float | None, str]] = [
             ("odi", {"sections": odi_sections}, odi, scoring.odi_rule_id(1)),
@@ -427,38 +497,35 @@ def _record_outcomes(
             ),
             (
                 "nprs_back",
-                {"value": _pain(_trajectory(back0, 1.5, fraction, person.response))},
+                {"value": _pain(_trajectory(who.back0, 1.5, fraction, response))},
                 None,
                 scoring.nprs_rule_id(),
             ),
             (
                 "nprs_leg",
-                {"value": _pain(_trajectory(leg0, 0.5, fraction, person.response))},
+                {"value": _pain(_trajectory(who.leg0, 0.5, fraction, response))},
                 None,
                 scoring.nprs_rule_id(),
             ),
         ]
         for instrument, answers, score, rule in rows:
             value = float(answers["value"]) if score is None else score
-            session.add(
-                OutcomeAssessment(
-                    created_by=ACTOR,
-                    patient_id=patient.id,
-                    program_id=program_id,
-                    instrument=instrument,
-                    assessed_on=on,
-                    timepoint=timepoint,
-                    answers=answers,
-                    score=value,
-                    scoring_rule=rule,
-                )
+            questionnaires.append(
+                {
+                    "instrument": instrument,
+                    "assessed_on": on,
+                    "timepoint": timepoint,
+                    "answers": answers,
+                    "score": value,
+                    "scoring_rule": rule,
+                }
             )
-        six = _trajectory(predicted * 0.7, predicted * 0.95, fraction, person.response)
+        six = _trajectory(predicted * 0.7, predicted * 0.95, fraction, response)
         course = 30.0
         lap = lap_length_m(course)  # ATS 2002: out and back, 60 m
         laps = int(six // lap)
         walks = [
-            ("walk_5min", round(_trajectory(330, 420, fraction, person.response)), {}),
+            ("walk_5min", round(_trajectory(330, 420, fraction, response)), {}),
             (
                 "walk_6min",
                 round(six_minute_walk_distance(course, laps, round(six % lap, 1)), 1),
@@ -477,27 +544,25 @@ def _record_outcomes(
             ),
             (
                 "walk_50ft_preferred",
-                round(_trajectory(13.5, 10.5, fraction, person.response), 1),
+                round(_trajectory(13.5, 10.5, fraction, response), 1),
                 {"distance_m": FEET_50_M},
             ),
             (
                 "walk_50ft_fastest",
-                round(_trajectory(9.5, 7.2, fraction, person.response), 1),
+                round(_trajectory(9.5, 7.2, fraction, response), 1),
                 {"distance_m": FEET_50_M},
             ),
-            ("tug", round(_trajectory(10.8, 7.9, fraction, person.response), 1), {}),
+            ("tug", round(_trajectory(10.8, 7.9, fraction, response), 1), {}),
         ]
         for test, value, details in walks:
-            session.add(
-                WalkTest(
-                    created_by=ACTOR,
-                    patient_id=patient.id,
-                    program_id=program_id,
-                    test=test,
-                    performed_on=on,
-                    timepoint=timepoint,
-                    value=float(value),
-                    unit=shown_unit(threshold_key(test)),
-                    details=details,
-                )
+            walk_tests.append(
+                {
+                    "test": test,
+                    "performed_on": on,
+                    "timepoint": timepoint,
+                    "value": float(value),
+                    "unit": shown_unit(threshold_key(test)),
+                    "details": details,
+                }
             )
+    return questionnaires, walk_tests
