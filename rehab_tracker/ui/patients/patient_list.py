@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from rehab_tracker.data.patient_list import PatientRow
 from rehab_tracker.domain.weeks import weeks_since
+from rehab_tracker.ui.widgets import focus_ring
 from rehab_tracker.ui.widgets.filter_proxy import RowFilterProxy
 from rehab_tracker.ui.widgets.forms import buddy_label, search_box
 from rehab_tracker.ui.widgets.table_model import RowsTableModel, index_of_id
@@ -181,9 +182,11 @@ class PatientFilterProxy(RowFilterProxy):
 
 
 class PatientList(QWidget):
-    """Find field, filters and the table. Emits ``patient_selected(id or None)``."""
+    """Find field, filters and the table. Emits ``patient_selected(id or None)``, and
+    ``open_requested`` when Enter in Find picked the one patient it matches."""
 
     patient_selected = Signal(object)
+    open_requested = Signal()
 
     def __init__(self, today: Callable[[], dt.date], parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -195,7 +198,8 @@ class PatientList(QWidget):
         self._build_table()
         self.count_label = QLabel()
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        ring = focus_ring.WIDTH  # room for the focus ring around the table and Find
+        layout.setContentsMargins(ring, ring, ring, 0)
         layout.addLayout(top)
         layout.addLayout(filters)
         layout.addWidget(self.table, 1)
@@ -237,6 +241,7 @@ class PatientList(QWidget):
 
     def _connect(self) -> None:
         self.find_edit.textChanged.connect(self.proxy.set_search)
+        self.find_edit.returnPressed.connect(self._find_entered)
         self.active_only.toggled.connect(self.proxy.set_active_only)
         self.due_only.toggled.connect(self.proxy.set_due_only)
         self.phase_combo.currentIndexChanged.connect(
@@ -281,6 +286,18 @@ class PatientList(QWidget):
 
     def select(self, patient_id: uuid.UUID) -> bool:
         return select_row(self.table, self.proxy, self.model.row_of(patient_id))
+
+    def _find_entered(self) -> None:
+        """Enter in Find: the one match is selected and opened; with several, the table takes
+        the focus on the first of them (arrow keys choose, Enter opens)."""
+        shown = self.proxy.rowCount()
+        if shown == 0:
+            return
+        self.table.selectRow(0)
+        if shown == 1:
+            self.open_requested.emit()
+        else:
+            self.table.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _on_selection(self, *_args: object) -> None:
         self.patient_selected.emit(self.selected_id())

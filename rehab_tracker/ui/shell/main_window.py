@@ -13,7 +13,7 @@ there is the order of the patient view's tabs and of the actions in a shared men
         def __init__(self, window: MainWindow) -> None:
             self.window = window
             window.add_action("&Session", "&Log Session…", self.log_session, "logSession",
-                              shortcut="Ctrl+Shift+L", needs_patient=True)
+                              shortcut="Ctrl+L", needs_patient=True)
 
         def attach(self, workspace: Workspace) -> None:   # the database is open
             from rehab_tracker.ui.sessions.session_tab import SessionsTab
@@ -54,15 +54,24 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QSplitter, QToolButton, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QSplitter,
+    QToolButton,
+    QWidget,
+)
 
-from rehab_tracker import APP_NAME, __version__
+from rehab_tracker import APP_NAME
 from rehab_tracker.data.patient_list import PatientRow
 from rehab_tracker.ui.patients.patient_list import PatientList
 from rehab_tracker.ui.shell import settings as gui_settings
 from rehab_tracker.ui.shell.actions import run_action
 from rehab_tracker.ui.shell.feature import Feature, Install
-from rehab_tracker.ui.widgets import dialogs
+from rehab_tracker.ui.widgets import dialogs, focus_ring
 
 if TYPE_CHECKING:
     from rehab_tracker.services.container import Services
@@ -110,6 +119,9 @@ class MainWindow(QMainWindow):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("mainWindow")
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            focus_ring.install(app)  # every control shows where the keyboard is
         self.setWindowTitle(APP_NAME)
         self.today = today
         #: the composition root's way to open a database (File > Restore reopens with it)
@@ -128,6 +140,7 @@ class MainWindow(QMainWindow):
         self.patient_list.patient_selected.connect(self.selection_changed)
         # narrow layout: Enter (or a double click) on a patient opens the patient view
         self.patient_list.table.activated.connect(lambda _i: self.show_patient_view())
+        self.patient_list.open_requested.connect(self.show_patient_view)
         self.narrow = False
         self._restore_geometry()
         self.patient_list.find_edit.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -290,6 +303,10 @@ class MainWindow(QMainWindow):
         self.menus["&File"].addSeparator()
         add("&File", "&Quit", self.close, "quit", shortcut=QKeySequence.StandardKey.Quit,
             fallback="Ctrl+Q", needs_services=False)
+        add("&Help", "&User Guide", self.user_guide, "userGuide",
+            shortcut=QKeySequence.StandardKey.HelpContents, fallback="F1", needs_services=False)
+        add("&Help", "&Keyboard Shortcuts", self.keyboard_shortcuts, "keyboardShortcuts",
+            shortcut="Ctrl+/", needs_services=False)
         add("&Help", "&About Rehab Tracker", self.about, "about", needs_services=False)
 
     def focus_find(self) -> None:
@@ -358,12 +375,31 @@ class MainWindow(QMainWindow):
         dialogs.inform(self, restore.TITLE, text)
 
     def about(self) -> None:
-        dialogs.inform(
-            self,
-            f"About {APP_NAME}",
-            f"{APP_NAME} {__version__}\nThe 12-week rehabilitation program after lumbar "
-            "micro-discectomy, for physiotherapists.",
-        )
+        from rehab_tracker.ui.shell.help import AboutDialog
+
+        database = self.workspace.services.db.display_name if self.attached else (
+            self.database_label.text().removeprefix("Database: "))
+        self._show_help(AboutDialog(database, self))
+
+    def user_guide(self) -> None:
+        from rehab_tracker.ui.shell.help import GuideDialog
+
+        self._show_help(GuideDialog(self))
+
+    def keyboard_shortcuts(self) -> None:
+        from rehab_tracker.ui.shell.help import ShortcutsDialog
+
+        self._show_help(ShortcutsDialog(self))
+
+    def _show_help(self, dialog: QDialog) -> None:
+        """Help windows stay open beside the work (not modal); one of each kind at a time."""
+        name = dialog.objectName()
+        for old in self.findChildren(QDialog, name):
+            if old is not dialog:
+                old.close()
+                old.deleteLater()
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
 
     # --- internals ------------------------------------------------------------------------
 
