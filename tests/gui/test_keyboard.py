@@ -76,6 +76,7 @@ def ring_around(widget: QWidget) -> bool:
     if ring is None or not ring.isVisible() or ring.widget() is not widget:
         return False
     where = QRect(widget.mapTo(ring.parentWidget(), widget.rect().topLeft()), widget.size())
+    assert ring.parentWidget().isAncestorOf(widget)
     return ring.geometry().contains(where) and ring.geometry() != where
 
 
@@ -97,9 +98,9 @@ def test_the_ring_is_painted_in_the_highlight_colour(window: MainWindow, qtbot) 
     table = window.patient_list.table
     focused(qtbot, table)
     qtbot.waitUntil(lambda: ring_around(table))
-    image = window.patient_list.grab().toImage()
+    image = window.grab().toImage()
     highlight = table.palette().color(table.palette().ColorRole.Highlight)
-    box = table.geometry()
+    box = QRect(table.mapTo(window, table.rect().topLeft()), table.size())
     middle = box.center()
     for x, y in (
         (box.left() - 1, middle.y()),

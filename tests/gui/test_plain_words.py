@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QAbstractItemView, QLabel
 
 from rehab_tracker.ui.outcomes.feature import OutcomesFeature
 from rehab_tracker.ui.shell.main_window import MainWindow
+from tests.gui.conftest import open_window
 from tests.gui.installed import installed
 
 #: what a code looks like: a scoring rule id, "12/24 yes", a snake_case word
@@ -19,13 +20,8 @@ CODES = re.compile(r"odi-\d|rmdq-\d|nprs-\d|max_missing|\d+/24 yes|\b[a-z]+_[a-z
 
 @pytest.fixture
 def demo_window(qtbot, demo_db, today, answers) -> MainWindow:  # type: ignore[no-untyped-def]
-    from rehab_tracker.app import create_main_window
-
-    window = create_main_window(demo_db, today=today, actor="tester")
-    qtbot.addWidget(window)
+    window = open_window(qtbot, demo_db, today)
     window.resize(1400, 900)
-    window.show()
-    qtbot.waitExposed(window)
     return window
 
 

@@ -16,6 +16,7 @@ from PySide6.QtCore import (
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -25,7 +26,6 @@ from PySide6.QtWidgets import (
 
 from rehab_tracker.data.patient_list import PatientRow
 from rehab_tracker.domain.weeks import weeks_since
-from rehab_tracker.ui.widgets import focus_ring
 from rehab_tracker.ui.widgets.filter_proxy import RowFilterProxy
 from rehab_tracker.ui.widgets.forms import buddy_label, search_box
 from rehab_tracker.ui.widgets.table_model import RowsTableModel, index_of_id
@@ -198,8 +198,7 @@ class PatientList(QWidget):
         self._build_table()
         self.count_label = QLabel()
         layout = QVBoxLayout(self)
-        ring = focus_ring.WIDTH  # room for the focus ring around the table and Find
-        layout.setContentsMargins(ring, ring, ring, 0)
+        layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)
         layout.addLayout(filters)
         layout.addWidget(self.table, 1)
@@ -207,7 +206,7 @@ class PatientList(QWidget):
 
         self._connect()
 
-    def _build_find_and_filters(self) -> tuple[QHBoxLayout, QHBoxLayout]:
+    def _build_find_and_filters(self) -> tuple[QHBoxLayout, QGridLayout]:
         self.find_edit, find_label = search_box("findPatient", "F&ind:", "Name or record number")
 
         self.active_only = QCheckBox("&Active program only")
@@ -222,11 +221,16 @@ class PatientList(QWidget):
         top = QHBoxLayout()
         top.addWidget(find_label)
         top.addWidget(self.find_edit, 1)
-        filters = QHBoxLayout()
-        filters.addWidget(self.active_only)
-        filters.addWidget(self.due_only)
-        filters.addWidget(phase_label)
-        filters.addWidget(self.phase_combo, 1)
+        # the check boxes on one line, the phase on the next: the list's narrowest width is
+        # then the check boxes', and the patient's tabs keep the room (200%, small screens)
+        filters = QGridLayout()
+        filters.addWidget(self.active_only, 0, 0)
+        filters.addWidget(self.due_only, 0, 1)
+        phase = QHBoxLayout()
+        phase.addWidget(phase_label)
+        phase.addWidget(self.phase_combo, 1)
+        filters.addLayout(phase, 1, 0, 1, 2)
+        filters.setColumnStretch(1, 1)
         return top, filters
 
     def _build_table(self) -> None:

@@ -61,6 +61,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QSplitter,
+    QStackedWidget,
     QToolButton,
     QWidget,
 )
@@ -75,6 +76,7 @@ from rehab_tracker.ui.widgets import dialogs, focus_ring
 
 if TYPE_CHECKING:
     from rehab_tracker.services.container import Services
+    from rehab_tracker.ui.shell.welcome import WelcomePage
     from rehab_tracker.ui.shell.workspace import Workspace
 
 MENU_TITLES = (
@@ -156,6 +158,8 @@ class MainWindow(QMainWindow):
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("mainSplitter")
         self.splitter.setChildrenCollapsible(False)
+        ring = focus_ring.WIDTH  # the focus ring around the list and the tabs stays on screen
+        self.splitter.setContentsMargins(ring, ring, ring, ring)
         self.splitter.addWidget(self.patient_list)
         self.splitter.addWidget(placeholder)
         self.splitter.setStretchFactor(0, 1)
@@ -214,9 +218,14 @@ class MainWindow(QMainWindow):
     def _place_patient_view(self, workspace: Workspace) -> None:
         """The patient view takes the placeholder's place (same share of the width)."""
         view = workspace.patient_view
-        placeholder, self.pane = self.pane, view
+        # the pane holds the patient view, and the welcome page while there are no patients
+        self.stack = QStackedWidget()
+        self.stack.setObjectName("patientPane")
+        self.stack.addWidget(view)
+        self.welcome: WelcomePage | None = None
+        placeholder, self.pane = self.pane, self.stack
         sizes = self.splitter.sizes()
-        self.splitter.replaceWidget(1, view)
+        self.splitter.replaceWidget(1, self.stack)
         if not self.settings.splitter_state:
             # share the width as the splitter would have between the list and the real view,
             # the list at most LIST_SHARE of it: the patient's tables need the room more than
@@ -236,7 +245,7 @@ class MainWindow(QMainWindow):
         view.setCornerWidget(self.back_button, Qt.Corner.TopLeftCorner)
         self.back_button.setVisible(self.narrow)
         self.narrow_changed.connect(self.back_button.setVisible)
-        view.setVisible(not self.narrow or self._showing_view)
+        self.stack.setVisible(not self.narrow or self._showing_view)
         self.patient_changed.connect(view.set_patient)
 
     # --- extension points -----------------------------------------------------------------
@@ -275,6 +284,31 @@ class MainWindow(QMainWindow):
         self.menus[menu].addAction(action)
         self.addAction(action)  # shortcuts work even with the menu bar hidden
         return action
+
+    def update_welcome(self) -> None:
+        """The welcome page in the patient pane while the database has no patients (the first
+        start), the patient view once it has some; the page's module loads only when needed."""
+        empty = self.patient_list.model.rowCount() == 0
+        view = self.workspace.patient_view
+        if empty and self.welcome is None:
+            from rehab_tracker.ui.shell.welcome import WelcomePage
+
+            self.welcome = WelcomePage(self)
+            self.stack.addWidget(self.welcome)
+        if self.welcome is None:
+            return
+        showing = self.stack.currentWidget() is self.welcome
+        if empty and not showing:
+            self.stack.setCurrentWidget(self.welcome)
+            self.pane.setVisible(True)
+            if self.narrow:
+                self._showing_view = True  # the page, not an empty list, fills a narrow window
+                self._show_panes()
+            self.welcome.add_patient.setFocus(Qt.FocusReason.OtherFocusReason)
+        elif not empty and showing:
+            self.stack.setCurrentWidget(view)
+            if self.narrow:
+                self.show_patient_list()
 
     def selected_patient(self) -> PatientRow | None:
         return self.patient_list.selected_row()

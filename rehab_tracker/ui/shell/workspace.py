@@ -47,6 +47,7 @@ class Workspace:
         if select is not None:
             patients.select(select)
         self.window.selection_changed()
+        self.window.update_welcome()
 
     def refresh(self) -> None:
         """Reload the list keeping the selected patient (after a save in a tab or dialog)."""
