@@ -122,14 +122,14 @@ def test_keyboard_shortcuts_list_comes_from_the_actions(window: MainWindow, qtbo
     dialog = window.findChild(ShortcutsDialog)
     assert dialog is not None and dialog.isVisible()
     shown = {
-        (dialog.table.item(r, 1).text(), dialog.table.item(r, 2).text())
+        (dialog.table.item(r, 1).text(), dialog.table.item(r, 0).text())
         for r in range(dialog.table.rowCount())
     }
     native = QKeySequence.SequenceFormat.NativeText
     expected = {
         (
             a.text().replace("&", "").rstrip("…"),
-            ", ".join(k.toString(native) for k in a.shortcuts()),
+            a.shortcut().toString(native),
         )
         for a in window.findChildren(QAction)
         if not a.shortcut().isEmpty()
@@ -147,3 +147,16 @@ def test_keyboard_shortcuts_list_comes_from_the_actions(window: MainWindow, qtbo
     assert "Test Thing" in texts
     qtbot.keyClick(again.table, Qt.Key.Key_Escape)
     assert not again.isVisible()
+
+
+def test_a_status_message_clears_when_the_patient_changes(window: MainWindow, qtbot) -> None:
+    table = window.patient_list.table
+    focused(qtbot, table)
+    qtbot.keyClick(table, Qt.Key.Key_Down)
+    first = window.selected_patient()
+    window.statusBar().showMessage("Session saved", 10000)
+    window.workspace.refresh()  # the same patient again (after a save): the message stays
+    assert window.statusBar().currentMessage() == "Session saved"
+    qtbot.keyClick(table, Qt.Key.Key_Down)
+    assert window.selected_patient() != first
+    assert window.statusBar().currentMessage() == ""

@@ -150,3 +150,44 @@ def test_connect_to_a_clinic_server_tests_saves_and_switches(
     assert empty_window.database_label.text() == f"Database: {db.display_name}"
     assert answers["inform"][-1][1] == f"This workstation now uses {db.display_name}."
     assert page(empty_window).isVisible()  # the server has no patients yet either
+
+
+LAZY = """
+import sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+app = QApplication(sys.argv[:1])
+from rehab_tracker.app import start_window
+
+def attached(window):
+    if not window.attached:
+        QTimer.singleShot(20, lambda: attached(window))
+        return
+    print("LOADED:" + ",".join(sorted(m for m in sys.modules if m in (
+        "rehab_tracker.ui.shell.welcome", "rehab_tracker.ui.shell.help",
+        "rehab_tracker.services.about", "rehab_tracker.services.connection",
+        "rehab_tracker.services.demo", "packaging.requirements"))))
+    app.quit()
+
+window = start_window(sys.argv[1], actor="test", on_shown=lambda w: attached(w))
+app.exec()
+"""
+
+
+def test_welcome_and_help_load_only_when_used(demo_db_path) -> None:  # type: ignore[no-untyped-def]
+    """Start-up does not get slower: a database with patients never imports the welcome page,
+    the help windows or their services."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    out = subprocess.run(
+        [sys.executable, "-c", LAZY, str(demo_db_path)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert out.returncode == 0, out.stderr
+    assert "LOADED:\n" in out.stdout + "\n", out.stdout

@@ -38,21 +38,21 @@ ABOUT_TITLE = f"About {APP_NAME}"
 GUIDE_FILE = ("guide", "user-guide.md")
 #: keys that belong to controls rather than to a menu command (not QActions: stated once here)
 CONTROL_KEYS = (
-    ("Patient list", "Find: Enter", "Open the patient when one matches"),
-    ("Patient list", "Enter", "Open the selected patient"),
-    ("Everywhere", "Tab / Shift+Tab", "Next / previous control"),
-    ("Everywhere", "Alt+underlined letter", "Open that menu or go to that field"),
+    ("Patient list", "Open the patient when Find matches one", "Enter in Find"),
+    ("Patient list", "Open the selected patient", "Enter"),
+    ("Everywhere", "Next / previous control", "Tab, Shift+Tab"),
+    ("Everywhere", "Open a menu, go to a field", "Alt+underlined letter"),
 )
 
 
 def shortcut_rows(menus: Sequence[QMenu]) -> list[tuple[str, str, str]]:
-    """(menu, command, keys) for every action in ``menus`` that has a key, in menu order."""
+    """(menu, command, key) for every action in ``menus`` that has a key, in menu order (its
+    first key: the platform's other bindings of a standard key are keyboard keys such as Find
+    or Back that few keyboards have)."""
     rows = []
     for menu in menus:
         for action in _actions(menu):
-            keys = ", ".join(
-                key.toString(QKeySequence.SequenceFormat.NativeText) for key in action.shortcuts()
-            )
+            keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
             if keys:
                 rows.append((plain(menu.title()), plain(action.text()).rstrip("…"), keys))
     return rows
@@ -90,9 +90,10 @@ class ShortcutsDialog(QDialog):
         self.table = QTableWidget(len(rows), 3)
         self.table.setObjectName("shortcutsTable")
         self.table.setAccessibleName(SHORTCUTS_TITLE)
-        self.table.setHorizontalHeaderLabels(["Where", "Command", "Keys"])
-        for r, row in enumerate(rows):
-            for c, text in enumerate(row):
+        # the keys first: in a narrow window (200%) they and the command stay in view
+        self.table.setHorizontalHeaderLabels(["Keys", "Command", "Where"])
+        for r, (where, command, keys) in enumerate(rows):
+            for c, text in enumerate((keys, command, where)):
                 self.table.setItem(r, c, QTableWidgetItem(text))
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

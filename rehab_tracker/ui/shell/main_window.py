@@ -133,6 +133,8 @@ class MainWindow(QMainWindow):
         #: set by the app when the deferred database open failed (run_gui exits 2)
         self.startup_failed = False
         self._needs: dict[QAction, tuple[bool, bool]] = {}
+        #: the patient the window last showed (the status message belongs to them)
+        self._shown_patient: uuid.UUID | None = None
         self._build_panes(database_label)
         self._build_menus()
         #: the installed features, in install order (rehab_tracker.ui.features.FEATURES)
@@ -314,9 +316,17 @@ class MainWindow(QMainWindow):
         return self.patient_list.selected_row()
 
     def selection_changed(self, _patient_id: uuid.UUID | None = None) -> None:
-        """Enable the actions for the selection and tell the patient view (once attached)."""
+        """Enable the actions for the selection and tell the patient view (once attached).
+
+        Another patient also clears the status bar's message: "Session saved" was about the
+        patient before."""
         for action in self._needs:
             action.setEnabled(self._may_enable(action))
+        selected = self.patient_list.selected_id()
+        if selected != self._shown_patient:
+            self._shown_patient = selected
+            if self.statusBar().currentMessage() != OPENING_MESSAGE:
+                self.statusBar().clearMessage()
         self.patient_changed.emit(self.patient_list.selected_row())
 
     # --- the window's own actions ---------------------------------------------------------

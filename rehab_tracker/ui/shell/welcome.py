@@ -165,12 +165,12 @@ class ServerDialog(QDialog):
         row.addWidget(self.address, 1)
         row.addWidget(self.test_button)
         layout = QVBoxLayout(self)
-        layout.addWidget(
-            QLabel(
-                "The address your administrator gave you. The choice is saved "
-                "for this workstation; the command line uses it too."
-            )
+        intro = QLabel(
+            "The address your administrator gave you. The choice is saved for this "
+            "workstation; the command line uses it too."
         )
+        intro.setWordWrap(True)  # the dialog fits a 200% screen
+        layout.addWidget(intro)
         layout.addLayout(row)
         layout.addWidget(self.answer)
         layout.addWidget(self.buttons)
