@@ -191,3 +191,11 @@ def test_welcome_and_help_load_only_when_used(demo_db_path) -> None:  # type: ig
     )
     assert out.returncode == 0, out.stderr
     assert "LOADED:\n" in out.stdout + "\n", out.stdout
+
+
+def test_the_page_fills_a_narrow_window(empty_window: MainWindow) -> None:
+    """At 200% (one pane at a time) the page, not an empty list, is what the window shows."""
+    empty_window.set_narrow(True)
+    assert page(empty_window).isVisible() and not empty_window.patient_list.isVisible()
+    empty_window.set_narrow(False)
+    assert page(empty_window).isVisible() and empty_window.patient_list.isVisible()

@@ -287,6 +287,11 @@ class MainWindow(QMainWindow):
         self.addAction(action)  # shortcuts work even with the menu bar hidden
         return action
 
+    def welcome_shown(self) -> bool:
+        """Whether the patient pane holds the welcome page (the database has no patients)."""
+        welcome = getattr(self, "welcome", None)
+        return welcome is not None and self.stack.currentWidget() is welcome
+
     def update_welcome(self) -> None:
         """The welcome page in the patient pane while the database has no patients (the first
         start), the patient view once it has some; the page's module loads only when needed."""
@@ -299,7 +304,7 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(self.welcome)
         if self.welcome is None:
             return
-        showing = self.stack.currentWidget() is self.welcome
+        showing = self.welcome_shown()
         if empty and not showing:
             self.stack.setCurrentWidget(self.welcome)
             self.pane.setVisible(True)
@@ -463,7 +468,8 @@ class MainWindow(QMainWindow):
         the patient view, Patient > Back to Patient List (Alt+Left) or Ctrl+F the list again.
         """
         self.narrow = narrow
-        self._showing_view = False
+        # the welcome page (no patients yet) stays in view; otherwise the list comes first
+        self._showing_view = self.welcome_shown()
         self._show_panes()
         self.narrow_changed.emit(narrow)
 
