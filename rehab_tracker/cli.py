@@ -135,6 +135,14 @@ def build_parser() -> argparse.ArgumentParser:
         default="clinical",
         help="clinical (surgeon, insurer; the default) or patient (plain language)",
     )
+    report.add_argument(
+        "--from", dest="period_start", metavar="YYYY-MM-DD",
+        help="start of the date range the report covers (default: the program's start)",
+    )
+    report.add_argument(
+        "--to", dest="period_end", metavar="YYYY-MM-DD",
+        help="end of the date range the report covers (default: today)",
+    )
 
     export = commands.add_parser(
         "export-reports",
@@ -172,6 +180,7 @@ def _default_database_not_made_yet(args: argparse.Namespace) -> bool:
 
 def _cmd_patients(args: argparse.Namespace) -> int:
     from rehab_tracker.app import default_actor
+    from rehab_tracker.domain.program_status import status_words
     from rehab_tracker.services.patients import PatientService
 
     if _default_database_not_made_yet(args):
@@ -187,7 +196,10 @@ def _cmd_patients(args: argparse.Namespace) -> int:
             print(for_json_line(json.dumps(row.as_dict(), ensure_ascii=False)))
         else:
             surgery = row.surgery_date.isoformat() if row.surgery_date else "conservative"
-            if row.program_week is None:
+            if row.program_status in ("completed", "stopped", "paused"):
+                week = status_words(row.program_status)
+                week += f" (week {row.program_week})" if row.program_week else ""
+            elif row.program_week is None:
                 week = "no program"
             elif row.program_week == 0:
                 week = "starts soon"
@@ -335,7 +347,23 @@ def _cmd_report(args: argparse.Namespace) -> int:
     from rehab_tracker.app import default_actor
     from rehab_tracker.reports.cli_support import run_report
 
-    return int(run_report(args.db, args.patient, args.out, args.audience, actor=default_actor()))
+    return int(
+        run_report(
+            args.db, args.patient, args.out, args.audience, actor=default_actor(),
+            period_start=_iso_date("--from", args.period_start),
+            period_end=_iso_date("--to", args.period_end),
+        )
+    )
+
+
+def _iso_date(option: str, text: str | None) -> dt.date | None:
+    """A YYYY-MM-DD option's date (None when not given); CliError when it is not a date."""
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise CliError(f"{option}: not a date (YYYY-MM-DD): {text!r}") from None
 
 
 def _cmd_export(args: argparse.Namespace) -> int:

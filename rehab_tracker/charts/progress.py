@@ -275,7 +275,8 @@ def odi_figure(
     _margins(fig, right=0.8)
     ax = fig.add_subplot()
     _style_axes(ax)
-    ax.set_ylabel("ODI % (lower is better)")
+    patient = audience == "patient"  # the patient's report names no instrument
+    ax.set_ylabel("Score % (lower is better)" if patient else "ODI % (lower is better)")
     ax.set_ylim(0, 100)
     lower = 0.0
     for index, (upper, band) in enumerate(ODI_BANDS):
@@ -292,13 +293,17 @@ def odi_figure(
     _set_xrange(ax, data)
     lines = _phases(ax, data)
     ax.set_title(
-        "Disability (Oswestry Disability Index)", loc="left", pad=title_pad(lines), y=1.0
+        "How much your back affects everyday activities"
+        if patient
+        else "Disability (Oswestry Disability Index)",
+        loc="left", pad=title_pad(lines), y=1.0,
     )
     series = data.series("odi")
     if series is None or not series.points:
         _empty(ax, "No ODI recorded yet")
         return fig
-    _plot_series(ax, series, style.OKABE_ITO["blue"], "o", "-", label="ODI", unit_text="%",
+    _plot_series(ax, series, style.OKABE_ITO["blue"], "o", "-",
+                 label="Your score" if patient else "ODI", unit_text="%",
                  axis_text=data.axis_label.lower())
     row = data.row("odi")
     if row is not None and row.target is not None and row.baseline_on is not None:
@@ -310,7 +315,11 @@ def odi_figure(
             colors=style.THRESHOLD_COLOUR,
             linestyles="--",
             linewidth=1.4,
-            label=f"Important improvement from baseline ({row.threshold})",
+            label=(
+                "A big enough improvement from your start"
+                if patient
+                else f"Important improvement from baseline ({row.threshold})"
+            ),
             gid="threshold:odi",
             zorder=2,
         )
@@ -326,8 +335,15 @@ def odi_figure(
 # ----------------------------------------------------------------------------------- pain
 
 
-def pain_figure(data: ReportData, *, figsize: tuple[float, float] | None = None) -> Figure:
-    """Back and leg pain (NPRS 0-10) over time; session pain before/after as lighter points."""
+#: the patient's report's names of the assessed pain series (no instrument name)
+PLAIN_SERIES = {"nprs_back": "Back pain (assessed)", "nprs_leg": "Leg pain (assessed)"}
+
+
+def pain_figure(
+    data: ReportData, *, figsize: tuple[float, float] | None = None, audience: str = "clinical"
+) -> Figure:
+    """Back and leg pain (NPRS 0-10) over time; session pain before/after as lighter points
+    (the patient's version names no instrument)."""
     fig = _new_figure(figsize)
     _margins(fig)
     ax = fig.add_subplot()
@@ -374,7 +390,8 @@ def pain_figure(data: ReportData, *, figsize: tuple[float, float] | None = None)
         if series is not None and series.points:
             anything = True
             _plot_series(
-                ax, series, colour, marker, linestyle, axis_text=data.axis_label.lower()
+                ax, series, colour, marker, linestyle, axis_text=data.axis_label.lower(),
+                label=PLAIN_SERIES[code] if audience == "patient" else None,
             )
     if not anything:
         _empty(ax, "No pain ratings recorded yet")
@@ -387,8 +404,12 @@ def pain_figure(data: ReportData, *, figsize: tuple[float, float] | None = None)
 # -------------------------------------------------------------------------------- walking
 
 
-def walking_figure(data: ReportData, *, figsize: tuple[float, float] | None = None) -> Figure:
-    """Walking tests: 5-minute, 6-minute (predicted and lower limit of normal), 50-foot, TUG."""
+def walking_figure(
+    data: ReportData, *, figsize: tuple[float, float] | None = None, audience: str = "clinical"
+) -> Figure:
+    """Walking tests: 5-minute, 6-minute (predicted and lower limit of normal), 50-foot, TUG
+    (named "stand up, walk and sit" in the patient's version)."""
+    tug = "Stand up, walk and sit" if audience == "patient" else "Timed Up and Go"
     fig = _new_figure(figsize or (SCREEN_SIZE[0], SCREEN_SIZE[1] * 1.35))
     _margins(fig, top=0.6, hspace=0.3, wspace=0.22)
     fig.suptitle("Walking and mobility tests", x=0.01, ha="left", fontsize=10.5)
@@ -402,7 +423,7 @@ def walking_figure(data: ReportData, *, figsize: tuple[float, float] | None = No
             "50-foot walk (s), lower is better",
             ("walk_50ft_preferred", "walk_50ft_fastest"),
         ),
-        (axes[1][1], "Timed Up and Go (s), lower is better", ("tug",)),
+        (axes[1][1], f"{tug} (s), lower is better", ("tug",)),
     )
     styles = (
         (style.OKABE_ITO["blue"], "o", "-"),
@@ -415,7 +436,7 @@ def walking_figure(data: ReportData, *, figsize: tuple[float, float] | None = No
         _phases(ax, data, labels=False)
         found = [s for c in codes if (s := data.series(c)) is not None and s.points]
         for series, (colour, marker, linestyle) in zip(found, styles, strict=False):
-            label = None
+            label = tug if series.code == "tug" else None
             if len(codes) > 1:
                 label = series.label.replace("50-foot walk, ", "").capitalize()
             _plot_series(

@@ -138,6 +138,7 @@ class Patient(Travelling, Base):
     outcome_assessments: Mapped[list[OutcomeAssessment]] = relationship(cascade="all")
     walk_tests: Mapped[list[WalkTest]] = relationship(cascade="all")
     neuro_screens: Mapped[list[NeuroScreen]] = relationship(cascade="all")
+    assessment_skips: Mapped[list[AssessmentSkip]] = relationship(cascade="all")
     import_batches: Mapped[list[ImportBatch]] = relationship(cascade="all")
 
     __mapper_args__ = {"version_id_col": version}
@@ -252,7 +253,11 @@ class Program(Travelling, Base):
     __table_args__ = (
         CheckConstraint("intensity IN ('high', 'low')", name="intensity"),
         CheckConstraint(
-            "status IN ('planned', 'active', 'completed', 'stopped')", name="status"
+            "status IN ('planned', 'active', 'paused', 'completed', 'stopped')", name="status"
+        ),
+        CheckConstraint("status != 'paused' OR paused_on IS NOT NULL", name="paused_on"),
+        CheckConstraint(
+            "status NOT IN ('completed', 'stopped') OR ended_on IS NOT NULL", name="ended_on"
         ),
     )
 
@@ -269,6 +274,16 @@ class Program(Travelling, Base):
     #: why the program started earlier than 4 weeks after surgery, when it did
     early_start_reason: Mapped[str | None] = mapped_column(Text)
     notes: Mapped[str | None] = mapped_column(Text)
+    #: the pause under way (status ``paused``): since when and why
+    paused_on: Mapped[dt.date | None] = mapped_column(Date)
+    pause_reason: Mapped[str | None] = mapped_column(Text)
+    #: the days of the earlier pauses of the program, added up at each resume
+    paused_days: Mapped[int] = mapped_column(Integer, default=0)
+    #: the day the program was completed or stopped early, and why (a stop's reason, a note)
+    ended_on: Mapped[dt.date | None] = mapped_column(Date)
+    end_reason: Mapped[str | None] = mapped_column(Text)
+    #: why the program was completed without the end-of-program assessment, when it was
+    end_assessment_skip_reason: Mapped[str | None] = mapped_column(Text)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     patient: Mapped[Patient] = relationship(back_populates="programs")
@@ -295,6 +310,7 @@ class Program(Travelling, Base):
     outcome_assessments: Mapped[list[OutcomeAssessment]] = relationship()
     walk_tests: Mapped[list[WalkTest]] = relationship()
     neuro_screens: Mapped[list[NeuroScreen]] = relationship()
+    assessment_skips: Mapped[list[AssessmentSkip]] = relationship()
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -675,6 +691,29 @@ class NeuroScreen(Travelling, Base):
     rule_version: Mapped[str] = mapped_column(String(32))
     source: Mapped[str] = mapped_column(String(16), default="clinic")
     notes: Mapped[str | None] = mapped_column(Text)
+    deleted_at: Mapped[dt.datetime | None]
+
+
+class AssessmentSkip(Travelling, Base):
+    """An instrument of an assessment not done, and why (issue 11 item 4): it counts for the
+    assessment as a record of the instrument does (domain.assessments), so a review is done
+    when each of its instruments is recorded or skipped."""
+
+    __tablename__ = "assessment_skips"
+    __table_args__ = (
+        CheckConstraint("length(trim(reason)) > 0", name="reason"),
+        Index("ix_assessment_skips_patient_skipped", "patient_id", "skipped_on"),
+    )
+
+    patient_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"))
+    program_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("programs.id", ondelete="SET NULL")
+    )
+    #: the instrument's code, as the scheduled assessment lists it ("odi", "walk_5min", ...)
+    instrument: Mapped[str] = mapped_column(String(32))
+    skipped_on: Mapped[dt.date] = mapped_column(Date)
+    timepoint: Mapped[str] = mapped_column(String(32), default="other")
+    reason: Mapped[str] = mapped_column(Text)
     deleted_at: Mapped[dt.datetime | None]
 
 

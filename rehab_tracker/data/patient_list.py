@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from rehab_tracker.data.locations import newest_revision_file
-from rehab_tracker.domain.assessments import due_by, needs_doing, schedule_states
+from rehab_tracker.domain.assessments import Record, due_by, needs_doing, schedule_states
 from rehab_tracker.domain.phases import phase_on
 from rehab_tracker.domain.programs import OPEN_STATUSES
 from rehab_tracker.domain.weeks import program_week
@@ -43,8 +43,10 @@ SURGERIES = (
     "SELECT s.patient_id, s.surgery_date, s.levels FROM surgeries s"
     " ORDER BY s.surgery_date, s.created_at"
 )
-#: open programs, oldest start first (the latest per patient wins), with the date of exercise
-#: session 1 and the next scheduled session not logged yet
+#: every program, the closed ones first, then oldest start first: the last per patient wins, so
+#: it is the current one (``services._lookup.current_program``: the latest open one, else the
+#: latest ended one); with the date of exercise session 1 and the next scheduled session not
+#: logged yet
 PROGRAMS = (
     "SELECT g.id, g.patient_id, g.status,"
     " (SELECT MIN(s.scheduled_date) FROM scheduled_sessions s"
@@ -53,7 +55,8 @@ PROGRAMS = (
     "   WHERE s.program_id = g.id AND s.scheduled_date >= :today"
     "   AND NOT EXISTS (SELECT 1 FROM session_logs l"
     "     WHERE l.scheduled_session_id = s.id AND l.deleted_at IS NULL)) AS next_session"
-    f" FROM programs g WHERE {_OPEN_PROGRAM} ORDER BY g.start_date, g.created_at"
+    f" FROM programs g ORDER BY CASE WHEN {_OPEN_PROGRAM} THEN 1 ELSE 0 END,"
+    " g.start_date, g.created_at"
 )
 #: the phases of open programs in program order (domain.phases.phase_on picks today's)
 PHASES = (
@@ -63,17 +66,23 @@ PHASES = (
 )
 #: scheduled assessments of open programs due by ``:due_until``
 ASSESSMENTS = (
-    "SELECT a.program_id, a.timepoint, a.due_date FROM scheduled_assessments a"
+    "SELECT a.program_id, a.timepoint, a.due_date, a.instruments FROM scheduled_assessments a"
     f" JOIN programs g ON g.id = a.program_id WHERE {_OPEN_PROGRAM} AND a.due_date <= :due_until"
 )
 _WITH_OPEN_PROGRAM = f"SELECT g.patient_id FROM programs g WHERE {_OPEN_PROGRAM}"
 #: the records that count for an assessment (domain.assessments; the Outcomes schedule reads the
-#: same): questionnaires with their timepoint, walking tests by date, of patients in a program
+#: same): (date, timepoint, instrument) of every questionnaire, walking test, neurological screen
+#: and skip of patients in a program
 RECORDS = (
-    "SELECT o.patient_id, o.assessed_on, o.timepoint FROM outcome_assessments o"
+    "SELECT o.patient_id, o.assessed_on, o.timepoint, o.instrument FROM outcome_assessments o"
     f" WHERE o.deleted_at IS NULL AND o.patient_id IN ({_WITH_OPEN_PROGRAM})"
-    " UNION ALL SELECT w.patient_id, w.performed_on, NULL FROM walk_tests w"
+    " UNION ALL SELECT w.patient_id, w.performed_on, w.timepoint, w.test FROM walk_tests w"
     f" WHERE w.deleted_at IS NULL AND w.patient_id IN ({_WITH_OPEN_PROGRAM})"
+    " UNION ALL SELECT n.patient_id, n.examined_on, n.timepoint, 'neuro' FROM neuro_screens n"
+    f" WHERE n.deleted_at IS NULL AND n.patient_id IN ({_WITH_OPEN_PROGRAM})"
+    " UNION ALL SELECT k.patient_id, k.skipped_on, k.timepoint, k.instrument"
+    " FROM assessment_skips k"
+    f" WHERE k.deleted_at IS NULL AND k.patient_id IN ({_WITH_OPEN_PROGRAM})"
 )
 #: patients with a positive red-flag screen nobody has acknowledged
 RED_FLAGS = (
@@ -143,7 +152,7 @@ def _date(value: Any) -> dt.date | None:
     return dt.date.fromisoformat(str(value)[:10])
 
 
-def _levels(value: Any) -> tuple[str, ...]:
+def _json_strings(value: Any) -> tuple[str, ...]:
     if value is None:
         return ()
     if isinstance(value, str | bytes):
@@ -159,16 +168,17 @@ def _assessment_due(
 ) -> set[uuid.UUID]:
     """The programs (each patient's current one) with an assessment due or overdue."""
     patient_of = {program[0]: patient_id for patient_id, program in program_of.items()}
-    records_of: dict[uuid.UUID, list[tuple[dt.date, str | None]]] = defaultdict(list)
-    for patient_id, day, timepoint in records:
+    records_of: dict[uuid.UUID, list[Record]] = defaultdict(list)
+    for patient_id, day, timepoint, instrument in records:
         when, mark = _date(day), None if timepoint is None else str(timepoint)
         if when is not None:
-            records_of[_uuid(patient_id)].append((when, mark))
-    scheduled_of: dict[uuid.UUID, list[tuple[str, dt.date]]] = defaultdict(list)
-    for program_id, timepoint, due_date in assessments:
+            records_of[_uuid(patient_id)].append((when, mark, str(instrument)))
+    scheduled_of: dict[uuid.UUID, list[tuple[str, dt.date, tuple[str, ...]]]] = defaultdict(list)
+    for program_id, timepoint, due_date, instruments in assessments:
         when = _date(due_date)
         if when is not None:
-            scheduled_of[_uuid(program_id)].append((str(timepoint), when))
+            listed = _json_strings(instruments)
+            scheduled_of[_uuid(program_id)].append((str(timepoint), when, listed))
     return {
         program_id
         for program_id, scheduled in scheduled_of.items()
@@ -211,7 +221,7 @@ def build_rows(
     """The patient list from the raw rows of the statements above (in their column order)."""
     latest_surgery: dict[uuid.UUID, tuple[dt.date | None, tuple[str, ...]]] = {}
     for patient_id, surgery_date, levels in surgeries:
-        latest_surgery[_uuid(patient_id)] = (_date(surgery_date), _levels(levels))
+        latest_surgery[_uuid(patient_id)] = (_date(surgery_date), _json_strings(levels))
     phases_of: dict[uuid.UUID, list[_Phase]] = defaultdict(list)
     for program_id, name, start, end in phases:
         start_date, end_date = _date(start), _date(end)
@@ -221,13 +231,17 @@ def build_rows(
     program_of: dict[uuid.UUID, tuple[uuid.UUID, str, int | None, str | None, dt.date | None]] = {}
     for program_id, patient_id, status, first, next_session in programs:
         gid = _uuid(program_id)
+        if str(status) not in OPEN_STATUSES:  # ended: no week, phase or next session any more
+            program_of[_uuid(patient_id)] = (gid, str(status), None, None, None)
+            continue
         phase = phase_on(phases_of[gid], today)
         program_of[_uuid(patient_id)] = (
             gid,
             str(status),
             program_week(_date(first), today),
             None if phase is None else phase.name,
-            _date(next_session),
+            # a paused program's sessions move when it is resumed: none is next until then
+            None if str(status) == "paused" else _date(next_session),
         )
     due = _assessment_due(program_of, assessments, records, today)
     flagged = {_uuid(patient_id) for (patient_id,) in red_flags}

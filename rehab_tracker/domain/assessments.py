@@ -1,45 +1,65 @@
-"""When a scheduled outcome assessment is due: standard library only (the start-up path's patient
-list uses it before anything heavy is imported).
+"""When a scheduled outcome assessment is due, and when it is done: standard library only (the
+start-up path's patient list uses it before anything heavy is imported).
 
-The window, in days around an assessment's due date D, on a day T (``today``):
+An assessment (a review at a time point: baseline, mid-program, end of program, follow-up) lists
+its instruments (ODI, back and leg pain, walking tests, ...). A record or a skip of an instrument
+*counts* for the assessment when it is marked with the assessment's timepoint (any date; not for
+``follow_up``, which can repeat) or dated within :data:`DONE_WITHIN_DAYS` days of its due date D
+(|record - D| <= 14). A skip is the clinician's "not done, because ..." for one instrument (issue
+11 item 4), given here as a record of its instrument.
 
-* *done*: a record dated within :data:`DONE_WITHIN_DAYS` days either side of D counts for it
-  (|record - D| <= 14), and so does a record marked with the assessment's timepoint (any date;
-  not for ``follow_up``, which can repeat). Done wins over every other state.
+The state, on a day T (``today``):
+
+* *done*: every listed instrument has a record or a skip that counts (an assessment listing no
+  instruments: any record that counts). Done wins over every other state.
 * *overdue*: not done and D < T.
 * *due*: not done and T <= D <= T + :data:`DUE_AHEAD_DAYS` (from 7 days before its date).
 * *upcoming*: later than that.
 
-What counts as a record: every questionnaire of the patient (with its timepoint) and every
-walking test (by its date only), whichever program it was recorded in. The patient list flags a
-patient whose open program has an assessment due or overdue; the patient's Outcomes schedule shows
-the four states. Both call :func:`schedule_states` with the same records, so they never disagree.
+What counts as a record: every questionnaire, walking test and neurological screen of the
+patient, and every skip, whichever program it was recorded in. The neurological screen is not one
+of the default instruments (CLINICAL.md names the ODI and the walking tests as the program's
+outcomes; the screen is the clinician's examination when it is indicated): it completes a review
+only where a clinic lists it. The patient list flags a patient whose open program has an
+assessment due or overdue; the patient's Outcomes schedule shows the four states. Both call
+:func:`schedule_progress` with the same records, so they never disagree.
+
+Every form and the assessment screen default their timepoint with :func:`default_timepoint`, so
+the instruments recorded on one day share one timepoint.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Literal
 
 __all__ = [
     "DONE_WITHIN_DAYS",
     "DUE_AHEAD_DAYS",
     "AssessmentState",
+    "Record",
     "assessment_state",
+    "default_timepoint",
     "due_by",
+    "missing_instruments",
     "needs_doing",
+    "schedule_progress",
     "schedule_states",
 ]
 
-#: an assessment is due from this many days before its date
+#: an assessment is due from this many days before its date (a clinic default)
 DUE_AHEAD_DAYS = 7
-#: a record this many days either side of the due date counts for the assessment
+#: a record this many days either side of the due date counts for the assessment (a clinic
+#: default: the trial measured at baseline 4-6 weeks after surgery and after the 12 weeks,
+#: CLINICAL.md, without a window)
 DONE_WITHIN_DAYS = 14
 #: the timepoint that can repeat: a record marked with it does not mark every follow-up done
 FOLLOW_UP = "follow_up"
 
 AssessmentState = Literal["done", "overdue", "due", "upcoming"]
+#: a record or a skip: (date, timepoint or None, instrument)
+Record = tuple[dt.date, str | None, str]
 
 
 def due_by(today: dt.date) -> dt.date:
@@ -73,24 +93,64 @@ def needs_doing(state: AssessmentState) -> bool:
     return state in ("due", "overdue")
 
 
+def _counts(record: Record, timepoint: str, due: dt.date) -> bool:
+    """``record`` counts for the assessment ``(timepoint, due)``."""
+    day, mark, _instrument = record
+    same_point = mark is not None and mark == timepoint and timepoint != FOLLOW_UP
+    return same_point or abs((day - due).days) <= DONE_WITHIN_DAYS
+
+
+def missing_instruments(
+    timepoint: str, due: dt.date, instruments: Sequence[str], records: Iterable[Record]
+) -> tuple[str, ...]:
+    """The assessment's instruments with no record or skip that counts for it, in list order."""
+    covered = {r[2] for r in records if _counts(r, timepoint, due)}
+    return tuple(i for i in instruments if i not in covered)
+
+
+def schedule_progress(
+    scheduled: Iterable[tuple[str, dt.date, Sequence[str]]],
+    records: Iterable[Record],
+    today: dt.date,
+) -> list[tuple[AssessmentState, tuple[str, ...]]]:
+    """The state and the missing instruments of each scheduled assessment ``(timepoint, due
+    date, instruments)``, in the order given (see the module docstring)."""
+    kept = list(records)
+    out: list[tuple[AssessmentState, tuple[str, ...]]] = []
+    for tp, due, instruments in scheduled:
+        if instruments:
+            missing = missing_instruments(tp, due, instruments, kept)
+            done = not missing
+        else:
+            missing, done = (), any(_counts(r, tp, due) for r in kept)
+        out.append((assessment_state(due, today, [], timepoint_recorded=done), missing))
+    return out
+
+
 def schedule_states(
-    scheduled: Iterable[tuple[str, dt.date]],
-    records: Iterable[tuple[dt.date, str | None]],
+    scheduled: Iterable[tuple[str, dt.date, Sequence[str]]],
+    records: Iterable[Record],
     today: dt.date,
 ) -> list[AssessmentState]:
-    """The state of each scheduled assessment ``(timepoint, due date)``, in the order given.
+    """The state of each scheduled assessment (:func:`schedule_progress` without the missing
+    instruments)."""
+    return [state for state, _missing in schedule_progress(scheduled, records, today)]
 
-    ``records``: ``(date, timepoint)`` of the patient's questionnaires, ``(date, None)`` of their
-    walking tests (see the module docstring)."""
-    dates: list[dt.date] = []
-    timepoints: set[str] = set()
-    for day, timepoint in records:
-        dates.append(day)
-        if timepoint is not None:
-            timepoints.add(timepoint)
-    return [
-        assessment_state(
-            due, today, dates, timepoint_recorded=tp in timepoints and tp != FOLLOW_UP
-        )
-        for tp, due in scheduled
+
+def default_timepoint(
+    schedule: Iterable[tuple[str, dt.date, str]], today: dt.date
+) -> str:
+    """The timepoint every form and the assessment screen start with on ``today``: the
+    scheduled assessment nearest today within :data:`DONE_WITHIN_DAYS` days, whether or not
+    some of it is recorded (so one day's instruments share one timepoint); else the earliest
+    overdue one not done; else "other"."""
+    items = list(schedule)
+    near = [
+        (abs((due - today).days), due, tp)
+        for tp, due, _state in items
+        if abs((due - today).days) <= DONE_WITHIN_DAYS
     ]
+    if near:
+        return min(near)[2]
+    overdue = sorted((due, tp) for tp, due, state in items if state == "overdue")
+    return overdue[0][1] if overdue else "other"

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
+from rehab_tracker.domain import bounds
 from rehab_tracker.domain.errors import Collector, ValidationError
 from rehab_tracker.domain.library import (
     SLUG_RE,
@@ -81,6 +82,10 @@ def _check_heading(d: Mapping[str, Any], col: Collector, who: str) -> None:
             col.add(key, f"{who}: {key} must be at most {limit} characters.")
         elif key == "summary" and "\n" in value.strip():
             col.add(key, f"{who}: the summary must be one line.")
+        else:
+            problem = bounds.text_problem(value, limit=limit)
+            if problem is not None:
+                col.add(key, f"{who}: {problem}")
 
 
 def _check_content(d: Mapping[str, Any], kind: object, col: Collector, who: str) -> None:
@@ -90,10 +95,16 @@ def _check_content(d: Mapping[str, Any], kind: object, col: Collector, who: str)
         col.add("body", f"{who}: body must be text.")
     elif kind == "text" and not body.strip():
         col.add("body", f"{who}: a text item needs a body.")
+    else:
+        problem = bounds.text_problem(body, limit=bounds.LONG_TEXT, multiline=True)
+        if problem is not None:
+            col.add("body", f"{who}: {problem}")
     url = d.get("url")
     if url is not None:
         if not isinstance(url, str) or not is_http_url(url.strip()):
             col.add("url", f"{who}: the URL must start with http:// or https:// (got {url!r}).")
+        elif (problem := bounds.text_problem(url, limit=bounds.URL)) is not None:
+            col.add("url", f"{who}: {problem}")
     elif kind in URL_KINDS:
         col.add("url", f"{who}: a {kind} item needs a URL (http:// or https://).")
 

@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final, TypeVar
 
+from rehab_tracker.domain import bounds
 from rehab_tracker.domain.dosage import (
     DOSAGE_TYPES,
     STEP_FIELDS,
@@ -163,6 +164,10 @@ def _text_list(
                 f"{who}: each entry of {field_name} must be at most {MAX_TEXT_LENGTH} characters.",
             )
             return ()
+        problem = bounds.text_problem(item, limit=MAX_TEXT_LENGTH)
+        if problem is not None:
+            col.add(field_name, f"{who}: {problem}")
+            return ()
         out.append(item.strip())
     if len(out) < min_items:
         needed = "one entry" if min_items == 1 else f"{min_items} entries"
@@ -202,6 +207,8 @@ def exercise_field_errors(
         col.add("name", f"{who}: the name must not be empty.")
     elif len(name.strip()) > MAX_NAME_LENGTH:
         col.add("name", f"{who}: the name must be at most {MAX_NAME_LENGTH} characters.")
+    else:
+        bounds.check_text(col, "name", name, limit=MAX_NAME_LENGTH)
     col.check(
         body_region in BODY_REGIONS,
         "body_region",

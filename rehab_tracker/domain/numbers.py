@@ -11,12 +11,14 @@ from typing import TypeGuard
 
 
 def is_number(value: object) -> TypeGuard[int | float]:
-    """A real, finite number (not a bool, not NaN, not infinite)."""
-    return (
-        isinstance(value, int | float)
-        and not isinstance(value, bool)
-        and math.isfinite(float(value))
-    )
+    """A real, finite number (not a bool, not NaN, not infinite; not an integer too large for
+    a float, such as 10**400, which no field means either)."""
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return False
+    try:
+        return math.isfinite(float(value))
+    except OverflowError:
+        return False
 
 
 def is_int(value: object) -> TypeGuard[int]:

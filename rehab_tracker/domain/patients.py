@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from rehab_tracker.domain import bounds
 from rehab_tracker.domain.errors import Collector
 
 SEXES = ("male", "female", "other", "unknown")
@@ -103,6 +104,24 @@ def check_patient(details: PatientDetails, *, today: dt.date, errors: Collector)
     errors.check(
         details.pathway in PATHWAYS, "pathway", "Choose the surgical or the conservative pathway."
     )
+    check_patient_bounds(details, errors)
+
+
+def check_patient_bounds(details: PatientDetails, errors: Collector) -> None:
+    """What the columns hold (:mod:`rehab_tracker.domain.bounds`): names with a letter and
+    within their length, one-line phone and e-mail, multi-line address and notes without
+    control characters, no birth before 1900."""
+    bounds.check_name(errors, "given_name", details.given_name)
+    bounds.check_name(errors, "family_name", details.family_name)
+    bounds.check_text(errors, "record_number", details.record_number, limit=bounds.RECORD_NUMBER)
+    bounds.check_text(errors, "phone", details.phone, limit=bounds.PHONE)
+    bounds.check_text(errors, "email", details.email, limit=bounds.EMAIL)
+    bounds.check_notes(errors, "address", details.address)
+    bounds.check_notes(errors, "notes", details.notes)
+    bounds.check_past_date(
+        errors, "date_of_birth", details.date_of_birth, date_of_birth=None,
+        what="The date of birth",
+    )
 
 
 def check_surgery(
@@ -125,6 +144,15 @@ def check_surgery(
     if surgery.side is not None:
         errors.check(surgery.side in SIDES, "side", "Choose left, right, bilateral or central.")
     errors.check(bool(surgery.procedure.strip()), "procedure", "Enter the procedure.")
+    check_surgery_bounds(surgery, errors)
+
+
+def check_surgery_bounds(surgery: SurgeryDetails, errors: Collector) -> None:
+    """What the surgery's columns hold (:mod:`rehab_tracker.domain.bounds`); its notes are
+    ``surgery_notes`` (the patient's are ``notes``)."""
+    for name in ("procedure", "surgeon", "hospital"):
+        bounds.check_text(errors, name, getattr(surgery, name), limit=bounds.LABEL)
+    bounds.check_notes(errors, "surgery_notes", surgery.notes)
 
 
 def validate(

@@ -10,8 +10,9 @@ Musculoskeletal Disorders 7:70). It does not record how many repetitions the tri
   repetitions is the most widely used timed form; the choice is a clinic default.
 * **Modified Biering-Sorensen** (``sorensen``): seconds the patient holds the unsupported trunk
   horizontal, prone over the end of a plinth with the legs strapped; higher is better. The hold
-  is stopped at :data:`SORENSEN_MAX_S` (240 s, a clinic default; protocols commonly stop at
-  240 s) and a hold reaching it is recorded as reaching the maximum.
+  is stopped at :data:`SORENSEN_MAX_S` (240 s, a clinic default: the maximum of the original
+  test, Biering-Sorensen 1984, Spine 9:106-119, which most protocols keep) and a hold reaching it
+  is recorded as reaching the maximum.
 
 Both are stored in the walking and mobility tests table (seconds, SI) and judged against the
 thresholds in :mod:`rehab_tracker.domain.thresholds` (clinic defaults: no minimal important
@@ -27,7 +28,8 @@ SORENSEN = "sorensen"
 #: the performance tests, in the order forms and reports show them
 PERFORMANCE_TESTS: tuple[str, ...] = (STS_5X, SORENSEN)
 
-#: the hold is stopped here (clinic default)
+#: the hold is stopped here: a clinic default, the original test's maximum (Biering-Sorensen
+#: 1984); forms and the report say "clinic default" next to it
 SORENSEN_MAX_S = 240.0
 
 PERFORMANCE_LABELS: dict[str, str] = {

@@ -97,10 +97,14 @@ MIN_REPS = 1
 MIN_HOLD_S = 5.0
 DEFAULT_REPS_STEP = 1  # used for step back only, when none is configured
 DEFAULT_HOLD_STEP_S = 5.0
-BACK_PAIN_RISE = 2  # points of back pain rise during a session that call for a step back
+#: points of back pain rise during a session that call for a step back: the NPRS minimal
+#: important change (Ostelo 2008, CLINICAL.md)
+BACK_PAIN_RISE = 2
 #: Sessions in a row at the target before an exercise progresses, by program intensity: the
 #: template's own rule (usc-12-week.json, the variants' progression_note): high "two sessions in
-#: a row", low "a full week (three sessions)".
+#: a row", low "a full week (three sessions)". A clinic default: the template is modelled on the
+#: USC program (Kulig 2009), whose progression criteria per exercise are not published; the
+#: suggestion's reason says so on screen.
 SESSIONS_AT_TARGET: Final[Mapping[str, int]] = {"high": 2, "low": 3}
 #: The part of a load step a progression adds, by intensity: low uses "half steps where the
 #: load allows" (the template's low-intensity note).
@@ -778,7 +782,7 @@ def _rule_text(rules: Rules) -> str:
     week = " (a full week)" if rules.intensity == "low" else ""
     return (
         f"{rules.intensity} intensity progresses after {needed} sessions in a row{week} at the "
-        "target with no rise in pain (the template's rule)"
+        "target with no rise in pain (the template's rule, a clinic default)"
     )
 
 
@@ -815,7 +819,7 @@ def _progression(p: Prescription, rules: Rules) -> Suggestion:
     d = p.dose
     done = (
         f"{_done_text(p)} in {rules.sessions_needed} sessions in a row with no rise in pain "
-        f"(the template's rule for {rules.intensity} intensity)"
+        f"(the template's rule for {rules.intensity} intensity, a clinic default)"
     )
     step = _progress(p, rules)
     if step is None:

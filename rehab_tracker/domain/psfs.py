@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from rehab_tracker.domain import bounds
 from rehab_tracker.domain.errors import Collector
 from rehab_tracker.domain.numbers import is_int
 from rehab_tracker.domain.units import format_number
@@ -92,6 +93,7 @@ def _check_row(n: int, name: str, rating: object, seen: set[str], errors: Collec
         errors.add(f"activity_{n}", f"At most {MAX_NAME_LENGTH} characters.")
     elif _key(name) in seen:
         errors.add(f"activity_{n}", "This activity is already listed.")
+    bounds.check_text(errors, f"activity_{n}", name, limit=MAX_NAME_LENGTH)
     if rating is None or not is_int(rating) or not RATING_LOW <= rating <= RATING_HIGH:
         errors.add(f"rating_{n}", RATING_MESSAGE)
 

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Literal
 
+from rehab_tracker.domain import bounds
 from rehab_tracker.domain.errors import Collector
 
 Outcome = Literal["clear", "positive", "incomplete"]
@@ -351,6 +352,8 @@ def check_outcome(entry: RedFlagOutcomeEntry, errors: Collector) -> None:
         "referral_details",
         f"Referral details: at most {TEXT_MAX} characters.",
     )
+    for name in ("advice", "referral_details"):
+        bounds.check_text(errors, name, getattr(entry, name), limit=TEXT_MAX, multiline=True)
 
 
 def check_clearance(
@@ -377,6 +380,8 @@ def check_clearance(
     elif when > today:
         errors.add("cleared_on", "The clearance date cannot be in the future.")
     errors.check(len(entry.note) <= TEXT_MAX, "clearance_note", f"At most {TEXT_MAX} characters.")
+    bounds.check_text(errors, "cleared_by", entry.cleared_by, limit=NAME_MAX)
+    bounds.check_text(errors, "clearance_note", entry.note, limit=TEXT_MAX, multiline=True)
 
 
 def follow_up_text(

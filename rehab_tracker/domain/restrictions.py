@@ -28,6 +28,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Final
 
+from rehab_tracker.domain import bounds
 from rehab_tracker.domain.dosage import Dosage
 from rehab_tracker.domain.errors import Collector
 from rehab_tracker.domain.numbers import is_number
@@ -144,14 +145,35 @@ def active_on(restrictions: Iterable[Restriction], day: dt.date) -> tuple[Restri
     )
 
 
+def in_force_between(
+    restrictions: Iterable[Restriction], first: dt.date, last: dt.date
+) -> tuple[Restriction, ...]:
+    """The restrictions in force on at least one day from ``first`` to ``last`` (inclusive):
+    what a phase of a new program, planned for those dates, has to respect."""
+    return tuple(
+        r
+        for r in restrictions
+        if (r.starts_on is None or r.starts_on <= last) and (r.until is None or first <= r.until)
+    )
+
+
 # ---------------------------------------------------------------------------------- validation
 
 
-def restriction_errors(r: Restriction, prefix: str = "") -> dict[str, str]:
+def restriction_errors(
+    r: Restriction,
+    prefix: str = "",
+    *,
+    today: dt.date | None = None,
+    date_of_birth: dt.date | None = None,
+) -> dict[str, str]:
     """The field errors of one restriction (keys ``prefix`` + kind, limit, until, detail,
     set_by): a known kind; a limit inside its range exactly when the kind has one; an end date,
-    not before the start; the free text a kind "other" needs, within its length."""
+    not before the start; the free text a kind "other" needs, within its length; one line each,
+    without control characters; with ``today``, dates within the planned bounds
+    (:func:`rehab_tracker.domain.bounds.check_planned_date`), not before ``date_of_birth``."""
     c = Collector()
+    _check_bounds(r, prefix, c, today, date_of_birth)
     kind = KINDS.get(r.kind)
     if kind is None:
         c.add(prefix + "kind", f"Choose one of: {', '.join(k.label for k in KINDS.values())}.")
@@ -175,6 +197,20 @@ def restriction_errors(r: Restriction, prefix: str = "") -> dict[str, str]:
     return c.errors
 
 
+def _check_bounds(
+    r: Restriction, prefix: str, c: Collector, today: dt.date | None, born: dt.date | None
+) -> None:
+    """The texts one line each without control characters; with ``today``, the dates within
+    the planned bounds (and not before the birth, when known)."""
+    bounds.check_text(c, prefix + "detail", r.detail, limit=MAX_DETAIL)
+    bounds.check_text(c, prefix + "set_by", r.set_by, limit=MAX_SET_BY)
+    if today is not None:
+        for name, what in (("starts_on", "The start"), ("until", "The end date")):
+            bounds.check_planned_date(
+                c, prefix + name, getattr(r, name), today=today, date_of_birth=born, what=what
+            )
+
+
 def _check_limit(c: Collector, prefix: str, kind: RestrictionKind, limit: object) -> None:
     ok = (
         is_number(limit)
@@ -190,11 +226,17 @@ def _check_limit(c: Collector, prefix: str, kind: RestrictionKind, limit: object
         )
 
 
-def restrictions_errors(items: Sequence[Restriction]) -> dict[str, str]:
+def restrictions_errors(
+    items: Sequence[Restriction],
+    *,
+    today: dt.date | None = None,
+    date_of_birth: dt.date | None = None,
+) -> dict[str, str]:
     """Every problem of a patient's list, keyed ``restrictions[i].<field>``."""
     c = Collector()
     for i, r in enumerate(items):
-        c.add_all(restriction_errors(r, f"restrictions[{i}]."))
+        prefix = f"restrictions[{i}]."
+        c.add_all(restriction_errors(r, prefix, today=today, date_of_birth=date_of_birth))
     return c.errors
 
 

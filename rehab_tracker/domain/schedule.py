@@ -296,3 +296,24 @@ def _planned_assessments(
                 window_end += timedelta(days=7)  # an end-of-program test may follow the last visit
         assessments.append(PlannedAssessment(a.code, a.name, a.week, due, window_start, window_end))
     return tuple(assessments)
+
+
+def pause_shift_days(first_remaining: date | None, resume_on: date) -> int:
+    """How many days a pause moves the program's remaining schedule.
+
+    ``first_remaining`` is the first session not logged yet on or after the pause's first day
+    (None: nothing is left to move). The remaining sessions, phases and assessments move by the
+    pause's length rounded up to whole weeks (clinic default): every session keeps its training
+    weekday, and the first remaining one falls on or after ``resume_on``. Nothing moves when it
+    already does (a pause between two sessions).
+    """
+    if first_remaining is None or first_remaining >= resume_on:
+        return 0
+    weeks = -(-(resume_on - first_remaining).days // 7)  # ceiling division
+    return weeks * 7
+
+
+def moved_by_pause(day: date, paused_on: date, shift_days: int) -> date:
+    """``day`` after a pause from ``paused_on`` that moved the schedule ``shift_days`` days:
+    dates from the pause's first day on move, earlier ones stay."""
+    return day + timedelta(days=shift_days) if day >= paused_on else day

@@ -346,6 +346,8 @@ class Interpretation:
     shown_change: str
     shown_percent: str | None
     sentence: str
+    #: the name the sentence opens with ("Back pain", "TUG time")
+    noun: str = ""
 
 
 def _check_value(value: object, name: str, threshold: Threshold) -> float:
@@ -498,6 +500,7 @@ def change_interpretation(
             else _signed(shown.percent if shown.change > 0 else -shown.percent, False)
         ),
         sentence=_Sentence(noun, shown, threshold, units).text(improved, worsened),
+        noun=noun,
     )
 
 

@@ -24,6 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from rehab_tracker.domain import bounds
 from rehab_tracker.domain.dosage import LIMITS
 from rehab_tracker.domain.errors import Collector
 from rehab_tracker.domain.numbers import is_int, is_number
@@ -83,8 +84,10 @@ def check_date(
     today: dt.date,
     surgery_date: dt.date | None,
     what: str = "The date",
+    date_of_birth: dt.date | None = None,
 ) -> None:
-    """Required; not in the future; not before the surgery (when there is one)."""
+    """Required; not in the future; not before the surgery (when there is one); not before
+    the patient's birth nor 1900 (:func:`rehab_tracker.domain.bounds.check_past_date`)."""
     if value is None:
         errors.add(field_name, f"{what} is required.")
         return
@@ -95,6 +98,8 @@ def check_date(
             field_name,
             f"{what} cannot be before the surgery ({surgery_date.isoformat()}).",
         )
+    else:
+        bounds.check_past_date(errors, field_name, value, date_of_birth=date_of_birth, what=what)
 
 
 # ------------------------------------------------------------------------------ session entry
@@ -196,7 +201,13 @@ def set_errors(entry: SetEntry, prefix: str, errors: Collector) -> None:
     check_score(entry.effort, f"{prefix}.effort", errors, message=EFFORT_MESSAGE)
 
 
-def validate_session(entry: SessionEntry, *, today: dt.date, surgery_date: dt.date | None) -> None:
+def validate_session(
+    entry: SessionEntry,
+    *,
+    today: dt.date,
+    surgery_date: dt.date | None,
+    date_of_birth: dt.date | None = None,
+) -> None:
     """Raise ValidationError listing every field the rules refuse."""
     errors = Collector()
     check_date(
@@ -206,7 +217,9 @@ def validate_session(entry: SessionEntry, *, today: dt.date, surgery_date: dt.da
         today=today,
         surgery_date=surgery_date,
         what="The session date",
+        date_of_birth=date_of_birth,
     )
+    check_session_texts(entry, errors)
     errors.check(entry.location in LOCATIONS, "location", "Location must be clinic or home.")
     if not entry.attended:
         errors.check(
@@ -231,6 +244,18 @@ def validate_session(entry: SessionEntry, *, today: dt.date, surgery_date: dt.da
             f"Severity must be one of: {', '.join(SEVERITIES)}.",
         )
     errors.raise_if_any()
+
+
+def check_session_texts(entry: SessionEntry, errors: Collector) -> None:
+    """The session's free texts hold what their columns hold (multi-line, no control
+    characters: :mod:`rehab_tracker.domain.bounds`)."""
+    bounds.check_notes(errors, "missed_reason", entry.missed_reason)
+    bounds.check_notes(errors, "notes", entry.notes)
+    for i, exercise in enumerate(entry.exercises):
+        bounds.check_notes(errors, f"exercises.{i}.notes", exercise.notes)
+    for i, event in enumerate(entry.adverse_events):
+        bounds.check_notes(errors, f"adverse_events.{i}.description", event.description)
+        bounds.check_notes(errors, f"adverse_events.{i}.action_taken", event.action_taken)
 
 
 # ---------------------------------------------------------------------------------- adherence

@@ -31,6 +31,7 @@ from typing import Literal
 
 from rehab_tracker.domain.errors import Collector
 from rehab_tracker.domain.numbers import is_number
+from rehab_tracker.domain.performance import SORENSEN_MAX_S
 from rehab_tracker.domain.units import format_number
 
 Direction = Literal["lower_better", "higher_better"]
@@ -154,7 +155,7 @@ MEASURES: Mapping[str, MeasureInfo] = MappingProxyType(
                 "Back-extensor hold",
                 "s",
                 "higher_better",
-                (0.0, 240.0),
+                (0.0, SORENSEN_MAX_S),
             ),
             MeasureInfo(
                 "psfs",

@@ -61,9 +61,13 @@ def run_report(
     actor: str,
     today: dt.date | None = None,
     notes: str = "",
+    period_start: dt.date | None = None,
+    period_end: dt.date | None = None,
 ) -> int:
-    """Write one patient's report (by record number or id) to ``out``; prints where."""
+    """Write one patient's report (by record number or id) to ``out``; prints where. With
+    ``period_start`` / ``period_end`` the report covers that date range only."""
     from rehab_tracker.data.database import DatabaseError
+    from rehab_tracker.domain.errors import ValidationError
     from rehab_tracker.reports.progress import write_pdf
     from rehab_tracker.services.container import Services
     from rehab_tracker.services.errors import ServiceError
@@ -75,9 +79,14 @@ def run_report(
     try:
         services = Services(db, actor)
         patient_id = services.patients.find(patient_key)
-        data = services.reports.gather(patient_id, today=today or dt.date.today())
+        data = services.reports.gather(
+            patient_id,
+            today=today or dt.date.today(),
+            period_start=period_start,
+            period_end=period_end,
+        )
         path = write_pdf(data, out, kind, notes)  # type: ignore[arg-type]
-    except (ServiceError, DatabaseError, OSError) as exc:
+    except (ServiceError, DatabaseError, OSError, ValidationError) as exc:
         return _problem("report", exc)
     finally:
         db.close()

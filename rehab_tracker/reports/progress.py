@@ -1,7 +1,9 @@
 """The progress report: ReportData -> HTML in a QTextDocument -> PDF (QPdfWriter) or a printer.
 
-The HTML comes from :mod:`rehab_tracker.reports.sections` (one function per section), its words
-from :mod:`rehab_tracker.reports.wording`; this module draws the charts and makes the document.
+The HTML comes from :mod:`rehab_tracker.reports.sections` (one function per section; the first
+page is :mod:`rehab_tracker.reports.summary`), its words from :mod:`rehab_tracker.reports.wording`;
+this module draws the charts and makes the document, which :mod:`rehab_tracker.reports.paging`
+lays out on A4 (no table row split across pages) and prints with a footer on every page.
 
 Two audiences: ``"clinical"`` (for the surgeon or an insurer: numbers, thresholds and sources) and
 ``"patient"`` (the same facts in plain words). The charts are the chart view's own figures
@@ -15,6 +17,7 @@ offscreen one when the caller (the CLI) has none.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -22,7 +25,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rehab_tracker.data.private_files import private_output, was_written
-from rehab_tracker.reports.sections import CHART_DPI, CHART_WIDTH_IN, build_html
+from rehab_tracker.reports.paging import keep_rows_together, paginate, print_pages
+from rehab_tracker.reports.sections import (
+    CHART_DPI,
+    CHART_WIDTH_IN,
+    LOGO_RESOURCE,
+    build_html,
+)
 from rehab_tracker.reports.wording import Audience
 from rehab_tracker.services.report_data.model import ReportData
 
@@ -89,8 +98,9 @@ def charts_with_data(data: ReportData) -> tuple[list[ReportChart], list[str]]:
 def report_figures(
     data: ReportData, audience: Audience = "clinical"
 ) -> list[tuple[ReportChart, Figure]]:
-    """The charts of :func:`charts_with_data`; the ODI chart names its bands in the
-    ``audience``'s words (no "crippled" or "bed-bound" label in the patient's version)."""
+    """The charts of :func:`charts_with_data`; the ODI, pain and walking charts in the
+    ``audience``'s words (the patient's version names no instrument, nor a "crippled" or
+    "bed-bound" band)."""
     from rehab_tracker.charts.progress import build_chart
 
     shown, _missing = charts_with_data(data)
@@ -98,7 +108,7 @@ def report_figures(
         (
             c,
             build_chart(c.key, data, figsize=c.figsize, audience=audience)
-            if c.key == "odi"
+            if c.key in ("odi", "pain", "walking")
             else build_chart(c.key, data, figsize=c.figsize),
         )
         for c in shown
@@ -131,13 +141,14 @@ def build_document(
 ) -> QTextDocument:
     """The report as a QTextDocument with the charts added as image resources."""
     from PySide6.QtCore import QUrl
-    from PySide6.QtGui import QFont, QTextDocument
+    from PySide6.QtGui import QFont, QImage, QTextDocument
 
     ensure_gui_application()
     _shown, missing = charts_with_data(data)
     figs = report_figures(data, audience) if figures is None else list(figures)
     doc = QTextDocument()
     doc.setDefaultFont(QFont("DejaVu Sans", 9))
+    paginate(doc)
     names = []
     for chart, fig in figs:
         name = f"chart-{chart.key}.png"
@@ -145,12 +156,25 @@ def build_document(
             QTextDocument.ResourceType.ImageResource, QUrl(name), figure_image(fig, dpi)
         )
         names.append((name, chart.title))
+    if data.clinic.logo:
+        logo = QImage.fromData(data.clinic.logo)
+        if logo.isNull():  # not an image Qt reads: the header goes without it
+            data = dataclasses.replace(
+                data, clinic=dataclasses.replace(data.clinic, logo=None)
+            )
+        else:
+            doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl(LOGO_RESOURCE), logo)
     doc.setHtml(build_html(data, audience, notes, names, missing))
-    doc.setMetaInformation(
-        QTextDocument.MetaInformation.DocumentTitle,
-        f"Progress report — {data.patient.name} ({data.patient.record_number})",
-    )
+    keep_rows_together(doc)
+    doc.setMetaInformation(QTextDocument.MetaInformation.DocumentTitle, report_title(data))
     return doc
+
+
+def report_title(data: ReportData) -> str:
+    """The document's title: the print job's name, the PDF's /Title and each page's footer.
+    A plain hyphen, not a dash: CUPS-PDF writes a non-ASCII job name into the file name as
+    octal escapes and into the PDF's title as mojibake."""
+    return f"Progress report - {data.patient.name} ({data.patient.record_number})"
 
 
 def _setup_page(device: QPagedPaintDevice) -> None:
@@ -162,13 +186,19 @@ def _setup_page(device: QPagedPaintDevice) -> None:
 
 
 def print_document(doc: QTextDocument, device: QPagedPaintDevice) -> None:
-    """Lay ``doc`` out on ``device`` (a QPdfWriter or a QPrinter), page numbers at the bottom."""
-    doc.print_(device)
+    """Print the report ``doc`` (from :func:`build_document`) on ``device`` (a QPdfWriter or a
+    QPrinter), its title and "Page n of N" at the bottom of each page."""
+    from PySide6.QtGui import QTextDocument
+
+    print_pages(doc, device, doc.metaInformation(QTextDocument.MetaInformation.DocumentTitle))
 
 
 def save_document_pdf(doc: QTextDocument, path: str | os.PathLike[str], title: str = "") -> Path:
-    """Write an already built report document as an A4 PDF."""
-    from PySide6.QtGui import QPdfWriter
+    """Write an already built report document as an A4 PDF (``title``: the PDF's /Title, by
+    default the document's own)."""
+    from PySide6.QtGui import QPdfWriter, QTextDocument
+
+    title = title or doc.metaInformation(QTextDocument.MetaInformation.DocumentTitle)
 
     target = private_output(Path(path))  # 0600 before Qt writes into it
     writer = QPdfWriter(str(target))
@@ -194,7 +224,7 @@ def write_pdf(
     """Write the report as a PDF file at ``path`` (A4, 300 dpi for its vector text)."""
     ensure_gui_application()
     doc = build_document(data, audience, notes, dpi=dpi)
-    return save_document_pdf(doc, path, f"Progress report — {data.patient.name}")
+    return save_document_pdf(doc, path)
 
 
 def report_file_name(data: ReportData, audience: Audience = "clinical") -> str:

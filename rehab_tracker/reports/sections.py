@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from rehab_tracker.domain.program_status import status_words
 from rehab_tracker.domain.redflags import ACTIONS, REFERRALS
 from rehab_tracker.domain.scoring import odi_band_words
 from rehab_tracker.domain.units import (
@@ -17,7 +18,9 @@ from rehab_tracker.domain.units import (
     format_number,
 )
 from rehab_tracker.domain.weeks import weeks_since
+from rehab_tracker.reports.discharge import discharge_section
 from rehab_tracker.reports.measures import measure_attributions, measure_notes_section
+from rehab_tracker.reports.summary import summary_section
 from rehab_tracker.reports.wording import (
     AUDIENCES,
     NPRS_ATTRIBUTION,
@@ -31,19 +34,32 @@ from rehab_tracker.reports.wording import (
     day_text,
     esc,
     important_text,
+    interpretation_line,
     plain_change_text,
     plain_measure,
+    plain_name,
     plain_sentence,
     source_in_units,
     value_text,
 )
 from rehab_tracker.services.report_data.model import OutcomeRow, RedFlagEvent, ReportData
 
+#: who a patient with a warning sign was sent to, in the patient's words (domain REFERRALS)
+PLAIN_REFERRALS = {
+    "emergency_services": "the emergency services (an ambulance was called)",
+    "emergency_department": "a hospital emergency department",
+    "surgeon": "your surgeon or the spinal team",
+    "gp": "your family doctor (GP)",
+}
+
 #: chart width on the page (inches) and the resolution charts are drawn at
 CHART_WIDTH_IN = 6.7
 CHART_DPI = 150
 #: the chart's width in the printed document's layout units (points, 1/72 inch)
 CHART_WIDTH_PX = int(CHART_WIDTH_IN * 72)
+#: the clinic logo's image resource and its height in the header (layout units)
+LOGO_RESOURCE = "clinic-logo"
+LOGO_HEIGHT_PX = 48
 
 _CSS = """
 body { font-family: 'DejaVu Sans', sans-serif; font-size: 9pt; color: #000; }
@@ -89,13 +105,15 @@ def build_html(
     refs = _threshold_refs(data.outcome_rows)
     sections = (
         _header(data, clinical),
+        summary_section(data, clinical),
         _surgery_and_program(data, clinical),
+        discharge_section(data, clinical),
         _attendance(data, clinical),
         _outcomes(data, audience, refs),
         measure_notes_section(data, clinical),
         _six_minute_reference(data, clinical),
         _events(data, clinical),
-        _notes_and_signature(notes, clinical),
+        _notes_and_signature(data, notes, clinical),
         _charts(data, clinical, chart_names, missing_charts),
         _sources(data, clinical, refs),
         _disclaimer(data, clinical),
@@ -109,8 +127,13 @@ def _header(data: ReportData, clinical: bool) -> str:
     clinic = esc(data.clinic.name)
     extra = " · ".join(esc(x) for x in (data.clinic.address, data.clinic.phone) if x)
     title = "Progress report" if clinical else "Your progress report"
+    logo = (
+        f'<td width="1%"><img src="{LOGO_RESOURCE}" height="{LOGO_HEIGHT_PX}"></td>'
+        if data.clinic.logo
+        else ""
+    )
     return (
-        '<table width="100%" cellspacing="0" cellpadding="0"><tr>'
+        f'<table width="100%" cellspacing="0" cellpadding="0"><tr>{logo}'
         f'<td><h1>{title}</h1><p class="muted">{clinic}'
         f"{'<br>' + extra if extra else ''}</p></td>"
         f'<td align="right"><p><b>{esc(p.name)}</b><br>Record number: {esc(p.record_number)}<br>'
@@ -138,13 +161,18 @@ def _surgery_line(data: ReportData, clinical: bool) -> str:
             else "You are following the exercise program without surgery."
         )
     s = data.surgery
+    weeks = weeks_since(s.surgery_date, data.generated_on)
+    if not clinical:  # the procedure's name is a clinical label
+        return (
+            f"<b>Your operation</b> on your lower back was on {day_text(s.surgery_date)}, "
+            f"{weeks} weeks ago."
+        )
     levels = ", ".join(s.levels) or "level not recorded"
     side = f", {s.side}" if s.side else ""
     who = " · ".join(esc(x) for x in (s.surgeon, s.hospital) if x)
-    weeks = weeks_since(s.surgery_date, data.generated_on)
     return (
         f"<b>{esc(s.procedure)}</b> ({esc(levels)}{esc(side)}) on {day_text(s.surgery_date)}, "
-        f"{weeks} weeks ago.{' ' + who if who and clinical else ''}"
+        f"{weeks} weeks ago.{' ' + who if who else ''}"
     )
 
 
@@ -162,11 +190,16 @@ def _program_lines(data: ReportData, clinical: bool) -> list[str]:
             f"exercise from {day_text(prog.exercise_start)}; "
             f"week {prog.current_week} of {prog.weeks}"
         )
-    intensity = f", {prog.intensity} intensity" if clinical else ""
-    lines = [
-        f"<b>{esc(prog.name)}</b> ({prog.weeks} weeks, {prog.sessions_per_week} sessions a "
-        f"week{intensity}; status {esc(prog.status)}): {when}."
-    ]
+    if clinical:
+        lines = [
+            f"<b>{esc(prog.name)}</b> ({prog.weeks} weeks, {prog.sessions_per_week} sessions a "
+            f"week, {prog.intensity} intensity; status {esc(status_words(prog.status))}): {when}."
+        ]
+    else:  # the program's name is the clinic's (it may carry a model's name): plain words
+        lines = [
+            f"<b>Your {prog.weeks}-week exercise program</b> ({prog.sessions_per_week} "
+            f"sessions a week): {when}."
+        ]
     if prog.phases:
         phases = "; ".join(
             f"{n}. {esc(ph.name)} (weeks {ph.start_week}-{ph.end_week}, "
@@ -245,7 +278,8 @@ def _outcomes(data: ReportData, audience: Audience, refs: Mapping[str, int]) -> 
             (34, 12, 12, 14, 28),
         )
     sentences = [
-        r.sentence if clinical else plain_sentence(r, data.units) for r in data.outcome_rows
+        interpretation_line(r) if clinical else plain_sentence(r, data.units)
+        for r in data.outcome_rows
     ]
     out = [
         f"<h2>{'Outcomes' if clinical else 'How you are doing'}</h2>",
@@ -286,7 +320,7 @@ def _clinical_outcome_cells(row: OutcomeRow, units: str, refs: Mapping[str, int]
 
 def _plain_outcome_cells(row: OutcomeRow, units: str) -> list[str]:
     return [
-        esc(plain_measure(row, units)),
+        f"<b>{esc(plain_name(row))}</b><br>{esc(plain_measure(row, units))}",
         value_text(row, row.baseline, units),
         value_text(row, row.latest, units),
         plain_change_text(row, units),
@@ -355,9 +389,15 @@ def _red_flags(data: ReportData, clinical: bool) -> str:
             rows,
             (12, 21, 15, 29, 23),
         )
+    # the advice is the clinician's own words (often clinical): the patient reads who they
+    # were sent to instead
     items = "".join(
         f"<li>{day_text(ev.on)}: {esc(', '.join(ev.items) or 'a warning sign')}. "
-        f"{'Advice: ' + esc(ev.advice.rstrip('.')) + '. ' if ev.advice else ''}"
+        + (
+            f"You were sent to: {esc(PLAIN_REFERRALS[ev.referred_to])}. "
+            if ev.referred_to in PLAIN_REFERRALS
+            else ""
+        )
         + (
             f"Cleared to exercise again on {day_text(ev.cleared_on)}."
             if ev.acknowledged
@@ -400,16 +440,25 @@ def _adverse_events(data: ReportData, clinical: bool) -> str:
     return _table(["Date", "Severity", "What happened", "Action taken"], rows, (14, 16, 40, 30))
 
 
-def _notes_and_signature(notes: str, clinical: bool) -> str:
-    """The clinician's notes, one paragraph a line, and the lines to sign on."""
+def _notes_and_signature(data: ReportData, notes: str, clinical: bool) -> str:
+    """The clinician's notes, one paragraph a line, and the lines to sign on (the signing
+    clinician's name and registration number from the clinic settings, when set)."""
     if notes.strip():
         body = "".join(f"<p>{esc(par)}</p>" for par in notes.strip().split("\n") if par)
     else:
         body = '<p class="muted">No notes added.</p>'
+    signer = data.clinic.signer
+    if signer:
+        registration = data.clinic.signer_registration
+        who = f"<b>{esc(signer)}</b>" + (
+            f", registration number {esc(registration)}" if registration else ""
+        )
+    else:
+        who = "______________________________"
     return (
         f"<h2>{'Clinician notes' if clinical else 'Notes from your therapist'}</h2>{body}"
-        "<p><br>Clinician: ______________________________ &nbsp; "
-        "Signature: ______________________ &nbsp; Date: ______________</p>"
+        f"<p><br>Clinician: {who}<br><br>"
+        "Signature: ______________________________ &nbsp; Date: ______________</p>"
     )
 
 
@@ -477,7 +526,7 @@ def _disclaimer(data: ReportData, clinical: bool) -> str:
     if clinical:
         disclaimer = (
             f"This report summarises what was recorded in Rehab Tracker up to "
-            f"{day_text(data.generated_on)}. "
+            f"{day_text(data.period_end)}. "
             "It supports clinical judgement and does not replace it. "
             "Thresholds for clinically important change are group-level estimates from the "
             "studies cited; a change close to a threshold should be read with care. Check against "

@@ -140,9 +140,29 @@ PLAIN_SHORT = {
 }
 
 
+def plain_name(row: OutcomeRow) -> str:
+    """The patient version's short name of a measure ("Back pain", "6-minute walk"): the
+    first words of its table row and of its sentence."""
+    return PLAIN_SHORT.get(row.code, row.label)
+
+
+def interpretation_line(row: OutcomeRow) -> str:
+    """The clinical interpretation of a row, opening with the measure as the table names it
+    ("Back pain (NPRS): improved 4 points ...", "Timed Up and Go: ..."), not the change
+    sentence's shorter noun ("Back pain", "TUG time")."""
+    if row.status == "no_data":
+        return f"{row.label}: not recorded yet, so its change cannot be computed."
+    sentence = row.sentence
+    for prefix in (f"{row.label}: ", row.noun or "", row.label):
+        if prefix and sentence.startswith(prefix):
+            sentence = sentence[len(prefix):].lstrip()
+            break
+    return f"{row.label}: {sentence}"
+
+
 def plain_sentence(row: OutcomeRow, units: str = "metric") -> str:
     """The patient version's summary of one measure, without jargon (distances in ``units``)."""
-    name = PLAIN_SHORT.get(row.code, row.label)
+    name = plain_name(row)
     base = value_text(row, row.baseline, units)
     if row.status == "no_data":
         return f"{name}: not measured yet."

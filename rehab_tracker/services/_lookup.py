@@ -50,6 +50,7 @@ from rehab_tracker.data.database import Database
 from rehab_tracker.data.models import Patient, Program, ScheduledSession, SessionLog, Surgery
 from rehab_tracker.data.types import utcnow
 from rehab_tracker.domain.errors import Collector
+from rehab_tracker.domain.program_status import due_until
 from rehab_tracker.domain.programs import is_open
 from rehab_tracker.domain.sessions import (
     Adherence,
@@ -160,10 +161,13 @@ def check_record_date(
     what: str,
 ) -> None:
     """:func:`~rehab_tracker.domain.sessions.check_date` of a record of the patient (a visit, an
-    assessment) against today and their latest surgery; raises the ValidationError at ``field``."""
+    assessment) against today, their latest surgery and their birth; raises the ValidationError
+    at ``field``."""
     errors = Collector()
     surgery = latest_surgery_date(session, patient_id)
-    check_date(date, field, errors, today=today, surgery_date=surgery, what=what)
+    born = session.scalar(select(Patient.date_of_birth).where(Patient.id == patient_id))
+    check_date(date, field, errors, today=today, surgery_date=surgery, what=what,
+               date_of_birth=born)
     errors.raise_if_any()
 
 
@@ -249,6 +253,14 @@ def _adherence_rows() -> CompoundSelect[int | None, dt.date | None, dt.date, str
     return union_all(slots, unscheduled)
 
 
+@functools.cache
+def _program_status() -> Select[str, dt.date | None, dt.date | None]:
+    """Built once on first use: a program's status with its pause and end days."""
+    return select(Program.status, Program.paused_on, Program.ended_on).where(
+        Program.id == bindparam("program_id", type_=Uuid())
+    )
+
+
 def program_adherence(
     source: Session | Connection, program_id: uuid.UUID | None, today: dt.date
 ) -> Adherence:
@@ -257,11 +269,21 @@ def program_adherence(
     One statement reads every exercise slot with its live (not deleted) log and every live log
     of the program without a slot; :func:`~rehab_tracker.domain.sessions.log_is_counted` says
     which logs count on ``today`` and :func:`~rehab_tracker.domain.sessions.compute_adherence`
-    does the rest.
+    does the rest, counting sessions as due up to
+    :func:`~rehab_tracker.domain.program_status.due_until` (not past a program's end or the
+    first day of its pause).
     """
     if program_id is None:
         return compute_adherence((), today)
     conn = connection_of(source)
+    program = conn.execute(_program_status(), {"program_id": program_id}).one_or_none()
+    due_day = (
+        today
+        if program is None
+        else due_until(
+            program.status, paused_on=program.paused_on, ended_on=program.ended_on, today=today
+        )
+    )
     slots: list[SlotStatus] = []
     extra: list[bool] = []
     for week, scheduled, logged_on, status, attended in conn.execute(
@@ -274,7 +296,7 @@ def program_adherence(
                 extra.append(counts)
         else:
             slots.append(SlotStatus(week, scheduled, logged=counted, attended=counts))
-    return compute_adherence(slots, today, extra_attended=extra)
+    return compute_adherence(slots, due_day, extra_attended=extra)
 
 
 class OpenRedFlag(NamedTuple):

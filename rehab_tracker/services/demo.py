@@ -106,6 +106,12 @@ CAST = (
 )
 
 
+#: the demo clinician's reason for the template exercises a restriction names (synthetic)
+DEMO_RESTRICTION_REASON = (
+    "Surgeon agreed these exercises at the first review, unloaded or within the lifting limit."
+)
+
+
 def _first_exercise_day(start: dt.date) -> dt.date:
     """Exercise session 1 falls on a Monday, Wednesday or Friday 2-3 days after education."""
     day = start + dt.timedelta(days=2)
@@ -202,10 +208,23 @@ def _seed_one(services: Services, person: DemoPatient, today: dt.date, rng: rand
     if person.week == 0:
         return f"{person.given} {person.family}: enrolled, surgery {surgery_date}, no program yet"
     program_id = services.programs.create_from_template(
-        patient_id, "usc-12-week", person.intensity, start, today=today
+        patient_id, "usc-12-week", person.intensity, start, today=today,
+        # what a clinician does with the template's doses past a restriction: loads kept to
+        # the limits, and the reason for the movements the restriction names
+        within_limits=bool(person.restrictions),
+        restriction_reason=DEMO_RESTRICTION_REASON if person.restrictions else None,
     )
     _log_history(services.db, patient_id, program_id, person, today, rng)
-    week = f"week {person.week}" if person.week <= 12 else "program finished"
+    if person.week > 12:  # run its course, end-of-program assessment done: the therapist ends it
+        version = services.programs.program(program_id).version
+        services.programs.complete(
+            program_id,
+            ended_on=today,
+            note="All 12 weeks done; discharged to the home exercise sheet.",
+            expected_version=version,
+            today=today,
+        )
+    week = f"week {person.week}" if person.week <= 12 else "program completed"
     return f"{person.given} {person.family}: {person.pathway}, {person.intensity} intensity, {week}"
 
 

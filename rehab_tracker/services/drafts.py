@@ -9,6 +9,7 @@ the form is saved or discarded.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +18,7 @@ from sqlalchemy import delete, select
 from rehab_tracker.data.database import Database
 from rehab_tracker.data.models import Draft
 from rehab_tracker.data.types import utcnow
+from rehab_tracker.domain.errors import ValidationError
 
 
 @dataclass(frozen=True)
@@ -37,13 +39,37 @@ def outcome_key(patient_id: object, instrument: str) -> str:
     return f"outcome:{patient_id}:{instrument}"
 
 
+#: the length of ``drafts.key``
+KEY_MAX = 200
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def _storable(value: Any) -> Any:
+    """``value`` (a JSON payload) with NUL and lone surrogates replaced by U+FFFD."""
+    if isinstance(value, str):
+        return _UNSTORABLE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {_storable(k): _storable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_storable(v) for v in value]
+    return value
+
+
 class DraftService:
     def __init__(self, db: Database, actor: str) -> None:
         self.db = db
         self.actor = actor
 
     def save(self, key: str, payload: dict[str, Any]) -> None:
-        """Insert or replace the draft under ``key`` (one short write)."""
+        """Insert or replace the draft under ``key`` (one short write).
+
+        A draft keeps what was typed, even what the form's Save will refuse; only the
+        characters no database can keep in a JSON document (NUL, a lone surrogate) are kept as
+        U+FFFD, so the form shows where they were. A key longer than its column is a
+        ValidationError (``key``)."""
+        if len(key) > KEY_MAX or not key.isprintable():
+            raise ValidationError.single("key", f"A draft key is 1-{KEY_MAX} printable characters.")
+        payload = _storable(payload)
         with self.db.unit_of_work(self.actor) as session:
             row = session.get(Draft, key)
             if row is None:

@@ -12,10 +12,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from rehab_tracker.data.database import Database
-from rehab_tracker.data.models import EducationItem, EducationRecord, Program
+from rehab_tracker.data.models import EducationItem, EducationRecord, Patient, Program
+from rehab_tracker.domain import bounds
 from rehab_tracker.domain import education as domain
 from rehab_tracker.domain.education import education_item_errors, parse_education_item
-from rehab_tracker.domain.errors import ValidationError
+from rehab_tracker.domain.errors import Collector, ValidationError
 from rehab_tracker.services import _lookup as lookup
 from rehab_tracker.services.library import (
     EDUCATION_FILE,
@@ -152,10 +153,19 @@ class EducationService:
             errors["items"] = "Tick at least one item."
         if covered_on > today:
             errors["covered_on"] = "The date cannot be in the future."
+        checked = Collector()
+        bounds.check_notes(checked, "notes", notes)
+        bounds.check_past_date(checked, "covered_on", covered_on, date_of_birth=None)
+        errors = {**checked.errors, **errors}
         if errors:
             raise ValidationError(errors)
         with self.db.unit_of_work(self.actor) as session:
-            lookup.by_id(session, Program, program_id, "program")
+            program = lookup.by_id(session, Program, program_id, "program")
+            born = session.get(Patient, program.patient_id)
+            if born is not None and covered_on < born.date_of_birth:
+                raise ValidationError.single(
+                    "covered_on", "The date cannot be before the patient's date of birth."
+                )
             for item_id in item_ids:
                 self._get(session, item_id)
                 session.add(

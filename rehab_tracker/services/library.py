@@ -24,6 +24,7 @@ from rehab_tracker.data import locations
 from rehab_tracker.data.database import Database
 from rehab_tracker.data.models import Exercise, ProgramTemplate, Setting
 from rehab_tracker.data.types import utcnow
+from rehab_tracker.domain import bounds
 from rehab_tracker.domain.dosage import STEP_FIELDS, dosage_to_dict
 from rehab_tracker.domain.errors import ValidationError
 from rehab_tracker.domain.library import (
@@ -165,6 +166,9 @@ def spec_from_form(form: ExerciseForm, code: str) -> ExerciseSpec:
             media=raw["media"],
         )
     )
+    problem = bounds.text_problem(form.progression_note, limit=bounds.LONG_TEXT, multiline=True)
+    if problem is not None:
+        errors["progression_note"] = problem
     try:
         spec = parse_exercise(raw)
     except ValidationError as exc:
@@ -504,7 +508,11 @@ class LibraryService:
                 f"{source.name} is not an image the library can show "
                 f"({', '.join(s.lstrip('.') for s in IMAGE_SUFFIXES)}).",
             )
-        if not source.is_file():
+        try:
+            found = source.is_file()
+        except OSError:  # a name the file system cannot hold (too long): no such file either
+            found = False
+        if not found:
             raise ValidationError.single("media", f"There is no file {source}.")
         with self.db.reading() as session:
             code = self._get(session, exercise_id).code
@@ -538,6 +546,9 @@ class LibraryService:
             raise ValidationError.single(
                 "media", f"The address {url!r} must start with http:// or https://."
             )
+        problem = bounds.text_problem(url, limit=bounds.URL)
+        if problem is not None:
+            raise ValidationError.single("media", problem)
         with self._editing() as session:
             exercise = self._get(session, exercise_id, expected_version)
             exercise.media = [*exercise.media, url]

@@ -72,7 +72,13 @@ def _validate(
         rules.validate(details, surgery, today=today)
     except ValidationError as exc:
         errors.add_all(exc.errors)
-    errors.add_all(restrictions_errors(restrictions_store.prepared(restrictions, today)))
+    errors.add_all(
+        restrictions_errors(
+            restrictions_store.prepared(restrictions, today),
+            today=today,
+            date_of_birth=details.date_of_birth,
+        )
+    )
     errors.raise_if_any()
 
 

@@ -22,6 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from rehab_tracker.data.database import Database
+from rehab_tracker.data.models import Patient
 from rehab_tracker.data.models import Restriction as RestrictionRow
 from rehab_tracker.domain import restrictions as rules
 from rehab_tracker.domain.errors import ValidationError
@@ -75,10 +76,13 @@ def prepared(items: Sequence[rules.Restriction], today: dt.date) -> list[rules.R
     return [_checked(item, today) for item in items]
 
 
-def validate(items: Sequence[rules.Restriction], today: dt.date) -> list[rules.Restriction]:
-    """The items as they will be stored; ValidationError keyed ``restrictions[i].<field>``."""
+def validate(
+    items: Sequence[rules.Restriction], today: dt.date, date_of_birth: dt.date | None = None
+) -> list[rules.Restriction]:
+    """The items as they will be stored; ValidationError keyed ``restrictions[i].<field>``
+    (with ``date_of_birth``, no date before it)."""
     ready = prepared(items, today)
-    errors = rules.restrictions_errors(ready)
+    errors = rules.restrictions_errors(ready, today=today, date_of_birth=date_of_birth)
     if errors:
         raise ValidationError(errors)
     return ready
@@ -110,7 +114,8 @@ def sync_restrictions(
     """Make the patient's restrictions the ``items`` (validated first): an item with an id
     updates that row, one without is added, a row no item names is removed. Returns whether
     anything changed (the patient's version then moves: ``PatientService.update``)."""
-    ready = validate(items, today)
+    born = session.scalar(select(Patient.date_of_birth).where(Patient.id == patient_id))
+    ready = validate(items, today, born)
     rows = {
         row.id: row
         for row in session.scalars(
@@ -160,9 +165,10 @@ class RestrictionService:
     def add(
         self, patient_id: uuid.UUID, item: rules.Restriction, *, today: dt.date
     ) -> uuid.UUID:
-        (ready,) = validate([item], today)
+        validate([item], today)
         with self.db.unit_of_work(self.actor) as session:
-            lookup.patient(session, patient_id)
+            born = lookup.patient(session, patient_id).date_of_birth
+            (ready,) = validate([item], today, born)
             row = RestrictionRow(created_by=self.actor, patient_id=patient_id)
             _store(row, ready)
             session.add(row)
@@ -172,9 +178,12 @@ class RestrictionService:
     def update(self, item: rules.Restriction, *, today: dt.date) -> None:
         if item.id is None:
             raise ValidationError.single("kind", "Only a saved restriction can be changed.")
-        (ready,) = validate([item], today)
+        validate([item], today)
         with self.db.unit_of_work(self.actor) as session:
-            _store(lookup.by_id(session, RestrictionRow, item.id, "restriction"), ready)
+            row = lookup.by_id(session, RestrictionRow, item.id, "restriction")
+            born = lookup.patient(session, row.patient_id).date_of_birth
+            (ready,) = validate([item], today, born)
+            _store(row, ready)
 
     def remove(self, restriction_id: uuid.UUID) -> None:
         with self.db.unit_of_work(self.actor) as session:

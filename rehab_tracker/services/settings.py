@@ -13,11 +13,17 @@ Defaults live here, in one place (:data:`DEFAULTS`). Keys:
 * ``wording.odi`` / ``wording.rmdq``: ``{"document": {...}}`` a licensed clinic's wording file;
 * ``clinic``: ``{"name", "address", "phone", "email"}`` (strings; absent when nothing is set) for
   the progress report header (services.report_data reads name, address, phone) and the home
-  exercise sheet (:meth:`ProgramService.clinic_contact` reads it through this service).
+  exercise sheet (:meth:`ProgramService.clinic_contact` reads it through this service);
+* ``report.signer``: ``{"name", "registration"}`` the clinician who signs the progress reports
+  and their professional registration number (until clinic sign-in gives the signed-in user's);
+* ``clinic.logo``: ``{"format": "png" | "jpeg", "base64": ...}`` the clinic's logo for the report
+  header (at most :data:`LOGO_MAX_BYTES`).
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import re
 from collections.abc import Mapping
@@ -29,6 +35,7 @@ from sqlalchemy.exc import IntegrityError
 
 from rehab_tracker.data.database import Database
 from rehab_tracker.data.models import Setting
+from rehab_tracker.domain import bounds
 from rehab_tracker.domain.errors import Collector, ValidationError
 from rehab_tracker.domain.instruments import InstrumentWording, parse_wording
 from rehab_tracker.domain.progression import PAIN_CEILING_DEFAULT, is_pain_ceiling
@@ -83,6 +90,8 @@ def check_clinic_details(details: ClinicDetails) -> ClinicDetails:
         limit = _MAX_LENGTH[name]
         if len(getattr(clean, name)) > limit:
             errors.add(name, f"At most {limit} characters.")
+        bounds.check_text(errors, name, getattr(clean, name), limit=limit,
+                          multiline=name == "address")
     if clean.phone and (
         not _PHONE.match(clean.phone) or sum(c.isdigit() for c in clean.phone) < 5
     ):
@@ -95,6 +104,51 @@ def check_clinic_details(details: ClinicDetails) -> ClinicDetails:
         errors.add("email", "Email: an address like reception@clinic.example.")
     errors.raise_if_any()
     return clean
+
+
+SIGNER_KEY = "report.signer"
+LOGO_KEY = "clinic.logo"
+#: the largest logo kept (bytes): a header image, read with every report
+LOGO_MAX_BYTES = 256 * 1024
+_LOGO_FORMATS = {b"\x89PNG\r\n\x1a\n": "png", b"\xff\xd8\xff": "jpeg"}
+
+
+@dataclass(frozen=True)
+class ReportSigner:
+    """The clinician who signs the progress reports: name and professional registration
+    number (e.g. "HCPC PH123456"), as printed above the signature line."""
+
+    name: str = ""
+    registration: str = ""
+
+
+def check_report_signer(signer: ReportSigner) -> ReportSigner:
+    """The signer with spaces tidied; ValidationError (``signer_name`` /
+    ``signer_registration``) if refused."""
+    clean = ReportSigner(" ".join(signer.name.split()), " ".join(signer.registration.split()))
+    errors = Collector()
+    if clean.registration and not clean.name:
+        errors.add("signer_name", "Enter the clinician's name for this registration number.")
+    if len(clean.name) > 120:
+        errors.add("signer_name", "At most 120 characters.")
+    if len(clean.registration) > 40:
+        errors.add("signer_registration", "At most 40 characters.")
+    errors.raise_if_any()
+    return clean
+
+
+def logo_format(data: bytes) -> str:
+    """``"png"`` or ``"jpeg"`` for a logo image; ValidationError (``logo``) if refused."""
+    if not data:
+        raise ValidationError.single("logo", "The logo file is empty.")
+    if len(data) > LOGO_MAX_BYTES:
+        raise ValidationError.single(
+            "logo", f"The logo is too large: at most {LOGO_MAX_BYTES // 1024} KB."
+        )
+    for magic, kind in _LOGO_FORMATS.items():
+        if data.startswith(magic):
+            return kind
+    raise ValidationError.single("logo", "The logo must be a PNG or JPEG image.")
 
 
 @dataclass(frozen=True)
@@ -184,6 +238,37 @@ class SettingsService:
             *(str(value.get(f) or "").strip() for f in CLINIC_FIELDS)
         )
 
+    def report_signer(self) -> ReportSigner:
+        """The clinician who signs the reports (empty strings where nothing is set)."""
+        with self.db.reading() as session:
+            row = session.get(Setting, SIGNER_KEY)
+            value = dict(row.value) if row is not None and isinstance(row.value, dict) else {}
+        return ReportSigner(
+            str(value.get("name") or "").strip(), str(value.get("registration") or "").strip()
+        )
+
+    def clinic_logo(self) -> bytes | None:
+        """The clinic's logo image (PNG or JPEG bytes), None when none is set or the stored one
+        is damaged."""
+        with self.db.reading() as session:
+            row = session.get(Setting, LOGO_KEY)
+            value = dict(row.value) if row is not None and isinstance(row.value, dict) else {}
+        try:
+            data = base64.b64decode(str(value.get("base64") or ""), validate=True)
+            logo_format(data)
+        except (binascii.Error, ValueError, ValidationError):
+            return None
+        return data
+
+    def set_clinic_logo(self, data: bytes | None, *, expected_version: int | None = None) -> None:
+        """Store the clinic's logo (PNG or JPEG, checked), or remove it (None)."""
+        value = (
+            None
+            if data is None
+            else {"format": logo_format(data), "base64": base64.b64encode(data).decode("ascii")}
+        )
+        self._put(LOGO_KEY, value, expected_version)
+
     def versions(self) -> dict[str, int]:
         """The version of each stored setting, by key (a key not stored is at version 0): a
         settings form keeps them, and its save is refused once another workstation moved one."""
@@ -261,14 +346,17 @@ class SettingsService:
         pain_ceiling: int,
         threshold_overrides: Mapping[str, Mapping[str, float | None]],
         expected_versions: Mapping[str, int] | None = None,
+        signer: ReportSigner | None = None,
     ) -> ClinicDetails:
         """The Clinic Settings dialog's Save: every part checked first, then all written in one
         unit of work, so a failure part-way leaves none of them changed. With
         ``expected_versions`` (:meth:`versions` as the dialog read them; a key not stored at 0)
         refused as a whole (ConflictError) when another workstation changed one of these
-        settings since; None: no check (scripts). Returns the details kept."""
+        settings since; None: no check (scripts). ``signer``: the reports' signing clinician
+        (None: left as stored). Returns the details kept."""
         clean, stored = _clinic_value(details)
         values = {
+            **({} if signer is None else {SIGNER_KEY: _signer_value(signer)}),
             CLINIC_KEY: stored,
             "units": _units_value(units),
             "odi_rule": _odi_rule_value(odi_max_missing),
@@ -289,6 +377,9 @@ class SettingsService:
             wording = parse_wording(text, instrument)
         except ValueError as exc:
             raise ValidationError.single("wording", str(exc)) from exc
+        problem = _stored_text_problem(json.loads(text))
+        if problem is not None:
+            raise ValidationError.single("wording", f"The wording file: {problem}")
         self._put(f"wording.{instrument}", {"document": json.loads(text)})
         return wording
 
@@ -297,6 +388,22 @@ class SettingsService:
 
 
 # --- the stored value of each setting, checked (ValidationError keyed by the setting) ---------
+
+
+def _stored_text_problem(document: object) -> str | None:
+    """The first text of a JSON document that cannot be stored (a control character: on
+    PostgreSQL a NUL cannot be kept in JSON at all), or None."""
+    if isinstance(document, str):
+        return bounds.text_problem(document, limit=bounds.LONG_TEXT, multiline=True)
+    children = (
+        [*document.keys(), *document.values()] if isinstance(document, dict)
+        else document if isinstance(document, list) else []
+    )
+    for child in children:
+        problem = _stored_text_problem(child)
+        if problem is not None:
+            return problem
+    return None
 
 
 def _units_value(system: str) -> dict[str, Any]:
@@ -324,6 +431,12 @@ def _odi_rule_value(max_missing: int | None) -> dict[str, Any]:
 def _thresholds_value(overrides: Mapping[str, Mapping[str, float | None]]) -> dict[str, Any]:
     with_overrides(overrides)  # raises ValidationError
     return {"overrides": {m: dict(v) for m, v in overrides.items()}}
+
+
+def _signer_value(signer: ReportSigner) -> dict[str, Any] | None:
+    clean = check_report_signer(signer)
+    stored = {k: v for k, v in (("name", clean.name), ("registration", clean.registration)) if v}
+    return stored or None
 
 
 def _clinic_value(details: ClinicDetails) -> tuple[ClinicDetails, dict[str, Any] | None]:

@@ -254,3 +254,40 @@ def test_phases_are_named_by_their_one_name_at_any_width(report_data: Make, figs
             if str(t.get_gid()).startswith("phase-label:")
         }
         assert {code: text.replace("\n", " ") for code, text in labels.items()} == names, key
+
+
+def test_patient_odi_chart_has_no_clinical_labels(report_data: Make) -> None:
+    """The patient's chart names the score as the patient's report does, not "Oswestry",
+    "ODI" or "clinically important"."""
+    data = report_data("twelve_week")
+    ax = odi_figure(data, audience="patient").axes[0]
+    texts = [ax.get_title(loc="left"), ax.get_ylabel()]
+    legend = ax.get_legend()
+    assert legend is not None
+    texts += [t.get_text() for t in legend.get_texts()]
+    words = " ".join(texts)
+    assert "everyday activities" in ax.get_title(loc="left")
+    for label in ("Oswestry", "ODI", "clinically important", "baseline"):
+        assert label.lower() not in words.lower(), (label, words)
+    clinical = odi_figure(data).axes[0]
+    assert clinical.get_title(loc="left") == "Disability (Oswestry Disability Index)"
+
+
+def test_patient_pain_and_walking_charts_name_no_instrument(report_data: Make) -> None:
+    from rehab_tracker.charts.progress import pain_figure, walking_figure
+
+    data = report_data("twelve_week")
+    for figure in (pain_figure, walking_figure):
+        fig = figure(data, audience="patient")
+        words = " ".join(
+            [ax.get_title(loc="left") for ax in fig.axes]
+            + [t.get_text() for ax in fig.axes if (lg := ax.get_legend()) for t in lg.get_texts()]
+        )
+        for label in ("NPRS", "Timed Up and Go", "TUG"):
+            assert label not in words, (label, words)
+        clinical = " ".join(
+            [ax.get_title(loc="left") for ax in figure(data).axes]
+            + [t.get_text() for ax in figure(data).axes if (lg := ax.get_legend())
+               for t in lg.get_texts()]
+        )
+        assert "NPRS" in clinical or "Timed Up and Go" in clinical

@@ -99,8 +99,11 @@ def test_patients_json_is_one_object_a_line(demo_db: Path, tmp_path: Path) -> No
     assert by_name["Dev Halvorsen"]["open_red_flag"] is True
     assert by_name["Samuel Adeyemi"]["surgery_date"] is None
     assert sorted(r["program_week"] for r in rows if r["program_week"] is not None) == [
-        2, 3, 5, 6, 7, 9, 11, 13,
+        2, 3, 5, 6, 7, 9, 11,
     ]
+    # the demo's week-13 patient has had her program completed: no program week any more
+    assert by_name["Noor Fitzgerald"]["program_status"] == "completed"
+    assert by_name["Noor Fitzgerald"]["program_week"] is None
 
 
 def test_demo_refuses_a_clinic_that_has_patients(demo_db: Path, tmp_path: Path) -> None:

@@ -375,8 +375,10 @@ def test_a_real_0001_clinic_file_upgrades_with_every_record_and_constraint(
     finally:
         database.close()
     counts_after = _table_counts(path)
-    # 0004 adds the neurological screens' table, empty; every other table keeps its rows
+    # 0004 adds the neurological screens' table and 0007 the assessment skips', empty; every
+    # other table keeps its rows
     assert counts_after.pop("neuro_screens") == 0
+    assert counts_after.pop("assessment_skips") == 0
     assert counts_after == counts_before
     # the rebuilt outcome tables accept the new measures and keep their other constraints
     assert "'psfs', 'grc'" in _schema_sql(path, "outcome_assessments")

@@ -94,8 +94,8 @@ def test_build_rows_normalises_both_back_ends(today: dt.date) -> None:
         programs=[(gid.hex, pid.hex, "active", "2026-10-05", "2026-11-25")],
         phases=[(gid.hex, "Phase 1", "2026-10-05", "2026-10-30"),
                 (gid.hex, "Phase 2", "2026-11-02", "2026-11-27")],
-        assessments=[(gid.hex, "mid", "2026-11-28")],
-        records=[],
+        assessments=[(gid.hex, "mid", "2026-11-28", '["odi", "tug"]')],
+        records=[(pid.hex, "2026-11-27", "mid", "odi")],
         red_flags=[(pid.hex,)],
         today=today,
     )
@@ -105,13 +105,14 @@ def test_build_rows_normalises_both_back_ends(today: dt.date) -> None:
         programs=[(gid, pid, "active", dt.date(2026, 10, 5), dt.date(2026, 11, 25))],
         phases=[(gid, "Phase 1", dt.date(2026, 10, 5), dt.date(2026, 10, 30)),
                 (gid, "Phase 2", dt.date(2026, 11, 2), dt.date(2026, 11, 27))],
-        assessments=[(gid, "mid", dt.date(2026, 11, 28))],
-        records=[],
+        assessments=[(gid, "mid", dt.date(2026, 11, 28), ["odi", "tug"])],
+        records=[(pid, dt.date(2026, 11, 27), "mid", "odi")],
         red_flags=[(pid,)],
         today=today,
     )
     assert as_sqlite == as_postgres
     row = as_sqlite[0]
+    # the ODI alone does not complete a review that also lists the TUG
     assert row.program_week == 8 and row.assessment_due and row.open_red_flag
     assert row.phase == "Phase 2"
     assert row.levels == ("L5-S1",) and row.name == "Ada Lee"
@@ -171,8 +172,11 @@ def test_the_list_flags_an_assessment_when_the_outcomes_schedule_does(
     demo_db: Database, today: dt.date
 ) -> None:
     """One rule, one set of records (domain.assessments): the list's "assessment due" flag is
-    the Outcomes schedule's due-or-overdue, for every demo patient, also after a walking test
-    recorded on a due date (it counts in both; the list once looked at questionnaires only)."""
+    the Outcomes schedule's due-or-overdue, for every demo patient, also after one walking test
+    recorded on a due date (it counts in both, and does not complete the review alone) and
+    after the rest of the review is skipped with a reason (then it is done in both)."""
+    from rehab_tracker.services.outcomes.review import ReviewEntry
+
     services = Services(demo_db, "tester")
 
     def agree() -> list[uuid.UUID]:
@@ -187,11 +191,20 @@ def test_the_list_flags_an_assessment_when_the_outcomes_schedule_does(
     flagged = agree()
     assert flagged, "the demo clinic has a patient with an assessment due"
     patient_id = flagged[0]
+    pending = [d for d in services.outcomes.schedule(patient_id, today=today)
+               if d.state in ("due", "overdue")]
+    for due in pending:
+        services.outcomes.record_walk(
+            patient_id, "tug", 9.5, performed_on=min(due.due_date, today), today=today
+        )
+    agree()
     for due in services.outcomes.schedule(patient_id, today=today):
         if due.state in ("due", "overdue"):
-            services.outcomes.record_walk(
-                patient_id, "tug", 9.5, performed_on=min(due.due_date, today), today=today
-            )
+            assert due.missing and "tug" not in due.missing
+            services.outcomes.record_review(patient_id, ReviewEntry(
+                due.timepoint, min(due.due_date, today),
+                skips={code: "Patient unwell today" for code in due.missing},
+            ), today=today)
     agree()
     after = next(r for r in services.patients.list_patients(today=today) if r.id == patient_id)
     assert not after.assessment_due

@@ -264,7 +264,8 @@ def test_no_effort_target_never_holds_and_does_not_need_effort():
     [
         (LOADED, dict(load_kg=22.5),
          "All 3 prescribed sets reached 12 reps at effort 6/10 or less in 2 sessions in a row "
-         "with no rise in pain (the template's rule for high intensity): add 2.5 kg to 22.5 kg."),
+         "with no rise in pain (the template's rule for high intensity, a clinic default): add "
+         "2.5 kg to 22.5 kg."),
         (BODYWEIGHT, dict(reps_min=10, reps_max=14),
          "add 2 reps (10-14 reps)."),
         (changed(BODYWEIGHT, reps_max=19), dict(reps_min=9, reps_max=20), "add 1 rep (9-20 reps)"),

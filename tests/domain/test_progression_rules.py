@@ -90,15 +90,16 @@ def test_high_intensity_needs_two_sessions_in_a_row_at_target() -> None:
     assert once.reason == (
         "All 3 prescribed sets reached 12 reps at effort 6/10 or less in 1 session, but high "
         "intensity progresses after 2 sessions in a row at the target with no rise in pain "
-        "(the template's rule) and no earlier session of this exercise is logged. Repeat the "
-        "same dosage (3 x 8-12 @ 20 kg)."
+        "(the template's rule, a clinic default) and no earlier session of this exercise is "
+        "logged. Repeat the same dosage (3 x 8-12 @ 20 kg)."
     )
     twice = suggest(ROMAN_CHAIR, history(at_target(), at_target(2)), HIGH)
     assert twice.action == "progress"
     assert twice.dosage == replace(ROMAN_CHAIR.dose, load_kg=22.5)
     assert twice.reason == (
         "All 3 prescribed sets reached 12 reps at effort 6/10 or less in 2 sessions in a row "
-        "with no rise in pain (the template's rule for high intensity): add 2.5 kg to 22.5 kg."
+        "with no rise in pain (the template's rule for high intensity, a clinic default): add "
+        "2.5 kg to 22.5 kg."
     )
 
 
@@ -140,7 +141,7 @@ def test_low_intensity_needs_a_full_week_of_three_sessions_at_target() -> None:
     week = suggest(ROMAN_CHAIR, three, LOW)
     assert week.action == "progress"
     assert "in 3 sessions in a row with no rise in pain (the template's rule for low " \
-        "intensity)" in week.reason
+        "intensity, a clinic default)" in week.reason
 
 
 def test_low_intensity_uses_half_a_load_step() -> None:

@@ -12,9 +12,9 @@ TODAY = dt.date(2026, 11, 23)
 DAY = dt.timedelta(days=1)
 
 
-def test_open_programs_are_planned_or_active() -> None:
-    assert set(OPEN_STATUSES) == {"planned", "active"}
-    assert is_open("planned") and is_open("active")
+def test_open_programs_are_planned_active_or_paused() -> None:
+    assert set(OPEN_STATUSES) == {"planned", "active", "paused"}
+    assert is_open("planned") and is_open("active") and is_open("paused")
     assert not is_open("completed") and not is_open("stopped") and not is_open(None)
 
 
@@ -162,3 +162,47 @@ def test_a_code_used_twice_in_a_shipped_list() -> None:
         )
     assert info.value.errors == {"items[1].code": "a again at 1 (first 0)",
                                  "items[2].name": "bad name"}
+
+
+def test_a_review_is_done_only_when_each_of_its_instruments_is_recorded_or_skipped() -> None:
+    """Issue 11 item 4: an assessment lists its instruments; it is done when every one of them
+    has a record or a skip (with a reason) that counts for it (the assessment's timepoint, or a
+    date within 14 days of the due date), and not before."""
+    from rehab_tracker.domain.assessments import missing_instruments, schedule_progress
+
+    due = TODAY - 2 * DAY
+    wanted = ("odi", "nprs_back", "walk_5min")
+    scheduled = [("mid", due, wanted)]
+    odi = (TODAY, "mid", "odi")
+    assert missing_instruments("mid", due, wanted, [odi]) == ("nprs_back", "walk_5min")
+    assert schedule_progress(scheduled, [odi], TODAY) == [("overdue", ("nprs_back", "walk_5min"))]
+    # a record of another timepoint far from the date does not count; one near the date does
+    far = (TODAY - 40 * DAY, "baseline", "nprs_back")
+    near = (due + 14 * DAY, "other", "nprs_back")
+    assert missing_instruments("mid", due, wanted, [odi, far]) == ("nprs_back", "walk_5min")
+    assert missing_instruments("mid", due, wanted, [odi, near]) == ("walk_5min",)
+    skip = (TODAY, "mid", "walk_5min")  # skips are given as records of their instrument
+    assert schedule_progress(scheduled, [odi, near, skip], TODAY) == [("done", ())]
+    # a neurological screen is not one of the default instruments: it never completes a review
+    # by itself (CLINICAL.md names ODI and walking as the program's outcomes)
+    assert missing_instruments("mid", due, wanted, [(TODAY, "mid", "neuro")]) == wanted
+    # an assessment listing no instruments is done by any record that counts (the old rule)
+    assert schedule_progress([("end", due, ())], [(TODAY, "end", "tug")], TODAY) == [
+        ("done", ())
+    ]
+
+
+def test_the_timepoint_a_form_defaults_to_is_the_same_for_every_instrument_on_a_day() -> None:
+    """The scheduled assessment nearest today within the 14-day window, whether or not some of
+    its instruments are already recorded; else the earliest overdue one not done; else
+    "other"."""
+    from rehab_tracker.domain.assessments import default_timepoint
+
+    schedule = [("baseline", TODAY - 40 * DAY, "done"), ("mid", TODAY - 3 * DAY, "overdue"),
+                ("end", TODAY + 40 * DAY, "upcoming")]
+    assert default_timepoint(schedule, TODAY) == "mid"
+    recorded = [(tp, due, "done" if tp == "mid" else s) for tp, due, s in schedule]
+    assert default_timepoint(recorded, TODAY) == "mid"  # done today: still the same timepoint
+    late = [("baseline", TODAY - 40 * DAY, "overdue"), ("end", TODAY + 40 * DAY, "upcoming")]
+    assert default_timepoint(late, TODAY) == "baseline"
+    assert default_timepoint([("end", TODAY + 40 * DAY, "upcoming")], TODAY) == "other"

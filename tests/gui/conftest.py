@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from rehab_tracker.data.database import Database
+from rehab_tracker.data.database import Database, open_database
 from rehab_tracker.domain.patients import PatientDetails, SurgeryDetails
 from rehab_tracker.services.container import Services
+from tests.data.helpers import tmpfs
 
 PEOPLE = (
     ("Ada", "Lovelace", "RT-9001", dt.date(1980, 5, 1), "female", dt.date(2026, 10, 1), "L5-S1"),
@@ -99,3 +100,14 @@ def empty_window(qtbot, db: Database, today: dt.date, answers):  # type: ignore[
 def db_file(db: Database) -> Path:
     assert db.path is not None
     return db.path
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path, migrated_template: Path):  # type: ignore[no-untyped-def]
+    """A migrated database on a 4 MB tmpfs of its own (skipped where mounting is refused)."""
+    with tmpfs(tmp_path / "small", 4 * 1024 * 1024) as mount:
+        target = mount / "clinic.db"
+        target.write_bytes(migrated_template.read_bytes())
+        db = open_database(target)
+        yield db
+        db.close()

@@ -16,15 +16,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 
 from rehab_tracker.data import errors as data_errors
-from rehab_tracker.data.database import open_database
 from rehab_tracker.ui.patients.patient_dialog import PatientDialog
 from rehab_tracker.ui.shell import errors as ui_errors
-from tests.data.helpers import short_busy_timeout, tmpfs
+from tests.data.helpers import short_busy_timeout
 from tests.gui.conftest import enrol_people
 from tests.gui.test_patient_dialog import fill_required, patient_count, with_modal
 
@@ -60,17 +58,6 @@ def test_a_busy_database_keeps_the_dialog_open_as_typed(  # type: ignore[no-unty
     [(_title, text)] = answers["error"]
     assert data_errors.DatabaseBusy.message in text and "still in the form" in text
     assert seen["closed"] and patient_count(window) == before + 1
-
-
-@pytest.fixture
-def small_disk(tmp_path: Path, migrated_template: Path):  # type: ignore[no-untyped-def]
-    """A migrated database on a 4 MB tmpfs of its own (skipped where mounting is refused)."""
-    with tmpfs(tmp_path / "small", 4 * 1024 * 1024) as mount:
-        target = mount / "clinic.db"
-        target.write_bytes(migrated_template.read_bytes())
-        db = open_database(target)
-        yield db
-        db.close()
 
 
 def fill_disk(folder: Path) -> Path:

@@ -228,6 +228,21 @@ def walk_test_on(qtbot, built, today) -> Case:
     return _outcome(qtbot, built, today, dialog, lambda d: [(d.value_field, "420")])
 
 
+def assessment_on(qtbot, built, today) -> Case:
+    """The assessment screen's date (issue 11 item 4): back pain typed, saved as the review."""
+    from rehab_tracker.ui.outcomes.review_dialog import AssessmentDialog
+
+    d = show(qtbot, AssessmentDialog(built.services, built.patient_id, lambda: today))
+    qtbot.keyClicks(d.numbers["nprs.back"], "3")
+
+    def stored() -> dt.date | None:
+        rows = built.services.outcomes.history(built.patient_id)
+        return rows[0].date if rows else None
+
+    return Case(d, d.date, d.header.errors["assessed_on"], lambda: click(qtbot, d.save_button),
+                stored)
+
+
 class Modal:
     """A case whose dialog is modal: ``run(body)`` opens it and runs ``body(case)`` inside."""
 
@@ -359,6 +374,7 @@ FIELDS: dict[str, tuple[Callable[..., Case], dt.date]] = {
     "session_date": (session_date, dt.date(2026, 11, 23)),
     "pain_assessed_on": (pain_assessed_on, dt.date(2026, 11, 10)),
     "walk_test_on": (walk_test_on, dt.date(2026, 11, 9)),
+    "assessment_on": (assessment_on, dt.date(2026, 11, 10)),
     "follow_up_due": (follow_up_due, dt.date(2027, 3, 8)),
     "education_covered_on": (education_covered_on, dt.date(2026, 11, 9)),
     "program_start": (program_start, dt.date(2026, 11, 2)),

@@ -65,7 +65,9 @@ def test_cancelled_save_writes_nothing(qtbot, db, services, monkeypatch) -> None
 def test_preview_uses_the_shared_print_preview(qtbot, db, services, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     shown: list = []
     monkeypatch.setattr(
-        print_preview, "show_print_preview", lambda doc, parent, title: shown.append((doc, title))
+        print_preview,
+        "show_print_preview",
+        lambda doc, parent, title, paint=None: shown.append((doc, title)),
     )
     dialog = ReportDialog(services, lambda: TODAY, add_missed_weeks_patient(db))
     qtbot.addWidget(dialog)
@@ -122,3 +124,41 @@ def test_menu_action_opens_dialog(qtbot, window) -> None:  # type: ignore[no-unt
     assert dialog is not None and dialog.isVisible()
     assert dialog.patient_id == first
     dialog.close()
+
+
+def test_date_range_typed_restricts_the_report(qtbot, db, services, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    dialog = ReportDialog(services, lambda: TODAY, add_twelve_week_patient(db))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    # the whole program by default
+    assert dialog.period_start.text() == "2026-07-20" and dialog.period_end.text() == "2026-11-23"
+    for field in (dialog.period_start, dialog.period_end):
+        label = dialog.range_form.labels["period_start" if field is dialog.period_start
+                                         else "period_end"]
+        assert label.buddy() is field and field.accessibleName() == label.text().replace("&", "")
+    monkeypatch.setattr(print_preview, "get_save_path", lambda p, t, s: tmp_path / s)
+    # a start after the end is refused at the field, nothing written
+    dialog.period_start.setFocus()
+    dialog.period_start.selectAll()
+    qtbot.keyClicks(dialog.period_start, "2026-12-01")
+    qtbot.keyClick(dialog.period_start, Qt.Key.Key_Tab)
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert not list(tmp_path.glob("*.pdf"))
+    error = dialog.range_form.errors["period_start"]
+    assert not error.isHidden() and error.text()
+    # From 2026-10-05 To 2026-11-16, typed as a user does
+    dialog.period_start.setFocus()
+    dialog.period_start.selectAll()
+    qtbot.keyClicks(dialog.period_start, "2026-10-05")
+    qtbot.keyClick(dialog.period_start, Qt.Key.Key_Tab)
+    assert dialog.focusWidget() is dialog.period_end
+    dialog.period_end.selectAll()
+    qtbot.keyClicks(dialog.period_end, "2026-11-16")
+    qtbot.keyClick(dialog.period_end, Qt.Key.Key_Tab)
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    (saved,) = tmp_path.glob("*.pdf")
+    text = pdf_text(saved)
+    assert "Period covered: 05 Oct 2026 to 16 Nov 2026." in text
+    assert "Report period 05 Oct 2026 to 16 Nov 2026" in text
+    assert "No positive red-flag screen in the period." in text

@@ -37,10 +37,25 @@ def _click(qtbot, widget) -> None:  # type: ignore[no-untyped-def]
     qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
 
 
+def build_with_reason(qtbot, services, today, patient, monkeypatch):  # type: ignore[no-untyped-def]
+    """The builder's Create, answering the question about the template doses past a
+    restriction (the first phase's curl-up bends forward) with a reason."""
+
+    def give_reason(self: RestrictionReasonDialog) -> int:
+        qtbot.addWidget(self)
+        qtbot.keyClicks(self.reason_edit, "Curl-up agreed with the surgeon")
+        _click(qtbot, self.save_button)
+        return int(self.result())
+
+    with monkeypatch.context() as patch:
+        patch.setattr(RestrictionReasonDialog, "exec", give_reason)
+        return build_through_dialog(qtbot, services, today, patient)
+
+
 def test_the_builder_asks_for_a_reason_before_saving_a_dose_past_a_restriction(
     qtbot, services, db, today, ada, answers, monkeypatch
 ) -> None:
-    dialog = build_through_dialog(qtbot, services, today, ada)
+    dialog = build_with_reason(qtbot, services, today, ada, monkeypatch)
     assert dialog.restrictions_label.isVisible()
     assert "Lifting limit 5 kg until 2026-12-20 (surgeon)" in dialog.restrictions_label.text()
     editor = dialog.phase_editors()[0]
@@ -85,9 +100,14 @@ def test_the_builder_asks_for_a_reason_before_saving_a_dose_past_a_restriction(
 
 
 def test_the_home_sheet_lists_the_limits_and_marks_an_exercise_that_goes_past_one(
-    qtbot, services, today, ada, tmp_path, monkeypatch, answers
+    qtbot, services, today, patient_ids, tmp_path, monkeypatch, answers
 ) -> None:
-    dialog = build_through_dialog(qtbot, services, today, ada)
+    """Restrictions given after the program was built: the sheet lists them, and the exercise
+    that now goes past one (no reason was ever given for it) is marked to leave out."""
+    dialog = build_through_dialog(qtbot, services, today, patient_ids[0])
+    for item in (Restriction("lifting", UNTIL, limit=5),
+                 Restriction("no_loaded_flexion", UNTIL)):
+        services.restrictions.add(patient_ids[0], item, today=today)
     target = tmp_path / "sheet.pdf"
     monkeypatch.setattr(print_preview, "get_save_path", lambda parent, title, name: target)
     _click(qtbot, dialog.pdf_button)

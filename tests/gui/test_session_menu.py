@@ -24,10 +24,10 @@ from tests.gui.a11y import assert_accessible
 from tests.gui.installed import installed
 
 
-def make_window(qtbot, db, today):
+def make_window(qtbot, db, today, **build):
     from rehab_tracker.app import create_main_window
 
-    b = build_patient(db, today)
+    b = build_patient(db, today, **build)
     win = create_main_window(db, today=today, actor="tester")
     qtbot.addWidget(win)
     win.show()

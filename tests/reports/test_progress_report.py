@@ -39,10 +39,11 @@ def test_clinical_report_text(
     assert "Yes: clinically important improvement (absolute rule)" in text
     assert "No: below the threshold" in text  # leg pain 5 -> 4
     assert (
-        "ODI improved 18 points (from 42 to 24), more than the 10-point threshold (absolute rule)."
+        "ODI: improved 18 points (from 42 to 24), more than the 10-point threshold (absolute rule)."
     ) in text
     assert (
-        "Leg pain changed by 1 point, 20% (from 5 to 4), below the 2-point and 30% thresholds."
+        "Leg pain (NPRS): changed by 1 point, 20% (from 5 to 4), below the 2-point and 30% "
+        "thresholds."
     ) in text
     # the notes say how the thresholds are used, and where each comes from
     assert "The 30% rule is never applied to worsening" in text
@@ -93,7 +94,7 @@ def test_baseline_only_is_honest(
     text = pdf_text(write_pdf(data, tmp_path / "b.pdf"))
     assert "No follow-up yet: change cannot be computed" in text
     assert "38%" in text
-    assert "No Leg pain (NPRS) recorded yet" in text
+    assert "Leg pain (NPRS): not recorded yet" in text
     assert "Not charted, nothing recorded yet: Walking tests" in text
     assert "No predicted 6-minute walk distance: needs height." in text
     patient = pdf_text(write_pdf(data, tmp_path / "bp.pdf", "patient"))
@@ -120,7 +121,7 @@ def test_empty_patient_report(
     assert "Nia Empty" in text
     assert "No exercise program has been set up yet." in text
     assert "No exercise sessions were due yet, so attendance cannot be given." in text
-    assert "No ODI recorded yet: change cannot be computed." in text
+    assert "ODI: not recorded yet, so its change cannot be computed." in text
     assert "No positive red-flag screens in this period." in text
     assert "No adverse events recorded in this period." in text
     assert "Charts" not in text.split("Not charted")[0].split("Clinician notes")[1]
@@ -252,5 +253,10 @@ def test_red_flags_are_listed_with_outcome_and_clearance_in_both_versions(
     assert "Not cleared : exercise and progression on hold" in clinical
     assert "not recorded" in clinical  # the old screen's outcome
     patient = re.sub(r"<[^>]+>", " ", build_html(data, "patient"))
-    assert "Advice: Ambulance called. Cleared to exercise again on 03 Oct 2026." in patient
+    # the patient reads who they were sent to, not the clinician's own (clinical) advice text
+    assert (
+        "You were sent to: the emergency services (an ambulance was called). "
+        "Cleared to exercise again on 03 Oct 2026."
+    ) in patient
+    assert "Advice:" not in patient
     assert "Not yet cleared to exercise again." in patient

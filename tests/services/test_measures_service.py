@@ -205,3 +205,37 @@ def test_neuro_screen_bad_findings_are_refused_at_their_field(db, today):
                                                 examined_on=today, today=today)
     assert "at least one finding" in err.value.errors["screen"]
     assert b.services.outcomes.history(b.patient_id) == []
+
+
+def test_a_psfs_follow_up_reads_its_baseline_in_the_transaction_that_saves_it(
+    db, today, monkeypatch
+):
+    """The baseline's activities are checked in the unit of work that writes the follow-up (a
+    baseline changed by another desk between a separate read and the write cannot slip by):
+    recording opens one transaction and no other."""
+    b = build_patient(db, today, weeks_ago=12)
+    o = b.services.outcomes
+    o.record_psfs(b.patient_id, [PsfsActivity("Climbing stairs", 3)], assessed_on=b.start,
+                  today=today, timepoint="baseline")
+    opened: list[str] = []
+    reading, writing = type(db).reading, type(db).unit_of_work
+
+    def counted_reading(self):  # type: ignore[no-untyped-def]
+        opened.append("reading")
+        return reading(self)
+
+    def counted_writing(self, actor="system"):  # type: ignore[no-untyped-def]
+        opened.append("unit_of_work")
+        return writing(self, actor)
+
+    monkeypatch.setattr(type(db), "reading", counted_reading)
+    monkeypatch.setattr(type(db), "unit_of_work", counted_writing)
+    with pytest.raises(ValidationError) as err:
+        o.record_psfs(b.patient_id, [PsfsActivity("Running", 5)], assessed_on=today,
+                      today=today, timepoint="end")
+    assert "same activities as the baseline" in err.value.errors["activities"]
+    assert opened == ["unit_of_work"]
+    opened.clear()
+    o.record_psfs(b.patient_id, [PsfsActivity("Climbing stairs", 7)], assessed_on=today,
+                  today=today, timepoint="end")
+    assert opened == ["unit_of_work"]

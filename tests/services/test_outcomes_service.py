@@ -114,6 +114,17 @@ def test_schedule_due_overdue_done_and_follow_up(db, today):
     assert states.get("baseline") == "overdue"
     o.record_nprs(b.patient_id, back=3, leg=3, assessed_on=b.start + dt.timedelta(days=2),
                   today=today, timepoint="baseline")
+    # pain alone does not complete the baseline review: its other instruments are missing
+    [baseline] = [a for a in o.schedule(b.patient_id, today=today) if a.timepoint == "baseline"]
+    assert baseline.state == "overdue" and "odi" in baseline.missing
+    assert "nprs_back" not in baseline.missing and "nprs_leg" not in baseline.missing
+    for code in baseline.missing:
+        if code == "odi":
+            o.record_odi(b.patient_id, [1] * 10, assessed_on=b.start, today=today,
+                         timepoint="baseline")
+        else:
+            o.record_walk(b.patient_id, code, 300.0 if code == "walk_5min" else 12.0,
+                          performed_on=b.start, today=today, timepoint="baseline")
     states = {a.timepoint: a.state for a in o.schedule(b.patient_id, today=today)}
     assert states["baseline"] == "done"
     o.add_follow_up(b.patient_id, today + dt.timedelta(weeks=20), label="6-month follow-up")

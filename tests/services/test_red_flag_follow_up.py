@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -142,3 +143,45 @@ def test_the_report_lists_each_red_flag_with_its_outcome_and_clearance(
     assert still_open.items == ("new pain, numbness or weakness in both legs",)
     assert still_open.action == "emergency" and not still_open.acknowledged
     assert still_open.referred_to is None and still_open.cleared_on is None
+
+
+def test_a_clearance_entered_by_mistake_is_corrected_or_withdrawn_with_audit(
+    built: Built, today
+) -> None:  # type: ignore[no-untyped-def]
+    """A clearance recorded against the wrong screen (or by the wrong person) can be corrected:
+    read back, its details changed, or withdrawn; withdrawn, the screen is open again and holds
+    progression until a clearance is recorded; every step is in the audit trail."""
+    s = built.services.sessions
+    sid = _stop(built, today, one_sided_leg=True)
+    s.record_red_flag_outcome(sid, ADVICE, ClearanceEntry("Dr Wrong", today), today=today)
+    assert s.open_red_flags(built.patient_id) == []
+    alert, clearance = s.red_flag_follow_up(sid)
+    assert alert.session_id == sid and alert.advice == ADVICE.advice
+    assert clearance == ClearanceEntry("Dr Wrong", today, "")
+    # corrected: another name, the flag stays cleared
+    s.record_red_flag_outcome(sid, ADVICE, ClearanceEntry("surgeon Dr Ng", today), today=today)
+    assert s.red_flag_follow_up(sid)[1] == ClearanceEntry("surgeon Dr Ng", today, "")
+    # withdrawn: open again, progression holds
+    s.record_red_flag_outcome(sid, ADVICE, withdraw_clearance=True, today=today)
+    assert [a.session_id for a in s.open_red_flags(built.patient_id)] == [sid]
+    assert s.red_flag_follow_up(sid)[1] is None
+    program = built.services.programs.program(built.program_id)
+    rx = program.phases[0].prescriptions[0]
+    with pytest.raises(ValidationError) as held:  # a raised dose is a progression: refused
+        built.services.programs.accept_suggestion(
+            rx.id, replace(rx.dosage, sets=rx.dosage.sets + 1)
+        )
+    assert "not yet cleared" in held.value.errors["dosage"]
+    with pytest.raises(ValidationError):  # a clearance and its withdrawal at once
+        s.record_red_flag_outcome(
+            sid, ADVICE, ClearanceEntry("Dr Ng", today), withdraw_clearance=True, today=today
+        )
+    with built.services.db.reading() as session:
+        entries = session.scalars(
+            select(AuditEntry).where(AuditEntry.entity_id == str(sid), AuditEntry.action ==
+                                     "update").order_by(AuditEntry.seq)
+        ).all()
+    cleared_by = [(e.before or {}).get("red_flag_cleared_by") for e in entries][-2:]
+    assert cleared_by == ["Dr Wrong", "surgeon Dr Ng"]
+    assert entries[-1].after["red_flag_cleared_by"] is None
+    assert entries[-1].after["red_flag_acknowledged_at"] is None

@@ -9,8 +9,9 @@ import uuid
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from rehab_tracker.data.models import OutcomeAssessment, WalkTest
+from rehab_tracker.data.models import AssessmentSkip, OutcomeAssessment, WalkTest
 from rehab_tracker.domain.neuro import abnormal
 from rehab_tracker.domain.outcomes import (
     baseline_and_latest,
@@ -19,6 +20,7 @@ from rehab_tracker.domain.outcomes import (
     threshold_key,
 )
 from rehab_tracker.domain.performance import performance_detail
+from rehab_tracker.domain.review import instrument_name
 from rehab_tracker.domain.scoring import Interpretation
 from rehab_tracker.domain.sessions import WALK_TESTS
 from rehab_tracker.domain.thresholds import shown_unit
@@ -35,7 +37,8 @@ NEURO_LABEL = "Neurological screen"
 
 @dataclass(frozen=True)
 class OutcomeRow:
-    """One recorded measure. ``kind`` "questionnaire", "walk" or "neuro"; ``value`` in SI or
+    """One recorded measure. ``kind`` "questionnaire", "walk", "neuro" or "skip" (an instrument
+    skipped at a review: no value, unit "skipped", the reason as the detail); ``value`` in SI or
     points (a neurological screen: how many findings were not normal, unit "findings")."""
 
     id: uuid.UUID
@@ -82,9 +85,17 @@ class MeasureChange:
 
 
 class OutcomeHistory(OutcomeRecords):
-    def history(self, patient_id: uuid.UUID, *, include_deleted: bool = False) -> list[OutcomeRow]:
+    def history(
+        self,
+        patient_id: uuid.UUID,
+        *,
+        include_deleted: bool = False,
+        include_skips: bool = False,
+    ) -> list[OutcomeRow]:
         """Every questionnaire, walking or performance test and neurological screen, oldest
-        first."""
+        first; with ``include_skips`` also every instrument skipped at a review (kind "skip",
+        its reason as the detail: the Outcomes tab lists them so a wrong skip can be deleted;
+        never a value, so no change is computed from one)."""
         with self.db.reading() as session:
             # oldest entry first within a day (as the report reads them): same-day ties stay
             # in entry order through the sort below
@@ -146,6 +157,8 @@ class OutcomeHistory(OutcomeRecords):
                 )
                 for s in read_screens(session, patient_id, include_deleted=include_deleted)
             ]
+            if include_skips:
+                rows += _skip_rows(session, patient_id, include_deleted)
         rows.sort(key=lambda r: (r.date, r.label))
         return rows
 
@@ -185,3 +198,29 @@ class OutcomeHistory(OutcomeRecords):
                 )
             )
         return result
+
+
+def _skip_rows(session: Session, patient_id: uuid.UUID, include_deleted: bool) -> list[OutcomeRow]:
+    """The instruments skipped at a review, as history rows (value 0, unit "skipped")."""
+    q = (
+        select(AssessmentSkip)
+        .where(AssessmentSkip.patient_id == patient_id)
+        .order_by(AssessmentSkip.skipped_on, AssessmentSkip.created_at)
+    )
+    if not include_deleted:
+        q = q.where(AssessmentSkip.deleted_at.is_(None))
+    return [
+        OutcomeRow(
+            id=k.id,
+            kind="skip",
+            measure=k.instrument,
+            label=f"{instrument_name(k.instrument)}: skipped",
+            date=k.skipped_on,
+            timepoint=k.timepoint,
+            value=0.0,
+            unit="skipped",
+            detail=k.reason,
+            deleted=k.deleted_at is not None,
+        )
+        for k in session.scalars(q)
+    ]

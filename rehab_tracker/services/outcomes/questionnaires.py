@@ -85,6 +85,13 @@ class Questionnaires(OutcomeRecords):
     ) -> uuid.UUID:
         """Score and store an ODI with the clinic's missing-section rule; fields
         ``section_1``..``section_10`` and ``sections`` (too many missing)."""
+        make = self.odi_row(patient_id, sections, timepoint, notes)
+        return self._add_record(patient_id, assessed_on, today, "assessed_on", timepoint, make)
+
+    def odi_row(
+        self, patient_id: uuid.UUID, sections: Sequence[int | None], timepoint: str, notes: str
+    ) -> RowMaker:
+        """The checked and scored ODI row, to add (:meth:`record_odi`, the assessment screen)."""
         errors = Collector()
         values = list(sections)
         if len(values) != ODI_SECTION_COUNT:
@@ -102,16 +109,8 @@ class Questionnaires(OutcomeRecords):
         result = score_odi(values, max_missing)
         if result.percent is None:
             raise ValidationError.single("sections", result.problem or "Cannot score the ODI.")
-        return self._questionnaire(
-            patient_id,
-            "odi",
-            assessed_on,
-            {"sections": values},
-            result.percent,
-            result.rule,
-            timepoint,
-            notes,
-            today,
+        return self._row_maker(
+            patient_id, "odi", {"sections": values}, result.percent, result.rule, timepoint, notes
         )
 
     def record_rmdq(
@@ -124,19 +123,19 @@ class Questionnaires(OutcomeRecords):
         timepoint: str = "other",
         notes: str = "",
     ) -> uuid.UUID:
+        make = self.rmdq_row(patient_id, items, timepoint, notes)
+        return self._add_record(patient_id, assessed_on, today, "assessed_on", timepoint, make)
+
+    def rmdq_row(
+        self, patient_id: uuid.UUID, items: Sequence[bool], timepoint: str, notes: str
+    ) -> RowMaker:
+        """The checked and scored RMDQ row, to add."""
         values = list(items)
         if len(values) != RMDQ_ITEM_COUNT or not all(isinstance(v, bool) for v in values):
             raise ValidationError.single("items", "Answer each of the 24 items yes or no.")
-        return self._questionnaire(
-            patient_id,
-            "rmdq",
-            assessed_on,
-            {"items": values},
-            float(rmdq_score(values)),
-            rmdq_rule_id(),
-            timepoint,
-            notes,
-            today,
+        return self._row_maker(
+            patient_id, "rmdq", {"items": values}, float(rmdq_score(values)), rmdq_rule_id(),
+            timepoint, notes,
         )
 
     def record_nprs(
@@ -151,13 +150,21 @@ class Questionnaires(OutcomeRecords):
         notes: str = "",
     ) -> list[uuid.UUID]:
         """Back and leg pain 0-10 (either may be left empty, not both); one row each."""
+        makes = self.nprs_rows(patient_id, back, leg, timepoint, notes)
+        # one unit of work: a crash between the two rows leaves neither saved
+        return self._add_records(patient_id, assessed_on, today, "assessed_on", timepoint, makes)
+
+    def nprs_rows(
+        self, patient_id: uuid.UUID, back: int | None, leg: int | None, timepoint: str, notes: str
+    ) -> list[RowMaker]:
+        """The checked back and leg pain rows (fields ``back``, ``leg``), to add."""
         errors = Collector()
         for name, value in (("back", back), ("leg", leg)):
             check_score(value, name, errors)
         if back is None and leg is None:
             errors.add("back", "Enter back pain, leg pain or both (0 to 10).")
         errors.raise_if_any()
-        makes = [
+        return [
             self._row_maker(
                 patient_id, instrument, {"value": value}, float(value), nprs_rule_id(),
                 timepoint, notes,
@@ -165,8 +172,6 @@ class Questionnaires(OutcomeRecords):
             for instrument, value in (("nprs_back", back), ("nprs_leg", leg))
             if value is not None
         ]
-        # one unit of work: a crash between the two rows leaves neither saved
-        return self._add_records(patient_id, assessed_on, today, "assessed_on", timepoint, makes)
 
     def _questionnaire(
         self,

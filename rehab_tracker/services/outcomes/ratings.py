@@ -35,6 +35,7 @@ from rehab_tracker.domain.psfs import (
     validate_psfs,
 )
 from rehab_tracker.services.outcomes.questionnaires import Questionnaires
+from rehab_tracker.services.outcomes.records import RowMaker
 
 
 @dataclass(frozen=True)
@@ -105,23 +106,22 @@ class PatientRatings(Questionnaires):
         notes: str = "",
     ) -> uuid.UUID:
         """Store a PSFS; fields ``activity_N``/``rating_N`` (rows from 1) and ``activities``.
-        Once a baseline PSFS exists, the same activities must be rated."""
-        baseline = self.psfs_baseline(patient_id)
-        kept = validate_psfs(
-            activities, None if baseline is None else [a.name for a in baseline]
-        )
-        ratings = [a.rating for a in kept if a.rating is not None]
-        return self._questionnaire(
-            patient_id,
-            "psfs",
-            assessed_on,
-            answers_doc(kept),
-            psfs_score(ratings),
-            PSFS_RULE_VERSION,
-            timepoint,
-            notes,
-            today,
-        )
+        Once a baseline PSFS exists, the same activities must be rated: the baseline is read in
+        the unit of work that writes the record."""
+
+        def build(session: Session) -> list[RowMaker]:
+            baseline = baseline_of(read_ratings(session, patient_id, "psfs"))
+            names = None if baseline is None else [a.name for a in activities_of(baseline.answers)]
+            kept = validate_psfs(activities, names)
+            ratings = [a.rating for a in kept if a.rating is not None]
+            return [
+                self._row_maker(
+                    patient_id, "psfs", answers_doc(kept), psfs_score(ratings),
+                    PSFS_RULE_VERSION, timepoint, notes,
+                )
+            ]
+
+        return self._add_records(patient_id, assessed_on, today, "assessed_on", timepoint, build)[0]
 
     def record_grc(
         self,

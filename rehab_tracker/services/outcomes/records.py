@@ -15,9 +15,10 @@ from collections.abc import Callable, Sequence
 from sqlalchemy.orm import Session
 
 from rehab_tracker.data.database import Database
-from rehab_tracker.data.models import NeuroScreen, OutcomeAssessment, WalkTest
+from rehab_tracker.data.models import AssessmentSkip, NeuroScreen, OutcomeAssessment, WalkTest
 from rehab_tracker.data.types import utcnow
-from rehab_tracker.domain.errors import ValidationError
+from rehab_tracker.domain import bounds
+from rehab_tracker.domain.errors import Collector, ValidationError
 from rehab_tracker.services import _lookup as lookup
 from rehab_tracker.services.errors import NotFoundError
 from rehab_tracker.services.settings import SettingsService
@@ -31,11 +32,32 @@ TIMEPOINTS: dict[str, str] = {
 }
 
 #: builds one row of a record from (program id, date)
-RowMaker = Callable[[uuid.UUID | None, dt.date], OutcomeAssessment | WalkTest | NeuroScreen]
+RowMaker = Callable[
+    [uuid.UUID | None, dt.date], OutcomeAssessment | WalkTest | NeuroScreen | AssessmentSkip
+]
 
 
 #: what the second writer of an assessment is told it was (``lookup.conflict_message``)
 STALE = "This assessment"
+
+
+def check_record_texts(
+    rows: Sequence[OutcomeAssessment | WalkTest | NeuroScreen | AssessmentSkip],
+) -> None:
+    """The free texts of records about to be stored hold what their columns hold: the notes
+    (multi-line), a skip's reason (multi-line) and any text among a walk test's details (a stop
+    reason: one line); ValidationError at ``notes`` / ``reason`` / ``stop_reason``."""
+    errors = Collector()
+    for row in rows:
+        if isinstance(row, AssessmentSkip):
+            bounds.check_notes(errors, "reason", row.reason)
+            continue
+        bounds.check_notes(errors, "notes", row.notes)
+        details = row.details if isinstance(row, WalkTest) else {}
+        for key, value in details.items():
+            if isinstance(value, str):
+                bounds.check_text(errors, key, value, limit=bounds.LABEL)
+    errors.raise_if_any()
 
 
 class OutcomeRecords:
@@ -63,11 +85,15 @@ class OutcomeRecords:
         today: dt.date,
         date_field: str,
         timepoint: str,
-        makes: Sequence[RowMaker],
+        makes: Sequence[RowMaker] | Callable[[Session], Sequence[RowMaker]],
     ) -> list[uuid.UUID]:
-        """Record the rows of one user action (a questionnaire, a walk test, or the back and
-        leg pain pair) in one unit of work: all of them or none. Timepoint and date checked,
-        tied to the patient's current program; ``make(program_id, date)`` builds each row."""
+        """Record the rows of one user action (a questionnaire, a walk test, the back and leg
+        pain pair, a review of the assessment screen) in one unit of work: all of them or none.
+        Timepoint and date checked, tied to the patient's current program; ``make(program_id,
+        date)`` builds each row. ``makes`` may be a function of the open session: rows that
+        depend on what is stored are then checked against it in the same unit of work, so
+        nothing another desk saves in between is missed (the PSFS checks its baseline's
+        activities this way)."""
         if timepoint not in TIMEPOINTS:
             raise ValidationError.single("timepoint", "Choose a timepoint from the list.")
         with self.db.unit_of_work(self.actor) as session:
@@ -76,8 +102,10 @@ class OutcomeRecords:
                 session, patient_id, on, date_field, today=today, what="The date"
             )
             assert on is not None
+            built = makes(session) if callable(makes) else makes
             program_id = lookup.current_program_id(session, patient_id)
-            rows = [make(program_id, on) for make in makes]
+            rows = [make(program_id, on) for make in built]
+            check_record_texts(rows)
             session.add_all(rows)
             session.flush()
             return [row.id for row in rows]
@@ -86,12 +114,14 @@ class OutcomeRecords:
 
     def _row(
         self, session: Session, kind: str, row_id: uuid.UUID
-    ) -> OutcomeAssessment | WalkTest | NeuroScreen:
-        row: OutcomeAssessment | WalkTest | NeuroScreen | None
+    ) -> OutcomeAssessment | WalkTest | NeuroScreen | AssessmentSkip:
+        row: OutcomeAssessment | WalkTest | NeuroScreen | AssessmentSkip | None
         if kind == "questionnaire":
             row = session.get(OutcomeAssessment, row_id)
         elif kind == "neuro":
             row = session.get(NeuroScreen, row_id)
+        elif kind == "skip":
+            row = session.get(AssessmentSkip, row_id)
         else:
             row = session.get(WalkTest, row_id)
         if row is None:

@@ -14,11 +14,19 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import Connection, Uuid, bindparam, null, select, union_all
+from sqlalchemy import Connection, String, Uuid, bindparam, literal, select, union_all
 
-from rehab_tracker.data.models import OutcomeAssessment, Program, ScheduledAssessment, WalkTest
-from rehab_tracker.domain.assessments import schedule_states
-from rehab_tracker.domain.errors import ValidationError
+from rehab_tracker.data.models import (
+    AssessmentSkip,
+    NeuroScreen,
+    OutcomeAssessment,
+    Program,
+    ScheduledAssessment,
+    WalkTest,
+)
+from rehab_tracker.domain import bounds
+from rehab_tracker.domain.assessments import schedule_progress
+from rehab_tracker.domain.errors import Collector, ValidationError
 from rehab_tracker.services import _lookup as lookup
 from rehab_tracker.services.outcomes.records import TIMEPOINTS, OutcomeRecords
 
@@ -31,7 +39,8 @@ DEFAULT_INSTRUMENTS = ["odi", "nprs_back", "nprs_leg", "walk_6min"]
 
 @dataclass(frozen=True)
 class AssessmentDue:
-    """One scheduled assessment: ``state`` "done", "due" (within a week) "overdue" or "upcoming"."""
+    """One scheduled assessment: ``state`` "done", "due" (within a week) "overdue" or "upcoming";
+    ``missing`` its instruments neither recorded nor skipped yet (none once done)."""
 
     id: uuid.UUID | None
     timepoint: str
@@ -39,6 +48,7 @@ class AssessmentDue:
     due_date: dt.date
     instruments: tuple[str, ...]
     state: str
+    missing: tuple[str, ...] = ()
 
 
 @functools.cache
@@ -53,15 +63,22 @@ def _q() -> SimpleNamespace:
         ScheduledAssessment.due_date,
         ScheduledAssessment.instruments,
     ).where(ScheduledAssessment.program_id == _G)
-    # the records that count (domain.assessments): questionnaires with their timepoint and
-    # walking tests by date, of any program; data.patient_list.RECORDS reads the same
+    # the records that count (domain.assessments): (date, timepoint, instrument) of every
+    # questionnaire, walking test, neurological screen and skip, of any program;
+    # data.patient_list.RECORDS reads the same
     _DONE: Any = union_all(
-        select(OutcomeAssessment.assessed_on, OutcomeAssessment.timepoint).where(
-            OutcomeAssessment.patient_id == _P, OutcomeAssessment.deleted_at.is_(None)
-        ),
-        select(WalkTest.performed_on, null()).where(
+        select(
+            OutcomeAssessment.assessed_on, OutcomeAssessment.timepoint, OutcomeAssessment.instrument
+        ).where(OutcomeAssessment.patient_id == _P, OutcomeAssessment.deleted_at.is_(None)),
+        select(WalkTest.performed_on, WalkTest.timepoint, WalkTest.test).where(
             WalkTest.patient_id == _P, WalkTest.deleted_at.is_(None)
         ),
+        select(NeuroScreen.examined_on, NeuroScreen.timepoint, literal("neuro", String(32))).where(
+            NeuroScreen.patient_id == _P, NeuroScreen.deleted_at.is_(None)
+        ),
+        select(
+            AssessmentSkip.skipped_on, AssessmentSkip.timepoint, AssessmentSkip.instrument
+        ).where(AssessmentSkip.patient_id == _P, AssessmentSkip.deleted_at.is_(None)),
     )
     return SimpleNamespace(scheduled=_SCHEDULED, done=_DONE)
 
@@ -86,11 +103,15 @@ def assessment_schedule(
             for tp, label, week in DEFAULT_SCHEDULE
         ]
     ordered = sorted(scheduled, key=lambda s: s[3])
-    records = conn.execute(_q().done, {"patient_id": patient_id}).all()
-    states = schedule_states([(tp, due) for _aid, tp, _label, due, _i in ordered], records, today)
+    records = [(d, tp, i) for d, tp, i in conn.execute(_q().done, {"patient_id": patient_id})]
+    progress = schedule_progress(
+        [(tp, due, instruments) for _aid, tp, _label, due, instruments in ordered], records, today
+    )
     return [
-        AssessmentDue(aid, tp, label, due, instruments, state)
-        for (aid, tp, label, due, instruments), state in zip(ordered, states, strict=True)
+        AssessmentDue(aid, tp, label, due, instruments, state, missing)
+        for (aid, tp, label, due, instruments), (state, missing) in zip(
+            ordered, progress, strict=True
+        )
     ]
 
 
@@ -121,6 +142,12 @@ class AssessmentSchedule(OutcomeRecords):
                 raise ValidationError.single(
                     "due_date", "A follow-up cannot be due before the program starts."
                 )
+            errors = Collector()
+            bounds.check_planned_date(
+                errors, "due_date", due_date, today=program.start_date, what="The due date"
+            )
+            bounds.check_text(errors, "label", label, limit=bounds.SCHEDULE_LABEL)
+            errors.raise_if_any()
             if not program.assessments_due:
                 for tp, default_label, week in DEFAULT_SCHEDULE:
                     program.assessments_due.append(

@@ -26,7 +26,7 @@ from rehab_tracker.services.outcomes.ratings import (
     psfs_activity_lines,
     read_ratings,
 )
-from rehab_tracker.services.outcomes.schedule import AssessmentSchedule
+from rehab_tracker.services.outcomes.review import AssessmentReviews
 
 
 @dataclass(frozen=True)
@@ -69,7 +69,7 @@ class OverviewSummary:
 
 
 class MeasureSummaries(
-    PatientRatings, PerformanceTests, NeuroScreens, AssessmentSchedule, OutcomeHistory
+    PatientRatings, PerformanceTests, NeuroScreens, AssessmentReviews, OutcomeHistory
 ):
     def overview_summary(self, patient_id: uuid.UUID) -> OverviewSummary:
         changes = tuple(c.sentence for c in self.changes(patient_id))

@@ -23,7 +23,7 @@ from rehab_tracker.domain.sessions import (
 from rehab_tracker.domain.thresholds import shown_unit
 from rehab_tracker.domain.units import format_number
 from rehab_tracker.services import _lookup as lookup
-from rehab_tracker.services.outcomes.records import OutcomeRecords
+from rehab_tracker.services.outcomes.records import OutcomeRecords, RowMaker
 
 
 @dataclass(frozen=True)
@@ -98,6 +98,19 @@ class WalkTests(OutcomeRecords):
     ) -> uuid.UUID:
         """A 5-minute walk (metres), 50-foot walk (seconds) or TUG (seconds), SI value.
         The 6-minute walk goes through :meth:`record_six_minute_walk`. Field: ``value``."""
+        make = self.walk_row(patient_id, test, value, timepoint, notes, details)
+        return self._add_record(patient_id, performed_on, today, "performed_on", timepoint, make)
+
+    def walk_row(
+        self,
+        patient_id: uuid.UUID,
+        test: str,
+        value: float | None,
+        timepoint: str,
+        notes: str,
+        details: dict[str, Any] | None = None,
+    ) -> RowMaker:
+        """The checked walking-test row (field ``value``, SI), to add."""
         if test not in WALK_TESTS:
             raise ValidationError.single("test", "Choose a test from the list.")
         units = self.settings.load().units
@@ -105,9 +118,7 @@ class WalkTests(OutcomeRecords):
         if problem is not None:
             raise ValidationError.single("value", problem)
         assert value is not None
-        return self._walk(
-            patient_id, test, float(value), performed_on, today, timepoint, notes, details or {}
-        )
+        return self._walk(patient_id, test, float(value), timepoint, notes, details or {})
 
     def six_minute_walk_result(
         self, patient_id: uuid.UUID, entry: SixMinuteWalkEntry, *, on: dt.date
@@ -130,40 +141,36 @@ class WalkTests(OutcomeRecords):
         timepoint: str = "other",
         notes: str = "",
     ) -> uuid.UUID:
+        make = self.six_minute_row(patient_id, entry, timepoint, notes)
+        return self._add_record(patient_id, performed_on, today, "performed_on", timepoint, make)
+
+    def six_minute_row(
+        self, patient_id: uuid.UUID, entry: SixMinuteWalkEntry, timepoint: str, notes: str
+    ) -> RowMaker:
+        """The checked 6-minute walk row (fields as :func:`validate_six_minute`), to add."""
         distance = validate_six_minute(entry, self.settings.load().units)
         details = dict(entry.details())
         details["distance_m"] = distance
-        return self._walk(
-            patient_id, "walk_6min", distance, performed_on, today, timepoint, notes, details
-        )
+        return self._walk(patient_id, "walk_6min", distance, timepoint, notes, details)
 
     def _walk(
         self,
         patient_id: uuid.UUID,
         test: str,
         value: float,
-        performed_on: dt.date | None,
-        today: dt.date,
         timepoint: str,
         notes: str,
         details: dict[str, Any],
-    ) -> uuid.UUID:
-        return self._add_record(
-            patient_id,
-            performed_on,
-            today,
-            "performed_on",
-            timepoint,
-            lambda program_id, on: WalkTest(
-                created_by=self.actor,
-                patient_id=patient_id,
-                program_id=program_id,
-                test=test,
-                performed_on=on,
-                timepoint=timepoint,
-                value=value,
-                unit=shown_unit(threshold_key(test)),
-                details=details,
-                notes=notes.strip() or None,
-            ),
+    ) -> RowMaker:
+        return lambda program_id, on: WalkTest(
+            created_by=self.actor,
+            patient_id=patient_id,
+            program_id=program_id,
+            test=test,
+            performed_on=on,
+            timepoint=timepoint,
+            value=value,
+            unit=shown_unit(threshold_key(test)),
+            details=details,
+            notes=notes.strip() or None,
         )

@@ -11,6 +11,7 @@ share the database and the actor (:class:`~.common.ServicePart`):
 - :mod:`.reads`: a program's detail, its prescription history, a session's prescriptions;
 - :mod:`.editing`: saving edits with history, saving a program as a clinic template;
 - :mod:`.progression`: the next-dose suggestions and accepting one;
+- :mod:`.status`: pausing, resuming, completing and stopping a program;
 - :mod:`.checks`: the dose and edited-program checks.
 
 The public names the app uses are importable from this package.
@@ -23,6 +24,7 @@ from rehab_tracker.services.programs.checks import validate_dosage
 from rehab_tracker.services.programs.editing import ProgramEditing
 from rehab_tracker.services.programs.progression import ProgramProgression
 from rehab_tracker.services.programs.reads import ProgramReads
+from rehab_tracker.services.programs.status import ProgramStatusChanges, Resumed
 from rehab_tracker.services.programs.types import (
     AssessmentDue,
     ExerciseInfo,
@@ -50,6 +52,7 @@ __all__ = [
     "ProgramDraft",
     "ProgramService",
     "ProgressionSuggestion",
+    "Resumed",
     "ScheduleItem",
     "SchedulePreview",
     "TemplateInfo",
@@ -57,7 +60,9 @@ __all__ = [
 ]
 
 
-class ProgramService(ProgramBuilder, ProgramEditing, ProgramReads, ProgramProgression):
+class ProgramService(
+    ProgramBuilder, ProgramEditing, ProgramReads, ProgramProgression, ProgramStatusChanges
+):
     """The program use cases in one object: ``ProgramService(db, actor)``.
 
     The parts are mixed in rather than wrapped so that each public method is written once, in

@@ -7,8 +7,10 @@ the problems keyed by the builder's fields (``phases[0].items[2].reps_max``) in 
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 
+from rehab_tracker.domain import bounds
 from rehab_tracker.domain.dosage import Dosage, dosage_errors, dose_fields
 from rehab_tracker.domain.errors import Collector, ValidationError
 from rehab_tracker.domain.library import SLUG_RE, ExerciseSpec
@@ -23,11 +25,19 @@ def validate_dosage(d: Dosage, *, who: str = "dosage") -> None:
         raise ValidationError(errors)
 
 
-def validate_draft(draft: ProgramDraft, library: dict[str, ExerciseSpec], known: set[str]) -> None:
+def validate_draft(
+    draft: ProgramDraft,
+    library: dict[str, ExerciseSpec],
+    known: set[str],
+    *,
+    today: dt.date | None = None,
+) -> None:
     """Raise ValidationError for every problem of an edited program: phase names, dates and
     weeks, unknown or repeated exercises, doses of the wrong type or out of range, phases
-    that overlap. ``known`` are the exercise codes in the database (retired ones too)."""
+    that overlap, texts their columns cannot hold and (with ``today``) dates past the planned
+    bounds. ``known`` are the exercise codes in the database (retired ones too)."""
     c = Collector()
+    _draft_bounds(draft, c, today)
     for i, phase in enumerate(draft.phases):
         key = f"phases[{i}]"
         c.check(bool(phase.name.strip()), f"{key}.name", "The phase needs a name.")
@@ -75,6 +85,22 @@ def validate_draft(draft: ProgramDraft, library: dict[str, ExerciseSpec], known:
     c.raise_if_any()
 
 
+def _draft_bounds(draft: ProgramDraft, c: Collector, today: dt.date | None) -> None:
+    """Phase names one line within their column, notes without control characters, phase
+    dates within :mod:`rehab_tracker.domain.bounds` (planned: from ``today``, when given)."""
+    for i, phase in enumerate(draft.phases):
+        key = f"phases[{i}]"
+        bounds.check_text(c, f"{key}.name", phase.name, limit=bounds.LABEL)
+        for name in ("start_date", "end_date"):
+            value = getattr(phase, name)
+            if today is None:
+                bounds.check_past_date(c, f"{key}.{name}", value, date_of_birth=None)
+            else:
+                bounds.check_planned_date(c, f"{key}.{name}", value, today=today)
+        for j, item in enumerate(phase.items):
+            bounds.check_notes(c, f"{key}.items[{j}].notes", item.notes)
+
+
 def check_template_name(code: str, name: str) -> None:
     """Raise ValidationError when a new clinic template's code or name is not usable."""
     c = Collector()
@@ -84,4 +110,5 @@ def check_template_name(code: str, name: str) -> None:
         "The code must be lower-case letters and digits joined by '-' or '_'.",
     )
     c.check(bool((name or "").strip()), "name", "The template needs a name.")
+    bounds.check_text(c, "name", name, limit=bounds.LABEL)
     c.raise_if_any()

@@ -24,6 +24,7 @@ from rehab_tracker.domain import template as tpl
 from rehab_tracker.domain.dosage import dosage_to_dict
 from rehab_tracker.domain.errors import ValidationError
 from rehab_tracker.domain.library import ExerciseSpec
+from rehab_tracker.domain.program_status import refuse_dose_edit
 from rehab_tracker.services import _lookup as lookup
 from rehab_tracker.services.errors import ServiceError
 from rehab_tracker.services.programs.catalogue import Catalogue, dosage_types
@@ -74,9 +75,10 @@ class ProgramEditing(Catalogue):
         with stale_is_conflict(), self.db.unit_of_work(self.actor) as session:
             program = get_program(session, program_id)
             lookup.check_version(program, expected_version, STALE)
+            refuse_dose_edit(program.status)
             library = self._library_map(session)
             known = set(session.scalars(select(Exercise.code)))
-            validate_draft(edited, library, known)
+            validate_draft(edited, library, known, today=today or dt.date.today())
             _refuse_raises_while_flagged(session, program, edited)
             active = active_for(session, program, today or dt.date.today())
             breaches = draft_breaches(program, edited, library, active)

@@ -36,11 +36,13 @@ from rehab_tracker.data.models import (
 from rehab_tracker.data.types import utcnow
 from rehab_tracker.domain import progression
 from rehab_tracker.domain import restrictions as restriction_rules
+from rehab_tracker.domain.bounds import LONG_TEXT, text_problem
 from rehab_tracker.domain.dosage import STEP_FIELDS, Dosage, ProgressionStep
 from rehab_tracker.domain.errors import ValidationError
 from rehab_tracker.domain.numbers import is_number
 from rehab_tracker.domain.outcomes import baseline_of
 from rehab_tracker.domain.phases import phase_on
+from rehab_tracker.domain.program_status import refuse_dose_edit
 from rehab_tracker.domain.redflags import KNOWN_FLAGS_BY_CODE
 from rehab_tracker.domain.sessions import set_values
 from rehab_tracker.services import _lookup as lookup
@@ -120,6 +122,9 @@ class ProgramProgression(ServicePart):
         ``restriction_reason`` says why (stored on the new row).
         """
         validate_dosage(dosage)
+        problem = None if notes is None else text_problem(notes, limit=LONG_TEXT, multiline=True)
+        if problem is not None:
+            raise ValidationError.single("notes", problem)
         with stale_is_conflict(), self.db.unit_of_work(self.actor) as session:
             old = lookup.by_id(session, Prescription, prescription_id, "prescription")
             if old.valid_to is not None:
@@ -127,6 +132,7 @@ class ProgramProgression(ServicePart):
                     f"The prescription of {old.exercise.name} was changed since it was "
                     "shown; reopen the program to see the current one."
                 )
+            refuse_dose_edit(old.program.status)
             if dosage.dosage_type != old.dosage_type:
                 raise ValidationError.single(
                     "dosage_type", f"{old.exercise.name} is dosed by {old.dosage_type}."

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from rehab_tracker.data.models import Prescription, Program, ScheduledSession
 from rehab_tracker.domain.phases import phase_on, phase_span
+from rehab_tracker.domain.program_status import status_details
 from rehab_tracker.domain.programs import OPEN_STATUSES
 from rehab_tracker.services import _lookup as lookup
 from rehab_tracker.services.programs.common import (
@@ -83,6 +84,7 @@ def program_detail(session: Session, program: Program) -> ProgramDetail:
             for a in program.assessments_due
         ),
         warnings=tuple(warnings),
+        **status_details(program),
     )
 
 
@@ -94,7 +96,7 @@ class ProgramReads(ServicePart):
             return program_detail(session, get_program(session, program_id))
 
     def active_program_for(self, patient_id: uuid.UUID) -> ProgramDetail | None:
-        """The patient's planned or active program, or None."""
+        """The patient's open program (planned, active or paused), or None."""
         with self.db.reading() as session:
             program = session.scalar(
                 select(Program)
@@ -102,6 +104,14 @@ class ProgramReads(ServicePart):
                 .order_by(Program.start_date.desc())
                 .limit(1)
             )
+            return None if program is None else program_detail(session, program)
+
+    def current_program_for(self, patient_id: uuid.UUID) -> ProgramDetail | None:
+        """The patient's current program (:func:`lookup.current_program`: the open one, else the
+        latest ended one), or None: what the overview's status line and the Program menu's
+        status changes act on."""
+        with self.db.reading() as session:
+            program = lookup.current_program(lookup.programs_by_start(session, patient_id))
             return None if program is None else program_detail(session, program)
 
     def prescription_history(self, program_id: uuid.UUID) -> list[PrescribedExercise]:

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from rehab_tracker.data.models import Exercise, Program
 from rehab_tracker.domain import restrictions as rules
+from rehab_tracker.domain.bounds import text_problem
 from rehab_tracker.domain.errors import ValidationError
 from rehab_tracker.domain.library import ExerciseSpec
 from rehab_tracker.services.programs.common import clean
@@ -81,6 +82,9 @@ def checked_reason(reason: str | None, breaches: dict[str, str]) -> str | None:
     """The reason to store on the breaching rows; ValidationError (``restriction_reason``)
     when doses go past a restriction and no reason (or too long a one) is given."""
     text = clean(reason)
+    problem = None if text is None else text_problem(text, limit=MAX_REASON, multiline=True)
+    if problem is not None:
+        raise ValidationError.single("restriction_reason", problem)
     if not breaches:
         return None
     if text is None:

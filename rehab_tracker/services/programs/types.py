@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from rehab_tracker.domain.dosage import Dosage, minimal_dosage
 from rehab_tracker.domain.phases import PhaseOutline, phase_on, phase_span
+from rehab_tracker.domain.program_status import StatusDetails
 
 # ----------------------------------------------------------------------------- plain results
 
@@ -106,7 +107,10 @@ class AssessmentDue:
 
 
 @dataclass(frozen=True)
-class ProgramDetail:
+class ProgramDetail(StatusDetails):
+    """A program with its phases, schedule and assessments; its pause and end are the
+    :class:`StatusDetails` fields."""
+
     id: uuid.UUID
     patient_id: uuid.UUID
     patient_name: str

@@ -12,16 +12,22 @@ from rehab_tracker.data.models import Surgery
 from rehab_tracker.domain.patients import age_on
 from rehab_tracker.services import _lookup as lookup
 from rehab_tracker.services.report_data.model import ClinicHeader, PatientHeader, SurgeryInfo
-from rehab_tracker.services.settings import ClinicDetails
+from rehab_tracker.services.settings import ClinicDetails, ReportSigner
 
 DEFAULT_CLINIC_NAME = "Rehab Tracker clinic"
 
 
-def clinic_header(details: ClinicDetails) -> ClinicHeader:
+def clinic_header(
+    details: ClinicDetails, signer: ReportSigner | None = None, logo: bytes | None = None
+) -> ClinicHeader:
+    signer = signer or ReportSigner()
     return ClinicHeader(
         name=details.name or DEFAULT_CLINIC_NAME,
         address=details.address or None,
         phone=details.phone or None,
+        logo=logo,
+        signer=signer.name or None,
+        signer_registration=signer.registration or None,
     )
 
 

@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from rehab_tracker.domain.phases import PhaseOutline
+from rehab_tracker.domain.program_status import StatusDetails
 from rehab_tracker.domain.thresholds import Threshold
 from rehab_tracker.services.outcomes.summary import MeasureNotes
 
@@ -23,6 +24,11 @@ class ClinicHeader:
     name: str
     address: str | None
     phone: str | None
+    #: the clinic's logo (PNG or JPEG bytes) for the report header
+    logo: bytes | None = None
+    #: the clinician who signs the report and their registration number (clinic settings)
+    signer: str | None = None
+    signer_registration: str | None = None
 
 
 @dataclass(frozen=True)
@@ -59,7 +65,9 @@ class PhaseSpan(PhaseOutline):
 
 
 @dataclass(frozen=True)
-class ProgramSummary:
+class ProgramSummary(StatusDetails):
+    """The report's program: its outline, and its pause and end (:class:`StatusDetails`)."""
+
     id: uuid.UUID
     name: str
     intensity: str
@@ -220,6 +228,8 @@ class OutcomeRow:
     shown_change: str | None = None
     shown_percent: str | None = None
     rule: str | None = None
+    #: the name ``sentence`` opens with when it is a change sentence ("Back pain", "TUG time")
+    noun: str | None = None
 
 
 @dataclass(frozen=True)

@@ -127,4 +127,5 @@ def _outcome_row(
         shown_change=interp.shown_change,
         shown_percent=interp.shown_percent,
         rule=interp.rule,
+        noun=interp.noun,
     )

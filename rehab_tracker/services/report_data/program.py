@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from rehab_tracker.data.models import Program, ProgramPhase, ScheduledSession
 from rehab_tracker.domain.phases import phase_span
+from rehab_tracker.domain.program_status import status_details
 from rehab_tracker.domain.weeks import program_week
 from rehab_tracker.services import _lookup as lookup
 from rehab_tracker.services.report_data.model import (
@@ -49,6 +50,7 @@ def read_program(
         current_week=current,
         phases=_phases(session, program, x),
         early_start_reason=program.early_start_reason,
+        **status_details(program),
     )
 
 

@@ -3,6 +3,7 @@ section readers of this package into one :class:`ReportData` over one read sessi
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import uuid
 from collections.abc import Mapping
@@ -27,6 +28,7 @@ from rehab_tracker.services.report_data.model import (
 from rehab_tracker.services.report_data.outcome_table import outcome_rows
 from rehab_tracker.services.report_data.outcomes import read_questionnaires
 from rehab_tracker.services.report_data.pain import read_session_pain
+from rehab_tracker.services.report_data.period import check_period, restrict
 from rehab_tracker.services.report_data.program import read_adherence, read_program
 from rehab_tracker.services.report_data.safety import read_adverse_events, read_red_flags
 from rehab_tracker.services.report_data.training import read_training
@@ -48,22 +50,35 @@ class ReportDataService:
         *,
         today: dt.date,
         period_start: dt.date | None = None,
+        period_end: dt.date | None = None,
     ) -> ReportData:
-        """The report data of one patient up to ``today`` (events from ``period_start`` on)."""
-        clinic = clinic_header(self.settings.clinic_details())
+        """The report data of one patient up to ``today`` (events from ``period_start`` on).
+
+        With a ``period_end``, the data are as on that day; with a ``period_start``, what came
+        before it is left out (:mod:`~rehab_tracker.services.report_data.period`). A range
+        ending after ``today`` or before it starts is refused (ValidationError)."""
+        check_period(period_start, period_end, today)
+        clinic = clinic_header(
+            self.settings.clinic_details(),
+            self.settings.report_signer(),
+            self.settings.clinic_logo(),
+        )
         # the clinic's settings as every service reads them: a damaged value falls back to
         # its default (thresholds: the cited defaults) instead of stopping the report
         loaded = self.settings.load()
         with self.db.reading() as session:
-            return read_report(
+            data = read_report(
                 session,
                 patient_id,
-                today=today,
+                today=period_end or today,
                 period_start=period_start,
                 clinic=clinic,
                 units=loaded.units,
                 thresholds=loaded.thresholds,
             )
+        if period_start is not None:
+            return restrict(data, period_start, today)
+        return data if period_end is None else dataclasses.replace(data, generated_on=today)
 
     def active_patient_ids(self) -> list[tuple[uuid.UUID, str, str]]:
         """(id, record number, name) of every patient not archived with a planned or active

@@ -17,11 +17,12 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from rehab_tracker.data.models import AdverseEvent, ExerciseLog, SessionLog, SetLog
+from rehab_tracker.data.models import AdverseEvent, ExerciseLog, Program, SessionLog, SetLog
 from rehab_tracker.data.types import utcnow
 from rehab_tracker.domain.errors import ValidationError
+from rehab_tracker.domain.program_status import logging_refusal
 from rehab_tracker.domain.redflags import screen
-from rehab_tracker.domain.sessions import SessionEntry, set_values, validate_session
+from rehab_tracker.domain.sessions import LOCATIONS, SessionEntry, set_values, validate_session
 from rehab_tracker.services import _lookup as lookup
 from rehab_tracker.services.errors import ConflictError, ServiceError
 from rehab_tracker.services.sessions._base import SessionServiceBase
@@ -46,6 +47,8 @@ class SessionRecording(SessionServiceBase):
         result = screen(answers)
         if result.outcome != "positive":
             raise ServiceError("the red-flag screen is not positive; nothing to stop")
+        if location not in LOCATIONS:
+            raise ValidationError.single("location", "Location must be clinic or home.")
         with self.db.unit_of_work(self.actor) as session:
             lookup.patient(session, patient_id)
             lookup.check_record_date(
@@ -57,6 +60,7 @@ class SessionRecording(SessionServiceBase):
                 what="The session date",
             )
             log = self._new_log(session, patient_id, scheduled_session_id)
+            _refuse_for_program_status(session, log.program_id)
             log.session_date = session_date
             log.location = location
             log.attended = True
@@ -77,14 +81,16 @@ class SessionRecording(SessionServiceBase):
     ) -> uuid.UUID:
         """Record a finished session (attended or missed); returns the new log's id."""
         with self.db.unit_of_work(self.actor) as session:
-            lookup.patient(session, patient_id)
+            patient = lookup.patient(session, patient_id)
             validate_session(
-                entry, today=today, surgery_date=lookup.latest_surgery_date(session, patient_id)
+                entry, today=today, surgery_date=lookup.latest_surgery_date(session, patient_id),
+                date_of_birth=patient.date_of_birth,
             )
             flag_result = _screen(entry)
             if entry.attended and entry.session_date is not None:  # a date: validated above
                 _refuse_while_flag_open(session, patient_id, entry.session_date)
             log = self._new_log(session, patient_id, scheduled_session_id)
+            _refuse_for_program_status(session, log.program_id)
             log.status = "final"
             log.red_flag_result = flag_result
             self._apply(session, log, entry)
@@ -101,8 +107,10 @@ class SessionRecording(SessionServiceBase):
         with lookup.editing(self.db, self.actor, STALE) as session:
             log = session_log(session, session_id, live=True)
             lookup.check_version(log, expected_version, STALE)
+            patient = lookup.patient(session, log.patient_id)
             validate_session(
-                entry, today=today, surgery_date=lookup.latest_surgery_date(session, log.patient_id)
+                entry, today=today, surgery_date=lookup.latest_surgery_date(session, patient.id),
+                date_of_birth=patient.date_of_birth,
             )
             with session.no_autoflush:  # one flush: one new version
                 if log.status != "aborted":
@@ -260,6 +268,20 @@ def _refuse_while_flag_open(session: Session, patient_id: uuid.UUID, on: dt.date
                 "cleared exercise to resume (Session > Record Red-Flag Outcome) before logging an "
                 "attended session.",
             )
+
+
+def _refuse_for_program_status(session: Session, program_id: uuid.UUID | None) -> None:
+    """No new log against a paused, completed or stopped program
+    (:func:`~rehab_tracker.domain.program_status.logging_refusal`); refused at ``slot``, the
+    form's session choice."""
+    if program_id is None:
+        return
+    program = lookup.by_id(session, Program, program_id, "program")
+    refusal = logging_refusal(
+        program.status, paused_on=program.paused_on, ended_on=program.ended_on
+    )
+    if refusal is not None:
+        raise ValidationError.single("slot", refusal)
 
 
 def _corrected_screen(log: SessionLog, entry: SessionEntry) -> str:

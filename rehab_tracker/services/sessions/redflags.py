@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
+from rehab_tracker.data.models import SessionLog
 from rehab_tracker.data.types import utcnow
 from rehab_tracker.domain.errors import Collector
 from rehab_tracker.domain.redflags import (
@@ -18,7 +19,7 @@ from rehab_tracker.domain.redflags import (
 from rehab_tracker.services import _lookup as lookup
 from rehab_tracker.services.errors import ServiceError
 from rehab_tracker.services.sessions._base import SessionServiceBase
-from rehab_tracker.services.sessions._queries import red_flag_alerts, session_log
+from rehab_tracker.services.sessions._queries import alert, red_flag_alerts, session_log
 from rehab_tracker.services.sessions.types import RedFlagAlert
 
 
@@ -29,6 +30,36 @@ class RedFlagFollowUp(SessionServiceBase):
         with self.db.reading() as session:
             return red_flag_alerts(session, patient_id)
 
+    def red_flag_follow_up(
+        self, session_id: uuid.UUID
+    ) -> tuple[RedFlagAlert, ClearanceEntry | None]:
+        """The positive screen of this session with what followed it, and its clearance (None:
+        not cleared), open or not: what the outcome dialog shows to correct a record."""
+        with self.db.reading() as session:
+            log = session_log(session, session_id, live=True)
+            if log.red_flag_result != "positive":
+                raise ServiceError("this session's red-flag screen was not positive")
+            found = alert(
+                lookup.OpenRedFlag(
+                    log.id,
+                    log.session_date,
+                    dict(log.red_flags or {}),
+                    log.red_flag_advice,
+                    log.red_flag_referred_to,
+                    log.red_flag_referral_details,
+                )
+            )
+            cleared = (
+                ClearanceEntry(
+                    log.red_flag_cleared_by or "",
+                    log.red_flag_cleared_on,
+                    log.red_flag_clearance_note or "",
+                )
+                if log.red_flag_acknowledged_at is not None
+                else None
+            )
+        return found, cleared
+
     def record_red_flag_outcome(
         self,
         session_id: uuid.UUID,
@@ -36,12 +67,17 @@ class RedFlagFollowUp(SessionServiceBase):
         clearance: ClearanceEntry | None = None,
         *,
         today: dt.date,
+        withdraw_clearance: bool = False,
     ) -> None:
         """Record what followed the positive screen of this session (the advice given and who
         the patient was referred to), and with ``clearance`` who cleared exercise to resume and
         when: the screen is then closed. One unit of work; the audit trail keeps every change
         (recording again corrects the record). Field errors for every problem at once; nothing
-        is saved on bad input."""
+        is saved on bad input.
+
+        ``withdraw_clearance`` takes back a clearance recorded by mistake: the screen is open
+        again, so progression holds and the next session asks for a clearance first (the audit
+        trail keeps the withdrawn one, who withdrew it and when)."""
         with lookup.editing(self.db, self.actor, "This session") as session:
             log = session_log(session, session_id, live=True)
             if log.red_flag_result != "positive":
@@ -50,7 +86,11 @@ class RedFlagFollowUp(SessionServiceBase):
             check_outcome(outcome, errors)
             if clearance is not None:
                 check_clearance(clearance, errors, flagged_on=log.session_date, today=today)
+                if withdraw_clearance:
+                    errors.add("cleared", "Record a clearance or withdraw it, not both.")
             errors.raise_if_any()
+            if withdraw_clearance:
+                _withdraw(log)
             now = utcnow()
             log.red_flag_advice = outcome.advice.strip()
             log.red_flag_referred_to = outcome.referred_to
@@ -63,3 +103,12 @@ class RedFlagFollowUp(SessionServiceBase):
                 log.red_flag_clearance_note = clearance.note.strip() or None
                 log.red_flag_acknowledged_at = now
                 log.red_flag_acknowledged_by = self.actor
+
+
+def _withdraw(log: SessionLog) -> None:
+    """The screen's clearance taken back: open again (the audit trail keeps what it was)."""
+    log.red_flag_cleared_by = None
+    log.red_flag_cleared_on = None
+    log.red_flag_clearance_note = None
+    log.red_flag_acknowledged_at = None
+    log.red_flag_acknowledged_by = None

@@ -1,4 +1,5 @@
-"""Clinic settings: the clinic's name and contact details (report header, exercise sheet), units,
+"""Clinic settings: the clinic's name and contact details (report header, exercise sheet), the
+clinician who signs the reports and the clinic logo, units,
 the ODI missing-section rule, the progression's pain ceiling (a clinic default),
 clinically-important-change thresholds (each shown with its source) and a licensed clinic's
 questionnaire wording."""
@@ -21,10 +22,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from rehab_tracker.domain.errors import ValidationError
 from rehab_tracker.domain.progression import PAIN_CEILING_DEFAULT
 from rehab_tracker.domain.thresholds import DEFAULT_THRESHOLDS, Threshold
 from rehab_tracker.services.container import Services
-from rehab_tracker.services.settings import ClinicDetails, ClinicSettings, check_clinic_details
+from rehab_tracker.services.settings import (
+    LOGO_KEY,
+    ClinicDetails,
+    ClinicSettings,
+    ReportSigner,
+    check_clinic_details,
+    check_report_signer,
+)
 from rehab_tracker.ui.shell.actions import run_action
 from rehab_tracker.ui.widgets import dialogs
 from rehab_tracker.ui.widgets.fields import NumberField
@@ -58,6 +67,7 @@ class SettingsDialog(QDialog):
         layout.addWidget(scroll)
         layout.addLayout(self._build_buttons())
         self._fill(current, services.settings.clinic_details())
+        self._fill_report(services.settings.report_signer())
         dialogs.fit_to_screen(self, 1000, 720)
 
     def _fill(self, current: ClinicSettings, details: ClinicDetails) -> None:
@@ -75,10 +85,24 @@ class SettingsDialog(QDialog):
             self.absolute[key].set_value(t.absolute)
             self.relative[key].set_value(None if t.relative is None else round(t.relative * 100, 1))
 
+    def _fill_report(self, signer: ReportSigner) -> None:
+        """The signing clinician and whether a logo is stored."""
+        self.signer["signer_name"].setText(signer.name)
+        self.signer["signer_registration"].setText(signer.registration)
+        logo = self.services.settings.clinic_logo()
+        self.logo_status.setText(
+            f"Logo: an image of {max(1, round(len(logo) / 1024))} KB is printed in the report "
+            "header."
+            if logo
+            else "Logo: none (the report header shows the clinic name only)."
+        )
+        self.remove_logo_button.setEnabled(logo is not None)
+
     def reload(self) -> None:
         """Show the settings as saved now (another workstation changed them meanwhile)."""
         self.versions = self.services.settings.versions()
         self._fill(self.services.settings.load(), self.services.settings.clinic_details())
+        self._fill_report(self.services.settings.report_signer())
         self.clinic_form.show_errors({})
         self.banner.setText("")
 
@@ -86,7 +110,10 @@ class SettingsDialog(QDialog):
         """The clinic's name and contact details, in ``self.clinic_form``."""
         clinic_box = QGroupBox("Clinic")
         clinic_layout = QVBoxLayout(clinic_box)
-        hint = QLabel("Printed in the progress report header and on the home exercise sheet.")
+        hint = QLabel(
+            "Printed in the progress report header and on the home exercise sheet; the signing "
+            "clinician and registration number above the report's signature line."
+        )
         hint.setWordWrap(True)
         clinic_layout.addWidget(hint)
         self.clinic_form = FieldForm()
@@ -101,8 +128,71 @@ class SettingsDialog(QDialog):
             edit.setObjectName(f"clinic_{key}")
             edit.setPlaceholderText(placeholder)
             self.clinic[key] = self.clinic_form.add(key, label, edit)
+        # the clinician who signs the reports (until clinic sign-in names the signed-in user)
+        self.signer: dict[str, QLineEdit] = {}
+        for key, label, placeholder in (
+            ("signer_name", "Signing clin&ician", "printed above the report's signature line"),
+            ("signer_registration", "Re&gistration number", "e.g. HCPC PH123456"),
+        ):
+            edit = QLineEdit()
+            edit.setObjectName(key)
+            edit.setPlaceholderText(placeholder)
+            self.signer[key] = self.clinic_form.add(key, label, edit)
         clinic_layout.addWidget(self.clinic_form)
+        clinic_layout.addLayout(self._build_logo_row())
         return clinic_box
+
+    def _build_logo_row(self) -> QHBoxLayout:
+        """Whether a logo is stored, and the buttons that choose or remove it."""
+        self.logo_status = QLabel()
+        self.logo_status.setObjectName("logoStatus")
+        self.logo_status.setAccessibleName("Logo status")
+        self.logo_status.setWordWrap(True)
+        choose = name_button(QPushButton("Choose &logo…"), "chooseLogo")
+        choose.clicked.connect(self.choose_logo)
+        self.remove_logo_button = name_button(QPushButton("Remo&ve logo"), "removeLogo")
+        self.remove_logo_button.clicked.connect(self.remove_logo)
+        row = QHBoxLayout()
+        row.addWidget(self.logo_status, 1)
+        row.addWidget(choose)
+        row.addWidget(self.remove_logo_button)
+        return row
+
+    def choose_logo(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Choose the clinic logo", "", "Images (*.png *.jpg *.jpeg)"
+        )
+        if path:
+            self.import_logo(Path(path))
+
+    def import_logo(self, path: Path) -> bool:
+        """Store the image at ``path`` as the clinic's logo (saved at once, like a wording
+        file)."""
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            dialogs.error(self, "Clinic logo", f"Cannot read {path}: {exc}")
+            return False
+        return self._store_logo(data)
+
+    def remove_logo(self) -> None:
+        self._store_logo(None)
+
+    def _store_logo(self, data: bytes | None) -> bool:
+        def store() -> None:
+            self.services.settings.set_clinic_logo(
+                data, expected_version=self.versions.get(LOGO_KEY, 0)
+            )
+
+        if not run_action(self, store, title="Clinic logo", on_conflict=self.reload):
+            return False
+        # the logo's new version; the other settings keep the versions this form read
+        self.versions = {k: v for k, v in self.versions.items() if k != LOGO_KEY}
+        stored = self.services.settings.versions()
+        if LOGO_KEY in stored:
+            self.versions[LOGO_KEY] = stored[LOGO_KEY]
+        self._fill_report(self.services.settings.report_signer())
+        return True
 
     def _build_general_form(self) -> FieldForm:
         """Units, the ODI missing-section rule and the pain ceiling, in ``self.form`` (their
@@ -246,18 +336,41 @@ class SettingsDialog(QDialog):
     def clinic_details(self) -> ClinicDetails:
         return ClinicDetails(**{key: edit.text() for key, edit in self.clinic.items()})
 
+    def report_signer(self) -> ReportSigner:
+        return ReportSigner(
+            self.signer["signer_name"].text(), self.signer["signer_registration"].text()
+        )
+
+    def _checked_clinic(self) -> tuple[ClinicDetails, ReportSigner]:
+        """The clinic details and the signer as typed, checked together: one ValidationError
+        with every field's problem."""
+        problems: dict[str, str] = {}
+        details = signer = None
+        try:
+            details = check_clinic_details(self.clinic_details())
+        except ValidationError as exc:
+            problems.update(exc.errors)
+        try:
+            signer = check_report_signer(self.report_signer())
+        except ValidationError as exc:
+            problems.update(exc.errors)
+        if problems or details is None or signer is None:
+            raise ValidationError(problems)
+        return details, signer
+
     def save(self) -> None:
         # nothing is saved until every part is valid: the clinic details are checked first
+        fields = {**self.clinic, **self.signer}
+
         def refused(errors: dict[str, str]) -> None:
             self.clinic_form.show_errors(errors)
             self.banner.setText("Fix the clinic details marked in red.")
-            self.clinic[next(iter(errors))].setFocus()
+            fields[next(iter(errors))].setFocus()
 
-        checked = run_action(self, lambda: check_clinic_details(self.clinic_details()),
-                             form=refused)
+        checked = run_action(self, self._checked_clinic, form=refused)
         if not checked:
             return
-        details = checked.value
+        details, signer = checked.value
         self.clinic_form.show_errors({})
         problems = [
             f.problem() for f in [*self.absolute.values(), *self.relative.values()] if f.problem()
@@ -275,6 +388,7 @@ class SettingsDialog(QDialog):
                 pain_ceiling=self.pain_ceiling.currentData(),
                 threshold_overrides=overrides,
                 expected_versions=self.versions,
+                signer=signer,
             )
 
         def show(errors: dict[str, str]) -> None:

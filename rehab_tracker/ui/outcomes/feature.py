@@ -48,6 +48,28 @@ class OutcomesFeature:
                 window.add_action("&Outcomes", f"Record {text}", partial(self.record, key),
                                   f"record_{key}_action", needs_patient=True)
 
+        window.add_action("&Outcomes", "Record &Assessment (All Measures)…",
+                          lambda: self.open_assessment(None), "recordAssessment",
+                          shortcut="Ctrl+Shift+A", needs_patient=True)
+
+    def open_assessment(self, patient_id: uuid.UUID | None, timepoint: str | None = None) -> bool:
+        """The assessment screen for ``patient_id`` (None: the selected patient) at
+        ``timepoint`` (None: today's); the patient is selected and the Outcomes tab shown first.
+        True once something was saved."""
+        from rehab_tracker.ui.outcomes.review_dialog import open_assessment
+
+        if patient_id is not None and patient_id != self.workspace.selected_id():
+            self.workspace.refresh_patients(select=patient_id)
+        chosen = self.workspace.selected_id()
+        if chosen is None:
+            return False
+        self.workspace.show_tab(self.tab)
+        saved = open_assessment(self.window, self.workspace.services, chosen,
+                                self.workspace.today, timepoint)
+        if saved:
+            self.workspace.refresh()
+        return saved
+
     def attach(self, workspace: Workspace) -> None:
         from rehab_tracker.ui.outcomes.outcome_tab import OutcomesTab
 
@@ -71,7 +93,19 @@ class OutcomesFeature:
         self.workspace.refresh_patients(select=uuid.UUID(patient))
         if instrument in FORM_LABELS:
             self.record(instrument)
+        elif instrument == "assessment":  # the assessment screen's (review_dialog.DRAFT_NAME)
+            self.open_assessment(None)
 
 
 def install(window: MainWindow) -> OutcomesFeature:
     return OutcomesFeature(window)
+
+
+def open_assessment(
+    window: MainWindow, patient_id: uuid.UUID, timepoint: str | None = None
+) -> bool:
+    """Open the assessment screen for (patient, time point) from the main window: what the
+    Today view's "record the assessment" calls. ``timepoint``: "baseline", "mid", "end",
+    "follow_up" or None (the one due around today). True once something was saved."""
+    feature = next(f for f in window.features if isinstance(f, OutcomesFeature))
+    return feature.open_assessment(patient_id, timepoint)

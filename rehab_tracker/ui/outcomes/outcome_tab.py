@@ -27,6 +27,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from rehab_tracker.domain.assessments import default_timepoint
+from rehab_tracker.domain.review import instrument_name
 from rehab_tracker.domain.units import measured_with_unit
 from rehab_tracker.services.outcomes import TIMEPOINTS, AssessmentDue, MeasureChange, OutcomeRow
 from rehab_tracker.services.patients import PatientRow
@@ -53,6 +55,8 @@ STATE_TEXT = {"done": "done", "due": "DUE", "overdue": "OVERDUE", "upcoming": "u
 def value_text(row: OutcomeRow, units: str) -> str:
     """A recorded value as the change sentences show it (domain.units.measured_with_unit: one
     decimal, whole feet thousands-separated for an imperial clinic), with its unit."""
+    if row.kind == "skip":
+        return "skipped"
     return measured_with_unit(row.value, row.unit, units)
 
 
@@ -122,6 +126,10 @@ class OutcomesTab(PatientTab):
         self.changes_label = text_label("changesLabel", description="Change from baseline")
         self.changes_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.schedule_label = text_label("assessmentSchedule", description="Assessment schedule")
+        self.assessment_button = push_button(
+            "Record assessment (all measures)…", "recordAssessmentButton"
+        )
+        self.assessment_button.clicked.connect(self.open_assessment)
 
     def _build_table(self) -> None:
         """Every recorded measure, newest first."""
@@ -165,7 +173,9 @@ class OutcomesTab(PatientTab):
         changes_box = QGroupBox("Change from baseline")
         QVBoxLayout(changes_box).addWidget(self.changes_label)
         schedule_box = QGroupBox("Assessments")
-        QVBoxLayout(schedule_box).addWidget(self.schedule_label)
+        schedule_column = QVBoxLayout(schedule_box)
+        schedule_column.addWidget(self.schedule_label)
+        schedule_column.addWidget(self.assessment_button, 0, Qt.AlignmentFlag.AlignLeft)
         top = QVBoxLayout()  # stacked: the patient pane is narrow at 1280x800
         top.addWidget(changes_box)
         top.addWidget(schedule_box)
@@ -177,7 +187,8 @@ class OutcomesTab(PatientTab):
 
     def set_patient(self, row: PatientRow | None) -> None:
         self.row = row
-        for b in [*self.record_buttons.values(), self.delete_button, self.follow_up_button]:
+        for b in [*self.record_buttons.values(), self.delete_button, self.follow_up_button,
+                  self.assessment_button]:
             b.setEnabled(row is not None)
         if row is None:
             self.model.set_rows([])
@@ -190,7 +201,9 @@ class OutcomesTab(PatientTab):
         if self.row is None:
             return
         units = self.services.settings.units()
-        self.model.set_rows(self.services.outcomes.history(self.row.id), units)
+        self.model.set_rows(
+            self.services.outcomes.history(self.row.id, include_skips=True), units
+        )
         self.changes = self.services.outcomes.changes(self.row.id)
         self.changes_label.setText(
             "\n".join(c.sentence for c in self.changes)
@@ -202,19 +215,32 @@ class OutcomesTab(PatientTab):
         self.due = self.services.outcomes.schedule(self.row.id, today=self.today())
         self.schedule_label.setText(
             "\n".join(
-                f"{a.label}: {a.due_date.isoformat()} — {STATE_TEXT[a.state]}" for a in self.due
+                f"{a.label}: {a.due_date.isoformat()} — {STATE_TEXT[a.state]}"
+                + (f" (still to record or skip: {', '.join(map(instrument_name, a.missing))})"
+                   if a.state != "done" and 0 < len(a.missing) < len(a.instruments) else "")
+                for a in self.due
             )
             or "No program: no assessments scheduled."
         )
 
     def timepoint_now(self) -> str:
-        """The scheduled timepoint due around today (pre-selected in the forms)."""
-        today = self.today()
-        for a in self.due:
-            near = a.state in ("due", "overdue") or abs((a.due_date - today).days) <= 14
-            if near and a.state != "done":
-                return a.timepoint if a.timepoint in TIMEPOINTS else "other"
-        return "other"
+        """The timepoint every form starts with today (domain.assessments.default_timepoint:
+        the same for every instrument on one day)."""
+        chosen = default_timepoint(
+            ((a.timepoint, a.due_date, a.state) for a in self.due),
+            self.today(),
+        )
+        return chosen if chosen in TIMEPOINTS else "other"
+
+    def open_assessment(self) -> None:
+        """The assessment screen (every measure of today's review on one screen)."""
+        if self.row is None:
+            return
+        from rehab_tracker.ui.outcomes.review_dialog import open_assessment
+
+        if open_assessment(self, self.services, self.row.id, self.today):
+            self.message.setText("Assessment saved.")
+        self._changed()
 
     def open_form(self, key: str) -> QDialog | None:
         if self.row is None:

@@ -45,8 +45,14 @@ COLUMNS = (
     ("Program wk", "Program week"),
     ("Phase", "Program phase"),
     ("Next session", "Next scheduled session"),
-    ("Flags", "Red flag, assessment due, pathway"),
+    ("Flags", "Red flag, program paused or ended, assessment due, pathway"),
 )
+#: the flag of a program that is not running
+ENDED_FLAGS = {
+    "paused": "Program paused",
+    "completed": "Program completed",
+    "stopped": "Program stopped early",
+}
 
 
 def _date(value: dt.date | None) -> str:
@@ -57,6 +63,8 @@ def flags_text(row: PatientRow) -> str:
     flags = []
     if row.open_red_flag:
         flags.append("RED FLAG")
+    if row.program_status in ENDED_FLAGS:
+        flags.append(ENDED_FLAGS[row.program_status])
     if row.assessment_due:
         flags.append("Assessment due")
     if row.pathway == "conservative":

@@ -164,7 +164,7 @@ class RestrictionsEditor(QGroupBox):
             if problem is not None:
                 errors[f"restrictions[{i}].limit"] = problem
         errors |= self.date_problems()
-        for key, message in restrictions_errors(self.items()).items():
+        for key, message in restrictions_errors(self.items(), today=self.today()).items():
             errors.setdefault(key, message)
         return errors
 

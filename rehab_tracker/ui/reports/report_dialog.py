@@ -1,5 +1,5 @@
-"""The progress report dialog (audience, clinician notes, preview and print, save PDF) and the
-batch export of every active patient's report with a progress dialog.
+"""The progress report dialog (audience, date range, clinician notes, preview and print, save
+PDF) and the batch export of every active patient's report with a progress dialog.
 
 Report code (and matplotlib) load when the dialog first builds a report, not at start-up.
 Previewing and printing reuse :mod:`rehab_tracker.ui.widgets.print_preview` (the home-sheet helper).
@@ -30,9 +30,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from rehab_tracker.domain.errors import ValidationError
 from rehab_tracker.ui.shell.actions import run_action
 from rehab_tracker.ui.widgets import dialogs, print_preview
-from rehab_tracker.ui.widgets.forms import buddy_label, name_button, push_button
+from rehab_tracker.ui.widgets.date_field import DateField
+from rehab_tracker.ui.widgets.forms import FieldForm, buddy_label, name_button, push_button
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QTextDocument
@@ -65,8 +67,10 @@ class ReportDialog(QDialog):
         self.today = today
         self.patient_id = patient_id
         self._data: ReportData | None = None
+        self._data_period: tuple[dt.date | None, dt.date | None] = (None, None)
         self.saved_path: Path | None = None
         audience_box = self._build_audience_box()
+        range_box = self._build_range_box()
         notes_label = self._build_notes()
         self.status = QLabel("")
         self.status.setObjectName("reportStatus")
@@ -76,13 +80,16 @@ class ReportDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addWidget(audience_box)
+        layout.addWidget(range_box)
         layout.addWidget(notes_label)
         layout.addWidget(self.notes, 1)
         layout.addWidget(self.status)
         layout.addWidget(buttons)
         self.setTabOrder(self.clinical, self.patient)
-        self.setTabOrder(self.patient, self.notes)
-        dialogs.fit_to_screen(self, 560, 420)
+        self.setTabOrder(self.patient, self.period_start)
+        self.setTabOrder(self.period_start, self.period_end)
+        self.setTabOrder(self.period_end, self.notes)
+        dialogs.fit_to_screen(self, 560, 480)
 
     def _build_audience_box(self) -> QGroupBox:
         """The clinical or patient version of the report."""
@@ -99,6 +106,43 @@ class ReportDialog(QDialog):
         box_layout.addWidget(self.clinical)
         box_layout.addWidget(self.patient)
         return audience_box
+
+    def _build_range_box(self) -> QGroupBox:
+        """The date range the report covers: from the program's start to today unless
+        changed."""
+        box = QGroupBox("Date range")
+        data = self.report_data()
+        self.range_form = FieldForm()
+        self.period_start = self.range_form.add(
+            "period_start", "&From date", DateField(data.period_start, maximum=self.today())
+        )
+        self.period_end = self.range_form.add(
+            "period_end", "&To date", DateField(data.period_end, maximum=self.today())
+        )
+        self.period_start.setObjectName("reportFrom")
+        self.period_end.setObjectName("reportTo")
+        self._default_range = (data.period_start, data.period_end)
+        self.period_start.dateChanged.connect(lambda: self.range_form.show_errors({}))
+        self.period_end.dateChanged.connect(lambda: self.range_form.show_errors({}))
+        QVBoxLayout(box).addWidget(self.range_form)
+        return box
+
+    def period(self) -> tuple[dt.date | None, dt.date | None]:
+        """The range typed (None for a bound left at its default); ValidationError (keyed by
+        field) for a date that cannot be read."""
+        problems = {
+            key: problem
+            for key, field in (("period_start", self.period_start), ("period_end", self.period_end))
+            if (problem := field.problem())
+        }
+        if problems:
+            raise ValidationError(problems)
+        start, end = self.period_start.value(), self.period_end.value()
+        default_start, default_end = self._default_range
+        return (
+            None if start in (None, default_start) else start,
+            None if end in (None, default_end) else end,
+        )
 
     def _build_notes(self) -> QLabel:
         """The clinician's notes field; returns its label."""
@@ -134,31 +178,52 @@ class ReportDialog(QDialog):
         return "patient" if self.patient.isChecked() else "clinical"
 
     def report_data(self) -> ReportData:
-        if self._data is None:
-            self._data = self.services.reports.gather(self.patient_id, today=self.today())
+        """The report's data for the range chosen (the whole program before the range fields
+        exist); ValidationError for a range the service refuses."""
+        period = self.period() if hasattr(self, "period_start") else (None, None)
+        if self._data is None or period != self._data_period:
+            self._data = self.services.reports.gather(
+                self.patient_id, today=self.today(), period_start=period[0], period_end=period[1]
+            )
+            self._data_period = period
         return self._data
 
-    def document(self) -> QTextDocument:
+    def _checked_data(self) -> ReportData | None:
+        """The report data, or None once the range's problem is shown at its field."""
+        done = run_action(self, self.report_data, form=self.range_form.show_errors)
+        return done.value if done else None
+
+    def document(self, data: ReportData | None = None) -> QTextDocument:
         from rehab_tracker.reports.progress import build_document
 
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             return build_document(
-                self.report_data(), self.audience(), self.notes.toPlainText()  # type: ignore[arg-type]
+                data or self.report_data(), self.audience(), self.notes.toPlainText()  # type: ignore[arg-type]
             )
         finally:
             QApplication.restoreOverrideCursor()
 
     def preview(self) -> None:
-        data = self.report_data()
+        from rehab_tracker.reports.progress import print_document
+
+        data = self._checked_data()
+        if data is None:
+            return
+        doc = self.document(data)
         print_preview.show_print_preview(
-            self.document(), self, f"Progress report — {data.patient.name}"
+            doc,
+            self,
+            f"Progress report — {data.patient.name}",
+            lambda printer: print_document(doc, printer),
         )
 
     def save_pdf(self) -> Path | None:
         from rehab_tracker.reports.progress import report_file_name, save_document_pdf
 
-        data = self.report_data()
+        data = self._checked_data()
+        if data is None:
+            return None
         target = print_preview.get_save_path(
             self, "Save progress report", report_file_name(data, self.audience())  # type: ignore[arg-type]
         )
@@ -166,9 +231,7 @@ class ReportDialog(QDialog):
             return None
         if not run_action(
             self,
-            lambda: save_document_pdf(
-                self.document(), target, f"Progress report — {data.patient.name}"
-            ),
+            lambda: save_document_pdf(self.document(data), target),
             title="Save progress report",
         ):
             return None

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QHBoxLayout,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
@@ -37,12 +36,17 @@ from rehab_tracker.services.sessions import RedFlagAlert
 from rehab_tracker.ui.shell.actions import run_action
 from rehab_tracker.ui.widgets import dialogs
 from rehab_tracker.ui.widgets.date_field import DateField
-from rehab_tracker.ui.widgets.forms import FieldForm, push_button, text_label
+from rehab_tracker.ui.widgets.forms import FieldForm, push_button, save_cancel_row, text_label
 from rehab_tracker.ui.widgets.scroll import scrolled
 
 TITLE = "Red-flag outcome"
 CLEARANCE_TITLE = "Red flag not yet cleared"
 CHOOSE = "Choose who…"
+CORRECT_TITLE = "Correct red-flag outcome"
+WITHDRAW_QUESTION = (
+    "Withdraw the recorded clearance? The red flag is open again: progression holds and the "
+    "next session asks for a clearance first. The withdrawn clearance stays in the audit trail."
+)
 
 
 def outcome_button(object_name: str, slot: Callable[[], None]) -> QPushButton:
@@ -81,15 +85,21 @@ class RedFlagOutcomeDialog(QDialog):
         today: Callable[[], dt.date],
         *,
         require_clearance: bool = False,
+        clearance: ClearanceEntry | None = None,
         parent: QWidget | None = None,
     ) -> None:
+        """``clearance``: the one recorded (a correction of a cleared screen): shown ticked;
+        unticked and saved, it is withdrawn (asked first) and the screen is open again."""
         super().__init__(parent)
         self.setObjectName("redFlagOutcomeDialog")
-        self.setWindowTitle(CLEARANCE_TITLE if require_clearance else TITLE)
+        self.setWindowTitle(
+            CLEARANCE_TITLE if require_clearance else CORRECT_TITLE if clearance else TITLE
+        )
         self.services = services
         self.alert = alert
         self.today = today
         self.saved = False
+        self.recorded_clearance = clearance
         intro = text_label("redFlagOutcomeSummary", description="Red flag")
         intro.setText(
             f"Red flag on {alert.session_date.isoformat()}: yes to {_answered(alert)}."
@@ -105,15 +115,11 @@ class RedFlagOutcomeDialog(QDialog):
         self.fields.setObjectName("redFlagOutcomeFields")
         self._build_outcome()
         self._build_clearance(require_clearance)
-        self.save_button = push_button("&Save", "redFlagOutcomeSave")
-        self.save_button.setDefault(True)
-        self.save_button.clicked.connect(self.save)
-        self.cancel_button = push_button("Cancel", "redFlagOutcomeCancel")
-        self.cancel_button.clicked.connect(self.reject)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.save_button)
-        buttons.addWidget(self.cancel_button)
+        if clearance is not None:
+            self._show_clearance(clearance)
+        buttons, self.save_button, self.cancel_button = save_cancel_row(
+            "&Save", "redFlagOutcome", self.save, self.reject
+        )
         layout = QVBoxLayout(self)
         layout.addWidget(scrolled(intro, self.fields, stretch=True))  # fits at 200% scaling
         layout.addLayout(buttons)
@@ -158,6 +164,14 @@ class RedFlagOutcomeDialog(QDialog):
         self.cleared.toggled.connect(self._update_clearance)
         self._update_clearance()
 
+    def _show_clearance(self, clearance: ClearanceEntry) -> None:
+        """The recorded clearance in the fields, to correct or withdraw."""
+        self.cleared.setChecked(True)
+        self.cleared_by.setText(clearance.cleared_by)
+        if clearance.cleared_on is not None:
+            self.cleared_on.set_value(clearance.cleared_on)
+        self.clearance_note.setText(clearance.note)
+
     def _update_clearance(self) -> None:
         on = self.cleared.isChecked()
         for widget in (self.cleared_by, self.cleared_on, self.clearance_note):
@@ -190,10 +204,13 @@ class RedFlagOutcomeDialog(QDialog):
             return
         outcome, clearance, today = self.outcome(), self.clearance(), self.today()
         session_id = self.alert.session_id
+        withdraw = self.recorded_clearance is not None and clearance is None
+        if withdraw and not dialogs.confirm(self, self.windowTitle(), WITHDRAW_QUESTION):
+            return
         done = run_action(
             self,
             lambda: self.services.sessions.record_red_flag_outcome(
-                session_id, outcome, clearance, today=today
+                session_id, outcome, clearance, today=today, withdraw_clearance=withdraw
             ),
             title=self.windowTitle(),
             form=self.show_errors,

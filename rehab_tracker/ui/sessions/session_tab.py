@@ -26,6 +26,8 @@ from PySide6.QtWidgets import (
 from rehab_tracker.services.patients import PatientRow
 from rehab_tracker.services.sessions import PatientSessions, SessionRow, SlotInfo
 from rehab_tracker.ui.sessions.acknowledge import (
+    CORRECT_TITLE,
+    RedFlagOutcomeDialog,
     alert_text,
     clear_to_log,
     outcome_button,
@@ -140,6 +142,9 @@ class SessionsTab(PatientTab):
             "Log unsch&eduled session…", "logUnscheduled", self.log_unscheduled
         )
         self.edit_button = button("Correct session…", "editSession", self.edit_selected)
+        self.correct_flag_button = button(
+            "Correct red-flag outcome…", "correctRedFlagOutcome", self.correct_red_flag
+        )
         self.delete_button = button("Delete session", "deleteSession", self.delete_selected)
         self.undo_button = button("Undo delete", "undoDeleteSession", self.undo_delete)
         self.undo_button.setEnabled(False)
@@ -158,7 +163,8 @@ class SessionsTab(PatientTab):
         top.addWidget(self.outcome_button, 0, Qt.AlignmentFlag.AlignLeft)
         actions = QGridLayout()  # two rows: fits the patient pane at 1280x800
         for i, b in enumerate((self.log_next_button, self.log_unscheduled_button,
-                               self.edit_button, self.delete_button, self.undo_button)):
+                               self.edit_button, self.correct_flag_button,
+                               self.delete_button, self.undo_button)):
             actions.addWidget(b, i // 3, i % 3)
         actions.setColumnStretch(3, 1)
         layout = scrolled_column(self)
@@ -175,7 +181,7 @@ class SessionsTab(PatientTab):
         self.row = row
         enabled = row is not None
         for b in (self.log_next_button, self.log_unscheduled_button, self.edit_button,
-                  self.delete_button):
+                  self.correct_flag_button, self.delete_button):
             b.setEnabled(enabled)
         if row is None:
             self.view_data = None
@@ -235,6 +241,9 @@ class SessionsTab(PatientTab):
         """Red-flag screen, then the session form (or nothing after a positive screen). An
         earlier positive screen not yet cleared is shown first and needs its clearance."""
         if self.row is None:
+            return None
+        if refusal := self.services.programs.logging_refusal(self.row.id):
+            dialogs.error(self, "Log session", refusal)  # paused or ended: before the screen
             return None
         open_flags = self.services.sessions.open_red_flags(self.row.id)
         cleared = clear_to_log(self, self.services, open_flags, self.today)
@@ -298,6 +307,28 @@ class SessionsTab(PatientTab):
                 self.message.setText("Session corrected (the change is in the audit trail).")
             reload = dialog.reload_requested
         self._changed()
+
+    def correct_red_flag(self) -> None:
+        """The selected session's red-flag outcome and clearance, open or cleared, to correct
+        (a clearance entered by mistake is withdrawn here)."""
+        session_id = self.selected_id()
+        if session_id is None:
+            self.message.setText("Select the session with the positive red-flag screen first.")
+            return
+        found = run_action(
+            self, lambda: self.services.sessions.red_flag_follow_up(session_id),
+            title=CORRECT_TITLE,
+        )
+        if not found:
+            return
+        flag, clearance = found.value
+        dialog = RedFlagOutcomeDialog(
+            self.services, flag, self.today, clearance=clearance, parent=self
+        )
+        dialog.exec()
+        if dialog.saved:
+            self.message.setText("Red-flag outcome corrected (the change is in the audit trail).")
+            self._changed()
 
     def delete_selected(self) -> None:
         self.deletion.delete(

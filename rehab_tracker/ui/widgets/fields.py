@@ -17,9 +17,11 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
 
+from rehab_tracker.data.errors import DatabaseError
 from rehab_tracker.domain.errors import Collector
 from rehab_tracker.domain.sessions import check_date
 from rehab_tracker.services.drafts import DraftService
+from rehab_tracker.ui.shell.errors import exception_type, log
 from rehab_tracker.ui.widgets.date_field import DateField
 from rehab_tracker.ui.widgets.forms import ERROR_STYLE, FieldForm, plain
 
@@ -179,9 +181,16 @@ class DraftAutosaver(QObject):
 
     def flush(self) -> None:
         self.timer.stop()
-        if self.enabled:
+        if not self.enabled:
+            return
+        try:
             self.drafts.save(self.key, self.payload())
-            self.saved.emit()
+        except DatabaseError as exc:
+            # busy, disk full, read-only, connection lost: the form still holds what was typed
+            # and its Save tells the user, once; a message per keystroke would not help
+            log.warning("draft not saved: %s", exception_type(exc))
+            return
+        self.saved.emit()
 
     def flush_pending(self) -> None:
         """Save now if an edit is waiting for the timer (a form closing keeps its last edit)."""

@@ -13,13 +13,14 @@ gets it as buddy (so Alt+mnemonic focuses it), and the red error label is access
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TypeVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -60,6 +61,23 @@ def name_button(button: B, object_name: str = "", accessible_name: str = "") -> 
 def push_button(text: str, object_name: str, accessible_name: str = "") -> QPushButton:
     """A push button named by ``name_button``."""
     return name_button(QPushButton(text), object_name, accessible_name)
+
+
+def save_cancel_row(
+    save_text: str, object_prefix: str, save: Callable[[], object], cancel: Callable[[], object]
+) -> tuple[QHBoxLayout, QPushButton, QPushButton]:
+    """A dialog's button row, right-aligned: the default Save button (``save_text``, object name
+    ``<prefix>Save``) calling ``save``, then Cancel (``<prefix>Cancel``) calling ``cancel``."""
+    save_button = push_button(save_text, f"{object_prefix}Save")
+    save_button.setDefault(True)
+    save_button.clicked.connect(save)
+    cancel_button = push_button("Cancel", f"{object_prefix}Cancel")
+    cancel_button.clicked.connect(cancel)
+    row = QHBoxLayout()
+    row.addStretch(1)
+    row.addWidget(save_button)
+    row.addWidget(cancel_button)
+    return row, save_button, cancel_button
 
 
 def buddy_label(text: str, widget: QWidget) -> QLabel:

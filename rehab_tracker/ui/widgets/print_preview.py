@@ -6,7 +6,9 @@ QtPrintSupport is imported inside the functions, off the start-up path. Tests re
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QFileDialog, QWidget
@@ -15,16 +17,31 @@ from rehab_tracker.reports.handout import a4_printer, write_pdf
 from rehab_tracker.ui.shell.actions import run_action
 from rehab_tracker.ui.widgets import dialogs
 
+if TYPE_CHECKING:
+    from PySide6.QtPrintSupport import QPrinter
 
-def show_print_preview(document: QTextDocument, parent: QWidget | None, title: str) -> None:
-    """A print preview of ``document`` on A4, from which the user can print."""
+
+def show_print_preview(
+    document: QTextDocument,
+    parent: QWidget | None,
+    title: str,
+    paint: Callable[[QPrinter], None] | None = None,
+) -> None:
+    """A print preview of ``document`` on A4, from which the user can print.
+
+    The print job is named after the document's title (its DocumentTitle, else ``title``): the
+    name a print queue shows and CUPS-PDF names its file after, and the PDF's /Title.
+    ``paint`` draws the document on the printer (default: ``document.print_``)."""
     from PySide6.QtPrintSupport import QPrintPreviewDialog
 
     printer = a4_printer()
+    printer.setDocName(
+        document.metaInformation(QTextDocument.MetaInformation.DocumentTitle) or title
+    )
     dialog = QPrintPreviewDialog(printer, parent)
     dialog.setWindowTitle(f"{title} - print preview")
     dialog.setObjectName("printPreview")
-    dialog.paintRequested.connect(document.print_)
+    dialog.paintRequested.connect(paint or document.print_)
     dialogs.fit_to_screen(dialog, 900, 1000)
     dialog.exec()
 

@@ -25,6 +25,7 @@ from rehab_tracker.domain.errors import ValidationError
 from rehab_tracker.services.container import Services
 from rehab_tracker.services.errors import ServiceError
 from rehab_tracker.services.programs import TemplateInfo
+from rehab_tracker.ui.program.builder.reason_dialog import RestrictionReasonDialog
 from rehab_tracker.ui.shell.actions import run_action
 from rehab_tracker.ui.widgets.date_field import DateField
 from rehab_tracker.ui.widgets.forms import (
@@ -37,6 +38,8 @@ from rehab_tracker.ui.widgets.scroll import scrolled
 
 WEEKDAY_LABELS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 DEFAULT_WEEKDAYS = (0, 2, 4)
+#: what the page says when the reason for a dose past a restriction is not given
+NO_REASON = "Not created: a template dose goes past a surgeon restriction and no reason was given."
 
 
 def esc(text: str) -> str:
@@ -245,6 +248,14 @@ class CreatePage(QWidget):
                 errors["early_start_reason"] = "Give the reason for starting early."
             self.form.show_errors(errors)
 
+        choice = run_action(self, lambda: self._restriction_choice(info.code, start),
+                            title="Build program", form=refused)
+        if not choice:
+            return None
+        if choice.value is None:
+            self.form.show_errors({"restriction_reason": NO_REASON})
+            return None
+        within, reason = choice.value
         done = run_action(
             self,
             lambda: self.services.programs.create_from_template(
@@ -255,8 +266,38 @@ class CreatePage(QWidget):
                 today=self.today(),
                 early_start_reason=self.early_reason(),
                 weekdays=self.weekdays(),
+                restriction_reason=reason,
+                within_limits=within,
             ),
             title="Build program",
             form=refused,
         )
         return done.value if done else None
+
+    def _restriction_choice(
+        self, template_code: str, start: dt.date
+    ) -> tuple[bool, str | None] | None:
+        """How to create when template doses go past a restriction: (lower the doses to the
+        limits, the reason for what is still past one); None when the therapist cancels."""
+        within = False
+        while True:
+            breaches = self.services.programs.template_breaches(
+                self.patient_id,
+                template_code,
+                self.intensity_combo.currentData() or "high",
+                start,
+                today=self.today(),
+                early_start_reason=self.early_reason(),
+                weekdays=self.weekdays(),
+                within_limits=within,
+            )
+            if not breaches:
+                return within, None
+            dialog = RestrictionReasonDialog(
+                breaches, list(breaches.values()), self, can_lower=not within
+            )
+            if not dialog.exec():
+                return None
+            if not dialog.lowered:
+                return within, dialog.reason
+            within = True
