@@ -531,7 +531,13 @@ class SessionLog(Versioned, Travelling, Base):
 
 
 class ExerciseLog(Travelling, Base):
+    """One exercise of a session log: done as prescribed, changed, or not done (an exercise
+    nobody recorded is not stored; migration 0009)."""
+
     __tablename__ = "exercise_logs"
+    __table_args__ = (
+        CheckConstraint("status IN ('done', 'changed', 'not_done')", name="status"),
+    )
 
     session_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("session_logs.id", ondelete="CASCADE"), index=True
@@ -541,6 +547,7 @@ class ExerciseLog(Travelling, Base):
         ForeignKey("prescriptions.id", ondelete="SET NULL")
     )
     position: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[str] = mapped_column(String(16))
     notes: Mapped[str | None] = mapped_column(Text)
 
     session: Mapped[SessionLog] = relationship(back_populates="exercises")

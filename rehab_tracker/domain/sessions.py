@@ -10,6 +10,11 @@
   that log is final and says the patient attended. Aborted (red-flag) and missed
   sessions count as planned, not attended. The rate is therefore always between 0 and 1.
   Screens, the patient overview and reports all call this one function.
+* Each exercise of a session is explicitly one of :data:`EXERCISE_STATUSES` (issue 11 item 2):
+  "not recorded" (the default: nothing was said about it, so it is not stored and never counts
+  as done), "done as prescribed", "changed" (values differ from the prescribed ones) or "not
+  done". Only done and changed exercises are performances (:data:`PERFORMED`); an attended
+  session with exercises needs at least one of them recorded (:data:`NOTHING_RECORDED`).
 * Walking and mobility tests have plausible ranges (:data:`WALK_LIMITS`): a value outside them is
   a typing slip (a 5-minute walk over 1,000 m would be a running pace), refused at the field.
 * The 6-minute walk follows the ATS 2002 worksheet: a lap is out and back to the start line
@@ -20,12 +25,12 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from rehab_tracker.domain import bounds
-from rehab_tracker.domain.dosage import LIMITS
+from rehab_tracker.domain.dosage import LIMITS, Dosage
 from rehab_tracker.domain.errors import Collector
 from rehab_tracker.domain.numbers import is_int, is_number
 from rehab_tracker.domain.performance import (
@@ -141,9 +146,32 @@ def set_values(logged: object) -> dict[str, Any]:
     return {name: getattr(logged, name) for name in SET_FIELDS}
 
 
+#: what is known of one exercise of a session, in the form's order
+EXERCISE_STATUSES: tuple[str, ...] = ("not_recorded", "done", "changed", "not_done")
+EXERCISE_STATUS_LABELS: dict[str, str] = {
+    "not_recorded": "Not recorded",
+    "done": "Done as prescribed",
+    "changed": "Changed",
+    "not_done": "Not done",
+}
+#: the statuses of an exercise that was performed: its sets are stored and the progression
+#: engine judges them
+PERFORMED: tuple[str, ...] = ("done", "changed")
+#: the statuses stored with a session log ("not recorded" is not stored at all)
+STORED: tuple[str, ...] = (*PERFORMED, "not_done")
+NOTHING_RECORDED = (
+    "No exercise is recorded for this attended session: mark each exercise done as prescribed, "
+    "changed or not done (All done as prescribed, Ctrl+D, marks the ones not recorded yet)."
+)
+
+
 @dataclass(frozen=True)
 class ExerciseEntry:
-    """What was done of one exercise; ``prescription_id`` None for an extra exercise."""
+    """What was done of one exercise; ``prescription_id`` None for an extra exercise.
+
+    ``status`` is one of :data:`EXERCISE_STATUSES`; ``planned`` are the sets "done as
+    prescribed" stands for (the prescription, or the progression suggestion the form was
+    prefilled with); ``sets`` what was done (for a new log: prefilled with ``planned``)."""
 
     exercise_id: uuid.UUID
     name: str
@@ -153,6 +181,53 @@ class ExerciseEntry:
     suggestion: str = ""
     sets: tuple[SetEntry, ...] = ()
     notes: str = ""
+    status: str = "not_recorded"
+    planned: tuple[SetEntry, ...] = ()
+
+    @property
+    def performed(self) -> bool:
+        """Done as prescribed or changed: its sets are a performance."""
+        return self.status in PERFORMED
+
+
+def planned_sets(dosage: Dosage) -> tuple[SetEntry, ...]:
+    """The sets "done as prescribed" means for ``dosage``: each at the top of the rep range (the
+    target a progression judges), with the hold, load, distance or time prescribed."""
+    reps = dosage.reps_max if dosage.reps_max is not None else dosage.reps_min
+    return tuple(
+        SetEntry(
+            reps=reps if dosage.dosage_type in ("reps", "hold") else None,
+            hold_seconds=dosage.hold_seconds,
+            load_kg=dosage.load_kg or None,
+            distance_m=dosage.distance_m,
+            duration_s=dosage.duration_s,
+        )
+        for _ in range(dosage.sets)
+    )
+
+
+def _dose_of(sets: Sequence[SetEntry]) -> list[dict[str, Any]]:
+    """The dose values of ``sets``, effort aside, empty sets left out."""
+    return [
+        {k: v for k, v in set_values(s).items() if k != "effort"} for s in sets if not s.empty
+    ]
+
+
+def status_of_sets(planned: Sequence[SetEntry], sets: Sequence[SetEntry]) -> str:
+    """The status of an exercise whose values were typed: "done" when its sets hold the planned
+    dose (the effort typed beside it changes nothing: the effort is not prescribed), "changed"
+    otherwise (a set, rep, hold, load, distance or time differs, or was added or left out)."""
+    return "done" if planned and _dose_of(sets) == _dose_of(planned) else "changed"
+
+
+def mark_all_done(entry: SessionEntry) -> SessionEntry:
+    """The "All done as prescribed" action: every exercise not recorded yet is done as
+    prescribed (its planned sets); the others stay as they are."""
+    exercises = tuple(
+        replace(e, status="done", sets=e.planned or e.sets) if e.status == "not_recorded" else e
+        for e in entry.exercises
+    )
+    return replace(entry, exercises=exercises)
 
 
 @dataclass(frozen=True)
@@ -229,9 +304,7 @@ def validate_session(
         )
     for name in PAIN_FIELDS:
         check_score(getattr(entry, name), name, errors)
-    for i, exercise in enumerate(entry.exercises):
-        for j, logged in enumerate(exercise.sets):
-            set_errors(logged, f"exercises.{i}.sets.{j}", errors)
+    exercise_errors(entry, errors)
     for i, event in enumerate(entry.adverse_events):
         errors.check(
             bool(event.description.strip()),
@@ -256,6 +329,25 @@ def check_session_texts(entry: SessionEntry, errors: Collector) -> None:
     for i, event in enumerate(entry.adverse_events):
         bounds.check_notes(errors, f"adverse_events.{i}.description", event.description)
         bounds.check_notes(errors, f"adverse_events.{i}.action_taken", event.action_taken)
+
+
+def exercise_errors(entry: SessionEntry, errors: Collector) -> None:
+    """Each exercise: a known status; a performed one with its sets (each checked); an attended
+    session with exercises has at least one recorded (``exercises``)."""
+    for i, exercise in enumerate(entry.exercises):
+        if exercise.status not in EXERCISE_STATUSES:
+            errors.add(f"exercises.{i}", f"{exercise.name}: unknown status {exercise.status!r}.")
+        elif exercise.performed and all(s.empty for s in exercise.sets):
+            errors.add(
+                f"exercises.{i}", f"Enter the sets done of {exercise.name}, or mark it Not done."
+            )
+        if exercise.performed:
+            for j, logged in enumerate(exercise.sets):
+                set_errors(logged, f"exercises.{i}.sets.{j}", errors)
+    if entry.attended and entry.exercises:
+        errors.check(
+            any(e.status != "not_recorded" for e in entry.exercises), "exercises", NOTHING_RECORDED
+        )
 
 
 # ---------------------------------------------------------------------------------- adherence

@@ -37,7 +37,14 @@ from rehab_tracker.domain.outcomes import threshold_key
 from rehab_tracker.domain.patients import PatientDetails, SurgeryDetails
 from rehab_tracker.domain.redflags import RED_FLAGS
 from rehab_tracker.domain.restrictions import Restriction
-from rehab_tracker.domain.sessions import lap_length_m, six_minute_walk_distance
+from rehab_tracker.domain.sessions import (
+    SetEntry,
+    lap_length_m,
+    planned_sets,
+    set_values,
+    six_minute_walk_distance,
+    status_of_sets,
+)
 from rehab_tracker.domain.thresholds import shown_unit
 from rehab_tracker.services.container import Services
 from rehab_tracker.services.errors import ServiceError
@@ -375,6 +382,9 @@ def _log_exercise(
         else:
             set_log.duration_s = round((rx.duration_s or 600) * (0.9 + 0.3 * fraction))
         entry.sets.append(set_log)
+    entry.status = status_of_sets(
+        planned_sets(rx.dosage), [SetEntry(**set_values(s)) for s in entry.sets]
+    )
 
 
 def _odi_sections(target: float, rng: random.Random) -> list[int | None]:

@@ -126,6 +126,7 @@ def test_open_patient_against_raw_sql(db, today) -> None:  # type: ignore[no-unt
                     name=name,
                     dosage_type="reps",
                     sets=tuple(SetEntry(reps=10, load_kg=5.0, effort=5) for _ in range(SETS)),
+                    status="changed",
                 )
                 for eid, name in exercises
             ),

@@ -70,6 +70,7 @@ SET_BY_THE_APP = {
     "prescriptions.dosage_type",
     "assessment_skips.instrument",  # one of the scheduled instruments' codes
     "assessment_skips.timepoint",  # one of TIMEPOINTS
+    "exercise_logs.status",  # one of EXERCISE_STATUSES
     "scheduled_sessions.kind",
     "scheduled_sessions.location",
     "session_logs.location",
@@ -267,7 +268,9 @@ def test_session_texts_are_checked_at_their_fields() -> None:
         session_date=TODAY,
         notes="ok\nfine",
         missed_reason="\x00",
-        exercises=(ExerciseEntry(uuid.uuid4(), "Bridge", "reps", notes="\u202e"),),
+        exercises=(
+            ExerciseEntry(uuid.uuid4(), "Bridge", "reps", notes="\u202e", status="not_done"),
+        ),
     )
     with pytest.raises(ValidationError) as caught:
         validate_session(entry, today=TODAY, surgery_date=None)

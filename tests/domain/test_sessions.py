@@ -56,7 +56,8 @@ def test_refused(kw, field):
 
 
 def test_set_errors_are_keyed():
-    ex = ExerciseEntry(uuid.uuid4(), "Bridge", "reps", sets=(SetEntry(reps=-1, effort=11),))
+    ex = ExerciseEntry(uuid.uuid4(), "Bridge", "reps", sets=(SetEntry(reps=-1, effort=11),),
+                       status="changed")
     with pytest.raises(ValidationError) as err:
         check(exercises=(ex,))
     assert set(err.value.errors) == {"exercises.0.sets.0.reps", "exercises.0.sets.0.effort"}

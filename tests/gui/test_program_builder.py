@@ -250,6 +250,7 @@ def test_suggestion_accept_is_an_undoable_edit(qtbot, services, db, today, ada, 
             log.exercises.append(
                 ExerciseLog(
                     exercise_id=rx.exercise_id,
+                    status="done",
                     sets=[
                         SetLog(set_number=i + 1, reps=rx.dosage.reps_max, effort=3)
                         for i in range(rx.dosage.sets)

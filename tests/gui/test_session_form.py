@@ -14,6 +14,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "services"))
 from test_sessions_support import build_patient
 
 from rehab_tracker.domain.redflags import RED_FLAGS
+from rehab_tracker.domain.sessions import mark_all_done
 from rehab_tracker.services.patients import PatientRow
 from rehab_tracker.ui.sessions.acknowledge import RedFlagOutcomeDialog
 from rehab_tracker.ui.sessions.redflag_dialog import RedFlagDialog
@@ -31,8 +32,8 @@ def built(db, today):
     slot = s.next_slot(b.patient_id)
     if slot.kind == "education":
         form = s.new_form(b.patient_id, slot.id, today=today)
-        s.save(b.patient_id, slot.id, form.entry.__class__(**{**form.entry.__dict__,
-               "red_flags": ALL_NO}), today=today)
+        s.save(b.patient_id, slot.id, form.entry.__class__(**{**mark_all_done(form.entry).__dict__,
+               "red_flags": ALL_NO, "session_date": slot.scheduled_date}), today=today)
     return b
 
 
@@ -116,6 +117,8 @@ def test_same_slot_twice_refused(qtbot, built, today):
     form2 = built.services.sessions.new_form(built.patient_id, slot.id, today=today)
     second = SessionFormDialog(built.services, form2, lambda: today, red_flags=ALL_NO)
     qtbot.addWidget(second)
+    qtbot.keyClick(first, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)  # all done
+    qtbot.mouseClick(second.all_done_button, Qt.MouseButton.LeftButton)
     qtbot.keyClick(first, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     assert first.saved_id is not None
     qtbot.mouseClick(second.save_button, Qt.MouseButton.LeftButton)
@@ -177,6 +180,7 @@ def test_adverse_event_and_correction(qtbot, built, today, answers):
     qtbot.keyClicks(row.description, "calf cramp")
     row.severity.setCurrentText("moderate")
     qtbot.keyClicks(row.action, "stretched, stopped exercise 3")
+    qtbot.keyClick(dialog, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
     qtbot.keyClick(dialog, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     sid = dialog.saved_id
     form = built.services.sessions.edit_form(sid)
@@ -298,6 +302,7 @@ def test_tab_flow_log_next_by_keyboard_then_delete_and_undo(qtbot, built, today,
             QTimer.singleShot(50, drive_form)
         elif isinstance(w, SessionFormDialog):
             qtbot.keyClicks(w.focusWidget(), "3")
+            qtbot.keyClick(w.focusWidget(), Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
             qtbot.keyClick(w.focusWidget(), Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
             steps.append("form")
         else:
@@ -329,7 +334,7 @@ def test_delete_log_again_then_undo_is_refused_with_the_date(qtbot, built, today
     slot = s.next_slot(built.patient_id)
     form = s.new_form(built.patient_id, slot.id, today=today)
     first = s.save(built.patient_id, slot.id, form.entry.__class__(
-        **{**form.entry.__dict__, "red_flags": ALL_NO}), today=today)
+        **{**mark_all_done(form.entry).__dict__, "red_flags": ALL_NO}), today=today)
     tab = SessionsTab(built.services, lambda: today)
     qtbot.addWidget(tab)
     tab.set_patient(row_for(built))
@@ -343,7 +348,8 @@ def test_delete_log_again_then_undo_is_refused_with_the_date(qtbot, built, today
     again = dt.date(2026, 11, 22)
     form = s.new_form(built.patient_id, slot.id, today=today)
     s.save(built.patient_id, slot.id, form.entry.__class__(
-        **{**form.entry.__dict__, "session_date": again, "red_flags": ALL_NO}), today=today)
+        **{**mark_all_done(form.entry).__dict__,
+            "session_date": again, "red_flags": ALL_NO}), today=today)
     tab.reload()
     qtbot.mouseClick(tab.undo_button, Qt.MouseButton.LeftButton)
     assert len(answers["error"]) == 1

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QPushButton
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "services"))
 from test_sessions_support import build_patient
 
+from rehab_tracker.domain.sessions import mark_all_done
 from rehab_tracker.services.settings import CLINIC_KEY, ClinicDetails
 from rehab_tracker.ui.clinic.settings_dialog import SettingsDialog
 from rehab_tracker.ui.sessions.session_form import SessionFormDialog
@@ -25,7 +26,8 @@ def _logged(db, today):  # type: ignore[no-untyped-def]
     s = b.services.sessions
     slot = s.next_slot(b.patient_id)
     form = s.new_form(b.patient_id, slot.id, today=today)
-    sid = s.save(b.patient_id, slot.id, dataclasses.replace(form.entry, red_flags=ALL_NO),
+    sid = s.save(b.patient_id, slot.id, dataclasses.replace(mark_all_done(form.entry),
+            red_flags=ALL_NO),
                  today=today)
     return b, sid
 

@@ -160,7 +160,9 @@ def add_patient(db: Database, spec: PatientSpec) -> uuid.UUID:
                             log.red_flag_result = "positive"
                             log.red_flags = {"both_legs": True, "saddle_numbness": False}
                         for pos, (code, _n, dosage, load) in enumerate(EXERCISES):
-                            el = ExerciseLog(exercise_id=ex[code].id, position=pos)
+                            el = ExerciseLog(
+                                exercise_id=ex[code].id, position=pos, status="changed"
+                            )
                             for s in range(1, 4):
                                 el.sets.append(
                                     SetLog(

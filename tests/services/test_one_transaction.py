@@ -32,7 +32,7 @@ from rehab_tracker.data.models import (
     Setting,
 )
 from rehab_tracker.domain.redflags import RED_FLAGS
-from rehab_tracker.domain.sessions import AdverseEventEntry
+from rehab_tracker.domain.sessions import AdverseEventEntry, mark_all_done
 from rehab_tracker.services.container import Services
 from rehab_tracker.services.settings import ClinicDetails
 
@@ -88,7 +88,7 @@ def _log_session(b, today):
     s = b.services.sessions
     slot = next(x for x in s.slots(b.patient_id) if x.open and x.kind == "exercise")
     form = s.new_form(b.patient_id, slot.id, today=today)
-    entry = dataclasses.replace(form.entry, red_flags=ALL_NO, pain_back_before=3,
+    entry = dataclasses.replace(mark_all_done(form.entry), red_flags=ALL_NO, pain_back_before=3,
                                 pain_back_after=2, pain_leg_before=1, pain_leg_after=1)
     return s.save(b.patient_id, slot.id, entry, today=today)
 
@@ -119,7 +119,7 @@ def test_correction_audits_every_exercise_row_and_set_it_removes(any_db, today):
     form = b.services.sessions.edit_form(sid)
     # the therapist removes the first exercise (with its sets) from the logged session
     b.services.sessions.update(
-        sid, dataclasses.replace(form.entry, exercises=form.entry.exercises[1:]),
+        sid, dataclasses.replace(mark_all_done(form.entry), exercises=form.entry.exercises[1:]),
         expected_version=form.version, today=today,
     )
     left_exercises, left_sets = _children(any_db, sid)
@@ -162,7 +162,7 @@ def _a_full_record(b, today) -> None:
     sid = _log_session(b, today)
     form = b.services.sessions.edit_form(sid)
     b.services.sessions.update(sid, dataclasses.replace(
-        form.entry, adverse_events=(AdverseEventEntry("dizzy", "mild", "rested"),)),
+        mark_all_done(form.entry), adverse_events=(AdverseEventEntry("dizzy", "mild", "rested"),)),
         expected_version=form.version, today=today)
     b.services.outcomes.record_nprs(b.patient_id, back=4, leg=3, assessed_on=today, today=today)
     b.services.outcomes.record_walk(b.patient_id, "walk_5min", 400.0, performed_on=today,

@@ -153,12 +153,17 @@ def test_outcomes_follow_the_current_program_as_the_overview_does(db, today):
         running = session.get(Program, b.program_id)
         assert running is not None
         status, running.status = running.status, "stopped"
+        running.ended_on = today  # a stopped program has its end day (ck_programs_ended_on)
     later = b.services.programs.create_from_template(
         b.patient_id, "usc-12-week", "high", b.start + dt.timedelta(weeks=2), today=today
     )
     with db.unit_of_work("tester") as session:
-        session.get(Program, later).status = "stopped"  # type: ignore[union-attr]
-        session.get(Program, b.program_id).status = status  # type: ignore[union-attr]
+        closed = session.get(Program, later)
+        assert closed is not None
+        closed.status, closed.ended_on = "stopped", today
+        running = session.get(Program, b.program_id)
+        assert running is not None
+        running.status, running.ended_on = status, None
 
     o = b.services.outcomes
     overview = b.services.sessions.overview(b.patient_id, today=today)

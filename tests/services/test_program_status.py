@@ -18,6 +18,7 @@ from rehab_tracker.data.database import Database
 from rehab_tracker.data.models import AuditEntry, Program
 from rehab_tracker.domain.errors import ValidationError
 from rehab_tracker.domain.redflags import RED_FLAGS
+from rehab_tracker.domain.sessions import mark_all_done
 from rehab_tracker.services.errors import ConflictError
 
 ALL_NO = {f.code: False for f in RED_FLAGS}
@@ -28,7 +29,9 @@ def _log_next(b: Built, today: dt.date) -> None:
     s = b.services.sessions
     slot = next(x for x in s.slots(b.patient_id) if x.open)
     form = s.new_form(b.patient_id, slot.id, today=today)
-    entry = dataclasses.replace(form.entry, red_flags=ALL_NO, session_date=slot.scheduled_date)
+    entry = dataclasses.replace(
+        mark_all_done(form.entry), red_flags=ALL_NO, session_date=slot.scheduled_date
+    )
     s.save(b.patient_id, slot.id, entry, today=today)
 
 

@@ -281,6 +281,7 @@ def _log(
         log.exercises.append(
             ExerciseLog(
                 exercise_id=exercise_id,
+                status="changed",
                 sets=[SetLog(set_number=i + 1, **values) for i, values in enumerate(sets)],
             )
         )

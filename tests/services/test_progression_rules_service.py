@@ -74,10 +74,11 @@ def log(
     rxs: list[PrescribedExercise] | None = None,
     *,
     effort_logged: bool = True,
+    status: str = "done",
     **pain: int | None,
 ) -> None:
     """Log exercise session ``n`` with every set of ``rxs`` at the top of its target, at the
-    target effort (none logged: ``effort_logged=False``)."""
+    target effort (none logged: ``effort_logged=False``), each exercise with ``status``."""
     entries = []
     for rx in rxs or [patient.rx()]:
         d = rx.dosage
@@ -89,7 +90,7 @@ def log(
         entries.append(
             ExerciseEntry(
                 rx.exercise_id, rx.exercise_name, d.dosage_type, prescription_id=rx.id,
-                sets=(top,) * d.sets,
+                sets=(top,) * d.sets, status=status,
             )
         )
     slot = patient.program.sessions[n]
@@ -120,6 +121,22 @@ def test_high_intensity_progresses_after_two_sessions_in_a_row(
     twice = suggestion(clinic, patient, 2)
     assert twice.action == "progress" and twice.changes
     assert "in 2 sessions in a row with no rise in pain" in twice.reason
+
+
+def test_a_session_the_exercise_was_not_done_in_is_never_at_target(
+    clinic: Services, today: dt.date
+) -> None:
+    """Issue 11 item 2: only exercises done (as prescribed or changed) are evidence; one marked
+    not done is neither a session at the target nor "no sets logged"."""
+    patient = start(clinic, today)
+    log(clinic, patient, 1)
+    log(clinic, patient, 2, status="not_done")
+    after = suggestion(clinic, patient, 2)
+    assert after.action == "repeat" and not after.changes
+    assert after.based_on == patient.day(1)
+    assert "in 1 session" in after.reason and "No sets logged" not in after.reason
+    log(clinic, patient, 3)  # done again: the two sessions it was done in are in a row
+    assert suggestion(clinic, patient, 3).action == "progress"
 
 
 def test_low_intensity_progresses_after_a_full_week(clinic: Services, today: dt.date) -> None:

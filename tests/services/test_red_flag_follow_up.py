@@ -20,6 +20,7 @@ from rehab_tracker.data.database import Database
 from rehab_tracker.data.models import AuditEntry, SessionLog
 from rehab_tracker.domain.errors import ValidationError
 from rehab_tracker.domain.redflags import RED_FLAGS, ClearanceEntry, RedFlagOutcomeEntry
+from rehab_tracker.domain.sessions import mark_all_done
 from rehab_tracker.services.errors import ServiceError
 
 ALL_NO = {f.code: False for f in RED_FLAGS}
@@ -116,7 +117,8 @@ def test_only_a_positive_screen_has_an_outcome(built: Built, today) -> None:  # 
     s = built.services.sessions
     slot = s.next_slot(built.patient_id)
     form = s.new_form(built.patient_id, slot.id, today=today)
-    sid = s.save(built.patient_id, slot.id, dataclasses.replace(form.entry, red_flags=ALL_NO),
+    sid = s.save(built.patient_id, slot.id, dataclasses.replace(mark_all_done(form.entry),
+            red_flags=ALL_NO),
                  today=today)
     with pytest.raises(ServiceError, match="not positive"):
         s.record_red_flag_outcome(sid, ADVICE, today=today)

@@ -17,7 +17,7 @@ from rehab_tracker.data.database import Database
 from rehab_tracker.data.models import SessionLog
 from rehab_tracker.domain.errors import ValidationError
 from rehab_tracker.domain.redflags import RED_FLAGS
-from rehab_tracker.domain.sessions import SessionEntry
+from rehab_tracker.domain.sessions import SessionEntry, mark_all_done
 
 ALL_NO = {f.code: False for f in RED_FLAGS}
 
@@ -32,7 +32,7 @@ def _entry(b: Built, today, **changes) -> tuple[object, SessionEntry]:  # type: 
     slot = b.services.sessions.next_slot(b.patient_id)
     assert slot is not None
     form = b.services.sessions.new_form(b.patient_id, slot.id, today=today)
-    return slot.id, dataclasses.replace(form.entry, **changes)
+    return slot.id, dataclasses.replace(mark_all_done(form.entry), **changes)
 
 
 def _refused(b: Built, today, red_flags) -> str:  # type: ignore[no-untyped-def]
@@ -83,7 +83,7 @@ def test_a_missed_session_corrected_to_attended_needs_a_screen(built: Built, tod
                             exercises=(), red_flags={})
     sid = s.save(built.patient_id, slot_id, entry, today=today)
     form = s.edit_form(sid)
-    corrected = dataclasses.replace(form.entry, attended=True, missed_reason="")
+    corrected = dataclasses.replace(mark_all_done(form.entry), attended=True, missed_reason="")
     with pytest.raises(ValidationError) as info:
         s.update(sid, corrected, expected_version=form.version, today=today)
     assert "an attended session needs one" in info.value.errors["red_flags"]
@@ -106,7 +106,7 @@ def test_a_log_screened_with_the_earlier_questions_can_still_be_corrected(
         assert log is not None
         log.red_flags = old
     form = s.edit_form(sid)
-    corrected = dataclasses.replace(form.entry, pain_back_after=1)
+    corrected = dataclasses.replace(mark_all_done(form.entry), pain_back_after=1)
     s.update(sid, corrected, expected_version=form.version, today=today)
     assert s.edit_form(sid).entry.red_flags == old
     assert s.history(built.patient_id)[0].red_flag_result == "clear"

@@ -16,6 +16,7 @@ from test_sessions_support import build_patient
 
 from rehab_tracker.data.database import Database
 from rehab_tracker.domain.redflags import RED_FLAGS, ClearanceEntry, RedFlagOutcomeEntry
+from rehab_tracker.domain.sessions import mark_all_done
 from rehab_tracker.services.container import Services
 
 ALL_NO = {flag.code: False for flag in RED_FLAGS}
@@ -95,7 +96,8 @@ def test_adherence_agrees_on_the_edge_cases(clinic: Services, today: dt.date) ->
 
     # log today's slot: due and attended everywhere; delete the log: back to before
     form = s.new_form(pid, slot.id, today=today)
-    log_id = s.save(pid, slot.id, dataclasses.replace(form.entry, red_flags=ALL_NO), today=today)
+    log_id = s.save(pid, slot.id, dataclasses.replace(mark_all_done(form.entry),
+            red_flags=ALL_NO), today=today)
     logged = _adherence_three_ways(clinic, pid, today)
     assert len(set(logged.values())) == 1, logged
     planned, attended = logged["sessions"]
@@ -126,7 +128,8 @@ def test_adherence_agrees_after_every_kind_of_session(
     def log(slot, **changes) -> dt.date:
         form = s.new_form(pid, slot.id if slot else None, today=today)
         when = slot.scheduled_date if slot else today - dt.timedelta(days=1)
-        entry = dataclasses.replace(form.entry, session_date=when, red_flags=ALL_NO, **changes)
+        entry = dataclasses.replace(mark_all_done(form.entry),
+                session_date=when, red_flags=ALL_NO, **changes)
         return s.save(pid, slot.id if slot else None, entry, today=today)
 
     for slot in past[:3]:
@@ -143,7 +146,8 @@ def test_adherence_agrees_after_every_kind_of_session(
     )
     corrected = log(past[5])  # corrected to missed after saving
     form = s.edit_form(corrected)
-    s.update(corrected, dataclasses.replace(form.entry, attended=False, missed_reason="forgot"),
+    s.update(corrected, dataclasses.replace(mark_all_done(form.entry),
+            attended=False, missed_reason="forgot"),
              expected_version=form.version, today=today)
     s.delete(log(past[6]))  # deleted: the slot is open again, past, so missed
     restored = log(past[7])  # deleted, then restored: attended
@@ -160,7 +164,8 @@ def test_adherence_agrees_after_every_kind_of_session(
     assert sessions.planned == len(past)
     # the unscheduled attended one corrected to missed: no extra session any more, anywhere
     form = s.edit_form(extra)
-    s.update(extra, dataclasses.replace(form.entry, attended=False, missed_reason="ill"),
+    s.update(extra, dataclasses.replace(mark_all_done(form.entry),
+            attended=False, missed_reason="ill"),
              expected_version=form.version, today=today)
     _agree_in_full(built.services, pid, today)
     assert s.adherence(pid, today=today).extra_sessions == 0

@@ -16,7 +16,7 @@ from test_sessions_support import build_patient
 from rehab_tracker.data.models import AuditEntry
 from rehab_tracker.domain.errors import ValidationError
 from rehab_tracker.domain.redflags import RED_FLAGS, ClearanceEntry, RedFlagOutcomeEntry
-from rehab_tracker.domain.sessions import AdverseEventEntry, SetEntry
+from rehab_tracker.domain.sessions import AdverseEventEntry, SetEntry, mark_all_done
 from rehab_tracker.services.errors import ServiceError
 
 ALL_NO = {f.code: False for f in RED_FLAGS}
@@ -30,7 +30,7 @@ def test_next_slot_prefills_from_prescription(db, today):
     if slot.kind == "education":
         assert form.entry.exercises == ()
         b.services.sessions.save(b.patient_id, slot.id, dataclasses.replace(
-            form.entry, red_flags=ALL_NO), today=today)
+            mark_all_done(form.entry), red_flags=ALL_NO), today=today)
         slot = b.services.sessions.next_slot(b.patient_id)
         assert slot is not None
         form = b.services.sessions.new_form(b.patient_id, slot.id, today=today)
@@ -46,7 +46,7 @@ def _log(b, today, *, pain=(3, 2, 1, 1)):
     slot = next(x for x in s.slots(b.patient_id) if x.open and x.kind == "exercise")
     form = s.new_form(b.patient_id, slot.id, today=today)
     entry = dataclasses.replace(
-        form.entry,
+        mark_all_done(form.entry),
         pain_back_before=pain[0],
         pain_back_after=pain[1],
         pain_leg_before=pain[2],
@@ -97,7 +97,8 @@ def test_bad_input_refused_nothing_saved(db, today, change, field, words):
     form = b.services.sessions.new_form(b.patient_id, slot.id, today=today)
     with pytest.raises(ValidationError) as err:
         b.services.sessions.save(
-            b.patient_id, slot.id, dataclasses.replace(form.entry, **change), today=today
+            b.patient_id, slot.id, dataclasses.replace(mark_all_done(form.entry),
+                    **change), today=today
         )
     assert words in err.value.errors[field]
     assert b.services.sessions.history(b.patient_id) == []
@@ -108,8 +109,9 @@ def test_bad_set_effort_is_keyed_by_set(db, today):
     slot = next(x for x in b.services.sessions.slots(b.patient_id) if x.kind == "exercise")
     form = b.services.sessions.new_form(b.patient_id, slot.id, today=today)
     ex = form.entry.exercises[0]
-    bad = dataclasses.replace(ex, sets=(SetEntry(reps=10, effort=12),))
-    entry = dataclasses.replace(form.entry, exercises=(bad, *form.entry.exercises[1:]))
+    bad = dataclasses.replace(ex, sets=(SetEntry(reps=10, effort=12),), status="changed")
+    entry = dataclasses.replace(mark_all_done(form.entry),
+            exercises=(bad, *form.entry.exercises[1:]))
     with pytest.raises(ValidationError) as err:
         b.services.sessions.save(b.patient_id, slot.id, entry, today=today)
     assert "exercises.0.sets.0.effort" in err.value.errors
@@ -139,7 +141,8 @@ def test_red_flag_stop_is_stored_and_shown_until_cleared(db, today):
     slot2 = s.next_slot(b.patient_id)
     form = s.new_form(b.patient_id, slot2.id, today=today)
     with pytest.raises(ValidationError) as err:
-        s.save(b.patient_id, slot2.id, dataclasses.replace(form.entry, red_flags=answers),
+        s.save(b.patient_id, slot2.id, dataclasses.replace(mark_all_done(form.entry),
+                red_flags=answers),
                today=today)
     assert "red_flags" in err.value.errors
 
@@ -151,7 +154,7 @@ def test_correction_is_audited(db, today):
     b.services.sessions.update(
         sid,
         dataclasses.replace(
-            form.entry,
+            mark_all_done(form.entry),
             pain_back_after=5,
             adverse_events=(AdverseEventEntry("dizzy", "mild", "rested 5 min"),),
         ),
@@ -182,7 +185,8 @@ def test_delete_undo_and_relog(db, today):
     s.delete(sid)
     # the slot is free again; logging it keeps the deleted log (not destroyed)
     form = s.new_form(b.patient_id, slot.id, today=today)
-    new = s.save(b.patient_id, slot.id, dataclasses.replace(form.entry, red_flags=ALL_NO),
+    new = s.save(b.patient_id, slot.id, dataclasses.replace(mark_all_done(form.entry),
+            red_flags=ALL_NO),
                  today=today)
     everything = s.history(b.patient_id, include_deleted=True)
     assert sorted(r.id for r in everything) == sorted([sid, new])
@@ -200,7 +204,7 @@ def test_restore_refused_when_slot_logged_again(db, today):
     s.delete(sid)
     form = s.new_form(b.patient_id, slot.id, today=today)
     s.save(b.patient_id, slot.id,
-           dataclasses.replace(form.entry, session_date=today - dt.timedelta(days=1),
+           dataclasses.replace(mark_all_done(form.entry), session_date=today - dt.timedelta(days=1),
                                red_flags=ALL_NO), today=today)
     with pytest.raises(ServiceError) as caught:
         s.restore(sid)
@@ -224,7 +228,8 @@ def test_second_live_log_of_a_slot_refused_at_the_field(db, today):
     assert "already logged" in caught.value.errors["slot"]
     form = s.edit_form(_sid)
     with pytest.raises(ValidationError) as caught:
-        s.save(b.patient_id, slot.id, dataclasses.replace(form.entry, red_flags=ALL_NO),
+        s.save(b.patient_id, slot.id, dataclasses.replace(mark_all_done(form.entry),
+                red_flags=ALL_NO),
                today=today)
     assert "already logged" in caught.value.errors["slot"]
     with pytest.raises(ValidationError) as caught:
@@ -243,7 +248,8 @@ def test_adherence_counts_attended_over_planned(db, today):
     slot = next(x for x in s.slots(b.patient_id) if x.open and x.kind == "exercise")
     form = s.new_form(b.patient_id, slot.id, today=today)
     s.save(b.patient_id, slot.id,
-           dataclasses.replace(form.entry, attended=False, missed_reason="ill"), today=today)
+           dataclasses.replace(mark_all_done(form.entry),
+                   attended=False, missed_reason="ill"), today=today)
     after = s.adherence(b.patient_id, today=today)
     assert after.attended == 1
     assert after.planned == before.planned
@@ -258,7 +264,8 @@ def test_unscheduled_session(db, today):
     s = b.services.sessions
     form = s.new_form(b.patient_id, None, today=today)
     assert form.slot is None and form.title == "Unscheduled session"
-    sid = s.save(b.patient_id, None, dataclasses.replace(form.entry, red_flags=ALL_NO),
+    sid = s.save(b.patient_id, None, dataclasses.replace(mark_all_done(form.entry),
+            red_flags=ALL_NO),
                  today=today)
     assert s.history(b.patient_id)[0].number is None
     assert sid
@@ -284,7 +291,11 @@ def test_log_and_refuse_twice_on_postgres(pg_db, today):
     view = b.services.sessions.overview(b.patient_id, today=today)
     assert view.rows[0].sets > 0 and view.rows[0].exercises > 0
     assert [a.positives for a in view.red_flags] == [("infection",)]
-    assert {a.timepoint: a.state for a in view.assessments}["baseline"] == "done"
+    # a review is done only when each of its instruments is recorded or skipped (issue 11
+    # item 4): the pain pair alone leaves the baseline's other instruments to record
+    baseline = {a.timepoint: a for a in view.assessments}["baseline"]
+    assert baseline.state != "done" and baseline.missing
+    assert not {"nprs_back", "nprs_leg"} & set(baseline.missing)
 
 
 def test_next_slot_skips_an_old_unlogged_slot(db, today):
@@ -293,7 +304,8 @@ def test_next_slot_skips_an_old_unlogged_slot(db, today):
     slots = s.slots(b.patient_id)
     exercise = [x for x in slots if x.kind == "exercise"]
     form = s.new_form(b.patient_id, exercise[0].id, today=today)
-    s.save(b.patient_id, exercise[0].id, dataclasses.replace(form.entry, red_flags=ALL_NO),
+    s.save(b.patient_id, exercise[0].id, dataclasses.replace(mark_all_done(form.entry),
+            red_flags=ALL_NO),
            today=today)
     # the education slot (number 0) was never logged: "next" is the slot after the last logged
     assert s.next_slot(b.patient_id).id == exercise[1].id

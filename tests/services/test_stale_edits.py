@@ -70,7 +70,7 @@ def _logged_session(db: Database) -> uuid.UUID:
         red_flags=ALL_NO,
         exercises=(
             ExerciseEntry(exercise_id, "Bridge with march", "reps",
-                          sets=(SetEntry(reps=10), SetEntry(reps=10))),
+                          sets=(SetEntry(reps=10), SetEntry(reps=10)), status="changed"),
         ),
     )
     return SessionService(db, "setup").save(patient_id, None, entry, today=TODAY)

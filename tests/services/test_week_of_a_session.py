@@ -18,6 +18,7 @@ from test_sessions_support import build_patient
 from rehab_tracker.charts.progress import hover_targets, training_figure
 from rehab_tracker.data.database import Database
 from rehab_tracker.domain.redflags import RED_FLAGS
+from rehab_tracker.domain.sessions import mark_all_done
 
 ALL_NO = {flag.code: False for flag in RED_FLAGS}
 
@@ -54,7 +55,7 @@ def test_a_session_has_one_week_everywhere(
     assert slot.week == 6
     form = s.new_form(built.patient_id, slot.id, today=today)
     entry = dataclasses.replace(
-        form.entry,
+        mark_all_done(form.entry),
         session_date=slot.scheduled_date + dt.timedelta(days=shift_days),
         red_flags=ALL_NO,
     )
@@ -70,7 +71,9 @@ def test_an_unscheduled_session_is_in_the_week_of_its_date(db: Database, today: 
     form = s.new_form(built.patient_id, None, today=today)
     assert form.entry.exercises  # prefilled from the phase of today
     entry = dataclasses.replace(
-        form.entry, session_date=slot.scheduled_date + dt.timedelta(days=1), red_flags=ALL_NO
+        mark_all_done(form.entry),
+        session_date=slot.scheduled_date + dt.timedelta(days=1),
+        red_flags=ALL_NO,
     )
     sid = s.save(built.patient_id, None, entry, today=today)
     shown = _weeks_shown(built, sid, today)

@@ -44,7 +44,7 @@ from rehab_tracker.domain.outcomes import baseline_of
 from rehab_tracker.domain.phases import phase_on
 from rehab_tracker.domain.program_status import refuse_dose_edit
 from rehab_tracker.domain.redflags import KNOWN_FLAGS_BY_CODE
-from rehab_tracker.domain.sessions import set_values
+from rehab_tracker.domain.sessions import PERFORMED, set_values
 from rehab_tracker.services import _lookup as lookup
 from rehab_tracker.services.errors import ConflictError
 from rehab_tracker.services.programs.checks import validate_dosage
@@ -304,8 +304,9 @@ def _last_logged(
     today: dt.date,
     per_exercise: int,
 ) -> list[tuple[ExerciseLog, SessionLog]]:
-    """The patient's last ``per_exercise`` attended, finished sessions up to ``today`` that
-    logged each exercise, newest first, with their log of it (sets loaded alongside)."""
+    """The patient's last ``per_exercise`` attended, finished sessions up to ``today`` in which
+    each exercise was done (as prescribed or changed; not done is no performance), newest
+    first, with their log of it (sets loaded alongside)."""
     if not exercise_ids:
         return []
     rank = (
@@ -326,6 +327,8 @@ def _last_logged(
         .where(
             SessionLog.patient_id == patient_id,
             ExerciseLog.exercise_id.in_(exercise_ids),
+            # only exercises actually done (as prescribed or changed): never one not done
+            ExerciseLog.status.in_(PERFORMED),
             SessionLog.deleted_at.is_(None),
             SessionLog.status != "draft",
             SessionLog.attended.is_(True),

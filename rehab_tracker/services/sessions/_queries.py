@@ -26,6 +26,7 @@ from rehab_tracker.data.models import (
 )
 from rehab_tracker.domain.errors import ValidationError
 from rehab_tracker.domain.redflags import follow_up_text, stored_screen
+from rehab_tracker.domain.sessions import PERFORMED
 from rehab_tracker.domain.weeks import session_week
 from rehab_tracker.services import _lookup as lookup
 from rehab_tracker.services.errors import NotFoundError
@@ -80,7 +81,7 @@ def _q() -> SimpleNamespace:
             SessionLog.deleted_at,
             # per-session counts as correlated subqueries: one statement for the whole table
             select(func.count(ExerciseLog.id))
-            .where(ExerciseLog.session_id == SessionLog.id)
+            .where(ExerciseLog.session_id == SessionLog.id, ExerciseLog.status.in_(PERFORMED))
             .correlate(SessionLog)
             .scalar_subquery(),
             select(func.count(SetLog.id))

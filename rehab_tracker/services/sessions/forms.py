@@ -5,22 +5,30 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from dataclasses import replace
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from rehab_tracker.data.models import Exercise, SessionLog
+from rehab_tracker.data.models import Exercise, Prescription, SessionLog
 from rehab_tracker.domain.sessions import (
     AdverseEventEntry,
     ExerciseEntry,
     SessionEntry,
     SetEntry,
+    planned_sets,
     set_values,
 )
 from rehab_tracker.services import _lookup as lookup
+from rehab_tracker.services.programs.types import PrescribedExercise
 from rehab_tracker.services.restrictions import active_restrictions
 from rehab_tracker.services.sessions._base import SessionServiceBase
-from rehab_tracker.services.sessions._queries import open_slot, session_log, slot_of
+from rehab_tracker.services.sessions._queries import (
+    open_slot,
+    red_flag_alerts,
+    session_log,
+    slot_of,
+)
 from rehab_tracker.services.sessions.types import SessionForm, SlotInfo
 
 
@@ -54,6 +62,7 @@ class SessionForms(SessionServiceBase):
                 entry=entry,
                 surgery_date=lookup.latest_surgery_date(session, patient_id),
                 restrictions=active_restrictions(session, patient_id, date),
+                open_red_flags=tuple(red_flag_alerts(session, patient_id)),
             )
 
     def _prefill(
@@ -71,29 +80,9 @@ class SessionForms(SessionServiceBase):
         result = []
         for rx in prescribed:
             hint = suggestions.get(rx.id)
-            dosage = hint.suggested if hint is not None else rx.dosage
-            reps = dosage.reps_max if dosage.reps_max is not None else dosage.reps_min
-            sets = tuple(
-                SetEntry(
-                    reps=reps if dosage.dosage_type in ("reps", "hold") else None,
-                    hold_seconds=dosage.hold_seconds,
-                    load_kg=dosage.load_kg or None,
-                    distance_m=dosage.distance_m,
-                    duration_s=dosage.duration_s,
-                )
-                for _ in range(dosage.sets)
-            )
-            result.append(
-                ExerciseEntry(
-                    exercise_id=rx.exercise_id,
-                    name=rx.exercise_name,
-                    dosage_type=rx.dosage.dosage_type,
-                    prescription_id=rx.id,
-                    prescribed=rx.dosage.describe(),
-                    suggestion=hint.reason if hint is not None else "Prescribed dosage.",
-                    sets=sets,
-                )
-            )
+            sets = planned_sets(hint.suggested if hint is not None else rx.dosage)
+            reason = hint.reason if hint is not None else "Prescribed dosage."
+            result.append(_not_recorded(rx, sets, reason))
         return tuple(result)
 
     def edit_form(self, session_id: uuid.UUID) -> SessionForm:
@@ -110,7 +99,7 @@ class SessionForms(SessionServiceBase):
                 program_id=log.program_id,
                 slot=info,
                 session_id=log.id,
-                entry=_entry_of(session, log),
+                entry=self._with_unrecorded(session, log, _entry_of(session, log)),
                 surgery_date=lookup.latest_surgery_date(session, log.patient_id),
                 status=log.status,
                 red_flag_result=log.red_flag_result,
@@ -118,9 +107,48 @@ class SessionForms(SessionServiceBase):
                 version=log.version,
             )
 
+    def _with_unrecorded(
+        self, session: Session, log: SessionLog, entry: SessionEntry
+    ) -> SessionEntry:
+        """``entry`` of an attended exercise session, with the exercises prescribed for it that
+        were not recorded (status "not recorded", prefilled with the prescription): a correction
+        can still record them."""
+        if not log.attended or log.status != "final" or log.program_id is None:
+            return entry
+        ref: uuid.UUID | tuple[uuid.UUID, dt.date] = (
+            log.scheduled_session_id or (log.program_id, log.session_date)
+        )
+        stored = {e.exercise_id for e in entry.exercises}
+        missing = tuple(
+            _not_recorded(
+                rx, planned_sets(rx.dosage), "Not recorded when the session was logged."
+            )
+            for rx in self.programs.prescriptions_for_session(ref)
+            if rx.exercise_id not in stored
+        )
+        return replace(entry, exercises=entry.exercises + missing) if missing else entry
+
+
+def _not_recorded(
+    rx: PrescribedExercise, sets: tuple[SetEntry, ...], suggestion: str
+) -> ExerciseEntry:
+    """A prescribed exercise nobody recorded yet, prefilled with ``sets`` (what "done as
+    prescribed" stands for)."""
+    return ExerciseEntry(
+        exercise_id=rx.exercise_id,
+        name=rx.exercise_name,
+        dosage_type=rx.dosage.dosage_type,
+        prescription_id=rx.id,
+        prescribed=rx.dosage.describe(),
+        suggestion=suggestion,
+        sets=sets,
+        planned=sets,
+    )
+
 
 def _entry_of(session: Session, log: SessionLog) -> SessionEntry:
-    """The form's entry for a stored log: its sets, live adverse events and screen answers."""
+    """The form's entry for a stored log: its exercises with their status (done as prescribed
+    meaning their prescription's sets), live adverse events and screen answers."""
     names: dict[uuid.UUID, str] = {}
     dosage: dict[uuid.UUID, str] = {}
     for ex_id, ex_name, ex_type in session.execute(
@@ -130,6 +158,14 @@ def _entry_of(session: Session, log: SessionLog) -> SessionEntry:
     ):
         names[ex_id] = ex_name
         dosage[ex_id] = ex_type
+    prescriptions = {
+        rx.id: rx
+        for rx in session.scalars(
+            select(Prescription).where(
+                Prescription.id.in_([e.prescription_id for e in log.exercises if e.prescription_id])
+            )
+        )
+    }
     return SessionEntry(
         session_date=log.session_date,
         location=log.location,
@@ -145,10 +181,14 @@ def _entry_of(session: Session, log: SessionLog) -> SessionEntry:
                 name=names.get(e.exercise_id, "?"),
                 dosage_type=dosage.get(e.exercise_id, "reps"),
                 prescription_id=e.prescription_id,
+                prescribed=rx.dosage.describe() if rx is not None else "",
                 sets=tuple(SetEntry(**set_values(s)) for s in e.sets),
                 notes=e.notes or "",
+                status=e.status,
+                planned=planned_sets(rx.dosage) if rx is not None else (),
             )
             for e in log.exercises
+            for rx in [prescriptions.get(e.prescription_id) if e.prescription_id else None]
         ),
         adverse_events=tuple(
             AdverseEventEntry(a.description, a.severity, a.action_taken)

@@ -27,6 +27,22 @@ class SessionReads(SessionServiceBase):
         with self.db.reading() as session:
             return rows_and_alerts(session.connection(), patient_id, include_deleted)[0]
 
+    def logged_on(
+        self, patient_id: uuid.UUID, on: dt.date, *, excluding: uuid.UUID | None = None
+    ) -> list[str]:
+        """The patient's live session logs dated ``on`` (but ``excluding``, the log being
+        corrected), in words ("Session 3 (week 1, 2026-11-09), attended"): a second session
+        on one day is asked about first (issue 11 item 3)."""
+        with self.db.reading() as session:
+            rows = rows_and_alerts(session.connection(), patient_id, False)[0]
+        return [
+            f"{'Unscheduled session' if r.number is None else _slot_name(r.number)}, "
+            f"{'attended' if r.attended else 'missed'}"
+            + (" (stopped: red flag)" if r.status == "aborted" else "")
+            for r in rows
+            if r.session_date == on and r.id != excluding
+        ]
+
     def adherence(self, patient_id: uuid.UUID, *, today: dt.date) -> Adherence:
         """Attended / planned exercise sessions so far, per program week and overall
         (:func:`lookup.program_adherence`, as the overview and the report have it)."""
@@ -59,3 +75,7 @@ class SessionReads(SessionServiceBase):
                 red_flags=alerts,
                 assessments=assessments,
             )
+
+
+def _slot_name(number: int) -> str:
+    return "Education session" if number == 0 else f"Session {number}"

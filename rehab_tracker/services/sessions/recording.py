@@ -22,7 +22,13 @@ from rehab_tracker.data.types import utcnow
 from rehab_tracker.domain.errors import ValidationError
 from rehab_tracker.domain.program_status import logging_refusal
 from rehab_tracker.domain.redflags import screen
-from rehab_tracker.domain.sessions import LOCATIONS, SessionEntry, set_values, validate_session
+from rehab_tracker.domain.sessions import (
+    LOCATIONS,
+    STORED,
+    SessionEntry,
+    set_values,
+    validate_session,
+)
 from rehab_tracker.services import _lookup as lookup
 from rehab_tracker.services.errors import ConflictError, ServiceError
 from rehab_tracker.services.sessions._base import SessionServiceBase
@@ -201,20 +207,24 @@ class SessionRecording(SessionServiceBase):
         log.notes = entry.notes.strip() or None
         if entry.red_flags:
             log.red_flags = dict(entry.red_flags)
+        # only what was recorded: an exercise left "not recorded" is not stored (issue 11 item
+        # 2); one not done is stored without sets
         log.exercises = [
             ExerciseLog(
                 created_by=self.actor,
                 exercise_id=e.exercise_id,
                 prescription_id=e.prescription_id,
                 position=i,
+                status=e.status,
                 notes=e.notes.strip() or None,
                 sets=[
                     SetLog(created_by=self.actor, set_number=j + 1, **set_values(s))
-                    for j, s in enumerate(e.sets)
+                    for j, s in enumerate(e.sets if e.performed else ())
                     if not s.empty
                 ],
             )
             for i, e in enumerate(entry.exercises if entry.attended else ())
+            if e.status in STORED
         ]
         for old in list(log.adverse_events):
             session.delete(old)

@@ -55,6 +55,9 @@ class SessionForm:
     restrictions: tuple[Restriction, ...] = ()
     #: the log's version when the form was read (a correction from it is refused once it moved)
     version: int = 0
+    #: the patient's positive red-flag screens not cleared when the form was read (a new log:
+    #: the form shows them first; an attended session is refused while one is open)
+    open_red_flags: tuple[RedFlagAlert, ...] = ()
 
     @property
     def title(self) -> str:
@@ -79,6 +82,7 @@ class SessionRow:
     pain_back_after: int | None
     pain_leg_before: int | None
     pain_leg_after: int | None
+    #: exercises done (as prescribed or changed; not those not done) and their sets
     exercises: int
     sets: int
     adverse_events: int

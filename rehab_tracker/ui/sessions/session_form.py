@@ -34,6 +34,9 @@ from PySide6.QtWidgets import (
 
 from rehab_tracker.domain.sessions import (
     EFFORT_MESSAGE,
+    EXERCISE_STATUS_LABELS,
+    EXERCISE_STATUSES,
+    NOTHING_RECORDED,
     PAIN_MESSAGE,
     SET_MAXIMA,
     SEVERITIES,
@@ -41,6 +44,7 @@ from rehab_tracker.domain.sessions import (
     ExerciseEntry,
     SessionEntry,
     SetEntry,
+    status_of_sets,
 )
 from rehab_tracker.services.container import Services
 from rehab_tracker.services.drafts import session_key
@@ -102,14 +106,39 @@ _DRAFT_SPELLINGS = {"hold_seconds": "hold_s"}
 
 
 class ExerciseBox(QGroupBox):
-    """One exercise: the prescription and suggestion, a grid of set fields, its error label."""
+    """One exercise: its status, the prescription and suggestion, a grid of set fields, its error
+    label.
+
+    The status (issue 11 item 2) starts as the entry's ("Not recorded" for a new log: the
+    prefilled values are what was planned, not what was done). Typing a value sets it from the
+    values: "Done as prescribed" while the dose is the planned one (an effort typed beside it
+    changes nothing), else "Changed". Choosing "Done as prescribed" or "Not recorded" puts the
+    planned values back; "Not done" greys the sets out (they are not saved)."""
 
     def __init__(self, index: int, exercise: ExerciseEntry, on_edit: Callable[[], None]) -> None:
         super().__init__(f"{index + 1}. {exercise.name}")
         self.setObjectName(f"exercise_{index}")
         self.exercise = exercise
         self.columns = COLUMNS.get(exercise.dosage_type, COLUMNS["reps"])
+        #: set while values are put in by the form, not typed: the status stays as it is
+        self._quiet = False
+        self._title = self.title()
         layout = QVBoxLayout(self)
+        self.status = QComboBox()
+        self.status.setObjectName(f"ex{index}_status")
+        for code in EXERCISE_STATUSES:
+            self.status.addItem(EXERCISE_STATUS_LABELS[code], code)
+        self.status.setAccessibleName("Status")
+        self.status.setAccessibleDescription(f"What was done of {exercise.name}")
+        self.status.setCurrentIndex(max(0, EXERCISE_STATUSES.index(exercise.status)
+                                        if exercise.status in EXERCISE_STATUSES else 0))
+        status_label = QLabel("Status")
+        status_label.setBuddy(self.status)
+        status_row = QHBoxLayout()
+        status_row.addWidget(status_label)
+        status_row.addWidget(self.status)
+        status_row.addStretch(1)
+        layout.addLayout(status_row)
         if exercise.prescribed or exercise.suggestion:
             info = QLabel(
                 " — ".join(t for t in (f"Prescribed: {exercise.prescribed}"
@@ -137,10 +166,70 @@ class ExerciseBox(QGroupBox):
         row.addStretch(1)
         row.addWidget(self.add_button)
         layout.addLayout(row)
+        self.status.currentIndexChanged.connect(self._status_chosen)
+        self._show_status()
+
+    @property
+    def planned(self) -> tuple[SetEntry, ...]:
+        """The sets "done as prescribed" stands for (the prefilled ones when none is given)."""
+        return self.exercise.planned or self.exercise.sets
+
+    def status_code(self) -> str:
+        return str(self.status.currentData())
+
+    def set_status(self, code: str) -> None:
+        """Choose a status as the user would (the planned values come back for done)."""
+        self.status.setCurrentIndex(EXERCISE_STATUSES.index(code))
+
+    def _set_status_quietly(self, code: str) -> None:
+        self.status.blockSignals(True)
+        self.status.setCurrentIndex(EXERCISE_STATUSES.index(code))
+        self.status.blockSignals(False)
+        self._show_status()
+
+    def _status_chosen(self) -> None:
+        if self._quiet:
+            return
+        if self.status_code() in ("done", "not_recorded"):
+            self.put_sets(self.planned)
+        self._show_status()
+        self.on_edit()
+
+    def _show_status(self) -> None:
+        """Sets greyed out while not done; the title says the status."""
+        code = self.status_code()
+        for fields in self.rows:
+            for field in fields.values():
+                field.setEnabled(code != "not_done")
+        self.add_button.setEnabled(code != "not_done")
+        self.setTitle(f"{self._title} — {EXERCISE_STATUS_LABELS[code]}")
+
+    def _typed(self) -> None:
+        """A value was typed: the status follows the values (done while the dose is planned)."""
+        if self._quiet:
+            return
+        if self.status_code() != "not_done":
+            sets = self.entry().sets
+            filled = any(not s.empty for s in sets)
+            self._set_status_quietly(status_of_sets(self.planned, sets) if filled else "changed")
+        self.on_edit()
+
+    def put_sets(self, sets: tuple[SetEntry, ...]) -> None:
+        """Show ``sets`` (extra rows emptied) without counting it as typing."""
+        self._quiet = True
+        try:
+            while len(self.rows) < len(sets):
+                self.add_set(SetEntry())
+            for n, fields in enumerate(self.rows):
+                logged = sets[n] if n < len(sets) else SetEntry()
+                for key, field in fields.items():
+                    field.set_value(getattr(logged, key))
+        finally:
+            self._quiet = False
 
     def _add_empty_set(self) -> None:
         self.add_set(SetEntry())
-        self.on_edit()
+        self._typed()
 
     def add_set(self, logged: SetEntry) -> None:
         n = len(self.rows) + 1
@@ -151,7 +240,8 @@ class ExerciseBox(QGroupBox):
             field = NumberField(name, low=0, high=high, integer=integer, message=message)
             field.setObjectName(f"ex{self.objectName().split('_')[1]}_set{n}_{key}")
             field.set_value(getattr(logged, key))
-            field.textChanged.connect(self.on_edit)
+            field.setEnabled(self.status_code() != "not_done")
+            field.textChanged.connect(self._typed)
             field.checked.connect(self._collect_errors)
             self.grid.addWidget(field, n, col + 1)
             fields[key] = field
@@ -183,7 +273,7 @@ class ExerciseBox(QGroupBox):
                     value = int(value)
                 values[key] = value
             sets.append(SetEntry(**values))
-        return dataclasses.replace(self.exercise, sets=tuple(sets))
+        return dataclasses.replace(self.exercise, sets=tuple(sets), status=self.status_code())
 
     def payload(self) -> dict[str, Any]:
         return {
@@ -195,16 +285,31 @@ class ExerciseBox(QGroupBox):
             ),
             "prescribed": self.exercise.prescribed,
             "suggestion": self.exercise.suggestion,
+            "status": self.status_code(),
             "sets": [{k: f.text() for k, f in fields.items()} for fields in self.rows],
         }
 
     def restore(self, data: dict[str, Any]) -> None:
+        """What a draft held. A draft from before the statuses has none: its values changed
+        from the planned ones are "Changed", the others stay "Not recorded" (nobody can tell
+        whether they were done)."""
         sets = data.get("sets", [])
-        while len(self.rows) < len(sets):
-            self.add_set(SetEntry())
-        for fields, texts in zip(self.rows, sets, strict=False):
-            for key, field in fields.items():
-                field.setText(str(texts.get(key, texts.get(_DRAFT_SPELLINGS.get(key, key), ""))))
+        self._quiet = True
+        try:
+            while len(self.rows) < len(sets):
+                self.add_set(SetEntry())
+            for fields, texts in zip(self.rows, sets, strict=False):
+                for key, field in fields.items():
+                    field.setText(
+                        str(texts.get(key, texts.get(_DRAFT_SPELLINGS.get(key, key), "")))
+                    )
+        finally:
+            self._quiet = False
+        status = data.get("status")
+        if status not in EXERCISE_STATUSES:
+            typed = status_of_sets(self.planned, self.entry().sets)
+            status = "changed" if typed == "changed" else self.exercise.status
+        self._set_status_quietly(str(status))
 
 
 class AdverseEventRow(QWidget):
@@ -240,6 +345,18 @@ class AdverseEventRow(QWidget):
         )
 
 
+def log_another(parent: QWidget, patient_name: str, on: dt.date, logged: list[str]) -> bool:
+    """Ask before a second session on one day (issue 11 item 3): True when the user chose Yes
+    (No is the default)."""
+    return dialogs.confirm(
+        parent,
+        "Log another session?",
+        f"{patient_name} already has a session logged on {on.isoformat()}: "
+        + "; ".join(logged)
+        + ".\n\nLog another session on the same day?",
+    )
+
+
 class SessionFormDialog(QDialog):
     """Log a new session (``form.session_id`` None) or correct a finished one."""
 
@@ -252,7 +369,11 @@ class SessionFormDialog(QDialog):
         red_flags: dict[str, bool] | None = None,
         attended: bool = True,
         parent: QWidget | None = None,
+        same_day_confirmed: dt.date | None = None,
     ) -> None:
+        """``same_day_confirmed``: the date for which the user already said yes to logging
+        another session on a day that has one (the Sessions tab asks before the red-flag
+        screen); Save asks for any other such date."""
         super().__init__(parent)
         self.setObjectName("sessionForm")
         self.services = services
@@ -260,6 +381,7 @@ class SessionFormDialog(QDialog):
         self.today = today
         self.red_flags = dict(red_flags or form.entry.red_flags)
         self.saved_id: uuid.UUID | None = None
+        self.same_day_confirmed = same_day_confirmed
         #: set when the user chose Reload after another workstation corrected this session:
         #: the dialog closed without saving, and whoever opened it opens the saved session again
         self.reload_requested = False
@@ -279,7 +401,10 @@ class SessionFormDialog(QDialog):
         self._update_attended()
         self._connect_edits()
         self.date.dateChanged.connect(self._check_date)
+        self.date.dateChanged.connect(self._show_day)
         self._check_date()
+        self._show_day()
+        self._show_recorded()
         first = self.pain["pain_back_before"] if self.attended.isChecked() else self.missed_reason
         first.setFocus(Qt.FocusReason.OtherFocusReason)
 
@@ -296,7 +421,7 @@ class SessionFormDialog(QDialog):
         self.attended = self.fields.add(
             "attended", "Atte&nded", QCheckBox("Patient attended")
         )
-        self.attended.setAccessibleName("Attended")
+        self.attended.setAccessibleName("Patient attended")
         self.attended.setChecked(entry.attended and attended)
         self.missed_reason = self.fields.add("missed_reason", "&Reason missed", QLineEdit())
         self.missed_reason.setText(entry.missed_reason)
@@ -312,6 +437,25 @@ class SessionFormDialog(QDialog):
         exercises = QWidget()
         ex_layout = QVBoxLayout(exercises)
         ex_layout.setContentsMargins(0, 0, 0, 0)
+        # the common case in one key: every exercise not recorded yet done as prescribed
+        self.all_done_button = self._button(
+            "All done as prescribed", "allDone", "All done as prescribed"
+        )
+        self.all_done_button.setToolTip(
+            "Mark every exercise still \"Not recorded\" as done as prescribed (Ctrl+D); "
+            "exercises changed or not done stay as they are."
+        )
+        self.all_done_button.clicked.connect(self.all_done)
+        QShortcut(QKeySequence("Ctrl+D"), self, self.all_done)
+        self.recorded = text_label("exercisesRecorded", description="Exercises recorded")
+        top = QHBoxLayout()
+        top.addWidget(self.recorded, 1)
+        top.addWidget(self.all_done_button)
+        if entry.exercises:
+            ex_layout.addLayout(top)
+        else:
+            self.all_done_button.setVisible(False)
+            self.recorded.setVisible(False)
         for i, exercise in enumerate(entry.exercises):
             box = ExerciseBox(i, exercise, self._edited)
             self.exercise_boxes.append(box)
@@ -385,8 +529,11 @@ class SessionFormDialog(QDialog):
             if restrictions else ""
         )
         self.restrictions_label.setVisible(bool(restrictions))
+        self.day_notes = text_label(
+            "sessionDayNotes", style=WARNING_STYLE, description="About this session"
+        )
         self.scroll_area = scrolled(
-            header, self.restrictions_label, self.banner, self.fields,
+            header, self.day_notes, self.restrictions_label, self.banner, self.fields,
             QLabel("<b>Exercises</b>"), self.exercises_widget, self.events_box, notes_label,
             self.notes,
         )
@@ -438,19 +585,94 @@ class SessionFormDialog(QDialog):
         for field in self.pain.values():
             field.setEnabled(attended)
         self.exercises_widget.setEnabled(attended)
+        if hasattr(self, "all_done_button"):
+            self.all_done_button.setEnabled(attended)
 
     def _edited(self, *_args: object) -> None:
         self.autosave.touch()
+        self._show_recorded()
 
-    def _check_date(self) -> None:
+    def all_done(self) -> None:
+        """Every exercise not recorded yet: done as prescribed (Ctrl+D)."""
+        if not self.attended.isChecked():
+            return
+        for box in self.exercise_boxes:
+            if box.status_code() == "not_recorded":
+                box.set_status("done")
+        self._show_recorded()
+
+    def _show_recorded(self) -> None:
+        """"3 of 15 exercises recorded: 2 done as prescribed, 1 not done; 12 not recorded (not
+        saved)"."""
+        if not self.exercise_boxes:
+            return
+        codes = [box.status_code() for box in self.exercise_boxes]
+        counts = {code: codes.count(code) for code in EXERCISE_STATUSES}
+        recorded = len(codes) - counts["not_recorded"]
+        parts = [
+            f"{counts[code]} {EXERCISE_STATUS_LABELS[code].lower()}"
+            for code in ("done", "changed", "not_done")
+            if counts[code]
+        ]
+        text = f"{recorded} of {len(codes)} exercises recorded"
+        if parts:
+            text += ": " + ", ".join(parts)
+        if counts["not_recorded"]:
+            text += f"; {counts['not_recorded']} not recorded (not saved)"
+        self.recorded.setText(text + ".")
+        if recorded and NOTHING_RECORDED in self.banner.text():  # answered: the refusal goes
+            rest = [m for m in self.banner.text().split("\n") if m != NOTHING_RECORDED]
+            self.banner.setText("\n".join(rest))
+            self.banner.setVisible(bool(rest))
+
+    def _show_day(self) -> None:
+        """What the form knows of the session's day up front (issue 11 item 3): a red flag not
+        cleared, another session logged that day, a scheduled session logged ahead of its date."""
+        on = self.date.value()
+        notes = []
+        flags = [f for f in self.form.open_red_flags if on is None or f.session_date <= on]
+        if flags and self.form.session_id is None:
+            first = flags[0]
+            notes.append(
+                f"Red flag on {first.session_date.isoformat()} not yet cleared ({first.message}) "
+                "An attended session is saved only once who cleared exercise to resume is "
+                "recorded (Session > Record Red-Flag Outcome); a missed session can be logged."
+            )
+        self.same_day = (
+            self.services.sessions.logged_on(
+                self.form.patient_id, on, excluding=self.form.session_id
+            )
+            if on is not None
+            else []
+        )
+        if self.same_day:
+            notes.append(
+                f"Already logged on {on.isoformat() if on else ''}: "
+                + "; ".join(self.same_day) + ". Saving asks before logging another."
+            )
+        slot = self.form.slot
+        if slot is not None and on is not None and slot.scheduled_date > on:
+            days = (slot.scheduled_date - on).days
+            notes.append(
+                f"Logged ahead of the schedule: this fills {slot.label}, scheduled "
+                f"{days} day{'s' if days != 1 else ''} after {on.isoformat()}."
+            )
+        self.day_notes.setText("\n".join(notes))
+        self.day_notes.setVisible(bool(notes))
+        self.day_notes.setAccessibleDescription("\n".join(notes))
+
+    def _date_errors(self) -> dict[str, str]:
         """The domain's date rule, as typed: not in the future, not before the surgery."""
-        errors = typed_date_errors(
+        return typed_date_errors(
             self.date,
             "session_date",
             today=self.today(),
             surgery_date=self.form.surgery_date,
             what="The session date",
         )
+
+    def _check_date(self) -> None:
+        errors = self._date_errors()
         label = self.fields.errors["session_date"]
         label.setText(errors.get("session_date", ""))
         label.setVisible("session_date" in errors)
@@ -526,16 +748,36 @@ class SessionFormDialog(QDialog):
         problems = {k: p for k, f in self.pain.items() if (p := f.problem()) and f.isEnabled()}
         if (date_problem := self.date.problem()) is not None:
             problems["session_date"] = date_problem
+        else:
+            problems.update(self._date_errors())
         if self.attended.isChecked():
             for i, box in enumerate(self.exercise_boxes):
-                if box.has_problems():
+                if box.status_code() in ("done", "changed") and box.has_problems():
                     problems[f"exercises.{i}"] = f"{box.exercise.name}: see the set messages."
+            codes = {box.status_code() for box in self.exercise_boxes}
+            if codes == {"not_recorded"}:
+                problems["exercises"] = NOTHING_RECORDED
         return problems
+
+    def _another_on_the_day(self) -> bool:
+        """True to go on: no other session logged on the date, or the user said to log another
+        (No is the default)."""
+        on = self.date.value()
+        if not self.same_day or on is None or on == self.same_day_confirmed:
+            return True
+        if not log_another(self, self.form.patient_name, on, self.same_day):
+            return False
+        self.same_day_confirmed = on
+        return True
 
     def save(self) -> None:
         problems = self.live_problems()
         if problems:
             self.show_errors(problems)
+            if "exercises" in problems:
+                self.all_done_button.setFocus(Qt.FocusReason.OtherFocusReason)
+            return
+        if self.form.session_id is None and not self._another_on_the_day():
             return
         entry = self.entry()
         today = self.today()

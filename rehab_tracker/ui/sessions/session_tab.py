@@ -7,6 +7,7 @@ and clearance.
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -242,8 +243,8 @@ class SessionsTab(PatientTab):
         earlier positive screen not yet cleared is shown first and needs its clearance."""
         if self.row is None:
             return None
-        if refusal := self.services.programs.logging_refusal(self.row.id):
-            dialogs.error(self, "Log session", refusal)  # paused or ended: before the screen
+        go_on, same_day = self._before_the_screen(self.row)
+        if not go_on:
             return None
         open_flags = self.services.sessions.open_red_flags(self.row.id)
         cleared = clear_to_log(self, self.services, open_flags, self.today)
@@ -262,10 +263,30 @@ class SessionsTab(PatientTab):
             return None
         answers = {k: bool(v) for k, v in screen.answers().items() if v is not None}
         return self.open_form(slot, answers if screen.outcome == "clear" else {},
-                              attended=screen.outcome == "clear")
+                              attended=screen.outcome == "clear",
+                              same_day_confirmed=same_day)
+
+    def _before_the_screen(self, row: PatientRow) -> tuple[bool, dt.date | None]:
+        """(go on, the day a second session was confirmed for): a paused or ended program is
+        refused, and a session already logged today asks first (issue 11 item 3)."""
+        if refusal := self.services.programs.logging_refusal(row.id):
+            dialogs.error(self, "Log session", refusal)  # paused or ended: before the screen
+            return False, None
+        from rehab_tracker.ui.sessions.session_form import log_another
+
+        today = self.today()
+        same_day = self.services.sessions.logged_on(row.id, today)
+        if not same_day:
+            return True, None
+        return log_another(self, row.name, today, same_day), today
 
     def open_form(
-        self, slot: SlotInfo | None, red_flags: dict[str, bool], *, attended: bool = True
+        self,
+        slot: SlotInfo | None,
+        red_flags: dict[str, bool],
+        *,
+        attended: bool = True,
+        same_day_confirmed: dt.date | None = None,
     ) -> SessionFormDialog | None:
         if self.row is None:
             return None
@@ -283,7 +304,8 @@ class SessionsTab(PatientTab):
         from rehab_tracker.ui.sessions.session_form import SessionFormDialog
 
         dialog = SessionFormDialog(
-            self.services, form, self.today, red_flags=red_flags, attended=attended, parent=self
+            self.services, form, self.today, red_flags=red_flags, attended=attended, parent=self,
+            same_day_confirmed=same_day_confirmed,
         )
         if dialog.exec():
             self.message.setText("Session saved.")
