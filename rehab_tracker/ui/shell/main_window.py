@@ -121,9 +121,6 @@ class MainWindow(QMainWindow):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("mainWindow")
-        app = QApplication.instance()
-        if isinstance(app, QApplication):
-            focus_ring.install(app)  # every control shows where the keyboard is
         self.setWindowTitle(APP_NAME)
         self.today = today
         #: the composition root's way to open a database (File > Restore reopens with it)
@@ -206,6 +203,9 @@ class MainWindow(QMainWindow):
     def _attach(self, services: Services) -> None:
         from rehab_tracker.ui.shell.workspace import Workspace
 
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            focus_ring.install(app)  # every control shows where the keyboard is (after start-up)
         self.workspace = workspace = Workspace(self, services)
         self._place_patient_view(workspace)
         self.database_label.setText(f"Database: {services.db.display_name}")

@@ -7,61 +7,25 @@ and :data:`WIDTH` pixels wide, follow the focus: a :class:`QFocusFrame` (Qt keep
 widget through moves, resizes and hiding), painted by this module instead of the style.
 
 Popups (menus, a combo box's list) keep their own highlight; a window with the focus on itself
-has no ring.
+has no ring. The ring's classes (``_focus_frame``) load with the first ring: making Qt types
+subclassable costs tens of milliseconds, which the start-up path does not pay.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import shiboken6
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QPainter, QPaintEvent, QPalette
-from PySide6.QtWidgets import (
-    QApplication,
-    QFocusFrame,
-    QProxyStyle,
-    QStyle,
-    QStyleHintReturn,
-    QStyleOption,
-    QWidget,
-)
+from PySide6.QtWidgets import QApplication, QWidget
+
+if TYPE_CHECKING:
+    from rehab_tracker.ui.widgets._focus_frame import FocusRing
 
 #: the ring's width in (logical) pixels: the style's focus-frame margin (2 in Qt's common style)
 WIDTH = 2
 #: the object name of the application's follower (install is idempotent)
 _NAME = "focusRingFollower"
-
-
-class _AboveStyle(QProxyStyle):
-    """The application's style, except that the ring sits in the window (or the scroll area)
-    above its widget rather than in the widget's parent, which would clip it where the widget
-    touches the parent's edge (the patient table beside the splitter)."""
-
-    def styleHint(
-        self,
-        hint: QStyle.StyleHint,
-        option: QStyleOption | None = None,
-        widget: QWidget | None = None,
-        returnData: QStyleHintReturn | None = None,
-    ) -> int:
-        if hint == QStyle.StyleHint.SH_FocusFrame_AboveWidget:
-            return 1
-        return super().styleHint(hint, option, widget, returnData)
-
-
-class FocusRing(QFocusFrame):
-    """The ring: the focus frame Qt positions, filled with the highlight colour (its mask, set
-    by Qt from the style's focus-frame margins, leaves only the ring)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        app = QApplication.instance()
-        base = app.style() if isinstance(app, QApplication) else None
-        self._style = _AboveStyle(base.name() if base is not None else "fusion")
-        self.setStyle(self._style)
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        painter = QPainter(self)
-        painter.fillRect(self.rect(), self.palette().color(QPalette.ColorRole.Highlight))
 
 
 class FocusFollower(QObject):
@@ -83,6 +47,8 @@ class FocusFollower(QObject):
                 ring.setWidget(None)  # type: ignore[arg-type]  # Qt takes none: hide
             return
         if ring is None:
+            from rehab_tracker.ui.widgets._focus_frame import FocusRing
+
             ring = self.ring = FocusRing()
             ring.setObjectName("focusRing")
         ring.setWidget(target)
@@ -105,4 +71,5 @@ def install(app: QApplication) -> FocusFollower:
         return existing
     follower = FocusFollower(app)
     follower.setObjectName(_NAME)
+    follower.follow(None, app.focusWidget())  # the control that has the focus already
     return follower
