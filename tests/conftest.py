@@ -15,7 +15,7 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 
 import pytest
 
-from rehab_tracker.data import locations
+from rehab_tracker.data import locations, private_files
 from rehab_tracker.data.database import Database, open_database
 
 PG_ENV = "REHAB_TRACKER_TEST_PG_URL"
@@ -23,14 +23,30 @@ PG_ENV = "REHAB_TRACKER_TEST_PG_URL"
 TODAY = dt.date(2026, 11, 23)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def session_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The user folders of the session's shared fixtures (the templates below): never the real
+    ones. The audit key that seals the demo template's trail lives here."""
+    home = tmp_path_factory.mktemp("session-home")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(locations.HOME_ENV, str(home))
+        yield home
+
+
 @pytest.fixture(autouse=True)
 def isolated_home(
-    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch, session_home: Path
 ) -> Path:
-    """Every test gets its own user data and settings folders, and no database override."""
+    """Every test gets its own user data and settings folders, and no database override. It
+    holds the session's audit keys (as ``template-*.key``), so a copy of a template is verified."""
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv(locations.HOME_ENV, str(home))
     monkeypatch.delenv(locations.DB_ENV, raising=False)
+    keys = session_home / "config" / "audit-keys"
+    if keys.is_dir():
+        target = private_files.private_dir(home / "config" / "audit-keys")
+        for key in keys.glob("*.key"):
+            shutil.copyfile(key, private_files.private_file(target / f"template-{key.name}"))
     return home
 
 

@@ -97,7 +97,7 @@ def _backfill_end_days() -> None:
         session = Session(bind=conn)
         session.info["actor"] = ACTOR
         try:
-            audit.append(session, changes)
+            audit.append(session, changes, keyed=False)  # no key ids before 0009
         finally:
             session.close()
 

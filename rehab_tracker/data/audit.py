@@ -1,21 +1,29 @@
 """The append-only audit trail: every change to a record, who made it, before and after.
 
 Entries are written automatically on every flush (``install``), so no service can forget one.
-Each entry carries the SHA-256 of its predecessor, so a row changed or removed behind the app's back
-breaks the chain (``verify_chain``); database triggers refuse UPDATE and DELETE on the table.
+Each entry carries the hash of its predecessor and is sealed with HMAC-SHA256 under a key kept
+outside the database (``data.audit_keys``; the entry's ``key_id`` names it), so a row changed or
+removed behind the app's back breaks the chain (``verify_chain``) and cannot be sealed again by
+someone who can edit the database but does not hold the key; database triggers refuse UPDATE and
+DELETE on the table. Entries written before the keys (revision 0009) have an unkeyed SHA-256
+and no key id; the upgrade seals them with a keyed entry after the newest of them (its seal
+covers their hashes), so unkeyed entries are trusted only where a keyed entry follows them.
+``data.trail_check`` adds what the chain alone cannot see (removed newest entries, missing
+triggers, records changed behind the trail's back).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import event, insert, inspect, select, text
+from sqlalchemy import Connection, RowMapping, event, insert, inspect, select, text
 from sqlalchemy.orm import Session, object_session, sessionmaker
 
+from rehab_tracker.data import audit_keys
 from rehab_tracker.data.models import AuditEntry, Base, Counter, Draft
 from rehab_tracker.data.types import jsonable, new_id, utcnow
 
@@ -46,16 +54,30 @@ def _before(obj: Base) -> dict[str, Any]:
     return values
 
 
+def _canonical(fields: dict[str, Any]) -> str:
+    return json.dumps(fields, sort_keys=True, separators=(",", ":"), default=str)
+
+
 def entry_hash(prev_hash: str, fields: dict[str, Any]) -> str:
-    canonical = json.dumps(fields, sort_keys=True, separators=(",", ":"), default=str)
-    return hashlib.sha256((prev_hash + canonical).encode("utf-8")).hexdigest()
+    """The unkeyed SHA-256 of an entry written before revision 0009 (kept to verify those)."""
+    return hashlib.sha256((prev_hash + _canonical(fields)).encode("utf-8")).hexdigest()
+
+
+def sealed_hash(key: bytes, key_id: str, prev_hash: str, fields: dict[str, Any]) -> str:
+    """The keyed hash of an entry: HMAC-SHA256 over the previous hash and the fields, the key's
+    id among them (so an entry cannot be passed off as sealed by another key)."""
+    return audit_keys.seal(key, prev_hash, _canonical({**fields, "key_id": key_id}))
+
+
+#: the writers' keys, read from the settings folder once
+_RING = audit_keys.KeyRing()
 
 
 #: the columns the hash covers, in this order
 _HASHED = ("id", "at", "actor", "action", "entity", "entity_id", "before", "after")
 
 
-def _hashed_fields(row: Mapping[str, Any]) -> dict[str, Any]:
+def _hashed_fields(row: Mapping[str, Any] | RowMapping) -> dict[str, Any]:
     """What an entry's hash covers, from its column values (new or read back): the id as text
     and the time in ISO form. Writing and checking the chain both use this."""
     fields = {name: row[name] for name in _HASHED}
@@ -74,17 +96,24 @@ def _entity_id(obj: Base) -> str:
 def append(
     session: Session,
     changes: Iterable[tuple[str, str, str, dict[str, Any] | None, dict[str, Any] | None]],
+    *,
+    keyed: bool = True,
 ) -> int:
-    """Append (action, entity, entity_id, before, after) rows to the chain; returns how many."""
+    """Append (action, entity, entity_id, before, after) rows to the chain; returns how many.
+
+    Sealed with the key of the newest entry when this installation holds it, else with the
+    installation's own key; ``keyed=False`` only for migrations before revision 0009 (whose
+    table has no ``key_id`` yet), which write the unkeyed SHA-256 of their time."""
     rows = list(changes)
     if not rows:
         return 0
     conn = session.connection()
     if conn.dialect.name == "postgresql":
         conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_AUDIT_LOCK})
-    prev = conn.execute(
-        select(AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)
-    ).scalar_one_or_none() or GENESIS
+    newest = select(AuditEntry.hash, AuditEntry.key_id) if keyed else select(AuditEntry.hash)
+    head = conn.execute(newest.order_by(AuditEntry.seq.desc()).limit(1)).first()
+    prev = head[0] if head is not None else GENESIS
+    key_id, key = _RING.key_for(head[1] if head is not None and keyed else None)
     actor = str(session.info.get("actor", "system"))
     at = utcnow()
     values = []
@@ -100,7 +129,12 @@ def append(
             "after": after,
             "prev_hash": prev,
         }
-        value["hash"] = prev = entry_hash(prev, _hashed_fields(value))
+        fields = _hashed_fields(value)
+        if keyed:
+            value["key_id"] = key_id
+            value["hash"] = prev = sealed_hash(key, key_id, prev, fields)
+        else:
+            value["hash"] = prev = entry_hash(prev, fields)
         values.append(value)
     for value in values:  # one by one: the chain order is the insertion order
         conn.execute(insert(AuditEntry), value)
@@ -119,6 +153,11 @@ def _audited(obj: object) -> bool:
     return isinstance(obj, Base) and not isinstance(obj, _NOT_AUDITED)
 
 
+def is_audited_class(cls: type) -> bool:
+    """Whether changes of rows of the model ``cls`` are written to the trail."""
+    return issubclass(cls, Base) and not issubclass(cls, _NOT_AUDITED)
+
+
 def _before_flush(session: Session, flush_context: object, instances: object) -> None:
     # The flush itself bumps ``version`` and ``updated_at``; by after_flush the history shows the
     # new values as unchanged, so the "before" image must be taken now.
@@ -127,6 +166,20 @@ def _before_flush(session: Session, flush_context: object, instances: object) ->
     for obj in (*session.dirty, *session.deleted):
         if _audited(obj):
             images[obj] = _before(obj)
+    stamp = utcnow()
+    for obj in session.dirty:
+        # The change time is set here, not left to the column's ``onupdate``: when one flush
+        # updates several rows of a table at once (executemany), the ORM computes that default
+        # again for the statement, a few microseconds after the value the object (and so the
+        # trail's "after") holds, and ``db check`` would find every such row changed behind
+        # the trail's back.
+        if (
+            _audited(obj)
+            and "updated_at" in inspect(obj).mapper.columns
+            and session.is_modified(obj, include_collections=False)
+            and not inspect(obj).attrs["updated_at"].history.added
+        ):
+            obj.updated_at = stamp
 
 
 def _before_delete(mapper: object, connection: object, obj: Base) -> None:
@@ -172,20 +225,106 @@ def install(factory: sessionmaker[Session]) -> None:
 
 @dataclass(frozen=True)
 class ChainProblem:
+    """A problem of entry ``seq`` (through ``last``, when consecutive entries share it)."""
+
     seq: int
     problem: str
+    last: int | None = None
+
+    def line(self) -> str:
+        where = f"entries {self.seq}-{self.last}" if self.last else f"entry {self.seq}"
+        return f"{where}: {self.problem}"
+
+
+@dataclass
+class ChainResult:
+    """What a walk along the chain found: its problems, its length and its newest entry."""
+
+    problems: list[ChainProblem] = field(default_factory=list)
+    count: int = 0
+    head_seq: int = 0
+    head: str = GENESIS
+    keyed: int = 0
+    #: the first of the newest entries that carry the unkeyed hash with no keyed entry after
+    #: them to seal them (None when the newest entry is keyed)
+    unsealed_from: int | None = None
+
+
+NOT_SEALED = (
+    "the trail is not sealed with a key: all {count} entries carry the unkeyed hash "
+    "(recomputed behind the app's back, or never opened by this version)"
+)
+_BROKEN_LINK = "does not follow the previous entry"
+_CHANGED = "content changed after it was written"
+UNSEALED_TAIL = (
+    "entries {first}-{last} carry the unkeyed hash and no keyed entry after them seals them "
+    "(written behind the app's back)"
+)
+_UNKNOWN_KEY = (
+    "sealed with key {key_id}, which this installation does not hold "
+    "(copy that key file into {folder}, or the entries were forged)"
+)
+
+
+def has_key_ids(conn: Connection) -> bool:
+    """Whether the trail's table has the ``key_id`` column (revision 0009 and later)."""
+    return any(c["name"] == "key_id" for c in inspect(conn).get_columns("audit_log"))
+
+
+def _entries(conn: Connection, keyed: bool, batch: int) -> Iterator[RowMapping]:
+    columns = [AuditEntry.seq, AuditEntry.prev_hash, AuditEntry.hash]
+    columns += [getattr(AuditEntry, name) for name in _HASHED]
+    columns += [AuditEntry.key_id] if keyed else []
+    statement = select(*columns).order_by(AuditEntry.seq).execution_options(yield_per=batch)
+    yield from conn.execute(statement).mappings()
+
+
+def walk_chain(
+    conn: Connection, keys: Mapping[str, bytes] | None = None, *, batch: int = 1000
+) -> ChainResult:
+    """Recompute every link and seal in order, ``batch`` entries in memory at a time; ``keys``
+    (by id) are the keys to verify with (default: those in the settings folder)."""
+    keyed = has_key_ids(conn)
+    keys = audit_keys.held_keys() if keys is None and keyed else (keys or {})
+    result = ChainResult()
+    prev = GENESIS
+
+    def report(seq: int, problem: str) -> None:
+        last = result.problems[-1] if result.problems else None
+        if last is not None and last.problem == problem and (last.last or last.seq) == seq - 1:
+            result.problems[-1] = ChainProblem(last.seq, problem, seq)
+        else:
+            result.problems.append(ChainProblem(seq, problem))
+
+    for row in _entries(conn, keyed, batch):
+        seq = int(row["seq"])
+        if row["prev_hash"] != prev:
+            # a removed or reordered entry breaks the link of the one after it
+            report(seq, _BROKEN_LINK)
+        fields = _hashed_fields(row)
+        key_id = row["key_id"] if keyed else None
+        if key_id is None:  # written before 0009 (or by a migration before it): fixed by the
+            # seal of the next keyed entry, which covers its hash
+            if result.unsealed_from is None:
+                result.unsealed_from = seq
+            if entry_hash(row["prev_hash"], fields) != row["hash"]:
+                report(seq, _CHANGED)
+        else:
+            result.keyed += 1
+            result.unsealed_from = None
+            key = keys.get(key_id)
+            if key is None:
+                report(seq, _UNKNOWN_KEY.format(key_id=key_id, folder=audit_keys.keys_dir()))
+            elif not audit_keys.matches(
+                sealed_hash(key, key_id, row["prev_hash"], fields), row["hash"]
+            ):
+                report(seq, _CHANGED)
+        prev = row["hash"]
+        result.count += 1
+        result.head_seq, result.head = seq, prev
+    return result
 
 
 def verify_chain(session: Session) -> list[ChainProblem]:
     """Recompute the hash chain; an empty list means the trail is intact."""
-    problems: list[ChainProblem] = []
-    prev = GENESIS
-    for entry in session.scalars(select(AuditEntry).order_by(AuditEntry.seq)):
-        if entry.prev_hash != prev:
-            # a removed or reordered entry breaks the link of the one after it
-            problems.append(ChainProblem(entry.seq, "does not follow the previous entry"))
-        fields = _hashed_fields({name: getattr(entry, name) for name in _HASHED})
-        if entry_hash(entry.prev_hash, fields) != entry.hash:
-            problems.append(ChainProblem(entry.seq, "content changed after it was written"))
-        prev = entry.hash
-    return problems
+    return walk_chain(session.connection()).problems

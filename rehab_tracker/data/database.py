@@ -265,13 +265,17 @@ class Database:
 
     def backup(self, reason: str = "manual", dest_dir: Path | None = None) -> Path:
         """An online backup of the SQLite file (the database stays usable while it runs),
-        checked before it is kept; the history is thinned after it (``data.backup``)."""
+        checked before it is kept; the history is thinned after it (``data.backup``). The audit
+        trail's (count, head) is then recorded outside the database (``data.trail_check``)."""
         if self.path is None:
             raise DatabaseError(
                 "backups of a PostgreSQL database are made on the server (pg_dump), not here"
             )
         target_dir = dest_dir or locations.backup_dir_for(self.path)
         made = online_backup(self.path, target_dir, reason)
+        from rehab_tracker.data import trail_check
+
+        trail_check.record_checkpoint(self, "backup")
         return made
 
     def close(self) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
-from rehab_tracker.data import audit, migrate
+from rehab_tracker.data import audit_keys, migrate, trail_check
 from rehab_tracker.data.backup import backup_before_upgrade
 from rehab_tracker.data.database import Database
 from rehab_tracker.data.models import Base
@@ -43,6 +43,8 @@ class CheckReport:
     head: str
     schema_differences: list[str] = field(default_factory=list)
     audit_problems: list[str] = field(default_factory=list)
+    #: what the user should know that is not a problem of the database
+    notes: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -65,10 +67,14 @@ class CheckReport:
         else:
             out.append("schema matches the code")
         if self.audit_problems:
-            out.append(f"audit trail: {len(self.audit_problems)} problems:")
+            count = len(self.audit_problems)
+            out.append(f"audit trail: {count} problem{'s' if count > 1 else ''}:")
             out.extend(f"  {p}" for p in self.audit_problems[:20])
+            if len(self.audit_problems) > 20:
+                out.append(f"  ... and {len(self.audit_problems) - 20} more")
         else:
             out.append("audit trail: intact")
+        out.extend(f"note: {note}" for note in self.notes)
         out.append("result: OK" if self.ok else "result: PROBLEMS FOUND")
         return out
 
@@ -112,8 +118,13 @@ def check(db: Database) -> CheckReport:
         diffs = compare_metadata(context, Base.metadata)
         report.schema_differences = [describe_difference(diff) for diff in diffs]
     if current is not None:
-        with db.reading() as session:
-            report.audit_problems = [
-                f"entry {p.seq}: {p.problem}" for p in audit.verify_chain(session)
-            ]
+        try:
+            report.audit_problems = trail_check.problems(db, records=current == head)
+        except audit_keys.AuditKeyError as exc:
+            report.audit_problems = [str(exc)]
+    if report.ok:  # the trail as it is now is the one a later check must still reach
+        try:
+            trail_check.record_checkpoint(db, "check")
+        except audit_keys.AuditKeyError as exc:
+            report.notes.append(f"{exc}; a later check cannot tell removed newest entries")
     return report

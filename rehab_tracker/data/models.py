@@ -30,6 +30,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    Time,
     UniqueConstraint,
     Uuid,
     text,
@@ -393,7 +394,10 @@ class Prescription(Versioned, Travelling, Base):
             setattr(self, name, getattr(dose, name))
 
 
-class ScheduledSession(Travelling, Base):
+class ScheduledSession(Versioned, Travelling, Base):
+    """One numbered visit of a program on its date; booking or moving it sets the date and
+    the time of day (``appointment_time``; None: planned on the date, no time booked)."""
+
     __tablename__ = "scheduled_sessions"
     __table_args__ = (
         UniqueConstraint("program_id", "number", name="uq_scheduled_sessions_program_number"),
@@ -407,6 +411,7 @@ class ScheduledSession(Travelling, Base):
     scheduled_date: Mapped[dt.date] = mapped_column(Date, index=True)
     kind: Mapped[str] = mapped_column(String(16), default="exercise")
     location: Mapped[str] = mapped_column(String(8), default="clinic")
+    appointment_time: Mapped[dt.time | None] = mapped_column(Time)
 
     program: Mapped[Program] = relationship(back_populates="scheduled_sessions")
     #: ON DELETE SET NULL, done by the ORM so the trail sees it (see Patient)
@@ -416,10 +421,12 @@ class ScheduledSession(Travelling, Base):
 class ScheduledAssessment(Travelling, Base):
     __tablename__ = "scheduled_assessments"
 
-    program_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("programs.id", ondelete="CASCADE"))
+    program_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("programs.id", ondelete="CASCADE"), index=True
+    )
     timepoint: Mapped[str] = mapped_column(String(32))
     label: Mapped[str] = mapped_column(String(100))
-    due_date: Mapped[dt.date] = mapped_column(Date)
+    due_date: Mapped[dt.date] = mapped_column(Date, index=True)
     instruments: Mapped[list[Any]] = mapped_column(default=list)
 
     program: Mapped[Program] = relationship(back_populates="assessments_due")
@@ -473,6 +480,8 @@ class SessionLog(Versioned, Travelling, Base):
             )
         ),
         Index("ix_session_logs_patient_date", "patient_id", "session_date"),
+        # the open positive screens of every patient (the Today view) without a full scan
+        Index("ix_session_logs_red_flag_open", "red_flag_result", "red_flag_acknowledged_at"),
         Index(
             "uq_session_logs_live_slot",
             "scheduled_session_id",
@@ -762,12 +771,15 @@ class ImportBatch(Base):
 
 
 class AuditEntry(Base):
-    """Append-only audit trail, chained by SHA-256 so a changed or removed row shows.
+    """Append-only audit trail, chained and sealed (HMAC-SHA256 under the key ``key_id`` names,
+    kept outside the database) so a changed or removed row shows (``data.audit``).
 
     Database triggers refuse UPDATE and DELETE on this table (see the initial migration).
     """
 
     __tablename__ = "audit_log"
+    #: the trail of one table's record, in order (``db check`` compares records with it)
+    __table_args__ = (Index("ix_audit_log_entity_entity_id_seq", "entity", "entity_id", "seq"),)
 
     seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     id: Mapped[uuid.UUID] = mapped_column(unique=True, default=new_id)
@@ -780,3 +792,6 @@ class AuditEntry(Base):
     after: Mapped[dict[str, Any] | None] = mapped_column(JSONDoc())
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    #: the key that sealed the entry (``data.audit_keys.key_id``); None: the unkeyed SHA-256
+    #: of entries written before revision 0009
+    key_id: Mapped[str | None] = mapped_column(String(32))

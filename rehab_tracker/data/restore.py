@@ -191,8 +191,10 @@ def _revision(path: Path) -> str:
 def _record(
     database: Path, backup: Path, revision: str, replaced: Path | None, actor: str
 ) -> None:
-    """Open the restored file the normal way and write the restore to its audit trail."""
-    from rehab_tracker.data import audit
+    """Open the restored file the normal way and write the restore to its audit trail, then
+    reset the trail's checkpoint to the restored trail (older than the one it replaced: not a
+    trail whose newest entries were removed)."""
+    from rehab_tracker.data import audit, trail_check
     from rehab_tracker.data.database import open_database
 
     db = open_database(database, create=False)
@@ -207,5 +209,6 @@ def _record(
                     "replaced_copy": replaced.name if replaced else None,
                 },
             )])
+        trail_check.record_checkpoint(db, "restore")
     finally:
         db.close()

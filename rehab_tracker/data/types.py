@@ -65,7 +65,7 @@ def new_id() -> uuid.UUID:
 
 def jsonable(value: Any) -> Any:
     """Turn a value into something json.dumps accepts (for audit snapshots)."""
-    if isinstance(value, dt.datetime | dt.date):
+    if isinstance(value, dt.datetime | dt.date | dt.time):
         return value.isoformat()
     if isinstance(value, uuid.UUID):
         return str(value)

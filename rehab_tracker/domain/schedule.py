@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from typing import Final
 
 from rehab_tracker.domain.errors import Collector
@@ -317,3 +317,29 @@ def moved_by_pause(day: date, paused_on: date, shift_days: int) -> date:
     """``day`` after a pause from ``paused_on`` that moved the schedule ``shift_days`` days:
     dates from the pause's first day on move, earlier ones stay."""
     return day + timedelta(days=shift_days) if day >= paused_on else day
+
+
+def check_appointment(
+    day: date | None,
+    at: time | None,
+    *,
+    today: date,
+    surgery_date: date | None,
+    same_day: str | None = None,
+) -> dict[str, str]:
+    """What is wrong with booking a scheduled session on ``day`` at ``at`` (field -> message;
+    empty: nothing). Clinic default rules: a date and a time are given, the day is today or
+    later and not before the patient's surgery, and no other session of the same program is on
+    that day (``same_day``: that session's name, when there is one)."""
+    col = Collector()
+    if day is None:
+        col.add("date", "Give the date of the session.")
+    elif day < today:
+        col.add("date", f"A session is booked for today ({today.isoformat()}) or later.")
+    elif surgery_date is not None and day < surgery_date:
+        col.add("date", f"The date is before the surgery ({surgery_date.isoformat()}).")
+    elif same_day is not None:
+        col.add("date", f"{same_day} of this program is already on {day.isoformat()}.")
+    if at is None:
+        col.add("time", "Give the time of the session (hh:mm).")
+    return col.errors

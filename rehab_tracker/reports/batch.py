@@ -4,7 +4,9 @@
 (:meth:`ReportDataService.active_patient_ids`); the reports come from the service passed in
 (``Services.reports``, which reads as the signed-in user). The progress callback gets
 ``(done, total, label)`` before each report and once at the end; returning ``False`` cancels
-(the reports already written stay). A report that fails is listed, the batch goes on.
+(the reports already written stay). A report that fails is listed, the batch goes on. Each
+report written is a disclosure in the audit trail (``services.disclosures``: who, which
+patient, when, which file).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from pathlib import Path
 from rehab_tracker.data.private_files import private_dir
 from rehab_tracker.reports.progress import report_file_name, write_pdf
 from rehab_tracker.reports.wording import Audience
+from rehab_tracker.services.disclosures import DisclosureService
 from rehab_tracker.services.report_data.service import ReportDataService
 
 #: (done, total, label) -> False to cancel (None or True to go on)
@@ -52,12 +55,15 @@ def export_all(
     today: dt.date,
     audience: Audience = "clinical",
     progress: Progress | None = None,
+    disclosures: DisclosureService | None = None,
 ) -> BatchResult:
     """Write one PDF per active patient into ``out_dir`` (created 0700 if missing; each PDF
-    0600)."""
+    0600), each recorded as a disclosure (by ``disclosures``, default: as the report service's
+    user)."""
     from rehab_tracker.reports.progress import ensure_gui_application
 
     ensure_gui_application()
+    disclosures = disclosures or DisclosureService(service.db, service.actor)
     target = private_dir(Path(out_dir))
     patients = service.active_patient_ids()
     result = BatchResult(total=len(patients))
@@ -69,8 +75,10 @@ def export_all(
             break
         try:
             data = service.gather(patient_id, today=today)
-            result.written.append(
-                write_pdf(data, target / report_file_name(data, audience), audience)
+            path = write_pdf(data, target / report_file_name(data, audience), audience)
+            result.written.append(path)
+            disclosures.disclosed(
+                patient_id, "report_export", str(path.resolve()), audience=audience
             )
         except Exception as exc:  # one broken record must not stop the clinic's batch
             result.failed.append((label, str(exc) or type(exc).__name__))

@@ -86,6 +86,9 @@ def run_report(
             period_end=period_end,
         )
         path = write_pdf(data, out, kind, notes)  # type: ignore[arg-type]
+        services.disclosures.disclosed(
+            patient_id, "report_pdf", str(Path(path).resolve()), audience=kind
+        )
     except (ServiceError, DatabaseError, OSError, ValidationError) as exc:
         return _problem("report", exc)
     finally:
@@ -137,12 +140,14 @@ def run_batch(
         return opened
     kind, db = opened
     try:
+        services = Services(db, actor)
         result = export_all(
-            Services(db, actor).reports,
+            services.reports,
             out_dir,
             today=today or dt.date.today(),
             audience=kind,  # type: ignore[arg-type]
             progress=progress or terminal_progress(),
+            disclosures=services.disclosures,
         )
     except (DatabaseError, OSError) as exc:
         return _problem("export-reports", exc)

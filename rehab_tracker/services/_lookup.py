@@ -310,24 +310,34 @@ class OpenRedFlag(NamedTuple):
     referral_details: str | None
 
 
+#: the columns of an :class:`OpenRedFlag`, in its order (the clinic-wide Today view reads them too)
+OPEN_RED_FLAG_COLUMNS = (
+    SessionLog.id,
+    SessionLog.session_date,
+    SessionLog.red_flags,
+    SessionLog.red_flag_advice,
+    SessionLog.red_flag_referred_to,
+    SessionLog.red_flag_referral_details,
+)
+
+
+def is_open_red_flag() -> ColumnElement[bool]:
+    """A live log whose screen was positive and has no clearance recorded yet."""
+    return and_(
+        SessionLog.red_flag_result == "positive",
+        SessionLog.red_flag_acknowledged_at.is_(None),
+        SessionLog.deleted_at.is_(None),
+    )
+
+
 @functools.cache
 def _open_red_flags() -> Select[
     uuid.UUID, dt.date, dict[str, bool] | None, str | None, str | None, str | None
 ]:
     return (
-        select(
-            SessionLog.id,
-            SessionLog.session_date,
-            SessionLog.red_flags,
-            SessionLog.red_flag_advice,
-            SessionLog.red_flag_referred_to,
-            SessionLog.red_flag_referral_details,
-        )
+        select(*OPEN_RED_FLAG_COLUMNS)
         .where(
-            SessionLog.patient_id == bindparam("patient_id", type_=Uuid()),
-            SessionLog.red_flag_result == "positive",
-            SessionLog.red_flag_acknowledged_at.is_(None),
-            SessionLog.deleted_at.is_(None),
+            SessionLog.patient_id == bindparam("patient_id", type_=Uuid()), is_open_red_flag()
         )
         .order_by(SessionLog.session_date)
     )

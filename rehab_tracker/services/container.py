@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rehab_tracker.data.database import Database
+from rehab_tracker.services.disclosures import DisclosureService
 from rehab_tracker.services.drafts import DraftService
 from rehab_tracker.services.education import EducationService
 from rehab_tracker.services.library import LibraryService
@@ -11,6 +12,7 @@ from rehab_tracker.services.patients import PatientService
 from rehab_tracker.services.programs import ProgramService
 from rehab_tracker.services.report_data.service import ReportDataService
 from rehab_tracker.services.restrictions import RestrictionService
+from rehab_tracker.services.schedule import ScheduleService
 from rehab_tracker.services.sessions import SessionService
 from rehab_tracker.services.settings import SettingsService
 
@@ -31,3 +33,5 @@ class Services:
         self.sessions = SessionService(db, actor, self.programs)
         self.outcomes = OutcomeService(db, actor, self.settings)
         self.reports = ReportDataService(db, actor, self.settings)
+        self.disclosures = DisclosureService(db, actor)
+        self.schedule = ScheduleService(db, actor)

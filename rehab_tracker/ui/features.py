@@ -21,6 +21,7 @@ from rehab_tracker.ui.program import feature as program
 from rehab_tracker.ui.reports import feature as reports
 from rehab_tracker.ui.sessions import feature as sessions
 from rehab_tracker.ui.shell.feature import Install
+from rehab_tracker.ui.today import feature as today
 
 FEATURES: tuple[Install, ...] = (
     patients.install,
@@ -31,4 +32,5 @@ FEATURES: tuple[Install, ...] = (
     library.install,
     education.install,
     clinic.install,
+    today.install,  # last: its home page needs the sessions feature attached
 )

@@ -14,6 +14,7 @@ from rehab_tracker.data import audit
 from rehab_tracker.data.database import Database
 from rehab_tracker.data.models import AuditEntry, Base, Counter, Draft, Patient
 from tests.data.helpers import make_patient
+from tests.data.tamper import drop_guards
 
 
 def _entries(db: Database) -> list[AuditEntry]:
@@ -122,16 +123,6 @@ def test_chain_is_intact_after_normal_use(any_db: Database) -> None:
         assert audit.verify_chain(session) == []
 
 
-def _drop_guards(db: Database) -> None:
-    """What an attacker with direct database access would do first."""
-    with db.engine.begin() as conn:
-        if db.engine.dialect.name == "sqlite":
-            conn.execute(text("DROP TRIGGER audit_log_no_update"))
-            conn.execute(text("DROP TRIGGER audit_log_no_delete"))
-        else:
-            conn.execute(text("DROP TRIGGER audit_log_no_change ON audit_log"))
-
-
 def _three_entries(db: Database) -> list[AuditEntry]:
     for number in range(3):
         with db.unit_of_work("dr.kim") as session:
@@ -143,7 +134,7 @@ def _three_entries(db: Database) -> list[AuditEntry]:
 
 def test_tampered_entry_is_reported(any_db: Database) -> None:
     entries = _three_entries(any_db)
-    _drop_guards(any_db)
+    drop_guards(any_db)
     with any_db.engine.begin() as conn:
         conn.execute(
             text("UPDATE audit_log SET actor = 'someone.else' WHERE seq = :seq"),
@@ -156,7 +147,7 @@ def test_tampered_entry_is_reported(any_db: Database) -> None:
 
 def test_removed_entry_is_reported(any_db: Database) -> None:
     entries = _three_entries(any_db)
-    _drop_guards(any_db)
+    drop_guards(any_db)
     with any_db.engine.begin() as conn:
         conn.execute(text("DELETE FROM audit_log WHERE seq = :seq"), {"seq": entries[1].seq})
     with any_db.reading() as session:

@@ -42,7 +42,7 @@ def test_existing_exercise_logs_are_kept_with_the_status_their_sets_show(
             log.exercise_id: len(log.sets) for log in session.scalars(select(ExerciseLog))
         }
 
-    migrate.downgrade(any_db.engine, "-1")  # the revision before exercise_status
+    migrate.downgrade(any_db.engine, "0008")  # the revision before exercise_status
     with any_db.engine.connect() as conn:
         columns = {c["name"] for c in inspect(conn).get_columns("exercise_logs")}
     assert "status" not in columns

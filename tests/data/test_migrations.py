@@ -372,13 +372,19 @@ def test_a_real_0001_clinic_file_upgrades_with_every_record_and_constraint(
         assert _drift(database.engine) == []
         with database.reading() as session:
             assert audit.verify_chain(session) == []
+        # the whole check: the unkeyed history sealed by 0009, every record as the trail says
+        from rehab_tracker.data import maintenance
+
+        report = maintenance.check(database)
+        assert report.ok, report.lines()
     finally:
         database.close()
     counts_after = _table_counts(path)
-    # 0004 adds the neurological screens' table and 0007 the assessment skips', empty; every
-    # other table keeps its rows
+    # 0004 adds the neurological screens' table and 0008 the assessment skips', empty; 0009
+    # seals the unkeyed trail with one keyed entry; every other table keeps its rows
     assert counts_after.pop("neuro_screens") == 0
     assert counts_after.pop("assessment_skips") == 0
+    assert counts_after.pop("audit_log") == counts_before.pop("audit_log") + 1
     assert counts_after == counts_before
     # the rebuilt outcome tables accept the new measures and keep their other constraints
     assert "'psfs', 'grc'" in _schema_sql(path, "outcome_assessments")

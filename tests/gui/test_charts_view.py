@@ -114,7 +114,7 @@ def test_main_window_has_charts_tab_and_report_actions(window) -> None:  # type:
     assert report is not None and report.shortcut().toString() == "Ctrl+P"
     assert report in window.menus["&Reports"].actions()
     assert window.findChild(QAction, "exportAllReports") is not None
-    view.setCurrentWidget(charts_tab)
+    window.workspace.show_tab(charts_tab)  # the patient view comes in front of the Today view
     assert charts_tab.isVisible()
     selected = window.patient_list.selected_id()
     assert charts_tab.patient_id == selected

@@ -207,3 +207,13 @@ def test_active_and_phase_filters_with_a_program(window: MainWindow, services, p
     proxy = window.patient_list.proxy
     assert proxy.index(0, 4).data() == "5"  # program week
     assert proxy.index(0, 6).data() == (today + dt.timedelta(days=2)).isoformat()
+
+
+def test_opening_a_patient_is_an_access_in_the_trail(window: MainWindow, qtbot) -> None:
+    services = window.workspace.services
+    qtbot.keyClicks(window.patient_list.find_edit, "Lovelace")
+    window.patient_list.table.selectRow(0)
+    patient = window.patient_list.selected_row().id
+    window.workspace.patient_view.refresh()  # the same record shown again: not a new access
+    (entry,) = services.disclosures.history(patient)
+    assert (entry.actor, entry.action, entry.kind) == (services.actor, "access", "record")

@@ -162,3 +162,26 @@ def test_date_range_typed_restricts_the_report(qtbot, db, services, tmp_path, mo
     assert "Period covered: 05 Oct 2026 to 16 Nov 2026." in text
     assert "Report period 05 Oct 2026 to 16 Nov 2026" in text
     assert "No positive red-flag screen in the period." in text
+
+
+def test_saving_and_printing_are_disclosures(  # type: ignore[no-untyped-def]
+    qtbot, db, services, tmp_path, monkeypatch
+) -> None:
+    patient = add_twelve_week_patient(db)
+    dialog = ReportDialog(services, lambda: TODAY, patient)
+    qtbot.addWidget(dialog)
+    monkeypatch.setattr(print_preview, "get_save_path", lambda p, t, name: tmp_path / name)
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    printed: list[str] = ["Front desk printer", ""]
+    monkeypatch.setattr(  # printed, then a preview closed without printing
+        print_preview,
+        "show_print_preview",
+        lambda doc, parent, title, paint=None: printed.pop(0) or None,
+    )
+    qtbot.mouseClick(dialog.preview_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(dialog.preview_button, Qt.MouseButton.LeftButton)
+    history = services.disclosures.history(patient)
+    assert [(h.actor, h.kind, h.destination, h.audience) for h in history] == [
+        ("tester", "report_print", "Front desk printer", "clinical"),
+        ("tester", "report_pdf", str(dialog.saved_path), "clinical"),
+    ]

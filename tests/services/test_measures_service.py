@@ -29,7 +29,9 @@ def any_db(request: pytest.FixtureRequest):
 
 def _audited(db, table: str) -> list[AuditEntry]:
     with db.reading() as session:
-        return list(session.scalars(select(AuditEntry).where(AuditEntry.entity == table)))
+        return list(session.scalars(
+            select(AuditEntry).where(AuditEntry.entity == table).order_by(AuditEntry.seq)
+        ))
 
 
 def test_performance_tests_change_from_baseline_in_words(any_db, today):

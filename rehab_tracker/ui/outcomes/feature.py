@@ -5,6 +5,7 @@ questionnaire draft (Session > Resume Unsaved Draft, after the session drafts)."
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -31,6 +32,7 @@ FORM_LABELS: dict[str, str] = {
     "grc": "Global rating of change…",
     "neuro": "Neurological screen…",
 }
+#: the form (FORM_LABELS key) of a scheduled assessment's instrument, where the names differ
 #: the draft keys of the questionnaire forms: ``outcome:<patient id>:<form key>``
 DRAFT_PREFIX = "outcome:"
 
@@ -82,10 +84,25 @@ class OutcomesFeature:
             ChangesPanel(workspace.services), under_scores=True
         )
         workspace.add_draft_opener(DRAFT_PREFIX, self.resume_draft)
+        workspace.offers.record_assessment = self.record_assessment
 
     def record(self, key: str) -> None:
         self.workspace.show_tab(self.tab)
         self.tab.open_form(key)
+
+    def record_assessment(self, instruments: Sequence[str], timepoint: str) -> None:
+        """A scheduled assessment of the selected patient (the Today view, which stays in
+        front): the assessment screen at its time point with every instrument of the review
+        (``instruments`` are the screen's own schedule, kept for the offer's signature)."""
+        from rehab_tracker.ui.outcomes.review_dialog import open_assessment
+
+        del instruments
+        ws = self.workspace
+        patient_id = ws.selected_id()
+        if patient_id is None:
+            return
+        if open_assessment(self.window, ws.services, patient_id, ws.today, timepoint):
+            ws.refresh()
 
     def resume_draft(self, draft: DraftInfo) -> None:
         """Select the draft's patient and open its form (the form restores what was typed)."""

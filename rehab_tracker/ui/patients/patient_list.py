@@ -311,6 +311,17 @@ class PatientList(QWidget):
         else:
             self.table.setFocus(Qt.FocusReason.OtherFocusReason)
 
+    def reveal(self, patient_id: uuid.UUID) -> bool:
+        """Select the patient, clearing the find text and the filters when they hide them;
+        False when the patient is not in the list at all."""
+        if self.select(patient_id) or self.model.row_of(patient_id) is None:
+            return self.selected_id() == patient_id
+        self.find_edit.clear()
+        self.active_only.setChecked(False)
+        self.due_only.setChecked(False)
+        self.phase_combo.setCurrentIndex(0)
+        return self.select(patient_id)
+
     def _on_selection(self, *_args: object) -> None:
         self.patient_selected.emit(self.selected_id())
 

@@ -275,6 +275,10 @@ class PatientView(QTabWidget):
         return index
 
     def set_patient(self, row: PatientRow | None) -> None:
+        """Show ``row``'s record; opening another patient's is an access in the audit trail
+        (showing the same patient again after a change is not)."""
+        if row is not None and (self.row is None or self.row.id != row.id):
+            self.services.disclosures.accessed(row.id)
         self.row = row
         for i in range(self.count()):
             tab = self.widget(i)

@@ -35,7 +35,9 @@ def preview_sheet(
 ) -> None:
     from rehab_tracker.ui.widgets.print_preview import show_print_preview
 
-    show_print_preview(handout_document(services, program, today), parent, TITLE)
+    printed = show_print_preview(handout_document(services, program, today), parent, TITLE)
+    if printed is not None:
+        services.disclosures.disclosed(program.patient_id, "handout_print", printed)
 
 
 def save_sheet_pdf(
@@ -45,4 +47,6 @@ def save_sheet_pdf(
     from rehab_tracker.ui.widgets.print_preview import ask_and_save_pdf
 
     name = f"home-exercises-{program.record_number}.pdf"
-    ask_and_save_pdf(handout_document(services, program, today), parent, name)
+    saved = ask_and_save_pdf(handout_document(services, program, today), parent, name)
+    if saved is not None:
+        services.disclosures.disclosed(program.patient_id, "handout_pdf", str(saved))

@@ -211,12 +211,16 @@ class ReportDialog(QDialog):
         if data is None:
             return
         doc = self.document(data)
-        print_preview.show_print_preview(
+        printed = print_preview.show_print_preview(
             doc,
             self,
             f"Progress report — {data.patient.name}",
             lambda printer: print_document(doc, printer),
         )
+        if printed is not None:
+            self.services.disclosures.disclosed(
+                self.patient_id, "report_print", printed, audience=self.audience()
+            )
 
     def save_pdf(self) -> Path | None:
         from rehab_tracker.reports.progress import report_file_name, save_document_pdf
@@ -235,6 +239,9 @@ class ReportDialog(QDialog):
             title="Save progress report",
         ):
             return None
+        self.services.disclosures.disclosed(
+            self.patient_id, "report_pdf", str(target), audience=self.audience()
+        )
         self.saved_path = target
         self.status.setText(f"Saved {target}")
         return target
@@ -290,7 +297,7 @@ def export_all_reports(
             parent,
             lambda: export_all(
                 services.reports, folder, today=today(), audience=audience,  # type: ignore[arg-type]
-                progress=step,
+                progress=step, disclosures=services.disclosures,
             ),
             title="Export All Reports",
         )

@@ -14,6 +14,7 @@ from rehab_tracker.ui.widgets import dialogs
 
 if TYPE_CHECKING:
     from rehab_tracker.services.drafts import DraftInfo
+    from rehab_tracker.services.sessions import RedFlagAlert
     from rehab_tracker.ui.sessions.session_form import SessionFormDialog
     from rehab_tracker.ui.sessions.session_overview import SessionOverviewPanel
     from rehab_tracker.ui.sessions.session_tab import SessionsTab
@@ -52,6 +53,10 @@ class SessionsFeature:
         workspace.patient_view.add_tab(self.sessions_tab, "Sessio&ns")
         workspace.patient_view.overview.add_section(self.panel)
         workspace.add_draft_opener(DRAFT_PREFIX, self.reopen)
+        offers = workspace.offers
+        offers.start_visit = self.sessions_tab.start_session
+        offers.correct_session = self.sessions_tab.correct
+        offers.review_red_flag = self.review_red_flag
         QTimer.singleShot(0, self.offer_drafts)
 
     def log_session(self) -> None:
@@ -65,6 +70,16 @@ class SessionsFeature:
     def record_outcome(self) -> None:
         self.workspace.show_tab(self.sessions_tab)
         self.sessions_tab.record_outcome()
+
+    def review_red_flag(self, alert: RedFlagAlert) -> bool:
+        """An open red flag's outcome and clearance (the Today view's red-flag list)."""
+        from rehab_tracker.ui.sessions.acknowledge import record_outcome
+
+        ws = self.workspace
+        recorded = record_outcome(self.window, ws.services, alert, ws.today)
+        if recorded:
+            ws.refresh()
+        return recorded
 
     def offer_drafts(self) -> None:
         count = len(self.workspace.services.drafts.list_drafts())

@@ -46,9 +46,10 @@ window itself reaches the patient view only through the workspace. Nothing this 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -132,6 +133,10 @@ class MainWindow(QMainWindow):
         self._needs: dict[QAction, tuple[bool, bool]] = {}
         #: the patient the window last showed (the status message belongs to them)
         self._shown_patient: uuid.UUID | None = None
+        #: the home page in the patient pane (set_home), in front of the patient view
+        self.home: QWidget | None = None
+        self.home_pages: QStackedWidget | None = None
+        self._keeping_page = False
         self._build_panes(database_label)
         self._build_menus()
         #: the installed features, in install order (rehab_tracker.ui.features.FEATURES)
@@ -139,6 +144,7 @@ class MainWindow(QMainWindow):
         self._build_actions()
 
         self.patient_list.patient_selected.connect(self.selection_changed)
+        self.patient_list.patient_selected.connect(self._patient_picked)
         # narrow layout: Enter (or a double click) on a patient opens the patient view
         self.patient_list.table.activated.connect(lambda _i: self.show_patient_view())
         self.patient_list.open_requested.connect(self.show_patient_view)
@@ -161,7 +167,9 @@ class MainWindow(QMainWindow):
         self.splitter.setContentsMargins(ring, ring, ring, ring)
         self.splitter.addWidget(self.patient_list)
         self.splitter.addWidget(placeholder)
-        self.splitter.setStretchFactor(0, 1)
+        # width the window gains or loses goes to the patient pane: the list keeps its share
+        # (LIST_SHARE) and the patient's tables get the room when the window is maximised
+        self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 1)
         self.setCentralWidget(self.splitter)
 
@@ -220,22 +228,14 @@ class MainWindow(QMainWindow):
     def _place_patient_view(self, workspace: Workspace) -> None:
         """The patient view takes the placeholder's place (same share of the width)."""
         view = workspace.patient_view
-        # the pane holds the patient view, and the welcome page while there are no patients
-        self.stack = QStackedWidget()
-        self.stack.setObjectName("patientPane")
-        self.stack.addWidget(view)
+        #: the first start's page, in the pane's pages while there are no patients
         self.welcome: WelcomePage | None = None
-        placeholder, self.pane = self.pane, self.stack
+        self.home = self.home_pages = None  # a new pane: the features set their home again
+        placeholder, self.pane = self.pane, view
         sizes = self.splitter.sizes()
-        self.splitter.replaceWidget(1, self.stack)
+        self.splitter.replaceWidget(1, view)
         if not self.settings.splitter_state:
-            # share the width as the splitter would have between the list and the real view,
-            # the list at most LIST_SHARE of it: the patient's tables need the room more than
-            # the list's last columns (which scroll)
-            hints = [self.patient_list.sizeHint().width(), view.sizeHint().width()]
-            total = sum(sizes) or 1000  # not shown yet: the splitter scales the proportions
-            first = min(total * hints[0] // max(sum(hints), 1), int(total * LIST_SHARE))
-            sizes = [first, total - first]
+            sizes = self._shared_width(sum(sizes), view)
         self.splitter.setSizes(sizes)
         placeholder.deleteLater()
         self.back_button = QToolButton()
@@ -247,8 +247,17 @@ class MainWindow(QMainWindow):
         view.setCornerWidget(self.back_button, Qt.Corner.TopLeftCorner)
         self.back_button.setVisible(self.narrow)
         self.narrow_changed.connect(self.back_button.setVisible)
-        self.stack.setVisible(not self.narrow or self._showing_view)
+        view.setVisible(not self.narrow or self._showing_view)
         self.patient_changed.connect(view.set_patient)
+
+    def _shared_width(self, total: int, view: QWidget) -> list[int]:
+        """Share the width as the splitter would have between the list and the real view, the
+        list at most LIST_SHARE of it: the patient's tables need the room more than the list's
+        last columns (which scroll)."""
+        hints = [self.patient_list.sizeHint().width(), view.sizeHint().width()]
+        total = total or 1000  # not shown yet: the splitter scales the proportions
+        first = min(total * hints[0] // max(sum(hints), 1), int(total * LIST_SHARE))
+        return [first, total - first]
 
     # --- extension points -----------------------------------------------------------------
 
@@ -288,34 +297,56 @@ class MainWindow(QMainWindow):
         return action
 
     def welcome_shown(self) -> bool:
-        """Whether the patient pane holds the welcome page (the database has no patients)."""
+        """Whether the patient pane shows the welcome page (the database has no patients)."""
         welcome = getattr(self, "welcome", None)
-        return welcome is not None and self.stack.currentWidget() is welcome
+        pages = self.home_pages
+        return welcome is not None and pages is not None and pages.currentWidget() is welcome
 
     def update_welcome(self) -> None:
         """The welcome page in the patient pane while the database has no patients (the first
-        start), the patient view once it has some; the page's module loads only when needed."""
+        start), then the home page (or the patient view) once it has some; the page's module
+        loads only when needed."""
         empty = self.patient_list.model.rowCount() == 0
-        view = self.workspace.patient_view
         if empty and self.welcome is None:
             from rehab_tracker.ui.shell.welcome import WelcomePage
 
             self.welcome = WelcomePage(self)
-            self.stack.addWidget(self.welcome)
-        if self.welcome is None:
+            self._pages().addWidget(self.welcome)
+        if self.welcome is None or self.home_pages is None:
             return
         showing = self.welcome_shown()
         if empty and not showing:
-            self.stack.setCurrentWidget(self.welcome)
+            self.home_pages.setCurrentWidget(self.welcome)
             self.pane.setVisible(True)
             if self.narrow:
                 self._showing_view = True  # the page, not an empty list, fills a narrow window
                 self._show_panes()
             self.welcome.add_patient.setFocus(Qt.FocusReason.OtherFocusReason)
         elif not empty and showing:
-            self.stack.setCurrentWidget(view)
-            if self.narrow:
+            self.home_pages.setCurrentWidget(self.home or self.workspace.patient_view)
+            if self.narrow and self.home is None:
                 self.show_patient_list()
+
+    def _pages(self) -> QStackedWidget:
+        """The patient pane's pages: the home page's (set_home), or made around the patient
+        view when no feature set a home page."""
+        return self.home_pages if self.home_pages is not None else self._new_pages()
+
+    def _new_pages(self) -> QStackedWidget:
+        """Pages holding the patient view in the pane's place (the same share of the width)."""
+        view = self.workspace.patient_view
+        sizes = self.splitter.sizes()
+        pages = QStackedWidget()
+        pages.setObjectName("patientPane")
+        index = self.splitter.indexOf(self.pane)
+        self.splitter.replaceWidget(index, pages)
+        self.splitter.setStretchFactor(index, 1)  # as the pane it replaces
+        pages.addWidget(view)
+        if not self.settings.splitter_state:
+            sizes = self._shared_width(sum(sizes), view)
+        self.splitter.setSizes(sizes)
+        self.pane = self.home_pages = pages
+        return pages
 
     def selected_patient(self) -> PatientRow | None:
         return self.patient_list.selected_row()
@@ -481,6 +512,7 @@ class MainWindow(QMainWindow):
     def show_patient_view(self) -> None:
         if not self.open_patient.isEnabled():  # the one rule: attached, a patient selected
             return
+        self.show_patient_page()
         self._showing_view = True
         self._show_panes()
         self.workspace.patient_view.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -488,6 +520,52 @@ class MainWindow(QMainWindow):
     def _show_panes(self) -> None:
         self.patient_list.setVisible(not self.narrow or not self._showing_view)
         self.pane.setVisible(not self.narrow or self._showing_view)
+
+    # --- the home page -----------------------------------------------------------------------
+
+    def set_home(self, home: QWidget) -> None:
+        """Put ``home`` (the Today view) in the patient pane in front of the patient view: it is
+        what the pane shows until a patient is picked in the list, and again on
+        :meth:`show_home`. A feature's ``attach`` calls it (again after a restore, when the pane
+        is new)."""
+        pages = self._new_pages()
+        pages.insertWidget(0, home)
+        pages.setCurrentWidget(home)
+        self.home = home
+        self._show_panes()
+
+    def show_home(self) -> None:
+        """The home page in the patient pane (in a narrow window: instead of the list)."""
+        if self.home_pages is None or self.home is None:
+            return
+        self.home_pages.setCurrentWidget(self.home)
+        if self.narrow:
+            self._showing_view = True
+            self._show_panes()
+        self.home.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def show_patient_page(self) -> None:
+        """The patient view in the patient pane (where the home page was)."""
+        if self.home_pages is not None:
+            self.home_pages.setCurrentWidget(self.workspace.patient_view)
+
+    def showing_home(self) -> bool:
+        return self.home_pages is not None and self.home_pages.currentWidget() is self.home
+
+    @contextlib.contextmanager
+    def keep_page(self) -> Iterator[None]:
+        """Selections made inside (a list reload, the home page choosing a patient to act on)
+        leave the pane on the page it shows."""
+        keeping, self._keeping_page = self._keeping_page, True
+        try:
+            yield
+        finally:
+            self._keeping_page = keeping
+
+    def _patient_picked(self, patient_id: uuid.UUID | None) -> None:
+        """A patient picked in the list is shown (the home page makes way)."""
+        if patient_id is not None and not self._keeping_page:
+            self.show_patient_page()
 
     def _restore_geometry(self) -> None:
         if self.settings.window_geometry:

@@ -26,12 +26,13 @@ def show_print_preview(
     parent: QWidget | None,
     title: str,
     paint: Callable[[QPrinter], None] | None = None,
-) -> None:
+) -> str | None:
     """A print preview of ``document`` on A4, from which the user can print.
 
     The print job is named after the document's title (its DocumentTitle, else ``title``): the
     name a print queue shows and CUPS-PDF names its file after, and the PDF's /Title.
-    ``paint`` draws the document on the printer (default: ``document.print_``)."""
+    ``paint`` draws the document on the printer (default: ``document.print_``). Returns where
+    it was printed (the printer's name, or the file of "print to file"), None when it was not."""
     from PySide6.QtPrintSupport import QPrintPreviewDialog
 
     printer = a4_printer()
@@ -43,7 +44,14 @@ def show_print_preview(
     dialog.setObjectName("printPreview")
     dialog.paintRequested.connect(paint or document.print_)
     dialogs.fit_to_screen(dialog, 900, 1000)
-    dialog.exec()
+    if dialog.exec() != QPrintPreviewDialog.DialogCode.Accepted:  # accepted once it printed
+        return None
+    return printed_to(printer)
+
+
+def printed_to(printer: QPrinter) -> str:
+    """Where ``printer`` sent its pages: the file of "print to file", else the printer."""
+    return printer.outputFileName() or printer.printerName() or "the default printer"
 
 
 def get_save_path(parent: QWidget | None, title: str, suggested: str) -> Path | None:

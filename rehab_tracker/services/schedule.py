@@ -1,0 +1,453 @@
+"""The clinic's day and week: booked sessions, red flags to review, assessments due, and booking
+or moving a session.
+
+A program's visits are its scheduled sessions (``data.models.ScheduledSession``), laid out by the
+program builder on dates (:func:`rehab_tracker.domain.schedule.plan_schedule`). A booking is
+that same row with a time of day (``appointment_time``): booking or moving a session sets its
+date and time (one audited, versioned update), so every reader of the schedule (the patient
+list's next session, adherence, the Sessions tab) sees the moved date. A session already logged
+is not moved: its date is the log's.
+
+Every read here is clinic-wide and set-based: one statement for the day's or the week's
+sessions of every patient, one for the open red flags, two for the assessments due (the
+scheduled ones, and the records that may count for them, read for those patients only), so the
+cost does not grow with a query per patient. Which assessments are due is the one rule of
+:mod:`rehab_tracker.domain.assessments` (the patient list and the Outcomes tab use it too).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import uuid
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from types import SimpleNamespace
+from typing import Any
+
+from sqlalchemy import (
+    Date,
+    Select,
+    String,
+    Uuid,
+    and_,
+    bindparam,
+    exists,
+    literal,
+    or_,
+    select,
+    union_all,
+)
+from sqlalchemy.orm import aliased
+
+from rehab_tracker.data.database import Database
+from rehab_tracker.data.models import (
+    AssessmentSkip,
+    NeuroScreen,
+    OutcomeAssessment,
+    Patient,
+    Program,
+    ScheduledAssessment,
+    ScheduledSession,
+    SessionLog,
+    WalkTest,
+)
+from rehab_tracker.domain.assessments import Record, due_by, needs_doing, schedule_progress
+from rehab_tracker.domain.errors import ValidationError
+from rehab_tracker.domain.programs import OPEN_STATUSES, is_open
+from rehab_tracker.domain.schedule import check_appointment
+from rehab_tracker.services import _lookup as lookup
+from rehab_tracker.services.sessions._queries import alert
+from rehab_tracker.services.sessions.types import RedFlagAlert
+
+__all__ = [
+    "Appointment",
+    "AssessmentToDo",
+    "FlagToReview",
+    "ScheduleService",
+    "TodayItems",
+    "week_of",
+]
+
+#: what a stale move is told it lost to (lookup.conflict_message)
+WHAT = "This session's booking"
+
+
+def week_of(day: dt.date) -> tuple[dt.date, dt.date]:
+    """The Monday and the Sunday of ``day``'s calendar week."""
+    monday = day - dt.timedelta(days=day.weekday())
+    return monday, monday + dt.timedelta(days=6)
+
+
+def session_name(kind: str, number: int) -> str:
+    return "Education session" if kind == "education" else f"Session {number}"
+
+
+@dataclass(frozen=True, slots=True)
+class Appointment:
+    """One scheduled session of a patient's open program, on its date (and booked time)."""
+
+    slot_id: uuid.UUID
+    #: the slot's version when read (a move from it is refused once it moved)
+    version: int
+    patient_id: uuid.UUID
+    record_number: str
+    patient_name: str
+    program_id: uuid.UUID
+    number: int
+    week: int
+    kind: str
+    day: dt.date
+    time: dt.time | None
+    #: the live log of the slot, if it is logged
+    session_id: uuid.UUID | None = None
+    status: str | None = None
+    attended: bool | None = None
+
+    @property
+    def name(self) -> str:
+        """The session's name: "Session 7" or "Education session"."""
+        return session_name(self.kind, self.number)
+
+    @property
+    def logged(self) -> bool:
+        return self.session_id is not None
+
+    @property
+    def time_text(self) -> str:
+        """The booked time ("09:30"), or "no time set" when only the date is planned."""
+        return self.time.strftime("%H:%M") if self.time is not None else "no time set"
+
+    @property
+    def state_text(self) -> str:
+        """What has happened to the session, in plain words."""
+        if self.session_id is None:
+            return "to log"
+        if self.status == "draft":
+            return "draft saved"
+        if self.status == "aborted":
+            return "stopped: red flag"
+        return "attended" if self.attended else "missed"
+
+
+@dataclass(frozen=True, slots=True)
+class FlagToReview:
+    """A positive red-flag screen with no clearance recorded, and whose it is."""
+
+    patient_id: uuid.UUID
+    record_number: str
+    patient_name: str
+    alert: RedFlagAlert
+
+
+@dataclass(frozen=True, slots=True)
+class AssessmentToDo:
+    """A scheduled assessment of a patient's current program that is due or overdue."""
+
+    patient_id: uuid.UUID
+    record_number: str
+    patient_name: str
+    program_id: uuid.UUID
+    timepoint: str
+    label: str
+    due_date: dt.date
+    instruments: tuple[str, ...]
+    #: "due" (within a week) or "overdue"
+    state: str
+    #: its instruments neither recorded nor skipped yet
+    missing: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class TodayItems:
+    """The Today view's lists, read in one transaction."""
+
+    day: dt.date
+    booked: list[Appointment]
+    red_flags: list[FlagToReview]
+    assessments: list[AssessmentToDo]
+
+
+#: whose a row is (id, record number, given and family name), and the list's order by name
+_WHO = (Patient.id, Patient.record_number, Patient.given_name, Patient.family_name)
+_BY_NAME = (Patient.family_name, Patient.given_name)
+
+
+def _open_program() -> Any:
+    return and_(Program.status.in_(OPEN_STATUSES), Patient.archived_at.is_(None))
+
+
+def _appointments() -> Select[*tuple[Any, ...]]:
+    """The scheduled sessions of open programs of current patients with their live log."""
+    statement: Select[*tuple[Any, ...]] = (
+        select(
+            ScheduledSession.id,
+            ScheduledSession.version,
+            *_WHO,
+            Program.id,
+            ScheduledSession.number,
+            ScheduledSession.week,
+            ScheduledSession.kind,
+            ScheduledSession.scheduled_date,
+            ScheduledSession.appointment_time,
+            SessionLog.id,
+            SessionLog.status,
+            SessionLog.attended,
+        )
+        .join(Program, Program.id == ScheduledSession.program_id)
+        .join(Patient, Patient.id == Program.patient_id)
+        .outerjoin(SessionLog, lookup.live_log_of_slot())
+        .where(_open_program())
+    )
+    return statement
+
+
+@functools.cache
+def _q() -> SimpleNamespace:
+    """The statements, built once on first use (not at import: start-up time)."""
+    first = bindparam("first", type_=Date())
+    last = bindparam("last", type_=Date())
+    in_days = (
+        _appointments()
+        .where(ScheduledSession.scheduled_date.between(first, last))
+        .order_by(
+            ScheduledSession.scheduled_date,
+            ScheduledSession.appointment_time.is_(None),
+            ScheduledSession.appointment_time,
+            *_BY_NAME,
+            ScheduledSession.number,
+        )
+    )
+    bookable = (
+        _appointments()
+        .where(Patient.id == bindparam("patient_id", type_=Uuid()), SessionLog.id.is_(None))
+        .order_by(Program.start_date, ScheduledSession.number)
+    )
+    flags = (
+        select(*lookup.OPEN_RED_FLAG_COLUMNS, *_WHO)
+        .join(Patient, Patient.id == SessionLog.patient_id)
+        .where(lookup.is_open_red_flag(), Patient.archived_at.is_(None))
+        .order_by(SessionLog.session_date, *_BY_NAME)
+    )
+    # the patient's current program is the latest open one (lookup.current_program): no open
+    # program of the same patient starts later
+    later = aliased(Program)
+    no_later_open = ~exists().where(
+        later.patient_id == Program.patient_id,
+        later.status.in_(OPEN_STATUSES),
+        or_(
+            later.start_date > Program.start_date,
+            and_(later.start_date == Program.start_date, later.created_at > Program.created_at),
+        ),
+    )
+    due_until = bindparam("due_until", type_=Date())
+    scheduled = (
+        select(
+            ScheduledAssessment.program_id,
+            ScheduledAssessment.timepoint,
+            ScheduledAssessment.label,
+            ScheduledAssessment.due_date,
+            ScheduledAssessment.instruments,
+            *_WHO,
+        )
+        .join(Program, Program.id == ScheduledAssessment.program_id)
+        .join(Patient, Patient.id == Program.patient_id)
+        .where(_open_program(), ScheduledAssessment.due_date <= due_until, no_later_open)
+        .order_by(ScheduledAssessment.due_date, *_BY_NAME)
+    )
+    # the records that count (domain.assessments), of the patients above only
+    candidates = (
+        select(Program.patient_id)
+        .join(ScheduledAssessment, ScheduledAssessment.program_id == Program.id)
+        .where(Program.status.in_(OPEN_STATUSES), ScheduledAssessment.due_date <= due_until)
+    )
+    # (patient, date, timepoint, instrument) as services.outcomes.schedule reads per patient
+    records: Any = union_all(
+        select(
+            OutcomeAssessment.patient_id,
+            OutcomeAssessment.assessed_on,
+            OutcomeAssessment.timepoint,
+            OutcomeAssessment.instrument,
+        ).where(
+            OutcomeAssessment.deleted_at.is_(None), OutcomeAssessment.patient_id.in_(candidates)
+        ),
+        select(WalkTest.patient_id, WalkTest.performed_on, WalkTest.timepoint, WalkTest.test).where(
+            WalkTest.deleted_at.is_(None), WalkTest.patient_id.in_(candidates)
+        ),
+        select(
+            NeuroScreen.patient_id,
+            NeuroScreen.examined_on,
+            NeuroScreen.timepoint,
+            literal("neuro", String(32)),
+        ).where(NeuroScreen.deleted_at.is_(None), NeuroScreen.patient_id.in_(candidates)),
+        select(
+            AssessmentSkip.patient_id,
+            AssessmentSkip.skipped_on,
+            AssessmentSkip.timepoint,
+            AssessmentSkip.instrument,
+        ).where(AssessmentSkip.deleted_at.is_(None), AssessmentSkip.patient_id.in_(candidates)),
+    )
+    slot_on_day = (
+        select(ScheduledSession.kind, ScheduledSession.number)
+        .where(
+            ScheduledSession.program_id == bindparam("program_id", type_=Uuid()),
+            ScheduledSession.scheduled_date == bindparam("day", type_=Date()),
+            ScheduledSession.id != bindparam("slot_id", type_=Uuid()),
+        )
+        .limit(1)
+    )
+    return SimpleNamespace(
+        in_days=in_days,
+        bookable=bookable,
+        flags=flags,
+        scheduled=scheduled,
+        records=records,
+        slot_on_day=slot_on_day,
+    )
+
+
+def _appointment(r: Any) -> Appointment:
+    return Appointment(
+        slot_id=r[0],
+        version=r[1],
+        patient_id=r[2],
+        record_number=r[3],
+        patient_name=f"{r[4]} {r[5]}",
+        program_id=r[6],
+        number=r[7],
+        week=r[8],
+        kind=r[9],
+        day=r[10],
+        time=r[11],
+        session_id=r[12],
+        status=r[13],
+        attended=r[14],
+    )
+
+
+class ScheduleService:
+    def __init__(self, db: Database, actor: str) -> None:
+        self.db = db
+        self.actor = actor
+
+    # --- reads ---------------------------------------------------------------------------------
+
+    def today(self, *, today: dt.date) -> TodayItems:
+        """Today's sessions (booked time first, then by name), the open red flags (oldest
+        first) and the assessments due or overdue (earliest first), in one read."""
+        with self.db.reading() as session:
+            conn = session.connection()
+            booked = [
+                _appointment(r) for r in conn.execute(_q().in_days, {"first": today, "last": today})
+            ]
+            flags = [
+                FlagToReview(
+                    r[6],
+                    r[7],
+                    f"{r[8]} {r[9]}",
+                    alert(lookup.OpenRedFlag(r[0], r[1], dict(r[2] or {}), r[3], r[4], r[5])),
+                )
+                for r in conn.execute(_q().flags)
+            ]
+            due_until = {"due_until": due_by(today)}
+            scheduled = conn.execute(_q().scheduled, due_until).all()
+            records: Sequence[Any] = (
+                conn.execute(_q().records, due_until).all() if scheduled else []
+            )
+        return TodayItems(today, booked, flags, _due(scheduled, records, today))
+
+    def week(self, day: dt.date) -> list[Appointment]:
+        """The scheduled sessions of ``day``'s calendar week (Monday to Sunday), by day and
+        time."""
+        first, last = week_of(day)
+        with self.db.reading() as session:
+            rows = session.connection().execute(_q().in_days, {"first": first, "last": last})
+            return [_appointment(r) for r in rows]
+
+    def bookable(self, patient_id: uuid.UUID) -> list[Appointment]:
+        """The patient's scheduled sessions not logged yet, by number (what can be booked or
+        moved)."""
+        with self.db.reading() as session:
+            rows = session.connection().execute(_q().bookable, {"patient_id": patient_id})
+            return [_appointment(r) for r in rows]
+
+    # --- booking -------------------------------------------------------------------------------
+
+    def book(
+        self,
+        slot_id: uuid.UUID,
+        day: dt.date | None,
+        at: dt.time | None,
+        *,
+        expected_version: int,
+        today: dt.date,
+    ) -> None:
+        """Book (or move) a scheduled session to ``day`` at ``at``: one unit of work, in the
+        audit trail. Refused: a slot already logged or of a closed program (field ``slot``), a
+        stale form (ConflictError), and what
+        :func:`~rehab_tracker.domain.schedule.check_appointment` refuses (``date``, ``time``)."""
+        with lookup.editing(self.db, self.actor, WHAT) as session:
+            slot = lookup.by_id(session, ScheduledSession, slot_id, "scheduled session")
+            lookup.check_version(slot, expected_version, WHAT)
+            name = session_name(slot.kind, slot.number)
+            program = slot.program
+            if not is_open(program.status):
+                raise ValidationError.single(
+                    "slot", f"The program is {program.status}: its sessions are not booked."
+                )
+            logged = session.scalar(
+                select(SessionLog.id).where(
+                    SessionLog.scheduled_session_id == slot.id, SessionLog.deleted_at.is_(None)
+                )
+            )
+            if logged is not None:
+                raise ValidationError.single(
+                    "slot", f"{name} is already logged; a logged session keeps its date."
+                )
+            same_day = None
+            if day is not None:
+                other = session.execute(
+                    _q().slot_on_day, {"program_id": program.id, "day": day, "slot_id": slot.id}
+                ).first()
+                same_day = None if other is None else session_name(other[0], other[1])
+            errors = check_appointment(
+                day,
+                at,
+                today=today,
+                surgery_date=lookup.latest_surgery_date(session, program.patient_id),
+                same_day=same_day,
+            )
+            if errors:
+                raise ValidationError(errors)
+            assert day is not None and at is not None
+            slot.scheduled_date = day
+            slot.appointment_time = at.replace(second=0, microsecond=0)
+
+
+def _due(scheduled: Sequence[Any], records: Sequence[Any], today: dt.date) -> list[AssessmentToDo]:
+    """The scheduled assessments (rows of ``_q().scheduled``) that are due or overdue, with the
+    records of their patients (``_q().records``), by the one rule."""
+    records_of: dict[uuid.UUID, list[Record]] = defaultdict(list)
+    for patient_id, day, timepoint, instrument in records:
+        records_of[patient_id].append((day, timepoint, instrument))
+    progress = [
+        schedule_progress([(r[1], r[3], tuple(r[4] or ()))], records_of[r[5]], today)[0]
+        for r in scheduled
+    ]
+    return [
+        AssessmentToDo(
+            patient_id=r[5],
+            record_number=r[6],
+            patient_name=f"{r[7]} {r[8]}",
+            program_id=r[0],
+            timepoint=r[1],
+            label=r[2],
+            due_date=r[3],
+            instruments=tuple(r[4] or ()),
+            state=state,
+            missing=missing,
+        )
+        for r, (state, missing) in zip(scheduled, progress, strict=True)
+        if needs_doing(state)
+    ]
