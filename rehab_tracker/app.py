@@ -95,7 +95,7 @@ def existing_sqlite_file(database: str | os.PathLike[str] | None) -> Path | None
     from rehab_tracker.data import locations
 
     if database is None or str(database) == "":
-        database = os.environ.get(locations.DB_ENV) or None
+        database = os.environ.get(locations.DB_ENV) or locations.saved_database()
     if database is None:
         path = locations.default_database_path()
     elif "://" in str(database):

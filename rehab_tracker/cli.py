@@ -48,7 +48,8 @@ def _db_option(parser: argparse.ArgumentParser, *, top: bool) -> None:
         default=None if top else argparse.SUPPRESS,
         help=(
             "the database: a file path or a postgresql+psycopg:// URL "
-            f"(default: ${DB_ENV}, else rehab-tracker.db in your data folder)"
+            f"(default: ${DB_ENV}, else the server chosen on this workstation's welcome page, "
+            "else rehab-tracker.db in your data folder)"
         ),
     )
 
@@ -173,11 +174,16 @@ def _open(
 
 
 def _default_database_not_made_yet(args: argparse.Namespace) -> bool:
-    """No --db, no $REHAB_TRACKER_DB, and the default file does not exist yet (a file the user
-    named that does not exist is an error instead: most likely a typo)."""
-    from rehab_tracker.data.locations import default_database_path
+    """No --db, no $REHAB_TRACKER_DB, no saved choice, and the default file does not exist yet
+    (a file the user named that does not exist is an error instead: most likely a typo)."""
+    from rehab_tracker.data.locations import default_database_path, saved_database
 
-    return not args.db and not os.environ.get(DB_ENV) and not default_database_path().exists()
+    return (
+        not args.db
+        and not os.environ.get(DB_ENV)
+        and not saved_database()
+        and not default_database_path().exists()
+    )
 
 
 def _cmd_patients(args: argparse.Namespace) -> int:

@@ -137,10 +137,12 @@ def _empty(ax: Axes, text: str) -> None:
 
 def _phases(
     ax: Axes, data: ReportData, *, program_weeks: bool = False, labels: bool = True
-) -> None:
-    """Shade the program phases on the time axis (weeks since surgery, or program weeks)."""
+) -> int:
+    """Shade the program phases on the time axis (weeks since surgery, or program weeks),
+    named above the plot; returns how many lines the tallest name takes (0: none shown)."""
     if data.program is None:
-        return
+        return 0
+    lines = 0
     for index, phase in enumerate(data.program.phases):
         if program_weeks:
             x0, x1 = phase.start_week - 0.5, phase.end_week + 0.5
@@ -151,25 +153,44 @@ def _phases(
             gid=f"phase:{phase.code}",
         )
         if labels:
+            text = _fit_label(ax, phase.name, x1 - x0)
+            lines = max(lines, text.count("\n") + 1)
             ax.text(
                 (x0 + x1) / 2,
                 1.0,
-                _fit_label(ax, phase.name, x1 - x0, index),
+                text,
                 transform=ax.get_xaxis_transform(),
                 ha="center",
                 va="bottom",
                 fontsize=7,
                 color="#444444",
                 clip_on=False,
+                gid=f"phase-label:{phase.code}",
             )
+    return lines
 
 
-def _fit_label(ax: Axes, name: str, span: float, index: int) -> str:
-    """The phase name, or "Phase N" when the phase is too narrow on the page for it."""
+#: the width of one character of a phase label (fontsize 7), in inches
+LABEL_CHAR_INCHES = 0.055
+#: a title's distance above the plot (points) over one line of phase names, and per extra line
+TITLE_PAD = 14
+PHASE_LINE_PT = 8.5
+
+
+def title_pad(phase_lines: int) -> float:
+    """How far above the plot its title sits so that the phase names (``phase_lines`` lines)
+    fit between them."""
+    return TITLE_PAD + PHASE_LINE_PT * max(phase_lines - 1, 0)
+
+
+def _fit_label(ax: Axes, name: str, span: float) -> str:
+    """The phase's own name (the one the program and the report use), wrapped onto as many
+    lines as the phase's width on the page needs: never a second name such as "Phase 1"."""
     low, high = ax.get_xlim()
     width_in = ax.get_figure().get_size_inches()[0] * ax.get_position().width  # type: ignore[union-attr]
     available = span / max(high - low, 1e-9) * width_in
-    return name if len(name) * 0.055 <= available else f"Phase {index + 1}"
+    per_line = max(int(available / LABEL_CHAR_INCHES), 1)
+    return "\n".join(textwrap.wrap(name, per_line, break_long_words=False)) or name
 
 
 def _set_xrange(ax: Axes, data: ReportData) -> None:
@@ -255,12 +276,6 @@ def odi_figure(
     ax = fig.add_subplot()
     _style_axes(ax)
     patient = audience == "patient"  # the patient's report names no instrument
-    ax.set_title(
-        "How much your back affects everyday activities"
-        if patient
-        else "Disability (Oswestry Disability Index)",
-        loc="left", pad=14, y=1.0,
-    )
     ax.set_ylabel("Score % (lower is better)" if patient else "ODI % (lower is better)")
     ax.set_ylim(0, 100)
     lower = 0.0
@@ -276,7 +291,13 @@ def odi_figure(
         )
         lower = upper
     _set_xrange(ax, data)
-    _phases(ax, data)
+    lines = _phases(ax, data)
+    ax.set_title(
+        "How much your back affects everyday activities"
+        if patient
+        else "Disability (Oswestry Disability Index)",
+        loc="left", pad=title_pad(lines), y=1.0,
+    )
     series = data.series("odi")
     if series is None or not series.points:
         _empty(ax, "No ODI recorded yet")
@@ -327,12 +348,12 @@ def pain_figure(
     _margins(fig)
     ax = fig.add_subplot()
     _style_axes(ax)
-    ax.set_title("Pain (numeric rating 0-10)", loc="left", pad=14, y=1.0)
     ax.set_ylabel("Pain 0-10 (lower is better)")
     ax.set_ylim(-0.3, 10.3)
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     _set_xrange(ax, data)
-    _phases(ax, data)
+    lines = _phases(ax, data)
+    ax.set_title("Pain (numeric rating 0-10)", loc="left", pad=title_pad(lines), y=1.0)
     regions = (
         ("back", "nprs_back", style.OKABE_ITO["vermillion"], "s", "-"),
         ("leg", "nprs_leg", style.OKABE_ITO["blue"], "^", "--"),
@@ -471,11 +492,11 @@ def training_figure(data: ReportData, *, figsize: tuple[float, float] | None = N
         (axes[1], volume, "Volume per week (repetitions, or seconds held)", "volume"),
     ):
         _style_axes(ax)
-        ax.set_title(
-            title, loc="left", fontsize=9, pad=14 if ax is axes[0] else 6, y=1.0
-        )
         ax.set_xlim(0.5, weeks + 0.5)
-        _phases(ax, data, program_weeks=True, labels=ax is axes[0])
+        lines = _phases(ax, data, program_weeks=True, labels=ax is axes[0])
+        ax.set_title(
+            title, loc="left", fontsize=9, pad=title_pad(lines) if ax is axes[0] else 6, y=1.0
+        )
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         styles = style.series_styles()
         # the exercises trained most recently and most often: what the program is doing now
@@ -535,14 +556,14 @@ def adherence_figure(data: ReportData, *, figsize: tuple[float, float] | None = 
             f" — {adherence.attended} of {adherence.planned_to_date} planned sessions so far "
             f"({format_number(overall, 0)}%)"
         )
-    ax.set_title(title, loc="left", pad=14, y=1.0)
     ax.set_ylabel("Sessions")
     weeks = data.program.weeks if data.program is not None else 12
     ax.set_xlim(0.5, weeks + 0.5)
     ax.set_xlabel("Program week")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-    _phases(ax, data, program_weeks=True)
+    lines = _phases(ax, data, program_weeks=True)
+    ax.set_title(title, loc="left", pad=title_pad(lines), y=1.0)
     rows = [w for w in adherence.weeks if w.planned > 0]
     if not rows:
         ax.set_ylim(0, 3.5)

@@ -93,7 +93,7 @@ class DatabaseUnavailable(DatabaseError):
 def resolve_target(target: str | os.PathLike[str] | None) -> str:
     """The SQLAlchemy URL for ``--db`` / ``REHAB_TRACKER_DB`` / the default file."""
     if target is None or str(target) == "":
-        target = os.environ.get(locations.DB_ENV) or None
+        target = os.environ.get(locations.DB_ENV) or locations.saved_database()
     if target is None:
         return URL.create("sqlite+pysqlite", database=str(locations.default_database_path()))\
             .render_as_string(hide_password=False)
@@ -312,7 +312,11 @@ def open_database(
     migrates or changes the file (SQLite: a read-only connection); with ``upgrade`` it refuses
     a database whose schema is behind (:class:`DatabaseOutdated`), without it opens it as it is.
     """
-    is_default = target in (None, "") and not os.environ.get(locations.DB_ENV)
+    is_default = (
+        target in (None, "")
+        and not os.environ.get(locations.DB_ENV)
+        and not locations.saved_database()
+    )
     url = resolve_target(target)
     path = _sqlite_path(make_url(url))
     stamped = True

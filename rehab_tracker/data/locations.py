@@ -88,6 +88,38 @@ def default_database_path() -> Path:
     return data_dir() / "rehab-tracker.db"
 
 
+#: the file in the settings folder naming the database this workstation uses (one line: a file
+#: path or a URL), written by the welcome page's "Connect to a clinic server"
+DATABASE_CHOICE_FILE = "database"
+
+
+def saved_database() -> str | None:
+    """The database this workstation was set to use, or None (then the default file).
+
+    Where a database comes from, first found wins: ``--db``, ``$REHAB_TRACKER_DB``, this saved
+    choice, the default file: the GUI and every command alike (data.database.resolve_target).
+    """
+    try:
+        text = (config_dir() / DATABASE_CHOICE_FILE).read_text(encoding="utf-8")
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    lines = text.strip().splitlines()
+    return (lines[0].strip() or None) if lines else None
+
+
+def save_database(target: str) -> Path:
+    """Make ``target`` (a path or URL) this workstation's database from now on; readable by
+    this user only (a server URL may hold a password). Returns the file written."""
+    folder = config_dir()
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    path = folder / DATABASE_CHOICE_FILE
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write(target.strip() + "\n")
+    os.chmod(path, 0o600)
+    return path
+
+
 def backup_dir_for(database_file: Path) -> Path:
     """Backups sit in a ``backups`` folder beside the database file."""
     return database_file.parent / "backups"

@@ -115,6 +115,24 @@ def odi_rule_id(max_missing: int | None = 1) -> str:
     return f"{ODI_RULE_VERSION};max_missing={'any' if max_missing is None else max_missing}"
 
 
+def rule_words(rule_id: str) -> str:
+    """A stored ODI rule id in words for screens and reports: ``"odi-2.1a;max_missing=1"`` reads
+    ``"scored with at most 1 section missing"`` (``0``: no section missing; ``any``: any number
+    missing). Ids without a setting (RMDQ, NPRS) and unknown ids read ``""``: the version itself
+    is for the record, not for the screen."""
+    version, _, setting = rule_id.partition(";max_missing=")
+    if version != ODI_RULE_VERSION or not setting:
+        return ""
+    if setting == "any":
+        return "scored with any number of sections missing"
+    if not setting.isdigit():
+        return ""
+    count = int(setting)
+    if count == 0:
+        return "scored with no section missing"
+    return f"scored with at most {count} section{'s' if count > 1 else ''} missing"
+
+
 def rmdq_rule_id() -> str:
     return RMDQ_RULE_VERSION
 

@@ -8,7 +8,7 @@ by :func:`template_to_dict`. Laying a template out in dates is
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -581,3 +581,19 @@ def phase_for_week(template: ProgramTemplate, week: int) -> PhaseSpec:
     raise ValueError(
         f"week {week} is outside template {template.code!r} (weeks 1-{template.weeks})"
     )
+
+
+def phase_names(templates: Iterable[ProgramTemplate]) -> dict[str, str]:
+    """Phase code -> the name its template gives it (the first template naming a code wins):
+    the one name a phase is shown by, on screen, in charts and in reports."""
+    names: dict[str, str] = {}
+    for template in templates:
+        for phase in template.phases:
+            names.setdefault(phase.code, phase.name)
+    return names
+
+
+def phase_display_name(code: str, names: Mapping[str, str]) -> str:
+    """How a phase code is shown: its template's name; a code no template names (a clinic's
+    own), in words (``"return_to_work"`` -> ``"Return to work"``)."""
+    return names.get(code) or code.replace("_", " ").strip().capitalize()

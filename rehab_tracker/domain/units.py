@@ -144,6 +144,19 @@ def measured_text(value: float, unit: str, system: str = "metric") -> str:
     return decimal_text(measured_amount(value, unit, system), grouped=grouped)
 
 
+def measured_with_unit(value: float, unit: str, system: str = "metric") -> str:
+    """:func:`measured_text` with its unit as every screen and report shows a measured value:
+    ``"444.9 m"`` (or feet), ``"12.3 s"``, ``"42.2%"``; points without a unit (``"6"``)."""
+    number = measured_text(value, unit, system)
+    if unit == "m":
+        return f"{number} {distance_unit(system)}"
+    if unit == "s":
+        return f"{number} s"
+    if unit == "%":
+        return f"{number}%"
+    return number
+
+
 def format_weight(kg: float, system: str = "metric") -> str:
     """``"17.5 kg"`` or ``"38.6 lb"`` (one decimal, trailing ``.0`` dropped)."""
     unit_system = _system(system)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -148,15 +149,33 @@ def refuse_a_clinic_with_patients(db: Database, *, force: bool) -> None:
         )
 
 
-def seed_demo(db: Database, *, today: dt.date, seed: int = 7, force: bool = False) -> list[str]:
-    """Add the demo clinic; returns one line per patient. Refuses a clinic with patients."""
+#: ``progress(done, total)`` after each demo patient (the welcome page's progress bar)
+Progress = Callable[[int, int], object]
+
+
+def seed_demo(
+    db: Database,
+    *,
+    today: dt.date,
+    seed: int = 7,
+    force: bool = False,
+    progress: Progress | None = None,
+) -> list[str]:
+    """Add the demo clinic; returns one line per patient. Refuses a clinic with patients.
+
+    The one way the demo is made: ``rehab-tracker demo`` and the welcome page's "Open the demo
+    clinic" both call this; ``progress`` hears after each patient."""
     refuse_a_clinic_with_patients(db, force=force)
     services = Services(db, ACTOR)
     services.library.ensure_seeded()
     rng = random.Random(seed)
     made = []
+    if progress is not None:
+        progress(0, len(CAST))
     for person in CAST:
         made.append(_seed_one(services, person, today, rng))
+        if progress is not None:
+            progress(len(made), len(CAST))
     return made
 
 

@@ -239,6 +239,23 @@ def test_training_distance_volume_in_feet_for_an_imperial_clinic(report_data: Ma
     assert "Farmer carry, week 2: 295 ft" in texts
 
 
+@pytest.mark.parametrize("figsize", [(8.0, 4.6), (6.7, 3.3), (3.5, 3.0)])
+def test_phases_are_named_by_their_one_name_at_any_width(report_data: Make, figsize) -> None:
+    """The chart names a phase as the program and the report do, wrapped when narrow, never
+    "Phase 1" (one name for each phase everywhere)."""
+    data = report_data("twelve_week")
+    assert data.program is not None
+    names = {p.code: p.name for p in data.program.phases}
+    for key in ("odi", "pain", "training", "adherence"):
+        fig = build_chart(key, data, figsize=figsize)
+        labels = {
+            str(t.get_gid()).removeprefix("phase-label:"): t.get_text()
+            for t in fig.findobj()
+            if str(t.get_gid()).startswith("phase-label:")
+        }
+        assert {code: text.replace("\n", " ") for code, text in labels.items()} == names, key
+
+
 def test_patient_odi_chart_has_no_clinical_labels(report_data: Make) -> None:
     """The patient's chart names the score as the patient's report does, not "Oswestry",
     "ODI" or "clinically important"."""

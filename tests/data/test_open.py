@@ -281,3 +281,24 @@ def test_quick_check_runs_read_only(tmp_path: Path) -> None:
     before = file_digest(path)
     assert quick_check(path) is None
     assert file_digest(path) == before
+
+
+def test_the_saved_choice_comes_after_db_and_the_environment(tmp_path, monkeypatch) -> None:
+    """Where the database comes from: --db, $REHAB_TRACKER_DB, the workstation's saved choice
+    (the welcome page's "Connect to a clinic server"), the default file."""
+    import os
+    import stat
+
+    from rehab_tracker.data import locations
+    from rehab_tracker.data.database import resolve_target
+
+    monkeypatch.delenv(locations.DB_ENV, raising=False)
+    assert locations.saved_database() is None
+    assert resolve_target(None).endswith(str(locations.default_database_path()))
+    saved = locations.save_database("postgresql://rehab:pw@server/clinic\n")
+    assert stat.S_IMODE(os.stat(saved).st_mode) == 0o600  # it may hold a password
+    assert locations.saved_database() == "postgresql://rehab:pw@server/clinic"
+    assert resolve_target(None) == "postgresql+psycopg://rehab:pw@server/clinic"
+    monkeypatch.setenv(locations.DB_ENV, str(tmp_path / "env.db"))
+    assert resolve_target(None).endswith("env.db")
+    assert resolve_target(str(tmp_path / "given.db")).endswith("given.db")

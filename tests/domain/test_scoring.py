@@ -565,3 +565,13 @@ def test_interpretation_is_frozen():
     result = change_interpretation("odi", 46, 28)
     with pytest.raises(AttributeError):
         result.reached = False  # type: ignore[misc]
+
+
+def test_rule_words_put_the_odi_rule_in_words() -> None:
+    from rehab_tracker.domain.scoring import odi_rule_id, rule_words
+
+    assert rule_words(odi_rule_id(1)) == "scored with at most 1 section missing"
+    assert rule_words(odi_rule_id(2)) == "scored with at most 2 sections missing"
+    assert rule_words(odi_rule_id(0)) == "scored with no section missing"
+    assert rule_words(odi_rule_id(None)) == "scored with any number of sections missing"
+    assert rule_words("rmdq-24") == "" and rule_words("odi-9;max_missing=x") == ""

@@ -386,3 +386,17 @@ def test_suggested_start_is_a_valid_monday(surgery: date, today: date) -> None:
     assert start >= today
     assert start >= surgery + timedelta(weeks=4)
     assert start - timedelta(days=7) < max(today, surgery + timedelta(weeks=4))
+
+
+def test_phase_names_are_the_templates_names() -> None:
+    from rehab_tracker.data import resources
+    from rehab_tracker.domain.template import phase_display_name, phase_names
+
+    names = phase_names([resources.load_template("usc-12-week")])
+    assert names == {
+        "motor_control": "Motor control and endurance",
+        "strength": "Strength",
+        "strength_function": "Strength and function",
+    }
+    assert phase_display_name("strength", names) == "Strength"
+    assert phase_display_name("return_to_work", names) == "Return to work"

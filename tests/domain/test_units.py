@@ -157,3 +157,13 @@ def test_distance_unit_and_value():
     assert units.distance_in(30, "imperial") == pytest.approx(98.425, abs=1e-3)
     with pytest.raises(ValueError):
         units.distance_unit("furlongs")
+
+
+def test_measured_with_unit_is_the_one_rounding_with_its_unit() -> None:
+    from rehab_tracker.domain.units import measured_with_unit
+
+    assert measured_with_unit(444.94, "m") == "444.9 m"
+    assert measured_with_unit(444.9, "m", "imperial") == "1,460 ft"
+    assert measured_with_unit(12.25, "s") == "12.3 s"
+    assert measured_with_unit(42.2222, "%") == "42.2%"
+    assert measured_with_unit(6.0, "") == "6"

@@ -75,8 +75,8 @@ def answers(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, list]]:
     yield seen
 
 
-@pytest.fixture
-def window(qtbot, db: Database, patient_ids, today: dt.date, answers):  # type: ignore[no-untyped-def]
+def open_window(qtbot, db: Database, today: dt.date):  # type: ignore[no-untyped-def]
+    """The main window over ``db``, shown and exposed."""
     from rehab_tracker.app import create_main_window
 
     win = create_main_window(db, today=today, actor="tester")
@@ -84,6 +84,17 @@ def window(qtbot, db: Database, patient_ids, today: dt.date, answers):  # type: 
     win.show()
     qtbot.waitExposed(win)
     return win
+
+
+@pytest.fixture
+def window(qtbot, db: Database, patient_ids, today: dt.date, answers):  # type: ignore[no-untyped-def]
+    return open_window(qtbot, db, today)
+
+
+@pytest.fixture
+def empty_window(qtbot, db: Database, today: dt.date, answers):  # type: ignore[no-untyped-def]
+    """The main window over a database without patients (the first start)."""
+    return open_window(qtbot, db, today)
 
 
 def db_file(db: Database) -> Path:

@@ -106,7 +106,7 @@ def test_add_exercise_with_errors_then_valid(qtbot, services) -> None:
 
     view.editor.instructions.setPlainText("Stand with the back to a wall.\nSlide down slowly.")
     dosage = view.editor.dosage
-    assert dosage.new_phase.findText("strength") >= 0  # the library's phase codes are offered
+    assert dosage.new_phase.findData("strength") >= 0  # the library's phase codes are offered
     dosage.new_phase.setCurrentText("strength")
     qtbot.mouseClick(dosage.add_button, Qt.MouseButton.LeftButton)
     assert dosage.model.phases() == ["strength"]
@@ -203,7 +203,8 @@ def test_remove_phase(qtbot, services) -> None:
     dosage.table.setCurrentIndex(dosage.model.cell_of("strength_function", "sets"))
     qtbot.mouseClick(dosage.remove_button, Qt.MouseButton.LeftButton)
     assert dosage.model.phases() == ["motor_control", "strength"]
-    assert dosage.new_phase.findText("strength_function") >= 0
+    assert dosage.new_phase.findData("strength_function") >= 0
+    assert dosage.new_phase.findText("Strength and function") >= 0  # offered by its name
     qtbot.mouseClick(view.save_button, Qt.MouseButton.LeftButton)
     stored = services.library.detail(row.id).form.default_dosage
     assert [p for p, _v in stored] == ["motor_control", "strength"]

@@ -92,7 +92,8 @@ def test_menus_and_actions(window: MainWindow) -> None:
     shortcuts = {
         "newPatient": "Ctrl+N",
         "editPatient": "Ctrl+E",
-        "exerciseLibrary": "Ctrl+L",
+        "logSession": "Ctrl+L",
+        "exerciseLibrary": "Ctrl+Shift+L",
         "backupDatabase": "Ctrl+B",
         "quit": "Ctrl+Q",
         "findPatientAction": "Ctrl+F",

@@ -22,7 +22,7 @@ def test_odi_scored_with_rule_and_band(db, today):
                        today=today, timepoint="baseline")
     row = next(r for r in o.history(b.patient_id) if r.id == oid)
     assert row.value == pytest.approx(20 / 45 * 100)
-    assert "severe" in row.detail and "max_missing=1" in row.detail
+    assert "severe" in row.detail and "scored with at most 1 section missing" in row.detail
 
 
 @pytest.mark.parametrize(
@@ -94,7 +94,7 @@ def test_missing_section_rule_is_a_setting(db, today):
     oid = b.services.outcomes.record_odi(b.patient_id, [None] * 5 + [2] * 5, assessed_on=today,
                                          today=today)
     row = next(r for r in b.services.outcomes.history(b.patient_id) if r.id == oid)
-    assert "max_missing=any" in row.detail and row.value == 40
+    assert "scored with any number of sections missing" in row.detail and row.value == 40
 
 
 def test_six_minute_walk_predicted(db, today):

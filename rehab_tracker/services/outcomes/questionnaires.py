@@ -24,6 +24,7 @@ from rehab_tracker.domain.scoring import (
     odi_score,
     rmdq_rule_id,
     rmdq_score,
+    rule_words,
 )
 from rehab_tracker.domain.sessions import check_score
 from rehab_tracker.services.outcomes.records import OutcomeRecords, RowMaker
@@ -59,9 +60,11 @@ def questionnaire_detail(o: OutcomeAssessment) -> str:
     """The history's detail column of a questionnaire."""
     if o.instrument == "odi":
         answered = sum(1 for s in o.answers.get("sections", []) if s is not None)
-        return f"{odi_band_words(odi_band(o.score))}; {answered}/10 sections; {o.scoring_rule}"
+        rule = rule_words(o.scoring_rule)
+        text = f"{odi_band_words(odi_band(o.score))}; {answered} of 10 sections answered"
+        return f"{text} ({rule})" if rule else text
     if o.instrument == "rmdq":
-        return f"{int(o.score)}/24 yes"
+        return f"{int(o.score)} of 24 statements ticked"
     if o.instrument == "psfs":
         return "; ".join(f"{a.name} {a.rating}" for a in activities_of(o.answers))
     if o.instrument == "grc":

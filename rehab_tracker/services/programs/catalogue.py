@@ -43,6 +43,19 @@ def template_info(t: tpl.ProgramTemplate, builtin: bool) -> TemplateInfo:
     )
 
 
+def _template_codes(session: Session) -> list[str]:
+    """The shipped templates' codes, then the clinic's (by name; retired ones left out)."""
+    codes = list(resources.list_templates())
+    codes += list(
+        session.scalars(
+            select(ProgramTemplate.code)
+            .where(ProgramTemplate.retired_at.is_(None))
+            .order_by(ProgramTemplate.name)
+        )
+    )
+    return codes
+
+
 class Catalogue(ServicePart):
     """Exercises and templates for the builder, shipped plus the clinic's own."""
 
@@ -146,21 +159,26 @@ class Catalogue(ServicePart):
         """Shipped templates, then the clinic's saved ones (unreadable ones are left out)."""
         out: dict[str, TemplateInfo] = {}
         with self.db.reading() as session:
-            codes = list(resources.list_templates())
-            codes += list(
-                session.scalars(
-                    select(ProgramTemplate.code)
-                    .where(ProgramTemplate.retired_at.is_(None))
-                    .order_by(ProgramTemplate.name)
-                )
-            )
-            for code in codes:
+            for code in _template_codes(session):
                 try:
                     t, builtin = self._load_template(session, code)
                 except ServiceError:
                     continue
                 out[code] = template_info(t, builtin)
         return list(out.values())
+
+    def phase_names(self) -> dict[str, str]:
+        """Phase code -> display name, from the shipped templates, then the clinic's
+        (:func:`~rehab_tracker.domain.template.phase_names`): how the library names the phases
+        its doses are for."""
+        with self.db.reading() as session:
+            loaded = []
+            for code in dict.fromkeys(_template_codes(session)):
+                try:
+                    loaded.append(self._load_template(session, code)[0])
+                except ServiceError:
+                    continue
+        return tpl.phase_names(loaded)
 
     def template(self, code: str) -> TemplateInfo:
         with self.db.reading() as session:

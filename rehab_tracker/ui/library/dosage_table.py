@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
 )
 
 from rehab_tracker.domain.dosage import LIMITS, STEP_FIELDS, STEPS_ALLOWED, dosage_errors
+from rehab_tracker.domain.template import phase_display_name
 
 Index = QModelIndex | QPersistentModelIndex
 Number = int | float
@@ -131,6 +132,8 @@ class DosageTableModel(QAbstractTableModel):
         super().__init__(parent)
         self._type = "reps"
         self._rows: list[tuple[str, dict[str, Number]]] = []
+        #: phase code -> the name programs show it by (services.programs.phase_names)
+        self.phase_names: dict[str, str] = {}
 
     # --- the data -----------------------------------------------------------------------
 
@@ -232,7 +235,7 @@ class DosageTableModel(QAbstractTableModel):
         column = self.column_of(index)
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             if column is None:
-                return phase.replace("_", " ")
+                return phase_display_name(phase, self.phase_names)
             value = values.get(column.field)
             return "" if value is None else number_text(value)
         if role == Qt.ItemDataRole.EditRole:
@@ -359,6 +362,14 @@ class DosageTableEditor(QWidget):
         self.model.rowsInserted.connect(self._refresh_phases)
         self.model.rowsRemoved.connect(self._refresh_phases)
 
+    def set_phase_names(self, names: Mapping[str, str]) -> None:
+        """Show the phases by the names programs give them (the codes stay what is saved)."""
+        self.model.phase_names = dict(names)
+        rows = self.model.rowCount()
+        if rows:
+            self.model.dataChanged.emit(self.model.index(0, 0), self.model.index(rows - 1, 0))
+        self._refresh_phases()
+
     def know_phases(self, phases: Iterable[str]) -> None:
         """Phase codes offered in the New phase box (those the library's doses use)."""
         for phase in phases:
@@ -369,11 +380,23 @@ class DosageTableEditor(QWidget):
     def _refresh_phases(self, *_args: object) -> None:
         present = set(self.model.phases())
         self.new_phase.clear()
-        self.new_phase.addItems([p for p in self._known if p not in present])
+        for code in self._known:
+            if code not in present:
+                self.new_phase.addItem(phase_display_name(code, self.model.phase_names), code)
         self.remove_button.setEnabled(self.model.rowCount() > 0)
 
+    def _chosen_phase(self) -> str:
+        """The code of the phase in the New phase box: an offered name's code, or what was
+        typed (a clinic's own phase code)."""
+        text = self.new_phase.currentText().strip()
+        found = self.new_phase.findText(text)
+        if found >= 0:
+            return str(self.new_phase.itemData(found))
+        named = [code for code, name in self.model.phase_names.items() if name == text]
+        return named[0] if named else text
+
     def _add_phase(self) -> None:
-        phase = self.new_phase.currentText().strip()
+        phase = self._chosen_phase()
         if not phase:
             return
         self.know_phases([phase])

@@ -16,7 +16,7 @@ class LibraryFeature:
     def __init__(self, window: MainWindow) -> None:
         self.window = window
         window.add_action("&Tools", "Exercise &Library", self.open_library, "exerciseLibrary",
-                          shortcut="Ctrl+L")
+                          shortcut="Ctrl+Shift+L")
 
     def attach(self, workspace: Workspace) -> None:
         self.workspace = workspace

@@ -365,7 +365,9 @@ class LibraryView(QWidget):
     # --- the list ----------------------------------------------------------------------------
 
     def _learn_phases(self) -> None:
-        """Offer the phase codes the shipped doses use (read from the first exercise)."""
+        """Offer the phase codes the shipped doses use (read from the first exercise), shown
+        by the names the programs give them."""
+        self.editor.dosage.set_phase_names(self.services.programs.phase_names())
         if self.model.rowCount():
             form = self.services.library.detail(self.model.row_at(0).id).form
             self.editor.dosage.know_phases(p for p, _v in form.default_dosage)

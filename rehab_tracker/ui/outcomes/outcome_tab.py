@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from rehab_tracker.domain.assessments import default_timepoint
 from rehab_tracker.domain.review import instrument_name
-from rehab_tracker.domain.units import distance_unit, measured_text
+from rehab_tracker.domain.units import measured_with_unit
 from rehab_tracker.services.outcomes import TIMEPOINTS, AssessmentDue, MeasureChange, OutcomeRow
 from rehab_tracker.services.patients import PatientRow
 from rehab_tracker.ui.outcomes.feature import FORM_LABELS
@@ -53,18 +53,11 @@ STATE_TEXT = {"done": "done", "due": "DUE", "overdue": "OVERDUE", "upcoming": "u
 
 
 def value_text(row: OutcomeRow, units: str) -> str:
-    """A recorded value as the change sentences show it (domain.units.measured_text: one
+    """A recorded value as the change sentences show it (domain.units.measured_with_unit: one
     decimal, whole feet thousands-separated for an imperial clinic), with its unit."""
     if row.kind == "skip":
         return "skipped"
-    number = measured_text(row.value, row.unit, units)
-    if row.unit == "m":
-        return f"{number} {distance_unit(units)}"
-    if row.unit == "s":
-        return f"{number} s"
-    if row.unit == "%":
-        return f"{number}%"
-    return number
+    return measured_with_unit(row.value, row.unit, units)
 
 
 class OutcomeTableModel(RowsTableModel[OutcomeRow]):

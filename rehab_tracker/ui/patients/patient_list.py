@@ -16,6 +16,7 @@ from PySide6.QtCore import (
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -189,9 +190,11 @@ class PatientFilterProxy(RowFilterProxy):
 
 
 class PatientList(QWidget):
-    """Find field, filters and the table. Emits ``patient_selected(id or None)``."""
+    """Find field, filters and the table. Emits ``patient_selected(id or None)``, and
+    ``open_requested`` when Enter in Find picked the one patient it matches."""
 
     patient_selected = Signal(object)
+    open_requested = Signal()
 
     def __init__(self, today: Callable[[], dt.date], parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -211,7 +214,7 @@ class PatientList(QWidget):
 
         self._connect()
 
-    def _build_find_and_filters(self) -> tuple[QHBoxLayout, QHBoxLayout]:
+    def _build_find_and_filters(self) -> tuple[QHBoxLayout, QGridLayout]:
         self.find_edit, find_label = search_box("findPatient", "F&ind:", "Name or record number")
 
         self.active_only = QCheckBox("&Active program only")
@@ -226,11 +229,16 @@ class PatientList(QWidget):
         top = QHBoxLayout()
         top.addWidget(find_label)
         top.addWidget(self.find_edit, 1)
-        filters = QHBoxLayout()
-        filters.addWidget(self.active_only)
-        filters.addWidget(self.due_only)
-        filters.addWidget(phase_label)
-        filters.addWidget(self.phase_combo, 1)
+        # the check boxes on one line, the phase on the next: the list's narrowest width is
+        # then the check boxes', and the patient's tabs keep the room (200%, small screens)
+        filters = QGridLayout()
+        filters.addWidget(self.active_only, 0, 0)
+        filters.addWidget(self.due_only, 0, 1)
+        phase = QHBoxLayout()
+        phase.addWidget(phase_label)
+        phase.addWidget(self.phase_combo, 1)
+        filters.addLayout(phase, 1, 0, 1, 2)
+        filters.setColumnStretch(1, 1)
         return top, filters
 
     def _build_table(self) -> None:
@@ -245,6 +253,7 @@ class PatientList(QWidget):
 
     def _connect(self) -> None:
         self.find_edit.textChanged.connect(self.proxy.set_search)
+        self.find_edit.returnPressed.connect(self._find_entered)
         self.active_only.toggled.connect(self.proxy.set_active_only)
         self.due_only.toggled.connect(self.proxy.set_due_only)
         self.phase_combo.currentIndexChanged.connect(
@@ -289,6 +298,18 @@ class PatientList(QWidget):
 
     def select(self, patient_id: uuid.UUID) -> bool:
         return select_row(self.table, self.proxy, self.model.row_of(patient_id))
+
+    def _find_entered(self) -> None:
+        """Enter in Find: the one match is selected and opened; with several, the table takes
+        the focus on the first of them (arrow keys choose, Enter opens)."""
+        shown = self.proxy.rowCount()
+        if shown == 0:
+            return
+        self.table.selectRow(0)
+        if shown == 1:
+            self.open_requested.emit()
+        else:
+            self.table.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def reveal(self, patient_id: uuid.UUID) -> bool:
         """Select the patient, clearing the find text and the filters when they hide them;

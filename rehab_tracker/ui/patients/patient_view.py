@@ -29,17 +29,20 @@ from PySide6.QtWidgets import (
 )
 
 from rehab_tracker.domain.restrictions import Restriction
+from rehab_tracker.domain.units import measured_with_unit
 from rehab_tracker.domain.weeks import weeks_since
 from rehab_tracker.services.container import Services
 from rehab_tracker.services.patients import PatientRow
 from rehab_tracker.ui.widgets.scroll import scrolled_column
 
+#: (code, caption, unit, what follows the value): the values read as the Outcomes tab and the
+#: change sentences read them (domain.units.measured_with_unit, one rounding everywhere)
 SCORE_LABELS = (
-    ("odi", "Disability (ODI)", "{:.0f}%"),
-    ("rmdq", "Disability (RMDQ)", "{:.0f} / 24"),
-    ("nprs_back", "Back pain", "{:.0f} / 10"),
-    ("nprs_leg", "Leg pain", "{:.0f} / 10"),
-    ("walk_6min", "6-minute walk", "{:.0f} m"),
+    ("odi", "Disability (ODI)", "%", ""),
+    ("rmdq", "Disability (RMDQ)", "", " / 24"),
+    ("nprs_back", "Back pain", "", " / 10"),
+    ("nprs_leg", "Leg pain", "", " / 10"),
+    ("walk_6min", "6-minute walk", "m", ""),
 )
 BANNER_STYLE = (
     "background: #b00020; color: white; font-weight: bold; padding: 6px; border-radius: 3px;"
@@ -138,7 +141,7 @@ class OverviewTab(QWidget):
                 ("adherence", "Adherence to date"),
             ],
         )
-        scores = group("Latest scores", [(code, text) for code, text, _ in SCORE_LABELS])
+        scores = group("Latest scores", [(code, text) for code, text, _u, _s in SCORE_LABELS])
         restrictions = QGroupBox("Surgeon restrictions")
         self.restrictions_label = _value_label("Surgeon restrictions in force")
         self.restrictions_label.setObjectName("restrictionsInForce")
@@ -212,10 +215,13 @@ class OverviewTab(QWidget):
                 f"{overview.sessions_attended} of {overview.sessions_planned_to_date} sessions "
                 f"({overview.adherence:.0%})"
             )
-        for code, _text, fmt in SCORE_LABELS:
+        units = self.services.settings.units()
+        for code, _text, unit, after in SCORE_LABELS:
             latest = overview.latest_scores.get(code)
             v[code].setText(
-                "none yet" if latest is None else f"{fmt.format(latest[0])} on {latest[1]}"
+                "none yet"
+                if latest is None
+                else f"{measured_with_unit(latest[0], unit, units)}{after} on {latest[1]}"
             )
         self.restrictions_label.setText(_restrictions_text(overview.restrictions,
                                                            bool(record.restrictions)))

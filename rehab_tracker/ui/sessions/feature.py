@@ -35,7 +35,7 @@ class SessionsFeature:
         self.last_dialog: SessionFormDialog | None = None
         add = window.add_action
         add("&Session", "&Log Session…", self.log_session, "logSession",
-            shortcut="Ctrl+Shift+L", needs_patient=True)
+            shortcut="Ctrl+L", needs_patient=True)
         add("&Session", "Log &Unscheduled Session…", self.log_unscheduled, "logUnscheduled",
             needs_patient=True)
         add("&Session", "&Resume Unsaved Draft…", self.resume_draft, "resumeDraft")

@@ -13,7 +13,7 @@ there is the order of the patient view's tabs and of the actions in a shared men
         def __init__(self, window: MainWindow) -> None:
             self.window = window
             window.add_action("&Session", "&Log Session…", self.log_session, "logSession",
-                              shortcut="Ctrl+Shift+L", needs_patient=True)
+                              shortcut="Ctrl+L", needs_patient=True)
 
         def attach(self, workspace: Workspace) -> None:   # the database is open
             from rehab_tracker.ui.sessions.session_tab import SessionsTab
@@ -56,6 +56,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QByteArray, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
     QLabel,
     QMainWindow,
     QMenu,
@@ -65,16 +67,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rehab_tracker import APP_NAME, __version__
+from rehab_tracker import APP_NAME
 from rehab_tracker.data.patient_list import PatientRow
 from rehab_tracker.ui.patients.patient_list import PatientList
 from rehab_tracker.ui.shell import settings as gui_settings
 from rehab_tracker.ui.shell.actions import run_action
 from rehab_tracker.ui.shell.feature import Feature, Install
-from rehab_tracker.ui.widgets import dialogs
+from rehab_tracker.ui.widgets import dialogs, focus_ring
 
 if TYPE_CHECKING:
     from rehab_tracker.services.container import Services
+    from rehab_tracker.ui.shell.welcome import WelcomePage
     from rehab_tracker.ui.shell.workspace import Workspace
 
 MENU_TITLES = (
@@ -128,6 +131,8 @@ class MainWindow(QMainWindow):
         #: set by the app when the deferred database open failed (run_gui exits 2)
         self.startup_failed = False
         self._needs: dict[QAction, tuple[bool, bool]] = {}
+        #: the patient the window last showed (the status message belongs to them)
+        self._shown_patient: uuid.UUID | None = None
         #: the home page in the patient pane (set_home), in front of the patient view
         self.home: QWidget | None = None
         self.home_pages: QStackedWidget | None = None
@@ -142,6 +147,7 @@ class MainWindow(QMainWindow):
         self.patient_list.patient_selected.connect(self._patient_picked)
         # narrow layout: Enter (or a double click) on a patient opens the patient view
         self.patient_list.table.activated.connect(lambda _i: self.show_patient_view())
+        self.patient_list.open_requested.connect(self.show_patient_view)
         self.narrow = False
         self._restore_geometry()
         self.patient_list.find_edit.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -157,9 +163,13 @@ class MainWindow(QMainWindow):
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("mainSplitter")
         self.splitter.setChildrenCollapsible(False)
+        ring = focus_ring.WIDTH  # the focus ring around the list and the tabs stays on screen
+        self.splitter.setContentsMargins(ring, ring, ring, ring)
         self.splitter.addWidget(self.patient_list)
         self.splitter.addWidget(placeholder)
-        self.splitter.setStretchFactor(0, 1)
+        # width the window gains or loses goes to the patient pane: the list keeps its share
+        # (LIST_SHARE) and the patient's tables get the room when the window is maximised
+        self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 1)
         self.setCentralWidget(self.splitter)
 
@@ -201,6 +211,9 @@ class MainWindow(QMainWindow):
     def _attach(self, services: Services) -> None:
         from rehab_tracker.ui.shell.workspace import Workspace
 
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            focus_ring.install(app)  # every control shows where the keyboard is (after start-up)
         self.workspace = workspace = Workspace(self, services)
         self._place_patient_view(workspace)
         self.database_label.setText(f"Database: {services.db.display_name}")
@@ -215,6 +228,9 @@ class MainWindow(QMainWindow):
     def _place_patient_view(self, workspace: Workspace) -> None:
         """The patient view takes the placeholder's place (same share of the width)."""
         view = workspace.patient_view
+        #: the first start's page, in the pane's pages while there are no patients
+        self.welcome: WelcomePage | None = None
+        self.home = self.home_pages = None  # a new pane: the features set their home again
         placeholder, self.pane = self.pane, view
         sizes = self.splitter.sizes()
         self.splitter.replaceWidget(1, view)
@@ -280,13 +296,73 @@ class MainWindow(QMainWindow):
         self.addAction(action)  # shortcuts work even with the menu bar hidden
         return action
 
+    def welcome_shown(self) -> bool:
+        """Whether the patient pane shows the welcome page (the database has no patients)."""
+        welcome = getattr(self, "welcome", None)
+        pages = self.home_pages
+        return welcome is not None and pages is not None and pages.currentWidget() is welcome
+
+    def update_welcome(self) -> None:
+        """The welcome page in the patient pane while the database has no patients (the first
+        start), then the home page (or the patient view) once it has some; the page's module
+        loads only when needed."""
+        empty = self.patient_list.model.rowCount() == 0
+        if empty and self.welcome is None:
+            from rehab_tracker.ui.shell.welcome import WelcomePage
+
+            self.welcome = WelcomePage(self)
+            self._pages().addWidget(self.welcome)
+        if self.welcome is None or self.home_pages is None:
+            return
+        showing = self.welcome_shown()
+        if empty and not showing:
+            self.home_pages.setCurrentWidget(self.welcome)
+            self.pane.setVisible(True)
+            if self.narrow:
+                self._showing_view = True  # the page, not an empty list, fills a narrow window
+                self._show_panes()
+            self.welcome.add_patient.setFocus(Qt.FocusReason.OtherFocusReason)
+        elif not empty and showing:
+            self.home_pages.setCurrentWidget(self.home or self.workspace.patient_view)
+            if self.narrow and self.home is None:
+                self.show_patient_list()
+
+    def _pages(self) -> QStackedWidget:
+        """The patient pane's pages: the home page's (set_home), or made around the patient
+        view when no feature set a home page."""
+        return self.home_pages if self.home_pages is not None else self._new_pages()
+
+    def _new_pages(self) -> QStackedWidget:
+        """Pages holding the patient view in the pane's place (the same share of the width)."""
+        view = self.workspace.patient_view
+        sizes = self.splitter.sizes()
+        pages = QStackedWidget()
+        pages.setObjectName("patientPane")
+        index = self.splitter.indexOf(self.pane)
+        self.splitter.replaceWidget(index, pages)
+        self.splitter.setStretchFactor(index, 1)  # as the pane it replaces
+        pages.addWidget(view)
+        if not self.settings.splitter_state:
+            sizes = self._shared_width(sum(sizes), view)
+        self.splitter.setSizes(sizes)
+        self.pane = self.home_pages = pages
+        return pages
+
     def selected_patient(self) -> PatientRow | None:
         return self.patient_list.selected_row()
 
     def selection_changed(self, _patient_id: uuid.UUID | None = None) -> None:
-        """Enable the actions for the selection and tell the patient view (once attached)."""
+        """Enable the actions for the selection and tell the patient view (once attached).
+
+        Another patient also clears the status bar's message: "Session saved" was about the
+        patient before."""
         for action in self._needs:
             action.setEnabled(self._may_enable(action))
+        selected = self.patient_list.selected_id()
+        if selected != self._shown_patient:
+            self._shown_patient = selected
+            if self.statusBar().currentMessage() != OPENING_MESSAGE:
+                self.statusBar().clearMessage()
         self.patient_changed.emit(self.patient_list.selected_row())
 
     # --- the window's own actions ---------------------------------------------------------
@@ -307,6 +383,10 @@ class MainWindow(QMainWindow):
         self.menus["&File"].addSeparator()
         add("&File", "&Quit", self.close, "quit", shortcut=QKeySequence.StandardKey.Quit,
             fallback="Ctrl+Q", needs_services=False)
+        add("&Help", "&User Guide", self.user_guide, "userGuide",
+            shortcut=QKeySequence.StandardKey.HelpContents, fallback="F1", needs_services=False)
+        add("&Help", "&Keyboard Shortcuts", self.keyboard_shortcuts, "keyboardShortcuts",
+            shortcut="Ctrl+/", needs_services=False)
         add("&Help", "&About Rehab Tracker", self.about, "about", needs_services=False)
 
     def focus_find(self) -> None:
@@ -375,12 +455,31 @@ class MainWindow(QMainWindow):
         dialogs.inform(self, restore.TITLE, text)
 
     def about(self) -> None:
-        dialogs.inform(
-            self,
-            f"About {APP_NAME}",
-            f"{APP_NAME} {__version__}\nThe 12-week rehabilitation program after lumbar "
-            "micro-discectomy, for physiotherapists.",
-        )
+        from rehab_tracker.ui.shell.help import AboutDialog
+
+        database = self.workspace.services.db.display_name if self.attached else (
+            self.database_label.text().removeprefix("Database: "))
+        self._show_help(AboutDialog(database, self))
+
+    def user_guide(self) -> None:
+        from rehab_tracker.ui.shell.help import GuideDialog
+
+        self._show_help(GuideDialog(self))
+
+    def keyboard_shortcuts(self) -> None:
+        from rehab_tracker.ui.shell.help import ShortcutsDialog
+
+        self._show_help(ShortcutsDialog(self))
+
+    def _show_help(self, dialog: QDialog) -> None:
+        """Help windows stay open beside the work (not modal); one of each kind at a time."""
+        name = dialog.objectName()
+        for old in self.findChildren(QDialog, name):
+            if old is not dialog:
+                old.close()
+                old.deleteLater()
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
 
     # --- internals ------------------------------------------------------------------------
 
@@ -400,7 +499,8 @@ class MainWindow(QMainWindow):
         the patient view, Patient > Back to Patient List (Alt+Left) or Ctrl+F the list again.
         """
         self.narrow = narrow
-        self._showing_view = False
+        # the welcome page (no patients yet) stays in view; otherwise the list comes first
+        self._showing_view = self.welcome_shown()
         self._show_panes()
         self.narrow_changed.emit(narrow)
 
@@ -428,19 +528,10 @@ class MainWindow(QMainWindow):
         what the pane shows until a patient is picked in the list, and again on
         :meth:`show_home`. A feature's ``attach`` calls it (again after a restore, when the pane
         is new)."""
-        view = self.workspace.patient_view
-        sizes = self.splitter.sizes()
-        pages = QStackedWidget()
-        pages.setObjectName("patientPane")
-        index = self.splitter.indexOf(self.pane)
-        self.splitter.replaceWidget(index, pages)
-        self.splitter.setStretchFactor(index, 1)  # as the pane it replaces
-        pages.addWidget(home)
-        pages.addWidget(view)
-        if not self.settings.splitter_state:
-            sizes = self._shared_width(sum(sizes), view)
-        self.splitter.setSizes(sizes)
-        self.pane, self.home, self.home_pages = pages, home, pages
+        pages = self._new_pages()
+        pages.insertWidget(0, home)
+        pages.setCurrentWidget(home)
+        self.home = home
         self._show_panes()
 
     def show_home(self) -> None:

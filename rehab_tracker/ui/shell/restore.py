@@ -17,7 +17,6 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QDialog,
     QDialogButtonBox,
     QHeaderView,
@@ -30,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from rehab_tracker.data.backup import BackupInfo, describe_backups, megabytes
 from rehab_tracker.data.locations import backup_dir_for
+from rehab_tracker.ui.widgets import dialogs
 from rehab_tracker.ui.widgets.table_model import RowsTableModel
 from rehab_tracker.ui.widgets.tables import row_table
 
@@ -145,18 +145,4 @@ def confirmation(database: Path, info: BackupInfo) -> str:
 
 def progress_dialog(parent: QWidget | None) -> tuple[QProgressDialog, Any]:
     """A window-modal progress dialog and the ``progress(done, total)`` callback that feeds it."""
-    progress = QProgressDialog("Restoring the backup…", None, 0, 1, parent)  # type: ignore[call-overload]
-    progress.setObjectName("restoreProgress")
-    progress.setWindowTitle(TITLE)
-    progress.setAccessibleName(TITLE)
-    progress.setWindowModality(Qt.WindowModality.WindowModal)
-    progress.setMinimumDuration(0)
-    progress.setAutoClose(False)
-    progress.setValue(0)
-
-    def step(done: int, total: int) -> None:
-        progress.setMaximum(max(total, 1))
-        progress.setValue(done)
-        QApplication.processEvents()
-
-    return progress, step
+    return dialogs.progress_dialog(parent, TITLE, "Restoring the backup…", "restoreProgress")

@@ -67,6 +67,7 @@ class Workspace:
         if select is not None:  # another patient than the one kept: shown (window.set_home)
             patients.select(select)
         self.window.selection_changed()
+        self.window.update_welcome()
         for listener in self._on_refresh:
             listener()
 

@@ -8,7 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QMessageBox, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QDialogButtonBox,
+    QMessageBox,
+    QProgressDialog,
+    QVBoxLayout,
+    QWidget,
+)
 
 
 def confirm(parent: QWidget | None, title: str, text: str) -> bool:
@@ -95,3 +104,25 @@ class ViewDialog(QDialog):
         layout.addWidget(view, 1)
         layout.addWidget(buttons)
         fit_to_screen(self, *size)
+
+
+def progress_dialog(
+    parent: QWidget | None, title: str, text: str, object_name: str
+) -> tuple[QProgressDialog, Callable[[int, int], None]]:
+    """A window-modal progress dialog without Cancel, and the ``step(done, total)`` callback a
+    service's ``progress`` parameter takes (it keeps the window painting meanwhile)."""
+    progress = QProgressDialog(text, None, 0, 1, parent)  # type: ignore[call-overload]
+    progress.setObjectName(object_name)
+    progress.setWindowTitle(title)
+    progress.setAccessibleName(title)
+    progress.setWindowModality(Qt.WindowModality.WindowModal)
+    progress.setMinimumDuration(0)
+    progress.setAutoClose(False)
+    progress.setValue(0)
+
+    def step(done: int, total: int) -> None:
+        progress.setMaximum(max(total, 1))
+        progress.setValue(done)
+        QApplication.processEvents()
+
+    return progress, step

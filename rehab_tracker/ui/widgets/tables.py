@@ -19,8 +19,12 @@ def row_table(
     sort_column: int = 0,
     order: Qt.SortOrder = Qt.SortOrder.AscendingOrder,
 ) -> QTableView:
-    """A sortable view of ``model`` (sorted by ``sort_column``) selecting one whole row."""
+    """A sortable view of ``model`` (sorted by ``sort_column``) selecting one whole row.
+
+    Tab leaves the table for the next control (arrow keys move between rows): Tab walking the
+    cells would reach the next row's cells, i.e. select another patient or exercise."""
     table = QTableView()
+    table.setTabKeyNavigation(False)
     table.setObjectName(object_name)
     table.setAccessibleName(accessible_name)
     table.setModel(model)
