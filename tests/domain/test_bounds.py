@@ -53,6 +53,7 @@ TYPED: dict[str, tuple[int, str]] = {
 #: a domain list), ids, hashes and the signed-in user's name, all set by the app
 SET_BY_THE_APP = {
     "users.username",
+    "audit_log.key_id",  # the id of the installation key that sealed the entry
     "users.display_name",
     "users.role",
     "users.password_hash",
