@@ -107,8 +107,12 @@ def log_one(qtbot, win, view, row: int) -> tuple[float, float, float, QDialog]: 
         for value in ("2", "1", "2", "1"):  # pain before and after (not timed)
             qtbot.keyClicks(d.focusWidget(), value)
             qtbot.keyClick(d.focusWidget(), Qt.Key.Key_Tab)
+        # every exercise done as prescribed (Ctrl+D: an untouched one is not recorded)
+        qtbot.keyClick(d.focusWidget(), Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
         marks["save"] = time.perf_counter()
         qtbot.keyClick(d.focusWidget(), Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+        if d.isVisible():  # the save was refused: close it, so the run fails instead of waiting
+            d.reject()
 
     screen_watch = watch(RedFlagDialog, screen)
     form_watch = watch(SessionFormDialog, form)
