@@ -1,50 +1,79 @@
-"""Open-patient benchmark: the services' read behind the Sessions tab and the overview, against
-the same queries in raw SQL through sqlite3.
+"""Open-patient benchmark: what a selection in the patient list asks the services, against raw
+SQL fetching the same rows through sqlite3, on a clinic-sized database (issue 12 item 4).
 
-Run: ``.venv/bin/pytest tests/benchmarks/bench_open_patient.py -s -m benchmark``. A patient with
-12 weeks of logs (36 sessions x 8 exercises x 3 sets) plus baseline and week-12 outcomes. Timed,
-after a warm-up, medians of 51 runs of each, run alternately:
+Run: ``.venv/bin/pytest tests/benchmarks/bench_open_patient.py -m benchmark``. The database is a
+generated clinic (:func:`rehab_tracker.services.demo_clinic.generate_clinic`, what
+``rehab-tracker demo --patients N`` makes; :data:`PATIENTS`, or ``$REHAB_TRACKER_BENCH_PATIENTS``)
+and the patient opened is the one part-way through the program with the most logged sessions.
+Timed, after a warm-up, medians of :data:`RUNS` runs of each, run alternately:
 
-* service: ``SessionService.overview`` (session rows with per-session exercise/set/adverse counts,
-  slots, adherence (its own statement, ``services._lookup.program_adherence``), next slot, open
-  red flags and the assessment schedule, in one read);
-* raw: the same SQL statements in one read transaction with ``sqlite3`` (rows fetched, nothing
-  built from them).
+* path: the service calls the window makes on a selection
+  (``tests/services/test_open_patient_statements.open_patient``: the access entry in the audit
+  trail, the program status line, the sessions and outcomes sections, the overview, the
+  Program tab and its progression suggestions), every row built into the services' results;
+* floor: the same work in raw SQL: the access entry appended to the trail (the last hash read,
+  the entry inserted) in one write transaction, then in one read transaction every row those
+  calls read, each row set fetched once (the patient, surgeries, restrictions, programs, the
+  program's phases, prescriptions with their exercises, slots with their logs, the session rows
+  with their counts, scheduled assessments, outcomes, walk tests, neuro screens, settings, the
+  last logged sessions of each prescribed exercise with their sets, adverse events), nothing
+  built from them.
 
-Prints both times and the ratio; fails above 3x.
+Prints the statements each sends, both times and the ratio; fails above :data:`LIMIT` (a
+generous bar for a loaded machine; the issue's goal is 2x).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import os
+import shutil
 import sqlite3
 import statistics
-import sys
 import time
+import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "services"))
-from test_sessions_support import build_patient
+from rehab_tracker.data.database import open_database
+from rehab_tracker.domain.progression import SESSIONS_AT_TARGET
+from rehab_tracker.domain.sessions import PERFORMED
+from rehab_tracker.services.container import Services
+from rehab_tracker.services.demo_clinic import generate_clinic
+from tests.services.test_open_patient_statements import open_patient
+from tests.services.test_sessions_support import counted
 
-from rehab_tracker.data.models import Exercise
-from rehab_tracker.domain.redflags import RED_FLAGS
-from rehab_tracker.domain.sessions import ExerciseEntry, SessionEntry, SetEntry
-
-RUNS = 51
-LIMIT = 3.0
-EXERCISES = 8
-SETS = 3
+PATIENTS = int(os.environ.get("REHAB_TRACKER_BENCH_PATIENTS", "100"))
+RUNS = 21
+LIMIT = 8.0
 
 pytestmark = pytest.mark.benchmark
 
-RAW = (
-    ("SELECT id, status, start_date FROM programs WHERE patient_id = ? ORDER BY start_date", "p"),
+WRITE = (
+    "SELECT hash, key_id FROM audit_log ORDER BY seq DESC LIMIT 1",
+    "INSERT INTO audit_log (id, at, actor, action, entity, entity_id, prev_hash, hash, key_id) "
+    "VALUES (?, ?, 'bench', 'access', 'patients', ?, ?, ?, ?)",
+)
+
+#: (SQL, parameters: p = patient, g = program, t = today, n = sessions the rules judge)
+READ = (
+    ("SELECT * FROM patients WHERE id = :p", "p"),
+    ("SELECT * FROM surgeries WHERE patient_id = :p ORDER BY surgery_date", "p"),
+    ("SELECT * FROM restrictions WHERE patient_id = :p", "p"),
+    ("SELECT * FROM programs WHERE patient_id = :p ORDER BY start_date", "p"),
+    ("SELECT * FROM program_phases WHERE program_id = :g ORDER BY position", "g"),
     (
-        "SELECT ss.id, ss.number, ss.week, ss.scheduled_date, ss.kind, ss.location, sl.id, "
-        "sl.status, sl.attended, sl.deleted_at FROM scheduled_sessions ss LEFT OUTER JOIN "
-        "session_logs sl ON sl.scheduled_session_id = ss.id WHERE ss.program_id = ? "
-        "ORDER BY ss.number",
+        "SELECT rx.*, e.* FROM prescriptions rx JOIN exercises e ON e.id = rx.exercise_id "
+        "WHERE rx.program_id = :g",
+        "g",
+    ),
+    (
+        "SELECT ss.*, sl.id, sl.status, sl.attended, sl.deleted_at FROM scheduled_sessions ss "
+        "LEFT OUTER JOIN session_logs sl ON sl.scheduled_session_id = ss.id "
+        "WHERE ss.program_id = :g ORDER BY ss.number",
         "g",
     ),
     (
@@ -56,40 +85,45 @@ RAW = (
         "WHERE el.session_id = sl.id), "
         "(SELECT count(ae.id) FROM adverse_events ae WHERE ae.patient_id = sl.patient_id AND "
         "ae.session_id = sl.id AND ae.deleted_at IS NULL), "
-        "CASE WHEN sl.red_flag_result = 'positive' THEN sl.red_flags ELSE NULL END, "
-        "(SELECT min(f.scheduled_date) FROM scheduled_sessions f "
-        "WHERE f.program_id = sl.program_id AND f.kind = 'exercise'), "
-        "sl.red_flag_acknowledged_at, sl.red_flag_referred_to, sl.red_flag_cleared_by, "
-        "sl.red_flag_cleared_on, sl.red_flag_advice, sl.red_flag_referral_details "
-        "FROM session_logs sl LEFT OUTER JOIN scheduled_sessions ss "
-        "ON ss.id = sl.scheduled_session_id WHERE sl.patient_id = ? AND sl.deleted_at IS NULL "
+        "sl.red_flags, sl.red_flag_acknowledged_at, sl.red_flag_referred_to, "
+        "sl.red_flag_cleared_by, sl.red_flag_cleared_on, sl.red_flag_advice, "
+        "sl.red_flag_referral_details FROM session_logs sl LEFT OUTER JOIN scheduled_sessions ss "
+        "ON ss.id = sl.scheduled_session_id WHERE sl.patient_id = :p AND sl.deleted_at IS NULL "
         "ORDER BY sl.session_date, ss.number",
         "p",
     ),
+    ("SELECT * FROM scheduled_assessments WHERE program_id = :g", "g"),
     (
-        "SELECT ss.week, ss.scheduled_date, sl.session_date, sl.status, sl.attended "
-        "FROM scheduled_sessions ss LEFT OUTER JOIN session_logs sl "
-        "ON sl.scheduled_session_id = ss.id AND sl.deleted_at IS NULL "
-        "WHERE ss.program_id = ?1 AND ss.kind = 'exercise' UNION ALL "
-        "SELECT NULL, NULL, sl.session_date, sl.status, sl.attended FROM session_logs sl "
-        "WHERE sl.program_id = ?1 AND sl.scheduled_session_id IS NULL AND sl.deleted_at IS NULL",
-        "g",
+        "SELECT * FROM outcome_assessments WHERE patient_id = :p AND deleted_at IS NULL "
+        "ORDER BY assessed_on",
+        "p",
+    ),
+    ("SELECT * FROM walk_tests WHERE patient_id = :p AND deleted_at IS NULL", "p"),
+    ("SELECT * FROM neuro_screens WHERE patient_id = :p AND deleted_at IS NULL", "p"),
+    ("SELECT * FROM settings", ""),
+    (
+        "SELECT el.*, sl.*, s.* FROM (SELECT el.id AS log_id, dense_rank() OVER ("
+        "PARTITION BY el.exercise_id ORDER BY sl.session_date DESC, sl.created_at DESC, "
+        "sl.id DESC) AS rank FROM exercise_logs el JOIN session_logs sl ON sl.id = el.session_id "
+        "WHERE sl.patient_id = :p AND el.exercise_id IN (SELECT exercise_id FROM prescriptions "
+        "WHERE program_id = :g AND valid_to IS NULL) AND el.status IN "
+        f"({', '.join(repr(s) for s in PERFORMED)}) AND sl.deleted_at IS NULL "
+        "AND sl.status != 'draft' AND sl.attended = 1 AND sl.session_date <= :t) ranked "
+        "JOIN exercise_logs el ON el.id = ranked.log_id JOIN session_logs sl "
+        "ON sl.id = el.session_id LEFT OUTER JOIN set_logs s ON s.exercise_log_id = el.id "
+        "WHERE ranked.rank <= :n ORDER BY el.exercise_id, sl.session_date DESC, s.set_number",
+        "pgtn",
     ),
     (
-        "SELECT id, timepoint, label, due_date, instruments FROM scheduled_assessments "
-        "WHERE program_id = ?",
-        "g",
-    ),
-    (
-        "SELECT assessed_on, timepoint FROM outcome_assessments WHERE patient_id = ?1 "
-        "AND deleted_at IS NULL UNION ALL SELECT performed_on, NULL FROM walk_tests "
-        "WHERE patient_id = ?1 AND deleted_at IS NULL",
+        "SELECT session_id FROM adverse_events WHERE patient_id = :p AND deleted_at IS NULL",
         "p",
     ),
 )
 
 
-def _interleaved_medians(first, second) -> tuple[float, float]:  # type: ignore[no-untyped-def]
+def _interleaved_medians(
+    first: Callable[[], object], second: Callable[[], object]
+) -> tuple[float, float]:
     """Median times of two functions run alternately (both see the same machine load)."""
     first()
     second()
@@ -104,65 +138,76 @@ def _interleaved_medians(first, second) -> tuple[float, float]:  # type: ignore[
     return statistics.median(a), statistics.median(b)
 
 
-def test_open_patient_against_raw_sql(db, today) -> None:  # type: ignore[no-untyped-def]
-    b = build_patient(db, today, weeks_ago=13)
-    s = b.services
-    with db.reading() as session:
-        exercises = [(e.id, e.name) for e in session.query(Exercise).limit(EXERCISES)]
-    no = {f.code: False for f in RED_FLAGS}
-    slots = [x for x in s.sessions.slots(b.patient_id) if x.kind == "exercise"]
-    assert len(slots) == 36
-    for slot in slots:
-        entry = SessionEntry(
-            session_date=slot.scheduled_date,
-            pain_back_before=3,
-            pain_back_after=2,
-            pain_leg_before=2,
-            pain_leg_after=1,
-            red_flags=no,
-            exercises=tuple(
-                ExerciseEntry(
-                    exercise_id=eid,
-                    name=name,
-                    dosage_type="reps",
-                    sets=tuple(SetEntry(reps=10, load_kg=5.0, effort=5) for _ in range(SETS)),
-                    status="changed",
-                )
-                for eid, name in exercises
-            ),
-        )
-        s.sessions.save(b.patient_id, slot.id, entry, today=today)
-    s.outcomes.record_odi(b.patient_id, [3] * 10, assessed_on=b.start, today=today,
-                          timepoint="baseline")
-    s.outcomes.record_odi(b.patient_id, [1] * 10, assessed_on=today, today=today,
-                          timepoint="end")
+def _busiest_patient(conn: sqlite3.Connection) -> tuple[str, str, str]:
+    """The patient part-way through an active program with the most logged sessions: (patient,
+    program, intensity) as stored."""
+    row = conn.execute(
+        "SELECT g.patient_id, g.id, g.intensity FROM programs g JOIN session_logs sl "
+        "ON sl.program_id = g.id WHERE g.status = 'active' GROUP BY g.id "
+        "ORDER BY count(sl.id) DESC LIMIT 1"
+    ).fetchone()
+    assert row is not None, "the generated clinic has no active program"
+    return str(row[0]), str(row[1]), str(row[2])
+
+
+def test_open_patient_against_raw_sql(  # type: ignore[no-untyped-def]
+    tmp_path: Path, migrated_template: Path, today: dt.date
+) -> None:
+    path = tmp_path / "clinic.db"
+    shutil.copyfile(migrated_template, path)
+    db = open_database(path)
+    made = generate_clinic(db, patients=PATIENTS, today=today)
+    print(
+        f"\ngenerated {PATIENTS} patients in {made.seconds:.1f} s "
+        f"({path.stat().st_size / 1e6:.0f} MB)"
+    )
+    conn = sqlite3.connect(path, isolation_level=None)
+    patient_hex, program_hex, intensity = _busiest_patient(conn)
+    patient_id = uuid.UUID(patient_hex)
+    services = Services(db, "bench")
+    params = {
+        "p": patient_hex,
+        "g": program_hex,
+        "t": today.isoformat(),
+        "n": SESSIONS_AT_TARGET[intensity],
+    }
+    reads = [(sql, {k: params[k] for k in keys}) for sql, keys in READ]
+
+    def raw_open() -> list[int]:
+        cur = conn.cursor()
+        cur.execute("BEGIN IMMEDIATE")
+        last = cur.execute(WRITE[0]).fetchone()
+        now = dt.datetime.now(dt.UTC).isoformat(sep=" ")
+        digest = hashlib.sha256(f"{last[0]}{now}".encode()).hexdigest()
+        cur.execute(WRITE[1], (uuid.uuid4().hex, now, patient_hex, last[0], digest, last[1]))
+        cur.execute("COMMIT")
+        cur.execute("BEGIN")
+        sizes = [len(cur.execute(sql, p).fetchall()) for sql, p in reads]
+        cur.execute("COMMIT")
+        return sizes
 
     def service_open() -> None:
-        view = s.sessions.overview(b.patient_id, today=today)
-        assert len(view.rows) == 36 and view.rows[0].sets == EXERCISES * SETS
-        assert view.assessments and view.adherence.planned == 36
+        open_patient(services, patient_id, today)
 
-    assert db.path is not None
-    conn = sqlite3.connect(db.path, isolation_level=None)
-    params = {"p": (b.patient_id.hex,), "g": (b.program_id.hex,)}
-
-    def raw_open() -> None:
-        # the same statements in one read transaction, as the service
-        cur = conn.cursor()
-        cur.execute("BEGIN")
-        for sql, key in RAW:
-            cur.execute(sql, params[key]).fetchall()
-        cur.execute("COMMIT")
-
-    raw_open()
-    logs = conn.execute(RAW[2][0], params["p"]).fetchall()
-    assert len(logs) == 36 and all(r[15] == EXERCISES * SETS for r in logs)
+    sizes = raw_open()
+    logged = sizes[7]
+    assert logged > 10 and sizes[5] >= 30 and sizes[13] > 0  # a busy patient, every set found
+    program = services.programs.active_program_for(patient_id)
+    assert program is not None and program.id == uuid.UUID(program_hex)
+    assert services.programs.suggestions(program.id, today=today)
+    service_open()
+    with counted(db) as seen:
+        service_open()
+    raw_statements = len(WRITE) + len(READ) + 4  # with the BEGINs and COMMITs
 
     service, raw = _interleaved_medians(service_open, raw_open)
     conn.close()
+    db.close()
     ratio = service / raw
     print(
-        f"\nopen patient (36 sessions x {EXERCISES} exercises x {SETS} sets): "
-        f"service {service * 1000:.2f} ms, raw SQL {raw * 1000:.2f} ms, ratio {ratio:.2f}x"
+        f"open patient ({PATIENTS} patients; {logged} sessions logged, {sizes[5]} "
+        f"prescriptions, {sizes[13]} recent set rows): path {len(seen)} statements "
+        f"{service * 1000:.2f} ms, raw SQL {raw_statements} statements {raw * 1000:.2f} ms, "
+        f"ratio {ratio:.2f}x"
     )
-    assert ratio < LIMIT, f"open patient is {ratio:.2f}x the raw SQL (limit {LIMIT}x)"
+    assert ratio < LIMIT, f"opening a patient is {ratio:.2f}x the raw SQL (limit {LIMIT}x)"

@@ -6,13 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from sqlalchemy import event
 
 from rehab_tracker.data.database import Database
 from rehab_tracker.data.models import Setting
@@ -22,6 +19,7 @@ from rehab_tracker.domain.redflags import RED_FLAGS, ClearanceEntry, RedFlagOutc
 from rehab_tracker.domain.sessions import ExerciseEntry, SessionEntry, SetEntry
 from rehab_tracker.services.container import Services
 from rehab_tracker.services.programs import PrescribedExercise, ProgramDetail
+from tests.services.test_sessions_support import counted
 
 ALL_NO = {f.code: False for f in RED_FLAGS}
 STEADY = dict(pain_back_before=3, pain_back_after=3, pain_leg_before=2, pain_leg_after=2)
@@ -232,20 +230,6 @@ def test_weakness_reported_at_a_screen_steps_back_and_asks_for_review_once_clear
     )
     assert result.suggested.reps_max is not None and patient.rx().dosage.reps_max is not None
     assert result.suggested.reps_max < patient.rx().dosage.reps_max
-
-
-@contextmanager
-def counted(db: Database) -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def record(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
 
 
 def test_the_evidence_for_all_exercises_is_read_in_a_fixed_number_of_statements(

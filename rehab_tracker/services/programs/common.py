@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Iterable
 from contextlib import AbstractContextManager
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from rehab_tracker.data.database import Database
-from rehab_tracker.data.models import Patient, Prescription, Program
+from rehab_tracker.data.models import Exercise, Patient, Prescription, Program
 from rehab_tracker.domain.dosage import Dosage
 from rehab_tracker.services import _lookup as lookup
 from rehab_tracker.services.programs.types import PrescribedExercise
@@ -86,22 +88,36 @@ def new_prescription(
     return rx
 
 
-def prescribed(rx: Prescription) -> PrescribedExercise:
+def prescribed_all(session: Session, rows: Iterable[Prescription]) -> list[PrescribedExercise]:
+    """``rows`` as :class:`PrescribedExercise` in their order, their exercises read in one
+    statement (not one per row: a program holds thirty-odd prescriptions)."""
+    rows = list(rows)
+    wanted = {rx.exercise_id for rx in rows}
+    # held here so the session's (weak) identity map keeps them while the rows are built
+    query = select(Exercise).where(Exercise.id.in_(wanted))
+    exercises = session.scalars(query).all() if wanted else []
+    found = {e.id: e for e in exercises}
+    return [prescribed(rx, found[rx.exercise_id]) for rx in rows]
+
+
+def prescribed(rx: Prescription, exercise: Exercise | None = None) -> PrescribedExercise:
+    """One prescription row for display (``exercise``: its exercise, when already read)."""
+    ex = exercise or rx.exercise
     return PrescribedExercise(
         id=rx.id,
         phase_id=rx.phase_id,
         phase_name=rx.phase.name,
         exercise_id=rx.exercise_id,
-        exercise_code=rx.exercise.code,
-        exercise_name=rx.exercise.name,
+        exercise_code=ex.code,
+        exercise_name=ex.name,
         position=rx.position,
         dosage=rx.dosage,
         notes=rx.notes,
-        instructions=lines(rx.exercise.instructions),
-        cautions=lines(rx.exercise.cautions),
+        instructions=lines(ex.instructions),
+        cautions=lines(ex.cautions),
         valid_from=rx.valid_from,
         valid_to=rx.valid_to,
-        movements=tuple(rx.exercise.movements or ()),
+        movements=tuple(ex.movements or ()),
         restriction_override=rx.restriction_override,
     )
 

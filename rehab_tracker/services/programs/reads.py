@@ -21,7 +21,7 @@ from rehab_tracker.services.programs.common import (
     ServicePart,
     get_program,
     open_prescriptions,
-    prescribed,
+    prescribed_all,
     surgery_date,
 )
 from rehab_tracker.services.programs.types import (
@@ -35,17 +35,20 @@ from rehab_tracker.services.programs.types import (
 
 def program_detail(session: Session, program: Program) -> ProgramDetail:
     patient = program.patient
-    phases = []
-    for ph in program.phases:
-        phases.append(
-            PhaseDetail(
-                id=ph.id,
-                position=ph.position,
-                **phase_span(ph),
-                goals=ph.goals,
-                prescriptions=tuple(prescribed(rx) for rx in open_prescriptions(program, ph.id)),
-            )
+    # every phase's open rows, their exercises read at once (a fixed number of statements)
+    shown = prescribed_all(
+        session, (rx for ph in program.phases for rx in open_prescriptions(program, ph.id))
+    )
+    phases = [
+        PhaseDetail(
+            id=ph.id,
+            position=ph.position,
+            **phase_span(ph),
+            goals=ph.goals,
+            prescriptions=tuple(rx for rx in shown if rx.phase_id == ph.id),
         )
+        for ph in program.phases
+    ]
     warnings: list[str] = []
     if program.early_start_reason:
         warnings.append(
@@ -123,7 +126,7 @@ class ProgramReads(ServicePart):
                 .where(Prescription.program_id == program_id)
                 .order_by(Prescription.valid_from, Prescription.phase_id, Prescription.position)
             )
-            return [prescribed(rx) for rx in rows]
+            return prescribed_all(session, rows)
 
     def clinic_contact(self) -> str | None:
         """The clinic's contact line for printed sheets (setting ``clinic``), if set; read
@@ -158,4 +161,4 @@ class ProgramReads(ServicePart):
                 .where(Prescription.phase_id == phase.id, Prescription.valid_to.is_(None))
                 .order_by(Prescription.position)
             )
-            return [prescribed(rx) for rx in rows]
+            return prescribed_all(session, rows)
