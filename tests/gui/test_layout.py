@@ -157,3 +157,9 @@ def test_dialog_fits_small_screen_and_reads_well(window, qtbot, name):  # type: 
     assert_unique_mnemonics(dialog)
     assert_accessible(dialog)
     dialog.reject()
+
+
+def test_welcome_page_mnemonics_unique_beside_the_patient_list(empty_window):  # type: ignore[no-untyped-def]
+    # Alt+A took "Active program only" instead of "Add the first patient…" (walkthrough, issue 11)
+    assert empty_window.welcome is not None and empty_window.welcome.isVisible()
+    assert_unique_mnemonics(empty_window)
