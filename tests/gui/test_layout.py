@@ -163,3 +163,15 @@ def test_welcome_page_mnemonics_unique_beside_the_patient_list(empty_window):  #
     # Alt+A took "Active program only" instead of "Add the first patient…" (walkthrough, issue 11)
     assert empty_window.welcome is not None and empty_window.welcome.isVisible()
     assert_unique_mnemonics(empty_window)
+
+
+def test_a_search_box_clear_button_is_named(qtbot):  # type: ignore[no-untyped-def]
+    # a screen reader read the Find field's clear button as an unnamed button (walkthrough)
+    from PySide6.QtWidgets import QToolButton
+
+    from rehab_tracker.ui.widgets.forms import search_box
+
+    edit, _label = search_box("findPatient", "F&ind:", "Name or record number")
+    qtbot.addWidget(edit)
+    buttons = edit.findChildren(QToolButton)
+    assert buttons and [b.accessibleName() for b in buttons] == ["Clear Find"] * len(buttons)

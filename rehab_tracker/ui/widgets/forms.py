@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSizePolicy,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -96,6 +97,9 @@ def search_box(object_name: str, label: str, placeholder: str = "") -> tuple[QLi
     if placeholder:
         edit.setPlaceholderText(placeholder)
     edit.setClearButtonEnabled(True)
+    # Qt's clear button has no name of its own: a screen reader read "button"
+    for button in edit.findChildren(QToolButton):
+        button.setAccessibleName(f"Clear {plain(label).rstrip(':')}")
     return edit, buddy_label(label, edit)
 
 
