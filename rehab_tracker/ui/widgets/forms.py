@@ -158,7 +158,15 @@ class FieldForm(QWidget):
         """Add ``widget`` under ``label`` (with ``&`` mnemonic); returns the widget."""
         text = QLabel(label)
         target = buddy or widget
-        text.setBuddy(target)
+        if isinstance(buddy, QAbstractButton) and widget is not buddy:
+            # a label clicks a button buddy: Alt+L on "Levels" ticked the first level. The
+            # group is the buddy instead, passing the focus to its first button untouched
+            # (click focus only: the group is no extra Tab stop)
+            widget.setFocusProxy(buddy)
+            widget.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+            text.setBuddy(widget)
+        else:
+            text.setBuddy(target)
         if not isinstance(target, QAbstractButton):  # a button keeps its own text as name
             name_widget(target, label)
         err = error_label()
