@@ -175,3 +175,24 @@ def test_a_search_box_clear_button_is_named(qtbot):  # type: ignore[no-untyped-d
     qtbot.addWidget(edit)
     buttons = edit.findChildren(QToolButton)
     assert buttons and [b.accessibleName() for b in buttons] == ["Clear Find"] * len(buttons)
+
+
+def test_a_wrapped_field_error_is_not_squeezed(qtbot):  # type: ignore[no-untyped-def]
+    """The walkthrough of issue 11 saw the Book session dialog draw a two-line date error in
+    one line's height, over the field: a shown dialog grows to fit the message."""
+    from PySide6.QtWidgets import QDialog, QLineEdit, QVBoxLayout
+
+    from rehab_tracker.ui.widgets.date_field import DateField
+    from rehab_tracker.ui.widgets.forms import FieldForm
+
+    dialog = QDialog()
+    qtbot.addWidget(dialog)
+    form = FieldForm()
+    form.add("date", "&Date", DateField())
+    form.add("time", "&Time", QLineEdit())
+    QVBoxLayout(dialog).addWidget(form)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    form.show_error("date", "Education session of this program is already on 2026-12-01. " * 2)
+    err = form.errors["date"]
+    qtbot.waitUntil(lambda: err.height() >= err.heightForWidth(err.width()), timeout=1000)

@@ -19,6 +19,7 @@ from typing import TypeVar
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -204,6 +205,30 @@ class FieldForm(QWidget):
         label.setAccessibleDescription(message)
         label.setVisible(bool(message))
         self.fields[key].setAccessibleDescription(message)
+        if message:
+            grow_dialog_to_fit(self)
+
+
+def grow_dialog_to_fit(widget: QWidget) -> None:
+    """Make ``widget``'s dialog tall enough for its wrapped text (never shorter, never past the
+    screen): a shown dialog keeps its size, so a message wrapping onto a second line was drawn
+    squeezed into one, over the field above it."""
+    window = widget.window()
+    layout = window.layout()
+    if not isinstance(window, QDialog) or not window.isVisible() or layout is None:
+        return
+    layout.activate()
+    width = window.width()
+    need = (
+        layout.totalHeightForWidth(width)
+        if layout.hasHeightForWidth()
+        else layout.totalSizeHint().height()
+    )
+    screen = window.screen()
+    if screen is not None:
+        need = min(need, screen.availableGeometry().height())
+    if need > window.height():
+        window.resize(width, need)
 
 
 def show_errors(form: FieldForm, errors: Mapping[str, str]) -> None:
