@@ -177,9 +177,22 @@ def _line_pages(doc: QTextDocument, block: QTextBlock) -> list[int]:
     ]
 
 
+#: a paragraph of at most this many lines joined by line breaks (``<br>``: the signing lines)
+#: is kept on one page
+KEPT_LINES = 8
+
+
+def _kept_together(block: QTextBlock) -> bool:
+    """A list item, or a short paragraph of lines joined by line breaks (U+2028)."""
+    if block.textList() is not None:
+        return True
+    return "\u2028" in block.text() and block.layout().lineCount() <= KEPT_LINES
+
+
 def stranded_headings(doc: QTextDocument) -> list[QTextBlock]:
     """The headings (h1-h6 outside tables) that end a page, their text on the next, and the
-    list items that begin on one page and end on the next."""
+    list items and short paragraphs of broken lines (a signature block) that begin on one page
+    and end on the next."""
     found = []
     block = doc.begin()
     root = doc.rootFrame()
@@ -191,7 +204,7 @@ def stranded_headings(doc: QTextDocument) -> list[QTextBlock]:
                 after = _line_pages(doc, following)
                 if here and after and here[-1] != after[0]:
                     found.append(block)
-            elif block.textList() is not None and here and here[0] != here[-1]:
+            elif _kept_together(block) and here and here[0] != here[-1]:
                 found.append(block)
         block = following
     return found

@@ -157,3 +157,42 @@ def test_dialog_fits_small_screen_and_reads_well(window, qtbot, name):  # type: 
     assert_unique_mnemonics(dialog)
     assert_accessible(dialog)
     dialog.reject()
+
+
+def test_welcome_page_mnemonics_unique_beside_the_patient_list(empty_window):  # type: ignore[no-untyped-def]
+    # Alt+A took "Active program only" instead of "Add the first patient…" (walkthrough, issue 11)
+    assert empty_window.welcome is not None and empty_window.welcome.isVisible()
+    assert_unique_mnemonics(empty_window)
+
+
+def test_a_search_box_clear_button_is_named(qtbot):  # type: ignore[no-untyped-def]
+    # a screen reader read the Find field's clear button as an unnamed button (walkthrough)
+    from PySide6.QtWidgets import QToolButton
+
+    from rehab_tracker.ui.widgets.forms import search_box
+
+    edit, _label = search_box("findPatient", "F&ind:", "Name or record number")
+    qtbot.addWidget(edit)
+    buttons = edit.findChildren(QToolButton)
+    assert buttons and [b.accessibleName() for b in buttons] == ["Clear Find"] * len(buttons)
+
+
+def test_a_wrapped_field_error_is_not_squeezed(qtbot):  # type: ignore[no-untyped-def]
+    """The walkthrough of issue 11 saw the Book session dialog draw a two-line date error in
+    one line's height, over the field: a shown dialog grows to fit the message."""
+    from PySide6.QtWidgets import QDialog, QLineEdit, QVBoxLayout
+
+    from rehab_tracker.ui.widgets.date_field import DateField
+    from rehab_tracker.ui.widgets.forms import FieldForm
+
+    dialog = QDialog()
+    qtbot.addWidget(dialog)
+    form = FieldForm()
+    form.add("date", "&Date", DateField())
+    form.add("time", "&Time", QLineEdit())
+    QVBoxLayout(dialog).addWidget(form)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    form.show_error("date", "Education session of this program is already on 2026-12-01. " * 2)
+    err = form.errors["date"]
+    qtbot.waitUntil(lambda: err.height() >= err.heightForWidth(err.width()), timeout=1000)

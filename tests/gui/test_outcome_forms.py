@@ -344,3 +344,17 @@ def test_history_values_read_as_the_change_sentence(qtbot, built, today):
         assert shown == set(values)
         number = values[0].split(" ")[0], values[1].split(" ")[0]
         assert f"from {number[0]} to {number[1]}" in tab.changes_label.text()
+
+
+def test_one_spelling_of_time_point(qtbot, built, today):
+    """The walkthrough of issue 11 read "Time point" on the assessment screen, "Timepoint" on a
+    measure's form and over the history's column: one spelling everywhere."""
+    from rehab_tracker.ui.outcomes.review_dialog import AssessmentDialog
+
+    odi = show(qtbot, OdiDialog(built.services, built.patient_id, lambda: today))
+    screen = AssessmentDialog(built.services, built.patient_id, lambda: today)
+    qtbot.addWidget(screen)
+    model = OutcomeTableModel()
+    header = model.headerData(2, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole)
+    names = {odi.timepoint.accessibleName(), screen.timepoint.accessibleName(), header}
+    assert names == {"Time point"}

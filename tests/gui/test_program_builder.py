@@ -354,3 +354,17 @@ def test_save_as_template_from_builder(qtbot, services, today, ada, answers, mon
     qtbot.mouseClick(dialog.template_button, Qt.MouseButton.LeftButton)
     assert "clinic-gentle" in [t.code for t in services.programs.templates()]
     assert "clinic-gentle" in answers["inform"][-1][1]
+
+
+def test_the_template_name_is_not_cut_off_in_a_wide_dialog(qtbot, services, today, ada) -> None:  # type: ignore[no-untyped-def]
+    """The walkthrough of issue 11 read "12-week exercise program after lum" in a 1200-pixel
+    dialog with room to spare: the choice takes the row's width (still shrinking on a small
+    screen)."""
+    dialog = make_dialog(qtbot, services, today, ada)
+    dialog.resize(1200, 740)
+    page = dialog.create_page
+    assert page is not None
+    combo = page.template_combo
+    qtbot.waitUntil(lambda: combo.width() > 0)
+    text = combo.fontMetrics().horizontalAdvance(combo.currentText())
+    assert combo.width() > text + 40, (combo.width(), text)

@@ -260,3 +260,29 @@ def test_booking_refuses_a_past_date_at_the_field(qtbot, db, today, answers) -> 
     booked = [x for x in b.services.schedule.week(today) if x.patient_id == b.patient_id]
     assert (today + dt.timedelta(days=1), dt.time(8, 0)) in [(x.day, x.time) for x in booked]
     assert win.statusBar().currentMessage() == "Book session: saved."
+
+
+def test_a_session_choice_reads_as_a_sentence() -> None:
+    """The choice read "planned 2026-12-02 no time set", a run-on (walkthrough of issue 11)."""
+    import uuid
+    from dataclasses import replace
+
+    from rehab_tracker.services.schedule import Appointment
+    from rehab_tracker.ui.today.booking import slot_text
+
+    a = Appointment(
+        slot_id=uuid.uuid4(),
+        version=1,
+        patient_id=uuid.uuid4(),
+        record_number="RT-1",
+        patient_name="Ana Early",
+        program_id=uuid.uuid4(),
+        number=3,
+        week=1,
+        kind="exercise",
+        day=dt.date(2026, 12, 2),
+        time=None,
+    )
+    assert slot_text(a) == "Session 3 (week 1), planned 2026-12-02, no time set"
+    booked = replace(a, time=dt.time(9, 30))
+    assert slot_text(booked) == "Session 3 (week 1), planned 2026-12-02 at 09:30"

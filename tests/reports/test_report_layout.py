@@ -74,3 +74,24 @@ def test_moved_rows_and_headings_keep_everything_after_them(
             if block.text().strip():
                 assert block.layout().lineCount() > 0, block.text()[:30]
             block = block.next()
+
+
+def test_a_signature_block_is_not_split_across_pages(qapp) -> None:  # type: ignore[no-untyped-def]
+    """The walkthrough of issue 11 printed "Clinician: ___" at the foot of page 2 and
+    "Signature: ___ Date: ___" alone on page 3: lines joined by line breaks stay on one page."""
+    from PySide6.QtGui import QTextDocument
+
+    from rehab_tracker.reports.paging import _line_pages, keep_rows_together, paginate
+
+    for filler in range(30, 60):
+        doc = QTextDocument()
+        doc.setHtml(
+            "".join(f"<p>Line {n}</p>" for n in range(filler))
+            + "<p><br>Clinician: ______<br><br>Signature: ______ &nbsp; Date: ______</p>"
+        )
+        paginate(doc)
+        keep_rows_together(doc)
+        block = doc.lastBlock()
+        assert "Signature" in block.text()
+        pages = _line_pages(doc, block)
+        assert len(set(pages)) == 1, (filler, pages)

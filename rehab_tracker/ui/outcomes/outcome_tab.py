@@ -48,7 +48,7 @@ from rehab_tracker.ui.widgets.tables import log_table
 from rehab_tracker.ui.widgets.undo_delete import UndoableDelete
 
 Index = QModelIndex | QPersistentModelIndex
-HEADERS = ("Date", "Measure", "Timepoint", "Value", "Details")
+HEADERS = ("Date", "Measure", "Time point", "Value", "Details")
 STATE_TEXT = {"done": "done", "due": "DUE", "overdue": "OVERDUE", "upcoming": "upcoming"}
 
 

@@ -31,7 +31,8 @@ DEFAULT_TIME = dt.time(9, 0)
 
 
 def slot_text(a: Appointment) -> str:
-    return f"{a.name} (week {a.week}), planned {a.day.isoformat()} {a.time_text}"
+    when = f" at {a.time_text}" if a.time is not None else f", {a.time_text}"
+    return f"{a.name} (week {a.week}), planned {a.day.isoformat()}{when}"
 
 
 class BookingDialog(QDialog):

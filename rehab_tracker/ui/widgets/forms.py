@@ -19,12 +19,14 @@ from typing import TypeVar
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
     QSizePolicy,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -96,6 +98,9 @@ def search_box(object_name: str, label: str, placeholder: str = "") -> tuple[QLi
     if placeholder:
         edit.setPlaceholderText(placeholder)
     edit.setClearButtonEnabled(True)
+    # Qt's clear button has no name of its own: a screen reader read "button"
+    for button in edit.findChildren(QToolButton):
+        button.setAccessibleName(f"Clear {plain(label).rstrip(':')}")
     return edit, buddy_label(label, edit)
 
 
@@ -154,7 +159,15 @@ class FieldForm(QWidget):
         """Add ``widget`` under ``label`` (with ``&`` mnemonic); returns the widget."""
         text = QLabel(label)
         target = buddy or widget
-        text.setBuddy(target)
+        if isinstance(buddy, QAbstractButton) and widget is not buddy:
+            # a label clicks a button buddy: Alt+L on "Levels" ticked the first level. The
+            # group is the buddy instead, passing the focus to its first button untouched
+            # (click focus only: the group is no extra Tab stop)
+            widget.setFocusProxy(buddy)
+            widget.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+            text.setBuddy(widget)
+        else:
+            text.setBuddy(target)
         if not isinstance(target, QAbstractButton):  # a button keeps its own text as name
             name_widget(target, label)
         err = error_label()
@@ -192,6 +205,30 @@ class FieldForm(QWidget):
         label.setAccessibleDescription(message)
         label.setVisible(bool(message))
         self.fields[key].setAccessibleDescription(message)
+        if message:
+            grow_dialog_to_fit(self)
+
+
+def grow_dialog_to_fit(widget: QWidget) -> None:
+    """Make ``widget``'s dialog tall enough for its wrapped text (never shorter, never past the
+    screen): a shown dialog keeps its size, so a message wrapping onto a second line was drawn
+    squeezed into one, over the field above it."""
+    window = widget.window()
+    layout = window.layout()
+    if not isinstance(window, QDialog) or not window.isVisible() or layout is None:
+        return
+    layout.activate()
+    width = window.width()
+    need = (
+        layout.totalHeightForWidth(width)
+        if layout.hasHeightForWidth()
+        else layout.totalSizeHint().height()
+    )
+    screen = window.screen()
+    if screen is not None:
+        need = min(need, screen.availableGeometry().height())
+    if need > window.height():
+        window.resize(width, need)
 
 
 def show_errors(form: FieldForm, errors: Mapping[str, str]) -> None:

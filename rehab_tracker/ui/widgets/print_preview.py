@@ -18,7 +18,7 @@ from rehab_tracker.ui.shell.actions import run_action
 from rehab_tracker.ui.widgets import dialogs
 
 if TYPE_CHECKING:
-    from PySide6.QtPrintSupport import QPrinter
+    from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 
 
 def show_print_preview(
@@ -39,14 +39,28 @@ def show_print_preview(
     printer.setDocName(
         document.metaInformation(QTextDocument.MetaInformation.DocumentTitle) or title
     )
-    dialog = QPrintPreviewDialog(printer, parent)
-    dialog.setWindowTitle(f"{title} - print preview")
-    dialog.setObjectName("printPreview")
+    dialog = preview_dialog(printer, parent, title)
     dialog.paintRequested.connect(paint or document.print_)
     dialogs.fit_to_screen(dialog, 900, 1000)
     if dialog.exec() != QPrintPreviewDialog.DialogCode.Accepted:  # accepted once it printed
         return None
     return printed_to(printer)
+
+
+def preview_dialog(printer: QPrinter, parent: QWidget | None, title: str) -> QPrintPreviewDialog:
+    """Qt's print preview of ``printer``, its Print button also on Ctrl+P: Qt's toolbar takes no
+    keyboard focus, so without the key a keyboard user could not print from the preview."""
+    from PySide6.QtGui import QAction, QKeySequence
+    from PySide6.QtPrintSupport import QPrintPreviewDialog
+
+    dialog = QPrintPreviewDialog(printer, parent)
+    dialog.setWindowTitle(f"{title} - print preview")
+    dialog.setObjectName("printPreview")
+    for action in dialog.findChildren(QAction):
+        if action.text().replace("&", "") == "Print":
+            action.setShortcut(QKeySequence(QKeySequence.StandardKey.Print))
+            action.setToolTip(f"Print ({action.shortcut().toString()})")
+    return dialog
 
 
 def printed_to(printer: QPrinter) -> str:

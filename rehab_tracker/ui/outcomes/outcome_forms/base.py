@@ -99,7 +99,7 @@ class OutcomeDialog(QDialog):
     def _build_header_fields(self, timepoint: str) -> None:
         self.form = FieldForm()
         self.date = self.form.add("assessed_on", "&Date", DateField(self.today()))
-        self.timepoint = self.form.add("timepoint", "Time&point", QComboBox())
+        self.timepoint = self.form.add("timepoint", "Time &point", QComboBox())
         for key, label in TIMEPOINTS.items():
             self.timepoint.addItem(label, key)
         self.timepoint.setCurrentIndex(list(TIMEPOINTS).index(timepoint))

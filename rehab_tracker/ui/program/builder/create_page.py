@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -98,7 +99,10 @@ class CreatePage(QWidget):
     # --- building --------------------------------------------------------------------------------
 
     def _build_template_fields(self) -> None:
-        self.template_combo = self.form.add("template", "&Template", QComboBox())
+        combo = QComboBox()
+        # the row's width where there is room (a template's name is long), 24 characters at least
+        combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.template_combo = self.form.add("template", "&Template", combo)
         self.template_combo.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
