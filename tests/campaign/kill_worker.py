@@ -35,7 +35,11 @@ def say(line: str) -> None:
 
 
 def write_until_killed(url: str, tag: str) -> None:
-    services = Services(open_database(url), f"writer-{tag}")
+    try:
+        services = Services(open_database(url), f"writer-{tag}")
+    except Exception as exc:  # e.g. busy while another writer holds the lock: say so, not hang
+        say(f"unopened {tag} {type(exc).__name__}")
+        raise
     say(f"child {os.getpid()}")  # open: the kill clock starts now
     n = 0
     while True:

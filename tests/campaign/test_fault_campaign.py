@@ -24,6 +24,7 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -111,16 +112,25 @@ class Writers:
         )
         self.acks: list[tuple[str, str]] = []
         self.crashed: list[str] = []
+        #: writers that could not open the database (busy under load): not a lost commit
+        self.unopened: list[str] = []
         self.running: set[int] = set()
         assert self._line() == "ready\n"
 
     def _line(self) -> str:
+        """The spawner's next line; a spawner silent for a minute is killed, so a hang fails
+        the campaign with its error output instead of stopping the test run."""
         assert self.proc.stdout is not None
-        line = self.proc.stdout.readline()
+        watchdog = threading.Timer(60, self.proc.kill)
+        watchdog.start()
+        try:
+            line = self.proc.stdout.readline()
+        finally:
+            watchdog.cancel()
         assert line, self.proc.stderr.read() if self.proc.stderr else "the spawner ended"
         return line
 
-    def start(self, tag: str) -> int:
+    def start(self, tag: str, tries: int = 3) -> int:
         assert self.proc.stdin is not None
         self.proc.stdin.write(f"go {tag}\n")
         self.proc.stdin.flush()
@@ -130,6 +140,12 @@ class Writers:
                 pid = int(line.split()[1])
                 self.running.add(pid)
                 return pid
+            if line.startswith("unopened "):
+                self.unopened.append(line.strip())
+                assert len(self.unopened) <= 10, f"writers could not open: {self.unopened}"
+                if tries > 1:
+                    return self.start(tag, tries - 1)
+                raise AssertionError(f"a writer could not open the database: {line.strip()}")
             self.acks.extend(_ACK.findall(line))
 
     def kill(self, pid: int) -> None:
