@@ -55,8 +55,9 @@ from rehab_tracker.services.container import Services
 from rehab_tracker.services.education import EducationForm
 from rehab_tracker.services.errors import ServiceError
 from rehab_tracker.services.library import ExerciseForm
+from rehab_tracker.services.outcomes.review import ReviewEntry
 from rehab_tracker.services.programs.types import PrescriptionDraft, ProgramDraft
-from rehab_tracker.services.settings import ClinicDetails
+from rehab_tracker.services.settings import ClinicDetails, ReportSigner
 
 TODAY = dt.date(2026, 11, 23)
 SURGERY_DATE = dt.date(2026, 10, 1)
@@ -721,6 +722,49 @@ def import_wording(w: World, draw: Draw) -> object:
     return w.services.settings.import_wording(draw(choice("odi", "rmdq")), raw)
 
 
+def record_review(w: World, draw: Draw) -> object:
+    entry = ReviewEntry(
+        timepoint=draw(choice("baseline", "mid", "end", "follow_up")),
+        assessed_on=draw(dates()),
+        back_pain=draw(st.one_of(st.none(), ints(0, 10))),
+        walks={draw(choice("walk_5min", "tug")): draw(st.one_of(st.none(), floats(1, 600)))},
+        skips=draw(
+            st.dictionaries(choice("odi", "rmdq", "walk_50ft_preferred"), texts("Declined"),
+                            max_size=2)
+        ),
+        notes=draw(texts("")),
+    )
+    return w.services.outcomes.record_review(_patient(w, draw), entry, today=TODAY)
+
+
+def book_session(w: World, draw: Draw) -> object:
+    slots = w.services.schedule.bookable(w.patient)
+    if not slots:
+        return None
+    slot = draw(st.sampled_from(slots))
+    at = draw(st.one_of(st.none(), st.times()))
+    return w.services.schedule.book(
+        slot.slot_id, draw(dates(TODAY)), at, expected_version=slot.version, today=TODAY
+    )
+
+
+def report_signer(w: World, draw: Draw) -> object:
+    return w.services.settings.save_clinic_settings(
+        _clinic(draw),
+        units="metric",
+        odi_max_missing=1,
+        pain_ceiling=7,
+        threshold_overrides={},
+        signer=ReportSigner(draw(texts("Dr A. Physio")), draw(texts("HCPC PH123456"))),
+    )
+
+
+def clinic_logo(w: World, draw: Draw) -> object:
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+    data = draw(st.one_of(st.none(), st.just(png), st.binary(max_size=512)))
+    return w.services.settings.set_clinic_logo(data)
+
+
 def save_draft(w: World, draw: Draw) -> object:
     return w.services.drafts.save(
         draw(texts("patient:new")), {"given_name": draw(texts("Ada")), "notes": draw(texts())}
@@ -764,6 +808,10 @@ ENTRY_POINTS: dict[str, EntryPoint] = {
         clinic_settings,
         import_wording,
         save_draft,
+        record_review,
+        book_session,
+        report_signer,
+        clinic_logo,
     )
 }
 
