@@ -29,35 +29,29 @@ from typing import Any
 from sqlalchemy import (
     Date,
     Select,
-    String,
     Uuid,
     and_,
     bindparam,
     exists,
-    literal,
     or_,
     select,
-    union_all,
 )
 from sqlalchemy.orm import aliased
 
 from rehab_tracker.data.database import Database
 from rehab_tracker.data.models import (
-    AssessmentSkip,
-    NeuroScreen,
-    OutcomeAssessment,
     Patient,
     Program,
     ScheduledAssessment,
     ScheduledSession,
     SessionLog,
-    WalkTest,
 )
 from rehab_tracker.domain.assessments import Record, due_by, needs_doing, schedule_progress
 from rehab_tracker.domain.errors import ValidationError
 from rehab_tracker.domain.programs import OPEN_STATUSES, is_open
 from rehab_tracker.domain.schedule import check_appointment
 from rehab_tracker.services import _lookup as lookup
+from rehab_tracker.services.outcomes.schedule import records_that_count
 from rehab_tracker.services.sessions._queries import alert
 from rehab_tracker.services.sessions.types import RedFlagAlert
 
@@ -262,32 +256,8 @@ def _q() -> SimpleNamespace:
         .join(ScheduledAssessment, ScheduledAssessment.program_id == Program.id)
         .where(Program.status.in_(OPEN_STATUSES), ScheduledAssessment.due_date <= due_until)
     )
-    # (patient, date, timepoint, instrument) as services.outcomes.schedule reads per patient
-    records: Any = union_all(
-        select(
-            OutcomeAssessment.patient_id,
-            OutcomeAssessment.assessed_on,
-            OutcomeAssessment.timepoint,
-            OutcomeAssessment.instrument,
-        ).where(
-            OutcomeAssessment.deleted_at.is_(None), OutcomeAssessment.patient_id.in_(candidates)
-        ),
-        select(WalkTest.patient_id, WalkTest.performed_on, WalkTest.timepoint, WalkTest.test).where(
-            WalkTest.deleted_at.is_(None), WalkTest.patient_id.in_(candidates)
-        ),
-        select(
-            NeuroScreen.patient_id,
-            NeuroScreen.examined_on,
-            NeuroScreen.timepoint,
-            literal("neuro", String(32)),
-        ).where(NeuroScreen.deleted_at.is_(None), NeuroScreen.patient_id.in_(candidates)),
-        select(
-            AssessmentSkip.patient_id,
-            AssessmentSkip.skipped_on,
-            AssessmentSkip.timepoint,
-            AssessmentSkip.instrument,
-        ).where(AssessmentSkip.deleted_at.is_(None), AssessmentSkip.patient_id.in_(candidates)),
-    )
+    # (patient, date, timepoint, instrument), as the Outcomes tab reads them per patient
+    records = records_that_count(lambda patient_id: patient_id.in_(candidates), with_patient=True)
     slot_on_day = (
         select(ScheduledSession.kind, ScheduledSession.number)
         .where(

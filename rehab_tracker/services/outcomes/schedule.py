@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
@@ -51,6 +52,28 @@ class AssessmentDue:
     missing: tuple[str, ...] = ()
 
 
+def records_that_count(of_patients: Callable[[Any], Any], *, with_patient: bool = False) -> Any:
+    """The records that count for an assessment (domain.assessments): (date, timepoint,
+    instrument) of every questionnaire, walking test, neurological screen and skip not deleted,
+    of any program, for the patients ``of_patients(patient_id column)`` selects; with
+    ``with_patient`` the patient's id first. The one statement this schedule and the Today view
+    read (data.patient_list.RECORDS is its raw-SQL twin on the start-up path)."""
+    sources = (
+        (OutcomeAssessment, OutcomeAssessment.assessed_on, OutcomeAssessment.instrument),
+        (WalkTest, WalkTest.performed_on, WalkTest.test),
+        (NeuroScreen, NeuroScreen.examined_on, literal("neuro", String(32))),
+        (AssessmentSkip, AssessmentSkip.skipped_on, AssessmentSkip.instrument),
+    )
+    return union_all(
+        *(
+            select(
+                *((model.patient_id,) if with_patient else ()), day, model.timepoint, instrument
+            ).where(of_patients(model.patient_id), model.deleted_at.is_(None))
+            for model, day, instrument in sources
+        )
+    )
+
+
 @functools.cache
 def _q() -> SimpleNamespace:
     """The read statements, built once on first use (not at import: start-up time)."""
@@ -63,23 +86,7 @@ def _q() -> SimpleNamespace:
         ScheduledAssessment.due_date,
         ScheduledAssessment.instruments,
     ).where(ScheduledAssessment.program_id == _G)
-    # the records that count (domain.assessments): (date, timepoint, instrument) of every
-    # questionnaire, walking test, neurological screen and skip, of any program;
-    # data.patient_list.RECORDS reads the same
-    _DONE: Any = union_all(
-        select(
-            OutcomeAssessment.assessed_on, OutcomeAssessment.timepoint, OutcomeAssessment.instrument
-        ).where(OutcomeAssessment.patient_id == _P, OutcomeAssessment.deleted_at.is_(None)),
-        select(WalkTest.performed_on, WalkTest.timepoint, WalkTest.test).where(
-            WalkTest.patient_id == _P, WalkTest.deleted_at.is_(None)
-        ),
-        select(NeuroScreen.examined_on, NeuroScreen.timepoint, literal("neuro", String(32))).where(
-            NeuroScreen.patient_id == _P, NeuroScreen.deleted_at.is_(None)
-        ),
-        select(
-            AssessmentSkip.skipped_on, AssessmentSkip.timepoint, AssessmentSkip.instrument
-        ).where(AssessmentSkip.patient_id == _P, AssessmentSkip.deleted_at.is_(None)),
-    )
+    _DONE = records_that_count(lambda patient_id: patient_id == _P)
     return SimpleNamespace(scheduled=_SCHEDULED, done=_DONE)
 
 
