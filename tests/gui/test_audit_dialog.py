@@ -116,6 +116,7 @@ def test_bad_filters_are_shown_at_their_fields_and_keep_the_table(
     qtbot.keyClick(dialog.patient, Qt.Key.Key_Return)
     assert "RT-0000" in dialog.left.errors["patient"].text()
     assert [e.seq for e in _rows(dialog)] == before
+    assert dialog.status.text() == audit_dialog.NOT_APPLIED
     dialog.patient.clear()
     qtbot.keyClicks(dialog.since, "2026-03-05")
     qtbot.keyClicks(dialog.until, "2026-03-01")
@@ -220,3 +221,14 @@ def test_tab_walks_the_filters_then_the_table_details_and_buttons(
                       dialog.apply_button, dialog.clear_button, dialog.table, dialog.detail,
                       dialog.export_button, dialog.findChild(QPushButton, "auditClose"),
                       dialog.user]
+
+
+def test_a_note_with_line_breaks_is_one_line_in_the_table_and_whole_in_the_details(
+    qtbot, dialog: AuditDialog, trail: Services  # type: ignore[no-untyped-def]
+) -> None:
+    with trail.db.unit_of_work("nurse.lee") as s:
+        s.query(Patient).filter_by(record_number="RT-9001").one().notes = "Line one\nline two"
+    qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
+    shown = dialog.model.data(dialog.model.index(0, 5))
+    assert shown == "Notes: (empty) -> Line one line two"
+    assert "Notes: (empty) → Line one\nline two" in dialog.detail.toPlainText()

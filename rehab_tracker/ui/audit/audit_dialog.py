@@ -43,6 +43,8 @@ from rehab_tracker.ui.widgets.table_model import Index, RowsTableModel
 TITLE = "Audit Trail"
 ANYONE = "Anyone"
 ANY_KIND = "Any kind"
+NOT_APPLIED = "The filters were not applied (see the messages above): the table still shows " \
+    "the entries of the filters applied before."
 #: entries fetched per page as the table scrolls
 PAGE_SIZE = 200
 #: the widest a column other than When and What changed grows to fit its text, in characters
@@ -92,6 +94,8 @@ class AuditTableModel(RowsTableModel[TrailEntry]):
             return None
         patient = row.patient.text() if row.patient else ""
         values = (row.when, row.actor, row.kind, patient, row.record, row.summary)
+        if role == Qt.ItemDataRole.DisplayRole:  # one line a row: a note's line breaks as spaces
+            return " ".join(values[column].split())
         return values[column]
 
 
@@ -250,10 +254,11 @@ class AuditDialog(QDialog):
         problems = date_problems({"since": self.since, "until": self.until})
         if problems:
             self.show_errors(problems)
-            return False
-        done = run_action(self, lambda: self.service.query(self.filters()), title=TITLE,
-                          form=self)
+        done = None if problems else run_action(
+            self, lambda: self.service.query(self.filters()), title=TITLE, form=self)
         if not done:
+            if self.query is not None:
+                self.status.setText(NOT_APPLIED)
             return False
         self.show_errors({})
         self.query = done.value
