@@ -193,7 +193,11 @@ def test_the_csv_export_holds_the_filtered_rows_is_private_and_is_a_disclosure(
     query = viewer.query(AuditFilter(user="dr.kim"))
     expected = viewer.page(query, limit=1000).entries
     out = tmp_path / "trail.csv"
-    made = viewer.export_csv(query, out, batch=4)
+    steps: list[tuple[int, int]] = []
+    made = viewer.export_csv(query, out, batch=4, progress=lambda *step: steps.append(step))
+    assert viewer.count(query) == len(expected)
+    assert steps[0] == (0, len(expected)) and steps[-1] == (len(expected), len(expected))
+    assert len(steps) == 1 + -(-len(expected) // 4)  # the start, then one a batch
 
     assert file_mode(out) == 0o600
     with out.open(newline="", encoding="utf-8") as f:

@@ -22,12 +22,12 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, select
+from sqlalchemy import ColumnElement, Connection, func, select
 
 from rehab_tracker.data.database import Database
 from rehab_tracker.data.models import AuditEntry, Base, Patient
@@ -241,16 +241,33 @@ class AuditViewService:
             entries = _worded(conn, rows[:limit])
         return Page(entries, more)
 
+    def count(self, query: AuditQuery) -> int:
+        """How many entries ``query`` matches."""
+        self._check()
+        with self.db.read_connection() as conn:
+            statement = select(func.count()).select_from(AuditEntry).where(*query.conditions)
+            return int(conn.execute(statement).scalar_one())
+
     def export_csv(
-        self, query: AuditQuery, path: Path, *, limit: int | None = None, batch: int = 1000
+        self,
+        query: AuditQuery,
+        path: Path,
+        *,
+        limit: int | None = None,
+        batch: int = 1000,
+        progress: Callable[[int, int], object] | None = None,
     ) -> Export:
         """Every entry of ``query`` (the newest ``limit``, when given) into a CSV file at
         ``path`` (private: 0600), newest first; then the export is recorded as a disclosure of
-        each patient it names (a file that could not be recorded is removed again)."""
+        each patient it names (a file that could not be recorded is removed again).
+        ``progress(done, total)`` is called after each ``batch`` of entries."""
         from rehab_tracker.services.audit_view.export import write_csv
 
         self._check()
         pages = self._pages(query, batch, limit)
+        if progress is not None:
+            total = self.count(query) if limit is None else min(limit, self.count(query))
+            pages = _reporting(pages, progress, total)
         rows, patients = write_csv(path, pages)
         try:
             if patients:
@@ -274,6 +291,17 @@ class AuditViewService:
                 return
             before = page.last
             left = None if left is None else left - len(page.entries)
+
+
+def _reporting(
+    pages: Iterator[list[TrailEntry]], progress: Callable[[int, int], object], total: int
+) -> Iterator[list[TrailEntry]]:
+    done = 0
+    progress(done, total)
+    for entries in pages:
+        yield entries
+        done += len(entries)
+        progress(done, total)
 
 
 @functools.cache

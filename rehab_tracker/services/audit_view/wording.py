@@ -9,6 +9,7 @@ time, a foreign key as what it names when the caller could look it up).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -104,6 +105,7 @@ def entity_label(entity: str) -> str:
     return ENTITIES.get(entity, entity.replace("_", " ").capitalize())
 
 
+@functools.lru_cache(maxsize=1024)
 def field_label(name: str) -> str:
     """``name`` (a column's key) as a person calls it."""
     if name in LABELS:
@@ -132,9 +134,13 @@ def _text_of(value: str, names: Mapping[str, str] | None) -> str:
     return value
 
 
+def _empty(value: Any) -> bool:
+    return value is None or value == "" or value == [] or value == {}
+
+
 def value_text(value: Any, names: Mapping[str, str] | None = None) -> str:
     """``value`` (JSON from the trail) as text; a UUID ``names`` knows is shown as its name."""
-    if value is None or value == "" or value == [] or value == {}:
+    if _empty(value):
         text = EMPTY
     elif isinstance(value, bool):
         text = "yes" if value else "no"
@@ -195,7 +201,7 @@ def changes(
     side = side or {}
     for key in ordered(side):
         value = side[key]
-        if key in BOOKKEEPING or value_text(value) == EMPTY:
+        if key in BOOKKEEPING or _empty(value):
             continue
         text = value_text(value, names)
         found.append(Change(key, field_label(key), None if after is not None else text,

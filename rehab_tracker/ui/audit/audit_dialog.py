@@ -316,8 +316,14 @@ class AuditDialog(QDialog):
         path = ask_csv_path(self)
         if path is None:
             return
-        done = run_action(self, lambda: self.service.export_csv(query, path),
-                          title="Export CSV")
+        progress, step = dialogs.progress_dialog(self, "Export CSV", f"Writing {path.name}…",
+                                                 "auditExportProgress")
+        try:
+            done = run_action(self, lambda: self.service.export_csv(query, path, progress=step),
+                              title="Export CSV")
+        finally:
+            progress.close()
+            progress.deleteLater()
         if done:
             made = done.value
             patients = "no patient" if not made.patients else (
