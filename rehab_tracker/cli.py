@@ -30,6 +30,8 @@ PROGRAM_WEEKS = 12
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
+#: entries `audit` prints when --limit is not given
+AUDIT_LIMIT = 100
 
 
 class CliError(Exception):
@@ -151,6 +153,29 @@ def build_parser() -> argparse.ArgumentParser:
         "--to", dest="period_end", metavar="YYYY-MM-DD",
         help="end of the date range the report covers (default: today)",
     )
+
+    trail = commands.add_parser(
+        "audit",
+        help="show the audit trail, one entry a line, newest first",
+        description="Show the audit trail newest first, one entry a line (entry, when, who, "
+        "kind, record number, patient, record, record id, what changed), filtered like the "
+        "Audit Trail window; --csv writes every matching entry to a file instead (recorded "
+        "as a disclosure of each patient in it).",
+    )
+    _db_option(trail, top=False)
+    trail.add_argument("--user", metavar="U", help="only the entries this user wrote")
+    trail.add_argument("--patient", metavar="RT-xxxxx",
+                       help="only the entries about this patient's record (record number)")
+    trail.add_argument("--from", dest="since", metavar="YYYY-MM-DD", help="from this day on")
+    trail.add_argument("--to", dest="until", metavar="YYYY-MM-DD", help="up to this day")
+    trail.add_argument("--kind", metavar="K",
+                       help="one kind of entry: create, update, delete, disclose (a report or "
+                       "export), access (a record opened), restore, seal, or another kind the "
+                       "trail holds")
+    trail.add_argument("--csv", metavar="FILE", help="write the entries to this CSV file")
+    trail.add_argument("--limit", metavar="N", default=None,
+                       help=f"at most N entries (default {AUDIT_LIMIT} on the terminal, all "
+                       "with --csv; 0 for all)")
 
     export = commands.add_parser(
         "export-reports",
@@ -404,6 +429,57 @@ def _iso_date(option: str, text: str | None) -> dt.date | None:
         raise CliError(f"{option}: not a date (YYYY-MM-DD): {text!r}") from None
 
 
+def _cmd_audit(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from rehab_tracker.app import default_actor
+    from rehab_tracker.services.audit_view import PAGE, AuditFilter, AuditViewService
+
+    limit = AUDIT_LIMIT if args.limit is None and not args.csv else _count("--limit", args.limit)
+    filters = AuditFilter(
+        user=args.user, patient=args.patient, since=_iso_date("--from", args.since),
+        until=_iso_date("--to", args.until), kind=args.kind,
+    )
+    db = _open(args, read_only=not args.csv)
+    try:
+        viewer = AuditViewService(db, default_actor())
+        if args.kind is not None:
+            kinds = [key for key, _ in viewer.choices().kinds]
+            if args.kind not in kinds:
+                raise CliError(f"--kind: not a kind of entry: {args.kind!r} (one of "
+                               f"{', '.join(kinds)})")
+        query = viewer.query(filters)
+        if args.csv:
+            made = viewer.export_csv(query, Path(args.csv).expanduser(), limit=limit)
+            say(f"wrote {made.rows} entries to {args.csv} (recorded as a disclosure of "
+                f"{made.patients} patients)")
+            return EXIT_OK
+        shown, before, more = 0, None, True
+        while more and (not limit or shown < limit):
+            size = PAGE if not limit else min(PAGE, limit - shown)
+            page = viewer.page(query, before=before, limit=size)
+            for entry in page.entries:
+                print("\t".join(for_terminal(field) for field in entry.fields()))
+            shown += len(page.entries)
+            before, more = page.last, page.more
+    finally:
+        db.close()
+    if more:
+        say(f"(the newest {shown} entries; --limit N for more, 0 for all)", err=True)
+    elif not shown:
+        say("No entries match.", err=True)
+    return EXIT_OK
+
+
+def _count(option: str, text: str | None) -> int | None:
+    """A whole-number option's value (None when not given, or 0: no limit)."""
+    if text is None:
+        return None
+    if not text.strip().isdigit():
+        raise CliError(f"{option}: not a whole number of at least 0: {text!r}")
+    return int(text) or None
+
+
 def _cmd_export(args: argparse.Namespace) -> int:
     from rehab_tracker.app import default_actor
     from rehab_tracker.reports.cli_support import run_batch
@@ -425,6 +501,7 @@ _COMMANDS = {
     "db": _cmd_db,
     "report": _cmd_report,
     "export-reports": _cmd_export,
+    "audit": _cmd_audit,
 }
 
 

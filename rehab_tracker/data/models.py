@@ -778,8 +778,13 @@ class AuditEntry(Base):
     """
 
     __tablename__ = "audit_log"
-    #: the trail of one table's record, in order (``db check`` compares records with it)
-    __table_args__ = (Index("ix_audit_log_entity_entity_id_seq", "entity", "entity_id", "seq"),)
+    __table_args__ = (
+        #: the trail of one table's record, in order (``db check`` compares records with it)
+        Index("ix_audit_log_entity_entity_id_seq", "entity", "entity_id", "seq"),
+        #: the audit viewer's filters by kind and by user, newest first (migration 0014)
+        Index("ix_audit_log_action_seq", "action", "seq"),
+        Index("ix_audit_log_actor_seq", "actor", "seq"),
+    )
 
     seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     id: Mapped[uuid.UUID] = mapped_column(unique=True, default=new_id)

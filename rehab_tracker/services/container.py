@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rehab_tracker.data.database import Database
+from rehab_tracker.services.audit_view import AuditViewService
 from rehab_tracker.services.disclosures import DisclosureService
 from rehab_tracker.services.drafts import DraftService
 from rehab_tracker.services.education import EducationService
@@ -35,3 +36,4 @@ class Services:
         self.reports = ReportDataService(db, actor, self.settings)
         self.disclosures = DisclosureService(db, actor)
         self.schedule = ScheduleService(db, actor)
+        self.audit_view = AuditViewService(db, actor)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -33,6 +34,7 @@ KINDS = {
     "report_export": "progress report in a batch export",
     "handout_pdf": "home exercise sheet saved as PDF",
     "handout_print": "home exercise sheet printed",
+    "audit_export": "audit trail entries exported to CSV",
 }
 #: what can be looked at
 ACCESSES = {"record": "patient record opened"}
@@ -66,12 +68,27 @@ class DisclosureService:
         self, patient_id: uuid.UUID, kind: str, destination: str, *, audience: str | None = None
     ) -> None:
         """``kind`` (one of :data:`KINDS`) of the patient's record went to ``destination``."""
+        self.disclosed_many([patient_id], kind, destination, audience=audience)
+
+    def disclosed_many(
+        self,
+        patient_ids: Sequence[uuid.UUID | str],
+        kind: str,
+        destination: str,
+        *,
+        audience: str | None = None,
+    ) -> None:
+        """One file or print holding several patients' records: a disclosure of each, all
+        recorded in one transaction."""
         if kind not in KINDS:
             raise ServiceError(f"unknown kind of disclosure: {kind!r}")
         if not destination.strip():
             raise ServiceError("a disclosure names where it went (a file or a printer)")
         details = {"kind": kind, "destination": destination, "audience": audience}
-        self._record(DISCLOSE, patient_id, details)
+        with self.db.unit_of_work(self.actor) as session:
+            audit.append(
+                session, [(DISCLOSE, "patients", str(p), None, details) for p in patient_ids]
+            )
 
     def accessed(self, patient_id: uuid.UUID, what: str = "record") -> None:
         """The user opened the patient's ``what`` (one of :data:`ACCESSES`)."""

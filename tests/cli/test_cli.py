@@ -62,6 +62,7 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
         ["db", "backup"],
         ["report"],
         ["export-reports"],
+        ["audit"],
         ["gui"],
     ],
 )
