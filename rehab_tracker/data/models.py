@@ -781,7 +781,7 @@ class AuditEntry(Base):
     __table_args__ = (
         #: the trail of one table's record, in order (``db check`` compares records with it)
         Index("ix_audit_log_entity_entity_id_seq", "entity", "entity_id", "seq"),
-        #: the audit viewer's filters by kind and by user, newest first (migration 0014)
+        #: the audit viewer's filters by kind and by user, newest first (migration 0012)
         Index("ix_audit_log_action_seq", "action", "seq"),
         Index("ix_audit_log_actor_seq", "actor", "seq"),
     )
