@@ -30,6 +30,8 @@ PROGRAM_WEEKS = 12
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
+#: the home app's database in the data folder, when --db does not name one
+HOME_DATABASE = "rehab-tracker-home.db"
 
 
 class CliError(Exception):
@@ -150,6 +152,43 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument(
         "--to", dest="period_end", metavar="YYYY-MM-DD",
         help="end of the date range the report covers (default: today)",
+    )
+
+    pack = commands.add_parser(
+        "home-pack",
+        help="write a patient's home pack (program for the home app) to a file",
+        description="Write one patient's home pack: the current program and schedule, the "
+        "exercises with their pictures, education, restrictions, baseline scores, assessments "
+        "due and the clinic's name and phone; signed with the clinic's key and encrypted with "
+        "a passphrase. Prints the passphrase when it makes one (six words: print it on the "
+        "home exercise sheet). The export is recorded as a disclosure.",
+    )
+    _db_option(pack, top=False)
+    pack.add_argument("patient", metavar="PATIENT", help="record number or patient id")
+    pack.add_argument("--out", required=True, metavar="FILE", help="where to write the pack")
+    pack.add_argument(
+        "--passphrase", metavar="TEXT", default=None,
+        help="the passphrase to encrypt with (default: six random words, printed)",
+    )
+
+    home = commands.add_parser(
+        "home", help="the patient's home app", description="The patient's home app."
+    )
+    home_commands = home.add_subparsers(dest="home_command", metavar="ACTION", required=True)
+    import_pack = home_commands.add_parser(
+        "import-pack",
+        help="open a home pack from the clinic into the home database",
+        description="Verify, decrypt and apply a home pack to the home database (--db; "
+        "default: rehab-tracker-home.db in your data folder). The first pack pins the "
+        "clinic's key; a pack that is tampered with, truncated, signed by another key, older "
+        "than the one applied, for another patient or of an unknown version is refused in one "
+        "line (exit code 2) and nothing is written.",
+    )
+    _db_option(import_pack, top=False)
+    import_pack.add_argument("file", metavar="FILE", help="the home pack file")
+    import_pack.add_argument(
+        "--passphrase", metavar="TEXT", default=None,
+        help="the words on the home exercise sheet (asked for when left out)",
     )
 
     export = commands.add_parser(
@@ -411,6 +450,65 @@ def _cmd_export(args: argparse.Namespace) -> int:
     return int(run_batch(args.db, args.out, args.audience, actor=default_actor()))
 
 
+def _cmd_home_pack(args: argparse.Namespace) -> int:
+    from rehab_tracker.app import default_actor
+    from rehab_tracker.services.home_format import passphrase_bits
+    from rehab_tracker.services.home_pack import HomePackService
+    from rehab_tracker.services.patients import PatientService
+
+    db = _open(args, create=False)
+    try:
+        actor = default_actor()
+        patient_id = PatientService(db, actor).find(args.patient)
+        made = HomePackService(db, actor).make(
+            patient_id, Path(args.out), today=dt.date.today(), passphrase=args.passphrase
+        )
+    finally:
+        db.close()
+    say(f"wrote home pack version {made.version} ({made.size_bytes} bytes) to {made.path}")
+    say(f"signed with the clinic key {made.key_id}")
+    if made.passphrase_made:
+        say(f"passphrase ({passphrase_bits():.0f} bits; print it for the patient): "
+            f"{made.passphrase}")
+    return EXIT_OK
+
+
+def _home_database(args: argparse.Namespace) -> Database:
+    from rehab_tracker.data.database import open_database
+    from rehab_tracker.data.locations import data_dir
+
+    return open_database(args.db or data_dir() / HOME_DATABASE)
+
+
+def _cmd_home(args: argparse.Namespace) -> int:
+    import getpass
+
+    from rehab_tracker.services.home_format import Refused
+    from rehab_tracker.services.home_import import HomeImportService
+
+    passphrase = args.passphrase
+    if passphrase is None:
+        try:
+            passphrase = getpass.getpass("Passphrase (the words on your home exercise sheet): ")
+        except EOFError:
+            raise CliError("no passphrase given (--passphrase TEXT)") from None
+    db = _home_database(args)
+    try:
+        applied = HomeImportService(db).import_file(Path(args.file), passphrase)
+    except Refused as refused:
+        say(f"rehab-tracker home import-pack: refused: {refused}", err=True)
+        return EXIT_USAGE
+    finally:
+        db.close()
+    say(f"applied home pack version {applied.version} for {applied.patient_name} "
+        f"to {db.display_name}")
+    if applied.pinned_now:
+        say(f"pinned the clinic's key {applied.key_id}: packs signed by another key are refused")
+    rows = ", ".join(f"{n} {t.replace('_', ' ')}" for t, n in applied.counts.items() if n)
+    say(f"{rows}; {applied.pictures} pictures; {applied.removed} rows no longer in the program")
+    return EXIT_OK
+
+
 def _cmd_gui(args: argparse.Namespace) -> int:
     from rehab_tracker.app import run_gui
 
@@ -425,6 +523,8 @@ _COMMANDS = {
     "db": _cmd_db,
     "report": _cmd_report,
     "export-reports": _cmd_export,
+    "home-pack": _cmd_home_pack,
+    "home": _cmd_home,
 }
 
 

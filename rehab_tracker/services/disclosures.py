@@ -33,6 +33,7 @@ KINDS = {
     "report_export": "progress report in a batch export",
     "handout_pdf": "home exercise sheet saved as PDF",
     "handout_print": "home exercise sheet printed",
+    "home_pack": "home pack (program for the home app) written to a file",
 }
 #: what can be looked at
 ACCESSES = {"record": "patient record opened"}
@@ -55,6 +56,18 @@ class DisclosureRecord:
         return {**KINDS, **ACCESSES}.get(self.kind, self.kind)
 
 
+def disclosure_details(
+    kind: str, destination: str, *, audience: str | None = None
+) -> dict[str, str | None]:
+    """What a disclosure entry records (``after``): checked; for a use case that writes the
+    entry in its own transaction together with the rest of what it records."""
+    if kind not in KINDS:
+        raise ServiceError(f"unknown kind of disclosure: {kind!r}")
+    if not destination.strip():
+        raise ServiceError("a disclosure names where it went (a file or a printer)")
+    return {"kind": kind, "destination": destination, "audience": audience}
+
+
 class DisclosureService:
     """Records disclosures and accesses of patients' records for the signed-in user."""
 
@@ -66,12 +79,7 @@ class DisclosureService:
         self, patient_id: uuid.UUID, kind: str, destination: str, *, audience: str | None = None
     ) -> None:
         """``kind`` (one of :data:`KINDS`) of the patient's record went to ``destination``."""
-        if kind not in KINDS:
-            raise ServiceError(f"unknown kind of disclosure: {kind!r}")
-        if not destination.strip():
-            raise ServiceError("a disclosure names where it went (a file or a printer)")
-        details = {"kind": kind, "destination": destination, "audience": audience}
-        self._record(DISCLOSE, patient_id, details)
+        self._record(DISCLOSE, patient_id, disclosure_details(kind, destination, audience=audience))
 
     def accessed(self, patient_id: uuid.UUID, what: str = "record") -> None:
         """The user opened the patient's ``what`` (one of :data:`ACCESSES`)."""
