@@ -473,18 +473,10 @@ def _cmd_home_pack(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _home_database(args: argparse.Namespace) -> Database:
-    from rehab_tracker.data.database import open_database
-    from rehab_tracker.data.locations import data_dir
-
-    return open_database(args.db or data_dir() / HOME_DATABASE)
-
-
 def _cmd_home(args: argparse.Namespace) -> int:
     import getpass
 
     from rehab_tracker.services.home_format import Refused
-    from rehab_tracker.services.home_import import HomeImportService
 
     passphrase = args.passphrase
     if passphrase is None:
@@ -492,12 +484,34 @@ def _cmd_home(args: argparse.Namespace) -> int:
             passphrase = getpass.getpass("Passphrase (the words on your home exercise sheet): ")
         except EOFError:
             raise CliError("no passphrase given (--passphrase TEXT)") from None
-    db = _home_database(args)
     try:
-        applied = HomeImportService(db).import_file(Path(args.file), passphrase)
+        return _import_pack(args, Path(args.file), passphrase)
     except Refused as refused:
         say(f"rehab-tracker home import-pack: refused: {refused}", err=True)
         return EXIT_USAGE
+
+
+def _import_pack(args: argparse.Namespace, file: Path, passphrase: str) -> int:
+    from rehab_tracker.data.database import open_database
+    from rehab_tracker.data.locations import data_dir
+    from rehab_tracker.data.private_files import private_dir
+    from rehab_tracker.services.home_import import HomeImportService
+
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        raise CliError(f"cannot read {file}: {exc.strerror}") from exc
+    target = args.db or str(private_dir(data_dir()) / HOME_DATABASE)
+    verified = None
+    if "://" not in target and not Path(target).exists():  # a new home database: only for a
+        verified = HomeImportService.verify_alone(data, passphrase)  # pack that passes
+    db = open_database(target)
+    try:
+        service = HomeImportService(db)
+        if verified is None:
+            applied = service.import_bytes(data, passphrase)
+        else:
+            applied = service.import_inner(verified.sealed, verified.inner, verified.sha256)
     finally:
         db.close()
     say(f"applied home pack version {applied.version} for {applied.patient_name} "

@@ -86,6 +86,15 @@ class Applied:
 
 
 @dataclass(frozen=True)
+class Verified:
+    """A pack file checked without a database (:meth:`HomeImportService.verify_alone`)."""
+
+    sealed: fmt.Sealed
+    inner: bytes
+    sha256: str
+
+
+@dataclass(frozen=True)
 class _State:
     pinned: str | None
     patient_id: uuid.UUID | None
@@ -296,6 +305,16 @@ class HomeImportService:
         except OSError as exc:
             raise ServiceError(f"cannot read {path}: {exc.strerror}") from exc
         return self.import_bytes(data, passphrase)
+
+    @staticmethod
+    def verify_alone(data: bytes, passphrase: str) -> Verified:
+        """Check a pack file as far as can be done without a home database (everything but the
+        same-patient and replay checks): before a new home database is made for it, so a
+        refused file leaves no database behind. Refused otherwise."""
+        sealed = fmt.unseal(data, None)
+        inner = fmt.decrypt(sealed, passphrase)
+        plan(fmt.content_of(inner, sealed))
+        return Verified(sealed, inner, fmt.sha256_hex(data))
 
     def import_bytes(self, data: bytes, passphrase: str) -> Applied:
         """Verify, decrypt and apply a pack file's bytes (Refused, writing nothing, otherwise)."""
