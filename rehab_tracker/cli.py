@@ -179,7 +179,8 @@ def build_parser() -> argparse.ArgumentParser:
         "import-pack",
         help="open a home pack from the clinic into the home database",
         description="Verify, decrypt and apply a home pack to the home database (--db; "
-        "default: rehab-tracker-home.db in your data folder). The first pack pins the "
+        "default: rehab-tracker-home.db in your data folder), which is encrypted at rest with "
+        "SQLCipher, keyed with the passphrase of the first pack. The first pack pins the "
         "clinic's key; a pack that is tampered with, truncated, signed by another key, older "
         "than the one applied, for another patient or of an unknown version is refused in one "
         "line (exit code 2) and nothing is written.",
@@ -189,6 +190,11 @@ def build_parser() -> argparse.ArgumentParser:
     import_pack.add_argument(
         "--passphrase", metavar="TEXT", default=None,
         help="the words on the home exercise sheet (asked for when left out)",
+    )
+    import_pack.add_argument(
+        "--db-passphrase", metavar="TEXT", default=None,
+        help="the passphrase of the (encrypted) home database when it is not the pack's: the "
+        "one of the first pack opened in it",
     )
 
     export = commands.add_parser(
@@ -492,20 +498,23 @@ def _cmd_home(args: argparse.Namespace) -> int:
 
 
 def _import_pack(args: argparse.Namespace, file: Path, passphrase: str) -> int:
-    from rehab_tracker.data.database import open_database
+    from rehab_tracker.data.home_database import open_home_database
     from rehab_tracker.data.locations import data_dir
     from rehab_tracker.data.private_files import private_dir
+    from rehab_tracker.services.home_format import normalize_passphrase
     from rehab_tracker.services.home_import import HomeImportService
 
     try:
         data = file.read_bytes()
     except OSError as exc:
         raise CliError(f"cannot read {file}: {exc.strerror}") from exc
-    target = args.db or str(private_dir(data_dir()) / HOME_DATABASE)
+    target = Path(args.db) if args.db else private_dir(data_dir()) / HOME_DATABASE
+    if "://" in str(args.db or ""):
+        raise CliError("the home database is a file on this computer, not a server")
     verified = None
-    if "://" not in target and not Path(target).exists():  # a new home database: only for a
-        verified = HomeImportService.verify_alone(data, passphrase)  # pack that passes
-    db = open_database(target)
+    if not target.exists():  # a new home database is made only for a pack that passes
+        verified = HomeImportService.verify_alone(data, passphrase)
+    db = open_home_database(target, normalize_passphrase(args.db_passphrase or passphrase))
     try:
         service = HomeImportService(db)
         if verified is None:

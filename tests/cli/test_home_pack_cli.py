@@ -55,6 +55,12 @@ def test_home_pack_then_import_pack_and_refusals(
     assert applied.returncode == 0, applied.stderr
     assert applied.stdout.startswith("applied home pack version 1 for ")
     assert "pinned the clinic's key" in applied.stdout
+    stored = b"".join(p.read_bytes() for p in laptop.glob("home.db*"))
+    assert not stored.startswith(b"SQLite format 3\0")  # encrypted at rest (SQLCipher)
+    assert b"Castellano" not in stored and b"prescriptions" not in stored
+    other_words = run("home", "import-pack", str(pack), "--db", str(home_db),
+                      "--passphrase", words, "--db-passphrase", "not the first words", home=laptop)
+    assert other_words.returncode == 2 and "home database" in other_words.stderr
 
     for data, reason in (
         (pack.read_bytes(), "(replay)"),
