@@ -3,6 +3,7 @@ the passphrase printed when made, the pack applied, and each refusal one line wi
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -28,38 +29,25 @@ def test_home_pack_then_import_pack_and_refusals(
 
     laptop, home_db = tmp_path / "laptop", tmp_path / "laptop" / "home.db"
     laptop.mkdir()
-    wrong = run(
-        "home",
-        "import-pack",
-        str(pack),
-        "--db",
-        str(home_db),
-        "--passphrase",
-        "not the words at all",
-        home=laptop,
-    )
+
+    def import_pack(file: str, *options: str) -> subprocess.CompletedProcess[str]:
+        return run("home", "import-pack", file, "--db", str(home_db), *options, home=laptop)
+
+    wrong = import_pack(str(pack), "--passphrase", "not the words at all")
     assert wrong.returncode == 2 and wrong.stdout == ""
     assert wrong.stderr.count("\n") == 1 and "(wrong passphrase)" in wrong.stderr
     assert not home_db.exists()  # a refused first pack leaves no home database behind
 
-    applied = run(
-        "home",
-        "import-pack",
-        str(pack),
-        "--db",
-        str(home_db),
-        "--passphrase",
-        words.upper(),
-        home=laptop,
-    )
+    applied = import_pack(str(pack), "--passphrase", words.upper())
     assert applied.returncode == 0, applied.stderr
     assert applied.stdout.startswith("applied home pack version 1 for ")
     assert "pinned the clinic's key" in applied.stdout
     stored = b"".join(p.read_bytes() for p in laptop.glob("home.db*"))
     assert not stored.startswith(b"SQLite format 3\0")  # encrypted at rest (SQLCipher)
     assert b"Castellano" not in stored and b"prescriptions" not in stored
-    other_words = run("home", "import-pack", str(pack), "--db", str(home_db),
-                      "--passphrase", words, "--db-passphrase", "not the first words", home=laptop)
+    other_words = import_pack(
+        str(pack), "--passphrase", words, "--db-passphrase", "not the first words"
+    )
     assert other_words.returncode == 2 and "home database" in other_words.stderr
 
     for data, reason in (
@@ -70,16 +58,7 @@ def test_home_pack_then_import_pack_and_refusals(
     ):
         attempt = tmp_path / "attempt.rthp"
         attempt.write_bytes(data)
-        refused = run(
-            "home",
-            "import-pack",
-            str(attempt),
-            "--db",
-            str(home_db),
-            "--passphrase",
-            words,
-            home=laptop,
-        )
+        refused = import_pack(str(attempt), "--passphrase", words)
         assert refused.returncode == 2, (reason, refused.stdout)
         assert refused.stderr.count("\n") == 1 and reason in refused.stderr, refused.stderr
         assert refused.stderr.startswith("rehab-tracker home import-pack: refused: ")

@@ -3,22 +3,26 @@
 from __future__ import annotations
 
 import shutil
-import sqlite3
 import struct
 import uuid
 import zlib
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
+from rehab_tracker.data import home_database as home_db_module
 from rehab_tracker.data import locations
 from rehab_tracker.data.database import Database, open_database
+from rehab_tracker.data.home_database import open_home_database
 from rehab_tracker.data.models import Base, Patient, Program
 from rehab_tracker.services.library import LibraryService
 
 PATIENT = "RT-00005"  # the demo patient with two surgeon's restrictions
 OTHER = "RT-00001"
+#: the home database's passphrase in tests
+HOME_WORDS = "abandon ability able about above absent"
 
 
 def png(colour: tuple[int, int, int] = (200, 40, 40), size: int = 4) -> bytes:
@@ -61,21 +65,26 @@ def home_database(path: Path, template: Path) -> Database:
     return open_database(path)
 
 
-def snapshot(path: Path) -> dict[str, Any]:
+def snapshot(db: Database) -> dict[str, Any]:
     """Every table's row count, the audit trail's head and the media folder's files: what a
-    refused pack must leave exactly as it was."""
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
+    refused pack must leave exactly as it was (read through the app's engine, so an encrypted
+    home database too)."""
+    with db.read_connection() as conn:
         counts = {
-            table: conn.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
+            table: conn.exec_driver_sql(f'SELECT count(*) FROM "{table}"').scalar()
             for table in Base.metadata.tables
         }
-        head = conn.execute("SELECT max(seq) FROM audit_log").fetchone()[0]
-    finally:
-        conn.close()
+        head = conn.exec_driver_sql("SELECT max(seq) FROM audit_log").scalar()
     media = locations.media_dir()
     files = sorted(str(p.relative_to(media)) for p in media.rglob("*")) if media.is_dir() else []
     return {"counts": counts, "audit_head": head, "media": files}
+
+
+def encrypted_home(path: Path) -> Database:
+    """A home database encrypted at rest (SQLCipher), as the home app keeps it."""
+    if not home_db_module.available():
+        pytest.skip("sqlcipher3 (sqlcipher3-binary) is not installed")
+    return open_home_database(path, HOME_WORDS)
 
 
 def move_to(monkeypatch: Any, folder: Path, clinic_home: Path) -> Path:

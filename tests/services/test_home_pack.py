@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from rehab_tracker.data import maintenance, signing_keys
+from rehab_tracker.data import audit, signing_keys
 from rehab_tracker.data.database import Database
 from rehab_tracker.data.models import (
     Base,
@@ -37,7 +37,7 @@ from tests.services.home_pack_support import (
     OTHER,
     PATIENT,
     attach_picture,
-    home_database,
+    encrypted_home,
     move_to,
     patient_id,
     snapshot,
@@ -146,7 +146,6 @@ def test_round_trip_clinic_to_home_database(
     any_db: Database,
     tmp_path: Path,
     isolated_home: Path,
-    migrated_template: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     seed_demo(any_db, today=TODAY)
@@ -156,7 +155,7 @@ def test_round_trip_clinic_to_home_database(
     made = HomePackService(any_db, "dr.kim").make(pid, tmp_path / "pack.rthp", today=TODAY)
 
     move_to(monkeypatch, tmp_path / "laptop", isolated_home)  # the patient's own machine
-    home = home_database(tmp_path / "home.db", migrated_template)
+    home = encrypted_home(tmp_path / "home.db")  # as the home app keeps it: SQLCipher
     try:
         applied = HomeImportService(home).import_file(made.path, made.passphrase.upper())
         assert (applied.version, applied.patient_id, applied.pinned_now) == (1, pid, True)
@@ -175,14 +174,14 @@ def test_round_trip_clinic_to_home_database(
                 assert _documents(clinic, model, ids) == _documents(laptop, model, ids), name
             pinned = laptop.scalars(select(SigningKey)).one()
             assert (pinned.role, pinned.key_id) == ("pinned", made.key_id)
-        assert maintenance.check(home).ok
+            assert audit.verify_chain(laptop) == []
 
         # the same file again is a replay: refused, nothing written
-        before = snapshot(home.path)  # type: ignore[arg-type]
+        before = snapshot(home)
         with pytest.raises(fmt.Refused) as refused:
             HomeImportService(home).import_file(made.path, made.passphrase)
         assert refused.value.reason == fmt.REPLAY and "\n" not in str(refused.value)
-        assert snapshot(home.path) == before  # type: ignore[arg-type]
+        assert snapshot(home) == before
     finally:
         home.close()
 
@@ -200,7 +199,7 @@ def test_round_trip_clinic_to_home_database(
         changed_id, gone_id, dropped_id = changed.id, gone.id, dropped.id
     second = HomePackService(any_db, "dr.kim").make(pid, tmp_path / "v2.rthp", today=TODAY)
     move_to(monkeypatch, tmp_path / "laptop", isolated_home)
-    home = home_database_reopen(tmp_path / "home.db")
+    home = encrypted_home(tmp_path / "home.db")  # opened again
     try:
         applied = HomeImportService(home).import_file(second.path, second.passphrase)
         assert (applied.version, applied.pinned_now, applied.removed) == (2, False, 2)
@@ -211,24 +210,17 @@ def test_round_trip_clinic_to_home_database(
             assert rx is not None and rx.sets == clinic.get(Prescription, changed_id).sets  # type: ignore[union-attr]
             assert [p.version for p in laptop.scalars(select(HomePack))] == [1, 2]
             assert laptop.scalar(select(Exercise.id).limit(1)) is not None
-        assert maintenance.check(home).ok
+            assert audit.verify_chain(laptop) == []
     finally:
         home.close()
-
-
-def home_database_reopen(path: Path) -> Database:
-    from rehab_tracker.data.database import open_database
-
-    assert path.exists()
-    return open_database(path)
 
 
 def test_a_clinic_database_is_refused_as_a_home_database(demo_db: Database, tmp_path: Path) -> None:
     pid = patient_id(demo_db, OTHER)
     made = HomePackService(demo_db, "dr.kim").make(pid, tmp_path / "p.rthp", today=TODAY)
-    before = snapshot(demo_db.path)  # type: ignore[arg-type]
+    before = snapshot(demo_db)
     with pytest.raises(fmt.Refused) as refused:
         HomeImportService(demo_db).import_file(made.path, made.passphrase)
     assert refused.value.reason == fmt.CLINIC_DATABASE
-    assert snapshot(demo_db.path) == before  # type: ignore[arg-type]
+    assert snapshot(demo_db) == before
     assert os.path.exists(made.path)
