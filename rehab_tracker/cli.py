@@ -32,6 +32,8 @@ EXIT_FAILED = 1
 EXIT_USAGE = 2
 #: entries `audit` prints when --limit is not given
 AUDIT_LIMIT = 100
+#: the home app's database in the data folder, when --db does not name one
+HOME_DATABASE = "rehab-tracker-home.db"
 
 
 class CliError(Exception):
@@ -154,6 +156,24 @@ def build_parser() -> argparse.ArgumentParser:
         help="end of the date range the report covers (default: today)",
     )
 
+    _add_audit_parser(commands)
+    _add_home_parsers(commands)
+
+    export = commands.add_parser(
+        "export-reports",
+        help="write the progress reports of all active patients",
+        description="Write a PDF progress report for every patient with an active program.",
+    )
+    _db_option(export, top=False)
+    export.add_argument("--out", required=True, metavar="FOLDER", help="folder for the PDFs")
+    export.add_argument(
+        "--audience", choices=("clinical", "patient"), default="clinical", help="report version"
+    )
+    return parser
+
+
+def _add_audit_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """`audit`: the trail in the terminal (build_parser's share, kept apart for size)."""
     trail = commands.add_parser(
         "audit",
         help="show the audit trail, one entry a line, newest first",
@@ -177,17 +197,51 @@ def build_parser() -> argparse.ArgumentParser:
                        help=f"at most N entries (default {AUDIT_LIMIT} on the terminal, all "
                        "with --csv; 0 for all)")
 
-    export = commands.add_parser(
-        "export-reports",
-        help="write the progress reports of all active patients",
-        description="Write a PDF progress report for every patient with an active program.",
+
+def _add_home_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """`home-pack` at the clinic and `home ...` on the patient's laptop."""
+    pack = commands.add_parser(
+        "home-pack",
+        help="write a patient's home pack (program for the home app) to a file",
+        description="Write one patient's home pack: the current program and schedule, the "
+        "exercises with their pictures, education, restrictions, baseline scores, assessments "
+        "due and the clinic's name and phone; signed with the clinic's key and encrypted with "
+        "a passphrase. Prints the passphrase when it makes one (six words: print it on the "
+        "home exercise sheet). The export is recorded as a disclosure.",
     )
-    _db_option(export, top=False)
-    export.add_argument("--out", required=True, metavar="FOLDER", help="folder for the PDFs")
-    export.add_argument(
-        "--audience", choices=("clinical", "patient"), default="clinical", help="report version"
+    _db_option(pack, top=False)
+    pack.add_argument("patient", metavar="PATIENT", help="record number or patient id")
+    pack.add_argument("--out", required=True, metavar="FILE", help="where to write the pack")
+    pack.add_argument(
+        "--passphrase", metavar="TEXT", default=None,
+        help="the passphrase to encrypt with (default: six random words, printed)",
     )
-    return parser
+
+    home = commands.add_parser(
+        "home", help="the patient's home app", description="The patient's home app."
+    )
+    home_commands = home.add_subparsers(dest="home_command", metavar="ACTION", required=True)
+    import_pack = home_commands.add_parser(
+        "import-pack",
+        help="open a home pack from the clinic into the home database",
+        description="Verify, decrypt and apply a home pack to the home database (--db; "
+        "default: rehab-tracker-home.db in your data folder), which is encrypted at rest with "
+        "SQLCipher, keyed with the passphrase of the first pack. The first pack pins the "
+        "clinic's key; a pack that is tampered with, truncated, signed by another key, older "
+        "than the one applied, for another patient or of an unknown version is refused in one "
+        "line (exit code 2) and nothing is written.",
+    )
+    _db_option(import_pack, top=False)
+    import_pack.add_argument("file", metavar="FILE", help="the home pack file")
+    import_pack.add_argument(
+        "--passphrase", metavar="TEXT", default=None,
+        help="the words on the home exercise sheet (asked for when left out)",
+    )
+    import_pack.add_argument(
+        "--db-passphrase", metavar="TEXT", default=None,
+        help="the passphrase of the (encrypted) home database when it is not the pack's: the "
+        "one of the first pack opened in it",
+    )
 
 
 def _open(
@@ -487,6 +541,82 @@ def _cmd_export(args: argparse.Namespace) -> int:
     return int(run_batch(args.db, args.out, args.audience, actor=default_actor()))
 
 
+def _cmd_home_pack(args: argparse.Namespace) -> int:
+    from rehab_tracker.app import default_actor
+    from rehab_tracker.services.home_format import passphrase_bits
+    from rehab_tracker.services.home_pack import HomePackService
+    from rehab_tracker.services.patients import PatientService
+
+    db = _open(args, create=False)
+    try:
+        actor = default_actor()
+        patient_id = PatientService(db, actor).find(args.patient)
+        made = HomePackService(db, actor).make(
+            patient_id, Path(args.out), today=dt.date.today(), passphrase=args.passphrase
+        )
+    finally:
+        db.close()
+    say(f"wrote home pack version {made.version} ({made.size_bytes} bytes) to {made.path}")
+    say(f"signed with the clinic key {made.key_id}")
+    if made.passphrase_made:
+        say(f"passphrase ({passphrase_bits():.0f} bits; print it for the patient): "
+            f"{made.passphrase}")
+    return EXIT_OK
+
+
+def _cmd_home(args: argparse.Namespace) -> int:
+    import getpass
+
+    from rehab_tracker.services.home_format import Refused
+
+    passphrase = args.passphrase
+    if passphrase is None:
+        try:
+            passphrase = getpass.getpass("Passphrase (the words on your home exercise sheet): ")
+        except EOFError:
+            raise CliError("no passphrase given (--passphrase TEXT)") from None
+    try:
+        return _import_pack(args, Path(args.file), passphrase)
+    except Refused as refused:
+        say(f"rehab-tracker home import-pack: refused: {refused}", err=True)
+        return EXIT_USAGE
+
+
+def _import_pack(args: argparse.Namespace, file: Path, passphrase: str) -> int:
+    from rehab_tracker.data.home_database import open_home_database
+    from rehab_tracker.data.locations import data_dir
+    from rehab_tracker.data.private_files import private_dir
+    from rehab_tracker.services.home_format import normalize_passphrase
+    from rehab_tracker.services.home_import import HomeImportService
+
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        raise CliError(f"cannot read {file}: {exc.strerror}") from exc
+    target = Path(args.db) if args.db else private_dir(data_dir()) / HOME_DATABASE
+    if "://" in str(args.db or ""):
+        raise CliError("the home database is a file on this computer, not a server")
+    verified = None
+    if not target.exists():  # a new home database is made only for a pack that passes
+        verified = HomeImportService.verify_alone(data, passphrase)
+    db = open_home_database(target, normalize_passphrase(args.db_passphrase or passphrase))
+    try:
+        service = HomeImportService(db)
+        if verified is None:
+            applied = service.import_bytes(data, passphrase)
+        else:
+            applied = service.import_inner(verified.sealed, verified.inner, verified.sha256)
+    finally:
+        db.close()
+    say(f"applied home pack version {applied.version} for {applied.patient_name} "
+        f"to {db.display_name}")
+    if applied.pinned_now:
+        say(f"pinned the clinic's key {applied.key_id}: packs signed by another key are refused")
+    rows = ", ".join(f"{n} {t.replace('_', ' ')}" for t, n in applied.counts.items() if n)
+    say(f"{rows}; {applied.pictures} pictures; {applied.removed} rows no longer in the program")
+    return EXIT_OK
+
+
 def _cmd_gui(args: argparse.Namespace) -> int:
     from rehab_tracker.app import run_gui
 
@@ -502,6 +632,8 @@ _COMMANDS = {
     "report": _cmd_report,
     "export-reports": _cmd_export,
     "audit": _cmd_audit,
+    "home-pack": _cmd_home_pack,
+    "home": _cmd_home,
 }
 
 

@@ -145,7 +145,7 @@ def _sqlite_path(url: URL) -> Path | None:
     return Path(url.database)
 
 
-def _install_sqlite_pragmas(engine: Engine, *, read_only: bool) -> None:
+def install_sqlite_pragmas(engine: Engine, *, read_only: bool) -> None:
     """Per connection: foreign keys, busy timeout, WAL with synchronous=FULL; a read-only
     engine sets ``query_only`` instead of the journal mode (which would write the file)."""
     settings = ["foreign_keys=ON", "busy_timeout=30000"]
@@ -293,7 +293,7 @@ def make_engine(url: str, *, read_only: bool = False) -> Engine:
         engine = create_engine(parsed, creator=lambda: sqlite_file.connect_read_only(path))
     else:
         engine = create_engine(parsed, connect_args={"timeout": 30})
-    _install_sqlite_pragmas(engine, read_only=read_only)
+    install_sqlite_pragmas(engine, read_only=read_only)
     return engine
 
 
@@ -326,17 +326,22 @@ def open_database(
         )
     engine = make_engine(url, read_only=read_only)
     try:
-        _bring_up_to_date(engine, url, path, upgrade=upgrade, read_only=read_only, stamped=stamped)
+        bring_up_to_date(engine, url, path, upgrade=upgrade, read_only=read_only, stamped=stamped)
     except BaseException:
         engine.dispose()
         raise
+    return database_on(url, engine, path)
+
+
+def database_on(url: str, engine: Engine, path: Path | None) -> Database:
+    """The :class:`Database` of an engine opened and brought up to date (its sessions audited)."""
     writer = sessionmaker(engine, expire_on_commit=False)
     reader = sessionmaker(engine.execution_options(rehab_read_only=True), expire_on_commit=False)
     audit.install(writer)
     return Database(url=url, engine=engine, path=path, _writer=writer, _reader=reader)
 
 
-def _bring_up_to_date(
+def bring_up_to_date(
     engine: Engine, url: str, path: Path | None, *, upgrade: bool, read_only: bool, stamped: bool
 ) -> None:
     """Refuse a schema newer than the code's, stamp a database made before the application id

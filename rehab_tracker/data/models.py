@@ -141,6 +141,7 @@ class Patient(Travelling, Base):
     neuro_screens: Mapped[list[NeuroScreen]] = relationship(cascade="all")
     assessment_skips: Mapped[list[AssessmentSkip]] = relationship(cascade="all")
     import_batches: Mapped[list[ImportBatch]] = relationship(cascade="all")
+    home_packs: Mapped[list[HomePack]] = relationship(cascade="all")
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -768,6 +769,56 @@ class ImportBatch(Base):
     imported_by: Mapped[str] = mapped_column(String(100))
     sha256: Mapped[str] = mapped_column(String(64))
     counts: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class SigningKey(Travelling, Base):
+    """An Ed25519 public key (issue 14): the clinic's own (``role`` "clinic", one per clinic
+    database; its private half is a file in the settings folder of the workstation that made
+    it, ``data.signing_keys``, never in the database) or, in a home database, the clinic key
+    pinned at the first imported pack (``role`` "pinned")."""
+
+    __tablename__ = "signing_keys"
+    __table_args__ = (
+        CheckConstraint("role IN ('clinic', 'pinned')", name="role"),
+        CheckConstraint("algorithm = 'ed25519'", name="algorithm"),
+    )
+
+    #: 32 hex digits of the SHA-256 of the raw public key (``data.signing_keys.key_id``)
+    key_id: Mapped[str] = mapped_column(String(32), unique=True)
+    algorithm: Mapped[str] = mapped_column(String(16), default="ed25519")
+    #: the raw 32-byte public key, hex
+    public_key: Mapped[str] = mapped_column(String(64))
+    #: one key per role in a database: a second clinic key (two workstations making one at
+    #: once) or a second pinned key is refused by the database
+    role: Mapped[str] = mapped_column(String(16), unique=True)
+    #: whose key: the clinic's name when it was made or pinned (for the user's eyes only)
+    owner: Mapped[str] = mapped_column(String(200), default="")
+
+
+class HomePack(Travelling, Base):
+    """A home pack (issue 14): at the clinic, one sent (``direction`` "sent"); in a home
+    database, one applied ("applied"). ``id`` is the pack's own UUID, ``version`` goes up by one
+    per patient at each pack the clinic makes; a home database applies only a newer one."""
+
+    __tablename__ = "home_packs"
+    __table_args__ = (
+        CheckConstraint("direction IN ('sent', 'applied')", name="direction"),
+        CheckConstraint("version >= 1", name="version"),
+        UniqueConstraint(
+            "patient_id", "direction", "version", name="uq_home_packs_patient_direction_version"
+        ),
+    )
+
+    patient_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"))
+    direction: Mapped[str] = mapped_column(String(8))
+    version: Mapped[int] = mapped_column(Integer)
+    #: the clinic key that signed it
+    key_id: Mapped[str] = mapped_column(String(32))
+    #: SHA-256 of the whole file, hex
+    sha256: Mapped[str] = mapped_column(String(64))
+    #: when the clinic made it (the pack's own time stamp)
+    made_at: Mapped[dt.datetime]
+    size_bytes: Mapped[int] = mapped_column(Integer)
 
 
 class AuditEntry(Base):

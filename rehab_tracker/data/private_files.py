@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 from pathlib import Path
 
 PRIVATE_DIR = 0o700
@@ -86,3 +87,20 @@ def _chmod(path: Path, mode: int) -> None:
     if _POSIX:
         with contextlib.suppress(PermissionError, FileNotFoundError):
             os.chmod(path, mode)
+
+
+def write_whole(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` (0600, its missing folder 0700) whole or not at all: into a
+    hidden file beside it first, then moved over it (OSError when it cannot be written)."""
+    private_dir(path.parent)
+    partial = path.with_name(f".{path.name}.{secrets.token_hex(4)}.partial")
+    try:
+        private_file(partial, exclusive=True)
+        with open(partial, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(partial, path)
+    finally:
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)

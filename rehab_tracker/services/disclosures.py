@@ -35,6 +35,7 @@ KINDS = {
     "handout_pdf": "home exercise sheet saved as PDF",
     "handout_print": "home exercise sheet printed",
     "audit_export": "audit trail entries exported to CSV",
+    "home_pack": "home pack (program for the home app) written to a file",
 }
 #: what can be looked at
 ACCESSES = {"record": "patient record opened"}
@@ -55,6 +56,18 @@ class DisclosureRecord:
     @property
     def description(self) -> str:
         return {**KINDS, **ACCESSES}.get(self.kind, self.kind)
+
+
+def disclosure_details(
+    kind: str, destination: str, *, audience: str | None = None
+) -> dict[str, str | None]:
+    """What a disclosure entry records (``after``): checked; for a use case that writes the
+    entry in its own transaction together with the rest of what it records."""
+    if kind not in KINDS:
+        raise ServiceError(f"unknown kind of disclosure: {kind!r}")
+    if not destination.strip():
+        raise ServiceError("a disclosure names where it went (a file or a printer)")
+    return {"kind": kind, "destination": destination, "audience": audience}
 
 
 class DisclosureService:
@@ -80,11 +93,7 @@ class DisclosureService:
     ) -> None:
         """One file or print holding several patients' records: a disclosure of each, all
         recorded in one transaction."""
-        if kind not in KINDS:
-            raise ServiceError(f"unknown kind of disclosure: {kind!r}")
-        if not destination.strip():
-            raise ServiceError("a disclosure names where it went (a file or a printer)")
-        details = {"kind": kind, "destination": destination, "audience": audience}
+        details = disclosure_details(kind, destination, audience=audience)
         with self.db.unit_of_work(self.actor) as session:
             audit.append(
                 session, [(DISCLOSE, "patients", str(p), None, details) for p in patient_ids]

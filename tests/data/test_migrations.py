@@ -381,9 +381,12 @@ def test_a_real_0001_clinic_file_upgrades_with_every_record_and_constraint(
         database.close()
     counts_after = _table_counts(path)
     # 0004 adds the neurological screens' table and 0008 the assessment skips', empty; 0009
-    # seals the unkeyed trail with one keyed entry; every other table keeps its rows
+    # seals the unkeyed trail with one keyed entry; 0013 adds the home packs' and signing keys'
+    # tables, empty; every other table keeps its rows
     assert counts_after.pop("neuro_screens") == 0
     assert counts_after.pop("assessment_skips") == 0
+    assert counts_after.pop("home_packs") == 0
+    assert counts_after.pop("signing_keys") == 0
     assert counts_after.pop("audit_log") == counts_before.pop("audit_log") + 1
     assert counts_after == counts_before
     # the rebuilt outcome tables accept the new measures and keep their other constraints
