@@ -16,7 +16,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from rehab_tracker import __version__
 from rehab_tracker.data.locations import DB_ENV
@@ -45,6 +45,16 @@ def say(text: str, *, err: bool = False) -> None:
     print(for_terminal(text), file=sys.stderr if err else sys.stdout)
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse's parser whose usage errors are one escaped line (exit 2), like every other
+    error of the command: argparse printed the usage and the error with the typed word as is,
+    so an ESC sequence or a newline in a mistyped argument reached the terminal."""
+
+    def error(self, message: str) -> NoReturn:
+        say(f"{self.prog}: error: {message} (`{self.prog} --help` lists the options)", err=True)
+        raise SystemExit(EXIT_USAGE)
+
+
 def _db_option(parser: argparse.ArgumentParser, *, top: bool) -> None:
     parser.add_argument(
         "--db",
@@ -59,7 +69,7 @@ def _db_option(parser: argparse.ArgumentParser, *, top: bool) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="rehab-tracker",
         description=(
             "Rehab Tracker: the 12-week rehabilitation program after lumbar micro-discectomy. "
@@ -172,7 +182,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _add_audit_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def _add_audit_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
     """`audit`: the trail in the terminal (build_parser's share, kept apart for size)."""
     trail = commands.add_parser(
         "audit",
@@ -198,7 +208,7 @@ def _add_audit_parser(commands: argparse._SubParsersAction[argparse.ArgumentPars
                        "with --csv; 0 for all)")
 
 
-def _add_home_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def _add_home_parsers(commands: argparse._SubParsersAction[_Parser]) -> None:
     """`home-pack` at the clinic and `home ...` on the patient's laptop."""
     pack = commands.add_parser(
         "home-pack",
@@ -638,17 +648,35 @@ _COMMANDS = {
 
 
 def _reported(exc: BaseException) -> bool:
-    """An error to report in one line (classes imported late: keep SQLAlchemy off the GUI start)."""
+    """An error to report in one line (classes imported late: keep SQLAlchemy off the GUI start):
+    the app's own, and a file the system refuses (a name too long, a folder not writable)."""
     from rehab_tracker.data.database import DatabaseError
     from rehab_tracker.domain.errors import ValidationError
     from rehab_tracker.services.errors import ServiceError
 
-    return isinstance(exc, DatabaseError | ServiceError | ValidationError | CliError)
+    return isinstance(exc, DatabaseError | ServiceError | ValidationError | CliError | OSError)
+
+
+def _check_arguments(argv: Sequence[str]) -> None:
+    """Refuse an argument no file name, URL or record can hold: a NUL, or bytes that are not
+    UTF-8 (Python hands them over as lone surrogates, which no driver or URL can encode)."""
+    for arg in argv:
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            raise CliError(f"an argument is not UTF-8 text: {arg!r}") from None
+        if "\x00" in arg:
+            raise CliError(f"an argument holds a NUL character: {arg!r}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     keep_new_files_private()  # the database, backups, logs, reports: patient data, 0600
     parser = build_parser()
+    try:
+        _check_arguments(sys.argv[1:] if argv is None else argv)
+    except CliError as exc:
+        say(f"rehab-tracker: error: {exc}", err=True)
+        return EXIT_USAGE
     args = parser.parse_args(argv)
     if not hasattr(args, "db"):
         args.db = None

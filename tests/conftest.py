@@ -14,9 +14,18 @@ os.environ["QT_QPA_PLATFORM"] = "offscreen"
 os.environ.setdefault("MPLBACKEND", "Agg")
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from rehab_tracker.data import locations, private_files
 from rehab_tracker.data.database import Database, open_database
+
+# The machines are shared and noisy: a property test is judged on what it finds, never on how
+# fast its inputs were drawn (the "too slow" health check and the per-example deadline failed
+# tests/domain/test_progression.py on main under a load of 9-16 on 2 cores).
+settings.register_profile(
+    "shared-machine", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile("shared-machine")
 
 PG_ENV = "REHAB_TRACKER_TEST_PG_URL"
 #: the date tests treat as "today" unless they say otherwise

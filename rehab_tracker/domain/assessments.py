@@ -63,7 +63,10 @@ Record = tuple[dt.date, str | None, str]
 
 
 def due_by(today: dt.date) -> dt.date:
-    """The latest due date that is already due on ``today`` (today + 7 days)."""
+    """The latest due date that is already due on ``today`` (today + 7 days; the last date
+    there is for a ``today`` within a week of it)."""
+    if today > dt.date.max - dt.timedelta(days=DUE_AHEAD_DAYS):
+        return dt.date.max
     return today + dt.timedelta(days=DUE_AHEAD_DAYS)
 
 

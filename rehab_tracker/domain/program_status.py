@@ -18,12 +18,16 @@ What each change needs (clinic default rules, not from a published source):
 
 * a pause: its first day (not before the program's start, not after today, not before a session
   logged already) and its reason;
-* a resume: the day training starts again (not before the pause's first day);
+* a resume: the day training starts again (not before the pause's first day, nor more than
+  :data:`~rehab_tracker.domain.bounds.YEARS_AHEAD` years after it);
 * completion: the day (not before the start or a pause's first day, not after today) and the
   end-of-program assessment, recorded (:func:`end_assessment_recorded`) or explicitly skipped
   with a reason, as the USC program measured its outcomes again after the 12 weeks (Kulig et al.
   2009; see CLINICAL.md);
 * an early stop: the day and the reason.
+
+Each reason, note and skip reason is free text (:func:`rehab_tracker.domain.bounds.check_notes`:
+no control or text-direction character, at most ``LONG_TEXT`` characters).
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from typing import Any, Final, Literal
 
+from rehab_tracker.domain import bounds
 from rehab_tracker.domain.assessments import assessment_state
 from rehab_tracker.domain.errors import Collector, ValidationError
 
@@ -185,6 +190,7 @@ def _check_day(
 def _check_reason(reason: str | None, field: str, col: Collector, message: str) -> str:
     text = (reason or "").strip()
     col.check(bool(text), field, message)
+    bounds.check_notes(col, field, text)
     return text
 
 
@@ -257,6 +263,14 @@ def check_resume(program: ProgramFacts, *, resume_on: dt.date | None) -> None:
         not_before=((program.paused_on, "the first day of the pause"),),
         today=None,
     )
+    if program.paused_on is not None and resume_on is not None:
+        latest = bounds.latest_planned(program.paused_on)
+        col.check(
+            resume_on <= latest,
+            "resume_on",
+            f"The day training starts again cannot be after {latest.isoformat()} "
+            f"({bounds.YEARS_AHEAD} years after the pause's first day).",
+        )
     col.raise_if_any()
 
 
@@ -313,10 +327,13 @@ def check_complete(
     today: dt.date,
     assessment_recorded: bool,
     skip_reason: str | None,
+    note: str | None = None,
 ) -> str | None:
     """Completion's rules (see the module docstring); returns the skip reason to store (None
-    when the end-of-program assessment is recorded: a reason is then not asked for)."""
+    when the end-of-program assessment is recorded: a reason is then not asked for). ``note``
+    (optional, e.g. "goals met") is checked as free text."""
     col = _check_end(program, "complete", ended_on, today)
+    bounds.check_notes(col, "note", note)
     skip: str | None = None
     if not assessment_recorded:
         skip = _check_reason(

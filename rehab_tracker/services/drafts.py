@@ -55,6 +55,13 @@ def _storable(value: Any) -> Any:
     return value
 
 
+def _possible_key(key: str) -> bool:
+    """Whether a draft can be stored under ``key``: :meth:`DraftService.save` refuses the others
+    (too long, or a character that is not printable: a NUL or a lone surrogate, which the
+    drivers cannot even send)."""
+    return len(key) <= KEY_MAX and key.isprintable()
+
+
 class DraftService:
     def __init__(self, db: Database, actor: str) -> None:
         self.db = db
@@ -67,7 +74,7 @@ class DraftService:
         characters no database can keep in a JSON document (NUL, a lone surrogate) are kept as
         U+FFFD, so the form shows where they were. A key longer than its column is a
         ValidationError (``key``)."""
-        if len(key) > KEY_MAX or not key.isprintable():
+        if not _possible_key(key):
             raise ValidationError.single("key", f"A draft key is 1-{KEY_MAX} printable characters.")
         payload = _storable(payload)
         with self.db.unit_of_work(self.actor) as session:
@@ -80,6 +87,9 @@ class DraftService:
                 row.updated_at = utcnow()
 
     def load(self, key: str) -> DraftInfo | None:
+        """The draft under ``key``, None when there is none (nor could be)."""
+        if not _possible_key(key):
+            return None
         with self.db.reading() as session:
             row = session.get(Draft, key)
             if row is None:
@@ -87,11 +97,15 @@ class DraftService:
             return DraftInfo(row.key, dict(row.payload), row.updated_at, row.updated_by)
 
     def discard(self, key: str) -> None:
+        if not _possible_key(key):
+            return  # no draft was stored under it
         with self.db.unit_of_work(self.actor) as session:
             session.execute(delete(Draft).where(Draft.key == key))
 
     def list_drafts(self, prefix: str = "") -> list[DraftInfo]:
         """Drafts whose key starts with ``prefix``, newest first (offered on app start)."""
+        if not _possible_key(prefix):
+            return []
         with self.db.reading() as session:
             query = select(Draft).order_by(Draft.updated_at.desc())
             if prefix:

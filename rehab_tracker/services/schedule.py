@@ -69,9 +69,11 @@ WHAT = "This session's booking"
 
 
 def week_of(day: dt.date) -> tuple[dt.date, dt.date]:
-    """The Monday and the Sunday of ``day``'s calendar week."""
+    """The Monday and the Sunday of ``day``'s calendar week (the last date there is for the
+    week of 31 December 9999, a Friday)."""
     monday = day - dt.timedelta(days=day.weekday())
-    return monday, monday + dt.timedelta(days=6)
+    last_week = monday > dt.date.max - dt.timedelta(days=6)
+    return monday, dt.date.max if last_week else monday + dt.timedelta(days=6)
 
 
 def session_name(kind: str, number: int) -> str:

@@ -36,7 +36,7 @@ from sqlalchemy.orm import Session
 from test_library_service import valid_form
 
 from rehab_tracker.data.database import Database
-from rehab_tracker.data.models import Base
+from rehab_tracker.data.models import Base, Program
 from rehab_tracker.domain.dosage import Dosage
 from rehab_tracker.domain.errors import ValidationError
 from rehab_tracker.domain.neuro import NeuroScreenEntry, SideFindings
@@ -61,6 +61,8 @@ from rehab_tracker.services.settings import ClinicDetails, ReportSigner
 
 TODAY = dt.date(2026, 11, 23)
 SURGERY_DATE = dt.date(2026, 10, 1)
+#: the start of the program whose status changes are fuzzed
+STATUS_START = dt.date(2026, 10, 29)
 BORN = dt.date(1980, 5, 17)
 ALL_NO = {f.code: False for f in RED_FLAGS}
 FIRST_FLAG = RED_FLAGS[0].code
@@ -137,8 +139,9 @@ def maybe_texts(ordinary: str | None = None) -> st.SearchStrategy[str | None]:
     return mix(st.just(ordinary), st.one_of(st.none(), texts(ordinary or "note")))
 
 
-def dates(near: dt.date = TODAY) -> st.SearchStrategy[dt.date | None]:
-    recent = st.dates(near - dt.timedelta(days=40), min(near, TODAY))
+def dates(near: dt.date = TODAY, since: dt.date | None = None) -> st.SearchStrategy[dt.date | None]:
+    """A recent date (the 40 days up to ``near``, or from ``since``), or a fuzzed one."""
+    recent = st.dates(since or near - dt.timedelta(days=40), min(near, TODAY))
     return mix(
         recent,
         st.one_of(
@@ -200,6 +203,9 @@ class World:
     exercise: uuid.UUID
     exercise_code: str
     education_item: uuid.UUID
+    #: the program the status changes are fuzzed on (of a third patient, with a logged
+    #: session): brought into a drawn state before each call (:func:`prepare_status`)
+    status_program: uuid.UUID
 
     @property
     def db(self) -> Database:
@@ -241,6 +247,13 @@ def build_world(db: Database) -> World:
         conservative, None, {**ALL_NO, FIRST_FLAG: True}, session_date=TODAY, today=TODAY
     )
     exercise = services.library.add(EXERCISE)
+    third = services.patients.enrol(person(given_name="Bea"), SURGERY, today=TODAY)
+    status_program = services.programs.create_from_template(
+        third, services.programs.templates()[0].code, "high", STATUS_START, today=TODAY
+    )
+    services.sessions.save(
+        third, None, SessionEntry(session_date=STATUS_START, red_flags=ALL_NO), today=TODAY
+    )
     return World(
         services=services,
         patient=patient,
@@ -251,6 +264,7 @@ def build_world(db: Database) -> World:
         exercise=exercise,
         exercise_code=services.library.detail(exercise).form.code or "",
         education_item=services.education.list_items()[0].id,
+        status_program=status_program,
     )
 
 
@@ -400,6 +414,9 @@ def red_flag_stop(w: World, draw: Draw) -> object:
 
 
 def red_flag_outcome(w: World, draw: Draw) -> object:
+    """What followed a positive screen, recorded or corrected: the clearance recorded again,
+    or withdrawn (the outcome dialog's correction)."""
+    withdraw = draw(st.booleans())
     clearance = (
         None
         if draw(st.booleans())
@@ -413,11 +430,12 @@ def red_flag_outcome(w: World, draw: Draw) -> object:
         w.flagged_session,
         RedFlagOutcomeEntry(
             advice=draw(texts("Go to A&E")),
-            referred_to=draw(choice("gp")),
+            referred_to=draw(choice("gp", "emergency_department")),
             referral_details=draw(texts("Dr Who")),
         ),
         clearance,
         today=TODAY,
+        withdraw_clearance=withdraw,
     )
 
 
@@ -533,17 +551,22 @@ def outcome_delete(w: World, draw: Draw) -> object:
     return w.services.outcomes.delete(draw(choice("questionnaire", "walk", "neuro")), uuid.uuid4())
 
 
-def create_program(w: World, draw: Draw) -> object:
+def _program_choice(w: World, draw: Draw) -> dict[str, Any]:
+    """What the program builder's page gives: a template, an intensity, a start, a reason to
+    start early and the training weekdays."""
     weekdays = draw(st.lists(ints(0, 6), max_size=4))
-    return w.services.programs.create_from_template(
-        w.conservative,
-        draw(choice(w.services.programs.templates()[0].code)),
-        draw(choice("high", "low")),
-        draw(dates(TODAY)) or TODAY,
-        today=TODAY,
-        early_start_reason=draw(maybe_texts("surgeon agreed")),
-        weekdays=[d for d in weekdays if d is not None] or [0, 2, 4],
-    )
+    return {
+        "template_code": draw(choice(w.services.programs.templates()[0].code)),
+        "intensity": draw(choice("high", "low")),
+        "start_date": draw(dates(TODAY)) or TODAY,
+        "today": TODAY,
+        "early_start_reason": draw(maybe_texts("surgeon agreed")),
+        "weekdays": [d for d in weekdays if d is not None] or [0, 2, 4],
+    }
+
+
+def create_program(w: World, draw: Draw) -> object:
+    return w.services.programs.create_from_template(w.conservative, **_program_choice(w, draw))
 
 
 def _dosage(draw: Draw, dosage_type: str = "reps") -> Dosage:
@@ -729,8 +752,9 @@ def record_review(w: World, draw: Draw) -> object:
         back_pain=draw(st.one_of(st.none(), ints(0, 10))),
         walks={draw(choice("walk_5min", "tug")): draw(st.one_of(st.none(), floats(1, 600)))},
         skips=draw(
-            st.dictionaries(choice("odi", "rmdq", "walk_50ft_preferred"), texts("Declined"),
-                            max_size=2)
+            st.dictionaries(
+                choice("odi", "rmdq", "walk_50ft_preferred"), texts("Declined"), max_size=2
+            )
         ),
         notes=draw(texts("")),
     )
@@ -769,6 +793,194 @@ def save_draft(w: World, draw: Draw) -> object:
     return w.services.drafts.save(
         draw(texts("patient:new")), {"given_name": draw(texts("Ada")), "notes": draw(texts())}
     )
+
+
+# --- a program's status: pause, resume, complete, stop ---------------------------------------
+
+#: the states :func:`prepare_status` draws (mostly the ones a change starts from)
+_STATUS_STATES = ("active", "active", "paused", "paused", "completed", "stopped")
+
+
+def prepare_status(w: World, draw: Draw) -> None:
+    """Bring the status program into a drawn state (active, paused since a day of its own, or
+    ended) in one audited write, before the call is counted: each example starts from a state
+    a change can start from, without building a program (seconds) for each."""
+    status = draw(st.sampled_from(_STATUS_STATES))
+    paused_on = draw(st.dates(STATUS_START, TODAY)) if status == "paused" else None
+    with w.db.unit_of_work("fuzz-prepare") as session:
+        program = session.get(Program, w.status_program)
+        assert program is not None
+        program.status = status
+        program.paused_on = paused_on
+        program.pause_reason = "Chest infection" if paused_on else None
+        program.ended_on = TODAY if status in ("completed", "stopped") else None
+        program.end_reason = "Moved away" if program.ended_on else None
+        program.end_assessment_skip_reason = None
+
+
+def _status_version(w: World, draw: Draw) -> int:
+    """The status program's version as a form read it: current, or (now and then) stale."""
+    version = w.services.programs.program(w.status_program).version
+    return version - 1 if draw(st.integers(0, 9)) == 5 else version  # 0 and 9 come often
+
+
+def _reason_and_version(w: World, draw: Draw, reason: str) -> dict[str, Any]:
+    """The arguments a status change's form gives besides its day: a reason, the version and
+    today."""
+    return {
+        "reason": draw(maybe_texts(reason)),
+        "expected_version": _status_version(w, draw),
+        "today": TODAY,
+    }
+
+
+def pause_program(w: World, draw: Draw) -> object:
+    day = draw(dates(TODAY, STATUS_START))
+    return w.services.programs.pause(
+        w.status_program, paused_on=day, **_reason_and_version(w, draw, "Chest infection")
+    )
+
+
+def resume_program(w: World, draw: Draw) -> object:
+    return w.services.programs.resume(
+        w.status_program, resume_on=draw(dates(TODAY)), expected_version=_status_version(w, draw)
+    )
+
+
+def resume_preview(w: World, draw: Draw) -> object:
+    return w.services.programs.resume_preview(w.status_program, draw(dates(TODAY)) or TODAY)
+
+
+def complete_program(w: World, draw: Draw) -> object:
+    return w.services.programs.complete(
+        w.status_program,
+        ended_on=draw(dates(TODAY, STATUS_START)),
+        note=draw(maybe_texts("Goals met")),
+        skip_reason=draw(maybe_texts("Patient moved away")),
+        expected_version=_status_version(w, draw),
+        today=TODAY,
+    )
+
+
+def stop_program(w: World, draw: Draw) -> object:
+    day = draw(dates(TODAY, STATUS_START))
+    return w.services.programs.stop(
+        w.status_program, ended_on=day, **_reason_and_version(w, draw, "Revision operation")
+    )
+
+
+def end_assessment_recorded(w: World, draw: Draw) -> object:
+    return w.services.programs.end_assessment_recorded(w.status_program, draw(dates()) or TODAY)
+
+
+# --- the other entry points: corrections, removals, reads of typed keys ----------------------
+
+
+def remove_restriction(w: World, draw: Draw) -> object:
+    saved = w.services.restrictions.list_for(w.patient)
+    existing = draw(st.booleans())  # drawn whatever is saved: the same draws on a replay
+    target = saved[0].id if existing and saved else uuid.uuid4()
+    return w.services.restrictions.remove(target)
+
+
+def delete_restore_session(w: World, draw: Draw) -> object:
+    """A session deleted and restored (the Sessions tab's Delete and Undo)."""
+    target = draw(st.sampled_from([w.session, uuid.uuid4()]))
+    w.services.sessions.delete(target)
+    return w.services.sessions.restore(target)
+
+
+def red_flag_follow_up(w: World, draw: Draw) -> object:
+    return w.services.sessions.red_flag_follow_up(
+        draw(st.sampled_from([w.flagged_session, w.session, uuid.uuid4()]))
+    )
+
+
+def outcome_restore(w: World, draw: Draw) -> object:
+    return w.services.outcomes.restore(draw(choice("questionnaire", "walk", "neuro")), uuid.uuid4())
+
+
+def review_plan(w: World, draw: Draw) -> object:
+    return w.services.outcomes.review_plan(
+        _patient(w, draw), draw(choice("baseline", "mid", "end", "follow_up")), today=TODAY
+    )
+
+
+def retire_restore_exercise(w: World, draw: Draw) -> object:
+    target = draw(st.sampled_from([w.exercise, uuid.uuid4()]))
+    w.services.library.retire(target)
+    return w.services.library.restore(target)
+
+
+def check_exercise(w: World, draw: Draw) -> object:
+    return w.services.library.check(_exercise_form(draw))
+
+
+def set_units(w: World, draw: Draw) -> object:
+    return w.services.settings.set_units(draw(choice("metric", "imperial")))
+
+
+def set_odi_max_missing(w: World, draw: Draw) -> object:
+    return w.services.settings.set_odi_max_missing(draw(ints(0, 9)))
+
+
+def set_pain_ceiling(w: World, draw: Draw) -> object:
+    return w.services.settings.set_progression_pain_ceiling(draw(ints(1, 10)))
+
+
+def set_threshold_overrides(w: World, draw: Draw) -> object:
+    overrides = draw(
+        st.dictionaries(
+            choice("odi", "nprs_back"),
+            st.dictionaries(
+                choice("absolute", "relative"), st.one_of(st.none(), floats(0, 50)), max_size=2
+            ),
+            max_size=2,
+        )
+    )
+    return w.services.settings.set_threshold_overrides(overrides)
+
+
+def remove_wording(w: World, draw: Draw) -> object:
+    return w.services.settings.remove_wording(draw(choice("odi", "rmdq")))
+
+
+def draft_keys(w: World, draw: Draw) -> object:
+    """A draft loaded, listed and discarded by a typed key (what the forms pass)."""
+    key = draw(texts("patient:new"))
+    w.services.drafts.load(key)
+    w.services.drafts.list_drafts(key)
+    return w.services.drafts.discard(key)
+
+
+def disclosed(w: World, draw: Draw) -> object:
+    return w.services.disclosures.disclosed(
+        _patient(w, draw),
+        draw(choice("report_pdf", "handout_print")),
+        draw(texts("/home/desk/report.pdf")),
+        audience=draw(st.one_of(st.none(), choice("clinical", "patient"))),
+    )
+
+
+def accessed(w: World, draw: Draw) -> object:
+    return w.services.disclosures.accessed(_patient(w, draw), draw(choice("record")))
+
+
+def find_patient(w: World, draw: Draw) -> object:
+    """The report command's PATIENT: a record number or an id, as typed."""
+    return w.services.patients.find(draw(st.one_of(texts("RT-00001"), st.just(str(w.patient)))))
+
+
+def schedule_week(w: World, draw: Draw) -> object:
+    return w.services.schedule.week(draw(dates()) or TODAY)
+
+
+def schedule_today(w: World, draw: Draw) -> object:
+    return w.services.schedule.today(today=draw(dates()) or TODAY)
+
+
+def program_preview(w: World, draw: Draw) -> object:
+    return w.services.programs.preview(w.conservative, **_program_choice(w, draw))
 
 
 ENTRY_POINTS: dict[str, EntryPoint] = {
@@ -812,6 +1024,43 @@ ENTRY_POINTS: dict[str, EntryPoint] = {
         book_session,
         report_signer,
         clinic_logo,
+        pause_program,
+        resume_program,
+        resume_preview,
+        complete_program,
+        stop_program,
+        end_assessment_recorded,
+        remove_restriction,
+        delete_restore_session,
+        red_flag_follow_up,
+        outcome_restore,
+        review_plan,
+        retire_restore_exercise,
+        check_exercise,
+        set_units,
+        set_odi_max_missing,
+        set_pain_ceiling,
+        set_threshold_overrides,
+        remove_wording,
+        draft_keys,
+        disclosed,
+        accessed,
+        find_patient,
+        schedule_week,
+        schedule_today,
+        program_preview,
+    )
+}
+#: what runs before an entry point's call is counted (the state it starts from)
+PREPARE: dict[str, EntryPoint] = {
+    name: prepare_status  # type: ignore[misc]
+    for name in (
+        "pause_program",
+        "resume_program",
+        "resume_preview",
+        "complete_program",
+        "stop_program",
+        "end_assessment_recorded",
     )
 }
 
@@ -887,6 +1136,8 @@ class Attempt:
 def attempt(world: World, name: str, draw: Draw) -> Attempt:
     """Call entry point ``name`` once with drawn input and say what happened."""
     _WILD[0] = draw(st.sampled_from([3, 10, 30, 100]))
+    if name in PREPARE:
+        PREPARE[name](world, draw)
     before = row_counts(world.db)
     try:
         with column_oracle() as stored_badly:

@@ -176,6 +176,7 @@ class ProgramStatusChanges(ServicePart):
                 today=today,
                 assessment_recorded=recorded,
                 skip_reason=skip_reason,
+                note=note,
             )
             _end(program, "completed", ended_on, clean(note))
             program.end_assessment_skip_reason = skip
