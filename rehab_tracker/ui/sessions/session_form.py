@@ -627,7 +627,8 @@ class SessionFormDialog(QDialog):
 
     def _show_day(self) -> None:
         """What the form knows of the session's day up front (issue 11 item 3): a red flag not
-        cleared, another session logged that day, a scheduled session logged ahead of its date."""
+        cleared, another session logged that day, which scheduled session a log on another day
+        than its own fills."""
         on = self.date.value()
         notes = []
         flags = [f for f in self.form.open_red_flags if on is None or f.session_date <= on]
@@ -651,12 +652,9 @@ class SessionFormDialog(QDialog):
                 + "; ".join(self.same_day) + ". Saving asks before logging another."
             )
         slot = self.form.slot
-        if slot is not None and on is not None and slot.scheduled_date > on:
-            days = (slot.scheduled_date - on).days
-            notes.append(
-                f"Logged ahead of the schedule: this fills {slot.label}, scheduled "
-                f"{days} day{'s' if days != 1 else ''} after {on.isoformat()}."
-            )
+        fills = slot.fills_text(on) if slot is not None and on is not None else None
+        if fills is not None:
+            notes.append(fills)
         self.day_notes.setText("\n".join(notes))
         self.day_notes.setVisible(bool(notes))
         self.day_notes.setAccessibleDescription("\n".join(notes))
