@@ -199,13 +199,20 @@ def _day() -> Any:
 
 def _slots() -> Select[*tuple[Any, ...]]:
     """The scheduled sessions of open programs of current patients, outer-joined to their live
-    log (the columns are the caller's)."""
+    log (the columns are the caller's). The open programs are also named as a list of ids, so
+    the slots are read through their program's index, in proportion to the open programs, not
+    to the clinic's history (SQLite scanned the date index over every closed program's slots:
+    with 476 programs, 115 open, the count of earlier missed sessions took about a quarter of
+    the time; a machine shared by other runs, so read it as a rough figure)."""
+    open_ids = (
+        select(Program.id).join(Patient, Patient.id == Program.patient_id).where(_open_program())
+    )
     statement: Select[*tuple[Any, ...]] = (
         select(ScheduledSession.id)
         .join(Program, Program.id == ScheduledSession.program_id)
         .join(Patient, Patient.id == Program.patient_id)
         .outerjoin(SessionLog, lookup.live_log_of_slot())
-        .where(_open_program())
+        .where(ScheduledSession.program_id.in_(open_ids), _open_program())
     )
     return statement
 
