@@ -24,8 +24,8 @@ only where a clinic lists it. The patient list flags a patient whose open progra
 assessment due or overdue; the patient's Outcomes schedule shows the four states. Both call
 :func:`schedule_progress` with the same records, so they never disagree.
 
-Every form and the assessment screen default their timepoint with :func:`default_timepoint`, so
-the instruments recorded on one day share one timepoint.
+Every form and the assessment screen default their timepoint with :func:`default_timepoint`: the
+first review due or overdue and not complete, the same for every instrument.
 """
 
 from __future__ import annotations
@@ -91,7 +91,7 @@ def assessment_state(
     return "upcoming"
 
 
-def needs_doing(state: AssessmentState) -> bool:
+def needs_doing(state: str) -> bool:
     """Due or overdue: what the patient list flags."""
     return state in ("due", "overdue")
 
@@ -140,20 +140,12 @@ def schedule_states(
     return [state for state, _missing in schedule_progress(scheduled, records, today)]
 
 
-def default_timepoint(
-    schedule: Iterable[tuple[str, dt.date, str]], today: dt.date
-) -> str:
-    """The timepoint every form and the assessment screen start with on ``today``: the
-    scheduled assessment nearest today within :data:`DONE_WITHIN_DAYS` days, whether or not
-    some of it is recorded (so one day's instruments share one timepoint); else the earliest
-    overdue one not done; else "other"."""
-    items = list(schedule)
-    near = [
-        (abs((due - today).days), due, tp)
-        for tp, due, _state in items
-        if abs((due - today).days) <= DONE_WITHIN_DAYS
-    ]
-    if near:
-        return min(near)[2]
-    overdue = sorted((due, tp) for tp, due, state in items if state == "overdue")
-    return overdue[0][1] if overdue else "other"
+def default_timepoint(schedule: Iterable[tuple[str, dt.date, str]]) -> str:
+    """The timepoint every form and the assessment screen start with, from the schedule's
+    ``(timepoint, due date, state)`` on the day (:func:`schedule_progress`): the first
+    scheduled assessment (earliest due date) that is due or overdue and not complete (not every
+    instrument recorded or skipped); never one already done. Else "other" (nothing is due). One
+    rule for every instrument: the forms of one review share its timepoint until it is
+    complete."""
+    open_ = sorted((due, tp) for tp, due, state in schedule if needs_doing(state))
+    return open_[0][1] if open_ else "other"

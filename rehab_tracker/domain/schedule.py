@@ -22,6 +22,31 @@ from rehab_tracker.domain.weeks import program_week
 
 DEFAULT_WEEKDAYS: Final = (0, 2, 4)  # Monday, Wednesday, Friday
 WEEKDAY_NAMES: Final = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+MONTH_NAMES: Final = (
+    "Jan",
+    "Feb",
+    "Mar",
+    "Apr",
+    "May",
+    "Jun",
+    "Jul",
+    "Aug",
+    "Sep",
+    "Oct",
+    "Nov",
+    "Dec",
+)
+#: the Today view lists the sessions missed or never logged of this many days before today (a
+#: clinic default: two weeks are six visits of a three-a-week program, enough to catch up on
+#: without swamping a clinic's day; older ones stay on each patient's Sessions tab and in the
+#: adherence)
+MISSED_WINDOW_DAYS: Final = 14
+
+
+def short_day(day: date) -> str:
+    """A day as a session is named on screen, e.g. "Thu 3 Dec" (English whatever the
+    workstation's locale, as the rest of the app)."""
+    return f"{WEEKDAY_NAMES[day.weekday()]} {day.day} {MONTH_NAMES[day.month - 1]}"
 
 
 def suggest_start_date(surgery_date: date | None, today: date, *, weeks_after: int = 4) -> date:
@@ -319,6 +344,13 @@ def moved_by_pause(day: date, paused_on: date, shift_days: int) -> date:
     return day + timedelta(days=shift_days) if day >= paused_on else day
 
 
+def missed_window(today: date) -> tuple[date, date]:
+    """The first and the last day whose sessions not logged the Today view lists as missed:
+    the :data:`MISSED_WINDOW_DAYS` days before ``today`` (today's sessions are not missed until
+    the day is over)."""
+    return today - timedelta(days=MISSED_WINDOW_DAYS), today - timedelta(days=1)
+
+
 def check_appointment(
     day: date | None,
     at: time | None,
@@ -326,11 +358,14 @@ def check_appointment(
     today: date,
     surgery_date: date | None,
     same_day: str | None = None,
+    same_day_logged: bool = False,
 ) -> dict[str, str]:
     """What is wrong with booking a scheduled session on ``day`` at ``at`` (field -> message;
     empty: nothing). Clinic default rules: a date and a time are given, the day is today or
     later and not before the patient's surgery, and no other session of the same program is on
-    that day (``same_day``: that session's name, when there is one)."""
+    that day (``same_day``: that session's name, when there is one; ``same_day_logged``: it is
+    on that day because it was logged then). A session is on the day it was logged, whatever
+    its planned date: a session logged ahead or late leaves its own day free."""
     col = Collector()
     if day is None:
         col.add("date", "Give the date of the session.")
@@ -339,7 +374,12 @@ def check_appointment(
     elif surgery_date is not None and day < surgery_date:
         col.add("date", f"The date is before the surgery ({surgery_date.isoformat()}).")
     elif same_day is not None:
-        col.add("date", f"{same_day} of this program is already on {day.isoformat()}.")
+        col.add(
+            "date",
+            f"{same_day} of this program was logged on {day.isoformat()}."
+            if same_day_logged
+            else f"{same_day} of this program is already on {day.isoformat()}.",
+        )
     if at is None:
         col.add("time", "Give the time of the session (hh:mm).")
     return col.errors

@@ -45,6 +45,8 @@ from rehab_tracker.domain.units import format_number, metres_to_feet
 Severity = Literal["mild", "moderate", "severe", "serious"]
 SEVERITIES: tuple[str, ...] = ("mild", "moderate", "severe", "serious")
 LOCATIONS: tuple[str, ...] = ("clinic", "home")
+#: how each location reads on screen and in print (the stored value is the code)
+LOCATION_LABELS: dict[str, str] = {"clinic": "Clinic", "home": "Home"}
 PAIN_FIELDS: tuple[str, ...] = (
     "pain_back_before",
     "pain_back_after",
@@ -52,6 +54,7 @@ PAIN_FIELDS: tuple[str, ...] = (
     "pain_leg_after",
 )
 PAIN_MESSAGE = "Pain must be a whole number from 0 to 10."
+LOCATION_MESSAGE = "Location must be Clinic or Home."
 EFFORT_MESSAGE = "Effort must be a whole number from 0 to 10."
 
 #: a logged set's values run from 0 to the dose's maxima (domain.dosage.LIMITS); values beyond
@@ -63,6 +66,11 @@ SET_MAXIMA: dict[str, float] = {
     "distance_m": LIMITS["distance_m"].maximum,
     "duration_s": LIMITS["duration_s"].maximum,
 }
+
+
+def location_label(code: str) -> str:
+    """A location's label ("Clinic"); an unknown code reads as it is stored."""
+    return LOCATION_LABELS.get(code, code)
 
 
 def check_score(
@@ -295,7 +303,7 @@ def validate_session(
         date_of_birth=date_of_birth,
     )
     check_session_texts(entry, errors)
-    errors.check(entry.location in LOCATIONS, "location", "Location must be clinic or home.")
+    errors.check(entry.location in LOCATIONS, "location", LOCATION_MESSAGE)
     if not entry.attended:
         errors.check(
             bool(entry.missed_reason.strip()),

@@ -6,7 +6,11 @@ program builder on dates (:func:`rehab_tracker.domain.schedule.plan_schedule`). 
 that same row with a time of day (``appointment_time``): booking or moving a session sets its
 date and time (one audited, versioned update), so every reader of the schedule (the patient
 list's next session, adherence, the Sessions tab) sees the moved date. A session already logged
-is not moved: its date is the log's.
+is not moved: its date is the log's. The day's and the week's lists show a session on the day it
+is on: the date of its log once logged (ahead of its planned date or late), else its planned
+date; so a session logged ahead or late leaves its planned day free to book. The sessions of
+the :data:`~rehab_tracker.domain.schedule.MISSED_WINDOW_DAYS` days before today that are not
+logged are listed as missed (with how many older ones are left out).
 
 Every read here is clinic-wide and set-based: one statement for the day's or the week's
 sessions of every patient, one for the open red flags, two for the assessments due (the
@@ -33,6 +37,7 @@ from sqlalchemy import (
     and_,
     bindparam,
     exists,
+    func,
     or_,
     select,
 )
@@ -49,7 +54,7 @@ from rehab_tracker.data.models import (
 from rehab_tracker.domain.assessments import Record, due_by, needs_doing, schedule_progress
 from rehab_tracker.domain.errors import ValidationError
 from rehab_tracker.domain.programs import OPEN_STATUSES, is_open
-from rehab_tracker.domain.schedule import check_appointment
+from rehab_tracker.domain.schedule import check_appointment, missed_window, short_day
 from rehab_tracker.services import _lookup as lookup
 from rehab_tracker.services.outcomes.schedule import records_that_count
 from rehab_tracker.services.sessions._queries import alert
@@ -82,7 +87,8 @@ def session_name(kind: str, number: int) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Appointment:
-    """One scheduled session of a patient's open program, on its date (and booked time)."""
+    """One scheduled session of a patient's open program, on its day (and booked time): the
+    date of its log once logged, else its planned date (``scheduled_on``)."""
 
     slot_id: uuid.UUID
     #: the slot's version when read (a move from it is refused once it moved)
@@ -96,10 +102,14 @@ class Appointment:
     kind: str
     day: dt.date
     time: dt.time | None
+    #: the date it is planned on (booked or moved to); ``day`` differs once logged on another
+    scheduled_on: dt.date
     #: the live log of the slot, if it is logged
     session_id: uuid.UUID | None = None
     status: str | None = None
     attended: bool | None = None
+    #: planned before today and not logged (the Today view's missed sessions)
+    missed: bool = False
 
     @property
     def name(self) -> str:
@@ -117,14 +127,19 @@ class Appointment:
 
     @property
     def state_text(self) -> str:
-        """What has happened to the session, in plain words."""
+        """What has happened to the session, in plain words; a session logged on another day
+        than planned says which ("attended (planned Wed 25 Nov)")."""
         if self.session_id is None:
-            return "to log"
+            return "not logged" if self.missed else "to log"
         if self.status == "draft":
-            return "draft saved"
-        if self.status == "aborted":
-            return "stopped: red flag"
-        return "attended" if self.attended else "missed"
+            state = "draft saved"
+        elif self.status == "aborted":
+            state = "stopped: red flag"
+        else:
+            state = "attended" if self.attended else "missed"
+        if self.day != self.scheduled_on:
+            return f"{state} (planned {short_day(self.scheduled_on)})"
+        return state
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +178,10 @@ class TodayItems:
     booked: list[Appointment]
     red_flags: list[FlagToReview]
     assessments: list[AssessmentToDo]
+    #: the sessions of the missed window (domain.schedule.missed_window) not logged, oldest
+    #: first, and how many earlier ones are not logged either (not listed)
+    missed: list[Appointment]
+    missed_older: int
 
 
 #: whose a row is (id, record number, given and family name), and the list's order by name
@@ -174,29 +193,51 @@ def _open_program() -> Any:
     return and_(Program.status.in_(OPEN_STATUSES), Patient.archived_at.is_(None))
 
 
-def _appointments() -> Select[*tuple[Any, ...]]:
-    """The scheduled sessions of open programs of current patients with their live log."""
+def _day() -> Any:
+    """The day a scheduled session is on: its live log's date once logged, else its planned
+    date."""
+    return func.coalesce(SessionLog.session_date, ScheduledSession.scheduled_date)
+
+
+def _slots() -> Select[*tuple[Any, ...]]:
+    """The scheduled sessions of open programs of current patients, outer-joined to their live
+    log (the columns are the caller's). The open programs are also named as a list of ids, so
+    the slots are read through their program's index, in proportion to the open programs, not
+    to the clinic's history (SQLite scanned the date index over every closed program's slots:
+    with 476 programs, 115 open, the count of earlier missed sessions took about a quarter of
+    the time; a machine shared by other runs, so read it as a rough figure)."""
+    open_ids = (
+        select(Program.id).join(Patient, Patient.id == Program.patient_id).where(_open_program())
+    )
     statement: Select[*tuple[Any, ...]] = (
-        select(
-            ScheduledSession.id,
-            ScheduledSession.version,
-            *_WHO,
-            Program.id,
-            ScheduledSession.number,
-            ScheduledSession.week,
-            ScheduledSession.kind,
-            ScheduledSession.scheduled_date,
-            ScheduledSession.appointment_time,
-            SessionLog.id,
-            SessionLog.status,
-            SessionLog.attended,
-        )
+        select(ScheduledSession.id)
         .join(Program, Program.id == ScheduledSession.program_id)
         .join(Patient, Patient.id == Program.patient_id)
         .outerjoin(SessionLog, lookup.live_log_of_slot())
-        .where(_open_program())
+        .where(ScheduledSession.program_id.in_(open_ids), _open_program())
     )
     return statement
+
+
+def _appointments() -> Select[*tuple[Any, ...]]:
+    """The scheduled sessions of open programs of current patients with their live log, as
+    :func:`_appointment` reads them."""
+    return _slots().with_only_columns(
+        ScheduledSession.id,
+        ScheduledSession.version,
+        *_WHO,
+        Program.id,
+        ScheduledSession.number,
+        ScheduledSession.week,
+        ScheduledSession.kind,
+        _day(),
+        ScheduledSession.appointment_time,
+        SessionLog.id,
+        SessionLog.status,
+        SessionLog.attended,
+        ScheduledSession.scheduled_date,
+        maintain_column_froms=True,
+    )
 
 
 @functools.cache
@@ -204,16 +245,24 @@ def _q() -> SimpleNamespace:
     """The statements, built once on first use (not at import: start-up time)."""
     first = bindparam("first", type_=Date())
     last = bindparam("last", type_=Date())
-    in_days = (
+    by_time = (
+        ScheduledSession.appointment_time.is_(None),
+        ScheduledSession.appointment_time,
+        *_BY_NAME,
+        ScheduledSession.number,
+    )
+    in_days = _appointments().where(_day().between(first, last)).order_by(_day(), *by_time)
+    # not logged, planned in the missed window; and how many before it
+    not_logged = SessionLog.id.is_(None)
+    missed = (
         _appointments()
-        .where(ScheduledSession.scheduled_date.between(first, last))
-        .order_by(
-            ScheduledSession.scheduled_date,
-            ScheduledSession.appointment_time.is_(None),
-            ScheduledSession.appointment_time,
-            *_BY_NAME,
-            ScheduledSession.number,
-        )
+        .where(not_logged, ScheduledSession.scheduled_date.between(first, last))
+        .order_by(ScheduledSession.scheduled_date, *by_time)
+    )
+    missed_before = (
+        _slots()
+        .with_only_columns(func.count(), maintain_column_froms=True)
+        .where(not_logged, ScheduledSession.scheduled_date < first)
     )
     bookable = (
         _appointments()
@@ -260,17 +309,22 @@ def _q() -> SimpleNamespace:
     )
     # (patient, date, timepoint, instrument), as the Outcomes tab reads them per patient
     records = records_that_count(lambda patient_id: patient_id.in_(candidates), with_patient=True)
+    # another session of the program on the day (logged then, or planned then and not logged)
     slot_on_day = (
-        select(ScheduledSession.kind, ScheduledSession.number)
+        select(ScheduledSession.kind, ScheduledSession.number, SessionLog.id)
+        .outerjoin(SessionLog, lookup.live_log_of_slot())
         .where(
             ScheduledSession.program_id == bindparam("program_id", type_=Uuid()),
-            ScheduledSession.scheduled_date == bindparam("day", type_=Date()),
+            _day() == bindparam("day", type_=Date()),
             ScheduledSession.id != bindparam("slot_id", type_=Uuid()),
         )
+        .order_by(SessionLog.id.is_(None))
         .limit(1)
     )
     return SimpleNamespace(
         in_days=in_days,
+        missed=missed,
+        missed_before=missed_before,
         bookable=bookable,
         flags=flags,
         scheduled=scheduled,
@@ -279,7 +333,7 @@ def _q() -> SimpleNamespace:
     )
 
 
-def _appointment(r: Any) -> Appointment:
+def _appointment(r: Any, *, missed: bool = False) -> Appointment:
     return Appointment(
         slot_id=r[0],
         version=r[1],
@@ -292,9 +346,11 @@ def _appointment(r: Any) -> Appointment:
         kind=r[9],
         day=r[10],
         time=r[11],
+        scheduled_on=r[15],
         session_id=r[12],
         status=r[13],
         attended=r[14],
+        missed=missed,
     )
 
 
@@ -307,12 +363,17 @@ class ScheduleService:
 
     def today(self, *, today: dt.date) -> TodayItems:
         """Today's sessions (booked time first, then by name), the open red flags (oldest
-        first) and the assessments due or overdue (earliest first), in one read."""
+        first), the assessments due or overdue (earliest first) and the sessions missed in the
+        missed window (oldest first), in one read."""
         with self.db.reading() as session:
             conn = session.connection()
             booked = [
                 _appointment(r) for r in conn.execute(_q().in_days, {"first": today, "last": today})
             ]
+            first, last = missed_window(today)
+            window = {"first": first, "last": last}
+            missed = [_appointment(r, missed=True) for r in conn.execute(_q().missed, window)]
+            older = conn.execute(_q().missed_before, window).scalar_one()
             flags = [
                 FlagToReview(
                     r[6],
@@ -327,7 +388,7 @@ class ScheduleService:
             records: Sequence[Any] = (
                 conn.execute(_q().records, due_until).all() if scheduled else []
             )
-        return TodayItems(today, booked, flags, _due(scheduled, records, today))
+        return TodayItems(today, booked, flags, _due(scheduled, records, today), missed, older)
 
     def week(self, day: dt.date) -> list[Appointment]:
         """The scheduled sessions of ``day``'s calendar week (Monday to Sunday), by day and
@@ -377,18 +438,18 @@ class ScheduleService:
                 raise ValidationError.single(
                     "slot", f"{name} is already logged; a logged session keeps its date."
                 )
-            same_day = None
+            other = None
             if day is not None:
                 other = session.execute(
                     _q().slot_on_day, {"program_id": program.id, "day": day, "slot_id": slot.id}
                 ).first()
-                same_day = None if other is None else session_name(other[0], other[1])
             errors = check_appointment(
                 day,
                 at,
                 today=today,
                 surgery_date=lookup.latest_surgery_date(session, program.patient_id),
-                same_day=same_day,
+                same_day=None if other is None else session_name(other[0], other[1]),
+                same_day_logged=other is not None and other[2] is not None,
             )
             if errors:
                 raise ValidationError(errors)

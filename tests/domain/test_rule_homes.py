@@ -192,17 +192,25 @@ def test_a_review_is_done_only_when_each_of_its_instruments_is_recorded_or_skipp
     ]
 
 
-def test_the_timepoint_a_form_defaults_to_is_the_same_for_every_instrument_on_a_day() -> None:
-    """The scheduled assessment nearest today within the 14-day window, whether or not some of
-    its instruments are already recorded; else the earliest overdue one not done; else
-    "other"."""
+def test_the_timepoint_a_form_defaults_to_is_the_first_due_and_not_complete() -> None:
+    """Every form and the assessment screen: the first time point (earliest due date) that is
+    due or overdue and not complete (every instrument recorded or skipped); never one already
+    done (the walkthrough of issue 11 opened the screen at a baseline recorded days before,
+    because it lay nearest today); else "other". The same for every instrument."""
     from rehab_tracker.domain.assessments import default_timepoint
 
     schedule = [("baseline", TODAY - 40 * DAY, "done"), ("mid", TODAY - 3 * DAY, "overdue"),
                 ("end", TODAY + 40 * DAY, "upcoming")]
-    assert default_timepoint(schedule, TODAY) == "mid"
-    recorded = [(tp, due, "done" if tp == "mid" else s) for tp, due, s in schedule]
-    assert default_timepoint(recorded, TODAY) == "mid"  # done today: still the same timepoint
-    late = [("baseline", TODAY - 40 * DAY, "overdue"), ("end", TODAY + 40 * DAY, "upcoming")]
-    assert default_timepoint(late, TODAY) == "baseline"
-    assert default_timepoint([("end", TODAY + 40 * DAY, "upcoming")], TODAY) == "other"
+    assert default_timepoint(schedule) == "mid"
+    # a baseline done 5 days ago lies nearer today than the mid-program review due in 6 days:
+    # the review still to do wins
+    near = [("baseline", TODAY - 5 * DAY, "done"), ("mid", TODAY + 6 * DAY, "due")]
+    assert default_timepoint(near) == "mid"
+    # two open: the first; once it is complete, the next
+    both = [("baseline", TODAY - 40 * DAY, "overdue"), ("mid", TODAY - 3 * DAY, "overdue")]
+    assert default_timepoint(both) == "baseline"
+    assert default_timepoint([("baseline", TODAY - 40 * DAY, "done"), both[1]]) == "mid"
+    # every one done, or only upcoming ones: nothing is due
+    done = [(tp, due, "done") for tp, due, _s in schedule]
+    assert default_timepoint(done) == "other"
+    assert default_timepoint([("end", TODAY + 40 * DAY, "upcoming")]) == "other"

@@ -215,3 +215,88 @@ def test_a_skip_is_listed_with_its_reason_and_a_wrong_one_is_deleted(
                 if a.timepoint == "baseline").state == "done"
     # a skip has no value: the change from baseline is computed from records only
     assert all(c.measure != "walk_50ft_fastest" for c in o.changes(b.patient_id))
+
+
+def _complete(b, timepoint: str, today) -> None:  # type: ignore[no-untyped-def]
+    """The review at ``timepoint`` recorded on its due date: the ODI and pain typed, the rest
+    skipped with a reason."""
+    from rehab_tracker.services.outcomes.review import ReviewEntry
+
+    o = b.services.outcomes
+    plan = o.review_plan(b.patient_id, timepoint, today=today)
+    rest = [c for c in plan.missing if c not in ("odi", "nprs_back", "nprs_leg")]
+    o.record_review(b.patient_id, ReviewEntry(
+        timepoint, plan.due_date, odi=[1] * 10, back_pain=3, leg_pain=2,
+        skips={c: "Not done that day" for c in rest}), today=today)
+    assert o.review_plan(b.patient_id, timepoint, today=today).missing == ()
+
+
+def test_the_screen_never_opens_at_a_review_already_complete(
+    qtbot, clinic, today, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """The walkthrough of issue 11: with the baseline and the mid-program review complete, the
+    screen opened at the mid-program review (nearest today). It opens at the first review not
+    complete: due or overdue first, else the next one (here the end of program)."""
+    b, win = clinic
+    action = win.findChild(QAction, "recordAssessment")
+    seen: list[tuple[str, str]] = []
+    _drive(monkeypatch, lambda d: (qtbot.addWidget(d),
+                                   seen.append((d.timepoint.currentData(), d.plan_label.text())),
+                                   d.reject()))
+    action.trigger()
+    assert seen[-1][0] == "baseline"  # overdue and not complete: first
+    _complete(b, "baseline", today)
+    action.trigger()
+    assert seen[-1][0] == "mid"
+    _complete(b, "mid", today)
+    action.trigger()
+    assert seen[-1][0] == "end"
+    assert "still to record or skip" in seen[-1][1]
+
+
+def test_the_still_to_record_line_follows_every_edit(
+    qtbot, clinic, today, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """It did not change as instruments were typed or skipped (walkthrough of issue 11)."""
+    b, win = clinic
+    lines: list[str] = []
+
+    def steps(d: AssessmentDialog) -> None:
+        qtbot.addWidget(d)
+        d.timepoint.setCurrentIndex(d.timepoint.findData("baseline"))
+        line = d.plan_label
+        assert "still to record or skip: Oswestry Disability Index (ODI)," in line.text()
+        for field in d.odi_fields[:5]:
+            _type(qtbot, field, "2")
+        assert "(ODI)" in line.text()  # five of ten sections: no score, not recorded yet
+        for field in d.odi_fields[5:]:
+            _type(qtbot, field, "2")
+        lines.append(line.text())
+        _type(qtbot, d.numbers["nprs.back"], "5")
+        lines.append(line.text())
+        _type(qtbot, d.numbers["nprs.leg"], "6")
+        _type(qtbot, d.numbers["walk_5min.value"], "350")
+        _tick(qtbot, d.parts["walk_50ft_preferred"].skip)
+        lines.append(line.text())  # ticked, no reason yet: not a skip Save would take
+        _type(qtbot, d.parts["walk_50ft_preferred"].reason, "Leg pain")
+        lines.append(line.text())
+        _tick(qtbot, d.parts["walk_50ft_fastest"].skip)
+        _type(qtbot, d.parts["walk_50ft_fastest"].reason, "Leg pain")
+        lines.append(line.text())
+        d.numbers["nprs.leg"].clear()  # taking a value back puts it back on the line
+        lines.append(line.text())
+        d.reject()
+
+    _drive(monkeypatch, steps)
+    assert open_assessment(win, b.patient_id) is False
+    names = ("Back pain (NPRS 0-10), Leg pain (NPRS 0-10), 5-minute walk, "
+             "50-foot walk, preferred speed, 50-foot walk, fastest speed")
+    tail = names.split(", ", 1)[1]
+    assert lines[0].endswith(f"still to record or skip: {names}.")
+    assert lines[1].endswith(f"still to record or skip: {tail}.")
+    assert lines[2].endswith(
+        "still to record or skip: 50-foot walk, preferred speed, 50-foot walk, fastest speed."
+    )
+    assert lines[3].endswith("still to record or skip: 50-foot walk, fastest speed.")
+    assert lines[4].endswith("nothing left to record or skip: Save completes it.")
+    assert lines[5].endswith("still to record or skip: Leg pain (NPRS 0-10).")

@@ -10,6 +10,7 @@ import datetime as dt
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
+from rehab_tracker.domain.schedule import short_day
 from rehab_tracker.domain.sessions import mark_all_done
 from tests.gui import test_session_form as base
 
@@ -85,23 +86,44 @@ def test_the_sessions_tab_asks_before_the_red_flag_screen(qtbot, built, today, a
 
 
 def test_logging_ahead_of_the_schedule_says_which_session_it_fills(qtbot, built, today):
+    """Plainly, with the session's day and number (the walkthrough of issue 11 read "Logged
+    ahead of the schedule: this fills Session 7 (week 3, ...), scheduled 2 days after ...")."""
     s = built.services.sessions
-    ahead = next(x for x in s.slots(built.patient_id) if x.open and x.scheduled_date > today)
+    slots = s.slots(built.patient_id)
+    ahead = next(x for x in slots if x.open and x.scheduled_date > today)
     form = s.new_form(built.patient_id, ahead.id, today=today)
     dialog = base.SessionFormDialog(built.services, form, lambda: today, red_flags=base.ALL_NO)
     qtbot.addWidget(dialog)
+    dialog.show()
     days = (ahead.scheduled_date - today).days
-    assert dialog.day_notes.text() == (
-        f"Logged ahead of the schedule: this fills {ahead.label}, scheduled {days} "
-        f"day{'s' if days != 1 else ''} after {today.isoformat()}."
+    total = sum(x.kind == "exercise" for x in slots)
+    assert total == 36
+    expected = (
+        f"This fills the session booked for {short_day(ahead.scheduled_date)} "
+        f"(session {ahead.number} of 36), logged {days} day{'s' if days != 1 else ''} ahead of it."
     )
-    # a slot due already: nothing to say
-    on_time = next(x for x in s.slots(built.patient_id) if x.open)
-    assert on_time.scheduled_date <= today
-    form = s.new_form(built.patient_id, on_time.id, today=today)
-    plain = base.SessionFormDialog(built.services, form, lambda: today, red_flags=base.ALL_NO)
-    qtbot.addWidget(plain)
-    assert plain.day_notes.text() == ""
+    assert dialog.day_notes.text() == expected and dialog.day_notes.isVisible()
+    # the title and the header name the same session on the same date
+    assert f"Session {ahead.number} (week {ahead.week}, {ahead.scheduled_date.isoformat()})" in (
+        dialog.windowTitle()
+    )
+    # on its own day: nothing to say; the date typed later: the note follows it
+    dialog.date.set_value(ahead.scheduled_date)
+    assert dialog.day_notes.text() == "" and not dialog.day_notes.isVisible()
+
+
+def test_logging_late_says_which_session_it_fills(qtbot, built, today):
+    s = built.services.sessions
+    late = next(x for x in s.slots(built.patient_id) if x.open)
+    assert late.scheduled_date < today
+    days = (today - late.scheduled_date).days
+    form = s.new_form(built.patient_id, late.id, today=today)
+    dialog = base.SessionFormDialog(built.services, form, lambda: today, red_flags=base.ALL_NO)
+    qtbot.addWidget(dialog)
+    assert dialog.day_notes.text() == (
+        f"This fills the session booked for {short_day(late.scheduled_date)} "
+        f"(session {late.number} of 36), logged {days} day{'s' if days != 1 else ''} after it."
+    )
 
 
 def test_an_open_red_flag_is_shown_before_anything_is_typed(qtbot, built, today):

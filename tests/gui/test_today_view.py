@@ -16,6 +16,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "services"))
 from test_sessions_support import build_patient
 
 from rehab_tracker.domain.redflags import RED_FLAGS
+from rehab_tracker.domain.schedule import short_day
+from rehab_tracker.domain.sessions import SessionEntry
 from rehab_tracker.ui.outcomes.review_dialog import AssessmentDialog
 from rehab_tracker.ui.sessions.acknowledge import RedFlagOutcomeDialog
 from rehab_tracker.ui.sessions.redflag_dialog import RedFlagDialog
@@ -47,6 +49,27 @@ def press(qtbot, win, shortcut: str) -> None:  # type: ignore[no-untyped-def]
     actions = [a for a in win.findChildren(QAction) if a.shortcut().toString() == shortcut]
     assert len(actions) == 1, shortcut
     actions[0].trigger()
+
+
+def visit(qtbot, check):  # type: ignore[no-untyped-def]
+    """The visit flow's steps for ``drive``: the red-flag screen all no, then the session form
+    (``check(form)`` first) with the four pains typed, every exercise done as prescribed (issue
+    11 item 2) and Save."""
+
+    def screen(w):  # type: ignore[no-untyped-def]
+        assert w.windowTitle().startswith("Red-flag screen") or w.isVisible()
+        qtbot.keyClick(w.all_no, Qt.Key.Key_Space)
+        qtbot.keyClick(w.continue_button, Qt.Key.Key_Space)
+
+    def form(w):  # type: ignore[no-untyped-def]
+        check(w)
+        for value in ("3", "2", "1", "0"):
+            qtbot.keyClicks(w.focusWidget(), value)
+            qtbot.keyClick(w.focusWidget(), Qt.Key.Key_Tab)
+        qtbot.keyClick(w.focusWidget(), Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+        qtbot.keyClick(w.focusWidget(), Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+
+    return [(RedFlagDialog, screen), (SessionFormDialog, form)]
 
 
 def test_today_is_the_home_and_lists_the_day(qtbot, db, today, answers) -> None:  # type: ignore[no-untyped-def]
@@ -83,22 +106,11 @@ def test_enter_on_a_session_logs_it_and_the_view_updates(qtbot, db, today, answe
     assert win.focusWidget() is table
     assert view.day.sessions.rows[table.currentIndex().row()].patient_id == a.patient_id
 
-    def screen(w):  # type: ignore[no-untyped-def]
-        assert w.windowTitle().startswith("Red-flag screen") or w.isVisible()
-        qtbot.keyClick(w.all_no, Qt.Key.Key_Space)
-        qtbot.keyClick(w.continue_button, Qt.Key.Key_Space)
-
-    def form(w):  # type: ignore[no-untyped-def]
+    def check(w):  # type: ignore[no-untyped-def]
         assert w.form.patient_id == a.patient_id
         assert w.form.slot is not None and w.form.slot.scheduled_date == today
-        for value in ("3", "2", "1", "0"):
-            qtbot.keyClicks(w.focusWidget(), value)
-            qtbot.keyClick(w.focusWidget(), Qt.Key.Key_Tab)
-        # every exercise done as prescribed (issue 11 item 2), then Save
-        qtbot.keyClick(w.focusWidget(), Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
-        qtbot.keyClick(w.focusWidget(), Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
 
-    done = drive(qtbot, win, [(RedFlagDialog, screen), (SessionFormDialog, form)])
+    done = drive(qtbot, win, visit(qtbot, check))
     qtbot.keyClick(table, Qt.Key.Key_Return)
     assert done == ["RedFlagDialog", "SessionFormDialog"]
     rows = a.services.sessions.history(a.patient_id)
@@ -282,7 +294,117 @@ def test_a_session_choice_reads_as_a_sentence() -> None:
         kind="exercise",
         day=dt.date(2026, 12, 2),
         time=None,
+        scheduled_on=dt.date(2026, 12, 2),
     )
     assert slot_text(a) == "Session 3 (week 1), planned 2026-12-02, no time set"
     booked = replace(a, time=dt.time(9, 30))
     assert slot_text(booked) == "Session 3 (week 1), planned 2026-12-02 at 09:30"
+
+
+# --- missed sessions; a session logged on another day (walkthrough of issue 11) -------------
+
+
+def test_missed_sessions_are_listed_and_enter_logs_one_late(qtbot, db, today, answers) -> None:  # type: ignore[no-untyped-def]
+    a, _, win, view = make_window(qtbot, db, today)
+    day = view.day
+    items = a.services.schedule.today(today=today)
+    assert items.missed and items.missed_older > 0
+    assert [r.slot_id for r in day.missed.rows] == [x.slot_id for x in items.missed]
+    assert day.missed_title.text() == (
+        f"Missed / not logged in the last 14 days (clinic default): {len(items.missed)}; "
+        f"{items.missed_older} earlier not shown (each patient's Sessions tab)"
+    )
+    first = day.missed.rows[0]
+    assert day.missed.data(day.missed.index(0, 0)) == short_day(first.scheduled_on)
+    assert day.missed.data(day.missed.index(0, 4)) == "not logged"
+    assert day.missed_table.accessibleName() == "Missed sessions"
+    assert_accessible(view)
+
+    table = day.missed_table
+    table.setFocus()
+    assert table.currentIndex().row() == 0
+    seen = {}
+
+    def check(w):  # type: ignore[no-untyped-def]
+        seen["slot"] = w.form.slot.id
+        seen["note"] = w.day_notes.text()
+
+    done = drive(qtbot, win, visit(qtbot, check))
+    qtbot.keyClick(table, Qt.Key.Key_Return)
+    assert done == ["RedFlagDialog", "SessionFormDialog"]
+    assert seen["slot"] == first.slot_id
+    assert seen["note"].startswith("This fills the ")
+    assert f" booked for {short_day(first.scheduled_on)}" in seen["note"]
+    assert seen["note"].endswith(f"logged {(today - first.scheduled_on).days} days after it.")
+    # logged today: off the missed list, on today's list as done with the day it was planned
+    assert first.slot_id not in [r.slot_id for r in day.missed.rows]
+    assert len(day.missed.rows) == len(items.missed) - 1
+    assert day.missed_title.text().startswith(
+        f"Missed / not logged in the last 14 days (clinic default): {len(items.missed) - 1};"
+    )
+    [logged] = [r for r in day.sessions.rows if r.slot_id == first.slot_id]
+    assert logged.state_text == f"attended (planned {short_day(first.scheduled_on)})"
+    assert day.sessions_title.text() == "Sessions today: 3 (2 to log)"
+
+
+def test_a_missed_session_moves_to_a_new_date(qtbot, db, today, answers) -> None:  # type: ignore[no-untyped-def]
+    _, _, win, view = make_window(qtbot, db, today)
+    day = view.day
+    before = list(day.missed.rows)
+    table = day.missed_table
+    table.setFocus()
+    table.setCurrentIndex(day.missed.index(1, 0))
+    moving = before[1]
+    tuesday = today + dt.timedelta(days=1)
+
+    def move(w):  # type: ignore[no-untyped-def]
+        assert w.windowTitle() == "Move session"
+        assert w.date.value() == today  # not before today
+        _type_date(qtbot, w.date, tuesday)
+        _type_time(qtbot, w, "1100")
+        qtbot.keyClick(w.findChild(type(day.log_button), "saveButton"), Qt.Key.Key_Space)
+
+    done = drive(qtbot, win, [(BookingDialog, move)])
+    assert day.move_missed_button.text() == "Mov&e missed session…"
+    qtbot.keyClick(day.move_missed_button, Qt.Key.Key_Space)
+    assert done == ["BookingDialog"]
+    assert [r.slot_id for r in day.missed.rows] == [r.slot_id for r in before if r is not moving]
+    week = [x for x in win.workspace.services.schedule.week(today) if x.slot_id == moving.slot_id]
+    assert [(x.day, x.time_text) for x in week] == [(tuesday, "11:00")]
+
+
+def test_a_session_logged_ahead_leaves_its_day(qtbot, db, today, answers) -> None:  # type: ignore[no-untyped-def]
+    """Ana's Wednesday session logged today (ahead): Wednesday's list no longer has it; today's
+    has it done, saying when it was planned."""
+    a, _, win, view = make_window(qtbot, db, today)
+    wednesday = today + dt.timedelta(days=2)
+    wed = next(s for s in a.services.sessions.slots(a.patient_id) if s.scheduled_date == wednesday)
+    a.services.sessions.save(
+        a.patient_id, wed.id, SessionEntry(today, red_flags=ALL_NO), today=today
+    )
+    win.workspace.refresh()
+    rows = {r.slot_id: r for r in view.day.sessions.rows}
+    assert rows[wed.id].state_text == "attended (planned Wed 25 Nov)"
+    assert view.day.sessions_title.text() == "Sessions today: 3 (2 to log)"
+    press(qtbot, win, "Ctrl+2")
+    week = view.week
+    assert wed.id not in [x.slot_id for x in week.model.days[2]]
+    assert wed.id in [x.slot_id for x in week.model.days[0]]
+
+
+def test_with_nothing_missed_the_group_is_only_its_title(qtbot, db, today, answers) -> None:  # type: ignore[no-untyped-def]
+    a, _, win, view = make_window(qtbot, db, today)
+    day = view.day
+    for r in list(day.missed.rows):
+        a.services.sessions.save(
+            r.patient_id, r.slot_id, SessionEntry(r.scheduled_on, red_flags=ALL_NO), today=today
+        )
+    win.workspace.refresh()
+    older = a.services.schedule.today(today=today).missed_older
+    assert day.missed.rows == []
+    assert day.missed_title.text() == (
+        "Missed / not logged in the last 14 days (clinic default): none; "
+        f"{older} earlier not shown (each patient's Sessions tab)"
+    )
+    assert day.missed_title.isVisible()
+    assert not day.missed_table.isVisible() and not day.log_late_button.isVisible()

@@ -127,11 +127,37 @@ def test_a_review_is_one_transaction(
     assert _counts(built) == before
 
 
-def test_the_screen_opens_at_the_review_near_today(built: Built, today: dt.date) -> None:
+def _complete(b: Built, timepoint: str, today: dt.date) -> None:
+    """Skip every instrument of the review at ``timepoint`` on its due date (complete,
+    nothing measured)."""
+    o = b.services.outcomes
+    plan = o.review_plan(b.patient_id, timepoint, today=today)
+    assert plan.due_date is not None
+    o.record_review(b.patient_id, ReviewEntry(
+        timepoint, plan.due_date, skips={c: "Patient declined" for c in plan.missing}),
+        today=today)
+
+
+def test_the_screen_opens_at_the_first_review_due_and_not_complete(
+    built: Built, today: dt.date
+) -> None:
+    """Never at a review already complete (the walkthrough of issue 11 opened it at a done
+    baseline): the first due or overdue one not complete; when none is, the next one not
+    complete."""
     o = built.services.outcomes
     mid = next(a for a in o.schedule(built.patient_id, today=today) if a.timepoint == "mid")
-    assert o.review_timepoint(built.patient_id, today=mid.due_date) == "mid"
-    plan = o.review_plan(built.patient_id, "mid", today=mid.due_date)
+    day = mid.due_date
+    # the baseline is overdue and not complete: it comes first, for the screen and every form
+    assert o.review_timepoint(built.patient_id, today=day) == "baseline"
+    _complete(built, "baseline", day)
+    assert o.review_timepoint(built.patient_id, today=day) == "mid"
+    plan = o.review_plan(built.patient_id, "mid", today=day)
     assert (plan.label, plan.due_date) == (mid.label, mid.due_date)
+    # partly recorded: still the mid-program review
+    o.record_review(built.patient_id, ReviewEntry("mid", day, odi=[1] * 10), today=day)
+    assert o.review_timepoint(built.patient_id, today=day) == "mid"
+    _complete(built, "mid", day)
+    # nothing due: the next review not complete (the end of program), not a done one
+    assert o.review_timepoint(built.patient_id, today=day) == "end"
     with pytest.raises(ValidationError):
         o.review_plan(built.patient_id, "other", today=today)

@@ -210,3 +210,107 @@ def test_the_day_is_read_in_a_fixed_number_of_statements(database: Database, tod
     for i in range(4):
         build_patient(database, today, weeks_ago=i, given="Q", family=f"More{i}")
     assert statements() == few
+
+
+# --- a session logged on another date than its own; the missed ones (walkthrough of issue 11) ---
+
+
+def _log(b: Built, slot_id, on: dt.date, today: dt.date) -> None:  # type: ignore[no-untyped-def]
+    b.services.sessions.save(b.patient_id, slot_id, SessionEntry(on, red_flags=ALL_NO), today=today)
+
+
+def test_a_session_logged_ahead_is_on_the_day_it_was_logged_and_frees_its_own(two, today) -> None:  # type: ignore[no-untyped-def]
+    """Ana's Wednesday session logged on Tuesday: it is Tuesday's (done), no longer Wednesday's
+    (to do), and Wednesday is free to book another of her sessions."""
+    a, _ = two
+    s = a.services.schedule
+    tuesday, wednesday = today + dt.timedelta(days=1), today + dt.timedelta(days=2)
+    friday = today + dt.timedelta(days=4)
+    wed = _slot_on(a, wednesday)
+    _log(a, wed.id, tuesday, tuesday)
+
+    on_wednesday = s.today(today=wednesday).booked
+    assert [x.patient_name for x in on_wednesday] == ["Ben Later"]
+    [done] = [x for x in s.today(today=tuesday).booked if x.patient_id == a.patient_id]
+    assert (done.slot_id, done.day, done.scheduled_on, done.logged) == (
+        wed.id,
+        tuesday,
+        wednesday,
+        True,
+    )
+    assert done.state_text == "attended (planned Wed 25 Nov)"
+    week = {(x.slot_id, x.day) for x in s.week(today)}
+    assert (wed.id, tuesday) in week and (wed.id, wednesday) not in week
+
+    # Friday's session can move to Wednesday: its own session is done already
+    fri = next(x for x in s.bookable(a.patient_id) if x.day == friday)
+    s.book(fri.slot_id, wednesday, dt.time(10, 0), expected_version=fri.version, today=tuesday)
+    assert [x.slot_id for x in s.today(today=wednesday).booked if x.patient_id == a.patient_id] == [
+        fri.slot_id
+    ]
+
+
+def test_a_session_logged_late_leaves_its_day_and_the_missed_list(two, today) -> None:  # type: ignore[no-untyped-def]
+    """Ben's Monday session logged on Tuesday is Tuesday's; Monday no longer lists it, and a
+    session booked for Monday can take its place."""
+    _, b = two
+    s = b.services.schedule
+    tuesday = today + dt.timedelta(days=1)
+    monday = _slot_on(b, today)
+    _log(b, monday.id, tuesday, tuesday)
+    assert [x.patient_name for x in s.today(today=today).booked] == ["Ana Early"]
+    assert monday.id not in [x.slot_id for x in s.today(today=tuesday).missed]
+    [late] = [x for x in s.today(today=tuesday).booked if x.patient_id == b.patient_id]
+    assert (late.slot_id, late.state_text) == (monday.id, "attended (planned Mon 23 Nov)")
+    wednesday = next(x for x in s.bookable(b.patient_id) if x.day > tuesday)
+    s.book(wednesday.slot_id, today, dt.time(9, 0), expected_version=wednesday.version, today=today)
+    assert [x.slot_id for x in s.today(today=today).booked if x.patient_id == b.patient_id] == [
+        wednesday.slot_id
+    ]
+
+
+def test_the_missed_sessions_of_the_last_two_weeks_are_listed(two, today) -> None:  # type: ignore[no-untyped-def]
+    """Past sessions not logged, of the last 14 days (a clinic default), oldest first, with how
+    many older ones are not shown; logging one (on any date) or moving it takes it off."""
+    from rehab_tracker.domain.schedule import MISSED_WINDOW_DAYS
+
+    assert MISSED_WINDOW_DAYS == 14
+    a, b = two
+    s = a.services.schedule
+    first = today - dt.timedelta(days=14)
+
+    def open_past(x: Built, since: dt.date | None) -> list:  # type: ignore[type-arg]
+        return [
+            slot.id
+            for slot in x.services.sessions.slots(x.patient_id)
+            if slot.open
+            and slot.scheduled_date < today
+            and (since is None or slot.scheduled_date >= since)
+        ]
+
+    items = s.today(today=today)
+    ids = [x.slot_id for x in items.missed]
+    assert sorted(map(str, ids)) == sorted(map(str, open_past(a, first) + open_past(b, first)))
+    assert [x.scheduled_on for x in items.missed] == sorted(x.scheduled_on for x in items.missed)
+    assert all(first <= x.day < today and not x.logged for x in items.missed)
+    assert {x.state_text for x in items.missed} == {"not logged"}
+    older = len(open_past(a, None)) + len(open_past(b, None)) - len(ids)
+    assert items.missed_older == older > 0  # Ben is in week 7: weeks 1-4 lie further back
+
+    # logged late on its own date, logged late today, moved to tomorrow: each leaves the list
+    one, two_, three = items.missed[0], items.missed[1], items.missed[2]
+    by_patient = {a.patient_id: a, b.patient_id: b}
+    _log(by_patient[one.patient_id], one.slot_id, one.day, today)
+    _log(by_patient[two_.patient_id], two_.slot_id, today, today)
+    s.book(
+        three.slot_id,
+        today + dt.timedelta(days=1),
+        dt.time(8, 0),
+        expected_version=three.version,
+        today=today,
+    )
+    after = s.today(today=today)
+    assert [x.slot_id for x in after.missed] == [x.slot_id for x in items.missed[3:]]
+    assert after.missed_older == older
+    # the one logged today is among today's sessions, done
+    assert two_.slot_id in [x.slot_id for x in after.booked if x.logged]

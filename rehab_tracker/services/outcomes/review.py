@@ -73,11 +73,18 @@ class ReviewPlan:
 
 class AssessmentReviews(Questionnaires, WalkTests, AssessmentSchedule):
     def review_timepoint(self, patient_id: uuid.UUID, *, today: dt.date) -> str:
-        """The time point the screen opens at today (the one every outcome form defaults to);
-        "baseline" when today is near no scheduled review of the four."""
-        due = self.schedule(patient_id, today=today)
-        chosen = default_timepoint(((a.timepoint, a.due_date, a.state) for a in due), today)
-        return chosen if chosen in REVIEW_TIMEPOINTS else "baseline"
+        """The time point the screen opens at today: the one every outcome form defaults to
+        (the first review due or overdue and not complete); when none is due, the next review
+        of the four not complete, else the last one scheduled (what is saved is added to it);
+        "baseline" when the program schedules none."""
+        due = [a for a in self.schedule(patient_id, today=today)
+               if a.timepoint in REVIEW_TIMEPOINTS]
+        chosen = default_timepoint((a.timepoint, a.due_date, a.state) for a in due)
+        if chosen in REVIEW_TIMEPOINTS:
+            return chosen
+        by_date = sorted(due, key=lambda a: a.due_date)
+        later = next((a for a in by_date if a.state != "done"), by_date[-1] if by_date else None)
+        return later.timepoint if later is not None else "baseline"
 
     def review_plan(self, patient_id: uuid.UUID, timepoint: str, *, today: dt.date) -> ReviewPlan:
         """The review at ``timepoint`` (the earliest not done, for repeated follow-ups)."""

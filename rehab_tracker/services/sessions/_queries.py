@@ -57,9 +57,18 @@ def _q() -> SimpleNamespace:
         .where(ScheduledSession.program_id == _G)
         .order_by(ScheduledSession.number)
     )
-    # one slot with its live log, and the program it belongs to (last column)
+    # one slot with its live log, the program it belongs to and how many exercise sessions
+    # that program has (last columns)
+    _ALL = aliased(ScheduledSession)
     _SLOT = (
-        select(*_SLOT_COLUMNS, ScheduledSession.program_id)
+        select(
+            *_SLOT_COLUMNS,
+            ScheduledSession.program_id,
+            select(func.count(_ALL.id))
+            .where(_ALL.program_id == ScheduledSession.program_id, _ALL.kind == "exercise")
+            .correlate(ScheduledSession)
+            .scalar_subquery(),
+        )
         .outerjoin(SessionLog, lookup.live_log_of_slot())
         .where(ScheduledSession.id == bindparam("slot_id", type_=Uuid()))
     )
@@ -151,11 +160,14 @@ def slots_of(source: Session | Connection, program_id: uuid.UUID | None) -> list
 
 
 def slot_of(session: Session, slot_id: uuid.UUID) -> tuple[uuid.UUID, SlotInfo]:
-    """(program id, slot) of one scheduled session; :class:`NotFoundError` when it is gone."""
+    """(program id, slot) of one scheduled session, the slot with its program's number of
+    exercise sessions (``SlotInfo.of``); :class:`NotFoundError` when it is gone."""
     row = session.execute(_q().slot, {"slot_id": slot_id}).first()
     if row is None:
         raise NotFoundError("that scheduled session no longer exists")
-    return row[10], _slot_info(row)
+    info = _slot_info(row)
+    info.of = row[11]
+    return row[10], info
 
 
 def open_slot(session: Session, slot_id: uuid.UUID) -> tuple[uuid.UUID, SlotInfo]:

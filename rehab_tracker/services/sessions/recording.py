@@ -23,6 +23,7 @@ from rehab_tracker.domain.errors import ValidationError
 from rehab_tracker.domain.program_status import logging_refusal
 from rehab_tracker.domain.redflags import screen
 from rehab_tracker.domain.sessions import (
+    LOCATION_MESSAGE,
     LOCATIONS,
     STORED,
     SessionEntry,
@@ -54,7 +55,7 @@ class SessionRecording(SessionServiceBase):
         if result.outcome != "positive":
             raise ServiceError("the red-flag screen is not positive; nothing to stop")
         if location not in LOCATIONS:
-            raise ValidationError.single("location", "Location must be clinic or home.")
+            raise ValidationError.single("location", LOCATION_MESSAGE)
         with self.db.unit_of_work(self.actor) as session:
             lookup.patient(session, patient_id)
             lookup.check_record_date(

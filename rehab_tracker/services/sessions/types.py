@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from rehab_tracker.domain.redflags import follow_up_text
 from rehab_tracker.domain.restrictions import Restriction
+from rehab_tracker.domain.schedule import short_day
 from rehab_tracker.domain.sessions import Adherence, SessionEntry
 from rehab_tracker.services.outcomes import AssessmentDue
 
@@ -26,11 +27,30 @@ class SlotInfo:
     status: str | None = None
     attended: bool | None = None
     deleted: bool = False
+    #: how many exercise sessions the program has (read with one slot, for the session form;
+    #: 0 when not read)
+    of: int = 0
 
     @property
     def label(self) -> str:
         name = "Education session" if self.kind == "education" else f"Session {self.number}"
         return f"{name} (week {self.week}, {self.scheduled_date.isoformat()})"
+
+    def fills_text(self, on: dt.date) -> str | None:
+        """What a log dated ``on`` fills when that is not the session's own day, e.g. "This
+        fills the session booked for Thu 3 Dec (session 7 of 36), logged 2 days ahead of it."
+        (None on its own day)."""
+        if on == self.scheduled_date:
+            return None
+        days = abs((self.scheduled_date - on).days)
+        when = f"{days} day{'s' if days != 1 else ''} " + (
+            "ahead of it" if on < self.scheduled_date else "after it"
+        )
+        booked = f"booked for {short_day(self.scheduled_date)}"
+        if self.kind == "education":
+            return f"This fills the education session {booked}, logged {when}."
+        of = f" of {self.of}" if self.of else ""
+        return f"This fills the session {booked} (session {self.number}{of}), logged {when}."
 
     @property
     def open(self) -> bool:

@@ -225,11 +225,8 @@ class OutcomesTab(PatientTab):
 
     def timepoint_now(self) -> str:
         """The timepoint every form starts with today (domain.assessments.default_timepoint:
-        the same for every instrument on one day)."""
-        chosen = default_timepoint(
-            ((a.timepoint, a.due_date, a.state) for a in self.due),
-            self.today(),
-        )
+        the first review due and not complete, the same for every instrument)."""
+        chosen = default_timepoint((a.timepoint, a.due_date, a.state) for a in self.due)
         return chosen if chosen in TIMEPOINTS else "other"
 
     def open_assessment(self) -> None:

@@ -2,10 +2,11 @@
 and the walking tests of a review together, each recorded or skipped with a reason, saved in one
 unit of work (:meth:`~rehab_tracker.services.outcomes.review.AssessmentReviews.record_review`).
 
-The screen opens at the time point every outcome form defaults to on that day
-(:func:`rehab_tracker.domain.assessments.default_timepoint`), says which instruments the review
-still needs, and marks each instrument as scheduled for it or optional. What is typed is checked
-as typed (the range beside each field); the service checks everything again and its messages
+The screen opens at the first review due and not complete, the time point every outcome form
+defaults to (:func:`rehab_tracker.domain.assessments.default_timepoint`), says which instruments
+the review still needs (updated on every edit: what is typed or skipped as Save would take it
+comes off the line), and marks each instrument as scheduled for it or optional. What is typed is
+checked as typed (the range beside each field); the service checks everything again and its messages
 show at their fields; nothing is saved until all of it is right.
 """
 
@@ -32,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from rehab_tracker.domain.instruments import ODI_SECTION_COUNT, ODI_SECTIONS, RMDQ_ITEM_COUNT
-from rehab_tracker.domain.review import REVIEW_TIMEPOINTS, instrument_name
+from rehab_tracker.domain.review import REVIEW_TIMEPOINTS, instrument_name, skip_reason_error
 from rehab_tracker.domain.sessions import (
     MAX_COURSE_M,
     MAX_LAPS,
@@ -169,6 +170,7 @@ class AssessmentDialog(QDialog):
         self.timepoint.currentIndexChanged.connect(self.show_plan)
         self.date.dateChanged.connect(self.check_date)
         self._start_autosave()
+        self.on_every_edit(self.show_still_to_do)
         self.show_plan()
         self.update_scores()
         self.date.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -363,17 +365,21 @@ class AssessmentDialog(QDialog):
             self.status.setText(
                 f"Draft restored ({point}): your unsaved entries are back."
             )
-        touch = self.autosave.touch
-        self.date.dateChanged.connect(touch)
-        self.timepoint.currentIndexChanged.connect(touch)
-        self.notes.textChanged.connect(touch)
+        self.date.dateChanged.connect(self.autosave.touch)
+        self.timepoint.currentIndexChanged.connect(self.autosave.touch)
+        self.notes.textChanged.connect(self.autosave.touch)
+        self.on_every_edit(self.autosave.touch)
+
+    def on_every_edit(self, slot: Callable[[], None]) -> None:
+        """Call ``slot`` on every edit of an instrument: a value typed, an RMDQ box, a Skip or
+        its reason."""
         for field in self.numbers.values():
-            field.textChanged.connect(touch)
+            field.textChanged.connect(slot)
         for box in (self.rmdq_record, *self.rmdq_items):
-            box.toggled.connect(touch)
+            box.toggled.connect(slot)
         for part in self.parts.values():
-            part.skip.toggled.connect(touch)
-            part.reason.textChanged.connect(touch)
+            part.skip.toggled.connect(slot)
+            part.reason.textChanged.connect(slot)
 
     def payload(self) -> dict[str, Any]:
         on = self.date.value()
@@ -423,18 +429,9 @@ class AssessmentDialog(QDialog):
 
     def show_plan(self) -> None:
         """What the chosen review needs, and each instrument marked scheduled or optional."""
-        plan = self.plan()
+        plan = self.current_plan = self.plan()
         self.setWindowTitle(f"{TITLE} - {TIMEPOINTS[plan.timepoint]} - {self.patient_name}")
-        if plan.due_date is None:
-            text = (f"No {TIMEPOINTS[plan.timepoint].lower()} review is scheduled in this "
-                    "program: every instrument is optional.")
-        elif plan.missing:
-            text = (f"{plan.label}, due {plan.due_date.isoformat()}: still to record or skip: "
-                    f"{_names(plan.missing)}.")
-        else:
-            text = (f"{plan.label}, due {plan.due_date.isoformat()}: done (every instrument "
-                    "recorded or skipped). Anything saved now is added to it.")
-        self.plan_label.setText(text)
+        self.show_still_to_do()
         for code, part in self.parts.items():
             wanted = code in plan.instruments
             text = f"Skip: {part.name}" + ("" if wanted else " (optional here)")
@@ -443,6 +440,39 @@ class AssessmentDialog(QDialog):
         for title, codes in GROUPS:
             listed = [c for c in codes if c in plan.instruments]
             self.groups[codes[0]].setTitle(title + (" — scheduled" if listed else " — optional"))
+
+    def entered(self) -> set[str]:
+        """The instruments the screen would record or skip now, as Save takes them: values
+        typed that are right (an ODI with a score), a Skip ticked with a reason."""
+        problems = self.typed_problems(check_date=False)
+        entry = self.entry()
+        out = {c for c in entry.recorded() if not any(_owner(k) == c for k in problems)}
+        if entry.odi is not None and score_odi(entry.odi, self.odi_max_missing).percent is None:
+            out.discard("odi")
+        out |= {c for c, reason in entry.skips.items() if skip_reason_error(reason) is None}
+        return out
+
+    def show_still_to_do(self) -> None:
+        """The line of what the review still needs, less what the screen holds now."""
+        plan = getattr(self, "current_plan", None)
+        if plan is None:  # still building
+            return
+        if plan.due_date is None:
+            self.plan_label.setText(
+                f"No {TIMEPOINTS[plan.timepoint].lower()} review is scheduled in this program: "
+                "every instrument is optional."
+            )
+            return
+        head = f"{plan.label}, due {plan.due_date.isoformat()}"
+        missing = [c for c in plan.missing if c not in self.entered()]
+        if not plan.missing:
+            text = (f"{head}: done (every instrument recorded or skipped). Anything saved now "
+                    "is added to it.")
+        elif missing:
+            text = f"{head}: still to record or skip: {_names(missing)}."
+        else:
+            text = f"{head}: nothing left to record or skip: Save completes it."
+        self.plan_label.setText(text)
 
     def update_scores(self) -> None:
         if not hasattr(self, "rmdq_score"):  # still building
@@ -512,16 +542,16 @@ class AssessmentDialog(QDialog):
             notes=self.notes.text(),
         )
 
-    def typed_problems(self) -> dict[str, str]:
+    def typed_problems(self, *, check_date: bool = True) -> dict[str, str]:
         """What is wrong as typed in the fields not skipped (the service never sees it: a field
-        that is not a number has no value)."""
+        that is not a number has no value); with ``check_date``, the date's too (shown)."""
         skipped = {c for c, p in self.parts.items() if p.skipped}
         out = {
             key: problem
             for key, field in self.numbers.items()
-            if (problem := field.problem()) and not _skipped_key(key, skipped)
+            if (problem := field.problem()) and _owner(key) not in skipped
         }
-        if not self.check_date():
+        if check_date and not self.check_date():
             out["assessed_on"] = self.header.errors["assessed_on"].text()
         return out
 
@@ -576,12 +606,12 @@ def _names(codes: Iterable[str]) -> str:
     return ", ".join(instrument_name(c) for c in codes)
 
 
-def _skipped_key(key: str, skipped: set[str]) -> bool:
-    """The field ``key`` belongs to a skipped instrument."""
+def _owner(key: str) -> str:
+    """The instrument the field ``key`` belongs to ("nprs.back" -> "nprs_back")."""
     head, _, field = key.partition(".")
     if head == "nprs":
-        return ("nprs_back" if field == "back" else "nprs_leg") in skipped
-    return head in skipped
+        return "nprs_back" if field == "back" else "nprs_leg"
+    return head
 
 
 def open_assessment(

@@ -36,6 +36,7 @@ from rehab_tracker.domain.sessions import (
     EFFORT_MESSAGE,
     EXERCISE_STATUS_LABELS,
     EXERCISE_STATUSES,
+    LOCATION_LABELS,
     NOTHING_RECORDED,
     PAIN_MESSAGE,
     SET_MAXIMA,
@@ -416,8 +417,9 @@ class SessionFormDialog(QDialog):
         self.fields.setObjectName("sessionFields")
         self.date = self.fields.add("session_date", "&Date", DateField(entry.session_date))
         self.location = self.fields.add("location", "Lo&cation", QComboBox())
-        self.location.addItems(["clinic", "home"])
-        self.location.setCurrentText(entry.location)
+        for code, label in LOCATION_LABELS.items():
+            self.location.addItem(label, code)
+        self._set_location(entry.location)
         self.attended = self.fields.add(
             "attended", "Atte&nded", QCheckBox("Patient attended")
         )
@@ -561,6 +563,10 @@ class SessionFormDialog(QDialog):
             if editing and isinstance(seen, int):  # typed against that version of the log
                 self.form = dataclasses.replace(self.form, version=seen)
 
+    def _set_location(self, code: str) -> None:
+        """Choose the location stored as ``code`` (the choice shows its label)."""
+        self.location.setCurrentIndex(max(0, self.location.findData(code)))
+
     def _connect_edits(self) -> None:
         self.date.dateChanged.connect(self._edited)
         self.location.currentTextChanged.connect(self._edited)
@@ -627,7 +633,8 @@ class SessionFormDialog(QDialog):
 
     def _show_day(self) -> None:
         """What the form knows of the session's day up front (issue 11 item 3): a red flag not
-        cleared, another session logged that day, a scheduled session logged ahead of its date."""
+        cleared, another session logged that day, which scheduled session a log on another day
+        than its own fills."""
         on = self.date.value()
         notes = []
         flags = [f for f in self.form.open_red_flags if on is None or f.session_date <= on]
@@ -651,12 +658,9 @@ class SessionFormDialog(QDialog):
                 + "; ".join(self.same_day) + ". Saving asks before logging another."
             )
         slot = self.form.slot
-        if slot is not None and on is not None and slot.scheduled_date > on:
-            days = (slot.scheduled_date - on).days
-            notes.append(
-                f"Logged ahead of the schedule: this fills {slot.label}, scheduled "
-                f"{days} day{'s' if days != 1 else ''} after {on.isoformat()}."
-            )
+        fills = slot.fills_text(on) if slot is not None and on is not None else None
+        if fills is not None:
+            notes.append(fills)
         self.day_notes.setText("\n".join(notes))
         self.day_notes.setVisible(bool(notes))
         self.day_notes.setAccessibleDescription("\n".join(notes))
@@ -687,7 +691,7 @@ class SessionFormDialog(QDialog):
             "session_id": str(self.form.session_id) if self.form.session_id else None,
             "version": self.form.version,
             "session_date": value.isoformat() if value else None,
-            "location": self.location.currentText(),
+            "location": self.location.currentData(),
             "attended": self.attended.isChecked(),
             "missed_reason": self.missed_reason.text(),
             "pain": {k: f.text() for k, f in self.pain.items()},
@@ -707,7 +711,7 @@ class SessionFormDialog(QDialog):
     def restore(self, data: dict[str, Any]) -> None:
         if data.get("session_date"):
             self.date.set_value(dt.date.fromisoformat(data["session_date"]))
-        self.location.setCurrentText(data.get("location", "clinic"))
+        self._set_location(str(data.get("location", "clinic")))
         self.attended.setChecked(bool(data.get("attended", True)))
         self.missed_reason.setText(data.get("missed_reason", ""))
         for key, text in (data.get("pain") or {}).items():
@@ -734,7 +738,7 @@ class SessionFormDialog(QDialog):
         pains = {k: f.int_value() for k, f in self.pain.items()}
         return SessionEntry(
             session_date=self.date.value(),
-            location=self.location.currentText(),
+            location=self.location.currentData(),
             attended=self.attended.isChecked(),
             missed_reason=self.missed_reason.text(),
             exercises=tuple(box.entry() for box in self.exercise_boxes),

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from rehab_tracker.domain.sessions import location_label
 from rehab_tracker.services.patients import PatientRow
 from rehab_tracker.services.sessions import PatientSessions, SessionRow, SlotInfo
 from rehab_tracker.ui.sessions.acknowledge import (
@@ -89,7 +90,7 @@ class SessionTableModel(RowsTableModel[SessionRow]):
             r.session_date.isoformat(),
             "unscheduled" if r.number is None else ("education" if r.number == 0 else r.number),
             "" if r.week is None else r.week,
-            r.location,
+            location_label(r.location),
             status,
             _red_flag_cell(r),
             _pain(r.pain_back_before, r.pain_back_after),

@@ -1,6 +1,7 @@
-"""The Today feature: the window's home page (the Today view: today's sessions, red flags to
-review, assessments due; and the week's schedule) in the patient pane, Session > Today (Ctrl+1),
-Week Schedule (Ctrl+2) and Book Session, and what the view's keys do.
+"""The Today feature: the window's home page (the Today view: today's sessions, the sessions
+missed or not logged, red flags to review, assessments due; and the week's schedule) in the
+patient pane, Session > Today (Ctrl+1), Week Schedule (Ctrl+2) and Book Session, and what the
+view's keys do.
 
 The view's keys select the patient (the pane stays on the view) and use what the other features
 offer through the workspace (``Workspace.offers``): logging is the Sessions tab's visit flow (an

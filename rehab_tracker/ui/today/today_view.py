@@ -1,8 +1,10 @@
-"""The Today view, the window's home: today's sessions, red flags to review and assessments due
-or overdue (page "Today"), and the week's sessions by day (page "Week").
+"""The Today view, the window's home: today's sessions, the sessions missed or not logged of the
+last days, red flags to review and assessments due or overdue (page "Today"), and the week's
+sessions by day (page "Week").
 
-Each list acts with one key: Enter on a session logs it (or opens its log to correct), on a red
-flag records its outcome and clearance, on an assessment opens its record form. The view only
+Each list acts with one key: Enter on a session logs it (or opens its log to correct), on a
+missed session logs it late (its Move button books it again), on a red flag records its outcome
+and clearance, on an assessment opens its record form. The view only
 reads (one service call per page) and hands each action to ``acts``
 (:class:`TodayActs`, the Today feature), which runs it with the rest of the window.
 """
@@ -27,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from rehab_tracker.domain.schedule import MISSED_WINDOW_DAYS, short_day
 from rehab_tracker.services.schedule import (
     Appointment,
     AssessmentToDo,
@@ -66,10 +69,6 @@ def long_date(day: dt.date) -> str:
     return f"{day:%A} {day.day} {day:%B %Y}"
 
 
-def short_date(day: dt.date) -> str:
-    return f"{day:%a} {day.day} {day:%b}"
-
-
 # --- the lists' models ----------------------------------------------------------------------
 
 
@@ -90,6 +89,18 @@ class SessionsModel(RowsTableModel[Appointment]):
             f"{r.name} (week {r.week})",
             r.state_text,
         )[column]
+
+
+class MissedModel(SessionsModel):
+    """The sessions missed or not logged: the day each was planned on first."""
+
+    headers = ("Planned", *SessionsModel.headers[1:])
+
+    def cell(self, r: Appointment, column: int, role: int) -> Any:
+        if column == 0 and role in _ROLES:
+            when = short_day(r.scheduled_on)
+            return when if r.time is None else f"{when} {r.time_text}"
+        return super().cell(r, column, role)
 
 
 class FlagsModel(RowsTableModel[FlagToReview]):
@@ -158,7 +169,7 @@ class WeekModel(QAbstractTableModel):
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role in _ROLES and 0 <= section < 7:
-            return short_date(self.day(section))
+            return short_day(self.day(section))
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -264,6 +275,12 @@ def _current(table: QTableView, model: RowsTableModel[RowT]) -> RowT | None:
     return model.row_at(index.row())
 
 
+def _act(table: QTableView, model: RowsTableModel[RowT], act: Callable[[RowT], None]) -> None:
+    """``act`` on the list's current row, if there is one."""
+    if (row := _current(table, model)) is not None:
+        act(row)
+
+
 class _Page(LazyTab):
     """A page of the view: reads through the services when shown, acts through ``acts``."""
 
@@ -287,7 +304,7 @@ class _Page(LazyTab):
 
 
 class DayPage(_Page):
-    """Today's three lists; reads ``services.schedule.today`` when shown."""
+    """Today's four lists; reads ``services.schedule.today`` when shown."""
 
     object_name = "todayPage"
 
@@ -295,14 +312,17 @@ class DayPage(_Page):
         acts = self.acts
         self.heading = _section_title("todayHeading")
         self.sessions = SessionsModel(self)
+        self.missed = MissedModel(self)
         self.flags = FlagsModel(self)
         self.assessments = AssessmentsModel(self)
         self.sessions_title = _section_title("todaySessionsTitle")
+        self.missed_title = _section_title("todayMissedTitle")
         self.flags_title = _section_title("todayFlagsTitle")
         self.assessments_title = _section_title("todayAssessmentsTitle")
         self.sessions_table = ActTable(
             self.sessions, "todaySessions", "Sessions today", self.log_current
         )
+        self.missed_table = ActTable(self.missed, "todayMissed", "Missed sessions", self.log_missed)
         self.flags_table = ActTable(
             self.flags, "todayRedFlags", "Red flags to review", self.review_current
         )
@@ -312,6 +332,10 @@ class DayPage(_Page):
         self.log_button = _button("&Log session…", "todayLogSession", self.log_current)
         self.book_button = _button("&Book session…", "todayBookSession", lambda: acts.book(None))
         self.move_button = _button("&Move session…", "todayMoveSession", self.move_current)
+        self.log_late_button = _button("Log l&ate…", "todayLogLate", self.log_missed)
+        self.move_missed_button = _button(
+            "Mov&e missed session…", "todayMoveMissed", self.move_missed
+        )
         self.flag_button = _button("Re&view red flag…", "todayReviewFlag", self.review_current)
         self.assess_button = _button(
             "Re&cord assessment…", "todayRecordAssessment", self.assess_current
@@ -330,6 +354,12 @@ class DayPage(_Page):
                 (self.log_button, self.move_button, self.book_button),
                 3,
             ),
+            (
+                self.missed_title,
+                self.missed_table,
+                (self.log_late_button, self.move_missed_button),
+                2,
+            ),
             (self.flags_title, self.flags_table, (self.flag_button,), 1),
             (self.assessments_title, self.assessments_table, (self.assess_button,), 2),
         ):
@@ -341,6 +371,7 @@ class DayPage(_Page):
         items = self.services.schedule.today(today=self.today())
         self.heading.setText(f"Today: {long_date(items.day)}")
         self.sessions.set_rows(items.booked)
+        self.missed.set_rows(items.missed)
         self.flags.set_rows(items.red_flags)
         self.assessments.set_rows(items.assessments)
         to_log = sum(not a.logged for a in items.booked)
@@ -349,6 +380,10 @@ class DayPage(_Page):
             if items.booked
             else "Sessions today: none booked"
         )
+        self.missed_title.setText(_missed_title(len(items.missed), items.missed_older))
+        # nothing missed (the usual day): the title says so, the empty list takes no room
+        for widget in (self.missed_table, self.log_late_button, self.move_missed_button):
+            widget.setVisible(bool(items.missed))
         self.flags_title.setText(
             f"Red flags to review: {len(items.red_flags)}"
             if items.red_flags
@@ -362,37 +397,45 @@ class DayPage(_Page):
         for button, model in (
             (self.log_button, self.sessions),
             (self.move_button, self.sessions),
+            (self.log_late_button, self.missed),
+            (self.move_missed_button, self.missed),
             (self.flag_button, self.flags),
             (self.assess_button, self.assessments),
         ):
             button.setEnabled(bool(model.rows))
         for title, table in (
             (self.sessions_title, self.sessions_table),
+            (self.missed_title, self.missed_table),
             (self.flags_title, self.flags_table),
             (self.assessments_title, self.assessments_table),
         ):
             table.setAccessibleDescription(title.text())
 
     def log_current(self) -> None:
-        if (a := _current(self.sessions_table, self.sessions)) is not None:
-            self.acts.log_session(a)
+        _act(self.sessions_table, self.sessions, self.acts.log_session)
 
     def move_current(self) -> None:
-        if (a := _current(self.sessions_table, self.sessions)) is not None:
-            self.acts.book(a)
+        _act(self.sessions_table, self.sessions, self.acts.book)
+
+    def log_missed(self) -> None:
+        """Log the missed session late (the session form says which one it fills)."""
+        _act(self.missed_table, self.missed, self.acts.log_session)
+
+    def move_missed(self) -> None:
+        _act(self.missed_table, self.missed, self.acts.book)
 
     def review_current(self) -> None:
-        if (f := _current(self.flags_table, self.flags)) is not None:
-            self.acts.review_flag(f)
+        _act(self.flags_table, self.flags, self.acts.review_flag)
 
     def assess_current(self) -> None:
-        if (x := _current(self.assessments_table, self.assessments)) is not None:
-            self.acts.record_assessment(x)
+        _act(self.assessments_table, self.assessments, self.acts.record_assessment)
 
     def focus_first(self) -> None:
-        """Focus the first list that has something to do (sessions, flags, assessments)."""
+        """Focus the first list that has something to do (sessions, missed sessions, flags,
+        assessments)."""
         for table, model in (
             (self.sessions_table, self.sessions),
+            (self.missed_table, self.missed),
             (self.flags_table, self.flags),
             (self.assessments_table, self.assessments),
         ):
@@ -400,6 +443,15 @@ class DayPage(_Page):
                 table.setFocus(Qt.FocusReason.ShortcutFocusReason)
                 return
         self.sessions_table.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+
+def _missed_title(listed: int, older: int) -> str:
+    """The missed group's title: how many it lists, and how many earlier ones it leaves out."""
+    head = f"Missed / not logged in the last {MISSED_WINDOW_DAYS} days (clinic default)"
+    text = f"{head}: {listed}" if listed else f"{head}: none"
+    if older:
+        text += f"; {older} earlier not shown (each patient's Sessions tab)"
+    return text
 
 
 class WeekPage(_Page):
@@ -450,7 +502,7 @@ class WeekPage(_Page):
         self.model.set_week(monday, appointments)
         sunday = monday + dt.timedelta(days=6)
         self.heading.setText(
-            f"Week of {long_date(monday)} to {short_date(sunday)}: "
+            f"Week of {long_date(monday)} to {short_day(sunday)}: "
             f"{len(appointments)} session{'' if len(appointments) == 1 else 's'}"
         )
         self.table.setAccessibleDescription(self.heading.text())
