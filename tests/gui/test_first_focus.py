@@ -56,12 +56,18 @@ def test_editor_opens_in_the_phase_name(qtbot, services, today, patient_ids, ans
 INPUTS = (QLineEdit, QComboBox, QAbstractSpinBox, QPlainTextEdit, QRadioButton, QCheckBox)
 
 
-@pytest.mark.parametrize("name", DIALOGS)
-def test_every_dialog_opens_in_an_input(window, qtbot, name) -> None:  # type: ignore[no-untyped-def]
+def open_dialog(window, qtbot, name):  # type: ignore[no-untyped-def]
+    """The layout tests' dialog ``name``, shown, for the first patient."""
     window.patient_list.table.selectRow(0)
     dialog = _dialogs(window)[name]()
     qtbot.addWidget(dialog)
     dialog.show()
+    return dialog
+
+
+@pytest.mark.parametrize("name", DIALOGS)
+def test_every_dialog_opens_in_an_input(window, qtbot, name) -> None:  # type: ignore[no-untyped-def]
+    dialog = open_dialog(window, qtbot, name)
     focused = focused_after_opening(qtbot, dialog)
     assert isinstance(focused, INPUTS), (name, type(focused).__name__)
     assert not isinstance(focused, QAbstractScrollArea) or isinstance(focused, QPlainTextEdit)
