@@ -21,6 +21,8 @@ class GuiSettings:
 
     window_geometry: str = ""  # base64 of QWidget.saveGeometry()
     splitter_state: str = ""  # base64 of QSplitter.saveState()
+    #: the screen's available size when the geometry was saved, in logical pixels ("1600x1000")
+    window_screen: str = ""
     show_retired_exercises: bool = False
 
 
