@@ -54,7 +54,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSize, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -200,6 +200,9 @@ class MainWindow(QMainWindow):
         # (LIST_SHARE) and the patient's tables get the room when the window is maximised
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 1)
+        #: the user dragged the divider: their split is kept from then on
+        self._divider_moved = False
+        self.splitter.splitterMoved.connect(self._note_divider_moved)
         self.setCentralWidget(self.splitter)
 
         self.database_label = QLabel(f"Database: {database_label}")
@@ -285,8 +288,19 @@ class MainWindow(QMainWindow):
         last columns (which scroll)."""
         hints = [self.patient_list.sizeHint().width(), view.sizeHint().width()]
         total = total or 1000  # not shown yet: the splitter scales the proportions
-        first = min(total * hints[0] // max(sum(hints), 1), int(total * LIST_SHARE))
+        wanted = max(
+            total * hints[0] // max(sum(hints), 1), self.patient_list.key_columns_width()
+        )
+        first = min(wanted, int(total * LIST_SHARE))
         return [first, total - first]
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Until the user moves the divider (or a layout was saved), the list keeps the share
+        :meth:`_shared_width` gives it at any window size: the splitter alone gave all the new
+        width to the pane, and the list stayed cut inside its week columns (issue 11)."""
+        super().resizeEvent(event)
+        if self.attached and not self.settings.splitter_state and not self._divider_moved:
+            self.splitter.setSizes(self._shared_width(sum(self.splitter.sizes()), self.pane))
 
     # --- extension points -----------------------------------------------------------------
 
@@ -604,7 +618,8 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(QByteArray.fromBase64(self.settings.window_geometry.encode()))
             if not self.isMaximized():
                 saved = _parse_screen(self.settings.window_screen)
-                self.resize(*restored_size((self.width(), self.height()), saved, avail))
+                size = _parse_screen(self.settings.window_size) or (self.width(), self.height())
+                self.resize(*restored_size(size, saved, avail))
         else:  # a sensible share of this screen, whatever its size and scaling
             self.resize(round(avail[0] * DEFAULT_SHARE), round(avail[1] * DEFAULT_SHARE))
         if self.settings.splitter_state:
@@ -629,11 +644,15 @@ class MainWindow(QMainWindow):
             max(available.top(), min(self.y(), available.bottom() - self.frameGeometry().height())),
         )
 
+    def _note_divider_moved(self, *_args: object) -> None:
+        self._divider_moved = True
+
     def closeEvent(self, event: QCloseEvent) -> None:
         self.settings.window_geometry = bytes(self.saveGeometry().toBase64().data()).decode()
         screen = self.screen()
         if screen is not None:
             self.settings.window_screen = _screen_text(screen.availableGeometry().size())
+        self.settings.window_size = _screen_text(self.normalGeometry().size())
         self.settings.splitter_state = bytes(self.splitter.saveState().toBase64().data()).decode()
         gui_settings.save(self.settings)
         super().closeEvent(event)
