@@ -476,32 +476,93 @@ def walking_figure(
 
 
 MAX_TRAINING_LINES = 7
+#: the training legends: font size (points), columns, and the inches of one line and one row gap
+LEGEND_FONT = 7.0
+LEGEND_COLUMNS = 2
+LEGEND_LINE_IN = LEGEND_FONT * 1.25 / 72
+LEGEND_GAP_IN = LEGEND_FONT * 0.5 / 72
+#: the width of one legend character (DejaVu Sans at LEGEND_FONT, with room to spare), inches
+LEGEND_CHAR_IN = 0.062
+#: a legend entry's marker and the space after it (handlelength 2 + handletextpad 0.8), inches
+LEGEND_HANDLE_IN = LEGEND_FONT * 2.8 / 72
+
+
+@dataclass(frozen=True)
+class _TrainingPanel:
+    """One of the two plots: its series (the ones shown), how many were left out, and the
+    legend's entries (full exercise names, wrapped to the legend's column)."""
+
+    group: list[Any]
+    chosen: list[Any]
+    labels: list[str]
+
+    @property
+    def hidden(self) -> int:
+        return len(self.group) - len(self.chosen)
+
+    def legend_inches(self) -> float:
+        """The height of the legend under the plot: its rows, tallest entry each, its title."""
+        if not self.chosen:
+            return 0.0
+        lines = [label.count("\n") + 1 for label in self.labels]
+        per = -(-len(lines) // LEGEND_COLUMNS)  # matplotlib fills a column, then the next
+        tallest = max(
+            sum(column) * LEGEND_LINE_IN + len(column) * LEGEND_GAP_IN
+            for column in (lines[i : i + per] for i in range(0, len(lines), per))
+        )
+        title = LEGEND_LINE_IN + LEGEND_GAP_IN if self.hidden else 0.0
+        return tallest + title + 0.05
+
+
+def _training_panel(group: list[Any], column_in: float) -> _TrainingPanel:
+    # the exercises trained most recently and most often: what the program is doing now
+    chosen = sorted(group, key=lambda t: (-max(t.weeks), -len(t.weeks)))[:MAX_TRAINING_LINES]
+    chosen.sort(key=group.index)
+    per_line = max(int((column_in - LEGEND_HANDLE_IN) / LEGEND_CHAR_IN), 12)
+    labels = ["\n".join(textwrap.wrap(t.exercise_name, per_line)) for t in chosen]
+    return _TrainingPanel(group, chosen, labels)
 
 
 def training_figure(data: ReportData, *, figsize: tuple[float, float] | None = None) -> Figure:
-    """Heaviest load (kg) per exercise per program week; volume for exercises without load."""
-    fig = _new_figure(figsize or (SCREEN_SIZE[0], SCREEN_SIZE[1] * 1.35))
-    _margins(fig, right=1.9, top=0.75, hspace=0.3)
+    """Heaviest load (kg) per exercise per program week; volume for exercises without load.
+
+    Each plot's legend sits under it across the whole width, in two columns, with the
+    exercises' full names (wrapped, never cut: "Roman chair back extension, 30 degrees" and
+    "..., 45 degrees" must be told apart); the figure grows taller when the legends need it."""
+    width, height = figsize or (SCREEN_SIZE[0], SCREEN_SIZE[1] * 1.35)
+    left, right, top, title2, axis_in, gap = 0.65, 0.2, 0.75, 0.28, 0.5, 0.1
+    column_in = (width - left - right) / LEGEND_COLUMNS
+    panels = [
+        _training_panel([t for t in data.training if t.metric == metric], column_in)
+        for metric in ("load", "volume")
+    ]
+    legends = [p.legend_inches() for p in panels]
+    fixed = top + gap + legends[0] + title2 + axis_in + legends[1] + 0.1
+    plot_in = max((height - fixed) / 2, 1.0)
+    height = max(height, fixed + 2 * plot_in)
+    fig = _new_figure((width, height))
     fig.suptitle("Training over the program", x=0.01, ha="left", fontsize=10.5)
-    load = [t for t in data.training if t.metric == "load"]
-    volume = [t for t in data.training if t.metric == "volume"]
-    axes = fig.subplots(2, 1, sharex=True)
+    box_w = (width - left - right) / width
+    bottom2 = (0.1 + legends[1] + axis_in) / height
+    bottom1 = bottom2 + (plot_in + title2 + legends[0] + gap) / height
+    load_ax = fig.add_axes((left / width, bottom1, box_w, plot_in / height))
+    volume_ax = fig.add_axes((left / width, bottom2, box_w, plot_in / height), sharex=load_ax)
+    load_ax.tick_params(labelbottom=False)
     weeks = data.program.weeks if data.program is not None else 12
-    for ax, group, title, what in (
-        (axes[0], load, "Heaviest load per week (kg)", "load"),
-        (axes[1], volume, "Volume per week (repetitions, or seconds held)", "volume"),
+    for ax, panel, title, what, below_in in (
+        (load_ax, panels[0], "Heaviest load per week (kg)", "load", gap),
+        (volume_ax, panels[1], "Volume per week (repetitions, or seconds held)", "volume",
+         axis_in),
     ):
         _style_axes(ax)
         ax.set_xlim(0.5, weeks + 0.5)
-        lines = _phases(ax, data, program_weeks=True, labels=ax is axes[0])
+        lines = _phases(ax, data, program_weeks=True, labels=ax is load_ax)
         ax.set_title(
-            title, loc="left", fontsize=9, pad=title_pad(lines) if ax is axes[0] else 6, y=1.0
+            title, loc="left", fontsize=9, pad=title_pad(lines) if ax is load_ax else 6, y=1.0
         )
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         styles = style.series_styles()
-        # the exercises trained most recently and most often: what the program is doing now
-        chosen = sorted(group, key=lambda t: (-max(t.weeks), -len(t.weeks)))[:MAX_TRAINING_LINES]
-        for series in sorted(chosen, key=group.index):
+        for series, label in zip(panel.chosen, panel.labels, strict=True):
             colour, marker, linestyle = next(styles)
             # distance-dosed exercises: metres stored, the clinic's unit shown
             distance = series.unit == "m"
@@ -509,7 +570,7 @@ def training_figure(data: ReportData, *, figsize: tuple[float, float] | None = N
             values = [distance_in(v, data.units) if distance else v for v in series.values]
             (line,) = ax.plot(
                 series.weeks, values, color=colour, marker=marker, linestyle=linestyle,
-                linewidth=1.5, markersize=5, label=_short(series.exercise_name),
+                linewidth=1.5, markersize=5, label=label,
                 gid=f"series:{series.exercise_code}",
             )
             _register(
@@ -521,22 +582,21 @@ def training_figure(data: ReportData, *, figsize: tuple[float, float] | None = N
                     for w, v in zip(series.weeks, series.values, strict=True)
                 ],
             )
-        if len(group) > MAX_TRAINING_LINES:
-            ax.text(
-                0.99, 0.02,
-                f"{len(group) - MAX_TRAINING_LINES} more exercises not shown",
-                transform=ax.transAxes, ha="right", va="bottom", fontsize=7, style="italic",
-            )
-        if not group:
+        if not panel.group:
             _empty(ax, f"No {what} recorded yet")
-        else:
-            ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7, frameon=False)
-    axes[1].set_xlabel("Program week")
+            continue
+        ax.legend(
+            loc="upper left", bbox_to_anchor=(0.0, -below_in / plot_in), ncols=LEGEND_COLUMNS,
+            fontsize=LEGEND_FONT, frameon=False, borderaxespad=0.0, borderpad=0.0,
+            title=(
+                f"The {len(panel.chosen)} exercises trained most recently; "
+                f"{panel.hidden} more not shown"
+                if panel.hidden else None
+            ),
+            title_fontsize=LEGEND_FONT, alignment="left",
+        )
+    volume_ax.set_xlabel("Program week")
     return fig
-
-
-def _short(name: str, limit: int = 30) -> str:
-    return name if len(name) <= limit else name[: limit - 1].rstrip() + "…"
 
 
 # ------------------------------------------------------------------------------ adherence

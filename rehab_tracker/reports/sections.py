@@ -329,8 +329,10 @@ def _plain_outcome_cells(row: OutcomeRow, units: str) -> list[str]:
 
 
 def _six_minute_reference(data: ReportData, clinical: bool) -> str:
-    """The patient's predicted 6-minute walk (the clinical version also says why it is missing)."""
-    if not (any(w.code == "walk_6min" and w.points for w in data.walks) or clinical):
+    """The patient's predicted 6-minute walk beside their recorded ones (the clinical version
+    also says why it is missing); nothing without a 6-minute walk in the report: a sentence
+    about a measure with no data read as if one had been done (the walkthrough of issue 11)."""
+    if not any(w.code == "walk_6min" and w.points for w in data.walks):
         return ""
     ref6 = data.six_minute_reference
     if ref6.predicted_m is None or ref6.lower_limit_m is None:

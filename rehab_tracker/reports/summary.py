@@ -98,24 +98,36 @@ def _clinical(data: ReportData) -> str:
 
 def overall_line(rows: Sequence[OutcomeRow]) -> str:
     """One sentence counted from ``rows``: improved by a clinically important amount, worse by
-    at least the threshold, below the threshold, and without a follow-up."""
+    at least the threshold, below the threshold, and without a follow-up. A group with no
+    measure is left out ("in 0 (none)" read as a slip), except worsening: that none got worse
+    is worth a surgeon's reading."""
     compared = [r for r in rows if r.status == "change"]
     if not compared:
         return "No headline measure has a follow-up yet: no change can be given."
 
     def names(group: Sequence[OutcomeRow]) -> str:
-        return ", ".join(r.label for r in group) if group else "none"
+        return ", ".join(r.label for r in group)
+
+    def count(group: Sequence[OutcomeRow]) -> str:
+        return f"all {len(group)}" if len(group) == len(compared) > 1 else str(len(group))
 
     important = [r for r in compared if r.clinically_important]
     worse = [r for r in compared if not r.clinically_important and r.worsened]
     below = [r for r in compared if not r.clinically_important and not r.worsened]
     waiting = [r for r in rows if r.status != "change"]
-    text = (
-        f"Of {len(compared)} headline measures with a follow-up: clinically important "
-        f"improvement in {len(important)} ({names(important)}); worse by at least the "
-        f"threshold in {len(worse)} ({names(worse)}); a change below the threshold in "
-        f"{len(below)} ({names(below)})."
-    )
+    parts = [
+        f"{words} in {count(group)} ({names(group)})"
+        for words, group in (
+            ("clinically important improvement", important),
+            ("worse by at least the threshold", worse),
+            ("a change below the threshold", below),
+        )
+        if group
+    ]
+    if not worse:
+        parts.append("none worse by at least the threshold")
+    measures = "measure" if len(compared) == 1 else "measures"
+    text = f"Of {len(compared)} headline {measures} with a follow-up: {'; '.join(parts)}."
     if waiting:
         text += f" No follow-up yet: {names(waiting)}."
     return text

@@ -55,8 +55,8 @@ def test_clinical_summary_is_page_one(
         "Leg pain (NPRS) 5 4 -1 (-20%) No: below the threshold",
         "6-minute walk 420 m 505 m +85 m",
         "Of 4 headline measures with a follow-up: clinically important improvement in 3 "
-        "(ODI, Back pain (NPRS), 6-minute walk); worse by at least the threshold in 0 (none); "
-        "a change below the threshold in 1 (Leg pain (NPRS)).",
+        "(ODI, Back pain (NPRS), 6-minute walk); a change below the threshold in 1 "
+        "(Leg pain (NPRS)); none worse by at least the threshold.",
     ):
         assert words in first, words
     # the details start on the next page
@@ -83,13 +83,20 @@ def test_overall_line_agrees_with_the_rows(db: Database, report_service: ReportD
         important = [r.label for r in compared if r.clinically_important]
         worse = [r.label for r in compared if r.worsened and not r.clinically_important]
         below = [r.label for r in compared if r.label not in important + worse]
-        assert f"Of {len(compared)} headline measures with a follow-up" in line
-        for count, names, words in (
-            (len(important), important, "clinically important improvement in"),
-            (len(worse), worse, "worse by at least the threshold in"),
-            (len(below), below, "a change below the threshold in"),
+        measures = "measure" if len(compared) == 1 else "measures"
+        assert f"Of {len(compared)} headline {measures} with a follow-up" in line
+        for names, words in (
+            (important, "clinically important improvement in"),
+            (worse, "worse by at least the threshold in"),
+            (below, "a change below the threshold in"),
         ):
-            assert f"{words} {count} ({', '.join(names) or 'none'})" in line
+            count = f"all {len(names)}" if len(names) == len(compared) > 1 else len(names)
+            if names:
+                assert f"{words} {count} ({', '.join(names)})" in line
+            else:  # an empty group is not counted as "0 (none)"
+                assert words not in line
+        assert ("none worse by at least the threshold" in line) == (not worse)
+        assert "(none)" not in line and " in 0 " not in line
         for r in compared:
             assert (" improved " in r.sentence) == bool(r.clinically_important), r.sentence
 

@@ -37,7 +37,7 @@ from rehab_tracker.services.settings import (
 from rehab_tracker.ui.shell.actions import run_action
 from rehab_tracker.ui.widgets import dialogs
 from rehab_tracker.ui.widgets.fields import NumberField
-from rehab_tracker.ui.widgets.forms import FieldForm, name_button
+from rehab_tracker.ui.widgets.forms import FieldForm, focus_first_error, name_button
 from rehab_tracker.ui.widgets.scroll import scrolled
 
 MISSING_RULES = (
@@ -360,12 +360,9 @@ class SettingsDialog(QDialog):
 
     def save(self) -> None:
         # nothing is saved until every part is valid: the clinic details are checked first
-        fields = {**self.clinic, **self.signer}
-
         def refused(errors: dict[str, str]) -> None:
             self.clinic_form.show_errors(errors)
             self.banner.setText("Fix the clinic details marked in red.")
-            fields[next(iter(errors))].setFocus()
 
         checked = run_action(self, self._checked_clinic, form=refused)
         if not checked:
@@ -377,6 +374,7 @@ class SettingsDialog(QDialog):
         ]
         if problems:
             self.banner.setText("Fix the thresholds marked in red.")
+            focus_first_error(self)
             return
         overrides = self._threshold_overrides()
 
@@ -392,7 +390,7 @@ class SettingsDialog(QDialog):
             )
 
         def show(errors: dict[str, str]) -> None:
-            self.banner.setText("; ".join(f"{k}: {v}" for k, v in errors.items()))
+            self.banner.setText(" ".join(errors.values()))  # the messages, not the keys
 
         if run_action(self, write, form=show, on_conflict=self.reload):
             self.accept()

@@ -37,7 +37,7 @@ from rehab_tracker.ui.shell.actions import run_action
 from rehab_tracker.ui.widgets import dialogs
 from rehab_tracker.ui.widgets.date_field import DateField, date_problems
 from rehab_tracker.ui.widgets.filter_proxy import text_filter_proxy
-from rehab_tracker.ui.widgets.forms import FieldForm, name_button, search_box
+from rehab_tracker.ui.widgets.forms import FieldForm, focus_first_error, name_button, search_box
 from rehab_tracker.ui.widgets.table_model import RowsTableModel, index_of_id
 
 Index = QModelIndex | QPersistentModelIndex
@@ -310,6 +310,7 @@ class RecordEducationDialog(QDialog):
         problems = date_problems(self.form.fields)
         self.form.show_errors(problems)
         if covered_on is None or problems:
+            focus_first_error(self)
             return
         if not run_action(
             self,

@@ -241,7 +241,12 @@ class AssessmentDialog(QDialog):
                                 message=f"Section {i + 1}: a whole number from 0 to 5, or empty.")
             field.setObjectName(f"odi_section_{i + 1}")
             self.odi_fields.append(self._number(form, f"odi.section_{i + 1}", label, field))
-        form.add("odi.sections", "", QLabel("Empty = not answered. Neutral section names."))
+        note = QLabel(
+            "Leave a section empty if it was not answered. Each section is shown by its "
+            "topic only: the questionnaire's own wording is licensed."
+        )
+        note.setWordWrap(True)
+        form.add("odi.sections", "", note)
         column.addWidget(form)
 
     def _build_rmdq(self, form: FieldForm, column: QVBoxLayout) -> None:

@@ -35,7 +35,7 @@ from rehab_tracker.ui.patients.restrictions_editor import RestrictionsEditor
 from rehab_tracker.ui.shell.actions import run_action
 from rehab_tracker.ui.widgets import dialogs
 from rehab_tracker.ui.widgets.date_field import DateField, date_problems
-from rehab_tracker.ui.widgets.forms import FieldForm
+from rehab_tracker.ui.widgets.forms import FieldForm, focus_first_error
 from rehab_tracker.ui.widgets.scroll import scrolled
 
 SEX_LABELS = {"female": "Female", "male": "Male", "other": "Other", "unknown": "Not stated"}
@@ -241,14 +241,7 @@ class PatientDialog(QDialog):
         errors = self._errors()
         self.show_errors(errors)
         if errors:
-            first = next(iter(errors))
-            widget = (
-                self.form.fields.get(first)
-                or self.surgery_form.fields.get(first)
-                or self.restrictions.field(first)
-            )
-            if widget is not None:
-                widget.setFocus()
+            focus_first_error(self)
             return
         done = run_action(self, self._write, form=self,
                           on_conflict=self.reload if self.patient_id is not None else None)

@@ -47,6 +47,9 @@ COLUMNS = (
     ("Next session", "Next scheduled session"),
     ("Flags", "Red flag, program paused or ended, assessment due, pathway"),
 )
+#: the columns the list shows whole when the window has the room (up to "Program wk"); the
+#: others scroll
+KEY_COLUMNS = 5
 #: the flag of a program that is not running
 ENDED_FLAGS = {
     "paused": "Program paused",
@@ -284,6 +287,14 @@ class PatientList(QWidget):
         self._update_count()
         if keep is not None:
             self.select(keep)
+
+    def key_columns_width(self) -> int:
+        """The list's width that shows its KEY_COLUMNS whole (with the table's frame and its
+        vertical scroll bar, when shown)."""
+        header = self.table.horizontalHeader()
+        width = sum(header.sectionSize(i) for i in range(KEY_COLUMNS)) + 2 * self.table.frameWidth()
+        bar = self.table.verticalScrollBar()
+        return width + (bar.sizeHint().width() if bar.isVisible() else 0)
 
     def selected_id(self) -> uuid.UUID | None:
         row = self.selected_row()

@@ -192,10 +192,3 @@ class RestrictionsEditor(QGroupBox):
             if label.text()
         }
 
-    def field(self, key: str) -> QWidget | None:
-        """The input an error key names, to focus it."""
-        head, _, name = key.partition("].")
-        if not head.startswith("restrictions["):
-            return None
-        index = int(head[len("restrictions["):])
-        return self.rows[index].form.fields.get(name) if index < len(self.rows) else None

@@ -24,7 +24,7 @@ from rehab_tracker.services.programs import ProgramDetail
 from rehab_tracker.ui.shell.actions import run_action
 from rehab_tracker.ui.widgets import dialogs
 from rehab_tracker.ui.widgets.date_field import DateField, date_problems
-from rehab_tracker.ui.widgets.forms import FieldForm, save_cancel_row, text_label
+from rehab_tracker.ui.widgets.forms import FieldForm, focus_first_error, save_cancel_row, text_label
 from rehab_tracker.ui.widgets.scroll import scrolled
 
 DialogChange = Literal["pause", "complete", "stop"]
@@ -217,6 +217,7 @@ class ProgramStatusDialog(QDialog):
     def save(self) -> None:
         if typed := date_problems(self.fields.fields):
             self.fields.show_errors(typed)
+            focus_first_error(self)
             return
         if self.change != "pause" and not self._confirmed(self.day.value()):
             return

@@ -36,7 +36,13 @@ from rehab_tracker.services.sessions import RedFlagAlert
 from rehab_tracker.ui.shell.actions import run_action
 from rehab_tracker.ui.widgets import dialogs
 from rehab_tracker.ui.widgets.date_field import DateField
-from rehab_tracker.ui.widgets.forms import FieldForm, push_button, save_cancel_row, text_label
+from rehab_tracker.ui.widgets.forms import (
+    FieldForm,
+    focus_first_error,
+    push_button,
+    save_cancel_row,
+    text_label,
+)
 from rehab_tracker.ui.widgets.scroll import scrolled
 
 TITLE = "Red-flag outcome"
@@ -201,6 +207,7 @@ class RedFlagOutcomeDialog(QDialog):
     def save(self) -> None:
         if typed := self._typed_date_problem():
             self.show_errors(typed)
+            focus_first_error(self)
             return
         outcome, clearance, today = self.outcome(), self.clearance(), self.today()
         session_id = self.alert.session_id
@@ -220,12 +227,8 @@ class RedFlagOutcomeDialog(QDialog):
             self.accept()
 
     def show_errors(self, errors: dict[str, str]) -> None:
-        """Each message at its field; the first field with one takes the focus."""
+        """Each message at its field."""
         self.fields.show_errors(errors)
-        for key, widget in self.fields.fields.items():
-            if key in errors:
-                widget.setFocus(Qt.FocusReason.OtherFocusReason)
-                break
 
 
 def record_outcome(

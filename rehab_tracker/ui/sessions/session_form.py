@@ -63,6 +63,7 @@ from rehab_tracker.ui.widgets.forms import (
     WARNING_STYLE,
     FieldForm,
     error_label,
+    focus_first_error,
     push_button,
     text_label,
 )
@@ -778,7 +779,7 @@ class SessionFormDialog(QDialog):
         problems = self.live_problems()
         if problems:
             self.show_errors(problems)
-            if "exercises" in problems:
+            if focus_first_error(self) is None and "exercises" in problems:
                 self.all_done_button.setFocus(Qt.FocusReason.OtherFocusReason)
             return
         if self.form.session_id is None and not self._another_on_the_day():

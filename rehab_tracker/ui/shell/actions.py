@@ -11,8 +11,9 @@ A small synchronous cousin of Anki's ``CollectionOp``::
 What each failure becomes (the form is never cleared or closed by the runner):
 
 - ``ValidationError``: each message at its field through ``form.show_errors`` (a FieldForm, a
-  dialog with its own ``show_errors`` or any callable taking the errors); without a form, one
-  error dialog listing the messages.
+  dialog with its own ``show_errors`` or any callable taking the errors), the keyboard on the
+  first field in error (``forms.focus_first_error``); without a form, one error dialog listing
+  the messages.
 - ``ConflictError``: with ``on_conflict``, the message and a Reload / Keep what I typed choice
   (``on_conflict()`` runs on Reload); without it, an error dialog.
 - any other ``ServiceError`` (not found, refused): an error dialog with its message.
@@ -38,6 +39,7 @@ from rehab_tracker.domain.errors import ValidationError
 from rehab_tracker.services.errors import ConflictError, ServiceError
 from rehab_tracker.ui.shell.errors import exception_type, log
 from rehab_tracker.ui.widgets import dialogs
+from rehab_tracker.ui.widgets.forms import focus_first_error
 
 T = TypeVar("T")
 
@@ -126,7 +128,8 @@ def show_validation(
     title: str | None = None,
     form: Form | None = None,
 ) -> None:
-    """Field messages at their fields (``form``), or listed in one error dialog."""
+    """Field messages at their fields (``form``), the keyboard on the first field in error;
+    or listed in one error dialog."""
     if form is None:
         dialogs.error(parent, _title(parent, title), "\n".join(errors.values()))
         return
@@ -134,6 +137,8 @@ def show_validation(
         form.show_errors(dict(errors))
     else:
         form(dict(errors))
+    if parent is not None:
+        focus_first_error(parent)
 
 
 def _title(parent: QWidget | None, title: str | None) -> str:

@@ -53,8 +53,8 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QByteArray, QSize, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -101,6 +101,35 @@ OPENING_MESSAGE = "Opening the database…"
 
 #: the patient list's largest share of the window's width when no layout was saved
 LIST_SHARE = 0.4
+#: a new window's share of the available screen, and the least share a restored one keeps
+DEFAULT_SHARE = 0.85
+MIN_RESTORED_SHARE = 0.5
+
+
+def restored_size(
+    saved: tuple[int, int], saved_screen: tuple[int, int] | None, available: tuple[int, int]
+) -> tuple[int, int]:
+    """The size to restore a window saved at ``saved`` (logical pixels) on a screen whose
+    available area was ``saved_screen``, now that it is ``available``: the same share of the
+    screen when the screen (or its scaling: 100% and 200% halve the logical size) changed, and
+    never under MIN_RESTORED_SHARE of the screen nor larger than it. A size saved at 100% on a
+    large screen opened as a small window at 200% and the other way round (issue 11)."""
+    width, height = saved
+    if saved_screen is not None and saved_screen != available and min(saved_screen) > 0:
+        width = round(width * available[0] / saved_screen[0])
+        height = round(height * available[1] / saved_screen[1])
+    width = max(width, round(available[0] * MIN_RESTORED_SHARE))
+    height = max(height, round(available[1] * MIN_RESTORED_SHARE))
+    return min(width, available[0]), min(height, available[1])
+
+
+def _screen_text(size: QSize) -> str:
+    return f"{size.width()}x{size.height()}"
+
+
+def _parse_screen(text: str) -> tuple[int, int] | None:
+    width, _, height = text.partition("x")
+    return (int(width), int(height)) if width.isdigit() and height.isdigit() else None
 
 
 class MainWindow(QMainWindow):
@@ -171,6 +200,9 @@ class MainWindow(QMainWindow):
         # (LIST_SHARE) and the patient's tables get the room when the window is maximised
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 1)
+        #: the user dragged the divider: their split is kept from then on
+        self._divider_moved = False
+        self.splitter.splitterMoved.connect(self._note_divider_moved)
         self.setCentralWidget(self.splitter)
 
         self.database_label = QLabel(f"Database: {database_label}")
@@ -256,8 +288,19 @@ class MainWindow(QMainWindow):
         last columns (which scroll)."""
         hints = [self.patient_list.sizeHint().width(), view.sizeHint().width()]
         total = total or 1000  # not shown yet: the splitter scales the proportions
-        first = min(total * hints[0] // max(sum(hints), 1), int(total * LIST_SHARE))
+        wanted = max(
+            total * hints[0] // max(sum(hints), 1), self.patient_list.key_columns_width()
+        )
+        first = min(wanted, int(total * LIST_SHARE))
         return [first, total - first]
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Until the user moves the divider (or a layout was saved), the list keeps the share
+        :meth:`_shared_width` gives it at any window size: the splitter alone gave all the new
+        width to the pane, and the list stayed cut inside its week columns (issue 11)."""
+        super().resizeEvent(event)
+        if self.attached and not self.settings.splitter_state and not self._divider_moved:
+            self.splitter.setSizes(self._shared_width(sum(self.splitter.sizes()), self.pane))
 
     # --- extension points -----------------------------------------------------------------
 
@@ -568,10 +611,17 @@ class MainWindow(QMainWindow):
             self.show_patient_page()
 
     def _restore_geometry(self) -> None:
+        screen = self.screen()
+        available = screen.availableGeometry().size() if screen is not None else QSize(1200, 740)
+        avail = (available.width(), available.height())
         if self.settings.window_geometry:
             self.restoreGeometry(QByteArray.fromBase64(self.settings.window_geometry.encode()))
-        else:
-            self.resize(1200, 740)
+            if not self.isMaximized():
+                saved = _parse_screen(self.settings.window_screen)
+                size = _parse_screen(self.settings.window_size) or (self.width(), self.height())
+                self.resize(*restored_size(size, saved, avail))
+        else:  # a sensible share of this screen, whatever its size and scaling
+            self.resize(round(avail[0] * DEFAULT_SHARE), round(avail[1] * DEFAULT_SHARE))
         if self.settings.splitter_state:
             self.splitter.restoreState(QByteArray.fromBase64(self.settings.splitter_state.encode()))
         self.set_narrow(dialogs.is_narrow_screen(self, NARROW_WIDTH))
@@ -594,8 +644,15 @@ class MainWindow(QMainWindow):
             max(available.top(), min(self.y(), available.bottom() - self.frameGeometry().height())),
         )
 
+    def _note_divider_moved(self, *_args: object) -> None:
+        self._divider_moved = True
+
     def closeEvent(self, event: QCloseEvent) -> None:
         self.settings.window_geometry = bytes(self.saveGeometry().toBase64().data()).decode()
+        screen = self.screen()
+        if screen is not None:
+            self.settings.window_screen = _screen_text(screen.availableGeometry().size())
+        self.settings.window_size = _screen_text(self.normalGeometry().size())
         self.settings.splitter_state = bytes(self.splitter.saveState().toBase64().data()).decode()
         gui_settings.save(self.settings)
         super().closeEvent(event)

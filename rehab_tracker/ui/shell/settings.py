@@ -21,6 +21,11 @@ class GuiSettings:
 
     window_geometry: str = ""  # base64 of QWidget.saveGeometry()
     splitter_state: str = ""  # base64 of QSplitter.saveState()
+    #: the screen's available size when the geometry was saved, in logical pixels ("1600x1000")
+    window_screen: str = ""
+    #: the window's own (normal, not maximised) size then, logical pixels: Qt's restoreGeometry
+    #: does not keep it across a change of scaling (800x500 saved at 200% came back 640x480)
+    window_size: str = ""
     show_retired_exercises: bool = False
 
 

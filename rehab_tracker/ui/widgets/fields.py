@@ -23,7 +23,7 @@ from rehab_tracker.domain.sessions import check_date
 from rehab_tracker.services.drafts import DraftService
 from rehab_tracker.ui.shell.errors import exception_type, log
 from rehab_tracker.ui.widgets.date_field import DateField
-from rehab_tracker.ui.widgets.forms import ERROR_STYLE, FieldForm, plain
+from rehab_tracker.ui.widgets.forms import ERROR_STYLE, FieldForm, mark_error, plain
 
 AUTOSAVE_MS = 500
 
@@ -100,7 +100,7 @@ class NumberField(QLineEdit):
     def show_error(self, message: str | None) -> None:
         self.error.setText(message or "")
         self.error.setVisible(bool(message))
-        self.setAccessibleDescription(message or "")
+        mark_error(self, message or "")
 
     def _check(self) -> None:
         problem = self.problem()

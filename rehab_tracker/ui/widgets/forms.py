@@ -6,6 +6,8 @@ Usage::
     name = form.add("given_name", "&Given name", QLineEdit())
     ...
     form.show_errors(exc.errors)   # each message under its field; others in the form's banner
+    focus_first_error(form)        # a refused save: the keyboard goes to the first one
+
 
 Every input gets an accessible name equal to its visible label (without the ``&``), the label
 gets it as buddy (so Alt+mnemonic focuses it), and the red error label is accessible too.
@@ -13,7 +15,7 @@ gets it as buddy (so Alt+mnemonic focuses it), and the red error label is access
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import TypeVar
 
 from PySide6.QtCore import Qt
@@ -25,6 +27,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QToolButton,
     QVBoxLayout,
@@ -32,6 +35,8 @@ from PySide6.QtWidgets import (
 )
 
 ERROR_STYLE = "color: #b00020;"
+#: the dynamic property of a field in error: its message ("" once fixed); see mark_error
+ERROR_PROPERTY = "fieldError"
 W = TypeVar("W", bound=QWidget)
 B = TypeVar("B", bound=QAbstractButton)
 
@@ -204,9 +209,67 @@ class FieldForm(QWidget):
         label.setText(message)
         label.setAccessibleDescription(message)
         label.setVisible(bool(message))
-        self.fields[key].setAccessibleDescription(message)
+        mark_error(self.fields[key], message)
         if message:
             grow_dialog_to_fit(self)
+
+
+def mark_error(widget: QWidget, message: str) -> None:
+    """Mark ``widget`` as a field in error with ``message`` (or as fixed, for ""): its
+    accessible description is the message, and :func:`focus_first_error` finds it."""
+    widget.setProperty(ERROR_PROPERTY, message)
+    widget.setAccessibleDescription(message)
+
+
+def _in_error(widget: QWidget) -> bool:
+    return bool(widget.property(ERROR_PROPERTY))
+
+
+def _focus_chain(start: QWidget) -> Iterator[QWidget]:
+    """The widgets after ``start`` in Tab order, once round the ring."""
+    current = start.nextInFocusChain()
+    for _ in range(10_000):  # a ring: never loop forever on a broken one
+        if current is None or current is start:
+            return
+        yield current
+        current = current.nextInFocusChain()
+
+
+def _focus_target(widget: QWidget) -> QWidget | None:
+    """What takes the keyboard for ``widget``: itself (or its focus proxy), else its first
+    input (a group of check boxes)."""
+    if widget.focusProxy() is not None or widget.focusPolicy() & Qt.FocusPolicy.TabFocus:
+        return widget
+    for child in _focus_chain(widget):
+        if not widget.isAncestorOf(child):
+            return None
+        if child.focusPolicy() & Qt.FocusPolicy.TabFocus and child.isEnabled():
+            return child
+    return None
+
+
+def focus_first_error(widget: QWidget) -> QWidget | None:
+    """After a refused save: put the keyboard on the first field in error of ``widget``'s
+    window, in Tab order (the order the form is read in), scrolled into view; a screen reader
+    then reads its name and, as its description, the message. Returns the field (None when
+    no field shows an error: the message is in a banner)."""
+    window = widget.window()
+    for current in _focus_chain(window):
+        if _in_error(current) and current.isVisibleTo(window) and current.isEnabled():
+            target = _focus_target(current)
+            if target is not None:
+                _scroll_to(target)
+                target.setFocus(Qt.FocusReason.OtherFocusReason)
+                return current
+    return None
+
+
+def _scroll_to(widget: QWidget) -> None:
+    parent = widget.parentWidget()
+    while parent is not None:
+        if isinstance(parent, QScrollArea) and parent.widget() is not None:
+            parent.ensureWidgetVisible(widget)
+        parent = parent.parentWidget()
 
 
 def grow_dialog_to_fit(widget: QWidget) -> None:

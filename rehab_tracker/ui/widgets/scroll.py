@@ -7,13 +7,21 @@ tabs at 1280x800 and 200%); ``fill_scrolling`` fills a tab with content built be
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLayout, QScrollArea, QVBoxLayout, QWidget
 
 
 def scroll_area(content: QWidget, *, frame: bool = True) -> QScrollArea:
-    """A scroll area that resizes ``content`` to its width; ``frame=False`` draws no border."""
+    """A scroll area that resizes ``content`` to its width; ``frame=False`` draws no border.
+
+    Round content with inputs the area itself is no Tab stop: a dialog's first focus went to
+    the frame instead of the first field (the walkthrough of issue 11). It still scrolls to
+    each field the keyboard reaches; content without inputs keeps it (the arrow keys scroll).
+    """
     scroll = QScrollArea()
     scroll.setWidgetResizable(True)
+    if any(w.focusPolicy() & Qt.FocusPolicy.TabFocus for w in content.findChildren(QWidget)):
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
     if not frame:
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
     scroll.setWidget(content)

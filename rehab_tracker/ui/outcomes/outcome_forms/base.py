@@ -37,7 +37,7 @@ from rehab_tracker.ui.widgets.fields import (
     add_number_field,
     typed_date_errors,
 )
-from rehab_tracker.ui.widgets.forms import FieldForm
+from rehab_tracker.ui.widgets.forms import FieldForm, focus_first_error
 from rehab_tracker.ui.widgets.scroll import scrolled
 
 SCORE_STYLE = "font-size: 14pt; font-weight: bold; padding: 4px;"
@@ -243,6 +243,7 @@ class OutcomeDialog(QDialog):
             problems["assessed_on"] = self.form.errors["assessed_on"].text()
         if problems:
             self.show_errors(problems)
+            focus_first_error(self)
             return
         done = run_action(
             self,

@@ -70,15 +70,20 @@ class OdiDialog(OutcomeDialog):
     def _wording_note(self) -> str:
         wording = self.settings.odi_wording
         source = (
-            f"Licensed wording loaded (licence {wording.licence})."
+            f"The questionnaire's own wording is shown (licence {wording.licence})."
             if wording is not None
-            else "Neutral section names; a licensed clinic can load the wording in Settings."
+            else "Each section is shown by its topic only: the questionnaire's own wording is "
+            "licensed, and a clinic with a licence can load it in Settings."
         )
         rule = self.settings.odi_max_missing
-        return (
-            f"{source} Missing-section rule: "
-            f"{'any number may be missing' if rule is None else f'at most {rule} missing'}."
-        )
+        sections = "section" if rule == 1 else "sections"
+        if rule is None:
+            scored = "A score is given however many sections are unanswered."
+        elif rule == 0:
+            scored = "A score is given only when every section is answered."
+        else:
+            scored = f"A score is given with up to {rule} {sections} unanswered."
+        return f"{source} {scored}"
 
     def _answers(self) -> list[int | None]:
         return [f.int_value() for f in self.sections]

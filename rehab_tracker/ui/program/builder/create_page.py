@@ -32,6 +32,7 @@ from rehab_tracker.ui.widgets.date_field import DateField
 from rehab_tracker.ui.widgets.forms import (
     WARNING_STYLE,
     FieldForm,
+    focus_first_error,
     name_widget,
     text_label,
 )
@@ -258,6 +259,7 @@ class CreatePage(QWidget):
             return None
         if choice.value is None:
             self.form.show_errors({"restriction_reason": NO_REASON})
+            focus_first_error(self)
             return None
         within, reason = choice.value
         done = run_action(

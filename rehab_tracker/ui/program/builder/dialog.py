@@ -36,6 +36,7 @@ from rehab_tracker.ui.widgets import dialogs
 from rehab_tracker.ui.widgets.forms import (
     WARNING_STYLE,
     error_label,
+    focus_first_error,
     name_widget,
     push_button,
     text_label,
@@ -108,6 +109,7 @@ class ProgramBuilderDialog(QDialog):
         else:
             self._update_title()
         dialogs.fit_to_screen(self, 1180, 760)
+        self.focus_first_input()
 
     # --- building --------------------------------------------------------------------------------
 
@@ -248,6 +250,18 @@ class ProgramBuilderDialog(QDialog):
             return
         self.saved = True
         self.load(self.services.programs.program(program_id))
+        self.focus_first_input()
+
+    def focus_first_input(self) -> None:
+        """The keyboard in the page's first input: the template choice on the create page,
+        the shown phase's name in the editor (never the scroll area round them, nor the check
+        box above the phases)."""
+        if self.stack.currentWidget() is self.create_page and self.create_page is not None:
+            self.create_page.template_combo.setFocus(Qt.FocusReason.OtherFocusReason)
+        elif editors := self.phase_editors():
+            editors[max(self.tabs.currentIndex(), 0)].name_edit.setFocus(
+                Qt.FocusReason.OtherFocusReason
+            )
 
     # --- edit ------------------------------------------------------------------------------------
 
@@ -327,6 +341,7 @@ class ProgramBuilderDialog(QDialog):
             editor.show_errors({})
         if typed:  # a date that is not a date is never saved as the last good one
             self._show_errors(typed)
+            focus_first_error(self)
             return False
         program_id, version = self.program.id, self.program.version
         draft, today = self.draft(), self.today()
