@@ -50,6 +50,7 @@ from rehab_tracker.data.models import (
     Surgery,
     WalkTest,
 )
+from rehab_tracker.data.patient_list import search_key
 from rehab_tracker.data.types import jsonable
 from rehab_tracker.domain import schedule
 from rehab_tracker.domain import template as tpl
@@ -379,12 +380,14 @@ def _one_patient(
     height_cm = rng.uniform(158, 178) + (8 if sex == "male" else 0)
     weight_kg = round(rng.uniform(55, 95) + (10 if sex == "male" else 0), 1)
     enrolled = _at(min(surgery_day + dt.timedelta(days=10), as_of), 9)
+    given, family = rng.choice(_GIVEN), rng.choice(_FAMILY)
     patient_id = rows.add(
         Patient,
         {
             "record_number": record,
-            "given_name": rng.choice(_GIVEN),
-            "family_name": rng.choice(_FAMILY),
+            "given_name": given,
+            "family_name": family,
+            "search_key": search_key(given, family, record),
             "date_of_birth": dt.date(today.year - age, rng.randint(1, 12), rng.randint(1, 28)),
             "sex": sex,
             "height_m": round(height_cm / 100, 2),

@@ -68,7 +68,7 @@ from PySide6.QtWidgets import (
 )
 
 from rehab_tracker import APP_NAME
-from rehab_tracker.data.patient_list import PatientRow
+from rehab_tracker.data.patient_list import FirstPage, PatientRow
 from rehab_tracker.ui.patients.patient_list import PatientList
 from rehab_tracker.ui.shell import settings as gui_settings
 from rehab_tracker.ui.shell.actions import run_action
@@ -186,9 +186,10 @@ class MainWindow(QMainWindow):
             menu.setObjectName(title.replace("&", "").lower() + "Menu")
             self.menus[title] = menu
 
-    def show_rows(self, rows: Sequence[PatientRow]) -> None:
-        """Show patient rows read before the services exist (the fast start-up read)."""
-        self.patient_list.set_rows(rows)
+    def show_page(self, page: FirstPage) -> None:
+        """Show the list's first page read before the services exist (the fast start-up read)."""
+        self.patient_list.model.source = page.source  # Find works before the services
+        self.patient_list.show_page(page.summary, page.found, page.rows)
         self.selection_changed()
 
     def attach(self, services: Services) -> None:
@@ -218,6 +219,7 @@ class MainWindow(QMainWindow):
         self._place_patient_view(workspace)
         self.database_label.setText(f"Database: {services.db.display_name}")
         self.attached = True
+        self.patient_list.model.source = services.patients  # read by refresh_patients below
         for feature in self.features:
             feature.attach(workspace)
         workspace.refresh_patients()
@@ -306,7 +308,7 @@ class MainWindow(QMainWindow):
         """The welcome page in the patient pane while the database has no patients (the first
         start), then the home page (or the patient view) once it has some; the page's module
         loads only when needed."""
-        empty = self.patient_list.model.rowCount() == 0
+        empty = self.patient_list.model.total() == 0
         if empty and self.welcome is None:
             from rehab_tracker.ui.shell.welcome import WelcomePage
 
