@@ -6,7 +6,9 @@ from the file (``data.patient_list.read_sqlite``, standard library only) before 
 models are imported; the open (a check bounded whatever the file's size, migrations, backups),
 seeding and the services follow from the event loop, and ``MainWindow.attach`` completes the
 window. Anything else (PostgreSQL, a new file, an older schema) opens synchronously first, as
-``create_main_window`` does.
+``create_main_window`` does. Once the window is usable, SQLite's ``quick_check`` of every page runs
+in the background (``ui.shell.integrity``); a failure is told in the window, without a modal
+dialog.
 
 Nothing here imports matplotlib or report code: those load on first use.
 """

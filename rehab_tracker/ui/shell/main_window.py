@@ -77,6 +77,7 @@ from rehab_tracker.ui.widgets import dialogs, focus_ring
 
 if TYPE_CHECKING:
     from rehab_tracker.services.container import Services
+    from rehab_tracker.ui.shell.integrity import BackgroundCheck
     from rehab_tracker.ui.shell.welcome import WelcomePage
     from rehab_tracker.ui.shell.workspace import Workspace
 
@@ -110,6 +111,8 @@ class MainWindow(QMainWindow):
     narrow_changed = Signal(bool)
     #: built by attach(); only actions and slots that run after it use it (the module docstring)
     workspace: Workspace
+    #: the background check of every page of an SQLite file (after attach; None when done)
+    page_check: BackgroundCheck | None = None
 
     def __init__(
         self,
@@ -226,6 +229,22 @@ class MainWindow(QMainWindow):
         if self.statusBar().currentMessage() == OPENING_MESSAGE:
             self.statusBar().clearMessage()
         self.unsetCursor()
+        self._check_every_page(services)
+
+    def _check_every_page(self, services: Services) -> None:
+        """SQLite's check of every page, in the background now that the window is usable
+        (``ui.shell.integrity``); the one of the services attached before is stopped."""
+        self._stop_page_check()
+        if services.db.path is not None:
+            from rehab_tracker.ui.shell import integrity
+
+            self.page_check = integrity.start(self, services.db.path)
+
+    def _stop_page_check(self) -> None:
+        check = getattr(self, "page_check", None)
+        if check is not None:
+            check.stop()
+            self.page_check = None
 
     def _place_patient_view(self, workspace: Workspace) -> None:
         """The patient view takes the placeholder's place (same share of the width)."""
@@ -423,6 +442,7 @@ class MainWindow(QMainWindow):
             self, restore.TITLE, restore.confirmation(path, chosen)
         ):
             return
+        self._stop_page_check()  # it reads the file the restore replaces
         self._restore(path, chosen.path)
 
     def _restore(self, path: Path, backup: Path) -> None:
@@ -597,6 +617,7 @@ class MainWindow(QMainWindow):
         )
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self._stop_page_check()
         self.settings.window_geometry = bytes(self.saveGeometry().toBase64().data()).decode()
         self.settings.splitter_state = bytes(self.splitter.saveState().toBase64().data()).decode()
         gui_settings.save(self.settings)
