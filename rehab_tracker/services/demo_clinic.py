@@ -175,9 +175,11 @@ class _Rows:
         WalkTest,
     )
 
-    def __init__(self, ids: random.Random) -> None:
+    def __init__(self, ids: random.Random, *, sets: bool = True) -> None:
         #: ids come from a seeded generator (uuid4 reads the OS): one seed, one database
         self.ids = ids
+        #: whether attended sessions get their exercises and sets (False: the session logs only)
+        self.sets = sets
         self.rows: dict[type[Base], list[dict[str, Any]]] = {model: [] for model in self.ORDER}
         self.audit: list[tuple[str, str, str, dict[str, Any] | None, dict[str, Any] | None]] = []
 
@@ -278,10 +280,14 @@ def generate_clinic(
     force: bool = False,
     progress: Callable[[int, int], None] | None = None,
     progress_every: int = 500,
+    sets: bool = True,
 ) -> Generated:
     """Add ``patients`` synthetic patients (deterministic for a seed); refuses a clinic with
     patients unless ``force``. ``progress(done, total)`` is called every ``progress_every``
-    patients and at the end."""
+    patients and at the end. ``sets=False`` leaves out the exercises and sets of the logged
+    sessions (nine rows in ten, and their audit entries): a clinic for benchmarks of what reads
+    patients, programs, schedules, session logs and outcomes (the patient list), made in a
+    fraction of the time."""
     if patients < 1:
         raise ServiceError("the number of patients must be at least 1")
     started = time.perf_counter()
@@ -300,7 +306,7 @@ def generate_clinic(
         with db.unit_of_work(ACTOR) as session:
             if db.is_sqlite:  # random keys: their indexes are written all over the file
                 session.connection().exec_driver_sql(f"PRAGMA cache_size=-{_CACHE_KIB}")
-            rows = _Rows(ids)
+            rows = _Rows(ids, sets=sets)
             stop = min(patients, done + TRANSACTION_BATCH)
             while done < stop:
                 number += 1
@@ -691,6 +697,8 @@ def _session(
         effort=rng.randint(5, 7),
     )
     session_id = rows.add(SessionLog, values, at)
+    if not rows.sets:
+        return
     for position, (rx_id, exercise_id, dose) in enumerate(doses):
         sets = [demo_set_values(dose, number, fraction, rng) for number in range(1, dose.sets + 1)]
         performed = [SetEntry(**{k: v for k, v in x.items() if k != "set_number"}) for x in sets]
