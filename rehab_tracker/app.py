@@ -1,11 +1,14 @@
 """The composition root: open the database, seed it, build the services and the main window.
 
 Start-up is progressive (``start_window``, the path ``run_gui`` takes): for an existing SQLite file
-at the newest schema, the main window is shown with its patients read straight from the file
-(``data.patient_list.read_sqlite``, standard library only) before SQLAlchemy and the models are
-imported; the full open (integrity check, migrations, backups), seeding and the services follow
-from the event loop, and ``MainWindow.attach`` completes the window. Anything else (PostgreSQL, a
-new file, an older schema) opens synchronously first, as ``create_main_window`` does.
+at the newest schema, the main window is shown with the first page of its patients read straight
+from the file (``data.patient_list.read_sqlite``, standard library only) before SQLAlchemy and the
+models are imported; the open (a check bounded whatever the file's size, migrations, backups),
+seeding and the services follow from the event loop, and ``MainWindow.attach`` completes the
+window. Anything else (PostgreSQL, a new file, an older schema) opens synchronously first, as
+``create_main_window`` does. Once the window is usable, SQLite's ``quick_check`` of every page runs
+in the background (``ui.shell.integrity``); a failure is told in the window, without a modal
+dialog.
 
 Nothing here imports matplotlib or report code: those load on first use.
 """
@@ -125,8 +128,8 @@ def start_window(
 
     clock = _clock(today)
     path = existing_sqlite_file(database)
-    rows = read_sqlite(path, clock()) if path is not None else None
-    if path is None or rows is None:
+    page = read_sqlite(path, clock()) if path is not None else None
+    if path is None or page is None:
         window = create_main_window(database, today=clock, actor=actor)
         if on_shown is not None:
             _after_first_expose(window, lambda: on_shown(window))
@@ -137,7 +140,7 @@ def start_window(
     from rehab_tracker.ui.shell.main_window import MainWindow
 
     window = MainWindow(clock, str(path), FEATURES, open_services=open_services)
-    window.show_rows(rows)
+    window.show_page(page)
 
     def second_stage() -> None:
         if on_shown is not None:

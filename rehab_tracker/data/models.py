@@ -33,10 +33,12 @@ from sqlalchemy import (
     Time,
     UniqueConstraint,
     Uuid,
+    event,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
 
+from rehab_tracker.data.patient_list import search_key
 from rehab_tracker.data.types import JSONDoc, UTCDateTime, new_id, utcnow
 from rehab_tracker.domain.dosage import DOSE_FIELDS, Dosage
 
@@ -104,11 +106,17 @@ class Patient(Travelling, Base):
         CheckConstraint("pathway IN ('surgical', 'conservative')", name="pathway"),
         CheckConstraint("height_m IS NULL OR (height_m > 0.5 AND height_m < 2.8)", name="height"),
         CheckConstraint("weight_kg IS NULL OR (weight_kg > 20 AND weight_kg < 400)", name="weight"),
+        #: the list's search and order by name: the current patients' keys in order, and the
+        #: ids, read from the index alone
+        Index("ix_patients_list", "archived_at", "search_key", "record_number", "id"),
     )
 
     record_number: Mapped[str] = mapped_column(String(32), unique=True)
     given_name: Mapped[str] = mapped_column(String(100))
     family_name: Mapped[str] = mapped_column(String(100), index=True)
+    #: the list's search key (``data.patient_list.search_key``: name and record number without
+    #: accents, case folded), set on every insert and update of the row (below)
+    search_key: Mapped[str | None] = mapped_column(String(240))
     date_of_birth: Mapped[dt.date] = mapped_column(Date)
     sex: Mapped[str] = mapped_column(String(8))
     height_m: Mapped[float | None] = mapped_column(Float)
@@ -150,12 +158,25 @@ class Patient(Travelling, Base):
         return f"{self.given_name} {self.family_name}"
 
 
+def _keep_search_key(_mapper: object, _connection: object, patient: Patient) -> None:
+    """The search key follows the name and record number in every flush that writes the row."""
+    key = search_key(patient.given_name, patient.family_name, patient.record_number)
+    if patient.search_key != key:
+        patient.search_key = key
+
+
+event.listen(Patient, "before_insert", _keep_search_key)
+event.listen(Patient, "before_update", _keep_search_key)
+
+
 class Surgery(Travelling, Base):
     __tablename__ = "surgeries"
     __table_args__ = (
         CheckConstraint(
             "side IS NULL OR side IN ('left', 'right', 'bilateral', 'central')", name="side"
         ),
+        #: the list reads each patient's latest surgery
+        Index("ix_surgeries_patient_date", "patient_id", "surgery_date"),
     )
 
     patient_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"))

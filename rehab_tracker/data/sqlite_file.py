@@ -16,7 +16,9 @@ The check at every open is bounded, so that opening takes the same time at 10 an
 patients (issue 12 item 2): the header (shorter than the page count it records: truncated),
 the schema (``sqlite_master`` read whole), and the root and first leaf pages of every table.
 ``PRAGMA quick_check`` reads the whole file (16 s at 2,000 patients); it runs when asked
-(:func:`quick_check`, ``examine(path, full=True)``), and the full ``integrity_check`` runs in
+(:func:`quick_check`, ``examine(path, full=True)``) and in the background once the window is
+usable (:class:`PageCheck`, stoppable, run by ``ui.shell.integrity``), and the full
+``integrity_check`` runs in
 ``rehab-tracker db check`` and on every backup made (``data.backup``). A damaged page the
 bounded check does not reach still fails the query that reads it (SQLite checks every page it
 reads), as an error the user sees, never as wrong data.
@@ -188,3 +190,45 @@ def quick_check(path: Path) -> str | None:
 
     (A file that is not ours but sound passes; :func:`examine` tells those apart.)"""
     return examine(path, full=True).corrupt
+
+
+#: SQLite virtual-machine steps between two looks at whether a :class:`PageCheck` was stopped
+_STEPS_PER_LOOK = 10_000
+
+
+class PageCheck:
+    """SQLite's ``quick_check`` of every page of ``path``, read-only, that another thread can
+    stop (:meth:`cancel`): the check the app runs in the background after start-up.
+
+    :meth:`run` returns None when the file passes or the check was stopped (``cancelled``
+    tells which), else the problem in one line."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._stop = False
+
+    @property
+    def cancelled(self) -> bool:
+        return self._stop
+
+    def cancel(self) -> None:
+        """Stop a running check within a few milliseconds (SQLite's progress handler)."""
+        self._stop = True
+
+    def run(self) -> str | None:
+        if self._stop:
+            return None
+        try:
+            conn = connect_read_only(self.path)
+        except sqlite3.Error as exc:
+            return f"cannot read it: {exc}"
+        try:
+            conn.set_progress_handler(lambda: 1 if self._stop else 0, _STEPS_PER_LOOK)
+            problem = _quick_check(conn)
+        except sqlite3.OperationalError as exc:
+            return None if self._stop else str(exc)  # "interrupted" when stopped
+        except sqlite3.DatabaseError as exc:
+            return str(exc)
+        finally:
+            conn.close()
+        return None if self._stop else problem

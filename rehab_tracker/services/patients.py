@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Date, Row, bindparam, select, text
+from sqlalchemy import Date, Row, Uuid, bindparam, select, text
 from sqlalchemy.orm import Session
 
 from rehab_tracker.data.database import Database
@@ -19,10 +19,25 @@ from rehab_tracker.data.models import (
     Surgery,
     WalkTest,
 )
-from rehab_tracker.data.patient_list import (  # PatientRow: re-exported
+from rehab_tracker.data.patient_list import (
+    Execute,
+    read_ids,
+    read_patient_list,
+    read_rows,
+    read_summary,
+)
+from rehab_tracker.data.patient_list import (  # PatientRow, ListQuery, ListIds: re-exported
+    ListIds as ListIds,
+)
+from rehab_tracker.data.patient_list import (
+    ListQuery as ListQuery,
+)
+from rehab_tracker.data.patient_list import (
+    ListSummary as ListSummary,
+)
+from rehab_tracker.data.patient_list import (
     PatientRow as PatientRow,
 )
-from rehab_tracker.data.patient_list import read_patient_list
 from rehab_tracker.domain import patients as rules
 from rehab_tracker.domain.errors import Collector, ValidationError
 from rehab_tracker.domain.restrictions import Restriction, restrictions_errors
@@ -80,6 +95,22 @@ def _validate(
         )
     )
     errors.raise_if_any()
+
+
+def _execute(session: Session) -> Execute:
+    """``data.patient_list``'s statements on the session's connection, dates and ids bound
+    with their column types."""
+    conn = session.connection()
+
+    def execute(sql: str, params: Mapping[str, Any]) -> list[Row[Any]]:
+        typed = [
+            bindparam(k, type_=Uuid() if isinstance(v, uuid.UUID) else Date())
+            for k, v in params.items()
+            if isinstance(v, uuid.UUID | dt.date)
+        ]
+        return list(conn.execute(text(sql).bindparams(*typed), dict(params)).all())
+
+    return execute
 
 
 class PatientService:
@@ -246,19 +277,30 @@ class PatientService:
             return found
 
     def list_patients(self, *, today: dt.date, include_archived: bool = False) -> list[PatientRow]:
-        """Every patient with surgery, program week and phase: a fixed number of queries.
+        """Every patient with surgery, program week and phase, sorted by name (the command
+        line's list): a fixed number of statements per 500 patients.
 
         The statements and the row building live in ``data.patient_list`` (plain SQL, no
         SQLAlchemy) so the start-up screen can read the same list before SQLAlchemy loads.
         """
         with self.db.reading() as session:
-            conn = session.connection()
-
-            def execute(sql: str, params: Mapping[str, dt.date]) -> list[Row[Any]]:
-                statement = text(sql).bindparams(*(bindparam(k, type_=Date) for k in params))
-                return list(conn.execute(statement, dict(params)).all())
-
+            execute = _execute(session)
             return read_patient_list(execute, today=today, include_archived=include_archived)
+
+    def list_ids(self, query: ListQuery, *, today: dt.date) -> ListIds:
+        """The patients the list shows for ``query``, in its order (``data.patient_list``)."""
+        with self.db.reading() as session:
+            return read_ids(_execute(session), query, today=today)
+
+    def list_rows(self, ids: Sequence[uuid.UUID], *, today: dt.date) -> list[PatientRow]:
+        """The list's rows of the patients ``ids`` (one page), in that order."""
+        with self.db.reading() as session:
+            return read_rows(_execute(session), ids, today=today)
+
+    def list_summary(self, *, include_archived: bool = False) -> ListSummary:
+        """How many patients the list holds, and the phases its filter offers."""
+        with self.db.reading() as session:
+            return read_summary(_execute(session), include_archived=include_archived)
 
     # --- overview (added for the GUI's patient overview tab) --------------------------------
 

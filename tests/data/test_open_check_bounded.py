@@ -85,3 +85,20 @@ def test_a_file_cut_short_is_refused_by_its_header(tmp_path: Path) -> None:
     assert found.corrupt is not None and "shorter than its header says" in found.corrupt
     with pytest.raises(DatabaseCorrupt, match="shorter than its header says"):
         open_database(path)
+
+
+def test_the_background_page_check_finds_the_deep_page_and_can_be_stopped(
+    tmp_path: Path,
+) -> None:
+    from rehab_tracker.data.sqlite_file import PageCheck
+
+    path = tmp_path / "clinic.db"
+    _clinic(path)
+    assert PageCheck(path).run() is None
+    leaves = _pages(path, "patients", "leaf")
+    _scribble(path, leaves[len(leaves) // 2])
+    found = PageCheck(path).run()
+    assert found is not None  # "database disk image is malformed", or quick_check's lines
+    stopped = PageCheck(path)
+    stopped.cancel()
+    assert stopped.run() is None and stopped.cancelled

@@ -62,7 +62,11 @@ def test_read_sqlite_equals_the_service(demo_db: Database, today: dt.date) -> No
     assert db.path is not None
     for day in (today, today - dt.timedelta(days=30), today + dt.timedelta(days=20)):
         expected = services.patients.list_patients(today=day)
-        assert read_sqlite(db.path, day) == expected
+        page = read_sqlite(db.path, day)
+        assert page is not None and page.rows == expected
+        assert page.found.ids == tuple(r.id for r in expected) and page.summary.total == 10
+        small = read_sqlite(db.path, day, first=3)
+        assert small is not None and small.rows == expected[:3] and small.found == page.found
     rows = services.patients.list_patients(today=today)
     # the read covers what the list shows: programs, phases, flags, due assessments, pathways
     assert len(rows) == 10 and "Otto Archer" not in {r.name for r in rows}
@@ -70,9 +74,8 @@ def test_read_sqlite_equals_the_service(demo_db: Database, today: dt.date) -> No
     assert any(r.assessment_due for r in rows)
     assert any(r.phase for r in rows) and any(r.next_session for r in rows)
     assert {r.pathway for r in rows} == {"surgical", "conservative"}
-    assert [(r.name.split()[-1], r.name) for r in rows] == sorted(
-        (r.name.split()[-1], r.name) for r in rows
-    )
+    # in the list's order: by the name as shown ("given family"), whatever the case
+    assert [r.name.casefold() for r in rows] == sorted(r.name.casefold() for r in rows)
     archived = services.patients.list_patients(today=today, include_archived=True)
     assert len(archived) == 11 and "Otto Archer" in {r.name for r in archived}
 

@@ -38,7 +38,7 @@ def test_enter_in_find_opens_the_single_match(window: MainWindow, qtbot) -> None
     find = window.patient_list.find_edit
     focused(qtbot, find)
     qtbot.keyClicks(find, "lovel")
-    assert window.patient_list.proxy.rowCount() == 1
+    assert window.patient_list.model.rowCount() == 1
     qtbot.keyClick(find, Qt.Key.Key_Return)
     row = window.selected_patient()
     assert row is not None and row.name == "Ada Lovelace"
@@ -52,7 +52,7 @@ def test_enter_in_find_with_several_matches_goes_to_the_list(window: MainWindow,
     find = window.patient_list.find_edit
     focused(qtbot, find)
     qtbot.keyClicks(find, "RT-900")
-    assert window.patient_list.proxy.rowCount() == 4
+    assert window.patient_list.model.rowCount() == 4
     qtbot.keyClick(find, Qt.Key.Key_Enter)
     table = window.patient_list.table
     assert table.hasFocus()

@@ -41,7 +41,7 @@ def screen_texts(window: MainWindow) -> list[str]:
 
 def every_tab(window: MainWindow, qtbot):  # type: ignore[no-untyped-def]
     view = window.workspace.patient_view
-    for row in range(window.patient_list.proxy.rowCount()):
+    for row in range(window.patient_list.model.rowCount()):
         window.patient_list.table.selectRow(row)
         for tab in range(view.count()):
             if view.tabText(tab).replace("&", "") == "Charts":
@@ -84,7 +84,7 @@ def test_the_overview_rounds_as_the_outcomes_tab_does(demo_window: MainWindow, q
     the change sentences read it (445 m on the overview against 444.9 m before)."""
     overview = demo_window.workspace.patient_view.overview
     compared = 0
-    for row in range(demo_window.patient_list.proxy.rowCount()):
+    for row in range(demo_window.patient_list.model.rowCount()):
         demo_window.patient_list.table.selectRow(row)
         model, rows = outcome_rows(demo_window)
         for code in ("walk_6min", "odi"):

@@ -63,7 +63,7 @@ def test_pause_then_resume_from_the_menu(qtbot, db, today, answers):
     row = win.patient_list.selected_row()
     assert row is not None and row.program_status == "paused"
     win.patient_list.active_only.setChecked(True)  # "Active program only" leaves paused out
-    assert win.patient_list.proxy.rowCount() == 0
+    assert win.patient_list.model.rowCount() == 0
     win.patient_list.active_only.setChecked(False)
     win.patient_list.select(b.patient_id)
 
@@ -117,10 +117,10 @@ def test_complete_asks_for_the_end_assessment_and_confirms(qtbot, db, today, ans
     patients = win.patient_list
     row = next(r for r in patients.model.rows if r.id == b.patient_id)
     assert row.program_status == "completed" and row.program_week is None
-    flags = patients.model.index(patients.model.row_of(b.patient_id), 7).data()
+    flags = patients.model.index(patients.model.position_of(b.patient_id), 7).data()
     assert "Program completed" in flags
     patients.active_only.setChecked(True)
-    assert patients.proxy.rowCount() == 0
+    assert patients.model.rowCount() == 0
     patients.active_only.setChecked(False)
     patients.select(b.patient_id)
     for name in ("pauseProgram", "resumeProgram", "completeProgram", "stopProgram"):

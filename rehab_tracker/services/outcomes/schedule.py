@@ -17,14 +17,8 @@ from typing import Any
 
 from sqlalchemy import Connection, String, Uuid, bindparam, literal, select, union_all
 
-from rehab_tracker.data.models import (
-    AssessmentSkip,
-    NeuroScreen,
-    OutcomeAssessment,
-    Program,
-    ScheduledAssessment,
-    WalkTest,
-)
+from rehab_tracker.data.models import Base, Program, ScheduledAssessment
+from rehab_tracker.data.patient_list import NEURO, RECORD_SOURCES
 from rehab_tracker.domain import bounds
 from rehab_tracker.domain.assessments import schedule_progress
 from rehab_tracker.domain.errors import Collector, ValidationError
@@ -57,21 +51,21 @@ def records_that_count(of_patients: Callable[[Any], Any], *, with_patient: bool 
     instrument) of every questionnaire, walking test, neurological screen and skip not deleted,
     of any program, for the patients ``of_patients(patient_id column)`` selects; with
     ``with_patient`` the patient's id first. The one statement this schedule and the Today view
-    read (data.patient_list.RECORDS is its raw-SQL twin on the start-up path)."""
-    sources = (
-        (OutcomeAssessment, OutcomeAssessment.assessed_on, OutcomeAssessment.instrument),
-        (WalkTest, WalkTest.performed_on, WalkTest.test),
-        (NeuroScreen, NeuroScreen.examined_on, literal("neuro", String(32))),
-        (AssessmentSkip, AssessmentSkip.skipped_on, AssessmentSkip.instrument),
-    )
-    return union_all(
-        *(
+    read, built from the list the patient list's raw SQL is built from
+    (``data.patient_list.RECORD_SOURCES``)."""
+    selects = []
+    for name, day, instrument in RECORD_SOURCES:
+        table = Base.metadata.tables[name]
+        kind = table.c[instrument] if instrument else literal(NEURO, String(32))
+        selects.append(
             select(
-                *((model.patient_id,) if with_patient else ()), day, model.timepoint, instrument
-            ).where(of_patients(model.patient_id), model.deleted_at.is_(None))
-            for model, day, instrument in sources
+                *((table.c.patient_id,) if with_patient else ()),
+                table.c[day],
+                table.c.timepoint,
+                kind,
+            ).where(of_patients(table.c.patient_id), table.c.deleted_at.is_(None))
         )
-    )
+    return union_all(*selects)
 
 
 @functools.cache

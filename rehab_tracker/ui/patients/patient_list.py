@@ -1,11 +1,19 @@
-"""The patient list: a table model of PatientRow, a filter proxy, and the list widget with find."""
+"""The patient list: a table model that fetches its rows a page at a time as the table scrolls,
+and the list widget with find and filters.
+
+The model holds the ids of the matching patients in list order (``ListIds``: one indexed
+statement) and the rows fetched so far; Qt's ``canFetchMore``/``fetchMore`` ask for the next page
+when the table scrolls to its end, and ``sort`` and the find text and filters read the ids again.
+The reads go through a :class:`ListSource` (``PatientService``); the model issues no SQL.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import uuid
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, Protocol
 
 from PySide6.QtCore import (
     QModelIndex,
@@ -24,16 +32,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rehab_tracker.data.patient_list import PatientRow
+from rehab_tracker.data.patient_list import (
+    FIRST_PAGE,
+    ListIds,
+    ListQuery,
+    ListSummary,
+    PatientRow,
+    flags_text,
+)
 from rehab_tracker.domain.weeks import weeks_since
-from rehab_tracker.ui.widgets.filter_proxy import RowFilterProxy
 from rehab_tracker.ui.widgets.forms import buddy_label, search_box
-from rehab_tracker.ui.widgets.table_model import RowsTableModel, index_of_id
-from rehab_tracker.ui.widgets.tables import row_table, select_row
+from rehab_tracker.ui.widgets.table_model import RowsTableModel
+from rehab_tracker.ui.widgets.tables import row_table
 
 Index = QModelIndex | QPersistentModelIndex
-#: the role holding a value that sorts properly (dates, numbers; None sorts first)
-SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+_ROOT = QModelIndex()
 ROW_ROLE = Qt.ItemDataRole.UserRole + 2
 
 #: (header, tooltip and accessible description): short headers keep the list narrow
@@ -50,97 +63,160 @@ COLUMNS = (
 #: the columns the list shows whole when the window has the room (up to "Program wk"); the
 #: others scroll
 KEY_COLUMNS = 5
-#: the flag of a program that is not running
-ENDED_FLAGS = {
-    "paused": "Program paused",
-    "completed": "Program completed",
-    "stopped": "Program stopped early",
-}
 
 
-def _date(value: dt.date | None) -> str:
-    return value.isoformat() if value else ""
+class ListSource(Protocol):
+    """Where the list reads its patients (``services.patients.PatientService``)."""
+
+    def list_ids(self, query: ListQuery, *, today: dt.date) -> ListIds: ...
+
+    def list_rows(self, ids: Sequence[uuid.UUID], *, today: dt.date) -> list[PatientRow]: ...
+
+    def list_summary(self, *, include_archived: bool = False) -> ListSummary: ...
 
 
-def flags_text(row: PatientRow) -> str:
-    flags = []
-    if row.open_red_flag:
-        flags.append("RED FLAG")
-    if row.program_status in ENDED_FLAGS:
-        flags.append(ENDED_FLAGS[row.program_status])
-    if row.assessment_due:
-        flags.append("Assessment due")
-    if row.pathway == "conservative":
-        flags.append("Conservative")
-    return ", ".join(flags)
+def _texts(row: PatientRow, today: dt.date) -> tuple[str, ...]:
+    values = (
+        row.record_number,
+        row.name,
+        row.surgery_date,
+        weeks_since(row.surgery_date, today),
+        row.program_week,
+        row.phase,
+        row.next_session,
+        flags_text(row),
+    )
+    return tuple(
+        v.isoformat() if isinstance(v, dt.date) else "" if v is None else str(v) for v in values
+    )
 
 
 class PatientTableModel(RowsTableModel[PatientRow]):
-    """PatientRow dataclasses as table rows; no database access here.
-
-    Display texts and sort keys are worked out once per row (and again when ``today`` changes):
-    the view asks ``data()`` thousands of times while it sizes its columns.
-    """
+    """The matching patients' rows (``rows``), fetched ``page`` rows at a time; no database
+    access here (``source`` reads). Display texts are worked out once per row (the view asks
+    ``data()`` thousands of times while it sizes its columns), again when ``today`` changes."""
 
     headers = tuple(header for header, _tip in COLUMNS)
     header_tips = tuple(tip for _header, tip in COLUMNS)
 
-    def __init__(self, today: Callable[[], dt.date], parent: QWidget | None = None) -> None:
+    def __init__(
+        self, today: Callable[[], dt.date], parent: QWidget | None = None, page: int = FIRST_PAGE
+    ) -> None:
         super().__init__(parent)
         self._today = today
-        self._cells_for: dt.date | None = None
+        self.page = page
+        self.source: ListSource | None = None
+        self.query = ListQuery()
+        self.found = ListIds(())
+        self.summary = ListSummary(0)
         self._texts: list[tuple[str, ...]] = []
-        self._keys: list[tuple[Any, ...]] = []
+        self._texts_for: dt.date | None = None
 
-    def rows_changed(self) -> None:
-        self._cells_for = None
+    # --- what is shown ----------------------------------------------------------------------
 
-    def row_of(self, patient_id: uuid.UUID) -> int | None:
-        return index_of_id(self.rows, patient_id)
+    def show(self, found: ListIds, rows: Sequence[PatientRow]) -> None:
+        """Show ``rows``, the first of the patients ``found``."""
+        self.beginResetModel()
+        self.found = found
+        self.rows = list(rows)
+        self._texts, self._texts_for = [], None
+        self.endResetModel()
 
-    def _values(self, row: PatientRow, today: dt.date) -> tuple[Any, ...]:
+    def refresh(self) -> None:
+        """Read everything again: the count and phases, the ids and their first page."""
+        if self.source is None:
+            return
+        self.summary = self.source.list_summary(include_archived=self.query.include_archived)
+        self.reload()
+
+    def reload(self) -> None:
+        """Read the matching ids again and show their first page (nothing without a source)."""
+        if self.source is None:
+            return
+        today = self._today()
+        found = self.source.list_ids(self.query, today=today)
+        self.show(found, self._read(found, found.page(0, self.page), today))
+
+    def set_query(self, **changes: Any) -> None:
+        """Change the search, filters or sort (``ListQuery``'s fields) and reload."""
+        query = dataclasses.replace(self.query, **changes)
+        if query != self.query:
+            self.query = query
+            self.reload()
+
+    def _read(
+        self, found: ListIds, ids: Sequence[uuid.UUID], today: dt.date
+    ) -> list[PatientRow]:
+        if all(pid in found.known for pid in ids):
+            return [found.known[pid] for pid in ids]
+        assert self.source is not None
+        return self.source.list_rows(ids, today=today)
+
+    def position_of(self, patient_id: uuid.UUID) -> int | None:
+        """The patient's row among the matching ones (fetched or not), or None."""
+        return self.found.position(patient_id)
+
+    def fetch_through(self, count: int) -> None:
+        """Fetch rows until the first ``count`` matching patients are in the model."""
+        wanted = min(count, len(self.found))
+        if self.source is None or wanted <= len(self.rows):
+            return
+        ids = self.found.page(len(self.rows), wanted)
+        rows = self._read(self.found, ids, self._today())
+        if [r.id for r in rows] != list(ids):  # removed meanwhile (another workstation)
+            self.reload()
+            return
+        self.beginInsertRows(_ROOT, len(self.rows), wanted - 1)
+        self.rows.extend(rows)
+        self.endInsertRows()
+
+    def total(self) -> int:
+        """Patients in the list without the find text and filters."""
+        return self.summary.total
+
+    def matching(self) -> int:
+        """Patients the find text and filters match (fetched or not)."""
+        return len(self.found)
+
+    # --- Qt's model interface ---------------------------------------------------------------
+
+    def canFetchMore(self, parent: Index = _ROOT) -> bool:
         return (
-            row.record_number,
-            row.name,
-            row.surgery_date,
-            weeks_since(row.surgery_date, today),
-            row.program_week,
-            row.phase,
-            row.next_session,
-            flags_text(row),
+            not parent.isValid()
+            and self.source is not None
+            and len(self.rows) < len(self.found)
         )
 
-    def _cells(self) -> tuple[list[tuple[str, ...]], list[tuple[Any, ...]]]:
+    def fetchMore(self, parent: Index = _ROOT) -> None:
+        if not parent.isValid():
+            self.fetch_through(len(self.rows) + self.page)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sorted by the database (``data.patient_list``): the whole list, not the fetched rows."""
+        if 0 <= column < len(self.headers):
+            self.set_query(
+                sort_column=column, descending=order == Qt.SortOrder.DescendingOrder
+            )
+
+    def _text_rows(self) -> list[tuple[str, ...]]:
         today = self._today()
-        if self._cells_for != today:
-            self._texts, self._keys = [], []
-            for row in self.rows:
-                values = self._values(row, today)
-                self._texts.append(tuple(
-                    _date(v) if isinstance(v, dt.date) else "" if v is None else str(v)
-                    for v in values
-                ))
-                self._keys.append(tuple(
-                    "" if v is None else v.isoformat() if isinstance(v, dt.date) else v
-                    for v in values
-                ))
-            self._cells_for = today
-        return self._texts, self._keys
+        if self._texts_for != today:
+            self._texts, self._texts_for = [], today
+        if len(self._texts) < len(self.rows):
+            self._texts.extend(_texts(r, today) for r in self.rows[len(self._texts) :])
+        return self._texts
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        # the cached cells are looked up by row number, so display and sort roles skip cell()
         if role not in _ROLES or not index.isValid() or not 0 <= index.row() < len(self.rows):
             return None
+        if not 0 <= index.column() < len(self.headers):
+            return None
         if role == _DISPLAY:
-            return self._cells()[0][index.row()][index.column()]
-        if role == SORT_ROLE:
-            return self._cells()[1][index.row()][index.column()]
-        return super().data(index, role)
-
-    def cell(self, row: PatientRow, column: int, role: int) -> Any:
+            return self._text_rows()[index.row()][index.column()]
+        row = self.rows[index.row()]
         if role == ROW_ROLE:
             return row
-        if column == 7 and row.open_red_flag:  # the foreground role
+        if index.column() == 7 and row.open_red_flag:  # the foreground role
             from PySide6.QtGui import QColor
 
             return QColor("#b00020")
@@ -149,47 +225,7 @@ class PatientTableModel(RowsTableModel[PatientRow]):
 
 _DISPLAY = Qt.ItemDataRole.DisplayRole
 #: the roles data() answers (the view asks for many more)
-_ROLES = frozenset((_DISPLAY, SORT_ROLE, ROW_ROLE, Qt.ItemDataRole.ForegroundRole))
-
-
-class PatientFilterProxy(RowFilterProxy):
-    """Instant search by name or record number, plus the list's filters."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._active_only = False
-        self._phase: str | None = None
-        self._due_only = False
-        self.setSortRole(SORT_ROLE)
-
-    def set_active_only(self, on: bool) -> None:
-        self._set("_active_only", on)
-
-    def set_phase(self, phase: str | None) -> None:
-        self._set("_phase", phase or None)
-
-    def set_due_only(self, on: bool) -> None:
-        self._set("_due_only", on)
-
-    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
-        model = self.sourceModel()
-        assert isinstance(model, PatientTableModel)
-        row = model.row_at(source_row)
-        if self._text and not (
-            self._text in row.name.casefold() or self._text in row.record_number.casefold()
-        ):
-            return False
-        if self._active_only and row.program_status != "active":
-            return False
-        if self._phase is not None and row.phase != self._phase:
-            return False
-        return not (self._due_only and not row.assessment_due)
-
-    def lessThan(self, left: Index, right: Index) -> bool:
-        a, b = left.data(SORT_ROLE), right.data(SORT_ROLE)
-        if type(a) is not type(b):  # blanks ("") against numbers: blanks first
-            return isinstance(a, str)
-        return bool(a < b)
+_ROLES = frozenset((_DISPLAY, ROW_ROLE, Qt.ItemDataRole.ForegroundRole))
 
 
 class PatientList(QWidget):
@@ -202,8 +238,6 @@ class PatientList(QWidget):
     def __init__(self, today: Callable[[], dt.date], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = PatientTableModel(today, self)
-        self.proxy = PatientFilterProxy(self)
-        self.proxy.setSourceModel(self.model)
 
         top, filters = self._build_find_and_filters()
         self._build_table()
@@ -245,7 +279,7 @@ class PatientList(QWidget):
         return top, filters
 
     def _build_table(self) -> None:
-        self.table = row_table(self.proxy, "patientTable", "Patients", sort_column=1)
+        self.table = row_table(self.model, "patientTable", "Patients", sort_column=1)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
         self.table.verticalHeader().setVisible(False)
@@ -255,26 +289,46 @@ class PatientList(QWidget):
         header.setStretchLastSection(True)
 
     def _connect(self) -> None:
-        self.find_edit.textChanged.connect(self.proxy.set_search)
+        self.find_edit.textChanged.connect(lambda text: self._change(search=text))
         self.find_edit.returnPressed.connect(self._find_entered)
-        self.active_only.toggled.connect(self.proxy.set_active_only)
-        self.due_only.toggled.connect(self.proxy.set_due_only)
+        self.active_only.toggled.connect(lambda on: self._change(active_only=on))
+        self.due_only.toggled.connect(lambda on: self._change(due_only=on))
         self.phase_combo.currentIndexChanged.connect(
-            lambda _i: self.proxy.set_phase(self.phase_combo.currentData())
+            lambda _i: self._change(phase=self.phase_combo.currentData())
         )
-        self.proxy.rowsInserted.connect(self._update_count)
-        self.proxy.rowsRemoved.connect(self._update_count)
-        self.proxy.modelReset.connect(self._update_count)
-        self.proxy.layoutChanged.connect(self._update_count)
+        self.model.rowsInserted.connect(self._update_count)
+        self.model.modelReset.connect(self._update_count)
         self.table.selectionModel().selectionChanged.connect(self._on_selection)
         self.table.activated.connect(lambda _i: self._on_selection())
 
-    def set_rows(self, rows: Sequence[PatientRow]) -> None:
-        """Replace the rows, keeping the selection (by patient) and the phase filter choices."""
+    def show_page(
+        self, summary: ListSummary, found: ListIds, rows: Sequence[PatientRow]
+    ) -> None:
+        """Show rows read before the services exist (the fast start-up read)."""
+        self.model.summary = summary
+        self._keeping_selection(lambda: self.model.show(found, rows))
+
+    def reload(self) -> None:
+        """Read the list again, keeping the selection (by patient) and the phase filter."""
+        self._keeping_selection(self.model.refresh)
+
+    def _change(self, **changes: Any) -> None:
+        self._keeping_selection(lambda: self.model.set_query(**changes))
+
+    def _keeping_selection(self, change: Callable[[], None]) -> None:
         keep = self.selected_id()
-        self.model.set_rows(rows)
-        phases = sorted({r.phase for r in rows if r.phase})
+        change()
+        self._update_phases()
+        if keep is not None and not self.select(keep):
+            self._on_selection()  # the patient is no longer shown: nobody is selected
+
+    def _update_phases(self) -> None:
+        """The phase filter offers the phases of the open programs, keeping the choice."""
+        phases = self.model.summary.phases
         current = self.phase_combo.currentData()
+        offered = [self.phase_combo.itemData(i) for i in range(1, self.phase_combo.count())]
+        if offered == list(phases):
+            return
         self.phase_combo.blockSignals(True)
         self.phase_combo.clear()
         self.phase_combo.addItem("All phases", None)
@@ -283,10 +337,8 @@ class PatientList(QWidget):
         found = self.phase_combo.findData(current)
         self.phase_combo.setCurrentIndex(max(found, 0))
         self.phase_combo.blockSignals(False)
-        self.proxy.set_phase(self.phase_combo.currentData())
-        self._update_count()
-        if keep is not None:
-            self.select(keep)
+        if self.phase_combo.currentData() != current:
+            self.model.set_query(phase=self.phase_combo.currentData())
 
     def key_columns_width(self) -> int:
         """The list's width that shows its KEY_COLUMNS whole (with the table's frame and its
@@ -308,12 +360,22 @@ class PatientList(QWidget):
         return row if isinstance(row, PatientRow) else None
 
     def select(self, patient_id: uuid.UUID) -> bool:
-        return select_row(self.table, self.proxy, self.model.row_of(patient_id))
+        """Select the patient and scroll to them (fetching the rows up to theirs); False when
+        the find text or filters do not show them."""
+        position = self.model.position_of(patient_id)
+        if position is None:
+            return False
+        self.model.fetch_through(position + 1)
+        if position >= self.model.rowCount():
+            return False
+        self.table.selectRow(position)
+        self.table.scrollTo(self.model.index(position, 0))
+        return True
 
     def _find_entered(self) -> None:
         """Enter in Find: the one match is selected and opened; with several, the table takes
         the focus on the first of them (arrow keys choose, Enter opens)."""
-        shown = self.proxy.rowCount()
+        shown = self.model.matching()
         if shown == 0:
             return
         self.table.selectRow(0)
@@ -325,8 +387,8 @@ class PatientList(QWidget):
     def reveal(self, patient_id: uuid.UUID) -> bool:
         """Select the patient, clearing the find text and the filters when they hide them;
         False when the patient is not in the list at all."""
-        if self.select(patient_id) or self.model.row_of(patient_id) is None:
-            return self.selected_id() == patient_id
+        if self.select(patient_id):
+            return True
         self.find_edit.clear()
         self.active_only.setChecked(False)
         self.due_only.setChecked(False)
@@ -337,5 +399,5 @@ class PatientList(QWidget):
         self.patient_selected.emit(self.selected_id())
 
     def _update_count(self, *_args: object) -> None:
-        shown, total = self.proxy.rowCount(), self.model.rowCount()
+        shown, total = self.model.matching(), self.model.total()
         self.count_label.setText(f"{shown} of {total} patients shown")

@@ -68,7 +68,7 @@ from PySide6.QtWidgets import (
 )
 
 from rehab_tracker import APP_NAME
-from rehab_tracker.data.patient_list import PatientRow
+from rehab_tracker.data.patient_list import FirstPage, PatientRow
 from rehab_tracker.ui.patients.patient_list import PatientList
 from rehab_tracker.ui.shell import settings as gui_settings
 from rehab_tracker.ui.shell.actions import run_action
@@ -77,6 +77,7 @@ from rehab_tracker.ui.widgets import dialogs, focus_ring
 
 if TYPE_CHECKING:
     from rehab_tracker.services.container import Services
+    from rehab_tracker.ui.shell.integrity import BackgroundCheck
     from rehab_tracker.ui.shell.welcome import WelcomePage
     from rehab_tracker.ui.shell.workspace import Workspace
 
@@ -139,6 +140,8 @@ class MainWindow(QMainWindow):
     narrow_changed = Signal(bool)
     #: built by attach(); only actions and slots that run after it use it (the module docstring)
     workspace: Workspace
+    #: the background check of every page of an SQLite file (after attach; None when done)
+    page_check: BackgroundCheck | None = None
 
     def __init__(
         self,
@@ -218,9 +221,10 @@ class MainWindow(QMainWindow):
             menu.setObjectName(title.replace("&", "").lower() + "Menu")
             self.menus[title] = menu
 
-    def show_rows(self, rows: Sequence[PatientRow]) -> None:
-        """Show patient rows read before the services exist (the fast start-up read)."""
-        self.patient_list.set_rows(rows)
+    def show_page(self, page: FirstPage) -> None:
+        """Show the list's first page read before the services exist (the fast start-up read)."""
+        self.patient_list.model.source = page.source  # Find works before the services
+        self.patient_list.show_page(page.summary, page.found, page.rows)
         self.selection_changed()
 
     def attach(self, services: Services) -> None:
@@ -250,12 +254,29 @@ class MainWindow(QMainWindow):
         self._place_patient_view(workspace)
         self.database_label.setText(f"Database: {services.db.display_name}")
         self.attached = True
+        self.patient_list.model.source = services.patients  # read by refresh_patients below
         for feature in self.features:
             feature.attach(workspace)
         workspace.refresh_patients()
         if self.statusBar().currentMessage() == OPENING_MESSAGE:
             self.statusBar().clearMessage()
         self.unsetCursor()
+        self._check_every_page(services)
+
+    def _check_every_page(self, services: Services) -> None:
+        """SQLite's check of every page, in the background now that the window is usable
+        (``ui.shell.integrity``); the one of the services attached before is stopped."""
+        self._stop_page_check()
+        if services.db.path is not None:
+            from rehab_tracker.ui.shell import integrity
+
+            self.page_check = integrity.start(self, services.db.path)
+
+    def _stop_page_check(self) -> None:
+        check = getattr(self, "page_check", None)
+        if check is not None:
+            check.stop()
+            self.page_check = None
 
     def _place_patient_view(self, workspace: Workspace) -> None:
         """The patient view takes the placeholder's place (same share of the width)."""
@@ -349,7 +370,7 @@ class MainWindow(QMainWindow):
         """The welcome page in the patient pane while the database has no patients (the first
         start), then the home page (or the patient view) once it has some; the page's module
         loads only when needed."""
-        empty = self.patient_list.model.rowCount() == 0
+        empty = self.patient_list.model.total() == 0
         if empty and self.welcome is None:
             from rehab_tracker.ui.shell.welcome import WelcomePage
 
@@ -464,6 +485,7 @@ class MainWindow(QMainWindow):
             self, restore.TITLE, restore.confirmation(path, chosen)
         ):
             return
+        self._stop_page_check()  # it reads the file the restore replaces
         self._restore(path, chosen.path)
 
     def _restore(self, path: Path, backup: Path) -> None:
@@ -648,6 +670,7 @@ class MainWindow(QMainWindow):
         self._divider_moved = True
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self._stop_page_check()
         self.settings.window_geometry = bytes(self.saveGeometry().toBase64().data()).decode()
         screen = self.screen()
         if screen is not None:

@@ -60,10 +60,10 @@ class Workspace:
         return self.window.patient_list.selected_id()
 
     def refresh_patients(self, select: uuid.UUID | None = None) -> None:
-        """Reload the patient list (one service call) and refresh the patient view."""
+        """Reload the patient list (its ids and first page) and refresh the patient view."""
         patients = self.window.patient_list
         with self.window.keep_page():  # a reload is not the user picking a patient
-            patients.set_rows(self.services.patients.list_patients(today=self.today()))
+            patients.reload()
         if select is not None:  # another patient than the one kept: shown (window.set_home)
             patients.select(select)
         self.window.selection_changed()

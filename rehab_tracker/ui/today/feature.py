@@ -114,7 +114,7 @@ class TodayFeature:
         dialog = BookingDialog(
             ws.services,
             ws.today,
-            patients=self.window.patient_list.model.rows,
+            patients=ws.services.patients.list_patients(today=ws.today()),
             patient_id=ws.selected_id(),
             appointment=appointment,
             parent=self.window,

@@ -1,6 +1,6 @@
-"""A sort/filter proxy whose filter settings change through one method (the patient list and the
-exercise library both filter their rows this way), and a plain text filter
-(``text_filter_proxy``)."""
+"""A sort/filter proxy whose filter settings change through one method (the exercise library
+filters its rows this way; the patient list filters and sorts in SQL, ``data.patient_list``), and
+a plain text filter (``text_filter_proxy``)."""
 
 from __future__ import annotations
 
