@@ -22,6 +22,8 @@ from sqlalchemy import select
 from rehab_tracker.data import audit
 from rehab_tracker.data.database import Database
 from rehab_tracker.data.models import AuditEntry
+from rehab_tracker.domain.roles import Permission, Principal
+from rehab_tracker.services.access import requires
 from rehab_tracker.services.errors import ServiceError
 
 DISCLOSE = "disclose"
@@ -58,10 +60,12 @@ class DisclosureRecord:
 class DisclosureService:
     """Records disclosures and accesses of patients' records for the signed-in user."""
 
-    def __init__(self, db: Database, actor: str) -> None:
+    def __init__(self, db: Database, principal: Principal) -> None:
         self.db = db
-        self.actor = actor
+        self.principal = principal
+        self.actor = principal.username
 
+    @requires(Permission.DISCLOSE)
     def disclosed(
         self, patient_id: uuid.UUID, kind: str, destination: str, *, audience: str | None = None
     ) -> None:
@@ -73,6 +77,7 @@ class DisclosureService:
         details = {"kind": kind, "destination": destination, "audience": audience}
         self._record(DISCLOSE, patient_id, details)
 
+    @requires(Permission.DISCLOSE)
     def accessed(self, patient_id: uuid.UUID, what: str = "record") -> None:
         """The user opened the patient's ``what`` (one of :data:`ACCESSES`)."""
         if what not in ACCESSES:
@@ -80,7 +85,7 @@ class DisclosureService:
         self._record(ACCESS, patient_id, {"kind": what})
 
     def _record(self, action: str, patient_id: uuid.UUID, details: dict[str, str | None]) -> None:
-        with self.db.unit_of_work(self.actor) as session:
+        with self.db.unit_of_work(self.principal) as session:
             audit.append(session, [(action, "patients", str(patient_id), None, details)])
 
     def history(self, patient_id: uuid.UUID, *, limit: int = 500) -> list[DisclosureRecord]:

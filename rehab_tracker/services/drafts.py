@@ -19,6 +19,8 @@ from rehab_tracker.data.database import Database
 from rehab_tracker.data.models import Draft
 from rehab_tracker.data.types import utcnow
 from rehab_tracker.domain.errors import ValidationError
+from rehab_tracker.domain.roles import Permission, Principal
+from rehab_tracker.services.access import requires
 
 
 @dataclass(frozen=True)
@@ -56,10 +58,12 @@ def _storable(value: Any) -> Any:
 
 
 class DraftService:
-    def __init__(self, db: Database, actor: str) -> None:
+    def __init__(self, db: Database, principal: Principal) -> None:
         self.db = db
-        self.actor = actor
+        self.principal = principal
+        self.actor = principal.username
 
+    @requires(Permission.DRAFT)
     def save(self, key: str, payload: dict[str, Any]) -> None:
         """Insert or replace the draft under ``key`` (one short write).
 
@@ -70,7 +74,7 @@ class DraftService:
         if len(key) > KEY_MAX or not key.isprintable():
             raise ValidationError.single("key", f"A draft key is 1-{KEY_MAX} printable characters.")
         payload = _storable(payload)
-        with self.db.unit_of_work(self.actor) as session:
+        with self.db.unit_of_work(self.principal) as session:
             row = session.get(Draft, key)
             if row is None:
                 session.add(Draft(key=key, payload=payload, updated_by=self.actor))
@@ -86,8 +90,9 @@ class DraftService:
                 return None
             return DraftInfo(row.key, dict(row.payload), row.updated_at, row.updated_by)
 
+    @requires(Permission.DRAFT)
     def discard(self, key: str) -> None:
-        with self.db.unit_of_work(self.actor) as session:
+        with self.db.unit_of_work(self.principal) as session:
             session.execute(delete(Draft).where(Draft.key == key))
 
     def list_drafts(self, prefix: str = "") -> list[DraftInfo]:

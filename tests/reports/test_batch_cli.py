@@ -11,6 +11,7 @@ from rehab_tracker.data.database import Database
 from rehab_tracker.reports.batch import export_all
 from rehab_tracker.reports.cli_support import run_batch, run_report, terminal_progress
 from rehab_tracker.services.container import Services
+from tests.staff import staff
 
 from .conftest import pdf_text
 from .sample_data import (
@@ -28,7 +29,7 @@ def test_batch_exports_active_patients_with_progress(db: Database, tmp_path: Pat
     add_empty_patient(db)  # no program: not active, no report
     seen: list[tuple[int, int, str]] = []
     result = export_all(
-        Services(db, "tester").reports,
+        Services(db, staff("tester")).reports,
         tmp_path / "out",
         today=TODAY,
         progress=lambda d, t, label: seen.append((d, t, label)),
@@ -50,7 +51,10 @@ def test_batch_cancel_keeps_what_was_written(db: Database, tmp_path: Path) -> No
     add_missed_weeks_patient(db)
     add_baseline_only_patient(db)
     result = export_all(
-        Services(db, "tester").reports, tmp_path, today=TODAY, progress=lambda d, t, label: d < 1
+        Services(db, staff("tester")).reports,
+        tmp_path,
+        today=TODAY,
+        progress=lambda d, t, label: d < 1,
     )
     assert result.cancelled and len(result.written) == 1
     assert "cancelled" in result.summary()

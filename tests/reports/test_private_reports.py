@@ -14,6 +14,7 @@ from rehab_tracker.reports.batch import export_all
 from rehab_tracker.reports.cli_support import run_report, terminal_progress
 from rehab_tracker.services.container import Services
 from tests.data.helpers import file_mode
+from tests.staff import staff
 
 from .sample_data import TODAY, add_missed_weeks_patient, add_twelve_week_patient
 
@@ -27,7 +28,8 @@ def test_batch_export_folder_is_0700_and_every_pdf_0600(db: Database, tmp_path: 
     add_twelve_week_patient(db)
     add_missed_weeks_patient(db)
     tmp_path.chmod(0o755)
-    result = export_all(Services(db, "tester").reports, tmp_path / "out" / "nov", today=TODAY)
+    reports = Services(db, staff("tester")).reports
+    result = export_all(reports, tmp_path / "out" / "nov", today=TODAY)
     assert len(result.written) == 2
     assert {file_mode(p) for p in result.written} == {0o600}
     assert file_mode(tmp_path / "out" / "nov") == 0o700 and file_mode(tmp_path / "out") == 0o700

@@ -29,6 +29,7 @@ from rehab_tracker.domain.errors import ValidationError
 from rehab_tracker.domain.patients import PatientDetails
 from rehab_tracker.services.container import Services
 from tests.conftest import _pg_url
+from tests.staff import staff
 
 TODAY = fuzz.TODAY
 #: fuzzed calls per entry point and backend (REHAB_TRACKER_FUZZ_EXAMPLES=200 for a long hunt)
@@ -98,7 +99,7 @@ def test_only_the_apps_refusals_escape_and_they_write_nothing(
 
 
 def test_a_300_character_name_is_refused_at_the_field(any_db) -> None:  # type: ignore[no-untyped-def]
-    services = Services(any_db, "tester")
+    services = Services(any_db, staff("tester"))
     with pytest.raises(ValidationError) as caught:
         services.patients.enrol(
             PatientDetails(
@@ -117,7 +118,7 @@ def test_a_300_character_name_is_refused_at_the_field(any_db) -> None:  # type: 
 
 
 def test_a_nul_in_the_notes_is_refused_at_the_field(any_db) -> None:  # type: ignore[no-untyped-def]
-    services = Services(any_db, "tester")
+    services = Services(any_db, staff("tester"))
     with pytest.raises(ValidationError) as caught:
         services.patients.enrol(
             PatientDetails(
@@ -140,7 +141,7 @@ def test_a_patient_without_surgery_gets_no_record_dated_before_birth(any_db) -> 
     1 January 1900 was saved."""
     from rehab_tracker.domain.sessions import SessionEntry
 
-    services = Services(any_db, "tester")
+    services = Services(any_db, staff("tester"))
     patient = services.patients.enrol(
         PatientDetails(
             given_name="Cyd",

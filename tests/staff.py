@@ -1,0 +1,14 @@
+"""Principals for tests: who acts when a test builds services without signing in.
+
+``staff("tester")`` is an administrator (every permission), the role the suite's tests have
+always acted with; ``staff("kim", Role.ASSISTANT)`` for a test of another role. The OS user is
+recorded beside the user name as the app does.
+"""
+
+from __future__ import annotations
+
+from rehab_tracker.domain.roles import Principal, Role
+
+
+def staff(username: str = "tester", role: Role = Role.ADMINISTRATOR) -> Principal:
+    return Principal(username, role, None, "os-tester")
