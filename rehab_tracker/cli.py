@@ -3,14 +3,14 @@
 Environment problems (a corrupt or newer database, a folder that cannot be written, a server that
 does not answer) print one line and exit with code 2; only bugs show a traceback. Everything
 printed goes through :func:`say`, which shows control characters in names as escapes. The
-commands that only look at the schema and the trail (``db current``, ``db check``) open the
-database read-only; every file the process writes is private (``data.private_files``).
+commands that only look (``patients``, ``db current``, ``db check``) open the database
+read-only; every file the process writes is private (``data.private_files``).
 
 Commands that read or write patient data (``patients``, ``demo``, ``report``,
 ``export-reports``, ``db backup``) sign in first (:func:`sign_in`: ``$REHAB_TRACKER_USER`` and
 ``$REHAB_TRACKER_PASSWORD``, else a prompt on a terminal, else one line and exit code 2); the
 signed-in user is the audit trail's actor, the OS account beside it. ``patients`` opens the
-database for writing because a sign-in is recorded (and a failed one counted).
+database read-only: its sign-in writes nothing (a failed one is answered only after a wait).
 """
 
 from __future__ import annotations
@@ -195,11 +195,13 @@ def _ask(prompt: str, *, secret: bool = False) -> str:
     return sys.stdin.readline().rstrip("\n")
 
 
-def sign_in(db: Database) -> Principal:
+def sign_in(db: Database, *, record: bool = True) -> Principal:
     """Sign the command line's user in on ``db``: ``$REHAB_TRACKER_USER`` and
     ``$REHAB_TRACKER_PASSWORD`` (scripts, CI), else asked on the terminal, else refused
     (``SignInError``: one line, exit code 2). On a new clinic database without any account the
-    same name and password create the administrator first (the first start)."""
+    same name and password create the administrator first (the first start). ``record=False``
+    on a database opened read-only: nothing is written (``services.users.sign_in``), and a
+    database without users is refused (its administrator is made by a command that writes)."""
     from rehab_tracker.domain.roles import Role
     from rehab_tracker.services import users
 
@@ -210,6 +212,11 @@ def sign_in(db: Database) -> Principal:
             f"sign-in needed: set {USER_ENV} and {PASSWORD_ENV}, or run on a terminal"
         )
     first = not users.has_users(db)
+    if first and not record:
+        raise users.SignInError(
+            "this clinic database has no users yet: start the app (or `rehab-tracker demo`) "
+            "to create its administrator"
+        )
     if first:
         say("This clinic database has no users yet: create its administrator.", err=True)
     if not from_env:
@@ -223,7 +230,7 @@ def sign_in(db: Database) -> Principal:
         principal = users.create_first_administrator(db, form, os_name=users.os_user())
         say(f"Created the administrator {name}.", err=True)
         return principal
-    return users.sign_in(db, name, password, os_name=users.os_user())
+    return users.sign_in(db, name, password, os_name=users.os_user(), record=record)
 
 
 def _open(
@@ -254,9 +261,11 @@ def _cmd_patients(args: argparse.Namespace) -> int:
     if _default_database_not_made_yet(args):
         rows = []  # a first run: no patients, and looking creates nothing
     else:
-        db = _open(args)
+        db = _open(args, read_only=True)
         try:
-            rows = PatientService(db, sign_in(db)).list_patients(today=dt.date.today())
+            rows = PatientService(db, sign_in(db, record=False)).list_patients(
+                today=dt.date.today()
+            )
         finally:
             db.close()
     for row in rows:

@@ -20,6 +20,7 @@ import datetime as dt
 import getpass
 import os
 import secrets
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -171,20 +172,31 @@ def sign_in(
     *,
     os_name: str | None = None,
     now: Clock = utcnow,
+    record: bool = True,
+    pause: Callable[[float], object] = time.sleep,
 ) -> Principal:
     """The principal for ``username`` if ``password`` is theirs; else :class:`SignInError`
     (one message for a wrong name and a wrong password), or :class:`SignInDelayed` while the
-    wait after failed attempts lasts (the password is then not even tried)."""
+    wait after failed attempts lasts (the password is then not even tried).
+
+    ``record=False`` for a database opened read-only (the command line's ``patients``): the
+    stored wait is honoured but nothing is written, so a failure cannot be counted; instead the
+    answer to it is held back (``pause``) as long as the next stored failure would make the user
+    wait, at least a second, so guessing through a read-only open is no faster."""
     name = username.strip()
     with db.reading() as session:
         user = session.scalar(select(User).where(func.lower(User.username) == name.lower()))
         stored = user.password_hash if user is not None else None
         wait_until = user.next_sign_in_at if user is not None else None
+        failures = (user.failed_sign_ins or 0) if user is not None else 0
     moment = now()
     if wait_until is not None and moment < wait_until:
         raise SignInDelayed(wait_until - moment)
     matches = passwords.verify(stored, password)
     if user is None:
+        raise SignInError(WRONG)
+    if not matches and not record:
+        pause(max(1.0, delay_after(failures + 1).total_seconds()))
         raise SignInError(WRONG)
     if not matches:
         with db.unit_of_work(Principal(SIGN_IN_ACTOR, Role.READ_ONLY, None, os_name)) as session:
@@ -197,6 +209,8 @@ def sign_in(
     if not user.active:
         raise SignInError("This account is deactivated. Ask an administrator.")
     principal = _principal(user, os_name)
+    if not record:
+        return principal
     with db.unit_of_work(principal) as session:
         row = session.get(User, user.id)
         assert row is not None and row.password_hash is not None

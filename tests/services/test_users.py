@@ -113,7 +113,7 @@ def test_passwords_short_or_common_are_refused_at_the_field(any_db: Database) ->
         ("Password2026!", "common"),
         ("qwertyuiop12", "common"),
         ("Physio123456", "name"),
-            ("Clinic2026!!", "common"),
+        ("Clinic2026!!", "common"),
     ):
         with pytest.raises(ValidationError) as refused:
             services.users.add(UserForm("pat", "Pat Physio", Role.PHYSIOTHERAPIST, weak))
@@ -204,3 +204,19 @@ def test_every_audit_row_names_the_signed_in_user_and_the_os_account(any_db: Dat
         ).all()
         assert rows and set(rows) == {("owner", "olive")}
         assert audit.verify_chain(session) == []
+
+
+def test_a_read_only_sign_in_writes_nothing_and_answers_a_failure_late(any_db: Database) -> None:
+    _admin(any_db)
+    before = _stored(any_db, "owner")
+    waits: list[float] = []
+    with pytest.raises(SignInError):
+        users.sign_in(any_db, "owner", "not the password at all", record=False, pause=waits.append)
+    assert waits == [1.0]
+    principal = users.sign_in(any_db, "owner", PASSWORD, record=False, pause=waits.append)
+    assert principal.role is Role.ADMINISTRATOR and waits == [1.0]
+    after = _stored(any_db, "owner")
+    assert (after.failed_sign_ins, after.last_sign_in_at) == (
+        before.failed_sign_ins,
+        before.last_sign_in_at,
+    )
