@@ -262,14 +262,14 @@ def start_signed_in(
     startup = Startup(dialog)
 
     def open_database_behind() -> None:
+        if on_shown is not None:
+            on_shown(dialog)
         from rehab_tracker.data.database import DatabaseError, open_database
         from rehab_tracker.data.resources import ResourceError
         from rehab_tracker.domain.roles import Role
         from rehab_tracker.services import users
         from rehab_tracker.ui.shell.sign_in import NewAdministrator, SignInHandlers
 
-        if on_shown is not None:
-            on_shown(dialog)
         try:
             db = startup.db = opened or open_database(database)
             first = not users.has_users(db)
