@@ -199,13 +199,20 @@ def _finish_start(
         services = open_services(database, principal)
     except (DatabaseError, ResourceError) as exc:
         window.startup_failed = True
-        _report_start_error(window, exc)
-        window.close()
-        from PySide6.QtCore import QCoreApplication
-
-        QCoreApplication.exit(EXIT_DATABASE)
+        _end_start(window, exc)
         return
     window.attach(services)
+
+
+def _end_start(shown: QWidget, exc: Exception) -> None:
+    """The deferred open failed: say so, close what is shown, end the event loop with 2."""
+    from PySide6.QtCore import QCoreApplication
+
+    from rehab_tracker.ui.shell.main_window import MainWindow
+
+    _report_start_error(shown if isinstance(shown, MainWindow) else None, exc)
+    shown.close()
+    QCoreApplication.exit(EXIT_DATABASE)
 
 
 def _report_start_error(parent: MainWindow | None, exc: Exception) -> None:
@@ -275,11 +282,7 @@ def start_signed_in(
             first = not users.has_users(db)
         except (DatabaseError, ResourceError) as exc:
             startup.failed = True
-            _report_start_error(None, exc)
-            dialog.reject()
-            from PySide6.QtCore import QCoreApplication
-
-            QCoreApplication.exit(EXIT_DATABASE)
+            _end_start(dialog, exc)
             return
         os_name = users.os_user()
 
