@@ -7,8 +7,19 @@ recorded beside the user name as the app does.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from rehab_tracker.domain.roles import Principal, Role
 
 
 def staff(username: str = "tester", role: Role = Role.ADMINISTRATOR) -> Principal:
     return Principal(username, role, None, "os-tester")
+
+
+def signs_in(
+    username: str = "tester", role: Role = Role.ADMINISTRATOR
+) -> Callable[[Any], Principal]:
+    """What the command line's report commands call to sign in (``cli.sign_in``), answering
+    ``staff(username, role)`` for any database."""
+    return lambda _db: staff(username, role)

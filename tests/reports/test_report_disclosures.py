@@ -8,15 +8,18 @@ from rehab_tracker.data.database import Database
 from rehab_tracker.reports.batch import export_all
 from rehab_tracker.reports.cli_support import run_report
 from rehab_tracker.services.container import Services
-from tests.staff import staff
+from tests.staff import signs_in, staff
 
 from .sample_data import TODAY, add_missed_weeks_patient, add_twelve_week_patient
+
+#: the report commands sign in as this user
+AS_DR_KIM = signs_in("dr.kim")
 
 
 def test_a_cli_report_is_a_disclosure(db: Database, db_path: Path, tmp_path: Path) -> None:
     patient = add_twelve_week_patient(db)
     out = tmp_path / "r.pdf"
-    assert run_report(str(db_path), "RT-00001", out, "patient", today=TODAY, actor="dr.kim") == 0
+    assert run_report(str(db_path), "RT-00001", out, "patient", today=TODAY, sign_in=AS_DR_KIM) == 0
     (entry,) = Services(db, staff("x")).disclosures.history(patient)
     assert (entry.actor, entry.kind, entry.destination, entry.audience) == (
         "dr.kim",

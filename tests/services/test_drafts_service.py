@@ -19,7 +19,7 @@ def test_draft_round_trip_and_survives_reopen(db, db_path):
     drafts.save(key, {"notes": "half typed"})
     drafts.save(key, {"notes": "half typed, more"})
     db.close()
-    again = DraftService(open_database(db_path), "tester")
+    again = DraftService(open_database(db_path), staff("tester"))
     loaded = again.load(key)
     assert loaded is not None and loaded.payload == {"notes": "half typed, more"}
     assert [d.key for d in again.list_drafts("session:")] == [key]
