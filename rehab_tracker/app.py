@@ -1,14 +1,20 @@
-"""The composition root: open the database, seed it, build the services and the main window.
+"""The composition root: open the database, sign in, seed it, build the services and the window.
 
-Start-up is progressive (``start_window``, the path ``run_gui`` takes): for an existing SQLite file
-at the newest schema, the main window is shown with the first page of its patients read straight
-from the file (``data.patient_list.read_sqlite``, standard library only) before SQLAlchemy and the
-models are imported; the open (a check bounded whatever the file's size, migrations, backups),
-seeding and the services follow from the event loop, and ``MainWindow.attach`` completes the
-window. Anything else (PostgreSQL, a new file, an older schema) opens synchronously first, as
-``create_main_window`` does. Once the window is usable, SQLite's ``quick_check`` of every page runs
-in the background (``ui.shell.integrity``); a failure is told in the window, without a modal
-dialog.
+The app's start-up path (``start_signed_in``, the one ``run_gui`` takes) shows the sign-in
+dialog at once, before any patient data (issue 13); the database opens behind it from the event
+loop, and the signed-in principal's services and main window follow. Nothing patient-related is
+shown to someone who has not signed in.
+
+``start_window`` and ``create_main_window`` build the window for a principal the caller has
+signed in already (tests, benchmarks, scripts). ``start_window`` is progressive: for an existing
+SQLite file at the newest schema the main window is shown with the first page of its patients
+read straight from the file (``data.patient_list.read_sqlite``, standard library only) before
+SQLAlchemy and the models are imported; the open (a check bounded whatever the file's size,
+migrations, backups), seeding and the services follow from the event loop, and
+``MainWindow.attach`` completes the window. Anything else (PostgreSQL, a new file, an older
+schema) opens synchronously first. Once the window is usable, SQLite's ``quick_check`` of every
+page runs in the background (``ui.shell.integrity``); a failure is told in the window, without a
+modal dialog.
 
 Nothing here imports matplotlib or report code: those load on first use.
 """
@@ -16,7 +22,6 @@ Nothing here imports matplotlib or report code: those load on first use.
 from __future__ import annotations
 
 import datetime as dt
-import getpass
 import os
 import sys
 from collections.abc import Callable, Mapping
@@ -24,22 +29,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
+
     from rehab_tracker.data.database import Database
+    from rehab_tracker.domain.roles import Principal
     from rehab_tracker.services.container import Services
     from rehab_tracker.ui.shell.main_window import MainWindow
+    from rehab_tracker.ui.shell.sign_in import SignInDialog
 
 #: run_gui's exit code when the database cannot be opened
 EXIT_DATABASE = 2
 
 Today = dt.date | Callable[[], dt.date] | None
-
-
-def default_actor() -> str:
-    """The signed-in OS user (the audit trail's 'who')."""
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return os.environ.get("USER") or os.environ.get("USERNAME") or "clinician"
 
 
 def _clock(today: Today) -> Callable[[], dt.date]:
@@ -52,9 +53,10 @@ def _clock(today: Today) -> Callable[[], dt.date]:
 
 
 def open_services(
-    database: str | os.PathLike[str] | Database | None, actor: str | None = None
+    database: str | os.PathLike[str] | Database | None, principal: Principal
 ) -> Services:
-    """Open ``database`` (path, URL or an open Database), seed it on first run, build the services.
+    """Open ``database`` (path, URL or an open Database), seed it on first run, build the services
+    for ``principal`` (signed in by the caller: the sign-in dialog, the command line, a test).
 
     Raises DatabaseError / ResourceError for problems the user can act on.
     """
@@ -62,7 +64,7 @@ def open_services(
     from rehab_tracker.services.container import Services
 
     db = database if isinstance(database, Database) else open_database(database)
-    services = Services(db, actor or default_actor())
+    services = Services(db, principal)
     services.library.ensure_seeded()
     services.education.ensure_seeded()
     return services
@@ -72,7 +74,7 @@ def create_main_window(
     database: str | os.PathLike[str] | Database | None,
     *,
     today: Today = None,
-    actor: str | None = None,
+    principal: Principal,
 ) -> MainWindow:
     """Open ``database`` (path, URL or an open Database), seed it on first run, build the window.
 
@@ -82,7 +84,7 @@ def create_main_window(
     from rehab_tracker.ui.features import FEATURES
     from rehab_tracker.ui.shell.main_window import MainWindow
 
-    services = open_services(database, actor)
+    services = open_services(database, principal)
     window = MainWindow(_clock(today), services.db.display_name, FEATURES,
                         open_services=open_services)
     window.attach(services)
@@ -112,7 +114,7 @@ def start_window(
     database: str | os.PathLike[str] | None,
     *,
     today: Today = None,
-    actor: str | None = None,
+    principal: Principal,
     on_shown: Callable[[MainWindow], object] | None = None,
 ) -> MainWindow:
     """Show the main window as early as possible; the app's start-up path.
@@ -130,7 +132,7 @@ def start_window(
     path = existing_sqlite_file(database)
     page = read_sqlite(path, clock()) if path is not None else None
     if path is None or page is None:
-        window = create_main_window(database, today=clock, actor=actor)
+        window = create_main_window(database, today=clock, principal=principal)
         if on_shown is not None:
             _after_first_expose(window, lambda: on_shown(window))
         window.show()
@@ -145,7 +147,7 @@ def start_window(
     def second_stage() -> None:
         if on_shown is not None:
             on_shown(window)
-        _finish_start(window, database, actor)
+        _finish_start(window, database, principal)
 
     _after_first_expose(window, second_stage)
     window.show()
@@ -156,7 +158,7 @@ def start_window(
 EXPOSE_TIMEOUT_MS = 1000
 
 
-def _after_first_expose(window: MainWindow, callback: Callable[[], object]) -> None:
+def _after_first_expose(window: QWidget, callback: Callable[[], object]) -> None:
     """Run ``callback`` from the event loop once ``window`` has been exposed and painted.
 
     The deferred stage blocks the GUI thread (importing SQLAlchemy): started earlier, a real
@@ -190,23 +192,30 @@ def _after_first_expose(window: MainWindow, callback: Callable[[], object]) -> N
 
 
 def _finish_start(
-    window: MainWindow, database: str | os.PathLike[str] | None, actor: str | None
+    window: MainWindow, database: str | os.PathLike[str] | None, principal: Principal
 ) -> None:
     """The deferred second stage: open, migrate and seed the database, then attach."""
     from rehab_tracker.data.database import DatabaseError
     from rehab_tracker.data.resources import ResourceError
 
     try:
-        services = open_services(database, actor)
+        services = open_services(database, principal)
     except (DatabaseError, ResourceError) as exc:
         window.startup_failed = True
-        _report_start_error(window, exc)
-        window.close()
-        from PySide6.QtCore import QCoreApplication
-
-        QCoreApplication.exit(EXIT_DATABASE)
+        _end_start(window, exc)
         return
     window.attach(services)
+
+
+def _end_start(shown: QWidget, exc: Exception) -> None:
+    """The deferred open failed: say so, close what is shown, end the event loop with 2."""
+    from PySide6.QtCore import QCoreApplication
+
+    from rehab_tracker.ui.shell.main_window import MainWindow
+
+    _report_start_error(shown if isinstance(shown, MainWindow) else None, exc)
+    shown.close()
+    QCoreApplication.exit(EXIT_DATABASE)
 
 
 def _report_start_error(parent: MainWindow | None, exc: Exception) -> None:
@@ -221,6 +230,94 @@ def _report_start_error(parent: MainWindow | None, exc: Exception) -> None:
     print(f"rehab-tracker: error: {line}", file=sys.stderr)
     if QGuiApplication.platformName() not in ("offscreen", "minimal"):
         dialogs.error(parent, APP_NAME, str(exc))
+
+
+class Startup:
+    """The start of the desktop app with its sign-in: the dialog first, then the window."""
+
+    def __init__(self, dialog: SignInDialog) -> None:
+        self.dialog = dialog
+        self.db: Database | None = None
+        self.window: MainWindow | None = None
+        self.failed = False
+
+
+def start_signed_in(
+    database: str | os.PathLike[str] | None,
+    *,
+    today: Today = None,
+    on_shown: Callable[[SignInDialog], object] | None = None,
+) -> Startup:
+    """The app's start-up path: the sign-in dialog at once, before any patient data.
+
+    Once the dialog is on screen (``on_shown(dialog)``: the start-up benchmark times it), the
+    database is opened, upgraded and checked from the event loop; a database without accounts
+    turns the dialog into the first start's "create the administrator". A sign-in opens the
+    main window for the signed-in principal (services, seeding, the patient list) and closes
+    the dialog; Quit ends the app. A database that cannot be opened is reported as
+    ``start_window`` does (one line on stderr, a dialog on a real screen, exit code 2).
+    """
+    from rehab_tracker.data import locations
+    from rehab_tracker.data.patient_list import at_newest_schema
+    from rehab_tracker.ui.shell.sign_in import SignInDialog
+
+    clock = _clock(today)
+    path = existing_sqlite_file(database)
+    opened: Database | None = None
+    if path is None or not at_newest_schema(path):
+        from rehab_tracker.data.database import open_database
+
+        opened = open_database(database)  # a new, older or server database: before the dialog
+    dialog = SignInDialog(locations.last_user())
+    startup = Startup(dialog)
+
+    def open_database_behind() -> None:
+        if on_shown is not None:
+            on_shown(dialog)
+        from rehab_tracker.data.database import DatabaseError, open_database
+        from rehab_tracker.data.resources import ResourceError
+        from rehab_tracker.domain.roles import Role
+        from rehab_tracker.services import users
+        from rehab_tracker.ui.shell.sign_in import NewAdministrator, SignInHandlers
+
+        try:
+            db = startup.db = opened or open_database(database)
+            first = not users.has_users(db)
+        except (DatabaseError, ResourceError) as exc:
+            startup.failed = True
+            _end_start(dialog, exc)
+            return
+        os_name = users.os_user()
+
+        def create(new: NewAdministrator) -> Principal:
+            form = users.UserForm(new.username, new.display_name, Role.ADMINISTRATOR,
+                                  new.password, new.registration_number)
+            return users.create_first_administrator(db, form, os_name=os_name)
+
+        dialog.ready(
+            SignInHandlers(
+                sign_in=lambda name, password: users.sign_in(db, name, password, os_name=os_name),
+                create=create,
+            ),
+            first_run=first,
+        )
+
+    def signed_in(principal: Principal) -> None:
+        from rehab_tracker.ui.features import FEATURES
+        from rehab_tracker.ui.shell.main_window import MainWindow
+
+        assert startup.db is not None
+        locations.remember_user(principal.username)
+        services = open_services(startup.db, principal)
+        window = MainWindow(clock, services.db.display_name, FEATURES, open_services=open_services)
+        window.attach(services)
+        startup.window = window
+        window.show()
+
+    dialog.on_signed_in = signed_in
+    _after_first_expose(dialog, open_database_behind)
+    dialog.show()
+    return startup
 
 
 #: run_gui's exit code when there is no screen to show the window on
@@ -291,7 +388,7 @@ def run_gui(database: str | os.PathLike[str] | None = None) -> int:
 
     install_exception_hook()  # a bug: one dialog and a private log file, without patient data
     try:
-        window = start_window(database)
+        startup = start_signed_in(database)
     except Exception as exc:
         # the error classes are imported only now: they live beside SQLAlchemy
         from rehab_tracker.data.database import DatabaseError
@@ -302,8 +399,12 @@ def run_gui(database: str | os.PathLike[str] | None = None) -> int:
         _report_start_error(None, exc)
         return EXIT_DATABASE
     code = app.exec()
-    _release(window)
-    return EXIT_DATABASE if window.startup_failed else code
+    if startup.window is not None:
+        _release(startup.window)
+    elif startup.db is not None:
+        startup.db.close()
+    failed = startup.failed or (startup.window is not None and startup.window.startup_failed)
+    return EXIT_DATABASE if failed else code
 
 
 def _release(window: MainWindow) -> None:

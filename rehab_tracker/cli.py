@@ -5,6 +5,12 @@ does not answer) print one line and exit with code 2; only bugs show a traceback
 printed goes through :func:`say`, which shows control characters in names as escapes. The
 commands that only look (``patients``, ``db current``, ``db check``) open the database
 read-only; every file the process writes is private (``data.private_files``).
+
+Commands that read or write patient data (``patients``, ``demo``, ``report``,
+``export-reports``, ``db backup``) sign in first (:func:`sign_in`: ``$REHAB_TRACKER_USER`` and
+``$REHAB_TRACKER_PASSWORD``, else a prompt on a terminal, else one line and exit code 2); the
+signed-in user is the audit trail's actor, the OS account beside it. ``patients`` opens the
+database read-only: its sign-in writes nothing (a failed one is answered only after a wait).
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ from rehab_tracker.domain.escaping import for_json_line, for_terminal
 
 if TYPE_CHECKING:
     from rehab_tracker.data.database import Database
+    from rehab_tracker.domain.roles import Principal
 
 PROGRAM_WEEKS = 12
 EXIT_OK = 0
@@ -95,6 +102,12 @@ def build_parser() -> argparse.ArgumentParser:
     _db_option(demo, top=False)
     demo.add_argument("--force", action="store_true", help="add the demo patients anyway")
     demo.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
+    demo.add_argument(
+        "--password",
+        default=None,
+        help=f"the password of the demo users admin, physio, assistant and readonly (default: "
+        f"${PASSWORD_ENV}, else one generated and printed once)",
+    )
     demo.add_argument(
         "--patients",
         type=int,
@@ -252,6 +265,59 @@ def _add_home_parsers(commands: argparse._SubParsersAction[_Parser]) -> None:
         help="the passphrase of the (encrypted) home database when it is not the pack's: the "
         "one of the first pack opened in it",
     )
+USER_ENV = "REHAB_TRACKER_USER"
+PASSWORD_ENV = "REHAB_TRACKER_PASSWORD"
+
+
+def _interactive() -> bool:
+    return sys.stdin.isatty() and sys.stderr.isatty()
+
+
+def _ask(prompt: str, *, secret: bool = False) -> str:
+    import getpass
+
+    if secret:
+        return getpass.getpass(prompt, stream=sys.stderr)
+    print(prompt, end="", file=sys.stderr, flush=True)
+    return sys.stdin.readline().rstrip("\n")
+
+
+def sign_in(db: Database, *, record: bool = True) -> Principal:
+    """Sign the command line's user in on ``db``: ``$REHAB_TRACKER_USER`` and
+    ``$REHAB_TRACKER_PASSWORD`` (scripts, CI), else asked on the terminal, else refused
+    (``SignInError``: one line, exit code 2). On a new clinic database without any account the
+    same name and password create the administrator first (the first start). ``record=False``
+    on a database opened read-only: nothing is written (``services.users.sign_in``), and a
+    database without users is refused (its administrator is made by a command that writes)."""
+    from rehab_tracker.domain.roles import Role
+    from rehab_tracker.services import users
+
+    name, password = os.environ.get(USER_ENV), os.environ.get(PASSWORD_ENV)
+    from_env = bool(name) and password is not None
+    if not from_env and not _interactive():
+        raise users.SignInError(
+            f"sign-in needed: set {USER_ENV} and {PASSWORD_ENV}, or run on a terminal"
+        )
+    first = not users.has_users(db)
+    if first and not record:
+        raise users.SignInError(
+            "this clinic database has no users yet: start the app (or `rehab-tracker demo`) "
+            "to create its administrator"
+        )
+    if first:
+        say("This clinic database has no users yet: create its administrator.", err=True)
+    if not from_env:
+        name = _ask("User name: ")
+        password = _ask("Password: ", secret=True)
+        if first and _ask("Password again: ", secret=True) != password:
+            raise users.SignInError("the two passwords differ")
+    assert name is not None and password is not None
+    if first:
+        form = users.UserForm(name, name, Role.ADMINISTRATOR, password)
+        principal = users.create_first_administrator(db, form, os_name=users.os_user())
+        say(f"Created the administrator {name}.", err=True)
+        return principal
+    return users.sign_in(db, name, password, os_name=users.os_user(), record=record)
 
 
 def _open(
@@ -276,7 +342,6 @@ def _default_database_not_made_yet(args: argparse.Namespace) -> bool:
 
 
 def _cmd_patients(args: argparse.Namespace) -> int:
-    from rehab_tracker.app import default_actor
     from rehab_tracker.domain.program_status import status_words
     from rehab_tracker.services.patients import PatientService
 
@@ -285,7 +350,9 @@ def _cmd_patients(args: argparse.Namespace) -> int:
     else:
         db = _open(args, read_only=True)
         try:
-            rows = PatientService(db, default_actor()).list_patients(today=dt.date.today())
+            rows = PatientService(db, sign_in(db, record=False)).list_patients(
+                today=dt.date.today()
+            )
         finally:
             db.close()
     for row in rows:
@@ -312,22 +379,56 @@ def _cmd_patients(args: argparse.Namespace) -> int:
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
-    from rehab_tracker.services.demo import seed_demo
+    from rehab_tracker.services.demo import refuse_a_clinic_with_patients, seed_demo
 
     if args.patients is not None:
         return _demo_clinic(args)
     db = _open(args)
     try:
-        made = seed_demo(db, today=dt.date.today(), seed=args.seed, force=args.force)
+        # refused before the demo users are made: a refusal writes nothing
+        refuse_a_clinic_with_patients(db, force=args.force)
+        principal, accounts, generated = _demo_users(db, args.password)
+        made = seed_demo(
+            db, today=dt.date.today(), seed=args.seed, force=args.force, principal=principal
+        )
     finally:
         db.close()
+    if accounts:
+        say(f"Demo users: {', '.join(accounts)} (one per role)")
+        if generated:
+            say(f"Their password (shown once, write it down): {generated}")
     say(f"Added {len(made)} demo patients to {db.display_name}:")
     for line in made:
         say(f"  {line}")
     return EXIT_OK
 
 
+def _demo_users(
+    db: Database, password: str | None
+) -> tuple[Principal, list[str], str | None]:
+    """Who writes the demo, the demo users made, and the password generated for them (if any).
+
+    A clinic without users gets the four demo users first and the demo is written as ``admin``;
+    otherwise the command signs in as usual and an administrator adds the missing demo users."""
+    from rehab_tracker.domain.roles import Permission
+    from rehab_tracker.services import users
+
+    chosen = password or os.environ.get(PASSWORD_ENV) or None
+    generated = None if chosen else users.generate_password()
+    secret = chosen or generated
+    assert secret is not None
+    if not users.has_users(db):
+        made = users.create_demo_users(db, secret, os_name=users.os_user())
+        return users.sign_in(db, "admin", secret, os_name=users.os_user()), made, generated
+    principal = sign_in(db)
+    if not principal.may(Permission.USERS):
+        return principal, [], None
+    made = users.create_demo_users(db, secret, by=principal)
+    return principal, made, generated if made else None
+
+
 def _demo_clinic(args: argparse.Namespace) -> int:
+    from rehab_tracker.services.demo import refuse_a_clinic_with_patients
     from rehab_tracker.services.demo_clinic import generate_clinic
 
     if args.patients < 1:
@@ -338,6 +439,8 @@ def _demo_clinic(args: argparse.Namespace) -> int:
 
     db = _open(args)
     try:
+        refuse_a_clinic_with_patients(db, force=args.force)  # before the demo users are made
+        _demo_users(db, args.password)
         made = generate_clinic(
             db,
             patients=args.patients,
@@ -391,8 +494,12 @@ def _db_upgrade(args: argparse.Namespace) -> int:
 
 
 def _db_backup(args: argparse.Namespace) -> int:
+    from rehab_tracker.domain.roles import Permission
+    from rehab_tracker.services.access import check
+
     db = _open(args)
     try:
+        check(sign_in(db), Permission.BACKUPS)
         made = db.backup("manual")
     finally:
         db.close()
@@ -444,7 +551,6 @@ def _db_backups(args: argparse.Namespace) -> int:
 
 
 def _db_restore(args: argparse.Namespace) -> int:
-    from rehab_tracker.app import default_actor
     from rehab_tracker.data import locations
     from rehab_tracker.data.restore import restore_backup
 
@@ -452,12 +558,35 @@ def _db_restore(args: argparse.Namespace) -> int:
     backup = Path(args.backup).expanduser()
     if not backup.exists() and backup.name == args.backup:  # a name from `db backups`
         backup = locations.backup_dir_for(path) / backup.name
-    done = restore_backup(path, backup.resolve(), actor=default_actor())
+    done = restore_backup(path, backup.resolve(), actor=_restorer(args))
     say(f"restored {path} from {done.backup} (schema revision {done.revision})")
     if done.replaced is not None:
         say(f"the replaced file was kept as {done.replaced}")
     say("the restore is recorded in the audit trail")
     return EXIT_OK
+
+
+def _restorer(args: argparse.Namespace) -> str:
+    """Who restores: an administrator signed in on the current database; when that database
+    cannot be opened at all (corrupt, the reason to restore), the operating-system account,
+    said as such in the trail (nobody can sign in to a database that does not open)."""
+    from rehab_tracker.data.database import DatabaseError
+    from rehab_tracker.domain.roles import Permission
+    from rehab_tracker.services.access import check
+    from rehab_tracker.services.users import os_user
+
+    try:
+        db = _open(args, upgrade=False, create=False)
+    except DatabaseError:
+        return f"{os_user() or 'unknown'} (OS account; the database did not open for sign-in)"
+    try:
+        # nothing written before the backup is verified (record=False): a refused restore
+        # leaves the file byte-identical; the restore's own trail entry names the user
+        principal = sign_in(db, record=False)
+        check(principal, Permission.BACKUPS)
+    finally:
+        db.close()
+    return principal.username
 
 
 _DB_COMMANDS = {
@@ -471,12 +600,11 @@ _DB_COMMANDS = {
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from rehab_tracker.app import default_actor
     from rehab_tracker.reports.cli_support import run_report
 
     return int(
         run_report(
-            args.db, args.patient, args.out, args.audience, actor=default_actor(),
+            args.db, args.patient, args.out, args.audience, sign_in=sign_in,
             period_start=_iso_date("--from", args.period_start),
             period_end=_iso_date("--to", args.period_end),
         )
@@ -496,7 +624,6 @@ def _iso_date(option: str, text: str | None) -> dt.date | None:
 def _cmd_audit(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from rehab_tracker.app import default_actor
     from rehab_tracker.services.audit_view import PAGE, AuditFilter, AuditViewService
 
     limit = AUDIT_LIMIT if args.limit is None and not args.csv else _count("--limit", args.limit)
@@ -506,7 +633,7 @@ def _cmd_audit(args: argparse.Namespace) -> int:
     )
     db = _open(args, read_only=not args.csv)
     try:
-        viewer = AuditViewService(db, default_actor())
+        viewer = AuditViewService(db, sign_in(db, record=bool(args.csv)))
         if args.kind is not None:
             kinds = [key for key, _ in viewer.choices().kinds]
             if args.kind not in kinds:
@@ -545,23 +672,21 @@ def _count(option: str, text: str | None) -> int | None:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    from rehab_tracker.app import default_actor
     from rehab_tracker.reports.cli_support import run_batch
 
-    return int(run_batch(args.db, args.out, args.audience, actor=default_actor()))
+    return int(run_batch(args.db, args.out, args.audience, sign_in=sign_in))
 
 
 def _cmd_home_pack(args: argparse.Namespace) -> int:
-    from rehab_tracker.app import default_actor
     from rehab_tracker.services.home_format import passphrase_bits
     from rehab_tracker.services.home_pack import HomePackService
     from rehab_tracker.services.patients import PatientService
 
     db = _open(args, create=False)
     try:
-        actor = default_actor()
-        patient_id = PatientService(db, actor).find(args.patient)
-        made = HomePackService(db, actor).make(
+        principal = sign_in(db)
+        patient_id = PatientService(db, principal).find(args.patient)
+        made = HomePackService(db, principal).make(
             patient_id, Path(args.out), today=dt.date.today(), passphrase=args.passphrase
         )
     finally:

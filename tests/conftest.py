@@ -28,6 +28,10 @@ settings.register_profile(
 settings.load_profile("shared-machine")
 
 PG_ENV = "REHAB_TRACKER_TEST_PG_URL"
+#: who the command line signs in as in tests (``cli.sign_in``): on a database without users
+#: the first sign-in creates this administrator, as on a clinic's first start
+TEST_USER = "admin"
+TEST_PASSWORD = "correct horse battery staple"
 #: the date tests treat as "today" unless they say otherwise
 TODAY = dt.date(2026, 11, 23)
 
@@ -39,6 +43,8 @@ def session_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     home = tmp_path_factory.mktemp("session-home")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv(locations.HOME_ENV, str(home))
+        patch.setenv("REHAB_TRACKER_USER", TEST_USER)  # module fixtures run the CLI too
+        patch.setenv("REHAB_TRACKER_PASSWORD", TEST_PASSWORD)
         yield home
 
 
@@ -51,6 +57,8 @@ def isolated_home(
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv(locations.HOME_ENV, str(home))
     monkeypatch.delenv(locations.DB_ENV, raising=False)
+    monkeypatch.setenv("REHAB_TRACKER_USER", TEST_USER)
+    monkeypatch.setenv("REHAB_TRACKER_PASSWORD", TEST_PASSWORD)
     keys = session_home / "config" / "audit-keys"
     if keys.is_dir():
         target = private_files.private_dir(home / "config" / "audit-keys")

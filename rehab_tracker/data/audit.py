@@ -20,11 +20,11 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, event, insert, inspect, select, text
+from sqlalchemy import ColumnElement, Connection, RowMapping, event, insert, inspect, select, text
 from sqlalchemy.orm import Session, object_session, sessionmaker
 
 from rehab_tracker.data import audit_keys
-from rehab_tracker.data.models import AuditEntry, Base, Counter, Draft
+from rehab_tracker.data.models import AUDIT_DIGEST, AuditEntry, Base, Counter, Draft
 from rehab_tracker.data.types import jsonable, new_id, utcnow
 
 GENESIS = "0" * 64
@@ -34,10 +34,21 @@ _NOT_AUDITED = (AuditEntry, Draft, Counter)
 _PG_AUDIT_LOCK = 727_001
 
 
+def recorded(column: ColumnElement[Any], value: Any) -> Any:
+    """A column's value as the trail records it: JSON-ready data, or for a column marked
+    ``AUDIT_DIGEST`` (a password hash) the SHA-256 of the value (``db check`` compares the
+    digest of the current value with it)."""
+    if value is not None and column.info.get(AUDIT_DIGEST):
+        return "sha256:" + hashlib.sha256(str(value).encode("utf-8")).hexdigest()
+    return jsonable(value)
+
+
 def snapshot(obj: Base) -> dict[str, Any]:
-    """Column values of a model instance as JSON-ready data."""
+    """Column values of a model instance as the trail records them."""
     mapper = inspect(obj).mapper
-    return {col.key: jsonable(getattr(obj, col.key)) for col in mapper.column_attrs}
+    return {
+        col.key: recorded(col.columns[0], getattr(obj, col.key)) for col in mapper.column_attrs
+    }
 
 
 def _before(obj: Base) -> dict[str, Any]:
@@ -46,11 +57,12 @@ def _before(obj: Base) -> dict[str, Any]:
     for attr in state.mapper.column_attrs:
         history = state.attrs[attr.key].history
         if history.deleted:
-            values[attr.key] = jsonable(history.deleted[0])
+            value = history.deleted[0]
         elif history.unchanged:
-            values[attr.key] = jsonable(history.unchanged[0])
+            value = history.unchanged[0]
         else:
-            values[attr.key] = jsonable(getattr(obj, attr.key))
+            value = getattr(obj, attr.key)
+        values[attr.key] = recorded(attr.columns[0], value)
     return values
 
 
@@ -83,6 +95,8 @@ def _hashed_fields(row: Mapping[str, Any] | RowMapping) -> dict[str, Any]:
     fields = {name: row[name] for name in _HASHED}
     fields["id"] = str(fields["id"])
     fields["at"] = fields["at"].isoformat()
+    if row.get("os_user") is not None:  # revision 0015: covered when recorded
+        fields["os_user"] = row["os_user"]
     return fields
 
 
@@ -115,6 +129,7 @@ def append(
     prev = head[0] if head is not None else GENESIS
     key_id, key = _RING.key_for(head[1] if head is not None and keyed else None)
     actor = str(session.info.get("actor", "system"))
+    os_user = session.info.get("os_user")
     at = utcnow()
     values = []
     for action, entity, entity_id, before, after in rows:
@@ -129,6 +144,8 @@ def append(
             "after": after,
             "prev_hash": prev,
         }
+        if os_user is not None:
+            value["os_user"] = str(os_user)
         fields = _hashed_fields(value)
         if keyed:
             value["key_id"] = key_id
@@ -278,6 +295,8 @@ def _entries(conn: Connection, keyed: bool, batch: int) -> Iterator[RowMapping]:
     columns = [AuditEntry.seq, AuditEntry.prev_hash, AuditEntry.hash]
     columns += [getattr(AuditEntry, name) for name in _HASHED]
     columns += [AuditEntry.key_id] if keyed else []
+    names = {c["name"] for c in inspect(conn).get_columns("audit_log")}
+    columns += [AuditEntry.os_user] if "os_user" in names else []
     statement = select(*columns).order_by(AuditEntry.seq).execution_options(yield_per=batch)
     yield from conn.execute(statement).mappings()
 

@@ -34,6 +34,7 @@ from rehab_tracker.data.locations import (  # re-exported for callers and tests
     newest_revision_file as newest_revision_file,
 )
 from rehab_tracker.data.sqlite_file import quick_check as quick_check  # re-exported
+from rehab_tracker.domain.roles import Principal
 
 
 class DatabaseLocationError(DatabaseError):
@@ -231,10 +232,17 @@ class Database:
         return make_url(self.url).render_as_string(hide_password=True)
 
     @contextlib.contextmanager
-    def unit_of_work(self, actor: str = "system") -> Iterator[Session]:
-        """One user action: a write transaction committed at the end, rolled back on error."""
+    def unit_of_work(self, actor: str | Principal = "system") -> Iterator[Session]:
+        """One user action: a write transaction committed at the end, rolled back on error.
+
+        ``actor`` is who the audit trail names: a principal (the signed-in user, with the
+        operating-system account beside it) or, for the system's own work, a plain name."""
         session = self._writer()
-        session.info["actor"] = actor
+        if isinstance(actor, Principal):
+            session.info["actor"] = actor.username
+            session.info["os_user"] = actor.os_user
+        else:
+            session.info["actor"] = actor
         yield from _in_transaction(session, self.path)
 
     @contextlib.contextmanager

@@ -7,6 +7,7 @@ installed wheel carries them as ``rehab_tracker/_migrations`` and ``rehab_tracke
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -110,14 +111,40 @@ def saved_database() -> str | None:
 def save_database(target: str) -> Path:
     """Make ``target`` (a path or URL) this workstation's database from now on; readable by
     this user only (a server URL may hold a password). Returns the file written."""
+    return _write_private_line(DATABASE_CHOICE_FILE, target)
+
+
+def _write_private_line(name: str, text: str) -> Path:
+    """Write ``text`` as the one line of the settings file ``name``, readable by this user only."""
     folder = config_dir()
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    path = folder / DATABASE_CHOICE_FILE
+    path = folder / name
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as out:
-        out.write(target.strip() + "\n")
+        out.write(text.strip() + "\n")
     os.chmod(path, 0o600)
     return path
+
+
+LAST_USER_FILE = "last-user"
+
+
+def last_user() -> str:
+    """The user name last signed in on this workstation ("" when none): the sign-in dialog
+    fills it in (issue 13 item 7)."""
+    try:
+        text = (config_dir() / LAST_USER_FILE).read_text(encoding="utf-8")
+    except (FileNotFoundError, NotADirectoryError, UnicodeDecodeError):
+        return ""
+    lines = text.strip().splitlines()
+    return lines[0].strip()[:64] if lines else ""
+
+
+def remember_user(username: str) -> None:
+    """Keep ``username`` for the next sign-in on this workstation (readable by this user only);
+    a folder that cannot be written only means the name is typed again next time."""
+    with contextlib.suppress(OSError):
+        _write_private_line(LAST_USER_FILE, username)
 
 
 def backup_dir_for(database_file: Path) -> Path:

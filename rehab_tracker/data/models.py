@@ -61,6 +61,11 @@ class Base(DeclarativeBase):
     }
 
 
+#: column ``info`` key: the audit trail records a SHA-256 digest of the value instead of the
+#: value (a password hash: the trail shows that it changed, and ``db check`` can still compare)
+AUDIT_DIGEST = "audit_digest"
+
+
 class Travelling:
     """Columns of every row that can travel between machines."""
 
@@ -87,16 +92,31 @@ class Versioned:
 
 
 class User(Travelling, Base):
-    """A clinician, an administrator, or a patient using home mode."""
+    """A member of staff who signs in: user name, role (``domain.roles.Role``), an Argon2id
+    password hash (``services.passwords``), and the registration number that signs reports.
+
+    ``failed_sign_ins`` and ``next_sign_in_at`` slow down guessing: each failed attempt after the
+    first few pushes the earliest next attempt further out (``services.users``). The trail keeps
+    only a digest of the password hash (``AUDIT_DIGEST``), never the hash itself."""
 
     __tablename__ = "users"
-    __table_args__ = (CheckConstraint("role IN ('clinician', 'admin', 'patient')", name="role"),)
+    __table_args__ = (
+        CheckConstraint(
+            "role IN ('administrator', 'physiotherapist', 'assistant', 'read_only')", name="role"
+        ),
+    )
 
     username: Mapped[str] = mapped_column(String(64), unique=True)
     display_name: Mapped[str] = mapped_column(String(200))
-    role: Mapped[str] = mapped_column(String(16), default="clinician")
-    password_hash: Mapped[str | None] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(16))
+    password_hash: Mapped[str | None] = mapped_column(String(255), info={AUDIT_DIGEST: True})
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: the professional registration number that signs reports (physiotherapists)
+    registration_number: Mapped[str | None] = mapped_column(String(64))
+    failed_sign_ins: Mapped[int] = mapped_column(Integer, default=0)
+    #: no sign-in is tried before this time (the growing delay after failed attempts)
+    next_sign_in_at: Mapped[dt.datetime | None]
+    last_sign_in_at: Mapped[dt.datetime | None]
 
 
 class Patient(Travelling, Base):
@@ -872,3 +892,7 @@ class AuditEntry(Base):
     #: the key that sealed the entry (``data.audit_keys.key_id``); None: the unkeyed SHA-256
     #: of entries written before revision 0009
     key_id: Mapped[str | None] = mapped_column(String(32))
+    #: the operating-system account the app ran under, beside ``actor`` (the signed-in user);
+    #: None for entries before revision 0015 and for the system's own work. Covered by the
+    #: seal when present (``data.audit``).
+    os_user: Mapped[str | None] = mapped_column(String(100))

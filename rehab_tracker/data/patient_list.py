@@ -606,6 +606,39 @@ class FirstPage:
     source: SqliteFileList
 
 
+def _open_at_head(path: Path) -> sqlite3.Connection | None:
+    """A read-only connection to ``path`` if it is an SQLite file stamped with the newest
+    schema revision, in a transaction (every statement sees the same snapshot); else None."""
+    try:
+        if not path.is_file() or path.stat().st_size == 0:
+            return None
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
+    except (OSError, sqlite3.Error):
+        return None
+    try:
+        conn.isolation_level = None  # explicit BEGIN
+        conn.execute("BEGIN")
+        stamped = [r[0] for r in conn.execute("SELECT version_num FROM alembic_version")]
+        head = newest_revision_file()
+        if head is not None and stamped == [head]:
+            return conn
+    except (sqlite3.Error, OSError, ValueError, TypeError):
+        pass
+    conn.close()
+    return None
+
+
+def at_newest_schema(path: Path) -> bool:
+    """Whether ``path`` is an SQLite file stamped with the newest schema revision (read-only,
+    standard library only: the sign-in dialog is shown before the database is opened only for
+    such a file; anything else is opened, checked and upgraded first)."""
+    conn = _open_at_head(path)
+    if conn is None:
+        return False
+    conn.close()
+    return True
+
+
 def read_sqlite(
     path: Path, today: dt.date, query: ListQuery | None = None, first: int = FIRST_PAGE
 ) -> FirstPage | None:
@@ -614,19 +647,10 @@ def read_sqlite(
     None (the caller takes the normal way in) when the file is missing or empty, is not at the
     newest schema revision, or SQLite reports any error. Nothing here writes to the file.
     """
-    try:
-        if not path.is_file() or path.stat().st_size == 0:
-            return None
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
-    except (OSError, sqlite3.Error):
+    conn = _open_at_head(path)
+    if conn is None:
         return None
     try:
-        conn.isolation_level = None  # explicit BEGIN: every statement sees the same snapshot
-        conn.execute("BEGIN")
-        stamped = [r[0] for r in conn.execute("SELECT version_num FROM alembic_version")]
-        head = newest_revision_file()
-        if head is None or stamped != [head]:
-            return None
         execute = sqlite_execute(conn)
         summary = read_summary(execute)
         found = read_ids(execute, query or ListQuery(), today=today)

@@ -25,7 +25,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Mapper
 
 from rehab_tracker.data import audit, audit_keys
-from rehab_tracker.data.models import AuditEntry, Base
+from rehab_tracker.data.models import AUDIT_DIGEST, AuditEntry, Base
 from rehab_tracker.data.types import jsonable
 
 if TYPE_CHECKING:
@@ -281,12 +281,17 @@ def _compare(
         return "the trail recorded its removal, yet it is there: put back behind the app's back"
     differs = [
         key
-        for (key, _), value in zip(attrs, row, strict=True)
-        if key in state and not _same(value, state[key])
+        for (key, column), value in zip(attrs, row, strict=True)
+        if key in state and not _same(_as_recorded(column, value), state[key])
     ]
     if differs:
         return f"differs from the last state the trail recorded ({', '.join(differs)})"
     return None
+
+
+def _as_recorded(column: Any, value: Any) -> Any:
+    """The current value in the form the trail keeps it (a digest for a password hash)."""
+    return audit.recorded(column, value) if column.info.get(AUDIT_DIGEST) else value
 
 
 def _same(current: Any, recorded: Any) -> bool:

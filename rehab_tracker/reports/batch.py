@@ -63,7 +63,7 @@ def export_all(
     from rehab_tracker.reports.progress import ensure_gui_application
 
     ensure_gui_application()
-    disclosures = disclosures or DisclosureService(service.db, service.actor)
+    disclosures = disclosures or DisclosureService(service.db, service.principal)
     target = private_dir(Path(out_dir))
     patients = service.active_patient_ids()
     result = BatchResult(total=len(patients))

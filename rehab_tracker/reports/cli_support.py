@@ -1,9 +1,9 @@
 """What the command line's ``report`` and ``export-reports`` commands call.
 
-``run_report(db_target, patient_key, out, audience, actor=...) -> exit code`` and
-``run_batch(db_target, out_dir, audience, progress=..., actor=...) -> exit code``; both read through
-``Services(db, actor)``, ``actor`` being the signed-in user (the CLI passes
-:func:`rehab_tracker.app.default_actor`). Problems the user can act on
+``run_report(db_target, patient_key, out, audience, sign_in=...) -> exit code`` and
+``run_batch(db_target, out_dir, audience, progress=..., sign_in=...) -> exit code``; both read
+through ``Services(db, sign_in(db))``, ``sign_in`` being how the command line signs its user in
+on the open database. Problems the user can act on
 (no such patient, database unusable, file not writable) are one line on stderr and exit code 2
 (1 when some reports of a batch failed); no tracebacks. Names are printed through
 :func:`rehab_tracker.domain.escaping.for_terminal` (a control character in a name is shown as an
@@ -21,7 +21,10 @@ from rehab_tracker.domain.escaping import for_terminal
 from rehab_tracker.reports.batch import Progress
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from rehab_tracker.data.database import Database
+    from rehab_tracker.domain.roles import Principal
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -58,7 +61,7 @@ def run_report(
     out: str | Path,
     audience: str | None = "clinical",
     *,
-    actor: str,
+    sign_in: Callable[[Database], Principal],
     today: dt.date | None = None,
     notes: str = "",
     period_start: dt.date | None = None,
@@ -77,7 +80,7 @@ def run_report(
         return opened
     kind, db = opened
     try:
-        services = Services(db, actor)
+        services = Services(db, sign_in(db))
         patient_id = services.patients.find(patient_key)
         data = services.reports.gather(
             patient_id,
@@ -127,20 +130,21 @@ def run_batch(
     audience: str | None = "clinical",
     progress: Progress | None = None,
     *,
-    actor: str,
+    sign_in: Callable[[Database], Principal],
     today: dt.date | None = None,
 ) -> int:
     """Write the reports of all active patients into ``out_dir`` with a progress bar."""
     from rehab_tracker.data.database import DatabaseError
     from rehab_tracker.reports.batch import export_all
     from rehab_tracker.services.container import Services
+    from rehab_tracker.services.errors import ServiceError
 
     opened = _open("export-reports", db_target, audience)
     if isinstance(opened, int):
         return opened
     kind, db = opened
     try:
-        services = Services(db, actor)
+        services = Services(db, sign_in(db))
         result = export_all(
             services.reports,
             out_dir,
@@ -149,7 +153,7 @@ def run_batch(
             progress=progress or terminal_progress(),
             disclosures=services.disclosures,
         )
-    except (DatabaseError, OSError) as exc:
+    except (DatabaseError, OSError, ServiceError) as exc:
         return _problem("export-reports", exc)
     finally:
         db.close()

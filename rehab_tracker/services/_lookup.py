@@ -52,6 +52,7 @@ from rehab_tracker.data.types import utcnow
 from rehab_tracker.domain.errors import Collector
 from rehab_tracker.domain.program_status import due_until
 from rehab_tracker.domain.programs import is_open
+from rehab_tracker.domain.roles import Principal
 from rehab_tracker.domain.sessions import (
     Adherence,
     SlotStatus,
@@ -126,7 +127,7 @@ def stale_is_conflict(what: str) -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def editing(db: Database, actor: str, what: str) -> Iterator[Session]:
+def editing(db: Database, actor: Principal, what: str) -> Iterator[Session]:
     """A unit of work that changes a versioned row (:func:`stale_is_conflict` around
     ``db.unit_of_work``)."""
     with stale_is_conflict(what), db.unit_of_work(actor) as session:

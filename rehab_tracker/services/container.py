@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rehab_tracker.data.database import Database
+from rehab_tracker.domain.roles import Principal
 from rehab_tracker.services.audit_view import AuditViewService
 from rehab_tracker.services.disclosures import DisclosureService
 from rehab_tracker.services.drafts import DraftService
@@ -16,24 +17,30 @@ from rehab_tracker.services.restrictions import RestrictionService
 from rehab_tracker.services.schedule import ScheduleService
 from rehab_tracker.services.sessions import SessionService
 from rehab_tracker.services.settings import SettingsService
+from rehab_tracker.services.users import UserService
 
 
 class Services:
-    """The services for one signed-in user over one open database."""
+    """The services for one signed-in user (``principal``) over one open database.
 
-    def __init__(self, db: Database, actor: str) -> None:
+    Every service checks the principal's role at each entry point that writes
+    (``services.access``); ``actor`` is the principal's user name, the audit trail's "who"."""
+
+    def __init__(self, db: Database, principal: Principal) -> None:
         self.db = db
-        self.actor = actor
-        self.settings = SettingsService(db, actor)
-        self.patients = PatientService(db, actor)
-        self.restrictions = RestrictionService(db, actor)
-        self.programs = ProgramService(db, actor, self.settings)
-        self.library = LibraryService(db, actor)
-        self.education = EducationService(db, actor)
-        self.drafts = DraftService(db, actor)
-        self.sessions = SessionService(db, actor, self.programs)
-        self.outcomes = OutcomeService(db, actor, self.settings)
-        self.reports = ReportDataService(db, actor, self.settings)
-        self.disclosures = DisclosureService(db, actor)
-        self.schedule = ScheduleService(db, actor)
-        self.audit_view = AuditViewService(db, actor)
+        self.principal = principal
+        self.actor = principal.username
+        self.settings = SettingsService(db, principal)
+        self.patients = PatientService(db, principal)
+        self.restrictions = RestrictionService(db, principal)
+        self.programs = ProgramService(db, principal, self.settings)
+        self.library = LibraryService(db, principal)
+        self.education = EducationService(db, principal)
+        self.drafts = DraftService(db, principal)
+        self.sessions = SessionService(db, principal, self.programs)
+        self.outcomes = OutcomeService(db, principal, self.settings)
+        self.reports = ReportDataService(db, principal, self.settings)
+        self.disclosures = DisclosureService(db, principal)
+        self.schedule = ScheduleService(db, principal)
+        self.users = UserService(db, principal)
+        self.audit_view = AuditViewService(db, principal)

@@ -38,6 +38,7 @@ from rehab_tracker.domain.outcomes import threshold_key
 from rehab_tracker.domain.patients import PatientDetails, SurgeryDetails
 from rehab_tracker.domain.redflags import RED_FLAGS
 from rehab_tracker.domain.restrictions import Restriction
+from rehab_tracker.domain.roles import Principal, Role
 from rehab_tracker.domain.sessions import (
     SetEntry,
     lap_length_m,
@@ -51,6 +52,9 @@ from rehab_tracker.services.container import Services
 from rehab_tracker.services.errors import ServiceError
 
 ACTOR = "demo"
+#: who writes the demo clinic when nobody signed in asks for it (the test templates); the
+#: command line and the welcome page pass the signed-in user instead
+DEMO_PRINCIPAL = Principal(ACTOR, Role.ADMINISTRATOR)
 FEET_50_M = 15.24
 
 
@@ -160,13 +164,14 @@ def seed_demo(
     seed: int = 7,
     force: bool = False,
     progress: Progress | None = None,
+    principal: Principal = DEMO_PRINCIPAL,
 ) -> list[str]:
     """Add the demo clinic; returns one line per patient. Refuses a clinic with patients.
 
     The one way the demo is made: ``rehab-tracker demo`` and the welcome page's "Open the demo
     clinic" both call this; ``progress`` hears after each patient."""
     refuse_a_clinic_with_patients(db, force=force)
-    services = Services(db, ACTOR)
+    services = Services(db, principal)
     services.library.ensure_seeded()
     rng = random.Random(seed)
     made = []

@@ -59,6 +59,7 @@ from rehab_tracker.domain.redflags import RED_FLAGS
 from rehab_tracker.domain.sessions import SetEntry, planned_sets, status_of_sets
 from rehab_tracker.services.demo import (
     ACTOR,
+    DEMO_PRINCIPAL,
     Measured,
     _pain,
     _program_start,
@@ -292,7 +293,7 @@ def generate_clinic(
         raise ServiceError("the number of patients must be at least 1")
     started = time.perf_counter()
     refuse_a_clinic_with_patients(db, force=force)
-    LibraryService(db, ACTOR).ensure_seeded()
+    LibraryService(db, DEMO_PRINCIPAL).ensure_seeded()
     catalogue = _template_phases(db)
     with db.reading() as session:
         taken = set(session.scalars(select(Patient.record_number)))
@@ -332,7 +333,7 @@ def generate_clinic(
 def _template_phases(db: Database) -> tuple[tpl.ProgramTemplate, dict[str, tuple[_Phase, ...]]]:
     """The template and its phases at each intensity; its exercises' rows are made (and
     audited) the way the program builder makes them."""
-    catalogue = Catalogue(db, ACTOR)
+    catalogue = Catalogue(db, DEMO_PRINCIPAL)
     with db.unit_of_work(ACTOR) as session:
         template, _ = catalogue._load_template(session, TEMPLATE)
         library = catalogue._library_map(session)

@@ -23,6 +23,9 @@ from sqlalchemy import select
 from rehab_tracker.data import audit
 from rehab_tracker.data.database import Database
 from rehab_tracker.data.models import AuditEntry
+from rehab_tracker.domain.bounds import LONG_TEXT, text_problem
+from rehab_tracker.domain.roles import Permission, Principal
+from rehab_tracker.services.access import requires
 from rehab_tracker.services.errors import ServiceError
 
 DISCLOSE = "disclose"
@@ -67,22 +70,28 @@ def disclosure_details(
         raise ServiceError(f"unknown kind of disclosure: {kind!r}")
     if not destination.strip():
         raise ServiceError("a disclosure names where it went (a file or a printer)")
+    problem = text_problem(destination, limit=LONG_TEXT)
+    if problem is not None:  # a path or printer name the trail cannot hold (a NUL, a bidi control)
+        raise ServiceError(f"where the disclosure went cannot be recorded: {problem}")
     return {"kind": kind, "destination": destination, "audience": audience}
 
 
 class DisclosureService:
     """Records disclosures and accesses of patients' records for the signed-in user."""
 
-    def __init__(self, db: Database, actor: str) -> None:
+    def __init__(self, db: Database, principal: Principal) -> None:
         self.db = db
-        self.actor = actor
+        self.principal = principal
+        self.actor = principal.username
 
+    @requires(Permission.DISCLOSE)
     def disclosed(
         self, patient_id: uuid.UUID, kind: str, destination: str, *, audience: str | None = None
     ) -> None:
         """``kind`` (one of :data:`KINDS`) of the patient's record went to ``destination``."""
         self.disclosed_many([patient_id], kind, destination, audience=audience)
 
+    @requires(Permission.DISCLOSE)
     def disclosed_many(
         self,
         patient_ids: Sequence[uuid.UUID | str],
@@ -99,6 +108,7 @@ class DisclosureService:
                 session, [(DISCLOSE, "patients", str(p), None, details) for p in patient_ids]
             )
 
+    @requires(Permission.DISCLOSE)
     def accessed(self, patient_id: uuid.UUID, what: str = "record") -> None:
         """The user opened the patient's ``what`` (one of :data:`ACCESSES`)."""
         if what not in ACCESSES:
@@ -106,7 +116,7 @@ class DisclosureService:
         self._record(ACCESS, patient_id, {"kind": what})
 
     def _record(self, action: str, patient_id: uuid.UUID, details: dict[str, str | None]) -> None:
-        with self.db.unit_of_work(self.actor) as session:
+        with self.db.unit_of_work(self.principal) as session:
             audit.append(session, [(action, "patients", str(patient_id), None, details)])
 
     def history(self, patient_id: uuid.UUID, *, limit: int = 500) -> list[DisclosureRecord]:

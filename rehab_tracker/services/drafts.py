@@ -19,6 +19,8 @@ from rehab_tracker.data.database import Database
 from rehab_tracker.data.models import Draft
 from rehab_tracker.data.types import utcnow
 from rehab_tracker.domain.errors import ValidationError
+from rehab_tracker.domain.roles import Permission, Principal
+from rehab_tracker.services.access import requires
 
 
 @dataclass(frozen=True)
@@ -63,10 +65,12 @@ def _possible_key(key: str) -> bool:
 
 
 class DraftService:
-    def __init__(self, db: Database, actor: str) -> None:
+    def __init__(self, db: Database, principal: Principal) -> None:
         self.db = db
-        self.actor = actor
+        self.principal = principal
+        self.actor = principal.username
 
+    @requires(Permission.DRAFT)
     def save(self, key: str, payload: dict[str, Any]) -> None:
         """Insert or replace the draft under ``key`` (one short write).
 
@@ -77,7 +81,7 @@ class DraftService:
         if not _possible_key(key):
             raise ValidationError.single("key", f"A draft key is 1-{KEY_MAX} printable characters.")
         payload = _storable(payload)
-        with self.db.unit_of_work(self.actor) as session:
+        with self.db.unit_of_work(self.principal) as session:
             row = session.get(Draft, key)
             if row is None:
                 session.add(Draft(key=key, payload=payload, updated_by=self.actor))
@@ -96,10 +100,11 @@ class DraftService:
                 return None
             return DraftInfo(row.key, dict(row.payload), row.updated_at, row.updated_by)
 
+    @requires(Permission.DRAFT)
     def discard(self, key: str) -> None:
         if not _possible_key(key):
             return  # no draft was stored under it
-        with self.db.unit_of_work(self.actor) as session:
+        with self.db.unit_of_work(self.principal) as session:
             session.execute(delete(Draft).where(Draft.key == key))
 
     def list_drafts(self, prefix: str = "") -> list[DraftInfo]:

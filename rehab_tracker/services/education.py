@@ -17,7 +17,9 @@ from rehab_tracker.domain import bounds
 from rehab_tracker.domain import education as domain
 from rehab_tracker.domain.education import education_item_errors, parse_education_item
 from rehab_tracker.domain.errors import Collector, ValidationError
+from rehab_tracker.domain.roles import Permission, Principal
 from rehab_tracker.services import _lookup as lookup
+from rehab_tracker.services.access import requires
 from rehab_tracker.services.library import (
     EDUCATION_FILE,
     add_missing,
@@ -87,9 +89,10 @@ def form_errors(form: EducationForm) -> dict[str, str]:
 
 
 class EducationService:
-    def __init__(self, db: Database, actor: str) -> None:
+    def __init__(self, db: Database, principal: Principal) -> None:
         self.db = db
-        self.actor = actor
+        self.principal = principal
+        self.actor = principal.username
 
     def ensure_seeded(self) -> int:
         """Add the shipped items not yet in the database; returns how many were added.
@@ -122,11 +125,12 @@ class EducationService:
         with self.db.reading() as session:
             return _row(self._get(session, item_id))
 
+    @requires(Permission.LIBRARY)
     def add_item(self, form: EducationForm) -> uuid.UUID:
         errors = form_errors(form)
         if errors:
             raise ValidationError(errors)
-        with self.db.unit_of_work(self.actor) as session:
+        with self.db.unit_of_work(self.principal) as session:
             base = "clinic-" + slugify(form.title).replace("_", "-")
             code = free_code(set(session.scalars(select(EducationItem.code))), base, "-")
             item = self._new_row(parse_education_item(_as_dict(form, code)), builtin=False)
@@ -138,6 +142,7 @@ class EducationService:
         """The stored row of a parsed item (shipped, or the clinic's own)."""
         return EducationItem(**_item_values(item), builtin=builtin, created_by=self.actor)
 
+    @requires(Permission.OUTCOMES)
     def record_covered(
         self,
         program_id: uuid.UUID,
@@ -159,7 +164,7 @@ class EducationService:
         errors = {**checked.errors, **errors}
         if errors:
             raise ValidationError(errors)
-        with self.db.unit_of_work(self.actor) as session:
+        with self.db.unit_of_work(self.principal) as session:
             program = lookup.by_id(session, Program, program_id, "program")
             born = session.get(Patient, program.patient_id)
             if born is not None and covered_on < born.date_of_birth:

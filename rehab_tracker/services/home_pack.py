@@ -49,8 +49,10 @@ from rehab_tracker.data.models import (
 )
 from rehab_tracker.data.private_files import write_whole
 from rehab_tracker.domain.outcomes import baseline_of
+from rehab_tracker.domain.roles import Permission, Principal
 from rehab_tracker.services import _lookup as lookup
 from rehab_tracker.services import home_format as fmt
+from rehab_tracker.services.access import requires
 from rehab_tracker.services.disclosures import DISCLOSE, disclosure_details
 from rehab_tracker.services.errors import ConflictError, ServiceError
 from rehab_tracker.services.library import media_file
@@ -250,11 +252,12 @@ def _media(exercises: Iterable[dict[str, Any]]) -> list[dict[str, str]]:
 
 
 class HomePackService:
-    """Makes home packs at the clinic for the signed-in user (``actor``)."""
+    """Makes home packs at the clinic for the signed-in user (``principal``)."""
 
-    def __init__(self, db: Database, actor: str) -> None:
+    def __init__(self, db: Database, principal: Principal) -> None:
         self.db = db
-        self.actor = actor
+        self.principal = principal
+        self.actor = principal.username
 
     def content(
         self, patient_id: uuid.UUID, *, today: dt.date, version: int, pack_id: uuid.UUID
@@ -293,6 +296,7 @@ class HomePackService:
             )
         return (newest or 0) + 1
 
+    @requires(Permission.DISCLOSE)
     def make(
         self,
         patient_id: uuid.UUID,
@@ -315,7 +319,7 @@ class HomePackService:
         except OSError as exc:
             raise ServiceError(f"cannot write {out}: {exc.strerror}") from exc
         try:
-            with self.db.unit_of_work(self.actor) as session:
+            with self.db.unit_of_work(self.principal) as session:
                 session.add(
                     HomePack(
                         id=pack_id,

@@ -35,7 +35,9 @@ from rehab_tracker.domain.library import (
     is_relative_media_path,
     parse_exercise,
 )
+from rehab_tracker.domain.roles import Permission, Principal
 from rehab_tracker.services import _lookup as lookup
+from rehab_tracker.services.access import requires
 from rehab_tracker.services.errors import NotFoundError, ServiceError
 
 #: the Setting that remembers which shipped files were last seeded (skip the work at start-up)
@@ -276,7 +278,7 @@ def remember_seeded(session: Session, what: str, fingerprint: str) -> None:
 
 def seed_when_changed(
     db: Database,
-    actor: str,
+    actor: str | Principal,
     what: str,
     files: tuple[str, ...],
     prepare: Callable[[], Callable[[Session], int]],
@@ -379,9 +381,10 @@ def store_spec(e: Exercise, spec: ExerciseSpec) -> None:
 
 
 class LibraryService:
-    def __init__(self, db: Database, actor: str) -> None:
+    def __init__(self, db: Database, principal: Principal) -> None:
         self.db = db
-        self.actor = actor
+        self.principal = principal
+        self.actor = principal.username
 
     def ensure_seeded(self) -> int:
         """Add the shipped exercises and templates that are not in the database yet.
@@ -447,8 +450,9 @@ class LibraryService:
         """Raise ValidationError for the form as it stands (live checks while typing)."""
         spec_from_form(form, form.code or slugify(form.name))
 
+    @requires(Permission.LIBRARY)
     def add(self, form: ExerciseForm) -> uuid.UUID:
-        with self.db.unit_of_work(self.actor) as session:
+        with self.db.unit_of_work(self.principal) as session:
             code = form.code or self._free_code(session, slugify(form.name))
             spec = spec_from_form(form, code)
             if session.scalar(select(Exercise.id).where(Exercise.code == code)) is not None:
@@ -459,6 +463,7 @@ class LibraryService:
             session.flush()
             return exercise.id
 
+    @requires(Permission.LIBRARY)
     def update(self, exercise_id: uuid.UUID, form: ExerciseForm, *, expected_version: int) -> int:
         """Save the edit form; returns the new version. Refused (ConflictError) when the
         exercise was saved elsewhere since the form read ``expected_version``."""
@@ -468,6 +473,7 @@ class LibraryService:
             session.flush()
             return exercise.version
 
+    @requires(Permission.LIBRARY)
     def retire(self, exercise_id: uuid.UUID) -> None:
         """Hide the exercise from new programs; history keeps it."""
         with self._editing() as session:
@@ -475,6 +481,7 @@ class LibraryService:
             if exercise.retired_at is None:
                 exercise.retired_at = utcnow()
 
+    @requires(Permission.LIBRARY)
     def restore(self, exercise_id: uuid.UUID) -> None:
         with self._editing() as session:
             self._get(session, exercise_id).retired_at = None
@@ -491,6 +498,7 @@ class LibraryService:
         """The file of a relative media entry on this workstation (ValidationError if unsafe)."""
         return media_file(entry)
 
+    @requires(Permission.LIBRARY)
     def attach_image(
         self, exercise_id: uuid.UUID, source: Path | str, *, expected_version: int | None = None
     ) -> str:
@@ -536,6 +544,7 @@ class LibraryService:
             raise
         return entry
 
+    @requires(Permission.LIBRARY)
     def add_link(
         self, exercise_id: uuid.UUID, url: str, *, expected_version: int | None = None
     ) -> str:
@@ -554,6 +563,7 @@ class LibraryService:
             exercise.media = [*exercise.media, url]
         return url
 
+    @requires(Permission.LIBRARY)
     def remove_media(
         self, exercise_id: uuid.UUID, entry: str, *, expected_version: int | None = None
     ) -> None:
@@ -567,7 +577,7 @@ class LibraryService:
             exercise.media = media
 
     def _editing(self) -> AbstractContextManager[Session]:
-        return lookup.editing(self.db, self.actor, STALE)
+        return lookup.editing(self.db, self.principal, STALE)
 
     @staticmethod
     def _free_code(session: Session, base: str) -> str:

@@ -41,8 +41,10 @@ from rehab_tracker.data.patient_list import (
 from rehab_tracker.domain import patients as rules
 from rehab_tracker.domain.errors import Collector, ValidationError
 from rehab_tracker.domain.restrictions import Restriction, restrictions_errors
+from rehab_tracker.domain.roles import Permission, Principal
 from rehab_tracker.services import _lookup as lookup
 from rehab_tracker.services import restrictions as restrictions_store
+from rehab_tracker.services.access import requires
 from rehab_tracker.services.errors import NotFoundError
 
 RECORD_COUNTER = "record_number"
@@ -114,12 +116,14 @@ def _execute(session: Session) -> Execute:
 
 
 class PatientService:
-    def __init__(self, db: Database, actor: str) -> None:
+    def __init__(self, db: Database, principal: Principal) -> None:
         self.db = db
-        self.actor = actor
+        self.principal = principal
+        self.actor = principal.username
 
     # --- writing ---------------------------------------------------------------------------
 
+    @requires(Permission.PATIENTS)
     def enrol(
         self,
         details: rules.PatientDetails,
@@ -130,7 +134,7 @@ class PatientService:
     ) -> uuid.UUID:
         """Add a patient (and their surgery and restrictions); returns the new id."""
         _validate(details, surgery, restrictions, today)
-        with self.db.unit_of_work(self.actor) as session:
+        with self.db.unit_of_work(self.principal) as session:
             number = (details.record_number or "").strip() or _next_record_number(session)
             self._refuse_duplicate_number(session, number, None)
             patient = Patient(created_by=self.actor, record_number=number)
@@ -144,6 +148,7 @@ class PatientService:
             )
             return patient.id
 
+    @requires(Permission.PATIENTS)
     def update(
         self,
         patient_id: uuid.UUID,
@@ -162,7 +167,7 @@ class PatientService:
         ``restrictions`` (when given) become the patient's list in the same unit of work:
         listed ones are added or changed, the others removed."""
         _validate(details, surgery, restrictions or (), today)
-        with lookup.editing(self.db, self.actor, "This patient") as session:
+        with lookup.editing(self.db, self.principal, "This patient") as session:
             patient = lookup.patient(session, patient_id)
             if expected_version is not None:
                 lookup.check_version(patient, expected_version, f"{patient.full_name}'s record")

@@ -26,7 +26,9 @@ from rehab_tracker.data.models import Patient
 from rehab_tracker.data.models import Restriction as RestrictionRow
 from rehab_tracker.domain import restrictions as rules
 from rehab_tracker.domain.errors import ValidationError
+from rehab_tracker.domain.roles import Permission, Principal
 from rehab_tracker.services import _lookup as lookup
+from rehab_tracker.services.access import requires
 
 
 def _domain(row: RestrictionRow) -> rules.Restriction:
@@ -149,9 +151,10 @@ def sync_restrictions(
 class RestrictionService:
     """One patient's restrictions, one at a time (each call one unit of work)."""
 
-    def __init__(self, db: Database, actor: str) -> None:
+    def __init__(self, db: Database, principal: Principal) -> None:
         self.db = db
-        self.actor = actor
+        self.principal = principal
+        self.actor = principal.username
 
     def list_for(self, patient_id: uuid.UUID) -> tuple[rules.Restriction, ...]:
         with self.db.reading() as session:
@@ -162,11 +165,12 @@ class RestrictionService:
         with self.db.reading() as session:
             return active_restrictions(session, patient_id, today)
 
+    @requires(Permission.RESTRICTIONS)
     def add(
         self, patient_id: uuid.UUID, item: rules.Restriction, *, today: dt.date
     ) -> uuid.UUID:
         validate([item], today)
-        with self.db.unit_of_work(self.actor) as session:
+        with self.db.unit_of_work(self.principal) as session:
             born = lookup.patient(session, patient_id).date_of_birth
             (ready,) = validate([item], today, born)
             row = RestrictionRow(created_by=self.actor, patient_id=patient_id)
@@ -175,16 +179,18 @@ class RestrictionService:
             session.flush()
             return row.id
 
+    @requires(Permission.RESTRICTIONS)
     def update(self, item: rules.Restriction, *, today: dt.date) -> None:
         if item.id is None:
             raise ValidationError.single("kind", "Only a saved restriction can be changed.")
         validate([item], today)
-        with self.db.unit_of_work(self.actor) as session:
+        with self.db.unit_of_work(self.principal) as session:
             row = lookup.by_id(session, RestrictionRow, item.id, "restriction")
             born = lookup.patient(session, row.patient_id).date_of_birth
             (ready,) = validate([item], today, born)
             _store(row, ready)
 
+    @requires(Permission.RESTRICTIONS)
     def remove(self, restriction_id: uuid.UUID) -> None:
-        with self.db.unit_of_work(self.actor) as session:
+        with self.db.unit_of_work(self.principal) as session:
             session.delete(lookup.by_id(session, RestrictionRow, restriction_id, "restriction"))

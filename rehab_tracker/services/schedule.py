@@ -54,8 +54,10 @@ from rehab_tracker.data.models import (
 from rehab_tracker.domain.assessments import Record, due_by, needs_doing, schedule_progress
 from rehab_tracker.domain.errors import ValidationError
 from rehab_tracker.domain.programs import OPEN_STATUSES, is_open
+from rehab_tracker.domain.roles import Permission, Principal
 from rehab_tracker.domain.schedule import check_appointment, missed_window, short_day
 from rehab_tracker.services import _lookup as lookup
+from rehab_tracker.services.access import requires
 from rehab_tracker.services.outcomes.schedule import records_that_count
 from rehab_tracker.services.sessions._queries import alert
 from rehab_tracker.services.sessions.types import RedFlagAlert
@@ -355,9 +357,10 @@ def _appointment(r: Any, *, missed: bool = False) -> Appointment:
 
 
 class ScheduleService:
-    def __init__(self, db: Database, actor: str) -> None:
+    def __init__(self, db: Database, principal: Principal) -> None:
         self.db = db
-        self.actor = actor
+        self.principal = principal
+        self.actor = principal.username
 
     # --- reads ---------------------------------------------------------------------------------
 
@@ -407,6 +410,7 @@ class ScheduleService:
 
     # --- booking -------------------------------------------------------------------------------
 
+    @requires(Permission.SCHEDULE)
     def book(
         self,
         slot_id: uuid.UUID,
@@ -420,7 +424,7 @@ class ScheduleService:
         audit trail. Refused: a slot already logged or of a closed program (field ``slot``), a
         stale form (ConflictError), and what
         :func:`~rehab_tracker.domain.schedule.check_appointment` refuses (``date``, ``time``)."""
-        with lookup.editing(self.db, self.actor, WHAT) as session:
+        with lookup.editing(self.db, self.principal, WHAT) as session:
             slot = lookup.by_id(session, ScheduledSession, slot_id, "scheduled session")
             lookup.check_version(slot, expected_version, WHAT)
             name = session_name(slot.kind, slot.number)

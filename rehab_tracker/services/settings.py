@@ -39,10 +39,12 @@ from rehab_tracker.domain import bounds
 from rehab_tracker.domain.errors import Collector, ValidationError
 from rehab_tracker.domain.instruments import InstrumentWording, parse_wording
 from rehab_tracker.domain.progression import PAIN_CEILING_DEFAULT, is_pain_ceiling
+from rehab_tracker.domain.roles import Permission, Principal
 from rehab_tracker.domain.scoring import is_max_missing
 from rehab_tracker.domain.thresholds import DEFAULT_THRESHOLDS, Threshold, with_overrides
 from rehab_tracker.domain.units import UNIT_SYSTEMS
 from rehab_tracker.services import _lookup as lookup
+from rehab_tracker.services.access import requires
 from rehab_tracker.services.errors import ConflictError
 
 DEFAULTS: Mapping[str, dict[str, Any]] = {
@@ -168,9 +170,10 @@ STALE = "One of the clinic settings"
 
 
 class SettingsService:
-    def __init__(self, db: Database, actor: str) -> None:
+    def __init__(self, db: Database, principal: Principal) -> None:
         self.db = db
-        self.actor = actor
+        self.principal = principal
+        self.actor = principal.username
 
     # --- reading ---------------------------------------------------------------------------
 
@@ -260,6 +263,7 @@ class SettingsService:
             return None
         return data
 
+    @requires(Permission.SETTINGS)
     def set_clinic_logo(self, data: bytes | None, *, expected_version: int | None = None) -> None:
         """Store the clinic's logo (PNG or JPEG, checked), or remove it (None)."""
         value = (
@@ -287,7 +291,7 @@ class SettingsService:
         """Store (None: remove) settings in one unit of work: all or none. With ``expected``
         (key -> version the form read, 0 for a key not stored), refused as a whole
         (ConflictError) when another workstation changed any of them since."""
-        with lookup.editing(self.db, self.actor, STALE) as session:
+        with lookup.editing(self.db, self.principal, STALE) as session:
             rows = {key: session.get(Setting, key) for key in values}
             for key, row in rows.items():
                 if expected is not None:
@@ -305,20 +309,24 @@ class SettingsService:
             except IntegrityError as exc:  # PostgreSQL: another desk added the key meanwhile
                 raise ConflictError(lookup.conflict_message(STALE)) from exc
 
+    @requires(Permission.SETTINGS)
     def set_units(self, system: str, *, expected_version: int | None = None) -> None:
         self._put("units", _units_value(system), expected_version)
 
+    @requires(Permission.SETTINGS)
     def set_odi_max_missing(
         self, max_missing: int | None, *, expected_version: int | None = None
     ) -> None:
         self._put("odi_rule", _odi_rule_value(max_missing), expected_version)
 
+    @requires(Permission.SETTINGS)
     def set_progression_pain_ceiling(
         self, ceiling: int, *, expected_version: int | None = None
     ) -> None:
         """The pain (0-10) at or above which progression holds an exercise (1-10)."""
         self._put("progression", _pain_ceiling_value(ceiling), expected_version)
 
+    @requires(Permission.SETTINGS)
     def set_threshold_overrides(
         self,
         overrides: Mapping[str, Mapping[str, float | None]],
@@ -328,6 +336,7 @@ class SettingsService:
         """Replace the clinic's threshold overrides (validated; keys ``<measure>.<field>``)."""
         self._put("thresholds", _thresholds_value(overrides), expected_version)
 
+    @requires(Permission.SETTINGS)
     def set_clinic_details(
         self, details: ClinicDetails, *, expected_version: int | None = None
     ) -> ClinicDetails:
@@ -337,6 +346,7 @@ class SettingsService:
         self._put(CLINIC_KEY, stored, expected_version)
         return clean
 
+    @requires(Permission.SETTINGS)
     def save_clinic_settings(
         self,
         details: ClinicDetails,
@@ -371,6 +381,7 @@ class SettingsService:
         self._put_all(values, expected)
         return clean
 
+    @requires(Permission.SETTINGS)
     def import_wording(self, instrument: str, text: str) -> InstrumentWording:
         """Store a licensed clinic's wording file (JSON text) after checking it."""
         try:
@@ -383,6 +394,7 @@ class SettingsService:
         self._put(f"wording.{instrument}", {"document": json.loads(text)})
         return wording
 
+    @requires(Permission.SETTINGS)
     def remove_wording(self, instrument: str) -> None:
         self._put(f"wording.{instrument}", None)
 

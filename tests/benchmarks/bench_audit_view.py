@@ -28,6 +28,7 @@ from rehab_tracker.data.database import Database, open_database
 from rehab_tracker.data.models import AuditEntry, Patient
 from rehab_tracker.services.audit_view import AuditFilter, AuditViewService
 from rehab_tracker.services.demo_clinic import generate_clinic
+from tests.staff import staff
 
 ENTRIES = int(os.environ.get("BENCH_AUDIT_ENTRIES", "100000"))
 PATIENTS = 12
@@ -77,7 +78,7 @@ def test_pages_stay_fast_on_a_trail_of_100k_entries(tmp_path: Path) -> None:
     db = open_database(tmp_path / "bench.db")
     try:
         patients = _fill(db, dt.date(2026, 11, 23))
-        viewer = AuditViewService(db, "admin")
+        viewer = AuditViewService(db, staff("admin"))
         with db.reading() as s:
             total = s.execute(select(func.count()).select_from(AuditEntry)).scalar_one()
             oldest = s.execute(select(func.min(AuditEntry.seq))).scalar_one()

@@ -30,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from reports.sample_data import TODAY, add_patient, twelve_week_spec
 
 from rehab_tracker.data.database import Database
+from tests.staff import staff
 
 RUNS = 7
 GOAL = 1.5
@@ -105,7 +106,7 @@ def test_chart_view_and_report_against_bare_matplotlib(qtbot, db: Database, tmp_
     from rehab_tracker.ui.reports.charts_view import ChartsTab
 
     ids = [add_patient(db, twelve_week_spec(f"RT-{n:05d}")) for n in range(1, BATCH_PATIENTS + 1)]
-    services = Services(db, "bench")
+    services = Services(db, staff("bench"))
     row = next(r for r in services.patients.list_patients(today=TODAY) if r.id == ids[0])
     data = services.reports.gather(ids[0], today=TODAY)
 

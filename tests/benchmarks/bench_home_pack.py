@@ -31,6 +31,7 @@ from rehab_tracker.services.home_import import HomeImportService
 from rehab_tracker.services.home_pack import HomePackService
 from tests.conftest import TODAY
 from tests.services.home_pack_support import PATIENT, attach_picture, home_database, patient_id
+from tests.staff import staff
 
 RUNS = 3
 EXPORT_LIMIT = 3.0
@@ -49,7 +50,7 @@ def test_home_pack_size_and_export_time(
 ) -> None:
     pid = patient_id(demo_db, PATIENT)
     attach_picture(demo_db, pid, tmp_path)
-    service = HomePackService(demo_db, "bench")
+    service = HomePackService(demo_db, staff("bench"))
     passphrase = "abandon ability able about above absent"
 
     export, made = [], []

@@ -45,6 +45,7 @@ from rehab_tracker.services.container import Services
 from rehab_tracker.services.demo_clinic import generate_clinic
 from tests.services.test_open_patient_statements import open_patient
 from tests.services.test_sessions_support import counted
+from tests.staff import staff
 
 PATIENTS = int(os.environ.get("REHAB_TRACKER_BENCH_PATIENTS", "100"))
 RUNS = 21
@@ -164,7 +165,7 @@ def test_open_patient_against_raw_sql(  # type: ignore[no-untyped-def]
     conn = sqlite3.connect(path, isolation_level=None)
     patient_hex, program_hex, intensity = _busiest_patient(conn)
     patient_id = uuid.UUID(patient_hex)
-    services = Services(db, "bench")
+    services = Services(db, staff("bench"))
     params = {
         "p": patient_hex,
         "g": program_hex,

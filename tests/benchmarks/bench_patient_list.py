@@ -48,6 +48,7 @@ from rehab_tracker.data.database import open_database
 from rehab_tracker.data.models import Base
 from rehab_tracker.services.demo_clinic import generate_clinic
 from tests.benchmarks.bench_startup import BARE, PYCACHE, run, time_to_shown
+from tests.staff import staff
 
 pytestmark = pytest.mark.benchmark
 
@@ -69,6 +70,7 @@ from PySide6.QtWidgets import QApplication
 app = QApplication(sys.argv[:1])
 import datetime as dt
 from rehab_tracker.app import start_window
+from rehab_tracker.domain.roles import Principal, Role
 
 def fail(*exc_info):
     import os, traceback
@@ -85,7 +87,8 @@ def usable(window):
     print("USABLE", time.time(), window.patient_list.model.total())
     app.quit()
 
-window = start_window(sys.argv[1], today=dt.date(2026, 11, 23), actor="bench",
+window = start_window(sys.argv[1], today=dt.date(2026, 11, 23),
+                      principal=Principal("bench", Role.ADMINISTRATOR),
                       on_shown=lambda w: QTimer.singleShot(0, lambda: usable(w)))
 sys.exit(app.exec())
 """
@@ -269,7 +272,7 @@ def measure(  # type: ignore[no-untyped-def]
     from rehab_tracker.app import create_main_window
 
     out = []
-    window = create_main_window(path, today=TODAY, actor="bench")
+    window = create_main_window(path, today=TODAY, principal=staff("bench"))
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)

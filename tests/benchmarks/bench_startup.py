@@ -1,10 +1,15 @@
 """Start-up benchmark: process start to main window shown, 50 patients, against a bare QMainWindow.
 
-Run: ``.venv/bin/pytest tests/benchmarks/bench_startup.py -q -p no:cacheprovider``. The app starts
-the way ``run_gui`` does (``app.start_window``): the window is shown with its patients read straight
-from the file, then the database is opened and the window attached from the event loop. Prints,
-against the bare window (best of several runs, each a fresh process):
+Run: ``.venv/bin/pytest tests/benchmarks/bench_startup.py -q -p no:cacheprovider``. The window is
+timed for a principal already signed in (``app.start_window``, as before sign-in existed): the
+window is shown with its patients read straight from the file, then the database is opened and the
+window attached from the event loop. Since issue 13 ``run_gui`` shows the sign-in dialog first
+(``app.start_signed_in``), so the time to that dialog on screen is printed too: that is what a user
+waits for now (the window follows their typing and one Argon2id verify). Prints, against the bare
+window (best of several runs, each a fresh process):
 
+- sign-in: process start until the sign-in dialog is on screen (no SQLAlchemy imported yet; held
+  to the same limit as the window);
 - shown: process start until the main window is on screen with its 50 patients (the goal is under
   2x; the test fails only above 2.5x, noise on a busy machine);
 - interactive: process start until ``attach()`` completed (every tab and action ready); printed
@@ -26,6 +31,7 @@ import pytest
 from rehab_tracker.data.database import open_database
 from rehab_tracker.domain.patients import LEVELS, PatientDetails, SurgeryDetails
 from rehab_tracker.services.container import Services
+from tests.staff import staff
 
 TODAY = dt.date(2026, 11, 23)
 RUNS = 5
@@ -39,6 +45,7 @@ from PySide6.QtWidgets import QApplication
 app = QApplication(sys.argv[:1])
 import datetime as dt
 from rehab_tracker.app import start_window
+from rehab_tracker.domain.roles import Principal, Role
 
 def fail(*exc_info):  # an error in a callback ends the child instead of leaving it waiting
     import os, traceback
@@ -61,7 +68,26 @@ def interactive(window):
     print("INTERACTIVE", now)
     app.quit()
 
-window = start_window(sys.argv[1], today=dt.date(2026, 11, 23), actor="bench", on_shown=shown)
+window = start_window(
+    sys.argv[1], today=dt.date(2026, 11, 23), principal=Principal("bench", Role.ADMINISTRATOR),
+    on_shown=shown,
+)
+sys.exit(app.exec())
+"""
+
+#: the app's real start (``run_gui``): the sign-in dialog before any patient data
+SIGN_IN = """
+import sys, time
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+app = QApplication(sys.argv[:1])
+from rehab_tracker.app import start_signed_in
+
+def shown(dialog):
+    print("DIALOG", time.time(), "sqlalchemy" in sys.modules)
+    QTimer.singleShot(0, app.quit)
+
+startup = start_signed_in(sys.argv[1], on_shown=shown)
 sys.exit(app.exec())
 """
 
@@ -79,7 +105,7 @@ print(time.time())
 
 def prepare(path: Path, patients: int = 50) -> None:
     db = open_database(path)
-    services = Services(db, "bench")
+    services = Services(db, staff("bench"))
     services.library.ensure_seeded()
     services.education.ensure_seeded()
     for i in range(patients):
@@ -122,6 +148,13 @@ def time_to_shown(code: str, *args: str) -> float:
     return float(lines[-1]) - start
 
 
+def sign_in_time(db_file: Path) -> float:
+    start, lines = run(SIGN_IN, str(db_file))
+    marks = {line.split()[0]: line.split()[1:] for line in lines}
+    assert marks["DIALOG"][1] == "False", "SQLAlchemy was imported before the sign-in was shown"
+    return float(marks["DIALOG"][0]) - start
+
+
 def app_times(db_file: Path) -> tuple[float, float]:
     """(shown with 50 patients, interactive) in seconds from process start."""
     start, lines = run(APP, str(db_file))
@@ -139,6 +172,8 @@ def test_startup_time_against_bare_qt(tmp_path: Path) -> None:
     app_times(db_file)
     bare = [time_to_shown(BARE) for _ in range(RUNS)]
     app = [app_times(db_file) for _ in range(RUNS)]
+    dialog = [sign_in_time(db_file) for _ in range(RUNS)]
+    dialog_ratio = min(dialog) / min(bare)
     shown = [a[0] for a in app]
     ready = [a[1] for a in app]
     bare_t, shown_t, ready_t = min(bare), min(shown), min(ready)
@@ -154,6 +189,9 @@ def test_startup_time_against_bare_qt(tmp_path: Path) -> None:
         f"ratio {ratio:.2f}x (goal < {GOAL}x; fails above {LIMIT}x) -> "
         f"{'GOAL MET' if ratio < GOAL else 'GOAL MISSED'}\n"
         f"  Rehab Tracker fully interactive (attached):   {ms(ready)}  "
-        f"ratio {ready_ratio:.2f}x (no goal)"
+        f"ratio {ready_ratio:.2f}x (no goal)\n"
+        f"  Rehab Tracker sign-in dialog shown (run_gui): {ms(dialog)}  "
+        f"ratio {dialog_ratio:.2f}x (goal < {GOAL}x; fails above {LIMIT}x)"
     )
     assert ratio < LIMIT
+    assert dialog_ratio < LIMIT

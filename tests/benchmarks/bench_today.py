@@ -37,6 +37,7 @@ from rehab_tracker.ui.sessions.session_form import SessionFormDialog
 from rehab_tracker.ui.today.feature import TodayFeature
 from tests.gui.conftest import answers  # noqa: F401 (the fixture: messages never block)
 from tests.gui.installed import installed
+from tests.staff import staff
 
 PATIENTS = int(os.environ.get("BENCH_TODAY_PATIENTS", "40"))
 RUNS = 5
@@ -166,7 +167,7 @@ def test_log_from_today_against_a_bare_dialog(qtbot, db, today) -> None:  # type
         build_patient(
             db, today, weeks_ago=1 + i % 10, given=f"Given{i:02d}", family=f"Family{i:02d}"
         )
-    win = create_main_window(db, today=today, actor="bench")
+    win = create_main_window(db, today=today, principal=staff("bench"))
     qtbot.addWidget(win)
     win.show()
     qtbot.waitExposed(win)

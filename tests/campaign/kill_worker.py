@@ -21,6 +21,7 @@ import sys
 from rehab_tracker.data.database import open_database
 from rehab_tracker.domain.patients import PatientDetails, SurgeryDetails
 from rehab_tracker.domain.redflags import RED_FLAGS
+from rehab_tracker.domain.roles import Principal, Role
 from rehab_tracker.domain.sessions import SessionEntry
 from rehab_tracker.services.container import Services
 
@@ -36,7 +37,7 @@ def say(line: str) -> None:
 
 def write_until_killed(url: str, tag: str) -> None:
     try:
-        services = Services(open_database(url), f"writer-{tag}")
+        services = Services(open_database(url), Principal(f"writer-{tag}", Role.ADMINISTRATOR))
     except Exception as exc:  # e.g. busy while another writer holds the lock: say so, not hang
         say(f"unopened {tag} {type(exc).__name__}")
         raise

@@ -15,6 +15,7 @@ from reports import sample_data
 from rehab_tracker.data.database import Database
 from rehab_tracker.services.report_data.model import ReportData
 from rehab_tracker.services.report_data.service import ReportDataService
+from tests.staff import staff
 
 
 @pytest.fixture
@@ -23,6 +24,6 @@ def report_data(db: Database) -> Callable[[str], ReportData]:
 
     def make(kind: str) -> ReportData:
         add = getattr(sample_data, f"add_{kind}_patient")
-        return ReportDataService(db, "tester").gather(add(db), today=sample_data.TODAY)
+        return ReportDataService(db, staff("tester")).gather(add(db), today=sample_data.TODAY)
 
     return make

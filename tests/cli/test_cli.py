@@ -119,6 +119,10 @@ def test_default_database_lives_in_the_user_data_folder(tmp_path: Path) -> None:
     created = run("db", "upgrade", home=tmp_path)
     assert created.returncode == 0, created.stderr
     assert (tmp_path / "data" / "rehab-tracker.db").is_file()
+    # a read-only command does not make the administrator; a writing one (a backup) does
+    refused = run("patients", home=tmp_path)
+    assert refused.returncode == 2 and "no users yet" in refused.stderr, refused.stderr
+    assert run("db", "backup", home=tmp_path).returncode == 0
     result = run("patients", home=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "No patients yet" in result.stderr

@@ -11,7 +11,10 @@ import pytest
 from rehab_tracker.data import maintenance
 from rehab_tracker.data.database import open_database
 from rehab_tracker.data.models import Patient
+from rehab_tracker.domain.roles import Role
+from rehab_tracker.services import users
 from tests.cli.test_cli import run
+from tests.conftest import TEST_PASSWORD, TEST_USER
 from tests.data.helpers import file_mode, make_patient
 
 
@@ -20,6 +23,10 @@ def clinic(db_path: Path) -> Path:
     """Two patients by dr.kim (one named with a control character), one edited by nurse.lee."""
     db = open_database(db_path)
     try:
+        # the first start: the administrator the command line signs in as (tests/conftest.py)
+        users.create_first_administrator(
+            db, users.UserForm(TEST_USER, "Admin", Role.ADMINISTRATOR, TEST_PASSWORD)
+        )
         with db.unit_of_work("dr.kim") as s:
             s.add_all([make_patient("RT-00001", given_name="Ada\x1b[31m"),
                        make_patient("RT-00002", given_name="Bob", family_name="Stone")])
@@ -41,8 +48,8 @@ def test_audit_prints_one_escaped_line_an_entry_newest_first(
     result = run("audit", "--db", str(clinic), home=isolated_home)
     assert result.returncode == 0, result.stderr
     rows = lines(result.stdout)
-    assert len(rows) == 3 and all(len(r) == 9 for r in rows)
-    assert [r[2] for r in rows] == ["nurse.lee", "dr.kim", "dr.kim"]
+    assert len(rows) == 4 and all(len(r) == 9 for r in rows)
+    assert [r[2] for r in rows] == ["nurse.lee", "dr.kim", "dr.kim", "admin"]
     assert [int(r[0]) for r in rows] == sorted((int(r[0]) for r in rows), reverse=True)
     newest = rows[0]
     assert newest[3:7] == ["Changed", "RT-00002", "Bob Stone", "Patient"]
@@ -62,7 +69,7 @@ def test_audit_filters_by_patient_user_kind_and_dates(clinic: Path, isolated_hom
     assert len(rows("--patient", "RT-00002")) == 2
     assert {r[2] for r in rows("--user", "dr.kim")} == {"dr.kim"}
     assert [r[3] for r in rows("--kind", "update")] == ["Changed"]
-    assert len(rows("--from", "2000-01-01", "--to", "2999-12-31")) == 3
+    assert len(rows("--from", "2000-01-01", "--to", "2999-12-31")) == 4
     assert rows("--to", "2000-01-01") == []
     assert len(rows("--limit", "1")) == 1
 

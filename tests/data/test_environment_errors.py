@@ -23,6 +23,7 @@ from rehab_tracker.domain.errors import ValidationError
 from rehab_tracker.domain.patients import PatientDetails
 from rehab_tracker.services.container import Services
 from tests.data.helpers import make_patient, short_busy_timeout, tmpfs
+from tests.staff import staff
 
 TODAY = dt.date(2026, 11, 23)
 SECRET = "Zebediah-Quintrell"
@@ -60,7 +61,7 @@ def test_a_full_disk_is_disk_full_and_keeps_what_was_committed(
     size = migrated_template.stat().st_size + 512 * 1024
     with tmpfs(tmp_path / "small", size) as mount:
         db = open_database(copy_to(migrated_template, mount / "clinic.db"))
-        services = Services(db, "tester")
+        services = Services(db, staff("tester"))
         saved: list[uuid.UUID] = []
         problem = None
         try:
@@ -88,7 +89,7 @@ def test_a_full_disk_is_disk_full_and_keeps_what_was_committed(
 def test_a_read_only_file_system_is_read_only(tmp_path: Path, migrated_template: Path) -> None:
     with tmpfs(tmp_path / "ro", 8 * 1024 * 1024) as mount:
         db = open_database(copy_to(migrated_template, mount / "clinic.db"))
-        services = Services(db, "tester")
+        services = Services(db, staff("tester"))
         try:
             services.patients.enrol(details(given_name="First"), None, today=TODAY)
             db.engine.dispose()
@@ -101,7 +102,7 @@ def test_a_read_only_file_system_is_read_only(tmp_path: Path, migrated_template:
 
 
 def test_a_lock_held_by_another_connection_is_busy(db: Database, db_path: Path) -> None:
-    services = Services(db, "tester")
+    services = Services(db, staff("tester"))
     first = services.patients.enrol(details(given_name="First"), None, today=TODAY)
     short_busy_timeout(db)
     other = sqlite3.connect(db_path, isolation_level=None)
@@ -160,7 +161,7 @@ def test_other_sqlstates_stay_bugs_or_refusals(sqlstate: str) -> None:
 def test_postgresql_a_43_character_phone_is_refused_at_the_field(pg_db: Database) -> None:
     """The domain refuses it before the write (issue 10 item 4): the form shows it at the
     phone field and nothing is written."""
-    services = Services(pg_db, "tester")
+    services = Services(pg_db, staff("tester"))
     kept = services.patients.enrol(details(given_name="Kept", phone="0123 456 789"), None,
                                    today=TODAY)
     phone = "+44 (0)20 7946 0958 ext. 12345 / mobile 077"
@@ -180,7 +181,7 @@ def test_postgresql_a_43_character_phone_is_refused_at_the_field(pg_db: Database
 def test_postgresql_a_value_past_its_column_is_value_too_long(pg_db: Database) -> None:
     """A write that skips the rules (a script, a future service) still leaves as the app's
     ValueTooLong, without the value, and keeps what was committed."""
-    services = Services(pg_db, "tester")
+    services = Services(pg_db, staff("tester"))
     services.patients.enrol(details(given_name="Kept"), None, today=TODAY)
     phone = "+44 (0)20 7946 0958 ext. 12345 / mobile 077"
     with pytest.raises(errors.EnvironmentProblem) as caught, pg_db.unit_of_work("tester") as s:
@@ -206,13 +207,13 @@ def pg_session_setting(db: Database, statement: str) -> None:
 def test_postgresql_a_read_only_server_is_read_only(pg_db: Database) -> None:
     pg_session_setting(pg_db, "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
     with pytest.raises(errors.EnvironmentProblem) as caught:
-        Services(pg_db, "tester").patients.enrol(details(), None, today=TODAY)
+        Services(pg_db, staff("tester")).patients.enrol(details(), None, today=TODAY)
     assert_clean(caught.value, errors.DatabaseReadOnly)
 
 
 @pytest.mark.postgres
 def test_postgresql_a_row_locked_elsewhere_is_busy(pg_db: Database) -> None:
-    services = Services(pg_db, "tester")
+    services = Services(pg_db, staff("tester"))
     patient = services.patients.enrol(details(), None, today=TODAY)
     version = services.patients.record(patient).version
     pg_session_setting(pg_db, "SET lock_timeout = '200ms'")

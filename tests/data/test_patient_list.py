@@ -17,6 +17,7 @@ from rehab_tracker.data.patient_list import PatientRow, build_rows, read_sqlite
 from rehab_tracker.domain.patients import PatientDetails, SurgeryDetails
 from rehab_tracker.services.container import Services
 from rehab_tracker.services.demo import seed_demo
+from tests.staff import staff
 
 
 def populate(db: Database, today: dt.date) -> Services:
@@ -27,7 +28,7 @@ def populate(db: Database, today: dt.date) -> Services:
 
 def add_conservative_and_archived(db: Database, today: dt.date) -> Services:
     """A conservative patient without a program and an archived one (on top of the demo)."""
-    services = Services(db, "tester")
+    services = Services(db, staff("tester"))
     services.patients.enrol(
         PatientDetails("Alma", "Zabala", dt.date(1970, 3, 4), "female", pathway="conservative"),
         None,
@@ -180,7 +181,7 @@ def test_the_list_flags_an_assessment_when_the_outcomes_schedule_does(
     after the rest of the review is skipped with a reason (then it is done in both)."""
     from rehab_tracker.services.outcomes.review import ReviewEntry
 
-    services = Services(demo_db, "tester")
+    services = Services(demo_db, staff("tester"))
 
     def agree() -> list[uuid.UUID]:
         flagged = []

@@ -12,6 +12,7 @@ from rehab_tracker.data.database import Database, open_database
 from rehab_tracker.domain.patients import PatientDetails, SurgeryDetails
 from rehab_tracker.services.container import Services
 from tests.data.helpers import tmpfs
+from tests.staff import staff
 
 PEOPLE = (
     ("Ada", "Lovelace", "RT-9001", dt.date(1980, 5, 1), "female", dt.date(2026, 10, 1), "L5-S1"),
@@ -43,7 +44,7 @@ def enrol_people(services: Services, today: dt.date) -> list:
 
 @pytest.fixture
 def services(db: Database) -> Services:
-    return Services(db, "tester")
+    return Services(db, staff("tester"))
 
 
 @pytest.fixture
@@ -79,7 +80,7 @@ def open_window(qtbot, db: Database, today: dt.date):  # type: ignore[no-untyped
     """The main window over ``db``, shown and exposed."""
     from rehab_tracker.app import create_main_window
 
-    win = create_main_window(db, today=today, actor="tester")
+    win = create_main_window(db, today=today, principal=staff("tester"))
     qtbot.addWidget(win)
     win.show()
     qtbot.waitExposed(win)

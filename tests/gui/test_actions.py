@@ -25,6 +25,7 @@ from rehab_tracker.ui.shell import errors as ui_errors
 from tests.data.helpers import short_busy_timeout
 from tests.gui.conftest import enrol_people
 from tests.gui.test_patient_dialog import fill_required, patient_count, with_modal
+from tests.staff import staff
 
 
 def typed_values(dialog: PatientDialog) -> tuple[str, str, str]:
@@ -78,8 +79,8 @@ def test_a_full_disk_keeps_the_dialog_open_and_loses_nothing(  # type: ignore[no
     from rehab_tracker.app import create_main_window
     from rehab_tracker.services.container import Services
 
-    enrol_people(Services(small_disk, "tester"), today)
-    window = create_main_window(small_disk, today=today, actor="tester")
+    enrol_people(Services(small_disk, staff("tester")), today)
+    window = create_main_window(small_disk, today=today, principal=staff("tester"))
     qtbot.addWidget(window)
     window.show()
     before = patient_count(window)

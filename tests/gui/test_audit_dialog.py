@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QPushButton
 
 from rehab_tracker.data import audit
 from rehab_tracker.data.models import Patient
+from rehab_tracker.domain.roles import Permission, Role, refusal
 from rehab_tracker.services import audit_view
 from rehab_tracker.services.container import Services
 from rehab_tracker.ui.audit import audit_dialog
@@ -21,6 +22,7 @@ from rehab_tracker.ui.audit.audit_dialog import AuditDialog, AuditTableModel, op
 from tests.data.helpers import file_mode
 from tests.gui.a11y import assert_accessible
 from tests.gui.test_date_fields import show
+from tests.staff import staff
 
 
 @pytest.fixture
@@ -186,14 +188,15 @@ def test_export_writes_the_filtered_rows_privately(
 def test_a_user_the_permission_check_refuses_is_told_and_sees_nothing(
     qtbot, window, answers, monkeypatch: pytest.MonkeyPatch  # type: ignore[no-untyped-def]
 ) -> None:
-    monkeypatch.setattr(audit_view, "may_view_trail", lambda actor: False)
+    monkeypatch.setattr(window.workspace.services.audit_view, "principal",
+                        staff("kim", Role.ASSISTANT))
     opened: list[QDialog] = []
     QTimer.singleShot(2000, lambda: opened.extend(
         [w] if isinstance(w := QApplication.activeModalWidget(), QDialog) else []))
     action = window.findChild(QAction, "auditTrail")
     assert action is not None and action.isEnabled()
     action.trigger()
-    assert answers["error"] == [("Audit Trail", audit_view.REFUSED)]
+    assert answers["error"] == [("Audit Trail", refusal(Role.ASSISTANT, Permission.AUDIT))]
     assert not opened
 
 

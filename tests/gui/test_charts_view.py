@@ -15,11 +15,12 @@ from rehab_tracker.data.database import Database
 from rehab_tracker.services.container import Services
 from rehab_tracker.ui.reports import charts_view
 from rehab_tracker.ui.reports.charts_view import ChartsTab
+from tests.staff import staff
 
 
 @pytest.fixture
 def tab(qtbot, db: Database):  # type: ignore[no-untyped-def]
-    services = Services(db, "tester")
+    services = Services(db, staff("tester"))
     add_twelve_week_patient(db)
     add_missed_weeks_patient(db)
     widget = ChartsTab(services, lambda: TODAY)

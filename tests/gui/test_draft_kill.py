@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.staff import staff
+
 HERE = Path(__file__).resolve()
 TODAY = dt.date(2026, 11, 23)
 
@@ -35,7 +37,7 @@ def _child(mode: str, db_path: str) -> int:
     from rehab_tracker.ui.sessions.session_form import SessionFormDialog
 
     app = QApplication([])
-    window = create_main_window(db_path, today=TODAY, actor="killtest")
+    window = create_main_window(db_path, today=TODAY, principal=staff("killtest"))
     window.show()
     feature = next(f for f in window.features if isinstance(f, SessionsFeature))
     patient = window.workspace.services.patients.list_patients(today=TODAY)[0]

@@ -25,6 +25,7 @@ from rehab_tracker.ui.patients.patient_dialog import PatientDialog
 from tests.gui.conftest import enrol_people
 from tests.gui.test_actions import fill_disk
 from tests.gui.test_patient_dialog import fill_required, patient_count, with_modal
+from tests.staff import staff
 
 PHONE_43 = "+44 (0)20 7946 0958 ext. 12345 / mobile 077"
 
@@ -32,7 +33,7 @@ PHONE_43 = "+44 (0)20 7946 0958 ext. 12345 / mobile 077"
 def _window(qtbot, db: Database, today):  # type: ignore[no-untyped-def]
     from rehab_tracker.app import create_main_window
 
-    window = create_main_window(db, today=today, actor="tester")
+    window = create_main_window(db, today=today, principal=staff("tester"))
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
@@ -42,7 +43,7 @@ def _window(qtbot, db: Database, today):  # type: ignore[no-untyped-def]
 def test_a_43_character_phone_and_a_control_character_are_told_at_their_fields(  # type: ignore[no-untyped-def]
     qtbot, any_db, today, answers
 ) -> None:
-    enrol_people(Services(any_db, "tester"), today)
+    enrol_people(Services(any_db, staff("tester")), today)
     window = _window(qtbot, any_db, today)
     before = patient_count(window)
     seen = {}
@@ -84,7 +85,7 @@ def _truncate_wal(path: Path) -> None:
 def test_editing_on_a_full_disk_keeps_the_form_and_the_committed_record(  # type: ignore[no-untyped-def]
     qtbot, small_disk, today, answers
 ) -> None:
-    services = Services(small_disk, "tester")
+    services = Services(small_disk, staff("tester"))
     ids = enrol_people(services, today)
     committed = {pid: services.patients.record(pid) for pid in ids}
     window = _window(qtbot, small_disk, today)

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication
 from rehab_tracker.ui.patients.patient_list import PatientTableModel
 from rehab_tracker.ui.shell.main_window import MENU_TITLES, MainWindow
 from tests.gui.a11y import assert_accessible
+from tests.staff import staff
 
 
 def names_shown(win: MainWindow) -> list[str]:
@@ -150,7 +151,7 @@ def test_geometry_is_remembered(window: MainWindow, qtbot, db, today) -> None:
 
     window.resize(700, 500)  # the offscreen screen is 800x600
     window.close()
-    again = create_main_window(db, today=today, actor="tester")
+    again = create_main_window(db, today=today, principal=staff("tester"))
     qtbot.addWidget(again)
     assert again.size() == QSize(700, 500)
 

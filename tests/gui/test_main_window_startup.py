@@ -19,6 +19,7 @@ from rehab_tracker.data.patient_list import read_sqlite
 from rehab_tracker.ui.program.feature import ProgramFeature
 from rehab_tracker.ui.shell.main_window import OPENING_MESSAGE
 from tests.gui.installed import installed
+from tests.staff import staff
 
 CODE = """
 import sys
@@ -26,6 +27,8 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 app = QApplication(sys.argv[:1])
 from rehab_tracker.app import start_window
+from rehab_tracker.domain.roles import Principal, Role
+from rehab_tracker.domain.roles import Principal, Role
 
 def heavy():
     return ",".join(sorted(
@@ -41,7 +44,7 @@ def attached(window):
     print("ATTACHED:" + str(window.attached) + ":" + heavy())
     app.quit()
 
-window = start_window(sys.argv[1], actor="test", on_shown=shown)
+window = start_window(sys.argv[1], principal=Principal("test", Role.ADMINISTRATOR), on_shown=shown)
 app.exec()
 """
 
@@ -68,7 +71,7 @@ def action(window, name: str) -> QAction:  # type: ignore[no-untyped-def]
 def test_start_window_shows_rows_then_attaches(qtbot, demo_db_path, today, answers) -> None:  # type: ignore[no-untyped-def]
     from rehab_tracker.app import start_window
 
-    window = start_window(demo_db_path, today=today, actor="tester")
+    window = start_window(demo_db_path, today=today, principal=staff("tester"))
     qtbot.addWidget(window)
     # first stage: the rows from the file, database actions disabled, focus in Find
     assert not window.attached
@@ -107,7 +110,7 @@ def test_a_new_file_takes_the_normal_path(qtbot, tmp_path: Path, today, answers)
     from rehab_tracker.app import start_window
 
     target = tmp_path / "new-clinic.db"
-    window = start_window(target, today=today, actor="tester")
+    window = start_window(target, today=today, principal=staff("tester"))
     qtbot.addWidget(window)
     assert window.attached  # opened (created, migrated, seeded) before it was shown
     assert window.isVisible() and target.exists()
@@ -172,6 +175,7 @@ import sys
 from PySide6.QtWidgets import QApplication
 app = QApplication(sys.argv[:1])
 from rehab_tracker.app import start_window
+from rehab_tracker.domain.roles import Principal, Role
 
 def loaded(prefix):
     return ",".join(sorted(m for m in sys.modules if m.startswith(prefix)))
@@ -180,7 +184,7 @@ def shown(window):
     print("SHOWN:" + loaded("rehab_tracker.ui."))
     app.quit()
 
-window = start_window(sys.argv[1], actor="test", on_shown=shown)
+window = start_window(sys.argv[1], principal=Principal("test", Role.ADMINISTRATOR), on_shown=shown)
 app.exec()
 """
 #: the feature folders under ui/ (the shell and the shared widgets are not features)

@@ -12,6 +12,7 @@ from rehab_tracker.data.database import Database
 from tests.data.helpers import make_patient
 from tests.data.test_open_check_bounded import _clinic, _pages, _scribble
 from tests.gui.conftest import open_window
+from tests.staff import staff
 
 PATIENTS = 60
 
@@ -99,7 +100,7 @@ def test_a_damaged_page_is_told_after_start_up_without_a_modal_dialog(  # type: 
     _scribble(path, leaves[len(leaves) // 2])  # a page the open and the list never read
     from rehab_tracker.app import create_main_window
 
-    window = create_main_window(path, today=today, actor="tester")
+    window = create_main_window(path, today=today, principal=staff("tester"))
     qtbot.addWidget(window)
     window.show()
     assert window.attached and window.patient_list.model.total() == 300  # usable meanwhile

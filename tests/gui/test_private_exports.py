@@ -20,6 +20,7 @@ from rehab_tracker.ui.reports import report_dialog
 from rehab_tracker.ui.reports.report_dialog import ReportDialog, export_all_reports
 from rehab_tracker.ui.widgets import print_preview
 from tests.data.helpers import file_mode
+from tests.staff import staff
 
 pytestmark = [
     pytest.mark.skipif(os.name != "posix", reason="POSIX file modes"),
@@ -30,7 +31,7 @@ pytestmark = [
 def test_saved_progress_report_and_exported_reports_are_private(  # type: ignore[no-untyped-def]
     qtbot, db, tmp_path, monkeypatch, answers
 ) -> None:
-    services = Services(db, "tester")
+    services = Services(db, staff("tester"))
     patient = add_twelve_week_patient(db)
     dialog = ReportDialog(services, lambda: TODAY, patient)
     qtbot.addWidget(dialog)

@@ -9,6 +9,7 @@ from rehab_tracker.ui.program.builder import ProgramBuilderDialog
 from rehab_tracker.ui.program.program_tab import CurrentPhaseModel, ProgramTab
 from rehab_tracker.ui.shell.main_window import MainWindow
 from tests.gui.a11y import assert_accessible
+from tests.staff import staff
 
 
 def test_build_program_action_opens_builder_and_tab_shows_program(  # type: ignore[no-untyped-def]
@@ -52,7 +53,7 @@ def test_program_tab_shows_the_red_flag_hold(qtbot, demo_db, today) -> None:  # 
     every logged exercise holds, and why, with nothing to accept."""
     from rehab_tracker.services.container import Services
 
-    services = Services(demo_db, "tester")
+    services = Services(demo_db, staff("tester"))
     row = next(
         r for r in services.patients.list_patients(today=today) if r.record_number == "RT-00006"
     )

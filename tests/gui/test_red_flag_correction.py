@@ -17,6 +17,7 @@ from rehab_tracker.domain.redflags import RED_FLAGS, ClearanceEntry, RedFlagOutc
 from rehab_tracker.ui.sessions.acknowledge import RedFlagOutcomeDialog
 from rehab_tracker.ui.sessions.session_tab import SessionsTab
 from tests.gui.a11y import assert_accessible
+from tests.staff import staff
 
 
 def test_a_mistaken_clearance_is_withdrawn_from_the_sessions_tab(
@@ -40,7 +41,7 @@ def test_a_mistaken_clearance_is_withdrawn_from_the_sessions_tab(
         ClearanceEntry("Dr Wrong", today),
         today=today,
     )
-    win = create_main_window(db, today=today, actor="tester")
+    win = create_main_window(db, today=today, principal=staff("tester"))
     qtbot.addWidget(win)
     win.show()
     qtbot.waitExposed(win)

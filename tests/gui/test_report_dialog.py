@@ -22,11 +22,12 @@ from rehab_tracker.services.container import Services
 from rehab_tracker.ui.reports import report_dialog
 from rehab_tracker.ui.reports.report_dialog import ReportDialog, export_all_reports
 from rehab_tracker.ui.widgets import print_preview
+from tests.staff import staff
 
 
 @pytest.fixture
 def services(db: Database) -> Services:
-    return Services(db, "tester")
+    return Services(db, staff("tester"))
 
 
 def test_save_patient_version_with_notes(qtbot, db, services, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]

@@ -14,6 +14,7 @@ from reports.sample_data import TODAY, add_twelve_week_patient
 
 from rehab_tracker.services.container import Services
 from rehab_tracker.ui.reports.report_dialog import ReportDialog
+from tests.staff import staff
 
 
 def _print_from_preview(monkeypatch, tmp_path: Path) -> list[tuple[str, Path]]:  # type: ignore[no-untyped-def]
@@ -37,7 +38,7 @@ def _print_from_preview(monkeypatch, tmp_path: Path) -> list[tuple[str, Path]]: 
 
 def test_printed_report_has_a_document_title(qtbot, db, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     printed = _print_from_preview(monkeypatch, tmp_path)
-    dialog = ReportDialog(Services(db, "tester"), lambda: TODAY, add_twelve_week_patient(db))
+    dialog = ReportDialog(Services(db, staff("tester")), lambda: TODAY, add_twelve_week_patient(db))
     qtbot.addWidget(dialog)
     qtbot.mouseClick(dialog.preview_button, Qt.MouseButton.LeftButton)
     job, out = printed[0]

@@ -22,13 +22,14 @@ from rehab_tracker.ui.sessions.redflag_dialog import RedFlagDialog
 from rehab_tracker.ui.sessions.session_form import SessionFormDialog
 from tests.gui.a11y import assert_accessible
 from tests.gui.installed import installed
+from tests.staff import staff
 
 
 def make_window(qtbot, db, today, **build):
     from rehab_tracker.app import create_main_window
 
     b = build_patient(db, today, **build)
-    win = create_main_window(db, today=today, actor="tester")
+    win = create_main_window(db, today=today, principal=staff("tester"))
     qtbot.addWidget(win)
     win.show()
     qtbot.waitExposed(win)

@@ -27,6 +27,7 @@ from rehab_tracker.ui.today.feature import TodayFeature
 from tests.gui.a11y import assert_accessible
 from tests.gui.installed import installed
 from tests.gui.test_session_menu import drive, fill_outcome
+from tests.staff import staff
 
 ALL_NO = {f.code: False for f in RED_FLAGS}
 
@@ -37,7 +38,7 @@ def make_window(qtbot, db, today):  # type: ignore[no-untyped-def]
 
     a = build_patient(db, today, weeks_ago=2, given="Ana", family="Early")
     b = build_patient(db, today, weeks_ago=6, given="Ben", family="Later")
-    win = create_main_window(db, today=today, actor="tester")
+    win = create_main_window(db, today=today, principal=staff("tester"))
     qtbot.addWidget(win)
     win.show()
     qtbot.waitExposed(win)

@@ -158,6 +158,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 app = QApplication(sys.argv[:1])
 from rehab_tracker.app import start_window
+from rehab_tracker.domain.roles import Principal, Role
 
 def attached(window):
     if not window.attached:
@@ -169,7 +170,9 @@ def attached(window):
         "rehab_tracker.services.demo", "packaging.requirements"))))
     app.quit()
 
-window = start_window(sys.argv[1], actor="test", on_shown=lambda w: attached(w))
+window = start_window(
+    sys.argv[1], principal=Principal("test", Role.ADMINISTRATOR), on_shown=lambda w: attached(w)
+)
 app.exec()
 """
 

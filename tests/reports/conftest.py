@@ -11,6 +11,7 @@ from pypdf import PdfReader
 
 from rehab_tracker.data.database import Database
 from rehab_tracker.services.report_data.service import ReportDataService
+from tests.staff import staff
 
 
 def pdf_text(path: Path) -> str:
@@ -30,4 +31,4 @@ def _qt_application(qapp):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def report_service(db: Database) -> ReportDataService:
-    return ReportDataService(db, "tester")
+    return ReportDataService(db, staff("tester"))

@@ -11,6 +11,7 @@ from rehab_tracker.data.database import Database
 from rehab_tracker.reports.batch import export_all
 from rehab_tracker.reports.cli_support import run_batch, run_report, terminal_progress
 from rehab_tracker.services.container import Services
+from tests.staff import signs_in, staff
 
 from .conftest import pdf_text
 from .sample_data import (
@@ -21,6 +22,9 @@ from .sample_data import (
     add_twelve_week_patient,
 )
 
+#: the report commands sign in as this user
+AS_TESTER = signs_in("tester")
+
 
 def test_batch_exports_active_patients_with_progress(db: Database, tmp_path: Path) -> None:
     add_twelve_week_patient(db)
@@ -28,7 +32,7 @@ def test_batch_exports_active_patients_with_progress(db: Database, tmp_path: Pat
     add_empty_patient(db)  # no program: not active, no report
     seen: list[tuple[int, int, str]] = []
     result = export_all(
-        Services(db, "tester").reports,
+        Services(db, staff("tester")).reports,
         tmp_path / "out",
         today=TODAY,
         progress=lambda d, t, label: seen.append((d, t, label)),
@@ -50,7 +54,10 @@ def test_batch_cancel_keeps_what_was_written(db: Database, tmp_path: Path) -> No
     add_missed_weeks_patient(db)
     add_baseline_only_patient(db)
     result = export_all(
-        Services(db, "tester").reports, tmp_path, today=TODAY, progress=lambda d, t, label: d < 1
+        Services(db, staff("tester")).reports,
+        tmp_path,
+        today=TODAY,
+        progress=lambda d, t, label: d < 1,
     )
     assert result.cancelled and len(result.written) == 1
     assert "cancelled" in result.summary()
@@ -61,12 +68,13 @@ def test_run_report_by_record_number_and_id(
 ) -> None:
     patient = add_twelve_week_patient(db)
     out = tmp_path / "r.pdf"
-    assert run_report(str(db_path), "RT-00001", out, "clinical", today=TODAY, actor="tester") == 0
+    written = run_report(str(db_path), "RT-00001", out, "clinical", today=TODAY, sign_in=AS_TESTER)
+    assert written == 0
     assert "Maria Jensen" in capsys.readouterr().out
     text = pdf_text(out)
     assert "RT-00001" in text and "Yes: clinically important improvement" in text
     assert run_report(
-        str(db_path), str(patient), tmp_path / "p.pdf", "patient", today=TODAY, actor="tester"
+        str(db_path), str(patient), tmp_path / "p.pdf", "patient", today=TODAY, sign_in=AS_TESTER
     ) == 0
     assert "Your progress report" in pdf_text(tmp_path / "p.pdf")
 
@@ -74,12 +82,13 @@ def test_run_report_by_record_number_and_id(
 def test_run_report_problems_are_one_line(
     db: Database, db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert run_report(str(db_path), "RT-404", tmp_path / "x.pdf", actor="tester") == 2
+    assert run_report(str(db_path), "RT-404", tmp_path / "x.pdf", sign_in=AS_TESTER) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "no patient with record number or id 'RT-404'" in err
-    assert run_report(str(db_path), "RT-404", tmp_path / "x.pdf", "surgeon", actor="tester") == 2
+    assert run_report(str(db_path), "RT-404", tmp_path / "x.pdf", "surgeon", sign_in=AS_TESTER) == 2
     assert "audience" in capsys.readouterr().err
-    assert run_report(str(tmp_path / "missing.db"), "RT-1", tmp_path / "x.pdf", actor="tester") == 2
+    missing = str(tmp_path / "missing.db")
+    assert run_report(missing, "RT-1", tmp_path / "x.pdf", sign_in=AS_TESTER) == 2
 
 
 def test_run_batch_prints_progress_lines_off_a_terminal(
@@ -87,7 +96,7 @@ def test_run_batch_prints_progress_lines_off_a_terminal(
 ) -> None:
     add_twelve_week_patient(db)
     add_missed_weeks_patient(db)
-    assert run_batch(str(db_path), tmp_path / "all", "patient", today=TODAY, actor="tester") == 0
+    assert run_batch(str(db_path), tmp_path / "all", "patient", today=TODAY, sign_in=AS_TESTER) == 0
     out = capsys.readouterr().out
     assert "1/2 RT-00003 Kim Gaps" in out and "2/2 RT-00001 Maria Jensen" in out
     assert "2 of 2 reports written" in out and "reports a minute" in out

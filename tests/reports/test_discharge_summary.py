@@ -19,6 +19,8 @@ from rehab_tracker.services.report_data.service import ReportDataService
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "services"))
 from test_sessions_support import build_patient
 
+from tests.staff import staff
+
 from .conftest import pdf_text
 from .sample_data import END, TODAY, add_missed_weeks_patient, add_twelve_week_patient
 
@@ -29,7 +31,7 @@ def _text(html: str) -> str:
 
 
 def _program(db: Database, patient_id: uuid.UUID):  # type: ignore[no-untyped-def]
-    program = Services(db, "tester").programs.current_program_for(patient_id)
+    program = Services(db, staff("tester")).programs.current_program_for(patient_id)
     assert program is not None
     return program
 
@@ -47,7 +49,7 @@ def test_completed_program_gets_a_discharge_summary(
 ) -> None:
     patient_id = add_twelve_week_patient(db)
     program = _program(db, patient_id)
-    Services(db, "tester").programs.complete(
+    Services(db, staff("tester")).programs.complete(
         program.id, ended_on=END, note="Goals met", expected_version=program.version, today=TODAY
     )
     data = report_service.gather(patient_id, today=TODAY)
@@ -74,7 +76,7 @@ def test_stopped_program_summary_names_the_reason_and_the_sessions_due(
     db: Database, report_service: ReportDataService
 ) -> None:
     patient_id = add_missed_weeks_patient(db)
-    services = Services(db, "tester")
+    services = Services(db, staff("tester"))
     program = _program(db, patient_id)
     services.programs.stop(
         program.id,

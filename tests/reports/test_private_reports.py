@@ -14,8 +14,12 @@ from rehab_tracker.reports.batch import export_all
 from rehab_tracker.reports.cli_support import run_report, terminal_progress
 from rehab_tracker.services.container import Services
 from tests.data.helpers import file_mode
+from tests.staff import signs_in, staff
 
 from .sample_data import TODAY, add_missed_weeks_patient, add_twelve_week_patient
+
+#: the report commands sign in as this user
+AS_TESTER = signs_in("tester")
 
 pytestmark = [
     pytest.mark.skipif(os.name != "posix", reason="POSIX file modes"),
@@ -27,7 +31,8 @@ def test_batch_export_folder_is_0700_and_every_pdf_0600(db: Database, tmp_path: 
     add_twelve_week_patient(db)
     add_missed_weeks_patient(db)
     tmp_path.chmod(0o755)
-    result = export_all(Services(db, "tester").reports, tmp_path / "out" / "nov", today=TODAY)
+    reports = Services(db, staff("tester")).reports
+    result = export_all(reports, tmp_path / "out" / "nov", today=TODAY)
     assert len(result.written) == 2
     assert {file_mode(p) for p in result.written} == {0o600}
     assert file_mode(tmp_path / "out" / "nov") == 0o700 and file_mode(tmp_path / "out") == 0o700
@@ -41,7 +46,7 @@ def test_one_report_is_0600_also_over_a_file_that_was_readable_by_all(
     target = tmp_path / "report.pdf"
     target.write_bytes(b"an older report")
     target.chmod(0o644)
-    assert run_report(str(db_path), "RT-00001", target, actor="tester", today=TODAY) == 0
+    assert run_report(str(db_path), "RT-00001", target, sign_in=AS_TESTER, today=TODAY) == 0
     assert file_mode(target) == 0o600
     assert target.read_bytes().startswith(b"%PDF")
 
@@ -54,7 +59,7 @@ def test_a_report_that_cannot_be_written_leaves_no_empty_file(
     folder.mkdir()
     target = folder / "a-folder-of-that-name.pdf"
     target.mkdir()
-    assert run_report(str(db_path), "RT-00001", target, actor="tester", today=TODAY) == 2
+    assert run_report(str(db_path), "RT-00001", target, sign_in=AS_TESTER, today=TODAY) == 2
     assert "rehab-tracker report:" in capsys.readouterr().err
     assert [p.name for p in folder.iterdir()] == ["a-folder-of-that-name.pdf"]
 

@@ -11,6 +11,7 @@ from rehab_tracker.data.database import Database
 from rehab_tracker.reports.progress import report_file_name, write_pdf
 from rehab_tracker.reports.sections import build_html
 from rehab_tracker.services.report_data.service import ReportDataService
+from tests.staff import staff
 
 from .conftest import pdf_text
 from .sample_data import (
@@ -153,7 +154,7 @@ def test_imperial_clinic_reads_feet_everywhere(
 
     from rehab_tracker.services.settings import SettingsService
 
-    SettingsService(db, "test").set_units("imperial")
+    SettingsService(db, staff("test")).set_units("imperial")
     data = report_service.gather(add_twelve_week_patient(db), today=TODAY)
     assert data.units == "imperial"
     walk = data.row("walk_6min")

@@ -14,9 +14,13 @@ from rehab_tracker.data.database import Database
 from rehab_tracker.domain.errors import ValidationError
 from rehab_tracker.reports.cli_support import run_report
 from rehab_tracker.services.report_data.service import ReportDataService
+from tests.staff import signs_in
 
 from .conftest import pdf_text
 from .sample_data import END, MID, TODAY, add_twelve_week_patient
+
+#: the report commands sign in as this user
+AS_TESTER = signs_in("tester")
 
 
 def test_range_restricts_data_table_and_events(
@@ -64,7 +68,7 @@ def test_the_report_says_its_range(db: Database, db_path: Path, tmp_path: Path) 
         out,
         "clinical",
         today=TODAY,
-        actor="tester",
+        sign_in=AS_TESTER,
         period_start=MID,
         period_end=END,
     )

@@ -17,6 +17,7 @@ from rehab_tracker.reports.summary import headline_rows, overall_line
 from rehab_tracker.services.container import Services
 from rehab_tracker.services.report_data.service import ReportDataService
 from rehab_tracker.services.settings import ClinicDetails, ReportSigner
+from tests.staff import staff
 
 from .sample_data import (
     TODAY,
@@ -126,7 +127,7 @@ def _png() -> bytes:
 
 
 def test_clinic_header_logo_and_signing_clinician(db: Database, tmp_path: Path) -> None:
-    services = Services(db, "tester")
+    services = Services(db, staff("tester"))
     patient = add_twelve_week_patient(db)
     plain = services.reports.gather(patient, today=TODAY)
     before = write_pdf(plain, tmp_path / "before.pdf")

@@ -58,6 +58,7 @@ from rehab_tracker.services.library import ExerciseForm
 from rehab_tracker.services.outcomes.review import ReviewEntry
 from rehab_tracker.services.programs.types import PrescriptionDraft, ProgramDraft
 from rehab_tracker.services.settings import ClinicDetails, ReportSigner
+from tests.staff import staff
 
 TODAY = dt.date(2026, 11, 23)
 SURGERY_DATE = dt.date(2026, 10, 1)
@@ -230,7 +231,7 @@ EXERCISE = valid_form()
 
 
 def build_world(db: Database) -> World:
-    services = Services(db, "fuzz")
+    services = Services(db, staff("fuzz"))
     services.library.ensure_seeded()
     services.education.ensure_seeded()
     patient = services.patients.enrol(person(), SURGERY, today=TODAY)

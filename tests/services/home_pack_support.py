@@ -18,6 +18,7 @@ from rehab_tracker.data.database import Database, open_database
 from rehab_tracker.data.home_database import open_home_database
 from rehab_tracker.data.models import Base, Patient, Program
 from rehab_tracker.services.library import LibraryService
+from tests.staff import staff
 
 PATIENT = "RT-00005"  # the demo patient with two surgeon's restrictions
 OTHER = "RT-00001"
@@ -56,7 +57,7 @@ def attach_picture(db: Database, pid: uuid.UUID, folder: Path) -> str:
         exercise_id = program.prescriptions[0].exercise_id
     source = folder / "bridge.png"
     source.write_bytes(png())
-    return LibraryService(db, "clinician").attach_image(exercise_id, source)
+    return LibraryService(db, staff("clinician")).attach_image(exercise_id, source)
 
 
 def home_database(path: Path, template: Path) -> Database:

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from rehab_tracker.data.database import Database, open_database
+from rehab_tracker.domain.roles import Principal, Role
 from rehab_tracker.domain.sessions import SetEntry
 from rehab_tracker.services.errors import ConflictError
 from rehab_tracker.services.library import LibraryService
@@ -36,7 +37,7 @@ Opener = Callable[[Database, str, uuid.UUID], Opened]
 
 
 def session_correction(db: Database, actor: str, row_id: uuid.UUID) -> Opened:
-    service = SessionService(db, actor)
+    service = SessionService(db, Principal(actor, Role.ADMINISTRATOR))
     form = service.edit_form(row_id)
 
     def save(value: str) -> object:
@@ -52,7 +53,7 @@ def session_correction(db: Database, actor: str, row_id: uuid.UUID) -> Opened:
 
 
 def surgery_edit(db: Database, actor: str, row_id: uuid.UUID) -> Opened:
-    service = PatientService(db, actor)
+    service = PatientService(db, Principal(actor, Role.ADMINISTRATOR))
     record = service.record(row_id)
     assert record.surgery is not None
 
@@ -65,7 +66,7 @@ def surgery_edit(db: Database, actor: str, row_id: uuid.UUID) -> Opened:
 
 
 def exercise_edit(db: Database, actor: str, row_id: uuid.UUID) -> Opened:
-    service = LibraryService(db, actor)
+    service = LibraryService(db, Principal(actor, Role.ADMINISTRATOR))
     detail = service.detail(row_id)
 
     def save(value: str) -> object:
@@ -76,7 +77,7 @@ def exercise_edit(db: Database, actor: str, row_id: uuid.UUID) -> Opened:
 
 
 def settings_edit(db: Database, actor: str, _row: uuid.UUID) -> Opened:
-    service = SettingsService(db, actor)
+    service = SettingsService(db, Principal(actor, Role.ADMINISTRATOR))
     version = service.versions().get(CLINIC_KEY, 0)
 
     def save(value: str) -> object:

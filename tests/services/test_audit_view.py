@@ -23,11 +23,14 @@ from rehab_tracker.data.models import (
     Surgery,
 )
 from rehab_tracker.domain.errors import ValidationError
+from rehab_tracker.domain.roles import Role
 from rehab_tracker.services import audit_view
+from rehab_tracker.services.access import PermissionDenied
 from rehab_tracker.services.audit_view import AuditFilter, AuditViewService
 from rehab_tracker.services.container import Services
 from rehab_tracker.services.errors import ServiceError
 from tests.data.helpers import file_mode, make_patient
+from tests.staff import staff
 
 DAY = dt.date(2026, 3, 2)
 
@@ -84,14 +87,14 @@ def _clinic(db: Database) -> Clinic:
 
 
 def _entries(db: Database, **filters: object) -> list[audit_view.TrailEntry]:
-    viewer = AuditViewService(db, "admin")
+    viewer = AuditViewService(db, staff("admin"))
     query = viewer.query(AuditFilter(**filters))  # type: ignore[arg-type]
     return viewer.page(query, limit=1000).entries
 
 
 def test_a_patient_filter_finds_every_record_of_the_patient_and_no_other(any_db: Database) -> None:
     ids = _clinic(any_db)
-    Services(any_db, "dr.kim").disclosures.accessed(ids.ada)
+    Services(any_db, staff("dr.kim")).disclosures.accessed(ids.ada)
 
     ada = _entries(any_db, patient="RT-A0001")
     got = {(e.entity, e.entity_id, e.action) for e in ada}
@@ -147,7 +150,7 @@ def test_filters_by_user_kind_and_dates(any_db: Database) -> None:
 
 
 def test_bad_filters_are_refused_at_their_fields(any_db: Database) -> None:
-    viewer = AuditViewService(any_db, "admin")
+    viewer = AuditViewService(any_db, staff("admin"))
     with pytest.raises(ValidationError) as refused:
         viewer.query(AuditFilter(patient="RT-NOPE", since=DAY, until=DAY - dt.timedelta(days=1),
                                  kind="drop table"))
@@ -157,7 +160,7 @@ def test_bad_filters_are_refused_at_their_fields(any_db: Database) -> None:
 
 def test_pages_follow_each_other_without_gaps_or_repeats(any_db: Database) -> None:
     _clinic(any_db)
-    viewer = AuditViewService(any_db, "admin")
+    viewer = AuditViewService(any_db, staff("admin"))
     query = viewer.query(AuditFilter())
     everything = [e.seq for e in viewer.page(query, limit=1000).entries]
     seen: list[int] = []
@@ -173,7 +176,7 @@ def test_pages_follow_each_other_without_gaps_or_repeats(any_db: Database) -> No
 
 def test_disclosures_and_openings_are_worded(any_db: Database) -> None:
     ids = _clinic(any_db)
-    services = Services(any_db, "dr.kim")
+    services = Services(any_db, staff("dr.kim"))
     services.disclosures.disclosed(ids.ada, "report_pdf", "/home/kim/ada.pdf")
     services.disclosures.accessed(ids.ada)
     opened, disclosed = _entries(any_db, kind="access")[0], _entries(any_db, kind="disclose")[0]
@@ -189,7 +192,7 @@ def test_the_csv_export_holds_the_filtered_rows_is_private_and_is_a_disclosure(
     any_db: Database, tmp_path: Path, usual_umask: None
 ) -> None:
     ids = _clinic(any_db)
-    viewer = AuditViewService(any_db, "admin")
+    viewer = AuditViewService(any_db, staff("admin"))
     query = viewer.query(AuditFilter(user="dr.kim"))
     expected = viewer.page(query, limit=1000).entries
     out = tmp_path / "trail.csv"
@@ -217,7 +220,7 @@ def test_the_csv_export_holds_the_filtered_rows_is_private_and_is_a_disclosure(
 def test_a_cell_a_spreadsheet_would_run_is_defused(db: Database, tmp_path: Path) -> None:
     with db.unit_of_work("=HYPERLINK(1)") as s:
         s.add(make_patient("RT-C0003", given_name="@SUM(A1)"))
-    viewer = AuditViewService(db, "admin")
+    viewer = AuditViewService(db, staff("admin"))
     out = tmp_path / "t.csv"
     viewer.export_csv(viewer.query(AuditFilter()), out)
     with out.open(newline="", encoding="utf-8") as f:
@@ -235,31 +238,29 @@ def test_an_export_that_cannot_be_recorded_leaves_no_file(
         raise ServiceError("disk full")
 
     monkeypatch.setattr(audit_view.disclosures.DisclosureService, "disclosed_many", refuse)
-    viewer = AuditViewService(db, "admin")
+    viewer = AuditViewService(db, staff("admin"))
     out = tmp_path / "trail.csv"
     with pytest.raises(ServiceError):
         viewer.export_csv(viewer.query(AuditFilter()), out)
     assert not out.exists()
 
 
-def test_every_entry_point_asks_the_one_permission_check(
-    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_every_entry_point_refuses_a_role_without_the_audit_permission(
+    db: Database, tmp_path: Path
 ) -> None:
-    viewer = AuditViewService(db, "assistant")
-    query = viewer.query(AuditFilter())
-    asked: list[str] = []
-
-    def nobody(actor: str) -> bool:
-        asked.append(actor)
-        return False
-
-    monkeypatch.setattr(audit_view, "may_view_trail", nobody)
-    calls = (viewer.choices, lambda: viewer.query(AuditFilter()), lambda: viewer.page(query),
-             lambda: viewer.export_csv(query, tmp_path / "x.csv"))
-    for call in calls:
-        with pytest.raises(ServiceError, match="administrator"):
-            call()
-    assert asked == ["assistant"] * len(calls)
+    query = AuditViewService(db, staff("admin")).query(AuditFilter())
+    for role in (Role.PHYSIOTHERAPIST, Role.ASSISTANT, Role.READ_ONLY):
+        viewer = AuditViewService(db, staff("kim", role))
+        calls = (
+            (viewer.choices, ()),
+            (viewer.query, (AuditFilter(),)),
+            (viewer.page, (query,)),
+            (viewer.count, (query,)),
+            (viewer.export_csv, (query, tmp_path / "x.csv")),
+        )
+        for call, args in calls:
+            with pytest.raises(PermissionDenied, match="cannot read the audit trail"):
+                call(*args)  # type: ignore[operator]
     assert not (tmp_path / "x.csv").exists()
 
 
@@ -269,7 +270,7 @@ def test_choices_list_the_users_and_the_kinds_the_trail_holds(db: Database) -> N
         from rehab_tracker.data import audit
 
         audit.append(s, [("sign_in", "users", "admin", None, {"workstation": "desk 1"})])
-    choices = AuditViewService(db, "admin").choices()
+    choices = AuditViewService(db, staff("admin")).choices()
     assert choices.users == ["admin", "dr.kim", "nurse.lee"]
     kinds = dict(choices.kinds)
     assert kinds["access"] == "Record opened" and kinds["sign_in"] == "Sign in"

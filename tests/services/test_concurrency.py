@@ -26,6 +26,7 @@ from rehab_tracker.data.models import Counter, Patient
 from rehab_tracker.domain.patients import PatientDetails, SurgeryDetails
 from rehab_tracker.services.errors import ConflictError
 from rehab_tracker.services.patients import RECORD_COUNTER, PatientService
+from tests.staff import staff
 
 TODAY = dt.date(2026, 11, 23)
 WORKERS = 4
@@ -39,10 +40,11 @@ from rehab_tracker.data.database import open_database
 from rehab_tracker.data.models import Counter
 from rehab_tracker.domain.patients import PatientDetails
 from rehab_tracker.services.patients import PatientService
+from rehab_tracker.domain.roles import Principal, Role
 
 path, index, count, go = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), Path(sys.argv[4])
 db = open_database(path)
-service = PatientService(db, f"worker{index}")
+service = PatientService(db, Principal(f"worker{index}", Role.ADMINISTRATOR))
 errors, ids = [], []
 while not go.exists():  # start together
     time.sleep(0.005)
@@ -127,8 +129,8 @@ _SURGERY = SurgeryDetails(surgery_date=dt.date(2026, 10, 1), levels=("L4-L5",), 
 
 
 def test_stale_expected_version_is_refused(db: Database) -> None:
-    desk_a = PatientService(db, "dr.kim")
-    desk_b = PatientService(db, "nurse.lee")
+    desk_a = PatientService(db, staff("dr.kim"))
+    desk_b = PatientService(db, staff("nurse.lee"))
     patient_id = desk_a.enrol(_details(), _SURGERY, today=TODAY)
     seen_by_a = desk_a.record(patient_id)
     seen_by_b = desk_b.record(patient_id)
@@ -151,7 +153,7 @@ def test_stale_expected_version_is_refused(db: Database) -> None:
 
 def test_stale_object_cannot_overwrite_a_newer_save(db: Database) -> None:
     """The version column itself stops a stale object, even without expected_version."""
-    service = PatientService(db, "dr.kim")
+    service = PatientService(db, staff("dr.kim"))
     patient_id = service.enrol(_details(), _SURGERY, today=TODAY)
     with db.reading() as session:
         stale = session.get(Patient, patient_id)  # loaded at one desk, kept open in a form

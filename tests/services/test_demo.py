@@ -22,6 +22,7 @@ from rehab_tracker.domain.redflags import RED_FLAGS
 from rehab_tracker.services.container import Services
 from rehab_tracker.services.demo import seed_demo
 from rehab_tracker.services.errors import ServiceError
+from tests.staff import staff
 
 
 @pytest.fixture
@@ -31,7 +32,7 @@ def seeded(demo_db: Database) -> Database:
 
 
 def test_patients_sit_at_different_weeks(seeded: Database, today: dt.date) -> None:
-    rows = Services(seeded, "t").patients.list_patients(today=today)
+    rows = Services(seeded, staff("t")).patients.list_patients(today=today)
     weeks = [r.program_week for r in rows if r.program_week is not None]
     assert len(rows) >= 6
     assert len(set(weeks)) >= 6

@@ -29,6 +29,7 @@ from rehab_tracker.data.models import (
 from rehab_tracker.services.container import Services
 from rehab_tracker.services.demo_clinic import GENERATED, generate_clinic
 from rehab_tracker.services.errors import ServiceError
+from tests.staff import staff
 
 PATIENTS = 50
 
@@ -104,7 +105,7 @@ def test_fifty_patients_with_their_program_history_outcomes_and_audit(
         assert audit.verify_chain(s) == []
     assert maintenance.check(any_db).ok
     # the services the window uses read the generated patients
-    services = Services(any_db, "t")
+    services = Services(any_db, staff("t"))
     rows = services.patients.list_patients(today=today)
     assert len(rows) == PATIENTS
     done = next(p for p in completed)

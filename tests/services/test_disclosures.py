@@ -12,11 +12,12 @@ from rehab_tracker.services.container import Services
 from rehab_tracker.services.disclosures import ACCESS, DISCLOSE
 from rehab_tracker.services.errors import ServiceError
 from tests.data.tamper import some_records
+from tests.staff import staff
 
 
 def test_disclosures_and_accesses_are_listed_for_their_patient(any_db: Database) -> None:
     first, second, _ = some_records(any_db)
-    kim, lee = Services(any_db, "dr.kim"), Services(any_db, "nurse.lee")
+    kim, lee = Services(any_db, staff("dr.kim")), Services(any_db, staff("nurse.lee"))
     kim.disclosures.accessed(first)
     kim.disclosures.disclosed(first, "report_pdf", "/home/kim/r.pdf", audience="clinical")
     lee.disclosures.disclosed(first, "report_print", "Front desk printer")
@@ -37,7 +38,7 @@ def test_disclosures_and_accesses_are_listed_for_their_patient(any_db: Database)
 
 def test_an_unknown_kind_or_no_destination_is_refused_and_nothing_written(db: Database) -> None:
     (patient, *_) = some_records(db)
-    service = Services(db, "dr.kim").disclosures
+    service = Services(db, staff("dr.kim")).disclosures
     with pytest.raises(ServiceError, match="unknown kind"):
         service.disclosed(patient, "gossip", "/tmp/x.pdf")
     with pytest.raises(ServiceError, match="where it went"):

@@ -10,15 +10,16 @@ from rehab_tracker.data.database import open_database
 from rehab_tracker.domain.errors import ValidationError
 from rehab_tracker.services.drafts import DraftService, outcome_key, session_key
 from rehab_tracker.services.settings import SettingsService
+from tests.staff import staff
 
 
 def test_draft_round_trip_and_survives_reopen(db, db_path):
-    drafts = DraftService(db, "tester")
+    drafts = DraftService(db, staff("tester"))
     key = session_key("p1", "slot1")
     drafts.save(key, {"notes": "half typed"})
     drafts.save(key, {"notes": "half typed, more"})
     db.close()
-    again = DraftService(open_database(db_path), "tester")
+    again = DraftService(open_database(db_path), staff("tester"))
     loaded = again.load(key)
     assert loaded is not None and loaded.payload == {"notes": "half typed, more"}
     assert [d.key for d in again.list_drafts("session:")] == [key]
@@ -35,12 +36,12 @@ def test_a_damaged_odi_rule_falls_back_to_its_default(db, stored):
 
     with db.unit_of_work("tester") as session:
         session.add(Setting(key="odi_rule", value={"max_missing": stored}))
-    loaded = SettingsService(db, "tester").load().odi_max_missing
+    loaded = SettingsService(db, staff("tester")).load().odi_max_missing
     assert loaded == 1 and type(loaded) is int
 
 
 def test_settings_defaults_and_changes(db):
-    s = SettingsService(db, "tester")
+    s = SettingsService(db, staff("tester"))
     assert s.load().units == "metric" and s.load().odi_max_missing == 1
     s.set_units("imperial")
     s.set_odi_max_missing(0)
@@ -53,7 +54,7 @@ def test_settings_defaults_and_changes(db):
 
 
 def test_licensed_wording_import(db):
-    s = SettingsService(db, "tester")
+    s = SettingsService(db, staff("tester"))
     doc = {
         "instrument": "odi",
         "licence": "LIC-1",

@@ -11,11 +11,12 @@ from rehab_tracker.data.models import Patient, Program
 from rehab_tracker.data.resources import load_education
 from rehab_tracker.domain.errors import ValidationError
 from rehab_tracker.services.education import EducationForm, EducationService
+from tests.staff import staff
 
 
 @pytest.fixture
 def education(db: Database) -> EducationService:
-    return EducationService(db, "tester")
+    return EducationService(db, staff("tester"))
 
 
 @pytest.fixture

@@ -42,6 +42,7 @@ from tests.services.home_pack_support import (
     patient_id,
     snapshot,
 )
+from tests.staff import staff
 
 
 def opened(path: Path, passphrase: str) -> dict[str, Any]:
@@ -54,7 +55,7 @@ def test_a_pack_holds_that_patient_only_and_no_private_key(
 ) -> None:
     pid = patient_id(demo_db, PATIENT)
     attach_picture(demo_db, pid, tmp_path)
-    made = HomePackService(demo_db, "dr.kim").make(pid, tmp_path / "pack.rthp", today=TODAY)
+    made = HomePackService(demo_db, staff("dr.kim")).make(pid, tmp_path / "pack.rthp", today=TODAY)
     content = opened(made.path, made.passphrase)
     body = fmt.canonical(content)
 
@@ -92,13 +93,14 @@ def test_a_pack_holds_that_patient_only_and_no_private_key(
     assert key_file.read_bytes() not in db_bytes
 
     # the disclosure: who, which patient, when, where
-    (entry,) = [h for h in DisclosureService(demo_db, "x").history(pid) if h.action == DISCLOSE]
+    history = DisclosureService(demo_db, staff("x")).history(pid)
+    (entry,) = [h for h in history if h.action == DISCLOSE]
     assert (entry.actor, entry.kind, entry.destination) == ("dr.kim", "home_pack", str(made.path))
     assert abs(entry.at - dt.datetime.now(dt.UTC)) < dt.timedelta(minutes=5)
     assert entry.description.startswith("home pack")
 
     # the next pack: the same key (made once per database), the next version, a new id
-    again = HomePackService(demo_db, "dr.kim").make(
+    again = HomePackService(demo_db, staff("dr.kim")).make(
         pid, tmp_path / "again.rthp", today=TODAY, passphrase="Correct Horse  battery staple"
     )
     assert (again.key_id, again.version, again.passphrase_made) == (made.key_id, 2, False)
@@ -152,7 +154,7 @@ def test_round_trip_clinic_to_home_database(
     pid = patient_id(any_db, PATIENT)
     entry = attach_picture(any_db, pid, tmp_path)
     picture = media_file(entry).read_bytes()
-    made = HomePackService(any_db, "dr.kim").make(pid, tmp_path / "pack.rthp", today=TODAY)
+    made = HomePackService(any_db, staff("dr.kim")).make(pid, tmp_path / "pack.rthp", today=TODAY)
 
     move_to(monkeypatch, tmp_path / "laptop", isolated_home)  # the patient's own machine
     home = encrypted_home(tmp_path / "home.db")  # as the home app keeps it: SQLCipher
@@ -197,7 +199,7 @@ def test_round_trip_clinic_to_home_database(
         dropped = program.assessments_due[-1]
         session.delete(dropped)
         changed_id, gone_id, dropped_id = changed.id, gone.id, dropped.id
-    second = HomePackService(any_db, "dr.kim").make(pid, tmp_path / "v2.rthp", today=TODAY)
+    second = HomePackService(any_db, staff("dr.kim")).make(pid, tmp_path / "v2.rthp", today=TODAY)
     move_to(monkeypatch, tmp_path / "laptop", isolated_home)
     home = encrypted_home(tmp_path / "home.db")  # opened again
     try:
@@ -217,7 +219,7 @@ def test_round_trip_clinic_to_home_database(
 
 def test_a_clinic_database_is_refused_as_a_home_database(demo_db: Database, tmp_path: Path) -> None:
     pid = patient_id(demo_db, OTHER)
-    made = HomePackService(demo_db, "dr.kim").make(pid, tmp_path / "p.rthp", today=TODAY)
+    made = HomePackService(demo_db, staff("dr.kim")).make(pid, tmp_path / "p.rthp", today=TODAY)
     before = snapshot(demo_db)
     with pytest.raises(fmt.Refused) as refused:
         HomeImportService(demo_db).import_file(made.path, made.passphrase)

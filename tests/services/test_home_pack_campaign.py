@@ -38,6 +38,7 @@ from tests.services.home_pack_support import (
     patient_id,
     snapshot,
 )
+from tests.staff import staff
 
 EXAMPLES = 150
 _CAMPAIGN = settings(
@@ -135,11 +136,12 @@ def test_no_changed_replayed_or_foreign_pack_is_accepted_or_writes_anything(
 def _campaign(clinic: Database, other_clinic: Database, home: Database, tmp_path: Path) -> None:
     pid, other_pid = patient_id(clinic, PATIENT), patient_id(clinic, OTHER)
     attach_picture(clinic, pid, tmp_path)
-    packs = HomePackService(clinic, "dr.kim")
+    packs = HomePackService(clinic, staff("dr.kim"))
     a1 = packs.make(pid, tmp_path / "a1.rthp", today=TODAY)
     a2 = packs.make(pid, tmp_path / "a2.rthp", today=TODAY)
     b1 = packs.make(other_pid, tmp_path / "b1.rthp", today=TODAY)
-    x1 = HomePackService(other_clinic, "mallory").make(pid, tmp_path / "x1.rthp", today=TODAY)
+    mallory = HomePackService(other_clinic, staff("mallory"))
+    x1 = mallory.make(pid, tmp_path / "x1.rthp", today=TODAY)
     files = {name: made.path.read_bytes() for name, made in (("a1", a1), ("a2", a2))}
     files |= {"b1": b1.path.read_bytes(), "x1": x1.path.read_bytes()}
     forger = signing_keys.private_key(x1.key_id)

@@ -30,6 +30,7 @@ from rehab_tracker.domain.errors import ValidationError
 from rehab_tracker.domain.patients import PatientDetails
 from rehab_tracker.services.container import Services
 from tests.conftest import _pg_url
+from tests.staff import staff
 
 TODAY = fuzz.TODAY
 #: fuzzed calls per entry point and backend (REHAB_TRACKER_FUZZ_EXAMPLES=200 for a long hunt)
@@ -112,7 +113,7 @@ def test_only_the_apps_refusals_escape_and_they_write_nothing(
 
 
 def test_a_300_character_name_is_refused_at_the_field(any_db) -> None:  # type: ignore[no-untyped-def]
-    services = Services(any_db, "tester")
+    services = Services(any_db, staff("tester"))
     with pytest.raises(ValidationError) as caught:
         services.patients.enrol(
             PatientDetails(
@@ -131,7 +132,7 @@ def test_a_300_character_name_is_refused_at_the_field(any_db) -> None:  # type: 
 
 
 def test_a_nul_in_the_notes_is_refused_at_the_field(any_db) -> None:  # type: ignore[no-untyped-def]
-    services = Services(any_db, "tester")
+    services = Services(any_db, staff("tester"))
     with pytest.raises(ValidationError) as caught:
         services.patients.enrol(
             PatientDetails(
@@ -154,7 +155,7 @@ def test_a_patient_without_surgery_gets_no_record_dated_before_birth(any_db) -> 
     1 January 1900 was saved."""
     from rehab_tracker.domain.sessions import SessionEntry
 
-    services = Services(any_db, "tester")
+    services = Services(any_db, staff("tester"))
     patient = services.patients.enrol(
         PatientDetails(
             given_name="Cyd",
@@ -251,7 +252,7 @@ def test_a_resume_or_an_end_in_year_9999_is_refused_not_an_overflow(any_db) -> N
 
 def test_the_week_and_the_day_of_the_last_date_are_read_not_an_overflow(any_db) -> None:  # type: ignore[no-untyped-def]
     """The calendar's week of 31 December 9999 ran past the last date (OverflowError)."""
-    services = Services(any_db, "tester")
+    services = Services(any_db, staff("tester"))
     far = dt.date(9999, 12, 31)
     assert services.schedule.week(far) == []
     assert services.schedule.today(today=far).booked == []
@@ -260,7 +261,7 @@ def test_the_week_and_the_day_of_the_last_date_are_read_not_an_overflow(any_db) 
 def test_a_draft_key_no_draft_can_have_finds_none(any_db) -> None:  # type: ignore[no-untyped-def]
     """Loading, listing or discarding the draft of a key with a lone surrogate or a NUL (a
     key save refuses) raised the driver's UnicodeEncodeError or ValueError."""
-    drafts = Services(any_db, "tester").drafts
+    drafts = Services(any_db, staff("tester")).drafts
     drafts.save("patient:new", {"given_name": "Ada"})
     counts = fuzz.row_counts(any_db)
     for key in ("\ud800", "patient:\x00", "p" * 201):

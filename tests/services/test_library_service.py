@@ -13,11 +13,12 @@ from rehab_tracker.data.models import Exercise, ProgramTemplate
 from rehab_tracker.data.resources import list_templates, load_exercise_library
 from rehab_tracker.domain.errors import ValidationError
 from rehab_tracker.services.library import ExerciseForm, LibraryService
+from tests.staff import staff
 
 
 @pytest.fixture
 def library(db: Database) -> LibraryService:
-    return LibraryService(db, "tester")
+    return LibraryService(db, staff("tester"))
 
 
 def count(db: Database, model: type) -> int:

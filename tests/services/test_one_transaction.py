@@ -35,6 +35,7 @@ from rehab_tracker.domain.redflags import RED_FLAGS
 from rehab_tracker.domain.sessions import AdverseEventEntry, mark_all_done
 from rehab_tracker.services.container import Services
 from rehab_tracker.services.settings import ClinicDetails
+from tests.staff import staff
 
 ALL_NO = {f.code: False for f in RED_FLAGS}
 
@@ -201,7 +202,7 @@ def test_rows_removed_or_unlinked_by_a_cascade_are_in_the_trail(any_db, today, r
 
 
 def test_clinic_settings_are_saved_together_or_not_at_all(any_db):
-    services = Services(any_db, "tester")
+    services = Services(any_db, staff("tester"))
 
     def refuse(_mapper: object, _conn: object, row: Setting) -> None:
         if row.key == "thresholds":

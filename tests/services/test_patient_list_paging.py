@@ -17,6 +17,7 @@ from rehab_tracker.data.patient_list import ListQuery, normalise, search_key
 from rehab_tracker.domain.patients import PatientDetails, SurgeryDetails
 from rehab_tracker.services.container import Services
 from tests.services.test_sessions_support import build_patient
+from tests.staff import staff
 
 
 def enrol(services: Services, given: str, family: str, today: dt.date, **more: object) -> uuid.UUID:
@@ -34,7 +35,7 @@ def names(services: Services, today: dt.date, **query: object) -> list[str]:
 
 @pytest.fixture
 def clinic(any_db: Database, today: dt.date) -> Services:
-    services = Services(any_db, "tester")
+    services = Services(any_db, staff("tester"))
     enrol(services, "Zoë", "Ångström", today, record_number="RT-777")
     enrol(services, "José", "Núñez", today)
     enrol(services, "Anna", "MacLeod", today)

@@ -14,10 +14,11 @@ from rehab_tracker.data.models import (
 )
 from rehab_tracker.domain.patients import PatientDetails, SurgeryDetails
 from rehab_tracker.services.patients import PatientService
+from tests.staff import staff
 
 
 def test_overview(db: Database, today: dt.date) -> None:
-    service = PatientService(db, "tester")
+    service = PatientService(db, staff("tester"))
     pid = service.enrol(
         PatientDetails("Ada", "Lovelace", dt.date(1980, 5, 1), "female"),
         SurgeryDetails(dt.date(2026, 9, 1), ("L5-S1",)),

@@ -29,6 +29,7 @@ from rehab_tracker.services.programs import (
     ProgramDetail,
     ProgramService,
 )
+from tests.staff import staff
 
 SURGERY = dt.date(2026, 10, 19)  # five weeks before the tests' today (2026-11-23, a Monday)
 TEMPLATE = "usc-12-week"
@@ -43,12 +44,12 @@ def enrol(db: Database, today: dt.date, surgery: dt.date | None = SURGERY) -> uu
         pathway="surgical" if surgery else "conservative",
     )
     sx = SurgeryDetails(surgery_date=surgery, levels=("L5-S1",)) if surgery else None
-    return Services(db, "tester").patients.enrol(details, sx, today=today)
+    return Services(db, staff("tester")).patients.enrol(details, sx, today=today)
 
 
 @pytest.fixture
 def svc(db: Database) -> ProgramService:
-    return ProgramService(db, "tester")
+    return ProgramService(db, staff("tester"))
 
 
 def build(svc: ProgramService, patient: uuid.UUID, today: dt.date, **kw: object) -> uuid.UUID:
@@ -371,7 +372,7 @@ def test_prescriptions_count_rows(db: Database, svc: ProgramService, today: dt.d
 
 @pytest.mark.postgres
 def test_create_and_edit_on_postgres(pg_db: Database, today: dt.date) -> None:
-    svc = ProgramService(pg_db, "tester")
+    svc = ProgramService(pg_db, staff("tester"))
     patient = enrol(pg_db, today)
     pid = build(svc, patient, today)
     p = svc.program(pid)

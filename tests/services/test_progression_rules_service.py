@@ -20,6 +20,7 @@ from rehab_tracker.domain.sessions import ExerciseEntry, SessionEntry, SetEntry
 from rehab_tracker.services.container import Services
 from rehab_tracker.services.programs import PrescribedExercise, ProgramDetail
 from tests.services.test_sessions_support import counted
+from tests.staff import staff
 
 ALL_NO = {f.code: False for f in RED_FLAGS}
 STEADY = dict(pain_back_before=3, pain_back_after=3, pain_leg_before=2, pain_leg_after=2)
@@ -29,7 +30,7 @@ SURGERY = dt.date(2026, 10, 19)
 @pytest.fixture
 def clinic(db: Database) -> Services:
     assert db.path is not None and db.path.is_file()  # a real SQLite file
-    return Services(db, "tester")
+    return Services(db, staff("tester"))
 
 
 @dataclass(frozen=True)
@@ -275,7 +276,7 @@ def test_a_damaged_stored_ceiling_falls_back_to_the_clinic_default(
 @pytest.mark.postgres
 def test_the_ranked_read_on_postgres(pg_db: Database, today: dt.date) -> None:
     """The same rules on PostgreSQL (the ranked statement is standard SQL)."""
-    clinic = Services(pg_db, "tester")
+    clinic = Services(pg_db, staff("tester"))
     patient = start(clinic, today)
     every = list(patient.program.phases[0].prescriptions)
     log(clinic, patient, 1, every)

@@ -15,11 +15,12 @@ from rehab_tracker.domain import progression
 from rehab_tracker.domain.errors import ValidationError
 from rehab_tracker.domain.redflags import ClearanceEntry, RedFlagOutcomeEntry
 from rehab_tracker.services.container import Services
+from tests.staff import staff
 
 
 @pytest.fixture
 def clinic(demo_db: Database) -> Services:
-    return Services(demo_db, "tester")
+    return Services(demo_db, staff("tester"))
 
 
 def clear(clinic: Services, session_id, today: dt.date) -> None:  # type: ignore[no-untyped-def]

@@ -26,11 +26,12 @@ from rehab_tracker.domain.thresholds import DEFAULT_THRESHOLDS
 from rehab_tracker.services.errors import NotFoundError
 from rehab_tracker.services.report_data.outcome_table import important_change_target
 from rehab_tracker.services.report_data.service import ReportDataService
+from tests.staff import staff
 
 
 @pytest.fixture
 def service(db: Database) -> ReportDataService:
-    return ReportDataService(db, "tester")
+    return ReportDataService(db, staff("tester"))
 
 
 def test_twelve_week_patient(db: Database, service: ReportDataService) -> None:
@@ -198,7 +199,7 @@ def test_a_broken_threshold_setting_is_read_as_every_service_reads_it(
     patient = add_twelve_week_patient(db)
     with db.unit_of_work("test") as session:
         session.add(Setting(key="thresholds", value=stored))
-    assert SettingsService(db, "test").thresholds() == DEFAULT_THRESHOLDS
+    assert SettingsService(db, staff("test")).thresholds() == DEFAULT_THRESHOLDS
     data = service.gather(patient, today=TODAY)
     assert dict(data.thresholds) == DEFAULT_THRESHOLDS
     row = data.row("odi")
@@ -213,7 +214,7 @@ def test_training_series_stand_in_the_order_the_patient_met_them(demo_db: Databa
 
     from rehab_tracker.data.models import Exercise, ExerciseLog, SessionLog, SetLog
 
-    service = ReportDataService(demo_db, "tester")
+    service = ReportDataService(demo_db, staff("tester"))
     checked = 0
     for patient_id, _number, _name in service.active_patient_ids():
         data = service.gather(patient_id, today=TODAY)

@@ -18,6 +18,7 @@ from rehab_tracker.data.database import Database
 from rehab_tracker.domain.redflags import RED_FLAGS, ClearanceEntry, RedFlagOutcomeEntry
 from rehab_tracker.domain.sessions import mark_all_done
 from rehab_tracker.services.container import Services
+from tests.staff import staff
 
 ALL_NO = {flag.code: False for flag in RED_FLAGS}
 
@@ -25,7 +26,7 @@ ALL_NO = {flag.code: False for flag in RED_FLAGS}
 @pytest.fixture
 def clinic(demo_db: Database) -> Services:
     """The demo clinic (seeded once as of ``today``, copied for each test)."""
-    return Services(demo_db, "tester")
+    return Services(demo_db, staff("tester"))
 
 
 def _adherence_three_ways(services: Services, pid, today: dt.date) -> dict[str, tuple[int, int]]:

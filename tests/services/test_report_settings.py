@@ -17,6 +17,7 @@ from rehab_tracker.services.settings import (
     ReportSigner,
     SettingsService,
 )
+from tests.staff import staff
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
@@ -34,7 +35,7 @@ def _save(settings: SettingsService, signer: ReportSigner | None, versions=None)
 
 
 def test_signer_round_trip_checks_and_audit(any_db) -> None:  # type: ignore[no-untyped-def]
-    settings = SettingsService(any_db, "dr.kim")
+    settings = SettingsService(any_db, staff("dr.kim"))
     assert settings.report_signer() == ReportSigner()
     _save(settings, ReportSigner("  Dr  Ana Ruiz ", " HCPC PH123456 "))
     assert settings.report_signer() == ReportSigner("Dr Ana Ruiz", "HCPC PH123456")
@@ -57,7 +58,7 @@ def test_signer_round_trip_checks_and_audit(any_db) -> None:  # type: ignore[no-
 
 
 def test_signer_save_over_a_newer_one_is_refused(any_db) -> None:  # type: ignore[no-untyped-def]
-    desk_a, desk_b = SettingsService(any_db, "a"), SettingsService(any_db, "b")
+    desk_a, desk_b = SettingsService(any_db, staff("a")), SettingsService(any_db, staff("b"))
     seen = desk_b.versions()
     _save(desk_a, ReportSigner("Dr Ana Ruiz"), desk_a.versions())
     with pytest.raises(ConflictError):
@@ -66,7 +67,7 @@ def test_signer_save_over_a_newer_one_is_refused(any_db) -> None:  # type: ignor
 
 
 def test_logo_is_checked_stored_and_removed(any_db) -> None:  # type: ignore[no-untyped-def]
-    settings = SettingsService(any_db, "tester")
+    settings = SettingsService(any_db, staff("tester"))
     assert settings.clinic_logo() is None
     for bad, words in (
         (b"", "empty"),

@@ -18,6 +18,7 @@ from rehab_tracker.domain.errors import ValidationError
 from rehab_tracker.domain.restrictions import Restriction
 from rehab_tracker.services.container import Services
 from tests.services.test_programs import TEMPLATE, enrol
+from tests.staff import staff
 
 REASON = "Surgeon agreed the template's doses at the 4-week review"
 
@@ -30,7 +31,7 @@ def db(any_db: Database) -> Database:
 
 @pytest.fixture
 def clinic(db: Database) -> Services:
-    return Services(db, "tester")
+    return Services(db, staff("tester"))
 
 
 def _restrict(clinic: Services, patient: uuid.UUID, today: dt.date, *items: Restriction) -> None:

@@ -16,11 +16,12 @@ from rehab_tracker.domain.errors import ValidationError
 from rehab_tracker.domain.redflags import ClearanceEntry, RedFlagOutcomeEntry
 from rehab_tracker.domain.restrictions import ExerciseFacts, Restriction, check_dose
 from rehab_tracker.services.container import Services
+from tests.staff import staff
 
 
 @pytest.fixture
 def clinic(demo_db: Database) -> Services:
-    return Services(demo_db, "tester")
+    return Services(demo_db, staff("tester"))
 
 
 def _patient(clinic: Services, today: dt.date, number: str = "RT-00006"):

@@ -19,6 +19,7 @@ from rehab_tracker.domain.patients import PatientDetails, SurgeryDetails
 from rehab_tracker.domain.redflags import RED_FLAGS
 from rehab_tracker.domain.sessions import ExerciseEntry, SessionEntry, planned_sets
 from rehab_tracker.services.container import Services
+from tests.staff import staff
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,7 @@ def build_patient(
     sex: str = "female",
 ) -> Built:
     """A patient whose program started ``weeks_ago`` weeks before ``today`` (usc-12-week)."""
-    services = Services(db, "tester")
+    services = Services(db, staff("tester"))
     services.library.ensure_seeded()
     start = today - dt.timedelta(weeks=weeks_ago)
     start -= dt.timedelta(days=start.weekday())  # a Monday

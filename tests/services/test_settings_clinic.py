@@ -9,10 +9,11 @@ from rehab_tracker.data.models import Setting
 from rehab_tracker.domain.errors import ValidationError
 from rehab_tracker.services.container import Services
 from rehab_tracker.services.settings import ClinicDetails
+from tests.staff import staff
 
 
 def test_round_trip_and_the_shape_report_data_reads(db: Database) -> None:
-    services = Services(db, "tester")
+    services = Services(db, staff("tester"))
     assert services.settings.clinic_details() == ClinicDetails()
     assert services.programs.clinic_contact() is None
     kept = services.settings.set_clinic_details(
@@ -45,7 +46,7 @@ def test_round_trip_and_the_shape_report_data_reads(db: Database) -> None:
 def test_report_header_uses_the_clinic_details(db: Database, today) -> None:  # type: ignore[no-untyped-def]
     from rehab_tracker.domain import patients as rules
 
-    services = Services(db, "tester")
+    services = Services(db, staff("tester"))
     services.settings.set_clinic_details(
         ClinicDetails("Riverside", "1 River Road", "0113 496 0000", "")
     )
@@ -78,7 +79,7 @@ def test_report_header_uses_the_clinic_details(db: Database, today) -> None:  # 
 def test_refused_with_a_message_per_field(
     db: Database, details: ClinicDetails, field: str, words: str
 ) -> None:
-    services = Services(db, "tester")
+    services = Services(db, staff("tester"))
     with pytest.raises(ValidationError) as caught:
         services.settings.set_clinic_details(details)
     assert words in caught.value.errors[field]

@@ -51,6 +51,7 @@ from rehab_tracker.services.library import LibraryService
 from rehab_tracker.services.patients import PatientService
 from rehab_tracker.services.sessions import SessionService
 from rehab_tracker.services.settings import CLINIC_KEY, ClinicDetails, SettingsService
+from tests.staff import staff
 
 TODAY = dt.date(2026, 11, 23)
 WORKER = Path(__file__).with_name("stale_worker.py")
@@ -63,8 +64,8 @@ SURGERY = _SURGERY
 
 def _logged_session(db: Database) -> uuid.UUID:
     """A patient's finished session with one exercise of two sets."""
-    patient_id = PatientService(db, "setup").enrol(_details(), SURGERY, today=TODAY)
-    exercise_id = LibraryService(db, "setup").add(EXERCISE)
+    patient_id = PatientService(db, staff("setup")).enrol(_details(), SURGERY, today=TODAY)
+    exercise_id = LibraryService(db, staff("setup")).add(EXERCISE)
     entry = SessionEntry(
         session_date=TODAY,
         red_flags=ALL_NO,
@@ -73,14 +74,14 @@ def _logged_session(db: Database) -> uuid.UUID:
                           sets=(SetEntry(reps=10), SetEntry(reps=10)), status="changed"),
         ),
     )
-    return SessionService(db, "setup").save(patient_id, None, entry, today=TODAY)
+    return SessionService(db, staff("setup")).save(patient_id, None, entry, today=TODAY)
 
 
 # --- the state each kind of row ends in: (version, the value the last save wrote) ----------
 
 
 def _session_state(db: Database, row_id: uuid.UUID) -> tuple[int, str]:
-    form = SessionService(db, "check").edit_form(row_id)
+    form = SessionService(db, staff("check")).edit_form(row_id)
     exercise = form.entry.exercises[0]
     if form.entry.notes:  # the whole correction is one version: log, exercise row and sets
         reps = int(form.entry.notes.rsplit("-", 1)[1]) % 20 + 1
@@ -90,18 +91,18 @@ def _session_state(db: Database, row_id: uuid.UUID) -> tuple[int, str]:
 
 
 def _surgery_state(db: Database, row_id: uuid.UUID) -> tuple[int, str]:
-    record = PatientService(db, "check").record(row_id)
+    record = PatientService(db, staff("check")).record(row_id)
     assert record.surgery is not None
     return record.version, record.surgery.surgeon or ""
 
 
 def _exercise_state(db: Database, row_id: uuid.UUID) -> tuple[int, str]:
-    detail = LibraryService(db, "check").detail(row_id)
+    detail = LibraryService(db, staff("check")).detail(row_id)
     return detail.version, detail.form.cautions
 
 
 def _settings_state(db: Database, _row: uuid.UUID) -> tuple[int, str]:
-    service = SettingsService(db, "check")
+    service = SettingsService(db, staff("check"))
     return service.versions()[CLINIC_KEY], service.clinic_details().name
 
 
@@ -110,15 +111,15 @@ def _setup_session(db: Database) -> uuid.UUID:
 
 
 def _setup_surgery(db: Database) -> uuid.UUID:
-    return PatientService(db, "setup").enrol(_details(), SURGERY, today=TODAY)
+    return PatientService(db, staff("setup")).enrol(_details(), SURGERY, today=TODAY)
 
 
 def _setup_exercise(db: Database) -> uuid.UUID:
-    return LibraryService(db, "setup").add(EXERCISE)
+    return LibraryService(db, staff("setup")).add(EXERCISE)
 
 
 def _setup_settings(db: Database) -> uuid.UUID:
-    SettingsService(db, "setup").set_clinic_details(ClinicDetails(name="Riverside"))
+    SettingsService(db, staff("setup")).set_clinic_details(ClinicDetails(name="Riverside"))
     return uuid.uuid4()  # settings are found by key
 
 
@@ -206,7 +207,8 @@ def test_eight_processes_correcting_one_session(any_db_url: str, tmp_path: Path)
 
 def test_session_correction_from_a_stale_form_is_refused(any_db: Database) -> None:
     row_id = _logged_session(any_db)
-    desk_a, desk_b = SessionService(any_db, "dr.kim"), SessionService(any_db, "nurse.lee")
+    desk_a = SessionService(any_db, staff("dr.kim"))
+    desk_b = SessionService(any_db, staff("nurse.lee"))
     form_a, form_b = desk_a.edit_form(row_id), desk_b.edit_form(row_id)
     assert form_a.version == form_b.version == 1
     new = desk_a.update(row_id, dataclasses.replace(form_a.entry, notes="first"),
@@ -221,7 +223,7 @@ def test_session_correction_from_a_stale_form_is_refused(any_db: Database) -> No
 
 def test_a_change_of_sets_only_moves_the_sessions_version(any_db: Database) -> None:
     row_id = _logged_session(any_db)
-    service = SessionService(any_db, "dr.kim")
+    service = SessionService(any_db, staff("dr.kim"))
     form = service.edit_form(row_id)
     exercise = dataclasses.replace(form.entry.exercises[0], sets=(SetEntry(reps=12),))
     entry = dataclasses.replace(form.entry, exercises=(exercise,))
@@ -234,7 +236,7 @@ def test_a_change_of_sets_only_moves_the_sessions_version(any_db: Database) -> N
 def test_surgery_edit_moves_the_patients_version_and_refuses_a_stale_form(
     any_db: Database,
 ) -> None:
-    service = PatientService(any_db, "dr.kim")
+    service = PatientService(any_db, staff("dr.kim"))
     patient_id = service.enrol(_details(), SURGERY, today=TODAY)
     seen_a, seen_b = service.record(patient_id), service.record(patient_id)
     service.update(patient_id, seen_a.details,
@@ -251,7 +253,7 @@ def test_surgery_edit_moves_the_patients_version_and_refuses_a_stale_form(
 
 
 def test_unchanged_save_of_a_patient_does_not_move_the_version(any_db: Database) -> None:
-    service = PatientService(any_db, "dr.kim")
+    service = PatientService(any_db, staff("dr.kim"))
     patient_id = service.enrol(_details(), SURGERY, today=TODAY)
     seen = service.record(patient_id)
     service.update(patient_id, seen.details, seen.surgery,
@@ -264,7 +266,7 @@ def test_restrictions_saved_with_the_patient_move_its_version_and_refuse_a_stale
 ) -> None:
     """The restrictions are part of the patient's record (saved from the patient dialog): a
     change of them alone moves the version, so a dialog opened before cannot overwrite it."""
-    service = PatientService(any_db, "dr.kim")
+    service = PatientService(any_db, staff("dr.kim"))
     patient_id = service.enrol(_details(), SURGERY, today=TODAY)
     until = TODAY + dt.timedelta(days=30)
     seen_a, seen_b = service.record(patient_id), service.record(patient_id)
@@ -284,7 +286,7 @@ def test_restrictions_saved_with_the_patient_move_its_version_and_refuse_a_stale
 
 
 def test_exercise_edit_from_a_stale_form_is_refused(any_db: Database) -> None:
-    library = LibraryService(any_db, "dr.kim")
+    library = LibraryService(any_db, staff("dr.kim"))
     exercise_id = library.add(EXERCISE)
     seen_a, seen_b = library.detail(exercise_id), library.detail(exercise_id)
     library.update(exercise_id, dataclasses.replace(seen_a.form, cautions="Stop if it hurts."),
@@ -296,7 +298,7 @@ def test_exercise_edit_from_a_stale_form_is_refused(any_db: Database) -> None:
 
 
 def test_settings_saved_from_a_stale_dialog_are_refused_as_a_whole(any_db: Database) -> None:
-    settings = SettingsService(any_db, "admin")
+    settings = SettingsService(any_db, staff("admin"))
     seen = settings.versions()
     assert seen == {}  # nothing stored yet: every key at version 0
     settings.set_clinic_details(ClinicDetails(name="Riverside"),
@@ -320,7 +322,7 @@ def test_settings_saved_from_a_stale_dialog_are_refused_as_a_whole(any_db: Datab
 
 
 def test_a_removed_setting_is_a_change_too(any_db: Database) -> None:
-    settings = SettingsService(any_db, "admin")
+    settings = SettingsService(any_db, staff("admin"))
     settings.set_clinic_details(ClinicDetails(name="Riverside"))
     seen = settings.versions()
     settings.set_clinic_details(ClinicDetails(), expected_version=seen[CLINIC_KEY])  # removed
@@ -364,7 +366,7 @@ def test_an_old_clinic_file_upgrades_with_every_edited_row_at_version_one(tmp_pa
             session_id = session.scalar(
                 select(SessionLog.id).where(SessionLog.deleted_at.is_(None)).limit(1))
         assert session_id is not None
-        service = SessionService(db, "dr.kim")
+        service = SessionService(db, staff("dr.kim"))
         form = service.edit_form(session_id)
         assert service.update(session_id, dataclasses.replace(form.entry, notes="after upgrade"),
                               expected_version=1, today=TODAY) == 2

@@ -8,8 +8,8 @@ range (local dates, both days included) and the kind (``wording.KINDS``: a chang
 a record opened...). Pages are read newest first by keyset (``seq`` below the last one shown), so
 a page costs the same at the end of a 100,000-entry trail as at its start.
 
-Who may look is decided in one place, :func:`may_view_trail` (every entry point asks it through
-``_check``); the clinic sign-in makes it the administrator's right.
+Who may look: an administrator (``Permission.AUDIT``), checked by ``@requires`` at every entry
+point.
 
     viewer = AuditViewService(db, actor)
     query = viewer.query(AuditFilter(patient="RT-00012", kind="update"))
@@ -32,14 +32,14 @@ from sqlalchemy import ColumnElement, Connection, func, select
 from rehab_tracker.data.database import Database
 from rehab_tracker.data.models import AuditEntry, Base, Patient
 from rehab_tracker.domain.errors import Collector
+from rehab_tracker.domain.roles import Permission, Principal
 from rehab_tracker.services import disclosures
+from rehab_tracker.services.access import requires
 from rehab_tracker.services.audit_view import owners, wording
 from rehab_tracker.services.audit_view.wording import Change
-from rehab_tracker.services.errors import ServiceError
 
 #: entries per page when the caller does not say
 PAGE = 200
-REFUSED = "Only an administrator can look at the audit trail."
 #: foreign keys shown as what they name: key -> (table, the column that names it, wording)
 NAMED = {
     "program_id": ("programs", "name", "{}"),
@@ -51,11 +51,11 @@ NAMED = {
 }
 
 
-def may_view_trail(actor: str) -> bool:
-    """Whether ``actor`` may read the audit trail: the one check every entry point of the
-    viewer asks (the GUI's menu action and the CLI's ``audit`` go through the service). Until
-    the clinic sign-in adds roles every user may; then only an administrator."""
-    return bool(actor)
+def may_view_trail(principal: Principal) -> bool:
+    """Whether ``principal`` may read the audit trail (an administrator: ``Permission.AUDIT``);
+    the GUI's menu action and the CLI's ``audit`` go through the service, whose every entry
+    point is ``@requires(Permission.AUDIT)``."""
+    return principal.may(Permission.AUDIT)
 
 
 @dataclass(frozen=True)
@@ -166,18 +166,15 @@ def _day_start(day: dt.date) -> dt.datetime:
 class AuditViewService:
     """Reads the trail for the audit viewer, and exports what it shows."""
 
-    def __init__(self, db: Database, actor: str) -> None:
+    def __init__(self, db: Database, principal: Principal) -> None:
         self.db = db
-        self.actor = actor
+        self.principal = principal
+        self.actor = principal.username
 
-    def _check(self) -> None:
-        if not may_view_trail(self.actor):
-            raise ServiceError(REFUSED)
-
+    @requires(Permission.AUDIT)
     def choices(self) -> Choices:
         """The users who wrote entries, and the kinds of entry (the known ones, then any other
         the trail holds)."""
-        self._check()
         with self.db.read_connection() as conn:
             users = sorted(conn.execute(select(AuditEntry.actor).distinct()).scalars())
             actions = set(conn.execute(select(AuditEntry.action).distinct()).scalars())
@@ -185,10 +182,10 @@ class AuditViewService:
         kinds += [(a, wording.kind_label(a)) for a in sorted(actions - wording.KINDS.keys())]
         return Choices(users, kinds)
 
+    @requires(Permission.AUDIT)
     def query(self, filters: AuditFilter) -> AuditQuery:
         """``filters`` checked (ValidationError naming the fields: ``user``, ``patient``,
         ``since``, ``until``, ``kind``) and turned into a query."""
-        self._check()
         problems = Collector()
         conditions: list[ColumnElement[bool]] = []
         user = (filters.user or "").strip()
@@ -224,10 +221,10 @@ class AuditViewService:
         problems.raise_if_any()
         return AuditQuery(filters, tuple(conditions), patient)
 
+    @requires(Permission.AUDIT)
     def page(self, query: AuditQuery, *, before: int | None = None, limit: int = PAGE) -> Page:
         """The newest ``limit`` entries of ``query`` older than entry ``before`` (the previous
         page's ``last``), worded."""
-        self._check()
         statement = select(
             AuditEntry.seq, AuditEntry.at, AuditEntry.actor, AuditEntry.action,
             AuditEntry.entity, AuditEntry.entity_id, AuditEntry.before, AuditEntry.after,
@@ -241,13 +238,14 @@ class AuditViewService:
             entries = _worded(conn, rows[:limit])
         return Page(entries, more)
 
+    @requires(Permission.AUDIT)
     def count(self, query: AuditQuery) -> int:
         """How many entries ``query`` matches."""
-        self._check()
         with self.db.read_connection() as conn:
             statement = select(func.count()).select_from(AuditEntry).where(*query.conditions)
             return int(conn.execute(statement).scalar_one())
 
+    @requires(Permission.AUDIT)
     def export_csv(
         self,
         query: AuditQuery,
@@ -263,7 +261,6 @@ class AuditViewService:
         ``progress(done, total)`` is called after each ``batch`` of entries."""
         from rehab_tracker.services.audit_view.export import write_csv
 
-        self._check()
         pages = self._pages(query, batch, limit)
         if progress is not None:
             total = self.count(query) if limit is None else min(limit, self.count(query))
@@ -271,7 +268,7 @@ class AuditViewService:
         rows, patients = write_csv(path, pages)
         try:
             if patients:
-                disclosures.DisclosureService(self.db, self.actor).disclosed_many(
+                disclosures.DisclosureService(self.db, self.principal).disclosed_many(
                     sorted(patients), "audit_export", str(path)
                 )
         except BaseException:

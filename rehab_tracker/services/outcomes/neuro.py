@@ -24,6 +24,8 @@ from rehab_tracker.domain.neuro import (
     validate_neuro,
 )
 from rehab_tracker.domain.outcomes import baseline_and_latest, baseline_of
+from rehab_tracker.domain.roles import Permission
+from rehab_tracker.services.access import requires
 from rehab_tracker.services.outcomes.records import OutcomeRecords
 
 
@@ -106,6 +108,7 @@ def screen_detail(entry: NeuroScreenEntry) -> str:
 
 
 class NeuroScreens(OutcomeRecords):
+    @requires(Permission.OUTCOMES)
     def record_neuro_screen(
         self,
         patient_id: uuid.UUID,

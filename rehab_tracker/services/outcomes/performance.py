@@ -9,12 +9,15 @@ import uuid
 
 from rehab_tracker.domain.errors import ValidationError
 from rehab_tracker.domain.performance import PERFORMANCE_TESTS, SORENSEN_MAX_S, reached_maximum
+from rehab_tracker.domain.roles import Permission
+from rehab_tracker.services.access import requires
 from rehab_tracker.services.outcomes.walks import WalkTests
 
 MAX_STOP_REASON = 200
 
 
 class PerformanceTests(WalkTests):
+    @requires(Permission.OUTCOMES)
     def record_performance_test(
         self,
         patient_id: uuid.UUID,

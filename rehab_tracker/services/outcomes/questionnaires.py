@@ -15,6 +15,7 @@ from rehab_tracker.domain.errors import Collector, ValidationError
 from rehab_tracker.domain.grc import grc_text
 from rehab_tracker.domain.instruments import ODI_SECTION_COUNT, RMDQ_ITEM_COUNT, odi_section_label
 from rehab_tracker.domain.psfs import activities_of
+from rehab_tracker.domain.roles import Permission
 from rehab_tracker.domain.scoring import (
     IncompleteResponse,
     nprs_rule_id,
@@ -27,6 +28,7 @@ from rehab_tracker.domain.scoring import (
     rule_words,
 )
 from rehab_tracker.domain.sessions import check_score
+from rehab_tracker.services.access import requires
 from rehab_tracker.services.outcomes.records import OutcomeRecords, RowMaker
 
 #: the questionnaires compared with their baseline, in report order (the GRC is not: it is
@@ -73,6 +75,7 @@ def questionnaire_detail(o: OutcomeAssessment) -> str:
 
 
 class Questionnaires(OutcomeRecords):
+    @requires(Permission.OUTCOMES)
     def record_odi(
         self,
         patient_id: uuid.UUID,
@@ -113,6 +116,7 @@ class Questionnaires(OutcomeRecords):
             patient_id, "odi", {"sections": values}, result.percent, result.rule, timepoint, notes
         )
 
+    @requires(Permission.OUTCOMES)
     def record_rmdq(
         self,
         patient_id: uuid.UUID,
@@ -138,6 +142,7 @@ class Questionnaires(OutcomeRecords):
             timepoint, notes,
         )
 
+    @requires(Permission.OUTCOMES)
     def record_nprs(
         self,
         patient_id: uuid.UUID,

@@ -34,6 +34,8 @@ from rehab_tracker.domain.psfs import (
     psfs_score,
     validate_psfs,
 )
+from rehab_tracker.domain.roles import Permission
+from rehab_tracker.services.access import requires
 from rehab_tracker.services.outcomes.questionnaires import Questionnaires
 from rehab_tracker.services.outcomes.records import RowMaker
 
@@ -95,6 +97,7 @@ class PatientRatings(Questionnaires):
             baseline = baseline_of(read_ratings(session, patient_id, "psfs"))
         return None if baseline is None else activities_of(baseline.answers)
 
+    @requires(Permission.OUTCOMES)
     def record_psfs(
         self,
         patient_id: uuid.UUID,
@@ -123,6 +126,7 @@ class PatientRatings(Questionnaires):
 
         return self._add_records(patient_id, assessed_on, today, "assessed_on", timepoint, build)[0]
 
+    @requires(Permission.OUTCOMES)
     def record_grc(
         self,
         patient_id: uuid.UUID,

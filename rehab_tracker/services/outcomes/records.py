@@ -19,7 +19,9 @@ from rehab_tracker.data.models import AssessmentSkip, NeuroScreen, OutcomeAssess
 from rehab_tracker.data.types import utcnow
 from rehab_tracker.domain import bounds
 from rehab_tracker.domain.errors import Collector, ValidationError
+from rehab_tracker.domain.roles import Permission, Principal
 from rehab_tracker.services import _lookup as lookup
+from rehab_tracker.services.access import requires
 from rehab_tracker.services.errors import NotFoundError
 from rehab_tracker.services.settings import SettingsService
 
@@ -61,10 +63,13 @@ def check_record_texts(
 
 
 class OutcomeRecords:
-    def __init__(self, db: Database, actor: str, settings: SettingsService | None = None) -> None:
+    def __init__(
+        self, db: Database, principal: Principal, settings: SettingsService | None = None
+    ) -> None:
         self.db = db
-        self.actor = actor
-        self.settings = settings or SettingsService(db, actor)
+        self.principal = principal
+        self.actor = principal.username
+        self.settings = settings or SettingsService(db, principal)
 
     def _add_record(
         self,
@@ -96,7 +101,7 @@ class OutcomeRecords:
         activities this way)."""
         if timepoint not in TIMEPOINTS:
             raise ValidationError.single("timepoint", "Choose a timepoint from the list.")
-        with self.db.unit_of_work(self.actor) as session:
+        with self.db.unit_of_work(self.principal) as session:
             lookup.patient(session, patient_id)
             lookup.check_record_date(
                 session, patient_id, on, date_field, today=today, what="The date"
@@ -128,11 +133,13 @@ class OutcomeRecords:
             raise NotFoundError("that assessment no longer exists")
         return row
 
+    @requires(Permission.OUTCOMES)
     def delete(self, kind: str, row_id: uuid.UUID) -> None:
         """Soft delete of an assessment (``kind`` from :class:`OutcomeRow`); undo: restore."""
-        with lookup.editing(self.db, self.actor, STALE) as session:
+        with lookup.editing(self.db, self.principal, STALE) as session:
             self._row(session, kind, row_id).deleted_at = utcnow()
 
+    @requires(Permission.OUTCOMES)
     def restore(self, kind: str, row_id: uuid.UUID) -> None:
-        with lookup.editing(self.db, self.actor, STALE) as session:
+        with lookup.editing(self.db, self.principal, STALE) as session:
             self._row(session, kind, row_id).deleted_at = None

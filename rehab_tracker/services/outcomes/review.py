@@ -21,7 +21,9 @@ from rehab_tracker.data.models import AssessmentSkip
 from rehab_tracker.domain.assessments import default_timepoint
 from rehab_tracker.domain.errors import Collector, ValidationError
 from rehab_tracker.domain.review import REVIEW_INSTRUMENTS, REVIEW_TIMEPOINTS, skip_reason_error
+from rehab_tracker.domain.roles import Permission
 from rehab_tracker.domain.sessions import SixMinuteWalkEntry
+from rehab_tracker.services.access import requires
 from rehab_tracker.services.outcomes.questionnaires import Questionnaires
 from rehab_tracker.services.outcomes.records import TIMEPOINTS, RowMaker
 from rehab_tracker.services.outcomes.schedule import AssessmentSchedule
@@ -99,6 +101,7 @@ class AssessmentReviews(Questionnaires, WalkTests, AssessmentSchedule):
             chosen.missing,
         )
 
+    @requires(Permission.OUTCOMES)
     def record_review(
         self, patient_id: uuid.UUID, entry: ReviewEntry, *, today: dt.date
     ) -> list[uuid.UUID]:

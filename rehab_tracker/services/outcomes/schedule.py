@@ -22,7 +22,9 @@ from rehab_tracker.data.patient_list import NEURO, RECORD_SOURCES
 from rehab_tracker.domain import bounds
 from rehab_tracker.domain.assessments import schedule_progress
 from rehab_tracker.domain.errors import Collector, ValidationError
+from rehab_tracker.domain.roles import Permission
 from rehab_tracker.services import _lookup as lookup
+from rehab_tracker.services.access import requires
 from rehab_tracker.services.outcomes.records import TIMEPOINTS, OutcomeRecords
 
 #: default schedule when the program has none: (timepoint, label, week; day 0 of that week)
@@ -127,13 +129,14 @@ class AssessmentSchedule(OutcomeRecords):
                 return []
             return assessment_schedule(conn, patient_id, program.id, program.start_date, today)
 
+    @requires(Permission.OUTCOMES)
     def add_follow_up(
         self, patient_id: uuid.UUID, due_date: dt.date | None, *, label: str = "Follow-up"
     ) -> uuid.UUID:
         """A follow-up assessment the clinic adds to the current program's schedule."""
         if due_date is None:
             raise ValidationError.single("due_date", "Give the date the follow-up is due.")
-        with self.db.unit_of_work(self.actor) as session:
+        with self.db.unit_of_work(self.principal) as session:
             pid = lookup.current_program_id(session, patient_id)
             if pid is None:
                 raise ValidationError.single("due_date", "The patient has no program yet.")

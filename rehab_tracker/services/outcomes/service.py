@@ -8,5 +8,5 @@ from rehab_tracker.services.outcomes.summary import MeasureSummaries
 class OutcomeService(MeasureSummaries):
     """Questionnaires, the PSFS and GRC, walking and performance tests, neurological screens,
     the assessment schedule, history and change from baseline (and the overview's summary of
-    it), and delete/undo; built with ``(db, actor, settings)``
+    it), and delete/undo; built with ``(db, principal, settings)``
     (:class:`~rehab_tracker.services.outcomes.records.OutcomeRecords`)."""

@@ -13,6 +13,7 @@ from rehab_tracker.domain.errors import ValidationError
 from rehab_tracker.domain.numbers import is_number
 from rehab_tracker.domain.outcomes import threshold_key
 from rehab_tracker.domain.patients import age_on
+from rehab_tracker.domain.roles import Permission
 from rehab_tracker.domain.scoring import predict_six_minute_walk, six_minute_age_caveat
 from rehab_tracker.domain.sessions import (
     WALK_TESTS,
@@ -23,6 +24,7 @@ from rehab_tracker.domain.sessions import (
 from rehab_tracker.domain.thresholds import shown_unit
 from rehab_tracker.domain.units import format_number
 from rehab_tracker.services import _lookup as lookup
+from rehab_tracker.services.access import requires
 from rehab_tracker.services.outcomes.records import OutcomeRecords, RowMaker
 
 
@@ -84,6 +86,7 @@ def walk_detail(w: WalkTest) -> str:
 
 
 class WalkTests(OutcomeRecords):
+    @requires(Permission.OUTCOMES)
     def record_walk(
         self,
         patient_id: uuid.UUID,
@@ -131,6 +134,7 @@ class WalkTests(OutcomeRecords):
                 distance, p.sex, age_on(p.date_of_birth, on), p.height_m, p.weight_kg
             )
 
+    @requires(Permission.OUTCOMES)
     def record_six_minute_walk(
         self,
         patient_id: uuid.UUID,

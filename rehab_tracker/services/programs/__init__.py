@@ -63,7 +63,7 @@ __all__ = [
 class ProgramService(
     ProgramBuilder, ProgramEditing, ProgramReads, ProgramProgression, ProgramStatusChanges
 ):
-    """The program use cases in one object: ``ProgramService(db, actor)``.
+    """The program use cases in one object: ``ProgramService(db, principal)``.
 
     The parts are mixed in rather than wrapped so that each public method is written once, in
     the module of its job, without a forwarding copy here.

@@ -29,7 +29,9 @@ from rehab_tracker.domain import template as tpl
 from rehab_tracker.domain.dosage import Dosage
 from rehab_tracker.domain.errors import Collector
 from rehab_tracker.domain.programs import OPEN_STATUSES
+from rehab_tracker.domain.roles import Permission
 from rehab_tracker.services import _lookup as lookup
+from rehab_tracker.services.access import requires
 from rehab_tracker.services.errors import ServiceError
 from rehab_tracker.services.programs.catalogue import Catalogue
 from rehab_tracker.services.programs.common import new_prescription, surgery_date
@@ -206,6 +208,7 @@ class ProgramBuilder(Catalogue):
             doses.append(row)
         return doses, breaches
 
+    @requires(Permission.PROGRAMS)
     def create_from_template(
         self,
         patient_id: uuid.UUID,
@@ -233,7 +236,7 @@ class ProgramBuilder(Catalogue):
         ``intensity``, ``weekdays``) and ServiceError when the patient already has an open
         program.
         """
-        with self.db.unit_of_work(self.actor) as session:
+        with self.db.unit_of_work(self.principal) as session:
             patient = lookup.patient(session, patient_id)
             _refuse_second_open_program(session, patient)
             template, plan, _surgery = self._plan(

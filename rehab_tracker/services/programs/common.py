@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from rehab_tracker.data.database import Database
 from rehab_tracker.data.models import Exercise, Patient, Prescription, Program
 from rehab_tracker.domain.dosage import Dosage
+from rehab_tracker.domain.roles import Principal
 from rehab_tracker.services import _lookup as lookup
 from rehab_tracker.services.programs.types import PrescribedExercise
 from rehab_tracker.services.settings import SettingsService
@@ -26,11 +27,14 @@ from rehab_tracker.services.settings import SettingsService
 class ServicePart:
     """A part of the program service: one job, the shared database, actor and settings."""
 
-    def __init__(self, db: Database, actor: str, settings: SettingsService | None = None) -> None:
+    def __init__(
+        self, db: Database, principal: Principal, settings: SettingsService | None = None
+    ) -> None:
         self.db = db
-        self.actor = actor
+        self.principal = principal
+        self.actor = principal.username
         #: the clinic's settings (the container passes its one instance)
-        self.settings = settings or SettingsService(db, actor)
+        self.settings = settings or SettingsService(db, principal)
 
 
 def lines(text: str) -> tuple[str, ...]:

@@ -25,7 +25,9 @@ from rehab_tracker.domain.dosage import dosage_to_dict
 from rehab_tracker.domain.errors import ValidationError
 from rehab_tracker.domain.library import ExerciseSpec
 from rehab_tracker.domain.program_status import refuse_dose_edit
+from rehab_tracker.domain.roles import Permission
 from rehab_tracker.services import _lookup as lookup
+from rehab_tracker.services.access import requires
 from rehab_tracker.services.errors import ServiceError
 from rehab_tracker.services.programs.catalogue import Catalogue, dosage_types
 from rehab_tracker.services.programs.checks import check_template_name, validate_draft
@@ -50,6 +52,7 @@ from rehab_tracker.services.programs.types import PhaseDraft, ProgramDraft
 class ProgramEditing(Catalogue):
     """Edits of an existing program, and a program saved as a template."""
 
+    @requires(Permission.PROGRAMS)
     def save_edits(
         self,
         program_id: uuid.UUID,
@@ -72,7 +75,7 @@ class ProgramEditing(Catalogue):
         no longer listed is closed, a new item gets a new row. Raises ConflictError when the
         program was saved elsewhere since ``expected_version``.
         """
-        with stale_is_conflict(), self.db.unit_of_work(self.actor) as session:
+        with stale_is_conflict(), self.db.unit_of_work(self.principal) as session:
             program = get_program(session, program_id)
             lookup.check_version(program, expected_version, STALE)
             refuse_dose_edit(program.status)
@@ -163,13 +166,14 @@ class ProgramEditing(Catalogue):
             library = self._library_map(session)
             return draft_breaches(program, edited, library, active_for(session, program, today))
 
+    @requires(Permission.PROGRAMS)
     def save_as_template(self, program_id: uuid.UUID, code: str, name: str) -> str:
         """Save the program's current phases and prescriptions as a clinic template.
 
         Both intensity variants get the program's current dosages (edit the template to differ).
         """
         check_template_name(code, name)
-        with self.db.unit_of_work(self.actor) as session:
+        with self.db.unit_of_work(self.principal) as session:
             if code in resources.list_templates() or session.scalar(
                 select(ProgramTemplate.id).where(ProgramTemplate.code == code)
             ):

@@ -44,8 +44,10 @@ from rehab_tracker.domain.outcomes import baseline_of
 from rehab_tracker.domain.phases import phase_on
 from rehab_tracker.domain.program_status import refuse_dose_edit
 from rehab_tracker.domain.redflags import KNOWN_FLAGS_BY_CODE
+from rehab_tracker.domain.roles import Permission
 from rehab_tracker.domain.sessions import PERFORMED, set_values
 from rehab_tracker.services import _lookup as lookup
+from rehab_tracker.services.access import requires
 from rehab_tracker.services.errors import ConflictError
 from rehab_tracker.services.programs.checks import validate_dosage
 from rehab_tracker.services.programs.common import (
@@ -105,6 +107,7 @@ class ProgramProgression(ServicePart):
                     out[rx.id] = found
             return out
 
+    @requires(Permission.PROGRAMS)
     def accept_suggestion(
         self,
         prescription_id: uuid.UUID,
@@ -125,7 +128,7 @@ class ProgramProgression(ServicePart):
         problem = None if notes is None else text_problem(notes, limit=LONG_TEXT, multiline=True)
         if problem is not None:
             raise ValidationError.single("notes", problem)
-        with stale_is_conflict(), self.db.unit_of_work(self.actor) as session:
+        with stale_is_conflict(), self.db.unit_of_work(self.principal) as session:
             old = lookup.by_id(session, Prescription, prescription_id, "prescription")
             if old.valid_to is not None:
                 raise ConflictError(

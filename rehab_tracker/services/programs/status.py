@@ -25,8 +25,10 @@ from rehab_tracker.data.models import (
     WalkTest,
 )
 from rehab_tracker.domain import program_status as rules
+from rehab_tracker.domain.roles import Permission
 from rehab_tracker.domain.schedule import moved_by_pause, pause_shift_days
 from rehab_tracker.services import _lookup as lookup
+from rehab_tracker.services.access import requires
 from rehab_tracker.services.programs.common import STALE, ServicePart, clean, get_program
 
 
@@ -109,7 +111,7 @@ class ProgramStatusChanges(ServicePart):
         """One status change: the program row (refused when it moved since
         ``expected_version``) and the facts its rules read; flushed at the end, so the
         program's version afterwards is the new one."""
-        with lookup.editing(self.db, self.actor, STALE) as session:
+        with lookup.editing(self.db, self.principal, STALE) as session:
             program = get_program(session, program_id)
             lookup.check_version(program, expected_version, STALE)
             facts = rules.ProgramFacts(
@@ -121,6 +123,7 @@ class ProgramStatusChanges(ServicePart):
             yield session, program, facts
             session.flush()
 
+    @requires(Permission.PROGRAMS)
     def pause(
         self,
         program_id: uuid.UUID,
@@ -139,6 +142,7 @@ class ProgramStatusChanges(ServicePart):
             program.paused_on = paused_on
         return program.version
 
+    @requires(Permission.PROGRAMS)
     def resume(
         self, program_id: uuid.UUID, *, resume_on: dt.date | None, expected_version: int
     ) -> Resumed:
@@ -156,6 +160,7 @@ class ProgramStatusChanges(ServicePart):
             lookup.bump(program)
         return Resumed(program.version, *moved)
 
+    @requires(Permission.PROGRAMS)
     def complete(
         self,
         program_id: uuid.UUID,
@@ -182,6 +187,7 @@ class ProgramStatusChanges(ServicePart):
             program.end_assessment_skip_reason = skip
         return program.version
 
+    @requires(Permission.PROGRAMS)
     def stop(
         self,
         program_id: uuid.UUID,

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from rehab_tracker.data.database import Database
 from rehab_tracker.data.models import Patient, Program
 from rehab_tracker.domain.programs import OPEN_STATUSES
+from rehab_tracker.domain.roles import Principal
 from rehab_tracker.domain.thresholds import Threshold
 from rehab_tracker.services import _lookup as lookup
 from rehab_tracker.services.outcomes.summary import read_measure_notes
@@ -33,16 +34,20 @@ from rehab_tracker.services.report_data.program import read_adherence, read_prog
 from rehab_tracker.services.report_data.safety import read_adverse_events, read_red_flags
 from rehab_tracker.services.report_data.training import read_training
 from rehab_tracker.services.report_data.walks import read_walks, six_minute_reference
-from rehab_tracker.services.settings import SettingsService
+from rehab_tracker.services.settings import ReportSigner, SettingsService
+from rehab_tracker.services.users import UserService
 
 
 class ReportDataService:
     """Reads what reports and charts need; one read-only session per call."""
 
-    def __init__(self, db: Database, actor: str, settings: SettingsService | None = None) -> None:
+    def __init__(
+        self, db: Database, principal: Principal, settings: SettingsService | None = None
+    ) -> None:
         self.db = db
-        self.actor = actor
-        self.settings = settings or SettingsService(db, actor)
+        self.principal = principal
+        self.actor = principal.username
+        self.settings = settings or SettingsService(db, principal)
 
     def gather(
         self,
@@ -59,9 +64,7 @@ class ReportDataService:
         ending after ``today`` or before it starts is refused (ValidationError)."""
         check_period(period_start, period_end, today)
         clinic = clinic_header(
-            self.settings.clinic_details(),
-            self.settings.report_signer(),
-            self.settings.clinic_logo(),
+            self.settings.clinic_details(), self.signer(), self.settings.clinic_logo()
         )
         # the clinic's settings as every service reads them: a damaged value falls back to
         # its default (thresholds: the cited defaults) instead of stopping the report
@@ -79,6 +82,14 @@ class ReportDataService:
         if period_start is not None:
             return restrict(data, period_start, today)
         return data if period_end is None else dataclasses.replace(data, generated_on=today)
+
+    def signer(self) -> ReportSigner:
+        """Who signs: the signed-in physiotherapist (or administrator) whose profile has a
+        registration number, else the clinic settings' signer (issue 13)."""
+        own = UserService(self.db, self.principal).signer()
+        if own is not None:
+            return ReportSigner(own.name, own.registration_number)
+        return self.settings.report_signer()
 
     def active_patient_ids(self) -> list[tuple[uuid.UUID, str, str]]:
         """(id, record number, name) of every patient not archived with a planned or active

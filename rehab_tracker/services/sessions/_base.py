@@ -5,11 +5,15 @@ prescriptions and progression suggestions."""
 from __future__ import annotations
 
 from rehab_tracker.data.database import Database
+from rehab_tracker.domain.roles import Principal
 from rehab_tracker.services.programs import ProgramService
 
 
 class SessionServiceBase:
-    def __init__(self, db: Database, actor: str, programs: ProgramService | None = None) -> None:
+    def __init__(
+        self, db: Database, principal: Principal, programs: ProgramService | None = None
+    ) -> None:
         self.db = db
-        self.actor = actor
-        self.programs = programs or ProgramService(db, actor)
+        self.principal = principal
+        self.actor = principal.username
+        self.programs = programs or ProgramService(db, principal)

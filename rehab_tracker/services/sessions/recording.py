@@ -22,6 +22,7 @@ from rehab_tracker.data.types import utcnow
 from rehab_tracker.domain.errors import ValidationError
 from rehab_tracker.domain.program_status import logging_refusal
 from rehab_tracker.domain.redflags import screen
+from rehab_tracker.domain.roles import Permission
 from rehab_tracker.domain.sessions import (
     LOCATION_MESSAGE,
     LOCATIONS,
@@ -31,6 +32,7 @@ from rehab_tracker.domain.sessions import (
     validate_session,
 )
 from rehab_tracker.services import _lookup as lookup
+from rehab_tracker.services.access import requires
 from rehab_tracker.services.errors import ConflictError, ServiceError
 from rehab_tracker.services.sessions._base import SessionServiceBase
 from rehab_tracker.services.sessions._queries import open_slot, session_log, slot_of
@@ -40,6 +42,7 @@ STALE = "This session"
 
 
 class SessionRecording(SessionServiceBase):
+    @requires(Permission.SESSIONS)
     def record_red_flag_stop(
         self,
         patient_id: uuid.UUID,
@@ -56,7 +59,7 @@ class SessionRecording(SessionServiceBase):
             raise ServiceError("the red-flag screen is not positive; nothing to stop")
         if location not in LOCATIONS:
             raise ValidationError.single("location", LOCATION_MESSAGE)
-        with self.db.unit_of_work(self.actor) as session:
+        with self.db.unit_of_work(self.principal) as session:
             lookup.patient(session, patient_id)
             lookup.check_record_date(
                 session,
@@ -78,6 +81,7 @@ class SessionRecording(SessionServiceBase):
             self._add_new(session, log)
             return log.id
 
+    @requires(Permission.SESSIONS)
     def save(
         self,
         patient_id: uuid.UUID,
@@ -87,7 +91,7 @@ class SessionRecording(SessionServiceBase):
         today: dt.date,
     ) -> uuid.UUID:
         """Record a finished session (attended or missed); returns the new log's id."""
-        with self.db.unit_of_work(self.actor) as session:
+        with self.db.unit_of_work(self.principal) as session:
             patient = lookup.patient(session, patient_id)
             validate_session(
                 entry, today=today, surgery_date=lookup.latest_surgery_date(session, patient_id),
@@ -104,6 +108,7 @@ class SessionRecording(SessionServiceBase):
             self._add_new(session, log)
             return log.id
 
+    @requires(Permission.SESSIONS)
     def update(
         self, session_id: uuid.UUID, entry: SessionEntry, *, expected_version: int, today: dt.date
     ) -> int:
@@ -111,7 +116,7 @@ class SessionRecording(SessionServiceBase):
         the log's new version. Refused (ConflictError) when the log was saved elsewhere since the
         form read ``expected_version``: the correction (its exercise rows and sets too) is one
         new version of the log."""
-        with lookup.editing(self.db, self.actor, STALE) as session:
+        with lookup.editing(self.db, self.principal, STALE) as session:
             log = session_log(session, session_id, live=True)
             lookup.check_version(log, expected_version, STALE)
             patient = lookup.patient(session, log.patient_id)
@@ -127,15 +132,17 @@ class SessionRecording(SessionServiceBase):
             session.flush()
             return log.version
 
+    @requires(Permission.SESSIONS)
     def delete(self, session_id: uuid.UUID) -> None:
         """Soft delete; :meth:`restore` undoes it."""
-        with lookup.editing(self.db, self.actor, STALE) as session:
+        with lookup.editing(self.db, self.principal, STALE) as session:
             session_log(session, session_id).deleted_at = utcnow()
 
+    @requires(Permission.SESSIONS)
     def restore(self, session_id: uuid.UUID) -> None:
         """Undo a delete. Refused (ConflictError) when the slot was logged again meanwhile:
         two live logs of one slot would be two records of one visit."""
-        with lookup.editing(self.db, self.actor, STALE) as session:
+        with lookup.editing(self.db, self.principal, STALE) as session:
             log = session_log(session, session_id)
             if log.deleted_at is None:
                 return

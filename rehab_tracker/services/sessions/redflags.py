@@ -16,7 +16,9 @@ from rehab_tracker.domain.redflags import (
     check_clearance,
     check_outcome,
 )
+from rehab_tracker.domain.roles import Permission
 from rehab_tracker.services import _lookup as lookup
+from rehab_tracker.services.access import requires
 from rehab_tracker.services.errors import ServiceError
 from rehab_tracker.services.sessions._base import SessionServiceBase
 from rehab_tracker.services.sessions._queries import alert, red_flag_alerts, session_log
@@ -60,6 +62,7 @@ class RedFlagFollowUp(SessionServiceBase):
             )
         return found, cleared
 
+    @requires(Permission.RED_FLAG_OUTCOME)
     def record_red_flag_outcome(
         self,
         session_id: uuid.UUID,
@@ -78,7 +81,7 @@ class RedFlagFollowUp(SessionServiceBase):
         ``withdraw_clearance`` takes back a clearance recorded by mistake: the screen is open
         again, so progression holds and the next session asks for a clearance first (the audit
         trail keeps the withdrawn one, who withdrew it and when)."""
-        with lookup.editing(self.db, self.actor, "This session") as session:
+        with lookup.editing(self.db, self.principal, "This session") as session:
             log = session_log(session, session_id, live=True)
             if log.red_flag_result != "positive":
                 raise ServiceError("this session's red-flag screen was not positive")

@@ -11,5 +11,6 @@ from rehab_tracker.services.sessions.redflags import RedFlagFollowUp
 class SessionService(SessionReads, SessionForms, SessionRecording, RedFlagFollowUp):
     """Reads (slots, history, adherence, overview), the session form, the log/correct/delete/
     restore units of work and the red-flag follow-up (outcome and clearance); built with
-    ``(db, actor, programs)`` (:class:`~rehab_tracker.services.sessions._base.SessionServiceBase`).
+    ``(db, principal, programs)``
+    (:class:`~rehab_tracker.services.sessions._base.SessionServiceBase`).
     """

@@ -1,7 +1,7 @@
 """The audit feature: Tools > Audit Trail (Ctrl+Shift+T), the trail filtered and exported.
 
-Who may open it is the service's one check (``services.audit_view.may_view_trail``): the menu
-action is there for everyone, and a user the service refuses is told so in a dialog.
+Who may open it is the service's check (``Permission.AUDIT``, an administrator): the menu action
+is there for everyone, and a user the service refuses is told so in a dialog.
 """
 
 from __future__ import annotations

@@ -69,6 +69,7 @@ from PySide6.QtWidgets import (
 
 from rehab_tracker import APP_NAME
 from rehab_tracker.data.patient_list import FirstPage, PatientRow
+from rehab_tracker.domain.roles import Permission
 from rehab_tracker.ui.patients.patient_list import PatientList
 from rehab_tracker.ui.shell import settings as gui_settings
 from rehab_tracker.ui.shell.actions import run_action
@@ -76,6 +77,7 @@ from rehab_tracker.ui.shell.feature import Feature, Install
 from rehab_tracker.ui.widgets import dialogs, focus_ring
 
 if TYPE_CHECKING:
+    from rehab_tracker.domain.roles import Principal
     from rehab_tracker.services.container import Services
     from rehab_tracker.ui.shell.integrity import BackgroundCheck
     from rehab_tracker.ui.shell.welcome import WelcomePage
@@ -92,8 +94,9 @@ MENU_BAR_TEXT = {"&Program": "Pro&gram"}
 NARROW_WIDTH = 760
 
 Shortcut = str | QKeySequence | QKeySequence.StandardKey
-#: ``open_services(database, actor)``: app.open_services (open, upgrade, seed; the services)
-OpenServices = Callable[[str, str], "Services"]
+#: ``open_services(database, principal)``: app.open_services (open, upgrade, seed; the services
+#: for the signed-in principal)
+OpenServices = Callable[[str, "Principal"], "Services"]
 
 
 #: the status bar's message until the database is open
@@ -163,6 +166,7 @@ class MainWindow(QMainWindow):
         #: set by the app when the deferred database open failed (run_gui exits 2)
         self.startup_failed = False
         self._needs: dict[QAction, tuple[bool, bool]] = {}
+        self._permissions: dict[QAction, Permission] = {}
         #: the patient the window last showed (the status message belongs to them)
         self._shown_patient: uuid.UUID | None = None
         #: the home page in the patient pane (set_home), in front of the patient view
@@ -336,12 +340,15 @@ class MainWindow(QMainWindow):
         fallback: str | None = None,
         needs_patient: bool = False,
         needs_services: bool = True,
+        permission: Permission | None = None,
     ) -> QAction:
         """Add an action to a named menu (``"&Session"``...); its accessible name is its text.
 
         ``shortcut`` is a key text ("Ctrl+L") or a QKeySequence.StandardKey (then ``fallback``
         is used where the platform binds none). ``needs_patient`` actions are enabled only while
-        a patient is selected; ``needs_services`` ones only once the window is attached.
+        a patient is selected; ``needs_services`` ones only once the window is attached;
+        ``permission`` ones only for a signed-in role that has it (the services refuse the
+        others all the same).
         """
         action = QAction(text, self)
         action.setObjectName(object_name)
@@ -355,6 +362,8 @@ class MainWindow(QMainWindow):
             action.setShortcut(QKeySequence(shortcut))
         action.triggered.connect(lambda _checked=False: slot())
         self._needs[action] = (needs_patient, needs_services)
+        if permission is not None:
+            self._permissions[action] = permission
         action.setEnabled(self._may_enable(action))
         self.menus[menu].addAction(action)
         self.addAction(action)  # shortcuts work even with the menu bar hidden
@@ -443,7 +452,9 @@ class MainWindow(QMainWindow):
         add("&File", "&Backup Database", self.backup_database, "backupDatabase",
             shortcut="Ctrl+B")
         if self.open_services is not None:
-            add("&File", "&Restore from Backup…", self.restore_from_backup, "restoreDatabase")
+            add("&File", "&Restore from Backup…", self.restore_from_backup, "restoreDatabase",
+                permission=Permission.BACKUPS)
+        add("&File", "&Users…", self.manage_users, "manageUsers", permission=Permission.USERS)
         self.menus["&File"].addSeparator()
         add("&File", "&Quit", self.close, "quit", shortcut=QKeySequence.StandardKey.Quit,
             fallback="Ctrl+Q", needs_services=False)
@@ -466,6 +477,12 @@ class MainWindow(QMainWindow):
         made = done.value
         self.statusBar().showMessage(f"Backup written to {made}", 10000)
         dialogs.inform(self, "Backup database", f"Backup written to {made}")
+
+    def manage_users(self) -> None:
+        """File > Users…: the administrator's list of staff accounts."""
+        from rehab_tracker.ui.shell.users import UsersDialog
+
+        UsersDialog(self.workspace.services, self).exec()
 
     def restore_from_backup(self) -> None:
         """File > Restore from Backup…: choose, confirm, restore with progress, reopen."""
@@ -508,7 +525,7 @@ class MainWindow(QMainWindow):
             return  # told why; the current file is unchanged and stays open
         assert self.open_services is not None
         opener = self.open_services
-        reopened = run_action(self, lambda: opener(str(path), services.actor),
+        reopened = run_action(self, lambda: opener(str(path), services.principal),
                               title=restore.TITLE)
         if not reopened:
             return
@@ -552,6 +569,11 @@ class MainWindow(QMainWindow):
         """The one rule: database actions wait for attach, patient actions for a selection."""
         needs_patient, needs_services = self._needs[action]
         if needs_services and not self.attached:
+            return False
+        permission = self._permissions.get(action)
+        if permission is not None and not (
+            self.attached and self.workspace.services.principal.may(permission)
+        ):
             return False
         return not needs_patient or self.patient_list.selected_id() is not None
 

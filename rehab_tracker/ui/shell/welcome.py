@@ -102,7 +102,8 @@ class WelcomePage(QWidget):
         from rehab_tracker.services.demo import seed_demo
 
         window = self.window_
-        db = window.workspace.services.db
+        services = window.workspace.services
+        db = services.db
         if not dialogs.confirm(
             window,
             DEMO_TITLE,
@@ -115,7 +116,11 @@ class WelcomePage(QWidget):
         )
         try:
             done = run_action(
-                window, lambda: seed_demo(db, today=window.today(), progress=step), title=DEMO_TITLE
+                window,
+                lambda: seed_demo(
+                    db, today=window.today(), progress=step, principal=services.principal
+                ),
+                title=DEMO_TITLE,
             )
         finally:
             progress.close()
@@ -222,7 +227,7 @@ def switch_to(window: MainWindow, url: str) -> bool:
     if opener is None:
         return False
     old = window.workspace.services
-    opened = run_action(window, lambda: opener(url, old.actor), title=SERVER_TITLE)
+    opened = run_action(window, lambda: opener(url, old.principal), title=SERVER_TITLE)
     if not opened:
         return False
     saved = run_action(window, lambda: save_database(url), title=SERVER_TITLE)
