@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 from pathlib import Path
 
 PRIVATE_DIR = 0o700
@@ -57,6 +58,23 @@ def private_file(path: Path, *, exclusive: bool = False) -> Path:
     finally:
         os.close(fd)
     return path
+
+
+def replace_private_text(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` (in a 0700 folder of the app's, as 0600) whole or not at all:
+    a partial file beside it, synced, then moved over the old one. OSError when it cannot."""
+    partial = path.with_name(f".{path.name}.{secrets.token_hex(4)}.partial")
+    try:
+        private_dir(path.parent, ours=True)
+        private_file(partial, exclusive=True)
+        with open(partial, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(partial, path)
+    finally:
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
 
 
 def private_output(path: Path) -> Path:
