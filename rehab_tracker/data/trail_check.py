@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -164,7 +165,7 @@ def check(
     report = TrailReport()
     found = report.problems
     checkpoint = audit_keys.read_checkpoint(location(db))
-    with db.read_connection() as conn:
+    with _snapshot(db) as conn:
         start = None
         verified = None if full or checkpoint is None else checkpoint.verified
         if verified is not None:
@@ -193,6 +194,25 @@ def check(
         if records:
             found += list(record_problems(conn, progress=progress))
     return report
+
+
+@contextmanager
+def _snapshot(db: Database) -> Iterator[Connection]:
+    """One read transaction that sees one state of the database throughout: SQLite's read
+    transaction does; on PostgreSQL, REPEATABLE READ (under READ COMMITTED a record and its
+    entry committed between two pages of the check would show as a change behind the trail's
+    back while the clinic works on during a background check)."""
+    if db.is_sqlite:
+        with db.read_connection() as conn:
+            yield conn
+        return
+    with db.engine.connect() as plain:
+        conn = plain.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
+        with conn.begin() as transaction:
+            try:
+                yield conn
+            finally:
+                transaction.rollback()
 
 
 def _walk(

@@ -4,7 +4,7 @@ One line per feature: its folder's ``feature.install`` (see :mod:`rehab_tracker.
 for the contract, the module docstring of :mod:`rehab_tracker.ui.shell.main_window` for an
 example). The order is the order of the patient view's tabs (Overview, Program, Charts, Sessions,
 Outcomes) and of the actions in a menu two features share (Tools: Exercise Library, Education,
-Clinic Settings). ``app.py`` passes this tuple to the main window.
+Clinic Settings, Check Database). ``app.py`` passes this tuple to the main window.
 
 Importing this module imports only the light ``feature.py`` entries (Qt and the shell): each
 feature imports its tabs, dialogs and services in its ``attach`` or on first use.
@@ -12,6 +12,7 @@ feature imports its tabs, dialogs and services in its ``attach`` or on first use
 
 from __future__ import annotations
 
+from rehab_tracker.ui.checks import feature as checks
 from rehab_tracker.ui.clinic import feature as clinic
 from rehab_tracker.ui.education import feature as education
 from rehab_tracker.ui.library import feature as library
@@ -32,5 +33,6 @@ FEATURES: tuple[Install, ...] = (
     library.install,
     education.install,
     clinic.install,
+    checks.install,  # Tools > Check Database… after the clinic's settings
     today.install,  # last: its home page needs the sessions feature attached
 )
