@@ -20,9 +20,10 @@ import datetime as dt
 import json
 import os
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from rehab_tracker import __version__
 from rehab_tracker.data.locations import DB_ENV
@@ -60,6 +61,36 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         say(f"{self.prog}: error: {message} (`{self.prog} --help` lists the options)", err=True)
         raise SystemExit(EXIT_USAGE)
+class TerminalProgress:
+    """A one-line progress display on a terminal's stderr, redrawn at most every
+    ``interval`` seconds; never on a pipe or a CI log (``for_stderr`` gives None there)."""
+
+    def __init__(self, stream: TextIO, interval: float = 0.2) -> None:
+        self.stream, self.interval = stream, interval
+        self._shown = 0.0
+        self._width = 0
+
+    @classmethod
+    def for_stderr(cls) -> TerminalProgress | None:
+        return cls(sys.stderr) if sys.stderr.isatty() else None
+
+    def __call__(self, stage: str, done: int, total: int) -> bool:
+        now = time.monotonic()
+        if now - self._shown < self.interval and not (total and done >= total):
+            return True
+        self._shown = now
+        text = f"{stage}: {done:,} of {total:,} ({100 * done // total}%)" if total else stage
+        self.stream.write("\r" + text.ljust(self._width))
+        self.stream.flush()
+        self._width = len(text)
+        return True
+
+    def finish(self) -> None:
+        """Clear the line, so the report that follows starts on a clean one."""
+        if self._width:
+            self.stream.write("\r" + " " * self._width + "\r")
+            self.stream.flush()
+            self._width = 0
 
 
 def _db_option(parser: argparse.ArgumentParser, *, top: bool) -> None:
@@ -135,6 +166,17 @@ def build_parser() -> argparse.ArgumentParser:
     ):
         sub = db_commands.add_parser(name, help=text, description=text[0].upper() + text[1:] + ".")
         _db_option(sub, top=False)
+        if name == "check":
+            sub.description = (
+                "Run SQLite's integrity check, compare the schema with the code and verify the "
+                "audit trail. The trail's chain is verified from the last clean check on (the "
+                "entries written since); --full verifies every entry again (as the app does "
+                "after each backup and on its schedule). Progress shows on a terminal."
+            )
+            sub.add_argument(
+                "--full", action="store_true",
+                help="verify every entry of the audit trail, not only those since the last check",
+            )
     backups = db_commands.add_parser(
         "backups",
         help="list the backups of an SQLite database: date, size, patients",
@@ -511,10 +553,13 @@ def _db_check(args: argparse.Namespace) -> int:
     from rehab_tracker.data import maintenance
 
     db = _open(args, upgrade=False, read_only=True)
+    progress = TerminalProgress.for_stderr()
     try:
-        report = maintenance.check(db)
+        report = maintenance.check(db, full=args.full, progress=progress)
     finally:
         db.close()
+        if progress is not None:
+            progress.finish()
     for line in report.lines():
         say(line)
     return EXIT_OK if report.ok else EXIT_FAILED

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -268,6 +268,8 @@ class ChainResult:
     #: the first of the newest entries that carry the unkeyed hash with no keyed entry after
     #: them to seal them (None when the newest entry is keyed)
     unsealed_from: int | None = None
+    #: how many entries this walk read (all of them, or those after its start)
+    walked: int = 0
 
 
 NOT_SEALED = (
@@ -291,60 +293,128 @@ def has_key_ids(conn: Connection) -> bool:
     return any(c["name"] == "key_id" for c in inspect(conn).get_columns("audit_log"))
 
 
-def _entries(conn: Connection, keyed: bool, batch: int) -> Iterator[RowMapping]:
+class Cancelled(Exception):
+    """A walk stopped because its progress callback asked it to (nothing is wrong)."""
+
+
+#: entries walked so far -> False to stop the walk (``Cancelled``); None or True to go on
+Progress = Callable[[int], "bool | None"]
+
+
+@dataclass(frozen=True)
+class Start:
+    """Where a walk begins: after entry ``seq``, whose hash is ``head``, the ``count``-th entry
+    (a point a clean check verified; see ``data.audit_keys.Verified``)."""
+
+    count: int
+    seq: int
+    head: str
+
+
+def _entries(
+    conn: Connection, keyed: bool, batch: int, after: int | None
+) -> Iterator[Sequence[RowMapping]]:
+    """The entries in order, ``batch`` at a time: keyset pages on the sequence number, each its
+    own statement, so neither the driver (PostgreSQL's client cursor reads a whole result) nor
+    SQLAlchemy holds more than a page, whatever the backend."""
     columns = [AuditEntry.seq, AuditEntry.prev_hash, AuditEntry.hash]
     columns += [getattr(AuditEntry, name) for name in _HASHED]
     columns += [AuditEntry.key_id] if keyed else []
     names = {c["name"] for c in inspect(conn).get_columns("audit_log")}
     columns += [AuditEntry.os_user] if "os_user" in names else []
-    statement = select(*columns).order_by(AuditEntry.seq).execution_options(yield_per=batch)
-    yield from conn.execute(statement).mappings()
+    last = after
+    while True:
+        statement = select(*columns).order_by(AuditEntry.seq).limit(batch)
+        if last is not None:
+            statement = statement.where(AuditEntry.seq > last)
+        page = conn.execute(statement).mappings().all()
+        if not page:
+            return
+        yield page
+        if len(page) < batch:
+            return
+        last = int(page[-1]["seq"])
 
 
 def walk_chain(
-    conn: Connection, keys: Mapping[str, bytes] | None = None, *, batch: int = 1000
+    conn: Connection,
+    keys: Mapping[str, bytes] | None = None,
+    *,
+    batch: int = 1000,
+    start: Start | None = None,
+    progress: Progress | None = None,
 ) -> ChainResult:
     """Recompute every link and seal in order, ``batch`` entries in memory at a time; ``keys``
-    (by id) are the keys to verify with (default: those in the settings folder)."""
+    (by id) are the keys to verify with (default: those in the settings folder).
+
+    ``start``: walk only the entries after a point already verified (incremental; the first
+    one must link to its head). ``progress`` is called after each batch with the number of
+    entries walked; returning False raises :class:`Cancelled`."""
     keyed = has_key_ids(conn)
     keys = audit_keys.held_keys() if keys is None and keyed else (keys or {})
-    result = ChainResult()
-    prev = GENESIS
+    walk = _Walk(keyed, keys)
+    if start is not None:
+        walk.begin_after(start)
+    for page in _entries(conn, keyed, batch, None if start is None else start.seq):
+        for row in page:
+            walk.entry(row)
+        walk.result.walked += len(page)
+        if progress is not None and progress(walk.result.walked) is False:
+            raise Cancelled
+    return walk.result
 
-    def report(seq: int, problem: str) -> None:
-        last = result.problems[-1] if result.problems else None
+
+class _Walk:
+    """The state of a walk along the chain: the hash the next entry must link to."""
+
+    def __init__(self, keyed: bool, keys: Mapping[str, bytes]) -> None:
+        self.keyed, self.keys = keyed, keys
+        self.result = ChainResult()
+        self.prev = GENESIS
+
+    def begin_after(self, start: Start) -> None:
+        # a clean check leaves no unsealed tail, so the verified part ends sealed (when the
+        # trail has keys at all)
+        result = self.result
+        result.count, result.head_seq, result.head = start.count, start.seq, start.head
+        result.keyed = 1 if self.keyed else 0
+        self.prev = start.head
+
+    def report(self, seq: int, problem: str) -> None:
+        problems = self.result.problems
+        last = problems[-1] if problems else None
         if last is not None and last.problem == problem and (last.last or last.seq) == seq - 1:
-            result.problems[-1] = ChainProblem(last.seq, problem, seq)
+            problems[-1] = ChainProblem(last.seq, problem, seq)
         else:
-            result.problems.append(ChainProblem(seq, problem))
+            problems.append(ChainProblem(seq, problem))
 
-    for row in _entries(conn, keyed, batch):
+    def entry(self, row: RowMapping) -> None:
+        result = self.result
         seq = int(row["seq"])
-        if row["prev_hash"] != prev:
+        if row["prev_hash"] != self.prev:
             # a removed or reordered entry breaks the link of the one after it
-            report(seq, _BROKEN_LINK)
+            self.report(seq, _BROKEN_LINK)
         fields = _hashed_fields(row)
-        key_id = row["key_id"] if keyed else None
+        key_id = row["key_id"] if self.keyed else None
         if key_id is None:  # written before 0009 (or by a migration before it): fixed by the
             # seal of the next keyed entry, which covers its hash
             if result.unsealed_from is None:
                 result.unsealed_from = seq
             if entry_hash(row["prev_hash"], fields) != row["hash"]:
-                report(seq, _CHANGED)
+                self.report(seq, _CHANGED)
         else:
             result.keyed += 1
             result.unsealed_from = None
-            key = keys.get(key_id)
+            key = self.keys.get(key_id)
             if key is None:
-                report(seq, _UNKNOWN_KEY.format(key_id=key_id, folder=audit_keys.keys_dir()))
+                self.report(seq, _UNKNOWN_KEY.format(key_id=key_id, folder=audit_keys.keys_dir()))
             elif not audit_keys.matches(
                 sealed_hash(key, key_id, row["prev_hash"], fields), row["hash"]
             ):
-                report(seq, _CHANGED)
-        prev = row["hash"]
+                self.report(seq, _CHANGED)
+        self.prev = row["hash"]
         result.count += 1
-        result.head_seq, result.head = seq, prev
-    return result
+        result.head_seq, result.head = seq, self.prev
 
 
 def verify_chain(session: Session) -> list[ChainProblem]:

@@ -15,6 +15,12 @@ entries and the newest entry's sequence number and hash are written to ``audit-c
 (one file per database location, 0600). A trail that no longer reaches its checkpoint lost its
 newest entries; a restore writes a fresh checkpoint of the older trail it put in place.
 
+The same file keeps the **verified checkpoint**: (count, head) of the trail as the last clean
+check verified it, entry by entry, and when the last full check ran (issue 12 item 5). A later
+``db check`` verifies only the entries after it (their links and seals, the first one linked to
+the verified head), so its chain walk takes time in proportion to what was written since; a
+backup moves the plain checkpoint on and keeps the verified one, which only a clean check moves.
+
 Someone who can edit the database file but not this folder can neither seal a changed entry nor
 move the checkpoint back.
 """
@@ -28,12 +34,13 @@ import hmac
 import json
 import os
 import secrets
+import threading
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from rehab_tracker.data import locations
 from rehab_tracker.data.errors import DatabaseError
-from rehab_tracker.data.private_files import private_dir, private_file
+from rehab_tracker.data.private_files import private_dir, private_file, replace_private_text
 
 KEY_BYTES = 32
 _KEY_SUFFIX = ".key"
@@ -90,6 +97,16 @@ def held_keys() -> dict[str, bytes]:
 def installation_key() -> bytes:
     """This installation's key, made (0600, random) the first time it is needed."""
     path = keys_dir() / _INSTALLATION
+    with _MAKING:  # one maker per process; other processes are kept apart by os.link below
+        return _installation_key(path)
+
+
+#: the threads of one process make the key one at a time (seen: a thread reading while another
+#: made the folder and linked the key found it missing, then present, then missing again)
+_MAKING = threading.Lock()
+
+
+def _installation_key(path: Path) -> bytes:
     key = _read_key(path)
     if key is not None:
         return key
@@ -149,6 +166,18 @@ class KeyRing:
 
 
 @dataclass(frozen=True)
+class Verified:
+    """How far a clean check verified the trail, entry by entry, and when the last full one ran."""
+
+    count: int
+    head_seq: int
+    head: str
+    at: str
+    #: when the last check that verified every entry ran (None: none since the format began)
+    full_at: str | None = None
+
+
+@dataclass(frozen=True)
 class Checkpoint:
     """How far the trail reached at a moment the app saw it whole."""
 
@@ -157,6 +186,8 @@ class Checkpoint:
     head: str
     at: str
     reason: str
+    #: the newest point a clean check verified (None: no clean check recorded yet)
+    verified: Verified | None = None
 
 
 def _checkpoint_path(location: str) -> Path:
@@ -164,24 +195,42 @@ def _checkpoint_path(location: str) -> Path:
     return checkpoints_dir() / f"{name}.json"
 
 
-def write_checkpoint(location: str, count: int, head_seq: int, head: str, reason: str) -> None:
-    """Record (count, head) for the database at ``location``, replacing the previous one."""
-    checkpoint = Checkpoint(count, head_seq, head, dt.datetime.now(dt.UTC).isoformat(), reason)
-    path = _checkpoint_path(location)
-    partial = path.with_name(f".{path.name}.{secrets.token_hex(4)}.partial")
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat()
+
+
+def write_checkpoint(
+    location: str,
+    count: int,
+    head_seq: int,
+    head: str,
+    reason: str,
+    *,
+    verified: bool = False,
+    full: bool = False,
+    keep_verified: bool = True,
+) -> None:
+    """Record (count, head) for the database at ``location``, replacing the previous one.
+
+    ``verified``: a clean check has just verified the trail up to this head (``full``: every
+    entry of it), so the verified checkpoint moves here; otherwise the previous verified
+    checkpoint is kept (unreadable, or ``keep_verified=False`` for a trail put in place by a
+    restore: dropped, so the next check verifies everything)."""
+    at = _now()
     try:
-        private_dir(checkpoints_dir(), ours=True)
-        private_file(partial, exclusive=True)
-        with open(partial, "w", encoding="utf-8") as handle:
-            json.dump({"database": location, **asdict(checkpoint)}, handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(partial, path)
+        previous = read_checkpoint(location)
+    except AuditKeyError:
+        previous = None
+    kept = previous.verified if previous is not None and keep_verified else None
+    if verified:
+        full_at = at if full else (kept.full_at if kept is not None else None)
+        kept = Verified(count, head_seq, head, at, full_at)
+    checkpoint = Checkpoint(count, head_seq, head, at, reason, kept)
+    path = _checkpoint_path(location)
+    try:
+        replace_private_text(path, json.dumps({"database": location, **asdict(checkpoint)}))
     except OSError as exc:
         raise AuditKeyError(f"cannot write the audit checkpoint {path}: {exc.strerror}") from exc
-    finally:
-        with contextlib.suppress(OSError):
-            partial.unlink(missing_ok=True)
 
 
 def read_checkpoint(location: str) -> Checkpoint | None:
@@ -189,14 +238,24 @@ def read_checkpoint(location: str) -> Checkpoint | None:
     path = _checkpoint_path(location)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
+        verified = data.get("verified")
         return Checkpoint(
             int(data["count"]),
             int(data["head_seq"]),
             str(data["head"]),
             str(data["at"]),
             str(data["reason"]),
+            None
+            if verified is None
+            else Verified(
+                int(verified["count"]),
+                int(verified["head_seq"]),
+                str(verified["head"]),
+                str(verified["at"]),
+                None if verified.get("full_at") is None else str(verified["full_at"]),
+            ),
         )
     except FileNotFoundError:
         return None
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise AuditKeyError(f"the audit checkpoint {path} cannot be read") from exc

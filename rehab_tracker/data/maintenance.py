@@ -10,7 +10,7 @@ from typing import Any
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
-from rehab_tracker.data import audit_keys, migrate, trail_check
+from rehab_tracker.data import audit, audit_keys, migrate, trail_check
 from rehab_tracker.data.backup import backup_before_upgrade
 from rehab_tracker.data.database import Database
 from rehab_tracker.data.models import Base
@@ -46,6 +46,8 @@ class CheckReport:
     audit_problems: list[str] = field(default_factory=list)
     #: what the user should know that is not a problem of the database
     notes: list[str] = field(default_factory=list)
+    #: whether the audit chain was walked entry by entry from its first entry
+    full: bool = True
 
     @property
     def ok(self) -> bool:
@@ -96,41 +98,80 @@ def describe_difference(diff: Any) -> str:
     return f"{kind.replace('_', ' ')}: {name}"
 
 
-def _integrity(db: Database) -> str:
+INTEGRITY_STAGE = "Checking the file's integrity"
+SCHEMA_STAGE = "Comparing the schema with the code"
+#: SQLite virtual machine steps between two looks at the progress callback during the
+#: integrity check (a few milliseconds of work)
+_STEPS = 200_000
+
+
+def _integrity(db: Database, progress: trail_check.Progress | None = None) -> str:
     if db.path is None:
         return "ok"  # PostgreSQL checks its own pages; nothing comparable to run from here
+    if progress is not None and progress(INTEGRITY_STAGE, 0, 0) is False:
+        raise audit.Cancelled
     conn = connect_read_only(db.path)
+    cancelled = False
+    if progress is not None:
+
+        def go_on() -> int:  # SQLite stops the statement when this returns non-zero
+            nonlocal cancelled
+            cancelled = progress(INTEGRITY_STAGE, 0, 0) is False
+            return 1 if cancelled else 0
+
+        conn.set_progress_handler(go_on, _STEPS)
     try:
         rows = conn.execute("PRAGMA integrity_check").fetchall()
     except sqlite3.DatabaseError as exc:  # a page too damaged for the check to go on
+        if cancelled:
+            raise audit.Cancelled from None
         return f"failed: {exc}"
     finally:
         conn.close()
     return "ok" if rows == [("ok",)] else "; ".join(str(r[0]) for r in rows[:5])
 
 
-def check(db: Database) -> CheckReport:
+def check(
+    db: Database, *, full: bool = True, progress: trail_check.Progress | None = None
+) -> CheckReport:
+    """The whole check. ``full``: the audit chain walked entry by entry from its first entry;
+    ``full=False`` (``db check`` without ``--full``): from the last clean check's verified
+    checkpoint, in time proportional to the entries written since (it cannot see an older
+    entry changed with its hash kept, which the full check after each backup and on the
+    schedule does; see ``data.trail_check``). ``progress`` is called with (stage, done, total)
+    as it goes; returning False raises ``audit.Cancelled``."""
     current, head = revisions(db)
     report = CheckReport(
-        database=db.display_name, integrity=_integrity(db), revision=current, head=head
+        database=db.display_name, integrity=_integrity(db, progress), revision=current, head=head
     )
+    if progress is not None and progress(SCHEMA_STAGE, 0, 0) is False:
+        raise audit.Cancelled
     with db.engine.connect() as conn:
         context = MigrationContext.configure(
             conn, opts={"compare_type": True, "compare_server_default": True}
         )
         diffs = compare_metadata(context, Base.metadata)
         report.schema_differences = [describe_difference(diff) for diff in diffs]
+    trail = None
     if current is not None and report.integrity != "ok":
         # the trail check reads every row: on damaged pages it could only stop half-way
         report.notes.append("audit trail not checked: the file failed its integrity check")
     elif current is not None:
         try:
-            report.audit_problems = trail_check.problems(db, records=current == head)
+            trail = trail_check.check(db, records=current == head, full=full, progress=progress)
+            report.audit_problems = trail.problems
+            note = trail.note()
+            if note:
+                report.notes.append(note)
         except audit_keys.AuditKeyError as exc:
             report.audit_problems = [str(exc)]
+    report.full = trail is None or trail.full
     if report.ok:  # the trail as it is now is the one a later check must still reach
         try:
-            trail_check.record_checkpoint(db, "check")
+            if trail is not None and trail.chain is not None:
+                trail_check.record_checkpoint(db, "check", verified=trail.chain, full=trail.full)
+            else:
+                trail_check.record_checkpoint(db, "check")
         except audit_keys.AuditKeyError as exc:
             report.notes.append(f"{exc}; a later check cannot tell removed newest entries")
     return report

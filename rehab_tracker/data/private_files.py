@@ -60,6 +60,23 @@ def private_file(path: Path, *, exclusive: bool = False) -> Path:
     return path
 
 
+def replace_private_text(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` (in a 0700 folder of the app's, as 0600) whole or not at all:
+    a partial file beside it, synced, then moved over the old one. OSError when it cannot."""
+    partial = path.with_name(f".{path.name}.{secrets.token_hex(4)}.partial")
+    try:
+        private_dir(path.parent, ours=True)
+        private_file(partial, exclusive=True)
+        with open(partial, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(partial, path)
+    finally:
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
+
+
 def private_output(path: Path) -> Path:
     """``path`` made ready for a report or an export another library writes: a missing folder
     created 0700, the file 0600 (Qt's PDF writers keep the mode of the file they truncate)."""

@@ -209,6 +209,6 @@ def _record(
                     "replaced_copy": replaced.name if replaced else None,
                 },
             )])
-        trail_check.record_checkpoint(db, "restore")
+        trail_check.record_checkpoint(db, "restore", forget_verified=True)
     finally:
         db.close()

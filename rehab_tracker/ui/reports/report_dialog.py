@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QLabel,
     QPlainTextEdit,
-    QProgressDialog,
     QRadioButton,
     QVBoxLayout,
     QWidget,
@@ -275,32 +274,36 @@ def export_all_reports(
     folder = get_export_folder(parent)
     if folder is None:
         return None
-    progress = QProgressDialog("Preparing reports…", "Cancel", 0, 1, parent)
-    progress.setObjectName("exportProgress")
-    progress.setWindowTitle("Export All Reports")
-    progress.setWindowModality(Qt.WindowModality.WindowModal)
-    progress.setMinimumDuration(0)
-    progress.setAutoClose(False)
-    progress.setAutoReset(False)
+    from rehab_tracker.ui.widgets.background import BackgroundTask, progress_dialog, run_and_wait
 
-    def step(done: int, total: int, label: str) -> bool:
+    progress = progress_dialog(
+        parent, "Export All Reports", "exportProgress", "Preparing reports…", maximum=1
+    )
+
+    def export(step: Callable[[str, int, int], bool]) -> BatchResult:  # in the worker thread
+        return export_all(
+            services.reports, folder, today=day, audience=audience,  # type: ignore[arg-type]
+            progress=lambda done, total, label: step(label, done, total),
+            disclosures=services.disclosures,
+        )
+
+    def shown(label: str, done: int, total: int) -> None:  # in the GUI thread
         progress.setMaximum(max(total, 1))
         progress.setValue(done)
         progress.setLabelText(
             "Finished" if label == "done" else f"Report {done + 1} of {total}: {label}"
         )
-        QApplication.processEvents()
-        return not progress.wasCanceled()
+        if progress.wasCanceled():
+            task.cancel()
 
+    day = today()
+    # the reports are built and written in a worker thread; each step waits for the dialog,
+    # so Cancel stops the batch before the next report
+    task = BackgroundTask(export, progress, in_step=True)
+    task.progressed.connect(shown)
+    progress.canceled.connect(task.cancel)
     try:
-        done = run_action(
-            parent,
-            lambda: export_all(
-                services.reports, folder, today=today(), audience=audience,  # type: ignore[arg-type]
-                progress=step, disclosures=services.disclosures,
-            ),
-            title="Export All Reports",
-        )
+        done = run_action(parent, lambda: run_and_wait(task), title="Export All Reports")
     finally:
         progress.close()
     if not done:

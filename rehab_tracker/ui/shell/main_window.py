@@ -141,6 +141,8 @@ class MainWindow(QMainWindow):
     patient_changed = Signal(object)
     #: one pane at a time (True) or side by side; the patient view's back button listens
     narrow_changed = Signal(bool)
+    #: File > Backup Database wrote a backup (its path): the full check follows it
+    database_backed_up = Signal(object)
     #: built by attach(); only actions and slots that run after it use it (the module docstring)
     workspace: Workspace
     #: the background check of every page of an SQLite file (after attach; None when done)
@@ -476,6 +478,7 @@ class MainWindow(QMainWindow):
             return
         made = done.value
         self.statusBar().showMessage(f"Backup written to {made}", 10000)
+        self.database_backed_up.emit(made)
         dialogs.inform(self, "Backup database", f"Backup written to {made}")
 
     def manage_users(self) -> None:
