@@ -77,3 +77,22 @@ def test_booking_a_new_session_has_distinct_mnemonics(qtbot, db, today, answers)
     assert len(letters) == len(set(letters)), letters
     assert {"p", "s", "d", "t", "v", "c"} <= set(letters), letters
     assert seen["open"] is False
+
+
+def test_a_past_session_never_logged_is_not_logged_on_the_week(qtbot, db, today, answers) -> None:  # type: ignore[no-untyped-def]
+    _, _, win, view = make_window(qtbot, db, today)
+    press(qtbot, win, "Ctrl+2")
+    week = view.week
+    # this week: today's and later sessions are still to log
+    this = [a for day in week.model.days for a in day]
+    assert this and all(a.day >= today and a.state_text == "to log" for a in this)
+    assert "to log" in week.model.data(week.model.index(0, 0))
+    qtbot.keyClick(week.previous_button, Qt.Key.Key_Space)
+    past = [a for day in week.model.days for a in day]
+    assert past and all(a.day < today and not a.logged for a in past)
+    for column, day in enumerate(week.model.days):
+        for row, _a in enumerate(day):
+            text = week.model.data(week.model.index(row, column))
+            assert text.endswith(", not logged"), text
+            tip = week.model.data(week.model.index(row, column), Qt.ItemDataRole.ToolTipRole)
+            assert tip.endswith(": not logged"), tip

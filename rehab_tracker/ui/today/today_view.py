@@ -498,7 +498,7 @@ class WeekPage(_Page):
 
     def reload(self) -> None:
         monday = self.shown_monday()
-        appointments = self.services.schedule.week(monday)
+        appointments = self.services.schedule.week(monday, today=self.today())
         self.model.set_week(monday, appointments)
         sunday = monday + dt.timedelta(days=6)
         self.heading.setText(
