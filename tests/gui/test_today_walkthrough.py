@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QAbstractButton, QLabel
 
 from rehab_tracker.ui.today.booking import BookingDialog
 from tests.gui.test_session_menu import drive
-from tests.gui.test_today_view import _type_date, make_window, press
+from tests.gui.test_today_view import _type_date, make_window, press, visit
 
 
 def _mnemonics(dialog: BookingDialog) -> list[str]:
@@ -96,3 +96,22 @@ def test_a_past_session_never_logged_is_not_logged_on_the_week(qtbot, db, today,
             assert text.endswith(", not logged"), text
             tip = week.model.data(week.model.index(row, column), Qt.ItemDataRole.ToolTipRole)
             assert tip.endswith(": not logged"), tip
+
+
+def test_the_status_column_shows_its_whole_text(qtbot, db, today, answers) -> None:  # type: ignore[no-untyped-def]
+    _, _, win, view = make_window(qtbot, db, today)
+    day = view.day
+    day.missed_table.setFocus()
+    done = drive(qtbot, win, visit(qtbot, lambda w: None))
+    qtbot.keyClick(day.missed_table, Qt.Key.Key_Return)  # a session logged on another day
+    assert done == ["RedFlagDialog", "SessionFormDialog"]
+    qtbot.wait(10)
+    table = day.sessions_table
+    status = day.sessions.headers.index("Status")
+    texts = [str(day.sessions.index(r, status).data()) for r in range(day.sessions.rowCount())]
+    longest = max(texts, key=table.fontMetrics().horizontalAdvance)
+    assert longest.startswith("attended (planned ")
+    assert table.columnWidth(status) >= table.fontMetrics().horizontalAdvance(longest), (
+        table.columnWidth(status),
+        longest,
+    )
