@@ -110,7 +110,8 @@ class Appointment:
     session_id: uuid.UUID | None = None
     status: str | None = None
     attended: bool | None = None
-    #: planned before today and not logged (the Today view's missed sessions)
+    #: planned before today and not logged (the Today view's missed sessions, the Week
+    #: page's past ones): "not logged"
     missed: bool = False
 
     @property
@@ -393,13 +394,15 @@ class ScheduleService:
             )
         return TodayItems(today, booked, flags, _due(scheduled, records, today), missed, older)
 
-    def week(self, day: dt.date) -> list[Appointment]:
+    def week(self, day: dt.date, *, today: dt.date | None = None) -> list[Appointment]:
         """The scheduled sessions of ``day``'s calendar week (Monday to Sunday), by day and
-        time."""
+        time; one planned before ``today`` (default: the clock's) and not logged is missed
+        ("not logged")."""
         first, last = week_of(day)
+        today = today or dt.date.today()
         with self.db.reading() as session:
             rows = session.connection().execute(_q().in_days, {"first": first, "last": last})
-            return [_appointment(r) for r in rows]
+            return [_appointment(r, missed=r[12] is None and r[15] < today) for r in rows]
 
     def bookable(self, patient_id: uuid.UUID) -> list[Appointment]:
         """The patient's scheduled sessions not logged yet, by number (what can be booked or

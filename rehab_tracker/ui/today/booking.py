@@ -13,7 +13,15 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTime
-from PySide6.QtWidgets import QComboBox, QDialog, QLabel, QTimeEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QTimeEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
 from rehab_tracker.domain.programs import is_open
 from rehab_tracker.services.schedule import Appointment
@@ -78,6 +86,9 @@ class BookingDialog(QDialog):
         self.time = self.form.add("time", "&Time", QTimeEdit())
         self.time.setDisplayFormat("HH:mm")
         buttons = save_cancel_buttons(self, self.save)
+        # Alt+S and Alt+P, D, T are the fields': Save and Cancel take letters of their own
+        buttons.button(QDialogButtonBox.StandardButton.Save).setText("Sa&ve")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("&Cancel")
         layout = QVBoxLayout(self)
         layout.addWidget(self.form)
         layout.addWidget(buttons)

@@ -224,8 +224,11 @@ class ActTable(QTableView):
             header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
             self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         else:
+            # every column as wide as its text (the last one too: a stretched last column
+            # shrinks to cut its text when the pane is narrow, e.g. at 200%); a scroll bar
+            # when the pane is narrower than the columns
             header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-            header.setStretchLastSection(True)
+            header.setStretchLastSection(False)
         self.doubleClicked.connect(lambda _i: self.on_enter())
         model.modelReset.connect(self._keep_current)
 
@@ -498,7 +501,7 @@ class WeekPage(_Page):
 
     def reload(self) -> None:
         monday = self.shown_monday()
-        appointments = self.services.schedule.week(monday)
+        appointments = self.services.schedule.week(monday, today=self.today())
         self.model.set_week(monday, appointments)
         sunday = monday + dt.timedelta(days=6)
         self.heading.setText(
