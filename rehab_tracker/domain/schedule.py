@@ -347,8 +347,12 @@ def moved_by_pause(day: date, paused_on: date, shift_days: int) -> date:
 def missed_window(today: date) -> tuple[date, date]:
     """The first and the last day whose sessions not logged the Today view lists as missed:
     the :data:`MISSED_WINDOW_DAYS` days before ``today`` (today's sessions are not missed until
-    the day is over)."""
-    return today - timedelta(days=MISSED_WINDOW_DAYS), today - timedelta(days=1)
+    the day is over). Near the first representable day the window is cut short (empty on that
+    day itself: its first day after its last), never an OverflowError."""
+    if today == date.min:
+        return date.min + timedelta(days=1), date.min
+    first = max(date.min, today - timedelta(days=min(MISSED_WINDOW_DAYS, (today - date.min).days)))
+    return first, today - timedelta(days=1)
 
 
 def check_appointment(
