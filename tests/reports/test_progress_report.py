@@ -97,7 +97,9 @@ def test_baseline_only_is_honest(
     assert "38%" in text
     assert "Leg pain (NPRS): not recorded yet" in text
     assert "Not charted, nothing recorded yet: Walking tests" in text
-    assert "No predicted 6-minute walk distance: needs height." in text
+    # no 6-minute walk recorded: no sentence about its predicted distance either (issue 11's
+    # walkthrough: the reference was printed beside no walk at all)
+    assert "predicted 6-minute walk" not in text
     patient = pdf_text(write_pdf(data, tmp_path / "bp.pdf", "patient"))
     assert "Measured once so far: too early to compare" in patient
     assert "Daily-activities score: measured once so far (38%); too early to compare." in patient
