@@ -61,20 +61,10 @@ def private_file(path: Path, *, exclusive: bool = False) -> Path:
 
 
 def replace_private_text(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` (in a 0700 folder of the app's, as 0600) whole or not at all:
-    a partial file beside it, synced, then moved over the old one. OSError when it cannot."""
-    partial = path.with_name(f".{path.name}.{secrets.token_hex(4)}.partial")
-    try:
-        private_dir(path.parent, ours=True)
-        private_file(partial, exclusive=True)
-        with open(partial, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(partial, path)
-    finally:
-        with contextlib.suppress(OSError):
-            partial.unlink(missing_ok=True)
+    """Write ``text`` (UTF-8) to ``path`` in a 0700 folder of the app's, as 0600, whole or not at
+    all (:func:`write_whole`; the folder tightened if it exists). OSError when it cannot."""
+    private_dir(path.parent, ours=True)
+    write_whole(path, text.encode("utf-8"))
 
 
 def private_output(path: Path) -> Path:
