@@ -47,14 +47,26 @@ TYPED: dict[str, tuple[int, str]] = {
     "neuro_screens.timepoint": (bounds.TIMEPOINT, "=="),
     "scheduled_assessments.timepoint": (bounds.TIMEPOINT, "=="),
     "drafts.key": (drafts.KEY_MAX, "=="),
+    # staff accounts (services/users.py checks these lengths at the Users dialog's fields)
+    "users.username": (64, "=="),
+    "users.display_name": (200, "=="),
+    "users.registration_number": (64, "=="),
 }
 
 #: String columns nobody types into: codes from a fixed list (each with a CHECK constraint or
 #: a domain list), ids, hashes and the signed-in user's name, all set by the app
 SET_BY_THE_APP = {
-    "users.username",
     "audit_log.key_id",  # the id of the installation key that sealed the entry
-    "users.display_name",
+    "audit_log.os_user",  # the operating-system account, beside the signed-in user
+    "patients.search_key",  # derived from the name and record number on every write
+    "home_packs.direction",
+    "home_packs.key_id",
+    "home_packs.sha256",
+    "signing_keys.algorithm",
+    "signing_keys.key_id",
+    "signing_keys.owner",
+    "signing_keys.public_key",
+    "signing_keys.role",
     "users.role",
     "users.password_hash",
     "patients.sex",
