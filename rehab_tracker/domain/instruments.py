@@ -31,6 +31,8 @@ Instrument = Literal["odi", "rmdq"]
 ODI_SECTION_COUNT = 10
 ODI_OPTIONS_PER_SECTION = 6  # scores 0-5
 RMDQ_ITEM_COUNT = 24
+#: the questionnaires whose wording a licensed clinic may load
+WORDING_INSTRUMENTS: tuple[str, ...] = ("odi", "rmdq")
 
 ODI_SECTIONS: tuple[str, ...] = (
     "pain intensity",
@@ -82,7 +84,7 @@ def parse_wording(text: str | Mapping[str, Any], instrument: str) -> InstrumentW
     Raises ValueError naming the first problem found (invalid JSON, wrong instrument, unknown or
     missing keys, wrong number of sections/options/items, empty or non-text entries).
     """
-    if instrument not in ("odi", "rmdq"):
+    if instrument not in WORDING_INSTRUMENTS:
         raise ValueError(f"instrument must be 'odi' or 'rmdq', got {instrument!r}")
     data: object
     if isinstance(text, str):

@@ -37,7 +37,11 @@ from rehab_tracker.data.database import Database
 from rehab_tracker.data.models import Setting
 from rehab_tracker.domain import bounds
 from rehab_tracker.domain.errors import Collector, ValidationError
-from rehab_tracker.domain.instruments import InstrumentWording, parse_wording
+from rehab_tracker.domain.instruments import (
+    WORDING_INSTRUMENTS,
+    InstrumentWording,
+    parse_wording,
+)
 from rehab_tracker.domain.progression import PAIN_CEILING_DEFAULT, is_pain_ceiling
 from rehab_tracker.domain.roles import Permission, Principal
 from rehab_tracker.domain.scoring import is_max_missing
@@ -396,6 +400,10 @@ class SettingsService:
 
     @requires(Permission.SETTINGS)
     def remove_wording(self, instrument: str) -> None:
+        if instrument not in WORDING_INSTRUMENTS:
+            raise ValidationError.single(
+                "wording", f"There is no loadable wording for {instrument!r}."
+            )
         self._put(f"wording.{instrument}", None)
 
 

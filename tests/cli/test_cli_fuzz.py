@@ -282,6 +282,10 @@ def test_the_command_line_answers_in_clean_lines_and_refuses_without_writing(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("REHAB_TRACKER_HOME", str(clinic.folder / "home"))  # the trail's key
+    # A fuzzed relative --db or --out lands here, not in the checkout (a name of 150 x's once
+    # left a database in the repository's root, and a merge committed it)
+    (clinic.folder / "cwd").mkdir(exist_ok=True)
+    monkeypatch.chdir(clinic.folder / "cwd")
     (clinic.folder / "empty.db").touch()
     with sqlite3.connect(clinic.folder / "foreign.db") as conn:
         conn.execute("CREATE TABLE IF NOT EXISTS patients (id INTEGER)")

@@ -84,3 +84,18 @@ def test_refused_with_a_message_per_field(
         services.settings.set_clinic_details(details)
     assert words in caught.value.errors[field]
     assert services.settings.clinic_details() == ClinicDetails()
+
+
+@pytest.mark.parametrize("instrument", ["\x00", "borg", "", "odi\x00"])
+def test_removing_the_wording_of_an_unknown_questionnaire_is_refused_at_the_field(
+    any_db: Database, instrument: str
+) -> None:
+    """A NUL in the setting's key reached PostgreSQL as a raw DataError (the input fuzz found it:
+    ``remove_wording`` built the key ``wording.<instrument>`` unchecked)."""
+    services = Services(any_db, staff("tester"))
+    with pytest.raises(ValidationError) as refused:
+        services.settings.remove_wording(instrument)
+    assert "wording" in refused.value.errors
+    with any_db.reading() as session:
+        assert session.query(Setting).filter(Setting.key.like("wording.%")).count() == 0
+    services.settings.remove_wording("odi")  # a known one with nothing loaded: nothing to remove
