@@ -27,6 +27,82 @@ settings.register_profile(
 )
 settings.load_profile("shared-machine")
 
+
+# --- figures: what benchmarks and campaigns measured, shown at the end of every run ----------
+# The tests run in parallel worker processes (pytest-xdist), whose output the terminal never
+# sees; what a benchmark or a test marked ``figures`` prints is carried back with its report and
+# printed in one section after the run, in CI too, without ``-s``.
+
+
+def _shows_figures(item: pytest.Item) -> bool:
+    return item.get_closest_marker("figures") is not None or (
+        item.get_closest_marker("benchmark") is not None
+    )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    report: pytest.TestReport = yield
+    if report.when == "call" and _shows_figures(item):
+        printed = "".join(
+            text for name, text in report.sections if name == "Captured stdout call"
+        ).strip()
+        if printed:
+            report.user_properties = [*report.user_properties, ("figures", printed)]
+    return report  # type: ignore[return-value]
+
+
+def _stray_in_checkout() -> list[str]:
+    """Files in the checkout's root that git neither tracks nor ignores."""
+    import subprocess
+
+    root = Path(__file__).resolve().parent.parent
+    try:
+        listed = subprocess.run(
+            ["git", "ls-files", "-z", "--others", "--exclude-standard", "--directory"],
+            cwd=root, capture_output=True, text=True, timeout=60, check=True,
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return []  # not a git checkout (an installed copy of the tests)
+    return [name for name in listed.split("\0") if name and "/" not in name.rstrip("/")]
+
+
+_STRAY_BEFORE: list[str] = []
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if not hasattr(session.config, "workerinput"):
+        _STRAY_BEFORE[:] = _stray_in_checkout()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Fail the run when a test left a file in the checkout's root (a fuzzed relative path once
+    did, and a merge committed the database it made)."""
+    if hasattr(session.config, "workerinput"):
+        return  # the controller checks once, after every worker has finished
+    left = sorted(set(_stray_in_checkout()) - set(_STRAY_BEFORE))
+    if left:
+        print(f"\ntests left files in the checkout's root: {left}")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    shown = [
+        (report.nodeid, value)
+        for reports in terminalreporter.stats.values()
+        for report in reports
+        if isinstance(report, pytest.TestReport) and report.when == "call"
+        for name, value in report.user_properties
+        if name == "figures"
+    ]
+    if not shown:
+        return
+    terminalreporter.section("figures measured in this run (benchmarks and campaigns)")
+    for nodeid, printed in sorted(shown):
+        terminalreporter.write_line(f"-- {nodeid}")
+        for line in str(printed).splitlines():
+            terminalreporter.write_line(f"   {line}")
+
 PG_ENV = "REHAB_TRACKER_TEST_PG_URL"
 #: who the command line signs in as in tests (``cli.sign_in``): on a database without users
 #: the first sign-in creates this administrator, as on a clinic's first start

@@ -1,21 +1,16 @@
-"""Benchmarks print their figures straight to the terminal (not captured), so every run,
-CI included, shows the measured ratios without ``-s``."""
+"""Benchmarks print their figures; the root conftest carries them back from the parallel
+workers and shows them in one section at the end of the run (CI included, without ``-s``).
+
+The benchmarks run one after another on one worker (``xdist_group``), so two of them never
+measure at the same time; the other worker goes on with the rest of the tests, and each
+benchmark compares against a floor measured in the same conditions in the same run."""
 
 from __future__ import annotations
-
-from collections.abc import Iterator
 
 import pytest
 
 
-# trylast: the innermost wrapper, so it runs after the capture plugin has resumed capturing
-@pytest.hookimpl(wrapper=True, trylast=True)
-def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
-    capture = item.config.pluginmanager.getplugin("capturemanager")
-    if capture is None:
-        return (yield)
-    capture.suspend_global_capture(in_=False)
-    try:
-        return (yield)
-    finally:
-        capture.resume_global_capture()
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.get_closest_marker("benchmark") is not None:
+            item.add_marker(pytest.mark.xdist_group("benchmarks"))

@@ -247,8 +247,9 @@ def _fuzzing(url: str, figures: Figures) -> None:
         db.close()
 
 
+@pytest.mark.figures
 def test_fault_campaign(
-    any_db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    any_db_url: str, tmp_path: Path
 ) -> None:
     backend = "PostgreSQL" if "://" in any_db_url else "SQLite file"
     figures = Figures(backend)
@@ -262,10 +263,9 @@ def test_fault_campaign(
             run()
             figures.seconds[part] = time.monotonic() - started
     finally:
-        with capsys.disabled():
-            print("\n" + figures.block())
-            for line in figures.lost[:5] + figures.unexpected[:10]:
-                print("  " + line)
+        print("\n" + figures.block())
+        for line in figures.lost[:5] + figures.unexpected[:10]:
+            print("  " + line)
     assert figures.acknowledged > 0, "no writer got as far as a commit before its kill"
     assert figures.lost == []
     assert figures.check_problems == []

@@ -121,11 +121,11 @@ def _fresh(template: Path, folder: Path) -> Database:
 
 
 @pytest.mark.slow
+@pytest.mark.figures
 def test_every_tamper_case_is_detected(
     migrated_template: Path,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
 ) -> None:
     from rehab_tracker.data import locations
 
@@ -146,6 +146,5 @@ def test_every_tamper_case_is_detected(
         elif report.ok:
             missed.append(name)
     detected = len(CASES) - len(missed)
-    with capsys.disabled():  # the figures show in every run, CI included, without -s
-        print(f"\ntamper cases: {len(CASES)}, detected: {detected}")
+    print(f"\ntamper cases: {len(CASES)}, detected: {detected}")
     assert not missed, f"not detected: {missed}"

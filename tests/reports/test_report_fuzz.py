@@ -47,11 +47,11 @@ HOSTILE = (
 )
 
 
+@pytest.mark.figures
 def test_a_hostile_patient_gets_a_pdf_or_the_apps_refusal(
     world: fuzz.World,  # noqa: F811
     qapp: object,
     tmp_path: Path,
-    capsys: pytest.CaptureFixture[str],
 ) -> None:
     figures = {"calls": 0, "refused": 0, "rendered": 0}
 
@@ -101,13 +101,12 @@ def test_a_hostile_patient_gets_a_pdf_or_the_apps_refusal(
     try:
         run()
     finally:
-        with capsys.disabled():
-            print(
-                f"\n== report fuzz ({'SQLite file' if world.db.is_sqlite else 'PostgreSQL'}) ==\n"
-                f"fuzzed report calls:           {figures['calls']} (update, gather, write_pdf)\n"
-                f"  rendered / refused:          {figures['rendered']} / {figures['refused']}\n"
-                "  unexpected exceptions:       0"
-            )
+        print(
+            f"\n== report fuzz ({'SQLite file' if world.db.is_sqlite else 'PostgreSQL'}) ==\n"
+            f"fuzzed report calls:           {figures['calls']} (update, gather, write_pdf)\n"
+            f"  rendered / refused:          {figures['rendered']} / {figures['refused']}\n"
+            "  unexpected exceptions:       0"
+        )
     assert figures["rendered"] > 0
 
 

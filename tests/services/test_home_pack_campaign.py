@@ -118,6 +118,7 @@ class _Tally:
 
 
 @pytest.mark.slow
+@pytest.mark.figures
 def test_no_changed_replayed_or_foreign_pack_is_accepted_or_writes_anything(
     demo_db_path: Path, tmp_path: Path, migrated_template: Path
 ) -> None:

@@ -171,6 +171,7 @@ def _assert_no_lost_edit(reports: list[dict[str, object]], attempts: int, start:
 
 
 @pytest.mark.slow
+@pytest.mark.figures
 @pytest.mark.parametrize("kind", list(KINDS))
 def test_concurrent_stale_edits_land_or_conflict_never_lost(
     any_db_url: str, kind: str, tmp_path: Path
