@@ -3,10 +3,9 @@ and another user signing in while the first user's form is kept as a draft."""
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QDialog, QLabel, QLineEdit, QWidget
-
-import pytest
 
 from rehab_tracker.domain.errors import ValidationError
 from rehab_tracker.domain.roles import Role
