@@ -397,16 +397,23 @@ class SettingsService:
         threshold_overrides: Mapping[str, Mapping[str, float | None]],
         expected_versions: Mapping[str, int] | None = None,
         signer: ReportSigner | None = None,
+        lock_minutes: int | None = None,
     ) -> ClinicDetails:
         """The Clinic Settings dialog's Save: every part checked first, then all written in one
         unit of work, so a failure part-way leaves none of them changed. With
         ``expected_versions`` (:meth:`versions` as the dialog read them; a key not stored at 0)
         refused as a whole (ConflictError) when another workstation changed one of these
         settings since; None: no check (scripts). ``signer``: the reports' signing clinician
-        (None: left as stored). Returns the details kept."""
+        (None: left as stored); ``lock_minutes``: the automatic lock's idle time (None: left
+        as stored). Returns the details kept."""
         clean, stored = _clinic_value(details)
+        lock = (
+            {} if lock_minutes is None
+            else {LOCK_KEY: {"minutes": check_lock_minutes(lock_minutes)}}
+        )
         values = {
             **({} if signer is None else {SIGNER_KEY: _signer_value(signer)}),
+            **lock,
             CLINIC_KEY: stored,
             "units": _units_value(units),
             "odi_rule": _odi_rule_value(odi_max_missing),

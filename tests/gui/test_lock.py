@@ -124,3 +124,27 @@ def test_idle_time_setting_is_checked(db) -> None:  # type: ignore[no-untyped-de
         assert "lock_minutes" in caught.value.errors
     settings.set_lock_minutes(30)
     assert settings.lock_minutes() == 30
+
+
+def test_idle_time_refused_at_the_field_of_the_settings_form(qtbot, services, answers) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QPushButton
+
+    from rehab_tracker.ui.clinic.settings_dialog import SettingsDialog
+
+    dialog = SettingsDialog(services)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert dialog.lock_minutes.text() == str(LOCK_DEFAULT)
+    assert f"clinic default {LOCK_DEFAULT}" in dialog.form.labels["lock_minutes"].text()
+    save = dialog.findChild(QPushButton, "saveSettings")
+    for bad in ("0", "121", "ten"):
+        dialog.lock_minutes.setText(bad)
+        qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
+        assert "1-120 minutes" in dialog.form.errors["lock_minutes"].text()
+        assert dialog.isVisible()
+    assert services.settings.lock_minutes() == LOCK_DEFAULT
+    dialog.lock_minutes.setText("25")
+    qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
+    assert not dialog.isVisible()
+    assert services.settings.lock_minutes() == 25
