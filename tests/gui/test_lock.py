@@ -55,6 +55,7 @@ def _fake_clock(window):  # type: ignore[no-untyped-def]
 def test_locks_after_the_idle_time_and_hides_every_patient(qtbot, window, accounts) -> None:  # type: ignore[no-untyped-def]
     assert any("Shaw" in t for t in _texts(window))
     now = _fake_clock(window)
+    assert window.idle_lock.timer.isActive()  # the QTimer calls check() once a second
     assert window.idle_lock.limit_minutes == LOCK_DEFAULT
     now[0] = LOCK_DEFAULT * 60 - 1
     window.idle_lock.check()
@@ -70,6 +71,9 @@ def test_locks_after_the_idle_time_and_hides_every_patient(qtbot, window, accoun
         assert not any(name in t for t in texts), name
     assert not window.menuBar().isEnabled()
     assert not window.findChild(type(window.open_patient), "lockNow").isEnabled()
+    window.selection_changed()  # a refresh behind the lock enables no action
+    assert not window.open_patient.isEnabled()
+    assert not window.statusBar().currentMessage()
 
 
 def test_wrong_password_refused_at_the_field_right_one_unlocks(qtbot, window, accounts) -> None:  # type: ignore[no-untyped-def]

@@ -205,6 +205,7 @@ class IdleLock(QObject):
         self.keep_drafts()
         self._title = window.windowTitle()
         window.setWindowTitle(LOCKED_TITLE)
+        window.statusBar().clearMessage()  # "Session saved for ..." would name the patient
         self._actions = {a: a.isEnabled() for a in window.findChildren(QAction)}
         for action in self._actions:
             action.setEnabled(False)

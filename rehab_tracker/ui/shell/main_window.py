@@ -607,6 +607,8 @@ class MainWindow(QMainWindow):
         needs_patient, needs_services = self._needs[action]
         if needs_services and not self.attached:
             return False
+        if self.idle_lock is not None and self.idle_lock.locked:
+            return False  # a refresh behind the lock screen enables nothing
         permission = self._permissions.get(action)
         if permission is not None and not (
             self.attached and self.workspace.services.principal.may(permission)
