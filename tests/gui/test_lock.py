@@ -152,3 +152,38 @@ def test_idle_time_refused_at_the_field_of_the_settings_form(qtbot, services, an
     qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
     assert not dialog.isVisible()
     assert services.settings.lock_minutes() == 25
+
+
+def test_an_open_session_form_becomes_its_authors_draft(qtbot, db, today, accounts) -> None:  # type: ignore[no-untyped-def]
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "services"))
+    from test_sessions_support import build_patient
+
+    from rehab_tracker.domain.redflags import RED_FLAGS
+    from rehab_tracker.services.drafts import session_key
+    from rehab_tracker.ui.sessions.session_form import SessionFormDialog
+    from tests.gui.conftest import open_window
+
+    built = build_patient(db, today)
+    window = open_window(qtbot, db, today)
+    services = window.workspace.services
+    slot = services.sessions.next_slot(built.patient_id)
+    form = services.sessions.new_form(built.patient_id, slot.id, today=today)
+    dialog = SessionFormDialog(services, form, lambda: today,
+                               red_flags={f.code: False for f in RED_FLAGS}, parent=window)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    qtbot.keyClicks(dialog.notes, "stiff this morning")
+    window.lock_now()  # before the autosave's timer: the lock saves the draft itself
+    assert not dialog.isVisible()
+    screen = window.idle_lock.screen
+    qtbot.mouseClick(screen.switch_button, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(screen.username, "second")
+    qtbot.keyClicks(screen.password, PASSWORD)
+    qtbot.keyClick(screen.password, Qt.Key.Key_Return)
+    assert window.workspace.services.principal.username == "second"
+    draft = window.workspace.services.drafts.load(session_key(built.patient_id, slot.id))
+    assert draft is not None and draft.updated_by == "tester"
+    assert "stiff this morning" in str(draft.payload)
