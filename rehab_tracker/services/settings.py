@@ -169,6 +169,26 @@ class ClinicSettings:
     progression_pain_ceiling: int = PAIN_CEILING_DEFAULT
 
 
+#: the automatic lock's idle time (issue 13 item 3): the clinic default and the bounds, minutes
+LOCK_KEY = "lock"
+LOCK_DEFAULT = 10
+LOCK_MIN, LOCK_MAX = 1, 120
+
+
+def check_lock_minutes(minutes: object) -> int:
+    """``minutes`` as a whole number of minutes in LOCK_MIN-LOCK_MAX, else ValidationError
+    (``lock_minutes``)."""
+    if isinstance(minutes, bool) or not isinstance(minutes, int) or not (
+        LOCK_MIN <= minutes <= LOCK_MAX
+    ):
+        raise ValidationError.single(
+            "lock_minutes",
+            f"Lock after {LOCK_MIN}-{LOCK_MAX} minutes without use (clinic default "
+            f"{LOCK_DEFAULT}).",
+        )
+    return minutes
+
+
 #: what the second writer of the settings is told they were (``lookup.conflict_message``)
 STALE = "One of the clinic settings"
 
@@ -253,6 +273,22 @@ class SettingsService:
         return ReportSigner(
             str(value.get("name") or "").strip(), str(value.get("registration") or "").strip()
         )
+
+    def lock_minutes(self) -> int:
+        """Minutes without input before the window locks (LOCK_DEFAULT when not set or a
+        stored value is damaged)."""
+        with self.db.reading() as session:
+            row = session.get(Setting, LOCK_KEY)
+            value = dict(row.value) if row is not None and isinstance(row.value, dict) else {}
+        try:
+            return check_lock_minutes(value.get("minutes", LOCK_DEFAULT))
+        except ValidationError:
+            return LOCK_DEFAULT
+
+    @requires(Permission.SETTINGS)
+    def set_lock_minutes(self, minutes: int, *, expected_version: int | None = None) -> None:
+        """The automatic lock's idle time, LOCK_MIN-LOCK_MAX minutes (administrator)."""
+        self._put(LOCK_KEY, {"minutes": check_lock_minutes(minutes)}, expected_version)
 
     def clinic_logo(self) -> bytes | None:
         """The clinic's logo image (PNG or JPEG bytes), None when none is set or the stored one
@@ -361,16 +397,23 @@ class SettingsService:
         threshold_overrides: Mapping[str, Mapping[str, float | None]],
         expected_versions: Mapping[str, int] | None = None,
         signer: ReportSigner | None = None,
+        lock_minutes: int | None = None,
     ) -> ClinicDetails:
         """The Clinic Settings dialog's Save: every part checked first, then all written in one
         unit of work, so a failure part-way leaves none of them changed. With
         ``expected_versions`` (:meth:`versions` as the dialog read them; a key not stored at 0)
         refused as a whole (ConflictError) when another workstation changed one of these
         settings since; None: no check (scripts). ``signer``: the reports' signing clinician
-        (None: left as stored). Returns the details kept."""
+        (None: left as stored); ``lock_minutes``: the automatic lock's idle time (None: left
+        as stored). Returns the details kept."""
         clean, stored = _clinic_value(details)
+        lock = (
+            {} if lock_minutes is None
+            else {LOCK_KEY: {"minutes": check_lock_minutes(lock_minutes)}}
+        )
         values = {
             **({} if signer is None else {SIGNER_KEY: _signer_value(signer)}),
+            **lock,
             CLINIC_KEY: stored,
             "units": _units_value(units),
             "odi_rule": _odi_rule_value(odi_max_missing),

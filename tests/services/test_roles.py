@@ -38,6 +38,7 @@ READS = {
         "clinic_details",
         "clinic_logo",
         "load",
+        "lock_minutes",
         "report_signer",
         "thresholds",
         "units",

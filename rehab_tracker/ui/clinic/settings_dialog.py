@@ -27,11 +27,15 @@ from rehab_tracker.domain.progression import PAIN_CEILING_DEFAULT
 from rehab_tracker.domain.thresholds import DEFAULT_THRESHOLDS, Threshold
 from rehab_tracker.services.container import Services
 from rehab_tracker.services.settings import (
+    LOCK_DEFAULT,
+    LOCK_MAX,
+    LOCK_MIN,
     LOGO_KEY,
     ClinicDetails,
     ClinicSettings,
     ReportSigner,
     check_clinic_details,
+    check_lock_minutes,
     check_report_signer,
 )
 from rehab_tracker.ui.shell.actions import run_action
@@ -81,6 +85,7 @@ class SettingsDialog(QDialog):
             else 0
         )
         self.pain_ceiling.setCurrentIndex(current.progression_pain_ceiling - 1)
+        self.lock_minutes.setText(str(self.services.settings.lock_minutes()))
         for key, t in current.thresholds.items():
             self.absolute[key].set_value(t.absolute)
             self.relative[key].set_value(None if t.relative is None else round(t.relative * 100, 1))
@@ -214,8 +219,20 @@ class SettingsDialog(QDialog):
             "Back or leg pain at or above this, before or after a session, holds an exercise "
             "at its dose instead of progressing it."
         )
+        self.lock_minutes = form.add(
+            "lock_minutes", f"&Lock after (minutes; clinic default {LOCK_DEFAULT})", QLineEdit()
+        )
+        self.lock_minutes.setObjectName("lockMinutes")
+        self.lock_minutes.setToolTip(
+            f"The window locks after this many minutes without use ({LOCK_MIN}-{LOCK_MAX})."
+        )
         self.form = form
         return form
+
+    def typed_lock_minutes(self) -> object:
+        """The idle time as typed: a whole number, else the text (the check refuses it)."""
+        text = self.lock_minutes.text().strip()
+        return int(text) if text.isdigit() else text
 
     def _build_thresholds(self, current: ClinicSettings) -> QGroupBox:
         """One row per measure: its absolute and relative thresholds and their source."""
@@ -377,6 +394,14 @@ class SettingsDialog(QDialog):
             focus_first_error(self)
             return
         overrides = self._threshold_overrides()
+        try:
+            lock_minutes = check_lock_minutes(self.typed_lock_minutes())
+        except ValidationError as exc:
+            self.form.show_errors(exc.errors)
+            self.banner.setText("Fix the settings marked in red.")
+            focus_first_error(self)
+            return
+        self.form.show_errors({})
 
         def write() -> None:  # one unit of work: all of it saved, or none; refused if stale
             self.services.settings.save_clinic_settings(
@@ -387,6 +412,7 @@ class SettingsDialog(QDialog):
                 threshold_overrides=overrides,
                 expected_versions=self.versions,
                 signer=signer,
+                lock_minutes=lock_minutes,
             )
 
         def show(errors: dict[str, str]) -> None:

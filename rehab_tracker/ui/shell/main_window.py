@@ -80,6 +80,7 @@ if TYPE_CHECKING:
     from rehab_tracker.domain.roles import Principal
     from rehab_tracker.services.container import Services
     from rehab_tracker.ui.shell.integrity import BackgroundCheck
+    from rehab_tracker.ui.shell.lock import IdleLock
     from rehab_tracker.ui.shell.welcome import WelcomePage
     from rehab_tracker.ui.shell.workspace import Workspace
 
@@ -147,6 +148,8 @@ class MainWindow(QMainWindow):
     workspace: Workspace
     #: the background check of every page of an SQLite file (after attach; None when done)
     page_check: BackgroundCheck | None = None
+    #: the automatic lock (ui.shell.lock), made on the first attach
+    idle_lock: IdleLock | None = None
 
     def __init__(
         self,
@@ -268,6 +271,36 @@ class MainWindow(QMainWindow):
             self.statusBar().clearMessage()
         self.unsetCursor()
         self._check_every_page(services)
+        self._start_idle_lock()
+
+    def _start_idle_lock(self) -> None:
+        """The automatic lock after the clinic's idle time (issue 13 item 3)."""
+        if self.idle_lock is not None:
+            self.idle_lock.refresh_minutes()
+            return
+        from rehab_tracker.ui.shell.lock import IdleLock
+
+        self.idle_lock = IdleLock(self, lambda: self.workspace.services.settings.lock_minutes())
+        self.idle_lock.sign_in = self._sign_in_again
+        self.idle_lock.on_switched = self._switch_user
+
+    def _sign_in_again(self, username: str, password: str) -> Principal:
+        from rehab_tracker.services import users
+
+        services = self.workspace.services
+        return users.sign_in(services.db, username, password, os_name=services.principal.os_user)
+
+    def _switch_user(self, principal: Principal) -> None:
+        """Another user signed in at the lock screen: the services rebuilt for them."""
+        from rehab_tracker.services.container import Services
+
+        self.reopen(Services(self.workspace.services.db, principal))
+        self.statusBar().showMessage(f"Signed in as {principal.username}", 10000)
+
+    def lock_now(self) -> None:
+        """File > Lock Now."""
+        if self.idle_lock is not None:
+            self.idle_lock.lock()
 
     def _check_every_page(self, services: Services) -> None:
         """SQLite's check of every page, in the background now that the window is usable
@@ -457,6 +490,7 @@ class MainWindow(QMainWindow):
             add("&File", "&Restore from Backup…", self.restore_from_backup, "restoreDatabase",
                 permission=Permission.BACKUPS)
         add("&File", "&Users…", self.manage_users, "manageUsers", permission=Permission.USERS)
+        add("&File", "Loc&k Now", self.lock_now, "lockNow", shortcut="Ctrl+Alt+L")
         self.menus["&File"].addSeparator()
         add("&File", "&Quit", self.close, "quit", shortcut=QKeySequence.StandardKey.Quit,
             fallback="Ctrl+Q", needs_services=False)
@@ -573,6 +607,8 @@ class MainWindow(QMainWindow):
         needs_patient, needs_services = self._needs[action]
         if needs_services and not self.attached:
             return False
+        if self.idle_lock is not None and self.idle_lock.locked:
+            return False  # a refresh behind the lock screen enables nothing
         permission = self._permissions.get(action)
         if permission is not None and not (
             self.attached and self.workspace.services.principal.may(permission)
