@@ -1,0 +1,68 @@
+"""Menus and buttons by role in the real main window: every action that leads to a write the
+signed-in role may not make is disabled (not hidden) and its tooltip and status tip say why in
+the refusal's words; every action the role may take is enabled (issue 13)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QAction
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "services"))
+from test_sessions_support import build_patient
+
+from rehab_tracker.domain.roles import Role, refusal
+from tests.staff import staff
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_each_role_sees_its_actions_enabled_and_the_others_greyed_out_with_why(
+    qtbot, db, today, role: Role  # type: ignore[no-untyped-def]
+) -> None:
+    from rehab_tracker.app import create_main_window
+
+    built = build_patient(db, today)
+    principal = staff("kim", role)
+    win = create_main_window(db, today=today, principal=principal)
+    qtbot.addWidget(win)
+    win.workspace.refresh_patients(select=built.patient_id)  # patient actions need a patient
+    gated = win._permissions
+    assert len(gated) >= 15  # every feature's write actions declare their permission
+    for action, permission in gated.items():
+        name = action.objectName()
+        visible = any(action in menu.actions() for menu in win.menus.values())
+        assert visible, f"{name} is hidden"
+        if principal.may(permission):
+            # a program's status change also needs the status to allow it
+            assert action.isEnabled() == win._allowed.get(action, True), f"{role}: {name}"
+            assert action.statusTip() == action.text().replace("&", "").rstrip(".…")
+        else:
+            assert not action.isEnabled(), f"{role}: {name} should be disabled"
+            assert action.toolTip() == refusal(role, permission)
+            assert action.statusTip() == refusal(role, permission)
+    tab_button = win.workspace.patient_view.findChild(object, "programTabBuild")
+    assert tab_button is not None
+    if role in (Role.ASSISTANT, Role.READ_ONLY):
+        assert not tab_button.isEnabled()
+        assert tab_button.toolTip() == refusal(role, next(
+            p for a, p in gated.items() if a.objectName() == "buildProgram"))
+    else:
+        assert tab_button.isEnabled()
+
+
+def test_an_assistant_sees_edit_program_greyed_out_and_can_log_a_session(
+    qtbot, db, today  # type: ignore[no-untyped-def]
+) -> None:
+    from rehab_tracker.app import create_main_window
+
+    built = build_patient(db, today)
+    win = create_main_window(db, today=today, principal=staff("kim", Role.ASSISTANT))
+    qtbot.addWidget(win)
+    win.workspace.refresh_patients(select=built.patient_id)
+    build = win.findChild(QAction, "buildProgram")
+    log = win.findChild(QAction, "logSession")
+    assert not build.isEnabled()
+    assert build.toolTip() == "An assistant cannot change programs. Ask an administrator."
+    assert log.isEnabled()
