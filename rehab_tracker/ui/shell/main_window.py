@@ -473,6 +473,7 @@ class MainWindow(QMainWindow):
             add("&File", "&Restore from Backup…", self.restore_from_backup, "restoreDatabase",
                 permission=Permission.BACKUPS)
         add("&File", "&Users…", self.manage_users, "manageUsers", permission=Permission.USERS)
+        add("&File", "Change My &Password…", self.change_password, "changeMyPassword")
         self.menus["&File"].addSeparator()
         add("&File", "&Quit", self.close, "quit", shortcut=QKeySequence.StandardKey.Quit,
             fallback="Ctrl+Q", needs_services=False)
@@ -502,6 +503,17 @@ class MainWindow(QMainWindow):
         from rehab_tracker.ui.shell.users import UsersDialog
 
         UsersDialog(self.workspace.services, self).exec()
+
+    def change_password(self) -> None:
+        """File > Change My Password…: any signed-in user, their own password."""
+        from rehab_tracker.ui.shell.change_password import ChangePasswordDialog
+
+        dialog = ChangePasswordDialog(self.workspace.services, self)
+        try:
+            if dialog.exec():
+                self.statusBar().showMessage("Your password was changed.", 10000)
+        finally:
+            dialog.deleteLater()
 
     def restore_from_backup(self) -> None:
         """File > Restore from Backup…: choose, confirm, restore with progress, reopen."""
