@@ -36,6 +36,8 @@ class ChangePasswordDialog(QDialog):
             "C&hange Password", "changePassword", self.save, self.reject
         )
         layout.addLayout(row)
+        # room for the password rules' messages under the fields (they wrap, never cut)
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 64)
         self.current.setFocus()
 
     def save(self) -> None:
