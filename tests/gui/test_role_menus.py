@@ -9,12 +9,25 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QPushButton
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "services"))
 from test_sessions_support import build_patient
 
-from rehab_tracker.domain.roles import Role, refusal
+from rehab_tracker.domain.roles import Permission, Role, refusal
 from tests.staff import staff
+
+#: buttons of the patient view's tabs that lead to a write, with what they need
+TAB_BUTTONS = {
+    "programTabBuild": Permission.PROGRAMS,
+    "logUnscheduled": Permission.SESSIONS,
+    "editSession": Permission.SESSIONS,
+    "deleteSession": Permission.SESSIONS,
+    "correctRedFlagOutcome": Permission.RED_FLAG_OUTCOME,
+    "recordAssessmentButton": Permission.OUTCOMES,
+    "addFollowUp": Permission.OUTCOMES,
+    "deleteOutcome": Permission.OUTCOMES,
+}
 
 
 @pytest.mark.parametrize("role", list(Role))
@@ -42,15 +55,18 @@ def test_each_role_sees_its_actions_enabled_and_the_others_greyed_out_with_why(
             assert not action.isEnabled(), f"{role}: {name} should be disabled"
             assert action.toolTip() == refusal(role, permission)
             assert action.statusTip() == refusal(role, permission)
-    tab_button = win.workspace.patient_view.findChild(object, "programTabBuild")
-    assert tab_button is not None
-    if role in (Role.ASSISTANT, Role.READ_ONLY):
-        assert not tab_button.isEnabled()
-        assert tab_button.toolTip() == refusal(role, next(
-            p for a, p in gated.items() if a.objectName() == "buildProgram"))
-    else:
-        assert tab_button.isEnabled()
-
+    # the patient view's buttons that start a write follow the same rule
+    view = win.workspace.patient_view
+    for name, permission in TAB_BUTTONS.items():
+        button = view.findChild(QPushButton, name)
+        assert button is not None, name
+        if principal.may(permission):
+            assert button.isEnabled(), f"{role}: {name} should be enabled"
+            assert button.toolTip() != refusal(role, permission)
+        else:
+            assert not button.isEnabled(), f"{role}: {name} should be disabled"
+            assert button.toolTip() == refusal(role, permission)
+            assert button.statusTip() == refusal(role, permission)
 
 def test_an_assistant_sees_edit_program_greyed_out_and_can_log_a_session(
     qtbot, db, today  # type: ignore[no-untyped-def]

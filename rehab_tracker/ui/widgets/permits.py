@@ -8,13 +8,21 @@ from PySide6.QtWidgets import QAbstractButton
 
 from rehab_tracker.domain.roles import Permission, Principal, refusal
 
+#: the property keeping a gated button's own tip
+_OWN_TIP = "permitsOwnTip"
+
 
 def gate(
     button: QAbstractButton, principal: Principal, permission: Permission, *,
-    enabled: bool, tip: str,
+    enabled: bool, tip: str | None = None,
 ) -> None:
     """Enable ``button`` when ``enabled`` and the role may ``permission``; otherwise a refused
-    role's button is disabled and says why in its tips."""
+    role's button is disabled and says why in its tips. ``tip`` is the button's own tip (by
+    default the one it had when first gated, kept for a role that may)."""
+    if tip is None:
+        kept = button.property(_OWN_TIP)
+        tip = kept if isinstance(kept, str) else button.toolTip()
+    button.setProperty(_OWN_TIP, tip)
     allowed = principal.may(permission)
     button.setEnabled(enabled and allowed)
     text = tip if allowed else refusal(principal.role, permission)
