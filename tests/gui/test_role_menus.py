@@ -27,6 +27,7 @@ TAB_BUTTONS = {
     "recordAssessmentButton": Permission.OUTCOMES,
     "addFollowUp": Permission.OUTCOMES,
     "deleteOutcome": Permission.OUTCOMES,
+    "todayBookSession": Permission.SCHEDULE,  # the Today page
 }
 
 
@@ -55,10 +56,9 @@ def test_each_role_sees_its_actions_enabled_and_the_others_greyed_out_with_why(
             assert not action.isEnabled(), f"{role}: {name} should be disabled"
             assert action.toolTip() == refusal(role, permission)
             assert action.statusTip() == refusal(role, permission)
-    # the patient view's buttons that start a write follow the same rule
-    view = win.workspace.patient_view
+    # the patient view's and the Today page's buttons that start a write: the same rule
     for name, permission in TAB_BUTTONS.items():
-        button = view.findChild(QPushButton, name)
+        button = win.findChild(QPushButton, name)
         assert button is not None, name
         if principal.may(permission):
             assert button.isEnabled(), f"{role}: {name} should be enabled"
