@@ -27,6 +27,7 @@ TAB_BUTTONS = {
     "recordAssessmentButton": Permission.OUTCOMES,
     "addFollowUp": Permission.OUTCOMES,
     "deleteOutcome": Permission.OUTCOMES,
+    "recordEducation": Permission.OUTCOMES,  # the Overview
     "todayBookSession": Permission.SCHEDULE,  # the Today page
 }
 
