@@ -83,3 +83,20 @@ def test_an_assistant_sees_edit_program_greyed_out_and_can_log_a_session(
     assert not build.isEnabled()
     assert build.toolTip() == "An assistant cannot change programs. Ask an administrator."
     assert log.isEnabled()
+
+
+@pytest.mark.parametrize("role", [Role.PHYSIOTHERAPIST, Role.ASSISTANT, Role.READ_ONLY])
+def test_the_exercise_library_greys_out_its_writes_for_a_role_that_may_not_change_it(
+    qtbot, db, role: Role  # type: ignore[no-untyped-def]
+) -> None:
+    from rehab_tracker.services.container import Services
+    from rehab_tracker.ui.library.library_view import LibraryView
+
+    view = LibraryView(Services(db, staff("kim", role)))
+    qtbot.addWidget(view)
+    may_change = role is Role.PHYSIOTHERAPIST
+    for name in ("newExercise", "saveExercise"):
+        button = view.findChild(QPushButton, name)
+        assert button.isEnabled() is may_change, name
+        if not may_change:
+            assert button.toolTip() == refusal(role, Permission.LIBRARY)
