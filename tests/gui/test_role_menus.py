@@ -28,6 +28,8 @@ TAB_BUTTONS = {
     "addFollowUp": Permission.OUTCOMES,
     "deleteOutcome": Permission.OUTCOMES,
     "recordEducation": Permission.OUTCOMES,  # the Overview
+    "overviewRedFlagOutcome": Permission.RED_FLAG_OUTCOME,  # shown only with an open flag
+    "recordRedFlagOutcome": Permission.RED_FLAG_OUTCOME,
     "todayBookSession": Permission.SCHEDULE,  # the Today page
 }
 

@@ -123,7 +123,9 @@ class SessionsTab(PatientTab):
             "background: #b00020; color: white; font-weight: bold; padding: 6px;"
         )
         self.alerts.setVisible(False)
-        self.outcome_button = outcome_button("recordRedFlagOutcome", self.record_outcome)
+        self.outcome_button = outcome_button(
+            "recordRedFlagOutcome", self.record_outcome, self.services.principal
+        )
         self.outcome_button.setVisible(False)
 
     def _build_table(self) -> None:
