@@ -132,6 +132,8 @@ def may(role: Role, permission: Permission) -> bool:
 
 def refusal(role: Role, permission: Permission) -> str:
     """The message a refused action shows, as is."""
+    if role is Role.READ_ONLY:  # "A read-only cannot ..." is not English
+        return f"Read-only staff cannot {ACTION_WORDS[permission]}. Ask an administrator."
     name = role.label.lower()
     article = "An" if name[0] in "aeiou" else "A"
     return f"{article} {name} cannot {ACTION_WORDS[permission]}. Ask an administrator."

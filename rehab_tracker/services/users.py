@@ -314,6 +314,47 @@ class UserService:
                 ],
             )
 
+    def change_own_password(self, current: str, new: str, repeat: str) -> None:
+        """File > Change My Password…: any signed-in user changes their own password (never
+        another's: the account is the principal's). The current password must match, the new
+        one pass the same rules as a new account's and be typed twice alike; on any error
+        nothing is saved. The trail gets a ``password_changed`` entry, as a reset does."""
+        errors = Collector()
+        errors.check(bool(current), "current", "Enter your current password.")
+        errors.check(bool(new), "new", "Enter the new password.")
+        errors.check(new == repeat, "repeat", "The two new passwords differ.")
+        if self.principal.user_id is None:
+            raise ServiceError("Only a signed-in user can change their password.")
+        with self.db.unit_of_work(self.principal) as session:
+            user = session.get(User, self.principal.user_id)
+            if user is None or not user.active:
+                raise NotFoundError("This user no longer exists.")
+            if current and not passwords.verify(user.password_hash, current):
+                errors.add("current", "This is not your current password.")
+            if new:
+                message = policy.problem(
+                    new, username=user.username, display_name=user.display_name
+                )
+                if message:
+                    errors.add("new", message)
+                elif current and new == current:
+                    errors.add("new", "Choose a password other than the current one.")
+            errors.raise_if_any()
+            user.password_hash = passwords.hash_password(new)
+            session.flush()
+            audit.append(
+                session,
+                [
+                    (
+                        "password_changed",
+                        "users",
+                        str(user.id),
+                        None,
+                        {"username": user.username, "changed_by": self.principal.username},
+                    )
+                ],
+            )
+
     @requires(Permission.USERS)
     def set_active(self, user_id: uuid.UUID, active: bool) -> None:
         """Deactivate (or reactivate) an account; the administrator cannot deactivate the last

@@ -109,7 +109,8 @@ READS = {
     "reports": {"active_patient_ids", "gather", "signer"},
     "disclosures": {"history"},
     "schedule": {"bookable", "today", "week"},
-    "users": {"signer"},
+    # change_own_password: any signed-in user, their own account only (the principal's)
+    "users": {"change_own_password", "signer"},
 }
 #: the system's own work, whoever is signed in: seeding the shipped library and catalogue
 SYSTEM = {"library": {"ensure_seeded"}, "education": {"ensure_seeded"}}

@@ -1,12 +1,14 @@
 """The audit feature: Tools > Audit Trail (Ctrl+Shift+T), the trail filtered and exported.
 
-Who may open it is the service's check (``Permission.AUDIT``, an administrator): the menu action
-is there for everyone, and a user the service refuses is told so in a dialog.
+Who may open it is the service's check (``Permission.AUDIT``, an administrator); the menu action
+declares the permission too, so for other roles it is greyed out and its tip says why.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+
+from rehab_tracker.domain.roles import Permission
 
 if TYPE_CHECKING:
     from rehab_tracker.ui.shell.main_window import MainWindow
@@ -19,7 +21,7 @@ class AuditFeature:
     def __init__(self, window: MainWindow) -> None:
         self.window = window
         window.add_action("&Tools", "Audit &Trail…", self.open_trail, "auditTrail",
-                          shortcut="Ctrl+Shift+T")
+                          shortcut="Ctrl+Shift+T", permission=Permission.AUDIT)
 
     def attach(self, workspace: Workspace) -> None:
         self.workspace = workspace

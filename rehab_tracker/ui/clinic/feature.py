@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rehab_tracker.domain.roles import Permission
+
 if TYPE_CHECKING:
     from rehab_tracker.ui.shell.main_window import MainWindow
     from rehab_tracker.ui.shell.workspace import Workspace
@@ -15,7 +17,8 @@ class ClinicFeature:
 
     def __init__(self, window: MainWindow) -> None:
         self.window = window
-        window.add_action("&Tools", "Clinic &Settings…", self.open_settings, "clinicSettings")
+        window.add_action("&Tools", "Clinic &Settings…", self.open_settings, "clinicSettings",
+                          permission=Permission.SETTINGS)
 
     def attach(self, workspace: Workspace) -> None:
         self.workspace = workspace

@@ -30,11 +30,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from rehab_tracker.domain.roles import Permission
 from rehab_tracker.services.container import Services
 from rehab_tracker.services.education import EducationForm, EducationRow
 from rehab_tracker.services.patients import PatientRow
 from rehab_tracker.ui.shell.actions import run_action
-from rehab_tracker.ui.widgets import dialogs
+from rehab_tracker.ui.widgets import dialogs, permits
 from rehab_tracker.ui.widgets.date_field import DateField, date_problems
 from rehab_tracker.ui.widgets.filter_proxy import text_filter_proxy
 from rehab_tracker.ui.widgets.forms import FieldForm, focus_first_error, name_button, search_box
@@ -141,6 +142,8 @@ class EducationView(QWidget):
         for name, button in (("addEducation", self.add_button), ("openLink", self.open_button),
                              ("printEducation", self.print_button)):
             name_button(button, name)
+        permits.gate(self.add_button, self.services.principal, Permission.LIBRARY, enabled=True,
+                     tip="A handout or link of the clinic's own")
         return search_label
 
     def _build_layout(self, search_label: QLabel) -> None:
@@ -348,7 +351,8 @@ class RecordEducationButton(QPushButton):
 
     def set_patient(self, row: PatientRow | None) -> None:
         self.program_id = row.program_id if row is not None else None
-        self.setEnabled(self.program_id is not None)
+        permits.gate(self, self.services.principal, Permission.OUTCOMES,
+                     enabled=self.program_id is not None)
 
     def open_record(self) -> None:
         if self.program_id is None:

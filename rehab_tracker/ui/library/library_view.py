@@ -34,11 +34,12 @@ from PySide6.QtWidgets import (
 from rehab_tracker.domain.dosage import DOSAGE_TYPES
 from rehab_tracker.domain.library import BODY_REGIONS
 from rehab_tracker.domain.restrictions import MOVEMENTS
+from rehab_tracker.domain.roles import Permission
 from rehab_tracker.services.container import Services
 from rehab_tracker.services.library import IMAGE_SUFFIXES, ExerciseForm, ExerciseRow
 from rehab_tracker.ui.library.dosage_table import DosageTableEditor, StepEditor
 from rehab_tracker.ui.shell.actions import run_action
-from rehab_tracker.ui.widgets import dialogs
+from rehab_tracker.ui.widgets import dialogs, permits
 from rehab_tracker.ui.widgets.filter_proxy import RowFilterProxy
 from rehab_tracker.ui.widgets.forms import FieldForm, buddy_label, name_button, search_box
 from rehab_tracker.ui.widgets.scroll import scroll_area
@@ -522,9 +523,18 @@ class LibraryView(QWidget):
         self._update_buttons(row)
 
     def _update_buttons(self, row: ExerciseRow | None) -> None:
-        self.retire_button.setEnabled(row is not None and not row.retired)
+        """Each button for the selection; a role that may not change the library sees the
+        writing ones greyed out, saying why (``permits.gate``)."""
+        principal, library = self.services.principal, Permission.LIBRARY
+        permits.gate(self.retire_button, principal, library,
+                     enabled=row is not None and not row.retired)
         self.editor.set_media_enabled(row is not None)
-        self.restore_button.setEnabled(row is not None and row.retired)
+        permits.gate(self.restore_button, principal, library,
+                     enabled=row is not None and row.retired)
+        for button in (self.new_button, self.save_button):
+            permits.gate(button, principal, library, enabled=True)
+        for button in (self.editor.add_image, self.editor.add_video, self.editor.remove_media):
+            permits.gate(button, principal, library, enabled=row is not None)
 
 
 class LibraryDialog(dialogs.ViewDialog):

@@ -9,6 +9,8 @@ from collections.abc import Sequence
 from functools import partial
 from typing import TYPE_CHECKING
 
+from rehab_tracker.domain.roles import Permission
+
 if TYPE_CHECKING:
     from rehab_tracker.services.drafts import DraftInfo
     from rehab_tracker.ui.outcomes.outcome_tab import OutcomesTab
@@ -44,15 +46,18 @@ class OutcomesFeature:
     def __init__(self, window: MainWindow) -> None:
         self.window = window
         window.add_action("&Outcomes", "&Record Outcome (ODI)…", partial(self.record, "odi"),
-                          "recordOutcome", shortcut="Ctrl+Shift+O", needs_patient=True)
+                          "recordOutcome", shortcut="Ctrl+Shift+O", needs_patient=True,
+                          permission=Permission.OUTCOMES)
         for key, text in FORM_LABELS.items():
             if key != "odi":
                 window.add_action("&Outcomes", f"Record {text}", partial(self.record, key),
-                                  f"record_{key}_action", needs_patient=True)
+                                  f"record_{key}_action", needs_patient=True,
+                                  permission=Permission.OUTCOMES)
 
         window.add_action("&Outcomes", "Record &Assessment (All Measures)…",
                           lambda: self.open_assessment(None), "recordAssessment",
-                          shortcut="Ctrl+Shift+A", needs_patient=True)
+                          shortcut="Ctrl+Shift+A", needs_patient=True,
+                          permission=Permission.OUTCOMES)
 
     def open_assessment(self, patient_id: uuid.UUID | None, timepoint: str | None = None) -> bool:
         """The assessment screen for ``patient_id`` (None: the selected patient) at

@@ -29,11 +29,13 @@ from PySide6.QtWidgets import (
 
 from rehab_tracker.domain.assessments import default_timepoint
 from rehab_tracker.domain.review import instrument_name
+from rehab_tracker.domain.roles import Permission
 from rehab_tracker.domain.units import measured_with_unit
 from rehab_tracker.services.outcomes import TIMEPOINTS, AssessmentDue, MeasureChange, OutcomeRow
 from rehab_tracker.services.patients import PatientRow
 from rehab_tracker.ui.outcomes.feature import FORM_LABELS
 from rehab_tracker.ui.shell.actions import run_action
+from rehab_tracker.ui.widgets import permits
 from rehab_tracker.ui.widgets.date_field import DateField, date_problems
 from rehab_tracker.ui.widgets.forms import (
     FieldForm,
@@ -189,7 +191,8 @@ class OutcomesTab(PatientTab):
         self.row = row
         for b in [*self.record_buttons.values(), self.delete_button, self.follow_up_button,
                   self.assessment_button]:
-            b.setEnabled(row is not None)
+            permits.gate(b, self.services.principal, Permission.OUTCOMES,
+                         enabled=row is not None)
         if row is None:
             self.model.set_rows([])
             self.changes_label.setText("No patient selected.")

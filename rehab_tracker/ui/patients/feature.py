@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QKeySequence
 
+from rehab_tracker.domain.roles import Permission
+
 if TYPE_CHECKING:
     from rehab_tracker.ui.shell.main_window import MainWindow
     from rehab_tracker.ui.shell.workspace import Workspace
@@ -24,9 +26,11 @@ class PatientsFeature:
     def __init__(self, window: MainWindow) -> None:
         self.window = window
         window.add_action("&Patient", "&New Patient…", self.new_patient, "newPatient",
-                          shortcut=QKeySequence.StandardKey.New, fallback="Ctrl+N")
+                          shortcut=QKeySequence.StandardKey.New, fallback="Ctrl+N",
+                          permission=Permission.PATIENTS)
         window.add_action("&Patient", "&Edit Patient…", self.edit_patient, "editPatient",
-                          shortcut="Ctrl+E", needs_patient=True)
+                          shortcut="Ctrl+E", needs_patient=True,
+                          permission=Permission.PATIENTS)
 
     def attach(self, workspace: Workspace) -> None:
         self.workspace = workspace

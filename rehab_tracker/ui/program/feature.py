@@ -9,6 +9,7 @@ import uuid
 from typing import TYPE_CHECKING
 
 from rehab_tracker.domain.program_status import Change, allowed
+from rehab_tracker.domain.roles import Permission
 from rehab_tracker.ui.widgets import dialogs
 
 if TYPE_CHECKING:
@@ -28,19 +29,21 @@ class ProgramFeature:
     def __init__(self, window: MainWindow) -> None:
         self.window = window
         window.add_action("&Program", "&Build Program…", self.open_program_builder,
-                          "buildProgram", needs_patient=True)
+                          "buildProgram", needs_patient=True, permission=Permission.PROGRAMS)
         self.program: ProgramDetail | None = None
         self.status_actions: dict[Change, QAction] = {
             "pause": window.add_action("&Program", "&Pause Program…", lambda: self.change("pause"),
-                                       "pauseProgram", needs_patient=True),
+                                       "pauseProgram", needs_patient=True,
+                                       permission=Permission.PROGRAMS),
             "resume": window.add_action("&Program", "&Resume Program", self.resume,
-                                        "resumeProgram", needs_patient=True),
+                                        "resumeProgram", needs_patient=True,
+                                        permission=Permission.PROGRAMS),
             "complete": window.add_action("&Program", "&Complete Program…",
                                           lambda: self.change("complete"), "completeProgram",
-                                          needs_patient=True),
+                                          needs_patient=True, permission=Permission.PROGRAMS),
             "stop": window.add_action("&Program", "&Stop Program Early…",
                                       lambda: self.change("stop"), "stopProgram",
-                                      needs_patient=True),
+                                      needs_patient=True, permission=Permission.PROGRAMS),
         }
 
     def attach(self, workspace: Workspace) -> None:
@@ -61,7 +64,7 @@ class ProgramFeature:
         allow it from the program's status."""
         self.program = program
         for change, action in self.status_actions.items():
-            action.setEnabled(program is not None and allowed(program.status, change))
+            self.window.allow(action, program is not None and allowed(program.status, change))
 
     def _current(self, change: Change) -> ProgramDetail | None:
         """The selected patient's current program read again (it may have changed elsewhere),

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from rehab_tracker.domain.roles import Permission
 from rehab_tracker.services.container import Services
 from rehab_tracker.services.patients import PatientRow
 from rehab_tracker.services.programs import (
@@ -31,11 +32,14 @@ from rehab_tracker.services.programs import (
 )
 from rehab_tracker.ui.program import handout
 from rehab_tracker.ui.program.suggestion import suggestion_text
+from rehab_tracker.ui.widgets import permits
 from rehab_tracker.ui.widgets.forms import name_button, text_label
 from rehab_tracker.ui.widgets.scroll import fill_scrolling
 from rehab_tracker.ui.widgets.table_model import RowsTableModel
 
 Index = QModelIndex | QPersistentModelIndex
+#: the Edit program button's tip for a role that may change programs
+BUILD_TIP = "Build or edit the program"
 HEADERS = ("Exercise", "Dosage", "Suggestion", "Notes")
 
 
@@ -134,7 +138,7 @@ class ProgramTab(QWidget):
         self.pdf_button = QPushButton("Sheet PDF…")
         self.pdf_button.setObjectName("programTabPdf")
         buttons = QHBoxLayout()
-        tips = ("Build or edit the program", "Home exercise sheet", "Save the sheet as PDF")
+        tips = (BUILD_TIP, "Home exercise sheet", "Save the sheet as PDF")
         for button, tip in zip(
             (self.build_button, self.sheet_button, self.pdf_button), tips, strict=True
         ):
@@ -152,7 +156,8 @@ class ProgramTab(QWidget):
         self.row = row
         self.program = None if row is None else self.services.programs.active_program_for(row.id)
         program = self.program
-        self.build_button.setEnabled(row is not None)
+        permits.gate(self.build_button, self.services.principal, Permission.PROGRAMS,
+                     enabled=row is not None, tip=BUILD_TIP)
         self.sheet_button.setEnabled(program is not None)
         self.pdf_button.setEnabled(program is not None)
         self.reason.setText("")

@@ -31,10 +31,11 @@ from rehab_tracker.domain.redflags import (
     RedFlagOutcomeEntry,
     label_of,
 )
+from rehab_tracker.domain.roles import Permission, Principal
 from rehab_tracker.services.container import Services
 from rehab_tracker.services.sessions import RedFlagAlert
 from rehab_tracker.ui.shell.actions import run_action
-from rehab_tracker.ui.widgets import dialogs
+from rehab_tracker.ui.widgets import dialogs, permits
 from rehab_tracker.ui.widgets.date_field import DateField
 from rehab_tracker.ui.widgets.forms import (
     FieldForm,
@@ -55,10 +56,14 @@ WITHDRAW_QUESTION = (
 )
 
 
-def outcome_button(object_name: str, slot: Callable[[], None]) -> QPushButton:
-    """The "Record red-flag outcome" button (Alt+G), calling ``slot``."""
+def outcome_button(
+    object_name: str, slot: Callable[[], None], principal: Principal
+) -> QPushButton:
+    """The "Record red-flag outcome" button (Alt+G), calling ``slot``; greyed out, saying why,
+    for a role that may not record the outcome (``permits.gate``)."""
     button = push_button("Record red-fla&g outcome…", object_name)
     button.clicked.connect(slot)
+    permits.gate(button, principal, Permission.RED_FLAG_OUTCOME, enabled=True)
     return button
 
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
 
+from rehab_tracker.domain.roles import Permission
 from rehab_tracker.ui.shell.actions import run_action
 from rehab_tracker.ui.widgets import dialogs
 
@@ -35,12 +36,13 @@ class SessionsFeature:
         self.last_dialog: SessionFormDialog | None = None
         add = window.add_action
         add("&Session", "&Log Session…", self.log_session, "logSession",
-            shortcut="Ctrl+L", needs_patient=True)
+            shortcut="Ctrl+L", needs_patient=True, permission=Permission.SESSIONS)
         add("&Session", "Log &Unscheduled Session…", self.log_unscheduled, "logUnscheduled",
-            needs_patient=True)
-        add("&Session", "&Resume Unsaved Draft…", self.resume_draft, "resumeDraft")
+            needs_patient=True, permission=Permission.SESSIONS)
+        add("&Session", "&Resume Unsaved Draft…", self.resume_draft, "resumeDraft",
+            permission=Permission.DRAFT)
         add("&Session", "Record Red-Flag &Outcome…", self.record_outcome, "redFlagOutcome",
-            needs_patient=True)
+            needs_patient=True, permission=Permission.RED_FLAG_OUTCOME)
 
     def attach(self, workspace: Workspace) -> None:
         from rehab_tracker.ui.sessions.session_overview import SessionOverviewPanel

@@ -36,7 +36,9 @@ class SessionOverviewPanel(QGroupBox):
         self.alerts: list[RedFlagAlert] = []
         self.alert = text_label("overviewRedFlag", description="Red flag")
         self.alert.setStyleSheet(ALERT_STYLE)
-        self.outcome_button = outcome_button("overviewRedFlagOutcome", self.record_outcome)
+        self.outcome_button = outcome_button(
+            "overviewRedFlagOutcome", self.record_outcome, self.services.principal
+        )
         self.assessments = text_label("overviewAssessments", description="Assessments due")
         row = QVBoxLayout()  # the button under the alert: the overview can be narrow
         row.addWidget(self.alert)

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from rehab_tracker.domain.roles import Permission
 from rehab_tracker.domain.sessions import location_label
 from rehab_tracker.services.patients import PatientRow
 from rehab_tracker.services.sessions import PatientSessions, SessionRow, SlotInfo
@@ -36,7 +37,7 @@ from rehab_tracker.ui.sessions.acknowledge import (
     record_outcome,
 )
 from rehab_tracker.ui.shell.actions import run_action
-from rehab_tracker.ui.widgets import dialogs
+from rehab_tracker.ui.widgets import dialogs, permits
 from rehab_tracker.ui.widgets.forms import push_button, text_label
 from rehab_tracker.ui.widgets.lazy_tab import PatientTab
 from rehab_tracker.ui.widgets.scroll import scrolled_column
@@ -122,7 +123,9 @@ class SessionsTab(PatientTab):
             "background: #b00020; color: white; font-weight: bold; padding: 6px;"
         )
         self.alerts.setVisible(False)
-        self.outcome_button = outcome_button("recordRedFlagOutcome", self.record_outcome)
+        self.outcome_button = outcome_button(
+            "recordRedFlagOutcome", self.record_outcome, self.services.principal
+        )
         self.outcome_button.setVisible(False)
 
     def _build_table(self) -> None:
@@ -182,9 +185,12 @@ class SessionsTab(PatientTab):
     def set_patient(self, row: PatientRow | None) -> None:
         self.row = row
         enabled = row is not None
+        principal = self.services.principal
         for b in (self.log_next_button, self.log_unscheduled_button, self.edit_button,
-                  self.correct_flag_button, self.delete_button):
-            b.setEnabled(enabled)
+                  self.delete_button):
+            permits.gate(b, principal, Permission.SESSIONS, enabled=enabled)
+        permits.gate(self.correct_flag_button, principal, Permission.RED_FLAG_OUTCOME,
+                     enabled=enabled, tip="")
         if row is None:
             self.view_data = None
             self.model.set_rows([])
@@ -216,8 +222,9 @@ class SessionsTab(PatientTab):
             self.alerts.setVisible(False)
             self.outcome_button.setVisible(False)
         next_slot = data.next_slot
-        self.log_next_button.setEnabled(next_slot is not None)
-        self.log_next_button.setToolTip(next_slot.label if next_slot else "Every session is logged")
+        permits.gate(self.log_next_button, self.services.principal, Permission.SESSIONS,
+                     enabled=next_slot is not None,
+                     tip=next_slot.label if next_slot else "Every session is logged")
 
     def selected_id(self) -> uuid.UUID | None:
         indexes = self.table.selectionModel().selectedRows()

@@ -69,7 +69,7 @@ from PySide6.QtWidgets import (
 
 from rehab_tracker import APP_NAME
 from rehab_tracker.data.patient_list import FirstPage, PatientRow
-from rehab_tracker.domain.roles import Permission
+from rehab_tracker.domain.roles import Permission, refusal
 from rehab_tracker.ui.patients.patient_list import PatientList
 from rehab_tracker.ui.shell import settings as gui_settings
 from rehab_tracker.ui.shell.actions import run_action
@@ -172,6 +172,10 @@ class MainWindow(QMainWindow):
         self.startup_failed = False
         self._needs: dict[QAction, tuple[bool, bool]] = {}
         self._permissions: dict[QAction, Permission] = {}
+        #: a feature's own condition on an action (``allow``), beside the one rule
+        self._allowed: dict[QAction, bool] = {}
+        #: each action's own tip (its text), shown unless the role refuses it
+        self._tips: dict[QAction, str] = {}
         #: the patient the window last showed (the status message belongs to them)
         self._shown_patient: uuid.UUID | None = None
         #: the home page in the patient pane (set_home), in front of the patient view
@@ -228,6 +232,7 @@ class MainWindow(QMainWindow):
         for title in MENU_TITLES:
             menu = self.menuBar().addMenu(MENU_BAR_TEXT.get(title, title))
             menu.setObjectName(title.replace("&", "").lower() + "Menu")
+            menu.setToolTipsVisible(True)  # a greyed-out action says why on hover
             self.menus[title] = menu
 
     def show_page(self, page: FirstPage) -> None:
@@ -267,6 +272,8 @@ class MainWindow(QMainWindow):
         for feature in self.features:
             feature.attach(workspace)
         workspace.refresh_patients()
+        for action in self._needs:  # the signed-in role's actions enabled, the others say why
+            self._update(action)
         if self.statusBar().currentMessage() == OPENING_MESSAGE:
             self.statusBar().clearMessage()
         self.unsetCursor()
@@ -389,6 +396,8 @@ class MainWindow(QMainWindow):
         action.setObjectName(object_name)
         plain = text.replace("&", "").rstrip(".…")
         action.setStatusTip(plain)
+        action.setToolTip(plain)
+        self._tips[action] = plain
         if isinstance(shortcut, QKeySequence.StandardKey):
             # some platforms bind no key to a standard action (Quit on Windows): use ``fallback``
             bindings = QKeySequence.keyBindings(shortcut)
@@ -399,10 +408,17 @@ class MainWindow(QMainWindow):
         self._needs[action] = (needs_patient, needs_services)
         if permission is not None:
             self._permissions[action] = permission
-        action.setEnabled(self._may_enable(action))
+        self._update(action)
         self.menus[menu].addAction(action)
         self.addAction(action)  # shortcuts work even with the menu bar hidden
         return action
+
+    def allow(self, action: QAction, allowed: bool) -> None:
+        """A feature's own condition on one of its actions (a program's status allows a
+        change): the action is enabled when this and the one rule (services, patient, role)
+        allow it."""
+        self._allowed[action] = allowed
+        self._update(action)
 
     def welcome_shown(self) -> bool:
         """Whether the patient pane shows the welcome page (the database has no patients)."""
@@ -465,7 +481,7 @@ class MainWindow(QMainWindow):
         Another patient also clears the status bar's message: "Session saved" was about the
         patient before."""
         for action in self._needs:
-            action.setEnabled(self._may_enable(action))
+            self._update(action)
         selected = self.patient_list.selected_id()
         if selected != self._shown_patient:
             self._shown_patient = selected
@@ -485,12 +501,13 @@ class MainWindow(QMainWindow):
         self.open_patient = add("&Patient", "&Open Patient", self.show_patient_view,
                                 "openPatient", needs_patient=True)
         add("&File", "&Backup Database", self.backup_database, "backupDatabase",
-            shortcut="Ctrl+B")
+            shortcut="Ctrl+B", permission=Permission.BACKUPS)
         if self.open_services is not None:
             add("&File", "&Restore from Backup…", self.restore_from_backup, "restoreDatabase",
                 permission=Permission.BACKUPS)
         add("&File", "&Users…", self.manage_users, "manageUsers", permission=Permission.USERS)
         add("&File", "Loc&k Now", self.lock_now, "lockNow", shortcut="Ctrl+Alt+L")
+        add("&File", "Change My &Password…", self.change_password, "changeMyPassword")
         self.menus["&File"].addSeparator()
         add("&File", "&Quit", self.close, "quit", shortcut=QKeySequence.StandardKey.Quit,
             fallback="Ctrl+Q", needs_services=False)
@@ -520,6 +537,17 @@ class MainWindow(QMainWindow):
         from rehab_tracker.ui.shell.users import UsersDialog
 
         UsersDialog(self.workspace.services, self).exec()
+
+    def change_password(self) -> None:
+        """File > Change My Password…: any signed-in user, their own password."""
+        from rehab_tracker.ui.shell.change_password import ChangePasswordDialog
+
+        dialog = ChangePasswordDialog(self.workspace.services, self)
+        try:
+            if dialog.exec():
+                self.statusBar().showMessage("Your password was changed.", 10000)
+        finally:
+            dialog.deleteLater()
 
     def restore_from_backup(self) -> None:
         """File > Restore from Backup…: choose, confirm, restore with progress, reopen."""
@@ -602,6 +630,22 @@ class MainWindow(QMainWindow):
 
     # --- internals ------------------------------------------------------------------------
 
+    def principal(self) -> Principal | None:
+        """Who is signed in (None until the window is attached)."""
+        return self.workspace.services.principal if self.attached else None
+
+    def _update(self, action: QAction) -> None:
+        """Enable ``action`` by the one rule; one the role refuses is disabled (never hidden)
+        and its tooltip and status tip say why (``domain.roles.refusal``)."""
+        action.setEnabled(self._may_enable(action))
+        permission = self._permissions.get(action)
+        principal = self.principal()
+        tip = self._tips[action]
+        if permission is not None and principal is not None and not principal.may(permission):
+            tip = refusal(principal.role, permission)
+        action.setToolTip(tip)
+        action.setStatusTip(tip)
+
     def _may_enable(self, action: QAction) -> bool:
         """The one rule: database actions wait for attach, patient actions for a selection."""
         needs_patient, needs_services = self._needs[action]
@@ -609,6 +653,8 @@ class MainWindow(QMainWindow):
             return False
         if self.idle_lock is not None and self.idle_lock.locked:
             return False  # a refresh behind the lock screen enables nothing
+        if not self._allowed.get(action, True):
+            return False
         permission = self._permissions.get(action)
         if permission is not None and not (
             self.attached and self.workspace.services.principal.may(permission)

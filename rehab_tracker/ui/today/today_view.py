@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from rehab_tracker.domain.roles import Permission
 from rehab_tracker.domain.schedule import MISSED_WINDOW_DAYS, short_day
 from rehab_tracker.services.schedule import (
     Appointment,
@@ -36,6 +37,7 @@ from rehab_tracker.services.schedule import (
     FlagToReview,
     week_of,
 )
+from rehab_tracker.ui.widgets import permits
 from rehab_tracker.ui.widgets.forms import push_button
 from rehab_tracker.ui.widgets.lazy_tab import LazyTab
 from rehab_tracker.ui.widgets.scroll import scrolled_column
@@ -334,6 +336,7 @@ class DayPage(_Page):
         )
         self.log_button = _button("&Log session…", "todayLogSession", self.log_current)
         self.book_button = _button("&Book session…", "todayBookSession", lambda: acts.book(None))
+        permits.gate(self.book_button, self.services.principal, Permission.SCHEDULE, enabled=True)
         self.move_button = _button("&Move session…", "todayMoveSession", self.move_current)
         self.log_late_button = _button("Log l&ate…", "todayLogLate", self.log_missed)
         self.move_missed_button = _button(
@@ -397,15 +400,17 @@ class DayPage(_Page):
             if items.assessments
             else "Assessments due or overdue: none"
         )
-        for button, model in (
-            (self.log_button, self.sessions),
-            (self.move_button, self.sessions),
-            (self.log_late_button, self.missed),
-            (self.move_missed_button, self.missed),
-            (self.flag_button, self.flags),
-            (self.assess_button, self.assessments),
+        principal = self.services.principal
+        for button, model, permission in (
+            (self.log_button, self.sessions, Permission.SESSIONS),
+            (self.move_button, self.sessions, Permission.SCHEDULE),
+            (self.log_late_button, self.missed, Permission.SESSIONS),
+            (self.move_missed_button, self.missed, Permission.SCHEDULE),
+            (self.flag_button, self.flags, Permission.RED_FLAG_OUTCOME),
+            (self.assess_button, self.assessments, Permission.OUTCOMES),
         ):
-            button.setEnabled(bool(model.rows))
+            permits.gate(button, principal, permission, enabled=bool(model.rows))
+        permits.gate(self.book_button, principal, Permission.SCHEDULE, enabled=True)
         for title, table in (
             (self.sessions_title, self.sessions_table),
             (self.missed_title, self.missed_table),
@@ -477,6 +482,7 @@ class WeekPage(_Page):
         self.next_button.setToolTip("The week after")
         self.log_button = _button("&Log session…", "weekLogSession", self.log_current)
         self.book_button = _button("&Book session…", "weekBookSession", lambda: acts.book(None))
+        permits.gate(self.book_button, self.services.principal, Permission.SCHEDULE, enabled=True)
         self.move_button = _button("&Move session…", "weekMoveSession", self.move_current)
         nav = QHBoxLayout()
         for b in (self.previous_button, self.this_button, self.next_button):
@@ -516,8 +522,10 @@ class WeekPage(_Page):
             if self.model.days[column]:
                 self.table.setCurrentIndex(self.model.index(0, column))
         has = bool(appointments)
-        self.log_button.setEnabled(has)
-        self.move_button.setEnabled(has)
+        principal = self.services.principal
+        permits.gate(self.log_button, principal, Permission.SESSIONS, enabled=has)
+        permits.gate(self.move_button, principal, Permission.SCHEDULE, enabled=has)
+        permits.gate(self.book_button, principal, Permission.SCHEDULE, enabled=True)
 
     def current(self) -> Appointment | None:
         return self.model.appointment(self.table.currentIndex())
