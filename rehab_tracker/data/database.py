@@ -239,6 +239,20 @@ class _Snapshot:
                 session.close()
 
 
+def session_memo(source: object, key: object, compute: Callable[[], _T]) -> _T:
+    """``compute()``, kept under ``key`` for the rest of the read snapshot when ``source`` is
+    the session of one (:meth:`Database.snapshot`, :meth:`Database.memo`); a plain call for any
+    other session or connection (a write's, or a look outside a snapshot)."""
+    snapshot = source.info.get("rehab_snapshot") if isinstance(source, Session) else None
+    if not isinstance(snapshot, _Snapshot) or snapshot.session is not source:
+        return compute()
+    if key in snapshot.memo:
+        return snapshot.memo[key]  # type: ignore[return-value]
+    value = compute()
+    snapshot.memo[key] = value
+    return value
+
+
 @dataclass
 class Database:
     """An open, migrated database and its session factories."""
@@ -294,6 +308,7 @@ class Database:
             except BaseException:
                 session.close()
                 raise
+            session.info["rehab_snapshot"] = snapshot
             snapshot.session = session
         try:
             with translated(self.path):

@@ -8,6 +8,7 @@ import datetime as dt
 from pathlib import Path
 
 from rehab_tracker.data.database import Database, open_database
+from rehab_tracker.domain.restrictions import Restriction
 from rehab_tracker.services.container import Services
 from tests.services.test_sessions_support import build_patient, counted
 from tests.staff import staff
@@ -71,3 +72,20 @@ def test_an_error_inside_a_snapshot_leaves_it_usable(db: Database, today: dt.dat
         with pytest.raises(NotFoundError):
             s.programs.program(uuid.uuid4())
         assert s.programs.program(b.program_id).id == b.program_id
+
+
+def test_a_restriction_removed_inside_a_snapshot_is_gone_from_the_reads_after(
+    db: Database, today: dt.date
+) -> None:
+    b = build_patient(db, today, weeks_ago=13, given="Una")
+    s = b.services
+    until = today + dt.timedelta(days=30)
+    s.restrictions.add(b.patient_id, Restriction("lifting", until, limit=5.0), today=today)
+    with s.snapshot():
+        assert s.patients.overview(b.patient_id, today=today).restrictions
+        assert s.restrictions.list_for(b.patient_id)
+        for r in s.restrictions.list_for(b.patient_id):
+            assert r.id is not None
+            s.restrictions.remove(r.id)
+        assert s.patients.overview(b.patient_id, today=today).restrictions == ()
+        assert s.restrictions.list_for(b.patient_id) == ()
