@@ -16,10 +16,11 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
-from collections.abc import Iterator
-from dataclasses import dataclass
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
@@ -211,6 +212,47 @@ def _in_transaction(session: Session, path: Path | None) -> Iterator[Session]:
         session.close()
 
 
+_T = TypeVar("_T")
+
+
+class _Snapshot:
+    """One thread's read snapshot (:meth:`Database.snapshot`): the reader session every
+    :meth:`Database.reading` inside it shares (one read transaction, one identity map), opened
+    on the first read, and the values the services memoized in it (:meth:`Database.memo`)."""
+
+    def __init__(self) -> None:
+        self.depth = 0
+        self.session: Session | None = None
+        self.memo: dict[object, object] = {}
+        self.kept: list[object] = []
+
+    def end(self) -> None:
+        """Forget what was read: the transaction is rolled back (nothing is written through a
+        reader) and the memo dropped; the next read starts afresh."""
+        session, self.session = self.session, None
+        self.memo.clear()
+        self.kept = []
+        if session is not None:
+            try:
+                session.rollback()
+            finally:
+                session.close()
+
+
+def session_memo(source: object, key: object, compute: Callable[[], _T]) -> _T:
+    """``compute()``, kept under ``key`` for the rest of the read snapshot when ``source`` is
+    the session of one (:meth:`Database.snapshot`, :meth:`Database.memo`); a plain call for any
+    other session or connection (a write's, or a look outside a snapshot)."""
+    snapshot = source.info.get("rehab_snapshot") if isinstance(source, Session) else None
+    if not isinstance(snapshot, _Snapshot) or snapshot.session is not source:
+        return compute()
+    if key in snapshot.memo:
+        return snapshot.memo[key]  # type: ignore[return-value]
+    value = compute()
+    snapshot.memo[key] = value
+    return value
+
+
 @dataclass
 class Database:
     """An open, migrated database and its session factories."""
@@ -220,6 +262,7 @@ class Database:
     path: Path | None
     _writer: sessionmaker[Session]
     _reader: sessionmaker[Session]
+    _local: threading.local = field(default_factory=threading.local, repr=False)
 
     @property
     def is_sqlite(self) -> bool:
@@ -237,6 +280,9 @@ class Database:
 
         ``actor`` is who the audit trail names: a principal (the signed-in user, with the
         operating-system account beside it) or, for the system's own work, a plain name."""
+        snapshot = self._snapshot()
+        if snapshot is not None:  # what it read may change: reads after the write read afresh
+            snapshot.end()
         session = self._writer()
         if isinstance(actor, Principal):
             session.info["actor"] = actor.username
@@ -247,15 +293,79 @@ class Database:
 
     @contextlib.contextmanager
     def reading(self) -> Iterator[Session]:
-        """A read-only look (a deferred transaction on SQLite, so it never blocks writers)."""
-        yield from _in_transaction(self._reader(), self.path)
+        """A read-only look (a deferred transaction on SQLite, so it never blocks writers).
+
+        Inside :meth:`snapshot` every look shares one reader session and its transaction."""
+        snapshot = self._snapshot()
+        if snapshot is None:
+            yield from _in_transaction(self._reader(), self.path)
+            return
+        if snapshot.session is None:
+            session = self._reader()
+            try:
+                with translated(self.path):
+                    session.begin()
+            except BaseException:
+                session.close()
+                raise
+            session.info["rehab_snapshot"] = snapshot
+            snapshot.session = session
+        try:
+            with translated(self.path):
+                yield snapshot.session
+            # the identity map holds rows weakly: kept here, the next look finds them in it
+            snapshot.kept = list(snapshot.session.identity_map.values())
+        except BaseException:
+            snapshot.end()  # the session may be unusable after an error: the next read starts anew
+            raise
+
+    def _snapshot(self) -> _Snapshot | None:
+        snapshot: _Snapshot | None = getattr(self._local, "snapshot", None)
+        return snapshot if snapshot is not None and snapshot.depth else None
+
+    @contextlib.contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """One consistent look at the database for a burst of reads on this thread (what a
+        selection in the patient list asks the services, issue 12 item 4): the reads inside share
+        one read transaction and identity map, so a row several panes ask for is read once, and
+        :meth:`memo` keeps values the services derive from them. A write inside ends it (the
+        reads after the write see it); its end drops everything, so the next burst reads
+        afresh. Nested snapshots are the outer one."""
+        snapshot: _Snapshot | None = getattr(self._local, "snapshot", None)
+        if snapshot is None:
+            snapshot = self._local.snapshot = _Snapshot()
+        snapshot.depth += 1
+        try:
+            yield
+        finally:
+            snapshot.depth -= 1
+            if not snapshot.depth:
+                snapshot.end()
+
+    def memo(self, key: object, compute: Callable[[], _T]) -> _T:
+        """``compute()``, kept for the rest of the current :meth:`snapshot` under ``key`` (a
+        plain call outside one). Only for values read from the database and not changed by the
+        caller: a write in the snapshot forgets them."""
+        snapshot = self._snapshot()
+        if snapshot is None:
+            return compute()
+        if key in snapshot.memo:
+            return snapshot.memo[key]  # type: ignore[return-value]
+        value = compute()
+        snapshot.memo[key] = value
+        return value
 
     @contextlib.contextmanager
     def read_connection(self) -> Iterator[Connection]:
         """A plain Core connection in a read-only transaction (no ORM Session), for hot read
         paths. It uses the reader sessions' ``rehab_read_only`` option: on SQLite a deferred
         ``BEGIN`` that takes no write lock (writers are never blocked by it); the transaction
-        is rolled back at the end, so nothing written through it is kept."""
+        is rolled back at the end, so nothing written through it is kept. Inside
+        :meth:`snapshot` it is the snapshot's connection."""
+        if self._snapshot() is not None:
+            with self.reading() as session:
+                yield session.connection()
+            return
         with self.engine.connect() as conn:
             conn = conn.execution_options(rehab_read_only=True)
             raw = conn.connection.dbapi_connection if self.is_sqlite else None

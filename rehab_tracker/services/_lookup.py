@@ -46,7 +46,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from rehab_tracker.data.database import Database
+from rehab_tracker.data.database import Database, session_memo
 from rehab_tracker.data.models import Patient, Program, ScheduledSession, SessionLog, Surgery
 from rehab_tracker.data.types import utcnow
 from rehab_tracker.domain.errors import Collector
@@ -273,9 +273,22 @@ def program_adherence(
     does the rest, counting sessions as due up to
     :func:`~rehab_tracker.domain.program_status.due_until` (not past a program's end or the
     first day of its pause).
+
+    Read once per read snapshot when ``source`` is its session (the sessions section and the
+    overview both ask).
     """
     if program_id is None:
         return compute_adherence((), today)
+    return session_memo(
+        source,
+        ("program_adherence", program_id, today),
+        lambda: _program_adherence(source, program_id, today),
+    )
+
+
+def _program_adherence(
+    source: Session | Connection, program_id: uuid.UUID, today: dt.date
+) -> Adherence:
     conn = connection_of(source)
     program = conn.execute(_program_status(), {"program_id": program_id}).one_or_none()
     due_day = (
@@ -346,7 +359,16 @@ def _open_red_flags() -> Select[
 
 def open_red_flags(source: Session | Connection, patient_id: uuid.UUID) -> list[OpenRedFlag]:
     """The patient's positive red-flag screens not cleared yet (no clearance recorded), oldest
-    first. The Sessions tab, the overview banner and the progression hold all read them here."""
+    first. The Sessions tab, the overview banner and the progression hold all read them here
+    (once per read snapshot when ``source`` is its session)."""
+    return list(
+        session_memo(
+            source, ("open_red_flags", patient_id), lambda: _open_red_flags_of(source, patient_id)
+        )
+    )
+
+
+def _open_red_flags_of(source: Session | Connection, patient_id: uuid.UUID) -> list[OpenRedFlag]:
     rows = connection_of(source).execute(_open_red_flags(), {"patient_id": patient_id})
     return [
         OpenRedFlag(log_id, day, dict(answers or {}), advice, referred, details)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from rehab_tracker.data.database import Database
 from rehab_tracker.domain.roles import Principal
 from rehab_tracker.services.audit_view import AuditViewService
@@ -44,3 +46,8 @@ class Services:
         self.schedule = ScheduleService(db, principal)
         self.users = UserService(db, principal)
         self.audit_view = AuditViewService(db, principal)
+
+    def snapshot(self) -> contextlib.AbstractContextManager[None]:
+        """One consistent look for a burst of reads (``Database.snapshot``): what a selection
+        asks the services inside it reads each row once; a write inside, or its end, forgets it."""
+        return self.db.snapshot()

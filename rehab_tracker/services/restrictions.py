@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from rehab_tracker.data.database import Database
+from rehab_tracker.data.database import Database, session_memo
 from rehab_tracker.data.models import Patient
 from rehab_tracker.data.models import Restriction as RestrictionRow
 from rehab_tracker.domain import restrictions as rules
@@ -44,7 +44,14 @@ def _domain(row: RestrictionRow) -> rules.Restriction:
 
 
 def read_restrictions(session: Session, patient_id: uuid.UUID) -> tuple[rules.Restriction, ...]:
-    """Every restriction of the patient, by end date (the ones ending first first)."""
+    """Every restriction of the patient, by end date (the ones ending first first); read once
+    per read snapshot (the overview, the record and the progression hold each ask)."""
+    return session_memo(
+        session, ("restrictions", patient_id), lambda: _read_restrictions(session, patient_id)
+    )
+
+
+def _read_restrictions(session: Session, patient_id: uuid.UUID) -> tuple[rules.Restriction, ...]:
     rows = session.scalars(
         select(RestrictionRow)
         .where(RestrictionRow.patient_id == patient_id)

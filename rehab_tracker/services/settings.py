@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import copy
 import json
 import re
 from collections.abc import Mapping
@@ -202,6 +203,11 @@ class SettingsService:
     # --- reading ---------------------------------------------------------------------------
 
     def _values(self) -> dict[str, dict[str, Any]]:
+        """The stored values, read once per read snapshot (``Database.snapshot``: several panes
+        of one selection ask for the settings); a copy the caller may change."""
+        return copy.deepcopy(self.db.memo("settings", self._read_values))
+
+    def _read_values(self) -> dict[str, dict[str, Any]]:
         with self.db.reading() as session:
             # a value of the wrong shape counts as missing: its default is used
             rows = {

@@ -10,7 +10,9 @@ Timed, after a warm-up, medians of :data:`RUNS` runs of each, run alternately:
 * path: the service calls the window makes on a selection
   (``tests/services/test_open_patient_statements.open_patient``: the access entry in the audit
   trail, the program status line, the sessions and outcomes sections, the overview, the
-  Program tab and its progression suggestions), every row built into the services' results;
+  Program tab and its progression suggestions) inside the read snapshot the window opens for a
+  selection (``Services.snapshot``: each row set read once), every row built into the services'
+  results;
 * floor: the same work in raw SQL: the access entry appended to the trail (the last hash read,
   the entry inserted) in one write transaction, then in one read transaction every row those
   calls read, each row set fetched once (the patient, surgeries, restrictions, programs, the

@@ -55,21 +55,32 @@ def read_ratings(
 ) -> list[RatedRecord]:
     """The patient's live records of ``instrument`` ("psfs" or "grc"), oldest entry first
     (up to ``today`` when given: what a report dated that day counts)."""
+    return read_ratings_of(session, patient_id, (instrument,), today)[instrument]
+
+
+def read_ratings_of(
+    session: Session,
+    patient_id: uuid.UUID,
+    instruments: tuple[str, ...],
+    today: dt.date | None = None,
+) -> dict[str, list[RatedRecord]]:
+    """:func:`read_ratings` of each of ``instruments``, read in one statement."""
     q = (
         select(OutcomeAssessment)
         .where(
             OutcomeAssessment.patient_id == patient_id,
-            OutcomeAssessment.instrument == instrument,
+            OutcomeAssessment.instrument.in_(instruments),
             OutcomeAssessment.deleted_at.is_(None),
         )
         .order_by(OutcomeAssessment.assessed_on, OutcomeAssessment.created_at)
     )
     if today is not None:
         q = q.where(OutcomeAssessment.assessed_on <= today)
-    return [
-        RatedRecord(o.assessed_on, o.timepoint, o.score, dict(o.answers))
-        for o in session.scalars(q)
-    ]
+    found: dict[str, list[RatedRecord]] = {i: [] for i in instruments}
+    for o in session.scalars(q):
+        record = RatedRecord(o.assessed_on, o.timepoint, o.score, dict(o.answers))
+        found[o.instrument].append(record)
+    return found
 
 
 def psfs_activity_lines(records: Sequence[RatedRecord]) -> list[str]:

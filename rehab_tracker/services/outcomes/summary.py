@@ -24,7 +24,7 @@ from rehab_tracker.services.outcomes.ratings import (
     PatientRatings,
     grc_lines,
     psfs_activity_lines,
-    read_ratings,
+    read_ratings_of,
 )
 from rehab_tracker.services.outcomes.review import AssessmentReviews
 
@@ -47,10 +47,10 @@ def read_measure_notes(
     session: Session, patient_id: uuid.UUID, today: dt.date | None = None
 ) -> MeasureNotes:
     """The notes of one patient's records (up to ``today`` when given: a report's date)."""
-    psfs = read_ratings(session, patient_id, "psfs", today)
+    rated = read_ratings_of(session, patient_id, ("psfs", "grc"), today)
     return MeasureNotes(
-        psfs_activities=tuple(psfs_activity_lines(psfs)),
-        grc=tuple(grc_lines(read_ratings(session, patient_id, "grc", today))),
+        psfs_activities=tuple(psfs_activity_lines(rated["psfs"])),
+        grc=tuple(grc_lines(rated["grc"])),
         neuro=neuro_change(read_screens(session, patient_id, today=today)),
     )
 

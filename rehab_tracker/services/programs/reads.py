@@ -94,9 +94,16 @@ def program_detail(session: Session, program: Program) -> ProgramDetail:
 class ProgramReads(ServicePart):
     """The reads of a program and its prescriptions."""
 
+    def _detail(self, session: Session, program: Program) -> ProgramDetail:
+        """:func:`program_detail`, built once per read snapshot (``Database.snapshot``: the
+        status line and the Program tab of one selection both ask for it)."""
+        return self.db.memo(
+            ("program_detail", program.id), lambda: program_detail(session, program)
+        )
+
     def program(self, program_id: uuid.UUID) -> ProgramDetail:
         with self.db.reading() as session:
-            return program_detail(session, get_program(session, program_id))
+            return self._detail(session, get_program(session, program_id))
 
     def active_program_for(self, patient_id: uuid.UUID) -> ProgramDetail | None:
         """The patient's open program (planned, active or paused), or None."""
@@ -107,7 +114,7 @@ class ProgramReads(ServicePart):
                 .order_by(Program.start_date.desc())
                 .limit(1)
             )
-            return None if program is None else program_detail(session, program)
+            return None if program is None else self._detail(session, program)
 
     def current_program_for(self, patient_id: uuid.UUID) -> ProgramDetail | None:
         """The patient's current program (:func:`lookup.current_program`: the open one, else the
@@ -115,7 +122,7 @@ class ProgramReads(ServicePart):
         status changes act on."""
         with self.db.reading() as session:
             program = lookup.current_program(lookup.programs_by_start(session, patient_id))
-            return None if program is None else program_detail(session, program)
+            return None if program is None else self._detail(session, program)
 
     def prescription_history(self, program_id: uuid.UUID) -> list[PrescribedExercise]:
         """Every prescription row ever written for the program, open and closed, oldest first."""

@@ -487,7 +487,12 @@ class MainWindow(QMainWindow):
             self._shown_patient = selected
             if self.statusBar().currentMessage() != OPENING_MESSAGE:
                 self.statusBar().clearMessage()
-        self.patient_changed.emit(self.patient_list.selected_row())
+        workspace = getattr(self, "workspace", None)
+        if workspace is None:
+            self.patient_changed.emit(self.patient_list.selected_row())
+            return
+        with workspace.services.snapshot():  # the panes read each row once (issue 12 item 4)
+            self.patient_changed.emit(self.patient_list.selected_row())
 
     # --- the window's own actions ---------------------------------------------------------
 
