@@ -115,6 +115,8 @@ class _Plan:
     clinic: dict[str, str]
     rows: dict[str, list[dict[str, Any]]]
     media: list[tuple[str, bytes]]
+    #: the clinic's X25519 recipient for home logs (None in packs made before it travelled)
+    log_recipient: str | None = None
 
 
 def _malformed(what: str) -> Refused:
@@ -287,7 +289,16 @@ def plan(content: Mapping[str, Any]) -> _Plan:
         _clinic(content.get("clinic")),
         rows,
         _media(content.get("media")),
+        _recipient(content.get("log_recipient")),
     )
+
+
+def _recipient(raw: object) -> str | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, str) or not raw.startswith("age1") or len(raw) > 100:
+        raise _malformed("the clinic's log key cannot be read")
+    return raw
 
 
 class HomeImportService:
@@ -379,6 +390,8 @@ class HomeImportService:
         session.flush()
         removed = _remove_replaced(session, checked)
         _store_clinic(session, checked.clinic)
+        if checked.log_recipient is not None:
+            _store_recipient(session, checked.log_recipient)
         session.add(
             HomePack(
                 id=checked.pack_id,
@@ -466,6 +479,15 @@ def _store_clinic(session: Session, clinic: Mapping[str, str]) -> None:
     row = session.get(Setting, CLINIC_KEY)
     if row is None:
         session.add(Setting(key=CLINIC_KEY, value=value))
+    elif row.value != value:
+        row.value = value
+
+
+def _store_recipient(session: Session, recipient: str) -> None:
+    value = {"x25519": recipient}
+    row = session.get(Setting, "home_log_recipient")
+    if row is None:
+        session.add(Setting(key="home_log_recipient", value=value))
     elif row.value != value:
         row.value = value
 

@@ -145,6 +145,12 @@ class ClinicKeys:
         return kid
 
 
+def clinic_recipient(kid: str) -> str:
+    from rehab_tracker.services.home_log import clinic_recipient as recipient
+
+    return recipient(kid)
+
+
 def _clinic_key(session: Session) -> SigningKey | None:
     return session.scalars(select(SigningKey).where(SigningKey.role == "clinic")).first()
 
@@ -285,6 +291,8 @@ class HomePackService:
             "clinic": clinic,
             "tables": tables,
             "media": _media(tables["exercises"]),
+            # where the home log goes (an addition to format version 1: older readers skip it)
+            "log_recipient": clinic_recipient(kid),
         }
 
     def next_version(self, patient_id: uuid.UUID) -> int:
