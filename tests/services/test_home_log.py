@@ -252,6 +252,26 @@ def _swap(data: bytes, other: bytes) -> bytes:
     return b"\n".join(lines[:3]) + b"\n" + other.split(b"\n", 3)[3]
 
 
+def _resigned(data: bytes) -> bytes:
+    """The log's header and ciphertext signed again by an attacker's own key."""
+    import json
+
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from rehab_tracker.data import signing_keys
+
+    first, header_line, _, ciphertext = data.split(b"\n", 3)
+    key = Ed25519PrivateKey.generate()
+    header = json.loads(header_line)
+    public = signing_keys.public_bytes(key)
+    header["device_public_key"] = public.hex()
+    header["device_key_id"] = signing_keys.key_id(public)
+    head = first + b"\n" + fmt.canonical(header) + b"\n"
+    import base64
+
+    return head + base64.b64encode(key.sign(head + ciphertext)) + b"\n" + ciphertext
+
+
 EXAMPLES = 150
 
 
@@ -267,7 +287,9 @@ def test_campaign_over_home_logs(exchanged: tuple[Database, bytes, uuid.UUID]) -
     @settings(max_examples=EXAMPLES, deadline=None, database=None,
               suppress_health_check=list(HealthCheck))
     @given(
-        kind=st.sampled_from(["flip", "truncate", "swap", "other_patient", "insert"]),
+        kind=st.sampled_from(
+            ["flip", "truncate", "swap", "other_patient", "insert", "resign"]
+        ),
         at=st.integers(min_value=0, max_value=len(data) - 1),
         bit=st.integers(min_value=0, max_value=7),
     )
@@ -281,6 +303,8 @@ def test_campaign_over_home_logs(exchanged: tuple[Database, bytes, uuid.UUID]) -
             bad = data[:at]
         elif kind == "insert":
             bad = data[:at] + bytes([bit]) + data[at:]
+        elif kind == "resign":
+            bad = _resigned(data)
         elif kind == "swap":
             bad = _swap(data, data[:-1] + bytes([data[-1] ^ (1 << bit)]))
         else:
@@ -293,7 +317,6 @@ def test_campaign_over_home_logs(exchanged: tuple[Database, bytes, uuid.UUID]) -
             accepted.append(kind)
 
     attack()
-    # the replay: log 1 imported, then a pinned device's older log number
     assert snapshot(clinic) == before
     elapsed = time.monotonic() - start
     print(f"home log campaign: {len(seen) + len(accepted)} examples, {len(accepted)} accepted, "
