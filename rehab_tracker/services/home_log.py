@@ -364,9 +364,10 @@ class HomeLogExport:
             _put(session, DEVICE_SETTING, {"key_id": kid, "public_key": public.hex()})
         return kid
 
-    def export(self, out: Path, *, full: bool = True) -> LogMade:
-        """Write every home entry to ``out`` (``full``: all; the clinic's confirmation does not
-        travel back yet, so a log always carries every entry and the clinic skips the known)."""
+    def export(self, out: Path, *, full: bool = False) -> LogMade:
+        """Write the home entries to ``out``: those changed since the newest log the clinic
+        confirmed (its made_at, carried back in the clinic's next pack), or every one
+        (``full``; also when nothing was confirmed yet). A session travels whole."""
         with self.db.reading() as session:
             pinned = session.scalars(select(SigningKey).where(SigningKey.role == "pinned")).first()
             pack = session.scalars(
@@ -385,6 +386,9 @@ class HomeLogExport:
             sessions = session.scalars(
                 select(SessionLog).where(SessionLog.patient_id == pid).order_by(SessionLog.id)
             ).all()
+            since = _since(_setting(session, "home_log_confirmed"), full)
+            if since is not None:
+                sessions = [s for s in sessions if _changed_since(s, since)]
             exercises = [e for s in sessions for e in s.exercises]
             sets = [x for e in exercises for x in e.sets]
             outcomes = session.scalars(
@@ -395,6 +399,8 @@ class HomeLogExport:
                 )
                 .order_by(OutcomeAssessment.id)
             ).all()
+            if since is not None:
+                outcomes = [o for o in outcomes if o.updated_at > since]
             tables = {
                 "session_logs": [row_document(r) for r in sessions],
                 "exercise_logs": [row_document(r) for r in exercises],
@@ -429,6 +435,21 @@ class HomeLogExport:
         return LogMade(
             out, log_id, sequence, {k: len(v) for k, v in tables.items()}, len(data), kid
         )
+
+
+def _since(confirmed: Any, full: bool) -> dt.datetime | None:
+    if full or not isinstance(confirmed, dict) or not isinstance(confirmed.get("made_at"), str):
+        return None
+    return dt.datetime.fromisoformat(confirmed["made_at"])
+
+
+def _changed_since(log: SessionLog, since: dt.datetime) -> bool:
+    """Whether the session, one of its exercises or sets changed after ``since``."""
+    moments = [log.updated_at]
+    for exercise in log.exercises:
+        moments.append(exercise.updated_at)
+        moments.extend(s.updated_at for s in exercise.sets)
+    return max(moments) > since
 
 
 # --- at the clinic -------------------------------------------------------------------------
@@ -565,6 +586,7 @@ class HomeLogImport:
                     "public_key": header["device_public_key"],
                     "sequence": content["sequence"],
                     "log_id": content["log_id"],
+                    "made_at": content["made_at"],
                 },
             )
             details = {

@@ -161,6 +161,28 @@ def test_round_trip_clinic_pack_home_log_clinic(
         kept = session.get(SessionLog, ids["done"])
         assert kept is not None and kept.pain_back_after == 4
 
+    # the clinic's next pack confirms log 2: the next log carries only what changed since
+    pid = _pid
+    pack2 = HomePackService(any_db, staff("dr.kim")).make(
+        pid, tmp_path / "pack2.rthp", today=TODAY, passphrase=WORDS
+    )
+    move_to(monkeypatch, tmp_path / "laptop", isolated_home)
+    home = encrypted_home(tmp_path / "home.db")
+    try:
+        HomeImportService(home).import_file(pack2.path, WORDS)
+        with home.unit_of_work("home") as session:
+            session.add(SessionLog(patient_id=pid, session_date=TODAY, location="home",
+                                   red_flag_result="clear"))
+        since = HomeLogExport(home).export(tmp_path / "log3.rthl")
+        everything = HomeLogExport(home).export(tmp_path / "log4.rthl", full=True)
+    finally:
+        home.close()
+    assert since.counts["session_logs"] == 1 and since.counts["outcome_assessments"] == 0
+    assert everything.counts["session_logs"] == 3
+    _clinic(monkeypatch, isolated_home)
+    fourth = importer.import_bytes(since.path.read_bytes())
+    assert fourth.added["session_logs"] == 1
+
     # the first log is now older than one imported: a replay
     before = snapshot(any_db)
     with pytest.raises(fmt.Refused) as refused:
