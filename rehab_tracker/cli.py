@@ -307,6 +307,36 @@ def _add_home_parsers(commands: argparse._SubParsersAction[_Parser]) -> None:
         help="the passphrase of the (encrypted) home database when it is not the pack's: the "
         "one of the first pack opened in it",
     )
+    export_log = home_commands.add_parser(
+        "export-log",
+        help="write the home log (sessions, pain, red flags, questionnaires) for the clinic",
+        description="Write every home entry to a file encrypted to the clinic's key and "
+        "signed by this home installation's own key (made at the first log).",
+    )
+    _db_option(export_log, top=False)
+    export_log.add_argument("--out", metavar="FILE", required=True, help="the log file to write")
+    export_log.add_argument(
+        "--all", action="store_true", help="every entry (a full resend; today every log is one)"
+    )
+    export_log.add_argument(
+        "--db-passphrase", metavar="TEXT", default=None,
+        help="the passphrase of the home database (asked for when left out)",
+    )
+
+    log = commands.add_parser(
+        "import-home-log",
+        help="import a patient's home log at the clinic",
+        description="Verify a home log, then add its entries as home-sourced records (the "
+        "same file twice adds nothing; a clinic edit is never overwritten). A file that is "
+        "tampered with, truncated, another patient's or clinic's, older than one imported or "
+        "of an unknown version is refused in one line (exit code 2) and nothing is written.",
+    )
+    _db_option(log, top=False)
+    log.add_argument("file", metavar="FILE", help="the home log file")
+    log.add_argument(
+        "--patient", metavar="PATIENT", default=None,
+        help="refuse the file unless it is this patient's (record number or name)",
+    )
 USER_ENV = "REHAB_TRACKER_USER"
 PASSWORD_ENV = "REHAB_TRACKER_PASSWORD"
 
@@ -749,6 +779,8 @@ def _cmd_home(args: argparse.Namespace) -> int:
 
     from rehab_tracker.services.home_format import Refused
 
+    if args.home_command == "export-log":
+        return _export_log(args)
     passphrase = args.passphrase
     if passphrase is None:
         try:
@@ -797,6 +829,70 @@ def _import_pack(args: argparse.Namespace, file: Path, passphrase: str) -> int:
     return EXIT_OK
 
 
+def _export_log(args: argparse.Namespace) -> int:
+    import getpass
+
+    from rehab_tracker.data.home_database import open_home_database
+    from rehab_tracker.data.locations import data_dir
+    from rehab_tracker.services.home_format import normalize_passphrase
+    from rehab_tracker.services.home_log import HomeLogExport
+
+    if "://" in str(args.db or ""):
+        raise CliError("the home database is a file on this computer, not a server")
+    target = Path(args.db) if args.db else data_dir() / HOME_DATABASE
+    if not target.exists():
+        raise CliError(f"there is no home database {target}: open a home pack first")
+    passphrase = args.db_passphrase
+    if passphrase is None:
+        try:
+            passphrase = getpass.getpass("Passphrase of your home database: ")
+        except EOFError:
+            raise CliError("no passphrase given (--db-passphrase TEXT)") from None
+    db = open_home_database(target, normalize_passphrase(passphrase))
+    try:
+        made = HomeLogExport(db).export(Path(args.out), full=args.all)
+    finally:
+        db.close()
+    rows = ", ".join(f"{n} {t.replace('_', ' ')}" for t, n in made.counts.items())
+    say(f"wrote home log number {made.sequence} ({made.size_bytes} bytes) to {made.path}")
+    say(f"{rows}; signed with this home installation's key {made.device_key_id}")
+    return EXIT_OK
+
+
+def _cmd_import_home_log(args: argparse.Namespace) -> int:
+    from rehab_tracker.services.home_format import Refused
+    from rehab_tracker.services.home_log import HomeLogImport
+    from rehab_tracker.services.patients import PatientService
+
+    try:
+        data = Path(args.file).read_bytes()
+    except OSError as exc:
+        raise CliError(f"cannot read {args.file}: {exc.strerror}") from exc
+    db = _open(args, create=False)
+    try:
+        principal = sign_in(db)
+        patient = PatientService(db, principal).find(args.patient) if args.patient else None
+        try:
+            done = HomeLogImport(db, principal).import_bytes(data, patient)
+        except Refused as refused:
+            say(f"rehab-tracker import-home-log: refused: {refused}", err=True)
+            return EXIT_USAGE
+    finally:
+        db.close()
+    say(f"imported home log number {done.sequence} for {for_terminal(done.patient_name)} "
+        f"from the home device {done.device_key_id}")
+    if done.pinned_now:
+        say("pinned this home device's key to the patient: logs signed by another are refused")
+    for table in done.added:
+        say(f"{table.replace('_', ' ')}: {done.added[table]} added, "
+            f"{done.skipped[table]} already imported or skipped")
+    if done.red_flags:
+        say(f"RED FLAG: {done.red_flags} positive home screen(s): the red-flag banner is raised")
+    for conflict in done.conflicts:
+        say(f"conflict (the clinic's record kept): {conflict}")
+    return EXIT_OK
+
+
 def _cmd_gui(args: argparse.Namespace) -> int:
     from rehab_tracker.app import run_gui
 
@@ -814,6 +910,7 @@ _COMMANDS = {
     "audit": _cmd_audit,
     "home-pack": _cmd_home_pack,
     "home": _cmd_home,
+    "import-home-log": _cmd_import_home_log,
 }
 
 

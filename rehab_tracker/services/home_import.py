@@ -115,6 +115,10 @@ class _Plan:
     clinic: dict[str, str]
     rows: dict[str, list[dict[str, Any]]]
     media: list[tuple[str, bytes]]
+    #: the clinic's X25519 recipient for home logs (None in packs made before it travelled)
+    log_recipient: str | None = None
+    #: when the newest home log the clinic imported was made (None: none yet, or an old pack)
+    log_confirmed: str | None = None
 
 
 def _malformed(what: str) -> Refused:
@@ -287,7 +291,29 @@ def plan(content: Mapping[str, Any]) -> _Plan:
         _clinic(content.get("clinic")),
         rows,
         _media(content.get("media")),
+        _recipient(content.get("log_recipient")),
+        _log_confirmed(content.get("home_log_confirmed")),
     )
+
+
+def _log_confirmed(raw: object) -> str | None:
+    if raw is None:
+        return None
+    try:
+        if not isinstance(raw, dict):
+            raise TypeError
+        _moment(raw.get("made_at"))
+    except (TypeError, ValueError):
+        raise _malformed("the clinic's confirmation of home logs cannot be read") from None
+    return str(raw["made_at"])
+
+
+def _recipient(raw: object) -> str | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, str) or not raw.startswith("age1") or len(raw) > 100:
+        raise _malformed("the clinic's log key cannot be read")
+    return raw
 
 
 class HomeImportService:
@@ -379,6 +405,10 @@ class HomeImportService:
         session.flush()
         removed = _remove_replaced(session, checked)
         _store_clinic(session, checked.clinic)
+        if checked.log_recipient is not None:
+            _store_recipient(session, checked.log_recipient)
+        if checked.log_confirmed is not None:
+            _store_confirmed(session, checked.log_confirmed)
         session.add(
             HomePack(
                 id=checked.pack_id,
@@ -466,6 +496,24 @@ def _store_clinic(session: Session, clinic: Mapping[str, str]) -> None:
     row = session.get(Setting, CLINIC_KEY)
     if row is None:
         session.add(Setting(key=CLINIC_KEY, value=value))
+    elif row.value != value:
+        row.value = value
+
+
+def _store_recipient(session: Session, recipient: str) -> None:
+    value = {"x25519": recipient}
+    row = session.get(Setting, "home_log_recipient")
+    if row is None:
+        session.add(Setting(key="home_log_recipient", value=value))
+    elif row.value != value:
+        row.value = value
+
+
+def _store_confirmed(session: Session, made_at: str) -> None:
+    value = {"made_at": made_at}
+    row = session.get(Setting, "home_log_confirmed")
+    if row is None:
+        session.add(Setting(key="home_log_confirmed", value=value))
     elif row.value != value:
         row.value = value
 

@@ -145,6 +145,20 @@ class ClinicKeys:
         return kid
 
 
+def clinic_recipient(kid: str) -> str:
+    from rehab_tracker.services.home_log import clinic_recipient as recipient
+
+    return recipient(kid)
+
+
+def _confirmed(session: Session, patient_id: uuid.UUID) -> dict[str, Any] | None:
+    row = session.get(Setting, f"home_device:{patient_id}")
+    value = row.value if row is not None else None
+    if not isinstance(value, dict) or not isinstance(value.get("made_at"), str):
+        return None
+    return {"sequence": value.get("sequence"), "made_at": value["made_at"]}
+
+
 def _clinic_key(session: Session) -> SigningKey | None:
     return session.scalars(select(SigningKey).where(SigningKey.role == "clinic")).first()
 
@@ -273,6 +287,7 @@ class HomePackService:
                 )
             tables = _tables(session, patient, program, today)
             clinic = _clinic_details(session)
+            confirmed = _confirmed(session, patient_id)
         return {
             "format": fmt.FORMAT,
             "format_version": fmt.FORMAT_VERSION,
@@ -285,6 +300,10 @@ class HomePackService:
             "clinic": clinic,
             "tables": tables,
             "media": _media(tables["exercises"]),
+            # where the home log goes (an addition to format version 1: older readers skip it)
+            "log_recipient": clinic_recipient(kid),
+            # the newest home log imported from this patient: the next one starts after it
+            "home_log_confirmed": confirmed,
         }
 
     def next_version(self, patient_id: uuid.UUID) -> int:
