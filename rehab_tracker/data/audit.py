@@ -112,12 +112,15 @@ def append(
     changes: Iterable[tuple[str, str, str, dict[str, Any] | None, dict[str, Any] | None]],
     *,
     keyed: bool = True,
+    bulk: bool = False,
 ) -> int:
     """Append (action, entity, entity_id, before, after) rows to the chain; returns how many.
 
     Sealed with the key of the newest entry when this installation holds it, else with the
     installation's own key; ``keyed=False`` only for migrations before revision 0009 (whose
-    table has no ``key_id`` yet), which write the unkeyed SHA-256 of their time."""
+    table has no ``key_id`` yet), which write the unkeyed SHA-256 of their time. ``bulk=True``
+    (the clinic-scale generator) writes them in one driver call (PostgreSQL: COPY, in order),
+    sealed the same way."""
     rows = list(changes)
     if not rows:
         return 0
@@ -153,7 +156,11 @@ def append(
         else:
             value["hash"] = prev = entry_hash(prev, fields)
         values.append(value)
-    if conn.dialect.name == "sqlite":  # the driver's executemany inserts them in list order
+    if bulk:
+        from rehab_tracker.data import bulk as bulk_rows
+
+        bulk_rows.insert_rows(conn, AuditEntry.__table__, values)  # type: ignore[arg-type]
+    elif conn.dialect.name == "sqlite":  # the driver's executemany inserts them in list order
         conn.execute(insert(AuditEntry), values)
     else:
         for value in values:  # one by one: the chain order is the insertion order

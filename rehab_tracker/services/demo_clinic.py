@@ -28,11 +28,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import JSON, Connection, Table, insert, select
+from sqlalchemy import Table, select
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session
 
-from rehab_tracker.data import audit
+from rehab_tracker.data import audit, bulk
 from rehab_tracker.data.database import Database
 from rehab_tracker.data.models import (
     Base,
@@ -80,8 +80,6 @@ INSERT_BATCH = 100
 TRANSACTION_BATCH = 500
 #: SQLite's page cache while generating, in KiB (its default is 2 MiB)
 _CACHE_KIB = 512 * 1024
-#: a column type's bind processor: a Python value to what the driver is given
-_Process = Callable[[Any], Any]
 #: the audit trail's action for a generated patient
 GENERATED = "generate"
 
@@ -198,13 +196,10 @@ class _Rows:
                 table = Base.metadata.tables[model.__tablename__]
                 _fill_defaults(table, rows)
                 self.audit.extend(_created(model, rows))
-                if conn.dialect.name == "sqlite":
-                    _sqlite_executemany(conn, table, rows)
-                else:  # psycopg: SQLAlchemy's insertmanyvalues batches them into multi-row VALUES
-                    conn.execute(insert(table), rows)
+                bulk.insert_rows(conn, table, rows)
                 made.add(table.name, len(rows))
                 rows.clear()
-        audit.append(session, self.audit)
+        audit.append(session, self.audit, bulk=True)
         self.audit.clear()
 
 
@@ -238,38 +233,6 @@ def _created(
         )
         for row in rows
     ]
-
-
-def _sqlite_executemany(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
-    """``rows`` by the driver's executemany, each value turned into what SQLite stores by its
-    column type's own bind processor (what ``conn.execute(insert(table), rows)`` does, less its
-    per-row overhead). A processed value is remembered per column: timestamps and foreign keys
-    repeat over a session's exercises and sets."""
-    keys = list(rows[0])
-    compiled = insert(table).compile(dialect=conn.dialect, column_keys=keys)
-    order = [compiled.binds[name].key for name in compiled.positiontup or ()]
-    steps: list[tuple[str, _Process | None, dict[Any, Any] | None]] = []
-    for key in order:
-        kind = table.c[key].type
-        process = kind.dialect_impl(conn.dialect).bind_processor(conn.dialect)
-        steps.append((key, process, {} if kind._type_affinity is not JSON else None))
-    values = [
-        tuple(_processed(row[key], process, memo) for key, process, memo in steps) for row in rows
-    ]
-    conn.exec_driver_sql(str(compiled), values)
-
-
-def _processed(
-    value: Any, process: Callable[[Any], Any] | None, memo: dict[Any, Any] | None
-) -> Any:
-    if process is None or value is None:
-        return value
-    if memo is None:
-        return process(value)
-    done = memo.get(value, memo)
-    if done is memo:
-        done = memo[value] = process(value)
-    return done
 
 
 def generate_clinic(

@@ -149,15 +149,21 @@ def test_refuses_a_clinic_with_patients_unless_forced(db: Database, today: dt.da
 
 
 def test_cli_prints_progress_and_db_check_passes(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = tmp_path / "clinic.db"
-    assert main(["demo", "--patients", "20", "--db", str(path)]) == 0
+    password = "generated-clinic-1"
+    assert main(["demo", "--patients", "20", "--db", str(path), "--password", password]) == 0
     out, err = capsys.readouterr()
     assert "Added 20 generated patients" in out
     assert "set_logs:" in out
     assert err.splitlines() == [f"{n} of 20 patients written" for n in range(2, 21, 2)]
-    assert main(["db", "check", "--db", str(path)]) == 0
+    # the full check: every seal of the bulk-written trail and every row against it
+    assert main(["db", "check", "--full", "--db", str(path)]) == 0
     assert "result: OK" in capsys.readouterr().out
+    monkeypatch.setenv("REHAB_TRACKER_USER", "admin")
+    monkeypatch.setenv("REHAB_TRACKER_PASSWORD", password)
+    assert main(["patients", "--db", str(path)]) == 0
+    assert len([line for line in capsys.readouterr().out.splitlines() if "RT-" in line]) == 20
     assert main(["demo", "--patients", "0", "--db", str(path)]) == 2
     assert "at least 1" in capsys.readouterr().err
