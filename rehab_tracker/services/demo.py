@@ -135,8 +135,8 @@ def _first_exercise_day(start: dt.date) -> dt.date:
 def _program_start(today: dt.date, week: int) -> dt.date:
     """An education day (a Monday) such that ``today`` falls in program week ``week``."""
     target = today - dt.timedelta(weeks=week - 1)  # a day in week 1
-    start = target - dt.timedelta(days=target.weekday() + 7)  # the Monday a week before
-    while _first_exercise_day(start) > target:
+    start = target - dt.timedelta(days=target.weekday())  # the Monday of that week
+    if _first_exercise_day(start) > target:  # Monday or Tuesday: session 1 is a week earlier
         start -= dt.timedelta(days=7)
     return start
 

@@ -220,7 +220,7 @@ class SettingsDialog(QDialog):
             "at its dose instead of progressing it."
         )
         self.lock_minutes = form.add(
-            "lock_minutes", f"&Lock after (minutes; clinic default {LOCK_DEFAULT})", QLineEdit()
+            "lock_minutes", f"Loc&k after (minutes; clinic default {LOCK_DEFAULT})", QLineEdit()
         )
         self.lock_minutes.setObjectName("lockMinutes")
         self.lock_minutes.setToolTip(
