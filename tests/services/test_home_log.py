@@ -297,6 +297,7 @@ def _resigned(data: bytes) -> bytes:
 EXAMPLES = 150
 
 
+@pytest.mark.figures
 def test_campaign_over_home_logs(exchanged: tuple[Database, bytes, uuid.UUID]) -> None:
     """Bit flips, truncations, swapped parts, replays, another patient: 0 accepted, 0 rows."""
     clinic, data, _pid = exchanged
