@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import functools
+from typing import TYPE_CHECKING
 
 from rehab_tracker.data.database import Database
 from rehab_tracker.domain.roles import Principal
@@ -20,6 +22,9 @@ from rehab_tracker.services.schedule import ScheduleService
 from rehab_tracker.services.sessions import SessionService
 from rehab_tracker.services.settings import SettingsService
 from rehab_tracker.services.users import UserService
+
+if TYPE_CHECKING:
+    from rehab_tracker.services.home_log import HomeLogImport
 
 
 class Services:
@@ -46,6 +51,14 @@ class Services:
         self.schedule = ScheduleService(db, principal)
         self.users = UserService(db, principal)
         self.audit_view = AuditViewService(db, principal)
+
+    @functools.cached_property
+    def home_logs(self) -> HomeLogImport:
+        """Importing a patient's home log (issue 14 item 6). Made on first use: it loads the
+        age and Ed25519 code, which the window's start does not need."""
+        from rehab_tracker.services.home_log import HomeLogImport
+
+        return HomeLogImport(self.db, self.principal)
 
     def snapshot(self) -> contextlib.AbstractContextManager[None]:
         """One consistent look for a burst of reads (``Database.snapshot``): what a selection

@@ -111,6 +111,8 @@ READS = {
     "schedule": {"bookable", "today", "week"},
     # change_own_password: any signed-in user, their own account only (the principal's)
     "users": {"change_own_password", "signer"},
+    # verify: reads and checks the file, writes nothing (import_bytes is the write)
+    "home_logs": {"verify"},
 }
 #: the system's own work, whoever is signed in: seeding the shipped library and catalogue
 SYSTEM = {"library": {"ensure_seeded"}, "education": {"ensure_seeded"}}
