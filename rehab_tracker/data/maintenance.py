@@ -13,7 +13,7 @@ from alembic.runtime.migration import MigrationContext
 from rehab_tracker.data import audit, audit_keys, migrate, trail_check
 from rehab_tracker.data.backup import backup_before_upgrade
 from rehab_tracker.data.database import Database
-from rehab_tracker.data.errors import DatabaseError
+from rehab_tracker.data.errors import DatabaseError, translated
 from rehab_tracker.data.models import Base
 from rehab_tracker.data.sqlite_file import connect_read_only
 
@@ -143,7 +143,15 @@ def check(
     checkpoint, in time proportional to the entries written since (it cannot see an older
     entry changed with its hash kept, which the full check after each backup and on the
     schedule does; see ``data.trail_check``). ``progress`` is called with (stage, done, total)
-    as it goes; returning False raises ``audit.Cancelled``."""
+    as it goes; returning False raises ``audit.Cancelled``.
+
+    A driver error on the way (the file or its folder gone since the open, a disk error) is the
+    app's environment problem (``DatabaseError``), not sqlite3's or SQLAlchemy's."""
+    with translated(db.path):
+        return _check(db, full=full, progress=progress)
+
+
+def _check(db: Database, *, full: bool, progress: trail_check.Progress | None) -> CheckReport:
     current, head = revisions(db)
     report = CheckReport(
         database=db.display_name, integrity=_integrity(db, progress), revision=current, head=head

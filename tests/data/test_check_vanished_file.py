@@ -22,3 +22,21 @@ def test_a_file_gone_since_the_open_is_a_clear_refusal(tmp_path: Path) -> None:
             maintenance.check(db, full=True)
     finally:
         db.close()
+
+
+def test_a_folder_gone_since_the_open_is_a_clear_refusal(tmp_path: Path) -> None:
+    """A fresh-clone CI run: a window's background check outlived its test, whose temporary
+    folder was removed; sqlite3's 'unable to open database file' (from the revision read)
+    reached the Qt event loop as a bug."""
+    import shutil
+
+    folder = tmp_path / "clinic"
+    folder.mkdir()
+    db = open_database(folder / "clinic.db")
+    try:
+        db.engine.dispose()  # no pooled connection left: the check must open a new one
+        shutil.rmtree(folder)
+        with pytest.raises(DatabaseError):
+            maintenance.check(db, full=True)
+    finally:
+        db.close()
