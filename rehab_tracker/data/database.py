@@ -226,6 +226,12 @@ class _Snapshot:
         self.memo: dict[object, object] = {}
         self.kept: list[object] = []
 
+    def remember(self, key: object, compute: Callable[[], _T]) -> _T:
+        """The value memoized under ``key`` in this snapshot, computed on the first ask."""
+        if key not in self.memo:
+            self.memo[key] = compute()
+        return self.memo[key]  # type: ignore[return-value]
+
     def end(self) -> None:
         """Forget what was read: the transaction is rolled back (nothing is written through a
         reader) and the memo dropped; the next read starts afresh."""
@@ -246,11 +252,7 @@ def session_memo(source: object, key: object, compute: Callable[[], _T]) -> _T:
     snapshot = source.info.get("rehab_snapshot") if isinstance(source, Session) else None
     if not isinstance(snapshot, _Snapshot) or snapshot.session is not source:
         return compute()
-    if key in snapshot.memo:
-        return snapshot.memo[key]  # type: ignore[return-value]
-    value = compute()
-    snapshot.memo[key] = value
-    return value
+    return snapshot.remember(key, compute)
 
 
 @dataclass
@@ -349,11 +351,7 @@ class Database:
         snapshot = self._snapshot()
         if snapshot is None:
             return compute()
-        if key in snapshot.memo:
-            return snapshot.memo[key]  # type: ignore[return-value]
-        value = compute()
-        snapshot.memo[key] = value
-        return value
+        return snapshot.remember(key, compute)
 
     @contextlib.contextmanager
     def read_connection(self) -> Iterator[Connection]:
